@@ -1,0 +1,19 @@
+/**
+ * @file The `autograd-ts` entry point: transformations, tree utilities, `checkGrads`, and the
+ * extension API (`definePrimitive`, `bind`).
+ */
+import "./numpy/methods.ts";
+
+export { grad, valueAndGrad, elementwiseGrad, vjp, linearize, type GradOptions } from "./transforms/vjp.ts";
+export { jvp, deriv } from "./transforms/jvp.ts";
+export { vmap, type VmapOptions } from "./transforms/vmap.ts";
+export { jacfwd, jacrev, jacobian, hessian, hvp, type JacOptions } from "./transforms/jacobian.ts";
+export { checkGrads, type CheckGradsOptions } from "./transforms/checkGrads.ts";
+export { stopGradient } from "./transforms/stopGradient.ts";
+export { flatten } from "./transforms/flatten.ts";
+export * as tree from "./tree/index.ts";
+export type { Tree, Leaf, TreeDef } from "./tree/index.ts";
+export { definePrimitive, type Primitive, type JvpRule, type TransposeRule, type BatchRule } from "./primitives/types.ts";
+export { bind, bind1 } from "./interpreters/core.ts";
+export { NDArray } from "./numpy/ndarray.ts";
+export * from "./errors.ts";

@@ -1,0 +1,62 @@
+/**
+ * @file Batching (`vmap`): each tracer carries a value with one extra axis, the batch axis, or
+ * none (`null`) when it is the same for every batch member; primitives use their batching rules.
+ */
+import type { NDArray, Aval, Nested } from "../numpy/ndarray.ts";
+import type { Primitive } from "../primitives/types.ts";
+import { bind, MainTrace, Trace, Tracer } from "./core.ts";
+import { TracerConversionError } from "../errors.ts";
+
+export class BatchTracer extends Tracer {
+  constructor(
+    readonly trace: BatchTrace,
+    readonly val: NDArray,
+    readonly batchDim: number | null,
+  ) {
+    super();
+  }
+  get aval(): Aval {
+    const { val, batchDim } = this;
+    if (batchDim === null) return val;
+    const shape = val.shape.slice();
+    shape.splice(batchDim, 1);
+    return { shape, dtype: val.dtype };
+  }
+  override fullLower(): NDArray {
+    return this.batchDim === null ? this.val : this;
+  }
+  override item(): number {
+    throw new TracerConversionError(
+      `item() on a value batched by vmap (${this.describe()}, batch size ${this.val.shape[this.batchDim!]}): ` +
+        "each batch member has its own value, so there is no single JS number. " +
+        "Use np.where instead of a JS if, or call the function without vmap.",
+    );
+  }
+  override toArray(): Nested {
+    throw new TracerConversionError(`toArray() on a value batched by vmap (${this.describe()})`);
+  }
+}
+
+export class BatchTrace extends Trace {
+  get axisSize(): number {
+    return this.main.globalData as number;
+  }
+  pure(value: NDArray): BatchTracer {
+    return new BatchTracer(this, value, null);
+  }
+  processPrimitive<P>(prim: Primitive<P>, tracers: Tracer[], params: P): NDArray[] {
+    const vals = tracers.map((t) => (t as BatchTracer).val);
+    const dims = tracers.map((t) => (t as BatchTracer).batchDim);
+    if (dims.every((d) => d === null)) return bind(prim, vals, params);
+    const [outs, outDims] = prim.batch(vals, dims, params, this.axisSize);
+    return outs.map((o, i) => new BatchTracer(this, o, outDims[i]!));
+  }
+}
+
+export const makeBatchTrace = (main: MainTrace): Trace => new BatchTrace(main);
+
+/** Reads value and batch axis of `x` at `trace`'s level (other values are unbatched). */
+export function valueAndDim(trace: Trace, x: NDArray): [NDArray, number | null] {
+  if (x instanceof BatchTracer && x.trace === trace) return [x.val, x.batchDim];
+  return [x, null];
+}

@@ -1,0 +1,62 @@
+/**
+ * @file Forward mode: each tracer carries a primal and its tangent; primitives push tangents
+ * through their JVP rules. A `null` tangent is a symbolic zero, so constants cost nothing.
+ */
+import type { NDArray, Aval, Nested } from "../numpy/ndarray.ts";
+import type { Primitive } from "../primitives/types.ts";
+import { bind, MainTrace, Trace, Tracer } from "./core.ts";
+
+export class JVPTracer extends Tracer {
+  constructor(
+    readonly trace: JVPTrace,
+    readonly primal: NDArray,
+    readonly tangent: NDArray | null,
+  ) {
+    super();
+  }
+  get aval(): Aval {
+    return this.primal;
+  }
+  override get shape(): readonly number[] {
+    return this.primal.shape;
+  }
+  /** Under `grad`/`jvp` values are concrete: `item()` reads the primal, as in autograd. */
+  override item(): number {
+    return this.primal.item();
+  }
+  override toArray(): Nested {
+    return this.primal.toArray();
+  }
+}
+
+export class JVPTrace extends Trace {
+  pure(value: NDArray): JVPTracer {
+    return new JVPTracer(this, value, null);
+  }
+
+  processPrimitive<P>(prim: Primitive<P>, tracers: Tracer[], params: P): NDArray[] {
+    const n = tracers.length;
+    const primals: NDArray[] = new Array(n);
+    const tangents: (NDArray | null)[] = new Array(n);
+    let anyTangent = false;
+    for (let i = 0; i < n; i++) {
+      const t = tracers[i] as JVPTracer;
+      primals[i] = t.primal;
+      tangents[i] = t.tangent;
+      if (t.tangent !== null) anyTangent = true;
+    }
+    const outs = bind(prim, primals, params);
+    if (!anyTangent) return outs.map((o) => new JVPTracer(this, o, null));
+    const tangentsOut = prim.jvp(primals, tangents, outs, params);
+    return outs.map((o, i) => new JVPTracer(this, o, tangentsOut[i] ?? null));
+  }
+}
+
+/** A new forward-mode level's trace, for `withMainTrace`. */
+export const makeJVPTrace = (main: MainTrace): Trace => new JVPTrace(main);
+
+/** Reads the primal and tangent of `x` at `trace`'s level (a value of another level has zero tangent). */
+export function primalAndTangent(trace: Trace, x: NDArray): [NDArray, NDArray | null] {
+  if (x instanceof JVPTracer && x.trace === trace) return [x.primal, x.tangent];
+  return [x, null];
+}

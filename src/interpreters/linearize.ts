@@ -1,0 +1,175 @@
+/**
+ * @file Reverse mode, JAX's way: run the JVP with tangents that are unknowns of a recording level,
+ * so the primal work happens at once and only the linear tangent program is recorded; then
+ * transpose that program (the backward pass), or replay it forward for many tangents (`linearize`).
+ */
+import type { NDArray, Aval } from "../numpy/ndarray.ts";
+import { zerosConcrete } from "../numpy/ndarray.ts";
+import type { Primitive, UndefinedPrimal } from "../primitives/types.ts";
+import { bind, MainTrace, Trace, Tracer, withMainTrace } from "./core.ts";
+import { JVPTracer, makeJVPTrace, primalAndTangent } from "./jvp.ts";
+import { tangentDtype } from "../numpy/dtype.ts";
+import { addAny } from "./accumulate.ts";
+
+/** An unknown (linear) value of the program being recorded. */
+export class LinearVar extends Tracer implements UndefinedPrimal {
+  readonly undefinedPrimal = true as const;
+  constructor(
+    readonly trace: LinearTrace,
+    readonly aval: Aval,
+    readonly id: number,
+  ) {
+    super();
+  }
+}
+
+/** A known value brought into the recording level for one primitive application. */
+class LinearConst extends Tracer {
+  constructor(
+    readonly trace: LinearTrace,
+    readonly value: NDArray,
+  ) {
+    super();
+  }
+  get aval(): Aval {
+    return this.value;
+  }
+}
+
+/** One recorded application of a linear primitive. */
+export interface Eqn {
+  readonly prim: Primitive<unknown>;
+  readonly inputs: readonly NDArray[];
+  readonly params: unknown;
+  readonly outs: readonly LinearVar[];
+}
+
+/** The recorded linear tangent program: equations in the order they ran (a topological order). */
+export class LinearProgram {
+  readonly eqns: Eqn[] = [];
+  numVars = 0;
+}
+
+export class LinearTrace extends Trace {
+  get program(): LinearProgram {
+    return this.main.globalData as LinearProgram;
+  }
+  newVar(aval: Aval): LinearVar {
+    return new LinearVar(this, { shape: aval.shape, dtype: aval.dtype }, this.program.numVars++);
+  }
+  pure(value: NDArray): Tracer {
+    return new LinearConst(this, value);
+  }
+  processPrimitive<P>(prim: Primitive<P>, tracers: Tracer[], params: P): NDArray[] {
+    if (prim.transpose === "nonlinear") {
+      throw new TypeError(
+        `${prim.name}: applied to a tangent inside a JVP rule, but it is not linear. ` +
+          "A JVP rule must be linear in its tangents (this is a bug in that rule).",
+      );
+    }
+    const inputs = tracers.map((t) => (t instanceof LinearConst ? t.value : t));
+    const avals = prim.abstractEval(tracers.map((t) => t.aval), params);
+    const outs = avals.map((a) => this.newVar(a));
+    this.program.eqns.push({ prim: prim as Primitive<unknown>, inputs, params, outs });
+    return outs;
+  }
+}
+
+const makeLinearTrace = (main: MainTrace): Trace => new LinearTrace(main);
+
+/** The result of linearizing a function at a point. */
+export interface Linearized {
+  readonly primalsOut: NDArray[];
+  readonly program: LinearProgram;
+  /** Per input: its tangent variable, or `null` for a non-float input. */
+  readonly inVars: (LinearVar | null)[];
+  /** Per output: its tangent variable, or `null` where the output does not depend on the inputs. */
+  readonly outVars: (LinearVar | null)[];
+  readonly inAvals: Aval[];
+  readonly outAvals: Aval[];
+}
+
+/** Runs `f` once, computing its outputs and recording the linear map from input to output tangents. */
+export function linearizeFlat(f: (xs: NDArray[]) => NDArray[], primals: readonly NDArray[]): Linearized {
+  const program = new LinearProgram();
+  return withMainTrace(makeLinearTrace, program, (lmain) => {
+    const ltrace = lmain.trace as LinearTrace;
+    const inVars = primals.map((p) => (tangentDtype(p.dtype) ? ltrace.newVar(p) : null));
+    return withMainTrace(makeJVPTrace, null, (jmain) => {
+      const ins = primals.map((p, i) => new JVPTracer(jmain.trace as never, p, inVars[i]!));
+      const outs = f(ins);
+      const primalsOut: NDArray[] = [];
+      const outVars: (LinearVar | null)[] = [];
+      for (const o of outs) {
+        const [p, t] = primalAndTangent(jmain.trace, o);
+        primalsOut.push(p);
+        outVars.push(t instanceof LinearVar && t.trace === ltrace ? t : null);
+      }
+      return {
+        primalsOut,
+        program,
+        inVars,
+        outVars,
+        inAvals: primals.map((p) => ({ shape: p.shape, dtype: p.dtype })),
+        outAvals: primalsOut.map((p) => ({ shape: p.shape, dtype: p.dtype })),
+      };
+    });
+  });
+}
+
+/**
+ * The backward pass: walks the program from the end, turning output cotangents into input
+ * cotangents with each primitive's transpose rule. Iterative, so long programs cannot overflow the stack.
+ */
+export function backwardPass(lin: Linearized, cts: readonly (NDArray | null)[]): (NDArray | null)[] {
+  const ctOf: (NDArray | null)[] = new Array(lin.program.numVars).fill(null);
+  const acc = (v: LinearVar, ct: NDArray) => {
+    const prev = ctOf[v.id];
+    ctOf[v.id] = prev == null ? ct : addAny(prev, ct);
+  };
+  lin.outVars.forEach((v, i) => {
+    const ct = cts[i];
+    if (v !== null && ct != null) acc(v, ct);
+  });
+  const eqns = lin.program.eqns;
+  for (let e = eqns.length - 1; e >= 0; e--) {
+    const eqn = eqns[e]!;
+    let any = false;
+    const ctsOut = eqn.outs.map((v) => {
+      const ct = ctOf[v.id];
+      ctOf[v.id] = null;
+      if (ct != null) any = true;
+      return ct;
+    });
+    if (!any) continue;
+    const ctsFull = ctsOut.map((ct, i) => ct ?? zerosConcrete(eqn.outs[i]!.aval.shape, eqn.outs[i]!.aval.dtype));
+    const ctsIn = (eqn.prim.transpose as Exclude<typeof eqn.prim.transpose, "nonlinear">)(
+      ctsFull,
+      eqn.inputs,
+      eqn.params,
+    );
+    for (let i = 0; i < eqn.inputs.length; i++) {
+      const x = eqn.inputs[i];
+      const ct = ctsIn[i];
+      if (x instanceof LinearVar && ct != null) acc(x, ct);
+    }
+  }
+  return lin.inVars.map((v) => (v === null ? null : ctOf[v.id]!) ?? null);
+}
+
+/** Replays the linear program forward: the JVP at the linearization point for new tangents. */
+export function forwardPass(lin: Linearized, tangents: readonly (NDArray | null)[]): (NDArray | null)[] {
+  const env: (NDArray | null)[] = new Array(lin.program.numVars).fill(null);
+  lin.inVars.forEach((v, i) => {
+    if (v !== null) env[v.id] = tangents[i] ?? null;
+  });
+  for (const eqn of lin.program.eqns) {
+    const args = eqn.inputs.map((x) => {
+      if (!(x instanceof LinearVar)) return x;
+      return env[x.id] ?? zerosConcrete(x.aval.shape, x.aval.dtype);
+    });
+    const outs = bind(eqn.prim, args, eqn.params);
+    eqn.outs.forEach((v, i) => (env[v.id] = outs[i]!));
+  }
+  return lin.outVars.map((v) => (v === null ? null : env[v.id]));
+}

@@ -1,0 +1,42 @@
+/**
+ * @file Elementwise kernels, compiled once per operation from a JS expression so that each loop is
+ * monomorphic and free of per-element closure calls.
+ */
+import type { TypedArray } from "../numpy/dtype.ts";
+
+export type UnaryKernel = (x: TypedArray, out: TypedArray) => void;
+export type BinaryKernel = (x: TypedArray, y: TypedArray, out: TypedArray) => void;
+export type TernaryKernel = (c: TypedArray, x: TypedArray, y: TypedArray, out: TypedArray) => void;
+
+/** A loop computing `out[i] = expr` with `a = x[i]`; `expr` may use `Math` and the helpers below. */
+export function compileUnary(expr: string): UnaryKernel {
+  return new Function(
+    "H",
+    `return function(x, out) { for (let i = 0, n = out.length; i < n; i++) { const a = x[i]; out[i] = ${expr}; } };`,
+  )(helpers) as UnaryKernel;
+}
+
+/** A loop computing `out[i] = expr` with `a = x[i]`, `b = y[i]`. */
+export function compileBinary(expr: string): BinaryKernel {
+  return new Function(
+    "H",
+    `return function(x, y, out) { for (let i = 0, n = out.length; i < n; i++) { const a = x[i], b = y[i]; out[i] = ${expr}; } };`,
+  )(helpers) as BinaryKernel;
+}
+
+/** Scalar helpers that kernels' expressions call as `H.name(…)`. */
+export const helpers = {
+  /** Round half to even, as NumPy's `round`/`rint`. */
+  rint(a: number): number {
+    const r = Math.round(a);
+    return Math.abs(a % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  },
+  sign(a: number): number {
+    return a > 0 ? 1 : a < 0 ? -1 : a === 0 ? 0 : NaN;
+  },
+  /** Python's floor modulo: the result has the sign of the divisor. */
+  floorMod(a: number, b: number): number {
+    const r = a % b;
+    return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
+  },
+};

@@ -1,0 +1,254 @@
+/**
+ * @file Batched matrix product C[b] += A[b] · B[b] on contiguous row-major float64 data, tuned for
+ * V8: a panel of B is packed into a contiguous scratch buffer, and a 3×4 register-blocked
+ * micro-kernel keeps twelve sums in local variables while it walks that panel.
+ *
+ * Why this shape: V8 emits scalar SSE code, so speed comes from doing many multiply-adds per
+ * load and store. The naive i-k-j loop loads and stores C on every multiply-add; the 3×4 tile loads
+ * 3 + 4 values per 12 multiply-adds and touches C once per tile. Twelve accumulators plus the seven
+ * operands fit x64's sixteen float registers; larger tiles spill and run slower (measured).
+ *
+ * Skinny shapes take simpler paths, where packing would cost more than it saves: a matrix-vector
+ * product (n = 1) is a set of dot products, and a few rows of A (m small) stream B row by row.
+ *
+ * Every product a[i,p]·b[p,j] is computed and added, zeros included, so NaN and ±Inf propagate as
+ * in the naive triple loop; only the order of the additions differs (rounding-level differences).
+ */
+
+/** Depth (rows of B) of a packed panel. */
+const KC = 128;
+/** Width (columns of B) of a packed panel; a multiple of `NR`. */
+const NC = 256;
+/** Rows of C per micro-tile. */
+const MR = 3;
+/** Columns of C per micro-tile. */
+const NR = 4;
+/** Below this many rows of A, packing B does not pay for itself: stream B instead. */
+const PACK_MIN_ROWS = 4;
+
+/**
+ * Scratch for one packed panel of B: strip `s` (columns `4s … 4s+3` of the panel) is stored
+ * row after row, `panel[s·kc·4 + p·4 + r] = B[k0 + p, j0 + 4s + r]`, zero-padded past the last column.
+ * Shared across calls: kernels run synchronously, so no two calls use it at once.
+ */
+const panel = new Float64Array(KC * NC);
+
+/**
+ * `c` ([batch, m, n]) receives `c + a · b` for `a` ([batch, m, k]) and `b` ([batch, k, n]); callers
+ * pass a zeroed `c` to get the plain product.
+ */
+export function matmulData(
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  if (m === 0 || n === 0 || k === 0) return;
+  for (let bi = 0; bi < batch; bi++) {
+    const aOff = bi * m * k;
+    const bOff = bi * k * n;
+    const cOff = bi * m * n;
+    if (n === 1) matVec(a, b, c, aOff, bOff, cOff, m, k);
+    else if (m < PACK_MIN_ROWS) streamRows(a, b, c, aOff, bOff, cOff, m, k, n);
+    else packedProduct(a, b, c, aOff, bOff, cOff, m, k, n);
+  }
+}
+
+/** C += A · B for one matrix, panel by panel: pack B[k0:k0+kc, j0:j0+nc], then sweep all rows of A. */
+function packedProduct(
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  aOff: number,
+  bOff: number,
+  cOff: number,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const nc = Math.min(NC, n - j0);
+    const strips = Math.ceil(nc / NR);
+    for (let k0 = 0; k0 < k; k0 += KC) {
+      const kc = Math.min(KC, k - k0);
+      packPanel(b, bOff + k0 * n + j0, n, kc, nc);
+      let i = 0;
+      for (; i + MR <= m; i += MR) {
+        const aRow = aOff + i * k + k0;
+        const cRow = cOff + i * n + j0;
+        for (let s = 0; s < strips; s++) {
+          tile3x4(a, c, aRow, k, cRow + s * NR, n, s * kc * NR, kc, Math.min(NR, nc - s * NR));
+        }
+      }
+      for (; i < m; i++) {
+        const aRow = aOff + i * k + k0;
+        const cRow = cOff + i * n + j0;
+        for (let s = 0; s < strips; s++) {
+          tile1x4(a, c, aRow, cRow + s * NR, s * kc * NR, kc, Math.min(NR, nc - s * NR));
+        }
+      }
+    }
+  }
+}
+
+/** Copies the kc × nc block of B starting at `start` (row stride `n`) into `panel`, in strips of NR columns. */
+function packPanel(b: Float64Array, start: number, n: number, kc: number, nc: number): void {
+  const fullStrips = Math.floor(nc / NR);
+  for (let s = 0; s < fullStrips; s++) {
+    let dst = s * kc * NR;
+    let src = start + s * NR;
+    for (let p = 0; p < kc; p++, dst += NR, src += n) {
+      panel[dst] = b[src]!;
+      panel[dst + 1] = b[src + 1]!;
+      panel[dst + 2] = b[src + 2]!;
+      panel[dst + 3] = b[src + 3]!;
+    }
+  }
+  const rest = nc - fullStrips * NR;
+  if (rest === 0) return;
+  // Last, partial strip: pad with zeros. The padded columns' sums are computed but never stored,
+  // so a NaN or Inf in A cannot leak into C through them.
+  let dst = fullStrips * kc * NR;
+  let src = start + fullStrips * NR;
+  for (let p = 0; p < kc; p++, dst += NR, src += n) {
+    for (let r = 0; r < NR; r++) panel[dst + r] = r < rest ? b[src + r]! : 0;
+  }
+}
+
+/**
+ * C[3 rows, `cols` ≤ 4 columns] += A[3 rows, kc] · (one packed strip of B). `aRow` indexes A's first
+ * row (row stride `k`), `cAt` C's first element (row stride `n`), `bq` the strip in `panel`.
+ */
+function tile3x4(
+  a: Float64Array,
+  c: Float64Array,
+  aRow: number,
+  k: number,
+  cAt: number,
+  n: number,
+  bq: number,
+  kc: number,
+  cols: number,
+): void {
+  const r0 = aRow;
+  const r1 = r0 + k;
+  const r2 = r1 + k;
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+  for (let p = 0; p < kc; p++, bq += NR) {
+    const b0 = panel[bq]!;
+    const b1 = panel[bq + 1]!;
+    const b2 = panel[bq + 2]!;
+    const b3 = panel[bq + 3]!;
+    const x0 = a[r0 + p]!;
+    c00 += x0 * b0; c01 += x0 * b1; c02 += x0 * b2; c03 += x0 * b3;
+    const x1 = a[r1 + p]!;
+    c10 += x1 * b0; c11 += x1 * b1; c12 += x1 * b2; c13 += x1 * b3;
+    const x2 = a[r2 + p]!;
+    c20 += x2 * b0; c21 += x2 * b1; c22 += x2 * b2; c23 += x2 * b3;
+  }
+  const q0 = cAt;
+  const q1 = q0 + n;
+  const q2 = q1 + n;
+  if (cols === NR) {
+    c[q0] += c00; c[q0 + 1] += c01; c[q0 + 2] += c02; c[q0 + 3] += c03;
+    c[q1] += c10; c[q1 + 1] += c11; c[q1 + 2] += c12; c[q1 + 3] += c13;
+    c[q2] += c20; c[q2 + 1] += c21; c[q2 + 2] += c22; c[q2 + 3] += c23;
+    return;
+  }
+  c[q0] += c00; c[q1] += c10; c[q2] += c20;
+  if (cols > 1) { c[q0 + 1] += c01; c[q1 + 1] += c11; c[q2 + 1] += c21; }
+  if (cols > 2) { c[q0 + 2] += c02; c[q1 + 2] += c12; c[q2 + 2] += c22; }
+}
+
+/** C[1 row, `cols` ≤ 4 columns] += A[1 row, kc] · (one packed strip of B): the rows left over by `tile3x4`. */
+function tile1x4(a: Float64Array, c: Float64Array, aRow: number, cAt: number, bq: number, kc: number, cols: number): void {
+  let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+  for (let p = 0; p < kc; p++, bq += NR) {
+    const x = a[aRow + p]!;
+    c0 += x * panel[bq]!;
+    c1 += x * panel[bq + 1]!;
+    c2 += x * panel[bq + 2]!;
+    c3 += x * panel[bq + 3]!;
+  }
+  c[cAt] += c0;
+  if (cols > 1) c[cAt + 1] += c1;
+  if (cols > 2) c[cAt + 2] += c2;
+  if (cols > 3) c[cAt + 3] += c3;
+}
+
+/**
+ * C[m, 1] += A[m, k] · b[k] as dot products, four rows at a time so that each load of `b` serves
+ * four independent sums (which also hides the latency of the additions).
+ */
+function matVec(a: Float64Array, b: Float64Array, c: Float64Array, aOff: number, bOff: number, cOff: number, m: number, k: number): void {
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const r0 = aOff + i * k;
+    const r1 = r0 + k;
+    const r2 = r1 + k;
+    const r3 = r2 + k;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let p = 0; p < k; p++) {
+      const x = b[bOff + p]!;
+      s0 += a[r0 + p]! * x;
+      s1 += a[r1 + p]! * x;
+      s2 += a[r2 + p]! * x;
+      s3 += a[r3 + p]! * x;
+    }
+    c[cOff + i] += s0;
+    c[cOff + i + 1] += s1;
+    c[cOff + i + 2] += s2;
+    c[cOff + i + 3] += s3;
+  }
+  for (; i < m; i++) {
+    const r = aOff + i * k;
+    let s = 0;
+    for (let p = 0; p < k; p++) s += a[r + p]! * b[bOff + p]!;
+    c[cOff + i] += s;
+  }
+}
+
+/**
+ * C[m, n] += A[m, k] · B[k, n] for few rows of A: each row of C takes four rows of B per pass
+ * (c[j] += x0·B[p,j] + … + x3·B[p+3,j]), so C is loaded and stored once per four multiply-adds.
+ */
+function streamRows(
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  aOff: number,
+  bOff: number,
+  cOff: number,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    const aRow = aOff + i * k;
+    const cRow = cOff + i * n;
+    let p = 0;
+    for (; p + 4 <= k; p += 4) {
+      const x0 = a[aRow + p]!;
+      const x1 = a[aRow + p + 1]!;
+      const x2 = a[aRow + p + 2]!;
+      const x3 = a[aRow + p + 3]!;
+      const q0 = bOff + p * n;
+      const q1 = q0 + n;
+      const q2 = q1 + n;
+      const q3 = q2 + n;
+      for (let j = 0; j < n; j++) {
+        c[cRow + j] += x0 * b[q0 + j]! + x1 * b[q1 + j]! + x2 * b[q2 + j]! + x3 * b[q3 + j]!;
+      }
+    }
+    for (; p < k; p++) {
+      const x = a[aRow + p]!;
+      const q = bOff + p * n;
+      for (let j = 0; j < n; j++) c[cRow + j] += x * b[q + j]!;
+    }
+  }
+}

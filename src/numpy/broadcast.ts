@@ -1,0 +1,67 @@
+/** @file Broadcasting, dtype promotion and axis checking for the numpy layer. */
+import { NDArray, type ArrayLike } from "./ndarray.ts";
+import { isFloat, promote, promoteWeak, type DType } from "./dtype.ts";
+import { asarray } from "./creation.ts";
+import { broadcastTo, convert } from "../primitives/structural.ts";
+import { AxisError, fmtShape, ShapeError } from "../errors.ts";
+
+/** NumPy's broadcast of several shapes; a `ShapeError` naming `op` and every shape if they do not fit. */
+export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): number[] {
+  const n = Math.max(0, ...shapes.map((s) => s.length));
+  const out = new Array<number>(n).fill(1);
+  for (const s of shapes) {
+    for (let i = 0; i < s.length; i++) {
+      const o = n - s.length + i;
+      const d = s[i]!;
+      if (d === out[o] || d === 1) continue;
+      if (out[o] === 1) out[o] = d;
+      else {
+        throw new ShapeError(
+          `${op}: operands could not be broadcast together with shapes ${shapes.map(fmtShape).join(" ")}`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Converts operands to arrays of one dtype and one broadcast shape. JS numbers are weakly typed (they
+ * take the array operands' dtype); `floatOnly` promotes integers to float64 (true division, `exp`…).
+ */
+export function prepare(op: string, args: readonly ArrayLike[], floatOnly = false, names?: readonly string[]): NDArray[] {
+  let dtype: DType | null = null;
+  const arrays = args.map((a, i) => {
+    if (typeof a === "number" || typeof a === "boolean") return null;
+    const x = asarray(a, undefined, op, names?.[i] ?? `x${i + 1}`);
+    dtype = dtype === null ? x.dtype : promote(dtype, x.dtype);
+    return x;
+  });
+  for (const a of args) {
+    if (typeof a === "number" || typeof a === "boolean") {
+      dtype = dtype === null ? (typeof a === "boolean" ? "bool" : "float64") : promoteWeak(dtype, a);
+    }
+  }
+  let dt: DType = dtype ?? "float64";
+  if (floatOnly && !isFloat(dt)) dt = "float64";
+  const xs = arrays.map((x, i) => x ?? asarray(args[i]!, undefined, op));
+  const shape = broadcastShapes(op, ...xs.map((x) => x.shape));
+  return xs.map((x) => broadcastTo(convert(x, dt), shape));
+}
+
+/** Normalizes one axis (negative counts from the end); `AxisError` naming `op` if out of range. */
+export function normAxis(op: string, axis: number, ndim: number): number {
+  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
+    throw new AxisError(`${op}: axis ${axis} is out of bounds for an array of dimension ${ndim}`);
+  }
+  return axis < 0 ? axis + ndim : axis;
+}
+
+/** Normalizes an `axis` option (`null`/`undefined`: all axes) into sorted unique axes. */
+export function normAxes(op: string, axis: number | readonly number[] | null | undefined, ndim: number): number[] {
+  if (axis === null || axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  const list = (typeof axis === "number" ? [axis] : [...axis]).map((a) => normAxis(op, a, ndim));
+  const set = new Set(list);
+  if (set.size !== list.length) throw new AxisError(`${op}: repeated axis in ${JSON.stringify(axis)}`);
+  return [...set].sort((a, b) => a - b);
+}

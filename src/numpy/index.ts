@@ -1,0 +1,30 @@
+/**
+ * @file The `autograd-ts/numpy` entry point: a NumPy-like array library whose every function is
+ * differentiable and batchable.
+ */
+import "./methods.ts";
+
+export { NDArray, type ArrayLike, type Index, type SliceSpec, type Nested, type Aval } from "./ndarray.ts";
+export type { DType } from "./dtype.ts";
+export * from "./creation.ts";
+export * from "./math.ts";
+export { sum, prod, mean, max, min, amax, amin, variance as var, std, argmax, argmin, cumsum } from "./reductions.ts";
+export * from "./shape.ts";
+export * from "./products.ts";
+export { slice } from "./indexing.ts";
+export { broadcastShapes } from "./broadcast.ts";
+
+import type { NDArray, Index, AtView } from "./ndarray.ts";
+import { asarray } from "./creation.ts";
+import { ConcreteArray } from "./ndarray.ts";
+
+/** `np.at(x, ...idx)`: the same as `x.at(...idx)`. */
+export const at = (x: NDArray, ...idx: Index[]): AtView => x.at(...idx);
+
+/** `np.shape(x)`, `np.ndim(x)`, `np.size(x)`. */
+export const shape = (x: Parameters<typeof asarray>[0]): readonly number[] => asarray(x).shape;
+export const ndim = (x: Parameters<typeof asarray>[0]): number => asarray(x).ndim;
+export const size = (x: Parameters<typeof asarray>[0]): number => asarray(x).size;
+
+/** Whether `x` is a concrete (non-traced) array. */
+export const isConcrete = (x: unknown): x is ConcreteArray => x instanceof ConcreteArray;

@@ -1,0 +1,51 @@
+/** @file Connects `NDArray`'s methods to the numpy functions (kept apart to avoid import cycles). */
+import { methods, type MethodTable } from "./ndarray.ts";
+import * as m from "./math.ts";
+import * as r from "./reductions.ts";
+import * as sh from "./shape.ts";
+import * as p from "./products.ts";
+import { getItem, at } from "./indexing.ts";
+import { formatArray } from "./format.ts";
+import { asarray } from "./creation.ts";
+
+const table: MethodTable = {
+  add: m.add,
+  subtract: m.subtract,
+  multiply: m.multiply,
+  divide: m.divide,
+  power: m.power,
+  negative: m.negative,
+  matmul: p.matmul,
+  dot: p.dot,
+  sum: r.sum,
+  prod: r.prod,
+  mean: r.mean,
+  max: r.max,
+  min: r.min,
+  argmax: r.argmax,
+  argmin: r.argmin,
+  reshape: sh.reshape,
+  transpose: sh.transpose,
+  squeeze: sh.squeeze,
+  expandDims: sh.expandDims,
+  ravel: sh.ravel,
+  astype: (a, dtype) => asarray(a, dtype, "astype"),
+  abs: m.abs,
+  exp: m.exp,
+  log: m.log,
+  sqrt: m.sqrt,
+  tanh: m.tanh,
+  sin: m.sin,
+  cos: m.cos,
+  equal: m.equal,
+  notEqual: m.notEqual,
+  less: m.less,
+  lessEqual: m.lessEqual,
+  greater: m.greater,
+  greaterEqual: m.greaterEqual,
+  getItem,
+  at,
+  format: formatArray,
+};
+
+Object.assign(methods, table);

@@ -1,0 +1,128 @@
+/** @file Shape manipulation: reshape, transpose, axes, broadcasting, joining. */
+import type { NDArray, ArrayLike } from "./ndarray.ts";
+import { asarray } from "./creation.ts";
+import { broadcastShapes, normAxes, normAxis } from "./broadcast.ts";
+import * as s from "../primitives/structural.ts";
+import { promote } from "./dtype.ts";
+import { AxisError, fmtShape, ShapeError } from "../errors.ts";
+
+/** `np.reshape(x, shape)`; one dimension may be `-1`. */
+export function reshape(x: ArrayLike, shape: number | readonly number[]): NDArray {
+  const a = asarray(x, undefined, "np.reshape", "a");
+  const want = typeof shape === "number" ? [shape] : [...shape];
+  const known = want.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
+  const unknown = want.filter((d) => d === -1).length;
+  const bad = () =>
+    new ShapeError(`np.reshape: cannot reshape an array of size ${a.size} (shape ${fmtShape(a.shape)}) into shape ${fmtShape(want)}`);
+  if (unknown > 1 || want.some((d) => !Number.isInteger(d) || d < -1)) throw bad();
+  if (unknown === 1) {
+    if (known === 0 || a.size % known !== 0) throw bad();
+    want[want.indexOf(-1)] = a.size / known;
+  } else if (known !== a.size) throw bad();
+  return s.reshape(a, want);
+}
+
+/** `np.transpose(x, axes?)`: reverses the axes, or permutes them. */
+export function transpose(x: ArrayLike, axes?: readonly number[]): NDArray {
+  const a = asarray(x, undefined, "np.transpose", "a");
+  if (axes === undefined) return s.transpose(a, a.shape.map((_, i) => a.ndim - 1 - i));
+  if (axes.length !== a.ndim) {
+    throw new AxisError(`np.transpose: axes ${JSON.stringify(axes)} don't match an array of shape ${fmtShape(a.shape)}`);
+  }
+  const perm = axes.map((ax) => normAxis("np.transpose", ax, a.ndim));
+  if (new Set(perm).size !== perm.length) throw new AxisError(`np.transpose: repeated axis in ${JSON.stringify(axes)}`);
+  return s.transpose(a, perm);
+}
+
+export function swapaxes(x: ArrayLike, a1: number, a2: number): NDArray {
+  const a = asarray(x, undefined, "np.swapaxes", "a");
+  const perm = a.shape.map((_, i) => i);
+  const i = normAxis("np.swapaxes", a1, a.ndim);
+  const j = normAxis("np.swapaxes", a2, a.ndim);
+  [perm[i], perm[j]] = [perm[j]!, perm[i]!];
+  return s.transpose(a, perm);
+}
+
+export function moveaxis(x: ArrayLike, source: number, destination: number): NDArray {
+  const a = asarray(x, undefined, "np.moveaxis", "a");
+  return s.moveaxis(a, normAxis("np.moveaxis", source, a.ndim), normAxis("np.moveaxis", destination, a.ndim));
+}
+
+/** `np.expandDims(x, axis)`: inserts size-1 axes at the given positions of the result. */
+export function expandDims(x: ArrayLike, axis: number | readonly number[]): NDArray {
+  const a = asarray(x, undefined, "np.expandDims", "a");
+  const list = typeof axis === "number" ? [axis] : axis;
+  const outNdim = a.ndim + list.length;
+  const axes = normAxes("np.expandDims", list, outNdim);
+  const shape: number[] = [];
+  let k = 0;
+  for (let i = 0; i < outNdim; i++) shape.push(axes.includes(i) ? 1 : a.shape[k++]!);
+  return s.reshape(a, shape);
+}
+
+/** `np.squeeze(x, {axis})`: removes size-1 axes (all of them, or the given ones, which must be 1). */
+export function squeeze(x: ArrayLike, opts: { axis?: number | readonly number[] } = {}): NDArray {
+  const a = asarray(x, undefined, "np.squeeze", "a");
+  const axes =
+    opts.axis === undefined ? a.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normAxes("np.squeeze", opts.axis, a.ndim);
+  for (const ax of axes) {
+    if (a.shape[ax] !== 1) {
+      throw new ShapeError(`np.squeeze: cannot select axis ${ax} of shape ${fmtShape(a.shape)}: its size is not 1`);
+    }
+  }
+  return s.reshape(a, a.shape.filter((_, i) => !axes.includes(i)));
+}
+
+export const ravel = (x: ArrayLike): NDArray => {
+  const a = asarray(x, undefined, "np.ravel", "a");
+  return s.reshape(a, [a.size]);
+};
+
+/** `np.broadcastTo(x, shape)`. */
+export function broadcastTo(x: ArrayLike, shape: readonly number[]): NDArray {
+  const a = asarray(x, undefined, "np.broadcastTo", "array");
+  const out = broadcastShapes("np.broadcastTo", a.shape, shape);
+  if (out.length !== shape.length || out.some((d, i) => d !== shape[i])) {
+    throw new ShapeError(`np.broadcastTo: cannot broadcast an array of shape ${fmtShape(a.shape)} to ${fmtShape(shape)}`);
+  }
+  return s.broadcastTo(a, shape);
+}
+
+export function broadcastArrays(...xs: ArrayLike[]): NDArray[] {
+  const arrays = xs.map((x, i) => asarray(x, undefined, "np.broadcastArrays", `arrays[${i}]`));
+  const shape = broadcastShapes("np.broadcastArrays", ...arrays.map((a) => a.shape));
+  return arrays.map((a) => s.broadcastTo(a, shape));
+}
+
+/** `np.concatenate(arrays, {axis = 0})`. */
+export function concatenate(xs: readonly ArrayLike[], opts: { axis?: number } = {}): NDArray {
+  if (xs.length === 0) throw new TypeError("np.concatenate: need at least one array to concatenate");
+  const arrays = xs.map((x, i) => asarray(x, undefined, "np.concatenate", `arrays[${i}]`));
+  const nd = arrays[0]!.ndim;
+  if (nd === 0) throw new ShapeError("np.concatenate: zero-dimensional arrays cannot be concatenated");
+  const axis = normAxis("np.concatenate", opts.axis ?? 0, nd);
+  const dtype = arrays.map((a) => a.dtype).reduce(promote);
+  arrays.forEach((a, i) => {
+    if (a.ndim !== nd || a.shape.some((d, j) => j !== axis && d !== arrays[0]!.shape[j])) {
+      throw new ShapeError(
+        `np.concatenate: all input array dimensions except axis ${axis} must match; got ${arrays.map((b) => fmtShape(b.shape)).join(", ")} (arrays[${i}] differs)`,
+      );
+    }
+  });
+  const cast = arrays.map((a) => s.convert(a, dtype));
+  return cast.length === 1 ? cast[0]! : s.concatenate(cast, axis);
+}
+
+/** `np.stack(arrays, {axis = 0})`: joins along a new axis. */
+export function stack(xs: readonly ArrayLike[], opts: { axis?: number } = {}): NDArray {
+  if (xs.length === 0) throw new TypeError("np.stack: need at least one array to stack");
+  const arrays = xs.map((x, i) => asarray(x, undefined, "np.stack", `arrays[${i}]`));
+  arrays.forEach((a) => {
+    if (a.ndim !== arrays[0]!.ndim || a.shape.some((d, j) => d !== arrays[0]!.shape[j])) {
+      throw new ShapeError(`np.stack: all input arrays must have the same shape; got ${arrays.map((b) => fmtShape(b.shape)).join(", ")}`);
+    }
+  });
+  const axis = normAxis("np.stack", opts.axis ?? 0, arrays[0]!.ndim + 1);
+  return concatenate(arrays.map((a) => expandDims(a, axis)), { axis });
+}
+

@@ -1,0 +1,124 @@
+/**
+ * @file `dotGeneral`, the one contraction primitive (XLA's DotGeneral): contracts chosen axes of
+ * two arrays, with batch axes matched pairwise. `dot`, `matmul`, `inner`, `tensordot` and `einsum`
+ * pairs are all written with it. Bilinear, so it has a transpose for each side.
+ */
+import { ConcreteArray, type NDArray, type Aval } from "../numpy/ndarray.ts";
+import { allocate } from "../numpy/dtype.ts";
+import { bind1 } from "../interpreters/core.ts";
+import { matmulData } from "../kernels/matmul.ts";
+import { transposeData } from "../kernels/strided.ts";
+import { definePrimitive, isUndefinedPrimal, one } from "./types.ts";
+import { moveaxis, transpose, avalOf, convert } from "./structural.ts";
+import { addT } from "./binary.ts";
+
+export interface DotParams {
+  readonly lhsContract: readonly number[];
+  readonly rhsContract: readonly number[];
+  readonly lhsBatch: readonly number[];
+  readonly rhsBatch: readonly number[];
+}
+
+const freeAxes = (ndim: number, contract: readonly number[], batch: readonly number[]): number[] => {
+  const out: number[] = [];
+  for (let i = 0; i < ndim; i++) if (!contract.includes(i) && !batch.includes(i)) out.push(i);
+  return out;
+};
+
+function dotShape(l: Aval, r: Aval, p: DotParams): number[] {
+  const lf = freeAxes(l.shape.length, p.lhsContract, p.lhsBatch);
+  const rf = freeAxes(r.shape.length, p.rhsContract, p.rhsBatch);
+  return [...p.lhsBatch.map((a) => l.shape[a]!), ...lf.map((a) => l.shape[a]!), ...rf.map((a) => r.shape[a]!)];
+}
+
+const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
+
+/** The data of `x` permuted to `perm`, as float64 (no copy when already laid out so). */
+function laidOut(x: ConcreteArray, perm: readonly number[]): Float64Array {
+  const identity = perm.every((p, i) => p === i);
+  if (identity && x.data instanceof Float64Array) return x.data;
+  const out = new Float64Array(x.data.length);
+  if (identity) out.set(x.data);
+  else transposeData(x.data, x.shape, perm, out);
+  return out;
+}
+
+export const dotGeneralP = definePrimitive<DotParams>({
+  name: "dotGeneral",
+  impl: ([l, r], p) => {
+    const lf = freeAxes(l!.ndim, p.lhsContract, p.lhsBatch);
+    const rf = freeAxes(r!.ndim, p.rhsContract, p.rhsBatch);
+    const a = laidOut(l!, [...p.lhsBatch, ...lf, ...p.lhsContract]);
+    const b = laidOut(r!, [...p.rhsBatch, ...p.rhsContract, ...rf]);
+    const batch = prod(p.lhsBatch.map((x) => l!.shape[x]!));
+    const m = prod(lf.map((x) => l!.shape[x]!));
+    const k = prod(p.lhsContract.map((x) => l!.shape[x]!));
+    const n = prod(rf.map((x) => r!.shape[x]!));
+    const c = new Float64Array(batch * m * n);
+    matmulData(a, b, c, batch, m, k, n);
+    const shape = dotShape(l!, r!, p);
+    if (l!.dtype === "float64") return one(new ConcreteArray(c, shape, "float64"));
+    const out = allocate(l!.dtype, c.length);
+    out.set(c);
+    return one(new ConcreteArray(out, shape, l!.dtype));
+  },
+  abstractEval: ([l, r], p) => [{ shape: dotShape(l!, r!, p), dtype: l!.dtype }],
+  jvp: ([x, y], [tx, ty], _, p) => [addT(tx && dotGeneral(tx, y!, p), ty && dotGeneral(x!, ty, p))],
+  transpose: ([ct], [x, y], p) => [
+    isUndefinedPrimal(x) ? transposeLhs(ct!, y as NDArray, avalOf(x), p) : null,
+    isUndefinedPrimal(y) ? transposeLhs(ct!, x as NDArray, avalOf(y), swapSides(p), true) : null,
+  ],
+  batch: ([x, y], [dx, dy], p) => {
+    const shift = (axes: readonly number[]) => axes.map((a) => a + 1);
+    const nb = p.lhsBatch.length;
+    if (dx !== null && dy !== null) {
+      const q: DotParams = {
+        lhsContract: shift(p.lhsContract),
+        rhsContract: shift(p.rhsContract),
+        lhsBatch: [0, ...shift(p.lhsBatch)],
+        rhsBatch: [0, ...shift(p.rhsBatch)],
+      };
+      return [[dotGeneral(moveaxis(x!, dx, 0), moveaxis(y!, dy, 0), q)], [0]];
+    }
+    if (dx !== null) {
+      const q = { ...p, lhsContract: shift(p.lhsContract), lhsBatch: shift(p.lhsBatch) };
+      return [[dotGeneral(moveaxis(x!, dx, 0), y!, q)], [nb]];
+    }
+    const q = { ...p, rhsContract: shift(p.rhsContract), rhsBatch: shift(p.rhsBatch) };
+    const nlf = freeAxes(x!.ndim, p.lhsContract, p.lhsBatch).length;
+    return [[dotGeneral(x!, moveaxis(y!, dy!, 0), q)], [nb + nlf]];
+  },
+});
+
+const swapSides = (p: DotParams): DotParams => ({
+  lhsContract: p.rhsContract,
+  rhsContract: p.lhsContract,
+  lhsBatch: p.rhsBatch,
+  rhsBatch: p.lhsBatch,
+});
+
+/**
+ * Cotangent of the left operand (of `xAval`) given the output cotangent and the right operand `y`.
+ * For the right operand call it with the sides swapped and `swapped = true` (the cotangent's free
+ * axes then come in the other order).
+ */
+function transposeLhs(ct: NDArray, y: NDArray, xAval: Aval, p: DotParams, swapped = false): NDArray {
+  const nb = p.lhsBatch.length;
+  const xf = freeAxes(xAval.shape.length, p.lhsContract, p.lhsBatch);
+  const yf = freeAxes(y.ndim, p.rhsContract, p.rhsBatch);
+  // Positions in ct of the other side's free axes.
+  const ctY = yf.map((_, i) => nb + (swapped ? 0 : xf.length) + i);
+  const r = dotGeneral(ct, y, {
+    lhsContract: ctY,
+    rhsContract: yf,
+    lhsBatch: ct.shape.slice(0, nb).map((_, i) => i),
+    rhsBatch: p.rhsBatch,
+  });
+  // r's axes: batch, this side's free axes, then y's contracted axes in ascending order.
+  const yContractSorted = [...p.rhsContract].sort((a, b) => a - b);
+  const rAxisToX = [...p.lhsBatch, ...xf, ...yContractSorted.map((a) => p.lhsContract[p.rhsContract.indexOf(a)]!)];
+  const perm = xAval.shape.map((_, a) => rAxisToX.indexOf(a));
+  return convert(transpose(r, perm), xAval.dtype);
+}
+
+export const dotGeneral = (x: NDArray, y: NDArray, p: DotParams): NDArray => bind1(dotGeneralP, [x, y], p);

@@ -1,0 +1,132 @@
+/**
+ * @file Reductions over axes (`sum`, `max`, `min`), arg-reductions, and the cumulative sum.
+ * Axes are normalized and sorted by the numpy layer; `keepdims` is a reshape there.
+ */
+import { ConcreteArray, type NDArray, type Aval } from "../numpy/ndarray.ts";
+import { allocate } from "../numpy/dtype.ts";
+import { bind1 } from "../interpreters/core.ts";
+import { reduceData, argReduceData, type ReduceOp } from "../kernels/reduce.ts";
+import { definePrimitive, one, type Primitive } from "./types.ts";
+import { broadcastInDimP, moveaxis, avalOf, convert, slice } from "./structural.ts";
+import { div, mul } from "./binary.ts";
+import { eq } from "./compare.ts";
+
+export interface AxesParams {
+  readonly axes: readonly number[];
+}
+
+const reducedShape = (shape: readonly number[], axes: readonly number[]): number[] =>
+  shape.filter((_, i) => !axes.includes(i));
+
+/** Broadcasts a reduced value back over the reduced axes of `shape`. */
+export function unreduce(y: NDArray, shape: readonly number[], axes: readonly number[]): NDArray {
+  const dims = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  return bind1(broadcastInDimP, [y], { shape, dims });
+}
+
+function reducer(op: ReduceOp, jvp: Primitive<AxesParams>["jvp"], linear: boolean): Primitive<AxesParams> {
+  const prim: Primitive<AxesParams> = definePrimitive<AxesParams>({
+    name: op === "sum" ? "reduceSum" : op === "max" ? "reduceMax" : op === "min" ? "reduceMin" : "reduceProd",
+    impl: ([x], { axes }) => {
+      const shape = reducedShape(x!.shape, axes);
+      let n = 1;
+      for (const d of shape) n *= d;
+      const out = allocate(x!.dtype, n);
+      reduceData(op, x!.data, x!.shape, axes, out);
+      return one(new ConcreteArray(out, shape, x!.dtype));
+    },
+    abstractEval: ([x], { axes }) => [{ shape: reducedShape(x!.shape, axes), dtype: x!.dtype }],
+    jvp,
+    transpose: linear ? ([ct], [x], { axes }) => [unreduce(ct!, avalOf(x!).shape, axes)] : "nonlinear",
+    batch: ([x], [d], { axes }) => [[bind1(prim, [moveaxis(x!, d!, 0)], { axes: axes.map((a) => a + 1) })], [0]],
+  });
+  return prim;
+}
+
+export const reduceSumP = reducer("sum", (_, [t], __, params) => [reduceSum(t!, params.axes)], true);
+
+// Ties share the derivative equally: d max = Σ (t · [x = max]) / #[x = max].
+const extremumJvp: Primitive<AxesParams>["jvp"] = ([x], [t], [out], { axes }) => {
+  const mask = convert(eq(x!, unreduce(out!, x!.shape, axes)), x!.dtype);
+  return [div(reduceSum(mul(t!, mask), axes), reduceSum(mask, axes))];
+};
+export const reduceMaxP = reducer("max", extremumJvp, false);
+export const reduceMinP = reducer("min", extremumJvp, false);
+
+export const reduceSum = (x: NDArray, axes: readonly number[]): NDArray =>
+  axes.length === 0 ? x : bind1(reduceSumP, [x], { axes });
+export const reduceMax = (x: NDArray, axes: readonly number[]): NDArray =>
+  axes.length === 0 ? x : bind1(reduceMaxP, [x], { axes });
+export const reduceMin = (x: NDArray, axes: readonly number[]): NDArray =>
+  axes.length === 0 ? x : bind1(reduceMinP, [x], { axes });
+
+export interface AxisParams {
+  readonly axis: number;
+}
+
+function argReducer(name: string, sign: 1 | -1): Primitive<AxisParams> {
+  const prim: Primitive<AxisParams> = definePrimitive<AxisParams>({
+    name,
+    impl: ([x], { axis }) => {
+      const shape = reducedShape(x!.shape, [axis]);
+      let n = 1;
+      for (const d of shape) n *= d;
+      const out = new Int32Array(n);
+      argReduceData(sign, x!.data, x!.shape, axis, out);
+      return one(new ConcreteArray(out, shape, "int32"));
+    },
+    abstractEval: ([x], { axis }): Aval[] => [{ shape: reducedShape(x!.shape, [axis]), dtype: "int32" }],
+    jvp: () => [null],
+    transpose: "nonlinear",
+    batch: ([x], [d], { axis }) => [[bind1(prim, [moveaxis(x!, d!, 0)], { axis: axis + 1 })], [0]],
+  });
+  return prim;
+}
+export const argmaxP = argReducer("argmax", 1);
+export const argminP = argReducer("argmin", -1);
+export const argmax = (x: NDArray, axis: number): NDArray => bind1(argmaxP, [x], { axis });
+export const argmin = (x: NDArray, axis: number): NDArray => bind1(argminP, [x], { axis });
+
+/** Cumulative sum along `axis` (`reverse`: from the end). Linear; its transpose runs the other way. */
+export interface CumsumParams {
+  readonly axis: number;
+  readonly reverse: boolean;
+}
+export const cumsumP: Primitive<CumsumParams> = definePrimitive<CumsumParams>({
+  name: "cumsum",
+  impl: ([x], { axis, reverse }) => {
+    const shape = x!.shape;
+    const out = allocate(x!.dtype, x!.data.length);
+    const n = shape[axis]!;
+    let inner = 1;
+    for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
+    const outer = x!.data.length / Math.max(1, n * inner);
+    const src = x!.data;
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inner; j++) {
+        let acc = 0;
+        for (let s = 0; s < n; s++) {
+          const i = reverse ? n - 1 - s : s;
+          const p = o * n * inner + i * inner + j;
+          acc += src[p]!;
+          out[p] = acc;
+        }
+      }
+    }
+    return one(new ConcreteArray(out, shape, x!.dtype));
+  },
+  abstractEval: ([x]) => [x!],
+  jvp: (_, [t], __, params) => [bind1(cumsumP, [t!], params)],
+  transpose: ([ct], _, { axis, reverse }) => [bind1(cumsumP, [ct!], { axis, reverse: !reverse })],
+  batch: ([x], [d], { axis, reverse }) => [[bind1(cumsumP, [moveaxis(x!, d!, 0)], { axis: axis + 1, reverse })], [0]],
+});
+export const cumsum = (x: NDArray, axis: number, reverse = false): NDArray => bind1(cumsumP, [x], { axis, reverse });
+
+/** Reverses `x` along `axes` (a slice with step −1). */
+export const flip = (x: NDArray, axes: readonly number[]): NDArray =>
+  slice(
+    x,
+    x.shape.map((d, i) => (axes.includes(i) ? d - 1 : 0)),
+    x.shape.map((_, i) => (axes.includes(i) ? -1 : 1)),
+    x.shape,
+  );

@@ -1,0 +1,19 @@
+/** @file Every primitive, listed once: the property tests loop over this list. */
+import type { Primitive } from "./types.ts";
+import * as unary from "./unary.ts";
+import * as binary from "./binary.ts";
+import * as compare from "./compare.ts";
+import * as reduce from "./reduce.ts";
+import * as structural from "./structural.ts";
+import * as contraction from "./contraction.ts";
+
+const isPrimitive = (x: unknown): x is Primitive<unknown> =>
+  typeof x === "object" && x !== null && "impl" in x && "jvp" in x && "batch" in x && "abstractEval" in x;
+
+const collect = (...modules: object[]): Primitive<unknown>[] =>
+  modules.flatMap((m) => Object.values(m).filter(isPrimitive));
+
+/** All registered primitives, by name. */
+export const registry: ReadonlyMap<string, Primitive<unknown>> = new Map(
+  collect(unary, binary, compare, reduce, structural, contraction).map((p) => [p.name, p]),
+);

@@ -1,0 +1,260 @@
+/**
+ * @file Structural primitives: they move, copy or place elements without arithmetic (reshape,
+ * transpose, broadcast, slice and its transpose, concatenate, dtype conversion). All are linear.
+ */
+import { ConcreteArray, type NDArray, type Aval } from "../numpy/ndarray.ts";
+import { allocate, isFloat, type DType } from "../numpy/dtype.ts";
+import { bind1 } from "../interpreters/core.ts";
+import { definePrimitive, isUndefinedPrimal, one, type LinearArg, type Primitive } from "./types.ts";
+import { contiguousStrides, sizeOf, stridedAddInto, stridedCopy, transposeData } from "../kernels/strided.ts";
+import { reduceSum } from "./reduce.ts";
+import { zerosConcrete } from "../numpy/ndarray.ts";
+
+// ---------------------------------------------------------------- reshape
+
+export interface ReshapeParams {
+  readonly shape: readonly number[];
+}
+
+export const reshapeP: Primitive<ReshapeParams> = definePrimitive<ReshapeParams>({
+  name: "reshape",
+  impl: ([x], { shape }) => one(new ConcreteArray(x!.data, shape, x!.dtype)),
+  abstractEval: ([x], { shape }) => [{ shape, dtype: x!.dtype }],
+  jvp: (_, [t], __, params) => [reshape(t!, params.shape)],
+  transpose: ([ct], [x]) => [reshape(ct!, avalOf(x!).shape)],
+  batch: ([x], [d], { shape }, size) => [[reshape(moveaxis(x!, d!, 0), [size, ...shape])], [0]],
+});
+
+/** Reshape without checks (the numpy layer validates); a no-op when the shape is unchanged. */
+export const reshape = (x: NDArray, shape: readonly number[]): NDArray =>
+  sameShape(x.shape, shape) ? x : bind1(reshapeP, [x], { shape });
+
+// ---------------------------------------------------------------- transpose
+
+export interface TransposeParams {
+  readonly perm: readonly number[];
+}
+
+export const transposeP: Primitive<TransposeParams> = definePrimitive<TransposeParams>({
+  name: "transpose",
+  impl: ([x], { perm }) => {
+    const out = allocate(x!.dtype, x!.data.length);
+    transposeData(x!.data, x!.shape, perm, out);
+    return one(new ConcreteArray(out, perm.map((p) => x!.shape[p]!), x!.dtype));
+  },
+  abstractEval: ([x], { perm }) => [{ shape: perm.map((p) => x!.shape[p]!), dtype: x!.dtype }],
+  jvp: (_, [t], __, { perm }) => [transpose(t!, perm)],
+  transpose: ([ct], _, { perm }) => [transpose(ct!, inversePerm(perm))],
+  batch: ([x], [d], { perm }) => [[transpose(moveaxis(x!, d!, 0), [0, ...perm.map((p) => p + 1)])], [0]],
+});
+
+export const transpose = (x: NDArray, perm: readonly number[]): NDArray =>
+  perm.every((p, i) => p === i) ? x : bind1(transposeP, [x], { perm });
+
+export const inversePerm = (perm: readonly number[]): number[] => {
+  const inv = new Array<number>(perm.length);
+  perm.forEach((p, i) => (inv[p] = i));
+  return inv;
+};
+
+/** Moves axis `from` to position `to`. */
+export function moveaxis(x: NDArray, from: number, to: number): NDArray {
+  if (from === to) return x;
+  const perm = x.shape.map((_, i) => i).filter((i) => i !== from);
+  perm.splice(to, 0, from);
+  return transpose(x, perm);
+}
+
+// ---------------------------------------------------------------- broadcastInDim
+
+export interface BroadcastParams {
+  /** The output shape. */
+  readonly shape: readonly number[];
+  /** For each input axis, the output axis it becomes (input sizes are 1 or equal to it). */
+  readonly dims: readonly number[];
+}
+
+export const broadcastInDimP: Primitive<BroadcastParams> = definePrimitive<BroadcastParams>({
+  name: "broadcastInDim",
+  impl: ([x], { shape, dims }) => {
+    const inStrides = contiguousStrides(x!.shape);
+    const strides = new Array<number>(shape.length).fill(0);
+    dims.forEach((d, i) => {
+      if (x!.shape[i] !== 1) strides[d] = inStrides[i]!;
+    });
+    const out = allocate(x!.dtype, sizeOf(shape));
+    stridedCopy(x!.data, 0, strides, shape, out);
+    return one(new ConcreteArray(out, shape, x!.dtype));
+  },
+  abstractEval: ([x], { shape }) => [{ shape, dtype: x!.dtype }],
+  jvp: (_, [t], __, params) => [bind1(broadcastInDimP, [t!], params)],
+  transpose: ([ct], [x], { shape, dims }) => {
+    const inShape = avalOf(x!).shape;
+    const axes: number[] = [];
+    for (let a = 0; a < shape.length; a++) {
+      const i = dims.indexOf(a);
+      if (i < 0 || (inShape[i] === 1 && shape[a] !== 1)) axes.push(a);
+    }
+    return [reshape(reduceSum(ct!, axes), inShape)];
+  },
+  batch: ([x], [d], { shape, dims }, size) => [
+    [bind1(broadcastInDimP, [moveaxis(x!, d!, 0)], { shape: [size, ...shape], dims: [0, ...dims.map((a) => a + 1)] })],
+    [0],
+  ],
+});
+
+/** Broadcasts `x` to `shape` with NumPy's rule (trailing axes aligned); a no-op when equal. */
+export function broadcastTo(x: NDArray, shape: readonly number[]): NDArray {
+  if (sameShape(x.shape, shape)) return x;
+  const lead = shape.length - x.ndim;
+  return bind1(broadcastInDimP, [x], { shape, dims: x.shape.map((_, i) => i + lead) });
+}
+
+/** Gives `x` (batch axis `d`, or none) a batch axis of `size` at position `to`. */
+export function matchBatch(x: NDArray, d: number | null, size: number, to: number): NDArray {
+  if (d !== null) return moveaxis(x, d, to);
+  const shape = x.shape.slice();
+  shape.splice(to, 0, size);
+  return bind1(broadcastInDimP, [x], { shape, dims: x.shape.map((_, i) => (i < to ? i : i + 1)) });
+}
+
+// ---------------------------------------------------------------- slice / unslice
+
+export interface SliceParams {
+  readonly start: readonly number[];
+  readonly step: readonly number[];
+  readonly size: readonly number[];
+}
+
+export const sliceP: Primitive<SliceParams> = definePrimitive<SliceParams>({
+  name: "slice",
+  impl: ([x], { start, step, size }) => {
+    const strides = contiguousStrides(x!.shape);
+    let offset = 0;
+    start.forEach((s, i) => (offset += s * strides[i]!));
+    const out = allocate(x!.dtype, sizeOf(size));
+    stridedCopy(x!.data, offset, strides.map((s, i) => s * step[i]!), size, out);
+    return one(new ConcreteArray(out, size, x!.dtype));
+  },
+  abstractEval: ([x], { size }) => [{ shape: size, dtype: x!.dtype }],
+  jvp: (_, [t], __, params) => [bind1(sliceP, [t!], params)],
+  transpose: ([ct], [x], { start, step }) => [
+    bind1(unsliceP, [ct!], { shape: avalOf(x!).shape, start, step }),
+  ],
+  batch: ([x], [d], { start, step, size }, n) => [
+    [bind1(sliceP, [moveaxis(x!, d!, 0)], { start: [0, ...start], step: [1, ...step], size: [n, ...size] })],
+    [0],
+  ],
+});
+
+export interface UnsliceParams {
+  readonly shape: readonly number[];
+  readonly start: readonly number[];
+  readonly step: readonly number[];
+}
+
+/** The transpose of `slice`: zeros of `shape` with `x` added at the sliced positions. */
+export const unsliceP: Primitive<UnsliceParams> = definePrimitive<UnsliceParams>({
+  name: "unslice",
+  impl: ([x], { shape, start, step }) => {
+    const out = zerosConcrete(shape, x!.dtype);
+    const strides = contiguousStrides(shape);
+    let offset = 0;
+    start.forEach((s, i) => (offset += s * strides[i]!));
+    stridedAddInto(x!.data, out.data, offset, strides.map((s, i) => s * step[i]!), x!.shape);
+    return one(out);
+  },
+  abstractEval: ([x], { shape }) => [{ shape, dtype: x!.dtype }],
+  jvp: (_, [t], __, params) => [bind1(unsliceP, [t!], params)],
+  transpose: ([ct], [x], { start, step }) => [bind1(sliceP, [ct!], { start, step, size: avalOf(x!).shape })],
+  batch: ([x], [d], { shape, start, step }, n) => [
+    [bind1(unsliceP, [moveaxis(x!, d!, 0)], { shape: [n, ...shape], start: [0, ...start], step: [1, ...step] })],
+    [0],
+  ],
+});
+
+export const slice = (x: NDArray, start: readonly number[], step: readonly number[], size: readonly number[]): NDArray =>
+  sameShape(x.shape, size) && start.every((s) => s === 0) && step.every((s) => s === 1)
+    ? x
+    : bind1(sliceP, [x], { start, step, size });
+
+// ---------------------------------------------------------------- concatenate
+
+export interface ConcatParams {
+  readonly axis: number;
+}
+
+export const concatenateP: Primitive<ConcatParams> = definePrimitive<ConcatParams>({
+  name: "concatenate",
+  impl: (xs, { axis }) => {
+    const shape = concatShape(xs, axis);
+    const out = zerosConcrete(shape, xs[0]!.dtype);
+    const strides = contiguousStrides(shape);
+    let pos = 0;
+    for (const x of xs) {
+      stridedAddInto(x.data, out.data, pos * strides[axis]!, strides, x.shape);
+      pos += x.shape[axis]!;
+    }
+    return one(out);
+  },
+  abstractEval: (xs, { axis }) => [{ shape: concatShape(xs, axis), dtype: xs[0]!.dtype }],
+  jvp: (primals, tangents, _, params) => [
+    bind1(concatenateP, tangents.map((t, i) => t ?? zerosConcrete(primals[i]!.shape, primals[i]!.dtype)), params),
+  ],
+  transpose: ([ct], xs, { axis }) => {
+    let pos = 0;
+    return xs.map((x) => {
+      const shape = avalOf(x).shape;
+      const start = shape.map((_, i) => (i === axis ? pos : 0));
+      pos += shape[axis]!;
+      return isUndefinedPrimal(x) ? slice(ct!, start, shape.map(() => 1), shape) : null;
+    });
+  },
+  batch: (xs, dims, { axis }, size) => [
+    [bind1(concatenateP, xs.map((x, i) => matchBatch(x, dims[i]!, size, 0)), { axis: axis + 1 })],
+    [0],
+  ],
+});
+
+export const concatenate = (xs: readonly NDArray[], axis: number): NDArray => bind1(concatenateP, xs, { axis });
+
+function concatShape(xs: readonly Aval[], axis: number): number[] {
+  const shape = xs[0]!.shape.slice();
+  shape[axis] = xs.reduce((s, x) => s + x.shape[axis]!, 0);
+  return shape;
+}
+
+// ---------------------------------------------------------------- convert
+
+export interface ConvertParams {
+  readonly dtype: DType;
+}
+
+export const convertP: Primitive<ConvertParams> = definePrimitive<ConvertParams>({
+  name: "convert",
+  impl: ([x], { dtype }) => {
+    const out = allocate(dtype, x!.data.length);
+    if (dtype === "bool") for (let i = 0; i < out.length; i++) out[i] = x!.data[i] ? 1 : 0;
+    else if (dtype === "int32") for (let i = 0; i < out.length; i++) out[i] = Math.trunc(x!.data[i]!);
+    else out.set(x!.data);
+    return one(new ConcreteArray(out, x!.shape, dtype));
+  },
+  abstractEval: ([x], { dtype }) => [{ shape: x!.shape, dtype }],
+  jvp: ([x], [t], _, { dtype }) => [isFloat(dtype) && isFloat(x!.dtype) ? convert(t!, dtype) : null],
+  transpose: ([ct], [x]) => [convert(ct!, avalOf(x!).dtype)],
+  batch: ([x], [d], params) => [[bind1(convertP, [x!], params)], [d!]],
+});
+
+export const convert = (x: NDArray, dtype: DType): NDArray => (x.dtype === dtype ? x : bind1(convertP, [x], { dtype }));
+
+// ---------------------------------------------------------------- helpers
+
+export const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((d, i) => d === b[i]);
+
+/** The abstract value of a transpose-rule argument, known or not. */
+export const avalOf = (x: LinearArg): Aval => (isUndefinedPrimal(x) ? x.aval : x);
+
+/** Concrete zeros with the shape and dtype of `aval`. */
+export const zerosLike = (aval: Aval): NDArray => zerosConcrete(aval.shape, aval.dtype);
+

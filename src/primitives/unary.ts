@@ -1,0 +1,111 @@
+/**
+ * @file Elementwise functions of one float argument. Each JVP rule is the derivative times the
+ * tangent, written with primitives, so higher derivatives need no extra code.
+ */
+import { ConcreteArray, type NDArray } from "../numpy/ndarray.ts";
+import { allocate } from "../numpy/dtype.ts";
+import { bind1 } from "../interpreters/core.ts";
+import { compileUnary } from "../kernels/elementwise.ts";
+import { definePrimitive, one, type Primitive } from "./types.ts";
+import { add, div, mul, sub, fullLike } from "./binary.ts";
+
+type D = (x: NDArray, t: NDArray, out: NDArray) => NDArray;
+
+/** A float → float elementwise primitive from a kernel expression (in `a`) and its JVP. */
+function unary(name: string, expr: string, jvp: D | "zero"): Primitive<Record<string, never>> {
+  const kernel = compileUnary(expr);
+  const prim: Primitive<Record<string, never>> = definePrimitive<Record<string, never>>({
+    name,
+    impl: ([x]) => {
+      const out = allocate(x!.dtype, x!.data.length);
+      kernel(x!.data, out);
+      return one(new ConcreteArray(out, x!.shape, x!.dtype));
+    },
+    abstractEval: ([x]) => [x!],
+    jvp: jvp === "zero" ? () => [null] : ([x], [t], [out]) => [jvp(x!, t!, out!)],
+    transpose: "nonlinear",
+    batch: ([x], [d], params) => [[bind1(prim, [x!], params)], [d!]],
+  });
+  return prim;
+}
+
+const apply = (p: Primitive<Record<string, never>>) => (x: NDArray): NDArray => bind1(p, [x], {});
+const k = fullLike;
+
+// d(-x) = -dx; linear, so it also has a transpose.
+export const negP = definePrimitive<Record<string, never>>({
+  name: "neg",
+  impl: ([x]) => {
+    const out = allocate(x!.dtype, x!.data.length);
+    for (let i = 0; i < out.length; i++) out[i] = -x!.data[i]!;
+    return one(new ConcreteArray(out, x!.shape, x!.dtype));
+  },
+  abstractEval: ([x]) => [x!],
+  jvp: (_, [t]) => [neg(t!)],
+  transpose: ([ct]) => [neg(ct!)],
+  batch: ([x], [d]) => [[neg(x!)], [d!]],
+});
+export const neg = apply(negP);
+
+export const expP = unary("exp", "Math.exp(a)", (_, t, out) => mul(t, out)); // d eˣ = eˣ dx
+export const logP = unary("log", "Math.log(a)", (x, t) => div(t, x)); // d log x = dx / x
+export const sinP = unary("sin", "Math.sin(a)", (x, t) => mul(t, cos(x)));
+export const cosP = unary("cos", "Math.cos(a)", (x, t) => neg(mul(t, sin(x))));
+export const tanP = unary("tan", "Math.tan(a)", (_, t, out) => mul(t, add(k(out, 1), mul(out, out)))); // 1 + tan²
+export const tanhP = unary("tanh", "Math.tanh(a)", (_, t, out) => mul(t, sub(k(out, 1), mul(out, out)))); // 1 − tanh²
+export const sqrtP = unary("sqrt", "Math.sqrt(a)", (_, t, out) => div(t, mul(k(out, 2), out))); // dx / 2√x
+export const absP = unary("abs", "Math.abs(a)", (x, t) => mul(t, sign(x))); // abs'(0) = 0, as autograd
+export const signP = unary("sign", "H.sign(a)", "zero");
+export const log1pP = unary("log1p", "Math.log1p(a)", (x, t) => div(t, add(k(x, 1), x)));
+export const expm1P = unary("expm1", "Math.expm1(a)", (_, t, out) => mul(t, add(out, k(out, 1))));
+export const sinhP = unary("sinh", "Math.sinh(a)", (x, t) => mul(t, cosh(x)));
+export const coshP = unary("cosh", "Math.cosh(a)", (x, t) => mul(t, sinh(x)));
+// d arcsin x = dx / √(1 − x²); d arccos x = −dx / √(1 − x²); d arctan x = dx / (1 + x²)
+export const arcsinP = unary("arcsin", "Math.asin(a)", (x, t) => div(t, sqrt(sub(k(x, 1), mul(x, x)))));
+export const arccosP = unary("arccos", "Math.acos(a)", (x, t) => neg(div(t, sqrt(sub(k(x, 1), mul(x, x))))));
+export const arctanP = unary("arctan", "Math.atan(a)", (x, t) => div(t, add(k(x, 1), mul(x, x))));
+// d arcsinh x = dx / √(x² + 1); d arccosh x = dx / √(x² − 1); d arctanh x = dx / (1 − x²)
+export const arcsinhP = unary("arcsinh", "Math.asinh(a)", (x, t) => div(t, sqrt(add(mul(x, x), k(x, 1)))));
+export const arccoshP = unary("arccosh", "Math.acosh(a)", (x, t) => div(t, sqrt(sub(mul(x, x), k(x, 1)))));
+export const arctanhP = unary("arctanh", "Math.atanh(a)", (x, t) => div(t, sub(k(x, 1), mul(x, x))));
+export const cbrtP = unary("cbrt", "Math.cbrt(a)", (_, t, out) => div(t, mul(k(out, 3), mul(out, out))));
+export const floorP = unary("floor", "Math.floor(a)", "zero");
+export const ceilP = unary("ceil", "Math.ceil(a)", "zero");
+export const roundP = unary("round", "H.rint(a)", "zero");
+export const truncP = unary("trunc", "Math.trunc(a)", "zero");
+
+export const exp = apply(expP);
+export const log = apply(logP);
+export const sin = apply(sinP);
+export const cos = apply(cosP);
+export const tan = apply(tanP);
+export const tanh = apply(tanhP);
+export const sqrt = apply(sqrtP);
+export const abs = apply(absP);
+export const sign = apply(signP);
+export const log1p = apply(log1pP);
+export const expm1 = apply(expm1P);
+export const sinh = apply(sinhP);
+export const cosh = apply(coshP);
+export const arcsin = apply(arcsinP);
+export const arccos = apply(arccosP);
+export const arctan = apply(arctanP);
+export const arcsinh = apply(arcsinhP);
+export const arccosh = apply(arccoshP);
+export const arctanh = apply(arctanhP);
+export const cbrt = apply(cbrtP);
+export const floor = apply(floorP);
+export const ceil = apply(ceilP);
+export const round = apply(roundP);
+export const trunc = apply(truncP);
+
+/** The identity whose derivative is zero: blocks differentiation through `x`. */
+export const stopGradientP = definePrimitive<Record<string, never>>({
+  name: "stopGradient",
+  impl: ([x]) => [x!],
+  abstractEval: ([x]) => [x!],
+  jvp: () => [null],
+  transpose: "nonlinear",
+  batch: ([x], [d]) => [[stopGradient(x!)], [d!]],
+});
+export const stopGradient = apply(stopGradientP);

@@ -1,0 +1,30 @@
+/** @file `flatten(tree)`: one flat float64 vector and the function that rebuilds the tree (autograd's `misc.flatten`). */
+import type { NDArray } from "../numpy/ndarray.ts";
+import { flatten as flattenTree, unflatten, type Tree } from "../tree/index.ts";
+import { leafToArray, likeInput } from "./common.ts";
+import { reshape, slice, convert, concatenate } from "../primitives/structural.ts";
+import { asarray } from "../numpy/creation.ts";
+
+/**
+ * @example
+ * const [flat, unflatten] = flatten({ w: np.ones([2, 2]), b: 0.5 });
+ * flat.shape; // [5]
+ */
+export function flatten(t: Tree): [NDArray, (v: NDArray) => Tree] {
+  const [leaves, def] = flattenTree(t);
+  const arrays = leaves.map((x, i) => convert(leafToArray(x, "flatten", `leaf ${i}`), "float64"));
+  const parts = arrays.map((a) => reshape(a, [a.size]));
+  const flat = parts.length === 0 ? asarray(new Float64Array(0)) : parts.length === 1 ? parts[0]! : concatenate(parts, 0);
+  const unflat = (v: NDArray): Tree => {
+    let pos = 0;
+    return unflatten(
+      def,
+      arrays.map((a, i) => {
+        const part = reshape(slice(v, [pos], [1], [a.size]), a.shape);
+        pos += a.size;
+        return likeInput(part, leaves[i]!);
+      }),
+    );
+  };
+  return [flat, unflat];
+}

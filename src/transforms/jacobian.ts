@@ -1,0 +1,116 @@
+/**
+ * @file Jacobians and Hessians, built from the other transformations: `jacfwd` pushes forward the
+ * columns of the identity with `vmap(jvp)`, `jacrev` pulls back its rows with `vmap(vjp)`.
+ */
+import type { NDArray } from "../numpy/ndarray.ts";
+import { ConcreteArray } from "../numpy/ndarray.ts";
+import { flatten, unflatten, type Tree, type TreeDef } from "../tree/index.ts";
+import { leafToArray, likeInput, normArgnums } from "./common.ts";
+import { jvp } from "./jvp.ts";
+import { vjp } from "./vjp.ts";
+import { vmap } from "./vmap.ts";
+import { grad } from "./vjp.ts";
+import { reshape, slice, convert } from "../primitives/structural.ts";
+import * as np from "../numpy/shape.ts";
+
+export interface JacOptions {
+  argnums?: number | readonly number[];
+}
+
+/** Flattens a tree of arrays into one float64 vector and back. */
+function ravelTree(t: Tree): [NDArray, (v: NDArray) => Tree, NDArray[], TreeDef] {
+  const [ls, def] = flatten(t);
+  const arrays = ls.map((x, i) => leafToArray(x, "jacobian", `leaf ${i}`));
+  const flat = arrays.length === 1 ? reshape(arrays[0]!, [arrays[0]!.size]) : np.concatenate(arrays.map((a) => reshape(convert(a, "float64"), [a.size])));
+  const unravel = (v: NDArray): Tree => {
+    let pos = 0;
+    const parts = arrays.map((a) => {
+      const part = reshape(slice(v, [pos], [1], [a.size]), a.shape);
+      pos += a.size;
+      return part;
+    });
+    return unflatten(def, parts);
+  };
+  return [flat, unravel, arrays, def];
+}
+
+function identity(n: number): NDArray {
+  const data = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) data[i * n + i] = 1;
+  return new ConcreteArray(data, [n, n], "float64");
+}
+
+/**
+ * Assembles a Jacobian from a matrix `jac` of shape [outSize, inSize] into JAX's layout: a tree of
+ * the output's structure whose leaves are trees of the input's structure, each block of shape
+ * `out.shape + in.shape`.
+ */
+function assemble(jac: NDArray, outs: NDArray[], outDef: TreeDef, outLeaves: unknown[], ins: NDArray[], inDef: TreeDef, inLeaves: unknown[]): Tree {
+  let r = 0;
+  const blocks = outs.map((o, oi) => {
+    let c = 0;
+    const row = ins.map((x, ii) => {
+      const block = reshape(slice(jac, [r, c], [1, 1], [o.size, x.size]), [...o.shape, ...x.shape]);
+      c += x.size;
+      const isNum = typeof inLeaves[ii] === "number" && typeof outLeaves[oi] === "number";
+      return isNum ? likeInput(block, 0) : block;
+    });
+    r += o.size;
+    return unflatten(inDef, row);
+  });
+  return unflatten(outDef, blocks);
+}
+
+function jacobianWith(mode: "fwd" | "rev", f: (...args: never[]) => unknown, opts: JacOptions) {
+  return (...args: Tree[]): any => {
+    const argnums = normArgnums(mode === "fwd" ? "jacfwd" : "jacrev", opts.argnums, args.length);
+    const diff: Tree = typeof opts.argnums === "number" || opts.argnums === undefined ? args[argnums[0]!]! : argnums.map((i) => args[i]!);
+    const [x, unravel, ins, inDef] = ravelTree(diff);
+    const [inLeaves] = flatten(diff);
+    const call = (d: Tree): Tree => {
+      const full = args.slice();
+      if (typeof opts.argnums === "number" || opts.argnums === undefined) full[argnums[0]!] = d;
+      else argnums.forEach((a, i) => (full[a] = (d as Tree[])[i]!));
+      return (f as (...a: Tree[]) => Tree)(...full);
+    };
+    const fFlat = (v: NDArray): NDArray => ravelTree(call(unravel(v)))[0];
+    const out = call(diff);
+    const [outFlat, , outs, outDef] = ravelTree(out);
+    const [outLeaves] = flatten(out);
+    let jac: NDArray;
+    if (mode === "fwd") {
+      // Columns J e_j, stacked along axis 1.
+      jac = vmap((t: NDArray) => jvp(fFlat as never, [x], [t])[1] as NDArray, { outAxes: 1 })(identity(x.size));
+    } else {
+      const [, back] = vjp(fFlat as never, x);
+      jac = vmap((ct: NDArray) => back(ct)[0] as NDArray)(identity(outFlat.size));
+    }
+    return assemble(jac, outs, outDef, outLeaves, ins, inDef, inLeaves);
+  };
+}
+
+/**
+ * `jacfwd(f)`: the Jacobian by forward mode (one JVP per input element, vectorized).
+ * @example
+ * jacfwd((x: NDArray) => x.mul(x))(np.array([1, 2])); // [[2, 0], [0, 4]]
+ */
+export const jacfwd = (f: (...args: never[]) => unknown, opts: JacOptions = {}) => jacobianWith("fwd", f, opts);
+
+/** `jacrev(f)`: the Jacobian by reverse mode (one VJP per output element, vectorized). */
+export const jacrev = (f: (...args: never[]) => unknown, opts: JacOptions = {}) => jacobianWith("rev", f, opts);
+
+/** `jacobian(f)`: the same as `jacrev`, as in autograd. */
+export const jacobian = jacrev;
+
+/**
+ * `hessian(f)`: `jacfwd(jacrev(f))`, forward-over-reverse.
+ * @example
+ * hessian((x: NDArray) => np.sum(x.mul(x).mul(x)))(np.array([1, 2])); // [[6, 0], [0, 12]]
+ */
+export const hessian = (f: (...args: never[]) => unknown, opts: JacOptions = {}) => jacfwd(jacrev(f, opts) as never, opts);
+
+/**
+ * `hvp(f)(x, v)`: the Hessian of scalar `f` at `x` times `v`, forward-over-reverse, without
+ * forming the Hessian.
+ */
+export const hvp = (f: (x: never) => unknown) => (x: Tree, v: Tree): any => jvp(grad(f) as never, [x], [v])[1];

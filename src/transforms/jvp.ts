@@ -1,0 +1,58 @@
+/** @file Forward mode: `jvp` and `deriv`. */
+import type { NDArray } from "../numpy/ndarray.ts";
+import { withMainTrace } from "../interpreters/core.ts";
+import { JVPTracer, makeJVPTrace, primalAndTangent } from "../interpreters/jvp.ts";
+import { flatten, unflatten, sameStructure, type Tree } from "../tree/index.ts";
+import { leafToArray, likeInput, zerosFor } from "./common.ts";
+import { tangentDtype } from "../numpy/dtype.ts";
+import { fmtShape, ShapeError } from "../errors.ts";
+import { convert } from "../primitives/structural.ts";
+
+/**
+ * `jvp(f, primals, tangents)` → `[out, tangentOut]`: forward mode, one pass.
+ * @example
+ * jvp(np.sin, [0.5], [1.0]); // [sin(0.5), cos(0.5)]
+ */
+export function jvp<Out extends Tree>(f: (...args: never[]) => Out, primals: readonly Tree[], tangents: readonly Tree[]): [Out, Out] {
+  const [pl, pd] = flatten(primals as Tree);
+  const [tl, td] = flatten(tangents as Tree);
+  if (!sameStructure(pd, td)) throw new TypeError("jvp: primals and tangents must have the same tree structure");
+  const ps = pl.map((x, i) => leafToArray(x, "jvp", `primal leaf ${i}`));
+  const ts = tl.map((x, i) => {
+    const t = leafToArray(x, "jvp", `tangent leaf ${i}`);
+    const p = ps[i]!;
+    if (t.shape.length !== p.shape.length || t.shape.some((d, j) => d !== p.shape[j])) {
+      throw new ShapeError(`jvp: tangent leaf ${i} has shape ${fmtShape(t.shape)}, but its primal has shape ${fmtShape(p.shape)}`);
+    }
+    const dt = tangentDtype(p.dtype);
+    return dt === null ? null : convert(t, dt);
+  });
+  return withMainTrace(makeJVPTrace, null, (main) => {
+    const ins = ps.map((p, i) => new JVPTracer(main.trace as never, p, ts[i]!));
+    const out = f(...(unflatten(pd, ins) as never[]));
+    const [ol, od] = flatten(out);
+    const primalsOut: NDArray[] = [];
+    const tangentsOut: NDArray[] = [];
+    ol.forEach((o, i) => {
+      const [p, t] = primalAndTangent(main.trace, leafToArray(o, "jvp", `output leaf ${i}`));
+      primalsOut.push(p);
+      tangentsOut.push(t ?? zerosFor(p));
+    });
+    return [
+      unflatten<Out>(od, primalsOut.map((p, i) => likeInput(p, ol[i]!))),
+      unflatten<Out>(od, tangentsOut.map((t, i) => likeInput(t, ol[i]!))),
+    ];
+  });
+}
+
+/**
+ * `deriv(f)`: the derivative of a function of one scalar, by forward mode (autograd's `deriv`).
+ * @example
+ * deriv(np.sin)(0); // 1
+ */
+export function deriv(f: (x: never) => Tree): (x: number | NDArray) => any {
+  return (x) => {
+    const one = typeof x === "number" ? 1 : leafToArray(x, "deriv", "x").mul(0).add(1);
+    return jvp(f as never, [x], [one])[1];
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * @file Reverse mode: `vjp`, `grad`, `valueAndGrad`, `elementwiseGrad`, and `linearize` (which
+ * reuses the recorded linear program forward).
+ */
+import type { NDArray } from "../numpy/ndarray.ts";
+import { ConcreteArray } from "../numpy/ndarray.ts";
+import { allocate } from "../numpy/dtype.ts";
+import { linearizeFlat, backwardPass, forwardPass, type Linearized } from "../interpreters/linearize.ts";
+import { flatten, unflatten, sameStructure, type Tree, type TreeDef, type Leaf } from "../tree/index.ts";
+import { leafToArray, likeInput, zerosFor, normArgnums, checkDifferentiable } from "./common.ts";
+import { fmtShape, ShapeError } from "../errors.ts";
+
+interface Traced {
+  lin: Linearized;
+  inLeaves: Leaf[];
+  inDef: TreeDef;
+  outDef: TreeDef;
+  aux: unknown;
+}
+
+/** Linearizes `f` at `args` (a tuple tree); `hasAux` splits `[out, aux]` off the result. */
+function trace(op: string, f: (...a: never[]) => unknown, args: readonly Tree[], hasAux = false): Traced {
+  const [inLeaves, inDef] = flatten(args as Tree);
+  const primals = inLeaves.map((x, i) => leafToArray(x, op, `input leaf ${i}`));
+  let outDef: TreeDef | null = null;
+  let aux: unknown = undefined;
+  const lin = linearizeFlat((xs) => {
+    let out = f(...(unflatten(inDef, xs) as never[])) as unknown;
+    if (hasAux) {
+      if (!Array.isArray(out) || out.length !== 2) {
+        throw new TypeError(`${op} with hasAux: the function must return [output, aux]`);
+      }
+      aux = out[1];
+      out = out[0];
+    }
+    const [ol, od] = flatten(out as Tree);
+    outDef = od;
+    return ol.map((x, i) => leafToArray(x, op, `output leaf ${i}`));
+  }, primals);
+  return { lin, inLeaves, inDef, outDef: outDef!, aux };
+}
+
+/** Input cotangents as a tree shaped like the inputs (numbers for number inputs). */
+function pullBack(t: Traced, cts: readonly (NDArray | null)[]): Tree {
+  const grads = backwardPass(t.lin, cts);
+  const out = grads.map((g, i) => likeInput(g ?? zerosFor(leafToArray(t.inLeaves[i]!, "vjp", "")), t.inLeaves[i]!));
+  return unflatten(t.inDef, out);
+}
+
+/**
+ * `vjp(f, ...primals)` → `[out, vjpFn]`: `vjpFn(ct)` gives one cotangent per primal (a JS array).
+ * @example
+ * const [y, back] = vjp((x: NDArray) => np.sin(x), np.array([0, 1]));
+ * back(np.ones([2]))[0]; // cos([0, 1])
+ */
+export function vjp<Out extends Tree>(f: (...args: never[]) => Out, ...primals: Tree[]): [Out, (ct: Tree) => Tree[]] {
+  const t = trace("vjp", f, primals);
+  const out = unflatten<Out>(t.outDef, t.lin.primalsOut);
+  const vjpFn = (ct: Tree): Tree[] => {
+    const [cl, cd] = flatten(ct);
+    if (!sameStructure(cd, t.outDef)) throw new TypeError("vjp: the cotangent's tree structure differs from the output's");
+    const cts = cl.map((c, i) => {
+      const a = leafToArray(c, "vjp", `cotangent leaf ${i}`);
+      const want = t.lin.outAvals[i]!;
+      if (a.shape.length !== want.shape.length || a.shape.some((d, j) => d !== want.shape[j])) {
+        throw new ShapeError(`vjp: cotangent leaf ${i} has shape ${fmtShape(a.shape)}, but the output has shape ${fmtShape(want.shape)}`);
+      }
+      return a;
+    });
+    return pullBack(t, cts) as Tree[];
+  };
+  return [out, vjpFn];
+}
+
+export interface GradOptions {
+  /** Which argument(s) to differentiate with respect to (default 0). A list gives a tuple of gradients. */
+  argnums?: number | readonly number[];
+  /** The function returns `[output, aux]`; aux is passed through undifferentiated. */
+  hasAux?: boolean;
+}
+
+function gradImpl(op: string, f: (...args: never[]) => unknown, opts: GradOptions, args: readonly Tree[]): [Tree, Tree, unknown] {
+  const argnums = normArgnums(op, opts.argnums, args.length);
+  const diff = argnums.map((i) => args[i]!);
+  const wrapped = (...d: Tree[]) => {
+    const full = args.slice();
+    argnums.forEach((a, i) => (full[a] = d[i]!));
+    return (f as unknown as (...a: Tree[]) => unknown)(...full);
+  };
+  const t = trace(op, wrapped as never, diff, opts.hasAux);
+  checkDifferentiable(op, t.inLeaves.map((x) => leafToArray(x, op, "")), t.inLeaves.map((_, i) => `input leaf ${i}`));
+  const outs = t.lin.primalsOut;
+  if (outs.length !== 1 || outs[0]!.size !== 1) {
+    const shapes = outs.map((o) => fmtShape(o.shape)).join(", ");
+    throw new ShapeError(
+      `${op}: the function must return a scalar (one element), but it returned ${outs.length === 1 ? `shape ${shapes}` : `${outs.length} values (${shapes})`}. ` +
+        "For non-scalar outputs use jacrev/jacobian, elementwiseGrad, or vjp.",
+    );
+  }
+  const out = outs[0]!;
+  const ones = allocate(out.dtype === "float32" ? "float32" : "float64", 1);
+  ones[0] = 1;
+  const grads = pullBack(t, [new ConcreteArray(ones, out.shape, out.dtype === "float32" ? "float32" : "float64")]) as Tree[];
+  const value = unflatten(t.outDef, [out]);
+  const g = typeof opts.argnums === "number" || opts.argnums === undefined ? grads[0]! : grads;
+  return [value, g, t.aux];
+}
+
+/**
+ * `grad(f)`: the gradient of a scalar-valued `f`, shaped like the differentiated argument(s).
+ * @example
+ * grad(np.sin)(0); // 1
+ * grad(grad(np.sin))(1.0); // -sin(1)
+ */
+export function grad<F extends (...args: never[]) => unknown>(f: F, opts: GradOptions = {}): (...args: Parameters<F>) => any {
+  return (...args) => {
+    const [, g, aux] = gradImpl("grad", f, opts, args as unknown as Tree[]);
+    return opts.hasAux ? [g, aux] : g;
+  };
+}
+
+/** `valueAndGrad(f)` → `(…args) => [value, gradient]` in one pass (`[[value, aux], gradient]` with `hasAux`). */
+export function valueAndGrad<F extends (...args: never[]) => unknown>(f: F, opts: GradOptions = {}): (...args: Parameters<F>) => [any, any] {
+  return (...args) => {
+    const [value, g, aux] = gradImpl("valueAndGrad", f, opts, args as unknown as Tree[]);
+    return opts.hasAux ? [[value, aux], g] : [value, g];
+  };
+}
+
+/**
+ * `elementwiseGrad(f)`: the vector-Jacobian product with a cotangent of ones (autograd's
+ * `elementwise_grad`): for elementwise `f`, the derivative at every element.
+ */
+export function elementwiseGrad<F extends (...args: never[]) => unknown>(f: F, opts: { argnums?: number | readonly number[] } = {}): (...args: Parameters<F>) => any {
+  return (...args) => {
+    const all = args as unknown as Tree[];
+    const argnums = normArgnums("elementwiseGrad", opts.argnums, all.length);
+    const wrapped = (...d: Tree[]) => {
+      const full = all.slice();
+      argnums.forEach((a, i) => (full[a] = d[i]!));
+      return (f as unknown as (...a: Tree[]) => unknown)(...full);
+    };
+    const t = trace("elementwiseGrad", wrapped as never, argnums.map((i) => all[i]!));
+    const cts = t.lin.primalsOut.map((o) => {
+      const data = allocate("float64", o.size).fill(1);
+      return new ConcreteArray(data, o.shape, "float64");
+    });
+    const grads = pullBack(t, cts) as Tree[];
+    return typeof opts.argnums === "number" || opts.argnums === undefined ? grads[0] : grads;
+  };
+}
+
+/**
+ * `linearize(f, ...primals)` → `[out, jvpFn]`: evaluates `f` once and returns its linear map at
+ * that point, which `jvpFn(...tangents)` applies without re-running `f`.
+ */
+export function linearize<Out extends Tree>(f: (...args: never[]) => Out, ...primals: Tree[]): [Out, (...tangents: Tree[]) => Out] {
+  const t = trace("linearize", f, primals);
+  const out = unflatten<Out>(t.outDef, t.lin.primalsOut);
+  const jvpFn = (...tangents: Tree[]): Out => {
+    const [tl, td] = flatten(tangents as Tree);
+    if (!sameStructure(td, t.inDef)) throw new TypeError("linearize: the tangents' tree structure differs from the primals'");
+    const outs = forwardPass(t.lin, tl.map((x, i) => leafToArray(x, "linearize", `tangent leaf ${i}`)));
+    return unflatten<Out>(t.outDef, outs.map((o, i) => o ?? zerosFor(t.lin.primalsOut[i]!)));
+  };
+  return [out, jvpFn];
+}

@@ -1,0 +1,71 @@
+/** @file `vmap`: vectorizes a function over a batch axis of its arguments. */
+import type { NDArray } from "../numpy/ndarray.ts";
+import { withMainTrace } from "../interpreters/core.ts";
+import { BatchTracer, makeBatchTrace, valueAndDim } from "../interpreters/batching.ts";
+import { flatten, unflatten, broadcastPrefix, type Tree } from "../tree/index.ts";
+import { leafToArray } from "./common.ts";
+import { matchBatch } from "../primitives/structural.ts";
+import { AxisError, BatchSizeError, fmtShape } from "../errors.ts";
+
+export interface VmapOptions {
+  /** Batch axis per argument: a number, `null` (not batched), or a tree prefix of the argument. Default 0. */
+  inAxes?: number | null | readonly unknown[];
+  /** Where the batch axis goes in the outputs (a number, `null` for unbatched outputs, or a tree prefix). Default 0. */
+  outAxes?: unknown;
+}
+
+const isAxis = (x: unknown): boolean => x === null || typeof x === "number";
+
+/**
+ * `vmap(f, {inAxes, outAxes})`: `f` applied to every slice along the batch axes, as one call.
+ * @example
+ * vmap((x: NDArray) => np.sum(x))(np.ones([3, 4])); // [4, 4, 4]
+ */
+export function vmap<F extends (...args: never[]) => unknown>(f: F, opts: VmapOptions = {}): (...args: Parameters<F>) => any {
+  return (...argsIn) => {
+    const args = argsIn as unknown as Tree[];
+    const inAxes = opts.inAxes ?? 0;
+    if (Array.isArray(inAxes) && inAxes.length !== args.length) {
+      throw new TypeError(`vmap: inAxes has ${inAxes.length} entries but the function was called with ${args.length} arguments`);
+    }
+    const axes = broadcastPrefix<number | null>(isAxis(inAxes) ? args.map(() => inAxes) : inAxes, args as Tree, isAxis, "vmap inAxes");
+    const [leaves, def] = flatten(args as Tree);
+    const arrays = leaves.map((x, i) => leafToArray(x, "vmap", `argument leaf ${i}`));
+    const norm = arrays.map((x, i) => {
+      const a = axes[i]!;
+      if (a === null) return null;
+      if (!Number.isInteger(a) || a < -x.ndim || a >= x.ndim) {
+        throw new AxisError(`vmap: inAxes ${a} is out of range for argument leaf ${i} of shape ${fmtShape(x.shape)}`);
+      }
+      return a < 0 ? a + x.ndim : a;
+    });
+    const sizes = arrays.map((x, i) => (norm[i] === null ? null : x.shape[norm[i]!]!));
+    const distinct = new Set(sizes.filter((s) => s !== null));
+    if (distinct.size === 0) throw new TypeError("vmap: no argument is batched (every inAxes entry is null)");
+    if (distinct.size > 1) {
+      const listing = sizes.map((s, i) => `  argument leaf ${i}: shape ${fmtShape(arrays[i]!.shape)}, axis ${norm[i]}${s === null ? " (not batched)" : ` → size ${s}`}`);
+      throw new BatchSizeError(`vmap got inconsistent sizes for the batch axes:\n${listing.join("\n")}`);
+    }
+    const size = [...distinct][0]!;
+    return withMainTrace(makeBatchTrace, size, (main) => {
+      const ins = arrays.map((x, i) => (norm[i] === null ? x : new BatchTracer(main.trace as never, x, norm[i]!)));
+      const out = (f as unknown as (...a: Tree[]) => Tree)(...(unflatten(def, ins) as Tree[]));
+      const [ol, od] = flatten(out);
+      const outAxes = broadcastPrefix<number | null>(opts.outAxes ?? 0, out, isAxis, "vmap outAxes");
+      const results = ol.map((o, i) => {
+        const [v, d] = valueAndDim(main.trace, leafToArray(o, "vmap", `output leaf ${i}`));
+        const want = outAxes[i]!;
+        if (want === null) {
+          if (d !== null) throw new TypeError(`vmap: outAxes is null for output leaf ${i}, but that output is batched`);
+          return v;
+        }
+        const nd = v.ndim + (d === null ? 1 : 0);
+        const w = want < 0 ? want + nd : want;
+        return moveOrBroadcast(v, d, size, w);
+      });
+      return unflatten(od, results);
+    });
+  };
+}
+
+const moveOrBroadcast = (v: NDArray, d: number | null, size: number, to: number): NDArray => matchBatch(v, d, size, to);

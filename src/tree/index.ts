@@ -1,0 +1,120 @@
+/**
+ * @file Trees of values: numbers, booleans and `NDArray`s are leaves; JS arrays (tuples) and plain
+ * objects are nodes (objects in sorted key order, as in JAX); `null`/`undefined` pass through.
+ */
+import { NDArray } from "../numpy/ndarray.ts";
+
+export type Leaf = NDArray | number | boolean;
+export type Tree = Leaf | null | undefined | readonly Tree[] | { readonly [key: string]: Tree };
+
+/** The structure of a tree without its leaves. */
+export type TreeDef =
+  | { readonly kind: "leaf" }
+  | { readonly kind: "none"; readonly value: null | undefined }
+  | { readonly kind: "array"; readonly children: readonly TreeDef[] }
+  | { readonly kind: "object"; readonly keys: readonly string[]; readonly children: readonly TreeDef[] };
+
+const LEAF: TreeDef = { kind: "leaf" };
+
+export const isLeaf = (x: unknown): x is Leaf => x instanceof NDArray || typeof x === "number" || typeof x === "boolean";
+
+const isPlainObject = (x: unknown): x is Record<string, Tree> =>
+  typeof x === "object" && x !== null && (Object.getPrototypeOf(x) === Object.prototype || Object.getPrototypeOf(x) === null);
+
+/** Splits a tree into its leaves (depth-first, objects by sorted key) and its structure. */
+export function flatten<L = Leaf>(t: Tree, isLeafFn: (x: unknown) => boolean = isLeaf): [L[], TreeDef] {
+  const leaves: L[] = [];
+  const go = (x: unknown, path: string): TreeDef => {
+    if (isLeafFn(x)) {
+      leaves.push(x as L);
+      return LEAF;
+    }
+    if (x === null || x === undefined) return { kind: "none", value: x };
+    if (Array.isArray(x)) return { kind: "array", children: x.map((c, i) => go(c, `${path}[${i}]`)) };
+    if (isPlainObject(x)) {
+      const keys = Object.keys(x).sort();
+      return { kind: "object", keys, children: keys.map((k) => go(x[k], `${path}.${k}`)) };
+    }
+    throw new TypeError(
+      `tree: ${path || "the value"} is ${typeof x === "object" ? (x as object).constructor?.name ?? "an object" : typeof x}; ` +
+        "trees hold numbers, booleans, NDArrays, JS arrays, plain objects, null and undefined",
+    );
+  };
+  const def = go(t, "");
+  return [leaves, def];
+}
+
+/** Rebuilds a tree of structure `def` from `leaves` (in `flatten`'s order). */
+export function unflatten<T = Tree>(def: TreeDef, leaves: readonly unknown[]): T {
+  let i = 0;
+  const go = (d: TreeDef): unknown => {
+    switch (d.kind) {
+      case "leaf":
+        if (i >= leaves.length) throw new TypeError(`tree.unflatten: too few leaves (${leaves.length})`);
+        return leaves[i++];
+      case "none":
+        return d.value;
+      case "array":
+        return d.children.map(go);
+      case "object": {
+        const o: Record<string, unknown> = {};
+        d.keys.forEach((k, j) => (o[k] = go(d.children[j]!)));
+        return o;
+      }
+    }
+  };
+  const out = go(def);
+  if (i !== leaves.length) throw new TypeError(`tree.unflatten: ${leaves.length} leaves given, the structure has ${i}`);
+  return out as T;
+}
+
+/** The leaves of a tree. */
+export const leaves = (t: Tree): Leaf[] => flatten(t)[0];
+
+/** Number of leaves in a structure. */
+export const numLeaves = (def: TreeDef): number =>
+  def.kind === "leaf" ? 1 : def.kind === "none" ? 0 : def.children.reduce((s, c) => s + numLeaves(c), 0);
+
+/** Whether two structures are the same. */
+export const sameStructure = (a: TreeDef, b: TreeDef): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** Applies `f` leafwise to one or more trees of the same structure. */
+export function map(f: (...xs: Leaf[]) => Leaf, t: Tree, ...rest: Tree[]): Tree {
+  const [ls, def] = flatten(t);
+  const others = rest.map((r, k) => {
+    const [l, d] = flatten(r);
+    if (!sameStructure(def, d)) throw new TypeError(`tree.map: tree ${k + 2} does not have the structure of the first`);
+    return l;
+  });
+  return unflatten(def, ls.map((x, i) => f(x, ...others.map((o) => o[i]!))));
+}
+
+/**
+ * Expands a prefix tree (such as vmap's `inAxes`) to one value per leaf of `full`: a prefix leaf
+ * applies to the whole subtree below it.
+ */
+export function broadcastPrefix<V>(prefix: unknown, full: Tree, isPrefixLeaf: (x: unknown) => boolean, what: string): V[] {
+  const out: V[] = [];
+  const go = (p: unknown, x: unknown, path: string): void => {
+    if (isPrefixLeaf(p)) {
+      const n = numLeaves(flatten(x as Tree)[1]);
+      for (let i = 0; i < n; i++) out.push(p as V);
+      return;
+    }
+    if (Array.isArray(p) && Array.isArray(x) && p.length === x.length) {
+      p.forEach((c, i) => go(c, x[i], `${path}[${i}]`));
+      return;
+    }
+    if (isPlainObject(p) && isPlainObject(x)) {
+      const keys = Object.keys(x).sort();
+      const pk = Object.keys(p).sort();
+      if (keys.join() === pk.join()) {
+        keys.forEach((k) => go(p[k], x[k], `${path}.${k}`));
+        return;
+      }
+    }
+    throw new TypeError(`${what}${path}: its structure does not match the argument's`);
+  };
+  go(prefix, full, "");
+  return out;
+}

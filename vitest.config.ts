@@ -1,0 +1,18 @@
+import { defineConfig } from "vitest/config";
+import { fileURLToPath } from "node:url";
+
+const src = (p: string) => fileURLToPath(new URL(`./src/${p}`, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^autograd-ts$/, replacement: src("index.ts") },
+      { find: /^autograd-ts\/(.*)$/, replacement: src("$1/index.ts") },
+    ],
+  },
+  test: {
+    include: ["test/**/*.test.ts", "property-tests/**/*.test.ts"],
+    testTimeout: 120_000,
+    pool: "forks",
+  },
+});
