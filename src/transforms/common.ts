@@ -45,3 +45,20 @@ export function checkDifferentiable(op: string, xs: readonly NDArray[], names: r
     }
   });
 }
+
+/** A leaf type widened: where the original takes an `NDArray`, a number is accepted too. */
+type Widen<T> = NDArray extends T ? T : T extends NDArray ? NDArray | number : T;
+
+/** What a transformed function accepts for a parameter of type `T` (leaves widened, two levels deep). */
+export type Arg<T> = T extends NDArray
+  ? NDArray | number
+  : NDArray extends T
+    ? T
+    : T extends readonly unknown[]
+      ? { [K in keyof T]: Widen<T[K]> }
+      : T extends object
+        ? { [K in keyof T]: Widen<T[K]> }
+        : T;
+
+/** The parameters of a transformed function. */
+export type Args<F> = F extends (...args: infer A) => unknown ? { [K in keyof A]: Arg<A[K]> } : never;

@@ -14,7 +14,7 @@ import { convert } from "../primitives/structural.ts";
  * jvp(np.sin, [0.5], [1.0]); // [sin(0.5), cos(0.5)]
  */
 export function jvp<Out extends Tree>(f: (...args: never[]) => Out, primals: readonly Tree[], tangents: readonly Tree[]): [Out, Out] {
-  const [pl, pd] = flatten(primals as Tree);
+  const [pl, pd] = flatten(primals as Tree, "jvp: primals");
   const [tl, td] = flatten(tangents as Tree);
   if (!sameStructure(pd, td)) throw new TypeError("jvp: primals and tangents must have the same tree structure");
   const ps = pl.map((x, i) => leafToArray(x, "jvp", `primal leaf ${i}`));

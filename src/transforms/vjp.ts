@@ -8,6 +8,7 @@ import { allocate } from "../numpy/dtype.ts";
 import { linearizeFlat, backwardPass, forwardPass, type Linearized } from "../interpreters/linearize.ts";
 import { flatten, unflatten, sameStructure, type Tree, type TreeDef, type Leaf } from "../tree/index.ts";
 import { leafToArray, likeInput, zerosFor, normArgnums, checkDifferentiable } from "./common.ts";
+import type { Args } from "./common.ts";
 import { fmtShape, ShapeError } from "../errors.ts";
 
 interface Traced {
@@ -20,7 +21,7 @@ interface Traced {
 
 /** Linearizes `f` at `args` (a tuple tree); `hasAux` splits `[out, aux]` off the result. */
 function trace(op: string, f: (...a: never[]) => unknown, args: readonly Tree[], hasAux = false): Traced {
-  const [inLeaves, inDef] = flatten(args as Tree);
+  const [inLeaves, inDef] = flatten(args as Tree, `${op}: argument `);
   const primals = inLeaves.map((x, i) => leafToArray(x, op, `input leaf ${i}`));
   let outDef: TreeDef | null = null;
   let aux: unknown = undefined;
@@ -112,7 +113,7 @@ function gradImpl(op: string, f: (...args: never[]) => unknown, opts: GradOption
  * grad(np.sin)(0); // 1
  * grad(grad(np.sin))(1.0); // -sin(1)
  */
-export function grad<F extends (...args: never[]) => unknown>(f: F, opts: GradOptions = {}): (...args: Parameters<F>) => any {
+export function grad<F extends (...args: never[]) => unknown>(f: F, opts: GradOptions = {}): (...args: Args<F>) => any {
   return (...args) => {
     const [, g, aux] = gradImpl("grad", f, opts, args as unknown as Tree[]);
     return opts.hasAux ? [g, aux] : g;
@@ -120,7 +121,7 @@ export function grad<F extends (...args: never[]) => unknown>(f: F, opts: GradOp
 }
 
 /** `valueAndGrad(f)` → `(…args) => [value, gradient]` in one pass (`[[value, aux], gradient]` with `hasAux`). */
-export function valueAndGrad<F extends (...args: never[]) => unknown>(f: F, opts: GradOptions = {}): (...args: Parameters<F>) => [any, any] {
+export function valueAndGrad<F extends (...args: never[]) => unknown>(f: F, opts: GradOptions = {}): (...args: Args<F>) => [any, any] {
   return (...args) => {
     const [value, g, aux] = gradImpl("valueAndGrad", f, opts, args as unknown as Tree[]);
     return opts.hasAux ? [[value, aux], g] : [value, g];
@@ -131,7 +132,7 @@ export function valueAndGrad<F extends (...args: never[]) => unknown>(f: F, opts
  * `elementwiseGrad(f)`: the vector-Jacobian product with a cotangent of ones (autograd's
  * `elementwise_grad`): for elementwise `f`, the derivative at every element.
  */
-export function elementwiseGrad<F extends (...args: never[]) => unknown>(f: F, opts: { argnums?: number | readonly number[] } = {}): (...args: Parameters<F>) => any {
+export function elementwiseGrad<F extends (...args: never[]) => unknown>(f: F, opts: { argnums?: number | readonly number[] } = {}): (...args: Args<F>) => any {
   return (...args) => {
     const all = args as unknown as Tree[];
     const argnums = normArgnums("elementwiseGrad", opts.argnums, all.length);

@@ -4,6 +4,7 @@ import { withMainTrace } from "../interpreters/core.ts";
 import { BatchTracer, makeBatchTrace, valueAndDim } from "../interpreters/batching.ts";
 import { flatten, unflatten, broadcastPrefix, type Tree } from "../tree/index.ts";
 import { leafToArray } from "./common.ts";
+import type { Args } from "./common.ts";
 import { matchBatch } from "../primitives/structural.ts";
 import { AxisError, BatchSizeError, fmtShape } from "../errors.ts";
 
@@ -21,7 +22,7 @@ const isAxis = (x: unknown): boolean => x === null || typeof x === "number";
  * @example
  * vmap((x: NDArray) => np.sum(x))(np.ones([3, 4])); // [4, 4, 4]
  */
-export function vmap<F extends (...args: never[]) => unknown>(f: F, opts: VmapOptions = {}): (...args: Parameters<F>) => any {
+export function vmap<F extends (...args: never[]) => unknown>(f: F, opts: VmapOptions = {}): (...args: Args<F>) => any {
   return (...argsIn) => {
     const args = argsIn as unknown as Tree[];
     const inAxes = opts.inAxes ?? 0;
@@ -29,7 +30,7 @@ export function vmap<F extends (...args: never[]) => unknown>(f: F, opts: VmapOp
       throw new TypeError(`vmap: inAxes has ${inAxes.length} entries but the function was called with ${args.length} arguments`);
     }
     const axes = broadcastPrefix<number | null>(isAxis(inAxes) ? args.map(() => inAxes) : inAxes, args as Tree, isAxis, "vmap inAxes");
-    const [leaves, def] = flatten(args as Tree);
+    const [leaves, def] = flatten(args as Tree, "vmap: argument ");
     const arrays = leaves.map((x, i) => leafToArray(x, "vmap", `argument leaf ${i}`));
     const norm = arrays.map((x, i) => {
       const a = axes[i]!;

@@ -22,10 +22,11 @@ const isPlainObject = (x: unknown): x is Record<string, Tree> =>
   typeof x === "object" && x !== null && (Object.getPrototypeOf(x) === Object.prototype || Object.getPrototypeOf(x) === null);
 
 /** Splits a tree into its leaves (depth-first, objects by sorted key) and its structure. */
-export function flatten<L = Leaf>(t: Tree, isLeafFn: (x: unknown) => boolean = isLeaf): [L[], TreeDef] {
+/** `what` names the value in error messages (e.g. "grad: argument"). */
+export function flatten<L = Leaf>(t: Tree, what = "tree: the value"): [L[], TreeDef] {
   const leaves: L[] = [];
   const go = (x: unknown, path: string): TreeDef => {
-    if (isLeafFn(x)) {
+    if (isLeaf(x)) {
       leaves.push(x as L);
       return LEAF;
     }
@@ -36,7 +37,7 @@ export function flatten<L = Leaf>(t: Tree, isLeafFn: (x: unknown) => boolean = i
       return { kind: "object", keys, children: keys.map((k) => go(x[k], `${path}.${k}`)) };
     }
     throw new TypeError(
-      `tree: ${path || "the value"} is ${typeof x === "object" ? (x as object).constructor?.name ?? "an object" : typeof x}; ` +
+      `${what}${path} is ${typeof x === "object" ? (x as object).constructor?.name ?? "an object" : typeof x}; ` +
         "trees hold numbers, booleans, NDArrays, JS arrays, plain objects, null and undefined",
     );
   };
