@@ -10,6 +10,7 @@ export { vmap, type VmapOptions } from "./transforms/vmap.ts";
 export { jacfwd, jacrev, jacobian, hessian, hvp, type JacOptions } from "./transforms/jacobian.ts";
 export { checkGrads, type CheckGradsOptions } from "./transforms/checkGrads.ts";
 export { stopGradient } from "./transforms/stopGradient.ts";
+export { customJvp, customVjp, checkpoint } from "./transforms/custom.ts";
 export { flatten } from "./transforms/flatten.ts";
 export * as tree from "./tree/index.ts";
 export type { Tree, Leaf, TreeDef } from "./tree/index.ts";

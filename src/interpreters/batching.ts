@@ -4,7 +4,7 @@
  */
 import type { NDArray, Aval, Nested } from "../numpy/ndarray.ts";
 import type { Primitive } from "../primitives/types.ts";
-import { bind, MainTrace, Trace, Tracer } from "./core.ts";
+import { bind, MainTrace, Trace, Tracer, withMainTrace } from "./core.ts";
 import { TracerConversionError } from "../errors.ts";
 
 export class BatchTracer extends Tracer {
@@ -59,4 +59,24 @@ export const makeBatchTrace = (main: MainTrace): Trace => new BatchTrace(main);
 export function valueAndDim(trace: Trace, x: NDArray): [NDArray, number | null] {
   if (x instanceof BatchTracer && x.trace === trace) return [x.val, x.batchDim];
   return [x, null];
+}
+
+/**
+ * Runs `f` vectorized over `args` (batch axes `dims`, `null` for unbatched) and returns its outputs
+ * with the batch axis at 0: the building block of batching rules that batch a whole function.
+ */
+export function batchFunction(
+  f: (xs: NDArray[]) => NDArray[],
+  args: readonly NDArray[],
+  dims: readonly (number | null)[],
+  size: number,
+  toFront: (x: NDArray, d: number | null, size: number) => NDArray,
+): NDArray[] {
+  return withMainTrace(makeBatchTrace, size, (main) => {
+    const ins = args.map((a, i) => (dims[i] === null ? a : new BatchTracer(main.trace as BatchTrace, a, dims[i]!)));
+    return f(ins).map((o) => {
+      const [v, d] = valueAndDim(main.trace, o);
+      return toFront(v, d, size);
+    });
+  });
 }
