@@ -1,2 +1,7 @@
-/** @file How hard the property tests try: fewer runs under CI (`CI=true`), more locally. */
-export const numRuns = (local: number): number => (process.env.CI ? Math.max(5, Math.ceil(local / 4)) : local);
+/**
+ * @file How hard the property tests try: fewer runs under CI (`CI=true`), more locally, and
+ * `PROPERTY_RUNS_SCALE=k` multiplies either (a soak run: `PROPERTY_RUNS_SCALE=20 npx vitest run property-tests`).
+ */
+const scale = Number(process.env.PROPERTY_RUNS_SCALE ?? 1) || 1;
+export const numRuns = (local: number): number =>
+  Math.ceil(scale * (process.env.CI ? Math.max(5, Math.ceil(local / 4)) : local));

@@ -67,3 +67,9 @@ describe("errors", () => {
     throwsWith(() => grad((x: np.NDArray) => x.sum())("x" as never), TypeError, "grad");
   });
 });
+
+describe("functional updates", () => {
+  it("values that do not fit the indexed region", () => {
+    throwsWith(() => np.zeros([3, 4]).at(0).set([1, 2, 3]), ShapeError, "x.at(...).set", "(3,)", "(4,)");
+  });
+});

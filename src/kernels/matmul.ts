@@ -9,7 +9,8 @@
  * operands fit x64's sixteen float registers; larger tiles spill and run slower (measured).
  *
  * Skinny shapes take simpler paths, where packing would cost more than it saves: a matrix-vector
- * product (n = 1) is a set of dot products, and a few rows of A (m small) stream B row by row.
+ * product (n = 1) is a set of dot products, a few rows of A (m small) stream B row by row, and
+ * shallow products (small k) and tiny matrices are summed as outer products.
  *
  * Every product a[i,p]·b[p,j] is computed and added, zeros included, so NaN and ±Inf propagate as
  * in the naive triple loop; only the order of the additions differs (rounding-level differences).
@@ -25,6 +26,9 @@ const MR = 3;
 const NR = 4;
 /** Below this many rows of A, packing B does not pay for itself: stream B instead. */
 const PACK_MIN_ROWS = 4;
+/** Below this depth, or this many multiply-adds, packing B does not pay for itself either. */
+const PACK_MIN_DEPTH = 4;
+const PACK_MIN_WORK = 512;
 
 /**
  * Scratch for one packed panel of B: strip `s` (columns `4s … 4s+3` of the panel) is stored
@@ -47,15 +51,27 @@ export function matmulData(
   n: number,
 ): void {
   if (m === 0 || n === 0 || k === 0) return;
-  for (let bi = 0; bi < batch; bi++) {
-    const aOff = bi * m * k;
-    const bOff = bi * k * n;
-    const cOff = bi * m * n;
-    if (n === 1) matVec(a, b, c, aOff, bOff, cOff, m, k);
-    else if (m < PACK_MIN_ROWS) streamRows(a, b, c, aOff, bOff, cOff, m, k, n);
-    else packedProduct(a, b, c, aOff, bOff, cOff, m, k, n);
+  // The shape picks one path for the whole batch: one loop per path keeps each loop monomorphic.
+  const aStep = m * k;
+  const bStep = k * n;
+  const cStep = m * n;
+  if (n === 1) {
+    for (let bi = 0; bi < batch; bi++) matVec(a, b, c, bi * aStep, bi * bStep, bi * cStep, m, k);
+  } else if (m < PACK_MIN_ROWS) {
+    for (let bi = 0; bi < batch; bi++) streamRows(a, b, c, bi * aStep, bi * bStep, bi * cStep, m, k, n);
+  } else if (k < PACK_MIN_DEPTH || m * k * n < PACK_MIN_WORK) {
+    for (let bi = 0; bi < batch; bi++) outerRows(a, b, c, bi * aStep, bi * bStep, bi * cStep, m, k, n);
+  } else {
+    for (let bi = 0; bi < batch; bi++) packedProduct(a, b, c, bi * aStep, bi * bStep, bi * cStep, m, k, n);
   }
 }
+
+/*
+ * A note on remainders (the last rows or columns that do not fill a block). Each is handled by a
+ * separate function that is called unconditionally and may do nothing. Were it an `if` inside the
+ * long-running loop, the first large product (with no remainder) would leave a never-executed
+ * branch in V8's on-stack-replaced code, which then deoptimises on every later call that takes it.
+ */
 
 /** C += A · B for one matrix, panel by panel: pack B[k0:k0+kc, j0:j0+nc], then sweep all rows of A. */
 function packedProduct(
@@ -71,7 +87,7 @@ function packedProduct(
 ): void {
   for (let j0 = 0; j0 < n; j0 += NC) {
     const nc = Math.min(NC, n - j0);
-    const strips = Math.ceil(nc / NR);
+    const strips = ((nc + NR - 1) / NR) | 0;
     for (let k0 = 0; k0 < k; k0 += KC) {
       const kc = Math.min(KC, k - k0);
       packPanel(b, bOff + k0 * n + j0, n, kc, nc);
@@ -83,20 +99,22 @@ function packedProduct(
           tile3x4(a, c, aRow, k, cRow + s * NR, n, s * kc * NR, kc, Math.min(NR, nc - s * NR));
         }
       }
-      for (; i < m; i++) {
-        const aRow = aOff + i * k + k0;
-        const cRow = cOff + i * n + j0;
-        for (let s = 0; s < strips; s++) {
-          tile1x4(a, c, aRow, cRow + s * NR, s * kc * NR, kc, Math.min(NR, nc - s * NR));
-        }
-      }
+      leftoverRows(a, c, aOff + i * k + k0, k, cOff + i * n + j0, n, m - i, kc, nc);
     }
+  }
+}
+
+/** The last `rows` < MR rows of a panel sweep, one row at a time. */
+function leftoverRows(a: Float64Array, c: Float64Array, aRow: number, k: number, cRow: number, n: number, rows: number, kc: number, nc: number): void {
+  const strips = ((nc + NR - 1) / NR) | 0;
+  for (let i = 0; i < rows; i++, aRow += k, cRow += n) {
+    for (let s = 0; s < strips; s++) tile1x4(a, c, aRow, cRow + s * NR, s * kc * NR, kc, Math.min(NR, nc - s * NR));
   }
 }
 
 /** Copies the kc × nc block of B starting at `start` (row stride `n`) into `panel`, in strips of NR columns. */
 function packPanel(b: Float64Array, start: number, n: number, kc: number, nc: number): void {
-  const fullStrips = Math.floor(nc / NR);
+  const fullStrips = (nc / NR) | 0;
   for (let s = 0; s < fullStrips; s++) {
     let dst = s * kc * NR;
     let src = start + s * NR;
@@ -107,14 +125,18 @@ function packPanel(b: Float64Array, start: number, n: number, kc: number, nc: nu
       panel[dst + 3] = b[src + 3]!;
     }
   }
-  const rest = nc - fullStrips * NR;
+  packPartialStrip(b, start + fullStrips * NR, n, kc, fullStrips * kc * NR, nc - fullStrips * NR);
+}
+
+/**
+ * The last strip of a panel, `rest` < NR columns wide, padded with zeros. The padded columns' sums
+ * are computed but never stored, so a NaN or Inf in A cannot leak into C through them.
+ */
+function packPartialStrip(b: Float64Array, src: number, n: number, kc: number, dst: number, rest: number): void {
   if (rest === 0) return;
-  // Last, partial strip: pad with zeros. The padded columns' sums are computed but never stored,
-  // so a NaN or Inf in A cannot leak into C through them.
-  let dst = fullStrips * kc * NR;
-  let src = start + fullStrips * NR;
+  panel.fill(0, dst, dst + kc * NR);
   for (let p = 0; p < kc; p++, dst += NR, src += n) {
-    for (let r = 0; r < NR; r++) panel[dst + r] = r < rest ? b[src + r]! : 0;
+    for (let r = 0; r < rest; r++) panel[dst + r] = b[src + r]!;
   }
 }
 
@@ -205,7 +227,12 @@ function matVec(a: Float64Array, b: Float64Array, c: Float64Array, aOff: number,
     c[cOff + i + 2] += s2;
     c[cOff + i + 3] += s3;
   }
-  for (; i < m; i++) {
+  dotRows(a, b, c, aOff + i * k, bOff, cOff + i, m - i, k);
+}
+
+/** C[rows, 1] += A[rows, k] · b[k], one dot product per row: the rows `matVec` leaves over. */
+function dotRows(a: Float64Array, b: Float64Array, c: Float64Array, aOff: number, bOff: number, cOff: number, rows: number, k: number): void {
+  for (let i = 0; i < rows; i++) {
     const r = aOff + i * k;
     let s = 0;
     for (let p = 0; p < k; p++) s += a[r + p]! * b[bOff + p]!;
@@ -245,10 +272,54 @@ function streamRows(
         c[cRow + j] += x0 * b[q0 + j]! + x1 * b[q1 + j]! + x2 * b[q2 + j]! + x3 * b[q3 + j]!;
       }
     }
-    for (; p < k; p++) {
-      const x = a[aRow + p]!;
-      const q = bOff + p * n;
-      for (let j = 0; j < n; j++) c[cRow + j] += x * b[q + j]!;
+    axpyRows(a, b, c, aRow + p, bOff + p * n, cRow, k - p, n);
+  }
+}
+
+/** c[cRow + j] += Σ_t a[aAt + t]·b[bAt + t·n + j] over `count` < 4 rows of B: what `streamRows` leaves over. */
+function axpyRows(a: Float64Array, b: Float64Array, c: Float64Array, aAt: number, bAt: number, cRow: number, count: number, n: number): void {
+  for (let t = 0; t < count; t++, bAt += n) {
+    const x = a[aAt + t]!;
+    for (let j = 0; j < n; j++) c[cRow + j] += x * b[bAt + j]!;
+  }
+}
+
+/**
+ * C[m, n] += A[m, k] · B[k, n] as a sum of outer products, four rows of C at a time, for shallow
+ * products (small k) and tiny matrices: each load of B serves four multiply-adds, and nothing is packed.
+ */
+function outerRows(
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  aOff: number,
+  bOff: number,
+  cOff: number,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const q0 = cOff + i * n;
+    const q1 = q0 + n;
+    const q2 = q1 + n;
+    const q3 = q2 + n;
+    const r0 = aOff + i * k;
+    for (let p = 0; p < k; p++) {
+      const x0 = a[r0 + p]!;
+      const x1 = a[r0 + k + p]!;
+      const x2 = a[r0 + 2 * k + p]!;
+      const x3 = a[r0 + 3 * k + p]!;
+      const br = bOff + p * n;
+      for (let j = 0; j < n; j++) {
+        const y = b[br + j]!;
+        c[q0 + j] += x0 * y;
+        c[q1 + j] += x1 * y;
+        c[q2 + j] += x2 * y;
+        c[q3 + j] += x3 * y;
+      }
     }
   }
+  streamRows(a, b, c, aOff + i * k, bOff, cOff + i * n, m - i, k, n);
 }

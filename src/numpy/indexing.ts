@@ -10,7 +10,7 @@ import { select } from "../primitives/compare.ts";
 import { add as laxAdd } from "../primitives/binary.ts";
 import { unsliceP } from "../primitives/structural.ts";
 import { bind1 } from "../interpreters/core.ts";
-import { fmtShape, IndexError } from "../errors.ts";
+import { fmtShape, IndexError, ShapeError } from "../errors.ts";
 import { prepare } from "./broadcast.ts";
 import { maximum, minimum, multiply } from "./math.ts";
 import { fancyGet, fancyAt, isAdvanced } from "./fancy.ts";
@@ -129,8 +129,12 @@ export function at(x: NDArray, idx: readonly Index[]): AtView {
   const plan = basicPlan(x.shape, full);
   const region = () => s.reshape(s.slice(x, plan.start, plan.step, plan.size), plan.outShape);
   const values = (v: ArrayLike, op: string): NDArray => {
-    const [vv] = prepare(`x.at(...).${op}`, [v]);
-    return s.convert(s.broadcastTo(asarray(vv!), plan.outShape), x.dtype);
+    const vv = prepare(`x.at(...).${op}`, [v])[0]!;
+    const fits = vv.ndim <= plan.outShape.length && vv.shape.every((d, i) => d === 1 || d === plan.outShape[plan.outShape.length - vv.ndim + i]);
+    if (!fits) {
+      throw new ShapeError(`x.at(...).${op}: values of shape ${fmtShape(vv.shape)} do not broadcast to the indexed region of shape ${fmtShape(plan.outShape)}`);
+    }
+    return s.convert(s.broadcastTo(vv, plan.outShape), x.dtype);
   };
   const put = (v: NDArray): NDArray => {
     const [placed, mask] = scatterBasic(x, plan, v);

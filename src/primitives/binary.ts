@@ -10,7 +10,7 @@ import { compileBinary } from "../kernels/elementwise.ts";
 import { definePrimitive, isUndefinedPrimal, one, type Primitive, type TransposeRule, type JvpRule } from "./types.ts";
 import { matchBatch } from "./structural.ts";
 import { neg, log, floor, sign } from "./unary.ts";
-import { eq, gt, select } from "./compare.ts";
+import { and, eq, gt, select } from "./compare.ts";
 import { convert } from "./structural.ts";
 
 type Empty = Record<string, never>;
@@ -86,10 +86,12 @@ export const divP = binary(
     return [U(x) ? div(ct!, y) : null, null];
   },
 );
-// d(xʸ) = y·xʸ⁻¹ dx + log(x)·xʸ dy, with 0 where y = 0 (first term) or x = 0 (second), as JAX.
+// d(xʸ) = y·xʸ⁻¹ dx + log(x)·xʸ dy, with 0 where x = y = 0 (first term, not 0·∞) or x = 0 (second).
+// Only where x = 0 too: elsewhere y·xʸ⁻¹ is finite, and its y-derivative xʸ⁻¹ at y = 0 is needed.
 export const powP = binary("pow", "Math.pow(a, b)", ([x, y], [t0, t1], [out]) => {
   const zero = (z: NDArray) => fullLike(z, 0);
-  const dx = t0 && mul(t0, select(eq(y!, zero(y!)), zero(x!), mul(y!, pow(x!, sub(y!, fullLike(y!, 1))))));
+  const both0 = and(eq(y!, zero(y!)), eq(x!, zero(x!)));
+  const dx = t0 && mul(t0, select(both0, zero(x!), mul(y!, pow(x!, sub(y!, fullLike(y!, 1))))));
   const safeLog = log(select(eq(x!, zero(x!)), fullLike(x!, 1), x!));
   const dy = t1 && mul(t1, mul(out!, safeLog));
   return [addT(dx, dy)];

@@ -109,3 +109,12 @@ export const stopGradientP = definePrimitive<Record<string, never>>({
   batch: ([x], [d]) => [[stopGradient(x!)], [d!]],
 });
 export const stopGradient = apply(stopGradientP);
+
+// d 2ˣ = ln 2 · 2ˣ dx; d log₂ x = dx / (x ln 2); d log₁₀ x = dx / (x ln 10). Kept primitives (not
+// exp(x ln 2), log(x) / ln 2) so that exp2(3) is 8 and log2(8) is 3 exactly.
+export const exp2P = unary("exp2", "Math.pow(2, a)", (_, t, out) => mul(t, mul(out, k(out, Math.LN2))));
+export const log2P = unary("log2", "Math.log2(a)", (x, t) => div(t, mul(x, k(x, Math.LN2))));
+export const log10P = unary("log10", "Math.log10(a)", (x, t) => div(t, mul(x, k(x, Math.LN10))));
+export const exp2 = apply(exp2P);
+export const log2 = apply(log2P);
+export const log10 = apply(log10P);

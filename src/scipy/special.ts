@@ -1,11 +1,339 @@
-/** @file `scipy.special`: functions built from numpy compositions and special-function primitives. */
+/**
+ * @file `scipy.special`: the special-function primitives behind NumPy-style broadcasting, and
+ * compositions of them (`beta`, `expit`, `xlogy`, `logsumexp`, …). Every function is
+ * differentiable to any order in forward and reverse mode and works under `vmap`.
+ */
 import type { NDArray, ArrayLike } from "../numpy/ndarray.ts";
 import { asarray } from "../numpy/creation.ts";
-import { exp, log, subtract } from "../numpy/math.ts";
+import { prepare } from "../numpy/broadcast.ts";
+import { exp as npExp, log as npLog, subtract } from "../numpy/math.ts";
 import { max, sum } from "../numpy/reductions.ts";
-import { stopGradient } from "../primitives/unary.ts";
+import * as s from "../primitives/special.ts";
+import * as u from "../primitives/unary.ts";
+import * as b from "../primitives/binary.ts";
+import * as c from "../primitives/compare.ts";
 import { convert } from "../primitives/structural.ts";
 import { isFloat } from "../numpy/dtype.ts";
+
+type Un = (x: NDArray) => NDArray;
+const k = b.fullLike;
+
+/** A float function of one argument (integers and bools are promoted to float64). */
+const fn1 = (name: string, f: Un, arg = "x") => (x: ArrayLike): NDArray =>
+  f(prepare(`scipy.special.${name}`, [x], true, [arg])[0]!);
+/** Broadcasts float arguments together under the function's name. */
+const floats = (name: string, args: readonly ArrayLike[], names: readonly string[]): NDArray[] =>
+  prepare(`scipy.special.${name}`, args, true, names);
+
+/** `x` where `cond` holds, else the constant `v`: keeps a branch's inputs inside its domain. */
+const safe = (cond: NDArray, x: NDArray, v: number): NDArray => c.select(cond, x, k(x, v));
+const isZero = (x: NDArray): NDArray => c.eq(x, k(x, 0));
+
+// ----------------------------------------------------------------------------- gamma family
+
+/**
+ * Γ(x).
+ * @example
+ * scipy.special.gamma(5); // 24
+ */
+export const gamma = fn1("gamma", s.gamma);
+/**
+ * log |Γ(x)|.
+ * @example
+ * scipy.special.gammaln(10); // 12.801827480081469
+ */
+export const gammaln = fn1("gammaln", s.gammaln);
+/**
+ * ψ(x) = d log Γ(x) / dx.
+ * @example
+ * scipy.special.digamma(1); // -0.5772156649015329
+ */
+export const digamma = fn1("digamma", s.digamma);
+export const psi = digamma;
+
+/**
+ * ψ⁽ⁿ⁾(x), the n-th derivative of the digamma function; `n` a non-negative integer (or an array of
+ * them; NaN elsewhere). Differentiable in `x`; `n` has no derivative.
+ * @example
+ * scipy.special.polygamma(1, 1); // 1.6449340668482264
+ */
+export function polygamma(n: ArrayLike, x: ArrayLike): NDArray {
+  const [nn, xx] = floats("polygamma", [n, x], ["n", "x"]);
+  return s.polygamma(nn!, xx!);
+}
+
+/**
+ * The sign of Γ(x): 1 for x > 0 (and +0), alternating ±1 between the negative integers, NaN at
+ * them, −1 at −0 — as SciPy. Its derivative is zero.
+ * @example
+ * scipy.special.gammasgn([-0.5, -1.5, 2]); // [-1, 1, 1]
+ */
+export const gammasgn = fn1("gammasgn", (x) => {
+  const odd = c.eq(b.mod(u.floor(x), k(x, 2)), k(x, 1));
+  const between = c.select(odd, k(x, -1), k(x, 1));
+  const zeroSign = c.select(c.gt(b.div(k(x, 1), x), k(x, 0)), k(x, 1), k(x, -1)); // ±0 → ±1
+  const negative = c.select(c.eq(x, u.floor(x)), k(x, NaN), between);
+  return c.select(c.gt(x, k(x, 0)), k(x, 1), c.select(isZero(x), zeroSign, negative));
+});
+
+/**
+ * The multivariate log-gamma function log Γ_d(a) = d(d−1)/4 log π + Σⱼ₌₁..d log Γ(a − (j−1)/2).
+ * @example
+ * scipy.special.multigammaln(3, 1); // 0.6931471805599453
+ */
+export function multigammaln(a: ArrayLike, d: number): NDArray {
+  if (!Number.isInteger(d) || d < 1) throw new TypeError(`scipy.special.multigammaln: d must be a positive integer; got ${d}`);
+  const x = floats("multigammaln", [a], ["a"])[0]!;
+  let out = k(x, ((d * (d - 1)) / 4) * Math.log(Math.PI)) as NDArray;
+  for (let j = 1; j <= d; j++) out = b.add(out, s.gammaln(b.sub(x, k(x, (j - 1) / 2))));
+  return out;
+}
+
+/**
+ * log |B(a, b)| = log Γ(a) + log Γ(b) − log Γ(a + b).
+ * @example
+ * scipy.special.betaln(2, 3); // -2.4849066497880004
+ */
+export function betaln(a: ArrayLike, bb: ArrayLike): NDArray {
+  const [x, y] = floats("betaln", [a, bb], ["a", "b"]);
+  return b.sub(b.add(s.gammaln(x!), s.gammaln(y!)), s.gammaln(b.add(x!, y!)));
+}
+
+/**
+ * B(a, b) = Γ(a)Γ(b)/Γ(a + b), as sign · exp(betaln).
+ * @example
+ * scipy.special.beta(2, 3); // 0.08333333333333333
+ */
+export function beta(a: ArrayLike, bb: ArrayLike): NDArray {
+  const [x, y] = floats("beta", [a, bb], ["a", "b"]);
+  const sign = b.mul(b.mul(gammasgn(x!), gammasgn(y!)), gammasgn(b.add(x!, y!)));
+  return b.mul(sign, u.exp(betaln(x!, y!)));
+}
+
+/**
+ * The regularized lower incomplete gamma function P(a, x) = γ(a, x)/Γ(a). Differentiable in both
+ * arguments, to any order (the derivatives in `a` come from the series or continued fraction in
+ * Taylor arithmetic; JAX and autograd give at most the first).
+ * @example
+ * scipy.special.gammainc(1, 2); // 0.8646647167633873
+ */
+export function gammainc(a: ArrayLike, x: ArrayLike): NDArray {
+  const [aa, xx] = floats("gammainc", [a, x], ["a", "x"]);
+  return s.igamma(aa!, xx!, false);
+}
+
+/**
+ * The regularized upper incomplete gamma function Q(a, x) = 1 − P(a, x), accurate in its tail.
+ * @example
+ * scipy.special.gammaincc(1, 2); // 0.1353352832366127
+ */
+export function gammaincc(a: ArrayLike, x: ArrayLike): NDArray {
+  const [aa, xx] = floats("gammaincc", [a, x], ["a", "x"]);
+  return s.igamma(aa!, xx!, true);
+}
+
+/**
+ * The regularized incomplete beta function Iₓ(a, b). Differentiable in all three arguments, to any
+ * order.
+ * @example
+ * scipy.special.betainc(1, 1, 0.3); // 0.3
+ */
+export function betainc(a: ArrayLike, bb: ArrayLike, x: ArrayLike): NDArray {
+  const [aa, bbb, xx] = floats("betainc", [a, bb, x], ["a", "b", "x"]);
+  return s.betainc(aa!, bbb!, xx!);
+}
+
+// --------------------------------------------------------------------------- error function
+
+/**
+ * erf(x).
+ * @example
+ * scipy.special.erf(0); // 0
+ */
+export const erf = fn1("erf", s.erf);
+/** erfc(x) = 1 − erf(x), accurate for large x. */
+export const erfc = fn1("erfc", s.erfc);
+/** erfcx(x) = e^(x²) erfc(x). */
+export const erfcx = fn1("erfcx", s.erfcx);
+/**
+ * erf⁻¹(y) on (−1, 1).
+ * @example
+ * scipy.special.erfinv(scipy.special.erf(0.3)); // 0.3
+ */
+export const erfinv = fn1("erfinv", s.erfinv, "y");
+/** erfc⁻¹(y) on (0, 2). */
+export const erfcinv = fn1("erfcinv", s.erfcinv, "y");
+
+/**
+ * The standard normal CDF Φ(x) = erfc(−x/√2)/2.
+ * @example
+ * scipy.special.ndtr(0); // 0.5
+ */
+export const ndtr = fn1("ndtr", (x) => b.mul(k(x, 0.5), s.erfc(b.mul(x, k(x, -Math.SQRT1_2)))));
+/**
+ * Φ⁻¹(p) = −√2 erfc⁻¹(2p).
+ * @example
+ * scipy.special.ndtri(0.5); // 0
+ */
+export const ndtri = fn1("ndtri", (p) => b.mul(k(p, -Math.SQRT2), s.erfcinv(b.add(p, p))), "y");
+
+/**
+ * log Φ(x), accurate in both tails: log1p(−erfc(x/√2)/2) above 0 and log(erfcx(−x/√2)/2) − x²/2
+ * below (each branch fed only inputs from its own side, so neither leaks NaN into derivatives).
+ * @example
+ * scipy.special.logNdtr(-40); // -804.6084420137539
+ */
+export const logNdtr = fn1("logNdtr", (x) => {
+  const pos = c.gt(x, k(x, 0));
+  const xp = safe(pos, x, 1);
+  const xn = c.select(pos, k(x, -1), x);
+  const upper = u.log1p(b.mul(k(x, -0.5), s.erfc(b.mul(xp, k(x, Math.SQRT1_2)))));
+  const lower = b.sub(u.log(b.mul(k(x, 0.5), s.erfcx(b.mul(xn, k(x, -Math.SQRT1_2))))), b.mul(k(x, 0.5), b.mul(xn, xn)));
+  return c.select(pos, upper, lower);
+});
+
+// ----------------------------------------------------------------------- logistic, entropy
+
+/**
+ * The logistic sigmoid 1/(1 + e⁻ˣ), computed from e^(−|x|) ≤ 1 so neither tail overflows.
+ * @example
+ * scipy.special.expit(0); // 0.5
+ */
+export const expit = fn1("expit", (x) => {
+  const nonneg = c.ge(x, k(x, 0));
+  const e = u.exp(b.mul(c.select(nonneg, k(x, -1), k(x, 1)), x)); // e^(−|x|), with d|x| = ±dx also at 0
+  const denom = b.add(k(x, 1), e);
+  return c.select(nonneg, b.div(k(x, 1), denom), b.div(e, denom));
+});
+
+/**
+ * log(p / (1 − p)), the inverse of `expit`.
+ * @example
+ * scipy.special.logit(0.5); // 0
+ */
+export const logit = fn1("logit", (p) => b.sub(u.log(p), u.log1p(u.neg(p))), "p");
+
+/**
+ * x·log(y), 0 where x = 0 (for any y but NaN). The derivative is log(y) in x and x/y in y, as JAX.
+ * @example
+ * scipy.special.xlogy(0, 0); // 0
+ */
+export function xlogy(x: ArrayLike, y: ArrayLike): NDArray {
+  const [xx, yy] = floats("xlogy", [x, y], ["x", "y"]);
+  const off = c.and(isZero(xx!), c.or(c.le(yy!, k(yy!, 0)), c.eq(yy!, k(yy!, Infinity))));
+  return b.mul(xx!, u.log(c.select(off, k(yy!, 1), yy!)));
+}
+
+/**
+ * x·log(1 + y), 0 where x = 0 (for any y but NaN).
+ * @example
+ * scipy.special.xlog1py(0, -1); // 0
+ */
+export function xlog1py(x: ArrayLike, y: ArrayLike): NDArray {
+  const [xx, yy] = floats("xlog1py", [x, y], ["x", "y"]);
+  const off = c.and(isZero(xx!), c.or(c.le(yy!, k(yy!, -1)), c.eq(yy!, k(yy!, Infinity))));
+  return b.mul(xx!, u.log1p(c.select(off, k(yy!, 0), yy!)));
+}
+
+/**
+ * The elementwise entropy −x log x (0 at 0, −∞ below). At the boundary x = 0 the derivative is
+ * taken as 0 (the one-sided derivative is +∞).
+ * @example
+ * scipy.special.entr(1); // 0
+ */
+export const entr = fn1("entr", (x) => {
+  const pos = c.gt(x, k(x, 0));
+  const xs = safe(pos, x, 1);
+  const inner = u.neg(b.mul(xs, u.log(xs)));
+  return c.select(pos, inner, c.select(isZero(x), k(x, 0), b.add(x, k(x, -Infinity))));
+});
+
+/** Kinds of (x, y) pairs for `relEntr`/`klDiv`: both positive, the x = 0 edge, or outside (+∞). */
+function relEntrParts(name: string, x: ArrayLike, y: ArrayLike) {
+  const [xx, yy] = floats(name, [x, y], ["x", "y"]);
+  const X = xx!;
+  const Y = yy!;
+  const ok = c.and(c.gt(X, k(X, 0)), c.gt(Y, k(Y, 0)));
+  const edge = c.and(isZero(X), c.ge(Y, k(Y, 0)));
+  const xs = safe(ok, X, 1);
+  const ys = safe(ok, Y, 1);
+  // NaN in, NaN out; outside the domain, +∞.
+  const outside = c.select(c.or(c.isnan(X), c.isnan(Y)), k(X, NaN), k(X, Infinity));
+  return { X, Y, ok, edge, xs, ys, outside };
+}
+
+/**
+ * x log(x/y) for x, y > 0; 0 for x = 0 ≤ y; +∞ otherwise.
+ * @example
+ * scipy.special.relEntr(1, 1); // 0
+ */
+export function relEntr(x: ArrayLike, y: ArrayLike): NDArray {
+  const { X, ok, edge, xs, ys, outside } = relEntrParts("relEntr", x, y);
+  return c.select(ok, b.mul(xs, u.log(b.div(xs, ys))), c.select(edge, k(X, 0), outside));
+}
+
+/**
+ * x log(x/y) − x + y for x, y > 0; y for x = 0 ≤ y; +∞ otherwise.
+ * @example
+ * scipy.special.klDiv(1, 1); // 0
+ */
+export function klDiv(x: ArrayLike, y: ArrayLike): NDArray {
+  const { Y, ok, edge, xs, ys, outside } = relEntrParts("klDiv", x, y);
+  return c.select(ok, b.add(b.sub(b.mul(xs, u.log(b.div(xs, ys))), xs), ys), c.select(edge, Y, outside));
+}
+
+// ------------------------------------------------------------------------------------ Bessel
+
+/**
+ * I₀(x), the modified Bessel function of the first kind of order 0.
+ * @example
+ * scipy.special.i0(0); // 1
+ */
+export const i0 = fn1("i0", (x) => s.besselI(x, 0));
+/** I₁(x). */
+export const i1 = fn1("i1", (x) => s.besselI(x, 1));
+/**
+ * J₀(x), the Bessel function of the first kind of order 0.
+ * @example
+ * scipy.special.j0(0); // 1
+ */
+export const j0 = fn1("j0", (x) => s.besselJ(x, 0));
+/** J₁(x). */
+export const j1 = fn1("j1", (x) => s.besselJ(x, 1));
+/** Y₀(x), the Bessel function of the second kind of order 0 (x > 0). */
+export const y0 = fn1("y0", (x) => s.besselY(x, 0));
+/** Y₁(x). */
+export const y1 = fn1("y1", (x) => s.besselY(x, 1));
+
+const order = (name: string, n: number): number => {
+  if (!Number.isInteger(n)) throw new TypeError(`scipy.special.${name}: the order n must be an integer; got ${n}`);
+  return Math.abs(n);
+};
+/**
+ * Jₙ(x) for an integer order n (a JS number).
+ * @example
+ * scipy.special.jn(2, 1); // 0.11490348493190048
+ */
+export function jn(n: number, x: ArrayLike): NDArray {
+  const m = order("jn", n);
+  const sign = n < 0 && m % 2 === 1 ? -1 : 1; // J₋ₙ = (−1)ⁿ Jₙ
+  const xx = floats("jn", [x], ["x"])[0]!;
+  return b.mul(k(xx, sign), s.besselJ(xx, m));
+}
+/** Yₙ(x) for an integer order n (a JS number). */
+export function yn(n: number, x: ArrayLike): NDArray {
+  const m = order("yn", n);
+  const sign = n < 0 && m % 2 === 1 ? -1 : 1;
+  const xx = floats("yn", [x], ["x"])[0]!;
+  return b.mul(k(xx, sign), s.besselY(xx, m));
+}
+/** Iₙ(x) for an integer order n (a JS number); I₋ₙ = Iₙ. */
+export function iv(n: number, x: ArrayLike): NDArray {
+  const m = order("iv", n);
+  return s.besselI(floats("iv", [x], ["x"])[0]!, m);
+}
+
+// ------------------------------------------------------------------------- log-sum-exp family
 
 interface AxisOpts {
   axis?: number | readonly number[] | null;
@@ -15,20 +343,26 @@ interface AxisOpts {
 /**
  * `logsumexp(x, {axis, keepdims})` = log Σ exp(x), computed stably by shifting by the maximum (the
  * shift is held constant for differentiation: it cancels exactly).
+ * @example
+ * scipy.special.logsumexp([0, 0]); // 0.6931471805599453
  */
 export function logsumexp(x: ArrayLike, opts: AxisOpts = {}): NDArray {
   let a = asarray(x, undefined, "scipy.special.logsumexp", "a");
   if (!isFloat(a.dtype)) a = convert(a, "float64");
-  const m = stopGradient(max(a, { axis: opts.axis, keepdims: true }));
+  const m = u.stopGradient(max(a, { axis: opts.axis, keepdims: true }));
   const finiteM = m.mul(m.sub(m).add(1).eq(1).astype("float64")); // 0 where the max is ±inf
-  const s = log(sum(exp(subtract(a, finiteM)), { axis: opts.axis, keepdims: true })).add(finiteM);
-  return opts.keepdims ? s : sum(s, { axis: opts.axis });
+  const total = npLog(sum(npExp(subtract(a, finiteM)), { axis: opts.axis, keepdims: true })).add(finiteM);
+  return opts.keepdims ? total : sum(total, { axis: opts.axis });
 }
 
-/** `softmax(x, {axis = -1})`: exp(x) / Σ exp(x). */
+/**
+ * `softmax(x, {axis = -1})`: exp(x) / Σ exp(x).
+ * @example
+ * scipy.special.softmax([0, 0]); // [0.5, 0.5]
+ */
 export function softmax(x: ArrayLike, opts: { axis?: number | readonly number[] } = {}): NDArray {
   const a = asarray(x, undefined, "scipy.special.softmax", "x");
-  return exp(logSoftmax(a, opts));
+  return npExp(logSoftmax(a, opts));
 }
 
 /** `logSoftmax(x, {axis = -1})`: x − logsumexp(x). */

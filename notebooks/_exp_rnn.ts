@@ -1,0 +1,15 @@
+import { fileURLToPath } from "node:url";
+import { valueAndGrad } from "autograd-ts";
+import * as np from "autograd-ts/numpy";
+import { adam } from "autograd-ts/optimizers";
+import { initRnnParams, rnnLogLikelihood, type RnnParams } from "./05-char-rnn.ts";
+import { ALPHABET, codeLines, oneHotSequences } from "./lib/text.ts";
+const stepSize = Number(process.argv[2]);
+const lines = codeLines(fileURLToPath(new URL("./05-char-rnn.ts", import.meta.url)), 60);
+const seqs = oneHotSequences(lines, 30);
+const step = lines.length * ALPHABET;
+const inputs = Array.from({ length: 30 }, (_, t) => np.array(seqs.subarray(t * step, (t + 1) * step)).reshape(lines.length, ALPHABET));
+const lg = valueAndGrad((p: RnnParams) => rnnLogLikelihood(p, inputs).neg());
+const losses: number[] = [];
+adam((p: RnnParams) => { const [v, g] = lg(p); losses.push(v.item()); return g; }, initRnnParams(40, 0.01, 0), { numIters: 1000, stepSize });
+console.log(stepSize, [0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 999].map((i) => losses[i]!.toFixed(2)).join(" "), "max after 100:", Math.max(...losses.slice(100)).toFixed(2));

@@ -1,0 +1,18 @@
+import { fileURLToPath } from "node:url";
+import { valueAndGrad } from "autograd-ts";
+import * as np from "autograd-ts/numpy";
+import { initLstmParams, lstmLogLikelihood, type LstmParams } from "./06-lstm.ts";
+import { ALPHABET, codeLines, oneHotSequences } from "./lib/text.ts";
+const lines = codeLines(fileURLToPath(new URL("./06-lstm.ts", import.meta.url)), 60);
+const seqs = oneHotSequences(lines, 30);
+const step = lines.length * ALPHABET;
+const inputs = Array.from({ length: 30 }, (_, t) => np.array(seqs.subarray(t * step, (t + 1) * step)).reshape(lines.length, ALPHABET));
+const lg = valueAndGrad((p: LstmParams) => lstmLogLikelihood(p, inputs).neg());
+const p = initLstmParams(40, 0.01, 0);
+lg(p);
+let t0 = performance.now();
+for (let i = 0; i < 5; i++) lstmLogLikelihood(p, inputs);
+console.log("forward", ((performance.now() - t0) / 5).toFixed(1), "ms");
+t0 = performance.now();
+for (let i = 0; i < 5; i++) lg(p);
+console.log("value+grad", ((performance.now() - t0) / 5).toFixed(1), "ms");

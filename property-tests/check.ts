@@ -1,0 +1,264 @@
+/**
+ * @file The checks every property runs, on any function of arrays: JVP against central
+ * differences, VJP against JVP, `vmap` against a loop, and a transpose rule against its primitive;
+ * each throws an error with the numbers when it fails.
+ */
+import { jvp, vjp, vmap } from "autograd-ts";
+import { ConcreteArray, type NDArray, type Aval } from "../src/numpy/ndarray.ts";
+import { allocate } from "../src/numpy/dtype.ts";
+import { fmtShape } from "../src/errors.ts";
+
+/** A function of arrays to arrays: what every check takes. */
+export type Fn = (...xs: NDArray[]) => NDArray[];
+
+// ---------------------------------------------------------------- tolerances
+
+/** Unit roundoff of float64. */
+const DELTA = 2 ** -53;
+
+/**
+ * Central differences g'(x)·v ≈ (g(x + εv) − g(x − εv)) / 2ε, with g(x) = ⟨u, F(x)⟩ and
+ * ε = 1e-6·max(1, ‖x‖∞), have two errors:
+ * - rounding: each g is computed to about c·δ·Σ|uᵢFᵢ| (δ = 2⁻⁵³, c a few ulps per kernel plus the
+ *   summation), divided by 2ε: ≈ c·5e-11·Σ|uᵢFᵢ|. We allow c = 100 (`FD_ROUNDING`);
+ * - truncation: ε²/6·|g'''| ≈ 1.7e-13·|g'''|. The arbitraries keep points ≥ 0.1 from poles, kinks
+ *   and jumps, where |g'''| stays below ~1e3 × Σ|uᵢ(Jv)ᵢ|, so the truncation error is below
+ *   ~2e-10 of that scale; we allow 1e-6 (`FD_RTOL`), well above both yet far below the O(1)
+ *   relative error of a wrong rule.
+ */
+const FD_STEP = 1e-6;
+const FD_RTOL = 1e-6;
+const FD_ROUNDING = 100;
+
+/**
+ * ⟨u, Jv⟩ from forward mode and ⟨Jᵀu, v⟩ from reverse mode are the same sum of products taken in
+ * different orders, so they agree to rounding: a few δ per operation of the rules times the size of
+ * the terms, Σ|uᵢ(Jv)ᵢ| + Σ|(Jᵀu)ⱼvⱼ|. Contractions and cancellations inside (Jv)ᵢ can add a factor
+ * of the contraction size; 1e-9 (≈ 4.5e6 δ) leaves room for that and nothing for a wrong rule.
+ * The same bound serves the transpose identity ⟨ct, L(x)⟩ = ⟨Lᵀ(ct), x⟩.
+ */
+const ADJOINT_RTOL = 1e-9;
+
+/**
+ * `vmap` against a loop: the batched rule computes the same arithmetic, at most summed in another
+ * order, so elements agree to a few δ of the largest term (`VMAP_RTOL` of |bᵢ| + ‖b‖∞, with
+ * `VMAP_ATOL` for outputs that cancel to ~0); integer and bool outputs agree exactly.
+ */
+const VMAP_RTOL = 1e-10;
+const VMAP_ATOL = 1e-13;
+
+// ---------------------------------------------------------------- small helpers on concrete arrays
+
+/** A seeded generator (mulberry32) for directions, cotangents and batch axes. */
+export class Rng {
+  private a: number;
+  constructor(seed: number) {
+    this.a = seed >>> 0;
+  }
+  next(): number {
+    this.a = (this.a + 0x6d2b79f5) >>> 0;
+    let t = this.a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  /** An integer in `[0, n)`. */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+  /** A random float64 array shaped like `aval`, values in [-1, 1]. */
+  like(aval: Aval): ConcreteArray {
+    const n = aval.shape.reduce((a, b) => a * b, 1);
+    const data = new Float64Array(n);
+    for (let i = 0; i < n; i++) data[i] = 2 * this.next() - 1;
+    return new ConcreteArray(data, aval.shape, "float64");
+  }
+}
+
+const values = (x: NDArray): ArrayLike<number> => {
+  if (!(x instanceof ConcreteArray)) throw new TypeError(`expected a concrete array, got ${String(x)}`);
+  return x.data;
+};
+
+/** Σ ⟨aₖ, bₖ⟩ over lists of arrays of equal shapes. */
+export function inner(a: readonly NDArray[], b: readonly NDArray[]): number {
+  let s = 0;
+  a.forEach((x, k) => {
+    const xv = values(x);
+    const yv = values(b[k]!);
+    for (let i = 0; i < xv.length; i++) s += xv[i]! * yv[i]!;
+  });
+  return s;
+}
+
+/** Σ ⟨|aₖ|, |bₖ|⟩: the size of the terms of `inner`, for tolerances. */
+export function innerAbs(a: readonly NDArray[], b: readonly NDArray[]): number {
+  let s = 0;
+  a.forEach((x, k) => {
+    const xv = values(x);
+    const yv = values(b[k]!);
+    for (let i = 0; i < xv.length; i++) s += Math.abs(xv[i]! * yv[i]!);
+  });
+  return s;
+}
+
+const maxAbs = (xs: readonly NDArray[]): number => {
+  let m = 0;
+  for (const x of xs) for (const v of Array.from(values(x))) m = Math.max(m, Math.abs(v));
+  return m;
+};
+
+/** `x + s·v`, elementwise over lists. */
+function axpy(xs: readonly NDArray[], s: number, vs: readonly NDArray[]): ConcreteArray[] {
+  return xs.map((x, k) => {
+    const xv = values(x);
+    const vv = values(vs[k]!);
+    const data = new Float64Array(xv.length);
+    for (let i = 0; i < data.length; i++) data[i] = xv[i]! + s * vv[i]!;
+    return new ConcreteArray(data, x.shape, "float64");
+  });
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/** Checks that `got[k]` has the shape of `want[k]` and a float dtype. */
+function checkAvals(what: string, got: readonly NDArray[], want: readonly Aval[]): void {
+  if (got.length !== want.length) throw new Error(`${what}: ${got.length} values, expected ${want.length}`);
+  got.forEach((g, k) => {
+    if (!sameShape(g.shape, want[k]!.shape)) {
+      throw new Error(`${what} ${k}: shape ${fmtShape(g.shape)}, expected ${fmtShape(want[k]!.shape)}`);
+    }
+    if (g.dtype !== "float64") throw new Error(`${what} ${k}: dtype ${g.dtype}, expected float64`);
+  });
+}
+
+const fmt = (x: number) => x.toExponential(6);
+
+// ---------------------------------------------------------------- the checks
+
+/** ⟨u, J v⟩ by `jvp` against central differences of x ↦ ⟨u, F(x)⟩ along v. */
+export function checkJvpVsFd(F: Fn, xs: readonly NDArray[], vs: readonly NDArray[], us: readonly NDArray[]): void {
+  const [outs, tans] = jvp(F, xs, vs) as [NDArray[], NDArray[]];
+  checkAvals("jvp tangent", tans, outs);
+  const analytic = inner(us, tans);
+  const eps = FD_STEP * Math.max(1, maxAbs(xs));
+  const fd = (inner(us, F(...axpy(xs, eps, vs))) - inner(us, F(...axpy(xs, -eps, vs)))) / (2 * eps);
+  const tol = FD_RTOL * innerAbs(us, tans) + FD_ROUNDING * (DELTA / eps) * innerAbs(us, outs);
+  if (!(Math.abs(fd - analytic) <= tol)) {
+    throw new Error(
+      `⟨u, J v⟩: jvp gives ${fmt(analytic)}, central differences ${fmt(fd)} (|diff| ${fmt(Math.abs(fd - analytic))} > tol ${fmt(tol)}, ε ${fmt(eps)})`,
+    );
+  }
+}
+
+/** ⟨u, J v⟩ by `jvp` against ⟨Jᵀ u, v⟩ by `vjp`. */
+export function checkVjpVsJvp(F: Fn, xs: readonly NDArray[], vs: readonly NDArray[], us: readonly NDArray[]): void {
+  const [, tans] = jvp(F, xs, vs) as [NDArray[], NDArray[]];
+  const [outs, back] = vjp(F, ...xs) as [NDArray[], (ct: NDArray[]) => NDArray[]];
+  checkAvals("vjp output", outs, tans);
+  const cts = back([...us]);
+  checkAvals("vjp cotangent", cts, xs);
+  const a = inner(us, tans);
+  const b = inner(cts, vs);
+  const tol = ADJOINT_RTOL * (innerAbs(us, tans) + innerAbs(cts, vs));
+  if (!(Math.abs(a - b) <= tol)) {
+    throw new Error(`⟨u, J v⟩ by jvp ${fmt(a)} ≠ ⟨Jᵀu, v⟩ by vjp ${fmt(b)} (|diff| ${fmt(Math.abs(a - b))} > tol ${fmt(tol)})`);
+  }
+}
+
+/** For a function whose derivative is defined to be zero: `jvp` and `vjp` give zeros. */
+export function checkZeroDerivative(F: Fn, xs: readonly NDArray[], vs: readonly NDArray[], us: readonly NDArray[]): void {
+  const [outs, tans] = jvp(F, xs, vs) as [NDArray[], NDArray[]];
+  checkAvals("jvp tangent", tans, outs);
+  const cts = (vjp(F, ...xs)[1] as (ct: NDArray[]) => NDArray[])([...us]);
+  checkAvals("vjp cotangent", cts, xs);
+  const m = maxAbs([...tans, ...cts]);
+  if (m !== 0) throw new Error(`derivative defined as zero, but jvp/vjp give values up to ${fmt(m)}`);
+}
+
+/** ⟨ct, L(x)⟩ = ⟨Lᵀ(ct), x⟩ for the transpose rule, where `L(x) = F(x)` is linear. */
+export function checkTranspose(
+  L: Fn,
+  transpose: (cts: NDArray[]) => (NDArray | null)[],
+  xs: readonly NDArray[],
+  cts: readonly NDArray[],
+): void {
+  const outs = L(...xs);
+  const back = transpose([...cts]);
+  if (back.length !== xs.length) throw new Error(`transpose returned ${back.length} cotangents for ${xs.length} linear inputs`);
+  const bs = back.map((b, k) => {
+    if (b === null) return new ConcreteArray(new Float64Array(xs[k]!.size), xs[k]!.shape, "float64");
+    if (!sameShape(b.shape, xs[k]!.shape)) {
+      throw new Error(`transpose cotangent ${k}: shape ${fmtShape(b.shape)}, expected ${fmtShape(xs[k]!.shape)}`);
+    }
+    if (b.dtype !== xs[k]!.dtype) throw new Error(`transpose cotangent ${k}: dtype ${b.dtype}, expected ${xs[k]!.dtype}`);
+    return b;
+  });
+  const a = inner(cts, outs);
+  const b = inner(bs, xs);
+  const tol = ADJOINT_RTOL * (innerAbs(cts, outs) + innerAbs(bs, xs));
+  if (!(Math.abs(a - b) <= tol)) {
+    throw new Error(`⟨ct, L(x)⟩ ${fmt(a)} ≠ ⟨Lᵀ(ct), x⟩ ${fmt(b)} (|diff| ${fmt(Math.abs(a - b))} > tol ${fmt(tol)})`);
+  }
+}
+
+/** A batch axis for each argument: `null` a third of the time, at least one batched. */
+export function randomInAxes(args: readonly NDArray[], rng: Rng): (number | null)[] {
+  const axes = args.map((a): number | null => (rng.next() < 1 / 3 ? null : rng.int(a.ndim + 1)));
+  if (!axes.some((a) => a !== null)) {
+    const i = rng.int(args.length);
+    axes[i] = rng.int(args[i]!.ndim + 1);
+  }
+  return axes;
+}
+
+/**
+ * `vmap(F)` over a batch made of `examples` (one argument list each) against calling `F` on each
+ * example and stacking: argument `i` is batched along `inAxes[i]` (`null`: not batched, every
+ * example then uses example 0's value), output `k` along a random axis.
+ */
+export function checkVmap(F: Fn, examples: readonly (readonly NDArray[])[], inAxes: readonly (number | null)[], rng: Rng): void {
+  const argsOf = (e: readonly NDArray[]) => e.map((x, i) => (inAxes[i] === null ? examples[0]![i]! : x));
+  const perExample = examples.map((e) => F(...argsOf(e)));
+  const outAxes = perExample[0]!.map((o) => rng.int(o.ndim + 1));
+  const batched = inAxes.map((a, i) => (a === null ? examples[0]![i]! : stack(examples.map((e) => e[i]!), a)));
+  const got = (vmap(F, { inAxes: [...inAxes], outAxes }) as Fn)(...batched);
+  if (got.length !== outAxes.length) throw new Error(`vmap gave ${got.length} outputs, the loop ${outAxes.length}`);
+  got.forEach((g, k) => {
+    const want = stack(perExample.map((o) => o[k]!), outAxes[k]!);
+    compareExactish(`output ${k} (out axis ${outAxes[k]})`, g, want);
+  });
+}
+
+/** Elementwise closeness for vmap results (see `VMAP_RTOL`); exact for int/bool. */
+function compareExactish(what: string, got: NDArray, want: ConcreteArray): void {
+  if (!sameShape(got.shape, want.shape)) throw new Error(`vmap ${what}: shape ${fmtShape(got.shape)}, loop gives ${fmtShape(want.shape)}`);
+  if (got.dtype !== want.dtype) throw new Error(`vmap ${what}: dtype ${got.dtype}, loop gives ${want.dtype}`);
+  const g = values(got);
+  const w = want.data;
+  const float = want.dtype === "float64" || want.dtype === "float32";
+  const scale = float ? maxAbs([want]) : 0;
+  for (let i = 0; i < w.length; i++) {
+    const a = g[i]!;
+    const b = w[i]!;
+    const ok = float ? (Number.isNaN(a) && Number.isNaN(b)) || Math.abs(a - b) <= VMAP_RTOL * (Math.abs(b) + scale) + VMAP_ATOL : a === b;
+    if (!ok) throw new Error(`vmap ${what} of shape ${fmtShape(want.shape)}: element ${i} is ${a}, the loop gives ${b}`);
+  }
+}
+
+/** Concrete `stack` along `axis` (an independent implementation, the oracle for `vmap`). */
+export function stack(xs: readonly NDArray[], axis: number): ConcreteArray {
+  const first = xs[0]!;
+  const shape = first.shape.slice();
+  shape.splice(axis, 0, xs.length);
+  const inner = first.shape.slice(axis).reduce((a, b) => a * b, 1);
+  const outer = first.shape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const out = new ConcreteArray(allocate(first.dtype, outer * xs.length * inner), shape, first.dtype);
+  xs.forEach((x, b) => {
+    const src = values(x);
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inner; j++) out.data[(o * xs.length + b) * inner + j] = src[o * inner + j]!;
+    }
+  });
+  return out;
+}

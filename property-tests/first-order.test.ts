@@ -1,0 +1,92 @@
+/**
+ * @file First-order properties of every registered primitive: the kernel agrees with its shape
+ * rule, the JVP with central differences, the VJP with the JVP (⟨u, J v⟩ = ⟨Jᵀu, v⟩), and a
+ * transpose rule with its linear primitive (⟨ct, L(x)⟩ = ⟨Lᵀct, x⟩).
+ */
+import { describe, expect, it } from "vitest";
+import { bind } from "../src/interpreters/core.ts";
+import { ConcreteArray, type Aval, type NDArray } from "../src/numpy/ndarray.ts";
+import { allocate } from "../src/numpy/dtype.ts";
+import type { LinearArg } from "../src/primitives/types.ts";
+import { checkJvpVsFd, checkTranspose, checkVjpVsJvp, checkZeroDerivative, Rng } from "./check.ts";
+import { activeSubset, cases, floatOutputs, outAvals, partial, primFn, primitiveNames, property, specs, wrtOf } from "./harness.ts";
+import type { PrimSpec } from "./spec.ts";
+import type { Case } from "./harness.ts";
+
+/** The draws every derivative check of a case needs: F of the active arguments, x, v, u. */
+function firstOrder(spec: PrimSpec, c: Case) {
+  const rng = new Rng(c.seed);
+  const { params } = c.setup;
+  const avals = outAvals(spec, c.args, params);
+  const active = activeSubset(wrtOf(spec, c), rng);
+  const outs = floatOutputs(avals);
+  const F = partial(primFn(spec, params, outs), c.args, active);
+  const xs = active.map((i) => c.args[i]!);
+  const vs = xs.map((x) => rng.like(x));
+  const us = outs.map((k) => rng.like(avals[k]!));
+  return { F, xs, vs, us, active };
+}
+
+/** Random values of an output's dtype, for a cotangent. */
+function cotangent(rng: Rng, aval: Aval): ConcreteArray {
+  const v = rng.like(aval);
+  const data = allocate(aval.dtype, v.size);
+  data.set(v.data);
+  return new ConcreteArray(data, aval.shape, aval.dtype);
+}
+
+for (const name of primitiveNames) {
+  const spec = specs.get(name);
+  describe.skipIf(!spec)(name, () => {
+    if (!spec) return;
+
+    it("kernel outputs have the shapes and dtypes of abstractEval", () => {
+      property(cases(spec), 40, (c) => {
+        const want = outAvals(spec, c.args, c.setup.params);
+        const got = bind(spec.prim, c.args, c.setup.params);
+        expect(got.map((o) => ({ shape: [...o.shape], dtype: o.dtype }))).toEqual(want.map((a) => ({ shape: [...a.shape], dtype: a.dtype })));
+      });
+    });
+
+    it(spec.differentiable ? "jvp ≈ central differences" : "jvp and vjp are zero", () => {
+      property(cases(spec), 40, (c) => {
+        const { F, xs, vs, us, active } = firstOrder(spec, c);
+        if (active.length === 0) return;
+        (spec.differentiable ? checkJvpVsFd : checkZeroDerivative)(F, xs, vs, us);
+      });
+    });
+
+    it("vjp agrees with jvp: ⟨u, J v⟩ = ⟨Jᵀu, v⟩", () => {
+      property(cases(spec), 40, (c) => {
+        const { F, xs, vs, us, active } = firstOrder(spec, c);
+        if (active.length === 0) return;
+        checkVjpVsJvp(F, xs, vs, us);
+      });
+    });
+
+    it.skipIf(spec.linearIn === null)("transpose rule: ⟨ct, L(x)⟩ = ⟨Lᵀct, x⟩", () => {
+      const rule = spec.prim.transpose;
+      if (rule === "nonlinear") throw new Error(`${name} declares linearIn but has no transpose rule`);
+      property(cases(spec), 40, (c) => {
+        const rng = new Rng(c.seed);
+        const { params } = c.setup;
+        const avals = outAvals(spec, c.args, params);
+        for (const lin of spec.linearIn!(c.setup)) {
+          const L = partial(primFn(spec, params, avals.map((_, k) => k)), c.args, lin);
+          const cts = avals.map((a) => cotangent(rng, a));
+          const linArgs: LinearArg[] = c.args.map((a, i) =>
+            lin.includes(i) ? { undefinedPrimal: true, aval: { shape: a.shape, dtype: a.dtype } } : a,
+          );
+          const transpose = (ct: NDArray[]) => {
+            const back = rule(ct, linArgs, params);
+            back.forEach((b, i) => {
+              if (!lin.includes(i) && b !== null) throw new Error(`transpose gave a cotangent for the known argument ${i}`);
+            });
+            return lin.map((i) => back[i] ?? null);
+          };
+          checkTranspose(L, transpose, lin.map((i) => c.args[i]!), cts);
+        }
+      });
+    });
+  });
+}

@@ -1,0 +1,401 @@
+/**
+ * @file `np.linalg`: factorizations, solves, determinants, norms and friends on stacks of matrices
+ * `[..., m, n]`, written with the linear-algebra primitives, so every function is differentiable in
+ * both modes, to any order, and batchable. Functions that return a tuple in NumPy return a JS array.
+ */
+import type { NDArray, ArrayLike } from "./ndarray.ts";
+import { asarray } from "./creation.ts";
+import { broadcastShapes, normAxes, normAxis } from "./broadcast.ts";
+import type { DType } from "./dtype.ts";
+import * as s from "../primitives/structural.ts";
+import * as L from "../primitives/linalg.ts";
+import { stopGradient } from "../primitives/unary.ts";
+import { abs, add, equal, greater, log, multiply, notEqual, power, sign, sqrt, subtract, where } from "./math.ts";
+import { max, min, prod, sum } from "./reductions.ts";
+import { matmul } from "./products.ts";
+import { AxisError, fmtShape, ShapeError } from "../errors.ts";
+
+const EPS = 2 ** -52;
+
+// ---------------------------------------------------------------- argument checking
+
+/** `x` as float64 (integers and bools promoted), with the dtype the results should have. */
+function floatArg(op: string, x: ArrayLike, arg: string): [NDArray, DType] {
+  const a = asarray(x, undefined, op, arg);
+  const dtype: DType = a.dtype === "float32" ? "float32" : "float64";
+  return [s.convert(a, "float64"), dtype];
+}
+
+/** Results back in the caller's float dtype (float32 in, float32 out, as NumPy). */
+const back = (x: NDArray, dtype: DType): NDArray => s.convert(x, dtype);
+
+/** A stack of matrices `[..., m, n]`: at least two dimensions. */
+function matrixArg(op: string, x: ArrayLike, arg = "a"): [NDArray, DType] {
+  const [a, dtype] = floatArg(op, x, arg);
+  if (a.ndim < 2) {
+    throw new ShapeError(`${op}: ${a.ndim}-dimensional array given (shape ${fmtShape(a.shape)}); ${arg} must be at least two-dimensional`);
+  }
+  return [a, dtype];
+}
+
+/** A stack of square matrices `[..., n, n]`. */
+function squareArg(op: string, x: ArrayLike, arg = "a"): [NDArray, DType] {
+  const [a, dtype] = matrixArg(op, x, arg);
+  const [m, n] = a.shape.slice(-2);
+  if (m !== n) {
+    throw new ShapeError(`${op}: last 2 dimensions of ${arg} must be square; got shape ${fmtShape(a.shape)}`);
+  }
+  return [a, dtype];
+}
+
+/**
+ * Right-hand sides `b` for a solve with `a: [..., n, n]`, as NumPy 2: a 1-D `b` (n,) is one vector
+ * for every matrix, otherwise `b: [..., n, k]` with leading dimensions broadcast against a's.
+ * Returns both broadcast to common leading dimensions, and how to shape the solution back.
+ */
+function rhsArgs(op: string, a: NDArray, bIn: NDArray): [NDArray, NDArray, (x: NDArray) => NDArray] {
+  const n = a.shape[a.ndim - 1]!;
+  const lead = a.shape.slice(0, -2);
+  if (bIn.ndim === 1) {
+    if (bIn.shape[0] !== n) {
+      throw new ShapeError(`${op}: b of shape ${fmtShape(bIn.shape)} does not match a of shape ${fmtShape(a.shape)}: ${bIn.shape[0]} != ${n}`);
+    }
+    const b = s.broadcastTo(s.reshape(bIn, [n, 1]), [...lead, n, 1]);
+    return [a, b, (x) => s.reshape(x, [...lead, n])];
+  }
+  if (bIn.ndim === 0 || bIn.shape[bIn.ndim - 2] !== n) {
+    throw new ShapeError(
+      `${op}: b of shape ${fmtShape(bIn.shape)} does not match a of shape ${fmtShape(a.shape)}: ` +
+        `b must be (${n},) or (..., ${n}, K)`,
+    );
+  }
+  const batch = broadcastShapes(`${op} (leading dimensions of a and b)`, lead, bIn.shape.slice(0, -2));
+  return [s.broadcastTo(a, [...batch, n, n]), s.broadcastTo(bIn, [...batch, ...bIn.shape.slice(-2)]), (x) => x];
+}
+
+/** The triangular solves with packed LU factors: x = U⁻¹·L⁻¹·(P·b). */
+function luSolve(lu: NDArray, perm: NDArray, b: NDArray, op: string): NDArray {
+  const y = L.triangularSolve(lu, L.mm(perm, b), { lower: true, transA: false, unitDiagonal: true, op });
+  return L.triangularSolve(lu, y, { lower: false, transA: false, unitDiagonal: false, op });
+}
+
+// ---------------------------------------------------------------- solve, inv, det
+
+/**
+ * `np.linalg.solve(a, b)`: x with a·x = b, by LU with partial pivoting. `b` is (n,) or (..., n, k).
+ * A singular (or numerically singular) matrix raises a `DomainError`.
+ * @example
+ * np.linalg.solve([[3, 1], [1, 2]], [9, 8]); // [2, 3]
+ */
+export function solve(a: ArrayLike, b: ArrayLike): NDArray {
+  const op = "np.linalg.solve";
+  const [A, dtype] = squareArg(op, a);
+  const [B, dtypeB] = floatArg(op, b, "b");
+  const [A2, B2, shapeBack] = rhsArgs(op, A, B);
+  const [lu, perm] = L.lu(A2, { op, check: true });
+  return back(shapeBack(luSolve(lu, perm, B2, op)), dtype === "float32" && dtypeB === "float32" ? "float32" : "float64");
+}
+
+/**
+ * `np.linalg.inv(a)`: the inverse of each matrix of the stack; singular matrices raise a `DomainError`.
+ * @example
+ * np.linalg.inv([[2, 0], [0, 4]]); // [[0.5, 0], [0, 0.25]]
+ */
+export function inv(a: ArrayLike): NDArray {
+  const op = "np.linalg.inv";
+  const [A, dtype] = squareArg(op, a);
+  const [lu, perm] = L.lu(A, { op, check: true });
+  return back(luSolve(lu, perm, s.broadcastTo(L.eyeOf(A.shape.slice(-2)), A.shape), op), dtype);
+}
+
+/** The LU factors' diagonal and the permutation's sign, for `det` and `slogdet`. */
+function luDiagonal(op: string, a: ArrayLike): [NDArray, NDArray, DType] {
+  const [A, dtype] = squareArg(op, a);
+  const [lu, , permSign] = L.lu(A, { op, check: false });
+  return [L.diagonal(lu), permSign, dtype];
+}
+
+/**
+ * `np.linalg.det(a)`: sign(P)·∏ diag(U) from the LU factorization; its derivative is
+ * det(A)·tr(A⁻¹·dA), so at a singular matrix (det 0) the gradient raises a `DomainError`.
+ * @example
+ * np.linalg.det([[1, 2], [3, 4]]); // -2
+ */
+export function det(a: ArrayLike): NDArray {
+  const [d, permSign, dtype] = luDiagonal("np.linalg.det", a);
+  return back(multiply(permSign, prod(d, { axis: -1 })), dtype);
+}
+
+/**
+ * `np.linalg.slogdet(a)`: `[sign, logabsdet]` with det = sign·exp(logabsdet), without overflow; a
+ * singular matrix gives `[0, -Infinity]`, as NumPy.
+ * @example
+ * const [sign, logdet] = np.linalg.slogdet([[-2, 0], [0, 3]]); // -1, log(6)
+ */
+export function slogdet(a: ArrayLike): [NDArray, NDArray] {
+  const [d, permSign, dtype] = luDiagonal("np.linalg.slogdet", a);
+  const sgn = multiply(permSign, prod(sign(d), { axis: -1 }));
+  return [back(sgn, dtype), back(sum(log(abs(d)), { axis: -1 }), dtype)];
+}
+
+// ---------------------------------------------------------------- cholesky, eigh, svd, qr
+
+/**
+ * The value of `a` with the tangent of its symmetric part (a + aᵀ)/2: NumPy's values (which read
+ * one triangle) with autograd's symmetrised gradients.
+ */
+function symmetricTangent(a: NDArray): NDArray {
+  const sym = multiply(add(a, L.mT(a)), 0.5);
+  return add(stopGradient(a), subtract(sym, stopGradient(sym)));
+}
+
+/**
+ * `np.linalg.cholesky(a, {upper = false})`: L lower triangular with L·Lᵀ = a (or U = Lᵀ with
+ * `upper`), reading the lower triangle as NumPy. As in autograd the gradient is symmetrised: it is
+ * the gradient for a symmetric perturbation (dA + dAᵀ)/2. Not positive definite: a `DomainError`.
+ * @example
+ * np.linalg.cholesky([[4, 2], [2, 5]]); // [[2, 0], [1, 2]]
+ */
+export function cholesky(a: ArrayLike, opts: { upper?: boolean } = {}): NDArray {
+  const op = "np.linalg.cholesky";
+  const [A, dtype] = squareArg(op, a);
+  const l = L.cholesky(symmetricTangent(A), { op });
+  return back(opts.upper ? L.mT(l) : l, dtype);
+}
+
+type Uplo = "L" | "U";
+
+function uploArg(op: string, A: NDArray, uplo: Uplo | undefined): NDArray {
+  if (uplo === undefined || uplo === "L") return A;
+  if (uplo === "U") return L.mT(A);
+  throw new TypeError(`${op}: UPLO must be "L" or "U", got ${JSON.stringify(uplo)}`);
+}
+
+/**
+ * `np.linalg.eigh(a, {UPLO = "L"})`: `[w, v]`, eigenvalues ascending and eigenvectors as columns
+ * of the symmetric matrices given by one triangle of `a` (the other is not read, and gets no
+ * gradient, as in autograd). Each eigenvector is signed so its largest component is positive. The
+ * eigenvector derivative is undefined at repeated eigenvalues: it raises a `DomainError` only if a
+ * derivative actually flows through them (functions of `w` alone are fine).
+ * @example
+ * const [w, v] = np.linalg.eigh([[2, 1], [1, 2]]); // w = [1, 3]
+ */
+export function eigh(a: ArrayLike, opts: { UPLO?: Uplo } = {}): [NDArray, NDArray] {
+  const op = "np.linalg.eigh";
+  const [A, dtype] = squareArg(op, a);
+  const [w, v] = L.eigh(uploArg(op, A, opts.UPLO), { op });
+  return [back(w, dtype), back(v, dtype)];
+}
+
+/**
+ * `np.linalg.eigvalsh(a, {UPLO = "L"})`: the eigenvalues of `eigh` alone (their gradient is
+ * defined at repeated eigenvalues too).
+ * @example
+ * np.linalg.eigvalsh([[2, 1], [1, 2]]); // [1, 3]
+ */
+export function eigvalsh(a: ArrayLike, opts: { UPLO?: Uplo } = {}): NDArray {
+  const op = "np.linalg.eigvalsh";
+  const [A, dtype] = squareArg(op, a);
+  return back(L.eigvalsh(uploArg(op, A, opts.UPLO), { op }), dtype);
+}
+
+export interface SvdOptions {
+  /** U (m×m) and Vᵀ (n×n) square, as NumPy's default; `false` gives the thin m×k and k×n. */
+  fullMatrices?: boolean;
+  /** `false`: return only the singular values. */
+  computeUv?: boolean;
+}
+
+/**
+ * `np.linalg.svd(a, {fullMatrices = true, computeUv = true})`: `[u, s, vh]` with
+ * a = u·diag(s)·vh, s descending; `computeUv: false` gives `s` alone. Derivatives of u and vh are
+ * undefined for the extra columns of a full non-square SVD (use `fullMatrices: false`) and at
+ * repeated singular values (a `DomainError` if a derivative flows there); those of `s` always exist.
+ * @example
+ * const [u, s, vh] = np.linalg.svd(A, { fullMatrices: false });
+ */
+export function svd(a: ArrayLike, opts: SvdOptions & { computeUv: false }): NDArray;
+export function svd(a: ArrayLike, opts?: SvdOptions): [NDArray, NDArray, NDArray];
+export function svd(a: ArrayLike, opts: SvdOptions = {}): NDArray | [NDArray, NDArray, NDArray] {
+  const op = "np.linalg.svd";
+  const [A, dtype] = matrixArg(op, a);
+  if (opts.computeUv === false) return back(L.singularValues(A, { op }), dtype);
+  const [u, sv, vh] = L.svd(A, { full: opts.fullMatrices ?? true, op });
+  return [back(u, dtype), back(sv, dtype), back(vh, dtype)];
+}
+
+/**
+ * `np.linalg.qr(a, {mode = "reduced"})`: `[q, r]` with q orthonormal columns and r upper
+ * triangular (Householder; as LAPACK, r's diagonal may be negative); `"complete"` gives square q,
+ * `"r"` gives r alone. The derivative needs full rank, and `"reduced"` for tall matrices.
+ * @example
+ * const [q, r] = np.linalg.qr(A);
+ */
+export function qr(a: ArrayLike, opts: { mode: "r" }): NDArray;
+export function qr(a: ArrayLike, opts?: { mode?: "reduced" | "complete" }): [NDArray, NDArray];
+export function qr(a: ArrayLike, opts: { mode?: "reduced" | "complete" | "r" } = {}): NDArray | [NDArray, NDArray] {
+  const op = "np.linalg.qr";
+  const mode = opts.mode ?? "reduced";
+  if (mode !== "reduced" && mode !== "complete" && mode !== "r") {
+    throw new TypeError(`${op}: mode must be "reduced", "complete" or "r", got ${JSON.stringify(mode)}`);
+  }
+  const [A, dtype] = matrixArg(op, a);
+  const [q, r] = L.qr(A, { full: mode === "complete", op });
+  return mode === "r" ? back(r, dtype) : [back(q, dtype), back(r, dtype)];
+}
+
+// ---------------------------------------------------------------- pinv, lstsq, matrixPower
+
+/**
+ * `np.linalg.pinv(a, {rcond = 1e-15})`: the Moore–Penrose pseudo-inverse from the SVD, singular
+ * values ≤ rcond·max(s) treated as zero. Its derivative assumes the rank does not change nearby.
+ * @example
+ * np.linalg.pinv([[1, 0], [0, 0]]); // [[1, 0], [0, 0]]
+ */
+export function pinv(a: ArrayLike, opts: { rcond?: number } = {}): NDArray {
+  const op = "np.linalg.pinv";
+  const [A, dtype] = matrixArg(op, a);
+  return back(L.pinv(A, { rcond: opts.rcond ?? 1e-15, op }), dtype);
+}
+
+/**
+ * `np.linalg.lstsq(a, b, {rcond})`: `[x, residuals, rank, s]`, the least-squares solution of
+ * a·x ≈ b by the pseudo-inverse (singular values ≤ rcond·max(s) dropped; default ε·max(m, n)).
+ * `residuals` are the squared residual norms per column when m > n, else empty; unlike NumPy they
+ * are also given for rank-deficient `a` (shapes cannot depend on values under a transformation).
+ * `rank` is an int32 0-d array.
+ * @example
+ * const [x] = np.linalg.lstsq([[1, 0], [1, 1], [1, 2]], [1, 2, 3]); // [1, 1]
+ */
+export function lstsq(a: ArrayLike, b: ArrayLike, opts: { rcond?: number } = {}): [NDArray, NDArray, NDArray, NDArray] {
+  const op = "np.linalg.lstsq";
+  const [A, dtype] = matrixArg(op, a);
+  const [B] = floatArg(op, b, "b");
+  if (A.ndim !== 2) throw new ShapeError(`${op}: a must be two-dimensional, got shape ${fmtShape(A.shape)} (use vmap for stacks)`);
+  const [m, n] = A.shape as [number, number];
+  if ((B.ndim !== 1 && B.ndim !== 2) || B.shape[0] !== m) {
+    throw new ShapeError(`${op}: incompatible dimensions: a has shape ${fmtShape(A.shape)}, b has shape ${fmtShape(B.shape)} (b must be (${m},) or (${m}, K))`);
+  }
+  const rcond = opts.rcond ?? EPS * Math.max(m, n);
+  const x = matmul(L.pinv(A, { rcond, op }), B);
+  const sv = L.singularValues(A, { op });
+  const cut = multiply(max(sv, { axis: -1, keepdims: true }), rcond);
+  const rank = sv.size === 0 ? s.convert(asarray(0), "int32") : s.convert(sum(greater(sv, cut)), "int32");
+  let residuals: NDArray;
+  if (m > n) {
+    const r = subtract(B, matmul(A, x));
+    residuals = B.ndim === 1 ? s.reshape(sum(multiply(r, r)), [1]) : sum(multiply(r, r), { axis: 0 });
+  } else {
+    residuals = asarray(new Float64Array(0));
+  }
+  return [back(x, dtype), back(residuals, dtype), rank, back(sv, dtype)];
+}
+
+/**
+ * `np.linalg.matrixPower(a, n)`: aⁿ for an integer n by repeated squaring; n = 0 gives the
+ * identity, n < 0 the power of the inverse.
+ * @example
+ * np.linalg.matrixPower([[1, 1], [0, 1]], 3); // [[1, 3], [0, 1]]
+ */
+export function matrixPower(a: ArrayLike, n: number): NDArray {
+  const op = "np.linalg.matrixPower";
+  if (!Number.isInteger(n)) throw new TypeError(`${op}: exponent must be an integer, got ${n}`);
+  let A = asarray(a, undefined, op, "a");
+  if (A.ndim < 2 || A.shape[A.ndim - 1] !== A.shape[A.ndim - 2]) {
+    throw new ShapeError(`${op}: a must be a stack of square matrices (..., M, M); got shape ${fmtShape(A.shape)}`);
+  }
+  if (n === 0) return s.broadcastTo(s.convert(L.eyeOf(A.shape.slice(-2)), A.dtype), A.shape);
+  if (n < 0) {
+    A = inv(A);
+    n = -n;
+  }
+  let result: NDArray | null = null;
+  let base = A;
+  for (;;) {
+    if (n & 1) result = result === null ? base : matmul(result, base);
+    n = Math.floor(n / 2);
+    if (n === 0) break;
+    base = matmul(base, base);
+  }
+  return result!;
+}
+
+// ---------------------------------------------------------------- norm
+
+type Ord = number | "fro" | "nuc" | null | undefined;
+
+/** √(Σ x²) with a zero gradient at x = 0 (the subgradient), instead of 0/0. */
+function sqrtSumSquares(x: NDArray, axis: number[], keepdims: boolean): NDArray {
+  const ss = sum(multiply(x, x), { axis, keepdims });
+  const zero = equal(ss, 0);
+  return where(zero, 0, sqrt(where(zero, 1, ss)));
+}
+
+function vectorNorm(op: string, x: NDArray, ord: Ord, axis: number, keepdims: boolean): NDArray {
+  const ax = [axis];
+  if (ord === null || ord === undefined || ord === 2) return sqrtSumSquares(x, ax, keepdims);
+  if (typeof ord === "string") throw new TypeError(`${op}: invalid norm order "${ord}" for vectors`);
+  if (ord === Infinity) return max(abs(x), { axis: ax, keepdims });
+  if (ord === -Infinity) return min(abs(x), { axis: ax, keepdims });
+  if (ord === 0) return sum(s.convert(notEqual(x, 0), "float64"), { axis: ax, keepdims });
+  if (ord === 1) return sum(abs(x), { axis: ax, keepdims });
+  // (Σ |x|ᵖ)^(1/p), with a zero gradient where the whole vector is zero.
+  const sp = sum(power(abs(x), ord), { axis: ax, keepdims });
+  const zero = equal(sp, 0);
+  return where(zero, 0, power(where(zero, 1, sp), 1 / ord));
+}
+
+function matrixNorm(op: string, x: NDArray, ord: Ord, axes: [number, number], keepdims: boolean): NDArray {
+  const [r, c] = axes;
+  if (ord === null || ord === undefined || ord === "fro") return sqrtSumSquares(x, [r, c], keepdims);
+  const restore = (y: NDArray) => (keepdims ? s.reshape(y, x.shape.map((d, i) => (i === r || i === c ? 1 : d))) : y);
+  if (ord === "nuc" || ord === 2 || ord === -2) {
+    const rest = x.shape.map((_, i) => i).filter((i) => i !== r && i !== c);
+    const sv = L.singularValues(s.transpose(x, [...rest, r, c]), { op });
+    const reduce = ord === "nuc" ? sum : ord === 2 ? max : min;
+    return restore(reduce(sv, { axis: -1 }));
+  }
+  // 1 / −1: max / min over columns of the column sums (|x| summed down axis r); ±∞: the same for rows.
+  if (ord === 1 || ord === -1 || ord === Infinity || ord === -Infinity) {
+    const [sumAxis, otherAxis] = Math.abs(ord) === 1 ? [r, c] : [c, r];
+    const sums = sum(abs(x), { axis: sumAxis, keepdims: true });
+    const best = ord > 0 ? max(sums, { axis: otherAxis, keepdims: true }) : min(sums, { axis: otherAxis, keepdims: true });
+    return keepdims ? best : s.reshape(best, x.shape.filter((_, i) => i !== r && i !== c));
+  }
+  throw new TypeError(`${op}: invalid norm order ${String(ord)} for matrices (use null, "fro", "nuc", 1, -1, 2, -2, Infinity or -Infinity)`);
+}
+
+/**
+ * `np.linalg.norm(x, {ord, axis, keepdims})`: vector norms (ord 1, 2, ±∞, 0, any p) over one
+ * axis, matrix norms ("fro", "nuc", 1, −1, 2, −2, ±∞) over two. Without `axis`: the 2-norm of the
+ * flattened array when `ord` is not given, else a vector norm of a 1-D or a matrix norm of a 2-D
+ * array. The 2-norm and Frobenius norm have gradient 0 at 0.
+ * @example
+ * np.linalg.norm([3, 4]); // 5
+ * np.linalg.norm([[1, 2], [3, 4]], { ord: "fro" }); // √30
+ */
+export function norm(x: ArrayLike, opts: { ord?: Ord; axis?: number | readonly number[] | null; keepdims?: boolean } = {}): NDArray {
+  const op = "np.linalg.norm";
+  const [a, dtype] = floatArg(op, x, "x");
+  const keepdims = opts.keepdims ?? false;
+  const { ord } = opts;
+  let axis = opts.axis;
+  if (axis === null || axis === undefined) {
+    if (ord === null || ord === undefined) {
+      const flat = sqrtSumSquares(s.reshape(a, [a.size]), [0], false);
+      return back(keepdims ? s.reshape(flat, a.shape.map(() => 1)) : flat, dtype);
+    }
+    if (a.ndim !== 1 && a.ndim !== 2) {
+      throw new ShapeError(`${op}: improper number of dimensions to norm: shape ${fmtShape(a.shape)} with ord ${String(ord)} needs axis`);
+    }
+    axis = a.ndim === 1 ? [0] : [0, 1];
+  }
+  const axes = typeof axis === "number" ? [normAxis(op, axis, a.ndim)] : axis.map((ax) => normAxis(op, ax, a.ndim));
+  if (axes.length === 1) return back(vectorNorm(op, a, ord, axes[0]!, keepdims), dtype);
+  if (axes.length === 2) {
+    if (axes[0] === axes[1]) throw new AxisError(`${op}: duplicate axes given: ${JSON.stringify(axis)}`);
+    normAxes(op, axes, a.ndim);
+    return back(matrixNorm(op, a, ord, axes as [number, number], keepdims), dtype);
+  }
+  throw new AxisError(`${op}: improper number of dimensions to norm: axis ${JSON.stringify(axis)} (give one axis or two)`);
+}

@@ -1,0 +1,144 @@
+/**
+ * @file Gradient-based optimizers over trees of parameters — `sgd` with momentum, `rmsprop`, `adam` —
+ * with autograd's calling convention: `adam(gradFn, params, { numIters, stepSize, callback })`.
+ *
+ * As in autograd's `misc/optimizers.py`, each optimizer is written once over a flat 1-D vector, and
+ * `unflattenOptimizer` lifts it to trees: the parameters are flattened into one vector, `gradFn`
+ * sees (and returns) trees of the same structure, and the result is rebuilt as a tree.
+ */
+import "../numpy/methods.ts";
+import * as np from "../numpy/index.ts";
+import type { NDArray } from "../numpy/ndarray.ts";
+import { flatten } from "../transforms/flatten.ts";
+import type { Tree } from "../tree/index.ts";
+
+/** Options every optimizer takes. */
+export interface OptimizerOptions<T extends Tree> {
+  /** Number of steps (autograd's default: 200 for `sgd`, 100 for `rmsprop` and `adam`). */
+  numIters?: number;
+  /** Step size (learning rate): 0.1 for `sgd` and `rmsprop`, 0.001 for `adam` by default. */
+  stepSize?: number;
+  /** Called at every iteration, before the step, with the current parameters, the iteration and the gradient. */
+  callback?: (params: T, iter: number, grad: T) => void;
+}
+
+export interface SgdOptions {
+  /** Momentum: the velocity keeps `mass` of itself each step (default 0.9; 0 is plain gradient descent). */
+  mass?: number;
+}
+
+export interface RmspropOptions {
+  /** Decay of the running average of squared gradients (default 0.9). */
+  gamma?: number;
+  /** Added to the root mean square to avoid dividing by zero (default 1e-8). */
+  eps?: number;
+}
+
+export interface AdamOptions {
+  /** Decay of the first-moment (mean) estimate (default 0.9). */
+  b1?: number;
+  /** Decay of the second-moment (uncentred variance) estimate (default 0.999). */
+  b2?: number;
+  /** Added to the root of the second moment to avoid dividing by zero (default 1e-8). */
+  eps?: number;
+}
+
+/** A gradient function of the parameters (a tree) and the iteration number, as in autograd. */
+export type GradFn<T extends Tree> = (params: T, iter: number) => Tree;
+
+type FlatGrad = (x: NDArray, iter: number) => NDArray;
+type FlatCallback = ((x: NDArray, iter: number, g: NDArray) => void) | undefined;
+
+/** An optimizer over trees: returns the parameters after `numIters` steps, in the structure given. */
+export type Optimizer<O extends object> = <T extends Tree>(
+  gradFn: GradFn<T>,
+  params: T,
+  opts?: O & OptimizerOptions<T>,
+) => T;
+
+/** Lifts an optimizer over a flat vector to one over trees (autograd's `unflatten_optimizer`). */
+function unflattenOptimizer<O extends object>(
+  name: string,
+  optimize: (grad: FlatGrad, x: NDArray, callback: FlatCallback, opts: O & OptimizerOptions<Tree>) => NDArray,
+): Optimizer<O> {
+  return <T extends Tree>(gradFn: GradFn<T>, params: T, opts: O & OptimizerOptions<T> = {} as O & OptimizerOptions<T>): T => {
+    const [x0, unflatten] = flatten(params);
+    const flatGrad: FlatGrad = (x, iter) => {
+      const [g] = flatten(gradFn(unflatten(x) as T, iter));
+      if (g.size !== x0.size) {
+        throw new TypeError(
+          `${name}: gradFn returned ${g.size} numbers for ${x0.size} parameters; ` +
+            "it must return a tree of the same structure as the parameters",
+        );
+      }
+      return g;
+    };
+    const callback = opts.callback;
+    const flatCallback: FlatCallback =
+      callback === undefined ? undefined : (x, iter, g) => callback(unflatten(x) as T, iter, unflatten(g) as T);
+    return unflatten(optimize(flatGrad, x0, flatCallback, { ...opts, callback: undefined })) as T;
+  };
+}
+
+/**
+ * Stochastic gradient descent with momentum: v ← mass·v − (1 − mass)·g, x ← x + stepSize·v.
+ *
+ * @example
+ * const p = sgd((x) => ({ a: x.a.sub(2) }), { a: np.zeros([3]) }, { numIters: 300 });
+ * p.a; // ≈ [2, 2, 2]
+ */
+export const sgd = unflattenOptimizer<SgdOptions>("sgd", (grad, x, callback, opts) => {
+  const { numIters = 200, stepSize = 0.1, mass = 0.9 } = opts;
+  let velocity = np.zeros([x.size]);
+  for (let i = 0; i < numIters; i++) {
+    const g = grad(x, i);
+    callback?.(x, i, g);
+    velocity = velocity.mul(mass).sub(g.mul(1 - mass));
+    x = x.add(velocity.mul(stepSize));
+  }
+  return x;
+});
+
+/**
+ * RMSProp: divides the gradient by a running root mean square of recent gradients,
+ * s ← γ·s + (1 − γ)·g², x ← x − stepSize·g / (√s + eps). As in autograd, s starts at ones.
+ *
+ * @example
+ * const p = rmsprop((x) => ({ a: x.a.sub(2) }), { a: np.zeros([3]) }, { numIters: 200, stepSize: 0.01 });
+ */
+export const rmsprop = unflattenOptimizer<RmspropOptions>("rmsprop", (grad, x, callback, opts) => {
+  const { numIters = 100, stepSize = 0.1, gamma = 0.9, eps = 1e-8 } = opts;
+  let avgSqGrad = np.ones([x.size]);
+  for (let i = 0; i < numIters; i++) {
+    const g = grad(x, i);
+    callback?.(x, i, g);
+    avgSqGrad = avgSqGrad.mul(gamma).add(np.square(g).mul(1 - gamma));
+    x = x.sub(g.mul(stepSize).div(np.sqrt(avgSqGrad).add(eps)));
+  }
+  return x;
+});
+
+/**
+ * Adam (Kingma & Ba, 2015): running estimates of the gradient's first and second moments, with
+ * their bias from the zero start corrected,
+ * m ← b1·m + (1 − b1)·g, v ← b2·v + (1 − b2)·g², x ← x − stepSize·m̂ / (√v̂ + eps),
+ * m̂ = m / (1 − b1^(i+1)), v̂ = v / (1 − b2^(i+1)).
+ *
+ * @example
+ * const p = adam((x) => ({ a: x.a.sub(2) }), { a: np.zeros([3]) }, { numIters: 500, stepSize: 0.05 });
+ */
+export const adam = unflattenOptimizer<AdamOptions>("adam", (grad, x, callback, opts) => {
+  const { numIters = 100, stepSize = 0.001, b1 = 0.9, b2 = 0.999, eps = 1e-8 } = opts;
+  let m = np.zeros([x.size]);
+  let v = np.zeros([x.size]);
+  for (let i = 0; i < numIters; i++) {
+    const g = grad(x, i);
+    callback?.(x, i, g);
+    m = g.mul(1 - b1).add(m.mul(b1));
+    v = np.square(g).mul(1 - b2).add(v.mul(b2));
+    const mHat = m.div(1 - b1 ** (i + 1));
+    const vHat = v.div(1 - b2 ** (i + 1));
+    x = x.sub(mHat.mul(stepSize).div(np.sqrt(vHat).add(eps)));
+  }
+  return x;
+});

@@ -1,0 +1,26 @@
+/** @file Shared argument handling for the `scipy.stats` distributions. */
+import type { NDArray, ArrayLike } from "../../numpy/ndarray.ts";
+import { prepare } from "../../numpy/broadcast.ts";
+import { where, exp, log1p, greater } from "../../numpy/math.ts";
+
+/** Converts the arguments to float arrays of one broadcast shape, naming `scipy.stats.<fn>` in errors. */
+export const floats = (fn: string, args: readonly ArrayLike[], names: readonly string[]): NDArray[] =>
+  prepare(`scipy.stats.${fn}`, args, true, names);
+
+/** The standardized value (x − loc)/scale and the broadcast scale. */
+export function standardize(fn: string, x: ArrayLike, loc: ArrayLike, scale: ArrayLike, extra: readonly [string, ArrayLike][] = []): NDArray[] {
+  const all = floats(fn, [x, loc, scale, ...extra.map((e) => e[1])], ["x", "loc", "scale", ...extra.map((e) => e[0])]);
+  const [X, L, S] = all;
+  return [X!.sub(L!).div(S!), S!, ...all.slice(3)];
+}
+
+/**
+ * log(1 + eʸ) without overflow, smooth at every point: each branch of the `where` sees only inputs
+ * from its own side, so neither leaks infinities into derivatives.
+ */
+export function softplus(y: NDArray): NDArray {
+  const pos = greater(y, 0);
+  const yp = where(pos, y, 0);
+  const yn = where(pos, 0, y);
+  return where(pos, yp.add(log1p(exp(yp.neg()))), log1p(exp(yn)));
+}
