@@ -8,11 +8,16 @@
  *
  * autograd's `rnn.py`: a vanilla recurrent network reads text one character at a time,
  *
- *     h_t = tanh([x_t, h_(t−1), 1] · W_change),    log p(x_(t+1) | x_≤t) = logSoftmax([h_t, 1] · W_predict),
+ *     h_t = tanh(E[x_t] + h_(t−1)·W + b),    log p(x_(t+1) | x_≤t) = logSoftmax(h_t·V + c),
  *
  * and is trained to maximise the log-likelihood of each next character. The training text is
  * this very file's code lines, as autograd's example trains on its own source: after training,
  * sampled text should look like (garbled) TypeScript from this file.
+ *
+ * autograd multiplies a one-hot vector of the character by a weight matrix; here that product is
+ * written as what it computes, a row lookup `np.take(E, codes, { axis: 0 })` (an "embedding"),
+ * which is differentiable (repeated characters accumulate their gradients) and saves a product
+ * with a mostly-zero matrix in both passes.
  *
  * The loop over time is an ordinary JS `for` loop; `grad` differentiates through all of it
  * (backpropagation through time) with no special support.
@@ -28,13 +33,16 @@ import { linePlot } from "./lib/plot.ts";
 import { progress } from "./lib/progress.ts";
 import { Rng } from "./lib/random.ts";
 import { Report } from "./lib/report.ts";
-import { ALPHABET, codeLines, oneHotChar, oneHotSequences, sampleIndex } from "./lib/text.ts";
+import { ALPHABET, charCodes, codeLines, oneHotSequences, sampleIndex } from "./lib/text.ts";
 
 /** A type alias, not an interface, so that it is assignable to a `Tree` (which has an index signature). */
 export type RnnParams = {
   initHiddens: np.NDArray; // 1 × S
-  change: np.NDArray; // (A + S + 1) × S
-  predict: np.NDArray; // (S + 1) × A
+  embed: np.NDArray; // A × S: one row per character
+  recur: np.NDArray; // S × S
+  bias: np.NDArray; // S
+  predict: np.NDArray; // S × A
+  predictBias: np.NDArray; // A
 };
 
 export function initRnnParams(stateSize: number, scale: number, seed: number): RnnParams {
@@ -42,47 +50,43 @@ export function initRnnParams(stateSize: number, scale: number, seed: number): R
   const normal = (...shape: number[]) => np.array(rng.normals(shape.reduce((a, b) => a * b), scale)).reshape(shape);
   return {
     initHiddens: normal(1, stateSize),
-    change: normal(ALPHABET + stateSize + 1, stateSize),
-    predict: normal(stateSize + 1, ALPHABET),
+    embed: normal(ALPHABET, stateSize),
+    recur: normal(stateSize, stateSize),
+    bias: normal(stateSize),
+    predict: normal(stateSize, ALPHABET),
+    predictBias: normal(ALPHABET),
   };
 }
 
-/** [a, b, …, 1] · W: the affine map with the bias as the last row of W (autograd's concat_and_multiply). */
-const concatAndMultiply = (W: np.NDArray, ...parts: np.NDArray[]): np.NDArray => {
-  const rows = parts[0]!.shape[0]!;
-  return np.matmul(np.concatenate([...parts, np.ones([rows, 1])], { axis: 1 }), W);
-};
-
-/** One step of the recurrence, for a batch: new hidden states from inputs and old states. */
-const rnnStep = (params: RnnParams, input: np.NDArray, hiddens: np.NDArray): np.NDArray =>
-  np.tanh(concatAndMultiply(params.change, input, hiddens));
+/** One step of the recurrence for a batch: new hidden states from the characters' codes and the old states. */
+const rnnStep = (params: RnnParams, codes: np.NDArray, hiddens: np.NDArray): np.NDArray =>
+  np.tanh(np.take(params.embed, codes, { axis: 0 }).add(np.matmul(hiddens, params.recur)).add(params.bias));
 
 /** Log-probabilities of the next character (batch × A) from the hidden states. */
 const hiddensToLogprobs = (params: RnnParams, hiddens: np.NDArray): np.NDArray =>
-  special.logSoftmax(concatAndMultiply(params.predict, hiddens), { axis: 1 });
+  special.logSoftmax(np.matmul(hiddens, params.predict).add(params.predictBias), { axis: 1 });
 
 /** Log-probabilities before each input and after the last: T + 1 arrays of batch × A. */
-export function rnnPredict(params: RnnParams, inputs: readonly np.NDArray[]): np.NDArray[] {
-  const batch = inputs[0]!.shape[0]!;
-  let hiddens = np.broadcastTo(params.initHiddens, [batch, params.initHiddens.shape[1]!]);
+export function rnnPredict(params: RnnParams, codes: readonly np.NDArray[]): np.NDArray[] {
+  let hiddens = np.broadcastTo(params.initHiddens, [codes[0]!.size, params.initHiddens.shape[1]!]);
   const outputs = [hiddensToLogprobs(params, hiddens)];
-  for (const input of inputs) {
-    hiddens = rnnStep(params, input, hiddens);
+  for (const c of codes) {
+    hiddens = rnnStep(params, c, hiddens);
     outputs.push(hiddensToLogprobs(params, hiddens));
   }
   return outputs;
 }
 
-/** Mean log-likelihood per character: output t predicts input t. */
-export function rnnLogLikelihood(params: RnnParams, inputs: readonly np.NDArray[]): np.NDArray {
-  const logprobs = rnnPredict(params, inputs);
+/** Mean log-likelihood per character: output t, computed before reading character t, predicts it. */
+export function rnnLogLikelihood(params: RnnParams, codes: readonly np.NDArray[], targets: readonly np.NDArray[]): np.NDArray {
+  const logprobs = rnnPredict(params, codes);
   let total: np.NDArray = np.array(0);
-  inputs.forEach((x, t) => (total = total.add(np.sum(logprobs[t]!.mul(x)))));
-  return total.div(inputs.length * inputs[0]!.shape[0]!);
+  targets.forEach((oneHot, t) => (total = total.add(np.sum(logprobs[t]!.mul(oneHot)))));
+  return total.div(targets.length * codes[0]!.size);
 }
 
 /** The character for an ASCII code, with control characters shown as "·". */
-const printable = (code: number): string => (code < 32 || code === 127 ? "·" : String.fromCharCode(code));
+export const printable = (code: number): string => (code < 32 || code === 127 ? "·" : String.fromCharCode(code));
 
 /** Samples `count` characters from the model, one at a time, feeding each back in. */
 export function sampleRnn(params: RnnParams, count: number, rng: Rng): string {
@@ -91,7 +95,7 @@ export function sampleRnn(params: RnnParams, count: number, rng: Rng): string {
   for (let i = 0; i < count; i++) {
     const code = sampleIndex((hiddensToLogprobs(params, hiddens).toArray() as number[][])[0]!, rng);
     text += printable(code);
-    hiddens = rnnStep(params, np.array(oneHotChar(code)).reshape(1, ALPHABET), hiddens);
+    hiddens = rnnStep(params, np.array([code], { dtype: "int32" }), hiddens);
   }
   return text;
 }
@@ -103,6 +107,7 @@ export interface CharRnnResult {
   readonly uniformLoss: number;
   readonly samplesBefore: readonly string[];
   readonly samplesAfter: readonly string[];
+  readonly seconds: number;
   readonly files: readonly string[];
 }
 
@@ -112,18 +117,18 @@ export async function run(opts: RunOptions): Promise<CharRnnResult> {
   /*
    * ## Data and settings
    *
-   * As in autograd: lines cut or padded to 30 characters, a 40-unit state, Adam with step 0.1.
-   * Quick mode uses fewer lines and iterations.
+   * As in autograd: lines cut or padded to 30 characters and a 40-unit state. autograd's step
+   * size of 0.1 makes this network's loss jump up every few hundred steps (exploding gradients,
+   * the classic RNN trouble), so we use 0.02. Quick mode uses fewer lines and iterations.
    */
   const cfg = opts.quick
-    ? { maxLines: 24, seqLen: 30, state: 40, iters: 60 }
+    ? { maxLines: 24, seqLen: 30, state: 40, iters: 80 }
     : { maxLines: 60, seqLen: 30, state: 40, iters: 1000 };
   const lines = codeLines(fileURLToPath(import.meta.url), cfg.maxLines);
+  const codes = charCodes(lines, cfg.seqLen).map((c) => np.array(c, { dtype: "int32" }));
   const seqs = oneHotSequences(lines, cfg.seqLen);
   const step = lines.length * ALPHABET;
-  const inputs = Array.from({ length: cfg.seqLen }, (_, t) =>
-    np.array(seqs.subarray(t * step, (t + 1) * step)).reshape(lines.length, ALPHABET),
-  );
+  const targets = codes.map((_, t) => np.array(seqs.subarray(t * step, (t + 1) * step)).reshape(lines.length, ALPHABET));
   console.log(`training text: ${lines.length} lines of this notebook's code, ${cfg.seqLen} characters each`);
 
   const sampleLines = (params: RnnParams, seed: number) => {
@@ -139,7 +144,7 @@ export async function run(opts: RunOptions): Promise<CharRnnResult> {
    * The objective is the negative mean log-likelihood per character, in nats; a model that knows
    * nothing (uniform over 128 characters) scores log 128 ≈ 4.85.
    */
-  const lossAndGrad = valueAndGrad((params: RnnParams) => rnnLogLikelihood(params, inputs).neg());
+  const lossAndGrad = valueAndGrad((params: RnnParams) => rnnLogLikelihood(params, codes, targets).neg());
   const losses: number[] = [];
   const bar = progress("char-RNN", cfg.iters);
   const t0 = performance.now();
@@ -150,17 +155,17 @@ export async function run(opts: RunOptions): Promise<CharRnnResult> {
       return g;
     },
     params0,
-    { numIters: cfg.iters, stepSize: 0.1, callback: () => bar.tick({ loss: losses[losses.length - 1]! }) },
+    { numIters: cfg.iters, stepSize: 0.02, callback: () => bar.tick({ loss: losses[losses.length - 1]! }) },
   );
   bar.stop();
   const seconds = (performance.now() - t0) / 1000;
-  const finalLoss = rnnLogLikelihood(params, inputs).neg().item();
+  const finalLoss = rnnLogLikelihood(params, codes, targets).neg().item();
   const samplesAfter = sampleLines(params, 1);
   console.log(`loss: ${losses[0]!.toFixed(3)} → ${finalLoss.toFixed(3)} nats/char in ${seconds.toFixed(1)} s`);
   console.log("samples before training:");
-  for (const s of samplesBefore) console.log(`  ${JSON.stringify(s)}`);
+  for (const s of samplesBefore) console.log(`  ${s}`);
   console.log("samples after training:");
-  for (const s of samplesAfter) console.log(`  ${JSON.stringify(s)}`);
+  for (const s of samplesAfter) console.log(`  ${s}`);
 
   /* ## The picture: the loss curve. */
   const plot = await linePlot({
@@ -176,12 +181,12 @@ export async function run(opts: RunOptions): Promise<CharRnnResult> {
   const fence = (xs: readonly string[]) => "```\n" + xs.join("\n") + "\n```";
   const report = new Report("05 — a character-level RNN")
     .text(
-      `A vanilla RNN (state ${cfg.state}) trained with \`adam\` (${cfg.iters} iterations, step 0.1) on ${lines.length} code ` +
+      `A vanilla RNN (state ${cfg.state}) trained with \`adam\` (${cfg.iters} iterations, step 0.02) on ${lines.length} code ` +
         `lines of this notebook, ${cfg.seqLen} characters each; training took ${seconds.toFixed(1)} s.`,
     )
     .numbers({ "first loss (nats/char)": losses[0]!, "final loss (nats/char)": finalLoss, "uniform guess, log 128": Math.log(ALPHABET) })
     .image(plot.png, "loss curve")
-    .text("Samples before training:\n\n" + fence(samplesBefore))
+    .text("Samples before training (control characters shown as ·):\n\n" + fence(samplesBefore))
     .text("Samples after training:\n\n" + fence(samplesAfter))
     .write(dir, "05-char-rnn");
   console.log(`wrote ${plot.png} and ${report}`);
@@ -191,6 +196,7 @@ export async function run(opts: RunOptions): Promise<CharRnnResult> {
     uniformLoss: Math.log(ALPHABET),
     samplesBefore,
     samplesAfter,
+    seconds,
     files: [plot.png, plot.svg, report],
   };
 }

@@ -7,18 +7,19 @@
  * # A character-level LSTM
  *
  * autograd's `lstm.py`. The long short-term memory cell keeps a second state, the cell c, that
- * gates decide how to update:
+ * gates decide how to update. For each gate g ∈ {change, forget, in, out},
  *
- *     z = [x_t, h_(t−1), 1]
- *     change = tanh(z·W_change),  forget = σ(z·W_forget),  in = σ(z·W_in),  out = σ(z·W_out)
+ *     z_g = E_g[x_t] + h_(t−1)·W_g + b_g
+ *     change = tanh(z_change),  forget = σ(z_forget),  in = σ(z_in),  out = σ(z_out)
  *     c_t = forget ⊙ c_(t−1) + in ⊙ change,   h_t = out ⊙ tanh(c_t)
  *
  * The additive update of c lets gradients flow across many steps, which a vanilla RNN (notebook 05)
  * struggles with. The training setup is the same as notebook 05: the model reads this file's code
- * lines and learns to predict each next character.
+ * lines and learns to predict each next character, and E_g[x_t] is a row lookup (`np.take`)
+ * standing for autograd's product of a one-hot vector with a matrix.
  *
- * The four gate matrices are kept apart, as in autograd, in a plain object of parameters: a tree
- * that `adam` flattens, updates and rebuilds.
+ * The parameters are a nested object, `{ gates: { change: { embed, recur, bias }, … }, … }`: a
+ * tree that `adam` flattens, updates and rebuilds, and that `grad` returns in the same shape.
  */
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
@@ -31,75 +32,71 @@ import { linePlot } from "./lib/plot.ts";
 import { progress } from "./lib/progress.ts";
 import { Rng } from "./lib/random.ts";
 import { Report } from "./lib/report.ts";
-import { ALPHABET, codeLines, oneHotChar, oneHotSequences, sampleIndex } from "./lib/text.ts";
+import { ALPHABET, charCodes, codeLines, oneHotSequences, sampleIndex } from "./lib/text.ts";
 
-/** A type alias (not an interface) so that it is assignable to a `Tree`. */
+/** One gate's parameters. Type aliases (not interfaces) so that they are assignable to a `Tree`. */
+export type Gate = { embed: np.NDArray; recur: np.NDArray; bias: np.NDArray };
 export type LstmParams = {
   initCells: np.NDArray; // 1 × S
   initHiddens: np.NDArray; // 1 × S
-  change: np.NDArray; // (A + S + 1) × S, and the same for the three gates
-  forget: np.NDArray;
-  ingate: np.NDArray;
-  outgate: np.NDArray;
-  predict: np.NDArray; // (S + 1) × A
+  gates: { change: Gate; forget: Gate; ingate: Gate; outgate: Gate }; // embed A × S, recur S × S, bias S
+  predict: np.NDArray; // S × A
+  predictBias: np.NDArray; // A
 };
 
 export function initLstmParams(stateSize: number, scale: number, seed: number): LstmParams {
   const rng = new Rng(seed);
   const normal = (...shape: number[]) => np.array(rng.normals(shape.reduce((a, b) => a * b), scale)).reshape(shape);
-  const gate = () => normal(ALPHABET + stateSize + 1, stateSize);
+  const gate = (): Gate => ({ embed: normal(ALPHABET, stateSize), recur: normal(stateSize, stateSize), bias: normal(stateSize) });
   return {
     initCells: normal(1, stateSize),
     initHiddens: normal(1, stateSize),
-    change: gate(),
-    forget: gate(),
-    ingate: gate(),
-    outgate: gate(),
-    predict: normal(stateSize + 1, ALPHABET),
+    gates: { change: gate(), forget: gate(), ingate: gate(), outgate: gate() },
+    predict: normal(stateSize, ALPHABET),
+    predictBias: normal(ALPHABET),
   };
 }
 
 /** σ(x) = (tanh(x/2) + 1)/2, which cannot overflow. */
 const sigmoid = (x: np.NDArray): np.NDArray => np.tanh(x.mul(0.5)).add(1).mul(0.5);
 
-/** [parts…, 1]: the inputs of an affine map with the bias as the last row of its matrix. */
-const withBias = (...parts: np.NDArray[]): np.NDArray =>
-  np.concatenate([...parts, np.ones([parts[0]!.shape[0]!, 1])], { axis: 1 });
+/** A gate's pre-activation for a batch: E[codes] + h·W + b. */
+const preActivation = (g: Gate, codes: np.NDArray, hiddens: np.NDArray): np.NDArray =>
+  np.take(g.embed, codes, { axis: 0 }).add(np.matmul(hiddens, g.recur)).add(g.bias);
 
 /** One LSTM step for a batch: new [hiddens, cells]. */
-function lstmStep(params: LstmParams, input: np.NDArray, hiddens: np.NDArray, cells: np.NDArray): [np.NDArray, np.NDArray] {
-  const z = withBias(input, hiddens);
-  const change = np.tanh(np.matmul(z, params.change));
-  const forget = sigmoid(np.matmul(z, params.forget));
-  const ingate = sigmoid(np.matmul(z, params.ingate));
-  const outgate = sigmoid(np.matmul(z, params.outgate));
-  const newCells = cells.mul(forget).add(ingate.mul(change));
-  return [outgate.mul(np.tanh(newCells)), newCells];
+function lstmStep(params: LstmParams, codes: np.NDArray, hiddens: np.NDArray, cells: np.NDArray): [np.NDArray, np.NDArray] {
+  const { change, forget, ingate, outgate } = params.gates;
+  const c = np.tanh(preActivation(change, codes, hiddens));
+  const f = sigmoid(preActivation(forget, codes, hiddens));
+  const i = sigmoid(preActivation(ingate, codes, hiddens));
+  const o = sigmoid(preActivation(outgate, codes, hiddens));
+  const newCells = cells.mul(f).add(i.mul(c));
+  return [o.mul(np.tanh(newCells)), newCells];
 }
 
 const hiddensToLogprobs = (params: LstmParams, hiddens: np.NDArray): np.NDArray =>
-  special.logSoftmax(np.matmul(withBias(hiddens), params.predict), { axis: 1 });
+  special.logSoftmax(np.matmul(hiddens, params.predict).add(params.predictBias), { axis: 1 });
 
 /** Log-probabilities before each input and after the last: T + 1 arrays of batch × A. */
-export function lstmPredict(params: LstmParams, inputs: readonly np.NDArray[]): np.NDArray[] {
-  const batch = inputs[0]!.shape[0]!;
-  const size = params.initHiddens.shape[1]!;
-  let hiddens = np.broadcastTo(params.initHiddens, [batch, size]);
-  let cells = np.broadcastTo(params.initCells, [batch, size]);
+export function lstmPredict(params: LstmParams, codes: readonly np.NDArray[]): np.NDArray[] {
+  const shape = [codes[0]!.size, params.initHiddens.shape[1]!];
+  let hiddens = np.broadcastTo(params.initHiddens, shape);
+  let cells = np.broadcastTo(params.initCells, shape);
   const outputs = [hiddensToLogprobs(params, hiddens)];
-  for (const input of inputs) {
-    [hiddens, cells] = lstmStep(params, input, hiddens, cells);
+  for (const c of codes) {
+    [hiddens, cells] = lstmStep(params, c, hiddens, cells);
     outputs.push(hiddensToLogprobs(params, hiddens));
   }
   return outputs;
 }
 
-/** Mean log-likelihood per character: output t predicts input t. */
-export function lstmLogLikelihood(params: LstmParams, inputs: readonly np.NDArray[]): np.NDArray {
-  const logprobs = lstmPredict(params, inputs);
+/** Mean log-likelihood per character: output t, computed before reading character t, predicts it. */
+export function lstmLogLikelihood(params: LstmParams, codes: readonly np.NDArray[], targets: readonly np.NDArray[]): np.NDArray {
+  const logprobs = lstmPredict(params, codes);
   let total: np.NDArray = np.array(0);
-  inputs.forEach((x, t) => (total = total.add(np.sum(logprobs[t]!.mul(x)))));
-  return total.div(inputs.length * inputs[0]!.shape[0]!);
+  targets.forEach((oneHot, t) => (total = total.add(np.sum(logprobs[t]!.mul(oneHot)))));
+  return total.div(targets.length * codes[0]!.size);
 }
 
 const printable = (code: number): string => (code < 32 || code === 127 ? "·" : String.fromCharCode(code));
@@ -112,7 +109,7 @@ export function sampleLstm(params: LstmParams, count: number, rng: Rng): string 
   for (let i = 0; i < count; i++) {
     const code = sampleIndex((hiddensToLogprobs(params, hiddens).toArray() as number[][])[0]!, rng);
     text += printable(code);
-    [hiddens, cells] = lstmStep(params, np.array(oneHotChar(code)).reshape(1, ALPHABET), hiddens, cells);
+    [hiddens, cells] = lstmStep(params, np.array([code], { dtype: "int32" }), hiddens, cells);
   }
   return text;
 }
@@ -123,20 +120,20 @@ export interface LstmResult {
   readonly uniformLoss: number;
   readonly samplesBefore: readonly string[];
   readonly samplesAfter: readonly string[];
+  readonly seconds: number;
   readonly files: readonly string[];
 }
 
 export async function run(opts: RunOptions): Promise<LstmResult> {
   const dir = outDir(opts);
   const cfg = opts.quick
-    ? { maxLines: 24, seqLen: 30, state: 40, iters: 40, stepSize: 0.02 }
+    ? { maxLines: 24, seqLen: 30, state: 40, iters: 60, stepSize: 0.02 }
     : { maxLines: 60, seqLen: 30, state: 40, iters: 1000, stepSize: 0.02 };
   const lines = codeLines(fileURLToPath(import.meta.url), cfg.maxLines);
+  const codes = charCodes(lines, cfg.seqLen).map((c) => np.array(c, { dtype: "int32" }));
   const seqs = oneHotSequences(lines, cfg.seqLen);
   const step = lines.length * ALPHABET;
-  const inputs = Array.from({ length: cfg.seqLen }, (_, t) =>
-    np.array(seqs.subarray(t * step, (t + 1) * step)).reshape(lines.length, ALPHABET),
-  );
+  const targets = codes.map((_, t) => np.array(seqs.subarray(t * step, (t + 1) * step)).reshape(lines.length, ALPHABET));
   console.log(`training text: ${lines.length} lines of this notebook's code, ${cfg.seqLen} characters each`);
 
   const sampleLines = (params: LstmParams, seed: number) => {
@@ -147,7 +144,7 @@ export async function run(opts: RunOptions): Promise<LstmResult> {
   const samplesBefore = sampleLines(params0, 1);
 
   /* ## Training: negative mean log-likelihood per character, in nats (uniform guessing: log 128). */
-  const lossAndGrad = valueAndGrad((params: LstmParams) => lstmLogLikelihood(params, inputs).neg());
+  const lossAndGrad = valueAndGrad((params: LstmParams) => lstmLogLikelihood(params, codes, targets).neg());
   const losses: number[] = [];
   const bar = progress("LSTM", cfg.iters);
   const t0 = performance.now();
@@ -162,13 +159,13 @@ export async function run(opts: RunOptions): Promise<LstmResult> {
   );
   bar.stop();
   const seconds = (performance.now() - t0) / 1000;
-  const finalLoss = lstmLogLikelihood(params, inputs).neg().item();
+  const finalLoss = lstmLogLikelihood(params, codes, targets).neg().item();
   const samplesAfter = sampleLines(params, 1);
   console.log(`loss: ${losses[0]!.toFixed(3)} → ${finalLoss.toFixed(3)} nats/char in ${seconds.toFixed(1)} s`);
   console.log("samples before training:");
-  for (const s of samplesBefore) console.log(`  ${JSON.stringify(s)}`);
+  for (const s of samplesBefore) console.log(`  ${s}`);
   console.log("samples after training:");
-  for (const s of samplesAfter) console.log(`  ${JSON.stringify(s)}`);
+  for (const s of samplesAfter) console.log(`  ${s}`);
 
   const plot = await linePlot({
     file: join(dir, "06-lstm-loss"),
@@ -188,11 +185,19 @@ export async function run(opts: RunOptions): Promise<LstmResult> {
     )
     .numbers({ "first loss (nats/char)": losses[0]!, "final loss (nats/char)": finalLoss, "uniform guess, log 128": Math.log(ALPHABET) })
     .image(plot.png, "loss curve")
-    .text("Samples before training:\n\n" + fence(samplesBefore))
+    .text("Samples before training (control characters shown as ·):\n\n" + fence(samplesBefore))
     .text("Samples after training:\n\n" + fence(samplesAfter))
     .write(dir, "06-lstm");
   console.log(`wrote ${plot.png} and ${report}`);
-  return { firstLoss: losses[0]!, finalLoss, uniformLoss: Math.log(ALPHABET), samplesBefore, samplesAfter, files: [plot.png, plot.svg, report] };
+  return {
+    firstLoss: losses[0]!,
+    finalLoss,
+    uniformLoss: Math.log(ALPHABET),
+    samplesBefore,
+    samplesAfter,
+    seconds,
+    files: [plot.png, plot.svg, report],
+  };
 }
 
 main(import.meta.url, run);

@@ -147,11 +147,11 @@ function checkOracle(fn: NpFn, c: NpCase): void {
 for (const fn of FNS) {
   describe(`np.${fn.name} with broadcasting`, () => {
     it("agrees with an elementwise oracle", () => {
-      property(npCases(fn), 60, (c) => checkOracle(fn, c));
+      property(npCases(fn), 100, (c) => checkOracle(fn, c));
     });
 
     it("jvp ≈ central differences, vjp agrees with jvp", () => {
-      property(npCases(fn), 60, (c) => {
+      property(npCases(fn), 100, (c) => {
         const rng = new Rng(c.seed);
         const { F, wrt } = asFn(fn, c);
         if (wrt.length === 0) return;
@@ -165,7 +165,7 @@ for (const fn of FNS) {
     });
 
     it("second order: the same for (x, v) ↦ J(x)v and (x, u) ↦ J(x)ᵀu", () => {
-      property(npCases(fn), 20, (c) => {
+      property(npCases(fn), 40, (c) => {
         const rng = new Rng(c.seed);
         const { F, wrt } = asFn(fn, c);
         if (wrt.length === 0) return;
@@ -188,7 +188,7 @@ for (const fn of FNS) {
       const batches = setupOf(fn).chain((setup) =>
         fc.tuple(fc.constant(setup), fc.array(valuesOf(fn, setup), { minLength: 1, maxLength: 3 }), fc.integer()),
       );
-      property(batches, 40, ([setup, examples, seed]) => {
+      property(batches, 60, ([setup, examples, seed]) => {
         const rng = new Rng(seed);
         const { F, wrt } = asFn(fn, { setup, args: examples[0]! });
         // JS-number operands cannot carry a batch axis: they are fixed (inAxes null).

@@ -3,7 +3,7 @@
  * differences, VJP against JVP, `vmap` against a loop, and a transpose rule against its primitive;
  * each throws an error with the numbers when it fails.
  */
-import { jvp, vjp, vmap } from "autograd-ts";
+import { jvp, linearize, vjp, vmap } from "autograd-ts";
 import { ConcreteArray, type NDArray, type Aval } from "../src/numpy/ndarray.ts";
 import { allocate } from "../src/numpy/dtype.ts";
 import { fmtShape } from "../src/errors.ts";
@@ -163,6 +163,20 @@ export function checkVjpVsJvp(F: Fn, xs: readonly NDArray[], vs: readonly NDArra
   const tol = ADJOINT_RTOL * (innerAbs(us, tans) + innerAbs(cts, vs));
   if (!(Math.abs(a - b) <= tol)) {
     throw new Error(`⟨u, J v⟩ by jvp ${fmt(a)} ≠ ⟨Jᵀu, v⟩ by vjp ${fmt(b)} (|diff| ${fmt(Math.abs(a - b))} > tol ${fmt(tol)})`);
+  }
+}
+
+/** `linearize(F, x)` replayed on v (the recorded linear program run forward) against `jvp`. */
+export function checkLinearizeVsJvp(F: Fn, xs: readonly NDArray[], vs: readonly NDArray[], us: readonly NDArray[]): void {
+  const [, tans] = jvp(F, xs, vs) as [NDArray[], NDArray[]];
+  const [, jvpFn] = linearize(F, ...xs) as [NDArray[], (...ts: NDArray[]) => NDArray[]];
+  const lin = jvpFn(...vs);
+  checkAvals("linearize tangent", lin, tans);
+  const a = inner(us, tans);
+  const b = inner(us, lin);
+  const tol = ADJOINT_RTOL * (innerAbs(us, tans) + innerAbs(us, lin));
+  if (!(Math.abs(a - b) <= tol)) {
+    throw new Error(`⟨u, J v⟩ by jvp ${fmt(a)} ≠ by linearize ${fmt(b)} (|diff| ${fmt(Math.abs(a - b))} > tol ${fmt(tol)})`);
   }
 }
 

@@ -1,14 +1,15 @@
 /**
  * @file First-order properties of every registered primitive: the kernel agrees with its shape
- * rule, the JVP with central differences, the VJP with the JVP (⟨u, J v⟩ = ⟨Jᵀu, v⟩), and a
- * transpose rule with its linear primitive (⟨ct, L(x)⟩ = ⟨Lᵀct, x⟩).
+ * rule, the JVP with central differences, the VJP with the JVP (⟨u, J v⟩ = ⟨Jᵀu, v⟩), float32
+ * stays float32, and a transpose rule agrees with its linear primitive (⟨ct, L(x)⟩ = ⟨Lᵀct, x⟩).
  */
 import { describe, expect, it } from "vitest";
 import { bind } from "../src/interpreters/core.ts";
 import { ConcreteArray, type Aval, type NDArray } from "../src/numpy/ndarray.ts";
-import { allocate } from "../src/numpy/dtype.ts";
+import { allocate, isFloat } from "../src/numpy/dtype.ts";
+import { jvp, vjp } from "autograd-ts";
 import type { LinearArg } from "../src/primitives/types.ts";
-import { checkJvpVsFd, checkTranspose, checkVjpVsJvp, checkZeroDerivative, Rng } from "./check.ts";
+import { checkJvpVsFd, checkLinearizeVsJvp, checkTranspose, checkVjpVsJvp, checkZeroDerivative, Rng } from "./check.ts";
 import { activeSubset, cases, floatOutputs, outAvals, partial, primFn, primitiveNames, property, specs, wrtOf } from "./harness.ts";
 import type { PrimSpec } from "./spec.ts";
 import type { Case } from "./harness.ts";
@@ -27,11 +28,10 @@ function firstOrder(spec: PrimSpec, c: Case) {
   return { F, xs, vs, us, active };
 }
 
-/** Random values of an output's dtype, for a cotangent. */
-function cotangent(rng: Rng, aval: Aval): ConcreteArray {
-  const v = rng.like(aval);
-  const data = allocate(aval.dtype, v.size);
-  data.set(v.data);
+/** Random values of `aval`'s dtype (for a cotangent), or `values` converted to it. */
+function cotangent(rng: Rng, aval: Aval, values: ConcreteArray = rng.like(aval)): ConcreteArray {
+  const data = allocate(aval.dtype, values.size);
+  data.set(values.data);
   return new ConcreteArray(data, aval.shape, aval.dtype);
 }
 
@@ -41,7 +41,7 @@ for (const name of primitiveNames) {
     if (!spec) return;
 
     it("kernel outputs have the shapes and dtypes of abstractEval", () => {
-      property(cases(spec), 40, (c) => {
+      property(cases(spec), 50, (c) => {
         const want = outAvals(spec, c.args, c.setup.params);
         const got = bind(spec.prim, c.args, c.setup.params);
         expect(got.map((o) => ({ shape: [...o.shape], dtype: o.dtype }))).toEqual(want.map((a) => ({ shape: [...a.shape], dtype: a.dtype })));
@@ -49,25 +49,45 @@ for (const name of primitiveNames) {
     });
 
     it(spec.differentiable ? "jvp ≈ central differences" : "jvp and vjp are zero", () => {
-      property(cases(spec), 40, (c) => {
+      property(cases(spec), 100, (c) => {
         const { F, xs, vs, us, active } = firstOrder(spec, c);
         if (active.length === 0) return;
         (spec.differentiable ? checkJvpVsFd : checkZeroDerivative)(F, xs, vs, us);
       });
     });
 
-    it("vjp agrees with jvp: ⟨u, J v⟩ = ⟨Jᵀu, v⟩", () => {
-      property(cases(spec), 40, (c) => {
+    it("vjp agrees with jvp: ⟨u, J v⟩ = ⟨Jᵀu, v⟩; so does linearize", () => {
+      property(cases(spec), 100, (c) => {
         const { F, xs, vs, us, active } = firstOrder(spec, c);
         if (active.length === 0) return;
         checkVjpVsJvp(F, xs, vs, us);
+        checkLinearizeVsJvp(F, xs, vs, us);
+      });
+    });
+
+    it("float32 primals give float32 tangents and cotangents", () => {
+      property(cases(spec), 30, (c) => {
+        const rng = new Rng(c.seed);
+        const { params } = c.setup;
+        const wrt = wrtOf(spec, c);
+        if (wrt.length === 0) return;
+        const args = c.args.map((a, i) => (wrt.includes(i) ? cotangent(rng, { shape: a.shape, dtype: "float32" }, a) : a));
+        const avals = outAvals(spec, args, params);
+        const outs = avals.map((_, k) => k).filter((k) => isFloat(avals[k]!.dtype));
+        const F = partial(primFn(spec, params, outs), args, wrt);
+        const xs = wrt.map((i) => args[i]!);
+        const [ys, tangents] = jvp(F, xs, xs.map((x) => cotangent(rng, x))) as [NDArray[], NDArray[]];
+        const cts = (vjp(F, ...xs)[1] as (ct: NDArray[]) => NDArray[])(ys.map((y) => cotangent(rng, y)));
+        const dtypes = (zs: readonly NDArray[]) => zs.map((z) => z.dtype);
+        expect(dtypes(tangents), "tangent dtypes").toEqual(dtypes(ys));
+        expect(dtypes(cts), "cotangent dtypes").toEqual(dtypes(xs));
       });
     });
 
     it.skipIf(spec.linearIn === null)("transpose rule: ⟨ct, L(x)⟩ = ⟨Lᵀct, x⟩", () => {
       const rule = spec.prim.transpose;
       if (rule === "nonlinear") throw new Error(`${name} declares linearIn but has no transpose rule`);
-      property(cases(spec), 40, (c) => {
+      property(cases(spec), 100, (c) => {
         const rng = new Rng(c.seed);
         const { params } = c.setup;
         const avals = outAvals(spec, c.args, params);

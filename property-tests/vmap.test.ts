@@ -14,7 +14,7 @@ for (const name of primitiveNames) {
     if (!spec) return;
 
     it("vmap agrees with a loop", () => {
-      property(batchCases(spec), 30, (bc) => {
+      property(batchCases(spec), 60, (bc) => {
         const rng = new Rng(bc.seed);
         const F: Fn = (...xs) => bind(spec.prim, xs, bc.setup.params);
         checkVmap(F, bc.examples, randomInAxes(bc.examples[0]!, rng), rng);
@@ -22,7 +22,7 @@ for (const name of primitiveNames) {
     });
 
     it("vmap of vmap agrees with a loop of vmaps", () => {
-      property(batchCases(spec, 4), 15, (bc) => {
+      property(batchCases(spec, 4), 30, (bc) => {
         const rng = new Rng(bc.seed);
         const F: Fn = (...xs) => bind(spec.prim, xs, bc.setup.params);
         // Examples 2o and 2o + 1 make outer example o, batched along the inner axes.
@@ -38,7 +38,7 @@ for (const name of primitiveNames) {
 
     for (const which of ["jvp", "vjp"] as const) {
       it(`vmap of the ${which} agrees with a loop`, () => {
-        property(batchCases(spec), 20, (bc) => {
+        property(batchCases(spec), 40, (bc) => {
           const rng = new Rng(bc.seed);
           const { params } = bc.setup;
           const first = bc.examples[0]!;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { checkGrads, grad, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
-import cases from "./fixtures/numpy-cases.json";
+import cases from "./fixtures/numpy-cases.json" with { type: "json" };
 
 type Case = keyof typeof cases;
 const want = (name: Case) => cases[name] as unknown as number[];

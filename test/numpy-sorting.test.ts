@@ -4,7 +4,7 @@
  * derivatives (the gradient follows each element to its sorted place), `vmap` against a loop, errors.
  */
 import { describe, expect, it } from "vitest";
-import { checkGrads, grad, jvp, vmap, hessian, jacrev, AxisError } from "autograd-ts";
+import { checkGrads, grad, jvp, vmap, hessian, jacrev, AxisError, IndexError } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 
 type NDArray = np.NDArray;
@@ -104,6 +104,41 @@ describe("median, quantile, percentile", () => {
   });
 });
 
+describe("nanmedian, nanquantile, nanpercentile", () => {
+  /** Z with NaN at [0,1,2], along [1,:,3] and the whole lane [0,0,:]. */
+  const W = Z.at(0, 1, 2).set(N).at(1, ":", 3).set(N).at(0, 0, ":").set(N);
+
+  it("ignore NaN, and give NaN for an all-NaN lane (NumPy's values)", () => {
+    // np.nanmedian(W, axis=2)
+    expect(np.nanmedian(W, { axis: 2 })).toBeAllclose([[N, -0.27559024682451294, -0.9152019040243199], [0.09745608858848573, 0.934769976045349, 0.08388294956272228]], { rtol: 1e-14 });
+    // np.nanquantile(W, [0.1, 0.75], axis=1)
+    expect(np.nanquantile(W, [0.1, 0.75], { axis: 1 })).toBeAllclose([
+      [[-0.8761344192841748, -0.9116324233868599, -0.848100031710408, -0.8264328759786775], [-0.12751701697904186, 0.08659757736787498, -0.1355566625494255, N]],
+      [[-0.17788560991026933, -0.45226862920294264, -0.848100031710408, -0.6622551901774052], [0.6866586518098696, 0.5487164343296145, 0.6902982369539001, N]],
+    ], { rtol: 1e-14 });
+    // np.nanpercentile(W, [30])
+    expect(np.nanpercentile(W, [30])).toBeAllclose([-0.44062225928362075], { rtol: 1e-14 });
+    expect(np.nanmedian([3, N, 1, 2])).toBeAllclose(2);
+    expect(np.nanmedian(Z, { axis: 1 })).toBeAllclose(np.median(Z, { axis: 1 }), { rtol: 1e-15 });
+    expect(np.nanquantile(Z, [0.3, 0.6], { axis: 0 })).toBeAllclose(np.quantile(Z, [0.3, 0.6], { axis: 0 }), { rtol: 1e-15 });
+  });
+
+  it("derivatives: to the middle valid elements; NaN elements get 0", () => {
+    expect(grad((x: NDArray) => np.nanmedian(x))(np.array([3, N, 1, 2, N]))).toBeAllclose([0, 0, 0, 1, 0]);
+    expect(grad((x: NDArray) => np.nanmedian(x))(np.array([3, N, 1, 4]))).toBeAllclose([1, 0, 0, 0]);
+    expect(grad((x: NDArray) => np.nanmedian(x))(np.array([3, N, 1, 2, 4]))).toBeAllclose([0.5, 0, 0, 0.5, 0]);
+    checkGrads((x: NDArray) => np.nanmedian(x, { axis: 2 }), [Z], { order: 2 });
+    checkGrads((x: NDArray) => np.nanquantile(x, [0.1, 0.75], { axis: 1 }), [Z], { order: 2 });
+  });
+
+  it("vmap against a loop, with NaN in some lanes", () => {
+    for (const f of [(x: NDArray) => np.nanmedian(x, { axis: 0 }), (x: NDArray) => np.nanpercentile(x, [20, 80])]) {
+      const out = vmap(f)(W) as NDArray;
+      for (let i = 0; i < 2; i++) expect(out.get(i)).toBeAllclose(f(W.get(i)), { rtol: 0, atol: 0 });
+    }
+  });
+});
+
 describe("derivatives", () => {
   it("the gradient follows each element to its sorted place", () => {
     const w = np.array([1, 2, 3, 4]);
@@ -175,6 +210,8 @@ describe("vmap against a loop", () => {
 
 describe("errors", () => {
   it("bad axes are AxisErrors naming the function", () => {
+    expect(() => np.nanmedian(Z, { axis: 3 })).toThrow(/^np\.nanmedian: /);
+    expect(() => np.nanquantile(Z, 0.5, { axis: [1, 1] })).toThrow(/^np\.nanquantile: repeated axis/);
     expect(() => np.sort(Z, { axis: 3 })).toThrow(AxisError);
     expect(() => np.sort(Z, { axis: 3 })).toThrow(/^np\.sort: axis 3 is out of bounds/);
     expect(() => np.argsort(Z, { axis: -4 })).toThrow(/^np\.argsort: /);
@@ -183,7 +220,9 @@ describe("errors", () => {
     expect(() => np.quantile(Z, 0.5, { axis: 4 })).toThrow(/^np\.quantile: /);
   });
   it("kth and q out of range", () => {
+    expect(() => np.partition([1, 2, 3], 3)).toThrow(IndexError);
     expect(() => np.partition([1, 2, 3], 3)).toThrow(/np\.partition: kth\(=3\) out of bounds \(3\)/);
+    expect(() => np.partition([[1, 2, 3]], 0, { axis: 2 })).toThrow(/^np\.partition: axis 2 is out of bounds/);
     expect(() => np.argpartition([1, 2, 3], -4)).toThrow(/np\.argpartition: kth/);
     expect(() => np.quantile([1, 2], 1.5)).toThrow(/np\.quantile: q must be in the range \[0, 1\]/);
     expect(() => np.percentile([1, 2], [50, 101])).toThrow(/np\.percentile: q must be in the range \[0, 100\]/);

@@ -32,6 +32,12 @@ export function oneHotSequences(lines: readonly string[], seqLen: number): Float
   return out;
 }
 
+/** The character codes at each time step: `seqLen` arrays of one code per line (lines padded with spaces). */
+export function charCodes(lines: readonly string[], seqLen: number): Int32Array[] {
+  const padded = lines.map((line) => (line + " ".repeat(seqLen)).slice(0, seqLen));
+  return Array.from({ length: seqLen }, (_, t) => Int32Array.from(padded, (line) => line.charCodeAt(t)));
+}
+
 /** Draws an index from log-probabilities (any array of `ALPHABET` numbers). */
 export function sampleIndex(logprobs: ArrayLike<number>, rng: Rng, temperature = 1): number {
   let max = -Infinity;

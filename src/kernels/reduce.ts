@@ -6,6 +6,13 @@ export type ReduceOp = "sum" | "max" | "min" | "prod";
 
 const identity: Record<ReduceOp, number> = { sum: 0, max: -Infinity, min: Infinity, prod: 1 };
 
+/** The reduction's identity in the output's own number type (±Infinity does not fit integers). */
+function identityFor(op: ReduceOp, dst: TypedArray): number {
+  if (dst instanceof Int32Array) return op === "max" ? -2147483648 : op === "min" ? 2147483647 : identity[op];
+  if (dst instanceof Uint8Array) return op === "max" ? 0 : op === "min" ? 1 : identity[op];
+  return identity[op];
+}
+
 /**
  * Reduces `src` (of `shape`) over `axes` into `dst`, whose layout is `shape` without those axes.
  * The loop walks the source in order and sends each element to its output slot (stride 0 along
@@ -18,7 +25,7 @@ export function reduceData(
   axes: readonly number[],
   dst: TypedArray,
 ): void {
-  dst.fill(identity[op]);
+  dst.fill(identityFor(op, dst));
   const n = shape.length;
   const total = sizeOf(shape);
   if (total === 0) return;

@@ -4,6 +4,8 @@ import * as m from "./math.ts";
 import * as r from "./reductions.ts";
 import * as sh from "./shape.ts";
 import * as p from "./products.ts";
+import * as r2 from "./reductions2.ts";
+import * as so from "./sorting.ts";
 import { getItem, at } from "./indexing.ts";
 import { formatArray } from "./format.ts";
 import { asarray } from "./creation.ts";
@@ -43,6 +45,16 @@ const table: MethodTable = {
   lessEqual: m.lessEqual,
   greater: m.greater,
   greaterEqual: m.greaterEqual,
+  variance: r.variance,
+  std: r.std,
+  all: r2.all,
+  any: r2.any,
+  cumsum: r.cumsum,
+  cumprod: r2.cumprod,
+  sort: so.sort,
+  argsort: so.argsort,
+  clip: m.clip,
+  round: m.round,
   getItem,
   at,
   format: formatArray,

@@ -83,6 +83,16 @@ export interface MethodTable {
   lessEqual(a: ArrayLike, b: ArrayLike): NDArray;
   greater(a: ArrayLike, b: ArrayLike): NDArray;
   greaterEqual(a: ArrayLike, b: ArrayLike): NDArray;
+  variance(a: ArrayLike, opts?: ReduceOptions & { ddof?: number }): NDArray;
+  std(a: ArrayLike, opts?: ReduceOptions & { ddof?: number }): NDArray;
+  all(a: ArrayLike, opts?: ReduceOptions): NDArray;
+  any(a: ArrayLike, opts?: ReduceOptions): NDArray;
+  cumsum(a: ArrayLike, opts?: { axis?: number | null }): NDArray;
+  cumprod(a: ArrayLike, opts?: { axis?: number | null }): NDArray;
+  sort(a: ArrayLike, opts?: { axis?: number | null }): NDArray;
+  argsort(a: ArrayLike, opts?: { axis?: number | null }): NDArray;
+  clip(a: ArrayLike, lo: ArrayLike, hi: ArrayLike): NDArray;
+  round(a: ArrayLike): NDArray;
   getItem(a: NDArray, idx: readonly Index[]): NDArray;
   at(a: NDArray, idx: readonly Index[]): AtView;
   format(a: ConcreteArray): string;
@@ -152,6 +162,36 @@ export abstract class NDArray {
   }
   min(opts?: ReduceOptions): NDArray {
     return methods.min(this, opts);
+  }
+  var(opts?: ReduceOptions & { ddof?: number }): NDArray {
+    return methods.variance(this, opts);
+  }
+  std(opts?: ReduceOptions & { ddof?: number }): NDArray {
+    return methods.std(this, opts);
+  }
+  all(opts?: ReduceOptions): NDArray {
+    return methods.all(this, opts);
+  }
+  any(opts?: ReduceOptions): NDArray {
+    return methods.any(this, opts);
+  }
+  cumsum(opts?: { axis?: number | null }): NDArray {
+    return methods.cumsum(this, opts);
+  }
+  cumprod(opts?: { axis?: number | null }): NDArray {
+    return methods.cumprod(this, opts);
+  }
+  sort(opts?: { axis?: number | null }): NDArray {
+    return methods.sort(this, opts);
+  }
+  argsort(opts?: { axis?: number | null }): NDArray {
+    return methods.argsort(this, opts);
+  }
+  clip(lo: ArrayLike, hi: ArrayLike): NDArray {
+    return methods.clip(this, lo, hi);
+  }
+  round(): NDArray {
+    return methods.round(this);
   }
   argmax(opts?: { axis?: number | null }): NDArray {
     return methods.argmax(this, opts);

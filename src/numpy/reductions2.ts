@@ -190,16 +190,13 @@ export function average(
     w = s.reshape(w, a.shape.map((d, i) => (axes.includes(i) ? d : 1)));
   }
   const [aa, ww] = prepare("np.average", [a, w], true, ["a", "weights"]);
-  const scl = sum(ww!, { axis: axes, keepdims: true });
+  const scl = sum(ww!, red);
   if (scl instanceof ConcreteArray && scl.data.some((v) => v === 0)) {
     throw new DomainError("np.average: weights sum to zero, can't be normalized");
   }
-  const avg = divide(sum(mul(aa!, ww!), red), red.keepdims ? scl : s.reshape(scl, avgShape(aa!.shape, axes)));
-  if (!opts.returned) return avg;
-  return [avg, s.broadcastTo(red.keepdims ? scl : s.reshape(scl, avgShape(aa!.shape, axes)), avg.shape)];
+  const avg = divide(sum(mul(aa!, ww!), red), scl);
+  return opts.returned ? [avg, scl] : avg;
 }
-
-const avgShape = (shape: readonly number[], axes: readonly number[]): number[] => shape.filter((_, i) => !axes.includes(i));
 
 // ---------------------------------------------------------------- NaN-ignoring reductions
 

@@ -1,18 +1,20 @@
 /**
  * @file Sorting and order statistics: `sort`, `argsort`, `partition`, `median`, `quantile`,
- * `percentile`. A sort is a gather by the `argsort` permutation, so the derivative of
- * each output element is that of the input element it came from.
+ * `percentile` and their NaN-ignoring forms. A sort is a gather by the `argsort` permutation, so
+ * the derivative of each output element is that of the input element it came from.
  */
 import { ConcreteArray, type NDArray, type ArrayLike } from "./ndarray.ts";
 import { asarray } from "./creation.ts";
 import { normAxes, normAxis } from "./broadcast.ts";
 import { isFloat } from "./dtype.ts";
 import { argsort as laxArgsort } from "../primitives/sort.ts";
-import { select, isnan } from "../primitives/compare.ts";
+import { select, isnan, not, eq, ge } from "../primitives/compare.ts";
+import { floor } from "../primitives/unary.ts";
+import { reduceSum } from "../primitives/reduce.ts";
 import { gather } from "../primitives/gather.ts";
-import { add, sub, mul, fullLike } from "../primitives/binary.ts";
+import { add, sub, mul, max, min, fullLike } from "../primitives/binary.ts";
 import * as s from "../primitives/structural.ts";
-import { AxisError, fmtShape, ShapeError } from "../errors.ts";
+import { AxisError, fmtShape, IndexError, ShapeError } from "../errors.ts";
 
 /**
  * `x` gathered along its last axis by the integer array `idx` (same leading shape):
@@ -58,9 +60,12 @@ export function argsort(x: ArrayLike, opts: { axis?: number | null } = {}): NDAr
   return alongAxis("np.argsort", a, opts.axis === undefined ? -1 : opts.axis, (y) => laxArgsort(y, y.ndim - 1));
 }
 
-function checkKth(op: string, kth: number | readonly number[], n: number): void {
+/** Checks `kth` against the length of the partitioned axis (`alongAxis` checks the axis itself). */
+function checkKth(op: string, a: NDArray, axis: number | null, kth: number | readonly number[]): void {
+  if (axis !== null && a.ndim === 0) return;
+  const n = axis === null ? a.size : a.shape[normAxis(op, axis, a.ndim)]!;
   for (const k of typeof kth === "number" ? [kth] : kth) {
-    if (!Number.isInteger(k) || k < -n || k >= n) throw new AxisError(`${op}: kth(=${k}) out of bounds (${n})`);
+    if (!Number.isInteger(k) || k < -n || k >= n) throw new IndexError(`${op}: kth(=${k}) out of bounds (${n})`);
   }
 }
 
@@ -73,18 +78,20 @@ function checkKth(op: string, kth: number | readonly number[], n: number): void 
 export function partition(x: ArrayLike, kth: number | readonly number[], opts: { axis?: number | null } = {}): NDArray {
   const a = asarray(x, undefined, "np.partition", "a");
   const axis = opts.axis === undefined ? -1 : opts.axis;
-  const n = axis === null ? a.size : a.shape[normAxis("np.partition", axis, Math.max(a.ndim, 1))] ?? 1;
-  checkKth("np.partition", kth, n);
-  return sort(a, { axis });
+  checkKth("np.partition", a, axis, kth);
+  return alongAxis("np.partition", a, axis, sortLast);
 }
 
-/** `np.argpartition(x, kth, {axis = -1})`: indices that partition `x` (here: that sort it). */
+/**
+ * `np.argpartition(x, kth, {axis = -1})`: indices that partition `x` (here: that sort it).
+ * @example
+ * np.argpartition([3, 4, 2, 1], 1); // [3, 2, 0, 1]
+ */
 export function argpartition(x: ArrayLike, kth: number | readonly number[], opts: { axis?: number | null } = {}): NDArray {
   const a = asarray(x, undefined, "np.argpartition", "a");
   const axis = opts.axis === undefined ? -1 : opts.axis;
-  const n = axis === null ? a.size : a.shape[normAxis("np.argpartition", axis, Math.max(a.ndim, 1))] ?? 1;
-  checkKth("np.argpartition", kth, n);
-  return argsort(a, { axis });
+  checkKth("np.argpartition", a, axis, kth);
+  return alongAxis("np.argpartition", a, axis, (y) => laxArgsort(y, y.ndim - 1));
 }
 
 /**
@@ -171,12 +178,84 @@ export function percentile(
   return quantileImpl("np.percentile", x, q, 100, opts);
 }
 
+/**
+ * `np.nanmedian(x, {axis, keepdims})`: the median of the non-NaN values (NaN for an all-NaN slice).
+ * @example
+ * np.nanmedian([3, NaN, 1, 2]); // 2
+ */
+export function nanmedian(x: ArrayLike, opts: { axis?: number | readonly number[] | null; keepdims?: boolean } = {}): NDArray {
+  const a = toFloat(asarray(x, undefined, "np.nanmedian", "a"));
+  return overAxes("np.nanmedian", a, opts.axis, opts.keepdims, (sorted, n) => {
+    const c = validCount(sorted, n);
+    const k = (v: number) => fullLike(c, v);
+    // The middle positions ⌊(c − 1)/2⌋ and ⌈(c − 1)/2⌉ of the c valid values (the first c, NaN sorting last).
+    const last = max(sub(c, k(1)), k(0));
+    const lo = floor(mul(last, k(0.5)));
+    const mid = mul(add(laneAt(sorted, lo), laneAt(sorted, sub(last, lo))), k(0.5));
+    return select(eq(c, k(0)), k(NaN), mid);
+  });
+}
+
+/**
+ * `np.nanquantile(x, q, {axis, keepdims})`: `quantile` of the non-NaN values.
+ * @example
+ * np.nanquantile([1, NaN, 2, 3, 4, 5], 0.25); // 2
+ */
+export function nanquantile(
+  x: ArrayLike,
+  q: number | readonly number[],
+  opts: { axis?: number | readonly number[] | null; keepdims?: boolean } = {},
+): NDArray {
+  return quantileImpl("np.nanquantile", x, q, 1, opts, true);
+}
+
+/**
+ * `np.nanpercentile(x, q, {axis, keepdims})`: `percentile` of the non-NaN values.
+ * @example
+ * np.nanpercentile([1, NaN, 3], 50); // 2
+ */
+export function nanpercentile(
+  x: ArrayLike,
+  q: number | readonly number[],
+  opts: { axis?: number | readonly number[] | null; keepdims?: boolean } = {},
+): NDArray {
+  return quantileImpl("np.nanpercentile", x, q, 100, opts, true);
+}
+
+/** The number of non-NaN values of each sorted lane, as float64. */
+const validCount = (sorted: NDArray, n: number): NDArray =>
+  n === 0 ? fullLike({ shape: sorted.shape.slice(0, -1), dtype: sorted.dtype }, 0) : reduceSum(s.convert(not(isnan(sorted)), sorted.dtype), [sorted.ndim - 1]);
+
+/** Lane element at a per-lane position (`pos`: integer-valued floats of the lanes' shape). */
+function laneAt(sorted: NDArray, pos: NDArray): NDArray {
+  const lead = sorted.shape.slice(0, -1);
+  return s.reshape(takeLast(sorted, s.reshape(s.convert(pos, "int32"), [...lead, 1])), lead);
+}
+
+/** `interpolate` at quantile `q` of the first c values of each lane, c its non-NaN count (NaN where c = 0). */
+function nanInterpolate(sorted: NDArray, n: number, q: number): NDArray {
+  const c = validCount(sorted, n);
+  const k = (v: number) => fullLike(c, v);
+  if (n === 0) return k(NaN);
+  const last = max(sub(c, k(1)), k(0));
+  const pos = mul(last, k(q));
+  const lo = floor(pos);
+  const hi = min(add(lo, k(1)), last);
+  const t = sub(pos, lo);
+  const a = laneAt(sorted, lo);
+  const b = laneAt(sorted, hi);
+  const d = sub(b, a);
+  const v = select(ge(t, k(0.5)), sub(b, mul(d, sub(k(1), t))), add(a, mul(d, t)));
+  return select(eq(c, k(0)), k(NaN), select(eq(t, k(0)), a, v));
+}
+
 function quantileImpl(
   op: string,
   x: ArrayLike,
   q: number | readonly number[],
   scale: number,
   opts: { axis?: number | readonly number[] | null; keepdims?: boolean },
+  ignoreNan = false,
 ): NDArray {
   const qs = typeof q === "number" ? [q] : [...q];
   for (const v of qs) {
@@ -187,8 +266,10 @@ function quantileImpl(
   const a = toFloat(asarray(x, undefined, op, "a"));
   return overAxes(op, a, opts.axis, opts.keepdims, (sorted, n) => {
     const outShape = sorted.shape.slice(0, -1);
-    if (n === 0) throw new ShapeError(`${op}: cannot take a quantile of an empty array (shape ${fmtShape(a.shape)})`);
-    const vals = qs.map((v) => nanIfAny(sorted, n, interpolate(sorted, n, (v / scale) * (n - 1))));
+    if (n === 0 && !ignoreNan) throw new ShapeError(`${op}: cannot take a quantile of an empty array (shape ${fmtShape(a.shape)})`);
+    const vals = qs.map((v) =>
+      ignoreNan ? nanInterpolate(sorted, n, v / scale) : nanIfAny(sorted, n, interpolate(sorted, n, (v / scale) * (n - 1))),
+    );
     if (typeof q === "number") return vals[0]!;
     if (vals.length === 0) return fullLike({ shape: [0, ...outShape], dtype: a.dtype }, 0);
     return s.concatenate(vals.map((v) => s.reshape(v, [1, ...outShape])), 0);

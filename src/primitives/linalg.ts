@@ -6,6 +6,7 @@
  * transpose rules, so reverse mode is JVP + transpose. Batching moves the batch axis to the front.
  */
 import { ConcreteArray, type NDArray, type Aval } from "../numpy/ndarray.ts";
+import { allocate, type DType } from "../numpy/dtype.ts";
 import { bind, bind1 } from "../interpreters/core.ts";
 import { definePrimitive, isUndefinedPrimal, type Primitive, type BatchRule } from "./types.ts";
 import { broadcastInDimP, matchBatch, moveaxis, reshape, transpose, slice, concatenate } from "./structural.ts";
@@ -37,23 +38,33 @@ export function mT(x: NDArray): NDArray {
   return transpose(x, perm);
 }
 
-/** A float64 constant of `shape` whose value at `[..., i, j]` is `f(i, j)`. */
-function pattern(shape: readonly number[], f: (i: number, j: number) => number): ConcreteArray {
+/** A kernel result in the caller's float dtype (kernels compute in float64). */
+function result(data: Float64Array, shape: readonly number[], dtype: DType): ConcreteArray {
+  if (dtype === "float64") return new ConcreteArray(data, shape, dtype);
+  const out = allocate(dtype, data.length);
+  out.set(data);
+  return new ConcreteArray(out, shape, dtype);
+}
+
+/** A constant shaped and typed like `like` whose value at `[..., i, j]` is `f(i, j)`. */
+function pattern(like: Aval, f: (i: number, j: number) => number): ConcreteArray {
+  const { shape } = like;
   const m = shape[shape.length - 2]!;
   const n = shape[shape.length - 1]!;
   const data = new Float64Array(prod(shape));
   for (let b = 0; b < data.length; b += m * n) {
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) data[b + i * n + j] = f(i, j);
   }
-  return new ConcreteArray(data, shape, "float64");
+  return result(data, shape, like.dtype);
 }
 
 /** The identity matrices of `shape` (`[..., n, n]`). */
-export const eyeOf = (shape: readonly number[]): ConcreteArray => pattern(shape, (i, j) => (i === j ? 1 : 0));
+export const eyeOf = (shape: readonly number[], dtype: DType = "float64"): ConcreteArray =>
+  pattern({ shape, dtype }, (i, j) => (i === j ? 1 : 0));
 /** Entries on and below the k-th diagonal (the rest zero). */
-export const tril = (x: NDArray, k = 0): NDArray => mul(x, pattern(x.shape, (i, j) => (j - i <= k ? 1 : 0)));
+export const tril = (x: NDArray, k = 0): NDArray => mul(x, pattern(x, (i, j) => (j - i <= k ? 1 : 0)));
 /** Entries on and above the k-th diagonal (the rest zero). */
-export const triu = (x: NDArray, k = 0): NDArray => mul(x, pattern(x.shape, (i, j) => (j - i >= k ? 1 : 0)));
+export const triu = (x: NDArray, k = 0): NDArray => mul(x, pattern(x, (i, j) => (j - i >= k ? 1 : 0)));
 /** The symmetric matrix that a function reading only the lower triangle of `x` sees: tril(x) + tril(x, −1)ᵀ. */
 export const lowerSym = (x: NDArray): NDArray => add(tril(x), mT(tril(x, -1)));
 
@@ -131,7 +142,7 @@ export const guardedDivP: Primitive<GuardedDivParams> = definePrimitive<GuardedD
       if (Math.abs(dd[i]!) > p.rtol) out[i] = xd[i]! / dd[i]!;
       else if (xd[i] !== 0) throw new DomainError(`${p.op}: ${p.what}`);
     }
-    return [new ConcreteArray(out, x!.shape, "float64")];
+    return [result(out, x!.shape, x!.dtype)];
   },
   abstractEval: ([x]) => [x!],
   jvp: ([, d], [tx, td], [out], p) => [addT(tx && guardedDiv(tx, d!, p), td && neg(guardedDiv(mul(out!, td), d!, p)))],
@@ -160,9 +171,9 @@ const scaleOf = (w: NDArray): NDArray => {
 function gapQuotient(x: NDArray, w: NDArray, op: string, what: string): NDArray {
   const n = w.shape[w.ndim - 1]!;
   const scale = spreadScalar(scaleOf(w), n, n);
-  const gaps = add(div(sub(spread(w, n, "rows"), spread(w, n, "cols")), scale), eyeOf(x.shape));
+  const gaps = add(div(sub(spread(w, n, "rows"), spread(w, n, "cols")), scale), eyeOf(x.shape, x.dtype));
   const q = guardedDiv(x, gaps, { rtol: 100 * Math.max(n, 1) * EPS, op, what });
-  return div(mul(q, pattern(x.shape, (i, j) => (i === j ? 0 : 1))), scale);
+  return div(mul(q, pattern(x, (i, j) => (i === j ? 0 : 1))), scale);
 }
 
 // ---------------------------------------------------------------- triangularSolve
@@ -196,7 +207,7 @@ export const triangularSolveP: Primitive<TriangularSolveParams> = definePrimitiv
         throw new DomainError(`${p.op}: singular matrix: diagonal element ${bad} of the triangular factor is zero (${at(a!.shape, 2, i)})`);
       }
     }
-    return [new ConcreteArray(out, b!.shape, "float64")];
+    return [result(out, b!.shape, b!.dtype)];
   },
   abstractEval: ([, b]) => [b!],
   jvp: ([a], [ta, tb], [x], p) => {
@@ -263,17 +274,17 @@ export const luP: Primitive<LuParams> = definePrimitive<LuParams>({
       for (let row = 0; row < n; row++) perm[off + row * n + order[row]!] = 1;
     }
     return [
-      new ConcreteArray(lu, a!.shape, "float64"),
-      new ConcreteArray(perm, a!.shape, "float64"),
-      new ConcreteArray(sign, a!.shape.slice(0, -2), "float64"),
+      result(lu, a!.shape, a!.dtype),
+      result(perm, a!.shape, a!.dtype),
+      result(sign, a!.shape.slice(0, -2), a!.dtype),
     ];
   },
-  abstractEval: ([a]) => [a!, a!, { shape: a!.shape.slice(0, -2), dtype: "float64" }],
+  abstractEval: ([a]) => [a!, a!, { shape: a!.shape.slice(0, -2), dtype: a!.dtype }],
   jvp: (_, [ta], [lu, perm], p) => {
     const op = `${p.op} (derivative)`;
     const y = triangularSolve(lu!, mm(perm!, ta!), { lower: true, transA: false, unitDiagonal: true, op });
     const x = mT(triangularSolve(lu!, mT(y), { lower: false, transA: true, unitDiagonal: false, op }));
-    const l = add(tril(lu!, -1), eyeOf(lu!.shape));
+    const l = add(tril(lu!, -1), eyeOf(lu!.shape, lu!.dtype));
     return [add(mm(l, tril(x, -1)), mm(triu(x), triu(lu!))), null, null];
   },
   transpose: "nonlinear",
@@ -307,7 +318,7 @@ export const choleskyP: Primitive<OpParams> = definePrimitive<OpParams>({
         );
       }
     }
-    return [new ConcreteArray(out, a!.shape, "float64")];
+    return [result(out, a!.shape, a!.dtype)];
   },
   abstractEval: ([a]) => [a!],
   jvp: (_, [ta], [l], p) => {
@@ -315,7 +326,7 @@ export const choleskyP: Primitive<OpParams> = definePrimitive<OpParams>({
     const lower = { lower: true, transA: false, unitDiagonal: false, op };
     const y = triangularSolve(l!, lowerSym(ta!), lower); // L⁻¹·dS
     const z = triangularSolve(l!, mT(y), lower); // L⁻¹·dS·L⁻ᵀ (dS is symmetric)
-    const phi = mul(z, pattern(z.shape, (i, j) => (i > j ? 1 : i === j ? 0.5 : 0)));
+    const phi = mul(z, pattern(z, (i, j) => (i > j ? 1 : i === j ? 0.5 : 0)));
     return [mm(l!, phi)];
   },
   transpose: "nonlinear",
@@ -351,8 +362,8 @@ function eigenKernel(a: ConcreteArray, vectors: boolean): ConcreteArray[] {
     w.set(wi, i * n);
     if (vi) v.set(vi, i * n * n);
   }
-  const wOut = new ConcreteArray(w, a.shape.slice(0, -1), "float64");
-  return vectors ? [wOut, new ConcreteArray(v, a.shape, "float64")] : [wOut];
+  const wOut = result(w, a.shape.slice(0, -1), a.dtype);
+  return vectors ? [wOut, result(v, a.shape, a.dtype)] : [wOut];
 }
 
 /** The tag eigvalsh and singularValues add to `op` when their JVP uses the vectors (only higher orders differentiate those). */
@@ -375,7 +386,7 @@ function repeated(op: string, values: "eigenvalues" | "singular values", alt: st
 export const eighP: Primitive<OpParams> = definePrimitive<OpParams>({
   name: "eigh",
   impl: ([a]) => eigenKernel(a!, true),
-  abstractEval: ([a]) => [{ shape: a!.shape.slice(0, -1), dtype: "float64" }, a!],
+  abstractEval: ([a]) => [{ shape: a!.shape.slice(0, -1), dtype: a!.dtype }, a!],
   jvp: (_, [ta], [w, v], p) => {
     const m = mm(mT(v!), mm(lowerSym(ta!), v!));
     const what = repeated(p.op, "eigenvalues", "If only eigenvalues are needed, use np.linalg.eigvalsh.");
@@ -392,7 +403,7 @@ export const eighP: Primitive<OpParams> = definePrimitive<OpParams>({
 export const eigvalshP: Primitive<OpParams> = definePrimitive<OpParams>({
   name: "eigvalsh",
   impl: ([a]) => eigenKernel(a!, false),
-  abstractEval: ([a]) => [{ shape: a!.shape.slice(0, -1), dtype: "float64" }],
+  abstractEval: ([a]) => [{ shape: a!.shape.slice(0, -1), dtype: a!.dtype }],
   jvp: ([a], [ta], _, p) => {
     const v = bind(eighP, [a!], { op: p.op + SECOND })[1]!;
     return [reduceSum(mul(v, mm(lowerSym(ta!), v)), [v.ndim - 2])];
@@ -412,7 +423,7 @@ export interface SvdParams {
   readonly op: string;
 }
 
-function svdKernel(a: ConcreteArray, full: boolean): ConcreteArray[] {
+function svdKernel(a: ConcreteArray, full: boolean, dtype: DType = a.dtype): ConcreteArray[] {
   const [m, n] = a.shape.slice(-2) as [number, number];
   const k = Math.min(m, n);
   const [uc, vr] = full ? [m, n] : [k, k];
@@ -431,9 +442,9 @@ function svdKernel(a: ConcreteArray, full: boolean): ConcreteArray[] {
     vt.set(vi, i * vr * n);
   }
   return [
-    new ConcreteArray(u, [...lead, m, uc], "float64"),
-    new ConcreteArray(s, [...lead, k], "float64"),
-    new ConcreteArray(vt, [...lead, vr, n], "float64"),
+    result(u, [...lead, m, uc], dtype),
+    result(s, [...lead, k], dtype),
+    result(vt, [...lead, vr, n], dtype),
   ];
 }
 
@@ -442,9 +453,9 @@ function svdAvals(a: Aval, full: boolean): Aval[] {
   const [m, n] = a.shape.slice(-2) as [number, number];
   const k = Math.min(m, n);
   return [
-    { shape: [...lead, m, full ? m : k], dtype: "float64" },
-    { shape: [...lead, k], dtype: "float64" },
-    { shape: [...lead, full ? n : k, n], dtype: "float64" },
+    { shape: [...lead, m, full ? m : k], dtype: a.dtype },
+    { shape: [...lead, k], dtype: a.dtype },
+    { shape: [...lead, full ? n : k, n], dtype: a.dtype },
   ];
 }
 
@@ -557,15 +568,15 @@ export const qrP: Primitive<SvdParams> = definePrimitive<SvdParams>({
       q.set(qi, i * m * qc);
       r.set(ri, i * rr * n);
     }
-    return [new ConcreteArray(q, [...lead, m, qc], "float64"), new ConcreteArray(r, [...lead, rr, n], "float64")];
+    return [result(q, [...lead, m, qc], a!.dtype), result(r, [...lead, rr, n], a!.dtype)];
   },
   abstractEval: ([a], p) => {
     const lead = a!.shape.slice(0, -2);
     const [m, n] = a!.shape.slice(-2) as [number, number];
     const k = p.full ? m : Math.min(m, n);
     return [
-      { shape: [...lead, m, k], dtype: "float64" },
-      { shape: [...lead, k, n], dtype: "float64" },
+      { shape: [...lead, m, k], dtype: a!.dtype },
+      { shape: [...lead, k, n], dtype: a!.dtype },
     ];
   },
   jvp: ([a], [ta], [q, r], p) => {
@@ -607,7 +618,7 @@ export interface PinvParams {
 export const pinvP: Primitive<PinvParams> = definePrimitive<PinvParams>({
   name: "pinv",
   impl: ([a], p) => {
-    const [u, s, vt] = svdKernel(a!, false) as [ConcreteArray, ConcreteArray, ConcreteArray];
+    const [u, s, vt] = svdKernel(a!, false, "float64") as [ConcreteArray, ConcreteArray, ConcreteArray];
     const [m, n] = a!.shape.slice(-2) as [number, number];
     const k = Math.min(m, n);
     const count = stackOf(a!.shape, 2);
@@ -623,11 +634,11 @@ export const pinvP: Primitive<PinvParams> = definePrimitive<PinvParams>({
         }
       }
     }
-    return [new ConcreteArray(out, [...a!.shape.slice(0, -2), n, m], "float64")];
+    return [result(out, [...a!.shape.slice(0, -2), n, m], a!.dtype)];
   },
   abstractEval: ([a]) => {
     const [m, n] = a!.shape.slice(-2) as [number, number];
-    return [{ shape: [...a!.shape.slice(0, -2), n, m], dtype: "float64" }];
+    return [{ shape: [...a!.shape.slice(0, -2), n, m], dtype: a!.dtype }];
   },
   jvp: ([a], [ta], [pa]) => {
     const p = pa!;
@@ -660,7 +671,7 @@ export const sylvesterP: Primitive<MessageParams> = definePrimitive<MessageParam
         throw new DomainError(`${p.op}: ${p.what} (${at(x!.shape, 2, i)})`);
       }
     }
-    return [new ConcreteArray(out, c!.shape, "float64")];
+    return [result(out, c!.shape, c!.dtype)];
   },
   abstractEval: ([, c]) => [c!],
   jvp: ([x], [tx, tc], [y], p) => [
@@ -726,9 +737,9 @@ export const sqrtmP: Primitive<OpParams> = definePrimitive<OpParams>({
     const out = new Float64Array(a!.size);
     const count = stackOf(a!.shape, 2);
     for (let i = 0; i < count; i++) {
-      out.set(sqrtmOne(a!.data.slice(i * n * n, (i + 1) * n * n) as Float64Array, n, p.op, at(a!.shape, 2, i)), i * n * n);
+      out.set(sqrtmOne(Float64Array.from(a!.data.subarray(i * n * n, (i + 1) * n * n)), n, p.op, at(a!.shape, 2, i)), i * n * n);
     }
-    return [new ConcreteArray(out, a!.shape, "float64")];
+    return [result(out, a!.shape, a!.dtype)];
   },
   abstractEval: ([a]) => [a!],
   jvp: (_, [ta], [x], p) => [

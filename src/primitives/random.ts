@@ -5,6 +5,7 @@
  * Both are elementwise, so they batch by lining batch axes up.
  */
 import { ConcreteArray, type NDArray } from "../numpy/ndarray.ts";
+import { allocate } from "../numpy/dtype.ts";
 import { bind, bind1 } from "../interpreters/core.ts";
 import { definePrimitive, type Primitive } from "./types.ts";
 import { div, fullLike, mul, sub } from "./binary.ts";
@@ -121,7 +122,7 @@ export function gammaincinv(a: number, p: number): number {
       next = x - (denom > 0.5 ? step / denom : step);
     }
     if (!(next > lo && next < hi)) next = hi === Infinity ? Math.max(2 * x, lo * 2, 1) : lo === 0 && x < 1e-300 ? hi / 2 : (lo + hi) / 2;
-    if (Math.abs(next - x) <= 4e-16 * Math.abs(x) || hi - lo <= 4e-16 * hi) return next;
+    if (Math.abs(next - x) <= 4e-16 * Math.abs(x) || (hi < Infinity && hi - lo <= 4e-16 * hi)) return next;
     x = next;
   }
   return x;
@@ -136,15 +137,15 @@ export const randomGammaP: Primitive<Empty> = definePrimitive<Empty>({
   name: "randomGamma",
   impl: ([k0, k1, a]) => {
     const n = a!.data.length;
-    const out = new Float64Array(n);
+    const out = allocate(a!.dtype, n);
     const pair = new Int32Array(2);
     for (let i = 0; i < n; i++) {
       threefry2x32Words(k0!.data[i]!, k1!.data[i]!, 0, 0, pair);
       out[i] = gammaincinv(a!.data[i]!, wordsToOpenUniform(pair[0]!, pair[1]!));
     }
-    return [new ConcreteArray(out, a!.shape, "float64")];
+    return [new ConcreteArray(out, a!.shape, a!.dtype)];
   },
-  abstractEval: ([, , a]) => [{ shape: a!.shape, dtype: "float64" }],
+  abstractEval: ([, , a]) => [{ shape: a!.shape, dtype: a!.dtype }],
   jvp: ([, , a], [, , ta], [x]) => {
     if (ta === null) return [null];
     // log p(x; a) = (a − 1) log x − x − log Γ(a)

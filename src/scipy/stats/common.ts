@@ -1,7 +1,7 @@
 /** @file Shared argument handling for the `scipy.stats` distributions. */
 import type { NDArray, ArrayLike } from "../../numpy/ndarray.ts";
 import { prepare } from "../../numpy/broadcast.ts";
-import { where, exp, log1p, greater } from "../../numpy/math.ts";
+import { where, exp, log, log1p, greater, less } from "../../numpy/math.ts";
 
 /** Converts the arguments to float arrays of one broadcast shape, naming `scipy.stats.<fn>` in errors. */
 export const floats = (fn: string, args: readonly ArrayLike[], names: readonly string[]): NDArray[] =>
@@ -23,4 +23,13 @@ export function softplus(y: NDArray): NDArray {
   const yp = where(pos, y, 0);
   const yn = where(pos, 0, y);
   return where(pos, yp.add(log1p(exp(yp.neg()))), log1p(exp(yn)));
+}
+
+/**
+ * log q for a probability q = 1 − p given both: log1p(−p) where p < ½ (q near 1, where log q
+ * would lose digits), log q elsewhere; each branch fed only its own side's values.
+ */
+export function logComplement(p: NDArray, q: NDArray): NDArray {
+  const small = less(p, 0.5);
+  return where(small, log1p(where(small, p, 0).neg()), log(where(small, 1, q)));
 }

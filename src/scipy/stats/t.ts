@@ -4,11 +4,11 @@
  * incomplete beta function's shape derivatives).
  */
 import type { NDArray, ArrayLike } from "../../numpy/ndarray.ts";
-import { log, log1p, exp, where, equal, greater, subtract } from "../../numpy/math.ts";
+import { log, log1p, exp, where, equal, greater, less, subtract } from "../../numpy/math.ts";
 import { gammaln, betainc } from "../special.ts";
 import { customJvp } from "../../transforms/custom.ts";
 import { jvp } from "../../transforms/jvp.ts";
-import { standardize } from "./common.ts";
+import { logComplement, standardize } from "./common.ts";
 
 /** log density of the standard t: log Γ((ν+1)/2) − log Γ(ν/2) − ½ log(νπ) − (ν+1)/2 · log(1 + t²/ν). */
 function logpdf0(t: NDArray, nu: NDArray): NDArray {
@@ -17,18 +17,24 @@ function logpdf0(t: NDArray, nu: NDArray): NDArray {
 }
 
 /**
- * The standard t CDF: ½ I_{ν/(ν+t²)}(ν/2, ½) below 0 and one minus that above. At t = 0 the
- * representation has a square-root singularity in t (the value is ½ whatever ν), so there the
- * first-order expansion ½ + t·pdf(0, ν) stands in, which has the right value and ∂²/∂t∂ν.
+ * The standard t CDF, from the incomplete beta function as Boost computes it: near the centre
+ * (t² < ν) ½ ± ½ I_{t²/(ν+t²)}(½, ν/2), in the tails ½ I_{ν/(ν+t²)}(ν/2, ½), so that neither
+ * argument is formed as 1 minus a number near 1. At t = 0 the centre form has a square-root
+ * singularity in t (the value is ½ whatever ν), so there the expansion ½ + t·pdf(0, ν) stands in,
+ * which has the right value and the right ∂²/∂t∂ν.
  */
 function cdfValue(t: NDArray, nu: NDArray): NDArray {
   const zero = equal(t, 0);
   const ts = where(zero, 1, t);
-  const w = nu.div(nu.add(ts.mul(ts)));
-  const tail = betainc(nu.mul(0.5), 0.5, w).mul(0.5);
-  const main = where(greater(ts, 0), subtract(1, tail), tail);
+  const t2 = ts.mul(ts);
+  const centre = less(t2, nu);
+  const above = greater(ts, 0);
+  const half = betainc(0.5, nu.mul(0.5), where(centre, t2.div(nu.add(t2)), 0.5)).mul(0.5);
+  const inner = where(above, half.add(0.5), subtract(0.5, half));
+  const tail = betainc(nu.mul(0.5), 0.5, where(centre, 0.5, nu.div(nu.add(t2)))).mul(0.5);
+  const outer = where(above, subtract(1, tail), tail);
   const near = t.mul(exp(logpdf0(t.mul(0), nu))).add(0.5);
-  return where(zero, near, main);
+  return where(zero, near, where(centre, inner, outer));
 }
 
 /** The CDF with its exact derivative in t, the density, to every order; the ν-derivative by composition. */
@@ -59,11 +65,13 @@ export function cdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: Arra
   return cdf0(z!, nu!);
 }
 /** log CDF. */
-export const logcdf = (x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray => log(cdf(x, df, loc, scale));
+export const logcdf = (x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray =>
+  logComplement(sf(x, df, loc, scale), cdf(x, df, loc, scale));
 /** The survival function 1 − CDF, accurate in the upper tail. */
 export function sf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
   const [z, , nu] = standardize("t.sf", x, loc, scale, [["df", df]]);
   return cdf0(z!.neg(), nu!);
 }
 /** log survival function. */
-export const logsf = (x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray => log(sf(x, df, loc, scale));
+export const logsf = (x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray =>
+  logComplement(cdf(x, df, loc, scale), sf(x, df, loc, scale));

@@ -1,0 +1,1 @@
+/** @file Gaussian process regression notebook (being written by the fluid/GP helper) */

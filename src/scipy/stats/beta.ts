@@ -1,0 +1,50 @@
+/**
+ * @file `scipy.stats.beta`: the beta distribution with shapes `a`, `b`, `loc` and `scale`;
+ * differentiable in the value and every parameter, the CDF in `a` and `b` too.
+ */
+import type { NDArray, ArrayLike } from "../../numpy/ndarray.ts";
+import { log, exp, where, greaterEqual, lessEqual, logicalAnd, subtract } from "../../numpy/math.ts";
+import { betaln, betainc, xlogy, xlog1py } from "../special.ts";
+import { logComplement, standardize } from "./common.ts";
+
+/** The standardized value, whether it lies in [0, 1], that value clamped inside, and the shapes. */
+function parts(fn: string, x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike, scale: ArrayLike) {
+  const [z, s, A, B] = standardize(fn, x, loc, scale, [["a", a], ["b", b]]);
+  const inside = logicalAnd(greaterEqual(z!, 0), lessEqual(z!, 1));
+  return { z: z!, s: s!, A: A!, B: B!, inside, zs: where(inside, z!, 0.5) };
+}
+
+/**
+ * log density (a−1) log z + (b−1) log(1−z) − log B(a, b) − log scale on [0, 1], −∞ outside.
+ * @example
+ * scipy.stats.beta.logpdf(0.5, 2, 2); // 0.4054651081081644
+ */
+export function logpdf(x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
+  const { s, A, B, inside, zs } = parts("beta.logpdf", x, a, b, loc, scale);
+  const lp = xlogy(A.sub(1), zs).add(xlog1py(B.sub(1), zs.neg())).sub(betaln(A, B)).sub(log(s));
+  return where(inside, lp, -Infinity);
+}
+/** The density. */
+export const pdf = (x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray =>
+  exp(logpdf(x, a, b, loc, scale));
+
+/**
+ * The CDF I_z(a, b), the regularized incomplete beta function.
+ * @example
+ * scipy.stats.beta.cdf(0.3, 1, 1); // 0.3
+ */
+export function cdf(x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
+  const { z, A, B, inside, zs } = parts("beta.cdf", x, a, b, loc, scale);
+  return where(inside, betainc(A, B, zs), where(greaterEqual(z, 0), 1, 0));
+}
+/** The survival function I_{1−z}(b, a), accurate in the upper tail. */
+export function sf(x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
+  const { z, A, B, inside, zs } = parts("beta.sf", x, a, b, loc, scale);
+  return where(inside, betainc(B, A, subtract(1, zs)), where(greaterEqual(z, 0), 0, 1));
+}
+/** log CDF. */
+export const logcdf = (x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray =>
+  logComplement(sf(x, a, b, loc, scale), cdf(x, a, b, loc, scale));
+/** log survival function. */
+export const logsf = (x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray =>
+  logComplement(cdf(x, a, b, loc, scale), sf(x, a, b, loc, scale));
