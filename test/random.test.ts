@@ -235,6 +235,10 @@ describe("vmap over a batch of keys equals a loop", () => {
       for (let i = 0; i < 4; i++) expect(out.get(i)).toBeAllclose(f(ks.get(i)), { rtol: 0, atol: 0 });
     });
   }
+  it("vmap over foldIn's data gives the keys of a split", () => {
+    const k = r.key(32);
+    expect(vmap((d: np.NDArray) => r.foldIn(k, d))(np.arange(5))).toBeAllclose(r.split(k, 5), { rtol: 0, atol: 0 });
+  });
   it("vmap over keys and parameters together, and nested vmap", () => {
     const as = np.array([0.5, 1, 2, 4]);
     const out = vmap((k: np.NDArray, a: np.NDArray) => r.gamma(k, a, [2]))(ks, as) as np.NDArray;

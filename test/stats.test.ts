@@ -4,7 +4,7 @@
  * (d cdf/dx = pdf, score functions); `vmap` against a loop; argument errors.
  */
 import { describe, expect, it } from "vitest";
-import { checkGrads, elementwiseGrad, grad, vmap } from "autograd-ts";
+import { checkGrads, elementwiseGrad, grad, hessian, jacrev, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import { special, stats } from "autograd-ts/scipy";
 import * as R from "./stats-refs.ts";
@@ -127,6 +127,15 @@ describe("derivatives against closed forms", () => {
     // mixed ∂²/∂x∂df at 0 is ∂pdf(0, df)/∂df
     const mixed = grad((d: np.NDArray) => grad((v: np.NDArray) => stats.t.cdf(v, d))(0) as np.NDArray)(3.5);
     expect(mixed).toBeAllclose(grad((d: np.NDArray) => stats.t.pdf(0, d))(3.5), { rtol: 1e-12 });
+  });
+  it("hessians (forward over reverse) of t.cdf and beta.cdf in (x, shape) are symmetric and match reverse over reverse", () => {
+    const ft = (p: np.NDArray) => stats.t.cdf(p.get(0), p.get(1));
+    const fb = (p: np.NDArray) => stats.beta.cdf(p.get(0), p.get(1), p.get(2));
+    for (const [f, at] of [[ft, [0.7, 3.5]], [fb, [0.35, 2.5, 1.5]]] as const) {
+      const h = hessian(f)(np.array(at as unknown as number[])) as np.NDArray;
+      expect(h).toBeAllclose(h.T, { rtol: 1e-10, atol: 1e-14 });
+      expect(h).toBeAllclose(jacrev(jacrev(f))(np.array(at as unknown as number[])) as np.NDArray, { rtol: 1e-10, atol: 1e-14 });
+    }
   });
   it("gamma.cdf in the shape is ∂P/∂a; chi2.cdf agrees with gamma", () => {
     const ga = grad((s: np.NDArray) => stats.gamma.cdf(1.7, s))(2.5);

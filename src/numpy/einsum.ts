@@ -138,7 +138,8 @@ function takeDiagonals(t: Term): Term {
  * `np.einsum(subscripts, ...operands)`: Einstein summation, with explicit (`"ij,jk->ik"`) or
  * implicit (`"ij,jk"`) output, `...` for broadcast axes, and repeated indices (`"ii->i"`, `"ii"`).
  * Differentiable in every operand; contracted pairwise, left to right.
- * @example np.einsum("ij,j->i", [[1, 2], [3, 4]], [1, 1]) // [3, 7]
+ * @example
+ * np.einsum("ij,j->i", [[1, 2], [3, 4]], [1, 1]); // [3, 7]
  */
 export function einsum(subscripts: string, ...operands: ArrayLike[]): NDArray {
   if (typeof subscripts !== "string") throw new TypeError("np.einsum: the first argument must be the subscripts string");
@@ -182,7 +183,8 @@ export function einsum(subscripts: string, ...operands: ArrayLike[]): NDArray {
 /**
  * `np.kron(a, b)`: the Kronecker product, blocks `a[i, j] · b` (the shorter shape is padded with
  * leading ones).
- * @example np.kron([1, 2], [1, 10]) // [1, 10, 2, 20]
+ * @example
+ * np.kron([1, 2], [1, 10]); // [1, 10, 2, 20]
  */
 export function kron(a: ArrayLike, b: ArrayLike): NDArray {
   let x = asarray(a, undefined, "np.kron", "a");
@@ -199,7 +201,8 @@ export function kron(a: ArrayLike, b: ArrayLike): NDArray {
 /**
  * `np.cross(a, b, {axisa, axisb, axisc, axis})`: cross products of 3-vectors (a 2-vector counts as
  * having z = 0; two 2-vectors give the scalar z component), broadcast over the other axes.
- * @example np.cross([1, 0, 0], [0, 1, 0]) // [0, 0, 1]
+ * @example
+ * np.cross([1, 0, 0], [0, 1, 0]); // [0, 0, 1]
  */
 export function cross(a: ArrayLike, b: ArrayLike, opts: { axisa?: number; axisb?: number; axisc?: number; axis?: number } = {}): NDArray {
   let x = asarray(a, undefined, "np.cross", "a");

@@ -275,6 +275,13 @@ export abstract class NDArray {
     return methods.at(this, idx);
   }
 
+  /** Iterates over the first axis, as NumPy does: `const [k1, k2] = np.random.split(key)`. */
+  *[Symbol.iterator](): Iterator<NDArray> {
+    if (this.ndim === 0) throw new TypeError("iteration over a 0-d array");
+    const n = this.shape[0]!;
+    for (let i = 0; i < n; i++) yield this.get(i);
+  }
+
   [Symbol.toPrimitive](hint: string): number | string {
     if (hint === "string") return this.toString();
     if (hint === "number") return this.item();

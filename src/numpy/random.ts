@@ -91,7 +91,8 @@ function unitUniform(key: NDArray, shape: readonly number[]): NDArray {
 /**
  * `np.random.key(seed)`: a key from an integer seed (its 64-bit two's complement as two words, as
  * JAX's `PRNGKey`). Also `np.random.PRNGKey`.
- * @example np.random.key(0).toArray() // [0, 0]
+ * @example
+ * np.random.key(0).toArray(); // [0, 0]
  */
 export function key(seed: number): NDArray {
   if (typeof seed !== "number" || !Number.isSafeInteger(seed)) {
@@ -105,7 +106,8 @@ export const PRNGKey = key;
 /**
  * `np.random.split(key, num = 2)`: `num` new independent keys, shape `[num, 2]`; take them with
  * `keys.get(i)` (`const [a, b] = [ks.get(0), ks.get(1)]`).
- * @example np.random.split(np.random.key(0)).shape // [2, 2]
+ * @example
+ * np.random.split(np.random.key(0)).shape; // [2, 2]
  */
 export function split(key: Key, num = 2): NDArray {
   const k = checkKey("np.random.split", key);
@@ -148,7 +150,8 @@ function params(op: string, shape: readonly number[], xs: readonly ArrayLike[], 
 /**
  * `np.random.uniform(key, shape = [], {minval = 0, maxval = 1})`: uniform in [minval, maxval).
  * Differentiable in `minval` and `maxval`.
- * @example np.random.uniform(np.random.key(0), [3]).shape // [3]
+ * @example
+ * np.random.uniform(np.random.key(0), [3]).shape; // [3]
  */
 export function uniform(key: Key, shape?: Shape, opts: { minval?: ArrayLike; maxval?: ArrayLike } = {}): NDArray {
   const op = "np.random.uniform";
@@ -160,7 +163,8 @@ export function uniform(key: Key, shape?: Shape, opts: { minval?: ArrayLike; max
 
 /**
  * `np.random.normal(key, shape = [])`: standard normal samples, √2·erfinv(u) as JAX.
- * @example np.random.normal(np.random.key(0), [2, 2]).shape // [2, 2]
+ * @example
+ * np.random.normal(np.random.key(0), [2, 2]).shape; // [2, 2]
  */
 export function normal(key: Key, shape?: Shape): NDArray {
   const u = uniform(checkKey("np.random.normal", key), shapeOf("np.random.normal", shape), { minval: -1 + 2 ** -53, maxval: 1 });
@@ -201,7 +205,8 @@ export function gumbel(key: Key, shape?: Shape): NDArray {
 /**
  * `np.random.gamma(key, a, shape?)`: Gamma(a, 1) samples, by inverting the CDF of a uniform draw per
  * element; differentiable in `a` (implicit reparameterization).
- * @example np.random.gamma(np.random.key(0), 2, [3]).shape // [3]
+ * @example
+ * np.random.gamma(np.random.key(0), 2, [3]).shape; // [3]
  */
 export function gamma(key: Key, a: ArrayLike, shape?: Shape): NDArray {
   const op = "np.random.gamma";
@@ -245,7 +250,8 @@ export function dirichlet(key: Key, alpha: ArrayLike, shape?: Shape): NDArray {
 
 /**
  * `np.random.bernoulli(key, p = 0.5, shape?)`: booleans, true with probability `p` (`u < p`, as JAX).
- * @example np.random.bernoulli(np.random.key(0), 0.3, [5]).dtype // "bool"
+ * @example
+ * np.random.bernoulli(np.random.key(0), 0.3, [5]).dtype;
  */
 export function bernoulli(key: Key, p: ArrayLike = 0.5, shape?: Shape): NDArray {
   const op = "np.random.bernoulli";
@@ -298,7 +304,8 @@ export function randint(key: Key, shape: Shape, minval: ArrayLike, maxval: Array
 /**
  * `np.random.permutation(key, x, {axis = 0})`: a random permutation of `arange(x)` (for a number) or
  * of `x` along `axis` (by sorting 52-bit random keys). Differentiable in `x`.
- * @example np.random.permutation(np.random.key(0), 5).shape // [5]
+ * @example
+ * np.random.permutation(np.random.key(0), 5).shape; // [5]
  */
 export function permutation(key: Key, x: number | ArrayLike, opts: { axis?: number } = {}): NDArray {
   const op = "np.random.permutation";
@@ -365,7 +372,8 @@ const sizeShape = (size: Shape | null | undefined): number[] => (size === undefi
  * `np.random.RandomState(seed)`: a seeded stateful generator for porting NumPy scripts. Each call
  * splits its internal key (a documented, deterministic Threefry stream: not NumPy's Mersenne
  * Twister numbers). Arrays are immutable, so `shuffle` returns the shuffled array.
- * @example new np.random.RandomState(0).randn(2, 3).shape // [2, 3]
+ * @example
+ * new np.random.RandomState(0).randn(2, 3).shape; // [2, 3]
  */
 export class RandomState {
   private state: NDArray;

@@ -43,9 +43,19 @@ export function swapaxes(x: ArrayLike, a1: number, a2: number): NDArray {
   return s.transpose(a, perm);
 }
 
-export function moveaxis(x: ArrayLike, source: number, destination: number): NDArray {
+export function moveaxis(x: ArrayLike, source: number | readonly number[], destination: number | readonly number[]): NDArray {
   const a = asarray(x, undefined, "np.moveaxis", "a");
-  return s.moveaxis(a, normAxis("np.moveaxis", source, a.ndim), normAxis("np.moveaxis", destination, a.ndim));
+  const src = (typeof source === "number" ? [source] : [...source]).map((ax) => normAxis("np.moveaxis", ax, a.ndim));
+  const dst = (typeof destination === "number" ? [destination] : [...destination]).map((ax) => normAxis("np.moveaxis", ax, a.ndim));
+  if (src.length !== dst.length) {
+    throw new AxisError(`np.moveaxis: source ${JSON.stringify(source)} and destination ${JSON.stringify(destination)} must have the same number of elements`);
+  }
+  if (new Set(src).size !== src.length || new Set(dst).size !== dst.length) throw new AxisError("np.moveaxis: repeated axis");
+  // The other axes keep their order; each source axis is then placed at its destination.
+  const perm = a.shape.map((_, i) => i).filter((i) => !src.includes(i));
+  const pairs = dst.map((d, k) => [d, src[k]!] as const).sort((p, q) => p[0] - q[0]);
+  for (const [d, sAx] of pairs) perm.splice(d, 0, sAx);
+  return s.transpose(a, perm);
 }
 
 /** `np.expandDims(x, axis)`: inserts size-1 axes at the given positions of the result. */

@@ -72,7 +72,8 @@ function atleast(name: string, nd: number, x: ArrayLike, i: number): NDArray {
 
 /**
  * `np.atleast1d(x)`: `x` with at least one axis; with several arguments, a JS array of them.
- * @example np.atleast1d(5).shape // [1]
+ * @example
+ * np.atleast1d(5).shape; // [1]
  */
 export function atleast1d(x: ArrayLike): NDArray;
 export function atleast1d(...xs: ArrayLike[]): NDArray[];
@@ -163,7 +164,8 @@ function splitImpl(name: string, x: ArrayLike, sections: number | readonly numbe
 /**
  * `np.split(x, sectionsOrIndices, {axis})`: a JS array of sub-arrays. A number must divide the axis
  * evenly; an array of indices cuts before each of them.
- * @example np.split(np.arange(6), 3).length // 3
+ * @example
+ * np.split(np.arange(6), 3).length; // 3
  */
 export const split = (x: ArrayLike, sections: number | readonly number[], opts: { axis?: number } = {}): NDArray[] =>
   splitImpl("split", x, sections, opts.axis, true);
@@ -181,7 +183,8 @@ export const dsplit = (x: ArrayLike, sections: number | readonly number[]): NDAr
 /**
  * `np.tile(x, reps)`: `x` repeated `reps[i]` times along each axis (shorter `x` or `reps` are padded
  * with leading ones, as NumPy).
- * @example np.tile([1, 2], 2) // [1, 2, 1, 2]
+ * @example
+ * np.tile([1, 2], 2); // [1, 2, 1, 2]
  */
 export function tile(x: ArrayLike, reps: number | readonly number[]): NDArray {
   let a = asarray(x, undefined, "np.tile", "A");
@@ -199,7 +202,8 @@ export function tile(x: ArrayLike, reps: number | readonly number[]): NDArray {
 /**
  * `np.repeat(x, repeats, {axis})`: each element repeated; `repeats` is a number or one count per
  * element (concrete: the output shape depends on it). Without `axis`, over the flattened array.
- * @example np.repeat([1, 2], 2) // [1, 1, 2, 2]
+ * @example
+ * np.repeat([1, 2], 2); // [1, 1, 2, 2]
  */
 export function repeat(x: ArrayLike, repeats: number | readonly number[] | NDArray, opts: { axis?: number | null } = {}): NDArray {
   let a = asarray(x, undefined, "np.repeat", "a");
@@ -234,7 +238,8 @@ export function repeat(x: ArrayLike, repeats: number | readonly number[] | NDArr
 
 /**
  * `np.flip(x, {axis})`: reverses the order of elements along the given axes (all by default).
- * @example np.flip([1, 2, 3]) // [3, 2, 1]
+ * @example
+ * np.flip([1, 2, 3]); // [3, 2, 1]
  */
 export function flip(x: ArrayLike, opts: { axis?: Axis } = {}): NDArray {
   const a = asarray(x, undefined, "np.flip", "m");
@@ -261,7 +266,8 @@ export function flipud(x: ArrayLike): NDArray {
 /**
  * `np.roll(x, shift, {axis})`: elements shifted cyclically along the axes (without `axis`, over the
  * flattened array, then reshaped). `shift` and `axis` may be matching arrays.
- * @example np.roll([1, 2, 3, 4], 1) // [4, 1, 2, 3]
+ * @example
+ * np.roll([1, 2, 3, 4], 1); // [4, 1, 2, 3]
  */
 export function roll(x: ArrayLike, shift: number | readonly number[], opts: { axis?: number | readonly number[] | null } = {}): NDArray {
   const a = asarray(x, undefined, "np.roll", "a");
@@ -290,7 +296,8 @@ export function roll(x: ArrayLike, shift: number | readonly number[], opts: { ax
 
 /**
  * `np.rot90(x, k = 1, {axes = [0, 1]})`: rotates by 90° k times, from the first axis towards the second.
- * @example np.rot90([[1, 2], [3, 4]]) // [[2, 4], [1, 3]]
+ * @example
+ * np.rot90([[1, 2], [3, 4]]); // [[2, 4], [1, 3]]
  */
 export function rot90(x: ArrayLike, k = 1, opts: { axes?: readonly [number, number] } = {}): NDArray {
   const a = asarray(x, undefined, "np.rot90", "m");
@@ -362,7 +369,8 @@ function padSource(mode: PadMode, j: number, n: number): number {
  * `np.pad(x, padWidth, {mode, constantValues})`: pads each axis by `(before, after)` elements. Modes
  * `constant` (with `constantValues`), `edge`, `reflect`, `symmetric`, `wrap`, as NumPy (pads wider
  * than the array repeat the pattern). Differentiable in `x`.
- * @example np.pad([1, 2], 1) // [0, 1, 2, 0]
+ * @example
+ * np.pad([1, 2], 1); // [0, 1, 2, 0]
  */
 export function pad(
   x: ArrayLike,
@@ -422,7 +430,8 @@ export function diagonalAxes(x: NDArray, offset: number, ax1: number, ax2: numbe
 
 /**
  * `np.diagonal(x, {offset, axis1, axis2})`: the diagonal, as the last axis of the result.
- * @example np.diagonal([[1, 2], [3, 4]]) // [1, 4]
+ * @example
+ * np.diagonal([[1, 2], [3, 4]]); // [1, 4]
  */
 export function diagonal(x: ArrayLike, opts: { offset?: number; axis1?: number; axis2?: number } = {}): NDArray {
   const a = asarray(x, undefined, "np.diagonal", "a");
@@ -437,7 +446,8 @@ export function diagonal(x: ArrayLike, opts: { offset?: number; axis1?: number; 
 
 /**
  * `np.trace(x, {offset, axis1, axis2})`: the sum along a diagonal.
- * @example np.trace(np.eye(3)) // 3
+ * @example
+ * np.trace(np.eye(3)); // 3
  */
 export function trace(x: ArrayLike, opts: { offset?: number; axis1?: number; axis2?: number } = {}): NDArray {
   let d = diagonal(asarray(x, undefined, "np.trace", "a"), opts);
@@ -448,7 +458,8 @@ export function trace(x: ArrayLike, opts: { offset?: number; axis1?: number; axi
 /**
  * `np.diag(v, k = 0)`: a 1-D `v` becomes a square matrix with `v` on its k-th diagonal; a 2-D `v`
  * gives its k-th diagonal.
- * @example np.diag([1, 2]) // [[1, 0], [0, 2]]
+ * @example
+ * np.diag([1, 2]); // [[1, 0], [0, 2]]
  */
 export function diag(v: ArrayLike, k = 0): NDArray {
   const a = asarray(v, undefined, "np.diag", "v");
@@ -477,7 +488,8 @@ function triangle(name: string, x: ArrayLike, k: number, lower: boolean): NDArra
 
 /**
  * `np.tril(x, k = 0)`: zeros above the k-th diagonal of the last two axes.
- * @example np.tril([[1, 2], [3, 4]]) // [[1, 0], [3, 4]]
+ * @example
+ * np.tril([[1, 2], [3, 4]]); // [[1, 0], [3, 4]]
  */
 export const tril = (x: ArrayLike, k = 0): NDArray => triangle("tril", x, k, true);
 /** `np.triu(x, k = 0)`: zeros below the k-th diagonal of the last two axes. */
@@ -488,7 +500,8 @@ export const triu = (x: ArrayLike, k = 0): NDArray => triangle("triu", x, k, fal
 /**
  * `np.meshgrid(...xs, {indexing, sparse})`: coordinate arrays; `indexing: "xy"` (default) swaps the
  * first two output axes, as NumPy.
- * @example np.meshgrid([1, 2, 3], [4, 5])[0].shape // [2, 3]
+ * @example
+ * np.meshgrid([1, 2, 3], [4, 5])[0].shape; // [2, 3]
  */
 export function meshgrid(...args: (ArrayLike | { indexing?: "xy" | "ij"; sparse?: boolean })[]): NDArray[] {
   const last = args[args.length - 1];

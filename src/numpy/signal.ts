@@ -101,7 +101,8 @@ function vectors(op: string, a: ArrayLike, v: ArrayLike): [NDArray, NDArray] {
  * `np.convolve(a, v, {mode})`: the discrete linear convolution of two 1-D arrays. `'full'` (default,
  * length M + N − 1), `'same'` (length max(M, N)), `'valid'` (length max(M, N) − min(M, N) + 1).
  * Differentiable in both arguments.
- * @example np.convolve([1, 2, 3], [0, 1, 0.5]) // [0, 1, 2.5, 4, 1.5]
+ * @example
+ * np.convolve([1, 2, 3], [0, 1, 0.5]); // [0, 1, 2.5, 4, 1.5]
  */
 export function convolve(a: ArrayLike, v: ArrayLike, opts: { mode?: ConvolveMode } = {}): NDArray {
   const mode = checkMode("np.convolve", opts.mode ?? "full");
@@ -114,7 +115,8 @@ export function convolve(a: ArrayLike, v: ArrayLike, opts: { mode?: ConvolveMode
 
 /**
  * `np.correlate(a, v, {mode})`: `c[k] = Σ_n a[n + k] · v[n]`; mode `'valid'` by default, as NumPy.
- * @example np.correlate([1, 2, 3], [0, 1, 0.5]) // [3.5]
+ * @example
+ * np.correlate([1, 2, 3], [0, 1, 0.5]); // [3.5]
  */
 export function correlate(a: ArrayLike, v: ArrayLike, opts: { mode?: ConvolveMode } = {}): NDArray {
   const mode = checkMode("np.correlate", opts.mode ?? "valid");

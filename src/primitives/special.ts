@@ -32,14 +32,15 @@ type Empty = Record<string, never>;
 type Scalar<P> = (args: readonly number[], params: P) => number;
 
 /**
- * An elementwise primitive of `arity` float arguments of one shape and dtype, from a scalar
- * kernel. The batching rule lines all batch axes up at the first one's position.
+ * An elementwise primitive of `arity` float arguments of one shape, from a scalar kernel. The
+ * output takes the dtype of the last argument (the variable x; earlier ones are orders and shape
+ * parameters). The batching rule lines all batch axes up at the first one's position.
  */
 function special<P>(name: string, arity: number, f: Scalar<P>, jvp: JvpRule<P>): Primitive<P> {
   const prim: Primitive<P> = definePrimitive<P>({
     name,
     impl: (args, params) => {
-      const x = args[0]!;
+      const x = args[arity - 1]!;
       const out = allocate(x.dtype, x.data.length);
       const data = args.map((a) => a.data);
       const scratch = new Array<number>(arity);
@@ -49,7 +50,7 @@ function special<P>(name: string, arity: number, f: Scalar<P>, jvp: JvpRule<P>):
       }
       return one(new ConcreteArray(out, x.shape, x.dtype));
     },
-    abstractEval: ([x]) => [x!],
+    abstractEval: (avals) => [avals[arity - 1]!],
     jvp,
     transpose: "nonlinear",
     batch: (args, dims, params, size) => {

@@ -1,5 +1,6 @@
-/** @file The `autograd-ts/scipy` entry point: `special`, `stats` and `signal`. */
+/** @file The `autograd-ts/scipy` entry point: `special`, `stats`, `signal` and `linalg`. */
 import "../numpy/methods.ts";
 export * as special from "./special.ts";
 export * as stats from "./stats/index.ts";
 export * as signal from "./signal.ts";
+export * as linalg from "./linalg.ts";

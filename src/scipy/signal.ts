@@ -41,7 +41,8 @@ const flipAll = (x: NDArray): NDArray => (x.size === 0 ? x : s.slice(x, x.shape.
 /**
  * `scipy.signal.convolve(in1, in2, {mode})`: N-d convolution; `'full'` (default), `'same'` (the size
  * of `in1`, centred) or `'valid'` (where the inputs overlap completely). Differentiable in both.
- * @example scipy.signal.convolve([1, 2, 3], [0, 1, 0.5]) // [0, 1, 2.5, 4, 1.5]
+ * @example
+ * scipy.signal.convolve([1, 2, 3], [0, 1, 0.5]); // [0, 1, 2.5, 4, 1.5]
  */
 export function convolve(in1: ArrayLike, in2: ArrayLike, opts: { mode?: ConvolveMode } = {}): NDArray {
   const [a, b] = inputs("scipy.signal.convolve", in1, in2);
@@ -50,7 +51,8 @@ export function convolve(in1: ArrayLike, in2: ArrayLike, opts: { mode?: Convolve
 
 /**
  * `scipy.signal.correlate(in1, in2, {mode})`: N-d cross-correlation, `convolve(in1, flip(in2))`.
- * @example scipy.signal.correlate([1, 2, 3], [1, 1], { mode: "valid" }) // [3, 5]
+ * @example
+ * scipy.signal.correlate([1, 2, 3], [1, 1], { mode: "valid" }); // [3, 5]
  */
 export function correlate(in1: ArrayLike, in2: ArrayLike, opts: { mode?: ConvolveMode } = {}): NDArray {
   const [a, b] = inputs("scipy.signal.correlate", in1, in2);
