@@ -35,12 +35,12 @@ import { progress } from "./lib/progress.ts";
 import { Report } from "./lib/report.ts";
 
 /** A velocity field: `vr` moves along the rows (down), `vc` along the columns (right), in cells per step. */
-export interface Velocity {
+export type Velocity = {
   readonly vr: np.NDArray;
   readonly vc: np.NDArray;
-}
+};
 
-/** The row and column number of every cell of an n × n grid (int32 would do; float64 is what we subtract from). */
+/** The row and column number of every cell of an n × n grid, as floats (we subtract velocities from them). */
 function cellCoordinates(n: number): [rows: np.NDArray, cols: np.NDArray] {
   const [rows, cols] = np.meshgrid(np.arange(n), np.arange(n), { indexing: "ij" });
   return [rows!, cols!];
@@ -114,7 +114,7 @@ export function project(v: Velocity): Velocity {
  * ## The simulation
  *
  * Each step moves the velocity along itself, projects it, and moves the smoke along the result.
- * `onStep` (used only outside the gradient) sees the smoke after every step, for the animation.
+ * `onStep` (used only outside the gradient) sees the smoke before the first step and after each.
  */
 
 /** The smoke after `steps` steps of the fluid started with velocity `v0` and smoke `smoke0`. */
@@ -140,8 +140,8 @@ export function simulate(
  * ## Pictures drawn procedurally
  *
  * No image files: the target is the symbol ∂ drawn with a round pen along a circle and a Bézier
- * curve, and the initial smoke is a soft-edged disc in the middle. Both are defined on the unit
- * square and rasterised at any grid size with 4 × 4 samples per cell (anti-aliased).
+ * curve, and the initial smoke is a disc in the middle holding about as much smoke. Both are
+ * defined on the unit square and rasterised at any grid size with 4 × 4 samples per cell.
  */
 
 type Point = readonly [x: number, y: number];
@@ -183,14 +183,14 @@ export function rasterise(n: number, inside: (x: number, y: number) => boolean):
   return out;
 }
 
-/** The target: ∂ drawn with a pen of half-width `pen` (unit-square units). */
+/** The target: ∂ drawn with a round pen of half-width `pen` (unit-square units). */
 export function targetImage(n: number, pen = 0.055): Float64Array {
   const pts = partialStrokes();
   return rasterise(n, (x, y) => pts.some(([px, py]) => (x - px) ** 2 + (y - py) ** 2 <= pen * pen));
 }
 
-/** The initial smoke: a disc of radius `radius` in the middle. */
-export function initialSmoke(n: number, radius = 0.22): Float64Array {
+/** The initial smoke: a disc of radius `radius` in the middle (0.25 holds about as much smoke as the ∂). */
+export function initialSmoke(n: number, radius = 0.25): Float64Array {
   return rasterise(n, (x, y) => (x - 0.5) ** 2 + (y - 0.5) ** 2 <= radius * radius);
 }
 
@@ -215,10 +215,10 @@ export async function run(opts: RunOptions): Promise<FluidResult> {
    * ## Settings
    *
    * Full mode is close to autograd's example (a 50 × 50 grid, 100 steps, 25 iterations of conjugate
-   * gradients): a 64 × 64 grid, 60 steps, 40 Adam iterations. Quick mode (for tests) is a 16 × 16
-   * grid, 10 steps and 3 iterations: enough to see the loss fall.
+   * gradients): a 64 × 64 grid, 60 steps, 60 Adam iterations. Quick mode (for tests) is a 20 × 20
+   * grid, 12 steps and 10 iterations: a few seconds, enough to see the loss fall.
    */
-  const cfg = opts.quick ? { n: 16, steps: 10, iters: 3, stepSize: 0.1 } : { n: 64, steps: 60, iters: 40, stepSize: 0.1 };
+  const cfg = opts.quick ? { n: 20, steps: 12, iters: 10, stepSize: 0.1 } : { n: 64, steps: 60, iters: 60, stepSize: 0.1 };
   const { n, steps } = cfg;
   const target = np.array(targetImage(n)).reshape(n, n);
   const smoke0 = np.array(initialSmoke(n)).reshape(n, n);
@@ -227,7 +227,7 @@ export async function run(opts: RunOptions): Promise<FluidResult> {
    * ## The objective
    *
    * The parameters are the two components of the initial velocity, a plain object (a tree), so
-   * `adam` and `valueAndGrad` handle them as they are. The loss is autograd's: the mean squared
+   * `adam` and `valueAndGrad` take them as they are. The loss is autograd's: the mean squared
    * difference between the final smoke and the target.
    */
   const loss = (v: Velocity) => np.mean(np.square(simulate(v, smoke0, steps).sub(target)));
@@ -244,8 +244,8 @@ export async function run(opts: RunOptions): Promise<FluidResult> {
   /*
    * ## Optimising the initial velocity
    *
-   * Starting from rest, the smoke would just sit there. Each Adam step needs one forward simulation
-   * and one backward pass through it.
+   * Starting from rest (where the smoke would just sit), each Adam step costs one forward
+   * simulation and one backward pass through it.
    */
   const still: Velocity = { vr: np.zeros([n, n]), vc: np.zeros([n, n]) };
   const best = adam(gradFn, still, { numIters: cfg.iters, stepSize: cfg.stepSize });
@@ -261,19 +261,21 @@ export async function run(opts: RunOptions): Promise<FluidResult> {
 
   const gif = writeGif({
     file: join(dir, "07-fluid.gif"),
-    frames,
+    // Linger on the result before the animation loops.
+    frames: [...frames, ...Array.from({ length: 12 }, () => frames[frames.length - 1]!)],
     width: n,
     height: n,
-    scale: opts.quick ? 8 : 4,
+    scale: Math.max(2, Math.round(256 / n)),
     delay: 80,
   });
+  const half = Math.floor(steps / 2);
   const grid = await imageGrid({
     file: join(dir, "07-fluid-target-vs-result"),
-    images: [flat(smoke0), frames[Math.floor(steps / 2)]!, flat(result), flat(target)],
-    labels: ["initial smoke", `step ${Math.floor(steps / 2)}`, `step ${steps} (result)`, "target"],
+    images: [frames[0]!, frames[half]!, frames[steps]!, flat(target)],
+    labels: ["initial smoke", `step ${half}`, `step ${steps} (result)`, "target"],
     width: n,
     height: n,
-    pixel: opts.quick ? 8 : 3,
+    pixel: Math.max(2, Math.round(160 / n)),
     title: "Smoke steered by its optimised initial velocity",
   });
   const curve = await linePlot({
@@ -294,12 +296,12 @@ export async function run(opts: RunOptions): Promise<FluidResult> {
         "through the whole simulation, so that the final smoke matches the target ∂.",
     )
     .numbers({
-      "grid": `${n} × ${n}`,
+      grid: `${n} × ${n}`,
       "time steps": steps,
       "Adam iterations": cfg.iters,
       "loss at rest": initialLoss,
       "loss optimised": finalLoss,
-      "reduction": initialLoss / finalLoss,
+      reduction: initialLoss / finalLoss,
       "run time (s)": seconds,
     })
     .image(grid.png, "initial smoke, halfway, result and target")

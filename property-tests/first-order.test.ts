@@ -29,7 +29,7 @@ function firstOrder(spec: PrimSpec, c: Case) {
 }
 
 /** Random values of `aval`'s dtype (for a cotangent), or `values` converted to it. */
-function cotangent(rng: Rng, aval: Aval, values: ConcreteArray = rng.like(aval)): ConcreteArray {
+function ofDtype(rng: Rng, aval: Aval, values: ConcreteArray = rng.like(aval)): ConcreteArray {
   const data = allocate(aval.dtype, values.size);
   data.set(values.data);
   return new ConcreteArray(data, aval.shape, aval.dtype);
@@ -71,13 +71,13 @@ for (const name of primitiveNames) {
         const { params } = c.setup;
         const wrt = wrtOf(spec, c);
         if (wrt.length === 0) return;
-        const args = c.args.map((a, i) => (wrt.includes(i) ? cotangent(rng, { shape: a.shape, dtype: "float32" }, a) : a));
+        const args = c.args.map((a, i) => (wrt.includes(i) ? ofDtype(rng, { shape: a.shape, dtype: "float32" }, a) : a));
         const avals = outAvals(spec, args, params);
         const outs = avals.map((_, k) => k).filter((k) => isFloat(avals[k]!.dtype));
         const F = partial(primFn(spec, params, outs), args, wrt);
         const xs = wrt.map((i) => args[i]!);
-        const [ys, tangents] = jvp(F, xs, xs.map((x) => cotangent(rng, x))) as [NDArray[], NDArray[]];
-        const cts = (vjp(F, ...xs)[1] as (ct: NDArray[]) => NDArray[])(ys.map((y) => cotangent(rng, y)));
+        const [ys, tangents] = jvp(F, xs, xs.map((x) => ofDtype(rng, x))) as [NDArray[], NDArray[]];
+        const cts = (vjp(F, ...xs)[1] as (ct: NDArray[]) => NDArray[])(ys.map((y) => ofDtype(rng, y)));
         const dtypes = (zs: readonly NDArray[]) => zs.map((z) => z.dtype);
         expect(dtypes(tangents), "tangent dtypes").toEqual(dtypes(ys));
         expect(dtypes(cts), "cotangent dtypes").toEqual(dtypes(xs));
@@ -93,7 +93,7 @@ for (const name of primitiveNames) {
         const avals = outAvals(spec, c.args, params);
         for (const lin of spec.linearIn!(c.setup)) {
           const L = partial(primFn(spec, params, avals.map((_, k) => k)), c.args, lin);
-          const cts = avals.map((a) => cotangent(rng, a));
+          const cts = avals.map((a) => ofDtype(rng, a));
           const linArgs: LinearArg[] = c.args.map((a, i) =>
             lin.includes(i) ? { undefinedPrimal: true, aval: { shape: a.shape, dtype: a.dtype } } : a,
           );

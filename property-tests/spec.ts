@@ -84,13 +84,14 @@ export interface ShapeOptions {
   readonly maxDim?: number;
 }
 
-/** A dimension: 1 often (broadcasting, squeezing edge cases), 0 rarely, else up to `max`. */
-export const dim = (min = 0, max = 4): fc.Arbitrary<number> =>
-  fc.oneof(
-    { weight: 2, arbitrary: fc.constant(Math.max(1, min)) },
-    { weight: 7, arbitrary: fc.integer({ min: Math.max(min, 2), max: Math.max(min, 2, max) }) },
-    { weight: min <= 0 ? 1 : 0, arbitrary: fc.constant(0) },
-  );
+/** A dimension in `[min, max]`: 1 often (broadcasting, squeezing edge cases), 0 rarely, else 2..max. */
+export function dim(min = 0, max = 4): fc.Arbitrary<number> {
+  const options: fc.WeightedArbitrary<number>[] = [];
+  if (min <= 1 && max >= 1) options.push({ weight: 2, arbitrary: fc.constant(1) });
+  if (max >= 2) options.push({ weight: 7, arbitrary: fc.integer({ min: Math.max(min, 2), max }) });
+  if (min <= 0) options.push({ weight: 1, arbitrary: fc.constant(0) });
+  return fc.oneof(...options);
+}
 
 /** A shape of rank `minRank..maxRank` (default 0..3), 0-d included. */
 export const shape = (o: ShapeOptions = {}): fc.Arbitrary<number[]> =>

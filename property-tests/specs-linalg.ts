@@ -1,7 +1,7 @@
 /**
- * @file Property-test specs of the linear-algebra primitives (linalg.ts): stacks `[..., m, n]`
- * with 0 or 1 leading dimension and m, n ≤ 4, in each function's domain and away from where it
- * jumps or loses its derivative: column-diagonally-dominant matrices (LU pivots cannot tie), SPD
+ * @file Property-test specs of the linear-algebra primitives (linalg.ts, linalg-spectral.ts):
+ * stacks `[..., m, n]` with 0 or 1 leading dimension and m, n ≤ 4, in each function's domain and
+ * away from where it jumps or loses its derivative: column-diagonally-dominant matrices (LU pivots cannot tie), SPD
  * matrices (Cholesky), eigenvalues and singular values at least 0.5 apart and from 0 (eigh, svd,
  * pinv), eigenvalues in the right half-plane (sqrtm, sylvester). Values come from a seeded
  * generator rather than fast-check's doubles, which favour exact ties and zeros; those matrices
@@ -9,6 +9,7 @@
  */
 import fc from "fast-check";
 import * as L from "../src/primitives/linalg.ts";
+import * as Sp from "../src/primitives/linalg-spectral.ts";
 import { ConcreteArray } from "../src/numpy/ndarray.ts";
 import type { Primitive } from "../src/primitives/types.ts";
 import { floats, magnitude, shape, spec, uniform, zipped, type PrimSpec } from "./spec.ts";
@@ -142,7 +143,7 @@ const rectSetup = (fullOk: (m: number, n: number) => boolean) =>
 
 export const specs: PrimSpec[] = [
   // x / d with d away from the zero-divisor threshold (subnormal x flushed to 0, whose quotients underflow); linear in x.
-  spec(L.guardedDivP, {
+  spec(Sp.guardedDivP, {
     setup: shape().map((shp) => ({ params: { rtol: 1e-3, op: "test", what: "zero divisor" }, shape: shp })),
     args: (s) => zipped(s.shape, fc.tuple(uniform(-2, 2).map((x) => (Math.abs(x) < 1e-300 ? 0 : x)), magnitude(0.5, 2)), ["float64", "float64"]),
     linearIn: [[0]],
@@ -162,15 +163,15 @@ export const specs: PrimSpec[] = [
   }),
 
   square(L.choleskyP, op("cholesky"), spd),
-  square(L.eighP, op("eigh"), symmetricSeparated),
-  square(L.eigvalshP, op("eigvalsh"), symmetricSeparated),
+  square(Sp.eighP, op("eigh"), symmetricSeparated),
+  square(Sp.eigvalshP, op("eigvalsh"), symmetricSeparated),
 
-  spec(L.svdP, {
+  spec(Sp.svdP, {
     setup: rectSetup((m, n) => m === n),
     args: (s) => stackOf(s.lead, s.m, s.n, (r) => withSingularValues(r, s.m, s.n)).map((a) => [a]),
   }),
 
-  spec(L.singularValuesP, {
+  spec(Sp.singularValuesP, {
     setup: fc.tuple(lead, size, size).map(([l, m, n]) => ({ params: op("svd"), lead: l, m, n })),
     args: (s) => stackOf(s.lead, s.m, s.n, (r) => withSingularValues(r, s.m, s.n)).map((a) => [a]),
   }),
@@ -184,18 +185,18 @@ export const specs: PrimSpec[] = [
       ).map((a) => [a]),
   }),
 
-  spec(L.pinvP, {
+  spec(Sp.pinvP, {
     setup: fc.tuple(lead, size, size).map(([l, m, n]) => ({ params: { rcond: 1e-15, op: "np.linalg.pinv" }, lead: l, m, n })),
     args: (s) => stackOf(s.lead, s.m, s.n, (r) => withSingularValues(r, s.m, s.n)).map((a) => [a]),
   }),
 
   // Symmetric inputs take the eigendecomposition path, the others Denman–Beavers.
-  spec(L.sqrtmP, {
+  spec(Sp.sqrtmP, {
     setup: fc.tuple(lead, size, fc.boolean()).map(([l, n, symmetric]) => ({ params: { op: "scipy.linalg.sqrtm" }, lead: l, n, symmetric })),
     args: (s) => stackOf(s.lead, s.n, s.n, (r) => rightHalfPlane(r, s.n, s.symmetric)).map((a) => [a]),
   }),
 
-  spec(L.sylvesterP, {
+  spec(Sp.sylvesterP, {
     setup: fc
       .tuple(lead, size, fc.boolean())
       .map(([l, n, symmetric]) => ({ params: { op: "scipy.linalg.sqrtm", what: "singular" }, lead: l, n, symmetric })),

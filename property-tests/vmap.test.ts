@@ -1,12 +1,13 @@
 /**
  * @file Batching properties of every registered primitive: `vmap` of the primitive, of its JVP, of
- * its VJP and of itself, with random batch axes per argument (`null` for some), against a loop.
+ * its VJP and of itself, with random batch axes per argument (`null` for some), against a loop;
+ * and the derivatives of the vmapped primitive (its batching rule differentiated).
  */
 import { describe, it } from "vitest";
 import { bind } from "../src/interpreters/core.ts";
 import { vmap } from "autograd-ts";
-import { checkVmap, randomInAxes, Rng, stack, type Fn } from "./check.ts";
-import { activeSubset, batchCases, floatOutputs, jvpOf, outAvals, primFn, primitiveNames, property, specs, vjpOf, wrtOf } from "./harness.ts";
+import { checkJvpVsFd, checkVjpVsJvp, checkVmap, checkZeroDerivative, randomInAxes, Rng, stack, type Fn } from "./check.ts";
+import { activeSubset, batchCases, floatOutputs, jvpOf, outAvals, partial, primFn, primitiveNames, property, specs, vjpOf, wrtOf } from "./harness.ts";
 
 for (const name of primitiveNames) {
   const spec = specs.get(name);
@@ -33,6 +34,26 @@ for (const name of primitiveNames) {
         const innerOut = F(...bc.examples[0]!).map(() => 0);
         const vF = vmap(F, { inAxes: inner, outAxes: innerOut }) as Fn;
         checkVmap(vF, outerExamples, randomInAxes(outerExamples[0]!, rng), rng);
+      });
+    });
+
+    it(spec.differentiable ? "jvp of vmap ≈ central differences, its vjp agrees with its jvp" : "jvp and vjp of vmap are zero", () => {
+      property(batchCases(spec), 40, (bc) => {
+        const rng = new Rng(bc.seed);
+        const { params } = bc.setup;
+        const first = bc.examples[0]!;
+        const active = activeSubset(wrtOf(spec, { setup: bc.setup, args: first }), rng);
+        if (active.length === 0) return;
+        const axes = randomInAxes(first, rng);
+        const batched = axes.map((a, i) => (a === null ? first[i]! : stack(bc.examples.map((e) => e[i]!), a)));
+        const outs = floatOutputs(outAvals(spec, first, params));
+        const G = partial(vmap(primFn(spec, params, outs), { inAxes: axes }) as Fn, batched, active);
+        const xs = active.map((i) => batched[i]!);
+        const vs = xs.map((x) => rng.like(x));
+        const us = G(...xs).map((o) => rng.like(o));
+        if (!spec.differentiable) return checkZeroDerivative(G, xs, vs, us);
+        checkJvpVsFd(G, xs, vs, us);
+        checkVjpVsJvp(G, xs, vs, us);
       });
     });
 

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { checkGrads, grad, hessian, jvp, vjp, vmap, DomainError, ShapeError } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
-import * as sl from "../src/scipy/linalg.ts";
+import { linalg as sl } from "autograd-ts/scipy";
 import { Matrix, CholeskyDecomposition, EigenvalueDecomposition, LuDecomposition, QrDecomposition, SingularValueDecomposition, determinant, inverse, pseudoInverse, solve as mlSolve } from "ml-matrix";
 
 type F = (x: np.NDArray) => np.NDArray;

@@ -9,6 +9,7 @@ import { broadcastShapes, normAxes, normAxis } from "./broadcast.ts";
 import type { DType } from "./dtype.ts";
 import * as s from "../primitives/structural.ts";
 import * as L from "../primitives/linalg.ts";
+import * as Sp from "../primitives/linalg-spectral.ts";
 import { stopGradient } from "../primitives/unary.ts";
 import { abs, add, equal, greater, log, multiply, notEqual, power, sign, sqrt, subtract, where } from "./math.ts";
 import { max, min, prod, sum } from "./reductions.ts";
@@ -83,7 +84,8 @@ function luSolve(lu: NDArray, perm: NDArray, b: NDArray, op: string): NDArray {
 
 /**
  * `np.linalg.solve(a, b)`: x with a·x = b, by LU with partial pivoting. `b` is (n,) or (..., n, k).
- * A singular (or numerically singular) matrix raises a `DomainError`.
+ * A singular matrix raises a `DomainError`, and so does a numerically singular one, whose LU has
+ * a pivot below n·ε·max|a| (a condition number beyond about 1/ε), where NumPy returns noise.
  * @example
  * np.linalg.solve([[3, 1], [1, 2]], [9, 8]); // [2, 3]
  */
@@ -97,7 +99,8 @@ export function solve(a: ArrayLike, b: ArrayLike): NDArray {
 }
 
 /**
- * `np.linalg.inv(a)`: the inverse of each matrix of the stack; singular matrices raise a `DomainError`.
+ * `np.linalg.inv(a)`: the inverse of each matrix of the stack; singular and numerically singular
+ * matrices raise a `DomainError` (see `solve`).
  * @example
  * np.linalg.inv([[2, 0], [0, 4]]); // [[0.5, 0], [0, 0.25]]
  */
@@ -130,7 +133,9 @@ export function det(a: ArrayLike): NDArray {
  * `np.linalg.slogdet(a)`: `[sign, logabsdet]` with det = sign·exp(logabsdet), without overflow; a
  * singular matrix gives `[0, -Infinity]`, as NumPy.
  * @example
- * const [sign, logdet] = np.linalg.slogdet([[-2, 0], [0, 3]]); // -1, log(6)
+ * const [sign, logdet] = np.linalg.slogdet([[-2, 0], [0, 3]]);
+ * sign; // -1
+ * logdet; // 1.791759469228055
  */
 export function slogdet(a: ArrayLike): [NDArray, NDArray] {
   const [d, permSign, dtype] = luDiagonal("np.linalg.slogdet", a);
@@ -175,28 +180,31 @@ function uploArg(op: string, A: NDArray, uplo: Uplo | undefined): NDArray {
  * `np.linalg.eigh(a, {UPLO = "L"})`: `[w, v]`, eigenvalues ascending and eigenvectors as columns
  * of the symmetric matrices given by one triangle of `a` (the other is not read, and gets no
  * gradient, as in autograd). Each eigenvector is signed so its largest component is positive. The
- * eigenvector derivative is undefined at repeated eigenvalues: it raises a `DomainError` only if a
- * derivative actually flows through them (functions of `w` alone are fine).
+ * eigenvector derivative is undefined at repeated eigenvalues: reverse mode raises a `DomainError`
+ * only if a derivative actually flows through them (so gradients of functions of `w` alone are
+ * fine); forward mode computes every output's tangent and raises there: use `eigvalsh` for `w`.
  * @example
- * const [w, v] = np.linalg.eigh([[2, 1], [1, 2]]); // w = [1, 3]
+ * const [w, v] = np.linalg.eigh([[2, 1], [1, 2]]);
+ * w; // [1, 3]
+ * np.matmul(v.mul(w), v.T); // [[2, 1], [1, 2]]
  */
 export function eigh(a: ArrayLike, opts: { UPLO?: Uplo } = {}): [NDArray, NDArray] {
   const op = "np.linalg.eigh";
   const [A, dtype] = squareArg(op, a);
-  const [w, v] = L.eigh(uploArg(op, A, opts.UPLO), { op });
+  const [w, v] = Sp.eigh(uploArg(op, A, opts.UPLO), { op });
   return [back(w, dtype), back(v, dtype)];
 }
 
 /**
- * `np.linalg.eigvalsh(a, {UPLO = "L"})`: the eigenvalues of `eigh` alone (their gradient is
- * defined at repeated eigenvalues too).
+ * `np.linalg.eigvalsh(a, {UPLO = "L"})`: the eigenvalues of `eigh` alone. Their first derivative
+ * is defined at repeated eigenvalues too, in both modes; second derivatives there raise.
  * @example
  * np.linalg.eigvalsh([[2, 1], [1, 2]]); // [1, 3]
  */
 export function eigvalsh(a: ArrayLike, opts: { UPLO?: Uplo } = {}): NDArray {
   const op = "np.linalg.eigvalsh";
   const [A, dtype] = squareArg(op, a);
-  return back(L.eigvalsh(uploArg(op, A, opts.UPLO), { op }), dtype);
+  return back(Sp.eigvalsh(uploArg(op, A, opts.UPLO), { op }), dtype);
 }
 
 export interface SvdOptions {
@@ -212,15 +220,17 @@ export interface SvdOptions {
  * undefined for the extra columns of a full non-square SVD (use `fullMatrices: false`) and at
  * repeated singular values (a `DomainError` if a derivative flows there); those of `s` always exist.
  * @example
- * const [u, s, vh] = np.linalg.svd(A, { fullMatrices: false });
+ * const [u, s, vh] = np.linalg.svd([[0, 2], [3, 0], [0, 0]], { fullMatrices: false });
+ * s; // [3, 2]
+ * np.matmul(u.mul(s), vh); // [[0, 2], [3, 0], [0, 0]]
  */
 export function svd(a: ArrayLike, opts: SvdOptions & { computeUv: false }): NDArray;
 export function svd(a: ArrayLike, opts?: SvdOptions): [NDArray, NDArray, NDArray];
 export function svd(a: ArrayLike, opts: SvdOptions = {}): NDArray | [NDArray, NDArray, NDArray] {
   const op = "np.linalg.svd";
   const [A, dtype] = matrixArg(op, a);
-  if (opts.computeUv === false) return back(L.singularValues(A, { op }), dtype);
-  const [u, sv, vh] = L.svd(A, { full: opts.fullMatrices ?? true, op });
+  if (opts.computeUv === false) return back(Sp.singularValues(A, { op }), dtype);
+  const [u, sv, vh] = Sp.svd(A, { full: opts.fullMatrices ?? true, op });
   return [back(u, dtype), back(sv, dtype), back(vh, dtype)];
 }
 
@@ -229,7 +239,9 @@ export function svd(a: ArrayLike, opts: SvdOptions = {}): NDArray | [NDArray, ND
  * triangular (Householder; as LAPACK, r's diagonal may be negative); `"complete"` gives square q,
  * `"r"` gives r alone. The derivative needs full rank, and `"reduced"` for tall matrices.
  * @example
- * const [q, r] = np.linalg.qr(A);
+ * const [q, r] = np.linalg.qr([[3, 1], [4, 2]]);
+ * r; // [[-5, -2.2], [0, 0.4]]
+ * np.matmul(q, r); // [[3, 1], [4, 2]]
  */
 export function qr(a: ArrayLike, opts: { mode: "r" }): NDArray;
 export function qr(a: ArrayLike, opts?: { mode?: "reduced" | "complete" }): [NDArray, NDArray];
@@ -255,7 +267,7 @@ export function qr(a: ArrayLike, opts: { mode?: "reduced" | "complete" | "r" } =
 export function pinv(a: ArrayLike, opts: { rcond?: number } = {}): NDArray {
   const op = "np.linalg.pinv";
   const [A, dtype] = matrixArg(op, a);
-  return back(L.pinv(A, { rcond: opts.rcond ?? 1e-15, op }), dtype);
+  return back(Sp.pinv(A, { rcond: opts.rcond ?? 1e-15, op }), dtype);
 }
 
 /**
@@ -265,7 +277,10 @@ export function pinv(a: ArrayLike, opts: { rcond?: number } = {}): NDArray {
  * are also given for rank-deficient `a` (shapes cannot depend on values under a transformation).
  * `rank` is an int32 0-d array.
  * @example
- * const [x] = np.linalg.lstsq([[1, 0], [1, 1], [1, 2]], [1, 2, 3]); // [1, 1]
+ * const [x, residuals, rank] = np.linalg.lstsq([[1, 0], [1, 1], [1, 2]], [1, 2, 4]);
+ * x; // [0.8333333333333334, 1.5]
+ * residuals; // [0.16666666666666666]
+ * rank; // 2
  */
 export function lstsq(a: ArrayLike, b: ArrayLike, opts: { rcond?: number } = {}): [NDArray, NDArray, NDArray, NDArray] {
   const op = "np.linalg.lstsq";
@@ -277,8 +292,8 @@ export function lstsq(a: ArrayLike, b: ArrayLike, opts: { rcond?: number } = {})
     throw new ShapeError(`${op}: incompatible dimensions: a has shape ${fmtShape(A.shape)}, b has shape ${fmtShape(B.shape)} (b must be (${m},) or (${m}, K))`);
   }
   const rcond = opts.rcond ?? EPS * Math.max(m, n);
-  const x = matmul(L.pinv(A, { rcond, op }), B);
-  const sv = L.singularValues(A, { op });
+  const x = matmul(Sp.pinv(A, { rcond, op }), B);
+  const sv = Sp.singularValues(A, { op });
   const cut = multiply(max(sv, { axis: -1, keepdims: true }), rcond);
   const rank = sv.size === 0 ? s.convert(asarray(0), "int32") : s.convert(sum(greater(sv, cut)), "int32");
   let residuals: NDArray;
@@ -351,7 +366,7 @@ function matrixNorm(op: string, x: NDArray, ord: Ord, axes: [number, number], ke
   const restore = (y: NDArray) => (keepdims ? s.reshape(y, x.shape.map((d, i) => (i === r || i === c ? 1 : d))) : y);
   if (ord === "nuc" || ord === 2 || ord === -2) {
     const rest = x.shape.map((_, i) => i).filter((i) => i !== r && i !== c);
-    const sv = L.singularValues(s.transpose(x, [...rest, r, c]), { op });
+    const sv = Sp.singularValues(s.transpose(x, [...rest, r, c]), { op });
     const reduce = ord === "nuc" ? sum : ord === 2 ? max : min;
     return restore(reduce(sv, { axis: -1 }));
   }
@@ -372,7 +387,7 @@ function matrixNorm(op: string, x: NDArray, ord: Ord, axes: [number, number], ke
  * array. The 2-norm and Frobenius norm have gradient 0 at 0.
  * @example
  * np.linalg.norm([3, 4]); // 5
- * np.linalg.norm([[1, 2], [3, 4]], { ord: "fro" }); // √30
+ * np.linalg.norm([[1, 2], [3, 4]], { ord: "fro" }); // 5.477225575051661
  */
 export function norm(x: ArrayLike, opts: { ord?: Ord; axis?: number | readonly number[] | null; keepdims?: boolean } = {}): NDArray {
   const op = "np.linalg.norm";

@@ -13,7 +13,7 @@ import { flatten } from "../transforms/flatten.ts";
 import type { Tree } from "../tree/index.ts";
 
 /** Options every optimizer takes. */
-export interface OptimizerOptions<T extends Tree> {
+export interface OptimizerOptions<T> {
   /** Number of steps (autograd's default: 200 for `sgd`, 100 for `rmsprop` and `adam`). */
   numIters?: number;
   /** Step size (learning rate): 0.1 for `sgd` and `rmsprop`, 0.001 for `adam` by default. */
@@ -43,14 +43,19 @@ export interface AdamOptions {
   eps?: number;
 }
 
-/** A gradient function of the parameters (a tree) and the iteration number, as in autograd. */
-export type GradFn<T extends Tree> = (params: T, iter: number) => Tree;
+/**
+ * A gradient function of the parameters (a tree) and the iteration number, as in autograd; it
+ * returns a tree of the same structure. Parameter types are not constrained to `Tree` at compile
+ * time, so interfaces work too (TypeScript gives interfaces no index signature); the structure is
+ * checked when the tree is flattened.
+ */
+export type GradFn<T> = (params: T, iter: number) => unknown;
 
 type FlatGrad = (x: NDArray, iter: number) => NDArray;
 type FlatCallback = ((x: NDArray, iter: number, g: NDArray) => void) | undefined;
 
 /** An optimizer over trees: returns the parameters after `numIters` steps, in the structure given. */
-export type Optimizer<O extends object> = <T extends Tree>(
+export type Optimizer<O extends object> = <T>(
   gradFn: GradFn<T>,
   params: T,
   opts?: O & OptimizerOptions<T>,
@@ -59,12 +64,12 @@ export type Optimizer<O extends object> = <T extends Tree>(
 /** Lifts an optimizer over a flat vector to one over trees (autograd's `unflatten_optimizer`). */
 function unflattenOptimizer<O extends object>(
   name: string,
-  optimize: (grad: FlatGrad, x: NDArray, callback: FlatCallback, opts: O & OptimizerOptions<Tree>) => NDArray,
+  optimize: (grad: FlatGrad, x: NDArray, callback: FlatCallback, opts: O & OptimizerOptions<unknown>) => NDArray,
 ): Optimizer<O> {
-  return <T extends Tree>(gradFn: GradFn<T>, params: T, opts: O & OptimizerOptions<T> = {} as O & OptimizerOptions<T>): T => {
-    const [x0, unflatten] = flatten(params);
+  return <T>(gradFn: GradFn<T>, params: T, opts: O & OptimizerOptions<T> = {} as O & OptimizerOptions<T>): T => {
+    const [x0, unflatten] = flatten(params as Tree);
     const flatGrad: FlatGrad = (x, iter) => {
-      const [g] = flatten(gradFn(unflatten(x) as T, iter));
+      const [g] = flatten(gradFn(unflatten(x) as T, iter) as Tree);
       if (g.size !== x0.size) {
         throw new TypeError(
           `${name}: gradFn returned ${g.size} numbers for ${x0.size} parameters; ` +

@@ -1,23 +1,22 @@
 /**
- * @file Linear-algebra primitives on stacks of matrices `[..., m, n]`: LU, triangular solve,
- * Cholesky, symmetric eigendecomposition, SVD, QR, pseudo-inverse, matrix square root and the
- * Sylvester solve its derivative needs. JVP rules are written with primitives (derivatives of any
- * order); the linear pieces (`triangularSolve` in b, `guardedDiv` in x, `sylvester` in c) have
- * transpose rules, so reverse mode is JVP + transpose. Batching moves the batch axis to the front.
+ * @file Linear-algebra primitives on stacks of matrices `[..., m, n]`, part one: the matrix
+ * helpers every rule uses, triangular solve, LU, Cholesky and QR (linalg-spectral.ts has the
+ * eigen- and singular-value decompositions). JVP rules are written with primitives, so derivatives
+ * of any order work; `triangularSolve` is linear in b and has a transpose rule, so reverse mode is
+ * JVP + transpose. Batching moves the batch axis to the front.
  */
 import { ConcreteArray, type NDArray, type Aval } from "../numpy/ndarray.ts";
 import { allocate, type DType } from "../numpy/dtype.ts";
 import { bind, bind1 } from "../interpreters/core.ts";
 import { definePrimitive, isUndefinedPrimal, type Primitive, type BatchRule } from "./types.ts";
 import { broadcastInDimP, matchBatch, moveaxis, reshape, transpose, slice, concatenate } from "./structural.ts";
-import { add, sub, mul, div, addT, fullLike, max } from "./binary.ts";
-import { neg, abs, stopGradient } from "./unary.ts";
-import { reduceMax, reduceSum } from "./reduce.ts";
+import { add, sub, mul, addT } from "./binary.ts";
+import { neg } from "./unary.ts";
 import { dotGeneral } from "./contraction.ts";
 import * as K from "../kernels/linalg.ts";
 import { DomainError, fmtShape } from "../errors.ts";
 
-const EPS = 2 ** -52;
+export const EPS = 2 ** -52;
 
 // ---------------------------------------------------------------- matrix helpers (all primitives)
 
@@ -39,7 +38,7 @@ export function mT(x: NDArray): NDArray {
 }
 
 /** A kernel result in the caller's float dtype (kernels compute in float64). */
-function result(data: Float64Array, shape: readonly number[], dtype: DType): ConcreteArray {
+export function result(data: Float64Array, shape: readonly number[], dtype: DType): ConcreteArray {
   if (dtype === "float64") return new ConcreteArray(data, shape, dtype);
   const out = allocate(dtype, data.length);
   out.set(data);
@@ -47,7 +46,7 @@ function result(data: Float64Array, shape: readonly number[], dtype: DType): Con
 }
 
 /** A constant shaped and typed like `like` whose value at `[..., i, j]` is `f(i, j)`. */
-function pattern(like: Aval, f: (i: number, j: number) => number): ConcreteArray {
+export function pattern(like: Aval, f: (i: number, j: number) => number): ConcreteArray {
   const { shape } = like;
   const m = shape[shape.length - 2]!;
   const n = shape[shape.length - 1]!;
@@ -78,7 +77,7 @@ export function diagonal(x: NDArray): NDArray {
 }
 
 /** `[..., k]` → `[..., r, k]` with every row equal to the vector (`rows`), or `[..., k, r]` with every column (`cols`). */
-function spread(v: NDArray, r: number, as: "rows" | "cols"): NDArray {
+export function spread(v: NDArray, r: number, as: "rows" | "cols"): NDArray {
   const nb = v.ndim - 1;
   const k = v.shape[nb]!;
   const lead = v.shape.slice(0, nb);
@@ -87,11 +86,11 @@ function spread(v: NDArray, r: number, as: "rows" | "cols"): NDArray {
 }
 
 /** `[...]` → `[..., m, n]`, constant over the last two axes. */
-const spreadScalar = (v: NDArray, m: number, n: number): NDArray =>
+export const spreadScalar = (v: NDArray, m: number, n: number): NDArray =>
   bind1(broadcastInDimP, [v], { shape: [...v.shape, m, n], dims: range(v.ndim) });
 
 /** Where in a stack a kernel failed: "a has shape (3, 3)" or "a has shape (5, 3, 3); matrix [2]". */
-function at(shape: readonly number[], core: number, b: number): string {
+export function at(shape: readonly number[], core: number, b: number): string {
   const lead = shape.slice(0, shape.length - core);
   if (lead.length === 0) return `a has shape ${fmtShape(shape)}`;
   const idx: number[] = [];
@@ -103,7 +102,7 @@ function at(shape: readonly number[], core: number, b: number): string {
 }
 
 /** Batching for primitives on stacks of matrices: every batch axis to the front, then one call. */
-function batchAtFront<P>(prim: () => Primitive<P>): BatchRule<P> {
+export function batchAtFront<P>(prim: () => Primitive<P>): BatchRule<P> {
   return (args, dims, params, size) => {
     const outs = bind(prim(), args.map((x, i) => matchBatch(x, dims[i]!, size, 0)), params);
     return [outs, outs.map(() => 0)];
@@ -111,70 +110,7 @@ function batchAtFront<P>(prim: () => Primitive<P>): BatchRule<P> {
 }
 
 /** How many matrices (of `core` trailing axes) a stack of `shape` holds. */
-const stackOf = (shape: readonly number[], core: number): number => prod(shape.slice(0, shape.length - core));
-
-// ---------------------------------------------------------------- guardedDiv
-
-/** The user function, and what a failure means there, for the error message. */
-export interface MessageParams {
-  readonly op: string;
-  readonly what: string;
-}
-
-export interface GuardedDivParams extends MessageParams {
-  /** |d| at most this is a zero divisor. */
-  readonly rtol: number;
-}
-
-/**
- * `x / d` elementwise, where a (near-)zero `d` is allowed only with `x = 0` exactly (giving 0):
- * the eigenvector and singular-vector derivatives divide by eigenvalue gaps this way, so a repeated
- * eigenvalue gives a clear error when, and only when, a derivative actually flows through the gap.
- * Linear in `x`; d(x/d) = dx/d − (x/d)·dd/d.
- */
-export const guardedDivP: Primitive<GuardedDivParams> = definePrimitive<GuardedDivParams>({
-  name: "guardedDiv",
-  impl: ([x, d], p) => {
-    const out = new Float64Array(x!.size);
-    const xd = x!.data;
-    const dd = d!.data;
-    for (let i = 0; i < out.length; i++) {
-      if (Math.abs(dd[i]!) > p.rtol) out[i] = xd[i]! / dd[i]!;
-      else if (xd[i] !== 0) throw new DomainError(`${p.op}: ${p.what}`);
-    }
-    return [result(out, x!.shape, x!.dtype)];
-  },
-  abstractEval: ([x]) => [x!],
-  jvp: ([, d], [tx, td], [out], p) => [addT(tx && guardedDiv(tx, d!, p), td && neg(guardedDiv(mul(out!, td), d!, p)))],
-  transpose: ([ct], [x, d], p) => {
-    if (isUndefinedPrimal(d)) throw new TypeError("guardedDiv: the divisor is linear in a transpose, which is not a linear map");
-    return [isUndefinedPrimal(x) ? guardedDiv(ct!, d as NDArray, p) : null, null];
-  },
-  batch: ([x, d], [dx, dd], p, size) => {
-    const to = (dx ?? dd)!;
-    return [[guardedDiv(matchBatch(x!, dx!, size, to), matchBatch(d!, dd!, size, to), p)], [to]];
-  },
-});
-
-export const guardedDiv = (x: NDArray, d: NDArray, p: GuardedDivParams): NDArray => bind1(guardedDivP, [x, d], p);
-
-/** A positive scale per matrix, held constant for differentiation (the quotients below do not depend on it). */
-const scaleOf = (w: NDArray): NDArray => {
-  const m = reduceMax(abs(w), [w.ndim - 1]);
-  return stopGradient(max(m, fullLike(m, Number.MIN_VALUE)));
-};
-
-/**
- * G with G_ij = x_ij / (w_j − w_i) off the diagonal and 0 on it (x: `[..., n, n]`, w: `[..., n]`),
- * raising `what` when two w coincide (to `rtol` of max |w|) where x is nonzero.
- */
-function gapQuotient(x: NDArray, w: NDArray, op: string, what: string): NDArray {
-  const n = w.shape[w.ndim - 1]!;
-  const scale = spreadScalar(scaleOf(w), n, n);
-  const gaps = add(div(sub(spread(w, n, "rows"), spread(w, n, "cols")), scale), eyeOf(x.shape, x.dtype));
-  const q = guardedDiv(x, gaps, { rtol: 100 * Math.max(n, 1) * EPS, op, what });
-  return div(mul(q, pattern(x, (i, j) => (i === j ? 0 : 1))), scale);
-}
+export const stackOf = (shape: readonly number[], core: number): number => prod(shape.slice(0, shape.length - core));
 
 // ---------------------------------------------------------------- triangularSolve
 
@@ -335,200 +271,14 @@ export const choleskyP: Primitive<OpParams> = definePrimitive<OpParams>({
 
 export const cholesky = (a: NDArray, p: OpParams): NDArray => bind1(choleskyP, [a], p);
 
-// ---------------------------------------------------------------- eigh, eigvalsh
+// ---------------------------------------------------------------- qr
 
-/** The symmetric matrix of the lower triangle of matrix `i` of a stack. */
-function lowerSymmetric(a: ConcreteArray, i: number, n: number): Float64Array {
-  const s = new Float64Array(n * n);
-  const off = i * n * n;
-  for (let r = 0; r < n; r++) {
-    for (let c = 0; c <= r; c++) {
-      s[r * n + c] = a.data[off + r * n + c]!;
-      s[c * n + r] = a.data[off + r * n + c]!;
-    }
-  }
-  return s;
-}
-
-function eigenKernel(a: ConcreteArray, vectors: boolean): ConcreteArray[] {
-  const n = a.shape[a.ndim - 1]!;
-  const count = stackOf(a.shape, 2);
-  const w = new Float64Array(count * n);
-  const v = new Float64Array(vectors ? a.size : 0);
-  for (let i = 0; i < count; i++) {
-    const vi = vectors ? new Float64Array(n * n) : null;
-    const wi = new Float64Array(n);
-    K.symmetricEigen(lowerSymmetric(a, i, n), n, wi, vi);
-    w.set(wi, i * n);
-    if (vi) v.set(vi, i * n * n);
-  }
-  const wOut = result(w, a.shape.slice(0, -1), a.dtype);
-  return vectors ? [wOut, result(v, a.shape, a.dtype)] : [wOut];
-}
-
-/** The tag eigvalsh and singularValues add to `op` when their JVP uses the vectors (only higher orders differentiate those). */
-const SECOND = " (second derivative)";
-
-/** The error for a derivative through a repeated eigenvalue or singular value. */
-function repeated(op: string, values: "eigenvalues" | "singular values", alt: string): string {
-  if (op.endsWith(SECOND)) {
-    return `${values} are not twice differentiable where two of them coincide: the second derivative is undefined at repeated ${values}`;
-  }
-  const vectors = values === "eigenvalues" ? "eigenvectors" : "singular vectors";
-  return `the derivative of the ${vectors} is undefined at repeated ${values} (a derivative flows through two ${values} that coincide). ${alt}`;
-}
-
-/**
- * Eigenvalues (ascending) and orthonormal eigenvectors of the symmetric matrices whose lower
- * triangles `a: [..., n, n]` holds. JVP with M = Vᵀ·dA·V: dw = diag(M), dV = V·(F ∘ M),
- * F_ij = 1/(w_j − w_i) off the diagonal (repeated eigenvalues: a `DomainError` if used).
- */
-export const eighP: Primitive<OpParams> = definePrimitive<OpParams>({
-  name: "eigh",
-  impl: ([a]) => eigenKernel(a!, true),
-  abstractEval: ([a]) => [{ shape: a!.shape.slice(0, -1), dtype: a!.dtype }, a!],
-  jvp: (_, [ta], [w, v], p) => {
-    const m = mm(mT(v!), mm(lowerSym(ta!), v!));
-    const what = repeated(p.op, "eigenvalues", "If only eigenvalues are needed, use np.linalg.eigvalsh.");
-    return [diagonal(m), mm(v!, gapQuotient(m, w!, p.op, what))];
-  },
-  transpose: "nonlinear",
-  batch: batchAtFront(() => eighP),
-});
-
-/**
- * Eigenvalues only. Its own primitive so that its first derivative, diag(Vᵀ·dA·V), never touches the
- * eigenvector derivative (fine at repeated eigenvalues); V comes from `eigh`, so higher orders do.
- */
-export const eigvalshP: Primitive<OpParams> = definePrimitive<OpParams>({
-  name: "eigvalsh",
-  impl: ([a]) => eigenKernel(a!, false),
-  abstractEval: ([a]) => [{ shape: a!.shape.slice(0, -1), dtype: a!.dtype }],
-  jvp: ([a], [ta], _, p) => {
-    const v = bind(eighP, [a!], { op: p.op + SECOND })[1]!;
-    return [reduceSum(mul(v, mm(lowerSym(ta!), v)), [v.ndim - 2])];
-  },
-  transpose: "nonlinear",
-  batch: batchAtFront(() => eigvalshP),
-});
-
-export const eigh = (a: NDArray, p: OpParams): [NDArray, NDArray] => bind(eighP, [a], p) as [NDArray, NDArray];
-export const eigvalsh = (a: NDArray, p: OpParams): NDArray => bind1(eigvalshP, [a], p);
-
-// ---------------------------------------------------------------- svd, singularValues
-
-export interface SvdParams {
-  /** U and Vᵀ square (m×m, n×n) rather than thin (m×k, k×n), k = min(m, n). */
+/** Params of the factorizations with a thin and a full form (QR, SVD). */
+export interface FactorParams {
+  /** Square orthogonal factors (Q m×m; U m×m and Vᵀ n×n) rather than thin ones (m×k, k×n), k = min(m, n). */
   readonly full: boolean;
   readonly op: string;
 }
-
-function svdKernel(a: ConcreteArray, full: boolean, dtype: DType = a.dtype): ConcreteArray[] {
-  const [m, n] = a.shape.slice(-2) as [number, number];
-  const k = Math.min(m, n);
-  const [uc, vr] = full ? [m, n] : [k, k];
-  const count = stackOf(a.shape, 2);
-  const lead = a.shape.slice(0, -2);
-  const s = new Float64Array(count * k);
-  const u = new Float64Array(count * m * uc);
-  const vt = new Float64Array(count * vr * n);
-  for (let i = 0; i < count; i++) {
-    const si = new Float64Array(k);
-    const ui = new Float64Array(m * uc);
-    const vi = new Float64Array(vr * n);
-    K.svd(a.data, i * m * n, m, n, full, si, ui, vi);
-    s.set(si, i * k);
-    u.set(ui, i * m * uc);
-    vt.set(vi, i * vr * n);
-  }
-  return [
-    result(u, [...lead, m, uc], dtype),
-    result(s, [...lead, k], dtype),
-    result(vt, [...lead, vr, n], dtype),
-  ];
-}
-
-function svdAvals(a: Aval, full: boolean): Aval[] {
-  const lead = a.shape.slice(0, -2);
-  const [m, n] = a.shape.slice(-2) as [number, number];
-  const k = Math.min(m, n);
-  return [
-    { shape: [...lead, m, full ? m : k], dtype: a.dtype },
-    { shape: [...lead, k], dtype: a.dtype },
-    { shape: [...lead, full ? n : k, n], dtype: a.dtype },
-  ];
-}
-
-/** `x_ij / s_j` (x: `[..., r, k]`, s: `[..., k]`), raising where some s_j is zero and x nonzero. */
-function perColumn(x: NDArray, s: NDArray, op: string): NDArray {
-  const r = x.shape[x.ndim - 2]!;
-  const k = s.shape[s.ndim - 1]!;
-  const scale = spreadScalar(scaleOf(s), r, k);
-  const what =
-    "the derivative of the singular vectors of a rank-deficient non-square matrix is undefined (a singular value is zero). " +
-    "If only singular values are needed, use computeUv: false.";
-  const q = guardedDiv(x, div(spread(s, r, "rows"), scale), { rtol: 100 * Math.max(r, k, 1) * EPS, op, what });
-  return div(q, scale);
-}
-
-/**
- * A = U·diag(s)·Vᵀ for `a: [..., m, n]`, singular values descending. JVP (the real case of JAX's
- * rule) with dS = Uᵀ·dA·V and F_ij = 1/(s_j² − s_i²): ds = diag(dS),
- * dU = U·(F ∘ (dS·S + S·dSᵀ)) [+ (I − U·Uᵀ)·dA·V·S⁻¹ when m > n],
- * dV = V·(F ∘ (S·dS + dSᵀ·S)) [+ (I − V·Vᵀ)·dAᵀ·U·S⁻¹ when n > m].
- */
-export const svdP: Primitive<SvdParams> = definePrimitive<SvdParams>({
-  name: "svd",
-  impl: ([a], p) => svdKernel(a!, p.full),
-  abstractEval: ([a], p) => svdAvals(a!, p.full),
-  jvp: ([a], [ta], [u, s, vt], p) => {
-    const [m, n] = a!.shape.slice(-2) as [number, number];
-    if (p.full && m !== n) {
-      throw new TypeError(
-        `${p.op}: the derivative of the full SVD of a non-square matrix (shape ${fmtShape(a!.shape)}) is undefined: ` +
-          "the extra singular vectors are arbitrary. Use fullMatrices: false.",
-      );
-    }
-    const v = mT(vt!);
-    const dS = mm(mT(u!), mm(ta!, v));
-    const k = s!.shape[s!.ndim - 1]!;
-    const s2 = mul(s!, s!);
-    const dSS = mul(dS, spread(s!, k, "rows"));
-    const SdS = mul(spread(s!, k, "cols"), dS);
-    const what = repeated(p.op, "singular values", "If only singular values are needed, use computeUv: false.");
-    let du = mm(u!, gapQuotient(add(dSS, mT(dSS)), s2, p.op, what));
-    let dv = mm(v, gapQuotient(add(SdS, mT(SdS)), s2, p.op, what));
-    if (m > n) {
-      const dAV = mm(ta!, v);
-      du = add(du, perColumn(sub(dAV, mm(u!, mm(mT(u!), dAV))), s!, p.op));
-    }
-    if (n > m) {
-      const dAU = mm(mT(ta!), u!);
-      dv = add(dv, perColumn(sub(dAU, mm(v, mm(vt!, dAU))), s!, p.op));
-    }
-    return [du, diagonal(dS), mT(dv)];
-  },
-  transpose: "nonlinear",
-  batch: batchAtFront(() => svdP),
-});
-
-/** Singular values only; its first derivative diag(Uᵀ·dA·V) is defined at repeated singular values (see `eigvalshP`). */
-export const singularValuesP: Primitive<OpParams> = definePrimitive<OpParams>({
-  name: "singularValues",
-  impl: ([a]) => [svdKernel(a!, false)[1]!],
-  abstractEval: ([a]) => [svdAvals(a!, false)[1]!],
-  jvp: ([a], [ta], _, p) => {
-    const [u, , vt] = bind(svdP, [a!], { full: false, op: p.op + SECOND });
-    return [reduceSum(mul(u!, mm(ta!, mT(vt!))), [u!.ndim - 2])];
-  },
-  transpose: "nonlinear",
-  batch: batchAtFront(() => singularValuesP),
-});
-
-export const svd = (a: NDArray, p: SvdParams): [NDArray, NDArray, NDArray] => bind(svdP, [a], p) as [NDArray, NDArray, NDArray];
-export const singularValues = (a: NDArray, p: OpParams): NDArray => bind1(singularValuesP, [a], p);
-
-// ---------------------------------------------------------------- qr
 
 /** The last-axis columns `start … start+size−1` of `x`. */
 function columns(x: NDArray, start: number, size: number): NDArray {
@@ -551,7 +301,7 @@ function qrTangentTall(dA: NDArray, q: NDArray, r: NDArray, op: string): [NDArra
  * m×k and k×n; `full`: m×m and m×n). For m < n, A = [X | Y] with X square gives
  * dR = [dR_X | dQᵀ·Y + Qᵀ·dY]. The derivative needs R's leading k×k block nonsingular.
  */
-export const qrP: Primitive<SvdParams> = definePrimitive<SvdParams>({
+export const qrP: Primitive<FactorParams> = definePrimitive<FactorParams>({
   name: "qr",
   impl: ([a], p) => {
     const [m, n] = a!.shape.slice(-2) as [number, number];
@@ -600,156 +350,5 @@ export const qrP: Primitive<SvdParams> = definePrimitive<SvdParams>({
   batch: batchAtFront(() => qrP),
 });
 
-export const qr = (a: NDArray, p: SvdParams): [NDArray, NDArray] => bind(qrP, [a], p) as [NDArray, NDArray];
+export const qr = (a: NDArray, p: FactorParams): [NDArray, NDArray] => bind(qrP, [a], p) as [NDArray, NDArray];
 
-// ---------------------------------------------------------------- pinv
-
-export interface PinvParams {
-  /** Singular values ≤ rcond·max(s) count as zero. */
-  readonly rcond: number;
-  readonly op: string;
-}
-
-/**
- * The Moore–Penrose pseudo-inverse of `a: [..., m, n]` (shape `[..., n, m]`) from the SVD. JVP at
- * constant rank (Golub & Pereyra, 1973), P = A⁺:
- * dP = −P·dA·P + P·Pᵀ·dAᵀ·(I − A·P) + (I − P·A)·dAᵀ·Pᵀ·P.
- */
-export const pinvP: Primitive<PinvParams> = definePrimitive<PinvParams>({
-  name: "pinv",
-  impl: ([a], p) => {
-    const [u, s, vt] = svdKernel(a!, false, "float64") as [ConcreteArray, ConcreteArray, ConcreteArray];
-    const [m, n] = a!.shape.slice(-2) as [number, number];
-    const k = Math.min(m, n);
-    const count = stackOf(a!.shape, 2);
-    const out = new Float64Array(count * n * m);
-    for (let b = 0; b < count; b++) {
-      const cut = p.rcond * (k > 0 ? s.data[b * k]! : 0);
-      for (let l = 0; l < k; l++) {
-        const sv = s.data[b * k + l]!;
-        if (!(sv > cut)) continue;
-        for (let i = 0; i < n; i++) {
-          const f = vt.data[b * k * n + l * n + i]! / sv;
-          for (let j = 0; j < m; j++) out[b * n * m + i * m + j]! += f * u.data[b * m * k + j * k + l]!;
-        }
-      }
-    }
-    return [result(out, [...a!.shape.slice(0, -2), n, m], a!.dtype)];
-  },
-  abstractEval: ([a]) => {
-    const [m, n] = a!.shape.slice(-2) as [number, number];
-    return [{ shape: [...a!.shape.slice(0, -2), n, m], dtype: a!.dtype }];
-  },
-  jvp: ([a], [ta], [pa]) => {
-    const p = pa!;
-    const dAt = mT(ta!);
-    const t1 = neg(mm(p, mm(ta!, p)));
-    const t2 = mm(mm(p, mT(p)), sub(dAt, mm(mm(dAt, a!), p)));
-    const t3 = mm(sub(dAt, mm(mm(p, a!), dAt)), mm(mT(p), p));
-    return [add(t1, add(t2, t3))];
-  },
-  transpose: "nonlinear",
-  batch: batchAtFront(() => pinvP),
-});
-
-export const pinv = (a: NDArray, p: PinvParams): NDArray => bind1(pinvP, [a], p);
-
-// ---------------------------------------------------------------- sqrtm, sylvester
-
-/**
- * Solves X·Y + Y·X = C for `x, c: [..., n, n]`. Linear in C, with transpose C ↦ the solve with Xᵀ;
- * in X, dY = −sylvester(X, dX·Y + Y·dX). Raises where X has eigenvalues λᵢ + λⱼ = 0.
- */
-export const sylvesterP: Primitive<MessageParams> = definePrimitive<MessageParams>({
-  name: "sylvester",
-  impl: ([x, c], p) => {
-    const n = x!.shape[x!.ndim - 1]!;
-    const out = new Float64Array(c!.size);
-    const count = stackOf(x!.shape, 2);
-    for (let i = 0; i < count; i++) {
-      if (!K.sylvester(x!.data, i * n * n, c!.data, i * n * n, n, out, i * n * n)) {
-        throw new DomainError(`${p.op}: ${p.what} (${at(x!.shape, 2, i)})`);
-      }
-    }
-    return [result(out, c!.shape, c!.dtype)];
-  },
-  abstractEval: ([, c]) => [c!],
-  jvp: ([x], [tx, tc], [y], p) => [
-    addT(tc && sylvester(x!, tc, p), tx && neg(sylvester(x!, add(mm(tx, y!), mm(y!, tx)), p))),
-  ],
-  transpose: ([ct], [x, c], p) => {
-    if (isUndefinedPrimal(x)) throw new TypeError("sylvester: the coefficient matrix is linear in a transpose, which is not a linear map");
-    return [null, isUndefinedPrimal(c) ? sylvester(mT(x as NDArray), ct!, p) : null];
-  },
-  batch: batchAtFront(() => sylvesterP),
-});
-
-export const sylvester = (x: NDArray, c: NDArray, p: MessageParams): NDArray => bind1(sylvesterP, [x, c], p);
-
-/** Symmetric matrices (to this relative tolerance) take the eigendecomposition path of `sqrtm`. */
-const SYMMETRIC_RTOL = 1e-12;
-
-function sqrtmOne(a: Float64Array, n: number, op: string, where: string): Float64Array {
-  if (K.isSymmetric(a, 0, n, SYMMETRIC_RTOL)) {
-    const s = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s[i * n + j] = (a[i * n + j]! + a[j * n + i]!) / 2;
-    const w = new Float64Array(n);
-    const v = new Float64Array(n * n);
-    K.symmetricEigen(s, n, w, v);
-    const big = Math.max(0, ...Array.from(w, Math.abs));
-    if (n > 0 && w[0]! < -100 * n * EPS * big) {
-      throw new DomainError(
-        `${op}: the symmetric matrix has a negative eigenvalue ${w[0]}, so its principal square root is complex, ` +
-          `which autograd-ts does not support (${where})`,
-      );
-    }
-    const out = new Float64Array(n * n);
-    for (let l = 0; l < n; l++) {
-      const r = Math.sqrt(Math.max(w[l]!, 0));
-      if (r === 0) continue;
-      for (let i = 0; i < n; i++) {
-        const f = r * v[i * n + l]!;
-        for (let j = 0; j <= i; j++) out[i * n + j]! += f * v[j * n + l]!;
-      }
-    }
-    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) out[j * n + i] = out[i * n + j]!;
-    return out;
-  }
-  const y = K.sqrtmGeneral(a, n);
-  if (y === null) {
-    throw new DomainError(
-      `${op}: no real principal square root found: the matrix is singular or has eigenvalues on or near the ` +
-        `closed negative real axis (complex results are not supported) (${where})`,
-    );
-  }
-  return y;
-}
-
-/**
- * The principal square root X (X·X = A) of `a: [..., n, n]`: by eigendecomposition for symmetric
- * positive semidefinite matrices, by the scaled Denman–Beavers iteration otherwise (real results
- * only). JVP: X·dX + dX·X = dA, a Sylvester equation.
- */
-export const sqrtmP: Primitive<OpParams> = definePrimitive<OpParams>({
-  name: "sqrtm",
-  impl: ([a], p) => {
-    const n = a!.shape[a!.ndim - 1]!;
-    const out = new Float64Array(a!.size);
-    const count = stackOf(a!.shape, 2);
-    for (let i = 0; i < count; i++) {
-      out.set(sqrtmOne(Float64Array.from(a!.data.subarray(i * n * n, (i + 1) * n * n)), n, p.op, at(a!.shape, 2, i)), i * n * n);
-    }
-    return [result(out, a!.shape, a!.dtype)];
-  },
-  abstractEval: ([a]) => [a!],
-  jvp: (_, [ta], [x], p) => [
-    sylvester(x!, ta!, {
-      op: p.op,
-      what: "the derivative is undefined: the square root is singular (the matrix has a zero eigenvalue)",
-    }),
-  ],
-  transpose: "nonlinear",
-  batch: batchAtFront(() => sqrtmP),
-});
-
-export const sqrtm = (a: NDArray, p: OpParams): NDArray => bind1(sqrtmP, [a], p);

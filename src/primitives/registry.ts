@@ -7,6 +7,7 @@ import * as reduce from "./reduce.ts";
 import * as structural from "./structural.ts";
 import * as contraction from "./contraction.ts";
 import * as linalg from "./linalg.ts";
+import * as linalgSpectral from "./linalg-spectral.ts";
 import * as sort from "./sort.ts";
 import * as gather from "./gather.ts";
 import * as special from "./special.ts";
@@ -20,5 +21,5 @@ const collect = (...modules: object[]): Primitive<unknown>[] =>
 
 /** All registered primitives, by name. */
 export const registry: ReadonlyMap<string, Primitive<unknown>> = new Map(
-  collect(unary, binary, compare, reduce, structural, contraction, sort, gather, special, linalg, random).map((p) => [p.name, p]),
+  collect(unary, binary, compare, reduce, structural, contraction, sort, gather, special, linalg, linalgSpectral, random).map((p) => [p.name, p]),
 );

@@ -10,7 +10,7 @@ import { bind1 } from "../interpreters/core.ts";
 import { definePrimitive, one, type JvpRule, type Primitive } from "./types.ts";
 import { add, addT, div, fullLike, mul, pow, sub } from "./binary.ts";
 import { exp, log, log1p, neg } from "./unary.ts";
-import { gt, select } from "./compare.ts";
+import { and, ge, gt, select } from "./compare.ts";
 import { matchBatch } from "./structural.ts";
 import stdGamma from "@stdlib/math-base-special-gamma";
 import stdGammaln from "@stdlib/math-base-special-gammaln";
@@ -133,7 +133,10 @@ export interface IgammaDerivParams {
   readonly upper: boolean;
 }
 
-/** log of the density x^(a−1) e^(−x) / Γ(a) = ∂P/∂x, as (log x with x → 1 where x ≤ 0, the density). */
+/**
+ * The density x^(a−1) e^(−x) / Γ(a) = ∂P/∂x, and the log x it uses (with x → 1 where x ≤ 0, so
+ * that the other branch stays finite).
+ */
 function gammaDensity(a: NDArray, x: NDArray): [NDArray, NDArray] {
   const pos = gt(x, k(x, 0));
   const logx = log(select(pos, x, k(x, 1)));
@@ -148,19 +151,21 @@ function gammaDensity(a: NDArray, x: NDArray): [NDArray, NDArray] {
 
 /**
  * ∂ᵐ/∂aᵐ of the density D = e^G, G = (a−1) log x − x − log Γ(a): D times the complete Bell
- * polynomial of G's a-derivatives (G′ = log x − ψ(a), G⁽ʲ⁾ = −ψ⁽ʲ⁻¹⁾(a)), by
- * Yₖ = Σⱼ C(k−1, j) G⁽ʲ⁺¹⁾ Yₖ₋₁₋ⱼ.
+ * polynomial of G's a-derivatives G′ = log x − ψ(a), G⁽ʲ⁾ = −ψ⁽ʲ⁻¹⁾(a).
  */
 function gammaDensityDerivA(a: NDArray, x: NDArray, m: number): NDArray {
   const [logx, dens] = gammaDensity(a, x);
   const g = (j: number): NDArray => (j === 1 ? sub(logx, digamma(a)) : neg(polygamma(k(a, j - 1), a)));
-  return mul(dens, bell(m, g));
+  return mul(dens, bell(m, g, a));
 }
 
-/** The complete Bell polynomial Yₘ(g(1), …, g(m)): the m-th derivative of e^G over e^G, G⁽ʲ⁾ = g(j). */
-function bell(m: number, g: (j: number) => NDArray): NDArray {
+/**
+ * The complete Bell polynomial Yₘ(g(1), …, g(m)), which is (dᵐ/daᵐ e^G) / e^G when G⁽ʲ⁾ = g(j):
+ * Y₀ = 1, Yₙ = Σⱼ C(n−1, j) g(j+1) Yₙ₋₁₋ⱼ. `like` gives the shape and dtype of the constant 1.
+ */
+function bell(m: number, g: (j: number) => NDArray, like: NDArray): NDArray {
   const gs = Array.from({ length: m }, (_, j) => g(j + 1));
-  const ys: NDArray[] = [k(gs[0] ?? g(1), 1)];
+  const ys: NDArray[] = [k(like, 1)];
   for (let n = 1; n <= m; n++) {
     let s: NDArray | null = null;
     let binom = 1; // C(n−1, j)
@@ -206,8 +211,8 @@ export interface BetaincParams {
  * Taylor expansion in (a, b), written with primitives. Zero outside 0 < x < 1.
  */
 function betaDensityDeriv(a: NDArray, b: NDArray, x: NDArray, ma: number, mb: number): NDArray {
-  const inside = select(gt(x, k(x, 0)), select(gt(k(x, 1), x), k(x, 1), k(x, 0)), k(x, 0));
-  const safe = select(gt(inside, k(x, 0)), x, k(x, 0.5));
+  const open = and(gt(x, k(x, 0)), gt(k(x, 1), x));
+  const safe = select(open, x, k(x, 0.5));
   const lx = log(safe);
   const l1x = log1p(neg(safe));
   const ab = add(a, b);
@@ -227,9 +232,19 @@ function betaDensityDeriv(a: NDArray, b: NDArray, x: NDArray, ma: number, mb: nu
     return div(cross, k(a, fact));
   };
   const g0 = add(sub(add(mul(sub(a, k(a, 1)), lx), mul(sub(b, k(b, 1)), l1x)), add(gammaln(a), gammaln(b))), gammaln(ab));
-  const e = taylorExp(g0, coef, ma, mb);
-  return mul(mul(e, k(e, factorial(ma) * factorial(mb))), inside);
+  const e = mul(taylorExp(g0, coef, ma, mb), k(x, factorial(ma) * factorial(mb)));
+  // At x = 0 and x = 1 the density itself is x^(a−1)(1−x)^(b−1)/B(a, b) (0, finite or ∞); its
+  // shape derivatives there are taken as 0, like the density's outside [0, 1].
+  const edge = and(ge(x, k(x, 0)), ge(k(x, 1), x));
+  const atEdge =
+    ma + mb === 0
+      ? select(edge, mul(mul(pow(x, sub(a, k(a, 1))), pow(sub(k(x, 1), x), sub(b, k(b, 1)))), exp(neg(g0Beta(a, b)))), k(x, 0))
+      : k(x, 0);
+  return select(open, e, atEdge);
 }
+
+/** log B(a, b) = log Γ(a) + log Γ(b) − log Γ(a + b). */
+const g0Beta = (a: NDArray, b: NDArray): NDArray => sub(add(gammaln(a), gammaln(b)), gammaln(add(a, b)));
 
 /** The (ma, mb) Taylor coefficient of exp(G), from G's constant g0 and coefficients coef(i, j). */
 function taylorExp(g0: NDArray, coef: (i: number, j: number) => NDArray, ma: number, mb: number): NDArray {

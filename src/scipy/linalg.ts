@@ -7,6 +7,7 @@ import { asarray } from "../numpy/creation.ts";
 import { broadcastShapes } from "../numpy/broadcast.ts";
 import * as s from "../primitives/structural.ts";
 import * as L from "../primitives/linalg.ts";
+import * as Sp from "../primitives/linalg-spectral.ts";
 import { fmtShape, ShapeError } from "../errors.ts";
 
 /** `x` as float64, with the dtype results should have (float32 stays float32). */
@@ -73,5 +74,5 @@ export function solveTriangular(a: ArrayLike, b: ArrayLike, opts: SolveTriangula
 export function sqrtm(a: ArrayLike): NDArray {
   const op = "scipy.linalg.sqrtm";
   const [A, dtype] = squareArg(op, a);
-  return s.convert(L.sqrtm(A, { op }), dtype);
+  return s.convert(Sp.sqrtm(A, { op }), dtype);
 }

@@ -1,0 +1,65 @@
+/**
+ * @file Runs notebooks 07 (fluid simulation) and 10 (Gaussian process) in quick mode, in-process,
+ * and checks that they wrote their pictures and report and that their key numbers are sane.
+ */
+import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const quick = { quick: true } as const;
+
+beforeAll(() => {
+  // Pictures go to a temporary folder, not into the repository.
+  process.env.OUT_DIR = mkdtempSync(join(tmpdir(), "autograd-ts-notebooks-07-10-"));
+});
+
+/** Checks every file a notebook reports: PNGs by signature and size, GIFs and SVGs by header, the rest non-empty. */
+function expectFiles(files: readonly string[]) {
+  expect(files.length).toBeGreaterThan(0);
+  for (const f of files) {
+    expect(existsSync(f), f).toBe(true);
+    expect(statSync(f).size, f).toBeGreaterThan(50);
+    const bytes = readFileSync(f);
+    if (f.endsWith(".png")) {
+      expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      expect(bytes.readUInt32BE(16), `${f} width`).toBeGreaterThan(100);
+      expect(bytes.readUInt32BE(20), `${f} height`).toBeGreaterThan(100);
+      expect(bytes.length, f).toBeGreaterThan(2000);
+    }
+    if (f.endsWith(".gif")) expect(bytes.subarray(0, 6).toString("latin1")).toBe("GIF89a");
+    if (f.endsWith(".svg")) expect(bytes.toString("utf8")).toMatch(/^<svg[\s\S]*<\/svg>$/);
+  }
+}
+
+describe("notebooks 07 and 10, quick mode", () => {
+  it("07-fluid: backpropagating through the simulation steers the smoke towards the target", async () => {
+    const { run } = await import("../notebooks/07-fluid.ts");
+    const r = await run(quick);
+    expectFiles(r.files);
+    expect(r.files.some((f) => f.endsWith(".gif"))).toBe(true);
+    expect(r.files.some((f) => f.endsWith(".png"))).toBe(true);
+    expect(Number.isFinite(r.finalLoss)).toBe(true);
+    // At rest the smoke does not move; a few Adam steps on the exact gradient must cut the mismatch
+    // by a clear factor (about 2.5× when written), far beyond what a wrong gradient would give.
+    expect(r.finalLoss).toBeLessThan(r.initialLoss / 1.5);
+  });
+
+  it("10-gaussian-process: gradient ascent on the marginal likelihood fits the hyperparameters", async () => {
+    const { run } = await import("../notebooks/10-gaussian-process.ts");
+    const r = await run(quick);
+    expectFiles(r.files);
+    // From σn = 0.5 (the data explained as noise) the likelihood rises by about 29 nats when written.
+    expect(r.finalLogLik).toBeGreaterThan(r.initialLogLik + 10);
+    expect(r.finalGradNorm).toBeLessThan(0.5);
+    // Three evaluations (Cholesky, SciPy's density, LU) of one number agree to rounding.
+    expect(r.logLikVsOracles).toBeLessThan(1e-9);
+    // The fitted noise is positive and near the data's true noise (0.05); the other scales are sensible.
+    expect(r.noise).toBeGreaterThan(0);
+    expect(r.noise).toBeGreaterThan(0.02);
+    expect(r.noise).toBeLessThan(0.1);
+    expect(r.lengthscale).toBeGreaterThan(0.3);
+    expect(r.lengthscale).toBeLessThan(3);
+    expect(r.amplitude).toBeGreaterThan(0.1);
+  });
+});
