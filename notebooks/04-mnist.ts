@@ -199,7 +199,7 @@ export async function run(opts: RunOptions): Promise<MnistResult> {
       "first batch loss": losses[0]!,
       "final batch loss": losses[losses.length - 1]!,
       iterations: numIters,
-      "seconds": seconds,
+      seconds,
     })
     .image(lossPlot.png, "loss curve")
     .image(grid.png, "misclassified digits")

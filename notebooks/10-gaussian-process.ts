@@ -35,7 +35,11 @@ import { progress } from "./lib/progress.ts";
 import { Rng } from "./lib/random.ts";
 import { Report } from "./lib/report.ts";
 
-/** The hyperparameters, a tree of plain numbers: the constant mean and the logs of the positive scales. */
+/**
+ * The hyperparameters, a tree of plain numbers: the constant mean and the logs of the positive
+ * scales. Under `grad` each arrives as a traced scalar instead, so the model code below touches them
+ * only with `np` functions (`np.exp(h.logLengthscale)`, never `Math.exp`).
+ */
 export type Hyper = {
   readonly mean: number;
   /** log σf: the kernel's output standard deviation. */
@@ -270,14 +274,15 @@ export async function run(opts: RunOptions): Promise<GaussianProcessResult> {
     const subtitle = `σf ${Math.exp(h.logAmplitude).toFixed(2)}, ℓ ${Math.exp(h.logLengthscale).toFixed(2)}, σn ${Math.exp(h.logNoise).toFixed(3)}`;
     const { mean, cov } = posterior(h, x, y, xs);
     const variance = np.maximum(np.diagonal(cov), 0);
-    const L = np.linalg.cholesky(cov.add(np.eye(cfg.testPoints).mul(1e-8)));
+    // A tiny diagonal (standard deviation 0.001, invisible here) keeps the nearly singular covariance factorisable.
+    const L = np.linalg.cholesky(cov.add(np.eye(cfg.testPoints).mul(1e-6)));
     const samples = [0, 1, 2].map(() => np.matmul(L, np.array(rng.normals(cfg.testPoints))).add(mean).toArray() as number[]);
     return {
       title,
       subtitle,
       xs: xs.toArray() as number[],
       mean: mean.toArray() as number[],
-      std: (np.sqrt(variance).toArray() as number[]),
+      std: np.sqrt(variance).toArray() as number[],
       samples,
       dataX: x.toArray() as number[],
       dataY: y.toArray() as number[],

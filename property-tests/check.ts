@@ -216,9 +216,9 @@ export function checkTranspose(
   }
 }
 
-/** A batch axis for each argument: `null` a third of the time, at least one batched. */
-export function randomInAxes(args: readonly NDArray[], rng: Rng): (number | null)[] {
-  const axes = args.map((a): number | null => (rng.next() < 1 / 3 ? null : rng.int(a.ndim + 1)));
+/** A batch axis for each argument: `null` a third of the time (if `allowNull`), at least one batched. */
+export function randomInAxes(args: readonly NDArray[], rng: Rng, allowNull = true): (number | null)[] {
+  const axes = args.map((a): number | null => (allowNull && rng.next() < 1 / 3 ? null : rng.int(a.ndim + 1)));
   if (!axes.some((a) => a !== null)) {
     const i = rng.int(args.length);
     axes[i] = rng.int(args[i]!.ndim + 1);

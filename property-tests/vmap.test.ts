@@ -44,7 +44,9 @@ for (const name of primitiveNames) {
         const first = bc.examples[0]!;
         const active = activeSubset(wrtOf(spec, { setup: bc.setup, args: first }), rng);
         if (active.length === 0) return;
-        const axes = randomInAxes(first, rng);
+        // An unbatched argument pairs example 0's value with the other examples' arguments, which can
+        // leave a joint domain (x/y off integers for mod…): central differences need B = 1 for that.
+        const axes = randomInAxes(first, rng, bc.examples.length === 1);
         const batched = axes.map((a, i) => (a === null ? first[i]! : stack(bc.examples.map((e) => e[i]!), a)));
         const outs = floatOutputs(outAvals(spec, first, params));
         const G = partial(vmap(primFn(spec, params, outs), { inAxes: axes }) as Fn, batched, active);

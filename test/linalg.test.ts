@@ -62,6 +62,9 @@ const wide = rand([3, 5], 8);
 
 // ---------------------------------------------------------------- values
 
+// Tolerances: two backward-stable algorithms agree to about n·ε·cond(a) relative; these matrices
+// have cond(a) ≲ 10, so 1e-12 for values and 1e-10 for solves leave margins of 10²–10⁴. Singular
+// and eigen-vectors are accurate only to ε·‖a‖/gap (gaps here ≳ 0.1), hence 1e-9 and 1e-8.
 describe("values against ml-matrix", () => {
   const A = wellConditioned(5, 3);
   it("inv, det, solve", () => {

@@ -1,8 +1,9 @@
 /**
  * @file Float64 kernels of dense linear algebra on one row-major matrix at a time (the primitives
  * loop over leading batch dimensions): LU with partial pivoting, triangular solve, Cholesky,
- * symmetric eigendecomposition (cyclic Jacobi), SVD (one-sided Jacobi), Householder QR, and the
- * Sylvester equation X·Y + Y·X = C. Each reads `src` at offset `off` and writes fresh outputs.
+ * symmetric eigendecomposition (cyclic Jacobi), SVD (one-sided Jacobi), Householder QR, the
+ * principal matrix square root (Denman–Beavers) and the Sylvester equation X·Y + Y·X = C. Inputs
+ * are read at an offset into a stack's data; outputs go to caller-provided or fresh buffers.
  */
 
 const EPS = 2 ** -52;

@@ -275,11 +275,18 @@ export abstract class NDArray {
     return methods.at(this, idx);
   }
 
-  /** Iterates over the first axis, as NumPy does: `const [k1, k2] = np.random.split(key)`. */
-  *[Symbol.iterator](): Iterator<NDArray> {
-    if (this.ndim === 0) throw new TypeError("iteration over a 0-d array");
-    const n = this.shape[0]!;
-    for (let i = 0; i < n; i++) yield this.get(i);
+  /**
+   * Iterates over the first axis, as NumPy does: `const [k1, k2] = np.random.split(key)`. A 0-d
+   * array has no iterator at all (so `[...x]` is a TypeError, and tools that walk iterables see a
+   * plain value).
+   */
+  get [Symbol.iterator](): () => Iterator<NDArray> {
+    if (this.ndim === 0) return undefined as never;
+    const self = this;
+    return function* () {
+      const n = self.shape[0]!;
+      for (let i = 0; i < n; i++) yield self.get(i);
+    };
   }
 
   [Symbol.toPrimitive](hint: string): number | string {

@@ -89,8 +89,10 @@ function unflattenOptimizer<O extends object>(
  * Stochastic gradient descent with momentum: v ← mass·v − (1 − mass)·g, x ← x + stepSize·v.
  *
  * @example
- * const p = sgd((x) => ({ a: x.a.sub(2) }), { a: np.zeros([3]) }, { numIters: 300 });
- * p.a; // ≈ [2, 2, 2]
+ * // The gradient of ½‖a − 2‖² is a − 2; with the default step and momentum the error shrinks by
+ * // ≈ 0.95 per step, so 800 steps reach the minimiser to rounding.
+ * const p = sgd((params) => ({ a: params.a.sub(2) }), { a: np.zeros([3]) }, { numIters: 800 });
+ * p.a; // [2, 2, 2]
  */
 export const sgd = unflattenOptimizer<SgdOptions>("sgd", (grad, x, callback, opts) => {
   const { numIters = 200, stepSize = 0.1, mass = 0.9 } = opts;
@@ -109,7 +111,8 @@ export const sgd = unflattenOptimizer<SgdOptions>("sgd", (grad, x, callback, opt
  * s ← γ·s + (1 − γ)·g², x ← x − stepSize·g / (√s + eps). As in autograd, s starts at ones.
  *
  * @example
- * const p = rmsprop((x) => ({ a: x.a.sub(2) }), { a: np.zeros([3]) }, { numIters: 200, stepSize: 0.01 });
+ * const p = rmsprop((params) => ({ a: params.a.sub(2) }), { a: np.zeros([3]) }, { numIters: 300 });
+ * Math.abs(p.a.get(0).item() - 2) < 1e-6; // true
  */
 export const rmsprop = unflattenOptimizer<RmspropOptions>("rmsprop", (grad, x, callback, opts) => {
   const { numIters = 100, stepSize = 0.1, gamma = 0.9, eps = 1e-8 } = opts;
@@ -130,7 +133,8 @@ export const rmsprop = unflattenOptimizer<RmspropOptions>("rmsprop", (grad, x, c
  * m̂ = m / (1 − b1^(i+1)), v̂ = v / (1 − b2^(i+1)).
  *
  * @example
- * const p = adam((x) => ({ a: x.a.sub(2) }), { a: np.zeros([3]) }, { numIters: 500, stepSize: 0.05 });
+ * const p = adam((params) => ({ a: params.a.sub(2) }), { a: np.zeros([3]) }, { numIters: 1000, stepSize: 0.1 });
+ * Math.abs(p.a.get(0).item() - 2) < 1e-6; // true
  */
 export const adam = unflattenOptimizer<AdamOptions>("adam", (grad, x, callback, opts) => {
   const { numIters = 100, stepSize = 0.001, b1 = 0.9, b2 = 0.999, eps = 1e-8 } = opts;
