@@ -21,14 +21,16 @@ const DELTA = 2 ** -53;
  * ε = 1e-6·max(1, ‖x‖∞), have two errors:
  * - rounding: each g is computed to about c·δ·Σ|uᵢFᵢ| (δ = 2⁻⁵³, c a few ulps per kernel plus the
  *   summation), divided by 2ε: ≈ c·5e-11·Σ|uᵢFᵢ|. We allow c = 100 (`FD_ROUNDING`);
- * - truncation: ε²/6·|g'''| ≈ 1.7e-13·|g'''|. The arbitraries keep points ≥ 0.1 from poles, kinks
- *   and jumps, where |g'''| stays below ~1e3 × Σ|uᵢ(Jv)ᵢ|, so the truncation error is below
- *   ~2e-10 of that scale; we allow 1e-6 (`FD_RTOL`), well above both yet far below the O(1)
- *   relative error of a wrong rule.
+ * - truncation: ε²/6·|g'''|. The arbitraries draw values of unit scale kept ≥ 0.1 from poles,
+ *   kinks and jumps, where third derivatives stay below ~1e4 per output element: we allow
+ *   ε²/6·1e4·Σ|uᵢ| (`FD_THIRD`, ≈ 1.7e-9·Σ|uᵢ|), and 1e-6·Σ|uᵢ(Jv)ᵢ| (`FD_RTOL`) for functions
+ *   of larger scale, whose third derivatives grow with their first (exp, cosh, Γ).
+ * Both stay far below the O(|Jv|) error of a wrong rule.
  */
 const FD_STEP = 1e-6;
 const FD_RTOL = 1e-6;
 const FD_ROUNDING = 100;
+const FD_THIRD = 1e4 / 6;
 
 /**
  * ⟨u, Jv⟩ from forward mode and ⟨Jᵀu, v⟩ from reverse mode are the same sum of products taken in
@@ -143,7 +145,8 @@ export function checkJvpVsFd(F: Fn, xs: readonly NDArray[], vs: readonly NDArray
   const analytic = inner(us, tans);
   const eps = FD_STEP * Math.max(1, maxAbs(xs));
   const fd = (inner(us, F(...axpy(xs, eps, vs))) - inner(us, F(...axpy(xs, -eps, vs)))) / (2 * eps);
-  const tol = FD_RTOL * innerAbs(us, tans) + FD_ROUNDING * (DELTA / eps) * innerAbs(us, outs);
+  const sumU = us.reduce((acc, u) => acc + Array.from(values(u)).reduce((a, x) => a + Math.abs(x), 0), 0);
+  const tol = FD_RTOL * innerAbs(us, tans) + FD_ROUNDING * (DELTA / eps) * innerAbs(us, outs) + FD_THIRD * eps * eps * sumU;
   if (!(Math.abs(fd - analytic) <= tol)) {
     throw new Error(
       `⟨u, J v⟩: jvp gives ${fmt(analytic)}, central differences ${fmt(fd)} (|diff| ${fmt(Math.abs(fd - analytic))} > tol ${fmt(tol)}, ε ${fmt(eps)})`,

@@ -39,8 +39,7 @@ describe("notebooks 07 and 10, quick mode", () => {
     expectFiles(r.files);
     expect(r.files.some((f) => f.endsWith(".gif"))).toBe(true);
     expect(r.files.some((f) => f.endsWith(".png"))).toBe(true);
-    // Reverse mode through every step agrees with central differences (≈ 2e-8 when written; the
-    // difference quotient's own error at ε = 1e-5 is about 1e-6 relative).
+    // Reverse mode through every step agrees with central differences (≈ 1e-8 when written).
     expect(r.gradCheckRelErr).toBeLessThan(1e-4);
     expect(Number.isFinite(r.finalLoss)).toBe(true);
     // At rest the smoke does not move; a few Adam steps on the exact gradient must cut the mismatch

@@ -47,6 +47,12 @@ export function svgToPng(svg: string, scale = 2): Buffer {
   return resvg.render().asPng();
 }
 
+/** How many powers of ten the positive values span. */
+const decades = (ys: readonly number[]): number => {
+  const positive = ys.filter((y) => y > 0);
+  return positive.length === 0 ? 0 : Math.log10(Math.max(...positive) / Math.min(...positive));
+};
+
 /** One line of a line plot. */
 export interface Series {
   readonly name: string;
@@ -104,8 +110,8 @@ export function linePlot(opts: LinePlotOptions): Promise<Picture> {
         field: "y",
         type: "quantitative",
         title: opts.yLabel,
-        // Powers of ten read best as 1e-8, not 0.00000001.
-        ...(opts.logY === true ? { scale: { type: "log" }, axis: { format: ".0e" } } : {}),
+        // Over many decades, powers of ten read best as 1e-8 rather than 0.00000001; over a few, as 0.2.
+        ...(opts.logY === true ? { scale: { type: "log" }, axis: { format: decades(values.map((v) => v.y)) > 4 ? ".0e" : "~g" } } : {}),
       },
       color: {
         field: "series",
