@@ -5,7 +5,11 @@
 import { NDArray } from "../numpy/ndarray.ts";
 
 export type Leaf = NDArray | number | boolean;
-export type Tree = Leaf | null | undefined | readonly Tree[] | { readonly [key: string]: Tree };
+/**
+ * A tree. Plain objects are typed as `object` so that values declared with a TypeScript
+ * `interface` (which has no index signature) are accepted; `flatten` checks the shape at run time.
+ */
+export type Tree = Leaf | null | undefined | readonly Tree[] | { readonly [key: string]: Tree } | object;
 
 /** The structure of a tree without its leaves. */
 export type TreeDef =
