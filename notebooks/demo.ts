@@ -17,7 +17,7 @@ const notebooks = [
 
 for (const [name, run] of notebooks) {
   console.log(`\n=== notebooks/${name}.ts ===`);
-  const result = (await run(opts)) as { files: readonly string[] } & Record<string, unknown>;
+  const result = (await run(opts)) as unknown as { files: readonly string[] } & Record<string, unknown>;
   for (const [k, v] of Object.entries(result)) if (k !== "files" && typeof v !== "object") console.log(`  ${k}: ${String(v)}`);
   console.log(`  pictures: ${result.files.map((f) => relative(process.cwd(), f)).join(", ")}`);
 }

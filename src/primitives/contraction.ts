@@ -35,10 +35,12 @@ const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
 
 /** The data of `x` permuted to `perm`, as float64 (no copy when already laid out so). */
 function laidOut(x: ConcreteArray, perm: readonly number[]): Float64Array {
-  const identity = perm.every((p, i) => p === i);
-  if (identity && x.data instanceof Float64Array) return x.data;
+  // Moving only size-1 axes leaves the data order unchanged: no copy is needed then.
+  const moved = perm.filter((p) => x.shape[p] !== 1);
+  const inOrder = moved.every((p, i) => i === 0 || moved[i - 1]! < p);
+  if (inOrder && x.data instanceof Float64Array) return x.data;
   const out = new Float64Array(x.data.length);
-  if (identity) out.set(x.data);
+  if (inOrder) out.set(x.data);
   else transposeData(x.data, x.shape, perm, out);
   return out;
 }
@@ -108,15 +110,19 @@ function transposeLhs(ct: NDArray, y: NDArray, xAval: Aval, p: DotParams, swappe
   const yf = freeAxes(y.ndim, p.rhsContract, p.rhsBatch);
   // Positions in ct of the other side's free axes.
   const ctY = yf.map((_, i) => nb + (swapped ? 0 : xf.length) + i);
-  const r = dotGeneral(ct, y, {
-    lhsContract: ctY,
-    rhsContract: yf,
-    lhsBatch: ct.shape.slice(0, nb).map((_, i) => i),
-    rhsBatch: p.rhsBatch,
-  });
-  // r's axes: batch, this side's free axes, then y's contracted axes in ascending order.
-  const yContractSorted = [...p.rhsContract].sort((a, b) => a - b);
-  const rAxisToX = [...p.lhsBatch, ...xf, ...yContractSorted.map((a) => p.lhsContract[p.rhsContract.indexOf(a)]!)];
+  const ctBatch = ct.shape.slice(0, nb).map((_, i) => i);
+  // y's contracted axes, in the order they come out of a dot (ascending), as axes of x.
+  const yContract = [...p.rhsContract].sort((a, b) => a - b).map((a) => p.lhsContract[p.rhsContract.indexOf(a)]!);
+  // Two ways to contract: ct·y gives [batch, x free, x contract], y·ct gives [batch, x contract,
+  // x free]. Take the one that already has x's layout, so no transpose copy is needed.
+  const ctFirst = [...p.lhsBatch, ...xf, ...yContract];
+  const yFirst = [...p.lhsBatch, ...yContract, ...xf];
+  const isIdentity = (order: number[]) => order.every((a, i) => a === i);
+  const useYFirst = !isIdentity(ctFirst) && isIdentity(yFirst);
+  const r = useYFirst
+    ? dotGeneral(y, ct, { lhsContract: yf, rhsContract: ctY, lhsBatch: p.rhsBatch, rhsBatch: ctBatch })
+    : dotGeneral(ct, y, { lhsContract: ctY, rhsContract: yf, lhsBatch: ctBatch, rhsBatch: p.rhsBatch });
+  const rAxisToX = useYFirst ? yFirst : ctFirst;
   const perm = xAval.shape.map((_, a) => rAxisToX.indexOf(a));
   return convert(transpose(r, perm), xAval.dtype);
 }
