@@ -405,3 +405,16 @@ describe("errors", () => {
     expect(() => np.sinc([[1, 2], [3]])).toThrow(/ragged/);
   });
 });
+
+describe("round with decimals, clip with one bound", () => {
+  it("follows NumPy: rint(x·10ᵈ)/10ᵈ, half to even", () => {
+    // np.round([2.675, -1.005, 0.125], 2) -> [2.68, -1., 0.12] (NumPy 2.4.6); np.round(1234.5, -1) -> 1230.
+    expect(np.round([2.675, -1.005, 0.125], { decimals: 2 })).toBeAllclose([2.68, -1.0, 0.12], { rtol: 0, atol: 0 });
+    expect(np.round(1234.5, { decimals: -1 })).toBeAllclose(1230, { rtol: 0, atol: 0 });
+  });
+  it("clip with null bounds", () => {
+    expect(np.clip([-2, 0, 5], null, 1)).toBeAllclose([-2, 0, 1]);
+    expect(np.clip([-2, 0, 5], 0, null)).toBeAllclose([0, 0, 5]);
+    expect(() => np.clip([1], null, null)).toThrow(/np.clip/);
+  });
+});

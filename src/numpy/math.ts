@@ -59,8 +59,22 @@ export const absolute = abs;
 export const sign = sameFn("sign", u.sign);
 export const floor = sameFn("floor", (x) => (isFloat(x.dtype) ? u.floor(x) : x));
 export const ceil = sameFn("ceil", (x) => (isFloat(x.dtype) ? u.ceil(x) : x));
-export const round = sameFn("round", (x) => (isFloat(x.dtype) ? u.round(x) : x));
-export const rint = round;
+const roundHalfEven = sameFn("round", (x) => (isFloat(x.dtype) ? u.round(x) : x));
+
+/**
+ * `np.round(x, {decimals})`: half to even, as NumPy; with `decimals`, NumPy's own recipe
+ * rint(x·10ᵈ)/10ᵈ. Its derivative is zero.
+ * @example
+ * np.round([0.5, 1.5, 2.675], { decimals: 0 }); // [0, 2, 3]
+ */
+export function round(x: ArrayLike, opts: { decimals?: number } = {}): NDArray {
+  const d = opts.decimals ?? 0;
+  if (d === 0) return roundHalfEven(x);
+  const scale = 10 ** d;
+  return divide(roundHalfEven(multiply(x, scale)), scale);
+}
+export const rint = (x: ArrayLike): NDArray => roundHalfEven(x);
+export const around = round;
 export const trunc = sameFn("trunc", (x) => (isFloat(x.dtype) ? u.trunc(x) : x));
 export const fix = trunc;
 
@@ -93,4 +107,8 @@ export function where(cond: ArrayLike, x: ArrayLike, y: ArrayLike): NDArray {
 }
 
 /** `np.clip(x, lo, hi)`: the derivative is 1 strictly inside and 0 outside, as `maximum`/`minimum` give. */
-export const clip = (x: ArrayLike, lo: ArrayLike, hi: ArrayLike): NDArray => minimum(maximum(x, lo), hi);
+export const clip = (x: ArrayLike, lo: ArrayLike | null, hi: ArrayLike | null): NDArray => {
+  if (lo === null && hi === null) throw new TypeError("np.clip: one of lo and hi must be given (not both null)");
+  const low = lo === null ? asarray(x, undefined, "np.clip", "a") : maximum(x, lo);
+  return hi === null ? low : minimum(low, hi);
+};

@@ -91,8 +91,8 @@ export interface MethodTable {
   cumprod(a: ArrayLike, opts?: { axis?: number | null }): NDArray;
   sort(a: ArrayLike, opts?: { axis?: number | null }): NDArray;
   argsort(a: ArrayLike, opts?: { axis?: number | null }): NDArray;
-  clip(a: ArrayLike, lo: ArrayLike, hi: ArrayLike): NDArray;
-  round(a: ArrayLike): NDArray;
+  clip(a: ArrayLike, lo: ArrayLike | null, hi: ArrayLike | null): NDArray;
+  round(a: ArrayLike, opts?: { decimals?: number }): NDArray;
   getItem(a: NDArray, idx: readonly Index[]): NDArray;
   at(a: NDArray, idx: readonly Index[]): AtView;
   format(a: ConcreteArray): string;
@@ -187,11 +187,11 @@ export abstract class NDArray {
   argsort(opts?: { axis?: number | null }): NDArray {
     return methods.argsort(this, opts);
   }
-  clip(lo: ArrayLike, hi: ArrayLike): NDArray {
+  clip(lo: ArrayLike | null, hi: ArrayLike | null): NDArray {
     return methods.clip(this, lo, hi);
   }
-  round(): NDArray {
-    return methods.round(this);
+  round(opts?: { decimals?: number }): NDArray {
+    return methods.round(this, opts);
   }
   argmax(opts?: { axis?: number | null }): NDArray {
     return methods.argmax(this, opts);
