@@ -16,5 +16,5 @@ export * as tree from "./tree/index.ts";
 export type { Tree, Leaf, TreeDef } from "./tree/index.ts";
 export { definePrimitive, type Primitive, type JvpRule, type TransposeRule, type BatchRule } from "./primitives/types.ts";
 export { bind, bind1 } from "./interpreters/core.ts";
-export { NDArray } from "./numpy/ndarray.ts";
+export { NDArray, ConcreteArray } from "./numpy/ndarray.ts";
 export * from "./errors.ts";

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { grad, jvp, vmap, jacfwd, jacrev, hessian, customJvp, customVjp, checkpoint, checkGrads } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
+import type { Primitive } from "autograd-ts";
 
 describe("customJvp", () => {
   // log(1 + eˣ) with a stable derivative rule: d = sigmoid(x) dx.
@@ -74,5 +75,28 @@ describe("checkpoint", () => {
     expect(jvp(ckpt, [x], [np.ones([3])])[1]).toBeAllclose(jvp(plain, [x], [np.ones([3])])[1], { rtol: 1e-14 });
     expect(vmap(grad(ckpt))(np.stack([x, x.mul(2)]))).toBeAllclose(vmap(grad(plain))(np.stack([x, x.mul(2)])), { rtol: 1e-14 });
     checkGrads(ckpt, [x], { order: 2 });
+  });
+});
+
+describe("definePrimitive: a user primitive on the same footing as the built-in ones", () => {
+  it("gets grad, jvp, vmap, hessian and checkGrads from its rules", async () => {
+    const { definePrimitive, bind1, ConcreteArray } = await import("autograd-ts");
+    type Empty = Record<string, never>;
+    // cube(x) = x³, with kernel, shape rule, JVP (3x²·t, written with numpy ops), and batching.
+    const cubeP: Primitive<Empty> = definePrimitive<Empty>({
+      name: "cube",
+      impl: ([x]) => [new ConcreteArray(Float64Array.from(x!.data, (v) => v * v * v), x!.shape, "float64")],
+      abstractEval: ([x]) => [x!],
+      jvp: ([x], [t]) => [t!.mul(x!.mul(x!).mul(3))],
+      transpose: "nonlinear",
+      batch: ([x], [d]) => [[bind1(cubeP, [x!], {})], [d!]],
+    });
+    const cube = (x: np.NDArray) => bind1(cubeP, [x], {});
+    expect(cube(np.array([2]))).toBeAllclose([8]);
+    expect(grad((x: np.NDArray) => np.sum(cube(x)))(np.array([1, 2]))).toBeAllclose([3, 12]);
+    expect(grad(grad((x: np.NDArray) => np.sum(cube(x))))(2.0)).toBeAllclose(12);
+    expect(vmap(cube)(np.array([[1, 2], [3, 4]]))).toBeAllclose([[1, 8], [27, 64]]);
+    expect(hessian((x: np.NDArray) => np.sum(cube(x)))(np.array([1, 2]))).toBeAllclose([[6, 0], [0, 12]]);
+    checkGrads((x: np.NDArray) => cube(x), [np.array([0.5, -1.5])], { order: 3 });
   });
 });
