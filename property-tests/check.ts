@@ -37,17 +37,22 @@ const FD_THIRD = 1e4 / 6;
  * different orders, so they agree to rounding: a few δ per operation of the rules times the size of
  * the terms, Σ|uᵢ(Jv)ᵢ| + Σ|(Jᵀu)ⱼvⱼ|. Contractions and cancellations inside (Jv)ᵢ can add a factor
  * of the contraction size; 1e-9 (≈ 4.5e6 δ) leaves room for that and nothing for a wrong rule.
- * The same bound serves the transpose identity ⟨ct, L(x)⟩ = ⟨Lᵀ(ct), x⟩.
+ * When unit-size terms inside the rules cancel (J ≈ 0 at a stationary point), those terms set the
+ * rounding instead: with the arbitraries' unit-scale Jacobian entries they are ~Σ|uᵢ|·‖v‖∞, and we
+ * allow 1e-12 of that (`ADJOINT_ATOL`, ≈ 4500 δ).
+ * The same bounds serve `linearize` and the transpose identity ⟨ct, L(x)⟩ = ⟨Lᵀ(ct), x⟩.
  */
 const ADJOINT_RTOL = 1e-9;
+const ADJOINT_ATOL = 1e-12;
 
 /**
- * `vmap` against a loop: the batched rule computes the same arithmetic, at most summed in another
- * order, so elements agree to a few δ of the largest term (`VMAP_RTOL` of |bᵢ| + ‖b‖∞, with
- * `VMAP_ATOL` for outputs that cancel to ~0); integer and bool outputs agree exactly.
+ * `vmap` against a loop, a kernel against a reference: the same arithmetic, at most summed in
+ * another order, so elements agree to a few δ per term of the largest value (`CLOSE_RTOL` of
+ * |bᵢ| + ‖b‖∞: room for ~1e5 terms; `CLOSE_ATOL` for outputs that cancel to ~0); integer and bool
+ * outputs agree exactly.
  */
-const VMAP_RTOL = 1e-10;
-const VMAP_ATOL = 1e-13;
+const CLOSE_RTOL = 1e-10;
+const CLOSE_ATOL = 1e-13;
 
 // ---------------------------------------------------------------- small helpers on concrete arrays
 
@@ -104,6 +109,13 @@ export function innerAbs(a: readonly NDArray[], b: readonly NDArray[]): number {
   return s;
 }
 
+/** Σ |aᵢ| over a list of arrays. */
+const sumAbs = (xs: readonly NDArray[]): number => {
+  let s = 0;
+  for (const x of xs) for (const v of Array.from(values(x))) s += Math.abs(v);
+  return s;
+};
+
 const maxAbs = (xs: readonly NDArray[]): number => {
   let m = 0;
   for (const x of xs) for (const v of Array.from(values(x))) m = Math.max(m, Math.abs(v));
@@ -145,8 +157,7 @@ export function checkJvpVsFd(F: Fn, xs: readonly NDArray[], vs: readonly NDArray
   const analytic = inner(us, tans);
   const eps = FD_STEP * Math.max(1, maxAbs(xs));
   const fd = (inner(us, F(...axpy(xs, eps, vs))) - inner(us, F(...axpy(xs, -eps, vs)))) / (2 * eps);
-  const sumU = us.reduce((acc, u) => acc + Array.from(values(u)).reduce((a, x) => a + Math.abs(x), 0), 0);
-  const tol = FD_RTOL * innerAbs(us, tans) + FD_ROUNDING * (DELTA / eps) * innerAbs(us, outs) + FD_THIRD * eps * eps * sumU;
+  const tol = FD_RTOL * innerAbs(us, tans) + FD_ROUNDING * (DELTA / eps) * innerAbs(us, outs) + FD_THIRD * eps * eps * sumAbs(us);
   if (!(Math.abs(fd - analytic) <= tol)) {
     throw new Error(
       `⟨u, J v⟩: jvp gives ${fmt(analytic)}, central differences ${fmt(fd)} (|diff| ${fmt(Math.abs(fd - analytic))} > tol ${fmt(tol)}, ε ${fmt(eps)})`,
@@ -163,7 +174,7 @@ export function checkVjpVsJvp(F: Fn, xs: readonly NDArray[], vs: readonly NDArra
   checkAvals("vjp cotangent", cts, xs);
   const a = inner(us, tans);
   const b = inner(cts, vs);
-  const tol = ADJOINT_RTOL * (innerAbs(us, tans) + innerAbs(cts, vs));
+  const tol = ADJOINT_RTOL * (innerAbs(us, tans) + innerAbs(cts, vs)) + ADJOINT_ATOL * sumAbs(us) * maxAbs(vs);
   if (!(Math.abs(a - b) <= tol)) {
     throw new Error(`⟨u, J v⟩ by jvp ${fmt(a)} ≠ ⟨Jᵀu, v⟩ by vjp ${fmt(b)} (|diff| ${fmt(Math.abs(a - b))} > tol ${fmt(tol)})`);
   }
@@ -177,7 +188,7 @@ export function checkLinearizeVsJvp(F: Fn, xs: readonly NDArray[], vs: readonly 
   checkAvals("linearize tangent", lin, tans);
   const a = inner(us, tans);
   const b = inner(us, lin);
-  const tol = ADJOINT_RTOL * (innerAbs(us, tans) + innerAbs(us, lin));
+  const tol = ADJOINT_RTOL * (innerAbs(us, tans) + innerAbs(us, lin)) + ADJOINT_ATOL * sumAbs(us) * maxAbs(vs);
   if (!(Math.abs(a - b) <= tol)) {
     throw new Error(`⟨u, J v⟩ by jvp ${fmt(a)} ≠ by linearize ${fmt(b)} (|diff| ${fmt(Math.abs(a - b))} > tol ${fmt(tol)})`);
   }
@@ -213,7 +224,7 @@ export function checkTranspose(
   });
   const a = inner(cts, outs);
   const b = inner(bs, xs);
-  const tol = ADJOINT_RTOL * (innerAbs(cts, outs) + innerAbs(bs, xs));
+  const tol = ADJOINT_RTOL * (innerAbs(cts, outs) + innerAbs(bs, xs)) + ADJOINT_ATOL * sumAbs(cts) * maxAbs(xs);
   if (!(Math.abs(a - b) <= tol)) {
     throw new Error(`⟨ct, L(x)⟩ ${fmt(a)} ≠ ⟨Lᵀ(ct), x⟩ ${fmt(b)} (|diff| ${fmt(Math.abs(a - b))} > tol ${fmt(tol)})`);
   }
@@ -243,14 +254,17 @@ export function checkVmap(F: Fn, examples: readonly (readonly NDArray[])[], inAx
   if (got.length !== outAxes.length) throw new Error(`vmap gave ${got.length} outputs, the loop ${outAxes.length}`);
   got.forEach((g, k) => {
     const want = stack(perExample.map((o) => o[k]!), outAxes[k]!);
-    compareExactish(`output ${k} (out axis ${outAxes[k]})`, g, want);
+    checkClose(`vmap output ${k} (out axis ${outAxes[k]})`, g, want, "the loop");
   });
 }
 
-/** Elementwise closeness for vmap results (see `VMAP_RTOL`); exact for int/bool. */
-function compareExactish(what: string, got: NDArray, want: ConcreteArray): void {
-  if (!sameShape(got.shape, want.shape)) throw new Error(`vmap ${what}: shape ${fmtShape(got.shape)}, loop gives ${fmtShape(want.shape)}`);
-  if (got.dtype !== want.dtype) throw new Error(`vmap ${what}: dtype ${got.dtype}, loop gives ${want.dtype}`);
+/**
+ * Elementwise closeness of two computations of the same values, in different orders (see
+ * `CLOSE_RTOL`); exact for int/bool. `oracle` names where `want` comes from.
+ */
+export function checkClose(what: string, got: NDArray, want: ConcreteArray, oracle: string): void {
+  if (!sameShape(got.shape, want.shape)) throw new Error(`${what}: shape ${fmtShape(got.shape)}, ${oracle} gives ${fmtShape(want.shape)}`);
+  if (got.dtype !== want.dtype) throw new Error(`${what}: dtype ${got.dtype}, ${oracle} gives ${want.dtype}`);
   const g = values(got);
   const w = want.data;
   const float = want.dtype === "float64" || want.dtype === "float32";
@@ -258,8 +272,8 @@ function compareExactish(what: string, got: NDArray, want: ConcreteArray): void 
   for (let i = 0; i < w.length; i++) {
     const a = g[i]!;
     const b = w[i]!;
-    const ok = float ? (Number.isNaN(a) && Number.isNaN(b)) || Math.abs(a - b) <= VMAP_RTOL * (Math.abs(b) + scale) + VMAP_ATOL : a === b;
-    if (!ok) throw new Error(`vmap ${what} of shape ${fmtShape(want.shape)}: element ${i} is ${a}, the loop gives ${b}`);
+    const ok = float ? (Number.isNaN(a) && Number.isNaN(b)) || Math.abs(a - b) <= CLOSE_RTOL * (Math.abs(b) + scale) + CLOSE_ATOL : a === b;
+    if (!ok) throw new Error(`${what} of shape ${fmtShape(want.shape)}: element ${i} is ${a}, ${oracle} gives ${b}`);
   }
 }
 

@@ -13,7 +13,7 @@ describe("property-test specs", () => {
 
   it("cover every registered primitive", () => {
     const missing = primitiveNames.filter((n) => !specs.has(n));
-    expect(missing, "registered primitives without a spec in property-tests/specs*.ts").toEqual([]);
+    expect(missing, "registered primitives without a spec: add one to a property-tests/specs-<family>.ts (see spec.ts)").toEqual([]);
   });
 
   it("name only registered primitives, as the very records the registry holds", () => {

@@ -9,7 +9,7 @@ import { ConcreteArray, type Aval, type NDArray } from "../src/numpy/ndarray.ts"
 import { allocate, isFloat } from "../src/numpy/dtype.ts";
 import { jvp, vjp } from "autograd-ts";
 import type { LinearArg } from "../src/primitives/types.ts";
-import { checkJvpVsFd, checkLinearizeVsJvp, checkTranspose, checkVjpVsJvp, checkZeroDerivative, Rng } from "./check.ts";
+import { checkClose, checkJvpVsFd, checkLinearizeVsJvp, checkTranspose, checkVjpVsJvp, checkZeroDerivative, Rng } from "./check.ts";
 import { activeSubset, cases, floatOutputs, outAvals, partial, primFn, primitiveNames, property, specs, wrtOf } from "./harness.ts";
 import type { PrimSpec } from "./spec.ts";
 import type { Case } from "./harness.ts";
@@ -48,8 +48,19 @@ for (const name of primitiveNames) {
       });
     });
 
+    const reference = spec.reference;
+    if (reference) {
+      it("kernel agrees with an independent reference implementation", () => {
+        property(cases(spec), 50, (c) => {
+          const got = bind(spec.prim, c.args, c.setup.params);
+          const want = reference(c.args, c.setup.params);
+          got.forEach((g, k) => checkClose(`output ${k}`, g, want[k]!, "the reference"));
+        });
+      });
+    }
+
     it(spec.differentiable ? "jvp ≈ central differences" : "jvp and vjp are zero", () => {
-      property(cases(spec), 100, (c) => {
+      property(cases(spec), 150, (c) => {
         const { F, xs, vs, us, active } = firstOrder(spec, c);
         if (active.length === 0) return;
         (spec.differentiable ? checkJvpVsFd : checkZeroDerivative)(F, xs, vs, us);
@@ -57,7 +68,7 @@ for (const name of primitiveNames) {
     });
 
     it("vjp agrees with jvp: ⟨u, J v⟩ = ⟨Jᵀu, v⟩; so does linearize", () => {
-      property(cases(spec), 100, (c) => {
+      property(cases(spec), 150, (c) => {
         const { F, xs, vs, us, active } = firstOrder(spec, c);
         if (active.length === 0) return;
         checkVjpVsJvp(F, xs, vs, us);

@@ -12,7 +12,7 @@ import { bind } from "../src/interpreters/core.ts";
 import { registry } from "../src/primitives/registry.ts";
 import { ConcreteArray, type NDArray, type Aval } from "../src/numpy/ndarray.ts";
 import { fmtShape } from "../src/errors.ts";
-import { numRuns } from "./config.ts";
+import { numRuns, seed } from "./config.ts";
 import { Rng, type Fn } from "./check.ts";
 import type { PrimSpec, SetupBase } from "./spec.ts";
 
@@ -160,13 +160,14 @@ export const vjpOf =
 
 /**
  * Runs `check` on `runs` random values (fewer under CI, see config.ts); a failure reports the
- * shrunk case (its setup, argument values and seed) with the check's message.
+ * shrunk case (its setup, argument values and seed) with the check's message, and fast-check's
+ * seed (replay it with `PROPERTY_SEED`).
  */
 export function property<T>(arb: fc.Arbitrary<T>, runs: number, check: (t: T) => void): void {
   fc.assert(
     fc.property(arb, (t) => {
       check(t);
     }),
-    { numRuns: numRuns(runs) },
+    { numRuns: numRuns(runs), ...(seed === undefined ? {} : { seed }) },
   );
 }

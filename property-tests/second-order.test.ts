@@ -54,7 +54,7 @@ for (const name of primitiveNames) {
       const f = which === "jvp" ? "(x, v) ↦ J(x)v" : "(x, u) ↦ J(x)ᵀu";
       const title = spec.differentiable ? "its jvp ≈ central differences, its vjp agrees with its jvp" : "its jvp and vjp are zero";
       it(`${f}: ${title}`, () => {
-        property(cases(spec), 50, (c) => {
+        property(cases(spec), 80, (c) => {
           const { G, inputs, ws, us, active } = derivative(spec, c, which);
           if (active.length === 0) return;
           if (!spec.differentiable) return checkZeroDerivative(G, inputs, ws, us);

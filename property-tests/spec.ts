@@ -10,10 +10,13 @@
  * @example
  * // property-tests/specs-special.ts
  * export const specs: PrimSpec[] = [
- *   unarySpec(erfP, uniform(-3, 3)),
- *   unarySpec(lgammaP, uniform(0.2, 6)),                       // away from the poles at 0, −1, …
- *   binarySpec(hypotP, fc.tuple(magnitude(0.1, 3), uniform(-3, 3))),
- *   spec(gatherP, { setup: …, args: (s) => …, wrt: [0] }),
+ *   unarySpec(s.erfP, uniform(-3, 3)),
+ *   unarySpec(s.gammalnP, uniform(0.2, 5)), // away from the poles at 0, −1, …
+ *   spec(g.gatherP, {
+ *     setup: shape({ minRank: 1 }).map((x) => ({ params: { axis: 0 }, x: x.map((d) => Math.max(1, d)) })),
+ *     args: (s) => fc.tuple(floats(s.x), ints([3], 0, s.x[0]! - 1)).map((a): ConcreteArray[] => a),
+ *     linearIn: [[0]], // gather is linear in the operand, not in the indices
+ *   }),
  * ];
  */
 import fc from "fast-check";
@@ -46,6 +49,11 @@ export interface SpecBody<P, S extends SetupBase<P>> {
    * when the primitive has a transpose rule; each set gets the check ⟨ct, L(x)⟩ = ⟨Lᵀ(ct), x⟩.
    */
   readonly linearIn?: readonly (readonly number[])[] | ((s: S) => readonly (readonly number[])[]);
+  /**
+   * An independent simple implementation (plain loops), for kernels with fast paths that the
+   * derivative checks would not notice being wrong in the same way twice (blocked matmul…).
+   */
+  readonly reference?: (args: readonly ConcreteArray[], params: P) => ConcreteArray[];
 }
 
 /** A spec with its types erased, as the tests see it. */
@@ -57,6 +65,7 @@ export interface PrimSpec {
   readonly differentiable: boolean;
   readonly wrt: ((s: SetupBase<unknown>) => readonly number[]) | null;
   readonly linearIn: ((s: SetupBase<unknown>) => readonly (readonly number[])[]) | null;
+  readonly reference: ((args: readonly ConcreteArray[], params: unknown) => ConcreteArray[]) | null;
 }
 
 /** Declares the spec of one primitive. */
@@ -71,6 +80,7 @@ export function spec<P, S extends SetupBase<P>>(prim: Primitive<P>, body: SpecBo
     wrt: wrt === undefined ? null : typeof wrt === "function" ? (wrt as PrimSpec["wrt"]) : () => wrt,
     linearIn:
       linearIn === undefined ? null : typeof linearIn === "function" ? (linearIn as PrimSpec["linearIn"]) : () => linearIn,
+    reference: (body.reference as PrimSpec["reference"]) ?? null,
   };
 }
 

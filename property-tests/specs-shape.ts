@@ -5,10 +5,10 @@
 import fc from "fast-check";
 import * as r from "../src/primitives/reduce.ts";
 import * as st from "../src/primitives/structural.ts";
-import { dotGeneralP } from "../src/primitives/contraction.ts";
+import { dotGeneralP, type DotParams } from "../src/primitives/contraction.ts";
 import type { DType } from "../src/numpy/dtype.ts";
 import type { ConcreteArray } from "../src/numpy/ndarray.ts";
-import { array, bools, dim, distinct, floats, ints, shape, smallInt, spec, uniform, type PrimSpec } from "./spec.ts";
+import { array, bools, concrete, dim, distinct, floats, ints, shape, sizeOf, smallInt, spec, uniform, type PrimSpec } from "./spec.ts";
 
 const range = (n: number): number[] => [...Array(n).keys()];
 
@@ -28,21 +28,49 @@ const linearIfFloat = (s: { dtype: DType }) => (s.dtype === "float64" ? [[0]] : 
 /** A sorted subset of the axes of a shape. */
 const axesOf = (shp: readonly number[]) => fc.subarray(range(shp.length));
 
+/** The multi-index of a flat row-major position, and back: for the plain-loop reference kernels. */
+function unravel(flat: number, shp: readonly number[]): number[] {
+  const idx = new Array<number>(shp.length);
+  for (let d = shp.length - 1; d >= 0; d--) {
+    idx[d] = flat % shp[d]!;
+    flat = Math.floor(flat / shp[d]!);
+  }
+  return idx;
+}
+const ravel = (idx: readonly number[], shp: readonly number[]): number => idx.reduce((acc, i, d) => acc * shp[d]! + i, 0);
+
 // ---------------------------------------------------------------- reductions
+
+/** A reduction by plain loops: each element folded into the output element it lands on. */
+const reduceReference =
+  (fold: (acc: number, x: number) => number, init: number) =>
+  ([x]: readonly ConcreteArray[], { axes }: { axes: readonly number[] }): ConcreteArray[] => {
+    const keep = range(x!.ndim).filter((a) => !axes.includes(a));
+    const outShape = keep.map((a) => x!.shape[a]!);
+    const out = new Float64Array(sizeOf(outShape)).fill(init);
+    for (let i = 0; i < x!.size; i++) {
+      const idx = unravel(i, x!.shape);
+      const o = ravel(keep.map((a) => idx[a]!), outShape);
+      out[o] = fold(out[o]!, x!.data[i]!);
+    }
+    return [concrete(out, outShape)];
+  };
 
 const reduceSum = spec(r.reduceSumP, {
   setup: shape().chain((s) => axesOf(s).map((axes) => ({ params: { axes }, shape: s }))),
   args: (s) => floats(s.shape).map((x) => [x]),
   linearIn: [[0]],
+  reference: reduceReference((a, x) => a + x, 0),
 });
 
 /** max/min over non-empty axes, on values without ties (where the derivative jumps). */
-const extremum = (prim: typeof r.reduceMaxP) =>
+const extremum = (prim: typeof r.reduceMaxP, fold: (a: number, b: number) => number, init: number) =>
   spec(prim, {
     setup: shape().chain((s) =>
       axesOf(s).map((axes) => ({ params: { axes }, shape: s.map((d, i) => (axes.includes(i) ? Math.max(1, d) : d)) })),
     ),
     args: (s) => distinct(s.shape).map((x) => [x]),
+    reference: reduceReference(fold, init),
   });
 
 /** argmax/argmin along a non-empty axis; small integers, so ties (first index wins) happen. */
@@ -95,6 +123,18 @@ const transpose = spec(st.transposeP, {
   ),
   args: (s) => valuesOf(s.shape, s.dtype).map((x) => [x]),
   linearIn: linearIfFloat,
+  // out[i₀, i₁, …] = x[j] with j[perm[d]] = i_d
+  reference: ([x], { perm }) => {
+    const outShape = perm.map((p) => x!.shape[p]!);
+    const out = new Array<number>(x!.size);
+    for (let o = 0; o < out.length; o++) {
+      const idx = unravel(o, outShape);
+      const j = new Array<number>(x!.ndim);
+      perm.forEach((p, d) => (j[p] = idx[d]!));
+      out[o] = x!.data[ravel(j, x!.shape)]!;
+    }
+    return [concrete(out, outShape, x!.dtype)];
+  },
 });
 
 /** Output shape, the output axes the input's axes become (in order), each input size 1 or equal. */
@@ -181,54 +221,102 @@ const convert = spec(st.convertP, {
 
 // ---------------------------------------------------------------- contraction
 
+/** Plain loops over the output and the contracted indices: the oracle for the blocked kernel. */
+function dotReference([l, r]: readonly ConcreteArray[], p: DotParams): ConcreteArray[] {
+  const free = (x: ConcreteArray, contract: readonly number[], batch: readonly number[]) =>
+    range(x.ndim).filter((a) => !contract.includes(a) && !batch.includes(a));
+  const lf = free(l!, p.lhsContract, p.lhsBatch);
+  const rf = free(r!, p.rhsContract, p.rhsBatch);
+  const outShape = [...p.lhsBatch.map((a) => l!.shape[a]!), ...lf.map((a) => l!.shape[a]!), ...rf.map((a) => r!.shape[a]!)];
+  const kShape = p.lhsContract.map((a) => l!.shape[a]!);
+  const nb = p.lhsBatch.length;
+  const out = new Float64Array(sizeOf(outShape));
+  for (let o = 0; o < out.length; o++) {
+    const oi = unravel(o, outShape);
+    const li = new Array<number>(l!.ndim);
+    const ri = new Array<number>(r!.ndim);
+    p.lhsBatch.forEach((a, j) => (li[a] = oi[j]!));
+    p.rhsBatch.forEach((a, j) => (ri[a] = oi[j]!));
+    lf.forEach((a, j) => (li[a] = oi[nb + j]!));
+    rf.forEach((a, j) => (ri[a] = oi[nb + lf.length + j]!));
+    let acc = 0;
+    for (let q = 0; q < sizeOf(kShape); q++) {
+      const ki = unravel(q, kShape);
+      p.lhsContract.forEach((a, j) => (li[a] = ki[j]!));
+      p.rhsContract.forEach((a, j) => (ri[a] = ki[j]!));
+      acc += l!.data[ravel(li, l!.shape)]! * r!.data[ravel(ri, r!.shape)]!;
+    }
+    out[o] = acc;
+  }
+  return [concrete(out, outShape, l!.dtype)];
+}
+
+/**
+ * Large matrix products, (batches of) m×k by k×n, past the kernel's packing and blocking sizes
+ * (KC = 128, NC = 256 in kernels/matmul.ts) with partial strips.
+ */
+const largeDot = fc
+  .record({ b: fc.constantFrom<number[]>([], [2]), m: fc.integer({ min: 4, max: 7 }), k: fc.integer({ min: 120, max: 136 }), n: fc.integer({ min: 250, max: 262 }) })
+  .map(({ b, m, k, n }) => {
+    const nb = b.length;
+    return {
+      params: { lhsBatch: range(nb), rhsBatch: range(nb), lhsContract: [nb + 1], rhsContract: [nb] },
+      lhs: [...b, m, k],
+      rhs: [...b, k, n],
+    };
+  });
+
 /**
  * Random `dotGeneral` params: batch, contracted and free axes of each side in random positions,
- * contracted pairs in random order (not sorted), sizes 0..3.
+ * contracted pairs in random order (not sorted), sizes 0..3; now and then a large product.
  */
+const smallDot = fc
+  .record({
+    batch: fc.array(dim(0, 3), { maxLength: 2 }),
+    contract: fc.array(dim(0, 3), { maxLength: 2 }),
+    lfree: fc.array(dim(0, 3), { maxLength: 2 }),
+    rfree: fc.array(dim(0, 3), { maxLength: 2 }),
+  })
+  .chain(({ batch, contract, lfree, rfree }) => {
+    const nl = batch.length + contract.length + lfree.length;
+    const nr = batch.length + contract.length + rfree.length;
+    const perm = (n: number) => fc.shuffledSubarray(range(n), { minLength: n, maxLength: n });
+    return fc.tuple(perm(nl), perm(nr), perm(contract.length)).map(([lp, rp, cp]) => {
+      // Side layout before permuting: [batch..., contract..., free...]; lp[j] is where axis j goes.
+      const place = (p: number[], sizes: number[]) => {
+        const shp = new Array<number>(sizes.length);
+        sizes.forEach((d, j) => (shp[p[j]!] = d));
+        return shp;
+      };
+      const nb = batch.length;
+      const nc = contract.length;
+      const lsizes = [...batch, ...contract, ...lfree];
+      const rsizes = [...batch, ...cp.map((j) => contract[j]!), ...rfree];
+      return {
+        params: {
+          lhsBatch: range(nb).map((j) => lp[j]!),
+          rhsBatch: range(nb).map((j) => rp[j]!),
+          lhsContract: range(nc).map((j) => lp[nb + j]!),
+          // The j-th contracted lhs axis pairs with the rhs axis holding contract[j].
+          rhsContract: range(nc).map((j) => rp[nb + cp.indexOf(j)]!),
+        },
+        lhs: place(lp, lsizes),
+        rhs: place(rp, rsizes),
+      };
+    });
+  });
+
 const dotGeneral = spec(dotGeneralP, {
-  setup: fc
-    .record({
-      batch: fc.array(dim(0, 3), { maxLength: 2 }),
-      contract: fc.array(dim(0, 3), { maxLength: 2 }),
-      lfree: fc.array(dim(0, 3), { maxLength: 2 }),
-      rfree: fc.array(dim(0, 3), { maxLength: 2 }),
-    })
-    .chain(({ batch, contract, lfree, rfree }) => {
-      const nl = batch.length + contract.length + lfree.length;
-      const nr = batch.length + contract.length + rfree.length;
-      const perm = (n: number) => fc.shuffledSubarray(range(n), { minLength: n, maxLength: n });
-      return fc.tuple(perm(nl), perm(nr), perm(contract.length)).map(([lp, rp, cp]) => {
-        // Side layout before permuting: [batch..., contract..., free...]; lp[j] is where axis j goes.
-        const place = (p: number[], sizes: number[]) => {
-          const shp = new Array<number>(sizes.length);
-          sizes.forEach((d, j) => (shp[p[j]!] = d));
-          return shp;
-        };
-        const nb = batch.length;
-        const nc = contract.length;
-        const lsizes = [...batch, ...contract, ...lfree];
-        const rsizes = [...batch, ...cp.map((j) => contract[j]!), ...rfree];
-        return {
-          params: {
-            lhsBatch: range(nb).map((j) => lp[j]!),
-            rhsBatch: range(nb).map((j) => rp[j]!),
-            lhsContract: range(nc).map((j) => lp[nb + j]!),
-            // The j-th contracted lhs axis pairs with the rhs axis holding contract[j].
-            rhsContract: range(nc).map((j) => rp[nb + cp.indexOf(j)]!),
-          },
-          lhs: place(lp, lsizes),
-          rhs: place(rp, rsizes),
-        };
-      });
-    }),
+  setup: fc.oneof({ weight: 12, arbitrary: smallDot }, { weight: 1, arbitrary: largeDot }),
   args: (s) => fc.tuple(floats(s.lhs), floats(s.rhs)),
   linearIn: [[0], [1]],
+  reference: dotReference,
 });
 
 export const specs: PrimSpec[] = [
   reduceSum,
-  extremum(r.reduceMaxP),
-  extremum(r.reduceMinP),
+  extremum(r.reduceMaxP, Math.max, -Infinity),
+  extremum(r.reduceMinP, Math.min, Infinity),
   argReduce(r.argmaxP),
   argReduce(r.argminP),
   cumsum,

@@ -3,11 +3,12 @@
  * vector x, reduced to a scalar. The gradient agrees with central differences and with `jacfwd`
  * and `jacrev`; the four ways to nest them give one symmetric Hessian, which `hvp` applies;
  * `vmap` of `grad` agrees with a loop and `grad` of `vmap` with the sum of the gradients;
- * `valueAndGrad`, `elementwiseGrad` and `checkGrads` agree with the rest.
+ * `valueAndGrad`, `elementwiseGrad` and `checkGrads` agree with the rest; and wrapping the program
+ * in `customJvp`/`customVjp` (with its own derivative as the rule) or `checkpoint` changes nothing.
  */
 import fc from "fast-check";
 import { describe, it } from "vitest";
-import { checkGrads, elementwiseGrad, grad, hessian, hvp, jacfwd, jacrev, valueAndGrad, vjp, vmap } from "autograd-ts";
+import { checkGrads, checkpoint, customJvp, customVjp, elementwiseGrad, grad, hessian, hvp, jacfwd, jacrev, jvp, valueAndGrad, vjp, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import { ConcreteArray, type NDArray } from "../src/numpy/ndarray.ts";
 import { checkJvpVsFd, checkVjpVsJvp, Rng, stack } from "./check.ts";
@@ -50,14 +51,18 @@ const BINARY: readonly [string, (a: NDArray, b: NDArray) => NDArray][] = [
   ["outer(a, b) @ 1/n", (a, b) => np.matmul(np.outer(a, b), np.ones([b.shape[0]!]).div(b.shape[0]!))],
 ];
 
-const X: Prog = { text: "x", run: (x) => x };
+/** A program that fast-check prints as its text. */
+const program = (text: string, run: (x: NDArray) => NDArray): Prog =>
+  Object.defineProperty({ text, run }, fc.toStringMethod, { value: () => text });
+
+const X: Prog = program("x", (x) => x);
 
 const programs: fc.Arbitrary<Prog> = fc.letrec<{ prog: Prog; unary: Prog; binary: Prog }>((tie) => ({
   prog: fc.oneof({ maxDepth: 4, depthSize: "small" }, fc.constant(X), tie("unary"), tie("binary")),
-  unary: fc.tuple(fc.constantFrom(...UNARY), tie("prog")).map(([[name, f], p]) => ({ text: `${name}(${p.text})`, run: (x) => f(p.run(x)) })),
+  unary: fc.tuple(fc.constantFrom(...UNARY), tie("prog")).map(([[name, f], p]) => program(`${name}(${p.text})`, (x) => f(p.run(x)))),
   binary: fc
     .tuple(fc.constantFrom(...BINARY), tie("prog"), tie("prog"))
-    .map(([[name, f], p, q]) => ({ text: `${name}(${p.text}, ${q.text})`, run: (x) => f(p.run(x), q.run(x)) })),
+    .map(([[name, f], p, q]) => program(`${name}(${p.text}, ${q.text})`, (x) => f(p.run(x), q.run(x)))),
 })).prog;
 
 interface ProgCase {
@@ -135,6 +140,56 @@ describe("transformations on random programs", () => {
   it("checkGrads passes to order 2", () => {
     property(progCases, 30, ({ prog, x }) => checkGrads(objective(prog), [x], { order: 2 }));
   });
+
+  it("nested derivatives of closures (no perturbation confusion): jvp ≈ central differences, vjp and vmap agree", () => {
+    // F(x) = Σ w·p(x ⊙ tanh ∇_y[Σ w·q(y ⊙ x)](y = x)): the inner gradient closes over the outer x.
+    // (tanh keeps p's argument at unit scale: x ⊙ ∇ grows like a polynomial of high degree, and
+    // p of it can curve so fast that central differences no longer resolve the derivative.)
+    const nested = fc.tuple(programs, programs, fc.integer({ min: 1, max: 4 }).chain((n) => fc.array(floats([n]), { minLength: 2, maxLength: 2 })), fc.integer());
+    property(nested, 50, ([p, q, [x, x2], seed]) => {
+      const rng = new Rng(seed);
+      const F = (z: NDArray) => {
+        const inner = asArray(grad((y: NDArray) => objective(q)(y.mul(z)))(z));
+        return [objective(p)(z.mul(np.tanh(inner)))];
+      };
+      const v = rng.like(x!);
+      const u = [rng.like({ shape: [], dtype: "float64" })];
+      checkJvpVsFd(F, [x!], [v], u);
+      checkVjpVsJvp(F, [x!], [v], u);
+      close("vmap", asArray(vmap((z: NDArray) => F(z)[0]!)(stack([x!, x2!], 0))), stack([F(x!)[0]!, F(x2!)[0]!], 0));
+    });
+  });
+
+  /** Wrappers that change how derivatives are computed but not what they are. */
+  const WRAPPERS: readonly { name: string; wrap: (g: (x: NDArray) => NDArray) => (x: NDArray) => NDArray; forward: boolean }[] = [
+    { name: "customJvp (rule: the jvp)", wrap: (g) => customJvp(g, ([x], [t]) => jvp(g, [x], [t]) as [NDArray, NDArray]), forward: true },
+    {
+      name: "customVjp (fwd/bwd: the vjp)",
+      wrap: (g) => customVjp(g, (x: NDArray) => [g(x), x], (x: NDArray, ct: NDArray) => vjp(g, x)[1](ct)),
+      forward: false, // as in JAX, a custom VJP has no forward mode
+    },
+    { name: "checkpoint", wrap: (g) => checkpoint(g), forward: true },
+  ];
+
+  for (const { name, wrap, forward } of WRAPPERS) {
+    it(`${name} changes no derivative: grad, jacrev∘jacrev${forward ? ", hessian" : ""}, vmap(grad), grad(Σ vmap)`, () => {
+      const batches = fc.tuple(programs, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 })).chain(([prog, b, n]) =>
+        fc.tuple(fc.constant(prog), fc.array(floats([n]), { minLength: b, maxLength: b })),
+      );
+      property(batches, 40, ([prog, xs]) => {
+        const f = objective(prog);
+        const fw = objective({ text: "", run: wrap(prog.run) });
+        const x = xs[0]!;
+        close("grad", asArray(grad(fw)(x)), asArray(grad(f)(x)));
+        close("jacrev(jacrev)", asArray(jacrev(jacrev(fw))(x)), asArray(hessian(f)(x)));
+        if (forward) close("hessian", asArray(hessian(fw)(x)), asArray(hessian(f)(x)));
+        const X = stack(xs, 0);
+        const loop = stack(xs.map((y) => asArray(grad(f)(y))), 0);
+        close("vmap(grad)", asArray(vmap(grad(fw))(X)), loop);
+        close("grad(Σ vmap)", asArray(grad((Y: NDArray) => np.sum(vmap(fw)(Y) as NDArray))(X)), loop);
+      });
+    });
+  }
 
   it("vmap(grad f) agrees with a loop, and grad of Σ vmap(f) with the sum of the gradients", () => {
     const batches = fc.tuple(programs, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 })).chain(([prog, b, n]) =>

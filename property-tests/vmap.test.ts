@@ -15,7 +15,7 @@ for (const name of primitiveNames) {
     if (!spec) return;
 
     it("vmap agrees with a loop", () => {
-      property(batchCases(spec), 60, (bc) => {
+      property(batchCases(spec), 80, (bc) => {
         const rng = new Rng(bc.seed);
         const F: Fn = (...xs) => bind(spec.prim, xs, bc.setup.params);
         checkVmap(F, bc.examples, randomInAxes(bc.examples[0]!, rng), rng);
@@ -23,7 +23,7 @@ for (const name of primitiveNames) {
     });
 
     it("vmap of vmap agrees with a loop of vmaps", () => {
-      property(batchCases(spec, 4), 30, (bc) => {
+      property(batchCases(spec, 4), 40, (bc) => {
         const rng = new Rng(bc.seed);
         const F: Fn = (...xs) => bind(spec.prim, xs, bc.setup.params);
         // Examples 2o and 2o + 1 make outer example o, batched along the inner axes.
@@ -38,7 +38,7 @@ for (const name of primitiveNames) {
     });
 
     it(spec.differentiable ? "jvp of vmap ≈ central differences, its vjp agrees with its jvp" : "jvp and vjp of vmap are zero", () => {
-      property(batchCases(spec), 40, (bc) => {
+      property(batchCases(spec), 60, (bc) => {
         const rng = new Rng(bc.seed);
         const { params } = bc.setup;
         const first = bc.examples[0]!;
@@ -61,7 +61,7 @@ for (const name of primitiveNames) {
 
     for (const which of ["jvp", "vjp"] as const) {
       it(`vmap of the ${which} agrees with a loop`, () => {
-        property(batchCases(spec), 40, (bc) => {
+        property(batchCases(spec), 60, (bc) => {
           const rng = new Rng(bc.seed);
           const { params } = bc.setup;
           const first = bc.examples[0]!;
