@@ -34,7 +34,7 @@ import { linePlot } from "./lib/plot.ts";
 import { progress } from "./lib/progress.ts";
 import { Rng } from "./lib/random.ts";
 import { Report } from "./lib/report.ts";
-import { ALPHABET, charCodes, codeLines, oneHotSequences, sampleIndex } from "./lib/text.ts";
+import { ALPHABET, sampleIndex, trainingText } from "./lib/text.ts";
 
 /** A type alias, not an interface, so that it is assignable to a `Tree` (which has an index signature). */
 export type RnnParams = {
@@ -131,11 +131,7 @@ export async function run(opts: RunOptions): Promise<CharRnnResult> {
     : { maxLines: 60, seqLen: 30, state: 40, iters: 1000 };
   const stepSize = 0.02;
   const maxGradNorm = 0.5;
-  const lines = codeLines(fileURLToPath(import.meta.url), cfg.maxLines);
-  const codes = charCodes(lines, cfg.seqLen).map((c) => np.array(c, { dtype: "int32" }));
-  const seqs = oneHotSequences(lines, cfg.seqLen);
-  const step = lines.length * ALPHABET;
-  const targets = codes.map((_, t) => np.array(seqs.subarray(t * step, (t + 1) * step)).reshape(lines.length, ALPHABET));
+  const { lines, codes, targets } = trainingText(fileURLToPath(import.meta.url), cfg.maxLines, cfg.seqLen);
   console.log(`training text: ${lines.length} lines of this notebook's code, ${cfg.seqLen} characters each`);
 
   const sampleLines = (params: RnnParams, seed: number) => {

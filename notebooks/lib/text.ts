@@ -1,5 +1,7 @@
 /** @file Text for the character-level models (05, 06): lines of source code as one-hot sequences, and sampling. */
 import { readFileSync } from "node:fs";
+import * as np from "autograd-ts/numpy";
+import type { NDArray } from "autograd-ts/numpy";
 import { Rng } from "./random.ts";
 
 /** Characters are their ASCII codes; the models see a one-hot vector of this length. */
@@ -56,4 +58,23 @@ export function oneHotChar(code: number): Float64Array {
   const v = new Float64Array(ALPHABET);
   v[code] = 1;
   return v;
+}
+
+/** A text model's training data: per time step, the input character codes and one-hot targets. */
+export interface TrainingText {
+  readonly lines: string[];
+  /** `codes[t]`: int32 [lines] — character t of every line. */
+  readonly codes: NDArray[];
+  /** `targets[t]`: float64 [lines, ALPHABET] — character t of every line, one-hot. */
+  readonly targets: NDArray[];
+}
+
+/** The first `maxLines` code lines of `file`, cut or padded to `seqLen`, as training data. */
+export function trainingText(file: string, maxLines: number, seqLen: number): TrainingText {
+  const lines = codeLines(file, maxLines);
+  const codes = charCodes(lines, seqLen).map((c) => np.array(c, { dtype: "int32" }));
+  const seqs = oneHotSequences(lines, seqLen);
+  const step = lines.length * ALPHABET;
+  const targets = codes.map((_, t) => np.array(seqs.subarray(t * step, (t + 1) * step)).reshape(lines.length, ALPHABET));
+  return { lines, codes, targets };
 }
