@@ -27,6 +27,13 @@ export class JVPTracer extends Tracer {
   override toArray(): Nested {
     return this.primal.toArray();
   }
+  /** Shows the value being differentiated, so `console.log` inside `grad` prints numbers. */
+  override toString(): string {
+    return `Traced(${this.primal.toString()})`;
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
 }
 
 export class JVPTrace extends Trace {
