@@ -88,8 +88,10 @@ function gradImpl(op: string, f: (...args: never[]) => unknown, opts: GradOption
     argnums.forEach((a, i) => (full[a] = d[i]!));
     return (f as unknown as (...a: Tree[]) => unknown)(...full);
   };
+  // Reject integer inputs before running the function.
+  const [diffLeaves] = flatten(diff as Tree, `${op}: argument `);
+  checkDifferentiable(op, diffLeaves.map((x, i) => leafToArray(x, op, `input leaf ${i}`)), diffLeaves.map((_, i) => `input leaf ${i}`));
   const t = trace(op, wrapped as never, diff, opts.hasAux);
-  checkDifferentiable(op, t.inLeaves.map((x) => leafToArray(x, op, "")), t.inLeaves.map((_, i) => `input leaf ${i}`));
   const outs = t.lin.primalsOut;
   if (outs.length !== 1 || outs[0]!.size !== 1) {
     const shapes = outs.map((o) => fmtShape(o.shape)).join(", ");
