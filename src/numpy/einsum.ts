@@ -9,7 +9,7 @@ import { normAxis } from "./broadcast.ts";
 import { promote } from "./dtype.ts";
 import { multiply, subtract } from "./math.ts";
 import { stack } from "./shape.ts";
-import { diagonalAxes } from "./shape2.ts";
+import { diagonalAxes } from "./rearrange.ts";
 import * as s from "../primitives/structural.ts";
 import { reduceSum } from "../primitives/reduce.ts";
 import { dotGeneral } from "../primitives/contraction.ts";

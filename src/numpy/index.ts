@@ -7,11 +7,9 @@ import "./methods.ts";
 export { NDArray, type ArrayLike, type Index, type SliceSpec, type Nested, type Aval } from "./ndarray.ts";
 export type { DType } from "./dtype.ts";
 export * from "./creation.ts";
-export * from "./creation2.ts";
 export * from "./math.ts";
-export * from "./math2.ts";
-export { sum, prod, mean, max, min, amax, amin, variance as var, std, argmax, argmin, cumsum } from "./reductions.ts";
-export * from "./reductions2.ts";
+export * from "./reductions.ts";
+export { variance as var } from "./reductions.ts";
 export * from "./sorting.ts";
 export * from "./shape.ts";
 export * from "./products.ts";
@@ -19,7 +17,7 @@ export * as linalg from "./linalg.ts";
 export {
   flatten, atleast1d, atleast2d, atleast3d, vstack, rowStack, hstack, dstack, columnStack, split, arraySplit, hsplit, vsplit,
   dsplit, tile, repeat, flip, fliplr, flipud, roll, rot90, pad, type PadMode, diagonal, trace, diag, diagflat, tril, triu, meshgrid, append,
-} from "./shape2.ts";
+} from "./rearrange.ts";
 export { einsum, kron, cross } from "./einsum.ts";
 export { convolve, correlate, type ConvolveMode } from "./signal.ts";
 export * as random from "./random.ts";

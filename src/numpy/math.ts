@@ -1,4 +1,8 @@
-/** @file Elementwise NumPy functions: broadcasting and dtype handling around the primitives. */
+/**
+ * @file Elementwise NumPy functions: broadcasting and dtype handling around the primitives, and
+ * compositions (`logaddexp`, `hypot`, `sinc`, `copysign`, …) where a textbook formula is inaccurate
+ * or singular a `select` picks a safe branch and `stopGradient` holds a rescaling constant.
+ */
 import type { NDArray, ArrayLike } from "./ndarray.ts";
 import { prepare } from "./broadcast.ts";
 import { asarray } from "./creation.ts";
@@ -12,13 +16,13 @@ type Un = (x: NDArray) => NDArray;
 type Bin = (x: NDArray, y: NDArray) => NDArray;
 
 /** A float function of one argument (integers and bools are promoted to float64). */
-const floatFn = (name: string, f: Un) => (x: ArrayLike): NDArray => f(prepare(`np.${name}`, [x], true)[0]!);
+const floatFn = (name: string, f: Un) => (x: ArrayLike): NDArray => f(prepare(`np.${name}`, [x], true, ["x"])[0]!);
 /** A function of one argument that keeps the dtype. */
-const sameFn = (name: string, f: Un) => (x: ArrayLike): NDArray => f(prepare(`np.${name}`, [x])[0]!);
+const sameFn = (name: string, f: Un) => (x: ArrayLike): NDArray => f(prepare(`np.${name}`, [x], false, ["x"])[0]!);
 /** A broadcasting function of two arguments. */
-const binFn = (name: string, f: Bin, floatOnly = false) => (x: ArrayLike, y: ArrayLike): NDArray => {
-  const [a, bb] = prepare(`np.${name}`, [x, y], floatOnly);
-  return f(a!, bb!);
+const binFn = (name: string, f: Bin, floatOnly = false) => (x1: ArrayLike, x2: ArrayLike): NDArray => {
+  const [x, y] = prepare(`np.${name}`, [x1, x2], floatOnly, ["x1", "x2"]);
+  return f(x!, y!);
 };
 
 export const add = binFn("add", b.add);
@@ -111,4 +115,227 @@ export const clip = (x: ArrayLike, lo: ArrayLike | null, hi: ArrayLike | null): 
   if (lo === null && hi === null) throw new TypeError("np.clip: one of lo and hi must be given (not both null)");
   const low = lo === null ? asarray(x, undefined, "np.clip", "a") : maximum(x, lo);
   return hi === null ? low : minimum(low, hi);
+};
+
+const k = b.fullLike;
+
+/**
+ * `np.exp2(x)`: 2ˣ.
+ * @example
+ * np.exp2([0, 1, 3]); // [1, 2, 8]
+ */
+export const exp2 = floatFn("exp2", u.exp2);
+/**
+ * `np.log2(x)`.
+ * @example
+ * np.log2(8); // 3
+ */
+export const log2 = floatFn("log2", u.log2);
+/**
+ * `np.log10(x)`.
+ * @example
+ * np.log10(1000); // 3
+ */
+export const log10 = floatFn("log10", u.log10);
+
+/**
+ * `np.deg2rad(x)`: x · π/180.
+ * @example
+ * np.deg2rad(180); // 3.141592653589793
+ */
+export const deg2rad = floatFn("deg2rad", (x) => b.mul(x, k(x, Math.PI / 180)));
+/**
+ * `np.rad2deg(x)`: x · 180/π.
+ * @example
+ * np.rad2deg(Math.PI); // 180
+ */
+export const rad2deg = floatFn("rad2deg", (x) => b.mul(x, k(x, 180 / Math.PI)));
+export const radians = deg2rad;
+export const degrees = rad2deg;
+
+/**
+ * log(eᵃ + eᵇ) (or its base-2 twin) as m + log1p(s), m = max(a, b) held constant by `stopGradient`.
+ * Since the result does not depend on m mathematically, every derivative is exact. `s` is written
+ * per branch so that the larger term contributes `expm1(0) = 0` exactly: s = e^(b−m) when a ≥ b,
+ * which keeps log1p accurate when the other term is tiny (NumPy's algorithm).
+ */
+function logAddExpWith(x: NDArray, y: NDArray, base2: boolean): NDArray {
+  const pow = base2 ? u.exp2 : u.exp;
+  const powm1 = base2 ? (z: NDArray) => u.expm1(b.mul(z, k(z, Math.LN2))) : u.expm1;
+  const m0 = u.stopGradient(b.max(x, y));
+  // ±inf (and NaN) maxima: any finite shift gives the right value (inf, −inf or NaN).
+  const m = c.select(c.isfinite(m0), m0, k(m0, 0));
+  const dx = b.sub(x, m);
+  const dy = b.sub(y, m);
+  const s = c.select(c.ge(x, y), b.add(pow(dy), powm1(dx)), b.add(pow(dx), powm1(dy)));
+  const l = u.log1p(s);
+  return b.add(m, base2 ? b.div(l, k(l, Math.LN2)) : l);
+}
+
+/**
+ * `np.logaddexp(x1, x2)`: log(e^x1 + e^x2) without overflow.
+ * @example
+ * np.logaddexp(0, 0); // 0.6931471805599453
+ */
+export const logaddexp = binFn("logaddexp", (x, y) => logAddExpWith(x, y, false), true);
+/**
+ * `np.logaddexp2(x1, x2)`: log₂(2^x1 + 2^x2).
+ * @example
+ * np.logaddexp2(1, 1); // 2
+ */
+export const logaddexp2 = binFn("logaddexp2", (x, y) => logAddExpWith(x, y, true), true);
+
+/**
+ * `np.hypot(x1, x2)`: √(x1² + x2²) without overflow, as s·√((x1/s)² + (x2/s)²) with the scale
+ * s = max(|x1|, |x2|) held constant (so derivatives are exact). At the origin the value is 0 and
+ * the derivative 0 (the subgradient, as `abs` has at 0), not NaN.
+ * @example
+ * np.hypot(3, 4); // 5
+ */
+export const hypot = binFn(
+  "hypot",
+  (x, y) => {
+    const s0 = u.stopGradient(b.max(u.abs(x), u.abs(y)));
+    const zero = c.eq(s0, k(s0, 0));
+    const s = c.select(c.or(zero, c.not(c.isfinite(s0))), k(s0, 1), s0);
+    const xs = b.div(x, s);
+    const ys = b.div(y, s);
+    const r2 = b.add(b.mul(xs, xs), b.mul(ys, ys));
+    const h = b.mul(s, u.sqrt(c.select(zero, k(r2, 1), r2)));
+    const inf = c.or(c.isinf(x), c.isinf(y)); // hypot(inf, nan) is inf, as in C and NumPy
+    return c.select(inf, k(h, Infinity), c.select(zero, k(h, 0), h));
+  },
+  true,
+);
+
+// sinc(x) = Σₙ (−1)ⁿ y²ⁿ / (2n+1)!, y = πx: the Maclaurin coefficients used near 0.
+const SINC_SERIES = [1, -1 / 6, 1 / 120, -1 / 5040, 1 / 362880, -1 / 39916800, 1 / 6227020800, -1 / 1307674368000];
+// |πx| below which the series is used: its truncation error there is < 1e-20, while
+// sin(y)/y's derivatives lose ~ n·ε/yⁿ⁺¹ to cancellation, still ~1e-12 at the switch.
+const SINC_SWITCH = 0.1;
+
+/**
+ * `np.sinc(x)`: sin(πx)/(πx), 1 at 0. Near 0 a polynomial (the Maclaurin series) replaces the
+ * quotient, so every derivative there is right: sinc'(0) = 0, sinc''(0) = −π²/3.
+ * @example
+ * np.sinc([0, 0.5, 1]); // [1, 0.6366197723675814, 0]
+ */
+export const sinc = floatFn("sinc", (x) => {
+  const y = b.mul(x, k(x, Math.PI));
+  const small = c.lt(u.abs(y), k(y, SINC_SWITCH));
+  const ySafe = c.select(small, k(y, 1), y);
+  const quotient = b.div(u.sin(ySafe), ySafe);
+  const z = b.mul(y, y);
+  let series = k(z, SINC_SERIES[SINC_SERIES.length - 1]!) as NDArray;
+  for (let n = SINC_SERIES.length - 2; n >= 0; n--) series = b.add(b.mul(series, z), k(z, SINC_SERIES[n]!));
+  return c.select(small, series, quotient);
+});
+
+/**
+ * `np.floatPower(x1, x2)`: `power` computed in float64 (integers promoted).
+ * @example
+ * np.floatPower(2, -1); // 0.5
+ */
+export const floatPower = binFn("floatPower", b.pow, true);
+
+/**
+ * `np.floorDivide(x1, x2)`: ⌊x1 / x2⌋ (integers stay integers); its derivative is zero.
+ * @example
+ * np.floorDivide(-7, 2); // -4
+ */
+export const floorDivide = (x1: ArrayLike, x2: ArrayLike): NDArray => {
+  const [x, y] = prepare("np.floorDivide", [x1, x2], false, ["x1", "x2"]);
+  if (isFloat(x!.dtype)) return u.floor(b.div(x!, y!));
+  const q = u.floor(b.div(convert(x!, "float64"), convert(y!, "float64")));
+  return convert(q, x!.dtype === "bool" ? "int32" : x!.dtype);
+};
+
+/** Whether the sign bit is set: true for negative numbers and for −0. */
+const signbitOf = (x: NDArray): NDArray =>
+  isFloat(x.dtype) ? c.or(c.lt(x, k(x, 0)), c.lt(b.div(k(x, 1), x), k(x, 0))) : c.lt(x, k(x, 0));
+
+/**
+ * `np.signbit(x)`: whether the sign bit is set (true for −0).
+ * @example
+ * np.signbit([-1, -0, 0, 2]); // [true, true, false, false]
+ */
+export const signbit = (x: ArrayLike): NDArray => signbitOf(prepare("np.signbit", [x], false, ["x"])[0]!);
+
+/**
+ * `np.copysign(x1, x2)`: |x1| with the sign of x2 (−0 counts as negative). d/dx1 = ±sign(x1),
+ * d/dx2 = 0.
+ * @example
+ * np.copysign(3, -0); // -3
+ */
+export const copysign = binFn(
+  "copysign",
+  (x, y) => {
+    const a = u.abs(x);
+    return c.select(signbitOf(y), u.neg(a), a);
+  },
+  true,
+);
+
+/**
+ * `np.heaviside(x1, x2)`: 0 where x1 < 0, 1 where x1 > 0, x2 where x1 = 0 (NaN stays NaN). The
+ * derivative is zero in x1 and flows to x2 where x1 = 0.
+ * @example
+ * np.heaviside([-1, 0, 2], 0.5); // [0, 0.5, 1]
+ */
+export const heaviside = binFn(
+  "heaviside",
+  (x, y) => {
+    const step = c.select(c.lt(x, k(x, 0)), k(y, 0), c.select(c.gt(x, k(x, 0)), k(y, 1), y));
+    return isFloat(x.dtype) ? c.select(c.isnan(x), k(y, NaN), step) : step;
+  },
+  false,
+);
+
+/** The NaN-ignoring `fmax`/`fmin`: the other operand where one is NaN; ties share the derivative. */
+const nanIgnoring = (f: Bin): Bin => (x, y) =>
+  isFloat(x.dtype) ? c.select(c.isnan(y), x, c.select(c.isnan(x), y, f(x, y))) : f(x, y);
+
+/**
+ * `np.fmax(x1, x2)`: elementwise maximum that ignores NaN.
+ * @example
+ * np.fmax([1, NaN], [NaN, 2]); // [1, 2]
+ */
+export const fmax = binFn("fmax", nanIgnoring(b.max), false);
+/**
+ * `np.fmin(x1, x2)`: elementwise minimum that ignores NaN.
+ * @example
+ * np.fmin([1, NaN], [NaN, 2]); // [1, 2]
+ */
+export const fmin = binFn("fmin", nanIgnoring(b.min), false);
+
+/** The largest finite value of a float dtype. */
+const maxFinite = (x: NDArray): number => (x.dtype === "float32" ? 3.4028234663852886e38 : Number.MAX_VALUE);
+
+/**
+ * `np.nanToNum(x, {nan = 0, posinf, neginf})`: NaN and ±inf replaced (by default with 0 and the
+ * largest finite values). The derivative is 1 at finite elements and 0 at replaced ones.
+ * @example
+ * np.nanToNum([NaN, Infinity, 1]); // [0, 1.7976931348623157e308, 1]
+ */
+export function nanToNum(x: ArrayLike, opts: { nan?: number; posinf?: number; neginf?: number } = {}): NDArray {
+  const a = prepare("np.nanToNum", [x], false, ["x"])[0]!;
+  if (!isFloat(a.dtype)) return a;
+  const big = maxFinite(a);
+  let out = c.select(c.isnan(a), k(a, opts.nan ?? 0), a);
+  out = c.select(c.eq(a, k(a, Infinity)), k(a, opts.posinf ?? big), out);
+  return c.select(c.eq(a, k(a, -Infinity)), k(a, opts.neginf ?? -big), out);
+}
+
+/**
+ * `np.isposinf(x)`, `np.isneginf(x)`.
+ * @example
+ * np.isposinf([Infinity, -Infinity]); // [true, false]
+ */
+export const isposinf = (x: ArrayLike): NDArray => {
+  const a = prepare("np.isposinf", [x], false, ["x"])[0]!;
+  return isFloat(a.dtype) ? c.eq(a, k(a, Infinity)) : c.ne(a, a);
+};
+export const isneginf = (x: ArrayLike): NDArray => {
+  const a = prepare("np.isneginf", [x], false, ["x"])[0]!;
+  return isFloat(a.dtype) ? c.eq(a, k(a, -Infinity)) : c.ne(a, a);
 };

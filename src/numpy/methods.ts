@@ -4,7 +4,7 @@ import * as m from "./math.ts";
 import * as r from "./reductions.ts";
 import * as sh from "./shape.ts";
 import * as p from "./products.ts";
-import * as r2 from "./reductions2.ts";
+import * as r2 from "./reductions.ts";
 import * as so from "./sorting.ts";
 import { getItem, at } from "./indexing.ts";
 import { formatArray } from "./format.ts";

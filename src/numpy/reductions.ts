@@ -1,14 +1,25 @@
-/** @file Reductions with NumPy's `axis`/`keepdims` options, and compositions of them (`mean`, `var`, …). */
-import type { NDArray, ArrayLike, ReduceOptions } from "./ndarray.ts";
-import { asarray } from "./creation.ts";
-import { normAxes, normAxis } from "./broadcast.ts";
-import * as r from "../primitives/reduce.ts";
-import { reshape, convert, transpose, concatenate, slice } from "../primitives/structural.ts";
-import { mul as laxMul } from "../primitives/binary.ts";
-import { full } from "./creation.ts";
-import { isFloat } from "./dtype.ts";
-import { ShapeError } from "../errors.ts";
+/**
+ * @file Reductions with NumPy's `axis`/`keepdims` options, and compositions of them: `mean`, `var`,
+ * `prod`, `all`/`any`, `cumprod` (a scan of products), `diff`, `ptp`, `average`, `countNonzero` and
+ * the NaN-ignoring family (`nansum`, `nanmean`, `nanmax`, …); and the array comparisons built on
+ * them (`isclose`, `allclose`, `arrayEqual`).
+ */
+import { ConcreteArray, type NDArray, type ArrayLike, type ReduceOptions } from "./ndarray.ts";
+import { asarray, full } from "./creation.ts";
+import { broadcastShapes, normAxes, normAxis, prepare } from "./broadcast.ts";
+import { isFloat, promote, promoteWeak } from "./dtype.ts";
 import { divide, multiply, subtract } from "./math.ts";
+import * as r from "../primitives/reduce.ts";
+import * as s from "../primitives/structural.ts";
+import { reshape, convert, transpose, concatenate, slice } from "../primitives/structural.ts";
+import { mul, sub, fullLike } from "../primitives/binary.ts";
+import { sqrt } from "../primitives/unary.ts";
+import { select, eq, ne, isnan, not } from "../primitives/compare.ts";
+import { reduceSum } from "../primitives/reduce.ts";
+import * as u from "../primitives/unary.ts";
+import * as b from "../primitives/binary.ts";
+import * as c from "../primitives/compare.ts";
+import { DomainError, fmtShape, ShapeError } from "../errors.ts";
 
 const keep = (y: NDArray, shape: readonly number[], axes: readonly number[], keepdims?: boolean): NDArray =>
   keepdims ? reshape(y, shape.map((d, i) => (axes.includes(i) ? 1 : d))) : y;
@@ -100,9 +111,386 @@ export function prod(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
       n++;
     }
     const half = [...keptShape, n / 2];
-    y = laxMul(slice(y, [...lead, 0], [...unit, 2], half), slice(y, [...lead, 1], [...unit, 2], half));
+    y = mul(slice(y, [...lead, 0], [...unit, 2], half), slice(y, [...lead, 1], [...unit, 2], half));
     n /= 2;
   }
   const out = n === 1 ? reshape(y, keptShape) : full(keptShape, 1, { dtype: a.dtype });
   return keep(out, a.shape, axes, opts.keepdims);
+}
+
+type VarOptions = ReduceOptions & { ddof?: number };
+
+/** How many elements are truthy (`x != 0`; NaN counts) over the axes, as int32. */
+function countTrue(op: string, m: NDArray, opts: ReduceOptions): NDArray {
+  const axes = normAxes(op, opts.axis, m.ndim);
+  return keep(reduceSum(s.convert(m, "int32"), axes), m.shape, axes, opts.keepdims);
+}
+
+const truthy = (a: NDArray): NDArray => (a.dtype === "bool" ? a : ne(a, fullLike(a, 0)));
+
+/**
+ * `np.all(x, {axis, keepdims})`: whether every element is truthy (true for an empty axis).
+ * @example
+ * np.all([1, 0]); // false
+ */
+export function all(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
+  const a = asarray(x, undefined, "np.all", "a");
+  const n = countTrue("np.all", not(truthy(a)), opts);
+  return eq(n, fullLike(n, 0));
+}
+
+/**
+ * `np.any(x, {axis, keepdims})`: whether some element is truthy.
+ * @example
+ * np.any([0, 2]); // true
+ */
+export function any(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
+  const a = asarray(x, undefined, "np.any", "a");
+  const n = countTrue("np.any", truthy(a), opts);
+  return ne(n, fullLike(n, 0));
+}
+
+/**
+ * `np.countNonzero(x, {axis, keepdims})`: the number of non-zero elements (int32).
+ * @example
+ * np.countNonzero([0, 1, 2]); // 2
+ */
+export function countNonzero(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
+  return countTrue("np.countNonzero", truthy(asarray(x, undefined, "np.countNonzero", "a")), opts);
+}
+
+/** `a` with a flattened view for `axis: null`, and the normalized axis. */
+function flatOrAxis(op: string, x: ArrayLike, axis: number | null | undefined): [NDArray, number] {
+  let a = asarray(x, undefined, op, "a");
+  if (a.dtype === "bool") a = s.convert(a, "int32");
+  if (axis === null || axis === undefined) return [s.reshape(a, [a.size]), 0];
+  return [a, normAxis(op, axis, a.ndim)];
+}
+
+/** Shape of `shape` with the `axis` entry replaced by `n`. */
+const withAxis = (shape: readonly number[], axis: number, n: number): number[] => shape.map((d, i) => (i === axis ? n : d));
+
+/**
+ * `np.cumprod(x, {axis})` (flattened without an axis), as a Hillis–Steele scan: log₂(n) rounds of
+ * `y ← y · (y shifted by 2ᵏ)`. Only products, so the derivative is exact at zeros (where the
+ * `cumprod / x` trick divides by zero), and every order is differentiable and batchable.
+ * @example
+ * np.cumprod([1, 2, 3, 4]); // [1, 2, 6, 24]
+ */
+export function cumprod(x: ArrayLike, opts: { axis?: number | null } = {}): NDArray {
+  const [a, axis] = flatOrAxis("np.cumprod", x, opts.axis);
+  const n = a.shape[axis]!;
+  const ones = a.shape.map(() => 1);
+  const zeros = a.shape.map(() => 0);
+  let y = a;
+  for (let shift = 1; shift < n; shift *= 2) {
+    const head = full(withAxis(a.shape, axis, shift), 1, { dtype: a.dtype });
+    const body = s.slice(y, zeros, ones, withAxis(a.shape, axis, n - shift));
+    y = mul(y, s.concatenate([head, body], axis));
+  }
+  return y;
+}
+
+/** NumPy's `diff` along one axis of `a`: `a[1:] − a[:-1]` (for bool, `!=`). */
+function diffOnce(a: NDArray, axis: number): NDArray {
+  const n = a.shape[axis]!;
+  const size = withAxis(a.shape, axis, Math.max(0, n - 1));
+  const ones = a.shape.map(() => 1);
+  const lo = s.slice(a, a.shape.map(() => 0), ones, size);
+  const hi = s.slice(a, a.shape.map((_, i) => (i === axis && n > 0 ? 1 : 0)), ones, size);
+  return a.dtype === "bool" ? ne(hi, lo) : sub(hi, lo);
+}
+
+/**
+ * `np.diff(x, {n = 1, axis = -1, prepend, append})`: the n-th discrete difference along `axis`.
+ * @example
+ * np.diff([1, 4, 9, 16]); // [3, 5, 7]
+ */
+export function diff(
+  x: ArrayLike,
+  opts: { n?: number; axis?: number; prepend?: ArrayLike; append?: ArrayLike } = {},
+): NDArray {
+  let a = asarray(x, undefined, "np.diff", "a");
+  const n = opts.n ?? 1;
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`np.diff: order n must be a non-negative integer, got ${n}`);
+  if (a.ndim === 0) throw new ShapeError("np.diff: diff requires input that is at least one dimensional");
+  const axis = normAxis("np.diff", opts.axis ?? -1, a.ndim);
+  // JS numbers are weakly typed (an int array with `prepend: 0` stays int), as in NumPy.
+  let dtype = a.dtype;
+  const ends = (v: ArrayLike | undefined, name: string): NDArray | null => {
+    if (v === undefined) return null;
+    const e = asarray(v, undefined, "np.diff", name);
+    dtype = typeof v === "number" || typeof v === "boolean" ? promoteWeak(dtype, v) : promote(dtype, e.dtype);
+    if (e.ndim === 0) return s.broadcastTo(e, withAxis(a.shape, axis, 1));
+    if (e.ndim !== a.ndim || e.shape.some((d, i) => i !== axis && d !== a.shape[i])) {
+      throw new ShapeError(
+        `np.diff: ${name} of shape ${fmtShape(e.shape)} does not match the array of shape ${fmtShape(a.shape)} off axis ${axis}`,
+      );
+    }
+    return e;
+  };
+  const pre = ends(opts.prepend, "prepend");
+  const app = ends(opts.append, "append");
+  if (pre || app) {
+    const parts = [pre, a, app].filter((p): p is NDArray => p !== null);
+    a = s.concatenate(parts.map((p) => s.convert(p, dtype)), axis);
+  }
+  for (let i = 0; i < n; i++) a = diffOnce(a, axis);
+  return a;
+}
+
+/**
+ * `np.ptp(x, {axis, keepdims})`: max − min ("peak to peak").
+ * @example
+ * np.ptp([4, 9, 2]); // 7
+ */
+export function ptp(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
+  const a = asarray(x, undefined, "np.ptp", "a");
+  normAxes("np.ptp", opts.axis, a.ndim);
+  return subtract(max(a, opts), min(a, opts));
+}
+
+/**
+ * `np.average(x, {axis, weights, returned, keepdims})`: the weighted mean Σ w·x / Σ w. `weights`
+ * has `x`'s shape, or the shape of the reduced axes (a 1-D array along `axis`). With `returned`,
+ * gives `[average, sumOfWeights]`. Differentiable in `x` and in the weights.
+ * @example
+ * np.average([1, 2, 3], { weights: [3, 1, 0] }); // 1.25
+ */
+export function average(x: ArrayLike, opts: ReduceOptions & { weights?: ArrayLike | null; returned: true }): [NDArray, NDArray];
+export function average(x: ArrayLike, opts?: ReduceOptions & { weights?: ArrayLike | null; returned?: false }): NDArray;
+export function average(
+  x: ArrayLike,
+  opts: ReduceOptions & { weights?: ArrayLike | null; returned?: boolean } = {},
+): NDArray | [NDArray, NDArray] {
+  const a = asarray(x, undefined, "np.average", "a");
+  const axes = normAxes("np.average", opts.axis, a.ndim);
+  const red = { axis: axes, keepdims: opts.keepdims ?? false };
+  if (opts.weights === undefined || opts.weights === null) {
+    const avg = mean(a, red);
+    const n = axes.reduce((p, ax) => p * a.shape[ax]!, 1);
+    return opts.returned ? [avg, full(avg.shape, n, { dtype: avg.dtype })] : avg;
+  }
+  let w = asarray(opts.weights, undefined, "np.average", "weights");
+  const sameShape = w.ndim === a.ndim && w.shape.every((d, i) => d === a.shape[i]);
+  if (!sameShape) {
+    if (opts.axis === null || opts.axis === undefined) {
+      throw new ShapeError(
+        `np.average: axis must be specified when the shapes of a ${fmtShape(a.shape)} and weights ${fmtShape(w.shape)} differ`,
+      );
+    }
+    // Weights' axes follow the order of `axis` as given; line them up with a's sorted axes.
+    const given = (typeof opts.axis === "number" ? [opts.axis] : [...opts.axis]).map((ax) => normAxis("np.average", ax, a.ndim));
+    if (w.ndim !== given.length || w.shape.some((d, i) => d !== a.shape[given[i]!])) {
+      throw new ShapeError(
+        `np.average: the shape of weights ${fmtShape(w.shape)} must be that of a ${fmtShape(a.shape)} along axis ${JSON.stringify(opts.axis)}`,
+      );
+    }
+    w = s.transpose(w, axes.map((ax) => given.indexOf(ax)));
+    w = s.reshape(w, a.shape.map((d, i) => (axes.includes(i) ? d : 1)));
+  }
+  const [aa, ww] = prepare("np.average", [a, w], true, ["a", "weights"]);
+  const scl = sum(ww!, red);
+  if (scl instanceof ConcreteArray && scl.data.some((v) => v === 0)) {
+    throw new DomainError("np.average: weights sum to zero, can't be normalized");
+  }
+  const avg = divide(sum(mul(aa!, ww!), red), scl);
+  return opts.returned ? [avg, scl] : avg;
+}
+
+// ---------------------------------------------------------------- NaN-ignoring reductions
+
+/** `a` with NaN replaced by `v` (integers have no NaN). */
+const fillNan = (a: NDArray, v: number): NDArray => (isFloat(a.dtype) ? select(isnan(a), fullLike(a, v), a) : a);
+/** Where a whole reduced slice is NaN. */
+const allNan = (a: NDArray, opts: ReduceOptions): NDArray => all(isnan(a), opts);
+
+/**
+ * `np.nansum(x, {axis, keepdims})`: the sum treating NaN as 0.
+ * @example
+ * np.nansum([1, NaN, 2]); // 3
+ */
+export function nansum(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
+  const a = asarray(x, undefined, "np.nansum", "a");
+  normAxes("np.nansum", opts.axis, a.ndim);
+  return sum(fillNan(a, 0), opts);
+}
+
+/**
+ * `np.nanprod(x, {axis, keepdims})`: the product treating NaN as 1.
+ * @example
+ * np.nanprod([2, NaN, 3]); // 6
+ */
+export function nanprod(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
+  const a = asarray(x, undefined, "np.nanprod", "a");
+  normAxes("np.nanprod", opts.axis, a.ndim);
+  return prod(fillNan(a, 1), opts);
+}
+
+/** Number of non-NaN elements over the axes, as float64. */
+const countValid = (a: NDArray, opts: ReduceOptions): NDArray =>
+  s.convert(countTrue("np.nanmean", isFloat(a.dtype) ? not(isnan(a)) : fullLike({ shape: a.shape, dtype: "bool" }, 1), opts), "float64");
+
+/**
+ * `np.nanmean(x, {axis, keepdims})`: the mean of the non-NaN elements (NaN if there are none).
+ * @example
+ * np.nanmean([1, NaN, 3]); // 2
+ */
+export function nanmean(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
+  const a = asarray(x, undefined, "np.nanmean", "a");
+  normAxes("np.nanmean", opts.axis, a.ndim);
+  return divide(nansum(a, opts), countValid(a, opts));
+}
+
+/**
+ * `np.nanvar(x, {axis, keepdims, ddof})`: the variance of the non-NaN elements.
+ * @example
+ * np.nanvar([1, NaN, 3]); // 1
+ */
+export const nanvar = (x: ArrayLike, opts: VarOptions = {}): NDArray => nanvarOf("np.nanvar", x, opts);
+
+function nanvarOf(op: string, x: ArrayLike, opts: VarOptions): NDArray {
+  const a = asarray(x, undefined, op, "a");
+  const axes = normAxes(op, opts.axis, a.ndim);
+  const m = nanmean(a, { axis: axes, keepdims: true });
+  const d = fillNan(subtract(a, m), 0);
+  const ss = sum(mul(d, d), { axis: axes, keepdims: opts.keepdims ?? false });
+  const n = countValid(a, { axis: axes, keepdims: opts.keepdims ?? false });
+  return divide(ss, subtract(n, opts.ddof ?? 0));
+}
+
+/**
+ * `np.nanstd(x, {axis, keepdims, ddof})`: √nanvar.
+ * @example
+ * np.nanstd([1, NaN, 3]); // 1
+ */
+export const nanstd = (x: ArrayLike, opts: VarOptions = {}): NDArray => sqrt(nanvarOf("np.nanstd", x, opts));
+
+function nanExtremum(name: string, f: typeof max, fill: number) {
+  return (x: ArrayLike, opts: ReduceOptions = {}): NDArray => {
+    const a = asarray(x, undefined, `np.${name}`, "a");
+    normAxes(`np.${name}`, opts.axis, a.ndim);
+    if (!isFloat(a.dtype)) return f(a, opts);
+    const m = f(fillNan(a, fill), opts);
+    return select(allNan(a, opts), fullLike(m, NaN), m);
+  };
+}
+/**
+ * `np.nanmax(x, {axis, keepdims})`: the maximum ignoring NaN (NaN for an all-NaN slice).
+ * @example
+ * np.nanmax([1, NaN, 3]); // 3
+ */
+export const nanmax = nanExtremum("nanmax", max, -Infinity);
+/**
+ * `np.nanmin(x, {axis, keepdims})`: the minimum ignoring NaN.
+ * @example
+ * np.nanmin([1, NaN, 3]); // 1
+ */
+export const nanmin = nanExtremum("nanmin", min, Infinity);
+
+function nanArg(name: string, f: typeof argmax, fill: number) {
+  return (x: ArrayLike, opts: { axis?: number | null; keepdims?: boolean } = {}): NDArray => {
+    const a = asarray(x, undefined, `np.${name}`, "a");
+    if (!isFloat(a.dtype)) return f(a, opts);
+    const nanAll = allNan(a, { axis: opts.axis ?? null });
+    if (nanAll instanceof ConcreteArray && nanAll.data.some((v) => v !== 0)) {
+      throw new DomainError(`np.${name}: All-NaN slice encountered`);
+    }
+    return f(fillNan(a, fill), opts);
+  };
+}
+/**
+ * `np.nanargmax(x, {axis})`: the index of the maximum ignoring NaN.
+ * @example
+ * np.nanargmax([1, NaN, 3]); // 2
+ */
+export const nanargmax = nanArg("nanargmax", argmax, -Infinity);
+/**
+ * `np.nanargmin(x, {axis})`: the index of the minimum ignoring NaN.
+ * @example
+ * np.nanargmin([1, NaN, 3]); // 0
+ */
+export const nanargmin = nanArg("nanargmin", argmin, Infinity);
+
+/**
+ * `np.nancumsum(x, {axis})`: cumulative sum treating NaN as 0.
+ * @example
+ * np.nancumsum([1, NaN, 2]); // [1, 1, 3]
+ */
+export const nancumsum = (x: ArrayLike, opts: { axis?: number | null } = {}): NDArray =>
+  cumsum(fillNan(flatOrAxis("np.nancumsum", x, opts.axis)[0], 0), opts.axis === null || opts.axis === undefined ? {} : opts);
+/**
+ * `np.nancumprod(x, {axis})`: cumulative product treating NaN as 1.
+ * @example
+ * np.nancumprod([2, NaN, 3]); // [2, 2, 6]
+ */
+export const nancumprod = (x: ArrayLike, opts: { axis?: number | null } = {}): NDArray =>
+  cumprod(fillNan(flatOrAxis("np.nancumprod", x, opts.axis)[0], 1), opts.axis === null || opts.axis === undefined ? {} : opts);
+
+const k = b.fullLike;
+
+interface CloseOptions {
+  rtol?: number;
+  atol?: number;
+  equalNan?: boolean;
+}
+
+/**
+ * `np.isclose(a, b, {rtol = 1e-5, atol = 1e-8, equalNan = false})`: elementwise
+ * |a − b| ≤ atol + rtol·|b| (equal infinities are close; NaN only with `equalNan`).
+ * @example
+ * np.isclose([1, 1], [1 + 1e-10, 1.1]); // [true, false]
+ */
+export function isclose(a: ArrayLike, bb: ArrayLike, opts: CloseOptions = {}): NDArray {
+  const [x, y] = prepare("np.isclose", [a, bb], true, ["a", "b"]);
+  const rtol = opts.rtol ?? 1e-5;
+  const atol = opts.atol ?? 1e-8;
+  const tol = b.add(k(y!, atol), b.mul(k(y!, rtol), u.abs(y!)));
+  const finite = c.and(c.isfinite(x!), c.isfinite(y!));
+  let close = c.or(c.eq(x!, y!), c.and(finite, c.le(u.abs(b.sub(x!, y!)), tol)));
+  if (opts.equalNan) close = c.or(close, c.and(c.isnan(x!), c.isnan(y!)));
+  return close;
+}
+
+/**
+ * `np.allclose(a, b, {rtol, atol, equalNan})`: whether every pair is `isclose`, as a JS boolean
+ * (so `if (np.allclose(a, b))` works; an `NDArray` object would always be truthy).
+ * @example
+ * np.allclose([1, 2], [1, 2 + 1e-9]); // true
+ */
+export const allclose = (a: ArrayLike, bb: ArrayLike, opts: CloseOptions = {}): boolean => all(isclose(a, bb, opts)).item() !== 0;
+
+/**
+ * `np.arrayEqual(a1, a2, {equalNan = false})`: same shape and equal elements, as a JS boolean.
+ * @example
+ * np.arrayEqual([1, 2], [1, 2]); // true
+ */
+export function arrayEqual(a1: ArrayLike, a2: ArrayLike, opts: { equalNan?: boolean } = {}): boolean {
+  const x = asarray(a1, undefined, "np.arrayEqual", "a1");
+  const y = asarray(a2, undefined, "np.arrayEqual", "a2");
+  if (x.ndim !== y.ndim || x.shape.some((d, i) => d !== y.shape[i])) return false;
+  return equalAll("np.arrayEqual", x, y, opts.equalNan ?? false);
+}
+
+/**
+ * `np.arrayEquiv(a1, a2)`: broadcastable shapes and equal elements, as a JS boolean.
+ * @example
+ * np.arrayEquiv([1, 1], 1); // true
+ */
+export function arrayEquiv(a1: ArrayLike, a2: ArrayLike): boolean {
+  const x = asarray(a1, undefined, "np.arrayEquiv", "a1");
+  const y = asarray(a2, undefined, "np.arrayEquiv", "a2");
+  try {
+    broadcastShapes("np.arrayEquiv", x.shape, y.shape);
+  } catch {
+    return false;
+  }
+  return equalAll("np.arrayEquiv", x, y, false);
+}
+
+function equalAll(op: string, x: NDArray, y: NDArray, equalNan: boolean): boolean {
+  const [p, q] = prepare(op, [x, y], false, ["a1", "a2"]);
+  let eq = c.eq(p!, q!);
+  if (equalNan) eq = c.or(eq, c.and(c.isnan(p!), c.isnan(q!)));
+  return all(eq).item() !== 0;
 }

@@ -9,7 +9,7 @@ import type { NDArray, ArrayLike } from "../../numpy/ndarray.ts";
 import { exp, log, multiply, subtract } from "../../numpy/math.ts";
 import { sum } from "../../numpy/reductions.ts";
 import { expandDims, reshape, transpose } from "../../numpy/shape.ts";
-import { diagonal } from "../../numpy/shape2.ts";
+import { diagonal } from "../../numpy/rearrange.ts";
 import { eye } from "../../numpy/creation.ts";
 import { cholesky } from "../../numpy/linalg.ts";
 import { convert } from "../../primitives/structural.ts";

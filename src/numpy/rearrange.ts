@@ -1,7 +1,8 @@
 /**
- * @file More shape and movement functions (`flip`, `roll`, `pad`, `tile`, `repeat`, `split`,
- * `diagonal`, `tril`, `meshgrid`, …), all compositions of the structural primitives (reshape,
- * transpose, broadcast, strided slice, unslice, concatenate, select), so every one is
+ * @file Rearranging arrays: stacking, splitting, tiling, flipping, rolling, padding, diagonals and
+ * triangles (`vstack`, `split`, `tile`, `repeat`, `flip`, `roll`, `pad`, `diagonal`, `tril`,
+ * `meshgrid`, …), all compositions of the structural primitives (reshape, transpose, broadcast,
+ * strided slice, unslice, concatenate, select), so every one is
  * differentiable to any order and batches under `vmap`.
  */
 import { NDArray, ConcreteArray, type ArrayLike } from "./ndarray.ts";
