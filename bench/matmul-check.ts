@@ -6,18 +6,10 @@
  * Run: `npx tsx bench/matmul-check.ts` (exits with status 1 on a mismatch).
  */
 import { matmulData } from "../src/kernels/matmul.ts";
+import { mulberry32 } from "../src/kernels/mulberry32.ts";
 
-/** Deterministic PRNG (mulberry32), so a failure can be reproduced. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG, so a failure can be reproduced. */
+const rng = mulberry32;
 
 /** The oracle: c[b,i,j] += Σ_p a[b,i,p]·b[b,p,j], in the textbook order. */
 function naive(a: Float64Array, b: Float64Array, c: Float64Array, batch: number, m: number, k: number, n: number): void {

@@ -7,6 +7,7 @@ import { jvp, linearize, vjp, vmap } from "autograd-ts";
 import { ConcreteArray, type NDArray, type Aval } from "../src/numpy/ndarray.ts";
 import { allocate } from "../src/numpy/dtype.ts";
 import { fmtShape } from "../src/errors.ts";
+import { mulberry32 } from "../src/kernels/mulberry32.ts";
 
 /** A function of arrays to arrays: what every check takes. */
 export type Fn = (...xs: NDArray[]) => NDArray[];
@@ -58,16 +59,10 @@ const CLOSE_ATOL = 1e-13;
 
 /** A seeded generator (mulberry32) for directions, cotangents and batch axes. */
 export class Rng {
-  private a: number;
+  /** Uniforms in [0, 1). */
+  readonly next: () => number;
   constructor(seed: number) {
-    this.a = seed >>> 0;
-  }
-  next(): number {
-    this.a = (this.a + 0x6d2b79f5) >>> 0;
-    let t = this.a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32(seed);
   }
   /** An integer in `[0, n)`. */
   int(n: number): number {

@@ -13,22 +13,13 @@ import * as Sp from "../src/primitives/linalg-spectral.ts";
 import { ConcreteArray } from "../src/numpy/ndarray.ts";
 import type { Primitive } from "../src/primitives/types.ts";
 import { floats, magnitude, shape, spec, uniform, zipped, type PrimSpec } from "./spec.ts";
+import { mulberry32 } from "../src/kernels/mulberry32.ts";
 
 // ---------------------------------------------------------------- generic matrices from a seed
 
 type Rand = () => number;
 
-/** A seeded uniform generator on [0, 1) (mulberry32). */
-function uniforms(seed: number): Rand {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const uniforms: (seed: number) => Rand = mulberry32;
 
 /** A row-major m×n matrix as nested rows. */
 type M = number[][];

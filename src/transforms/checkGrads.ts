@@ -7,6 +7,7 @@ import { flatten, unflatten, type Tree } from "../tree/index.ts";
 import { leafToArray } from "./common.ts";
 import { jvp } from "./jvp.ts";
 import { vjp } from "./vjp.ts";
+import { mulberry32 } from "../kernels/mulberry32.ts";
 
 export interface CheckGradsOptions {
   /** Highest derivative order to check (default 2). */
@@ -21,17 +22,11 @@ export interface CheckGradsOptions {
   seed?: number;
 }
 
-/** A small deterministic generator (mulberry32) for the random directions. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-}
+/** Deterministic directions, centred on 0. */
+const rng = (seed: number): (() => number) => {
+  const u = mulberry32(seed);
+  return () => u() - 0.5;
+};
 
 const floats = (t: Tree): Float64Array[] =>
   flatten(t)[0].map((x) => Float64Array.from((leafToArray(x, "checkGrads", "value") as ConcreteArray).data));
