@@ -30,11 +30,11 @@ export function data(size: number, seed: number, scale = 1): Float64Array {
   return out;
 }
 
-const matrix = (rows: number, cols: number, seed: number, scale = 1): NDArray =>
+export const matrix = (rows: number, cols: number, seed: number, scale = 1): NDArray =>
   np.array(data(rows * cols, seed, scale)).reshape(rows, cols);
 
 /** One-hot targets, example i of class i mod `classes`. */
-function oneHot(count: number, classes: number): NDArray {
+export function oneHot(count: number, classes: number): NDArray {
   const out = new Float64Array(count * classes);
   for (let i = 0; i < count; i++) out[i * classes + (i % classes)] = 1;
   return np.array(out).reshape(count, classes);
@@ -52,7 +52,7 @@ interface Layer {
 }
 
 /** Weights of an MLP with the given layer sizes, scaled by 1/√fan-in. */
-function mlpParams(sizes: readonly number[], seed: number): Layer[] {
+export function mlpParams(sizes: readonly number[], seed: number): Layer[] {
   const layers: Layer[] = [];
   for (let l = 0; l + 1 < sizes.length; l++) {
     const fanIn = sizes[l]!;
@@ -72,7 +72,7 @@ function logSoftmax(z: NDArray): NDArray {
 }
 
 /** Mean cross-entropy of a tanh MLP; works for a batch [B, in] or a single example [in]. */
-function mlpLoss(params: Layer[], x: NDArray, y: NDArray): NDArray {
+export function mlpLoss(params: Layer[], x: NDArray, y: NDArray): NDArray {
   let h = x;
   params.forEach(({ w, b }, l) => {
     h = h.matmul(w).add(b);
