@@ -49,5 +49,11 @@ export const specs: PrimSpec[] = [
       .map(([shp, ma, mb]) => ({ params: { ma, mb }, shape: shp })),
     args: (st) => zipped(st.shape, fc.tuple(uniform(0.5, 4), uniform(0.5, 4), uniform(0.05, 0.95)), ["float64", "float64", "float64"]),
   }),
+  // probabilities away from 0 and 1, where the inverses' slopes blow up
+  spec(s.igammaInvP, {
+    setup: fc.tuple(shape(), fc.boolean()).map(([shp, upper]) => ({ params: { upper }, shape: shp })),
+    args: (st) => zipped(st.shape, fc.tuple(uniform(0.5, 5), uniform(0.05, 0.95)), ["float64", "float64"]),
+  }),
+  elementwiseSpec(s.betaincInvP, fc.tuple(uniform(0.5, 4), uniform(0.5, 4), uniform(0.05, 0.95)), ["float64", "float64", "float64"]),
 ];
 

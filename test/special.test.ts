@@ -56,6 +56,13 @@ describe("values against SciPy", () => {
     expect(special.gammaincc(R.igammaArgs.a, R.igammaArgs.x)).toBeAllclose(R.gammainccRef, { rtol: 1e-13 });
     expect(special.betainc(R.betaincArgs.a, R.betaincArgs.b, R.betaincArgs.x)).toBeAllclose(R.betaincRef, { rtol: 1e-13 });
   });
+  it("gammaincinv, gammainccinv, betaincinv (SciPy 1.17.1), and their edges", () => {
+    expect(special.gammaincinv([0.5, 2.5, 7], [0.1, 0.5, 0.999])).toBeAllclose([0.00789538704671561, 2.175730095547763, 18.061636840199064], { rtol: 1e-13 });
+    expect(special.gammainccinv([0.5, 2.5, 7], [0.1, 0.5, 1e-12])).toBeAllclose([1.35277172704771, 2.175730095547763, 43.88417289504629], { rtol: 1e-13 });
+    expect(special.betaincinv([0.5, 2.5, 7], [1.5, 0.7, 3], [0.1, 0.5, 0.999])).toBeAllclose([0.0061812439384296685, 0.841502178841484, 0.9763364487347851], { rtol: 1e-13 });
+    expect(special.gammaincinv(2, [0, 1]).toArray()).toEqual([0, Infinity]);
+    expect(special.betaincinv(2, 3, [0, 1]).toArray()).toEqual([0, 1]);
+  });
   it("integer-order Bessel functions jn, yn, iv", () => {
     const n = [0, 1, 2, 3, 4, 5];
     expect(n.map((k) => special.jn(k, 1.5).item())).toBeAllclose(R.jnRef, { rtol: 1e-13 });
@@ -111,6 +118,29 @@ describe("identities and closed forms", () => {
     expect(special.betainc(2.5, 1, u)).toBeAllclose(np.power(u, 2.5), { rtol: 1e-14 });
     expect(special.betainc(2, 3.5, u)).toBeAllclose(np.subtract(1, special.betainc(3.5, 2, np.subtract(1, u))), { rtol: 1e-14 });
   });
+  it("logsumexp with weights b and returnSign, as SciPy 1.17.1", () => {
+    expect(special.logsumexp([0, 0], { b: [2, -1] })).toBeAllclose(0, { atol: 1e-15 });
+    expect(special.logsumexp([[1, 2], [3, 4]], { axis: 1, b: [[1, 0], [0.5, 2]] })).toBeAllclose([1, 4.78113046], { rtol: 1e-8 });
+    expect(special.logsumexp([1, 2], { b: [1, -2] }).item()).toBeNaN();
+    expect(special.logsumexp([Infinity, 1], { b: [0, 1] })).toBeAllclose(1, { rtol: 1e-15 });
+    const [value, sgn] = special.logsumexp([0, Math.log(3)], { b: [1, -1], returnSign: true });
+    expect(value).toBeAllclose(Math.log(2), { rtol: 1e-15 });
+    expect(sgn.item()).toBe(-1);
+    const [zero, zeroSign] = special.logsumexp([1, 2], { b: [0, 0], returnSign: true });
+    expect([zero.item(), zeroSign.item()]).toEqual([-Infinity, 0]);
+    expect(special.logsumexp([-Infinity, -Infinity]).item()).toBe(-Infinity);
+    // d/da = b·exp(a − lse) (the weighted softmax); d/db = exp(a − lse), also for a negative sum
+    const a0 = a([0.3, -1.2, 2]);
+    const b0 = a([1.5, -0.4, 0.7]);
+    const lse = special.logsumexp(a0, { b: b0 });
+    expect(grad((v: np.NDArray) => special.logsumexp(v, { b: b0 }))(a0)).toBeAllclose(b0.mul(np.exp(a0.sub(lse))), { rtol: 1e-14 });
+    expect(grad((w: np.NDArray) => special.logsumexp(a0, { b: w }))(b0)).toBeAllclose(np.exp(a0.sub(lse)), { rtol: 1e-14 });
+    const neg = a([-1, 2, 0.5]);
+    const signed = (v: np.NDArray, w: np.NDArray) => special.logsumexp(v, { b: w, returnSign: true })[0];
+    checkGrads(signed, [a0, neg], { order: 2 });
+    expect(vmap((row: np.NDArray) => special.logsumexp(row, { b: b0 }))(np.stack([a0, a0.mul(2)]))).toBeAllclose(
+      [lse.item(), special.logsumexp(a0.mul(2), { b: b0 }).item()], { rtol: 1e-15 });
+  });
   it("softmax sums to 1, logsumexp is stable, logSoftmax = log softmax", () => {
     const x = a([1000, 1001, 999]);
     expect(np.sum(special.softmax(x))).toBeAllclose(1);
@@ -163,6 +193,20 @@ describe("derivatives follow the family", () => {
     expect(da2).toBeAllclose(R.igammaDa2, { rtol: 1e-12 });
     // Q = 1 − P: the derivatives in a are negated, and accurate in Q's tail.
     expect(elementwiseGrad((s: np.NDArray) => special.gammaincc(s, xs))(a(as))).toBeAllclose(R.igammaDa1.map((v) => -v), { rtol: 1e-12 });
+  });
+  it("the inverses: ∂/∂y is 1/(∂F/∂x) and ∂/∂(shape) is −(∂F/∂shape)/(∂F/∂x) at the solution", () => {
+    const y = a([0.05, 0.5, 0.93]);
+    const x = special.gammaincinv(2.5, y);
+    const dPdx = elementwiseGrad((v: np.NDArray) => special.gammainc(2.5, v))(x);
+    expect(elementwiseGrad((v: np.NDArray) => special.gammaincinv(2.5, v))(y)).toBeAllclose(np.divide(1, dPdx), { rtol: 1e-12 });
+    const dPda = elementwiseGrad((s: np.NDArray) => special.gammainc(s, x))(np.full([3], 2.5));
+    expect(elementwiseGrad((s: np.NDArray) => special.gammaincinv(s, y))(np.full([3], 2.5))).toBeAllclose(dPda.neg().div(dPdx), { rtol: 1e-11 });
+    const xb = special.betaincinv(2, 3.5, y);
+    const dIdx = elementwiseGrad((v: np.NDArray) => special.betainc(2, 3.5, v))(xb);
+    const dIdb = elementwiseGrad((s: np.NDArray) => special.betainc(2, s, xb))(np.full([3], 3.5));
+    expect(elementwiseGrad((s: np.NDArray) => special.betaincinv(2, s, y))(np.full([3], 3.5))).toBeAllclose(dIdb.neg().div(dIdx), { rtol: 1e-11 });
+    checkGrads((s: np.NDArray, v: np.NDArray) => special.gammainccinv(s, v), [a([0.7, 3]), a([0.2, 0.6])], { order: 2 });
+    checkGrads((p: np.NDArray, q: np.NDArray, v: np.NDArray) => special.betaincinv(p, q, v), [a([0.7, 3]), a([1.2, 2]), a([0.2, 0.6])], { order: 2 });
   });
   it("betainc: ∂/∂a, ∂/∂b, ∂²/∂a∂b match mpmath; ∂/∂x is the beta density", () => {
     const pts = R.betaincDPoints;

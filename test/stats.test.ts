@@ -75,6 +75,20 @@ describe("derivatives in the value and every parameter (checkGrads, order 2, fwd
   for (const dist of ["norm", "expon", "laplace", "logistic"]) {
     it(`${dist}.ppf`, () => checkGrads(fnOf(dist, "ppf"), [q, p(0.3), p(1.4)], { order: 2 }));
   }
+  // quantiles by inverting the incomplete gamma/beta functions: in q and the shapes too
+  const inverted: [string, np.NDArray[]][] = [
+    ["t", [p(3.5), p(0.3), p(1.4)]],
+    ["gamma", [p(2.5), p(-0.1), p(1.4)]],
+    ["beta", [p(2.5), p(1.5), p(-0.1), p(1.2)]],
+    ["chi2", [p(3), p(-0.1), p(1.4)]],
+  ];
+  for (const [dist, params] of inverted) {
+    for (const f of ["ppf", "isf"]) it(`${dist}.${f}`, () => checkGrads(fnOf(dist, f), [q, ...params], { order: 2 }));
+  }
+  it("t.ppf through q = ½, where its closed forms have square roots at 0, to third order", () => {
+    checkGrads((v: np.NDArray) => stats.t.ppf(v, 3.5), [a([0.5])], { order: 3 });
+    checkGrads((nu: np.NDArray) => stats.t.ppf(0.5, nu), [a([3.5])], { order: 2 });
+  });
   it("poisson in mu; dirichlet in x and alpha; multivariateNormal in x, mean and cov", () => {
     const k = a([0, 2, 5]);
     checkGrads((mu: np.NDArray) => stats.poisson.logpmf(k, mu), [a([0.7, 2.5, 4.1])], { order: 2 });
@@ -110,6 +124,26 @@ describe("derivatives against closed forms", () => {
       const pdf = fnOf(dist, "pdf")(a(at), ...ps);
       expect(elementwiseGrad((v: np.NDArray) => fnOf(dist, "cdf")(v, ...ps))(a(at)), dist).toBeAllclose(pdf, { rtol: 1e-12, atol: 1e-15 });
       expect(elementwiseGrad((v: np.NDArray) => fnOf(dist, "sf")(v, ...ps))(a(at)), dist).toBeAllclose(pdf.neg(), { rtol: 1e-12, atol: 1e-15 });
+    }
+  });
+  it("quantiles invert the CDF, d ppf/dq = 1/pdf(ppf), and ∂ppf/∂shape = −(∂cdf/∂shape)/pdf", () => {
+    const q = a([0.01, 0.3, 0.5, 0.9]);
+    const cases: [string, number[]][] = [
+      ["t", [3.5, 0.3, 1.4]],
+      ["gamma", [2.5, -0.1, 1.4]],
+      ["beta", [2.5, 1.5, -0.1, 1.2]],
+      ["chi2", [3, -0.1, 1.4]],
+    ];
+    for (const [dist, params] of cases) {
+      const [shape, ...rest] = params.map((v) => np.array(v));
+      const x = fnOf(dist, "ppf")(q, shape!, ...rest);
+      const pdf = fnOf(dist, "pdf")(x, shape!, ...rest);
+      expect(fnOf(dist, "cdf")(x, shape!, ...rest), dist).toBeAllclose(q, { rtol: 1e-13 });
+      expect(fnOf(dist, "sf")(fnOf(dist, "isf")(q, shape!, ...rest), shape!, ...rest), dist).toBeAllclose(q, { rtol: 1e-13 });
+      expect(elementwiseGrad((v: np.NDArray) => fnOf(dist, "ppf")(v, shape!, ...rest))(q), dist).toBeAllclose(np.divide(1, pdf), { rtol: 1e-12 });
+      const dShape = vmap((xi: np.NDArray) => grad((s: np.NDArray) => fnOf(dist, "cdf")(xi, s, ...rest))(shape!))(x);
+      const want = dShape.neg().div(pdf);
+      expect(vmap((qi: np.NDArray) => grad((s: np.NDArray) => fnOf(dist, "ppf")(qi, s, ...rest))(shape!))(q), dist).toBeAllclose(want, { rtol: 1e-10 });
     }
   });
   it("norm.logpdf: ∂x = −z/σ, ∂loc = z/σ, ∂scale = (z² − 1)/σ", () => {

@@ -24,6 +24,8 @@ import stdErfinv from "@stdlib/math-base-special-erfinv";
 import stdErfcinv from "@stdlib/math-base-special-erfcinv";
 import stdGammainc from "@stdlib/math-base-special-gammainc";
 import stdBetainc from "@stdlib/math-base-special-betainc";
+import stdGammaincinv from "@stdlib/math-base-special-gammaincinv";
+import stdBetaincinv from "@stdlib/math-base-special-betaincinv";
 import { besselIn, besselJn, besselYn } from "../kernels/bessel.ts";
 import { igammaDerivA as igammaDerivAScalar } from "../kernels/igamma.ts";
 import { betaincDeriv } from "../kernels/betainc.ts";
@@ -296,6 +298,33 @@ export const betaincP = special<BetaincParams>(
   ],
 );
 
+// The inverses, by implicit differentiation of F(θ, x) = p at the solution x:
+// dx = (dp − Σ ∂F/∂θᵢ dθᵢ) / (∂F/∂x), every term written with the forward functions' primitives.
+
+/** x with P(a, x) = p (Q(a, x) = p with `upper`), for 0 ≤ p ≤ 1. */
+export const igammaInvP = special<IgammaParams>(
+  "igammaInv",
+  2,
+  ([a, p], { upper }) => stdGammaincinv(p!, a!, upper),
+  ([a], [ta, tp], [x], { upper }) => {
+    const slope = sgn(upper, gammaDensity(a!, x!)[1]);
+    const rhs = addT(tp, ta && neg(mul(ta, igammaDerivA(a!, x!, 1, upper))));
+    return [rhs && div(rhs, slope)];
+  },
+);
+
+/** x with Iₓ(a, b) = p, for 0 ≤ p ≤ 1. */
+export const betaincInvP = special<Empty>(
+  "betaincInv",
+  3,
+  ([a, b, p]) => stdBetaincinv(p!, a!, b!, false),
+  ([a, b], [ta, tb, tp], [x]) => {
+    const shapes = addT(ta && mul(ta, betaincRaw(a!, b!, x!, 1, 0)), tb && mul(tb, betaincRaw(a!, b!, x!, 0, 1)));
+    const rhs = addT(tp, shapes && neg(shapes));
+    return [rhs && div(rhs, betaDensityDeriv(a!, b!, x!, 0, 0))];
+  },
+);
+
 // ----------------------------------------------------------------------- lax-level functions
 
 const apply1 = (p: Primitive<Empty>) => (x: NDArray): NDArray => bind1(p, [x], {});
@@ -321,3 +350,7 @@ export const igammaDerivA = (a: NDArray, x: NDArray, m: number, upper: boolean):
 export const betainc = (a: NDArray, b: NDArray, x: NDArray): NDArray => bind1(betaincP, [a, b, x], { ma: 0, mb: 0 });
 const betaincRaw = (a: NDArray, b: NDArray, x: NDArray, ma: number, mb: number): NDArray =>
   bind1(betaincP, [a, b, x], { ma, mb });
+/** The inverse of P(a, ·) (of Q(a, ·) with `upper`) at `p`. */
+export const igammaInv = (a: NDArray, p: NDArray, upper: boolean): NDArray => bind1(igammaInvP, [a, p], { upper });
+/** The inverse of Iₓ(a, b) in x, at `p`. */
+export const betaincInv = (a: NDArray, b: NDArray, p: NDArray): NDArray => bind1(betaincInvP, [a, b, p], {});

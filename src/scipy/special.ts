@@ -6,7 +6,7 @@
 import type { NDArray, ArrayLike } from "../numpy/ndarray.ts";
 import { asarray } from "../numpy/creation.ts";
 import { prepare } from "../numpy/broadcast.ts";
-import { exp as npExp, log as npLog, subtract } from "../numpy/math.ts";
+import { abs, equal, exp as npExp, log as npLog, sign, subtract, where } from "../numpy/math.ts";
 import { max, sum } from "../numpy/reductions.ts";
 import * as s from "../primitives/special.ts";
 import * as u from "../primitives/unary.ts";
@@ -141,6 +141,37 @@ export function gammaincc(a: ArrayLike, x: ArrayLike): NDArray {
 export function betainc(a: ArrayLike, bb: ArrayLike, x: ArrayLike): NDArray {
   const [aa, bbb, xx] = floats("betainc", [a, bb, x], ["a", "b", "x"]);
   return s.betainc(aa!, bbb!, xx!);
+}
+
+/**
+ * The inverse of `gammainc` in x: the x with P(a, x) = y. Differentiable in `a` and `y` to any
+ * order (implicitly, from P's derivatives at the solution).
+ * @example
+ * scipy.special.gammaincinv(1, 0.5); // 0.6931471805599453
+ */
+export function gammaincinv(a: ArrayLike, y: ArrayLike): NDArray {
+  const [aa, yy] = floats("gammaincinv", [a, y], ["a", "y"]);
+  return s.igammaInv(aa!, yy!, false);
+}
+
+/**
+ * The inverse of `gammaincc` in x: the x with Q(a, x) = y, accurate for small y.
+ * @example
+ * scipy.special.gammainccinv(1, 0.5); // 0.6931471805599453
+ */
+export function gammainccinv(a: ArrayLike, y: ArrayLike): NDArray {
+  const [aa, yy] = floats("gammainccinv", [a, y], ["a", "y"]);
+  return s.igammaInv(aa!, yy!, true);
+}
+
+/**
+ * The inverse of `betainc` in x: the x with Iₓ(a, b) = y. Differentiable in all three arguments.
+ * @example
+ * scipy.special.betaincinv(1, 1, 0.3); // 0.3
+ */
+export function betaincinv(a: ArrayLike, bb: ArrayLike, y: ArrayLike): NDArray {
+  const [aa, bbb, yy] = floats("betaincinv", [a, bb, y], ["a", "b", "y"]);
+  return s.betaincInv(aa!, bbb!, yy!);
 }
 
 // --------------------------------------------------------------------------- error function
@@ -340,19 +371,44 @@ interface AxisOpts {
   keepdims?: boolean;
 }
 
+/** Options of `logsumexp`: SciPy's `b` (weights, broadcast against `a`) and `return_sign`. */
+export interface LogsumexpOpts extends AxisOpts {
+  /** Weights: the result is log Σ b·exp(a). Entries with b = 0 are left out, as in SciPy and JAX. */
+  b?: ArrayLike;
+  /** Return `[log |Σ b·exp(a)|, sign of the sum]` rather than NaN where the weighted sum is negative. */
+  returnSign?: boolean;
+}
+
 /**
- * `logsumexp(x, {axis, keepdims})` = log Σ exp(x), computed stably by shifting by the maximum (the
- * shift is held constant for differentiation: it cancels exactly).
+ * `logsumexp(a, {axis, keepdims, b, returnSign})` = log Σ b·exp(a) (b = 1 by default), computed
+ * stably by shifting by the maximum over the entries with b ≠ 0 (the shift is held constant for
+ * differentiation: it cancels exactly). A negative weighted sum gives NaN, or with `returnSign`
+ * the log of its magnitude and its sign (−1, 0 or 1) as a pair. Where b = 0 the derivative in b
+ * is 0 (those entries are masked, as JAX does).
  * @example
  * scipy.special.logsumexp([0, 0]); // 0.6931471805599453
+ * scipy.special.logsumexp([0, 0], { b: [2, -1] }); // 0
+ * const [value, sign] = scipy.special.logsumexp([0, Math.log(3)], { b: [1, -1], returnSign: true });
+ * value; // 0.6931471805599453
+ * sign; // -1
  */
-export function logsumexp(x: ArrayLike, opts: AxisOpts = {}): NDArray {
+export function logsumexp(x: ArrayLike, opts?: LogsumexpOpts & { returnSign?: false }): NDArray;
+export function logsumexp(x: ArrayLike, opts: LogsumexpOpts & { returnSign: true }): [NDArray, NDArray];
+export function logsumexp(x: ArrayLike, opts: LogsumexpOpts = {}): NDArray | [NDArray, NDArray] {
   let a = asarray(x, undefined, "scipy.special.logsumexp", "a");
   if (!isFloat(a.dtype)) a = convert(a, "float64");
+  let weights: NDArray | null = null;
+  if (opts.b !== undefined) {
+    [a, weights] = floats("logsumexp", [a, opts.b], ["a", "b"]) as [NDArray, NDArray];
+    a = where(equal(weights, 0), -Infinity, a);
+  }
   const m = u.stopGradient(max(a, { axis: opts.axis, keepdims: true }));
-  const finiteM = m.mul(m.sub(m).add(1).eq(1).astype("float64")); // 0 where the max is ±inf
-  const total = npLog(sum(npExp(subtract(a, finiteM)), { axis: opts.axis, keepdims: true })).add(finiteM);
-  return opts.keepdims ? total : sum(total, { axis: opts.axis });
+  const finiteM = where(m.sub(m).eq(0), m, 0); // 0 where the max is ±inf (or NaN)
+  const terms = npExp(subtract(a, finiteM));
+  const total = sum(weights ? terms.mul(weights) : terms, { axis: opts.axis, keepdims: true });
+  const squeeze = (v: NDArray): NDArray => (opts.keepdims ? v : sum(v, { axis: opts.axis }));
+  if (!opts.returnSign) return squeeze(npLog(total).add(finiteM));
+  return [squeeze(npLog(abs(total)).add(finiteM)), squeeze(sign(total))];
 }
 
 /**

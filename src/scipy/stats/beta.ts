@@ -3,9 +3,9 @@
  * differentiable in the value and every parameter, the CDF in `a` and `b` too.
  */
 import type { NDArray, ArrayLike } from "../../numpy/ndarray.ts";
-import { log, exp, where, greaterEqual, lessEqual, logicalAnd, subtract } from "../../numpy/math.ts";
-import { betaln, betainc, xlogy, xlog1py } from "../special.ts";
-import { logComplement, standardize } from "./common.ts";
+import { log, exp, where, greater, greaterEqual, lessEqual, logicalAnd, subtract } from "../../numpy/math.ts";
+import { betaln, betainc, betaincinv, xlogy, xlog1py } from "../special.ts";
+import { floats, logComplement, standardize } from "./common.ts";
 
 /** The standardized value, whether it lies in [0, 1], that value clamped inside, and the shapes. */
 function parts(fn: string, x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike, scale: ArrayLike) {
@@ -48,3 +48,23 @@ export const logcdf = (x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike 
 /** log survival function. */
 export const logsf = (x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray =>
   logComplement(cdf(x, a, b, loc, scale), sf(x, a, b, loc, scale));
+
+/**
+ * The quantile function loc + scale·I⁻¹(a, b, q); differentiable in q, a, b, loc and scale.
+ * @example
+ * scipy.stats.beta.ppf(0.3, 1, 1); // 0.3
+ */
+export function ppf(q: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
+  const [Q, A, B, L, S] = floats("beta.ppf", [q, a, b, loc, scale], ["q", "a", "b", "loc", "scale"]);
+  return L!.add(S!.mul(betaincinv(A!, B!, Q!)));
+}
+/**
+ * The inverse survival function: loc + scale·(1 − I⁻¹(b, a, q)) for q ≤ ½, accurate for small q;
+ * the quantile at 1 − q (exact there) above, where 1 − I⁻¹ would cancel.
+ */
+export function isf(q: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
+  const [Q, A, B, L, S] = floats("beta.isf", [q, a, b, loc, scale], ["q", "a", "b", "loc", "scale"]);
+  const upper = greater(Q!, 0.5);
+  const z = where(upper, betaincinv(A!, B!, subtract(1, Q!)), subtract(1, betaincinv(B!, A!, Q!)));
+  return L!.add(S!.mul(z));
+}

@@ -8,8 +8,8 @@ import * as gamma from "./gamma.ts";
 import { floats } from "./common.ts";
 
 /** df/2 and scale·2, the equivalent gamma distribution's parameters. */
-function asGamma(fn: string, x: ArrayLike, df: ArrayLike, loc: ArrayLike, scale: ArrayLike): NDArray[] {
-  const [X, K, L, S] = floats(fn, [x, df, loc, scale], ["x", "df", "loc", "scale"]);
+function asGamma(fn: string, x: ArrayLike, df: ArrayLike, loc: ArrayLike, scale: ArrayLike, first = "x"): NDArray[] {
+  const [X, K, L, S] = floats(fn, [x, df, loc, scale], [first, "df", "loc", "scale"]);
   return [X!, K!.mul(0.5), L!, S!.mul(2)];
 }
 
@@ -46,4 +46,18 @@ export function logcdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: A
 export function logsf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
   const [X, a, L, S] = asGamma("chi2.logsf", x, df, loc, scale);
   return gamma.logsf(X!, a!, L!, S!);
+}
+/**
+ * The quantile function.
+ * @example
+ * scipy.stats.chi2.ppf(0.5, 2); // 1.3862943611198906
+ */
+export function ppf(q: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
+  const [Q, a, L, S] = asGamma("chi2.ppf", q, df, loc, scale, "q");
+  return gamma.ppf(Q!, a!, L!, S!);
+}
+/** The inverse survival function, accurate for small q. */
+export function isf(q: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
+  const [Q, a, L, S] = asGamma("chi2.isf", q, df, loc, scale, "q");
+  return gamma.isf(Q!, a!, L!, S!);
 }

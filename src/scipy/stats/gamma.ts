@@ -4,8 +4,8 @@
  */
 import type { NDArray, ArrayLike } from "../../numpy/ndarray.ts";
 import { log, exp, where, greaterEqual } from "../../numpy/math.ts";
-import { gammaln, gammainc, gammaincc, xlogy } from "../special.ts";
-import { logComplement, standardize } from "./common.ts";
+import { gammaln, gammainc, gammaincc, gammaincinv, gammainccinv, xlogy } from "../special.ts";
+import { floats, logComplement, standardize } from "./common.ts";
 
 /**
  * log density (a−1) log z − z − log Γ(a) − log scale for z = (x − loc)/scale ≥ 0, −∞ below.
@@ -43,3 +43,18 @@ export const logcdf = (x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0, scale: Ar
 /** log survival function. */
 export const logsf = (x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray =>
   logComplement(cdf(x, a, loc, scale), sf(x, a, loc, scale));
+
+/**
+ * The quantile function loc + scale·P⁻¹(a, q); differentiable in q, a, loc and scale.
+ * @example
+ * scipy.stats.gamma.ppf(0.5, 1); // 0.6931471805599453
+ */
+export function ppf(q: ArrayLike, a: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
+  const [Q, A, L, S] = floats("gamma.ppf", [q, a, loc, scale], ["q", "a", "loc", "scale"]);
+  return L!.add(S!.mul(gammaincinv(A!, Q!)));
+}
+/** The inverse survival function loc + scale·Q⁻¹(a, q), accurate for small q. */
+export function isf(q: ArrayLike, a: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
+  const [Q, A, L, S] = floats("gamma.isf", [q, a, loc, scale], ["q", "a", "loc", "scale"]);
+  return L!.add(S!.mul(gammainccinv(A!, Q!)));
+}

@@ -4,11 +4,11 @@
  * incomplete beta function's shape derivatives).
  */
 import type { NDArray, ArrayLike } from "../../numpy/ndarray.ts";
-import { log, log1p, exp, where, equal, greater, less, subtract } from "../../numpy/math.ts";
-import { gammaln, betainc } from "../special.ts";
+import { log, log1p, exp, where, equal, greater, less, subtract, minimum, sqrt } from "../../numpy/math.ts";
+import { gammaln, betainc, betaincinv } from "../special.ts";
 import { customJvp } from "../../transforms/custom.ts";
 import { jvp } from "../../transforms/jvp.ts";
-import { logComplement, standardize } from "./common.ts";
+import { floats, logComplement, standardize } from "./common.ts";
 
 /** log density of the standard t: log Γ((ν+1)/2) − log Γ(ν/2) − ½ log(νπ) − (ν+1)/2 · log(1 + t²/ν). */
 function logpdf0(t: NDArray, nu: NDArray): NDArray {
@@ -75,3 +75,42 @@ export function sf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: Array
 /** log survival function. */
 export const logsf = (x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray =>
   logComplement(cdf(x, df, loc, scale), sf(x, df, loc, scale));
+
+/**
+ * The standard t quantile from the inverse incomplete beta function, by the CDF's two forms: with
+ * p = min(q, 1 − q), in the tails (p < ¼) I_x(ν/2, ½) = 2p and t² = ν(1 − x)/x; near the centre
+ * I_y(½, ν/2) = 1 − 2p and t² = νy/(1 − y), so that neither x nor y sits next to 1.
+ */
+function ppfValue(q: NDArray, nu: NDArray): NDArray {
+  const p = minimum(q, subtract(1, q));
+  const tail = less(p, 0.25);
+  const x = betaincinv(nu.mul(0.5), 0.5, where(tail, p.mul(2), 0.25));
+  const y = betaincinv(0.5, nu.mul(0.5), where(tail, 0.5, subtract(1, p.mul(2))));
+  const t2 = where(tail, nu.mul(subtract(1, x)).div(x), nu.mul(y).div(subtract(1, y)));
+  return where(less(q, 0.5), sqrt(t2).neg(), sqrt(t2));
+}
+
+/**
+ * The quantile with derivatives from the CDF at the solution (implicit differentiation):
+ * dt = (dq − ∂F/∂ν dν) / pdf(t), which stays finite at q = ½ where the square roots above do not.
+ */
+const ppf0: (q: NDArray, nu: NDArray) => NDArray = customJvp(ppfValue, ([q, nu]: NDArray[], [dq, dnu]: NDArray[]) => {
+  const t: NDArray = ppf0(q!, nu!);
+  const dF = jvp((n: NDArray) => cdfValue(t, n), [nu!], [dnu!])[1];
+  return [t, dq!.sub(dF).div(exp(logpdf0(t, nu!)))];
+});
+
+/**
+ * The quantile function loc + scale·t⁻¹(q); differentiable in q, df, loc and scale.
+ * @example
+ * scipy.stats.t.ppf(0.75, 1); // 1.0000000000000002
+ */
+export function ppf(q: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
+  const [Q, nu, L, S] = floats("t.ppf", [q, df, loc, scale], ["q", "df", "loc", "scale"]);
+  return L!.add(S!.mul(ppf0(Q!, nu!)));
+}
+/** The inverse survival function loc − scale·t⁻¹(q) (the distribution is symmetric). */
+export function isf(q: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
+  const [Q, nu, L, S] = floats("t.isf", [q, df, loc, scale], ["q", "df", "loc", "scale"]);
+  return L!.sub(S!.mul(ppf0(Q!, nu!)));
+}
