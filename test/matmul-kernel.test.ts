@@ -1,11 +1,21 @@
 /**
- * @file The matrix-product kernel against the textbook triple loop, on random shapes biased to the
- * sizes where blocking goes wrong (0 and 1, panel boundaries, batches), with NaN/±Inf planted in the
- * inputs and with garbage in the output buffer (the kernel overwrites C; it must not read it first).
+ * @file The matrix-product kernels (plain JavaScript, WebAssembly SIMD, and the dispatch between
+ * them) against the textbook triple loop, on random shapes biased to the sizes where blocking goes
+ * wrong (0 and 1, tile and panel boundaries, batches), with NaN/±Inf planted in the inputs and with
+ * garbage in the output buffer (the kernels overwrite C; they must not read it first). Also: the
+ * committed Wasm binary is exactly what its source assembles to.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { matmulData } from "../src/kernels/matmul.ts";
+import { matmulData, matmulJs } from "../src/kernels/matmul.ts";
+import { wasmAvailable, wasmMatmul } from "../src/kernels/matmul-wasm.ts";
 import { mulberry32 } from "../src/kernels/mulberry32.ts";
+import { assemble, kernels, modulePath, moduleSource } from "../scripts/assemble-wasm.ts";
+
+type Kernel = (a: Float64Array, b: Float64Array, c: Float64Array, batch: number, m: number, k: number, n: number) => void;
+const wasmKernel: Kernel = (...args) => {
+  if (!wasmMatmul(...args)) throw new Error("the Wasm kernel did not run");
+};
 
 /** The oracle: c[b,i,j] = Σ_p a[b,i,p]·b[b,p,j], in the textbook order. */
 function naive(a: Float64Array, b: Float64Array, batch: number, m: number, k: number, n: number): Float64Array {
@@ -85,8 +95,8 @@ function relativeError(cs: Case, a: Float64Array, b: Float64Array, got: Float64A
   return worst;
 }
 
-/** Runs the kernel on one case; `special` plants NaN/±Inf in A and B, `dirty` fills C with garbage first. */
-function check(cs: Case, rand: () => number, special: boolean, dirty: boolean): number {
+/** Runs a kernel on one case; `special` plants NaN/±Inf in A and B, `dirty` fills C with garbage first. */
+function check(kernel: Kernel, cs: Case, rand: () => number, special: boolean, dirty: boolean): number {
   const { batch, m, k, n } = cs;
   const a = randomArray(batch * m * k, rand);
   const b = randomArray(batch * k * n, rand);
@@ -96,11 +106,15 @@ function check(cs: Case, rand: () => number, special: boolean, dirty: boolean): 
     for (let t = 0; t < 3 && b.length > 0; t++) b[Math.floor(rand() * b.length)] = planted[t]!;
   }
   const c = dirty ? randomArray(batch * m * n, rand).map((x) => 1e3 * x) : new Float64Array(batch * m * n);
-  matmulData(a, b, c, batch, m, k, n);
+  kernel(a, b, c, batch, m, k, n);
   return relativeError(cs, a, b, c);
 }
 
-describe("matmul kernel", () => {
+describe.each([
+  ["JavaScript", matmulJs],
+  ["WebAssembly", wasmKernel],
+  ["dispatching", matmulData],
+] as const)("matmul kernel: %s", (_, kernel) => {
   const rand = mulberry32(20240611);
   const cases = [...fixedCases, ...randomCases(200, rand)];
   // A reordered sum of k terms differs from the textbook order by at most about k·ε relative to Σ|a||b|.
@@ -112,10 +126,23 @@ describe("matmul kernel", () => {
   ] as const) {
     it(`${label} on ${cases.length} shapes`, () => {
       const bad = cases
-        .map((cs) => ({ cs, err: check(cs, rand, special, dirty) }))
+        .map((cs) => ({ cs, err: check(kernel, cs, rand, special, dirty) }))
         .filter(({ err }) => !(err <= tolerance))
         .map(({ cs, err }) => `${cs.batch}×[${cs.m},${cs.k}]×[${cs.k},${cs.n}]: ${err}`);
       expect(bad).toEqual([]);
     });
   }
+});
+
+describe("the WebAssembly kernel", () => {
+  it("runs on Node (WebAssembly SIMD available)", () => expect(wasmAvailable()).toBe(true));
+  it.each(kernels)("%s: the committed binary is what its .wat source assembles to", async (name) => {
+    expect(readFileSync(modulePath(name), "utf8")).toBe(moduleSource(name, await assemble(name)));
+  });
+  it("grows its memory for a large product and still agrees after a smaller one", () => {
+    const rand = mulberry32(7);
+    for (const cs of [{ batch: 1, m: 600, k: 300, n: 500 }, { batch: 2, m: 5, k: 9, n: 6 }]) {
+      expect(check(wasmKernel, cs, rand, false, true)).toBeLessThan(1e-13);
+    }
+  });
 });

@@ -8,6 +8,11 @@
  * 3 + 4 values per 12 multiply-adds and touches C once per tile. Twelve accumulators plus the seven
  * operands fit x64's sixteen float registers; larger tiles spill and run slower (measured).
  *
+ * Products with every dimension at least 4 and some work go to the WebAssembly SIMD kernel
+ * (`matmul-wasm.ts`) when it is available, about 4× faster; the paths below serve the others
+ * (matrix-vector, a few rows, shallow products such as per-example outer products) and any
+ * platform without Wasm.
+ *
  * Skinny shapes take simpler paths, where packing would cost more than it saves: a matrix-vector
  * product (n = 1) is a set of dot products, a few rows of A (m small) stream B row by row, and
  * shallow products (small k) and tiny matrices are summed as outer products.
@@ -22,6 +27,8 @@
  * fresh 51 MB array: 60 ms for `c[i] += x` against 32 ms for `c[i] = x` (the per-example gradient
  * of `vmap(grad)` on a 784×128 layer is exactly such an array).
  */
+
+import { wasmMatmul } from "./matmul-wasm.ts";
 
 /** Depth (rows of B) of a packed panel. */
 const KC = 128;
@@ -46,6 +53,31 @@ const panel = new Float64Array(KC * NC);
 
 /** `c` ([batch, m, n]) receives `a · b` for `a` ([batch, m, k]) and `b` ([batch, k, n]); its contents are ignored. */
 export function matmulData(
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  if (wasmPays(m, k, n) && wasmMatmul(a, b, c, batch, m, k, n)) return;
+  matmulJs(a, b, c, batch, m, k, n);
+}
+
+/**
+ * Whether the WebAssembly kernel beats this file's for one [m, k]·[k, n] product, copies included
+ * (measured with bench/matmul-check.ts): it needs every dimension at least 4 wide (it works on
+ * 4 × 4 tiles) and enough work per copied element.
+ */
+function wasmPays(m: number, k: number, n: number): boolean {
+  return m >= WASM_MIN_DIM && k >= WASM_MIN_DIM && n >= WASM_MIN_DIM && m * k * n >= WASM_MIN_WORK;
+}
+const WASM_MIN_DIM = 4;
+const WASM_MIN_WORK = 512;
+
+/** The plain-JavaScript kernel: `c` receives `a · b` (see `matmulData`). */
+export function matmulJs(
   a: Float64Array,
   b: Float64Array,
   c: Float64Array,
