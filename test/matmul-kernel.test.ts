@@ -7,12 +7,12 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { matmulData, matmulJs } from "../src/kernels/matmul.ts";
+import { matmulData, matmulJs, type MatmulKernel } from "../src/kernels/matmul.ts";
 import { wasmAvailable, wasmMatmul } from "../src/kernels/matmul-wasm.ts";
 import { mulberry32 } from "../src/kernels/mulberry32.ts";
 import { assemble, kernels, modulePath, moduleSource } from "../scripts/assemble-wasm.ts";
 
-type Kernel = (a: Float64Array, b: Float64Array, c: Float64Array, batch: number, m: number, k: number, n: number) => void;
+type Kernel = MatmulKernel;
 const wasmKernel: Kernel = (...args) => {
   if (!wasmMatmul(...args)) throw new Error("the Wasm kernel did not run");
 };

@@ -51,19 +51,14 @@ const PACK_MIN_WORK = 512;
  */
 const panel = new Float64Array(KC * NC);
 
-/** `c` ([batch, m, n]) receives `a · b` for `a` ([batch, m, k]) and `b` ([batch, k, n]); its contents are ignored. */
-export function matmulData(
-  a: Float64Array,
-  b: Float64Array,
-  c: Float64Array,
-  batch: number,
-  m: number,
-  k: number,
-  n: number,
-): void {
+/** A batched product: `c` ([batch, m, n]) receives `a · b` for `a` ([batch, m, k]) and `b` ([batch, k, n]); its contents are ignored. */
+export type MatmulKernel = (a: Float64Array, b: Float64Array, c: Float64Array, batch: number, m: number, k: number, n: number) => void;
+
+/** The product, by the fastest kernel for its shape. */
+export const matmulData: MatmulKernel = (a, b, c, batch, m, k, n) => {
   if (wasmPays(m, k, n) && wasmMatmul(a, b, c, batch, m, k, n)) return;
   matmulJs(a, b, c, batch, m, k, n);
-}
+};
 
 /**
  * Whether the WebAssembly kernel beats this file's for one [m, k]·[k, n] product, copies included
@@ -76,16 +71,8 @@ function wasmPays(m: number, k: number, n: number): boolean {
 const WASM_MIN_DIM = 4;
 const WASM_MIN_WORK = 512;
 
-/** The plain-JavaScript kernel: `c` receives `a · b` (see `matmulData`). */
-export function matmulJs(
-  a: Float64Array,
-  b: Float64Array,
-  c: Float64Array,
-  batch: number,
-  m: number,
-  k: number,
-  n: number,
-): void {
+/** The plain-JavaScript kernel (a `MatmulKernel`). */
+export function matmulJs(a: Float64Array, b: Float64Array, c: Float64Array, batch: number, m: number, k: number, n: number): void {
   if (m === 0 || n === 0) return;
   if (k === 0) {
     c.fill(0, 0, batch * m * n);
