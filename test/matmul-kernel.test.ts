@@ -95,8 +95,20 @@ function relativeError(cs: Case, a: Float64Array, b: Float64Array, got: Float64A
   return worst;
 }
 
-/** Runs a kernel on one case; `special` plants NaN/±Inf in A and B, `dirty` fills C with garbage first. */
-function check(kernel: Kernel, cs: Case, rand: () => number, special: boolean, dirty: boolean): number {
+/** The matrices of `x` ([batch, rows, cols]) stored transposed ([batch, cols, rows]). */
+function transposed(x: Float64Array, batch: number, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let bi = 0; bi < batch; bi++) {
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[bi * rows * cols + j * rows + i] = x[bi * rows * cols + i * cols + j]!;
+  }
+  return out;
+}
+
+/**
+ * Runs a kernel on one case; `special` plants NaN/±Inf in A and B, `dirty` fills C with garbage
+ * first, `trans` hands the kernel A and/or B stored transposed (chosen at random).
+ */
+function check(kernel: Kernel, cs: Case, rand: () => number, special: boolean, dirty: boolean, trans = false): number {
   const { batch, m, k, n } = cs;
   const a = randomArray(batch * m * k, rand);
   const b = randomArray(batch * k * n, rand);
@@ -106,7 +118,10 @@ function check(kernel: Kernel, cs: Case, rand: () => number, special: boolean, d
     for (let t = 0; t < 3 && b.length > 0; t++) b[Math.floor(rand() * b.length)] = planted[t]!;
   }
   const c = dirty ? randomArray(batch * m * n, rand).map((x) => 1e3 * x) : new Float64Array(batch * m * n);
-  kernel(a, b, c, batch, m, k, n);
+  const [tA, tB] = trans ? [rand() < 0.5, rand() < 0.5] : [false, false];
+  const aIn = tA ? transposed(a, batch, m, k) : a;
+  const bIn = tB ? transposed(b, batch, k, n) : b;
+  kernel(aIn, bIn, c, batch, m, k, n, tA, tB);
   return relativeError(cs, a, b, c);
 }
 
@@ -119,14 +134,15 @@ describe.each([
   const cases = [...fixedCases, ...randomCases(200, rand)];
   // A reordered sum of k terms differs from the textbook order by at most about k·ε relative to Σ|a||b|.
   const tolerance = 1e-13;
-  for (const [label, special, dirty] of [
-    ["agrees with the triple loop", false, false],
-    ["propagates NaN and ±Inf exactly like the triple loop", true, false],
-    ["overwrites C without reading it", false, true],
+  for (const [label, special, dirty, trans] of [
+    ["agrees with the triple loop", false, false, false],
+    ["propagates NaN and ±Inf exactly like the triple loop", true, false, false],
+    ["overwrites C without reading it", false, true, false],
+    ["reads operands stored transposed", true, true, true],
   ] as const) {
     it(`${label} on ${cases.length} shapes`, () => {
       const bad = cases
-        .map((cs) => ({ cs, err: check(kernel, cs, rand, special, dirty) }))
+        .map((cs) => ({ cs, err: check(kernel, cs, rand, special, dirty, trans) }))
         .filter(({ err }) => !(err <= tolerance))
         .map(({ cs, err }) => `${cs.batch}×[${cs.m},${cs.k}]×[${cs.k},${cs.n}]: ${err}`);
       expect(bad).toEqual([]);

@@ -13,6 +13,7 @@
  * uses the JavaScript kernel.
  */
 import { gemmWasm } from "./wasm/gemm.wasm.ts";
+import type { MatmulKernel } from "./matmul.ts";
 
 /** The part of the WebAssembly API used here (the project compiles without the DOM's types). */
 interface WasmMemory {
@@ -55,11 +56,11 @@ const PAGE = 65536;
 const MAX_BYTES = 2 ** 32 - PAGE;
 
 /**
- * `c` ([batch, m, n]) receives `a · b` for `a` ([batch, m, k]) and `b` ([batch, k, n]), computed
- * by the Wasm kernel; false (and `c` untouched) where the kernel is unavailable or the operands do
- * not fit its memory.
+ * `c` ([batch, m, n]) receives `a · b` for `a` ([batch, m, k], or [batch, k, m] with `transA`) and
+ * `b` ([batch, k, n], or [batch, n, k] with `transB`), computed by the Wasm kernel; false (and `c`
+ * untouched) where the kernel is unavailable or the operands do not fit its memory.
  */
-export function wasmMatmul(a: Float64Array, b: Float64Array, c: Float64Array, batch: number, m: number, k: number, n: number): boolean {
+export function wasmMatmul(...[a, b, c, batch, m, k, n, transA = false, transB = false]: Parameters<MatmulKernel>): boolean {
   if (!wasmAvailable()) return false;
   const m4 = (m + 3) & ~3;
   const n4 = (n + 3) & ~3;
@@ -72,9 +73,11 @@ export function wasmMatmul(a: Float64Array, b: Float64Array, c: Float64Array, ba
   if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
   const f = new Float64Array(memory.buffer);
   for (let bi = 0; bi < batch; bi++) {
-    f.set(a.subarray(bi * m * k, (bi + 1) * m * k), 0);
+    if (transA) copyTransposed(a, bi * m * k, f, k, m);
+    else f.set(a.subarray(bi * m * k, (bi + 1) * m * k), 0);
     f.fill(0, m * k, bAt);
-    packB(b, bi * k * n, f, bAt, k, n);
+    if (transB) packTransposedB(b, bi * k * n, f, bAt, k, n);
+    else packB(b, bi * k * n, f, bAt, k, n);
     gemm(0, bAt * 8, cAt * 8, m4, k, n4);
     const cOff = bi * m * n;
     if (n === n4) c.set(f.subarray(cAt, cAt + m * n), cOff);
@@ -104,5 +107,35 @@ function packLastStrip(b: Float64Array, src: number, f: Float64Array, dst: numbe
   f.fill(0, dst, dst + k * 4);
   for (let p = 0; p < k; p++, src += n, dst += 4) {
     for (let r = 0; r < rest; r++) f[dst + r] = b[src + r]!;
+  }
+}
+
+/** Writes the transpose of A ([k, m] at `aOff`) into `f` from 0, as [m, k]. */
+function copyTransposed(a: Float64Array, aOff: number, f: Float64Array, k: number, m: number): void {
+  for (let p = 0; p < k; p++) {
+    const row = aOff + p * m;
+    for (let i = 0; i < m; i++) f[i * k + p] = a[row + i]!;
+  }
+}
+
+/** `packB` for B stored transposed ([n, k] at `bOff`): strip s takes rows 4s … 4s+3 of it. */
+function packTransposedB(b: Float64Array, bOff: number, f: Float64Array, at: number, k: number, n: number): void {
+  const full = n >> 2;
+  for (let s = 0; s < full; s++) {
+    const r0 = bOff + s * 4 * k;
+    let dst = at + s * k * 4;
+    for (let p = 0; p < k; p++, dst += 4) {
+      f[dst] = b[r0 + p]!;
+      f[dst + 1] = b[r0 + k + p]!;
+      f[dst + 2] = b[r0 + 2 * k + p]!;
+      f[dst + 3] = b[r0 + 3 * k + p]!;
+    }
+  }
+  const rest = n - full * 4;
+  if (rest === 0) return;
+  let dst = at + full * k * 4;
+  f.fill(0, dst, dst + k * 4);
+  for (let p = 0; p < k; p++, dst += 4) {
+    for (let r = 0; r < rest; r++) f[dst + r] = b[bOff + (full * 4 + r) * k + p]!;
   }
 }

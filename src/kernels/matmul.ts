@@ -51,14 +51,40 @@ const PACK_MIN_WORK = 512;
  */
 const panel = new Float64Array(KC * NC);
 
-/** A batched product: `c` ([batch, m, n]) receives `a · b` for `a` ([batch, m, k]) and `b` ([batch, k, n]); its contents are ignored. */
-export type MatmulKernel = (a: Float64Array, b: Float64Array, c: Float64Array, batch: number, m: number, k: number, n: number) => void;
+/**
+ * A batched product: `c` ([batch, m, n]) receives `a · b` for `a` ([batch, m, k]) and `b`
+ * ([batch, k, n]); its contents are ignored. With `transA`, each matrix of `a` is stored
+ * transposed ([batch, k, m]); with `transB`, each of `b` ([batch, n, k]).
+ */
+export type MatmulKernel = (
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+  transA?: boolean,
+  transB?: boolean,
+) => void;
 
 /** The product, by the fastest kernel for its shape. */
-export const matmulData: MatmulKernel = (a, b, c, batch, m, k, n) => {
-  if (wasmPays(m, k, n) && wasmMatmul(a, b, c, batch, m, k, n)) return;
-  matmulJs(a, b, c, batch, m, k, n);
+export const matmulData: MatmulKernel = (a, b, c, batch, m, k, n, transA = false, transB = false) => {
+  if (wasmPays(m, k, n) && wasmMatmul(a, b, c, batch, m, k, n, transA, transB)) return;
+  matmulJs(a, b, c, batch, m, k, n, transA, transB);
 };
+
+/** The matrices of `x` ([batch, rows, cols]) transposed into a new array ([batch, cols, rows]). */
+function untranspose(x: Float64Array, batch: number, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(batch * rows * cols);
+  for (let bi = 0; bi < batch; bi++) {
+    const base = bi * rows * cols;
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) out[base + j * rows + i] = x[base + i * cols + j]!;
+    }
+  }
+  return out;
+}
 
 /**
  * Whether the WebAssembly kernel beats this file's for one [m, k]·[k, n] product, copies included
@@ -71,9 +97,11 @@ function wasmPays(m: number, k: number, n: number): boolean {
 const WASM_MIN_DIM = 4;
 const WASM_MIN_WORK = 512;
 
-/** The plain-JavaScript kernel (a `MatmulKernel`). */
-export function matmulJs(a: Float64Array, b: Float64Array, c: Float64Array, batch: number, m: number, k: number, n: number): void {
+/** The plain-JavaScript kernel (a `MatmulKernel`); transposed operands are copied upright first. */
+export function matmulJs(a: Float64Array, b: Float64Array, c: Float64Array, batch: number, m: number, k: number, n: number, transA = false, transB = false): void {
   if (m === 0 || n === 0) return;
+  if (transA) a = untranspose(a, batch, k, m);
+  if (transB) b = untranspose(b, batch, n, k);
   if (k === 0) {
     c.fill(0, 0, batch * m * n);
     return;

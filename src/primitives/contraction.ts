@@ -33,11 +33,15 @@ function dotShape(l: Aval, r: Aval, p: DotParams): number[] {
 
 const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
 
+/** Whether permuting `x`'s axes to `perm` leaves its data order unchanged (only size-1 axes move). */
+function keepsOrder(x: ConcreteArray, perm: readonly number[]): boolean {
+  const moved = perm.filter((p) => x.shape[p] !== 1);
+  return moved.every((p, i) => i === 0 || moved[i - 1]! < p);
+}
+
 /** The data of `x` permuted to `perm`, as float64 (no copy when already laid out so). */
 function laidOut(x: ConcreteArray, perm: readonly number[]): Float64Array {
-  // Moving only size-1 axes leaves the data order unchanged: no copy is needed then.
-  const moved = perm.filter((p) => x.shape[p] !== 1);
-  const inOrder = moved.every((p, i) => i === 0 || moved[i - 1]! < p);
+  const inOrder = keepsOrder(x, perm);
   if (inOrder && x.data instanceof Float64Array) return x.data;
   const out = new Float64Array(x.data.length);
   if (inOrder) out.set(x.data);
@@ -45,19 +49,30 @@ function laidOut(x: ConcreteArray, perm: readonly number[]): Float64Array {
   return out;
 }
 
+/**
+ * An operand as the kernel takes it: its data laid out as [batch, rows, cols] (`normal`), or, when
+ * that would need a copy but [batch, cols, rows] does not, the data as it is with `transposed` set
+ * (the kernel then reads it transposed, without the copy).
+ */
+function operand(x: ConcreteArray, batch: readonly number[], rows: readonly number[], cols: readonly number[]): [Float64Array, boolean] {
+  const normal = [...batch, ...rows, ...cols];
+  if (x.data instanceof Float64Array && !keepsOrder(x, normal) && keepsOrder(x, [...batch, ...cols, ...rows])) return [x.data, true];
+  return [laidOut(x, normal), false];
+}
+
 export const dotGeneralP = definePrimitive<DotParams>({
   name: "dotGeneral",
   impl: ([l, r], p) => {
     const lf = freeAxes(l!.ndim, p.lhsContract, p.lhsBatch);
     const rf = freeAxes(r!.ndim, p.rhsContract, p.rhsBatch);
-    const a = laidOut(l!, [...p.lhsBatch, ...lf, ...p.lhsContract]);
-    const b = laidOut(r!, [...p.rhsBatch, ...p.rhsContract, ...rf]);
+    const [a, aT] = operand(l!, p.lhsBatch, lf, p.lhsContract);
+    const [b, bT] = operand(r!, p.rhsBatch, p.rhsContract, rf);
     const batch = prod(p.lhsBatch.map((x) => l!.shape[x]!));
     const m = prod(lf.map((x) => l!.shape[x]!));
     const k = prod(p.lhsContract.map((x) => l!.shape[x]!));
     const n = prod(rf.map((x) => r!.shape[x]!));
     const c = new Float64Array(batch * m * n);
-    matmulData(a, b, c, batch, m, k, n);
+    matmulData(a, b, c, batch, m, k, n, aT, bT);
     const shape = dotShape(l!, r!, p);
     if (l!.dtype === "float64") return one(new ConcreteArray(c, shape, "float64"));
     const out = allocate(l!.dtype, c.length);
