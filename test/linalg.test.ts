@@ -162,6 +162,35 @@ describe("values: identities", () => {
     expect(np.linalg.eigh(np.triu(S4), { UPLO: "U" })[0]).toBeAllclose(w);
   });
 
+  it("eigh on hard matrices: degenerate, graded over 16 decades, Wilkinson's, Hilbert's, 150×150 (QL above n = 32, Jacobi below)", () => {
+    const sym = (n: number, f: (i: number, j: number) => number) =>
+      np.array(Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => f(Math.max(i, j), Math.min(i, j)))));
+    const cases: [string, np.NDArray][] = [
+      ["all ones (one eigenvalue 7, six 0)", sym(7, () => 1)],
+      ["graded", sym(5, (i, j) => (i === j ? 10 ** (4 * i - 8) : 1e-3 * Math.sin(i + j)))],
+      ["Wilkinson W21+", sym(21, (i, j) => (i === j ? Math.abs(10 - i) : i - j === 1 ? 1 : 0))],
+      ["Hilbert 10", sym(10, (i, j) => 1 / (i + j + 1))],
+      ["zero", sym(4, () => 0)],
+      ["random 150", sym(150, (i, j) => Math.sin(0.7 * (i * 150 + j) + 1))],
+      ["ones 40", sym(40, () => 1)],
+      ["tridiagonal 60", sym(60, (i, j) => (i === j ? 2 : i - j === 1 ? -1 : 0))],
+      ["Wilkinson W41+", sym(41, (i, j) => (i === j ? Math.abs(20 - i) : i - j === 1 ? 1 : 0))],
+      ["graded 40", sym(40, (i, j) => (i === j ? 10 ** ((16 * i) / 39 - 8) : 1e-9 * Math.sin(i + j)))],
+    ];
+    for (const [name, a] of cases) {
+      const n = a.shape[0]!;
+      const [w, v] = np.linalg.eigh(a);
+      const scale = Math.max(np.max(np.abs(a)).item(), 1e-300);
+      expect(np.max(np.abs(np.matmul(v.mul(w), v.T).sub(a))).item() / scale, name).toBeLessThan(1e-13);
+      expect(np.matmul(v.T, v), name).toBeAllclose(I(n), { atol: 1e-13 });
+      expect(np.all(np.diff(w).ge(0)).item(), name).toBeTruthy();
+    }
+    // ones(7): eigenvalues 0 (×6) and 7; Wilkinson's W21+ has its two largest equal to 13 digits
+    expect(np.linalg.eigvalsh(sym(7, () => 1))).toBeAllclose([0, 0, 0, 0, 0, 0, 7], { atol: 1e-14 });
+    const wil = np.linalg.eigvalsh(sym(21, (i, j) => (i === j ? Math.abs(10 - i) : i - j === 1 ? 1 : 0))).toArray() as number[];
+    expect(wil[20]! - wil[19]!).toBeLessThan(1e-12);
+    expect(wil[20]).toBeCloseTo(10.746194182903393, 13);
+  });
   it("svd: u·diag(s)·vh = a, thin and full, tall and wide", () => {
     for (const X of [A3, tall, wide]) {
       const [u, s, vh] = np.linalg.svd(X, { fullMatrices: false });
