@@ -106,6 +106,37 @@ describe("values against NumPy", () => {
     expect(np.pad([5], 2, { mode: "reflect" })).toBeAllclose([5, 5, 5, 5, 5]);
   });
 
+  it("pad with statistics (maximum, minimum, mean, median, statLength) and linear ramps, as NumPy 2.4", () => {
+    const x = np.array([[1, 5, 2, 8], [3, 0, 7, 4], [9, 6, 1, 2]]);
+    const xi = x.astype("int32");
+    const r = [[1, 2], [2, 1]];
+    expect(np.pad(x, r, { mode: "mean" })).toBeAllclose([
+      [4, 4, 13 / 3, 11 / 3, 10 / 3, 14 / 3, 4], [4, 4, 1, 5, 2, 8, 4], [3.5, 3.5, 3, 0, 7, 4, 3.5],
+      [4.5, 4.5, 9, 6, 1, 2, 4.5], [4, 4, 13 / 3, 11 / 3, 10 / 3, 14 / 3, 4], [4, 4, 13 / 3, 11 / 3, 10 / 3, 14 / 3, 4],
+    ], { rtol: 1e-15 });
+    // integer arrays: statistics rounded half to even, ramps floored
+    expect(np.pad(xi, r, { mode: "mean" }).toArray()).toEqual([
+      [4, 4, 4, 4, 3, 5, 4], [4, 4, 1, 5, 2, 8, 4], [4, 4, 3, 0, 7, 4, 4], [4, 4, 9, 6, 1, 2, 4], [4, 4, 4, 4, 3, 5, 4], [4, 4, 4, 4, 3, 5, 4],
+    ]);
+    expect(np.pad(xi, r, { mode: "linear_ramp" }).toArray()).toEqual([
+      [0, 0, 0, 0, 0, 0, 0], [0, 0, 1, 5, 2, 8, 0], [0, 1, 3, 0, 7, 4, 0], [0, 4, 9, 6, 1, 2, 0], [0, 2, 4, 3, 0, 1, 0], [0, 0, 0, 0, 0, 0, 0],
+    ]);
+    expect(np.pad(np.array([-3, 1], { dtype: "int32" }), [2, 0], { mode: "linear_ramp" }).toArray()).toEqual([0, -2, -3, 1]);
+    expect(np.pad(x, [[2, 1], [1, 3]], { mode: "median", statLength: [[1, 2], [3, 2]] })).toBeAllclose([
+      [2, 1, 5, 2, 8, 5, 5, 5], [2, 1, 5, 2, 8, 5, 5, 5], [2, 1, 5, 2, 8, 5, 5, 5], [3, 3, 0, 7, 4, 5.5, 5.5, 5.5],
+      [6, 9, 6, 1, 2, 1.5, 1.5, 1.5], [4, 6, 3, 4, 3, 3.5, 3.5, 3.5],
+    ]);
+    expect(np.pad(x, [[1, 2], [3, 1]], { mode: "linear_ramp", endValues: [[5, -2], [10, 0.5]] })).toBeAllclose([
+      [10, 25 / 3, 20 / 3, 5, 5, 5, 5, 0.5], [10, 7, 4, 1, 5, 2, 8, 0.5], [10, 23 / 3, 16 / 3, 3, 0, 7, 4, 0.5],
+      [10, 29 / 3, 28 / 3, 9, 6, 1, 2, 0.5], [10, 47 / 6, 17 / 3, 3.5, 2, -0.5, 0, 0.5], [10, 6, 2, -2, -2, -2, -2, 0.5],
+    ], { rtol: 1e-15 });
+    expect(np.pad([1, 2, 6], [2, 1], { mode: "linear_ramp", endValues: [5, 0] })).toBeAllclose([5, 3, 1, 2, 6, 0]);
+    expect(np.pad([3, 1, 4], 2, { mode: "maximum" })).toBeAllclose([4, 4, 3, 1, 4, 4, 4]);
+    expect(np.pad([3, 1, 4], [1, 2], { mode: "minimum", statLength: 1 })).toBeAllclose([3, 3, 1, 4, 4, 4]);
+    // statLength longer than the axis means the whole axis
+    expect(np.pad([3, 1, 4], 1, { mode: "mean", statLength: 10 })).toBeAllclose([8 / 3, 3, 1, 4, 8 / 3]);
+  });
+
   it("diagonal, trace, diag, tril, triu", () => {
     same(np.diagonal(A, { offset: 1, axis1: 1, axis2: 2 }), "diagonal_off");
     same(np.diagonal(A, { offset: -1, axis1: 2, axis2: 0 }), "diagonal_neg");
@@ -173,6 +204,10 @@ describe("derivatives (forward and reverse, second order)", () => {
     ["pad reflect", (x) => np.pad(x, [[3, 2], [5, 4]], { mode: "reflect" }), X],
     ["pad symmetric", (x) => np.pad(x, 4, { mode: "symmetric" }), X],
     ["pad wrap", (x) => np.pad(x, [[4, 7], [1, 5]], { mode: "wrap" }), X],
+    ["pad mean", (x) => np.pad(x, [[1, 2], [2, 1]], { mode: "mean", statLength: [[2, 1], [3, 2]] }), X],
+    ["pad maximum", (x) => np.pad(x, 2, { mode: "maximum" }), X],
+    ["pad median", (x) => np.pad(x, [[1, 1], [2, 0]], { mode: "median" }), X],
+    ["pad linear_ramp", (x) => np.pad(x, [[2, 1], [1, 3]], { mode: "linear_ramp", endValues: [[1, -1], [0.5, 2]] }), X],
     ["diagonal", (x) => np.diagonal(x, { offset: -1, axis1: 2, axis2: 1 }), X3],
     ["trace", (x) => np.trace(x, { offset: 1 }).mul(np.trace(x)), X],
     ["diag 1-D", (x) => np.diag(x.get(0), -2), X],
@@ -247,7 +282,8 @@ describe("errors name the operation and the shapes", () => {
     expect(() => np.pad(M, [[1, 2], [3, 4], [5, 6]])).toThrow(/np\.pad: cannot use pad_width/);
     expect(() => np.pad(M, -1)).toThrow(/non-negative/);
     expect(() => np.pad(np.zeros([0]), 1, { mode: "edge" })).toThrow(/can't extend empty axis 0/);
-    expect(() => np.pad(M, 1, { mode: "median" as np.PadMode })).toThrow(/mode 'median' is not supported/);
+    expect(() => np.pad(M, 1, { mode: "empty" as np.PadMode })).toThrow(/mode 'empty' is not supported; use one of 'constant'/);
+    expect(() => np.pad(M, 1, { mode: "mean", statLength: 0 })).toThrow(/np\.pad: stat_length must be positive integers, got 0/);
     expect(() => np.diag(A)).toThrow(/np\.diag: input must be 1- or 2-d, got shape \(2, 3, 4\)/);
     expect(() => np.vstack([])).toThrow(TypeError);
     expect(() => np.vstack([M, v])).toThrow(/np\.concatenate: all input array dimensions/);

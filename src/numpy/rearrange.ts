@@ -8,7 +8,10 @@
 import { NDArray, ConcreteArray, type ArrayLike } from "./ndarray.ts";
 import { asarray, full } from "./creation.ts";
 import { normAxes, normAxis } from "./broadcast.ts";
-import { concatenate } from "./shape.ts";
+import { broadcastTo, concatenate } from "./shape.ts";
+import { max, mean, min } from "./reductions.ts";
+import { median } from "./sorting.ts";
+import { floor, rint } from "./math.ts";
 import * as s from "../primitives/structural.ts";
 import { select } from "../primitives/compare.ts";
 import { reduceSum } from "../primitives/reduce.ts";
@@ -318,7 +321,20 @@ export function rot90(x: ArrayLike, k = 1, opts: { axes?: readonly [number, numb
 
 // ---------------------------------------------------------------- pad
 
-export type PadMode = "constant" | "edge" | "reflect" | "symmetric" | "wrap";
+export type PadMode =
+  | "constant"
+  | "edge"
+  | "reflect"
+  | "symmetric"
+  | "wrap"
+  | "maximum"
+  | "minimum"
+  | "mean"
+  | "median"
+  | "linear_ramp";
+
+const PAD_MODES: readonly PadMode[] = ["constant", "edge", "reflect", "symmetric", "wrap", "maximum", "minimum", "mean", "median", "linear_ramp"];
+const STAT_MODES: readonly PadMode[] = ["maximum", "minimum", "mean", "median"];
 
 type PairSpec = number | readonly number[] | readonly (readonly number[])[];
 
@@ -367,21 +383,25 @@ function padSource(mode: PadMode, j: number, n: number): number {
 }
 
 /**
- * `np.pad(x, padWidth, {mode, constantValues})`: pads each axis by `(before, after)` elements. Modes
- * `constant` (with `constantValues`), `edge`, `reflect`, `symmetric`, `wrap`, as NumPy (pads wider
- * than the array repeat the pattern). Differentiable in `x`.
+ * `np.pad(x, padWidth, {mode, constantValues, statLength, endValues})`: pads each axis by
+ * `(before, after)` elements, axis after axis as NumPy does. Modes: `constant` (with
+ * `constantValues`), `edge`, `reflect`, `symmetric`, `wrap` (pads wider than the array repeat the
+ * pattern); `maximum`, `minimum`, `mean`, `median` of the first/last `statLength` elements along
+ * the axis (all of them by default; rounded for integer arrays); `linear_ramp` from `endValues`
+ * (default 0) to the edge value (floored for integer arrays). Differentiable in `x`.
  * @example
  * np.pad([1, 2], 1); // [0, 1, 2, 0]
+ * np.pad([1, 2, 6], [2, 1], { mode: "linear_ramp", endValues: [5, 0] }); // [5, 3, 1, 2, 6, 0]
  */
 export function pad(
   x: ArrayLike,
   padWidth: PairSpec,
-  opts: { mode?: PadMode; constantValues?: PairSpec } = {},
+  opts: { mode?: PadMode; constantValues?: PairSpec; statLength?: PairSpec; endValues?: PairSpec } = {},
 ): NDArray {
   const a = asarray(x, undefined, "np.pad", "array");
   const mode = opts.mode ?? "constant";
-  if (!["constant", "edge", "reflect", "symmetric", "wrap"].includes(mode)) {
-    throw new TypeError(`np.pad: mode '${mode}' is not supported; use 'constant', 'edge', 'reflect', 'symmetric' or 'wrap'`);
+  if (!PAD_MODES.includes(mode)) {
+    throw new TypeError(`np.pad: mode '${mode}' is not supported; use one of ${PAD_MODES.map((m) => `'${m}'`).join(", ")}`);
   }
   const widths = pairs("np.pad", "pad_width", padWidth, a.ndim);
   widths.forEach(([b, e]) => {
@@ -390,25 +410,65 @@ export function pad(
     }
   });
   const values = mode === "constant" ? pairs("np.pad", "constant_values", opts.constantValues ?? 0, a.ndim) : [];
+  const ends = mode === "linear_ramp" ? pairs("np.pad", "end_values", opts.endValues ?? 0, a.ndim) : [];
+  const stats = opts.statLength === undefined ? null : pairs("np.pad", "stat_length", opts.statLength, a.ndim);
+  stats?.forEach(([b, e]) => {
+    if (!Number.isInteger(b) || !Number.isInteger(e) || b < 1 || e < 1) {
+      throw new RangeError(`np.pad: stat_length must be positive integers, got ${JSON.stringify(opts.statLength)}`);
+    }
+  });
   let out = a;
   for (let ax = 0; ax < a.ndim; ax++) {
     const [before, after] = widths[ax]!;
     if (before === 0 && after === 0) continue;
     const n = out.shape[ax]!;
+    /** `v` (the axis of length 1) repeated `w` times along the axis. */
+    const block = (w: number, v: NDArray) => {
+      const shape = out.shape.slice();
+      shape[ax] = w;
+      return broadcastTo(v, shape);
+    };
+    const around = (b: NDArray | null, e: NDArray | null) => concatenate([...(b ? [b] : []), out, ...(e ? [e] : [])], { axis: ax });
     if (mode === "constant") {
-      const block = (w: number, v: number) => {
-        const shape = out.shape.slice();
-        shape[ax] = w;
-        return full(shape, v, { dtype: a.dtype });
-      };
-      const parts = [...(before > 0 ? [block(before, values[ax]![0])] : []), out, ...(after > 0 ? [block(after, values[ax]![1])] : [])];
-      out = s.concatenate(parts, ax);
+      const constant = (w: number, v: number) => (w > 0 ? block(w, full([], v, { dtype: a.dtype })) : null);
+      out = around(constant(before, values[ax]![0]), constant(after, values[ax]![1]));
       continue;
     }
     if (n === 0) throw new ShapeError(`np.pad: can't extend empty axis ${ax} using modes other than 'constant'`);
-    out = takeAxis(out, ax, range(before + n + after).map((i) => padSource(mode, i - before, n)));
+    if (STAT_MODES.includes(mode)) {
+      const [lb, la] = stats ? stats[ax]!.map((l) => Math.min(l, n)) : [n, n];
+      const stat = (start: number, count: number) => padStatistic(mode, sliceAxis(out, ax, start, 1, count!), ax, a.dtype);
+      out = around(before > 0 ? block(before, stat(0, lb!)) : null, after > 0 ? block(after, stat(n - la!, la!)) : null);
+    } else if (mode === "linear_ramp") {
+      const ramp = (w: number, edge: NDArray, end: number, reversed: boolean) => {
+        if (w === 0) return null;
+        const shape = out.ndim === 0 ? [] : out.shape.map((_, i) => (i === ax ? w : 1));
+        const t = asarray(range(w).map((k) => (reversed ? w - 1 - k : k) / w)).reshape(shape);
+        const e = full([], end, { dtype: "float64" });
+        const values = block(w, e.add(edge.sub(e).mul(t)));
+        // NumPy builds the ramp with linspace in the array's dtype, which floors for integers.
+        return values.dtype === a.dtype ? values : (a.dtype === "int32" ? floor(values) : values).astype(a.dtype);
+      };
+      out = around(ramp(before, sliceAxis(out, ax, 0, 1, 1), ends[ax]![0], false), ramp(after, sliceAxis(out, ax, n - 1, 1, 1), ends[ax]![1], true));
+    } else {
+      out = takeAxis(out, ax, range(before + n + after).map((i) => padSource(mode, i - before, n)));
+    }
   }
   return out;
+}
+
+/** The statistic of a `maximum`/`minimum`/`mean`/`median` pad over `axis` (kept, length 1). */
+function padStatistic(mode: PadMode, part: NDArray, axis: number, dtype: NDArray["dtype"]): NDArray {
+  const opts = { axis, keepdims: true };
+  if (mode === "maximum") return max(part, opts);
+  if (mode === "minimum") return min(part, opts);
+  return roundedLike(mode === "mean" ? mean(part, opts) : median(part, opts), dtype);
+}
+
+/** `v` in `dtype`: rounded to the nearest integer first for integer dtypes, as NumPy's pad does. */
+function roundedLike(v: NDArray, dtype: NDArray["dtype"]): NDArray {
+  if (v.dtype === dtype) return v;
+  return (dtype === "int32" ? rint(v) : v).astype(dtype);
 }
 
 // ---------------------------------------------------------------- diagonals and triangles
