@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { checkGrads, grad, hessian, jvp, vjp, vmap, DomainError, ShapeError } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
+import { mulberry32 } from "../src/kernels/mulberry32.ts";
 import { linalg as sl } from "autograd-ts/scipy";
 import { Matrix, CholeskyDecomposition, EigenvalueDecomposition, LuDecomposition, QrDecomposition, SingularValueDecomposition, determinant, inverse, pseudoInverse, solve as mlSolve } from "ml-matrix";
 
@@ -206,6 +207,26 @@ describe("values: identities", () => {
     }
   });
 
+  it("svd from 32 columns on (Jacobi started from AᵀA's eigenvectors): tall, wide, rank 2, graded", () => {
+    const rand = mulberry32(5);
+    const mk = (m: number, n: number, f: (i: number, j: number) => number) =>
+      np.array(Array.from({ length: m }, (_, i) => Array.from({ length: n }, (_, j) => f(i, j))));
+    const graded = mk(60, 60, () => rand() - 0.5).mul(np.power(10, np.linspace(0, -12, 60)));
+    const rank2 = mk(100, 100, (i, j) => Math.sin(0.7 * (i * 100 + j) + 1));
+    for (const [name, a] of [["tall", mk(120, 80, () => rand() - 0.5)], ["wide", mk(50, 90, () => rand() - 0.5)], ["rank 2", rank2], ["graded", graded]] as const) {
+      const [u, s, vh] = np.linalg.svd(a, { fullMatrices: false });
+      const k = s.shape[0]!;
+      const scale = s.get(0).item();
+      expect(np.max(np.abs(np.matmul(u.mul(s), vh).sub(a))).item() / scale, name).toBeLessThan(1e-14);
+      expect(np.matmul(u.T, u), name).toBeAllclose(I(k), { atol: 1e-13 });
+      expect(np.matmul(vh, vh.T), name).toBeAllclose(I(k), { atol: 1e-13 });
+      expect(np.all(np.diff(s).le(0)).item(), name).toBeTruthy();
+    }
+    // NumPy 2.4: rank 2 up to the rounding of its entries (σ₃ = 6.4946e-12), to absolute accuracy ε‖A‖
+    const s2 = np.linalg.svd(rank2, { computeUv: false });
+    expect(s2.get(":3")).toBeAllclose([50.37639698568831, 49.6217700056074, 6.494575293420305e-12], { rtol: 1e-14, atol: 1e-13 });
+    expect(np.max(s2.get("3:")).item()).toBeLessThan(1e-11);
+  });
   it("svd of a rank-deficient and of a zero matrix still gives orthonormal factors", () => {
     const X = np.array([[1, 2], [2, 4], [3, 6]]);
     const [u, s] = np.linalg.svd(X);
