@@ -1,0 +1,114 @@
+/**
+ * @file `np.fft`: values against NumPy on every algorithm path (radix 2, dense DFT, Bluestein),
+ * inverses and identities, derivatives (closed forms and `checkGrads` to second order), `vmap`,
+ * and argument errors.
+ */
+import { describe, expect, it } from "vitest";
+import { checkGrads, grad, jvp, vmap } from "autograd-ts";
+import * as np from "autograd-ts/numpy";
+import * as R from "./fft-refs.ts";
+
+const sig = (n: number, seed: number) => np.array(Array.from({ length: n }, (_, i) => Math.sin(0.7 * i + seed) + 0.3 * Math.cos(1.9 * i * i + seed)));
+const close = (z: np.ComplexArray, [re, im]: number[][], shape?: number[], tol = 1e-13) => {
+  const scale = Math.max(...re!.map(Math.abs), ...im!.map(Math.abs));
+  const flat = (x: np.NDArray) => x.reshape(-1);
+  expect(flat(z.real)).toBeAllclose(re!, { rtol: 0, atol: tol * scale });
+  expect(flat(z.imag)).toBeAllclose(im!, { rtol: 0, atol: tol * scale });
+  if (shape) expect(z.shape).toEqual(shape);
+};
+
+describe("values against NumPy", () => {
+  it("fft on the three paths: radix 2 (8), dense DFT (12), Bluestein (1500)", () => {
+    close(np.fft.fft(sig(8, 1)), R.fft8);
+    close(np.fft.fft(sig(12, 1)), R.fft12);
+    close(np.fft.fft(sig(1500, 1)).get(R.fft1500At), R.fft1500);
+  });
+  it("ifft, rfft with norm 'ortho', irfft to an odd length, fft2 with s, fftn over chosen axes with norm 'forward'", () => {
+    close(np.fft.ifft(new np.ComplexArray(sig(7, 2), sig(7, 3))), R.ifft7);
+    close(np.fft.rfft(sig(9, 4), { norm: "ortho" }), R.rfft9Ortho, [5]);
+    expect(np.fft.irfft(new np.ComplexArray(sig(4, 5), sig(4, 6)), { n: 7 })).toBeAllclose(R.irfft7, { rtol: 0, atol: 1e-14 });
+    close(np.fft.fft2(sig(60, 7).reshape(6, 10), { s: [8, 5] }), R.fft2s85, [8, 5]);
+    close(np.fft.fftn(sig(24, 8).reshape(2, 3, 4), { axes: [0, 2], norm: "forward" }), R.fftnForward, [2, 3, 4]);
+  });
+  it("small cases, the docs' examples, frequencies and shifts", () => {
+    const z = np.fft.fft([1, 2, 3, 4]);
+    expect(z.real).toBeAllclose([10, -2, -2, -2]);
+    expect(z.imag).toBeAllclose([0, 2, 0, -2], { atol: 1e-15 });
+    expect(np.fft.fft([5]).real).toBeAllclose([5]);
+    expect(np.fft.fft([1, 2], { n: 4 }).real).toBeAllclose([3, 1, -1, 1]);
+    expect(np.fft.fft([1, 2, 3, 4, 5], { n: 2 }).real).toBeAllclose([3, -1]);
+    expect(np.fft.fftfreq(5, 0.1)).toBeAllclose([0, 2, 4, -4, -2]);
+    expect(np.fft.rfftfreq(7, 2)).toBeAllclose([0, 1 / 14, 2 / 14, 3 / 14]);
+    expect(np.fft.fftshift(np.arange(7)).toArray()).toEqual([4, 5, 6, 0, 1, 2, 3]);
+    expect(np.fft.ifftshift(np.fft.fftshift(np.arange(6).reshape(2, 3))).toArray()).toEqual([[0, 1, 2], [3, 4, 5]]);
+    expect(np.fft.fftshift(np.arange(6).reshape(2, 3), { axes: 1 }).toArray()).toEqual([[2, 0, 1], [5, 3, 4]]);
+    expect(String(new np.ComplexArray(np.array([1, 0.5]), np.array([0, -2])))).toBe("[1+0j, 0.5-2j]");
+  });
+});
+
+describe("identities", () => {
+  it("ifft(fft(x)) = x and irfft(rfft(x)) = x on every path, along any axis; Parseval", () => {
+    for (const n of [1, 2, 3, 16, 30, 97, 1030, 1024]) {
+      const x = new np.ComplexArray(sig(n, 1), sig(n, 2));
+      const back = np.fft.ifft(np.fft.fft(x));
+      expect(back.real, `n = ${n}`).toBeAllclose(x.real, { atol: 1e-13 });
+      expect(back.imag, `n = ${n}`).toBeAllclose(x.imag, { atol: 1e-13 });
+      if (n > 1) expect(np.fft.irfft(np.fft.rfft(x.real), { n }), `n = ${n}`).toBeAllclose(x.real, { atol: 1e-13 });
+      const energy = np.sum(np.fft.fft(x, { norm: "ortho" }).abs().pow(2));
+      expect(energy).toBeAllclose(np.sum(x.real.pow(2)).add(np.sum(x.imag.pow(2))), { rtol: 1e-12 });
+    }
+    const m = sig(24, 3).reshape(4, 6);
+    const along0 = np.fft.fft(m, { axis: 0 });
+    expect(along0.real).toBeAllclose(np.fft.fft(m.T).real.T, { atol: 1e-14 });
+    const b = np.fft.ifftn(np.fft.fftn(m));
+    expect(b.real).toBeAllclose(m, { atol: 1e-14 });
+  });
+  it("the transform of a shifted impulse is a pure phase: e^{−2πik·3/8}", () => {
+    const z = np.fft.fft([0, 0, 0, 1, 0, 0, 0, 0]);
+    expect(z.abs()).toBeAllclose(np.ones([8]), { rtol: 1e-15 });
+    const k = np.arange(8);
+    expect(z.real).toBeAllclose(np.cos(k.mul((-2 * Math.PI * 3) / 8)), { atol: 1e-15 });
+    expect(z.imag).toBeAllclose(np.sin(k.mul((-2 * Math.PI * 3) / 8)), { atol: 1e-15 });
+  });
+});
+
+describe("derivatives and vmap", () => {
+  it("Parseval's gradient: ∇ Σ|fft(x)|² = 2n·x, on each path", () => {
+    for (const n of [8, 12, 1100]) {
+      const x = sig(n, 0.2);
+      expect(grad((u: np.NDArray) => np.sum(np.fft.fft(u).abs().pow(2)))(x), `n = ${n}`).toBeAllclose(x.mul(2 * n), { rtol: 1e-12 });
+    }
+  });
+  it("the transform is linear: its jvp is the transform of the tangent", () => {
+    const [x, v] = [sig(12, 1), sig(12, 2)];
+    const [, t] = jvp((u: np.NDArray) => np.fft.fft(u).imag, [x], [v]);
+    expect(t).toBeAllclose(np.fft.fft(v).imag, { atol: 1e-13 });
+  });
+  it("checkGrads to second order through rfft, irfft, fft2/ifft2, angle, Bluestein", () => {
+    const x = sig(12, 1);
+    checkGrads((u: np.NDArray) => np.sum(np.fft.rfft(u.mul(u)).angle().mul(np.fft.irfft(np.fft.fft(u).mul(np.fft.fft(np.sin(u))), { n: 7 }).sum())), [x], { order: 2 });
+    const w = np.array([[1, 2, 3, 4], [0.5, 1, -1, 2], [1, 1, 1, 3]]);
+    checkGrads((u: np.NDArray) => np.sum(np.fft.ifft2(np.fft.fft2(u.reshape(3, 4)).mul(w)).real.pow(2)), [x], { order: 2 });
+    checkGrads((u: np.NDArray) => np.sum(np.fft.fft(u.mul(u), { n: 1040 }).imag.get("::97")), [x], { order: 2 });
+  });
+  it("vmap agrees with a loop, also over a non-leading axis", () => {
+    const batch = np.stack([sig(10, 1), sig(10, 2), sig(10, 3)]);
+    const f = (u: np.NDArray) => np.fft.fft(u).abs();
+    expect(vmap(f)(batch)).toBeAllclose(np.stack([0, 1, 2].map((i) => f(batch.get(i)))), { atol: 1e-15 });
+    expect(vmap(f, { inAxes: 1, outAxes: 1 })(batch.T)).toBeAllclose(np.stack([0, 1, 2].map((i) => f(batch.get(i)))).T, { atol: 1e-15 });
+    const perExample = vmap(grad((u: np.NDArray) => np.sum(np.fft.rfft(u).real.pow(3))))(batch);
+    expect(perExample.get(1)).toBeAllclose(grad((u: np.NDArray) => np.sum(np.fft.rfft(u).real.pow(3)))(batch.get(1)), { atol: 1e-13 });
+  });
+});
+
+describe("argument errors", () => {
+  it("name the function and the argument", () => {
+    expect(() => np.fft.fft(5)).toThrow(/np\.fft\.fft: the input must have at least one axis, got a 0-d array/);
+    expect(() => np.fft.fft([1, 2], { n: 0 })).toThrow(/np\.fft\.fft: invalid number of data points \(0\)/);
+    expect(() => np.fft.fft([1, 2], { axis: 1 })).toThrow(/np\.fft\.fft: axis 1 is out of bounds for an array of dimension 1/);
+    expect(() => np.fft.fft([1, 2], { norm: "unitary" as np.fft.FftNorm })).toThrow(/invalid norm 'unitary'/);
+    expect(() => np.fft.rfft(np.fft.fft([1, 2]) as unknown as number[])).toThrow(/np\.fft\.rfft: the input must be real/);
+    expect(() => np.fft.fft2([[1, 2]], { s: [2], axes: [0, 1] })).toThrow(/np\.fft\.fft2: s and axes have different lengths/);
+    expect(() => new np.ComplexArray(np.zeros([2]), np.zeros([3]))).toThrow(/ComplexArray: the real part has shape \[2\] but the imaginary part \[3\]/);
+  });
+});
