@@ -44,6 +44,22 @@ describe("values against NumPy", () => {
     expect(np.fft.fftshift(np.arange(6).reshape(2, 3), { axes: 1 }).toArray()).toEqual([[2, 0, 1], [5, 3, 4]]);
     expect(String(new np.ComplexArray(np.array([1, 0.5]), np.array([0, -2])))).toBe("[1+0j, 0.5-2j]");
   });
+  it("np.abs, np.real, np.imag, np.angle, np.conj take a ComplexArray (and real arrays, as NumPy)", () => {
+    const z = np.fft.fft([1, 2, 3, 4]);
+    expect(np.abs(z)).toBeAllclose([10, Math.SQRT2 * 2, 2, Math.SQRT2 * 2], { rtol: 1e-15 });
+    expect(np.real(z)).toBeAllclose([10, -2, -2, -2]);
+    expect(np.imag(z)).toBeAllclose([0, 2, 0, -2], { atol: 1e-15 });
+    expect(np.angle(z)).toBeAllclose([0, (3 * Math.PI) / 4, Math.PI, (-3 * Math.PI) / 4], { atol: 1e-15 });
+    expect(np.imag(np.conj(z))).toBeAllclose([0, -2, 0, 2], { atol: 1e-15 });
+    expect(np.abs([-1.5, 2])).toBeAllclose([1.5, 2]);
+    expect(np.real([1, 2])).toBeAllclose([1, 2]);
+    expect(np.imag([1, 2])).toBeAllclose([0, 0]);
+    expect(np.angle([-2, 3])).toBeAllclose([Math.PI, 0]);
+    expect(np.conjugate([1, 2])).toBeAllclose([1, 2]);
+    expect(grad((u: np.NDArray) => np.sum(np.abs(np.fft.fft(u))))(np.array([1, 2, 3, 4]))).toBeAllclose(
+      grad((u: np.NDArray) => np.sum(np.fft.fft(u).abs()))(np.array([1, 2, 3, 4])),
+    );
+  });
 });
 
 describe("identities", () => {

@@ -4,9 +4,8 @@
  * and reverse, and batch under `vmap`, with no rules of their own.
  *
  * autograd-ts has no complex dtype. Where NumPy returns a complex array, these functions return a
- * `ComplexArray`: its `real` and `imag` parts as two NDArrays of one shape, with a few complex
- * operations (`abs`, `angle`, `conj`, `add`, `sub`, `mul`, `get`). Every function that takes a
- * complex array takes a `ComplexArray` or a real array.
+ * `ComplexArray` (complex.ts): its `real` and `imag` parts as two NDArrays of one shape. Every
+ * function that takes a complex array takes a `ComplexArray` or a real array.
  *
  * Algorithms: a length that is a power of two takes the radix-2 Cooley–Tukey recursion (even and
  * odd halves transformed together as one batch, log₂ n levels of whole-array operations); other
@@ -14,89 +13,19 @@
  * turns the transform into a power-of-two convolution. Twiddle factors are computed directly
  * (cos/sin of 2πk/n with jk reduced mod n), so errors grow like ε·log n.
  */
-import { NDArray, ConcreteArray, type ArrayLike, type Index } from "./ndarray.ts";
-import { asarray, zerosLike } from "./creation.ts";
+import { NDArray, ConcreteArray, type ArrayLike } from "./ndarray.ts";
+import { asarray } from "./creation.ts";
 import { reshape, moveaxis, concatenate } from "./shape.ts";
-import { arctan2, hypot } from "./math.ts";
 import { matmul } from "./products.ts";
 import { pad, flip, roll } from "./rearrange.ts";
 import { normAxis } from "./broadcast.ts";
-import { isFloat } from "./dtype.ts";
+import { ComplexArray, parts } from "./complex.ts";
 import { ShapeError } from "../errors.ts";
+
+export { ComplexArray };
 
 /** How a transform is scaled: NumPy's `norm` ("backward": the inverse divides by n). */
 export type FftNorm = "backward" | "ortho" | "forward";
-
-/**
- * A complex array as its real and imaginary parts (autograd-ts has no complex dtype). Immutable;
- * the parts are ordinary NDArrays, differentiable and batchable like any other.
- */
-export class ComplexArray {
-  constructor(
-    readonly real: NDArray,
-    readonly imag: NDArray,
-  ) {
-    if (real.shape.length !== imag.shape.length || real.shape.some((d, i) => d !== imag.shape[i])) {
-      throw new ShapeError(`ComplexArray: the real part has shape [${real.shape.join(", ")}] but the imaginary part [${imag.shape.join(", ")}]`);
-    }
-  }
-  get shape(): readonly number[] {
-    return this.real.shape;
-  }
-  get ndim(): number {
-    return this.real.ndim;
-  }
-  get size(): number {
-    return this.real.size;
-  }
-  /** |z|, without overflow (`np.hypot`). */
-  abs(): NDArray {
-    return hypot(this.real, this.imag);
-  }
-  /** The argument of z in (−π, π] (`np.angle`). */
-  angle(): NDArray {
-    return arctan2(this.imag, this.real);
-  }
-  /** The complex conjugate. */
-  conj(): ComplexArray {
-    return new ComplexArray(this.real, this.imag.neg());
-  }
-  add(other: ComplexArray | ArrayLike): ComplexArray {
-    const [r, i] = parts(other, "ComplexArray.add");
-    return new ComplexArray(this.real.add(r), this.imag.add(i));
-  }
-  sub(other: ComplexArray | ArrayLike): ComplexArray {
-    const [r, i] = parts(other, "ComplexArray.sub");
-    return new ComplexArray(this.real.sub(r), this.imag.sub(i));
-  }
-  mul(other: ComplexArray | ArrayLike): ComplexArray {
-    const [r, i] = parts(other, "ComplexArray.mul");
-    return new ComplexArray(this.real.mul(r).sub(this.imag.mul(i)), this.real.mul(i).add(this.imag.mul(r)));
-  }
-  /** Indexing, as `NDArray.get`, applied to both parts. */
-  get(...idx: Index[]): ComplexArray {
-    return new ComplexArray(this.real.get(...idx), this.imag.get(...idx));
-  }
-  /** NumPy-like text, e.g. `[1+0j, -0.5+0.866j]` (numbers as `NDArray.toString` prints them). */
-  toString(): string {
-    const re = this.real.toArray();
-    const im = this.imag.toArray();
-    const fmt = (r: unknown, i: unknown): string => {
-      if (Array.isArray(r)) return `[${r.map((x, k) => fmt(x, (i as unknown[])[k])).join(", ")}]`;
-      const v = i as number;
-      return `${r as number}${v < 0 || Object.is(v, -0) ? "-" : "+"}${Math.abs(v)}j`;
-    };
-    return fmt(re, im);
-  }
-}
-
-/** The real and imaginary parts of `x` (a real array's imaginary part is zero), as floats. */
-function parts(x: ComplexArray | ArrayLike, op: string): [NDArray, NDArray] {
-  if (x instanceof ComplexArray) return [x.real, x.imag];
-  let a = asarray(x, undefined, op, "a");
-  if (!isFloat(a.dtype)) a = a.astype("float64");
-  return [a, zerosLike(a)];
-}
 
 const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
 /** Lengths not a power of two up to this use the dense DFT matrix; longer ones Bluestein's algorithm. */

@@ -22,7 +22,7 @@ export { einsum, kron, cross } from "./einsum.ts";
 export { convolve, correlate, type ConvolveMode } from "./signal.ts";
 export * as random from "./random.ts";
 export * as fft from "./fft.ts";
-export { ComplexArray } from "./fft.ts";
+export { ComplexArray, real, imag, angle, conj, conjugate } from "./complex.ts";
 export { slice } from "./indexing.ts";
 export { take, takeAlongAxis, choose, select, nonzero, flatnonzero, argwhere, searchsorted, type TakeMode } from "./indexing-fns.ts";
 export { broadcastShapes } from "./broadcast.ts";

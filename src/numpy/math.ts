@@ -11,6 +11,7 @@ import * as b from "../primitives/binary.ts";
 import * as c from "../primitives/compare.ts";
 import { convert } from "../primitives/structural.ts";
 import { isFloat } from "./dtype.ts";
+import { ComplexArray } from "./complex.ts";
 
 type Un = (x: NDArray) => NDArray;
 type Bin = (x: NDArray, y: NDArray) => NDArray;
@@ -58,7 +59,17 @@ export const sqrt = floatFn("sqrt", u.sqrt);
 export const cbrt = floatFn("cbrt", u.cbrt);
 export const log1p = floatFn("log1p", u.log1p);
 export const expm1 = floatFn("expm1", u.expm1);
-export const abs = sameFn("abs", u.abs);
+const absReal = sameFn("abs", u.abs);
+/**
+ * `np.abs(x)`: |x| elementwise; for a `ComplexArray` (from `np.fft`) the modulus √(re² + im²).
+ * @example
+ * np.abs([-1.5, 2]); // [1.5, 2]
+ */
+export function abs(x: ArrayLike): NDArray;
+export function abs(x: ComplexArray | ArrayLike): NDArray;
+export function abs(x: ComplexArray | ArrayLike): NDArray {
+  return x instanceof ComplexArray ? x.abs() : absReal(x);
+}
 export const absolute = abs;
 export const sign = sameFn("sign", u.sign);
 export const floor = sameFn("floor", (x) => (isFloat(x.dtype) ? u.floor(x) : x));

@@ -1,0 +1,114 @@
+/**
+ * @file Complex values without a complex dtype: `ComplexArray` holds the real and imaginary parts
+ * as two NDArrays (what `np.fft` returns where NumPy returns a complex array), and `np.real`,
+ * `np.imag`, `np.angle`, `np.conj` accept it as well as real arrays (`np.abs` does too, in math.ts).
+ * Everything is written with NDArray operations, so it is differentiable and batchable.
+ */
+import { NDArray, type ArrayLike, type Index } from "./ndarray.ts";
+import { asarray, zerosLike } from "./creation.ts";
+import { arctan2, hypot } from "./math.ts";
+import { isFloat } from "./dtype.ts";
+import { ShapeError } from "../errors.ts";
+
+/**
+ * A complex array as its real and imaginary parts (autograd-ts has no complex dtype). Immutable;
+ * the parts are ordinary NDArrays, differentiable and batchable like any other.
+ */
+export class ComplexArray {
+  constructor(
+    readonly real: NDArray,
+    readonly imag: NDArray,
+  ) {
+    if (real.shape.length !== imag.shape.length || real.shape.some((d, i) => d !== imag.shape[i])) {
+      throw new ShapeError(`ComplexArray: the real part has shape [${real.shape.join(", ")}] but the imaginary part [${imag.shape.join(", ")}]`);
+    }
+  }
+  get shape(): readonly number[] {
+    return this.real.shape;
+  }
+  get ndim(): number {
+    return this.real.ndim;
+  }
+  get size(): number {
+    return this.real.size;
+  }
+  /** |z|, without overflow (`np.hypot`). */
+  abs(): NDArray {
+    return hypot(this.real, this.imag);
+  }
+  /** The argument of z in (−π, π] (`np.angle`). */
+  angle(): NDArray {
+    return arctan2(this.imag, this.real);
+  }
+  /** The complex conjugate. */
+  conj(): ComplexArray {
+    return new ComplexArray(this.real, this.imag.neg());
+  }
+  add(other: ComplexArray | ArrayLike): ComplexArray {
+    const [r, i] = parts(other, "ComplexArray.add");
+    return new ComplexArray(this.real.add(r), this.imag.add(i));
+  }
+  sub(other: ComplexArray | ArrayLike): ComplexArray {
+    const [r, i] = parts(other, "ComplexArray.sub");
+    return new ComplexArray(this.real.sub(r), this.imag.sub(i));
+  }
+  mul(other: ComplexArray | ArrayLike): ComplexArray {
+    const [r, i] = parts(other, "ComplexArray.mul");
+    return new ComplexArray(this.real.mul(r).sub(this.imag.mul(i)), this.real.mul(i).add(this.imag.mul(r)));
+  }
+  /** Indexing, as `NDArray.get`, applied to both parts. */
+  get(...idx: Index[]): ComplexArray {
+    return new ComplexArray(this.real.get(...idx), this.imag.get(...idx));
+  }
+  /** NumPy-like text, e.g. `[1+0j, -0.5+0.866j]` (numbers as `NDArray.toString` prints them). */
+  toString(): string {
+    const re = this.real.toArray();
+    const im = this.imag.toArray();
+    const fmt = (r: unknown, i: unknown): string => {
+      if (Array.isArray(r)) return `[${r.map((x, k) => fmt(x, (i as unknown[])[k])).join(", ")}]`;
+      const v = i as number;
+      return `${r as number}${v < 0 || Object.is(v, -0) ? "-" : "+"}${Math.abs(v)}j`;
+    };
+    return fmt(re, im);
+  }
+}
+
+/** The real and imaginary parts of `x` (a real array's imaginary part is zero), as floats. */
+export function parts(x: ComplexArray | ArrayLike, op: string): [NDArray, NDArray] {
+  if (x instanceof ComplexArray) return [x.real, x.imag];
+  let a = asarray(x, undefined, op, "a");
+  if (!isFloat(a.dtype)) a = a.astype("float64");
+  return [a, zerosLike(a)];
+}
+
+/**
+ * `np.real(x)`: the real part (a real array itself).
+ * @example
+ * np.real(np.fft.fft([1, 2])); // [3, -1]
+ */
+export const real = (x: ComplexArray | ArrayLike): NDArray => (x instanceof ComplexArray ? x.real : asarray(x, undefined, "np.real", "val"));
+
+/**
+ * `np.imag(x)`: the imaginary part (zeros for a real array).
+ * @example
+ * np.imag([1, 2]); // [0, 0]
+ */
+export const imag = (x: ComplexArray | ArrayLike): NDArray => (x instanceof ComplexArray ? x.imag : parts(x, "np.imag")[1]);
+
+/**
+ * `np.angle(z)`: the argument in (−π, π] (0 or π for real numbers, as NumPy).
+ * @example
+ * np.angle([-2, 3]); // [3.141592653589793, 0]
+ */
+export const angle = (z: ComplexArray | ArrayLike): NDArray => {
+  const [re, im] = parts(z, "np.angle");
+  return arctan2(im, re);
+};
+
+/** `np.conj(x)` (also `np.conjugate`): the complex conjugate; a real array unchanged. */
+export function conj(x: ArrayLike): NDArray;
+export function conj(x: ComplexArray): ComplexArray;
+export function conj(x: ComplexArray | ArrayLike): ComplexArray | NDArray {
+  return x instanceof ComplexArray ? x.conj() : asarray(x, undefined, "np.conj", "x");
+}
+export const conjugate = conj;
