@@ -4,7 +4,7 @@
  * and argument errors.
  */
 import { describe, expect, it } from "vitest";
-import { checkGrads, grad, jvp, vmap } from "autograd-ts";
+import { checkGrads, grad, jvp, tree, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import * as R from "./fft-refs.ts";
 
@@ -43,6 +43,8 @@ describe("values against NumPy", () => {
     expect(np.fft.ifftshift(np.fft.fftshift(np.arange(6).reshape(2, 3))).toArray()).toEqual([[0, 1, 2], [3, 4, 5]]);
     expect(np.fft.fftshift(np.arange(6).reshape(2, 3), { axes: 1 }).toArray()).toEqual([[2, 0, 1], [5, 3, 4]]);
     expect(String(new np.ComplexArray(np.array([1, 0.5]), np.array([0, -2])))).toBe("[1+0j, 0.5-2j]");
+    // quarter turns are exact, as in pocketfft: no -1.9999999999999998
+    expect(np.fft.fft([1, 2, 3, 4]).real.toArray()).toEqual([10, -2, -2, -2]);
   });
   it("np.abs, np.real, np.imag, np.angle, np.conj take a ComplexArray (and real arrays, as NumPy)", () => {
     const z = np.fft.fft([1, 2, 3, 4]);
@@ -114,6 +116,25 @@ describe("derivatives and vmap", () => {
     expect(vmap(f, { inAxes: 1, outAxes: 1 })(batch.T)).toBeAllclose(np.stack([0, 1, 2].map((i) => f(batch.get(i)))).T, { atol: 1e-15 });
     const perExample = vmap(grad((u: np.NDArray) => np.sum(np.fft.rfft(u).real.pow(3))))(batch);
     expect(perExample.get(1)).toBeAllclose(grad((u: np.NDArray) => np.sum(np.fft.rfft(u).real.pow(3)))(batch.get(1)), { atol: 1e-13 });
+  });
+});
+
+describe("ComplexArray is a tree node (real, imag)", () => {
+  it("transformations take and return it", () => {
+    const b = np.array([[1, 2, 3, 4], [0, 1, 0, 1]]);
+    const z = vmap((u: np.NDArray) => np.fft.fft(u))(b);
+    expect(z).toBeInstanceOf(np.ComplexArray);
+    expect(z.real).toBeAllclose([[10, -2, -2, -2], [2, 0, -2, 0]]);
+    expect(z.imag).toBeAllclose([[0, 2, 0, -2], [0, 0, 0, 0]]);
+    const [out, tan] = jvp((u: np.NDArray) => np.fft.fft(u), [np.array([1, 2, 3, 4])], [np.array([1, 0, 0, 0])]);
+    expect(out).toBeInstanceOf(np.ComplexArray);
+    expect(tan.real).toBeAllclose([1, 1, 1, 1]);
+    // the gradient with respect to a ComplexArray is ComplexArray(∂f/∂real, ∂f/∂imag)
+    const g = grad((w: np.ComplexArray) => np.sum(w.real.mul(3)).add(np.sum(w.imag.pow(2))))(new np.ComplexArray(np.array([1, 2]), np.array([5, -1])));
+    expect(g).toBeInstanceOf(np.ComplexArray);
+    expect(g.real).toBeAllclose([3, 3]);
+    expect(g.imag).toBeAllclose([10, -2]);
+    expect(tree.leaves({ z: new np.ComplexArray(np.array(1), np.array(2)) }).map((l) => (l as np.NDArray).item())).toEqual([1, 2]);
   });
 });
 

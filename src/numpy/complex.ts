@@ -9,10 +9,14 @@ import { asarray, zerosLike } from "./creation.ts";
 import { arctan2, hypot } from "./math.ts";
 import { isFloat } from "./dtype.ts";
 import { ShapeError } from "../errors.ts";
+import { registerNode } from "../tree/index.ts";
 
 /**
  * A complex array as its real and imaginary parts (autograd-ts has no complex dtype). Immutable;
- * the parts are ordinary NDArrays, differentiable and batchable like any other.
+ * the parts are ordinary NDArrays, differentiable and batchable like any other. As a tree it is
+ * the pair (real, imag), so transformations take and return it: `vmap` of a function returning one
+ * returns one, and the gradient with respect to one is `ComplexArray(∂f/∂real, ∂f/∂imag)` (JAX and
+ * autograd return the conjugate of that for complex inputs).
  */
 export class ComplexArray {
   constructor(
@@ -72,6 +76,8 @@ export class ComplexArray {
     return fmt(re, im);
   }
 }
+
+registerNode(ComplexArray, "ComplexArray", (z) => [z.real, z.imag], ([re, im]) => new ComplexArray(re as NDArray, im as NDArray));
 
 /** The real and imaginary parts of `x` (a real array's imaginary part is zero), as floats. */
 export function parts(x: ComplexArray | ArrayLike, op: string): [NDArray, NDArray] {

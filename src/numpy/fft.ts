@@ -10,8 +10,8 @@
  * Algorithms: a length that is a power of two takes the radix-2 Cooley–Tukey recursion (even and
  * odd halves transformed together as one batch, log₂ n levels of whole-array operations); other
  * lengths up to 1024 a dense DFT matrix product; longer ones Bluestein's chirp-z algorithm, which
- * turns the transform into a power-of-two convolution. Twiddle factors are computed directly
- * (cos/sin of 2πk/n with jk reduced mod n), so errors grow like ε·log n.
+ * turns the transform into a power-of-two convolution. Roots of unity are computed directly (jk
+ * reduced mod n, the angle to the first octant), so errors grow like ε·log n.
  */
 import { NDArray, ConcreteArray, type ArrayLike } from "./ndarray.ts";
 import { asarray } from "./creation.ts";
@@ -44,12 +44,36 @@ function constant(key: string, shape: readonly number[], fill: (out: Float64Arra
   return c;
 }
 
+/**
+ * e^{2πik/n} as [cos, sin], reduced to the first octant first (as pocketfft does), so that
+ * quarter turns are exact (cos(π/2) is 0, not 6e-17) and the error stays within an ulp or two.
+ */
+function unitRoot(k: number, n: number): [number, number] {
+  const r = ((k % n) + n) % n;
+  const quadrant = Math.floor((4 * r) / n);
+  let rem = 4 * r - quadrant * n; // the angle within the quadrant is (π/2)·rem/n
+  let [c, s] = [1, 0];
+  if (2 * rem <= n) {
+    const a = (Math.PI / 2) * (rem / n);
+    [c, s] = [Math.cos(a), Math.sin(a)];
+  } else {
+    rem = n - rem;
+    const a = (Math.PI / 2) * (rem / n);
+    [c, s] = [Math.sin(a), Math.cos(a)];
+  }
+  // Rotate by the quadrant: multiply by i^quadrant.
+  if (quadrant === 1) return [-s, c];
+  if (quadrant === 2) return [-c, -s];
+  if (quadrant === 3) return [s, -c];
+  return [c, s];
+}
+
 /** cos(2πk/n) and sign·sin(2πk/n) for k < n/2: the twiddle factors e^{sign·2πik/n} of one radix-2 level. */
 function twiddles(n: number, sign: number): [NDArray, NDArray] {
   const m = n / 2;
   return [
-    constant(`tw-cos-${n}`, [m], (o) => o.forEach((_, k) => (o[k] = Math.cos((2 * Math.PI * k) / n)))),
-    constant(`tw-sin-${n}-${sign}`, [m], (o) => o.forEach((_, k) => (o[k] = sign * Math.sin((2 * Math.PI * k) / n)))),
+    constant(`tw-cos-${n}`, [m], (o) => o.forEach((_, k) => (o[k] = unitRoot(k, n)[0]))),
+    constant(`tw-sin-${n}-${sign}`, [m], (o) => o.forEach((_, k) => (o[k] = sign * unitRoot(k, n)[1]))),
   ];
 }
 
@@ -84,33 +108,33 @@ function radix2(re: NDArray, im: NDArray, sign: number): [NDArray, NDArray] {
 /** The dense DFT: (re + i·im)·(C + i·sign·S) with C, S the n×n cosine and sine matrices. */
 function direct(re: NDArray, im: NDArray, sign: number): [NDArray, NDArray] {
   const n = re.shape[re.ndim - 1]!;
-  const angle = (o: Float64Array, f: (x: number) => number) => {
-    for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) o[j * n + k] = f((2 * Math.PI * ((j * k) % n)) / n);
+  const fill = (o: Float64Array, part: 0 | 1, factor: number) => {
+    for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) o[j * n + k] = factor * unitRoot((j * k) % n, n)[part];
   };
-  const C = constant(`dft-cos-${n}`, [n, n], (o) => angle(o, Math.cos));
-  const S = constant(`dft-sin-${n}-${sign}`, [n, n], (o) => angle(o, (x) => sign * Math.sin(x)));
+  const C = constant(`dft-cos-${n}`, [n, n], (o) => fill(o, 0, 1));
+  const S = constant(`dft-sin-${n}-${sign}`, [n, n], (o) => fill(o, 1, sign));
   return [matmul(re, C).sub(matmul(im, S)), matmul(im, C).add(matmul(re, S))];
 }
 
 /**
  * Bluestein's algorithm: with cⱼ = e^{sign·πij²/n}, jk = (j² + k² − (k−j)²)/2 gives
  * Xₖ = cₖ Σⱼ (xⱼcⱼ)·conj(c_{k−j}), a convolution, computed with power-of-two transforms of length
- * M ≥ 2n − 1. j² is reduced mod 2n before the cosine, which keeps the chirp exact to rounding.
+ * M ≥ 2n − 1. j² is reduced mod 2n first, which keeps the chirp exact to rounding.
  */
 function bluestein(re: NDArray, im: NDArray, sign: number): [NDArray, NDArray] {
   const n = re.shape[re.ndim - 1]!;
   let M = 1;
   while (M < 2 * n - 1) M *= 2;
-  const chirpAngle = (j: number) => (Math.PI * ((j * j) % (2 * n))) / n;
-  const cr = constant(`bs-cr-${n}`, [n], (o) => o.forEach((_, j) => (o[j] = Math.cos(chirpAngle(j)))));
-  const ci = constant(`bs-ci-${n}-${sign}`, [n], (o) => o.forEach((_, j) => (o[j] = sign * Math.sin(chirpAngle(j)))));
+  const chirp = (j: number) => unitRoot((j * j) % (2 * n), 2 * n); // e^{πij²/n}
+  const cr = constant(`bs-cr-${n}`, [n], (o) => o.forEach((_, j) => (o[j] = chirp(j)[0])));
+  const ci = constant(`bs-ci-${n}-${sign}`, [n], (o) => o.forEach((_, j) => (o[j] = sign * chirp(j)[1])));
   // The transform of b (bₘ = conj(cₘ) at m and M − m), computed once, eagerly.
   const key = `bs-b-${n}-${sign}`;
   if (!constants.has(key)) {
     const br = new Float64Array(M);
     const bi = new Float64Array(M);
     for (let m = 0; m < n; m++) {
-      const [x, y] = [Math.cos(chirpAngle(m)), -sign * Math.sin(chirpAngle(m))];
+      const [x, y] = [chirp(m)[0], -sign * chirp(m)[1]];
       br[m] = x;
       bi[m] = y;
       if (m > 0) {
