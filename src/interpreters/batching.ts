@@ -25,11 +25,14 @@ export class BatchTracer extends Tracer {
   override fullLower(): NDArray {
     return this.batchDim === null ? this.val : this;
   }
+  override peek(): NDArray {
+    return this.val;
+  }
   override item(): number {
     throw new TracerConversionError(
       `item() on a value batched by vmap (${this.describe()}, batch size ${this.val.shape[this.batchDim!]}): ` +
         "each batch member has its own value, so there is no single JS number. " +
-        "Use np.where instead of a JS if, or call the function without vmap.",
+        "Use np.where or lax.cond instead of a JS if, lax.whileLoop instead of a JS while, or call the function without vmap.",
     );
   }
   override toArray(): Nested {

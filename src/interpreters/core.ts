@@ -65,6 +65,14 @@ export abstract class Tracer extends NDArray {
   fullLower(): NDArray {
     return this;
   }
+  /**
+   * The value one level down with every batch member in it (a primal, or a batched array with its
+   * batch axis), for control-flow decisions that must see all members (`lax.whileLoop`); `null`
+   * where a level holds no value (an unknown of the linear program).
+   */
+  peek(): NDArray | null {
+    return null;
+  }
   /** What a traced value reads as a JS number: the primal under `grad`/`jvp`; an error otherwise. */
   item(): number {
     throw new TracerConversionError(

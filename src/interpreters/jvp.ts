@@ -20,6 +20,9 @@ export class JVPTracer extends Tracer {
   override get shape(): readonly number[] {
     return this.primal.shape;
   }
+  override peek(): NDArray {
+    return this.primal;
+  }
   /** Under `grad`/`jvp` values are concrete: `item()` reads the primal, as in autograd. */
   override item(): number {
     return this.primal.item();

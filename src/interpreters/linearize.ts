@@ -34,6 +34,9 @@ class LinearConst extends Tracer {
   get aval(): Aval {
     return this.value;
   }
+  override peek(): NDArray {
+    return this.value;
+  }
 }
 
 /** One recorded application of a linear primitive. */
