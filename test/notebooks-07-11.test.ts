@@ -1,5 +1,5 @@
 /**
- * @file Runs notebooks 07 (fluid simulation) and 10 (Gaussian process) in quick mode, in-process,
+ * @file Runs notebooks 07 (fluid simulation), 10 (Gaussian process) and 11 (Kepler) in quick mode, in-process,
  * and checks that they wrote their pictures and report and that their key numbers are sane.
  */
 import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
@@ -11,7 +11,7 @@ const quick = { quick: true } as const;
 
 beforeAll(() => {
   // Pictures go to a temporary folder, not into the repository.
-  process.env.OUT_DIR = mkdtempSync(join(tmpdir(), "autograd-ts-notebooks-07-10-"));
+  process.env.OUT_DIR = mkdtempSync(join(tmpdir(), "autograd-ts-notebooks-07-11-"));
 });
 
 /** Checks every file a notebook reports: PNGs by signature and size, GIFs and SVGs by header, the rest non-empty. */
@@ -32,7 +32,7 @@ function expectFiles(files: readonly string[]) {
   }
 }
 
-describe("notebooks 07 and 10, quick mode", () => {
+describe("notebooks 07, 10 and 11, quick mode", () => {
   it("07-fluid: backpropagating through the simulation steers the smoke towards the target", async () => {
     const { run } = await import("../notebooks/07-fluid.ts");
     const r = await run(quick);
@@ -63,5 +63,21 @@ describe("notebooks 07 and 10, quick mode", () => {
     expect(r.lengthscale).toBeGreaterThan(0.3);
     expect(r.lengthscale).toBeLessThan(3);
     expect(r.amplitude).toBeGreaterThan(0.1);
+  });
+
+  it("11-kepler: lax.whileLoop under vmap(vmap) and vmap(grad) gives the implicit derivatives", async () => {
+    const { run } = await import("../notebooks/11-kepler.ts");
+    const r = await run(quick);
+    expectFiles(r.files);
+    expect(r.residual).toBeLessThan(1e-13);
+    // each eccentricity takes its own number of Newton steps, more for rounder-cornered orbits
+    expect(r.maxSteps[3]!).toBeGreaterThan(r.maxSteps[0]!);
+    // through the polished loop the derivatives are the implicit ones to rounding (≈ 1e-15 when written) ...
+    expect(r.dMErr).toBeLessThan(1e-12);
+    expect(r.deErr).toBeLessThan(1e-12);
+    expect(r.d2MErr).toBeLessThan(1e-10);
+    // ... while the unpolished loop's derivative is the starting guess's where no step is taken
+    expect(r.dMErrUnpolished).toBeGreaterThan(0.5);
+    expect(r.vmapVsLoop).toBeLessThan(1e-12);
   });
 });
