@@ -414,3 +414,84 @@ export function norm(x: ArrayLike, opts: { ord?: Ord; axis?: number | readonly n
   }
   throw new AxisError(`${op}: improper number of dimensions to norm: axis ${JSON.stringify(axis)} (give one axis or two)`);
 }
+
+/**
+ * `np.linalg.svdvals(x)`: the singular values, descending (`svd` without the vectors).
+ * @example
+ * np.linalg.svdvals([[3, 0], [0, -4]]); // [4, 3]
+ */
+export const svdvals = (x: ArrayLike): NDArray => svd(x, { computeUv: false });
+
+/**
+ * `np.linalg.matrixRank(A, {tol})`: the number of singular values above `tol` (default
+ * σ_max·max(M, N)·ε, as NumPy); a 1-D array has rank 1 unless it is all zeros.
+ * @example
+ * np.linalg.matrixRank([[1, 2], [2, 4]]); // 1
+ */
+export function matrixRank(A: ArrayLike, opts: { tol?: number } = {}): number {
+  const a = asarray(A, undefined, "np.linalg.matrixRank", "A");
+  if (a.ndim < 2) return Number((a.reshape(-1).toArray() as number[]).some((v) => v !== 0));
+  if (a.ndim > 2) throw new ShapeError(`np.linalg.matrixRank: one matrix at a time, got shape ${fmtShape(a.shape)}`);
+  const sv = svdvals(a).toArray() as number[];
+  const tol = opts.tol ?? (sv[0] ?? 0) * Math.max(a.shape[0]!, a.shape[1]!) * 2 ** -52;
+  return sv.filter((v) => v > tol).length;
+}
+
+/**
+ * `np.linalg.cond(x, {p})`: the condition number, σ_max/σ_min for p = 2 (default) or −2 for its
+ * inverse, else ‖x‖ₚ·‖x⁻¹‖ₚ. Differentiable.
+ * @example
+ * np.linalg.cond([[2, 0], [0, 0.5]]); // 4
+ */
+export function cond(x: ArrayLike, opts: { p?: Ord } = {}): NDArray {
+  const p = opts.p ?? 2;
+  if (p === 2 || p === -2) {
+    const sv = svdvals(x);
+    const [big, small] = [sv.get("...", 0), sv.get("...", -1)];
+    return p === 2 ? big.div(small) : small.div(big);
+  }
+  const a = asarray(x, undefined, "np.linalg.cond", "x");
+  const axes = { ord: p, axis: [-2, -1] };
+  return norm(a, axes).mul(norm(inv(a), axes));
+}
+
+/**
+ * `np.linalg.multiDot(arrays)`: the product of a chain of matrices, in the order of multiplications
+ * that costs fewest flops (the classic matrix-chain dynamic programme); a 1-D first (last) array is
+ * a row (column) vector, as in NumPy.
+ * @example
+ * np.linalg.multiDot([[[1, 2]], [[3], [4]], [[5, 6]]]); // [[55, 66]]
+ */
+export function multiDot(arrays: readonly ArrayLike[]): NDArray {
+  const op = "np.linalg.multiDot";
+  if (arrays.length < 2) throw new TypeError(`${op}: expecting at least two arrays, got ${arrays.length}`);
+  const ms = arrays.map((x, i) => asarray(x, undefined, op, `arrays[${i}]`));
+  const firstVec = ms[0]!.ndim === 1;
+  const lastVec = ms[ms.length - 1]!.ndim === 1;
+  if (firstVec) ms[0] = ms[0]!.reshape(1, -1);
+  if (lastVec) ms[ms.length - 1] = ms[ms.length - 1]!.reshape(-1, 1);
+  ms.forEach((m, i) => {
+    if (m.ndim !== 2) throw new ShapeError(`${op}: arrays[${i}] must be 2-D (or 1-D at either end), got shape ${fmtShape(m.shape)}`);
+  });
+  const n = ms.length;
+  const dims = [ms[0]!.shape[0]!, ...ms.map((m) => m.shape[1]!)];
+  // cost[i][j]: fewest multiply-adds for ms[i] … ms[j]; split[i][j]: where the last product splits it.
+  const cost = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  const split = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let len = 1; len < n; len++) {
+    for (let i = 0; i + len < n; i++) {
+      const j = i + len;
+      cost[i]![j] = Infinity;
+      for (let k = i; k < j; k++) {
+        const c = cost[i]![k]! + cost[k + 1]![j]! + dims[i]! * dims[k + 1]! * dims[j + 1]!;
+        if (c < cost[i]![j]!) [cost[i]![j], split[i]![j]] = [c, k];
+      }
+    }
+  }
+  const chain = (i: number, j: number): NDArray => (i === j ? ms[i]! : matmul(chain(i, split[i]![j]!), chain(split[i]![j]! + 1, j)));
+  let out = chain(0, n - 1);
+  if (firstVec && lastVec) return out.reshape([]);
+  if (firstVec) out = out.reshape(-1);
+  else if (lastVec) out = out.reshape(-1);
+  return out;
+}

@@ -1,0 +1,130 @@
+/**
+ * @file Numerical calculus, interpolation, polynomials, statistics and counting (`numerical.ts`,
+ * `statistics.ts`, the newer `np.linalg` helpers, `np.delete`): values against NumPy, derivatives
+ * (checkGrads to second order, closed forms), vmap against a loop, and errors.
+ */
+import { describe, expect, it } from "vitest";
+import { checkGrads, grad, vmap } from "autograd-ts";
+import * as np from "autograd-ts/numpy";
+import { ref } from "./numerical-refs.ts";
+
+type A = np.NDArray;
+const y = [1.5, 2.25, 0.5, 3, 4.75, 2];
+const x = [0, 0.5, 1.25, 2, 3.5, 4];
+const M = [[1, 2.5, 0.5, 4], [2, 1, 3.5, 0], [0.5, 3, 1, 2]];
+const close = (got: A | number, want: unknown) => expect(got).toBeAllclose(want as number[], { rtol: 1e-12, atol: 1e-12 });
+
+describe("values against NumPy", () => {
+  it("trapezoid, gradient (even, uneven, second-order edges, n-d), ediff1d, unwrap", () => {
+    close(np.trapezoid(y), ref.trap);
+    close(np.trapz(y, { x }), ref.trapx);
+    close(np.trapezoid(M, { axis: 0, dx: 0.5 }), ref.trapAxis);
+    close(np.gradient(y) as A, ref.grad1);
+    close(np.gradient(y, x) as A, ref.gradx);
+    close(np.gradient(y, x, { edgeOrder: 2 }) as A, ref.grad2);
+    const [g0, g1] = np.gradient(M, 0.5) as A[];
+    close(g0!, ref.gradM[0]);
+    close(g1!, ref.gradM[1]);
+    close(np.ediff1d(M, { toBegin: [9], toEnd: [7, 8] }), ref.ediff);
+    close(np.unwrap([0, 3, 6.5, 0.2, -3, 3.1416, 10]), ref.unwrap);
+    close(np.unwrap([0, 5, 9, 1, 12], { period: 8 }), ref.unwrapP);
+  });
+  it("interp, polyval, polyfit, vander", () => {
+    close(np.interp([-1, 0, 0.3, 1.25, 2.9, 4, 5], x, y), ref.interp);
+    close(np.interp([-1, 5], x, y, { left: -7, right: 9 }), ref.interpLR);
+    close(np.polyval([2, -1, 0.5, 3], [[0, 1.5], [-2, 0.25]]), ref.polyval);
+    close(np.polyfit(x, y, 2), ref.polyfit);
+    expect(np.polyfit(x, y, 4)).toBeAllclose(ref.polyfit4 as unknown as number[], { rtol: 1e-10 });
+    close(np.vander([1, 2, 3.5], { N: 4 }), ref.vander);
+    close(np.vander([2, 3], { increasing: true }), ref.vanderInc);
+  });
+  it("cov, corrcoef", () => {
+    close(np.cov(M), ref.cov);
+    close(np.cov(M, { rowvar: false, bias: true }), ref.covT);
+    close(np.cov([1, 2, 4], { y: [3, 1, 0], ddof: 0 }), ref.covy);
+    close(np.corrcoef(M), ref.corr);
+  });
+  it("bincount, digitize (increasing and decreasing bins), histogram, unique, delete", () => {
+    expect(np.bincount([0, 1, 1, 3, 7]).toArray()).toEqual(ref.bincount);
+    close(np.bincount([0, 1, 1, 3], { weights: [0.5, 1, 2, -1], minlength: 6 }), ref.bincountW);
+    const v = [0.2, 6.4, 3.0, 1.6, 10, -1];
+    expect(np.digitize(v, [0, 1, 2.5, 4, 10]).toArray()).toEqual(ref.digitize);
+    expect(np.digitize(v, [0, 1, 2.5, 4, 10], { right: true }).toArray()).toEqual(ref.digitizeR);
+    expect(np.digitize(v, [10, 4, 2.5, 1, 0]).toArray()).toEqual(ref.digitizeDec);
+    const [h, e] = np.histogram([1, 2, 1, 2.5, 3, 0.2, 7], { bins: 4 });
+    expect(h.toArray()).toEqual(ref.hist[0]);
+    close(e, ref.hist[1]);
+    expect(np.histogram([1, 2, 1, 2.5, 3, 0.2, 7], { bins: [0, 1, 2, 3] })[0].toArray()).toEqual(ref.histE[0]);
+    close(np.histogram([1, 2, 1, 2.5, 3], { bins: 3, range: [0, 3], weights: [1, 2, 3, 4, 5], density: true })[0], ref.histW[0]);
+    const u = np.unique([[3, 1], [3, 2], [1, 5]], { returnIndex: true, returnInverse: true, returnCounts: true });
+    expect(u.map((a) => a.toArray())).toEqual(ref.unique);
+    expect(np.delete([[1, 2, 3], [4, 5, 6]], [0, -1], { axis: 1 }).toArray()).toEqual(ref.del);
+    expect(np.delete([[1, 2], [3, 4]], 1).toArray()).toEqual(ref.delFlat);
+  });
+  it("np.linalg: svdvals, matrixRank, cond (2, −2, Frobenius), multiDot with vectors at both ends", () => {
+    close(np.linalg.svdvals(M), ref.svdvals);
+    expect(np.linalg.matrixRank([[1, 2, 3], [2, 4, 6], [1, 0, 1]])).toBe(ref.rank);
+    expect(np.linalg.matrixRank([0, 0])).toBe(0);
+    close(np.linalg.cond([[1, 2], [3, 4]]), ref.cond);
+    close(np.linalg.cond([[1, 2], [3, 4]], { p: "fro" }), ref.condF);
+    close(np.linalg.cond([[1, 2], [3, 4]], { p: -2 }), ref.condm2);
+    close(np.linalg.multiDot([[1, 2, 3], M.map((r) => r.slice(0, 3)), [[1, 0], [0, 1], [2, 2]], [4, 5]]), ref.multi);
+  });
+});
+
+describe("derivatives and vmap", () => {
+  const Y = np.array(y);
+  const X = np.array(x);
+  it("checkGrads to second order", () => {
+    checkGrads((v: A) => np.trapezoid(v.mul(v), { x: X }), [Y], { order: 2 });
+    checkGrads((v: A) => np.sum(np.gradient(v.mul(v), X, { edgeOrder: 2 }) as A), [Y], { order: 2 });
+    checkGrads((v: A) => np.sum(np.unwrap(v.mul(3))), [Y], { order: 2 });
+    checkGrads((q: A, fp: A) => np.sum(np.interp(q, X, fp).pow(2)), [np.array([0.3, 1.9, 3.7]), Y], { order: 2 });
+    checkGrads((xp: A) => np.sum(np.interp(np.array([0.3, 1.9, 3.7]), xp, Y)), [X], { order: 2 });
+    checkGrads((p: A, t: A) => np.sum(np.polyval(p, t)), [np.array([2, -1, 0.5]), np.array([0.3, -1.2])], { order: 2 });
+    checkGrads((v: A) => np.sum(np.polyfit(X, v, 2).mul(np.array([1, -2, 3]))), [Y], { order: 2 });
+    checkGrads((m: A) => np.sum(np.cov(m).pow(2)), [np.array(M)], { order: 2 });
+    checkGrads((m: A) => np.sum(np.corrcoef(m)), [np.array(M)], { order: 2 });
+    checkGrads((m: A) => np.linalg.cond(m), [np.array([[1, 2], [3, 4]])], { order: 2 });
+    checkGrads((m: A) => np.sum(np.linalg.multiDot([m, m.T, m])), [np.array(M)], { order: 2 });
+    checkGrads((w: A) => np.sum(np.histogram([1, 2, 1, 2.5, 3], { bins: 3, weights: w })[0].pow(2)), [np.array([1, 2, 3, 4, 5])], { order: 2 });
+    checkGrads((w: A) => np.sum(np.bincount([0, 1, 1, 3], { weights: w }).pow(2)), [np.array([0.5, 1, 2, -1])], { order: 2 });
+  });
+  it("closed forms: ∫ polyval = the antiderivative (trapezoid on a fine grid), d polyval/dx, d unique/d ar", () => {
+    const t = np.linspace(0, 2, 2001);
+    expect(np.trapezoid(np.polyval([3, 0, 0], t), { x: t })).toBeAllclose(8, { rtol: 1e-6 });
+    expect(grad((s: A) => np.polyval([3, -2, 1], s))(np.array(2))).toBeAllclose(10);
+    // np.unique's values are taken from ar, so the gradient lands on the first occurrences
+    expect(grad((a: A) => np.sum(np.unique(a).mul(np.array([1, 10, 100]))))(np.array([3, 1, 3, 2]))).toBeAllclose([100, 1, 0, 10]);
+  });
+  it("vmap agrees with a loop", () => {
+    const batch = np.stack([Y, Y.mul(2), Y.neg()]);
+    const loop = (f: (v: A) => A) => np.stack([0, 1, 2].map((i) => f(batch.get(i))));
+    for (const f of [
+      (v: A) => np.trapezoid(v, { x: X }),
+      (v: A) => np.gradient(v, X) as A,
+      (v: A) => np.interp(np.array([0.3, 2.2]), X, v),
+      (v: A) => np.polyfit(X, v, 2),
+      (v: A) => np.unwrap(v.mul(4)),
+      (v: A) => np.cov(np.stack([v, v.mul(v)])),
+    ]) {
+      expect(vmap(f)(batch)).toBeAllclose(loop(f), { rtol: 1e-12, atol: 1e-12 });
+    }
+  });
+});
+
+describe("errors", () => {
+  it("name the function and the argument", () => {
+    expect(() => np.trapezoid([1, 2, 3], { x: [0, 1] })).toThrow(/np\.trapezoid: x has 2 samples along the axis but y has 3/);
+    expect(() => np.gradient([1])).toThrow(/np\.gradient: shape of the array too small/);
+    expect(() => np.interp([1], [0, 1], [1, 2, 3])).toThrow(/np\.interp: xp and fp must be 1-D of one length/);
+    expect(() => np.polyfit([0, 1], [1, 2, 3], 1)).toThrow(/np\.polyfit: x and y have different lengths \(2 and 3\)/);
+    expect(() => np.bincount([1, -1])).toThrow(/np\.bincount: x must be non-negative/);
+    expect(() => np.bincount([0.5])).toThrow(/np\.bincount: x must hold integers/);
+    expect(() => np.digitize([1], [0, 2, 1])).toThrow(/np\.digitize: bins must be monotonically increasing or decreasing/);
+    expect(() => np.histogram([1, 2], { bins: 0 })).toThrow(/np\.histogram: bins must be a positive integer/);
+    expect(() => np.delete([1, 2], 5)).toThrow(/np\.delete: index 5 is out of bounds for axis 0 with size 2/);
+    expect(() => np.linalg.multiDot([[1, 2]])).toThrow(/np\.linalg\.multiDot: expecting at least two arrays/);
+    expect(() => vmap((v: A) => np.bincount(v))(np.array([[0, 1], [1, 1]], { dtype: "int32" }))).toThrow(/toArray\(\) on a value batched by vmap/);
+  });
+});
