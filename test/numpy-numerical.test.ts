@@ -61,6 +61,10 @@ describe("values against NumPy", () => {
     expect(np.delete([[1, 2, 3], [4, 5, 6]], [0, -1], { axis: 1 }).toArray()).toEqual(ref.del);
     expect(np.delete([[1, 2], [3, 4]], 1).toArray()).toEqual(ref.delFlat);
   });
+  it("i0 (NumPy 2.4) and its derivative I₁ (SciPy)", () => {
+    expect(np.i0([1.5, -3])).toBeAllclose([1.6467231897728907, 4.880792585865024], { rtol: 1e-14 });
+    expect(grad(np.i0)(1.5)).toBeAllclose(0.9816664285779079, { rtol: 1e-14 });
+  });
   it("np.linalg: svdvals, matrixRank, cond (2, −2, Frobenius), multiDot with vectors at both ends", () => {
     close(np.linalg.svdvals(M), ref.svdvals);
     expect(np.linalg.matrixRank([[1, 2, 3], [2, 4, 6], [1, 0, 1]])).toBe(ref.rank);

@@ -12,6 +12,7 @@ import * as c from "../primitives/compare.ts";
 import { convert } from "../primitives/structural.ts";
 import { isFloat } from "./dtype.ts";
 import { ComplexArray } from "./complex.ts";
+import { besselI } from "../primitives/special.ts";
 
 type Un = (x: NDArray) => NDArray;
 type Bin = (x: NDArray, y: NDArray) => NDArray;
@@ -59,6 +60,12 @@ export const sqrt = floatFn("sqrt", u.sqrt);
 export const cbrt = floatFn("cbrt", u.cbrt);
 export const log1p = floatFn("log1p", u.log1p);
 export const expm1 = floatFn("expm1", u.expm1);
+/**
+ * `np.i0(x)`: the modified Bessel function of the first kind of order 0 (derivative I₁).
+ * @example
+ * np.i0(0); // 1
+ */
+export const i0 = floatFn("i0", (x) => besselI(x, 0));
 const absReal = sameFn("abs", u.abs);
 /**
  * `np.abs(x)`: |x| elementwise; for a `ComplexArray` (from `np.fft`) the modulus √(re² + im²).
