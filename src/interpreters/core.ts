@@ -38,6 +38,14 @@ export function withMainTrace<R>(
   }
 }
 
+/** One recorded primitive application: of reverse mode's linear program, or of a staged jaxpr. */
+export interface RecordedEqn<I extends NDArray = NDArray, O extends NDArray = NDArray> {
+  readonly prim: Primitive<unknown>;
+  readonly inputs: readonly I[];
+  readonly params: unknown;
+  readonly outs: readonly O[];
+}
+
 /** An interpreter for one level: how it wraps values and processes primitives. */
 export abstract class Trace {
   constructor(readonly main: MainTrace) {}

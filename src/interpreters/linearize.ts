@@ -6,7 +6,7 @@
 import type { NDArray, Aval } from "../numpy/ndarray.ts";
 import { zerosConcrete } from "../numpy/ndarray.ts";
 import type { Primitive, UndefinedPrimal } from "../primitives/types.ts";
-import { bind, MainTrace, Trace, Tracer, withMainTrace } from "./core.ts";
+import { bind, MainTrace, Trace, Tracer, withMainTrace, type RecordedEqn } from "./core.ts";
 import { JVPTracer, makeJVPTrace, primalAndTangent } from "./jvp.ts";
 import { tangentDtype } from "../numpy/dtype.ts";
 import { addAny } from "./accumulate.ts";
@@ -40,12 +40,7 @@ class LinearConst extends Tracer {
 }
 
 /** One recorded application of a linear primitive. */
-export interface Eqn {
-  readonly prim: Primitive<unknown>;
-  readonly inputs: readonly NDArray[];
-  readonly params: unknown;
-  readonly outs: readonly LinearVar[];
-}
+export type Eqn = RecordedEqn<NDArray, LinearVar>;
 
 /** The recorded linear tangent program: equations in the order they ran (a topological order). */
 export class LinearProgram {
