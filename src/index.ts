@@ -13,7 +13,7 @@ export { stopGradient } from "./transforms/stopGradient.ts";
 export { customJvp, customVjp, checkpoint } from "./transforms/custom.ts";
 export { flatten } from "./transforms/flatten.ts";
 export * as lax from "./transforms/control.ts";
-export { makeJaxpr, Jaxpr } from "./transforms/makeJaxpr.ts";
+export { makeJaxpr, jit, Jaxpr } from "./transforms/makeJaxpr.ts";
 export * as nn from "./nn/index.ts";
 export * as tree from "./tree/index.ts";
 export type { Tree, Leaf, TreeDef } from "./tree/index.ts";

@@ -3,7 +3,7 @@
  * under grad and vmap), composes with the transformations, and refuses to read staged values.
  */
 import { describe, expect, it } from "vitest";
-import { grad, makeJaxpr, vmap } from "autograd-ts";
+import { grad, jit, makeJaxpr, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 
 type A = np.NDArray;
@@ -48,3 +48,42 @@ describe("makeJaxpr", () => {
     expect(() => makeJaxpr(mlp)(params, xs).eval(params)).toThrow(/jaxpr\.eval: the arguments do not have the structure the jaxpr was made for/);
   });
 });
+
+describe("jit", () => {
+  it("stages once per signature and replays: same values, also for grad and nested grads", () => {
+    let stagings = 0;
+    const f = (x: A) => {
+      stagings++;
+      return np.sum(np.tanh(x).mul(x));
+    };
+    const jf = jit(f);
+    const x = np.array([0.5, -1, 2]);
+    expect(jf(x)).toBeAllclose(np.sum(np.tanh(x).mul(x)), { rtol: 1e-15 });
+    jf(x.mul(2));
+    jf(np.array([1, 2]));
+    expect(stagings).toBe(2); // one per shape
+    const tanhViaExp = (v: A) => { const e = np.exp(v.neg()); return np.subtract(1, e).div(np.add(1, e)); };
+    let d: (v: A) => A = tanhViaExp;
+    for (let i = 0; i < 4; i++) d = grad(d) as (v: A) => A;
+    expect(jit(d)(np.array(0.7))).toBeAllclose(d(np.array(0.7)), { rtol: 1e-14 });
+  });
+  it("works under grad and vmap, takes trees and static arguments", () => {
+    const jmlp = jit(mlp);
+    const g = grad((p: { w: A; b: A }) => jmlp(p, xs))(params) as { w: A; b: A };
+    expect(g.w).toBeAllclose((grad(mlp)(params, xs) as { w: A; b: A }).w, { rtol: 1e-14 });
+    const batch = np.stack([xs, xs.mul(2)]);
+    expect(vmap((x: A) => jmlp(params, x))(batch)).toBeAllclose(vmap((x: A) => mlp(params, x))(batch), { rtol: 1e-14 });
+    const power = jit((x: A, n: number) => { let y = x; for (let i = 1; i < n; i++) y = y.mul(x); return y; }, { staticArgnums: [1] });
+    expect(power(np.array(2), 3)).toBeAllclose(8);
+    expect(power(np.array(2), 5)).toBeAllclose(32);
+  });
+  it("freezes closed-over values at the first call, and cannot branch on argument values (as JAX)", () => {
+    let scale = np.array(2);
+    const jf = jit((x: A) => x.mul(scale));
+    expect(jf(np.array(3))).toBeAllclose(6);
+    scale = np.array(10);
+    expect(jf(np.array(3))).toBeAllclose(6);
+    expect(() => jit((x: A) => (x.item() > 0 ? x : x.neg()))(np.array(1))).toThrow(/item\(\) on a value staged by makeJaxpr/);
+  });
+});
+
