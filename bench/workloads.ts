@@ -3,7 +3,7 @@
  * key shared with `bench/autograd_ref.py`, which runs the same workload in HIPS autograd on the same
  * data (both sides build it from `data()` below).
  */
-import { grad, valueAndGrad, vmap, hessian } from "autograd-ts";
+import { grad, valueAndGrad, vmap, hessian, jit } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 
 type NDArray = np.NDArray;
@@ -112,6 +112,28 @@ export const workloads: Workload[] = [
       let f: (x: number) => unknown = tanhViaExp;
       for (let i = 0; i < 6; i++) f = grad(f);
       return () => f(1.0);
+    },
+  },
+  {
+    key: "tanh_grad_jit",
+    label: "(a) the same, jit(grad)",
+    unit: "µs",
+    referenceKey: "tanh_grad",
+    setup: () => {
+      const df = jit(grad(tanhViaExp));
+      return () => df(1.0);
+    },
+  },
+  {
+    key: "tanh_grad6_jit",
+    label: "(b) the same, jit of the nested grads",
+    unit: "ms",
+    referenceKey: "tanh_grad6",
+    setup: () => {
+      let f: (x: number) => unknown = tanhViaExp;
+      for (let i = 0; i < 6; i++) f = grad(f);
+      const jf = jit(f);
+      return () => jf(1.0);
     },
   },
   {
