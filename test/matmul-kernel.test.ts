@@ -150,6 +150,24 @@ describe.each([
   }
 });
 
+describe("dotGeneral's output", () => {
+  it("above 64 KB comes uninitialised from Node (no zero-fill pass) and is still fully written", async () => {
+    const np = await import("autograd-ts/numpy");
+    const rand = mulberry32(11);
+    for (let rep = 0; rep < 5; rep++) {
+      // garbage left in freed memory, then products that reuse it: every shape path (wasm, outer, stream)
+      for (const [m, k, n] of [[120, 70, 90], [300, 1, 40], [2, 90, 4200]] as const) {
+        const a = randomArray(m * k, rand);
+        const b = randomArray(k * n, rand);
+        const got = np.matmul(np.array(a).reshape(m, k), np.array(b).reshape(k, n)).toArray() as number[][];
+        const want = naive(a, b, 1, m, k, n);
+        const err = got.flat().reduce((w, g, i) => Math.max(w, Math.abs(g - want[i]!)), 0);
+        expect(err, `${m}×${k}×${n}`).toBeLessThan(1e-12);
+      }
+    }
+  });
+});
+
 describe("the WebAssembly kernel", () => {
   it("runs on Node (WebAssembly SIMD available)", () => expect(wasmAvailable()).toBe(true));
   it.each(kernels)("%s: the committed binary is what its .wat source assembles to", async (name) => {
