@@ -21,6 +21,7 @@ export {
 } from "./rearrange.ts";
 export { trapezoid, trapz, gradient, ediff1d, unwrap, interp, polyval, polyfit, vander } from "./numerical.ts";
 export { cov, corrcoef, bincount, digitize, histogram, unique } from "./statistics.ts";
+export { block, insert, rollaxis, resize, fillDiagonal, extract, lexsort, cumulativeSum, cumulativeProd, ldexp, frexp } from "./assembly.ts";
 export { einsum, kron, cross } from "./einsum.ts";
 export { convolve, correlate, type ConvolveMode } from "./signal.ts";
 export * as random from "./random.ts";
