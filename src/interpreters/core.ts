@@ -101,6 +101,21 @@ export abstract class Tracer extends NDArray {
   }
 }
 
+/**
+ * The data under every level of `x`: a concrete array holding every batch member's value (batch
+ * axes included), for decisions that must see all members at once (a batched loop's predicate, an
+ * ODE solver's step size). Throws where a level holds no value (an unknown of the linear program).
+ */
+export function concreteBeneath(x: NDArray, op: string): ConcreteArray {
+  let v: NDArray = x;
+  while (v instanceof Tracer) {
+    const down = v.peek();
+    if (down === null) throw new TracerConversionError(`${op}: the value depends on a linear (tangent) unknown and has no data`);
+    v = down;
+  }
+  return v as ConcreteArray;
+}
+
 /** Whether `x` is a tracer (of any level). */
 export const isTracer = (x: unknown): x is Tracer => x instanceof Tracer;
 

@@ -1,6 +1,7 @@
-/** @file The `autograd-ts/scipy` entry point: `special`, `stats`, `signal` and `linalg`. */
+/** @file The `autograd-ts/scipy` entry point: `special`, `stats`, `signal`, `linalg` and `integrate`. */
 import "../numpy/methods.ts";
 export * as special from "./special.ts";
 export * as stats from "./stats/index.ts";
 export * as signal from "./signal.ts";
 export * as linalg from "./linalg.ts";
+export * as integrate from "./integrate.ts";

@@ -11,11 +11,10 @@
  * that are done keep their state. So under `vmap` an untaken branch still runs on every member.
  */
 import type { NDArray } from "../numpy/ndarray.ts";
-import { ConcreteArray } from "../numpy/ndarray.ts";
 import { asarray } from "../numpy/creation.ts";
 import { where, equal, less } from "../numpy/math.ts";
 import { stack } from "../numpy/shape.ts";
-import { Tracer } from "../interpreters/core.ts";
+import { concreteBeneath } from "../interpreters/core.ts";
 import { flatten, unflatten, sameStructure, type Tree } from "../tree/index.ts";
 import { ShapeError, TracerConversionError, fmtShape } from "../errors.ts";
 
@@ -32,15 +31,7 @@ function read(x: unknown, op: string, what: string): number | NDArray {
 }
 
 /** Whether any batch member of a (batched) value is nonzero: looks through every level down to the data. */
-function anyMember(x: NDArray): boolean {
-  let v: NDArray = x;
-  while (v instanceof Tracer) {
-    const down = v.peek();
-    if (down === null) throw new TracerConversionError(`lax: a loop predicate cannot depend on a linear (tangent) value`);
-    v = down;
-  }
-  return (v as ConcreteArray).data.some((d) => d !== 0);
-}
+const anyMember = (x: NDArray): boolean => concreteBeneath(x, "lax.whileLoop").data.some((d) => d !== 0);
 
 /** Per-member choice between two trees of one structure: `onTrue` where `pred` holds. */
 function select(pred: NDArray, onTrue: Tree, onFalse: Tree, op: string): Tree {
