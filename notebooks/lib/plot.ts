@@ -73,13 +73,15 @@ export interface LinePlotOptions {
   readonly logY?: boolean;
   /** Logarithmic x axis (values ≤ 0 are left out). */
   readonly logX?: boolean;
+  /** Join the points in the order given (a trajectory) rather than by increasing x. */
+  readonly inOrder?: boolean;
   readonly width?: number;
   readonly height?: number;
 }
 
 /** A line plot of one or more series, with a legend when there is more than one. */
 export function linePlot(opts: LinePlotOptions): Promise<Picture> {
-  const values: { x: number; y: number; series: string; order: number; dashed: boolean }[] = [];
+  const values: { x: number; y: number; series: string; order: number; dashed: boolean; i: number }[] = [];
   opts.series.forEach((s, k) => {
     const n = Math.min(s.x.length, s.y.length);
     for (let i = 0; i < n; i++) {
@@ -87,7 +89,7 @@ export function linePlot(opts: LinePlotOptions): Promise<Picture> {
       const y = s.y[i]!;
       if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
       if ((opts.logY === true && y <= 0) || (opts.logX === true && x <= 0)) continue;
-      values.push({ x, y, series: s.name, order: k, dashed: s.dashed === true });
+      values.push({ x, y, series: s.name, order: k, dashed: s.dashed === true, i });
     }
   });
   const names = opts.series.map((s) => s.name);
@@ -127,7 +129,7 @@ export function linePlot(opts: LinePlotOptions): Promise<Picture> {
         scale: { domain: [false, true], range: [[1, 0], [6, 4]] },
         legend: null,
       },
-      order: { field: "x", type: "quantitative" },
+      order: { field: opts.inOrder === true ? "i" : "x", type: "quantitative" },
     },
   };
   return renderSpec(spec, opts.file);

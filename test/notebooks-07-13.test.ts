@@ -1,5 +1,5 @@
 /**
- * @file Runs notebooks 07 (fluid simulation), 10 (Gaussian process), 11 (Kepler) and 12 (spectral inverse problem) in quick mode, in-process,
+ * @file Runs notebooks 07 (fluid simulation), 10 (Gaussian process), 11 (Kepler), 12 (spectral inverse problem) and 13 (neural ODE) in quick mode, in-process,
  * and checks that they wrote their pictures and report and that their key numbers are sane.
  */
 import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
@@ -11,7 +11,7 @@ const quick = { quick: true } as const;
 
 beforeAll(() => {
   // Pictures go to a temporary folder, not into the repository.
-  process.env.OUT_DIR = mkdtempSync(join(tmpdir(), "autograd-ts-notebooks-07-12-"));
+  process.env.OUT_DIR = mkdtempSync(join(tmpdir(), "autograd-ts-notebooks-07-13-"));
 });
 
 /** Checks every file a notebook reports: PNGs by signature and size, GIFs and SVGs by header, the rest non-empty. */
@@ -32,7 +32,7 @@ function expectFiles(files: readonly string[]) {
   }
 }
 
-describe("notebooks 07, 10, 11 and 12, quick mode", () => {
+describe("notebooks 07 and 10–13, quick mode", () => {
   it("07-fluid: backpropagating through the simulation steers the smoke towards the target", async () => {
     const { run } = await import("../notebooks/07-fluid.ts");
     const r = await run(quick);
@@ -91,5 +91,15 @@ describe("notebooks 07, 10, 11 and 12, quick mode", () => {
     expect(r.finalMisfit).toBeLessThan(r.initialMisfit / 5);
     // ... and finds an initial state much closer to the truth than the zero guess (≈ 30% when written)
     expect(r.recoveryErr).toBeLessThan(0.6 * r.zeroGuessErr);
+  });
+
+  it("13-ode-net: the gradient through odeint is right and training fits the trajectory", async () => {
+    const { run } = await import("../notebooks/13-ode-net.ts");
+    const r = await run(quick);
+    expectFiles(r.files);
+    // through every adaptive step against central differences (≈ 1e-8 when written)
+    expect(r.gradCheckRelErr).toBeLessThan(1e-5);
+    // 25 adam steps already cut the trajectory error (3.3 → ≈ 1 when written)
+    expect(r.finalLoss).toBeLessThan(r.initialLoss / 2);
   });
 });
