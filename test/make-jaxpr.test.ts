@@ -85,5 +85,15 @@ describe("jit", () => {
     expect(jf(np.array(3))).toBeAllclose(6);
     expect(() => jit((x: A) => (x.item() > 0 ? x : x.neg()))(np.array(1))).toThrow(/item\(\) on a value staged by makeJaxpr/);
   });
+  it("stages lax.cond as a select (both branches), but not a data-dependent lax.whileLoop", async () => {
+    const { lax } = await import("autograd-ts");
+    const f = (x: A) => lax.cond(x.gt(0), (v: A) => v.mul(2), (v: A) => v.neg(), x);
+    expect(jit(f)(np.array(3))).toBeAllclose(6);
+    expect(jit(f)(np.array(-3))).toBeAllclose(3);
+    expect(jit(vmap(f))(np.array([-1, 2]))).toBeAllclose([1, 4]);
+    expect(() => jit((x: A) => lax.whileLoop((v: A) => v.lt(10), (v: A) => v.mul(2), x))(np.array(1))).toThrow(
+      /lax\.whileLoop: the value has no data here: it is a value being staged by makeJaxpr\/jit/,
+    );
+  });
 });
 

@@ -110,7 +110,12 @@ export function concreteBeneath(x: NDArray, op: string): ConcreteArray {
   let v: NDArray = x;
   while (v instanceof Tracer) {
     const down = v.peek();
-    if (down === null) throw new TracerConversionError(`${op}: the value depends on a linear (tangent) unknown and has no data`);
+    if (down === null) {
+      throw new TracerConversionError(
+        `${op}: the value has no data here: it is a value being staged by makeJaxpr/jit (which follow shapes only), ` +
+          "or a tangent unknown of reverse mode. Call this outside jit, or make the number of steps fixed (lax.foriLoop with numbers, lax.scan).",
+      );
+    }
     v = down;
   }
   return v as ConcreteArray;

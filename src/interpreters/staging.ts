@@ -11,6 +11,8 @@ import { TracerConversionError } from "../errors.ts";
 
 /** A variable of a jaxpr: an input, a constant, or the output of an equation. */
 export class Var extends Tracer {
+  // peek() stays null: a staged value has no data (so lax.whileLoop and odeint, which must read
+  // their predicate or error estimate, cannot be staged; lax.cond and lax.switch can, as selects)
   constructor(
     readonly trace: StagingTrace,
     readonly aval: Aval,
