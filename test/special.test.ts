@@ -141,6 +141,35 @@ describe("identities and closed forms", () => {
     expect(vmap((row: np.NDArray) => special.logsumexp(row, { b: b0 }))(np.stack([a0, a0.mul(2)]))).toBeAllclose(
       [lse.item(), special.logsumexp(a0.mul(2), { b: b0 }).item()], { rtol: 1e-15 });
   });
+  it("rgamma, huber, pseudoHuber, boxcox family, exp2, exp10, cbrt (SciPy 1.17.1)", () => {
+    expect(special.rgamma([4, 0, -1, 0.5, -1.5, -2.5, 7.3])).toBeAllclose(
+      [1 / 6, 0, 0, 0.5641895835477563, 0.42314218766081724, -1.057855469152043, 0.0007865199084889295], { rtol: 1e-14, atol: 0 });
+    expect(special.huber([1, 1, -1, 2], [0.5, 3, 1, -5]).toArray()).toEqual([0.125, 2.5, Infinity, 8]);
+    expect(special.pseudoHuber([1, 1, 0, 2], [0, 1, 3, -5])).toBeAllclose([0, 0.41421356237309503, 0, 6.7703296142690075], { rtol: 1e-15 });
+    expect(special.boxcox([1, 4, 2.5], [0.5, 0.5, 0])).toBeAllclose([0, 2, 0.9162907318741551], { rtol: 1e-15 });
+    expect(special.boxcox1p([1e-10, 3], [0.25, -1])).toBeAllclose([9.999999999625e-11, 0.75], { rtol: 1e-15 });
+    expect(special.invBoxcox([0, 2, 1], [0.5, 0.5, 0])).toBeAllclose([1, 4, Math.E], { rtol: 1e-15 });
+    expect(special.invBoxcox1p([1e-10, 0.5], [0.25, -1])).toBeAllclose([1.0000000000375e-10, 1], { rtol: 1e-15 });
+    expect(special.exp2([3, -1]).toArray()).toEqual([8, 0.5]);
+    expect(special.exp10([2, -1]).toArray()).toEqual([100, 0.1]);
+    expect(special.cbrt([27, -8, 0]).toArray()).toEqual([3, -2, 0]);
+  });
+  it("their derivatives, also where a formula switches: 1/Γ at its zeros, boxcox in λ at 0, pseudoHuber in δ at 0", () => {
+    // d(1/Γ)/dx at −n is (−1)ⁿ n!
+    expect(elementwiseGrad(special.rgamma)(a([0, -1, -2, -3]))).toBeAllclose([1, -1, 2, -6], { rtol: 1e-13 });
+    checkGrads((x: np.NDArray) => special.rgamma(x), [a([-2.7, -0.4, 0.3, 2.2])], { order: 2 });
+    // ∂/∂λ boxcox(x, λ) at λ = 0 is (log x)²/2, ∂² is (log x)³/3
+    const lx = Math.log(2.5);
+    expect(grad((l: number) => special.boxcox(2.5, l))(0)).toBeAllclose(lx ** 2 / 2, { rtol: 1e-14 });
+    expect(grad(grad((l: number) => special.boxcox(2.5, l)))(0)).toBeAllclose(lx ** 3 / 3, { rtol: 1e-14 });
+    expect(grad((l: number) => special.invBoxcox(1.5, l))(0)).toBeAllclose((-Math.exp(1.5) * 1.5 ** 2) / 2, { rtol: 1e-14 });
+    expect(grad((d: number) => special.pseudoHuber(d, -3))(0)).toBeAllclose(3);
+    checkGrads((x: np.NDArray, l: np.NDArray) => special.boxcox(x, l), [a([0.5, 2, 3.5]), a([0.3, -0.7, 1.2])], { order: 2 });
+    checkGrads((x: np.NDArray, l: np.NDArray) => special.invBoxcox1p(x, l), [a([0.5, 2, 3.5]), a([0.3, -0.2, 1.2])], { order: 2 });
+    checkGrads((d: np.NDArray, r: np.NDArray) => special.pseudoHuber(d, r), [a([0.5, 2]), a([-1.5, 0.7])], { order: 2 });
+    checkGrads((r: np.NDArray) => special.huber(1.2, r), [a([-2, 0.4, 3])], { order: 2 });
+    checkGrads((x: np.NDArray) => special.cbrt(x).add(special.exp2(x)).add(special.exp10(x)), [a([-2, 0.4, 3])], { order: 2 });
+  });
   it("softmax sums to 1, logsumexp is stable, logSoftmax = log softmax", () => {
     const x = a([1000, 1001, 999]);
     expect(np.sum(special.softmax(x))).toBeAllclose(1);

@@ -426,3 +426,114 @@ export function logSoftmax(x: ArrayLike, opts: { axis?: number | readonly number
   const a = asarray(x, undefined, "scipy.special.logSoftmax", "x");
   return subtract(a, logsumexp(a, { axis: opts.axis ?? -1, keepdims: true }));
 }
+
+// --------------------------------------------------------------- small elementwise helpers
+
+/**
+ * `rgamma(x)`: 1/Γ(x), an entire function: 0 at the poles of Γ (0, −1, −2, …) with its true
+ * derivative there ((−1)ⁿ n! at −n), by the reflection 1/Γ(x) = sin(πx)·Γ(1 − x)/π for x < ½
+ * (sin(πx) reduced to the nearest integer first, so its zeros are exact).
+ * @example
+ * scipy.special.rgamma([4, 0, -1]); // [0.16666666666666666, 0, 0]
+ */
+export const rgamma = fn1("rgamma", (x) => {
+  const direct = c.ge(x, k(x, 0.5));
+  const xd = c.select(direct, x, k(x, 1));
+  const xr = c.select(direct, k(x, 0), x);
+  // sin(πx) with exact zeros at the integers: x = n + r with n the nearest integer, |r| ≤ ½
+  const n = u.floor(b.add(xr, k(xr, 0.5)));
+  const sign = b.sub(k(xr, 1), b.mul(b.mod(n, k(n, 2)), k(n, 2)));
+  const sinpi = b.mul(sign, u.sin(b.mul(b.sub(xr, n), k(xr, Math.PI))));
+  const reflected = b.div(b.mul(sinpi, s.gamma(b.sub(k(xr, 1), xr))), k(xr, Math.PI));
+  return c.select(direct, b.div(k(x, 1), s.gamma(xd)), reflected);
+});
+
+/**
+ * `huber(delta, r)`: r²/2 for |r| ≤ δ, δ(|r| − δ/2) beyond (∞ for δ < 0), as SciPy.
+ * @example
+ * scipy.special.huber(1, [0.5, 3]); // [0.125, 2.5]
+ */
+export function huber(delta: ArrayLike, r: ArrayLike): NDArray {
+  const [d, x] = floats("huber", [delta, r], ["delta", "r"]);
+  const small = c.le(u.abs(x!), d!);
+  const inner = b.mul(b.mul(x!, x!), k(x!, 0.5));
+  const outer = b.mul(d!, b.sub(u.abs(x!), b.mul(d!, k(x!, 0.5))));
+  return c.select(c.lt(d!, k(d!, 0)), k(x!, Infinity), c.select(small, inner, outer));
+}
+
+/**
+ * `pseudoHuber(delta, r)`: δ²(√(1 + (r/δ)²) − 1), smooth everywhere (0 for δ = 0, where its
+ * derivative in δ is |r|).
+ * @example
+ * scipy.special.pseudoHuber(1, [0, 1]); // [0, 0.41421356237309515]
+ */
+export function pseudoHuber(delta: ArrayLike, r: ArrayLike): NDArray {
+  const [d, x] = floats("pseudoHuber", [delta, r], ["delta", "r"]);
+  const zero = c.eq(d!, k(d!, 0));
+  const ds = c.select(zero, k(d!, 1), d!);
+  const q = b.div(x!, ds);
+  const v = b.mul(b.mul(ds, ds), u.expm1(b.mul(u.log1p(b.mul(q, q)), k(q, 0.5))));
+  // at δ = 0: the leading terms δ|r| − δ², which carry the derivatives there
+  return c.select(zero, b.sub(b.mul(d!, u.abs(x!)), b.mul(d!, d!)), v);
+}
+
+/**
+ * (e^{λL} − 1)/λ, or its Taylor series L + λL²/2 + λ²L³/6 + λ³L⁴/24 at λ = 0 exactly, so that the
+ * derivatives in λ (to third order) are right there too.
+ */
+function expm1Over(l: NDArray, L: NDArray): NDArray {
+  const zero = c.eq(l, k(l, 0));
+  const ls = c.select(zero, k(l, 1), l);
+  const L2 = b.mul(L, L);
+  const series = b.add(L, b.mul(l, b.add(b.mul(L2, k(L, 0.5)), b.mul(l, b.add(b.mul(b.mul(L2, L), k(L, 1 / 6)), b.mul(l, b.mul(b.mul(L2, L2), k(L, 1 / 24))))))));
+  return c.select(zero, series, b.div(u.expm1(b.mul(ls, L)), ls));
+}
+
+/** log1p(λy)/λ, or its series y − λy²/2 + λ²y³/3 − λ³y⁴/4 at λ = 0 (see `expm1Over`). */
+function log1pOver(l: NDArray, y: NDArray): NDArray {
+  const zero = c.eq(l, k(l, 0));
+  const ls = c.select(zero, k(l, 1), l);
+  const y2 = b.mul(y, y);
+  const series = b.sub(y, b.mul(l, b.sub(b.mul(y2, k(y, 0.5)), b.mul(l, b.sub(b.mul(b.mul(y2, y), k(y, 1 / 3)), b.mul(l, b.mul(b.mul(y2, y2), k(y, 0.25))))))));
+  return c.select(zero, series, b.div(u.log1p(b.mul(ls, y)), ls));
+}
+
+/**
+ * `boxcox(x, λ)`: (x^λ − 1)/λ, log x at λ = 0 (as expm1(λ log x)/λ, accurate near 0, and
+ * differentiable in λ at 0).
+ * @example
+ * scipy.special.boxcox([1, 4], 0.5); // [0, 2]
+ */
+export function boxcox(x: ArrayLike, lmbda: ArrayLike): NDArray {
+  const [xx, l] = floats("boxcox", [x, lmbda], ["x", "lmbda"]);
+  return expm1Over(l!, u.log(xx!));
+}
+
+/** `boxcox1p(x, λ)`: `boxcox(1 + x, λ)`, accurate for small x. */
+export function boxcox1p(x: ArrayLike, lmbda: ArrayLike): NDArray {
+  const [xx, l] = floats("boxcox1p", [x, lmbda], ["x", "lmbda"]);
+  return expm1Over(l!, u.log1p(xx!));
+}
+
+/**
+ * `invBoxcox(y, λ)`: the inverse of `boxcox`, (1 + λy)^(1/λ) (eʸ at λ = 0).
+ * @example
+ * scipy.special.invBoxcox([0, 2], 0.5); // [1, 4]
+ */
+export function invBoxcox(y: ArrayLike, lmbda: ArrayLike): NDArray {
+  const [yy, l] = floats("invBoxcox", [y, lmbda], ["y", "lmbda"]);
+  return u.exp(log1pOver(l!, yy!));
+}
+
+/** `invBoxcox1p(y, λ)`: the inverse of `boxcox1p`. */
+export function invBoxcox1p(y: ArrayLike, lmbda: ArrayLike): NDArray {
+  const [yy, l] = floats("invBoxcox1p", [y, lmbda], ["y", "lmbda"]);
+  return u.expm1(log1pOver(l!, yy!));
+}
+
+/** `exp2(x)` = 2ˣ, `exp10(x)` = 10ˣ, `cbrt(x)` = ∛x (negative x too), `log1p`, `expm1`: SciPy's spellings. */
+export const exp2 = fn1("exp2", (x) => b.pow(k(x, 2), x));
+export const exp10 = fn1("exp10", (x) => b.pow(k(x, 10), x));
+export const cbrt = fn1("cbrt", (x) => b.mul(u.sign(x), b.pow(u.abs(x), k(x, 1 / 3))));
+export const log1p = fn1("log1p", u.log1p);
+export const expm1 = fn1("expm1", u.expm1);
