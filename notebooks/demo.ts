@@ -21,4 +21,7 @@ for (const [name, run] of notebooks) {
   for (const [k, v] of Object.entries(result)) if (k !== "files" && typeof v !== "object") console.log(`  ${k}: ${String(v)}`);
   console.log(`  pictures: ${result.files.map((f) => relative(process.cwd(), f)).join(", ")}`);
 }
-console.log("\nMore notebooks (MNIST, RNN, LSTM, fluid simulation, per-example gradients, Newton, Gaussian process): see notebooks/README.md");
+console.log(
+  "\nMore notebooks (MNIST, RNN, LSTM, fluid simulation, per-example gradients, Newton, Gaussian process, Kepler with lax.whileLoop, " +
+    "an inverse problem through np.fft, a neural ODE): see notebooks/README.md",
+);
