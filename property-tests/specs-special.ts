@@ -35,6 +35,7 @@ export const specs: PrimSpec[] = [
   bessel(s.besselJP, magnitude(0.1, 6)),
   bessel(s.besselYP, uniform(0.3, 8)),
   bessel(s.besselIP, magnitude(0.1, 4)),
+  bessel(s.besselIeP, magnitude(0.1, 4)),
   spec(s.igammaP, {
     setup: fc.tuple(shape(), fc.boolean()).map(([shp, upper]) => ({ params: { upper }, shape: shp })),
     args: (st) => zipped(st.shape, shapeAndX, ["float64", "float64"]),

@@ -141,6 +141,17 @@ describe("identities and closed forms", () => {
     expect(vmap((row: np.NDArray) => special.logsumexp(row, { b: b0 }))(np.stack([a0, a0.mul(2)]))).toBeAllclose(
       [lse.item(), special.logsumexp(a0.mul(2), { b: b0 }).item()], { rtol: 1e-15 });
   });
+  it("ive, i0e, i1e: exponentially scaled Iₙ, finite where Iₙ overflows (SciPy 1.17.1)", () => {
+    const pts: [number, number][] = [[0, 800], [3, 700], [1, -2.5], [10, 50], [40, 1630]];
+    const want = [0.014106945005869183, 0.014984586661719437, -0.2065846495312665, 0.020668428584210585, 0.0060484514644817385];
+    pts.forEach(([n, x], i) => expect(special.ive(n, x)).toBeAllclose(want[i]!, { rtol: 1e-12 }));
+    expect(special.i0e(-3)).toBeAllclose(0.24300035416182536, { rtol: 1e-14 });
+    expect(special.i1e(1e4)).toBeAllclose(0.003989273195983662, { rtol: 1e-14 });
+    expect(special.ive(2, [1.5, 3])).toBeAllclose(special.iv(2, [1.5, 3]).mul(np.exp(np.array([-1.5, -3]))), { rtol: 1e-14 });
+    // d/dx [I₀(x)e^(−x)] = (I₁(x) − I₀(x))e^(−x) for x > 0, also at 800 where I₀ itself overflows
+    expect(grad((x: number) => special.i0e(x))(800)).toBeAllclose(special.i1e(800).sub(special.i0e(800)), { rtol: 1e-12 });
+    checkGrads((x: np.NDArray) => special.ive(2, x), [a([-3.2, 0.7, 40, 750])], { order: 2 });
+  });
   it("rgamma, huber, pseudoHuber, boxcox family, exp2, exp10, cbrt (SciPy 1.17.1)", () => {
     expect(special.rgamma([4, 0, -1, 0.5, -1.5, -2.5, 7.3])).toBeAllclose(
       [1 / 6, 0, 0, 0.5641895835477563, 0.42314218766081724, -1.057855469152043, 0.0007865199084889295], { rtol: 1e-14, atol: 0 });

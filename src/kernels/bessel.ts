@@ -74,13 +74,48 @@ export function besselYn(n: number, x: number): number {
   return y;
 }
 
+/**
+ * The power series of Iₙ(x)·e^(−x) for x ≥ 0: terms relative to the first, rescaled whenever the
+ * sum grows large, with the first term's logarithm and −x kept apart and applied once at the end,
+ * so that nothing overflows or underflows on the way.
+ */
+function scaledSeries(n: number, x: number): number {
+  let logBase = -x;
+  for (let k = 1; k <= n; k++) logBase += Math.log(x / 2 / k);
+  if (x === 0) return n === 0 ? 1 : 0;
+  let t = 1;
+  let s = 1;
+  const q = (x / 2) * (x / 2);
+  for (let k = 1; k < 100000; k++) {
+    t *= q / (k * (k + n));
+    s += t;
+    if (s > 1e280) {
+      s /= 1e280;
+      t /= 1e280;
+      logBase += 280 * Math.LN10;
+    }
+    if (t <= s * 1e-17) break;
+  }
+  return s * Math.exp(logBase);
+}
+
 /** Iₙ(x) for an integer n ≥ 0: power series for moderate |x|, the asymptotic series for large |x|. */
 export function besselIn(n: number, x: number): number {
+  return besselInScaled(n, x, false);
+}
+
+/**
+ * Iₙ(x)·e^(−|x|) for an integer n ≥ 0 (SciPy's `ive`): finite for every x, where Iₙ itself
+ * overflows beyond |x| ≈ 713. The power series is summed in scaled form (`scaledSeries`); the
+ * asymptotic series is scaled exactly, by leaving out its eˣ.
+ */
+export function besselInScaled(n: number, x: number, scaled = true): number {
   if (Number.isNaN(x)) return NaN;
-  if (x < 0) return (n % 2 === 0 ? 1 : -1) * besselIn(n, -x);
-  if (x === Infinity) return Infinity;
+  if (x < 0) return (n % 2 === 0 ? 1 : -1) * besselInScaled(n, -x, scaled);
+  if (x === Infinity) return scaled ? 0 : Infinity;
   if (x <= 30 + n * n) {
     // Iₙ(x) = Σₖ (x/2)^(2k+n) / (k! (k+n)!): every term positive, no cancellation.
+    if (scaled) return scaledSeries(n, x);
     let t = 1;
     for (let k = 1; k <= n; k++) t *= x / 2 / k;
     if (t === 0) return 0;
@@ -104,6 +139,7 @@ export function besselIn(n: number, x: number): number {
     s += t;
     if (Math.abs(t) <= Math.abs(s) * 1e-17) break;
   }
+  if (scaled) return s / Math.sqrt(2 * Math.PI * x);
   // Two half-exponentials, so that Iₙ overflows only where it must (x ≈ 713, not 709).
   const e = Math.exp(x / 2);
   return e * ((e * s) / Math.sqrt(2 * Math.PI * x));

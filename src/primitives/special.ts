@@ -9,7 +9,7 @@ import { allocate } from "../numpy/dtype.ts";
 import { bind1 } from "../interpreters/core.ts";
 import { definePrimitive, one, type JvpRule, type Primitive } from "./types.ts";
 import { add, addT, div, fullLike, mul, pow, sub } from "./binary.ts";
-import { exp, log, log1p, neg } from "./unary.ts";
+import { exp, log, log1p, neg, sign } from "./unary.ts";
 import { and, ge, gt, select } from "./compare.ts";
 import { matchBatch } from "./structural.ts";
 import stdGamma from "@stdlib/math-base-special-gamma";
@@ -26,7 +26,7 @@ import stdGammainc from "@stdlib/math-base-special-gammainc";
 import stdBetainc from "@stdlib/math-base-special-betainc";
 import stdGammaincinv from "@stdlib/math-base-special-gammaincinv";
 import stdBetaincinv from "@stdlib/math-base-special-betaincinv";
-import { besselIn, besselJn, besselYn } from "../kernels/bessel.ts";
+import { besselIn, besselInScaled, besselJn, besselYn } from "../kernels/bessel.ts";
 import { igammaDerivA as igammaDerivAScalar } from "../kernels/igamma.ts";
 import { betaincDeriv } from "../kernels/betainc.ts";
 
@@ -121,6 +121,10 @@ export const besselYP = special1<OrderParams>("besselY", (x, { n }) => besselYn(
 // d Iₙ = (Iₙ₋₁ + Iₙ₊₁)/2 dx, d I₀ = I₁ dx
 export const besselIP = special1<OrderParams>("besselI", (x, { n }) => besselIn(n, x), (x, _, { n }) =>
   n === 0 ? besselI(x, 1) : half(add(besselI(x, n - 1), besselI(x, n + 1))),
+);
+// Iₙ(x)e^(−|x|): d/dx = ½(Ie₍ₙ₋₁₎ + Ie₍ₙ₊₁₎) − sign(x)·Ieₙ (Ie₋₁ = Ie₁)
+export const besselIeP = special1<OrderParams>("besselIe", (x, { n }) => besselInScaled(n, x), (x, out, { n }) =>
+  sub(n === 0 ? besselIe(x, 1) : half(add(besselIe(x, n - 1), besselIe(x, n + 1))), mul(sign(x), out)),
 );
 
 // ---------------------------------------------------------------------- incomplete gamma / beta
@@ -341,6 +345,8 @@ export const polygamma = (n: NDArray, x: NDArray): NDArray => bind1(polygammaP, 
 export const besselJ = (x: NDArray, n: number): NDArray => bind1(besselJP, [x], { n });
 export const besselY = (x: NDArray, n: number): NDArray => bind1(besselYP, [x], { n });
 export const besselI = (x: NDArray, n: number): NDArray => bind1(besselIP, [x], { n });
+/** Iₙ(x)·e^(−|x|), finite where Iₙ overflows. */
+export const besselIe = (x: NDArray, n: number): NDArray => bind1(besselIeP, [x], { n });
 /** The regularized lower (upper) incomplete gamma function P(a, x) (Q(a, x)). */
 export const igamma = (a: NDArray, x: NDArray, upper: boolean): NDArray => bind1(igammaP, [a, x], { upper });
 /** ∂ᵐ/∂aᵐ of P(a, x) (Q(a, x) with `upper`). */

@@ -363,6 +363,18 @@ export function iv(n: number, x: ArrayLike): NDArray {
   const m = order("iv", n);
   return s.besselI(floats("iv", [x], ["x"])[0]!, m);
 }
+/**
+ * `ive(n, x)`: Iₙ(x)·e^(−|x|) for an integer order n, finite where Iₙ overflows (|x| ≳ 713).
+ * @example
+ * scipy.special.ive(0, 800); // 0.014106945005869181
+ */
+export function ive(n: number, x: ArrayLike): NDArray {
+  const m = order("ive", n);
+  return s.besselIe(floats("ive", [x], ["x"])[0]!, m);
+}
+/** `i0e(x)` = I₀(x)e^(−|x|) and `i1e(x)` = I₁(x)e^(−|x|). */
+export const i0e = fn1("i0e", (x) => s.besselIe(x, 0));
+export const i1e = fn1("i1e", (x) => s.besselIe(x, 1));
 
 // ------------------------------------------------------------------------- log-sum-exp family
 
