@@ -38,6 +38,24 @@ describe("values against NumPy", () => {
     close(np.vander([1, 2, 3.5], { N: 4 }), ref.vander);
     close(np.vander([2, 3], { increasing: true }), ref.vanderInc);
   });
+  it("polyder, polyint, polyadd, polysub, polymul; linalg.tensorsolve, tensorinv (NumPy 2.4)", () => {
+    expect(np.polyder([1, -2, 3, 4], 2).toArray()).toEqual([6, -4]);
+    expect(np.polyint([3, 2, 1], 2, [1, 2])).toBeAllclose([0.25, 1 / 3, 0.5, 1, 2], { rtol: 1e-15 });
+    expect(np.polyint([3, 2, 1]).toArray()).toEqual([1, 1, 1, 0]);
+    expect(np.polyadd([1, 2], [1, 2, 3]).toArray()).toEqual([1, 3, 5]);
+    expect(np.polysub([1, 2], [1, 2, 3]).toArray()).toEqual([-1, -1, -1]);
+    expect(np.polymul([1, 2, 3], [4, 5]).toArray()).toEqual([4, 13, 22, 15]);
+    expect(np.polyder(np.polyint([2, -1, 0.5]))).toBeAllclose([2, -1, 0.5], { rtol: 1e-15 });
+    const A = np.array(Array.from({ length: 36 }, (_, i) => Math.sin(i * 1.3) + (i % 7 === 0 ? 3 : 0))).reshape(2, 3, 6);
+    expect(np.linalg.tensorsolve(A, [[1, 2, 3], [4, 5, 6]])).toBeAllclose(
+      [2.5333563594213313, -0.768574504956983, -1.3549011081355649, 2.5144551456111763, 4.149023623036569, 1.0867514148572686], { rtol: 1e-12 });
+    const T = np.array(Array.from({ length: 36 }, (_, i) => Math.cos(i) + (i % 7 === 0 ? 2 : 0))).reshape(6, 2, 3);
+    const Ti = np.linalg.tensorinv(T, { ind: 1 });
+    expect(Ti.shape).toEqual([2, 3, 6]);
+    expect(np.tensordot(T, Ti, 2)).toBeAllclose(np.eye(6), { atol: 1e-12 });
+    checkGrads((p: A, q: A) => np.sum(np.polymul(np.polyder(p), np.polyint(q)).pow(2)), [np.array([1, -2, 0.5]), np.array([0.3, 2])], { order: 2 });
+    checkGrads((m: A) => np.sum(np.linalg.tensorsolve(m.reshape(2, 3, 6), np.ones([2, 3]))), [A.reshape(-1)], { order: 1 });
+  });
   it("cov, corrcoef", () => {
     close(np.cov(M), ref.cov);
     close(np.cov(M, { rowvar: false, bias: true }), ref.covT);

@@ -19,7 +19,7 @@ export {
   dsplit, tile, repeat, flip, fliplr, flipud, roll, rot90, pad, type PadMode, diagonal, trace, diag, diagflat, tril, triu, meshgrid, append,
   delete,
 } from "./rearrange.ts";
-export { trapezoid, trapz, gradient, ediff1d, unwrap, interp, polyval, polyfit, vander } from "./numerical.ts";
+export { trapezoid, trapz, gradient, ediff1d, unwrap, interp, polyval, polyfit, vander, polyder, polyint, polyadd, polysub, polymul } from "./numerical.ts";
 export { cov, corrcoef, bincount, digitize, histogram, unique } from "./statistics.ts";
 export { block, insert, rollaxis, resize, fillDiagonal, extract, lexsort, cumulativeSum, cumulativeProd, ldexp, frexp } from "./assembly.ts";
 export { einsum, kron, cross } from "./einsum.ts";

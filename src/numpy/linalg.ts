@@ -495,3 +495,38 @@ export function multiDot(arrays: readonly ArrayLike[]): NDArray {
   else if (lastVec) out = out.reshape(-1);
   return out;
 }
+
+/**
+ * `np.linalg.tensorsolve(a, b)`: the x with `tensordot(a, x, x.ndim) = b`, x of shape
+ * a.shape[b.ndim:] (whose size must equal b's): a reshaped to a square matrix and solved.
+ * @example
+ * np.linalg.tensorsolve(np.eye(4).reshape(2, 2, 2, 2), [[1, 2], [3, 4]]); // [[1, 2], [3, 4]]
+ */
+export function tensorsolve(a: ArrayLike, b: ArrayLike): NDArray {
+  const op = "np.linalg.tensorsolve";
+  const A = asarray(a, undefined, op, "a");
+  const B = asarray(b, undefined, op, "b");
+  const xShape = A.shape.slice(B.ndim);
+  const n = xShape.reduce((p, d) => p * d, 1);
+  if (B.size !== n || A.size !== n * n) {
+    throw new ShapeError(`${op}: a of shape ${fmtShape(A.shape)} and b of shape ${fmtShape(B.shape)} do not make a square system (the solution's shape would be ${fmtShape(xShape)})`);
+  }
+  return solve(A.reshape(n, n), B.reshape(n)).reshape(xShape);
+}
+
+/**
+ * `np.linalg.tensorinv(a, {ind = 2})`: the inverse of a with respect to tensordot over its first
+ * `ind` axes: shape a.shape[ind:] + a.shape[:ind].
+ * @example
+ * np.linalg.tensorinv(np.eye(4).reshape(4, 2, 2), { ind: 1 }).shape; // [2, 2, 4]
+ */
+export function tensorinv(a: ArrayLike, opts: { ind?: number } = {}): NDArray {
+  const op = "np.linalg.tensorinv";
+  const A = asarray(a, undefined, op, "a");
+  const ind = opts.ind ?? 2;
+  if (!Number.isInteger(ind) || ind <= 0) throw new RangeError(`${op}: ind must be a positive integer, got ${ind}`);
+  const rows = A.shape.slice(0, ind).reduce((p, d) => p * d, 1);
+  const cols = A.shape.slice(ind).reduce((p, d) => p * d, 1);
+  if (rows !== cols) throw new ShapeError(`${op}: a of shape ${fmtShape(A.shape)} is not square over its first ${ind} axes (${rows} vs ${cols})`);
+  return inv(A.reshape(rows, cols)).reshape([...A.shape.slice(ind), ...A.shape.slice(0, ind)]);
+}

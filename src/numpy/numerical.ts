@@ -1,6 +1,7 @@
 /**
  * @file Numerical calculus, interpolation and polynomials on sampled data, as NumPy has them:
- * `trapezoid`, `gradient`, `ediff1d`, `unwrap`, `interp`, `polyval`, `polyfit`, `vander`.
+ * `trapezoid`, `gradient`, `ediff1d`, `unwrap`, `interp`, `polyval`, `polyfit`, `vander`, `polyder`,
+ * `polyint`, `polyadd`, `polysub`, `polymul`.
  * All are compositions of differentiable functions, so they differentiate and batch.
  */
 import type { NDArray, ArrayLike } from "./ndarray.ts";
@@ -11,6 +12,7 @@ import { where, abs, mod, logicalAnd, equal, greater, less, subtract, clip } fro
 import { sum, cumsum, diff } from "./reductions.ts";
 import { take, searchsorted } from "./indexing-fns.ts";
 import { lstsq } from "./linalg.ts";
+import { convolve } from "./signal.ts";
 import { isFloat } from "./dtype.ts";
 import { ShapeError } from "../errors.ts";
 
@@ -205,3 +207,66 @@ export function polyfit(x: ArrayLike, y: ArrayLike, deg: number): NDArray {
   const [c] = lstsq(lhs.div(scale), Y);
   return Y.ndim === 1 ? c.div(scale) : c.div(expandDims(scale, 1));
 }
+
+/** A 1-D float array of polynomial coefficients (highest power first). */
+const coeffs = (p: ArrayLike, op: string): NDArray => {
+  const c = floats(p, op, "p");
+  if (c.ndim !== 1) throw new ShapeError(`${op}: polynomial coefficients must be 1-D, got shape [${c.shape.join(", ")}]`);
+  return c;
+};
+
+/**
+ * `np.polyder(p, m = 1)`: the m-th derivative of the polynomial p (highest power first).
+ * @example
+ * np.polyder([1, 1, 1, 1]); // [3, 2, 1]
+ */
+export function polyder(p: ArrayLike, m = 1): NDArray {
+  let c = coeffs(p, "np.polyder");
+  for (let j = 0; j < m; j++) {
+    const n = c.shape[0]! - 1;
+    if (n <= 0) return full([0], 0);
+    c = c.get(`:${n}`).mul(asarray(Array.from({ length: n }, (_, i) => n - i)));
+  }
+  return c;
+}
+
+/**
+ * `np.polyint(p, m = 1, k = 0)`: the m-th antiderivative, with integration constant k (a number
+ * for every step, or one per step).
+ * @example
+ * np.polyint([3, 2, 1]); // [1, 1, 1, 0]
+ */
+export function polyint(p: ArrayLike, m = 1, k: number | readonly number[] = 0): NDArray {
+  let c = coeffs(p, "np.polyint");
+  const ks = typeof k === "number" ? Array<number>(m).fill(k) : k;
+  if (ks.length !== m) throw new ShapeError(`np.polyint: k must have m = ${m} constants, got ${ks.length}`);
+  for (let j = 0; j < m; j++) {
+    const n = c.shape[0]!;
+    c = concatenate([c.div(asarray(Array.from({ length: n }, (_, i) => n - i))), full([1], ks[j]!)]);
+  }
+  return c;
+}
+
+/** Two coefficient arrays padded at the front to one length. */
+function aligned(a: ArrayLike, b: ArrayLike, op: string): [NDArray, NDArray] {
+  const [p, q] = [coeffs(a, op), coeffs(b, op)];
+  const n = Math.max(p.shape[0]!, q.shape[0]!);
+  const grow = (c: NDArray) => (c.shape[0]! < n ? concatenate([full([n - c.shape[0]!], 0), c]) : c);
+  return [grow(p), grow(q)];
+}
+
+/**
+ * `np.polyadd(a, b)`, `np.polysub(a, b)`, `np.polymul(a, b)`: sums, differences and products of
+ * polynomials (highest power first).
+ * @example
+ * np.polymul([1, 2], [1, 3]); // [1, 5, 6]
+ */
+export const polyadd = (a: ArrayLike, b: ArrayLike): NDArray => {
+  const [p, q] = aligned(a, b, "np.polyadd");
+  return p.add(q);
+};
+export const polysub = (a: ArrayLike, b: ArrayLike): NDArray => {
+  const [p, q] = aligned(a, b, "np.polysub");
+  return p.sub(q);
+};
+export const polymul = (a: ArrayLike, b: ArrayLike): NDArray => convolve(coeffs(a, "np.polymul"), coeffs(b, "np.polymul"));
