@@ -1,6 +1,6 @@
 /**
  * @file Building and reshaping arrays from pieces, as NumPy does: `block`, `insert`, `rollaxis`,
- * `resize`, `fillDiagonal` (returning a new array, as JAX does, since arrays are immutable),
+ * `resize`, `delete`, `fillDiagonal` (returning a new array, as JAX does, since arrays are immutable),
  * `extract`, `lexsort`, `cumulativeSum`/`cumulativeProd` (NumPy 2.1), `ldexp`, `frexp`. All
  * compositions of existing functions, so the float-valued ones differentiate and batch.
  */
@@ -196,3 +196,26 @@ export function frexp(x: ArrayLike): [NDArray, NDArray] {
   m = where(regular, a.div(power(2, e)), a);
   return [m, where(regular, e, 0).astype("int32")];
 }
+
+/**
+ * `np.delete(arr, obj, {axis})`: `arr` without the entries at the integer index or indices `obj`
+ * along `axis` (of the flattened array when no axis is given). Differentiable.
+ * @example
+ * np.delete([1, 2, 3, 4], [0, -1]); // [2, 3]
+ */
+export function deleteEntries(arr: ArrayLike, obj: number | readonly number[], opts: { axis?: number } = {}): NDArray {
+  const op = "np.delete";
+  let a = asarray(arr, undefined, op, "arr");
+  if (opts.axis === undefined) a = reshape(a, [a.size]);
+  const axis = normAxis(op, opts.axis ?? 0, a.ndim);
+  const n = a.shape[axis]!;
+  const drop = new Set(
+    (typeof obj === "number" ? [obj] : obj).map((i) => {
+      if (!Number.isInteger(i) || i < -n || i >= n) throw new IndexError(`${op}: index ${i} is out of bounds for axis ${axis} with size ${n}`);
+      return i < 0 ? i + n : i;
+    }),
+  );
+  const keep = Array.from({ length: n }, (_, i) => i).filter((i) => !drop.has(i));
+  return take(a, asarray(keep, "int32"), { axis });
+}
+export { deleteEntries as delete };

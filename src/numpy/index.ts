@@ -17,11 +17,10 @@ export * as linalg from "./linalg.ts";
 export {
   flatten, atleast1d, atleast2d, atleast3d, vstack, rowStack, hstack, dstack, columnStack, split, arraySplit, hsplit, vsplit,
   dsplit, tile, repeat, flip, fliplr, flipud, roll, rot90, pad, type PadMode, diagonal, trace, diag, diagflat, tril, triu, meshgrid, append,
-  delete,
 } from "./rearrange.ts";
 export { trapezoid, trapz, gradient, ediff1d, unwrap, interp, polyval, polyfit, vander, polyder, polyint, polyadd, polysub, polymul } from "./numerical.ts";
 export { cov, corrcoef, bincount, digitize, histogram, unique } from "./statistics.ts";
-export { block, insert, rollaxis, resize, fillDiagonal, extract, lexsort, cumulativeSum, cumulativeProd, ldexp, frexp } from "./assembly.ts";
+export { block, insert, rollaxis, resize, fillDiagonal, extract, lexsort, cumulativeSum, cumulativeProd, ldexp, frexp, delete } from "./assembly.ts";
 export { einsum, kron, cross } from "./einsum.ts";
 export { convolve, correlate, type ConvolveMode } from "./signal.ts";
 export * as random from "./random.ts";

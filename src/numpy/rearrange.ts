@@ -16,7 +16,7 @@ import * as s from "../primitives/structural.ts";
 import { select } from "../primitives/compare.ts";
 import { reduceSum } from "../primitives/reduce.ts";
 import { bind1 } from "../interpreters/core.ts";
-import { AxisError, fmtShape, IndexError, ShapeError } from "../errors.ts";
+import { AxisError, fmtShape, ShapeError } from "../errors.ts";
 
 type Axis = number | readonly number[] | null | undefined;
 
@@ -470,28 +470,6 @@ function roundedLike(v: NDArray, dtype: NDArray["dtype"]): NDArray {
   if (v.dtype === dtype) return v;
   return (dtype === "int32" ? rint(v) : v).astype(dtype);
 }
-
-/**
- * `np.delete(arr, obj, {axis})`: `arr` without the entries at the integer index or indices `obj`
- * along `axis` (of the flattened array when no axis is given). Differentiable.
- * @example
- * np.delete([1, 2, 3, 4], [0, -1]); // [2, 3]
- */
-export function deleteEntries(arr: ArrayLike, obj: number | readonly number[], opts: { axis?: number } = {}): NDArray {
-  const op = "np.delete";
-  let a = asarray(arr, undefined, op, "arr");
-  if (opts.axis === undefined) a = s.reshape(a, [a.size]);
-  const axis = normAxis(op, opts.axis ?? 0, a.ndim);
-  const n = a.shape[axis]!;
-  const drop = new Set(
-    (typeof obj === "number" ? [obj] : obj).map((i) => {
-      if (!Number.isInteger(i) || i < -n || i >= n) throw new IndexError(`${op}: index ${i} is out of bounds for axis ${axis} with size ${n}`);
-      return i < 0 ? i + n : i;
-    }),
-  );
-  return takeAxis(a, axis, range(n).filter((i) => !drop.has(i)));
-}
-export { deleteEntries as delete };
 
 // ---------------------------------------------------------------- diagonals and triangles
 
