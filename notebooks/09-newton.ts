@@ -166,7 +166,6 @@ export async function run(opts: RunOptions): Promise<NewtonResult> {
     u = hu.div(np.sqrt(np.sum(np.square(hu))));
   }
   const L = np.sum(u.mul(hvpF(zero, u))).item();
-  const gradNorm = (w: np.NDArray) => Math.sqrt(np.sum(np.square(gradF(w))).item());
   const tol = 1e-10;
 
   const gdIters = opts.quick ? 200 : 1000;

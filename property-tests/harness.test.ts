@@ -11,7 +11,7 @@ import * as b from "../src/primitives/binary.ts";
 import * as r from "../src/primitives/reduce.ts";
 import { moveaxis } from "../src/primitives/structural.ts";
 import { checkJvpVsFd, checkTranspose, checkVjpVsJvp, checkVmap, Rng, type Fn } from "./check.ts";
-import { batchCases, cases, jvpOf, partial, primFn, property, specs } from "./harness.ts";
+import { batchCases, cases, jvpOf, partial, primFn, specs } from "./harness.ts";
 import { binarySpec, unarySpec, uniform, type PrimSpec } from "./spec.ts";
 import fc from "fast-check";
 

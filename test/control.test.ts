@@ -45,6 +45,9 @@ describe("lax.cond and lax.switch", () => {
     const idx = np.array([0, 1, 2, 5, -3], { dtype: "int32" });
     expect(vmap((i: A) => lax.switch(i, branches, np.array(7)))(idx)).toBeAllclose([7, 70, -7, -7, 7]);
     expect(vmap((i: A, v: A) => grad((w: A) => lax.switch(i, branches, w))(v))(idx, np.ones([5]))).toBeAllclose([1, 10, -1, -1, 1]);
+    // a float index truncates on both paths, as JAX converts it to int32
+    expect(lax.switch(1.7, branches, np.array(7))).toBeAllclose(70);
+    expect(vmap((i: A) => lax.switch(i, branches, np.array(7)))(np.array([1.7, 0.2, 2.9]))).toBeAllclose([70, 7, -7]);
   });
 });
 

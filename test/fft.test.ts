@@ -138,6 +138,17 @@ describe("ComplexArray is a tree node (real, imag)", () => {
   });
 });
 
+describe("the constant cache", () => {
+  it("gives identical results after dropping matrices past its 64 MB budget (8 MB each at 1000 points)", () => {
+    const x = sig(1000, 2);
+    const first = np.fft.fft(x);
+    for (let n = 1001; n < 1013; n++) np.fft.fft(sig(n, 1)); // 12 more matrices: over the budget
+    const again = np.fft.fft(x);
+    expect(again.real).toBeAllclose(first.real, { rtol: 0, atol: 0 });
+    expect(again.imag).toBeAllclose(first.imag, { rtol: 0, atol: 0 });
+  });
+});
+
 describe("argument errors", () => {
   it("name the function and the argument", () => {
     expect(() => np.fft.fft(5)).toThrow(/np\.fft\.fft: the input must have at least one axis, got a 0-d array/);

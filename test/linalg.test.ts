@@ -364,7 +364,6 @@ describe("derivatives of order 2, forward and reverse, against finite difference
   for (const [name, f, x] of square) it(name, () => checkGrads(f, [x], { order: 2 }));
 
   for (const [label, X] of [["tall", tall], ["wide", wide]] as const) {
-    const k = Math.min(...X.shape);
     const fs: [string, F][] = [
       ["svd u", (x) => np.linalg.svd(x, { fullMatrices: false })[0]],
       ["svd s", (x) => np.linalg.svd(x, { fullMatrices: false })[1]],

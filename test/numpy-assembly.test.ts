@@ -70,5 +70,8 @@ describe("errors", () => {
     expect(() => np.fillDiagonal([1, 2], 0)).toThrow(/np\.fillDiagonal: a must be at least 2-D/);
     expect(() => np.cumulativeSum([[1, 2]])).toThrow(/np\.cumulativeSum: axis is required for an array of 2 dimensions/);
     expect(() => np.rollaxis(np.ones([2, 3]), 0, 5)).toThrow(/np\.rollaxis: start 5 is out of range for 2 dimensions/);
+    expect(() => np.fillDiagonal(np.zeros([2, 3, 2]), 1)).toThrow(/np\.fillDiagonal: all dimensions of an n-d array must be equal/);
+    expect(() => np.lexsort(5)).toThrow(/np\.lexsort: keys must have at least one dimension/);
+    expect(() => np.insert([1, 2], 0.5, 0)).toThrow(/np\.insert: index 0\.5 is out of bounds/);
   });
 });

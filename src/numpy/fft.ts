@@ -31,15 +31,39 @@ const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
 /** Lengths not a power of two up to this use the dense DFT matrix; longer ones Bluestein's algorithm. */
 const DIRECT_MAX = 1024;
 
-/** Constant arrays, cached: built eagerly from plain numbers, so tracing never sees them being made. */
+/**
+ * Constant arrays (twiddles, DFT matrices, chirps), cached: built eagerly from plain numbers, so
+ * tracing never sees them being made. The cache holds at most `CACHE_BYTES`; the least recently
+ * used go first (a dense DFT matrix of 1024 points alone is 8 MB).
+ */
 const constants = new Map<string, NDArray>();
+const CACHE_BYTES = 64 * 2 ** 20;
+let cachedBytes = 0;
+function remember(key: string, c: NDArray): void {
+  constants.set(key, c);
+  cachedBytes += c.size * 8;
+  for (const [k, v] of constants) {
+    if (cachedBytes <= CACHE_BYTES || k === key) break;
+    constants.delete(k);
+    cachedBytes -= v.size * 8;
+  }
+}
+function recall(key: string): NDArray | undefined {
+  const c = constants.get(key);
+  if (c) {
+    // Map order is insertion order: re-inserting marks it as the most recently used.
+    constants.delete(key);
+    constants.set(key, c);
+  }
+  return c;
+}
 function constant(key: string, shape: readonly number[], fill: (out: Float64Array) => void): NDArray {
-  let c = constants.get(key);
+  let c = recall(key);
   if (!c) {
     const data = new Float64Array(shape.reduce((a, b) => a * b, 1));
     fill(data);
     c = new ConcreteArray(data, shape, "float64");
-    constants.set(key, c);
+    remember(key, c);
   }
   return c;
 }
@@ -130,7 +154,9 @@ function bluestein(re: NDArray, im: NDArray, sign: number): [NDArray, NDArray] {
   const ci = constant(`bs-ci-${n}-${sign}`, [n], (o) => o.forEach((_, j) => (o[j] = sign * chirp(j)[1])));
   // The transform of b (bₘ = conj(cₘ) at m and M − m), computed once, eagerly.
   const key = `bs-b-${n}-${sign}`;
-  if (!constants.has(key)) {
+  let Br = recall(key);
+  let Bi = recall(`${key}-im`);
+  if (!Br || !Bi) {
     const br = new Float64Array(M);
     const bi = new Float64Array(M);
     for (let m = 0; m < n; m++) {
@@ -142,11 +168,10 @@ function bluestein(re: NDArray, im: NDArray, sign: number): [NDArray, NDArray] {
         bi[M - m] = y;
       }
     }
-    const [Br, Bi] = radix2(new ConcreteArray(br, [M], "float64"), new ConcreteArray(bi, [M], "float64"), -1);
-    constants.set(key, Br);
-    constants.set(`${key}-im`, Bi);
+    [Br, Bi] = radix2(new ConcreteArray(br, [M], "float64"), new ConcreteArray(bi, [M], "float64"), -1);
+    remember(key, Br);
+    remember(`${key}-im`, Bi);
   }
-  const [Br, Bi] = [constants.get(key)!, constants.get(`${key}-im`)!];
   const widths = [...re.shape.slice(0, -1).map(() => [0, 0]), [0, M - n]];
   const ar = pad(re.mul(cr).sub(im.mul(ci)), widths);
   const ai = pad(re.mul(ci).add(im.mul(cr)), widths);

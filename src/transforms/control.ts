@@ -12,7 +12,7 @@
  */
 import type { NDArray } from "../numpy/ndarray.ts";
 import { asarray } from "../numpy/creation.ts";
-import { where, equal, less } from "../numpy/math.ts";
+import { where, equal, less, clip } from "../numpy/math.ts";
 import { stack } from "../numpy/shape.ts";
 import { concreteBeneath } from "../interpreters/core.ts";
 import { flatten, unflatten, sameStructure, type Tree } from "../tree/index.ts";
@@ -67,8 +67,8 @@ export function switchCase<A extends unknown[], R>(index: unknown, branches: rea
   const clamp = (k: number) => Math.min(Math.max(Math.trunc(k), 0), branches.length - 1);
   if (typeof i === "number") return branches[clamp(i)]!(...operands);
   const outs = branches.map((b) => b(...operands) as Tree);
-  // Clamp the batched index too, then pick branch k where index = k (the last branch takes the rest).
-  const idx = where(less(i, 0), 0, where(i.ge(branches.length - 1), branches.length - 1, i));
+  // As the JS path: truncate and clamp, then pick branch k where index = k.
+  const idx = clip(i.astype("int32"), 0, branches.length - 1);
   let out: Tree = outs[branches.length - 1];
   for (let k = branches.length - 2; k >= 0; k--) out = select(equal(idx, k), outs[k], out, "lax.switch");
   return out as R;

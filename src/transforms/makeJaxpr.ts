@@ -10,7 +10,7 @@ import { ConcreteArray } from "../numpy/ndarray.ts";
 import type { DType } from "../numpy/dtype.ts";
 import { withMainTrace } from "../interpreters/core.ts";
 import { evalEqns, makeStagingTrace, Recording, StagingTrace, Var as VarClass, type JaxprEqn, type Var } from "../interpreters/staging.ts";
-import { flatten, unflatten, type Tree, type TreeDef } from "../tree/index.ts";
+import { flatten, unflatten, structureKey, type Tree, type TreeDef } from "../tree/index.ts";
 import { leafToArray } from "./common.ts";
 import type { Args } from "./common.ts";
 
@@ -25,22 +25,6 @@ function varName(k: number): string {
     n = Math.floor(n / 26);
   } while (n > 0);
   return s;
-}
-
-/** A string identifying a tree structure (equal strings, equal structures). */
-function structureKey(def: TreeDef): string {
-  switch (def.kind) {
-    case "leaf":
-      return "*";
-    case "none":
-      return def.value === null ? "n" : "u";
-    case "array":
-      return `[${def.children.map(structureKey).join(",")}]`;
-    case "object":
-      return `{${def.keys.map((k, i) => `${JSON.stringify(k)}:${structureKey(def.children[i]!)}`).join(",")}}`;
-    case "node":
-      return `${def.type}(${def.children.map(structureKey).join(",")})`;
-  }
 }
 
 /** Parameters as `[key=value …]` (functions shown as `<fn>`), or nothing when there are none. */

@@ -115,8 +115,24 @@ export const leaves = (t: Tree): Leaf[] => flatten(t)[0];
 export const numLeaves = (def: TreeDef): number =>
   def.kind === "leaf" ? 1 : def.kind === "none" ? 0 : def.children.reduce((s, c) => s + numLeaves(c), 0);
 
+/** A string naming a structure: equal strings for equal structures (a cache key, as `jit` uses). */
+export function structureKey(def: TreeDef): string {
+  switch (def.kind) {
+    case "leaf":
+      return "*";
+    case "none":
+      return def.value === null ? "n" : "u";
+    case "array":
+      return `[${def.children.map(structureKey).join(",")}]`;
+    case "object":
+      return `{${def.keys.map((k, i) => `${JSON.stringify(k)}:${structureKey(def.children[i]!)}`).join(",")}}`;
+    case "node":
+      return `${def.type}(${def.children.map(structureKey).join(",")})`;
+  }
+}
+
 /** Whether two structures are the same. */
-export const sameStructure = (a: TreeDef, b: TreeDef): boolean => JSON.stringify(a) === JSON.stringify(b);
+export const sameStructure = (a: TreeDef, b: TreeDef): boolean => structureKey(a) === structureKey(b);
 
 /** Applies `f` leafwise to one or more trees of the same structure. */
 export function map(f: (...xs: Leaf[]) => Leaf, t: Tree, ...rest: Tree[]): Tree {
