@@ -7,8 +7,8 @@
 import fc from "fast-check";
 import { describe, it } from "vitest";
 import * as np from "autograd-ts/numpy";
-import type { ConcreteArray, NDArray } from "../src/numpy/ndarray.ts";
-import type { DType } from "../src/numpy/dtype.ts";
+import type { ConcreteArray, NDArray } from "../src/core/ndarray.ts";
+import type { DType } from "../src/core/dtype.ts";
 import { checkJvpVsFd, checkVjpVsJvp, checkVmap, randomInAxes, Rng, type Fn } from "./check.ts";
 import { jvpOf, partial, property, vjpOf } from "./harness.ts";
 import { array, bools, magnitude, offInteger, shape, sizeOf, uniform } from "./spec.ts";

@@ -4,9 +4,9 @@
  * each throws an error with the numbers when it fails.
  */
 import { jvp, linearize, vjp, vmap } from "autograd-ts";
-import { ConcreteArray, type NDArray, type Aval } from "../src/numpy/ndarray.ts";
-import { allocate } from "../src/numpy/dtype.ts";
-import { fmtShape } from "../src/errors.ts";
+import { ConcreteArray, type NDArray, type Aval } from "../src/core/ndarray.ts";
+import { allocate } from "../src/core/dtype.ts";
+import { fmtShape } from "../src/core/errors.ts";
 import { mulberry32 } from "../src/kernels/mulberry32.ts";
 
 /** A function of arrays to arrays: what every check takes. */

@@ -4,11 +4,11 @@
  * stays float32, and a transpose rule agrees with its linear primitive (⟨ct, L(x)⟩ = ⟨Lᵀct, x⟩).
  */
 import { describe, expect, it } from "vitest";
-import { bind } from "../src/interpreters/core.ts";
-import { ConcreteArray, type Aval, type NDArray } from "../src/numpy/ndarray.ts";
-import { allocate, isFloat } from "../src/numpy/dtype.ts";
+import { bind } from "../src/core/trace.ts";
+import { ConcreteArray, type Aval, type NDArray } from "../src/core/ndarray.ts";
+import { allocate, isFloat } from "../src/core/dtype.ts";
 import { jvp, vjp } from "autograd-ts";
-import type { LinearArg } from "../src/primitives/types.ts";
+import type { LinearArg } from "../src/core/primitive.ts";
 import { checkClose, checkJvpVsFd, checkLinearizeVsJvp, checkTranspose, checkVjpVsJvp, checkZeroDerivative, Rng } from "./check.ts";
 import { activeSubset, cases, floatOutputs, outAvals, partial, primFn, primitiveNames, property, specs, wrtOf } from "./harness.ts";
 import type { PrimSpec } from "./spec.ts";

@@ -4,8 +4,8 @@
  * cannot quietly grow loose enough to let real bugs through.
  */
 import { describe, expect, it } from "vitest";
-import { bind, bind1 } from "../src/interpreters/core.ts";
-import { definePrimitive, type Primitive } from "../src/primitives/types.ts";
+import { bind, bind1 } from "../src/core/trace.ts";
+import { definePrimitive, type Primitive } from "../src/core/primitive.ts";
 import * as u from "../src/primitives/unary.ts";
 import * as b from "../src/primitives/binary.ts";
 import * as r from "../src/primitives/reduce.ts";

@@ -4,7 +4,7 @@
  * (x, v) ↦ J(x)v and (x, u) ↦ J(x)ᵀu, so the rules' own rules are checked.
  */
 import { describe, it } from "vitest";
-import type { NDArray } from "../src/numpy/ndarray.ts";
+import type { NDArray } from "../src/core/ndarray.ts";
 import { checkJvpVsFd, checkVjpVsJvp, checkZeroDerivative, Rng, type Fn } from "./check.ts";
 import {
   activeSubset,

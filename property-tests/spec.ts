@@ -20,9 +20,9 @@
  * ];
  */
 import fc from "fast-check";
-import { ConcreteArray } from "../src/numpy/ndarray.ts";
-import { allocate, type DType } from "../src/numpy/dtype.ts";
-import type { Primitive } from "../src/primitives/types.ts";
+import { ConcreteArray } from "../src/core/ndarray.ts";
+import { allocate, type DType } from "../src/core/dtype.ts";
+import type { Primitive } from "../src/core/primitive.ts";
 
 /** What `setup` draws: the params, plus whatever `args` needs (shapes, dtypes…). */
 export interface SetupBase<P> {

@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import * as g from "../src/primitives/gather.ts";
-import type { ConcreteArray } from "../src/numpy/ndarray.ts";
+import type { ConcreteArray } from "../src/core/ndarray.ts";
 import { array, concrete, dim, distinct, floats, ints, magnitude, shape, sizeOf, smallInt, spec, uniform, type PrimSpec } from "./spec.ts";
 
 /** An operand shape of rank ≥ 1 with a non-empty `axis`, and an index shape (rank 0..2). */

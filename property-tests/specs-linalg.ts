@@ -10,8 +10,8 @@
 import fc from "fast-check";
 import * as L from "../src/primitives/linalg.ts";
 import * as Sp from "../src/primitives/linalg-spectral.ts";
-import { ConcreteArray } from "../src/numpy/ndarray.ts";
-import type { Primitive } from "../src/primitives/types.ts";
+import { ConcreteArray } from "../src/core/ndarray.ts";
+import type { Primitive } from "../src/core/primitive.ts";
 import { floats, magnitude, shape, spec, uniform, zipped, type PrimSpec } from "./spec.ts";
 import { mulberry32 } from "../src/kernels/mulberry32.ts";
 

@@ -6,8 +6,8 @@ import fc from "fast-check";
 import * as r from "../src/primitives/reduce.ts";
 import * as st from "../src/primitives/structural.ts";
 import { dotGeneralP, type DotParams } from "../src/primitives/contraction.ts";
-import type { DType } from "../src/numpy/dtype.ts";
-import type { ConcreteArray } from "../src/numpy/ndarray.ts";
+import type { DType } from "../src/core/dtype.ts";
+import type { ConcreteArray } from "../src/core/ndarray.ts";
 import { array, bools, concrete, dim, distinct, floats, ints, shape, sizeOf, smallInt, spec, uniform, type PrimSpec } from "./spec.ts";
 
 const range = (n: number): number[] => [...Array(n).keys()];

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import * as u from "../src/primitives/unary.ts";
 import * as b from "../src/primitives/binary.ts";
 import * as c from "../src/primitives/compare.ts";
-import type { DType } from "../src/numpy/dtype.ts";
+import type { DType } from "../src/core/dtype.ts";
 import {
   array,
   binarySpec,

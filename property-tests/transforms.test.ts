@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { describe, it } from "vitest";
 import { checkGrads, checkpoint, customJvp, customVjp, elementwiseGrad, grad, hessian, hvp, jacfwd, jacrev, jvp, valueAndGrad, vjp, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
-import { ConcreteArray, type NDArray } from "../src/numpy/ndarray.ts";
+import { ConcreteArray, type NDArray } from "../src/core/ndarray.ts";
 import { checkJvpVsFd, checkVjpVsJvp, Rng, stack } from "./check.ts";
 import { property } from "./harness.ts";
 import { floats } from "./spec.ts";

@@ -4,7 +4,7 @@
  * and the derivatives of the vmapped primitive (its batching rule differentiated).
  */
 import { describe, it } from "vitest";
-import { bind } from "../src/interpreters/core.ts";
+import { bind } from "../src/core/trace.ts";
 import { vmap } from "autograd-ts";
 import { checkJvpVsFd, checkVjpVsJvp, checkVmap, checkZeroDerivative, randomInAxes, Rng, stack, type Fn } from "./check.ts";
 import { activeSubset, batchCases, floatOutputs, jvpOf, outAvals, partial, primFn, primitiveNames, property, specs, vjpOf, wrtOf } from "./harness.ts";

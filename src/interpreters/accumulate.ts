@@ -1,5 +1,5 @@
 /** @file The one primitive interpreters themselves need: adding cotangents that meet at a value. */
-import type { NDArray } from "../numpy/ndarray.ts";
+import type { NDArray } from "../core/ndarray.ts";
 import { add } from "../primitives/binary.ts";
 
 /** Sums two cotangents (or tangents) of the same shape. */

@@ -2,10 +2,10 @@
  * @file Batching (`vmap`): each tracer carries a value with one extra axis, the batch axis, or
  * none (`null`) when it is the same for every batch member; primitives use their batching rules.
  */
-import type { NDArray, Aval, Nested } from "../numpy/ndarray.ts";
-import type { Primitive } from "../primitives/types.ts";
-import { bind, MainTrace, Trace, Tracer, withMainTrace } from "./core.ts";
-import { TracerConversionError } from "../errors.ts";
+import type { NDArray, Aval, Nested } from "../core/ndarray.ts";
+import type { Primitive } from "../core/primitive.ts";
+import { bind, MainTrace, Trace, Tracer, withMainTrace } from "../core/trace.ts";
+import { TracerConversionError } from "../core/errors.ts";
 
 export class BatchTracer extends Tracer {
   constructor(

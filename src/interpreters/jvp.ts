@@ -2,9 +2,9 @@
  * @file Forward mode: each tracer carries a primal and its tangent; primitives push tangents
  * through their JVP rules. A `null` tangent is a symbolic zero, so constants cost nothing.
  */
-import type { NDArray, Aval, Nested } from "../numpy/ndarray.ts";
-import type { Primitive } from "../primitives/types.ts";
-import { bind, MainTrace, Trace, Tracer } from "./core.ts";
+import type { NDArray, Aval, Nested } from "../core/ndarray.ts";
+import type { Primitive } from "../core/primitive.ts";
+import { bind, MainTrace, Trace, Tracer } from "../core/trace.ts";
 
 export class JVPTracer extends Tracer {
   constructor(

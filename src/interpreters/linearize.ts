@@ -3,12 +3,12 @@
  * so the primal work happens at once and only the linear tangent program is recorded; then
  * transpose that program (the backward pass), or replay it forward for many tangents (`linearize`).
  */
-import type { NDArray, Aval } from "../numpy/ndarray.ts";
-import { zerosConcrete } from "../numpy/ndarray.ts";
-import type { Primitive, UndefinedPrimal } from "../primitives/types.ts";
-import { bind, MainTrace, Trace, Tracer, withMainTrace, type RecordedEqn } from "./core.ts";
+import type { NDArray, Aval } from "../core/ndarray.ts";
+import { zerosConcrete } from "../core/ndarray.ts";
+import type { Primitive, UndefinedPrimal } from "../core/primitive.ts";
+import { bind, MainTrace, Trace, Tracer, withMainTrace, type RecordedEqn } from "../core/trace.ts";
 import { JVPTracer, makeJVPTrace, primalAndTangent } from "./jvp.ts";
-import { tangentDtype } from "../numpy/dtype.ts";
+import { tangentDtype } from "../core/dtype.ts";
 import { addAny } from "./accumulate.ts";
 
 /** An unknown (linear) value of the program being recorded. */

@@ -4,10 +4,10 @@
  * into a `Jaxpr` — JAX's intermediate representation: input variables, equations, outputs — that
  * prints like JAX's and can be evaluated again with `evalJaxpr`.
  */
-import type { NDArray, Aval } from "../numpy/ndarray.ts";
-import type { Primitive } from "../primitives/types.ts";
-import { bind, Trace, Tracer, type RecordedEqn } from "./core.ts";
-import { TracerConversionError } from "../errors.ts";
+import type { NDArray, Aval } from "../core/ndarray.ts";
+import type { Primitive } from "../core/primitive.ts";
+import { bind, Trace, Tracer, type RecordedEqn } from "../core/trace.ts";
+import { TracerConversionError } from "../core/errors.ts";
 
 /** A variable of a jaxpr: an input, a constant, or the output of an equation. */
 export class Var extends Tracer {

@@ -2,7 +2,7 @@
  * @file Elementwise kernels, compiled once per operation from a JS expression so that each loop is
  * monomorphic and free of per-element closure calls.
  */
-import type { TypedArray } from "../numpy/dtype.ts";
+import type { TypedArray } from "../core/dtype.ts";
 
 export type UnaryKernel = (x: TypedArray, out: TypedArray) => void;
 export type BinaryKernel = (x: TypedArray, y: TypedArray, out: TypedArray) => void;

@@ -1,5 +1,5 @@
 /** @file Reductions over a set of axes, and arg-reductions along one axis. */
-import type { TypedArray } from "../numpy/dtype.ts";
+import type { TypedArray } from "../core/dtype.ts";
 import { contiguousStrides, sizeOf } from "./strided.ts";
 
 export type ReduceOp = "sum" | "max" | "min" | "prod";

@@ -2,7 +2,7 @@
  * @file Strided copies: one odometer loop serves transpose, broadcast and slicing, since each is
  * "read the source with these strides and write the destination contiguously".
  */
-import type { TypedArray } from "../numpy/dtype.ts";
+import type { TypedArray } from "../core/dtype.ts";
 
 /** Row-major strides of a contiguous array of `shape`. */
 export function contiguousStrides(shape: readonly number[]): number[] {

@@ -4,14 +4,14 @@
  * flat (relu at 0, relu6 at 0 and 6, hardTanh at ±1) the derivative is the flat side's, 0, as for
  * JAX's `relu`, rather than the average of the two sides that `np.maximum` gives at a tie.
  */
-import type { NDArray, ArrayLike } from "../numpy/ndarray.ts";
+import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { asarray } from "../numpy/creation.ts";
 import { where, expm1, tanh, abs, logaddexp, greater, greaterEqual, lessEqual, equal, sqrt, subtract, negative } from "../numpy/math.ts";
 import { mean, variance } from "../numpy/reductions.ts";
 import { expandDims } from "../numpy/shape.ts";
 import { split } from "../numpy/rearrange.ts";
 import { arange } from "../numpy/creation.ts";
-import { isFloat, type DType } from "../numpy/dtype.ts";
+import { isFloat, type DType } from "../core/dtype.ts";
 import { expit, erf, logsumexp as lse, softmax as sm, logSoftmax as lsm } from "../scipy/special.ts";
 
 const float = (x: ArrayLike, op: string): NDArray => {

@@ -4,7 +4,7 @@
  * `extract`, `lexsort`, `cumulativeSum`/`cumulativeProd` (NumPy 2.1), `ldexp`, `frexp`. All
  * compositions of existing functions, so the float-valued ones differentiate and batch.
  */
-import type { NDArray, ArrayLike } from "./ndarray.ts";
+import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { asarray, zeros, arange } from "./creation.ts";
 import { normAxis } from "./broadcast.ts";
 import { concatenate, moveaxis, reshape, broadcastTo } from "./shape.ts";
@@ -13,7 +13,7 @@ import { multiply, power, where, abs, floor, log2, notEqual, isfinite } from "./
 import { take } from "./indexing-fns.ts";
 import { argsort } from "./sorting.ts";
 import { tile } from "./rearrange.ts";
-import { IndexError, ShapeError } from "../errors.ts";
+import { IndexError, ShapeError } from "../core/errors.ts";
 
 type Nested = ArrayLike | readonly Nested[];
 

@@ -1,9 +1,9 @@
 /** @file Broadcasting, dtype promotion and axis checking for the numpy layer. */
-import { NDArray, type ArrayLike } from "./ndarray.ts";
-import { isFloat, promote, promoteWeak, type DType } from "./dtype.ts";
+import { NDArray, type ArrayLike } from "../core/ndarray.ts";
+import { isFloat, promote, promoteWeak, type DType } from "../core/dtype.ts";
 import { asarray } from "./creation.ts";
 import { broadcastTo, convert } from "../primitives/structural.ts";
-import { AxisError, fmtShape, ShapeError } from "../errors.ts";
+import { AxisError, fmtShape, ShapeError } from "../core/errors.ts";
 
 /** NumPy's broadcast of several shapes; a `ShapeError` naming `op` and every shape if they do not fit. */
 export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): number[] {

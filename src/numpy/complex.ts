@@ -4,11 +4,11 @@
  * `np.imag`, `np.angle`, `np.conj` accept it as well as real arrays (`np.abs` does too, in math.ts).
  * Everything is written with NDArray operations, so it is differentiable and batchable.
  */
-import { NDArray, type ArrayLike, type Index } from "./ndarray.ts";
+import { NDArray, type ArrayLike, type Index } from "../core/ndarray.ts";
 import { asarray, zerosLike } from "./creation.ts";
 import { arctan2, hypot } from "./math.ts";
-import { isFloat } from "./dtype.ts";
-import { ShapeError } from "../errors.ts";
+import { isFloat } from "../core/dtype.ts";
+import { ShapeError } from "../core/errors.ts";
 import { registerNode } from "../tree/index.ts";
 
 /**

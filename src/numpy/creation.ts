@@ -2,10 +2,10 @@
  * @file Turning JS values into arrays, and the array-creation functions (`zeros`, `arange`,
  * `logspace`, `tri`, index helpers such as `triuIndices` and `indices`, `astype`, `copy`).
  */
-import { ConcreteArray, NDArray, type ArrayLike, type Nested } from "./ndarray.ts";
-import { allocate, type DType, type TypedArray } from "./dtype.ts";
+import { ConcreteArray, NDArray, type ArrayLike, type Nested } from "../core/ndarray.ts";
+import { allocate, type DType, type TypedArray } from "../core/dtype.ts";
 import { convert } from "../primitives/structural.ts";
-import { fmtShape, ShapeError } from "../errors.ts";
+import { fmtShape, ShapeError } from "../core/errors.ts";
 
 const describeType = (x: unknown): string =>
   x === null ? "null" : x === undefined ? "undefined" : Array.isArray(x) ? "array" : typeof x === "object" ? (x as object).constructor?.name ?? "object" : typeof x;

@@ -3,18 +3,18 @@
  * parses its subscripts, takes repeated-index diagonals with strided slices, sums indices used
  * once, contracts operands pairwise left to right with `dotGeneral`, and transposes to the output.
  */
-import type { NDArray, ArrayLike } from "./ndarray.ts";
+import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { asarray } from "./creation.ts";
 import { normAxis } from "./broadcast.ts";
-import { promote } from "./dtype.ts";
+import { promote } from "../core/dtype.ts";
 import { multiply, subtract } from "./math.ts";
 import { stack } from "./shape.ts";
 import { diagonalAxes } from "./rearrange.ts";
 import * as s from "../primitives/structural.ts";
 import { reduceSum } from "../primitives/reduce.ts";
 import { dotGeneral } from "../primitives/contraction.ts";
-import { bind1 } from "../interpreters/core.ts";
-import { fmtShape, ShapeError } from "../errors.ts";
+import { bind1 } from "../core/trace.ts";
+import { fmtShape, ShapeError } from "../core/errors.ts";
 
 /** One operand during an einsum: its value and one label per axis. */
 interface Term {

@@ -5,7 +5,7 @@
  * else first. It reduces to one `gather` (or scatter) along one axis: slices are applied first,
  * the indexed axes are moved together and merged, and the index arrays become one flat index.
  */
-import { ConcreteArray, NDArray, type ArrayLike, type AtView, type Index, type SliceSpec } from "./ndarray.ts";
+import { ConcreteArray, NDArray, type ArrayLike, type AtView, type Index, type SliceSpec } from "../core/ndarray.ts";
 import { asarray } from "./creation.ts";
 import { prepare, broadcastShapes } from "./broadcast.ts";
 import { minimum, maximum, multiply } from "./math.ts";
@@ -14,7 +14,7 @@ import { add, fullLike, mul } from "../primitives/binary.ts";
 import { lt, select } from "../primitives/compare.ts";
 import { gather, scatter, scatterAdd, scatterMax, scatterMin, scatterMul } from "../primitives/gather.ts";
 import { JVPTracer } from "../interpreters/jvp.ts";
-import { fmtShape, IndexError, TracerConversionError } from "../errors.ts";
+import { fmtShape, IndexError, TracerConversionError } from "../core/errors.ts";
 import { getItem, at as basicAt } from "./indexing.ts";
 
 /** Whether an index is an integer array or a boolean mask (NumPy's "advanced" indexing). */

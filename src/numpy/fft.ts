@@ -13,14 +13,14 @@
  * turns the transform into a power-of-two convolution. Roots of unity are computed directly (jk
  * reduced mod n, the angle to the first octant), so errors grow like ε·log n.
  */
-import { NDArray, ConcreteArray, type ArrayLike } from "./ndarray.ts";
+import { NDArray, ConcreteArray, type ArrayLike } from "../core/ndarray.ts";
 import { asarray } from "./creation.ts";
 import { reshape, moveaxis, concatenate } from "./shape.ts";
 import { matmul } from "./products.ts";
 import { pad, flip, roll } from "./rearrange.ts";
 import { normAxis } from "./broadcast.ts";
 import { ComplexArray, parts } from "./complex.ts";
-import { ShapeError } from "../errors.ts";
+import { ShapeError } from "../core/errors.ts";
 
 export { ComplexArray };
 

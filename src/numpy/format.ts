@@ -1,5 +1,5 @@
 /** @file NumPy-like printing of arrays: `[[1. 2.]\n [3. 4.]]`. */
-import type { ConcreteArray } from "./ndarray.ts";
+import type { ConcreteArray } from "../core/ndarray.ts";
 
 function formatFloats(values: number[]): string[] {
   const finite = values.filter(Number.isFinite);

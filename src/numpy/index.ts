@@ -4,8 +4,8 @@
  */
 import "./methods.ts";
 
-export { NDArray, type ArrayLike, type Index, type SliceSpec, type Nested, type Aval } from "./ndarray.ts";
-export type { DType } from "./dtype.ts";
+export { NDArray, type ArrayLike, type Index, type SliceSpec, type Nested, type Aval } from "../core/ndarray.ts";
+export type { DType } from "../core/dtype.ts";
 export * from "./creation.ts";
 export * from "./math.ts";
 export * from "./reductions.ts";
@@ -30,9 +30,9 @@ export { slice } from "./indexing.ts";
 export { take, takeAlongAxis, choose, select, nonzero, flatnonzero, argwhere, searchsorted, type TakeMode } from "./indexing-fns.ts";
 export { broadcastShapes } from "./broadcast.ts";
 
-import type { NDArray, Index, AtView } from "./ndarray.ts";
+import type { NDArray, Index, AtView } from "../core/ndarray.ts";
 import { asarray } from "./creation.ts";
-import { ConcreteArray } from "./ndarray.ts";
+import { ConcreteArray } from "../core/ndarray.ts";
 
 /** `np.at(x, ...idx)`: the same as `x.at(...idx)`. */
 export const at = (x: NDArray, ...idx: Index[]): AtView => x.at(...idx);

@@ -2,7 +2,7 @@
  * @file Indexing functions: `take`, `takeAlongAxis`, `choose`, `select` (differentiable in the
  * values), and `nonzero`, `flatnonzero`, `argwhere`, `searchsorted` (integer results, zero gradient).
  */
-import { ConcreteArray, type NDArray, type ArrayLike } from "./ndarray.ts";
+import { ConcreteArray, type NDArray, type ArrayLike } from "../core/ndarray.ts";
 import { asarray } from "./creation.ts";
 import { broadcastShapes, normAxis, prepare } from "./broadcast.ts";
 import { where } from "./math.ts";
@@ -11,7 +11,7 @@ import { add, fullLike, max, min, mod } from "../primitives/binary.ts";
 import { eq, select as laxSelect } from "../primitives/compare.ts";
 import { gather, searchsorted as laxSearchsorted } from "../primitives/gather.ts";
 import { concreteOf, indexArray, intArray, nonzeroOf } from "./fancy.ts";
-import { AxisError, fmtShape, IndexError, ShapeError, TracerConversionError } from "../errors.ts";
+import { AxisError, fmtShape, IndexError, ShapeError, TracerConversionError } from "../core/errors.ts";
 
 /** How `take` treats out-of-range indices: raise (NumPy's default), wrap around, or clip to the ends. */
 export type TakeMode = "raise" | "wrap" | "clip";

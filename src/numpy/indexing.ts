@@ -3,14 +3,14 @@
  * Basic indices (integers, slices, `null`, `"..."`) become one strided `slice` and a reshape;
  * integer arrays and boolean masks go through the gather/scatter primitives (`fancy.ts`).
  */
-import { NDArray, type ArrayLike, type AtView, type Index, type SliceSpec } from "./ndarray.ts";
+import { NDArray, type ArrayLike, type AtView, type Index, type SliceSpec } from "../core/ndarray.ts";
 import { asarray } from "./creation.ts";
 import * as s from "../primitives/structural.ts";
 import { select } from "../primitives/compare.ts";
 import { add as laxAdd } from "../primitives/binary.ts";
 import { unsliceP } from "../primitives/structural.ts";
-import { bind1 } from "../interpreters/core.ts";
-import { fmtShape, IndexError, ShapeError } from "../errors.ts";
+import { bind1 } from "../core/trace.ts";
+import { fmtShape, IndexError, ShapeError } from "../core/errors.ts";
 import { prepare } from "./broadcast.ts";
 import { maximum, minimum, multiply } from "./math.ts";
 import { fancyGet, fancyAt, isAdvanced } from "./fancy.ts";

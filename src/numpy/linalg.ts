@@ -3,10 +3,10 @@
  * `[..., m, n]`, written with the linear-algebra primitives, so every function is differentiable in
  * both modes, to any order, and batchable. Functions that return a tuple in NumPy return a JS array.
  */
-import type { NDArray, ArrayLike } from "./ndarray.ts";
+import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { asarray } from "./creation.ts";
 import { broadcastShapes, normAxes, normAxis } from "./broadcast.ts";
-import type { DType } from "./dtype.ts";
+import type { DType } from "../core/dtype.ts";
 import * as s from "../primitives/structural.ts";
 import * as L from "../primitives/linalg.ts";
 import * as Sp from "../primitives/linalg-spectral.ts";
@@ -14,7 +14,7 @@ import { stopGradient } from "../primitives/unary.ts";
 import { abs, add, equal, greater, log, multiply, notEqual, power, sign, sqrt, subtract, where } from "./math.ts";
 import { max, min, prod, sum } from "./reductions.ts";
 import { matmul } from "./products.ts";
-import { AxisError, fmtShape, ShapeError } from "../errors.ts";
+import { AxisError, fmtShape, ShapeError } from "../core/errors.ts";
 
 const EPS = 2 ** -52;
 

@@ -3,14 +3,14 @@
  * compositions (`logaddexp`, `hypot`, `sinc`, `copysign`, …) where a textbook formula is inaccurate
  * or singular a `select` picks a safe branch and `stopGradient` holds a rescaling constant.
  */
-import type { NDArray, ArrayLike } from "./ndarray.ts";
+import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { prepare } from "./broadcast.ts";
 import { asarray } from "./creation.ts";
 import * as u from "../primitives/unary.ts";
 import * as b from "../primitives/binary.ts";
 import * as c from "../primitives/compare.ts";
 import { convert } from "../primitives/structural.ts";
-import { isFloat } from "./dtype.ts";
+import { isFloat } from "../core/dtype.ts";
 import { ComplexArray } from "./complex.ts";
 import { besselI } from "../primitives/special.ts";
 

@@ -1,5 +1,5 @@
 /** @file Connects `NDArray`'s methods to the numpy functions (kept apart to avoid import cycles). */
-import { methods, type MethodTable } from "./ndarray.ts";
+import { methods, type MethodTable } from "../core/ndarray.ts";
 import * as m from "./math.ts";
 import * as r from "./reductions.ts";
 import * as sh from "./shape.ts";

@@ -4,7 +4,7 @@
  * `polyint`, `polyadd`, `polysub`, `polymul`.
  * All are compositions of differentiable functions, so they differentiate and batch.
  */
-import type { NDArray, ArrayLike } from "./ndarray.ts";
+import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { asarray, full } from "./creation.ts";
 import { normAxis } from "./broadcast.ts";
 import { moveaxis, concatenate, expandDims } from "./shape.ts";
@@ -13,8 +13,8 @@ import { sum, cumsum, diff } from "./reductions.ts";
 import { take, searchsorted } from "./indexing-fns.ts";
 import { lstsq } from "./linalg.ts";
 import { convolve } from "./signal.ts";
-import { isFloat } from "./dtype.ts";
-import { ShapeError } from "../errors.ts";
+import { isFloat } from "../core/dtype.ts";
+import { ShapeError } from "../core/errors.ts";
 
 const floats = (x: ArrayLike, op: string, arg: string): NDArray => {
   const a = asarray(x, undefined, op, arg);

@@ -1,11 +1,11 @@
 /** @file Products: `dot`, `matmul`, `inner`, `outer`, `vdot`, `tensordot`, all through `dotGeneral`. */
-import type { NDArray, ArrayLike } from "./ndarray.ts";
+import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { asarray } from "./creation.ts";
 import { broadcastShapes, normAxis } from "./broadcast.ts";
 import { dotGeneral } from "../primitives/contraction.ts";
 import * as s from "../primitives/structural.ts";
-import { promote } from "./dtype.ts";
-import { fmtShape, ShapeError } from "../errors.ts";
+import { promote } from "../core/dtype.ts";
+import { fmtShape, ShapeError } from "../core/errors.ts";
 import { multiply } from "./math.ts";
 
 function operands(op: string, a: ArrayLike, b: ArrayLike): [NDArray, NDArray] {

@@ -12,10 +12,10 @@
  * transforms. Samples are differentiable in their distribution parameters (`minval`, `maxval`,
  * `lower`, `upper`, and `a`, `b`, `alpha` through implicit reparameterization), never in the key.
  */
-import { NDArray, ConcreteArray, type ArrayLike } from "./ndarray.ts";
+import { NDArray, ConcreteArray, type ArrayLike } from "../core/ndarray.ts";
 import { asarray, arange, full } from "./creation.ts";
 import { normAxis, prepare, broadcastShapes } from "./broadcast.ts";
-import { isFloat } from "./dtype.ts";
+import { isFloat } from "../core/dtype.ts";
 import { add, divide, log, log1p, maximum, minimum, multiply, negative, less, subtract } from "./math.ts";
 import { argmax, cumsum, sum } from "./reductions.ts";
 import { argsort } from "./sorting.ts";
@@ -27,7 +27,7 @@ import { floor } from "../primitives/unary.ts";
 import { erf, erfinv } from "../primitives/special.ts";
 import { stopGradient } from "../primitives/unary.ts";
 import { threefry2x32, randomGamma } from "../primitives/random.ts";
-import { fmtShape, ShapeError } from "../errors.ts";
+import { fmtShape, ShapeError } from "../core/errors.ts";
 
 /** A PRNG key: int32 `[2]` (or `[..., 2]` for several keys). */
 export type Key = NDArray;

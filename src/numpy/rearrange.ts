@@ -5,7 +5,7 @@
  * strided slice, unslice, concatenate, select), so every one is
  * differentiable to any order and batches under `vmap`.
  */
-import { NDArray, ConcreteArray, type ArrayLike } from "./ndarray.ts";
+import { NDArray, ConcreteArray, type ArrayLike } from "../core/ndarray.ts";
 import { asarray, full } from "./creation.ts";
 import { normAxes, normAxis } from "./broadcast.ts";
 import { broadcastTo, concatenate } from "./shape.ts";
@@ -15,8 +15,8 @@ import { floor, rint } from "./math.ts";
 import * as s from "../primitives/structural.ts";
 import { select } from "../primitives/compare.ts";
 import { reduceSum } from "../primitives/reduce.ts";
-import { bind1 } from "../interpreters/core.ts";
-import { AxisError, fmtShape, ShapeError } from "../errors.ts";
+import { bind1 } from "../core/trace.ts";
+import { AxisError, fmtShape, ShapeError } from "../core/errors.ts";
 
 type Axis = number | readonly number[] | null | undefined;
 

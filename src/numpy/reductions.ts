@@ -4,10 +4,10 @@
  * the NaN-ignoring family (`nansum`, `nanmean`, `nanmax`, …); and the array comparisons built on
  * them (`isclose`, `allclose`, `arrayEqual`).
  */
-import { ConcreteArray, type NDArray, type ArrayLike, type ReduceOptions } from "./ndarray.ts";
+import { ConcreteArray, type NDArray, type ArrayLike, type ReduceOptions } from "../core/ndarray.ts";
 import { asarray, full } from "./creation.ts";
 import { broadcastShapes, normAxes, normAxis, prepare } from "./broadcast.ts";
-import { isFloat, promote, promoteWeak } from "./dtype.ts";
+import { isFloat, promote, promoteWeak } from "../core/dtype.ts";
 import { divide, multiply, subtract } from "./math.ts";
 import * as r from "../primitives/reduce.ts";
 import * as s from "../primitives/structural.ts";
@@ -19,7 +19,7 @@ import { reduceSum } from "../primitives/reduce.ts";
 import * as u from "../primitives/unary.ts";
 import * as b from "../primitives/binary.ts";
 import * as c from "../primitives/compare.ts";
-import { DomainError, fmtShape, ShapeError } from "../errors.ts";
+import { DomainError, fmtShape, ShapeError } from "../core/errors.ts";
 
 const keep = (y: NDArray, shape: readonly number[], axes: readonly number[], keepdims?: boolean): NDArray =>
   keepdims ? reshape(y, shape.map((d, i) => (axes.includes(i) ? 1 : d))) : y;

@@ -1,10 +1,10 @@
 /** @file Shape manipulation: reshape, transpose, axes, broadcasting, joining. */
-import type { NDArray, ArrayLike } from "./ndarray.ts";
+import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { asarray } from "./creation.ts";
 import { broadcastShapes, normAxes, normAxis } from "./broadcast.ts";
 import * as s from "../primitives/structural.ts";
-import { promote } from "./dtype.ts";
-import { AxisError, fmtShape, ShapeError } from "../errors.ts";
+import { promote } from "../core/dtype.ts";
+import { AxisError, fmtShape, ShapeError } from "../core/errors.ts";
 
 /** `np.reshape(x, shape)`; one dimension may be `-1`. */
 export function reshape(x: ArrayLike, shape: number | readonly number[]): NDArray {

@@ -4,13 +4,13 @@
  * broadcast, two reshapes and a slice per axis, and one `dotGeneral` with the flipped kernel.
  * Gradients flow to both arguments.
  */
-import type { NDArray, ArrayLike } from "./ndarray.ts";
+import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { asarray, zeros } from "./creation.ts";
-import { promote } from "./dtype.ts";
+import { promote } from "../core/dtype.ts";
 import * as s from "../primitives/structural.ts";
 import { dotGeneral } from "../primitives/contraction.ts";
-import { bind1 } from "../interpreters/core.ts";
-import { fmtShape, ShapeError } from "../errors.ts";
+import { bind1 } from "../core/trace.ts";
+import { fmtShape, ShapeError } from "../core/errors.ts";
 
 export type ConvolveMode = "full" | "same" | "valid";
 

@@ -3,10 +3,10 @@
  * `percentile` and their NaN-ignoring forms. A sort is a gather by the `argsort` permutation, so
  * the derivative of each output element is that of the input element it came from.
  */
-import { ConcreteArray, type NDArray, type ArrayLike } from "./ndarray.ts";
+import { ConcreteArray, type NDArray, type ArrayLike } from "../core/ndarray.ts";
 import { asarray } from "./creation.ts";
 import { normAxes, normAxis } from "./broadcast.ts";
-import { isFloat } from "./dtype.ts";
+import { isFloat } from "../core/dtype.ts";
 import { argsort as laxArgsort } from "../primitives/sort.ts";
 import { select, isnan, not, eq, ge } from "../primitives/compare.ts";
 import { floor } from "../primitives/unary.ts";
@@ -14,7 +14,7 @@ import { reduceSum } from "../primitives/reduce.ts";
 import { gather } from "../primitives/gather.ts";
 import { add, sub, mul, max, min, fullLike } from "../primitives/binary.ts";
 import * as s from "../primitives/structural.ts";
-import { AxisError, fmtShape, IndexError, ShapeError } from "../errors.ts";
+import { AxisError, fmtShape, IndexError, ShapeError } from "../core/errors.ts";
 
 /**
  * `x` gathered along its last axis by the integer array `idx` (same leading shape):

@@ -4,7 +4,7 @@
  * which read their inputs' values (so they run eagerly or under `grad`, not on values batched by
  * `vmap`); their weights and selected values stay differentiable. Also `digitize`, `countNonzero`.
  */
-import type { NDArray, ArrayLike } from "./ndarray.ts";
+import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { asarray, zeros, linspace } from "./creation.ts";
 import { atleast2d, diag, flip } from "./rearrange.ts";
 import { concatenate, squeeze } from "./shape.ts";
@@ -12,8 +12,8 @@ import { mean, sum, min, max } from "./reductions.ts";
 import { sqrt, clip, subtract, logicalAnd, greaterEqual, lessEqual, where } from "./math.ts";
 import { matmul, outer } from "./products.ts";
 import { searchsorted, take } from "./indexing-fns.ts";
-import { isFloat } from "./dtype.ts";
-import { ShapeError } from "../errors.ts";
+import { isFloat } from "../core/dtype.ts";
+import { ShapeError } from "../core/errors.ts";
 
 /**
  * `np.cov(m, {y, rowvar = true, bias = false, ddof})`: the covariance matrix of the variables in

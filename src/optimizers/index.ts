@@ -8,7 +8,7 @@
  */
 import "../numpy/methods.ts";
 import * as np from "../numpy/index.ts";
-import type { NDArray } from "../numpy/ndarray.ts";
+import type { NDArray } from "../core/ndarray.ts";
 import { flatten } from "../transforms/flatten.ts";
 import type { Tree } from "../tree/index.ts";
 

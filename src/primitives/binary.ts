@@ -3,11 +3,11 @@
  * broadcasts and promotes first, as JAX's lax does). `add`, `sub`, `mul`, `div` are linear in one
  * argument at a time and carry transpose rules.
  */
-import { ConcreteArray, type NDArray } from "../numpy/ndarray.ts";
-import { allocate, type DType } from "../numpy/dtype.ts";
-import { bind1 } from "../interpreters/core.ts";
+import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
+import { allocate, type DType } from "../core/dtype.ts";
+import { bind1 } from "../core/trace.ts";
 import { compileBinary } from "../kernels/elementwise.ts";
-import { definePrimitive, isUndefinedPrimal, one, type Primitive, type TransposeRule, type JvpRule } from "./types.ts";
+import { definePrimitive, isUndefinedPrimal, one, type Primitive, type TransposeRule, type JvpRule } from "../core/primitive.ts";
 import { matchBatch } from "./structural.ts";
 import { neg, log, floor, sign } from "./unary.ts";
 import { and, eq, gt, select } from "./compare.ts";

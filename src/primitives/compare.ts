@@ -2,11 +2,11 @@
  * @file Comparisons and logic (bool results, zero derivatives, as in autograd) and `select`,
  * NumPy's three-argument `where`, which is linear in its two value arguments.
  */
-import { ConcreteArray, type NDArray } from "../numpy/ndarray.ts";
-import { allocate } from "../numpy/dtype.ts";
-import { bind1 } from "../interpreters/core.ts";
+import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
+import { allocate } from "../core/dtype.ts";
+import { bind1 } from "../core/trace.ts";
 import { compileBinary, compileUnary } from "../kernels/elementwise.ts";
-import { definePrimitive, isUndefinedPrimal, one, type Primitive } from "./types.ts";
+import { definePrimitive, isUndefinedPrimal, one, type Primitive } from "../core/primitive.ts";
 import { batchElementwise } from "./binary.ts";
 import { zerosLike } from "./structural.ts";
 

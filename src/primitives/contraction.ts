@@ -3,12 +3,12 @@
  * two arrays, with batch axes matched pairwise. `dot`, `matmul`, `inner`, `tensordot` and `einsum`
  * pairs are all written with it. Bilinear, so it has a transpose for each side.
  */
-import { ConcreteArray, type NDArray, type Aval } from "../numpy/ndarray.ts";
-import { allocate, allocateUninitialized } from "../numpy/dtype.ts";
-import { bind1 } from "../interpreters/core.ts";
+import { ConcreteArray, type NDArray, type Aval } from "../core/ndarray.ts";
+import { allocate, allocateUninitialized } from "../core/dtype.ts";
+import { bind1 } from "../core/trace.ts";
 import { matmulData } from "../kernels/matmul.ts";
 import { transposeData } from "../kernels/strided.ts";
-import { definePrimitive, isUndefinedPrimal, one } from "./types.ts";
+import { definePrimitive, isUndefinedPrimal, one } from "../core/primitive.ts";
 import { moveaxis, transpose, avalOf, convert } from "./structural.ts";
 import { addT } from "./binary.ts";
 

@@ -3,12 +3,12 @@
  * `customVjpCall` (with its own forward/backward pair) and `customLin`, the linear map whose
  * transpose is the user's backward function. `checkpoint` is a `customVjpCall` that recomputes.
  */
-import type { NDArray, Aval } from "../numpy/ndarray.ts";
-import { ConcreteArray } from "../numpy/ndarray.ts";
-import { bind } from "../interpreters/core.ts";
+import type { NDArray, Aval } from "../core/ndarray.ts";
+import { ConcreteArray } from "../core/ndarray.ts";
+import { bind } from "../core/trace.ts";
 import { batchFunction } from "../interpreters/batching.ts";
 import { LinearVar } from "../interpreters/linearize.ts";
-import { definePrimitive, type Primitive } from "./types.ts";
+import { definePrimitive, type Primitive } from "../core/primitive.ts";
 import { matchBatch, zerosLike } from "./structural.ts";
 
 type Fn = (xs: NDArray[]) => NDArray[];

@@ -8,10 +8,10 @@
  * are concrete. Traced indices out of range cannot raise; like JAX, `gather` then clamps and the
  * scatters drop them, so no kernel ever reads or writes outside its array.
  */
-import { ConcreteArray, type NDArray, type Aval } from "../numpy/ndarray.ts";
-import { allocate, type TypedArray } from "../numpy/dtype.ts";
-import { bind1 } from "../interpreters/core.ts";
-import { definePrimitive, isUndefinedPrimal, one, type BatchRule, type JvpRule, type Primitive } from "./types.ts";
+import { ConcreteArray, type NDArray, type Aval } from "../core/ndarray.ts";
+import { allocate, type TypedArray } from "../core/dtype.ts";
+import { bind1 } from "../core/trace.ts";
+import { definePrimitive, isUndefinedPrimal, one, type BatchRule, type JvpRule, type Primitive } from "../core/primitive.ts";
 import { avalOf, broadcastInDimP, convert, matchBatch, moveaxis, reshape, zerosLike } from "./structural.ts";
 import { add, addT, div, fullLike, max, min, mul } from "./binary.ts";
 import { and, eq, ge, lt, select } from "./compare.ts";

@@ -4,16 +4,16 @@
  * of its JVP), and `guardedDiv`, the division by eigenvalue gaps that turns a derivative through a
  * repeated eigenvalue into a clear error. Helpers and conventions as in linalg.ts.
  */
-import { type NDArray, type Aval, type ConcreteArray } from "../numpy/ndarray.ts";
-import type { DType } from "../numpy/dtype.ts";
-import { bind, bind1 } from "../interpreters/core.ts";
-import { definePrimitive, isUndefinedPrimal, type Primitive } from "./types.ts";
+import { type NDArray, type Aval, type ConcreteArray } from "../core/ndarray.ts";
+import type { DType } from "../core/dtype.ts";
+import { bind, bind1 } from "../core/trace.ts";
+import { definePrimitive, isUndefinedPrimal, type Primitive } from "../core/primitive.ts";
 import { matchBatch } from "./structural.ts";
 import { add, sub, mul, div, addT, fullLike, max } from "./binary.ts";
 import { neg, abs, stopGradient } from "./unary.ts";
 import { reduceMax, reduceSum } from "./reduce.ts";
 import * as K from "../kernels/linalg.ts";
-import { DomainError, fmtShape } from "../errors.ts";
+import { DomainError, fmtShape } from "../core/errors.ts";
 import { EPS, at, batchAtFront, diagonal, eyeOf, lowerSym, mm, mT, pattern, result, spread, spreadScalar, stackOf, type OpParams, type FactorParams } from "./linalg.ts";
 
 // ---------------------------------------------------------------- guardedDiv

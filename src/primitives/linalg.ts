@@ -5,16 +5,16 @@
  * of any order work; `triangularSolve` is linear in b and has a transpose rule, so reverse mode is
  * JVP + transpose. Batching moves the batch axis to the front.
  */
-import { ConcreteArray, type NDArray, type Aval } from "../numpy/ndarray.ts";
-import { allocate, type DType } from "../numpy/dtype.ts";
-import { bind, bind1 } from "../interpreters/core.ts";
-import { definePrimitive, isUndefinedPrimal, type Primitive, type BatchRule } from "./types.ts";
+import { ConcreteArray, type NDArray, type Aval } from "../core/ndarray.ts";
+import { allocate, type DType } from "../core/dtype.ts";
+import { bind, bind1 } from "../core/trace.ts";
+import { definePrimitive, isUndefinedPrimal, type Primitive, type BatchRule } from "../core/primitive.ts";
 import { broadcastInDimP, matchBatch, moveaxis, reshape, transpose, slice, concatenate } from "./structural.ts";
 import { add, sub, mul, addT } from "./binary.ts";
 import { neg } from "./unary.ts";
 import { dotGeneral } from "./contraction.ts";
 import * as K from "../kernels/linalg.ts";
-import { DomainError, fmtShape } from "../errors.ts";
+import { DomainError, fmtShape } from "../core/errors.ts";
 
 export const EPS = 2 ** -52;
 

@@ -4,10 +4,10 @@
  * the CDF, whose derivative in the shape parameter is the implicit (reparameterization) gradient.
  * Both are elementwise, so they batch by lining batch axes up.
  */
-import { ConcreteArray, type NDArray } from "../numpy/ndarray.ts";
-import { allocate } from "../numpy/dtype.ts";
-import { bind, bind1 } from "../interpreters/core.ts";
-import { definePrimitive, type Primitive } from "./types.ts";
+import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
+import { allocate } from "../core/dtype.ts";
+import { bind, bind1 } from "../core/trace.ts";
+import { definePrimitive, type Primitive } from "../core/primitive.ts";
 import { div, fullLike, mul, sub } from "./binary.ts";
 import { exp, log, neg } from "./unary.ts";
 import { matchBatch } from "./structural.ts";

@@ -2,11 +2,11 @@
  * @file Reductions over axes (`sum`, `max`, `min`), arg-reductions, and the cumulative sum.
  * Axes are normalized and sorted by the numpy layer; `keepdims` is a reshape there.
  */
-import { ConcreteArray, type NDArray, type Aval } from "../numpy/ndarray.ts";
-import { allocate } from "../numpy/dtype.ts";
-import { bind1 } from "../interpreters/core.ts";
+import { ConcreteArray, type NDArray, type Aval } from "../core/ndarray.ts";
+import { allocate } from "../core/dtype.ts";
+import { bind1 } from "../core/trace.ts";
 import { reduceData, argReduceData, type ReduceOp } from "../kernels/reduce.ts";
-import { definePrimitive, one, type Primitive } from "./types.ts";
+import { definePrimitive, one, type Primitive } from "../core/primitive.ts";
 import { broadcastInDimP, moveaxis, avalOf, convert, slice } from "./structural.ts";
 import { div, mul } from "./binary.ts";
 import { eq } from "./compare.ts";

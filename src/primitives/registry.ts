@@ -1,5 +1,5 @@
 /** @file Every primitive, listed once: the property tests loop over this list. */
-import type { Primitive } from "./types.ts";
+import type { Primitive } from "../core/primitive.ts";
 import * as unary from "./unary.ts";
 import * as binary from "./binary.ts";
 import * as compare from "./compare.ts";

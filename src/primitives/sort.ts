@@ -3,9 +3,9 @@
  * last (NumPy's order). Its output is an integer array, so its derivative is zero; `np.sort` and
  * its kin gather with this permutation, which is how derivatives flow through a sort.
  */
-import { ConcreteArray, type NDArray } from "../numpy/ndarray.ts";
-import { bind1 } from "../interpreters/core.ts";
-import { definePrimitive, one, type Primitive } from "./types.ts";
+import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
+import { bind1 } from "../core/trace.ts";
+import { definePrimitive, one, type Primitive } from "../core/primitive.ts";
 import { moveaxis } from "./structural.ts";
 
 export interface ArgsortParams {

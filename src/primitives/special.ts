@@ -4,10 +4,10 @@
  * (gammaln → digamma → polygamma(1) → polygamma(2) …, Jₙ → Jₙ₋₁, Jₙ₊₁), so every derivative is
  * itself a primitive and derivatives of any order need no extra code.
  */
-import { ConcreteArray, type NDArray } from "../numpy/ndarray.ts";
-import { allocate } from "../numpy/dtype.ts";
-import { bind1 } from "../interpreters/core.ts";
-import { definePrimitive, one, type JvpRule, type Primitive } from "./types.ts";
+import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
+import { allocate } from "../core/dtype.ts";
+import { bind1 } from "../core/trace.ts";
+import { definePrimitive, one, type JvpRule, type Primitive } from "../core/primitive.ts";
 import { add, addT, div, fullLike, mul, pow, sub } from "./binary.ts";
 import { exp, log, log1p, neg, sign } from "./unary.ts";
 import { and, ge, gt, select } from "./compare.ts";

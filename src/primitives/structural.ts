@@ -2,13 +2,13 @@
  * @file Structural primitives: they move, copy or place elements without arithmetic (reshape,
  * transpose, broadcast, slice and its transpose, concatenate, dtype conversion). All are linear.
  */
-import { ConcreteArray, type NDArray, type Aval } from "../numpy/ndarray.ts";
-import { allocate, isFloat, type DType } from "../numpy/dtype.ts";
-import { bind1 } from "../interpreters/core.ts";
-import { definePrimitive, isUndefinedPrimal, one, type LinearArg, type Primitive } from "./types.ts";
+import { ConcreteArray, type NDArray, type Aval } from "../core/ndarray.ts";
+import { allocate, isFloat, type DType } from "../core/dtype.ts";
+import { bind1 } from "../core/trace.ts";
+import { definePrimitive, isUndefinedPrimal, one, type LinearArg, type Primitive } from "../core/primitive.ts";
 import { contiguousStrides, sizeOf, stridedAddInto, stridedCopy, transposeData } from "../kernels/strided.ts";
 import { reduceSum } from "./reduce.ts";
-import { zerosConcrete } from "../numpy/ndarray.ts";
+import { zerosConcrete } from "../core/ndarray.ts";
 
 // ---------------------------------------------------------------- reshape
 

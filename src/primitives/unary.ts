@@ -2,11 +2,11 @@
  * @file Elementwise functions of one float argument. Each JVP rule is the derivative times the
  * tangent, written with primitives, so higher derivatives need no extra code.
  */
-import { ConcreteArray, type NDArray } from "../numpy/ndarray.ts";
-import { allocate } from "../numpy/dtype.ts";
-import { bind1 } from "../interpreters/core.ts";
+import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
+import { allocate } from "../core/dtype.ts";
+import { bind1 } from "../core/trace.ts";
 import { compileUnary } from "../kernels/elementwise.ts";
-import { definePrimitive, one, type Primitive } from "./types.ts";
+import { definePrimitive, one, type Primitive } from "../core/primitive.ts";
 import { add, div, mul, sub, fullLike } from "./binary.ts";
 
 type D = (x: NDArray, t: NDArray, out: NDArray) => NDArray;

@@ -9,14 +9,14 @@
  * the tolerances. Under `vmap` all members share one step sequence, chosen so that every member
  * meets the tolerances.
  */
-import type { NDArray, ArrayLike } from "../numpy/ndarray.ts";
+import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { asarray } from "../numpy/creation.ts";
 import { stack } from "../numpy/shape.ts";
 import { abs, maximum, sqrt } from "../numpy/math.ts";
 import { mean } from "../numpy/reductions.ts";
-import { isFloat } from "../numpy/dtype.ts";
-import { concreteBeneath } from "../interpreters/core.ts";
-import { ShapeError } from "../errors.ts";
+import { isFloat } from "../core/dtype.ts";
+import { concreteBeneath } from "../core/trace.ts";
+import { ShapeError } from "../core/errors.ts";
 
 /** Dormand–Prince 5(4) tableau (Dormand & Prince 1980; Hairer, Nørsett & Wanner, *Solving ODEs I*). */
 const C = [0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1];

@@ -2,13 +2,13 @@
  * @file `scipy.linalg`: `solveTriangular` and `sqrtm`, on stacks of matrices, differentiable and
  * batchable like `np.linalg`.
  */
-import type { NDArray, ArrayLike } from "../numpy/ndarray.ts";
+import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { asarray } from "../numpy/creation.ts";
 import { broadcastShapes } from "../numpy/broadcast.ts";
 import * as s from "../primitives/structural.ts";
 import * as L from "../primitives/linalg.ts";
 import * as Sp from "../primitives/linalg-spectral.ts";
-import { fmtShape, ShapeError } from "../errors.ts";
+import { fmtShape, ShapeError } from "../core/errors.ts";
 
 /** `x` as float64, with the dtype results should have (float32 stays float32). */
 function floatArg(op: string, x: ArrayLike, arg: string): [NDArray, "float32" | "float64"] {

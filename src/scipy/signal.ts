@@ -2,11 +2,11 @@
  * @file `scipy.signal`: N-d `convolve` and `correlate` (and their 2-D forms), differentiable in both
  * inputs; the computation is `numpy/signal.ts`'s sliding-window contraction.
  */
-import type { NDArray, ArrayLike } from "../numpy/ndarray.ts";
+import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { asarray } from "../numpy/creation.ts";
 import { convolveCore, modeWindow, checkMode, type ConvolveMode } from "../numpy/signal.ts";
 import * as s from "../primitives/structural.ts";
-import { fmtShape, ShapeError } from "../errors.ts";
+import { fmtShape, ShapeError } from "../core/errors.ts";
 
 export type { ConvolveMode };
 

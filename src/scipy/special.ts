@@ -3,7 +3,7 @@
  * compositions of them (`beta`, `expit`, `xlogy`, `logsumexp`, …). Every function is
  * differentiable to any order in forward and reverse mode and works under `vmap`.
  */
-import type { NDArray, ArrayLike } from "../numpy/ndarray.ts";
+import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { asarray } from "../numpy/creation.ts";
 import { prepare } from "../numpy/broadcast.ts";
 import { abs, equal, exp as npExp, log as npLog, sign, subtract, where } from "../numpy/math.ts";
@@ -13,7 +13,7 @@ import * as u from "../primitives/unary.ts";
 import * as b from "../primitives/binary.ts";
 import * as c from "../primitives/compare.ts";
 import { convert } from "../primitives/structural.ts";
-import { isFloat } from "../numpy/dtype.ts";
+import { isFloat } from "../core/dtype.ts";
 
 type Un = (x: NDArray) => NDArray;
 const k = b.fullLike;

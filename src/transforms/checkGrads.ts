@@ -2,7 +2,7 @@
  * @file `checkGrads`: derivatives of every order up to `order`, in forward and reverse mode,
  * against central finite differences along random directions (autograd's `check_grads`).
  */
-import { ConcreteArray, type NDArray } from "../numpy/ndarray.ts";
+import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
 import { flatten, unflatten, type Tree } from "../tree/index.ts";
 import { leafToArray } from "./common.ts";
 import { jvp } from "./jvp.ts";

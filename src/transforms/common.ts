@@ -1,10 +1,10 @@
 /** @file What every transformation shares: leaves to arrays and back, `argnums`, zeros. */
-import { NDArray, ConcreteArray } from "../numpy/ndarray.ts";
-import { isFloat } from "../numpy/dtype.ts";
-import { isTracer } from "../interpreters/core.ts";
-import { zerosConcrete } from "../numpy/ndarray.ts";
+import { NDArray, ConcreteArray } from "../core/ndarray.ts";
+import { isFloat } from "../core/dtype.ts";
+import { isTracer } from "../core/trace.ts";
+import { zerosConcrete } from "../core/ndarray.ts";
 import type { Leaf } from "../tree/index.ts";
-import { fmtShape } from "../errors.ts";
+import { fmtShape } from "../core/errors.ts";
 
 /** A leaf as an array: numbers become 0-d float64, booleans 0-d bool. */
 export function leafToArray(x: Leaf, op: string, where: string): NDArray {

@@ -10,13 +10,13 @@
  * member's result with `np.where`; `whileLoop` runs until no member's predicate holds, and members
  * that are done keep their state. So under `vmap` an untaken branch still runs on every member.
  */
-import type { NDArray } from "../numpy/ndarray.ts";
+import type { NDArray } from "../core/ndarray.ts";
 import { asarray } from "../numpy/creation.ts";
 import { where, equal, less, clip } from "../numpy/math.ts";
 import { stack } from "../numpy/shape.ts";
-import { concreteBeneath } from "../interpreters/core.ts";
+import { concreteBeneath } from "../core/trace.ts";
 import { flatten, unflatten, sameStructure, type Tree } from "../tree/index.ts";
-import { ShapeError, TracerConversionError, fmtShape } from "../errors.ts";
+import { ShapeError, TracerConversionError, fmtShape } from "../core/errors.ts";
 
 /** A scalar predicate or index, read once: the same JS number for every batch member, or the array itself when members differ. */
 function read(x: unknown, op: string, what: string): number | NDArray {

@@ -3,8 +3,8 @@
  * (rematerialization: keep only the inputs, recompute the forward pass during the backward pass).
  * They compose with every transformation, `vmap` included.
  */
-import type { NDArray } from "../numpy/ndarray.ts";
-import { bind } from "../interpreters/core.ts";
+import type { NDArray } from "../core/ndarray.ts";
+import { bind } from "../core/trace.ts";
 import { customJvpCallP, customVjpCallP } from "../primitives/custom.ts";
 import { flatten, unflatten, type Tree, type TreeDef } from "../tree/index.ts";
 import { leafToArray } from "./common.ts";

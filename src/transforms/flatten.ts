@@ -1,5 +1,5 @@
 /** @file `flatten(tree)`: one flat float64 vector and the function that rebuilds the tree (autograd's `misc.flatten`). */
-import type { NDArray } from "../numpy/ndarray.ts";
+import type { NDArray } from "../core/ndarray.ts";
 import { flatten as flattenTree, unflatten, type Tree } from "../tree/index.ts";
 import { leafToArray, likeInput } from "./common.ts";
 import { reshape, slice, convert, concatenate } from "../primitives/structural.ts";

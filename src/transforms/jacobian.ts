@@ -2,8 +2,8 @@
  * @file Jacobians and Hessians, built from the other transformations: `jacfwd` pushes forward the
  * columns of the identity with `vmap(jvp)`, `jacrev` pulls back its rows with `vmap(vjp)`.
  */
-import type { NDArray } from "../numpy/ndarray.ts";
-import { ConcreteArray } from "../numpy/ndarray.ts";
+import type { NDArray } from "../core/ndarray.ts";
+import { ConcreteArray } from "../core/ndarray.ts";
 import { flatten, unflatten, type Tree, type TreeDef } from "../tree/index.ts";
 import { leafToArray, likeInput, normArgnums } from "./common.ts";
 import { jvp } from "./jvp.ts";

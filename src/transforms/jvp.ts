@@ -1,11 +1,11 @@
 /** @file Forward mode: `jvp` and `deriv`. */
-import type { NDArray } from "../numpy/ndarray.ts";
-import { withMainTrace } from "../interpreters/core.ts";
+import type { NDArray } from "../core/ndarray.ts";
+import { withMainTrace } from "../core/trace.ts";
 import { JVPTracer, makeJVPTrace, primalAndTangent } from "../interpreters/jvp.ts";
 import { flatten, unflatten, sameStructure, type Tree } from "../tree/index.ts";
 import { leafToArray, likeInput, zerosFor } from "./common.ts";
-import { tangentDtype } from "../numpy/dtype.ts";
-import { fmtShape, ShapeError } from "../errors.ts";
+import { tangentDtype } from "../core/dtype.ts";
+import { fmtShape, ShapeError } from "../core/errors.ts";
 import { convert } from "../primitives/structural.ts";
 
 /**

@@ -5,10 +5,10 @@
  * its inputs' values (`item()` raises); computations on constants alone run at once and enter the
  * jaxpr as constants.
  */
-import type { NDArray } from "../numpy/ndarray.ts";
-import { ConcreteArray } from "../numpy/ndarray.ts";
-import type { DType } from "../numpy/dtype.ts";
-import { withMainTrace } from "../interpreters/core.ts";
+import type { NDArray } from "../core/ndarray.ts";
+import { ConcreteArray } from "../core/ndarray.ts";
+import type { DType } from "../core/dtype.ts";
+import { withMainTrace } from "../core/trace.ts";
 import { evalEqns, makeStagingTrace, Recording, StagingTrace, Var as VarClass, type JaxprEqn, type Var } from "../interpreters/staging.ts";
 import { flatten, unflatten, structureKey, type Tree, type TreeDef } from "../tree/index.ts";
 import { leafToArray } from "./common.ts";

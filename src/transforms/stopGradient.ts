@@ -1,5 +1,5 @@
 /** @file `stopGradient`: the identity on values, zero for every derivative; maps over trees. */
-import { NDArray } from "../numpy/ndarray.ts";
+import { NDArray } from "../core/ndarray.ts";
 import { stopGradient as stop } from "../primitives/unary.ts";
 import { map, type Tree } from "../tree/index.ts";
 

@@ -2,14 +2,14 @@
  * @file Reverse mode: `vjp`, `grad`, `valueAndGrad`, `elementwiseGrad`, and `linearize` (which
  * reuses the recorded linear program forward).
  */
-import type { NDArray } from "../numpy/ndarray.ts";
-import { ConcreteArray } from "../numpy/ndarray.ts";
-import { allocate } from "../numpy/dtype.ts";
+import type { NDArray } from "../core/ndarray.ts";
+import { ConcreteArray } from "../core/ndarray.ts";
+import { allocate } from "../core/dtype.ts";
 import { linearizeFlat, backwardPass, forwardPass, type Linearized } from "../interpreters/linearize.ts";
 import { flatten, unflatten, sameStructure, type Tree, type TreeDef, type Leaf } from "../tree/index.ts";
 import { leafToArray, likeInput, zerosFor, normArgnums, checkDifferentiable } from "./common.ts";
 import type { Args } from "./common.ts";
-import { fmtShape, ShapeError } from "../errors.ts";
+import { fmtShape, ShapeError } from "../core/errors.ts";
 
 interface Traced {
   lin: Linearized;

@@ -1,12 +1,12 @@
 /** @file `vmap`: vectorizes a function over a batch axis of its arguments. */
-import type { NDArray } from "../numpy/ndarray.ts";
-import { withMainTrace } from "../interpreters/core.ts";
+import type { NDArray } from "../core/ndarray.ts";
+import { withMainTrace } from "../core/trace.ts";
 import { BatchTracer, makeBatchTrace, valueAndDim } from "../interpreters/batching.ts";
 import { flatten, unflatten, broadcastPrefix, type Tree } from "../tree/index.ts";
 import { leafToArray } from "./common.ts";
 import type { Args } from "./common.ts";
 import { matchBatch } from "../primitives/structural.ts";
-import { AxisError, BatchSizeError, fmtShape } from "../errors.ts";
+import { AxisError, BatchSizeError, fmtShape } from "../core/errors.ts";
 
 export interface VmapOptions {
   /** Batch axis per argument: a number, `null` (not batched), or a tree prefix of the argument. Default 0. */

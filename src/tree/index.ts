@@ -3,7 +3,7 @@
  * objects (in sorted key order, as in JAX) and instances of registered classes (`registerNode`,
  * JAX's `register_pytree_node`) are nodes; `null`/`undefined` pass through.
  */
-import { NDArray } from "../numpy/ndarray.ts";
+import { NDArray } from "../core/ndarray.ts";
 
 export type Leaf = NDArray | number | boolean;
 /**

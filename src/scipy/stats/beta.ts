@@ -2,7 +2,7 @@
  * @file `scipy.stats.beta`: the beta distribution with shapes `a`, `b`, `loc` and `scale`;
  * differentiable in the value and every parameter, the CDF in `a` and `b` too.
  */
-import type { NDArray, ArrayLike } from "../../numpy/ndarray.ts";
+import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
 import { log, exp, where, greater, greaterEqual, lessEqual, logicalAnd, subtract } from "../../numpy/math.ts";
 import { betaln, betainc, betaincinv, xlogy, xlog1py } from "../special.ts";
 import { floats, logComplement, standardize } from "./common.ts";

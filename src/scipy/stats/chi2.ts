@@ -3,7 +3,7 @@
  * distribution of shape df/2 and scale 2), with `loc` and `scale`; differentiable in the value and
  * every parameter.
  */
-import type { NDArray, ArrayLike } from "../../numpy/ndarray.ts";
+import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
 import * as gamma from "./gamma.ts";
 import { floats } from "./common.ts";
 

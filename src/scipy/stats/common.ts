@@ -1,5 +1,5 @@
 /** @file Shared argument handling for the `scipy.stats` distributions. */
-import type { NDArray, ArrayLike } from "../../numpy/ndarray.ts";
+import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
 import { prepare } from "../../numpy/broadcast.ts";
 import { where, exp, log, log1p, greater, less } from "../../numpy/math.ts";
 

@@ -3,13 +3,13 @@
  * components of `x` run along its first axis, as in SciPy and JAX, and may number K − 1 (the last
  * is then 1 minus their sum). Differentiable in `x` and `alpha`.
  */
-import type { NDArray, ArrayLike } from "../../numpy/ndarray.ts";
+import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
 import { abs, exp, where, greaterEqual, lessEqual, logicalAnd, subtract } from "../../numpy/math.ts";
 import { sum, min } from "../../numpy/reductions.ts";
 import { concatenate, reshape } from "../../numpy/shape.ts";
 import { gammaln, xlogy } from "../special.ts";
 import { floats } from "./common.ts";
-import { ShapeError, fmtShape } from "../../errors.ts";
+import { ShapeError, fmtShape } from "../../core/errors.ts";
 
 /**
  * log density Σᵢ (αᵢ − 1) log xᵢ − log B(α) on the simplex, −∞ off it (|Σx − 1| > 1e-9 or x < 0).

@@ -2,7 +2,7 @@
  * @file `scipy.stats.expon`: the exponential distribution with `loc` and `scale` (the mean 1/λ);
  * differentiable in the value and both parameters.
  */
-import type { NDArray, ArrayLike } from "../../numpy/ndarray.ts";
+import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
 import { log, log1p, exp, expm1, where, greaterEqual } from "../../numpy/math.ts";
 import { floats, standardize } from "./common.ts";
 

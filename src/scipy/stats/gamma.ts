@@ -2,7 +2,7 @@
  * @file `scipy.stats.gamma`: the gamma distribution with shape `a`, `loc` and `scale`;
  * differentiable in the value and every parameter, the CDF in `a` too.
  */
-import type { NDArray, ArrayLike } from "../../numpy/ndarray.ts";
+import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
 import { log, exp, where, greaterEqual } from "../../numpy/math.ts";
 import { gammaln, gammainc, gammaincc, gammaincinv, gammainccinv, xlogy } from "../special.ts";
 import { floats, logComplement, standardize } from "./common.ts";

@@ -3,7 +3,7 @@
  * `scale`; differentiable in the value and both parameters (the density's kink at loc takes the
  * derivative 0 there, as `abs` does).
  */
-import type { NDArray, ArrayLike } from "../../numpy/ndarray.ts";
+import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
 import { abs, log, exp, where, less, subtract } from "../../numpy/math.ts";
 import { floats, logComplement, standardize } from "./common.ts";
 

@@ -2,7 +2,7 @@
  * @file `scipy.stats.logistic`: the logistic distribution with `loc` and `scale`; differentiable
  * in the value and both parameters, written with a smooth, overflow-free softplus.
  */
-import type { NDArray, ArrayLike } from "../../numpy/ndarray.ts";
+import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
 import { log, exp } from "../../numpy/math.ts";
 import { expit, logit } from "../special.ts";
 import { floats, softplus, standardize } from "./common.ts";

@@ -5,7 +5,7 @@
  * positive definite raises a `DomainError` (SciPy's `allow_singular` is not supported).
  * Differentiable in `x`, `mean` and `cov`; the covariance gradient is symmetric, as in autograd.
  */
-import type { NDArray, ArrayLike } from "../../numpy/ndarray.ts";
+import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
 import { exp, log, multiply, subtract } from "../../numpy/math.ts";
 import { sum } from "../../numpy/reductions.ts";
 import { expandDims, reshape, transpose } from "../../numpy/shape.ts";
@@ -15,7 +15,7 @@ import { cholesky } from "../../numpy/linalg.ts";
 import { convert } from "../../primitives/structural.ts";
 import { triangularSolve } from "../../primitives/linalg.ts";
 import { floats } from "./common.ts";
-import { ShapeError, fmtShape } from "../../errors.ts";
+import { ShapeError, fmtShape } from "../../core/errors.ts";
 
 const LOG_2PI = Math.log(2 * Math.PI);
 

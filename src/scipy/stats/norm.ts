@@ -2,7 +2,7 @@
  * @file `scipy.stats.norm`: the normal distribution with `loc` (mean) and `scale` (standard
  * deviation); every function differentiable in the value and both parameters.
  */
-import type { NDArray, ArrayLike } from "../../numpy/ndarray.ts";
+import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
 import { log, exp } from "../../numpy/math.ts";
 import { ndtr, ndtri, logNdtr } from "../special.ts";
 import { floats, standardize } from "./common.ts";

@@ -2,7 +2,7 @@
  * @file `scipy.stats.poisson`: the Poisson distribution with mean `mu`, shifted by `loc`;
  * differentiable in `mu` (k is discrete: its derivative is zero).
  */
-import type { NDArray, ArrayLike } from "../../numpy/ndarray.ts";
+import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
 import { exp, where, floor, equal, greaterEqual, logicalAnd } from "../../numpy/math.ts";
 import { gammaln, gammainc, gammaincc, xlogy } from "../special.ts";
 import { floats } from "./common.ts";

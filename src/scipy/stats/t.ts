@@ -3,7 +3,7 @@
  * differentiable in the value and every parameter (the CDF's derivative in `df` through the
  * incomplete beta function's shape derivatives).
  */
-import type { NDArray, ArrayLike } from "../../numpy/ndarray.ts";
+import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
 import { log, log1p, exp, where, equal, greater, less, subtract, minimum, sqrt } from "../../numpy/math.ts";
 import { gammaln, betainc, betaincinv } from "../special.ts";
 import { customJvp } from "../../transforms/custom.ts";

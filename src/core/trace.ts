@@ -2,10 +2,10 @@
  * @file The interpreter stack: tracers, traces, and `bind`, which sends each primitive to the
  * innermost transformation that owns one of its arguments (or straight to the kernel when none does).
  */
-import { ConcreteArray, NDArray, type Aval, type Nested } from "../numpy/ndarray.ts";
-import type { DType } from "../numpy/dtype.ts";
-import type { Primitive } from "../primitives/types.ts";
-import { fmtShape, TracerConversionError } from "../errors.ts";
+import { ConcreteArray, NDArray, type Aval, type Nested } from "./ndarray.ts";
+import type { DType } from "./dtype.ts";
+import type { Primitive } from "./primitive.ts";
+import { fmtShape, TracerConversionError } from "./errors.ts";
 
 /** One active transformation: its level on the stack and the trace class that interprets it. */
 export class MainTrace {

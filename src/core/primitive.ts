@@ -2,7 +2,7 @@
  * @file The primitive record: everything that defines a primitive, side by side. The type demands
  * every rule, so a primitive missing one fails `tsc`, not a user at run time.
  */
-import type { NDArray, ConcreteArray, Aval } from "../numpy/ndarray.ts";
+import type { NDArray, ConcreteArray, Aval } from "./ndarray.ts";
 
 /**
  * Forward-mode rule. `tangents[i]` is `null` where the tangent is a symbolic zero; at least one is

@@ -3,7 +3,7 @@
  * transformations pass to user functions, so one function body works under every transformation.
  */
 import { type DType, type TypedArray, allocate } from "./dtype.ts";
-import { fmtShape, TracerConversionError } from "../errors.ts";
+import { fmtShape, TracerConversionError } from "./errors.ts";
 
 /** Nested JS arrays of numbers or booleans, as `np.array` accepts them. */
 export type Nested = number | boolean | readonly Nested[];
