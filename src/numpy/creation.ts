@@ -6,6 +6,25 @@ import { ConcreteArray, NDArray, type ArrayLike, type Nested } from "../core/nda
 import { allocate, type DType, type TypedArray } from "../core/dtype.ts";
 import { convert } from "../primitives/structural.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
+import * as P from "../core/parse.ts";
+
+const dtypeOnly = (fn: string) => P.options(fn, { dtype: P.dtype });
+const arrayOpts = dtypeOnly("np.array");
+const fullOpts = dtypeOnly("np.full");
+const zerosOpts = dtypeOnly("np.zeros");
+const onesOpts = dtypeOnly("np.ones");
+const emptyOpts = dtypeOnly("np.empty");
+const zerosLikeOpts = dtypeOnly("np.zerosLike");
+const onesLikeOpts = dtypeOnly("np.onesLike");
+const fullLikeOpts = dtypeOnly("np.fullLike");
+const eyeOpts = P.options("np.eye", { k: P.int, dtype: P.dtype });
+const identityOpts = dtypeOnly("np.identity");
+const arangeOpts = dtypeOnly("np.arange");
+const linspaceOpts = P.options("np.linspace", { endpoint: P.bool });
+const logspaceOpts = P.options("np.logspace", { endpoint: P.bool, base: P.num });
+const geomspaceOpts = P.options("np.geomspace", { endpoint: P.bool });
+const triOpts = P.options("np.tri", { k: P.int, dtype: P.dtype });
+const indicesOpts = P.options("np.indices", { dtype: P.dtype, sparse: P.bool });
 
 const describeType = (x: unknown): string =>
   x === null ? "null" : x === undefined ? "undefined" : Array.isArray(x) ? "array" : typeof x === "object" ? (x as object).constructor?.name ?? "object" : typeof x;
@@ -50,8 +69,28 @@ function inferDtype(x: readonly Nested[]): DType {
   return sawBool && !sawNum ? "bool" : "float64";
 }
 
-const typedDtype = (x: TypedArray): DType =>
-  x instanceof Float64Array ? "float64" : x instanceof Float32Array ? "float32" : x instanceof Int32Array ? "int32" : "bool";
+/**
+ * The dtype a typed array is read as: its own for `Float64Array`, `Float32Array`, `Int32Array`, and
+ * bool for `Uint8Array` (the storage of bool arrays), which must then hold only 0 and 1. Other typed
+ * arrays (`BigInt64Array`, `Int16Array`, …) have no dtype here: a `TypeError` rather than a silent cast.
+ */
+function typedDtype(x: ArrayBufferView, op: string, arg: string): DType {
+  if (x instanceof Float64Array) return "float64";
+  if (x instanceof Float32Array) return "float32";
+  if (x instanceof Int32Array) return "int32";
+  if (x instanceof Uint8Array && x.constructor === Uint8Array) {
+    const bad = x.findIndex((v) => v > 1);
+    if (bad >= 0) {
+      throw new TypeError(
+        `${op}: ${arg} is a Uint8Array, read as bool, so it must hold only 0 and 1; ${arg}[${bad}] is ${x[bad]} (convert it first, e.g. Int32Array.from(${arg}))`,
+      );
+    }
+    return "bool";
+  }
+  throw new TypeError(
+    `${op}: ${arg} is a ${x.constructor.name}, which has no dtype here; give a Float64Array, Float32Array, Int32Array or Uint8Array (bool)`,
+  );
+}
 
 /**
  * Converts anything array-like into an `NDArray` (tracers and arrays pass through). JS numbers
@@ -63,8 +102,8 @@ export function asarray(x: ArrayLike, dtype?: DType, op = "np.asarray", arg = "a
   else if (typeof x === "number") out = new ConcreteArray(Float64Array.of(x), [], "float64");
   else if (typeof x === "boolean") out = new ConcreteArray(Uint8Array.of(x ? 1 : 0), [], "bool");
   else if (ArrayBuffer.isView(x) && !(x instanceof DataView)) {
+    const d = typedDtype(x, op, arg);
     const t = x as TypedArray;
-    const d = typedDtype(t);
     const data = allocate(d, t.length);
     data.set(t);
     out = new ConcreteArray(data, [t.length], d);
@@ -81,74 +120,111 @@ export function asarray(x: ArrayLike, dtype?: DType, op = "np.asarray", arg = "a
         (typeof x === "string" ? ` ("${x}")` : ""),
     );
   }
-  return dtype !== undefined && out.dtype !== dtype ? convert(out, dtype) : out;
+  return dtype !== undefined && out.dtype !== dtype ? convert(out, P.parseDtype(op, "dtype", dtype)) : out;
 }
 
 /** `np.array(values, {dtype})`: a new array from nested JS arrays, a typed array, a number or an array. */
-export const array = (x: ArrayLike, opts: { dtype?: DType } = {}): NDArray => asarray(x, opts.dtype, "np.array", "object");
+export const array = (x: ArrayLike, opts: { dtype?: DType } = {}): NDArray => asarray(x, arrayOpts(opts).dtype, "np.array", "object");
 
-function checkShape(shape: number | readonly number[], op: string): number[] {
-  const s = typeof shape === "number" ? [shape] : [...shape];
-  for (const d of s) {
-    if (!Number.isInteger(d) || d < 0) throw new TypeError(`${op}: shape ${JSON.stringify(shape)} must hold non-negative integers`);
+/**
+ * Storage for `n` elements of `dtype`, for `op`; a `ShapeError` naming `op` and the size when the
+ * engine cannot allocate it (the shape itself was already checked against `MAX_SIZE`).
+ */
+function allocateFor(op: string, dtype: DType, n: number, shape: readonly number[]): TypedArray {
+  try {
+    return allocate(dtype, n);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new ShapeError(`${op}: cannot allocate an array of shape ${fmtShape(shape)} (${n} ${dtype} elements): ${e.message}`);
   }
-  return s;
+}
+
+/** The body of `full` and friends, with the caller's name for errors. */
+function fullOf(op: string, shape: unknown, value: number | boolean, dtype: DType | undefined): NDArray {
+  const s = P.parseShape(op, shape);
+  if (typeof value !== "number" && typeof value !== "boolean") {
+    throw new TypeError(`${op}: fill_value must be a number or a boolean; got ${P.describe(value)}`);
+  }
+  const dt = dtype ?? (typeof value === "boolean" ? "bool" : "float64");
+  const data = allocateFor(op, dt, s.reduce((a, b) => a * b, 1), s);
+  if (+value !== 0) data.fill(+value);
+  return new ConcreteArray(data, s, dt);
 }
 
 /** `np.full(shape, value, {dtype})`. */
-export function full(shape: number | readonly number[], value: number | boolean, opts: { dtype?: DType } = {}): NDArray {
-  const s = checkShape(shape, "np.full");
-  const dtype = opts.dtype ?? (typeof value === "boolean" ? "bool" : "float64");
-  const data = allocate(dtype, s.reduce((a, b) => a * b, 1));
-  if (+value !== 0) data.fill(+value);
-  return new ConcreteArray(data, s, dtype);
-}
-export const zeros = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray => full(shape, 0, opts);
-export const ones = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray => full(shape, 1, opts);
+export const full = (shape: number | readonly number[], value: number | boolean, opts: { dtype?: DType } = {}): NDArray =>
+  fullOf("np.full", shape, value, fullOpts(opts).dtype);
+export const zeros = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray =>
+  fullOf("np.zeros", shape, 0, zerosOpts(opts).dtype);
+export const ones = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray => fullOf("np.ones", shape, 1, onesOpts(opts).dtype);
 export const zerosLike = (x: ArrayLike, opts: { dtype?: DType } = {}): NDArray => {
+  const { dtype } = zerosLikeOpts(opts);
   const a = asarray(x, undefined, "np.zerosLike");
-  return full(a.shape, 0, { dtype: opts.dtype ?? a.dtype });
+  return full(a.shape, 0, { dtype: dtype ?? a.dtype });
 };
 export const onesLike = (x: ArrayLike, opts: { dtype?: DType } = {}): NDArray => {
+  const { dtype } = onesLikeOpts(opts);
   const a = asarray(x, undefined, "np.onesLike");
-  return full(a.shape, 1, { dtype: opts.dtype ?? a.dtype });
+  return full(a.shape, 1, { dtype: dtype ?? a.dtype });
 };
 export const fullLike = (x: ArrayLike, value: number, opts: { dtype?: DType } = {}): NDArray => {
+  const { dtype } = fullLikeOpts(opts);
   const a = asarray(x, undefined, "np.fullLike");
-  return full(a.shape, value, { dtype: opts.dtype ?? a.dtype });
+  return fullOf("np.fullLike", a.shape, value, dtype ?? a.dtype);
 };
 export const emptyLike = zerosLike;
 
+/** An n × m matrix of zeros for `op`, its sizes checked. */
+function zerosMatrix(op: string, n: unknown, m: unknown, dtype: DType): ConcreteArray {
+  const rows = P.parseCount(op, "N", n);
+  const cols = m === undefined || m === null ? rows : P.parseCount(op, "M", m);
+  P.checkSize(op, rows * cols, `an array of shape ${fmtShape([rows, cols])}`);
+  return fullOf(op, [rows, cols], 0, dtype) as ConcreteArray;
+}
+
 /** `np.eye(n, m?, {k, dtype})`: ones on the k-th diagonal. */
-export function eye(n: number, m?: number, opts: { k?: number; dtype?: DType } = {}): NDArray {
-  const cols = m ?? n;
-  const k = opts.k ?? 0;
-  const out = full([n, cols], 0, { dtype: opts.dtype ?? "float64" }) as ConcreteArray;
+export function eye(n: number, m?: number | null, opts: { k?: number; dtype?: DType } = {}): NDArray {
+  const o = eyeOpts(opts);
+  const out = zerosMatrix("np.eye", n, m, o.dtype ?? "float64");
+  const cols = out.shape[1]!;
+  const k = o.k ?? 0;
   for (let i = 0; i < n; i++) {
     const j = i + k;
     if (j >= 0 && j < cols) out.data[i * cols + j] = 1;
   }
   return out;
 }
-export const identity = (n: number, opts: { dtype?: DType } = {}): NDArray => eye(n, n, opts);
+export const identity = (n: number, opts: { dtype?: DType } = {}): NDArray => {
+  const { dtype } = identityOpts(opts);
+  P.parseCount("np.identity", "n", n);
+  return eye(n, n, { dtype });
+};
 
 /**
  * `np.arange(stop)`, `np.arange(start, stop, step?)`. Integer arguments give int32, as NumPy gives
  * integers; any fractional argument gives float64.
  */
-export function arange(a: number, b?: number, step = 1, opts: { dtype?: DType } = {}): NDArray {
-  const [start, stop] = b === undefined ? [0, a] : [a, b];
-  if (step === 0) throw new RangeError("np.arange: step must not be zero");
-  const n = Math.max(0, Math.ceil((stop - start) / step));
-  const dtype = opts.dtype ?? ([start, stop, step].every(Number.isInteger) ? "int32" : "float64");
-  const data = allocate(dtype, n);
+export function arange(a: number, b?: number | null, step = 1, opts: { dtype?: DType } = {}): NDArray {
+  const o = arangeOpts(opts);
+  const [start, stop] = b === undefined || b === null ? [0, a] : [a, b];
+  for (const [name, v] of [["start", start], ["stop", stop], ["step", step]] as const) {
+    if (typeof v !== "number") throw new TypeError(`np.arange: ${name} must be a number; got ${P.describe(v)} (options go last: np.arange(start, stop, step, {dtype}))`);
+  }
+  if (step === 0 || Number.isNaN(step)) throw new RangeError(`np.arange: step must be a non-zero number, got ${step}`);
+  const len = Math.max(0, Math.ceil((stop - start) / step));
+  if (!Number.isFinite(len)) throw new ShapeError(`np.arange: cannot compute the length of arange(${start}, ${stop}, ${step})`);
+  const n = P.checkSize("np.arange", len, `arange(${start}, ${stop}, ${step})`);
+  const dtype = o.dtype ?? ([start, stop, step].every(Number.isInteger) ? "int32" : "float64");
+  const data = allocateFor("np.arange", dtype, n, [n]);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return new ConcreteArray(data, [n], dtype);
 }
 
 /** `np.linspace(start, stop, num = 50, {endpoint = true})`. */
 export function linspace(start: number, stop: number, num = 50, opts: { endpoint?: boolean } = {}): NDArray {
-  const endpoint = opts.endpoint ?? true;
+  const endpoint = linspaceOpts(opts).endpoint ?? true;
+  numbers("np.linspace", start, stop);
+  checkCount("np.linspace", num);
   const div = endpoint ? num - 1 : num;
   const step = div > 0 ? (stop - start) / div : 0;
   const data = new Float64Array(num);
@@ -157,8 +233,11 @@ export function linspace(start: number, stop: number, num = 50, opts: { endpoint
   return new ConcreteArray(data, [num], "float64");
 }
 
-function checkCount(op: string, num: number): void {
-  if (!Number.isInteger(num) || num < 0) throw new RangeError(`${op}: number of samples, ${num}, must be a non-negative integer`);
+const checkCount = (op: string, num: unknown): number => P.parseCount(op, "number of samples", num);
+
+function numbers(op: string, start: unknown, stop: unknown): void {
+  if (typeof start !== "number") throw new TypeError(`${op}: start must be a number; got ${P.describe(start)}`);
+  if (typeof stop !== "number") throw new TypeError(`${op}: stop must be a number; got ${P.describe(stop)}`);
 }
 
 /**
@@ -167,6 +246,8 @@ function checkCount(op: string, num: number): void {
  * np.logspace(0, 2, 3); // [1, 10, 100]
  */
 export function logspace(start: number, stop: number, num = 50, opts: { endpoint?: boolean; base?: number } = {}): NDArray {
+  opts = logspaceOpts(opts);
+  numbers("np.logspace", start, stop);
   checkCount("np.logspace", num);
   const y = linspace(start, stop, num, { endpoint: opts.endpoint ?? true }) as ConcreteArray;
   const base = opts.base ?? 10;
@@ -180,6 +261,8 @@ export function logspace(start: number, stop: number, num = 50, opts: { endpoint
  * np.geomspace(1, 1000, 4); // [1, 10, 100, 1000]
  */
 export function geomspace(start: number, stop: number, num = 50, opts: { endpoint?: boolean } = {}): NDArray {
+  opts = geomspaceOpts(opts);
+  numbers("np.geomspace", start, stop);
   checkCount("np.geomspace", num);
   if (start === 0 || stop === 0) throw new RangeError("np.geomspace: geometric sequence cannot include zero");
   if (start < 0 !== stop < 0) {
@@ -200,10 +283,11 @@ export function geomspace(start: number, stop: number, num = 50, opts: { endpoin
  * @example
  * np.tri(3, 3, { k: -1 }); // [[0,0,0],[1,0,0],[1,1,0]]
  */
-export function tri(n: number, m?: number, opts: { k?: number; dtype?: DType } = {}): NDArray {
-  const cols = m ?? n;
-  const kk = opts.k ?? 0;
-  const out = full([n, cols], 0, { dtype: opts.dtype ?? "float64" }) as ConcreteArray;
+export function tri(n: number, m?: number | null, opts: { k?: number; dtype?: DType } = {}): NDArray {
+  const o = triOpts(opts);
+  const out = zerosMatrix("np.tri", n, m, o.dtype ?? "float64");
+  const cols = out.shape[1]!;
+  const kk = o.k ?? 0;
   for (let i = 0; i < n; i++) for (let j = 0; j <= Math.min(cols - 1, i + kk); j++) out.data[i * cols + j] = 1;
   return out;
 }
@@ -276,11 +360,11 @@ export function diagIndices(n: number, ndim = 2): NDArray[] {
 export function indices(dimensions: readonly number[], opts: { dtype?: DType; sparse: true }): NDArray[];
 export function indices(dimensions: readonly number[], opts?: { dtype?: DType; sparse?: false }): NDArray;
 export function indices(dimensions: readonly number[], opts: { dtype?: DType; sparse?: boolean } = {}): NDArray | NDArray[] {
+  opts = indicesOpts(opts);
   const dtype = opts.dtype ?? "int32";
+  P.parseShape("np.indices", dimensions, "dimensions");
   const nd = dimensions.length;
-  for (const d of dimensions) {
-    if (!Number.isInteger(d) || d < 0) throw new TypeError(`np.indices: dimensions ${JSON.stringify(dimensions)} must be non-negative integers`);
-  }
+  P.checkSize("np.indices", nd * dimensions.reduce((p, d) => p * d, 1), `an index grid of shape ${fmtShape([nd, ...dimensions])}`);
   if (opts.sparse) {
     return dimensions.map((d, i) => {
       const data = allocate(dtype, d);
@@ -304,7 +388,7 @@ export function indices(dimensions: readonly number[], opts: { dtype?: DType; sp
  * @example
  * np.astype([1.7, -1.7], "int32"); // [1, -1]
  */
-export const astype = (x: ArrayLike, dtype: DType): NDArray => asarray(x, dtype, "np.astype", "x");
+export const astype = (x: ArrayLike, dtype: DType): NDArray => asarray(x, P.parseDtype("np.astype", "dtype", dtype), "np.astype", "x");
 
 /**
  * `np.copy(x)`: a new array with the same values. Arrays are immutable, so a traced value is
@@ -318,5 +402,6 @@ export function copy(x: ArrayLike): NDArray {
 }
 
 /** `np.empty(shape, {dtype})`: arrays are immutable, so this is `zeros`. */
-export const empty = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray => full(shape, 0, opts);
+export const empty = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray =>
+  fullOf("np.empty", shape, 0, emptyOpts(opts).dtype);
 

@@ -15,6 +15,9 @@ import { reduceSum } from "../primitives/reduce.ts";
 import { dotGeneral } from "../primitives/contraction.ts";
 import { bind1 } from "../core/trace.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
+import * as P from "../core/parse.ts";
+
+const crossOpts = P.options("np.cross", { axisa: P.axis, axisb: P.axis, axisc: P.axis, axis: P.axis });
 
 /** One operand during an einsum: its value and one label per axis. */
 interface Term {
@@ -205,6 +208,7 @@ export function kron(a: ArrayLike, b: ArrayLike): NDArray {
  * np.cross([1, 0, 0], [0, 1, 0]); // [0, 0, 1]
  */
 export function cross(a: ArrayLike, b: ArrayLike, opts: { axisa?: number; axisb?: number; axisc?: number; axis?: number } = {}): NDArray {
+  opts = crossOpts(opts);
   let x = asarray(a, undefined, "np.cross", "a");
   let y = asarray(b, undefined, "np.cross", "b");
   if (x.ndim === 0 || y.ndim === 0) throw new ShapeError("np.cross: the operands must have at least one axis");

@@ -13,6 +13,10 @@ import { convert } from "../primitives/structural.ts";
 import { isFloat } from "../core/dtype.ts";
 import { ComplexArray } from "./complex.ts";
 import { besselI } from "../primitives/special.ts";
+import * as P from "../core/parse.ts";
+
+const roundOpts = P.options("np.round", { decimals: P.int }, { positional: "decimals" });
+const nanToNumOpts = P.options("np.nanToNum", { nan: P.num, posinf: P.num, neginf: P.num });
 
 type Un = (x: NDArray) => NDArray;
 type Bin = (x: NDArray, y: NDArray) => NDArray;
@@ -89,7 +93,8 @@ const roundHalfEven = sameFn("round", (x) => (isFloat(x.dtype) ? u.round(x) : x)
  * @example
  * np.round([0.5, 1.5, 2.675], { decimals: 0 }); // [0, 2, 3]
  */
-export function round(x: ArrayLike, opts: { decimals?: number } = {}): NDArray {
+export function round(x: ArrayLike, opts: { decimals?: number } | number = {}): NDArray {
+  opts = roundOpts(opts);
   const d = opts.decimals ?? 0;
   if (d === 0) return roundHalfEven(x);
   const scale = 10 ** d;
@@ -336,6 +341,7 @@ const maxFinite = (x: NDArray): number => (x.dtype === "float32" ? 3.40282346638
  * np.nanToNum([NaN, Infinity, 1]); // [0, 1.7976931348623157e308, 1]
  */
 export function nanToNum(x: ArrayLike, opts: { nan?: number; posinf?: number; neginf?: number } = {}): NDArray {
+  opts = nanToNumOpts(opts);
   const a = prepare("np.nanToNum", [x], false, ["x"])[0]!;
   if (!isFloat(a.dtype)) return a;
   const big = maxFinite(a);

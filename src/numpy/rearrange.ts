@@ -17,6 +17,20 @@ import { select } from "../primitives/compare.ts";
 import { reduceSum } from "../primitives/reduce.ts";
 import { bind1 } from "../core/trace.ts";
 import { AxisError, fmtShape, ShapeError } from "../core/errors.ts";
+import * as P from "../core/parse.ts";
+
+const splitOpts = P.options("np.split", { axis: P.axis });
+const arraySplitOpts = P.options("np.arraySplit", { axis: P.axis });
+const repeatOpts = P.options("np.repeat", { axis: P.axisOrNull });
+const flipOpts = P.options("np.flip", { axis: P.axes });
+const rollOpts = P.options("np.roll", { axis: P.axes });
+const rot90Opts = P.options("np.rot90", { axes: P.axisPair });
+const padOpts = P.options("np.pad", { mode: P.str, constantValues: P.unknownValue, statLength: P.unknownValue, endValues: P.unknownValue });
+const diagonalSchema = { offset: P.int, axis1: P.axis, axis2: P.axis } as const;
+const diagonalOpts = P.options("np.diagonal", diagonalSchema);
+const traceOpts = P.options("np.trace", diagonalSchema);
+const meshgridOpts = P.options("np.meshgrid", { indexing: P.oneOf("xy", "ij"), sparse: P.bool });
+const appendOpts = P.options("np.append", { axis: P.axisOrNull });
 
 type Axis = number | readonly number[] | null | undefined;
 
@@ -172,10 +186,10 @@ function splitImpl(name: string, x: ArrayLike, sections: number | readonly numbe
  * np.split(np.arange(6), 3).length; // 3
  */
 export const split = (x: ArrayLike, sections: number | readonly number[], opts: { axis?: number } = {}): NDArray[] =>
-  splitImpl("split", x, sections, opts.axis, true);
+  splitImpl("split", x, sections, splitOpts(opts).axis, true);
 /** `np.arraySplit(x, sections, {axis})`: as `split`, but the pieces may differ in size by one. */
 export const arraySplit = (x: ArrayLike, sections: number | readonly number[], opts: { axis?: number } = {}): NDArray[] =>
-  splitImpl("arraySplit", x, sections, opts.axis, false);
+  splitImpl("arraySplit", x, sections, arraySplitOpts(opts).axis, false);
 /** `np.hsplit`, `np.vsplit`, `np.dsplit`: `split` along axis 1 (0 for 1-D), 0 and 2. */
 export const hsplit = (x: ArrayLike, sections: number | readonly number[]): NDArray[] =>
   splitImpl("hsplit", x, sections, asarray(x).ndim === 1 ? 0 : 1, true);
@@ -210,6 +224,7 @@ export function tile(x: ArrayLike, reps: number | readonly number[]): NDArray {
  * np.repeat([1, 2], 2); // [1, 1, 2, 2]
  */
 export function repeat(x: ArrayLike, repeats: number | readonly number[] | NDArray, opts: { axis?: number | null } = {}): NDArray {
+  opts = repeatOpts(opts);
   let a = asarray(x, undefined, "np.repeat", "a");
   if (opts.axis === null || opts.axis === undefined) a = s.reshape(a, [a.size]);
   const axis = normAxis("np.repeat", opts.axis ?? 0, a.ndim);
@@ -246,6 +261,7 @@ export function repeat(x: ArrayLike, repeats: number | readonly number[] | NDArr
  * np.flip([1, 2, 3]); // [3, 2, 1]
  */
 export function flip(x: ArrayLike, opts: { axis?: Axis } = {}): NDArray {
+  opts = flipOpts(opts);
   const a = asarray(x, undefined, "np.flip", "m");
   const axes = normAxes("np.flip", opts.axis, a.ndim);
   if (axes.length === 0 || a.size === 0) return a;
@@ -274,6 +290,7 @@ export function flipud(x: ArrayLike): NDArray {
  * np.roll([1, 2, 3, 4], 1); // [4, 1, 2, 3]
  */
 export function roll(x: ArrayLike, shift: number | readonly number[], opts: { axis?: number | readonly number[] | null } = {}): NDArray {
+  opts = rollOpts(opts);
   const a = asarray(x, undefined, "np.roll", "a");
   if (opts.axis === null || opts.axis === undefined) {
     if (typeof shift !== "number") throw new TypeError("np.roll: without axis, shift must be one number");
@@ -304,6 +321,7 @@ export function roll(x: ArrayLike, shift: number | readonly number[], opts: { ax
  * np.rot90([[1, 2], [3, 4]]); // [[2, 4], [1, 3]]
  */
 export function rot90(x: ArrayLike, k = 1, opts: { axes?: readonly [number, number] } = {}): NDArray {
+  opts = rot90Opts(opts);
   const a = asarray(x, undefined, "np.rot90", "m");
   const ax = opts.axes ?? [0, 1];
   if (ax.length !== 2) throw new AxisError("np.rot90: axes must hold exactly two axes");
@@ -398,6 +416,7 @@ export function pad(
   padWidth: PairSpec,
   opts: { mode?: PadMode; constantValues?: PairSpec; statLength?: PairSpec; endValues?: PairSpec } = {},
 ): NDArray {
+  opts = padOpts(opts) as typeof opts;
   const a = asarray(x, undefined, "np.pad", "array");
   const mode = opts.mode ?? "constant";
   if (!PAD_MODES.includes(mode)) {
@@ -495,6 +514,7 @@ export function diagonalAxes(x: NDArray, offset: number, ax1: number, ax2: numbe
  * np.diagonal([[1, 2], [3, 4]]); // [1, 4]
  */
 export function diagonal(x: ArrayLike, opts: { offset?: number; axis1?: number; axis2?: number } = {}): NDArray {
+  opts = diagonalOpts(opts);
   const a = asarray(x, undefined, "np.diagonal", "a");
   if (a.ndim < 2) throw new AxisError(`np.diagonal: the array must be at least 2-d, got shape ${fmtShape(a.shape)}`);
   const ax1 = normAxis("np.diagonal", opts.axis1 ?? 0, a.ndim);
@@ -511,6 +531,7 @@ export function diagonal(x: ArrayLike, opts: { offset?: number; axis1?: number; 
  * np.trace(np.eye(3)); // 3
  */
 export function trace(x: ArrayLike, opts: { offset?: number; axis1?: number; axis2?: number } = {}): NDArray {
+  opts = traceOpts(opts);
   let d = diagonal(asarray(x, undefined, "np.trace", "a"), opts);
   if (d.dtype === "bool") d = s.convert(d, "int32");
   return reduceSum(d, [d.ndim - 1]);
@@ -567,7 +588,7 @@ export const triu = (x: ArrayLike, k = 0): NDArray => triangle("triu", x, k, fal
 export function meshgrid(...args: (ArrayLike | { indexing?: "xy" | "ij"; sparse?: boolean })[]): NDArray[] {
   const last = args[args.length - 1];
   const isOpts = last !== undefined && typeof last === "object" && !(last instanceof NDArray) && !Array.isArray(last) && !ArrayBuffer.isView(last);
-  const opts = (isOpts ? last : {}) as { indexing?: "xy" | "ij"; sparse?: boolean };
+  const opts = meshgridOpts(isOpts ? last : undefined);
   const xs = (isOpts ? args.slice(0, -1) : args) as ArrayLike[];
   const indexing = opts.indexing ?? "xy";
   if (indexing !== "xy" && indexing !== "ij") throw new TypeError(`np.meshgrid: indexing must be 'xy' or 'ij', got '${String(indexing)}'`);
@@ -583,6 +604,7 @@ export function meshgrid(...args: (ArrayLike | { indexing?: "xy" | "ij"; sparse?
 
 /** `np.append(x, values, {axis})`: without `axis`, both are flattened first. */
 export function append(x: ArrayLike, values: ArrayLike, opts: { axis?: number | null } = {}): NDArray {
+  opts = appendOpts(opts);
   const a = asarray(x, undefined, "np.append", "arr");
   const v = asarray(values, undefined, "np.append", "values");
   if (opts.axis === null || opts.axis === undefined) return concatenate([flatten(a), flatten(v)]);

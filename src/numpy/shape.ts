@@ -5,16 +5,20 @@ import { broadcastShapes, normAxes, normAxis } from "./broadcast.ts";
 import * as s from "../primitives/structural.ts";
 import { promote } from "../core/dtype.ts";
 import { AxisError, fmtShape, ShapeError } from "../core/errors.ts";
+import * as P from "../core/parse.ts";
+
+const squeezeOpts = P.options("np.squeeze", { axis: P.axes }, { positional: "axis" });
+const concatenateOpts = P.options("np.concatenate", { axis: P.axis }, { positional: "axis" });
+const stackOpts = P.options("np.stack", { axis: P.axis }, { positional: "axis" });
 
 /** `np.reshape(x, shape)`; one dimension may be `-1`. */
 export function reshape(x: ArrayLike, shape: number | readonly number[]): NDArray {
   const a = asarray(x, undefined, "np.reshape", "a");
-  const want = typeof shape === "number" ? [shape] : [...shape];
+  const want = P.parseShape("np.reshape", shape, "newshape", true);
   const known = want.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
   const unknown = want.filter((d) => d === -1).length;
   const bad = () =>
     new ShapeError(`np.reshape: cannot reshape an array of size ${a.size} (shape ${fmtShape(a.shape)}) into shape ${fmtShape(want)}`);
-  if (unknown > 1 || want.some((d) => !Number.isInteger(d) || d < -1)) throw bad();
   if (unknown === 1) {
     if (known === 0 || a.size % known !== 0) throw bad();
     want[want.indexOf(-1)] = a.size / known;
@@ -71,10 +75,11 @@ export function expandDims(x: ArrayLike, axis: number | readonly number[]): NDAr
 }
 
 /** `np.squeeze(x, {axis})`: removes size-1 axes (all of them, or the given ones, which must be 1). */
-export function squeeze(x: ArrayLike, opts: { axis?: number | readonly number[] } = {}): NDArray {
+export function squeeze(x: ArrayLike, opts: { axis?: number | readonly number[] | null } | number | readonly number[] = {}): NDArray {
+  const { axis } = squeezeOpts(opts);
   const a = asarray(x, undefined, "np.squeeze", "a");
   const axes =
-    opts.axis === undefined ? a.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normAxes("np.squeeze", opts.axis, a.ndim);
+    axis === undefined || axis === null ? a.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normAxes("np.squeeze", axis, a.ndim);
   for (const ax of axes) {
     if (a.shape[ax] !== 1) {
       throw new ShapeError(`np.squeeze: cannot select axis ${ax} of shape ${fmtShape(a.shape)}: its size is not 1`);
@@ -91,6 +96,7 @@ export const ravel = (x: ArrayLike): NDArray => {
 /** `np.broadcastTo(x, shape)`. */
 export function broadcastTo(x: ArrayLike, shape: readonly number[]): NDArray {
   const a = asarray(x, undefined, "np.broadcastTo", "array");
+  P.parseShape("np.broadcastTo", shape);
   const out = broadcastShapes("np.broadcastTo", a.shape, shape);
   if (out.length !== shape.length || out.some((d, i) => d !== shape[i])) {
     throw new ShapeError(`np.broadcastTo: cannot broadcast an array of shape ${fmtShape(a.shape)} to ${fmtShape(shape)}`);
@@ -105,7 +111,9 @@ export function broadcastArrays(...xs: ArrayLike[]): NDArray[] {
 }
 
 /** `np.concatenate(arrays, {axis = 0})`. */
-export function concatenate(xs: readonly ArrayLike[], opts: { axis?: number } = {}): NDArray {
+export function concatenate(xs: readonly ArrayLike[], opts: { axis?: number } | number = {}): NDArray {
+  opts = concatenateOpts(opts);
+  if (!Array.isArray(xs)) throw new TypeError(`np.concatenate: arrays must be a JS array of arrays, as in np.concatenate([a, b]); got ${P.describe(xs)}`);
   if (xs.length === 0) throw new TypeError("np.concatenate: need at least one array to concatenate");
   const arrays = xs.map((x, i) => asarray(x, undefined, "np.concatenate", `arrays[${i}]`));
   const nd = arrays[0]!.ndim;
@@ -124,7 +132,9 @@ export function concatenate(xs: readonly ArrayLike[], opts: { axis?: number } = 
 }
 
 /** `np.stack(arrays, {axis = 0})`: joins along a new axis. */
-export function stack(xs: readonly ArrayLike[], opts: { axis?: number } = {}): NDArray {
+export function stack(xs: readonly ArrayLike[], opts: { axis?: number } | number = {}): NDArray {
+  opts = stackOpts(opts);
+  if (!Array.isArray(xs)) throw new TypeError(`np.stack: arrays must be a JS array of arrays, as in np.stack([a, b]); got ${P.describe(xs)}`);
   if (xs.length === 0) throw new TypeError("np.stack: need at least one array to stack");
   const arrays = xs.map((x, i) => asarray(x, undefined, "np.stack", `arrays[${i}]`));
   arrays.forEach((a) => {
