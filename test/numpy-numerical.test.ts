@@ -160,6 +160,6 @@ describe("errors", () => {
     expect(() => np.cov(np.ones([2, 2, 2]))).toThrow(/np\.cov: m has more than 2 dimensions/);
     expect(() => np.linalg.tensorsolve(np.ones([2, 3, 4]), np.ones([2, 3]))).toThrow(/np\.linalg\.tensorsolve: a of shape \(2, 3, 4\) and b of shape \(2, 3\) do not make a square system/);
     expect(() => np.linalg.tensorinv(np.ones([2, 3]), { ind: 1 })).toThrow(/np\.linalg\.tensorinv: a of shape \(2, 3\) is not square over its first 1 axes \(2 vs 3\)/);
-    expect(() => np.linalg.tensorinv(np.ones([2, 2]), { ind: 0 })).toThrow(/np\.linalg\.tensorinv: ind must be a positive integer/);
+    expect(() => np.linalg.tensorinv(np.ones([2, 2]), { ind: 0 })).toThrow(/np\.linalg\.tensorinv: option ind must be a positive integer; got 0/);
   });
 });

@@ -108,6 +108,11 @@ export const axes: Parser<number | readonly number[] | null> = check(
   "an integer, an array of integers or null",
   (u) => u === null || isInt(u) || (Array.isArray(u) && u.every(isInt)),
 );
+/** A shape option: an integer or an array of integers (sizes are checked by {@link parseShape} where it is used). */
+export const shape: Parser<number | readonly number[]> = check(
+  "an integer or an array of integers",
+  (u) => isInt(u) || (Array.isArray(u) && u.every(isInt)),
+);
 /** A pair of axes `[a, b]`. */
 export const axisPair: Parser<readonly [number, number]> = check(
   "a pair of integers [a, b]",
