@@ -11,6 +11,15 @@ import * as np from "../numpy/index.ts";
 import type { NDArray } from "../core/ndarray.ts";
 import { flatten } from "../transforms/flatten.ts";
 import type { Tree } from "../tree/index.ts";
+import * as P from "../core/parse.ts";
+
+const commonSchema = { numIters: P.nonNegInt, stepSize: P.num, callback: P.func } as const;
+/** Each optimizer's options, parsed before anything runs (a misspelt `stepsize` is a TypeError, not the default). */
+const optimizerOpts: Record<string, (opts: unknown) => object> = {
+  sgd: P.options("sgd", { ...commonSchema, mass: P.num }),
+  rmsprop: P.options("rmsprop", { ...commonSchema, gamma: P.num, eps: P.num }),
+  adam: P.options("adam", { ...commonSchema, b1: P.num, b2: P.num, eps: P.num }),
+};
 
 /** Options every optimizer takes. */
 export interface OptimizerOptions<T> {
@@ -67,6 +76,7 @@ function unflattenOptimizer<O extends object>(
   optimize: (grad: FlatGrad, x: NDArray, callback: FlatCallback, opts: O & OptimizerOptions<unknown>) => NDArray,
 ): Optimizer<O> {
   return <T>(gradFn: GradFn<T>, params: T, opts: O & OptimizerOptions<T> = {} as O & OptimizerOptions<T>): T => {
+    opts = optimizerOpts[name]!(opts) as O & OptimizerOptions<T>;
     const [x0, unflatten] = flatten(params as Tree);
     const flatGrad: FlatGrad = (x, iter) => {
       const [g] = flatten(gradFn(unflatten(x) as T, iter) as Tree);

@@ -17,6 +17,15 @@ import { mean } from "../numpy/reductions.ts";
 import { isFloat } from "../core/dtype.ts";
 import { concreteBeneath } from "../core/trace.ts";
 import { ShapeError } from "../core/errors.ts";
+import * as P from "../core/parse.ts";
+
+const odeintOpts = P.options("scipy.integrate.odeint", {
+  args: P.arrayOf(P.unknownValue, "an array of extra arguments"),
+  rtol: P.nonNegNum,
+  atol: P.nonNegNum,
+  hmax: P.nonNegNum,
+  mxstep: P.posInt,
+});
 
 /** Dormand–Prince 5(4) tableau (Dormand & Prince 1980; Hairer, Nørsett & Wanner, *Solving ODEs I*). */
 const C = [0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1];
@@ -66,6 +75,7 @@ export function odeint(
   t: ArrayLike,
   opts: OdeintOptions = {},
 ): NDArray {
+  opts = odeintOpts(opts);
   const op = "scipy.integrate.odeint";
   let y = asarray(y0, undefined, op, "y0");
   if (!isFloat(y.dtype)) y = y.astype("float64");
