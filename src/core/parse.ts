@@ -35,7 +35,8 @@ export function describe(u: unknown): string {
 
 // ------------------------------------------------------------------------------------ value parsers
 
-const check =
+/** A parser from a predicate and the phrase saying what it expects. */
+export const check =
   <A>(expected: string, ok: (u: unknown) => boolean): Parser<A> =>
   (u) =>
     ok(u) ? E.right(u as A) : E.left(expected);

@@ -12,6 +12,7 @@ import { vmap } from "./vmap.ts";
 import { grad } from "./vjp.ts";
 import { reshape, slice, convert } from "../primitives/structural.ts";
 import * as np from "../numpy/shape.ts";
+import { hessianOpts, jacfwdOpts, jacrevOpts } from "./options.ts";
 
 export interface JacOptions {
   argnums?: number | readonly number[];
@@ -62,6 +63,7 @@ function assemble(jac: NDArray, outs: NDArray[], outDef: TreeDef, outLeaves: unk
 }
 
 function jacobianWith(mode: "fwd" | "rev", f: (...args: never[]) => unknown, opts: JacOptions) {
+  opts = (mode === "fwd" ? jacfwdOpts : jacrevOpts)(opts);
   return (...args: Tree[]): any => {
     const argnums = normArgnums(mode === "fwd" ? "jacfwd" : "jacrev", opts.argnums, args.length);
     const diff: Tree = typeof opts.argnums === "number" || opts.argnums === undefined ? args[argnums[0]!]! : argnums.map((i) => args[i]!);
@@ -107,7 +109,7 @@ export const jacobian = jacrev;
  * @example
  * hessian((x: NDArray) => np.sum(x.mul(x).mul(x)))(np.array([1, 2])); // [[6, 0], [0, 12]]
  */
-export const hessian = (f: (...args: never[]) => unknown, opts: JacOptions = {}) => jacfwd(jacrev(f, opts) as never, opts);
+export const hessian = (f: (...args: never[]) => unknown, opts: JacOptions = {}) => jacfwd(jacrev(f, hessianOpts(opts)) as never, opts);
 
 /**
  * `hvp(f)(x, v)`: the Hessian of scalar `f` at `x` times `v`, forward-over-reverse, without

@@ -13,6 +13,7 @@ import { evalEqns, makeStagingTrace, Recording, StagingTrace, Var as VarClass, t
 import { flatten, unflatten, structureKey, type Tree, type TreeDef } from "../tree/index.ts";
 import { leafToArray } from "./common.ts";
 import type { Args } from "./common.ts";
+import { jitOpts } from "./options.ts";
 
 const dtypeName: Record<DType, string> = { float64: "f64", float32: "f32", int32: "i32", bool: "bool" };
 
@@ -135,7 +136,7 @@ export function makeJaxpr<F extends (...args: never[]) => unknown>(f: F): (...ar
  * fastGrad(np.zeros([2])); // [1, 1]
  */
 export function jit<F extends (...args: never[]) => unknown>(f: F, opts: { staticArgnums?: readonly number[] } = {}): (...args: Args<F>) => any {
-  const statics = new Set(opts.staticArgnums ?? []);
+  const statics = new Set(jitOpts(opts).staticArgnums ?? []);
   const cache = new Map<string, Jaxpr>();
   return (...argsIn) => {
     const args = argsIn as unknown[];
