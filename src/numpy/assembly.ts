@@ -97,7 +97,7 @@ export function rollaxis(x: ArrayLike, axis: number, start = 0): NDArray {
  */
 export function resize(x: ArrayLike, shape: number | readonly number[]): NDArray {
   const a = asarray(x, undefined, "np.resize", "a");
-  const dims = typeof shape === "number" ? [shape] : [...shape];
+  const dims = P.parseShape("np.resize", shape, "new_shape");
   const size = dims.reduce((p, d) => p * d, 1);
   if (size > 0 && a.size === 0) throw new ShapeError("np.resize: cannot fill a non-empty shape from an empty array");
   const flat = reshape(a, [a.size]);

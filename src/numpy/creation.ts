@@ -182,8 +182,14 @@ function zerosMatrix(op: string, n: unknown, m: unknown, dtype: DType): Concrete
   return fullOf(op, [rows, cols], 0, dtype) as ConcreteArray;
 }
 
-/** `np.eye(n, m?, {k, dtype})`: ones on the k-th diagonal. */
-export function eye(n: number, m?: number | null, opts: { k?: number; dtype?: DType } = {}): NDArray {
+/**
+ * `np.eye(n, m?, {k, dtype})`: ones on the k-th diagonal (`np.eye(n, {k})` also works).
+ * @example
+ * np.eye(2, { k: 1 }); // [[0, 1], [0, 0]]
+ */
+export function eye(n: number, m?: number | null | { k?: number; dtype?: DType }, opts: { k?: number; dtype?: DType } = {}): NDArray {
+  // NumPy's `eye(3, k=1)`: the options may take M's place.
+  if (typeof m === "object" && m !== null) [m, opts] = [undefined, m];
   const o = eyeOpts(opts);
   const out = zerosMatrix("np.eye", n, m, o.dtype ?? "float64");
   const cols = out.shape[1]!;
@@ -211,12 +217,14 @@ export function arange(a: number, b?: number | null, step = 1, opts: { dtype?: D
     if (typeof v !== "number") throw new TypeError(`np.arange: ${name} must be a number; got ${P.describe(v)} (options go last: np.arange(start, stop, step, {dtype}))`);
   }
   if (step === 0 || Number.isNaN(step)) throw new RangeError(`np.arange: step must be a non-zero number, got ${step}`);
-  const len = Math.max(0, Math.ceil((stop - start) / step));
+  // An infinite step gives the start alone when it lies before stop (as NumPy).
+  const len = Number.isFinite(step) ? Math.max(0, Math.ceil((stop - start) / step)) : Number((stop - start) * step > 0);
   if (!Number.isFinite(len)) throw new ShapeError(`np.arange: cannot compute the length of arange(${start}, ${stop}, ${step})`);
   const n = P.checkSize("np.arange", len, `arange(${start}, ${stop}, ${step})`);
   const dtype = o.dtype ?? ([start, stop, step].every(Number.isInteger) ? "int32" : "float64");
   const data = allocateFor("np.arange", dtype, n, [n]);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
+  if (n === 1) data[0] = start; // 0 · ∞ would be NaN
   return new ConcreteArray(data, [n], dtype);
 }
 

@@ -112,8 +112,8 @@ export function broadcastArrays(...xs: ArrayLike[]): NDArray[] {
 
 /** `np.concatenate(arrays, {axis = 0})`. */
 export function concatenate(xs: readonly ArrayLike[], opts: { axis?: number } | number = {}): NDArray {
-  opts = concatenateOpts(opts);
   if (!Array.isArray(xs)) throw new TypeError(`np.concatenate: arrays must be a JS array of arrays, as in np.concatenate([a, b]); got ${P.describe(xs)}`);
+  opts = concatenateOpts(opts);
   if (xs.length === 0) throw new TypeError("np.concatenate: need at least one array to concatenate");
   const arrays = xs.map((x, i) => asarray(x, undefined, "np.concatenate", `arrays[${i}]`));
   const nd = arrays[0]!.ndim;
@@ -133,8 +133,8 @@ export function concatenate(xs: readonly ArrayLike[], opts: { axis?: number } | 
 
 /** `np.stack(arrays, {axis = 0})`: joins along a new axis. */
 export function stack(xs: readonly ArrayLike[], opts: { axis?: number } | number = {}): NDArray {
-  opts = stackOpts(opts);
   if (!Array.isArray(xs)) throw new TypeError(`np.stack: arrays must be a JS array of arrays, as in np.stack([a, b]); got ${P.describe(xs)}`);
+  opts = stackOpts(opts);
   if (xs.length === 0) throw new TypeError("np.stack: need at least one array to stack");
   const arrays = xs.map((x, i) => asarray(x, undefined, "np.stack", `arrays[${i}]`));
   arrays.forEach((a) => {
