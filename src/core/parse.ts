@@ -3,8 +3,8 @@
  * fp-ts `Either`s: a parser gives `Right(value)` or `Left(what was expected)`, and the boundary turns
  * the `Left` into a `TypeError`/`ShapeError` naming the function, the argument and the value.
  */
-import * as E from "fp-ts/Either";
-import { pipe } from "fp-ts/function";
+import * as E from "fp-ts/lib/Either.js";
+import { pipe } from "fp-ts/lib/function.js";
 import { DTYPES, type DType } from "./dtype.ts";
 import { fmtShape, ShapeError } from "./errors.ts";
 import type { ArrayLike } from "./ndarray.ts";
