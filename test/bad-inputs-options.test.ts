@@ -152,6 +152,10 @@ const creationCases: BadCase[] = [
   bad("np.asarray Int16Array", () => np.asarray(any(new Int16Array(2))), TypeError, "np.asarray", "Int16Array"),
   bad("np.array Uint8Array 2", () => np.array(new Uint8Array([0, 2])), TypeError, "np.array", "Uint8Array", "[1] is 2"),
   bad("np.array Uint8ClampedArray", () => np.array(any(new Uint8ClampedArray(2))), TypeError, "np.array", "Uint8ClampedArray"),
+  bad("np.triuIndices huge", () => np.triuIndices(1e6), ShapeError, "np.triuIndices", "1000000 × 1000000"),
+  bad("np.diagIndices fractional", () => np.diagIndices(2.5), TypeError, "np.diagIndices", "n", "2.5"),
+  bad("np.tile huge", () => np.tile(v, [1e5, 1e5]), ShapeError, "np.tile", "[100000, 100000]"),
+  bad("np.zeros bigint dimension", () => np.zeros(any([3n])), TypeError, "np.zeros", "3n"),
 ];
 
 const shapeCases: BadCase[] = [

@@ -301,7 +301,10 @@ export function tri(n: number, m?: number | null, opts: { k?: number; dtype?: DT
 }
 
 /** The index pairs (row-major) of an n × m grid where `keep(i, j)`. */
-function indexPairs(n: number, m: number, keepIt: (i: number, j: number) => boolean): [NDArray, NDArray] {
+function indexPairs(op: string, n: number, m: number, keepIt: (i: number, j: number) => boolean): [NDArray, NDArray] {
+  P.parseCount(op, "n", n);
+  P.parseCount(op, "m", m);
+  P.checkSize(op, n * m, `a ${n} × ${m} grid`);
   const rows: number[] = [];
   const cols: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -323,14 +326,14 @@ function indexPairs(n: number, m: number, keepIt: (i: number, j: number) => bool
  * rows; // [0, 0, 1]
  * cols; // [1, 2, 2]
  */
-export const triuIndices = (n: number, k = 0, m = n): [NDArray, NDArray] => indexPairs(n, m, (i, j) => j - i >= k);
+export const triuIndices = (n: number, k = 0, m = n): [NDArray, NDArray] => indexPairs("np.triuIndices", n, m, (i, j) => j - i >= k);
 
 /**
  * `np.trilIndices(n, k = 0, m = n)`: `[rows, cols]` of the lower triangle.
  * @example
  * np.trilIndices(2)[0]; // [0, 1, 1]
  */
-export const trilIndices = (n: number, k = 0, m = n): [NDArray, NDArray] => indexPairs(n, m, (i, j) => j - i <= k);
+export const trilIndices = (n: number, k = 0, m = n): [NDArray, NDArray] => indexPairs("np.trilIndices", n, m, (i, j) => j - i <= k);
 
 /** `np.triuIndicesFrom(a, k = 0)`, `np.trilIndicesFrom(a, k = 0)`: for the shape of a 2-D array. */
 export const triuIndicesFrom = (a: ArrayLike, k = 0): [NDArray, NDArray] => {
@@ -354,6 +357,8 @@ function shape2d(op: string, a: ArrayLike): [number, number] {
  * np.diagIndices(2)[1]; // [0, 1]
  */
 export function diagIndices(n: number, ndim = 2): NDArray[] {
+  P.parseCount("np.diagIndices", "n", n);
+  P.parseCount("np.diagIndices", "ndim", ndim);
   const idx = new ConcreteArray(Int32Array.from({ length: n }, (_, i) => i), [n], "int32");
   return Array.from({ length: ndim }, () => idx);
 }

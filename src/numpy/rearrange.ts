@@ -208,6 +208,7 @@ export function tile(x: ArrayLike, reps: number | readonly number[]): NDArray {
   let a = asarray(x, undefined, "np.tile", "A");
   const r = typeof reps === "number" ? [reps] : [...reps];
   if (r.some((v) => !Number.isInteger(v) || v < 0)) throw new RangeError(`np.tile: reps ${JSON.stringify(reps)} must be non-negative integers`);
+  P.checkSize("np.tile", a.size * r.reduce((p, d) => p * d, 1), `tiling shape ${fmtShape(a.shape)} by ${P.describe(reps)}`);
   const nd = Math.max(a.ndim, r.length);
   while (r.length < nd) r.unshift(1);
   a = s.reshape(a, [...new Array<number>(nd - a.ndim).fill(1), ...a.shape]);
