@@ -173,6 +173,16 @@ const shapeCases: BadCase[] = [
   bad("np.repeat axis string", () => np.repeat(v, 2, any({ axis: "0" })), TypeError, "np.repeat", "option axis", '"0"'),
   bad("np.expandDims axis string", () => np.expandDims(v, any("0")), TypeError, "np.expandDims", "axis", '"0"'),
   bad("np.swapaxes axis fractional", () => np.swapaxes(x, 0.5, 1), TypeError, "np.swapaxes", "axis", "0.5"),
+  bad("np.tril k as options", () => np.tril(A, any({ k: 1 })), TypeError, "np.tril", "k must be an integer", "{k}"),
+  bad("np.triu k string", () => np.triu(A, any("1")), TypeError, "np.triu", "k", '"1"'),
+  bad("np.tensordot axes as options", () => np.tensordot(A, A, any({ axes: 1 })), TypeError, "np.tensordot", "axes", "{axes}"),
+  bad("np.tensordot axes fractional", () => np.tensordot(A, A, 1.5), TypeError, "np.tensordot", "1.5"),
+  bad("np.moveaxis source as options", () => np.moveaxis(A, any({ source: 0 }), 1), TypeError, "np.moveaxis", "source", "{source}"),
+  bad("np.tile reps as options", () => np.tile(v, any({ reps: 2 })), TypeError, "np.tile", "reps", "{reps}"),
+  bad("np.split sections as options", () => np.split(v, any({ indices: 3 })), TypeError, "np.split", "indices_or_sections", "{indices}"),
+  bad("np.transpose axes as options", () => np.transpose(A, any({ axes: [1, 0] })), TypeError, "np.transpose", "axes", "{axes}"),
+  bad("np.pad width string", () => np.pad(v, any("1")), TypeError, "np.pad", "pad_width", '"1"'),
+  bad("np.triuIndices k string", () => np.triuIndices(3, any("1")), TypeError, "np.triuIndices", "k", '"1"'),
   bad("np.takeAlongAxis axis string", () => np.takeAlongAxis(v, np.array([0], { dtype: "int32" }), any("0")), TypeError, "np.takeAlongAxis", "axis", '"0"'),
 ];
 

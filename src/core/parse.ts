@@ -23,13 +23,14 @@ export function describe(u: unknown): string {
   if (typeof u === "function") return `a function ${u.name || "(anonymous)"}`;
   if (typeof u === "symbol") return u.toString();
   if (Array.isArray(u)) {
-    const text = u.length <= 8 ? `[${u.map((v) => (Array.isArray(v) ? "[…]" : typeof v === "object" && v !== null ? "{…}" : describe(v).split(" (")[0])).join(", ")}]` : `an array of length ${u.length}`;
-    return text;
+    if (u.length > 8) return `an array of length ${u.length}`;
+    const item = (v: unknown): string => (Array.isArray(v) ? "[…]" : typeof v === "object" && v !== null ? "{…}" : describe(v).split(" (")[0]!);
+    return `[${u.map(item).join(", ")}]`;
   }
   const o = u as { shape?: unknown; constructor?: { name?: string } };
   const name = o.constructor?.name;
-  if (Array.isArray(o.shape)) return `${name ?? "an array"} of shape ${fmtShape(o.shape as number[])}`;
   if (name === undefined || name === "Object") return `an object {${Object.keys(u as object).join(", ")}}`;
+  if (Array.isArray(o.shape)) return `${name} of shape ${fmtShape(o.shape as number[])}`;
   return `a ${name}`;
 }
 
@@ -174,6 +175,19 @@ export function parseCount(fn: string, arg: string, u: unknown): number {
   if (u < 0) throw new ShapeError(`${fn}: ${arg}, ${u}, must be non-negative`);
   if (u > MAX_SIZE) throw new ShapeError(`${fn}: ${arg}, ${u}, is more than the ${MAX_SIZE} elements an array can hold`);
   return u;
+}
+
+/** Parses an integer given positionally (`tril`'s `k`); a `TypeError` naming `fn` and `arg` otherwise. */
+export function parseInt(fn: string, arg: string, u: unknown): number {
+  if (!isInt(u)) throw new TypeError(`${fn}: ${arg} must be an integer; got ${describe(u)}`);
+  return u;
+}
+
+/** Parses an integer or an array of integers given positionally (axes, reps, sections) into an array. */
+export function parseInts(fn: string, arg: string, u: unknown): number[] {
+  if (isInt(u)) return [u];
+  if (Array.isArray(u) && u.every(isInt)) return [...(u as number[])];
+  throw new TypeError(`${fn}: ${arg} must be an integer or an array of integers; got ${describe(u)}`);
 }
 
 /** Checks that a result of `n` elements can be held (`eye(n, m)`: n·m); a `ShapeError` naming `what` otherwise. */

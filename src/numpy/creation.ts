@@ -326,14 +326,20 @@ function indexPairs(op: string, n: number, m: number, keepIt: (i: number, j: num
  * rows; // [0, 0, 1]
  * cols; // [1, 2, 2]
  */
-export const triuIndices = (n: number, k = 0, m = n): [NDArray, NDArray] => indexPairs("np.triuIndices", n, m, (i, j) => j - i >= k);
+export const triuIndices = (n: number, k = 0, m = n): [NDArray, NDArray] => {
+  P.parseInt("np.triuIndices", "k", k);
+  return indexPairs("np.triuIndices", n, m, (i, j) => j - i >= k);
+};
 
 /**
  * `np.trilIndices(n, k = 0, m = n)`: `[rows, cols]` of the lower triangle.
  * @example
  * np.trilIndices(2)[0]; // [0, 1, 1]
  */
-export const trilIndices = (n: number, k = 0, m = n): [NDArray, NDArray] => indexPairs("np.trilIndices", n, m, (i, j) => j - i <= k);
+export const trilIndices = (n: number, k = 0, m = n): [NDArray, NDArray] => {
+  P.parseInt("np.trilIndices", "k", k);
+  return indexPairs("np.trilIndices", n, m, (i, j) => j - i <= k);
+};
 
 /** `np.triuIndicesFrom(a, k = 0)`, `np.trilIndicesFrom(a, k = 0)`: for the shape of a 2-D array. */
 export const triuIndicesFrom = (a: ArrayLike, k = 0): [NDArray, NDArray] => {

@@ -152,6 +152,7 @@ export function columnStack(xs: readonly ArrayLike[]): NDArray {
 
 function splitImpl(name: string, x: ArrayLike, sections: number | readonly number[], axisOpt: number | undefined, even: boolean): NDArray[] {
   const a = asarray(x, undefined, `np.${name}`, "ary");
+  P.parseInts(`np.${name}`, "indices_or_sections", sections);
   if (a.ndim === 0) throw new AxisError(`np.${name}: a 0-d array cannot be split`);
   const axis = normAxis(`np.${name}`, axisOpt ?? 0, a.ndim);
   const n = a.shape[axis]!;
@@ -206,7 +207,7 @@ export const dsplit = (x: ArrayLike, sections: number | readonly number[]): NDAr
  */
 export function tile(x: ArrayLike, reps: number | readonly number[]): NDArray {
   let a = asarray(x, undefined, "np.tile", "A");
-  const r = typeof reps === "number" ? [reps] : [...reps];
+  const r = P.parseInts("np.tile", "reps", reps);
   if (r.some((v) => !Number.isInteger(v) || v < 0)) throw new RangeError(`np.tile: reps ${JSON.stringify(reps)} must be non-negative integers`);
   P.checkSize("np.tile", a.size * r.reduce((p, d) => p * d, 1), `tiling shape ${fmtShape(a.shape)} by ${P.describe(reps)}`);
   const nd = Math.max(a.ndim, r.length);
@@ -360,6 +361,10 @@ type PairSpec = number | readonly number[] | readonly (readonly number[])[];
 /** NumPy's forms of a per-axis (before, after) spec: `n`, `[n]`, `[b, a]`, `[[b, a]]`, `[[b0, a0], …]`. */
 function pairs(op: string, what: string, spec: PairSpec, ndim: number): [number, number][] {
   const err = () => new ShapeError(`${op}: cannot use ${what} ${JSON.stringify(spec)} for an array with ${ndim} dimensions`);
+  const isNum = (u: unknown) => typeof u === "number";
+  if (!(isNum(spec) || (Array.isArray(spec) && (spec.every(isNum) || spec.every((p) => Array.isArray(p) && p.every(isNum)))))) {
+    throw new TypeError(`${op}: ${what} must be a number, a pair of numbers or one pair per axis; got ${P.describe(spec)}`);
+  }
   if (typeof spec === "number") return range(ndim).map(() => [spec, spec]);
   if (spec.length === 0) throw err();
   if (typeof spec[0] === "number") {
@@ -558,6 +563,7 @@ export function diag(v: ArrayLike, k = 0): NDArray {
 export const diagflat = (v: ArrayLike, k = 0): NDArray => diag(flatten(asarray(v, undefined, "np.diagflat", "v")), k);
 
 function triangle(name: string, x: ArrayLike, k: number, lower: boolean): NDArray {
+  P.parseInt(`np.${name}`, "k", k);
   const a = asarray(x, undefined, `np.${name}`, "m");
   if (a.ndim === 0) throw new AxisError(`np.${name}: input must be at least 1-d`);
   const rows = a.ndim === 1 ? a.shape[0]! : a.shape[a.ndim - 2]!;

@@ -29,7 +29,8 @@ export function reshape(x: ArrayLike, shape: number | readonly number[]): NDArra
 /** `np.transpose(x, axes?)`: reverses the axes, or permutes them. */
 export function transpose(x: ArrayLike, axes?: readonly number[]): NDArray {
   const a = asarray(x, undefined, "np.transpose", "a");
-  if (axes === undefined) return s.transpose(a, a.shape.map((_, i) => a.ndim - 1 - i));
+  if (axes === undefined || axes === null) return s.transpose(a, a.shape.map((_, i) => a.ndim - 1 - i));
+  if (!Array.isArray(axes)) throw new TypeError(`np.transpose: axes must be an array of integers; got ${P.describe(axes)}`);
   if (axes.length !== a.ndim) {
     throw new AxisError(`np.transpose: axes ${JSON.stringify(axes)} don't match an array of shape ${fmtShape(a.shape)}`);
   }
@@ -49,8 +50,8 @@ export function swapaxes(x: ArrayLike, a1: number, a2: number): NDArray {
 
 export function moveaxis(x: ArrayLike, source: number | readonly number[], destination: number | readonly number[]): NDArray {
   const a = asarray(x, undefined, "np.moveaxis", "a");
-  const src = (typeof source === "number" ? [source] : [...source]).map((ax) => normAxis("np.moveaxis", ax, a.ndim));
-  const dst = (typeof destination === "number" ? [destination] : [...destination]).map((ax) => normAxis("np.moveaxis", ax, a.ndim));
+  const src = P.parseInts("np.moveaxis", "source", source).map((ax) => normAxis("np.moveaxis", ax, a.ndim));
+  const dst = P.parseInts("np.moveaxis", "destination", destination).map((ax) => normAxis("np.moveaxis", ax, a.ndim));
   if (src.length !== dst.length) {
     throw new AxisError(`np.moveaxis: source ${JSON.stringify(source)} and destination ${JSON.stringify(destination)} must have the same number of elements`);
   }
