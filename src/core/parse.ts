@@ -49,11 +49,12 @@ export const bool: Parser<boolean> = check("true or false", (u) => typeof u === 
 /** A string (its value is checked where it is used). */
 export const str: Parser<string> = check("a string", (u) => typeof u === "string");
 /** A pair of numbers `[lo, hi]`. */
-export const numPair: Parser<readonly [number, number]> = check("a pair of numbers [lo, hi]", (u) => Array.isArray(u) && u.length === 2 && u.every((v) => typeof v === "number"));
+export const numPair: Parser<readonly [number, number]> = check(
+  "a pair of numbers [lo, hi]",
+  (u) => Array.isArray(u) && u.length === 2 && u.every((v) => typeof v === "number"),
+);
 /** Any JS number (NaN and ±∞ included). */
 export const num: Parser<number> = check("a number", (u) => typeof u === "number");
-/** A finite number. */
-export const finite: Parser<number> = check("a finite number", (u) => Number.isFinite(u));
 /** A non-negative number (tolerances, step sizes given as bounds). */
 export const nonNegNum: Parser<number> = check("a non-negative number", (u) => typeof u === "number" && u >= 0);
 /** An integer (`2.5`, `NaN`, `"0"` are not). */
@@ -125,15 +126,19 @@ export const axisPair: Parser<readonly [number, number]> = check(
 
 const SUPPORTED = DTYPES.slice().reverse().join(", ");
 
+const complexHint = (u: unknown): string =>
+  typeof u === "string" && u.startsWith("complex") ? " (complex dtypes are not supported yet)" : "";
+
 /** A supported dtype name. */
 export const dtype: Parser<DType> = (u) =>
-  typeof u === "string" && (DTYPES as readonly string[]).includes(u) ? E.right(u as DType) : E.left(`one of the supported dtypes ${SUPPORTED}`);
+  typeof u === "string" && (DTYPES as readonly string[]).includes(u)
+    ? E.right(u as DType)
+    : E.left(`one of the supported dtypes ${SUPPORTED}${complexHint(u)}`);
 
 /** Checks a dtype given positionally (`astype(dtype)`, `init(key, shape, dtype)`); a `TypeError` naming the supported ones. */
 export function parseDtype(fn: string, arg: string, u: unknown): DType {
   if (typeof u === "string" && (DTYPES as readonly string[]).includes(u)) return u as DType;
-  const hint = typeof u === "string" && u.startsWith("complex") ? " (complex dtypes are not supported yet)" : "";
-  throw new TypeError(`${fn}: ${arg} ${describe(u)} is not a supported dtype; supported dtypes: ${SUPPORTED}${hint}`);
+  throw new TypeError(`${fn}: ${arg} ${describe(u)} is not a supported dtype; supported dtypes: ${SUPPORTED}${complexHint(u)}`);
 }
 
 // ------------------------------------------------------------------------------------------- shapes
@@ -283,8 +288,8 @@ export function options<const S extends Schema>(fn: string, schema: S, config: O
       const v = o[k];
       if (p === undefined) {
         const near = closestKey(k, keys);
-        const suggestion = near !== undefined ? `; did you mean "${near}"?` : "";
-        return E.left(new TypeError(`${fn}: unknown option "${k}" (given ${describe(v)})${suggestion} ${fn} takes {${list}}`));
+        const suggestion = near !== undefined ? ` did you mean "${near}"?` : "";
+        return E.left(new TypeError(`${fn}: unknown option "${k}" (given ${describe(v)});${suggestion} ${fn} takes {${list}}`));
       }
       if (v === undefined) continue;
       const r = p(v);
