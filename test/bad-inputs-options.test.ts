@@ -247,6 +247,7 @@ const transformCases: BadCase[] = [
   bad("elementwiseGrad argnums fractional", () => elementwiseGrad(f, { argnums: 0.5 }), TypeError, "elementwiseGrad", "option argnums", "0.5"),
   bad("vmap in_axes", () => vmap(f, any({ in_axes: 0 })), TypeError, "vmap", '"in_axes"', 'did you mean "inAxes"?'),
   bad("vmap inAxes string", () => vmap(f, any({ inAxes: "0" })), TypeError, "vmap", "option inAxes", '"0"'),
+  bad("vmap inAxes as an object", () => vmap(f, any({ inAxes: { x: 0 } })), TypeError, "vmap", "option inAxes", "one entry per argument"),
   bad("vmap outAxes fractional", () => vmap(f, { outAxes: 0.5 }), TypeError, "vmap", "option outAxes", "0.5"),
   bad("jit static_argnums", () => jit(f, any({ static_argnums: [0] })), TypeError, "jit", 'did you mean "staticArgnums"?'),
   bad("jit staticArgnums number", () => jit(f, any({ staticArgnums: 0 })), TypeError, "jit", "option staticArgnums", "an array of integers"),

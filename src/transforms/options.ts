@@ -21,7 +21,9 @@ const axisSpec = P.check<unknown>(
   "an integer, null, or an array/object of them (a tree prefix)",
   (u) => u === null || Number.isInteger(u) || Array.isArray(u) || (typeof u === "object" && Object.getPrototypeOf(u) === Object.prototype),
 );
-export const vmapOpts = P.options("vmap", { inAxes: axisSpec, outAxes: axisSpec });
+/** `inAxes` at the top: one spec for every argument, or an array with one per argument (as JAX's tuple). */
+const inAxesSpec = P.check<unknown>("an integer, null, or an array with one entry per argument", (u) => u === null || Number.isInteger(u) || Array.isArray(u));
+export const vmapOpts = P.options("vmap", { inAxes: inAxesSpec, outAxes: axisSpec });
 
 export const jitOpts = P.options("jit", { staticArgnums: P.intList });
 
