@@ -142,7 +142,8 @@ function allocateFor(op: string, dtype: DType, n: number, shape: readonly number
 /** The body of `full` and friends, with the caller's name for errors. */
 function fullOf(op: string, shape: unknown, value: number | boolean, dtype: DType | undefined): NDArray {
   const s = P.parseShape(op, shape);
-  if (typeof value !== "number" && typeof value !== "boolean") {
+  // A 0-d array is read with `+value` below, as before (a traced one reports its own conversion error).
+  if (typeof value !== "number" && typeof value !== "boolean" && !((value as unknown) instanceof NDArray)) {
     throw new TypeError(`${op}: fill_value must be a number or a boolean; got ${P.describe(value)}`);
   }
   const dt = dtype ?? (typeof value === "boolean" ? "bool" : "float64");
