@@ -293,6 +293,10 @@ const valueCases: ValueCase[] = [
   same("sum with {axis: undefined} is the full sum", () => np.sum(x, { axis: undefined }), 21),
   same("nn.elu(x, {alpha: 2}) = nn.elu(x, 2)", () => nn.elu([-1, 1], { alpha: 2 }), nn.elu([-1, 1], 2).toArray()),
   same("nn.softmax(x, {axis: 0})", () => nn.softmax(A, { axis: 0 }), nn.softmax(A, 0).toArray()),
+  same("arange of a 0-d array stop", () => np.arange(np.array(3) as never), [0, 1, 2]),
+  same("linspace of 0-d array ends", () => np.linspace(np.array(0) as never, np.array(1) as never, 3), [0, 0.5, 1]),
+  same("full with a 0-d array fill value", () => np.full([2], np.array(3) as never), [3, 3]),
+  same("grad through nn.elu's alpha (an array parameter)", () => grad((a: np.NDArray) => np.sum(nn.elu(np.array([-1, 2]), a)))(2.0), Math.expm1(-1)),
   same("array(Uint8Array of 0/1) is bool", () => np.array(new Uint8Array([0, 1])).dtype, "bool"),
 ];
 

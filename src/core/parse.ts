@@ -7,7 +7,7 @@ import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import { DTYPES, type DType } from "./dtype.ts";
 import { fmtShape, ShapeError } from "./errors.ts";
-import type { ArrayLike } from "./ndarray.ts";
+import { NDArray, type ArrayLike } from "./ndarray.ts";
 
 /** Parses one value: `Right(value)`, or `Left(a phrase saying what was expected)`. */
 export type Parser<A> = (u: unknown) => E.Either<string, A>;
@@ -55,6 +55,8 @@ export const numPair: Parser<readonly [number, number]> = check(
 );
 /** Any JS number (NaN and ±∞ included). */
 export const num: Parser<number> = check("a number", (u) => typeof u === "number");
+/** A number or an array (a parameter one may differentiate with respect to, such as `nn.elu`'s `alpha`). */
+export const numOrArray: Parser<number | NDArray> = check("a number or an array", (u) => typeof u === "number" || u instanceof NDArray);
 /** A non-negative number (tolerances, step sizes given as bounds). */
 export const nonNegNum: Parser<number> = check("a non-negative number", (u) => typeof u === "number" && u >= 0);
 /** An integer (`2.5`, `NaN`, `"0"` are not). */
@@ -301,7 +303,8 @@ export function options<const S extends Schema>(fn: string, schema: S, config: O
   const parse = (u: unknown): E.Either<TypeError, OptionsOf<S>> => {
     if (u === undefined) return E.right(NONE as OptionsOf<S>);
     if (isPlainObject(u)) return parseObject(u);
-    if (positional !== undefined && !(typeof u === "object" && u !== null && !Array.isArray(u))) {
+    // Anything but a plain object stands for the positional option, where there is one.
+    if (positional !== undefined) {
       return pipe(
         table[positional]!(u),
         E.bimap(

@@ -17,9 +17,9 @@ import * as P from "../core/parse.ts";
 
 // JAX takes these parameters positionally or by keyword: both `nn.elu(x, 2)` and `nn.elu(x, {alpha: 2})` work.
 const axisList = P.union(P.int, P.intList);
-const leakyReluOpts = P.options("nn.leakyRelu", { negativeSlope: P.num }, { positional: "negativeSlope" });
-const eluOpts = P.options("nn.elu", { alpha: P.num }, { positional: "alpha" });
-const celuOpts = P.options("nn.celu", { alpha: P.num }, { positional: "alpha" });
+const leakyReluOpts = P.options("nn.leakyRelu", { negativeSlope: P.numOrArray }, { positional: "negativeSlope" });
+const eluOpts = P.options("nn.elu", { alpha: P.numOrArray }, { positional: "alpha" });
+const celuOpts = P.options("nn.celu", { alpha: P.numOrArray }, { positional: "alpha" });
 const geluOpts = P.options("nn.gelu", { approximate: P.bool }, { positional: "approximate" });
 const gluOpts = P.options("nn.glu", { axis: P.axis }, { positional: "axis" });
 const softmaxOpts = P.options("nn.softmax", { axis: axisList }, { positional: "axis" });

@@ -211,12 +211,16 @@ export const identity = (n: number, opts: { dtype?: DType } = {}): NDArray => {
  * `np.arange(stop)`, `np.arange(start, stop, step?)`. Integer arguments give int32, as NumPy gives
  * integers; any fractional argument gives float64.
  */
-export function arange(a: number, b?: number | null, step = 1, opts: { dtype?: DType } = {}): NDArray {
+export function arange(a: number, b?: number | null, stepArg = 1, opts: { dtype?: DType } = {}): NDArray {
   const o = arangeOpts(opts);
-  const [start, stop] = b === undefined || b === null ? [0, a] : [a, b];
-  for (const [name, v] of [["start", start], ["stop", stop], ["step", step]] as const) {
-    if (typeof v !== "number") throw new TypeError(`np.arange: ${name} must be a number; got ${P.describe(v)} (options go last: np.arange(start, stop, step, {dtype}))`);
-  }
+  const given = b === undefined || b === null ? [0, a, stepArg] : [a, b, stepArg];
+  given.forEach((v, i) => {
+    if (typeof v !== "number" && !isScalarArray(v)) {
+      const name = ["start", "stop", "step"][i];
+      throw new TypeError(`np.arange: ${name} must be a number; got ${P.describe(v)} (options go last: np.arange(start, stop, step, {dtype}))`);
+    }
+  });
+  const [start, stop, step] = given.map(Number) as [number, number, number];
   if (step === 0 || Number.isNaN(step)) throw new RangeError(`np.arange: step must be a non-zero number, got ${step}`);
   // An infinite step gives the start alone when it lies before stop (as NumPy).
   const len = Number.isFinite(step) ? Math.max(0, Math.ceil((stop - start) / step)) : Number((stop - start) * step > 0);
@@ -232,7 +236,7 @@ export function arange(a: number, b?: number | null, step = 1, opts: { dtype?: D
 /** `np.linspace(start, stop, num = 50, {endpoint = true})`. */
 export function linspace(start: number, stop: number, num = 50, opts: { endpoint?: boolean } = {}): NDArray {
   const endpoint = linspaceOpts(opts).endpoint ?? true;
-  numbers("np.linspace", start, stop);
+  [start, stop] = numbers("np.linspace", start, stop);
   checkCount("np.linspace", num);
   const div = endpoint ? num - 1 : num;
   const step = div > 0 ? (stop - start) / div : 0;
@@ -244,9 +248,14 @@ export function linspace(start: number, stop: number, num = 50, opts: { endpoint
 
 const checkCount = (op: string, num: unknown): number => P.parseCount(op, "number of samples", num);
 
-function numbers(op: string, start: unknown, stop: unknown): void {
-  if (typeof start !== "number") throw new TypeError(`${op}: start must be a number; got ${P.describe(start)}`);
-  if (typeof stop !== "number") throw new TypeError(`${op}: stop must be a number; got ${P.describe(stop)}`);
+/** A 0-d array stands for a number where NumPy takes one (read with `+x`, as before these checks). */
+const isScalarArray = (u: unknown): boolean => u instanceof NDArray && u.ndim === 0;
+
+/** `start` and `stop` as JS numbers; a `TypeError` naming `op` for anything else. */
+function numbers(op: string, start: unknown, stop: unknown): [number, number] {
+  if (typeof start !== "number" && !isScalarArray(start)) throw new TypeError(`${op}: start must be a number; got ${P.describe(start)}`);
+  if (typeof stop !== "number" && !isScalarArray(stop)) throw new TypeError(`${op}: stop must be a number; got ${P.describe(stop)}`);
+  return [Number(start), Number(stop)];
 }
 
 /**
@@ -256,7 +265,7 @@ function numbers(op: string, start: unknown, stop: unknown): void {
  */
 export function logspace(start: number, stop: number, num = 50, opts: { endpoint?: boolean; base?: number } = {}): NDArray {
   opts = logspaceOpts(opts);
-  numbers("np.logspace", start, stop);
+  [start, stop] = numbers("np.logspace", start, stop);
   checkCount("np.logspace", num);
   const y = linspace(start, stop, num, { endpoint: opts.endpoint ?? true }) as ConcreteArray;
   const base = opts.base ?? 10;
@@ -271,7 +280,7 @@ export function logspace(start: number, stop: number, num = 50, opts: { endpoint
  */
 export function geomspace(start: number, stop: number, num = 50, opts: { endpoint?: boolean } = {}): NDArray {
   opts = geomspaceOpts(opts);
-  numbers("np.geomspace", start, stop);
+  [start, stop] = numbers("np.geomspace", start, stop);
   checkCount("np.geomspace", num);
   if (start === 0 || stop === 0) throw new RangeError("np.geomspace: geometric sequence cannot include zero");
   if (start < 0 !== stop < 0) {
