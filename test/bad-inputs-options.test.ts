@@ -297,6 +297,9 @@ const valueCases: ValueCase[] = [
   same("linspace of 0-d array ends", () => np.linspace(np.array(0) as never, np.array(1) as never, 3), [0, 0.5, 1]),
   same("full with a 0-d array fill value", () => np.full([2], np.array(3) as never), [3, 3]),
   same("grad through nn.elu's alpha (an array parameter)", () => grad((a: np.NDArray) => np.sum(nn.elu(np.array([-1, 2]), a)))(2.0), Math.expm1(-1)),
+  // Σ of 2 parameters after 3 plain steps from 0 towards 1: 2(1 − (1 − lr)³); d/dlr = 6(1 − lr)².
+  same("grad through sgd's stepSize", () => grad((lr: number) => np.sum(sgd(gradFn, params(), { stepSize: lr, numIters: 3, mass: 0 }).a))(0.1), 6 * 0.9 ** 2),
+  same("grad through trapezoid's dx", () => grad((dx: number) => np.trapezoid([1, 2, 3], { dx }))(0.5), 4),
   same("array(Uint8Array of 0/1) is bool", () => np.array(new Uint8Array([0, 1])).dtype, "bool"),
 ];
 

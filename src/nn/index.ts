@@ -25,7 +25,7 @@ const gluOpts = P.options("nn.glu", { axis: P.axis }, { positional: "axis" });
 const softmaxOpts = P.options("nn.softmax", { axis: axisList }, { positional: "axis" });
 const logSoftmaxOpts = P.options("nn.logSoftmax", { axis: axisList }, { positional: "axis" });
 const logsumexpOpts = P.options("nn.logsumexp", { axis: P.axes, keepdims: P.bool }, { positional: "axis" });
-const standardizeOpts = P.options("nn.standardize", { axis: axisList, epsilon: P.nonNegNum }, { positional: "axis" });
+const standardizeOpts = P.options("nn.standardize", { axis: axisList, epsilon: P.numOrArray }, { positional: "axis" });
 
 const float = (x: ArrayLike, op: string): NDArray => {
   const a = asarray(x, undefined, `nn.${op}`, "x");
@@ -83,7 +83,7 @@ export const silu = (x: ArrayLike): NDArray => {
 export const swish = silu;
 
 /** x for x ≥ 0, `negativeSlope`·x below. */
-export const leakyRelu = (x: ArrayLike, slopeOrOpts: number | { negativeSlope?: number } = 0.01): NDArray => {
+export const leakyRelu = (x: ArrayLike, slopeOrOpts: number | NDArray | { negativeSlope?: number | NDArray } = 0.01): NDArray => {
   const { negativeSlope = 0.01 } = leakyReluOpts(slopeOrOpts);
   const a = float(x, "leakyRelu");
   return where(greaterEqual(a, 0), a, a.mul(negativeSlope));
@@ -101,7 +101,7 @@ export const hardTanh = (x: ArrayLike): NDArray => {
  * @example
  * nn.elu([-1, 2]); // [-0.6321205588285577, 2]
  */
-export const elu = (x: ArrayLike, alphaOrOpts: number | { alpha?: number } = 1): NDArray => {
+export const elu = (x: ArrayLike, alphaOrOpts: number | NDArray | { alpha?: number | NDArray } = 1): NDArray => {
   const { alpha = 1 } = eluOpts(alphaOrOpts);
   const a = float(x, "elu");
   const pos = greater(a, 0);
@@ -109,7 +109,7 @@ export const elu = (x: ArrayLike, alphaOrOpts: number | { alpha?: number } = 1):
 };
 
 /** max(0, x) + min(0, α(e^{x/α} − 1)). */
-export const celu = (x: ArrayLike, alphaOrOpts: number | { alpha?: number } = 1): NDArray => {
+export const celu = (x: ArrayLike, alphaOrOpts: number | NDArray | { alpha?: number | NDArray } = 1): NDArray => {
   const { alpha = 1 } = celuOpts(alphaOrOpts);
   const a = float(x, "celu");
   const pos = greater(a, 0);
@@ -168,7 +168,7 @@ export const standardize = (
   epsilon = 1e-5,
 ): NDArray => {
   const o = standardizeOpts(axisOrOpts);
-  if (typeof epsilon !== "number") throw new TypeError(`nn.standardize: epsilon must be a number; got ${P.describe(epsilon)}`);
+  if (P.numOrArray(epsilon)._tag === "Left") throw new TypeError(`nn.standardize: epsilon must be a number; got ${P.describe(epsilon)}`);
   const a = float(x, "standardize");
   const opts = { axis: o.axis ?? -1, keepdims: true };
   return subtract(a, mean(a, opts)).div(sqrt(variance(a, opts).add(o.epsilon ?? epsilon)));

@@ -17,11 +17,11 @@ import { isFloat } from "../core/dtype.ts";
 import { ShapeError } from "../core/errors.ts";
 import * as P from "../core/parse.ts";
 
-const trapezoidOpts = P.options("np.trapezoid", { x: P.arrayLike, dx: P.num, axis: P.axis });
+const trapezoidOpts = P.options("np.trapezoid", { x: P.arrayLike, dx: P.numOrArray, axis: P.axis });
 const gradientOpts = P.options("np.gradient", { axis: P.axes, edgeOrder: P.oneOf(1, 2) });
 const ediff1dOpts = P.options("np.ediff1d", { toEnd: P.arrayLike, toBegin: P.arrayLike });
 const unwrapOpts = P.options("np.unwrap", { discont: P.num, axis: P.axis, period: P.num });
-const interpOpts = P.options("np.interp", { left: P.num, right: P.num });
+const interpOpts = P.options("np.interp", { left: P.numOrArray, right: P.numOrArray });
 const vanderOpts = P.options("np.vander", { N: P.nonNegInt, increasing: P.bool });
 
 const floats = (x: ArrayLike, op: string, arg: string): NDArray => {
@@ -43,7 +43,7 @@ function lastAxis(y: NDArray, axis: number, op: string): [NDArray, number] {
  * np.trapezoid([1, 4, 9], { x: [0, 1, 3] }); // 15.5
  */
 export function trapezoid(y: ArrayLike, opts: { x?: ArrayLike; dx?: number; axis?: number } = {}): NDArray {
-  opts = trapezoidOpts(opts);
+  opts = trapezoidOpts(opts) as typeof opts; // dx may be a (traced) array: the derivative in dx is kept
   const op = "np.trapezoid";
   const [yl] = lastAxis(floats(y, op, "y"), opts.axis ?? -1, op);
   const n = yl.shape[yl.ndim - 1]!;
@@ -151,7 +151,7 @@ export function unwrap(p: ArrayLike, opts: { discont?: number; axis?: number; pe
  * np.interp([0.5, 2.5, 9], [0, 1, 3], [0, 10, 30]); // [5, 25, 30]
  */
 export function interp(x: ArrayLike, xp: ArrayLike, fp: ArrayLike, opts: { left?: number; right?: number } = {}): NDArray {
-  opts = interpOpts(opts);
+  opts = interpOpts(opts) as typeof opts; // left/right may be (traced) arrays
   const op = "np.interp";
   const X = floats(x, op, "x");
   const XP = floats(xp, op, "xp");

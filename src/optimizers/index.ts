@@ -13,12 +13,15 @@ import { flatten } from "../transforms/flatten.ts";
 import type { Tree } from "../tree/index.ts";
 import * as P from "../core/parse.ts";
 
-const commonSchema = { numIters: P.nonNegInt, stepSize: P.num, callback: P.func } as const;
+// Hyperparameters may be (traced) arrays: differentiating through the optimizer with respect to
+// its step size or momentum (autograd's hyperparameter-optimization example) keeps working.
+const hyper = P.numOrArray;
+const commonSchema = { numIters: P.nonNegInt, stepSize: hyper, callback: P.func } as const;
 /** Each optimizer's options, parsed before anything runs (a misspelt `stepsize` is a TypeError, not the default). */
 const optimizerOpts: Record<string, (opts: unknown) => object> = {
-  sgd: P.options("sgd", { ...commonSchema, mass: P.num }),
-  rmsprop: P.options("rmsprop", { ...commonSchema, gamma: P.num, eps: P.num }),
-  adam: P.options("adam", { ...commonSchema, b1: P.num, b2: P.num, eps: P.num }),
+  sgd: P.options("sgd", { ...commonSchema, mass: hyper }),
+  rmsprop: P.options("rmsprop", { ...commonSchema, gamma: hyper, eps: hyper }),
+  adam: P.options("adam", { ...commonSchema, b1: hyper, b2: hyper, eps: hyper }),
 };
 
 /** Options every optimizer takes. */
