@@ -56,6 +56,37 @@ export abstract class Trace {
     return this.pure(value);
   }
   abstract processPrimitive<P>(prim: Primitive<P>, tracers: Tracer[], params: P): NDArray[];
+  /** The transformation this level belongs to, as error messages name it ("vmap", "grad/jvp", …). */
+  get transformName(): string {
+    return this.constructor.name.replace(/Trace$/, "") || "a transformation";
+  }
+}
+
+/** How a JS conversion of a tracer happened, by the hint `Symbol.toPrimitive` receives. */
+const conversionKinds: Record<string, string> = {
+  number: "converted to a JS number (JS arithmetic or comparison such as x * y, x < y or +x, Math.*, Number(x), or a number argument such as a shape, size, axis or index)",
+  string: "converted to a string (a template string or String(x))",
+  default: "used with a JS operator (x + y, x == y)",
+  valueOf: "converted with valueOf()",
+};
+
+/**
+ * The error for a tracer turned into a JS primitive. JS arithmetic on a traced value would read
+ * its primal (or fail per batch member) and silently drop the derivative, so it always throws.
+ */
+export function tracerConversionError(x: Tracer, how: string): TracerConversionError {
+  const kind = conversionKinds[how] ?? conversionKinds["number"]!;
+  const fix =
+    how === "string"
+      ? "To look at a value while debugging, use console.log(x) (under grad/jvp it shows the value) or x.toString(); " +
+        "to read the number under grad/jvp, x.item()."
+      : "TypeScript has no operator overloading: write the math with array methods and np functions " +
+        "(x.mul(y) for x * y, x.add(y), x.lt(y) for x < y, np.sin(x) for Math.sin(x), np.where for a data-dependent choice), " +
+        "or, under grad/jvp, read the concrete value on purpose with x.item() (its derivative is then not tracked).";
+  return new TracerConversionError(
+    `a traced value (${x.dtype} array of shape ${fmtShape(x.shape)}, under ${x.trace.transformName}) was ${kind}. ` +
+      `A traced value is not a number: converting it would silently lose its derivative or its batch. ${fix}`,
+  );
 }
 
 /** A value being traced by a transformation; behaves like an `NDArray` in user code. */
@@ -98,6 +129,13 @@ export abstract class Tracer extends NDArray {
   }
   override toString(): string {
     return `Traced<${this.dtype}${fmtShape(this.shape)}>`;
+  }
+  /** Tracers are not numbers: every JS conversion throws, whatever the hint. */
+  override [Symbol.toPrimitive](hint: string): never {
+    throw tracerConversionError(this, hint);
+  }
+  override valueOf(): never {
+    throw tracerConversionError(this, "valueOf");
   }
 }
 

@@ -40,6 +40,9 @@ export class JVPTracer extends Tracer {
 }
 
 export class JVPTrace extends Trace {
+  override get transformName(): string {
+    return "grad/jvp";
+  }
   pure(value: NDArray): JVPTracer {
     return new JVPTracer(this, value, null);
   }

@@ -2,10 +2,12 @@
  * @file Turning JS values into arrays, and the array-creation functions (`zeros`, `arange`,
  * `logspace`, `tri`, index helpers such as `triuIndices` and `indices`, `astype`, `copy`).
  */
-import { ConcreteArray, NDArray, type ArrayLike, type Nested } from "../core/ndarray.ts";
-import { allocate, type DType, type TypedArray } from "../core/dtype.ts";
-import { convert } from "../primitives/structural.ts";
+import { ConcreteArray, NDArray, type ArrayLike, type Nested, type NestedLike } from "../core/ndarray.ts";
+import { allocate, promote, promoteWeak, type DType, type TypedArray } from "../core/dtype.ts";
+import { broadcastTo, concatenate, convert, reshape, slice } from "../primitives/structural.ts";
+import { add, div, mul, pow, sub } from "../primitives/binary.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
+import { requireStatic } from "./static-args.ts";
 
 const describeType = (x: unknown): string =>
   x === null ? "null" : x === undefined ? "undefined" : Array.isArray(x) ? "array" : typeof x === "object" ? (x as object).constructor?.name ?? "object" : typeof x;
@@ -50,6 +52,44 @@ function inferDtype(x: readonly Nested[]): DType {
   return sawBool && !sawNum ? "bool" : "float64";
 }
 
+/** Whether a nested JS array holds an `NDArray` anywhere (then `np.array` stacks, as NumPy and JAX do). */
+const holdsArrays = (x: readonly unknown[]): boolean => x.some((v) => v instanceof NDArray || (Array.isArray(v) && holdsArrays(v)));
+
+/**
+ * Stacks a nested JS array whose entries are arrays (traced or not) and numbers, with primitives so
+ * derivatives and batch axes flow through: `[a, b]` of shape-(3,) arrays gives shape (2, 3). Arrays
+ * promote their dtypes; JS numbers are weak, as in JAX.
+ */
+function stackNested(x: readonly NestedLike[], op: string, arg: string): NDArray {
+  let dtype: DType | null = null;
+  const numbers: (number | boolean)[] = [];
+  const scan = (v: NestedLike, path: string): void => {
+    if (v instanceof NDArray) dtype = dtype === null ? v.dtype : promote(dtype, v.dtype);
+    else if (Array.isArray(v)) (v as readonly NestedLike[]).forEach((e, i) => scan(e, `${path}[${i}]`));
+    else if (typeof v === "number" || typeof v === "boolean") numbers.push(v);
+    else throw new TypeError(`${op}: ${arg}${path} is ${describeType(v)}; expected a number, boolean or array`);
+  };
+  scan(x, "");
+  let dt: DType = dtype!;
+  for (const v of numbers) dt = promoteWeak(dt, v);
+  const build = (v: NestedLike, path: string): NDArray => {
+    if (!Array.isArray(v)) return convert(asarray(v as number | boolean | NDArray), dt);
+    const parts = (v as readonly NestedLike[]).map((e, i) => build(e, `${path}[${i}]`));
+    if (parts.length === 0) return new ConcreteArray(allocate(dt, 0), [0], dt);
+    const shape = parts[0]!.shape;
+    parts.forEach((p, i) => {
+      if (p.shape.length !== shape.length || p.shape.some((d, j) => d !== shape[j])) {
+        throw new TypeError(
+          `${op}: ${arg} is ragged: ${arg}${path}[${i}] has shape ${fmtShape(p.shape)} but ${arg}${path}[0] has shape ${fmtShape(shape)}; ` +
+            "stacked entries must all have one shape",
+        );
+      }
+    });
+    return concatenate(parts.map((p) => reshape(p, [1, ...shape])), 0);
+  };
+  return build(x, "");
+}
+
 const typedDtype = (x: TypedArray): DType =>
   x instanceof Float64Array ? "float64" : x instanceof Float32Array ? "float32" : x instanceof Int32Array ? "int32" : "bool";
 
@@ -68,9 +108,11 @@ export function asarray(x: ArrayLike, dtype?: DType, op = "np.asarray", arg = "a
     const data = allocate(d, t.length);
     data.set(t);
     out = new ConcreteArray(data, [t.length], d);
+  } else if (Array.isArray(x) && holdsArrays(x)) {
+    out = stackNested(x as readonly NestedLike[], op, arg);
   } else if (Array.isArray(x)) {
-    const shape = nestedShape(x, op, arg);
-    const d = inferDtype(x);
+    const shape = nestedShape(x as readonly Nested[], op, arg);
+    const d = inferDtype(x as readonly Nested[]);
     const flat = (x as unknown[]).flat(Infinity) as (number | boolean)[];
     const data = allocate(d, flat.length);
     for (let i = 0; i < flat.length; i++) data[i] = +flat[i]!;
@@ -84,10 +126,17 @@ export function asarray(x: ArrayLike, dtype?: DType, op = "np.asarray", arg = "a
   return dtype !== undefined && out.dtype !== dtype ? convert(out, dtype) : out;
 }
 
-/** `np.array(values, {dtype})`: a new array from nested JS arrays, a typed array, a number or an array. */
+/**
+ * `np.array(values, {dtype})`: a new array from nested JS arrays, a typed array, a number or an
+ * array. Nested arrays may hold arrays (traced or not), which are stacked, differentiably.
+ * @example
+ * np.array([[1, 2], [3, 4]]).shape; // [2, 2]
+ * np.array([np.ones([3]), np.zeros([3])]).shape; // [2, 3]
+ */
 export const array = (x: ArrayLike, opts: { dtype?: DType } = {}): NDArray => asarray(x, opts.dtype, "np.array", "object");
 
 function checkShape(shape: number | readonly number[], op: string): number[] {
+  requireStatic(op, "shape", shape, "a shape");
   const s = typeof shape === "number" ? [shape] : [...shape];
   for (const d of s) {
     if (!Number.isInteger(d) || d < 0) throw new TypeError(`${op}: shape ${JSON.stringify(shape)} must hold non-negative integers`);
@@ -95,16 +144,30 @@ function checkShape(shape: number | readonly number[], op: string): number[] {
   return s;
 }
 
-/** `np.full(shape, value, {dtype})`. */
-export function full(shape: number | readonly number[], value: number | boolean, opts: { dtype?: DType } = {}): NDArray {
+/**
+ * `np.full(shape, value, {dtype})`. An array `value` (traced or not) is broadcast to `shape`, as in
+ * NumPy and JAX, so a traced fill value keeps its derivative.
+ * @example
+ * np.full([2], 7); // [7, 7]
+ * grad((g: NDArray) => np.sum(np.full([3], g)))(2); // 3
+ */
+export function full(shape: number | readonly number[], value: ArrayLike, opts: { dtype?: DType } = {}): NDArray {
   const s = checkShape(shape, "np.full");
+  if (typeof value !== "number" && typeof value !== "boolean") return fullOf(s, asarray(value, undefined, "np.full", "fill_value"), opts.dtype);
   const dtype = opts.dtype ?? (typeof value === "boolean" ? "bool" : "float64");
   const data = allocate(dtype, s.reduce((a, b) => a * b, 1));
   if (+value !== 0) data.fill(+value);
   return new ConcreteArray(data, s, dtype);
 }
-export const zeros = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray => full(shape, 0, opts);
-export const ones = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray => full(shape, 1, opts);
+/** `value` broadcast to `shape` (NumPy's rule), in `dtype` (default: its own). */
+function fullOf(shape: readonly number[], value: NDArray, dtype: DType | undefined): NDArray {
+  const fits = value.ndim <= shape.length && value.shape.every((d, i) => d === 1 || d === shape[shape.length - value.ndim + i]);
+  if (!fits) throw new ShapeError(`np.full: fill_value of shape ${fmtShape(value.shape)} does not broadcast to shape ${fmtShape(shape)}`);
+  return broadcastTo(convert(value, dtype ?? value.dtype), shape);
+}
+
+export const zeros = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray => full(checkShape(shape, "np.zeros"), 0, opts);
+export const ones = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray => full(checkShape(shape, "np.ones"), 1, opts);
 export const zerosLike = (x: ArrayLike, opts: { dtype?: DType } = {}): NDArray => {
   const a = asarray(x, undefined, "np.zerosLike");
   return full(a.shape, 0, { dtype: opts.dtype ?? a.dtype });
@@ -113,7 +176,7 @@ export const onesLike = (x: ArrayLike, opts: { dtype?: DType } = {}): NDArray =>
   const a = asarray(x, undefined, "np.onesLike");
   return full(a.shape, 1, { dtype: opts.dtype ?? a.dtype });
 };
-export const fullLike = (x: ArrayLike, value: number, opts: { dtype?: DType } = {}): NDArray => {
+export const fullLike = (x: ArrayLike, value: ArrayLike, opts: { dtype?: DType } = {}): NDArray => {
   const a = asarray(x, undefined, "np.fullLike");
   return full(a.shape, value, { dtype: opts.dtype ?? a.dtype });
 };
@@ -121,6 +184,9 @@ export const emptyLike = zerosLike;
 
 /** `np.eye(n, m?, {k, dtype})`: ones on the k-th diagonal. */
 export function eye(n: number, m?: number, opts: { k?: number; dtype?: DType } = {}): NDArray {
+  requireStatic("np.eye", "N", n, "a size");
+  requireStatic("np.eye", "M", m, "a size");
+  requireStatic("np.eye", "k", opts.k, "an offset");
   const cols = m ?? n;
   const k = opts.k ?? 0;
   const out = full([n, cols], 0, { dtype: opts.dtype ?? "float64" }) as ConcreteArray;
@@ -130,13 +196,19 @@ export function eye(n: number, m?: number, opts: { k?: number; dtype?: DType } =
   }
   return out;
 }
-export const identity = (n: number, opts: { dtype?: DType } = {}): NDArray => eye(n, n, opts);
+export const identity = (n: number, opts: { dtype?: DType } = {}): NDArray => {
+  requireStatic("np.identity", "n", n, "a size");
+  return eye(n, n, opts);
+};
 
 /**
  * `np.arange(stop)`, `np.arange(start, stop, step?)`. Integer arguments give int32, as NumPy gives
  * integers; any fractional argument gives float64.
  */
 export function arange(a: number, b?: number, step = 1, opts: { dtype?: DType } = {}): NDArray {
+  requireStatic("np.arange", b === undefined ? "stop" : "start", a, "a size");
+  requireStatic("np.arange", "stop", b, "a size");
+  requireStatic("np.arange", "step", step, "a size");
   const [start, stop] = b === undefined ? [0, a] : [a, b];
   if (step === 0) throw new RangeError("np.arange: step must not be zero");
   const n = Math.max(0, Math.ceil((stop - start) / step));
@@ -146,15 +218,58 @@ export function arange(a: number, b?: number, step = 1, opts: { dtype?: DType } 
   return new ConcreteArray(data, [n], dtype);
 }
 
-/** `np.linspace(start, stop, num = 50, {endpoint = true})`. */
-export function linspace(start: number, stop: number, num = 50, opts: { endpoint?: boolean } = {}): NDArray {
+/**
+ * `np.linspace(start, stop, num = 50, {endpoint = true})`. `start` and `stop` may be arrays
+ * (traced or not): the result then has shape `[num, ...broadcast shape]` and is differentiable in
+ * them, as in NumPy and JAX; `num` is a JS number.
+ * @example
+ * np.linspace(0, 1, 5); // [0, 0.25, 0.5, 0.75, 1]
+ * grad((b: NDArray) => np.sum(np.linspace(0, b, 3)))(2); // 1.5
+ */
+export function linspace(start: ArrayLike, stop: ArrayLike, num = 50, opts: { endpoint?: boolean } = {}): NDArray {
+  requireStatic("np.linspace", "num", num, "a count");
   const endpoint = opts.endpoint ?? true;
+  if (typeof start !== "number" || typeof stop !== "number") return linspaceArrays("np.linspace", start, stop, num, endpoint);
   const div = endpoint ? num - 1 : num;
   const step = div > 0 ? (stop - start) / div : 0;
   const data = new Float64Array(num);
   for (let i = 0; i < num; i++) data[i] = start + i * step;
   if (endpoint && num > 1) data[num - 1] = stop;
   return new ConcreteArray(data, [num], "float64");
+}
+
+/** The shape two shapes broadcast to (NumPy's rule), for `linspace` of arrays. */
+function broadcast2(op: string, a: readonly number[], b: readonly number[]): number[] {
+  const n = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = a[a.length - n + i] ?? 1;
+    const y = b[b.length - n + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) throw new ShapeError(`${op}: start of shape ${fmtShape(a)} and stop of shape ${fmtShape(b)} do not broadcast`);
+    out.push(x === 1 ? y : x);
+  }
+  return out;
+}
+
+/** `linspace` of array ends, with primitives: `start + i·step` along a new first axis, the last row exactly `stop`. */
+function linspaceArrays(op: string, start: ArrayLike, stop: ArrayLike, num: number, endpoint: boolean): NDArray {
+  checkCount(op, num);
+  const a0 = convert(asarray(start, undefined, op, "start"), "float64");
+  const b0 = convert(asarray(stop, undefined, op, "stop"), "float64");
+  const shape = broadcast2(op, a0.shape, b0.shape);
+  const outShape = [num, ...shape];
+  const a = broadcastTo(a0, shape);
+  const b = broadcastTo(b0, shape);
+  const divisions = endpoint ? num - 1 : num;
+  const iota = new Float64Array(num);
+  for (let i = 0; i < num; i++) iota[i] = i;
+  const rows = broadcastTo(new ConcreteArray(iota, [num, ...shape.map(() => 1)], "float64"), outShape);
+  const step = divisions > 0 ? div(sub(b, a), broadcastTo(asarray(divisions), shape)) : broadcastTo(asarray(0), shape);
+  const lift = (x: NDArray) => broadcastTo(reshape(x, [1, ...shape]), outShape);
+  const y = add(lift(a), mul(rows, lift(step)));
+  if (!endpoint || num < 2) return y;
+  const head = slice(y, outShape.map(() => 0), outShape.map(() => 1), [num - 1, ...shape]);
+  return concatenate([head, reshape(b, [1, ...shape])], 0);
 }
 
 function checkCount(op: string, num: number): void {
@@ -166,8 +281,14 @@ function checkCount(op: string, num: number): void {
  * @example
  * np.logspace(0, 2, 3); // [1, 10, 100]
  */
-export function logspace(start: number, stop: number, num = 50, opts: { endpoint?: boolean; base?: number } = {}): NDArray {
+export function logspace(start: ArrayLike, stop: ArrayLike, num = 50, opts: { endpoint?: boolean; base?: ArrayLike } = {}): NDArray {
+  requireStatic("np.logspace", "num", num, "a count");
   checkCount("np.logspace", num);
+  if (typeof start !== "number" || typeof stop !== "number" || (opts.base !== undefined && typeof opts.base !== "number")) {
+    // base ** linspace(start, stop), differentiable in all three.
+    const y = linspaceArrays("np.logspace", start, stop, num, opts.endpoint ?? true);
+    return pow(broadcastTo(convert(asarray(opts.base ?? 10, undefined, "np.logspace", "base"), "float64"), y.shape), y);
+  }
   const y = linspace(start, stop, num, { endpoint: opts.endpoint ?? true }) as ConcreteArray;
   const base = opts.base ?? 10;
   return new ConcreteArray(y.data.map((v) => Math.pow(base, v)), [num], "float64");
@@ -180,6 +301,9 @@ export function logspace(start: number, stop: number, num = 50, opts: { endpoint
  * np.geomspace(1, 1000, 4); // [1, 10, 100, 1000]
  */
 export function geomspace(start: number, stop: number, num = 50, opts: { endpoint?: boolean } = {}): NDArray {
+  requireStatic("np.geomspace", "start", start, "a number");
+  requireStatic("np.geomspace", "stop", stop, "a number");
+  requireStatic("np.geomspace", "num", num, "a count");
   checkCount("np.geomspace", num);
   if (start === 0 || stop === 0) throw new RangeError("np.geomspace: geometric sequence cannot include zero");
   if (start < 0 !== stop < 0) {
@@ -201,6 +325,9 @@ export function geomspace(start: number, stop: number, num = 50, opts: { endpoin
  * np.tri(3, 3, { k: -1 }); // [[0,0,0],[1,0,0],[1,1,0]]
  */
 export function tri(n: number, m?: number, opts: { k?: number; dtype?: DType } = {}): NDArray {
+  requireStatic("np.tri", "N", n, "a size");
+  requireStatic("np.tri", "M", m, "a size");
+  requireStatic("np.tri", "k", opts.k, "an offset");
   const cols = m ?? n;
   const kk = opts.k ?? 0;
   const out = full([n, cols], 0, { dtype: opts.dtype ?? "float64" }) as ConcreteArray;
@@ -231,14 +358,24 @@ function indexPairs(n: number, m: number, keepIt: (i: number, j: number) => bool
  * rows; // [0, 0, 1]
  * cols; // [1, 2, 2]
  */
-export const triuIndices = (n: number, k = 0, m = n): [NDArray, NDArray] => indexPairs(n, m, (i, j) => j - i >= k);
+export const triuIndices = (n: number, k = 0, m = n): [NDArray, NDArray] => {
+  requireStatic("np.triuIndices", "n", n, "a size");
+  requireStatic("np.triuIndices", "k", k, "an offset");
+  requireStatic("np.triuIndices", "m", m, "a size");
+  return indexPairs(n, m, (i, j) => j - i >= k);
+};
 
 /**
  * `np.trilIndices(n, k = 0, m = n)`: `[rows, cols]` of the lower triangle.
  * @example
  * np.trilIndices(2)[0]; // [0, 1, 1]
  */
-export const trilIndices = (n: number, k = 0, m = n): [NDArray, NDArray] => indexPairs(n, m, (i, j) => j - i <= k);
+export const trilIndices = (n: number, k = 0, m = n): [NDArray, NDArray] => {
+  requireStatic("np.trilIndices", "n", n, "a size");
+  requireStatic("np.trilIndices", "k", k, "an offset");
+  requireStatic("np.trilIndices", "m", m, "a size");
+  return indexPairs(n, m, (i, j) => j - i <= k);
+};
 
 /** `np.triuIndicesFrom(a, k = 0)`, `np.trilIndicesFrom(a, k = 0)`: for the shape of a 2-D array. */
 export const triuIndicesFrom = (a: ArrayLike, k = 0): [NDArray, NDArray] => {
@@ -262,6 +399,8 @@ function shape2d(op: string, a: ArrayLike): [number, number] {
  * np.diagIndices(2)[1]; // [0, 1]
  */
 export function diagIndices(n: number, ndim = 2): NDArray[] {
+  requireStatic("np.diagIndices", "n", n, "a size");
+  requireStatic("np.diagIndices", "ndim", ndim, "a count");
   const idx = new ConcreteArray(Int32Array.from({ length: n }, (_, i) => i), [n], "int32");
   return Array.from({ length: ndim }, () => idx);
 }
@@ -276,6 +415,7 @@ export function diagIndices(n: number, ndim = 2): NDArray[] {
 export function indices(dimensions: readonly number[], opts: { dtype?: DType; sparse: true }): NDArray[];
 export function indices(dimensions: readonly number[], opts?: { dtype?: DType; sparse?: false }): NDArray;
 export function indices(dimensions: readonly number[], opts: { dtype?: DType; sparse?: boolean } = {}): NDArray | NDArray[] {
+  requireStatic("np.indices", "dimensions", dimensions, "a shape");
   const dtype = opts.dtype ?? "int32";
   const nd = dimensions.length;
   for (const d of dimensions) {
@@ -318,5 +458,5 @@ export function copy(x: ArrayLike): NDArray {
 }
 
 /** `np.empty(shape, {dtype})`: arrays are immutable, so this is `zeros`. */
-export const empty = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray => full(shape, 0, opts);
+export const empty = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray => full(checkShape(shape, "np.empty"), 0, opts);
 

@@ -28,6 +28,7 @@ import { erf, erfinv } from "../primitives/special.ts";
 import { stopGradient } from "../primitives/unary.ts";
 import { threefry2x32, randomGamma } from "../primitives/random.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
+import { requireStatic } from "./static-args.ts";
 
 /** A PRNG key: int32 `[2]` (or `[..., 2]` for several keys). */
 export type Key = NDArray;
@@ -36,6 +37,7 @@ type Shape = number | readonly number[];
 const TWO32 = 4294967296;
 
 function shapeOf(op: string, shape: Shape | undefined): number[] {
+  requireStatic(op, "shape", shape, "a shape");
   const s0 = shape === undefined ? [] : typeof shape === "number" ? [shape] : [...shape];
   if (s0.some((d) => !Number.isInteger(d) || d < 0)) throw new TypeError(`${op}: shape ${JSON.stringify(shape)} must hold non-negative integers`);
   return s0;
@@ -95,6 +97,7 @@ function unitUniform(key: NDArray, shape: readonly number[]): NDArray {
  * np.random.key(0).toArray(); // [0, 0]
  */
 export function key(seed: number): NDArray {
+  requireStatic("np.random.key", "seed", seed, "a number");
   if (typeof seed !== "number" || !Number.isSafeInteger(seed)) {
     throw new TypeError(`np.random.key: seed must be a safe integer, got ${String(seed)}`);
   }
@@ -366,7 +369,10 @@ export function choice(
 
 // ---------------------------------------------------------------- stateful generator
 
-const sizeShape = (size: Shape | null | undefined): number[] => (size === undefined || size === null ? [] : typeof size === "number" ? [size] : [...size]);
+const sizeShape = (size: Shape | null | undefined): number[] => {
+  requireStatic("np.random.RandomState", "size", size, "a shape");
+  return size === undefined || size === null ? [] : typeof size === "number" ? [size] : [...size];
+};
 
 /**
  * `np.random.RandomState(seed)`: a seeded stateful generator for porting NumPy scripts. Each call

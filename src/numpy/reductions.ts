@@ -56,12 +56,14 @@ export function mean(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
 }
 
 /** `np.var(x, {axis, keepdims, ddof})`. */
-export function variance(x: ArrayLike, opts: ReduceOptions & { ddof?: number } = {}): NDArray {
+export function variance(x: ArrayLike, opts: ReduceOptions & { ddof?: ArrayLike } = {}): NDArray {
   const a = asarray(x, undefined, "np.var", "a");
   const axes = normAxes("np.var", opts.axis, a.ndim);
   const n = axes.reduce((p, ax) => p * a.shape[ax]!, 1);
   const d = subtract(a, mean(a, { axis: axes, keepdims: true }));
-  return divide(sum(multiply(d, d), { axis: axes, keepdims: opts.keepdims ?? false }), n - (opts.ddof ?? 0));
+  // ddof may be an array (traced or not): the normalisation then stays differentiable, as in JAX.
+  const ddof = opts.ddof ?? 0;
+  return divide(sum(multiply(d, d), { axis: axes, keepdims: opts.keepdims ?? false }), typeof ddof === "number" ? n - ddof : subtract(n, ddof));
 }
 
 /** `np.std(x, {axis, keepdims, ddof})`. */

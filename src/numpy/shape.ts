@@ -5,10 +5,12 @@ import { broadcastShapes, normAxes, normAxis } from "./broadcast.ts";
 import * as s from "../primitives/structural.ts";
 import { promote } from "../core/dtype.ts";
 import { AxisError, fmtShape, ShapeError } from "../core/errors.ts";
+import { requireStatic } from "./static-args.ts";
 
 /** `np.reshape(x, shape)`; one dimension may be `-1`. */
 export function reshape(x: ArrayLike, shape: number | readonly number[]): NDArray {
   const a = asarray(x, undefined, "np.reshape", "a");
+  requireStatic("np.reshape", "shape", shape, "a shape");
   const want = typeof shape === "number" ? [shape] : [...shape];
   const known = want.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
   const unknown = want.filter((d) => d === -1).length;
@@ -45,6 +47,8 @@ export function swapaxes(x: ArrayLike, a1: number, a2: number): NDArray {
 
 export function moveaxis(x: ArrayLike, source: number | readonly number[], destination: number | readonly number[]): NDArray {
   const a = asarray(x, undefined, "np.moveaxis", "a");
+  requireStatic("np.moveaxis", "source", source, "an axis");
+  requireStatic("np.moveaxis", "destination", destination, "an axis");
   const src = (typeof source === "number" ? [source] : [...source]).map((ax) => normAxis("np.moveaxis", ax, a.ndim));
   const dst = (typeof destination === "number" ? [destination] : [...destination]).map((ax) => normAxis("np.moveaxis", ax, a.ndim));
   if (src.length !== dst.length) {
@@ -91,6 +95,7 @@ export const ravel = (x: ArrayLike): NDArray => {
 /** `np.broadcastTo(x, shape)`. */
 export function broadcastTo(x: ArrayLike, shape: readonly number[]): NDArray {
   const a = asarray(x, undefined, "np.broadcastTo", "array");
+  requireStatic("np.broadcastTo", "shape", shape, "a shape");
   const out = broadcastShapes("np.broadcastTo", a.shape, shape);
   if (out.length !== shape.length || out.some((d, i) => d !== shape[i])) {
     throw new ShapeError(`np.broadcastTo: cannot broadcast an array of shape ${fmtShape(a.shape)} to ${fmtShape(shape)}`);

@@ -4,7 +4,7 @@
  * which read their inputs' values (so they run eagerly or under `grad`, not on values batched by
  * `vmap`); their weights and selected values stay differentiable. Also `digitize`, `countNonzero`.
  */
-import type { NDArray, ArrayLike } from "../core/ndarray.ts";
+import { NDArray, type ArrayLike } from "../core/ndarray.ts";
 import { asarray, zeros, linspace } from "./creation.ts";
 import { atleast2d, diag, flip } from "./rearrange.ts";
 import { concatenate, squeeze } from "./shape.ts";
@@ -14,6 +14,7 @@ import { matmul, outer } from "./products.ts";
 import { searchsorted, take } from "./indexing-fns.ts";
 import { isFloat } from "../core/dtype.ts";
 import { ShapeError } from "../core/errors.ts";
+import { requireStatic } from "./static-args.ts";
 
 /**
  * `np.cov(m, {y, rowvar = true, bias = false, ddof})`: the covariance matrix of the variables in
@@ -22,7 +23,7 @@ import { ShapeError } from "../core/errors.ts";
  * @example
  * np.cov([[0, 1, 2], [2, 1, 0]]); // [[1, -1], [-1, 1]]
  */
-export function cov(m: ArrayLike, opts: { y?: ArrayLike; rowvar?: boolean; bias?: boolean; ddof?: number } = {}): NDArray {
+export function cov(m: ArrayLike, opts: { y?: ArrayLike; rowvar?: boolean; bias?: boolean; ddof?: number | NDArray } = {}): NDArray {
   const op = "np.cov";
   const rows = (v: ArrayLike) => {
     let a = asarray(v, undefined, op, "m");
@@ -36,7 +37,8 @@ export function cov(m: ArrayLike, opts: { y?: ArrayLike; rowvar?: boolean; bias?
   const n = X.shape[1]!;
   const ddof = opts.ddof ?? (opts.bias ? 0 : 1);
   const centred = X.sub(mean(X, { axis: 1, keepdims: true }));
-  const c = matmul(centred, centred.T).div(n - ddof);
+  // ddof may be an array (traced or not): the normalisation then stays differentiable, as in JAX.
+  const c = matmul(centred, centred.T).div(typeof ddof === "number" ? n - ddof : subtract(n, ddof));
   return squeeze(c);
 }
 
@@ -68,6 +70,7 @@ function intValues(x: NDArray, op: string, arg: string): number[] {
  */
 export function bincount(x: ArrayLike, opts: { weights?: ArrayLike; minlength?: number } = {}): NDArray {
   const op = "np.bincount";
+  requireStatic(op, "minlength", opts.minlength, "a size");
   const X = asarray(x, undefined, op, "x");
   if (X.ndim !== 1) throw new ShapeError(`${op}: x must be 1-D, got shape [${X.shape.join(", ")}]`);
   const vals = intValues(X, op, "x");
@@ -112,6 +115,8 @@ export function histogram(
   const op = "np.histogram";
   const A = asarray(a, undefined, op, "a").reshape(-1);
   const binsOpt = opts.bins ?? 10;
+  if (binsOpt instanceof NDArray && binsOpt.ndim === 0) requireStatic(op, "bins", binsOpt, "a count");
+  requireStatic(op, "range", opts.range, "a number");
   let edges: NDArray;
   if (typeof binsOpt === "number") {
     if (!Number.isInteger(binsOpt) || binsOpt < 1) throw new RangeError(`${op}: bins must be a positive integer, got ${binsOpt}`);
