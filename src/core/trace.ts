@@ -64,7 +64,7 @@ export abstract class Trace {
 
 /** How a JS conversion of a tracer happened, by the hint `Symbol.toPrimitive` receives. */
 const conversionKinds: Record<string, string> = {
-  number: "converted to a JS number (JS arithmetic or comparison such as x * y, x < y or +x, Math.*, Number(x), or a number argument such as a shape, size, axis or index)",
+  number: "converted to a JS number (by JS arithmetic or a comparison such as x * y, x < y or +x, by Math.*, by Number(x), or as a number argument)",
   string: "converted to a string (a template string or String(x))",
   default: "used with a JS operator (x + y, x == y)",
   valueOf: "converted with valueOf()",
@@ -76,16 +76,13 @@ const conversionKinds: Record<string, string> = {
  */
 export function tracerConversionError(x: Tracer, how: string): TracerConversionError {
   const kind = conversionKinds[how] ?? conversionKinds["number"]!;
-  const fix =
-    how === "string"
-      ? "To look at a value while debugging, use console.log(x) (under grad/jvp it shows the value) or x.toString(); " +
-        "to read the number under grad/jvp, x.item()."
-      : "TypeScript has no operator overloading: write the math with array methods and np functions " +
-        "(x.mul(y) for x * y, x.add(y), x.lt(y) for x < y, np.sin(x) for Math.sin(x), np.where for a data-dependent choice), " +
-        "or, under grad/jvp, read the concrete value on purpose with x.item() (its derivative is then not tracked).";
+  const debug = how === "string" ? " To look at a value while debugging, console.log(x) (under grad/jvp it shows the numbers)." : "";
   return new TracerConversionError(
     `a traced value (${x.dtype} array of shape ${fmtShape(x.shape)}, under ${x.trace.transformName}) was ${kind}. ` +
-      `A traced value is not a number: converting it would silently lose its derivative or its batch. ${fix}`,
+      "A traced value is not a number: converting it would silently lose its derivative or its batch. " +
+      "TypeScript has no operator overloading, so write the math with array methods and np functions " +
+      "(x.mul(x) for x * x, x.add(y), x.lt(y) for x < y, np.sin(x) for Math.sin(x), np.where for a data-dependent choice); " +
+      `under grad/jvp, x.item() reads the concrete value on purpose (its derivative is then not tracked).${debug}`,
   );
 }
 
