@@ -61,7 +61,12 @@ export function checkNotPromise(op: string, out: unknown): void {
   if (out === null || (typeof out !== "object" && typeof out !== "function")) return;
   const then = (out as { then?: unknown }).then;
   if (typeof then !== "function") return;
-  (then as (ok: undefined, fail: () => void) => unknown).call(out, undefined, () => {});
+  const ignore = (): void => {};
+  try {
+    (then as (ok: () => void, fail: () => void) => unknown).call(out, ignore, ignore);
+  } catch {
+    // A thenable whose then() throws cannot reject later; the TypeError below is what matters.
+  }
   throw asyncFunctionError(op, "the function returned a Promise");
 }
 
