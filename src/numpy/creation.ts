@@ -95,7 +95,8 @@ const typedDtype = (x: TypedArray): DType =>
 
 /**
  * Converts anything array-like into an `NDArray` (tracers and arrays pass through). JS numbers
- * become float64, booleans bool; `dtype` converts. `op`/`arg` name the caller in error messages.
+ * become float64, booleans bool; nested JS arrays holding arrays (traced or not) stack them;
+ * `dtype` converts. `op`/`arg` name the caller in error messages.
  */
 export function asarray(x: ArrayLike, dtype?: DType, op = "np.asarray", arg = "a"): NDArray {
   let out: NDArray;
