@@ -165,6 +165,14 @@ const STATIC_ARGS: readonly [string, string, (t: any) => unknown][] = [
   ["np.slice", "start", (t) => np.ones([4]).get(np.slice(t, 3))],
   ["np.random.normal", "shape[0]", (t) => np.random.normal(np.random.key(0), [t])],
   ["np.random.key", "seed", (t) => np.random.key(t)],
+  ["np.random.split", "num", (t) => np.random.split(np.random.key(0), t)],
+  ["np.random.permutation", "x", (t) => np.random.permutation(np.random.key(0), t)],
+  ["np.random.choice", "a", (t) => np.random.choice(np.random.key(0), t)],
+  ["np.diff", "n", (t) => np.diff(np.ones([4]), { n: t })],
+  ["np.polyder", "m", (t) => np.polyder(np.ones([4]), t)],
+  ["np.isclose", "rtol", (t) => np.isclose(np.ones([2]), 1, { rtol: t })],
+  ["np.cumulativeSum", "axis", (t) => np.cumulativeSum(np.ones([2, 3]), { axis: t })],
+  ["np.histogram", "range[1]", (t) => np.histogram(np.ones([4]), { range: [0, t] })],
 ];
 
 describe("a traced value used as a shape, size, axis, count or index names the function and the argument", () => {

@@ -228,6 +228,7 @@ const coeffs = (p: ArrayLike, op: string): NDArray => {
  * np.polyder([1, 1, 1, 1]); // [3, 2, 1]
  */
 export function polyder(p: ArrayLike, m = 1): NDArray {
+  requireStatic("np.polyder", "m", m, "a count");
   let c = coeffs(p, "np.polyder");
   for (let j = 0; j < m; j++) {
     const n = c.shape[0]! - 1;

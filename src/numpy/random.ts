@@ -114,6 +114,7 @@ export const PRNGKey = key;
  */
 export function split(key: Key, num = 2): NDArray {
   const k = checkKey("np.random.split", key);
+  requireStatic("np.random.split", "num", num, "a count");
   if (!Number.isInteger(num) || num < 0) throw new TypeError(`np.random.split: num must be a non-negative integer, got ${num}`);
   const [y0, y1] = bits2x32(k, [num]);
   return s.concatenate([s.reshape(y0, [num, 1]), s.reshape(y1, [num, 1])], 1);
@@ -318,6 +319,7 @@ export function permutation(key: Key, x: number | ArrayLike, opts: { axis?: numb
     return argsort(unitUniform(k, [x]));
   }
   const a = asarray(x, undefined, op, "x");
+  if (a.ndim === 0) requireStatic(op, "x", a, "a size");
   if (a.ndim === 0) throw new TypeError(`${op}: x must be an integer or at least 1-dimensional`);
   const axis = normAxis(op, opts.axis ?? 0, a.ndim);
   return take(a, argsort(unitUniform(k, [a.shape[axis]!])), { axis });
@@ -336,6 +338,7 @@ export function choice(
   const k = checkKey(op, key);
   const shp = shapeOf(op, opts.shape);
   const arr = typeof a === "number" ? null : asarray(a, undefined, op, "a");
+  if (arr !== null && arr.ndim === 0) requireStatic(op, "a", arr, "a size");
   if (arr !== null && arr.ndim === 0) throw new TypeError(`${op}: a must be a number or an array with at least one axis`);
   const axis = arr === null ? 0 : normAxis(op, opts.axis ?? 0, arr.ndim);
   const n = arr === null ? (a as number) : arr.shape[axis]!;

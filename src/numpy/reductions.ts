@@ -20,6 +20,7 @@ import * as u from "../primitives/unary.ts";
 import * as b from "../primitives/binary.ts";
 import * as c from "../primitives/compare.ts";
 import { DomainError, fmtShape, ShapeError } from "../core/errors.ts";
+import { requireStatic } from "./static-args.ts";
 
 const keep = (y: NDArray, shape: readonly number[], axes: readonly number[], keepdims?: boolean): NDArray =>
   keepdims ? reshape(y, shape.map((d, i) => (axes.includes(i) ? 1 : d))) : y;
@@ -212,6 +213,7 @@ export function diff(
   x: ArrayLike,
   opts: { n?: number; axis?: number; prepend?: ArrayLike; append?: ArrayLike } = {},
 ): NDArray {
+  requireStatic("np.diff", "n", opts.n, "a count");
   let a = asarray(x, undefined, "np.diff", "a");
   const n = opts.n ?? 1;
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`np.diff: order n must be a non-negative integer, got ${n}`);
@@ -444,6 +446,8 @@ interface CloseOptions {
  * np.isclose([1, 1], [1 + 1e-10, 1.1]); // [true, false]
  */
 export function isclose(a: ArrayLike, bb: ArrayLike, opts: CloseOptions = {}): NDArray {
+  requireStatic("np.isclose", "rtol", opts.rtol, "a number");
+  requireStatic("np.isclose", "atol", opts.atol, "a number");
   const [x, y] = prepare("np.isclose", [a, bb], true, ["a", "b"]);
   const rtol = opts.rtol ?? 1e-5;
   const atol = opts.atol ?? 1e-8;
