@@ -9,7 +9,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  grad, valueAndGrad, jvp, vjp, vmap, jacfwd, jacrev, hessian, makeJaxpr, jit, elementwiseGrad, TracerConversionError, ShapeError,
+  grad, valueAndGrad, jvp, vjp, vmap, jacfwd, jacrev, hessian, makeJaxpr, jit, elementwiseGrad, checkGrads, TracerConversionError, ShapeError,
 } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import { numRuns, seed } from "../property-tests/config.ts";
@@ -253,6 +253,22 @@ describe("number arguments that NumPy/JAX take as arrays accept traced values an
     expect(grad((d: np.NDArray) => np.cov(x, { ddof: d }))(1)).toBeAllclose(ss / 9, { rtol: 1e-12 });
     expect(grad((h: np.NDArray) => np.sum(np.gradient(x, h)))(2)).toBeAllclose(-np.sum(np.gradient(x, 1)).item() / 4, { rtol: 1e-12 });
     expect(grad((k: np.NDArray) => np.sum(np.polyint([3, 2, 1], 1, k)))(0)).toBeAllclose(1);
+  });
+});
+
+describe("the traced-operand paths against finite differences (checkGrads, both modes, second order) and vmap against a loop", () => {
+  it("np.full, np.linspace, np.logspace, np.array stacking", () => {
+    checkGrads((g: np.NDArray) => np.sum(np.sin(np.full([2, 3], g).mul(np.arange(6).reshape(2, 3)))), [0.7], { order: 2 });
+    checkGrads((a: np.NDArray, b: np.NDArray) => np.sum(np.sin(np.linspace(a, b, 5))), [0.3, 1.9], { order: 2 });
+    checkGrads((a: np.NDArray, b: np.NDArray) => np.sum(np.cos(np.linspace(a, b, 4, { endpoint: false }))), [np.array([0.1, 0.4]), 1.2], { order: 2 });
+    checkGrads((t: np.NDArray, base: np.NDArray) => np.sum(np.logspace(0, t, 3, { base })), [0.8, 2.5], { order: 2 });
+    checkGrads((x: np.NDArray, y: np.NDArray) => np.sum(np.tanh(np.array([[x, y.mul(x)], [1, np.sin(y)]]))), [np.array(0.4), np.array(-0.9)], { order: 2 });
+  });
+  it("vmap of linspace with batched ends equals a loop", () => {
+    const as = [0.5, -1, 2];
+    const bs = [1, 3, -2];
+    const batched = vmap((a: np.NDArray, b: np.NDArray) => np.linspace(a, b, 4))(np.array(as), np.array(bs));
+    expect(batched).toBeAllclose(np.stack(as.map((a, i) => np.linspace(a, bs[i]!, 4))), { rtol: 1e-15 });
   });
 });
 
