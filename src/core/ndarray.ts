@@ -292,6 +292,11 @@ export abstract class NDArray {
     };
   }
 
+  /**
+   * JS conversions of a concrete array: `+x`, `x * 2`, `Math.sin(x)` read `item()`, a template
+   * string formats it, and `x + y` is an error (it would concatenate). Tracers override this and
+   * throw for every hint: a traced value is not a number.
+   */
   [Symbol.toPrimitive](hint: string): number | string {
     if (hint === "string") return this.toString();
     if (hint === "number") return this.item();

@@ -58,7 +58,8 @@ export abstract class Trace {
   abstract processPrimitive<P>(prim: Primitive<P>, tracers: Tracer[], params: P): NDArray[];
   /** The transformation this level belongs to, as error messages name it ("vmap", "grad/jvp", …). */
   get transformName(): string {
-    return this.constructor.name.replace(/Trace$/, "") || "a transformation";
+    const name = this.constructor.name.replace(/Trace$/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+    return name === "" ? "a transformation" : name;
   }
 }
 
