@@ -194,6 +194,18 @@ describe("lax.scan as the scan primitive", () => {
     // a 50-step scan: one equation at the top, its body once (it was 254 equations unrolled)
     expect(countEqns(makeJaxpr((w: A) => rnn(w, xs.get(np.slice(0, 50)))[0])(W).closed.jaxpr)).toBeLessThan(10);
   });
+  it("reverse mode stacks only per-step residuals: loop-invariant ones are computed once", () => {
+    const xs = np.ones([100, 3]);
+    const f = (w: A) => np.sum(lax.scan((h: A, x: A) => [h.mul(np.exp(w)).add(x), null] as [A, null], np.zeros([3]), xs)[0]);
+    const j = makeJaxpr(grad(f))(np.array([0.1, 0.2, 0.3]));
+    const scans = j.eqns.filter((e) => e.prim.name === "scan");
+    expect(scans.length).toBe(2); // the known scan, and the transposed linear scan
+    // the known scan stacks h (f64[100,3]) but not exp(w), which is computed once outside
+    expect(scans[0]!.outs.map((v) => v.aval.shape)).toEqual([[3], [100, 3]]);
+    expect(j.eqns.filter((e) => e.prim.name === "exp").length).toBe(1);
+    const w = np.array([-0.1, 0.05, 0.02]);
+    expect(j.eval(w)).toBeAllclose(grad((v: A) => { let h = np.zeros([3]); for (let t = 0; t < 100; t++) h = h.mul(np.exp(v)).add(1); return np.sum(h); })(w), { rtol: 1e-12 });
+  });
   it("length 0 returns the init and empty stacks, eagerly and staged", () => {
     const [c, ys] = lax.scan((h: A, x: A) => [h.add(x), { y: h.mul(x), z: np.stack([x, x]) }], np.zeros([3]), np.zeros([0, 3]));
     expect(c).toBeAllclose([0, 0, 0]);

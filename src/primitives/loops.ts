@@ -8,7 +8,7 @@
 import { ConcreteArray, zerosConcrete, type Aval, type NDArray } from "../core/ndarray.ts";
 import { bind } from "../core/trace.ts";
 import { definePrimitive, isUndefinedPrimal, type Primitive } from "../core/primitive.ts";
-import { dceClosed, evalJaxpr, type ClosedJaxpr } from "../core/jaxpr.ts";
+import { ClosedJaxpr, dceClosed, evalJaxpr, Jaxpr } from "../core/jaxpr.ts";
 import { batchJaxpr, jvpJaxpr, linearizeJaxpr, stageClosed, tangentAval, transposeJaxpr } from "../interpreters/jaxpr-rules.ts";
 import { convert, matchBatch, moveaxis } from "./structural.ts";
 import { add, fullLike } from "./binary.ts";
@@ -19,6 +19,26 @@ import { broadcastLeading, pick, rowOf, sameFlags, stackRows, TRUE } from "./con
 const row = (a: Aval): Aval => ({ shape: a.shape.slice(1), dtype: a.dtype });
 const stacked = (n: number, a: Aval): Aval => ({ shape: [n, ...a.shape], dtype: a.dtype });
 const zerosOf = (a: Aval): NDArray => zerosConcrete(a.shape, a.dtype);
+
+/**
+ * Which residuals of a loop body's known part are loop-invariant (they read only the body's
+ * consts): those are computed once, before the loop, instead of being stacked per iteration.
+ * Returns the flags and the values (computed from `consts`, at the caller's level).
+ */
+function invariantResiduals(known: ClosedJaxpr, nOut: number, consts: readonly NDArray[]): { invariant: boolean[]; values: NDArray[] } {
+  const j = known.jaxpr;
+  const varying = new Uint8Array(j.numVars);
+  j.invars.forEach((v, i) => {
+    if (i >= consts.length) varying[v.id] = 1;
+  });
+  for (const e of j.eqns) if (e.inputs.some((v) => varying[v.id])) for (const v of e.outs) varying[v.id] = 1;
+  const invariant = j.outvars.slice(nOut).map((v) => varying[v.id] === 0);
+  if (!invariant.some((x) => x)) return { invariant, values: [] };
+  const once = dceClosed(known, [...new Array<boolean>(nOut).fill(false), ...invariant]).closed;
+  const oj = once.jaxpr;
+  const onConsts = new ClosedJaxpr(new Jaxpr(oj.constvars, oj.invars.slice(0, consts.length), oj.eqns, oj.outvars, oj.numVars), once.consts);
+  return { invariant, values: evalJaxpr(onConsts, consts) };
+}
 
 // ---------------------------------------------------------------- scan
 
@@ -71,12 +91,11 @@ function scanJvp(primals: readonly NDArray[], tangents: readonly (NDArray | null
   );
   const nOut = jaxpr.jaxpr.outvars.length;
   const lin = linearizeJaxpr(jaxpr, [...nzC, ...nzK, ...nzX], [...nzK, ...new Array<boolean>(nOut - nK).fill(false)]);
-  // Residuals that are consts of the scan stay consts of the linear scan; the others are stacked per step.
-  const constRes = lin.resFromInput.map((k) => k !== null && k < nC);
+  // Loop-invariant residuals are consts of the linear scan; the others are stacked per step.
+  const { invariant: constRes, values: constResVals } = invariantResiduals(lin.known, nOut, cs);
   const known = dceClosed(lin.known, [...new Array<boolean>(nOut).fill(true), ...constRes.map((c) => !c)]).closed;
   const knownOuts = bind(scanP, primals, { ...params, jaxpr: known });
   const resStacks = knownOuts.slice(nOut);
-  const constResVals = pick(lin.resFromInput, constRes).map((k) => cs[k!]!);
   const tConsts = pick(tc, nzC) as NDArray[];
   const tCarry = pick(tk.map((t, i) => t ?? zerosOf(tangentAval(ks[i]!))), nzK);
   const tXs = pick(tx, nzX) as NDArray[];
@@ -245,7 +264,6 @@ function whileJvp(primals: readonly NDArray[], tangents: readonly (NDArray | nul
   const [, bcs, ks] = splitWhile(primals, params);
   const [, tbc, tk] = splitWhile(tangents, params);
   const nK = ks.length;
-  const nBC = bcs.length;
   const nzBC = tbc.map((t) => t !== null);
   const nzK = carryFixpoint(
     tk.map((t) => t !== null),
@@ -253,7 +271,7 @@ function whileJvp(primals: readonly NDArray[], tangents: readonly (NDArray | nul
   );
   const nOut = nK + nS;
   const lin = linearizeJaxpr(bodyJaxpr, [...nzBC, ...nzK], [...nzK, ...new Array<boolean>(nS).fill(false)]);
-  const constRes = lin.resFromInput.map((k) => k !== null && k < nBC);
+  const { invariant: constRes, values: constResVals } = invariantResiduals(lin.known, nOut, bcs);
   const knownDce = dceClosed(lin.known, [...new Array<boolean>(nOut).fill(true), ...constRes.map((c) => !c)]).closed;
   const known = stageClosed(
     (xs) => {
@@ -267,7 +285,6 @@ function whileJvp(primals: readonly NDArray[], tangents: readonly (NDArray | nul
   const outsAll = bind(whileP, primals, { ...params, bodyJaxpr: known, numStacked: 1 + nS + nRes, numFlags: params.numFlags + 1 });
   const active = outsAll[nK]!;
   const resStacks = outsAll.slice(nK + 1 + nS);
-  const constResVals = pick(lin.resFromInput, constRes).map((k) => bcs[k!]!);
   const tBC = pick(tbc, nzBC) as NDArray[];
   const tCarry = pick(tk.map((t, i) => t ?? zerosOf(tangentAval(ks[i]!))), nzK);
   const resAvals = lin.linear.inAvals.slice(0, lin.numRes);
