@@ -111,14 +111,16 @@ export interface LinearizedJaxpr {
  * Linearizes a closed jaxpr: partial evaluation of its JVP jaxpr, split by dependence on the
  * tangent inputs. Equations that read no tangent form the known jaxpr; the others (linear in the
  * tangents, by the JVP rules' contract) form the linear jaxpr, and the known values they read
- * become residuals that the known jaxpr also returns. `instantiate` as for `jvpJaxpr`.
+ * become residuals that the known jaxpr also returns. `instantiate` as for `jvpJaxpr`; `staged`, the
+ * result of that `jvpJaxpr` call when the caller already has it.
  */
 export function linearizeJaxpr(
   closed: ClosedJaxpr,
   nonzeros: readonly boolean[],
   instantiate: boolean | readonly boolean[] = false,
+  staged?: [ClosedJaxpr, boolean[]],
 ): LinearizedJaxpr {
-  const [jvp, outNonzeros] = jvpJaxpr(closed, nonzeros, instantiate);
+  const [jvp, outNonzeros] = staged ?? jvpJaxpr(closed, nonzeros, instantiate);
   const j = jvp.jaxpr;
   const n = closed.jaxpr.invars.length;
   const nOut = closed.jaxpr.outvars.length;

@@ -5,7 +5,7 @@
  */
 import { ConcreteArray, zerosConcrete, type Aval, type NDArray } from "../core/ndarray.ts";
 import { allocate } from "../core/dtype.ts";
-import { bind, bind1 } from "../core/trace.ts";
+import { bind, bind1, isTracer } from "../core/trace.ts";
 import { definePrimitive, isUndefinedPrimal, type Primitive } from "../core/primitive.ts";
 import { evalJaxpr, type ClosedJaxpr } from "../core/jaxpr.ts";
 import { batchJaxpr, jvpJaxpr, linearizeJaxpr, stageClosed, transposeJaxpr } from "../interpreters/jaxpr-rules.ts";
@@ -58,7 +58,7 @@ export interface CondParams {
 const clampIndex = (i: number, n: number): number => Math.min(Math.max(Math.trunc(i), 0), n - 1);
 
 /**
- * JVP in partial-evaluation form: the known branches compute the outputs and their own residuals
+ * JVP in partial-evaluation form (for a traced index): the known branches compute the outputs and their own residuals
  * (zeros in the other branches' slots, as JAX joins them), then a cond of the linear branches maps
  * residuals and tangents to output tangents — linear in the tangents, so reverse mode records it.
  */
@@ -66,9 +66,18 @@ function condJvp(primals: readonly NDArray[], tangents: readonly (NDArray | null
   const [index, ...ops] = primals;
   const tops = tangents.slice(1);
   const nz = tops.map((t) => t !== null);
-  const outNz = orAll(branches.map((b) => jvpJaxpr(b, nz, false)[1]));
-  const lins = branches.map((b) => linearizeJaxpr(b, nz, outNz));
   const nOut = branches[0]!.jaxpr.outvars.length;
+  if (!isTracer(index)) {
+    // A concrete index: only its branch's JVP runs (linear in the tangents, as every JVP).
+    const [jvp, outNz] = jvpJaxpr(branches[clampIndex(index!.item(), branches.length)]!, nz, false);
+    const outs = evalJaxpr(jvp, [...ops, ...(pick(tops, nz) as NDArray[])]);
+    let k = nOut;
+    return [outs.slice(0, nOut), outNz.map((z) => (z ? outs[k++]! : null))];
+  }
+  const jvps = branches.map((b) => jvpJaxpr(b, nz, false));
+  const outNz = orAll(jvps.map(([, z]) => z));
+  // A branch whose nonzero output tangents are already the union needs no second staging.
+  const lins = branches.map((b, i) => linearizeJaxpr(b, nz, outNz, sameFlags(jvps[i]![1], outNz) ? jvps[i] : undefined));
   const resAvals = lins.map((l) => l.known.outAvals.slice(nOut));
   const known = lins.map((l, i) =>
     stageClosed(

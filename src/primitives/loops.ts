@@ -79,18 +79,33 @@ function carryFixpoint(init: boolean[], step: (carry: boolean[]) => boolean[]): 
   }
 }
 
+/**
+ * The carry's nonzero tangents (`carryFixpoint` through the body's JVP), and the body's JVP
+ * staged with exactly those carry tangents when the last step already produced it (so
+ * `linearizeJaxpr` need not stage it again).
+ */
+function jvpFixpoint(body: ClosedJaxpr, before: boolean[], carry: boolean[], after: boolean[]): [boolean[], [ClosedJaxpr, boolean[]] | undefined] {
+  let last: [ClosedJaxpr, boolean[]] | undefined;
+  let lastIn: boolean[] = [];
+  const nK = carry.length;
+  const flags = carryFixpoint(carry, (k) => {
+    lastIn = k;
+    last = jvpJaxpr(body, [...before, ...k, ...after], false);
+    return last[1].slice(0, nK);
+  });
+  const reusable = last !== undefined && sameFlags(lastIn, flags) && sameFlags(last[1].slice(0, nK), flags);
+  return [flags, reusable ? last : undefined];
+}
+
 function scanJvp(primals: readonly NDArray[], tangents: readonly (NDArray | null)[], params: ScanParams): [NDArray[], (NDArray | null)[]] {
   const { jaxpr, numConsts: nC, numCarry: nK } = params;
   const [cs, ks] = splitScan(primals, params);
   const [tc, tk, tx] = splitScan(tangents, params);
   const nzC = tc.map((t) => t !== null);
   const nzX = tx.map((t) => t !== null);
-  const nzK = carryFixpoint(
-    tk.map((t) => t !== null),
-    (k) => jvpJaxpr(jaxpr, [...nzC, ...k, ...nzX], false)[1].slice(0, nK),
-  );
+  const [nzK, staged] = jvpFixpoint(jaxpr, nzC, tk.map((t) => t !== null), nzX);
   const nOut = jaxpr.jaxpr.outvars.length;
-  const lin = linearizeJaxpr(jaxpr, [...nzC, ...nzK, ...nzX], [...nzK, ...new Array<boolean>(nOut - nK).fill(false)]);
+  const lin = linearizeJaxpr(jaxpr, [...nzC, ...nzK, ...nzX], [...nzK, ...new Array<boolean>(nOut - nK).fill(false)], staged);
   // Loop-invariant residuals are consts of the linear scan; the others are stacked per step.
   const { invariant: constRes, values: constResVals } = invariantResiduals(lin.known, nOut, cs);
   const known = dceClosed(lin.known, [...new Array<boolean>(nOut).fill(true), ...constRes.map((c) => !c)]).closed;
@@ -265,12 +280,9 @@ function whileJvp(primals: readonly NDArray[], tangents: readonly (NDArray | nul
   const [, tbc, tk] = splitWhile(tangents, params);
   const nK = ks.length;
   const nzBC = tbc.map((t) => t !== null);
-  const nzK = carryFixpoint(
-    tk.map((t) => t !== null),
-    (k) => jvpJaxpr(bodyJaxpr, [...nzBC, ...k], false)[1].slice(0, nK),
-  );
+  const [nzK, staged] = jvpFixpoint(bodyJaxpr, nzBC, tk.map((t) => t !== null), []);
   const nOut = nK + nS;
-  const lin = linearizeJaxpr(bodyJaxpr, [...nzBC, ...nzK], [...nzK, ...new Array<boolean>(nS).fill(false)]);
+  const lin = linearizeJaxpr(bodyJaxpr, [...nzBC, ...nzK], [...nzK, ...new Array<boolean>(nS).fill(false)], staged);
   const { invariant: constRes, values: constResVals } = invariantResiduals(lin.known, nOut, bcs);
   const knownDce = dceClosed(lin.known, [...new Array<boolean>(nOut).fill(true), ...constRes.map((c) => !c)]).closed;
   const known = stageClosed(
