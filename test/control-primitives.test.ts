@@ -266,3 +266,28 @@ describe("nested control flow", () => {
     expect(grad((a: A) => np.sum(vmap(grad(newton))(a)))(as)).toBeAllclose(want, { rtol: 1e-9 });
   });
 });
+
+describe("staging the functions given to lax", () => {
+  it("calls each function once per transformation call, whatever the number of steps", () => {
+    let bodyCalls = 0;
+    let condCalls = 0;
+    const f = (x: A) =>
+      lax.whileLoop(
+        (v: A) => { condCalls++; return v.lt(1000); },
+        (v: A) => { bodyCalls++; return v.mul(1.5); },
+        x,
+      );
+    grad(f)(np.array(1));
+    expect([condCalls, bodyCalls]).toEqual([1, 1]);
+    let scanCalls = 0;
+    const g = (w: A) => lax.scan((h: A) => { scanCalls++; return [h.mul(w), null] as [A, null]; }, w, null, { length: 200 })[0];
+    jit(grad(g))(np.array(0.9));
+    vmap(g)(np.array([0.5, 0.9]));
+    expect(scanCalls).toBe(2);
+  });
+  it("a JS comparison on a staged value says what to do instead", () => {
+    const f = (x: A) => lax.whileLoop((v: A) => v.item() < 3, (v: A) => v.add(1), x);
+    expect(() => grad(f)(np.array(0))).toThrow(/item\(\) on a staged value \(float64\[\]\).*lax\.cond\/switch\/whileLoop\/foriLoop\/scan under a transformation/);
+    expect(f(np.array(0))).toBeAllclose(3); // eagerly, values are concrete
+  });
+});

@@ -21,8 +21,9 @@ export class Var extends Tracer {
   }
   override item(): number {
     throw new TracerConversionError(
-      `item() on a value staged by makeJaxpr (${this.aval.dtype}[${this.aval.shape.join(",")}]): staging follows shapes ` +
-        "and dtypes only, so there is no number to read. Use np.where or lax.cond for data-dependent choices.",
+      `item() on a staged value (${this.aval.dtype}[${this.aval.shape.join(",")}]): makeJaxpr, jit, and the functions given to ` +
+        "lax.cond/switch/whileLoop/foriLoop/scan under a transformation follow shapes and dtypes only, so there is no number to read. " +
+        "Use np.where or lax.cond for data-dependent choices, and array methods (x.mul(2)) instead of JS operators.",
     );
   }
 }
