@@ -18,7 +18,6 @@ import { and, gt, select } from "./compare.ts";
 import { reduceMax } from "./reduce.ts";
 import { broadcastLeading, pick, rowOf, sameFlags, stackRows, TRUE } from "./control.ts";
 
-const row = (a: Aval): Aval => ({ shape: a.shape.slice(1), dtype: a.dtype });
 const stacked = (n: number, a: Aval): Aval => ({ shape: [n, ...a.shape], dtype: a.dtype });
 const zerosOf = (a: Aval): NDArray => zerosConcrete(a.shape, a.dtype);
 
@@ -143,7 +142,7 @@ function scanJvpForward(primals: readonly NDArray[], tangents: readonly (NDArray
 }
 
 function scanJvp(primals: readonly NDArray[], tangents: readonly (NDArray | null)[], params: ScanParams): [NDArray[], (NDArray | null)[]] {
-  const { jaxpr, numConsts: nC, numCarry: nK } = params;
+  const { jaxpr, numCarry: nK } = params;
   const [cs, ks] = splitScan(primals, params);
   const [tc, tk, tx] = splitScan(tangents, params);
   const nzC = tc.map((t) => t !== null);
