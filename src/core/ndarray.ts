@@ -8,8 +8,11 @@ import { fmtShape, TracerConversionError } from "./errors.ts";
 /** Nested JS arrays of numbers or booleans, as `np.array` accepts them. */
 export type Nested = number | boolean | readonly Nested[];
 
+/** Nested JS arrays whose entries may also be arrays (traced or not): `np.array([a, b])` stacks them. */
+export type NestedLike = number | boolean | NDArray | readonly NestedLike[];
+
 /** Anything the array functions accept where an array is expected. */
-export type ArrayLike = NDArray | number | boolean | readonly Nested[] | TypedArray;
+export type ArrayLike = NDArray | number | boolean | readonly NestedLike[] | TypedArray;
 
 /** One index of `x.get(...)`: integer, slice string, `np.slice`, `null` (newaxis), `"..."`, integer array or boolean mask. */
 export type Index = number | string | SliceSpec | null | readonly number[] | NDArray;
@@ -289,6 +292,11 @@ export abstract class NDArray {
     };
   }
 
+  /**
+   * JS conversions of a concrete array: `+x`, `x * 2`, `Math.sin(x)` read `item()`, a template
+   * string formats it, and `x + y` is an error (it would concatenate). Tracers override this and
+   * throw for every hint: a traced value is not a number.
+   */
   [Symbol.toPrimitive](hint: string): number | string {
     if (hint === "string") return this.toString();
     if (hint === "number") return this.item();

@@ -6,8 +6,9 @@
 import * as E from "fp-ts/lib/Either.js";
 import { pipe } from "fp-ts/lib/function.js";
 import { DTYPES, type DType } from "./dtype.ts";
-import { fmtShape, ShapeError } from "./errors.ts";
+import { fmtShape, ShapeError, TracerConversionError } from "./errors.ts";
 import { NDArray, type ArrayLike } from "./ndarray.ts";
+import { Tracer } from "./trace.ts";
 
 /** Parses one value: `Right(value)`, or `Left(a phrase saying what was expected)`. */
 export type Parser<A> = (u: unknown) => E.Either<string, A>;
@@ -32,6 +33,42 @@ export function describe(u: unknown): string {
   if (name === undefined || name === "Object") return `an object {${Object.keys(u as object).join(", ")}}`;
   if (Array.isArray(o.shape)) return `${name} of shape ${fmtShape(o.shape as number[])}`;
   return `a ${name}`;
+}
+
+/**
+ * The error for a traced value where a concrete JS value is needed (a shape, an axis, a count, a
+ * non-differentiable option): a `TracerConversionError` rather than a `TypeError`, since the value has
+ * the right kind, only not a concrete one.
+ */
+function tracedError(fn: string, what: string, t: Tracer, expected: string): TracerConversionError {
+  return new TracerConversionError(
+    `${fn}: ${what} is a traced value (${t.dtype} array of shape ${fmtShape(t.shape)}, under ${t.trace.transformName}), ` +
+      `but it must be ${expected}, a concrete JS value. Compute it outside the transformation (or make it a static argument of jit); ` +
+      "under grad/jvp, x.item() reads the concrete value.",
+  );
+}
+
+/** The first traced value in `u` (itself, or an entry of nested arrays), with its path. */
+function findTraced(what: string, u: unknown): [string, Tracer] | undefined {
+  if (u instanceof Tracer) return [what, u];
+  if (!Array.isArray(u)) return undefined;
+  for (let i = 0; i < u.length; i++) {
+    const found = findTraced(`${what}[${i}]`, u[i]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The error for a value `expected` rejected: a `TracerConversionError` if it is traced, else a `TypeError`. */
+function rejection(fn: string, what: string, u: unknown, expected: string, typeError: () => TypeError): Error {
+  const traced = findTraced(what, u);
+  return traced ? tracedError(fn, traced[0], traced[1], expected) : typeError();
+}
+
+/** Throws a `TracerConversionError` if `u` holds a traced value. */
+function rejectTraced(fn: string, what: string, u: unknown, expected: string): void {
+  const traced = findTraced(what, u);
+  if (traced) throw tracedError(fn, traced[0], traced[1], expected);
 }
 
 // ------------------------------------------------------------------------------------ value parsers
@@ -140,6 +177,7 @@ export const dtype: Parser<DType> = (u) =>
 /** Checks a dtype given positionally (`astype(dtype)`, `init(key, shape, dtype)`); a `TypeError` naming the supported ones. */
 export function parseDtype(fn: string, arg: string, u: unknown): DType {
   if (typeof u === "string" && (DTYPES as readonly string[]).includes(u)) return u as DType;
+  rejectTraced(fn, arg, u, "a dtype name");
   throw new TypeError(`${fn}: ${arg} ${describe(u)} is not a supported dtype; supported dtypes: ${SUPPORTED}${complexHint(u)}`);
 }
 
@@ -157,6 +195,7 @@ export const MAX_SIZE = 2 ** 31 - 1;
  * size beyond {@link MAX_SIZE}. `minusOne` allows one `-1` dimension (reshape's inferred axis).
  */
 export function parseShape(fn: string, u: unknown, arg = "shape", minusOne = false): number[] {
+  rejectTraced(fn, arg, u, "a shape");
   const dims = typeof u === "number" ? [u] : Array.isArray(u) || ArrayBuffer.isView(u) ? Array.from(u as Iterable<unknown>) : null;
   if (dims === null) throw new TypeError(`${fn}: ${arg} must be an integer or an array of integers; got ${describe(u)}`);
   let size = 1;
@@ -178,6 +217,7 @@ export function parseShape(fn: string, u: unknown, arg = "shape", minusOne = fal
 
 /** Parses a count (`linspace`'s `num`, `eye`'s `N`): a non-negative integer no larger than {@link MAX_SIZE}. */
 export function parseCount(fn: string, arg: string, u: unknown): number {
+  rejectTraced(fn, arg, u, "a count");
   if (!isInt(u)) throw new TypeError(`${fn}: ${arg}, ${describe(u)}, must be a non-negative integer`);
   if (u < 0) throw new ShapeError(`${fn}: ${arg}, ${u}, must be non-negative`);
   if (u > MAX_SIZE) throw new ShapeError(`${fn}: ${arg}, ${u}, is more than the ${MAX_SIZE} elements an array can hold`);
@@ -186,12 +226,14 @@ export function parseCount(fn: string, arg: string, u: unknown): number {
 
 /** Parses an integer given positionally (`tril`'s `k`); a `TypeError` naming `fn` and `arg` otherwise. */
 export function parseInt(fn: string, arg: string, u: unknown): number {
+  rejectTraced(fn, arg, u, "an integer");
   if (!isInt(u)) throw new TypeError(`${fn}: ${arg} must be an integer; got ${describe(u)}`);
   return u;
 }
 
 /** Parses an integer or an array of integers given positionally (axes, reps, sections) into an array. */
 export function parseInts(fn: string, arg: string, u: unknown): number[] {
+  rejectTraced(fn, arg, u, "an integer or an array of integers");
   if (isInt(u)) return [u];
   if (Array.isArray(u) && u.every(isInt)) return [...(u as number[])];
   throw new TypeError(`${fn}: ${arg} must be an integer or an array of integers; got ${describe(u)}`);
@@ -257,7 +299,7 @@ export interface OptionsParser<S extends Schema> {
   (opts: unknown): OptionsOf<S>;
   readonly fn: string;
   readonly schema: S;
-  readonly parse: (opts: unknown) => E.Either<TypeError, OptionsOf<S>>;
+  readonly parse: (opts: unknown) => E.Either<Error, OptionsOf<S>>;
 }
 
 const NONE = Object.freeze({});
@@ -284,7 +326,7 @@ export function options<const S extends Schema>(fn: string, schema: S, config: O
     return new TypeError(`${fn}: the options argument must be a plain object with keys among {${list}}; got ${describe(u)}${hint}`);
   };
 
-  const parseObject = (o: Record<string, unknown>): E.Either<TypeError, OptionsOf<S>> => {
+  const parseObject = (o: Record<string, unknown>): E.Either<Error, OptionsOf<S>> => {
     for (const k in o) {
       const p = table[k];
       const v = o[k];
@@ -295,12 +337,14 @@ export function options<const S extends Schema>(fn: string, schema: S, config: O
       }
       if (v === undefined) continue;
       const r = p(v);
-      if (r._tag === "Left") return E.left(new TypeError(`${fn}: option ${k} must be ${r.left}; got ${describe(v)}`));
+      if (r._tag === "Left") {
+        return E.left(rejection(fn, k, v, r.left, () => new TypeError(`${fn}: option ${k} must be ${r.left}; got ${describe(v)}`)));
+      }
     }
     return E.right(o as OptionsOf<S>);
   };
 
-  const parse = (u: unknown): E.Either<TypeError, OptionsOf<S>> => {
+  const parse = (u: unknown): E.Either<Error, OptionsOf<S>> => {
     if (u === undefined) return E.right(NONE as OptionsOf<S>);
     if (isPlainObject(u)) return parseObject(u);
     // Anything but a plain object stands for the positional option, where there is one.
@@ -308,7 +352,7 @@ export function options<const S extends Schema>(fn: string, schema: S, config: O
       return pipe(
         table[positional]!(u),
         E.bimap(
-          (e) => new TypeError(`${fn}: ${positional} (given positionally) must be ${e}; got ${describe(u)}`),
+          (e) => rejection(fn, positional, u, e, () => new TypeError(`${fn}: ${positional} (given positionally) must be ${e}; got ${describe(u)}`)),
           (v) => ({ [positional]: v }) as OptionsOf<S>,
         ),
       );

@@ -57,6 +57,13 @@ export interface Primitive<P> {
   /** Shape/dtype rule: what the outputs' shapes and dtypes are, without computing them. */
   readonly abstractEval: (avals: readonly Aval[], params: P) => Aval[];
   readonly jvp: JvpRule<P>;
+  /**
+   * Optional: a JVP that computes the outputs itself, for higher-order primitives whose JVP binds a
+   * "known" version of the primitive that returns the outputs along with residuals. When present,
+   * the forward-mode interpreter calls it instead of binding the primitive and then `jvp`, so the
+   * sub-program's primal work runs once.
+   */
+  readonly jvpWithOutputs?: (primals: readonly NDArray[], tangents: readonly (NDArray | null)[], params: P) => [NDArray[], (NDArray | null)[]];
   /** For primitives linear in some arguments; `"nonlinear"` for the others (reverse mode goes through `jvp`). */
   readonly transpose: TransposeRule<P> | "nonlinear";
   readonly batch: BatchRule<P>;

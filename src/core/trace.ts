@@ -56,6 +56,35 @@ export abstract class Trace {
     return this.pure(value);
   }
   abstract processPrimitive<P>(prim: Primitive<P>, tracers: Tracer[], params: P): NDArray[];
+  /** The transformation this level belongs to, as error messages name it ("vmap", "grad/jvp", …). */
+  get transformName(): string {
+    const name = this.constructor.name.replace(/Trace$/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+    return name === "" ? "a transformation" : name;
+  }
+}
+
+/** How a JS conversion of a tracer happened, by the hint `Symbol.toPrimitive` receives. */
+const conversionKinds: Record<string, string> = {
+  number: "converted to a JS number (by JS arithmetic or a comparison such as x * y, x < y or +x, by Math.*, by Number(x), or as a number argument)",
+  string: "converted to a string (a template string or String(x))",
+  default: "used with a JS operator (x + y, x == y)",
+  valueOf: "converted with valueOf()",
+};
+
+/**
+ * The error for a tracer turned into a JS primitive. JS arithmetic on a traced value would read
+ * its primal (or fail per batch member) and silently drop the derivative, so it always throws.
+ */
+export function tracerConversionError(x: Tracer, how: string): TracerConversionError {
+  const kind = conversionKinds[how] ?? conversionKinds["number"]!;
+  const debug = how === "string" ? " To look at a value while debugging, console.log(x) (under grad/jvp it shows the numbers)." : "";
+  return new TracerConversionError(
+    `a traced value (${x.dtype} array of shape ${fmtShape(x.shape)}, under ${x.trace.transformName}) was ${kind}. ` +
+      "A traced value is not a number: converting it would silently lose its derivative or its batch. " +
+      "TypeScript has no operator overloading, so write the math with array methods and np functions " +
+      "(x.mul(x) for x * x, x.add(y), x.lt(y) for x < y, np.sin(x) for Math.sin(x), np.where for a data-dependent choice); " +
+      `under grad/jvp, x.item() reads the concrete value on purpose (its derivative is then not tracked).${debug}`,
+  );
 }
 
 /** A value being traced by a transformation; behaves like an `NDArray` in user code. */
@@ -98,6 +127,13 @@ export abstract class Tracer extends NDArray {
   }
   override toString(): string {
     return `Traced<${this.dtype}${fmtShape(this.shape)}>`;
+  }
+  /** Tracers are not numbers: every JS conversion throws, whatever the hint. */
+  override [Symbol.toPrimitive](hint: string): never {
+    throw tracerConversionError(this, hint);
+  }
+  override valueOf(): never {
+    throw tracerConversionError(this, "valueOf");
   }
 }
 

@@ -41,6 +41,9 @@ export class BatchTracer extends Tracer {
 }
 
 export class BatchTrace extends Trace {
+  override get transformName(): string {
+    return "vmap";
+  }
   get axisSize(): number {
     return this.main.globalData as number;
   }

@@ -40,6 +40,9 @@ export class JVPTracer extends Tracer {
 }
 
 export class JVPTrace extends Trace {
+  override get transformName(): string {
+    return "grad/jvp";
+  }
   pure(value: NDArray): JVPTracer {
     return new JVPTracer(this, value, null);
   }
@@ -54,6 +57,10 @@ export class JVPTrace extends Trace {
       primals[i] = t.primal;
       tangents[i] = t.tangent;
       if (t.tangent !== null) anyTangent = true;
+    }
+    if (anyTangent && prim.jvpWithOutputs !== undefined) {
+      const [outs, tangentsOut] = prim.jvpWithOutputs(primals, tangents, params);
+      return outs.map((o, i) => new JVPTracer(this, o, tangentsOut[i] ?? null));
     }
     const outs = bind(prim, primals, params);
     if (!anyTangent) return outs.map((o) => new JVPTracer(this, o, null));

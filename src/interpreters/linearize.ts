@@ -49,6 +49,9 @@ export class LinearProgram {
 }
 
 export class LinearTrace extends Trace {
+  override get transformName(): string {
+    return "grad/vjp (a tangent of reverse mode)";
+  }
   get program(): LinearProgram {
     return this.main.globalData as LinearProgram;
   }

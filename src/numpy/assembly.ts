@@ -14,6 +14,7 @@ import { take } from "./indexing-fns.ts";
 import { argsort } from "./sorting.ts";
 import { tile } from "./rearrange.ts";
 import { IndexError, ShapeError } from "../core/errors.ts";
+import { requireStatic } from "./static-args.ts";
 import * as P from "../core/parse.ts";
 
 const insertOpts = P.options("np.insert", { axis: P.axis });
@@ -59,6 +60,7 @@ export function block(arrays: readonly Nested[]): NDArray {
 export function insert(arr: ArrayLike, index: number, values: ArrayLike, opts: { axis?: number } = {}): NDArray {
   opts = insertOpts(opts);
   const op = "np.insert";
+  requireStatic(op, "index", index, "an index");
   let a = asarray(arr, undefined, op, "arr");
   if (opts.axis === undefined) a = reshape(a, [a.size]);
   const axis = normAxis(op, opts.axis ?? 0, a.ndim);
@@ -83,6 +85,7 @@ export function insert(arr: ArrayLike, index: number, values: ArrayLike, opts: {
  */
 export function rollaxis(x: ArrayLike, axis: number, start = 0): NDArray {
   const a = asarray(x, undefined, "np.rollaxis", "a");
+  requireStatic("np.rollaxis", "start", start, "an axis");
   const ax = normAxis("np.rollaxis", axis, a.ndim);
   if (!Number.isInteger(start) || start < -a.ndim || start > a.ndim) throw new RangeError(`np.rollaxis: start ${start} is out of range for ${a.ndim} dimensions`);
   let s = start < 0 ? start + a.ndim : start;
@@ -97,6 +100,7 @@ export function rollaxis(x: ArrayLike, axis: number, start = 0): NDArray {
  */
 export function resize(x: ArrayLike, shape: number | readonly number[]): NDArray {
   const a = asarray(x, undefined, "np.resize", "a");
+  requireStatic("np.resize", "shape", shape, "a shape");
   const dims = P.parseShape("np.resize", shape, "new_shape");
   const size = dims.reduce((p, d) => p * d, 1);
   if (size > 0 && a.size === 0) throw new ShapeError("np.resize: cannot fill a non-empty shape from an empty array");
@@ -215,6 +219,7 @@ export function frexp(x: ArrayLike): [NDArray, NDArray] {
 export function deleteEntries(arr: ArrayLike, obj: number | readonly number[], opts: { axis?: number } = {}): NDArray {
   opts = deleteOpts(opts);
   const op = "np.delete";
+  requireStatic(op, "obj", obj, "an index");
   let a = asarray(arr, undefined, op, "arr");
   if (opts.axis === undefined) a = reshape(a, [a.size]);
   const axis = normAxis(op, opts.axis ?? 0, a.ndim);

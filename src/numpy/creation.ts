@@ -2,10 +2,12 @@
  * @file Turning JS values into arrays, and the array-creation functions (`zeros`, `arange`,
  * `logspace`, `tri`, index helpers such as `triuIndices` and `indices`, `astype`, `copy`).
  */
-import { ConcreteArray, NDArray, type ArrayLike, type Nested } from "../core/ndarray.ts";
-import { allocate, type DType, type TypedArray } from "../core/dtype.ts";
-import { convert } from "../primitives/structural.ts";
+import { ConcreteArray, NDArray, type ArrayLike, type Nested, type NestedLike } from "../core/ndarray.ts";
+import { allocate, promote, promoteWeak, type DType, type TypedArray } from "../core/dtype.ts";
+import { broadcastTo, concatenate, convert, reshape, slice } from "../primitives/structural.ts";
+import { add, div, mul, pow, sub } from "../primitives/binary.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
+import { requireStatic } from "./static-args.ts";
 import * as P from "../core/parse.ts";
 
 const dtypeOnly = (fn: string) => P.options(fn, { dtype: P.dtype });
@@ -21,10 +23,11 @@ const eyeOpts = P.options("np.eye", { k: P.int, dtype: P.dtype });
 const identityOpts = dtypeOnly("np.identity");
 const arangeOpts = dtypeOnly("np.arange");
 const linspaceOpts = P.options("np.linspace", { endpoint: P.bool });
-const logspaceOpts = P.options("np.logspace", { endpoint: P.bool, base: P.num });
+const logspaceOpts = P.options("np.logspace", { endpoint: P.bool, base: P.arrayLike });
 const geomspaceOpts = P.options("np.geomspace", { endpoint: P.bool });
 const triOpts = P.options("np.tri", { k: P.int, dtype: P.dtype });
 const indicesOpts = P.options("np.indices", { dtype: P.dtype, sparse: P.bool });
+
 
 const describeType = (x: unknown): string =>
   x === null ? "null" : x === undefined ? "undefined" : Array.isArray(x) ? "array" : typeof x === "object" ? (x as object).constructor?.name ?? "object" : typeof x;
@@ -69,6 +72,44 @@ function inferDtype(x: readonly Nested[]): DType {
   return sawBool && !sawNum ? "bool" : "float64";
 }
 
+/** Whether a nested JS array holds an `NDArray` anywhere (then `np.array` stacks, as NumPy and JAX do). */
+const holdsArrays = (x: readonly unknown[]): boolean => x.some((v) => v instanceof NDArray || (Array.isArray(v) && holdsArrays(v)));
+
+/**
+ * Stacks a nested JS array whose entries are arrays (traced or not) and numbers, with primitives so
+ * derivatives and batch axes flow through: `[a, b]` of shape-(3,) arrays gives shape (2, 3). Arrays
+ * promote their dtypes; JS numbers are weak, as in JAX.
+ */
+function stackNested(x: readonly NestedLike[], op: string, arg: string): NDArray {
+  let dtype: DType | null = null;
+  const numbers: (number | boolean)[] = [];
+  const scan = (v: NestedLike, path: string): void => {
+    if (v instanceof NDArray) dtype = dtype === null ? v.dtype : promote(dtype, v.dtype);
+    else if (Array.isArray(v)) (v as readonly NestedLike[]).forEach((e, i) => scan(e, `${path}[${i}]`));
+    else if (typeof v === "number" || typeof v === "boolean") numbers.push(v);
+    else throw new TypeError(`${op}: ${arg}${path} is ${describeType(v)}; expected a number, boolean or array`);
+  };
+  scan(x, "");
+  let dt: DType = dtype!;
+  for (const v of numbers) dt = promoteWeak(dt, v);
+  const build = (v: NestedLike, path: string): NDArray => {
+    if (!Array.isArray(v)) return convert(asarray(v as number | boolean | NDArray), dt);
+    const parts = (v as readonly NestedLike[]).map((e, i) => build(e, `${path}[${i}]`));
+    if (parts.length === 0) return new ConcreteArray(allocate(dt, 0), [0], dt);
+    const shape = parts[0]!.shape;
+    parts.forEach((p, i) => {
+      if (p.shape.length !== shape.length || p.shape.some((d, j) => d !== shape[j])) {
+        throw new TypeError(
+          `${op}: ${arg} is ragged: ${arg}${path}[${i}] has shape ${fmtShape(p.shape)} but ${arg}${path}[0] has shape ${fmtShape(shape)}; ` +
+            "stacked entries must all have one shape",
+        );
+      }
+    });
+    return concatenate(parts.map((p) => reshape(p, [1, ...shape])), 0);
+  };
+  return build(x, "");
+}
+
 /**
  * The dtype a typed array is read as: its own for `Float64Array`, `Float32Array`, `Int32Array`, and
  * bool for `Uint8Array` (the storage of bool arrays), which must then hold only 0 and 1. Other typed
@@ -94,7 +135,8 @@ function typedDtype(x: ArrayBufferView, op: string, arg: string): DType {
 
 /**
  * Converts anything array-like into an `NDArray` (tracers and arrays pass through). JS numbers
- * become float64, booleans bool; `dtype` converts. `op`/`arg` name the caller in error messages.
+ * become float64, booleans bool; nested JS arrays holding arrays (traced or not) stack them;
+ * `dtype` converts. `op`/`arg` name the caller in error messages.
  */
 export function asarray(x: ArrayLike, dtype?: DType, op = "np.asarray", arg = "a"): NDArray {
   let out: NDArray;
@@ -107,9 +149,11 @@ export function asarray(x: ArrayLike, dtype?: DType, op = "np.asarray", arg = "a
     const data = allocate(d, t.length);
     data.set(t);
     out = new ConcreteArray(data, [t.length], d);
+  } else if (Array.isArray(x) && holdsArrays(x)) {
+    out = stackNested(x as readonly NestedLike[], op, arg);
   } else if (Array.isArray(x)) {
-    const shape = nestedShape(x, op, arg);
-    const d = inferDtype(x);
+    const shape = nestedShape(x as readonly Nested[], op, arg);
+    const d = inferDtype(x as readonly Nested[]);
     const flat = (x as unknown[]).flat(Infinity) as (number | boolean)[];
     const data = allocate(d, flat.length);
     for (let i = 0; i < flat.length; i++) data[i] = +flat[i]!;
@@ -123,8 +167,19 @@ export function asarray(x: ArrayLike, dtype?: DType, op = "np.asarray", arg = "a
   return dtype !== undefined && out.dtype !== dtype ? convert(out, P.parseDtype(op, "dtype", dtype)) : out;
 }
 
-/** `np.array(values, {dtype})`: a new array from nested JS arrays, a typed array, a number or an array. */
+/**
+ * `np.array(values, {dtype})`: a new array from nested JS arrays, a typed array, a number or an
+ * array. Nested arrays may hold arrays (traced or not), which are stacked, differentiably.
+ * @example
+ * np.array([[1, 2], [3, 4]]).shape; // [2, 2]
+ * np.array([np.ones([3]), np.zeros([3])]).shape; // [2, 3]
+ */
 export const array = (x: ArrayLike, opts: { dtype?: DType } = {}): NDArray => asarray(x, arrayOpts(opts).dtype, "np.array", "object");
+
+function checkShape(shape: number | readonly number[], op: string): number[] {
+  requireStatic(op, "shape", shape, "a shape");
+  return P.parseShape(op, shape);
+}
 
 /**
  * Storage for `n` elements of `dtype`, for `op`; a `ShapeError` naming `op` and the size when the
@@ -139,25 +194,33 @@ function allocateFor(op: string, dtype: DType, n: number, shape: readonly number
   }
 }
 
-/** The body of `full` and friends, with the caller's name for errors. */
-function fullOf(op: string, shape: unknown, value: number | boolean, dtype: DType | undefined): NDArray {
-  const s = P.parseShape(op, shape);
-  // A 0-d array is read with `+value` below, as before (a traced one reports its own conversion error).
-  if (typeof value !== "number" && typeof value !== "boolean" && !((value as unknown) instanceof NDArray)) {
-    throw new TypeError(`${op}: fill_value must be a number or a boolean; got ${P.describe(value)}`);
-  }
-  const dt = dtype ?? (typeof value === "boolean" ? "bool" : "float64");
-  const data = allocateFor(op, dt, s.reduce((a, b) => a * b, 1), s);
+/**
+ * `np.full(shape, value, {dtype})`. An array `value` (traced or not) is broadcast to `shape`, as in
+ * NumPy and JAX, so a traced fill value keeps its derivative.
+ * @example
+ * np.full([2], 7); // [7, 7]
+ * grad((g: NDArray) => np.sum(np.full([3], g)))(2); // 3
+ */
+export function full(shape: number | readonly number[], value: ArrayLike, opts: { dtype?: DType } = {}): NDArray {
+  opts = fullOpts(opts);
+  const s = checkShape(shape, "np.full");
+  if (typeof value !== "number" && typeof value !== "boolean") return fullOf(s, asarray(value, undefined, "np.full", "fill_value"), opts.dtype);
+  const dtype = opts.dtype ?? (typeof value === "boolean" ? "bool" : "float64");
+  const data = allocateFor("np.full", dtype, s.reduce((a, b) => a * b, 1), s);
   if (+value !== 0) data.fill(+value);
-  return new ConcreteArray(data, s, dt);
+  return new ConcreteArray(data, s, dtype);
+}
+/** `value` broadcast to `shape` (NumPy's rule), in `dtype` (default: its own). */
+function fullOf(shape: readonly number[], value: NDArray, dtype: DType | undefined): NDArray {
+  const fits = value.ndim <= shape.length && value.shape.every((d, i) => d === 1 || d === shape[shape.length - value.ndim + i]);
+  if (!fits) throw new ShapeError(`np.full: fill_value of shape ${fmtShape(value.shape)} does not broadcast to shape ${fmtShape(shape)}`);
+  return broadcastTo(convert(value, dtype ?? value.dtype), shape);
 }
 
-/** `np.full(shape, value, {dtype})`. */
-export const full = (shape: number | readonly number[], value: number | boolean, opts: { dtype?: DType } = {}): NDArray =>
-  fullOf("np.full", shape, value, fullOpts(opts).dtype);
 export const zeros = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray =>
-  fullOf("np.zeros", shape, 0, zerosOpts(opts).dtype);
-export const ones = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray => fullOf("np.ones", shape, 1, onesOpts(opts).dtype);
+  full(checkShape(shape, "np.zeros"), 0, zerosOpts(opts));
+export const ones = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray =>
+  full(checkShape(shape, "np.ones"), 1, onesOpts(opts));
 export const zerosLike = (x: ArrayLike, opts: { dtype?: DType } = {}): NDArray => {
   const { dtype } = zerosLikeOpts(opts);
   const a = asarray(x, undefined, "np.zerosLike");
@@ -168,10 +231,10 @@ export const onesLike = (x: ArrayLike, opts: { dtype?: DType } = {}): NDArray =>
   const a = asarray(x, undefined, "np.onesLike");
   return full(a.shape, 1, { dtype: dtype ?? a.dtype });
 };
-export const fullLike = (x: ArrayLike, value: number, opts: { dtype?: DType } = {}): NDArray => {
+export const fullLike = (x: ArrayLike, value: ArrayLike, opts: { dtype?: DType } = {}): NDArray => {
   const { dtype } = fullLikeOpts(opts);
   const a = asarray(x, undefined, "np.fullLike");
-  return fullOf("np.fullLike", a.shape, value, dtype ?? a.dtype);
+  return full(a.shape, value, { dtype: dtype ?? a.dtype });
 };
 export const emptyLike = zerosLike;
 
@@ -180,7 +243,7 @@ function zerosMatrix(op: string, n: unknown, m: unknown, dtype: DType): Concrete
   const rows = P.parseCount(op, "N", n);
   const cols = m === undefined || m === null ? rows : P.parseCount(op, "M", m);
   P.checkSize(op, rows * cols, `an array of shape ${fmtShape([rows, cols])}`);
-  return fullOf(op, [rows, cols], 0, dtype) as ConcreteArray;
+  return full([rows, cols], 0, { dtype }) as ConcreteArray;
 }
 
 /**
@@ -191,6 +254,9 @@ function zerosMatrix(op: string, n: unknown, m: unknown, dtype: DType): Concrete
 export function eye(n: number, m?: number | null | { k?: number; dtype?: DType }, opts: { k?: number; dtype?: DType } = {}): NDArray {
   // NumPy's `eye(3, k=1)`: the options may take M's place.
   if (typeof m === "object" && m !== null) [m, opts] = [undefined, m];
+  requireStatic("np.eye", "N", n, "a size");
+  requireStatic("np.eye", "M", m, "a size");
+  requireStatic("np.eye", "k", opts.k, "an offset");
   const o = eyeOpts(opts);
   const out = zerosMatrix("np.eye", n, m, o.dtype ?? "float64");
   const cols = out.shape[1]!;
@@ -202,6 +268,7 @@ export function eye(n: number, m?: number | null | { k?: number; dtype?: DType }
   return out;
 }
 export const identity = (n: number, opts: { dtype?: DType } = {}): NDArray => {
+  requireStatic("np.identity", "n", n, "a size");
   const { dtype } = identityOpts(opts);
   P.parseCount("np.identity", "n", n);
   return eye(n, n, { dtype });
@@ -212,6 +279,9 @@ export const identity = (n: number, opts: { dtype?: DType } = {}): NDArray => {
  * integers; any fractional argument gives float64.
  */
 export function arange(a: number, b?: number | null, stepArg = 1, opts: { dtype?: DType } = {}): NDArray {
+  requireStatic("np.arange", b === undefined ? "stop" : "start", a, "a size");
+  requireStatic("np.arange", "stop", b, "a size");
+  requireStatic("np.arange", "step", stepArg, "a size");
   const o = arangeOpts(opts);
   const given = b === undefined || b === null ? [0, a, stepArg] : [a, b, stepArg];
   given.forEach((v, i) => {
@@ -233,11 +303,19 @@ export function arange(a: number, b?: number | null, stepArg = 1, opts: { dtype?
   return new ConcreteArray(data, [n], dtype);
 }
 
-/** `np.linspace(start, stop, num = 50, {endpoint = true})`. */
-export function linspace(start: number, stop: number, num = 50, opts: { endpoint?: boolean } = {}): NDArray {
+/**
+ * `np.linspace(start, stop, num = 50, {endpoint = true})`. `start` and `stop` may be arrays
+ * (traced or not): the result then has shape `[num, ...broadcast shape]` and is differentiable in
+ * them, as in NumPy and JAX; `num` is a JS number.
+ * @example
+ * np.linspace(0, 1, 5); // [0, 0.25, 0.5, 0.75, 1]
+ * grad((b: NDArray) => np.sum(np.linspace(0, b, 3)))(2); // 1.5
+ */
+export function linspace(start: ArrayLike, stop: ArrayLike, num = 50, opts: { endpoint?: boolean } = {}): NDArray {
+  requireStatic("np.linspace", "num", num, "a count");
   const endpoint = linspaceOpts(opts).endpoint ?? true;
-  [start, stop] = numbers("np.linspace", start, stop);
   checkCount("np.linspace", num);
+  if (typeof start !== "number" || typeof stop !== "number") return linspaceArrays("np.linspace", start, stop, num, endpoint);
   const div = endpoint ? num - 1 : num;
   const step = div > 0 ? (stop - start) / div : 0;
   const data = new Float64Array(num);
@@ -246,9 +324,43 @@ export function linspace(start: number, stop: number, num = 50, opts: { endpoint
   return new ConcreteArray(data, [num], "float64");
 }
 
+/** The shape two shapes broadcast to (NumPy's rule), for `linspace` of arrays. */
+function broadcast2(op: string, a: readonly number[], b: readonly number[]): number[] {
+  const n = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = a[a.length - n + i] ?? 1;
+    const y = b[b.length - n + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) throw new ShapeError(`${op}: start of shape ${fmtShape(a)} and stop of shape ${fmtShape(b)} do not broadcast`);
+    out.push(x === 1 ? y : x);
+  }
+  return out;
+}
+
+/** `linspace` of array ends, with primitives: `start + i·step` along a new first axis, the last row exactly `stop`. */
+function linspaceArrays(op: string, start: ArrayLike, stop: ArrayLike, num: number, endpoint: boolean): NDArray {
+  checkCount(op, num);
+  const a0 = convert(asarray(start, undefined, op, "start"), "float64");
+  const b0 = convert(asarray(stop, undefined, op, "stop"), "float64");
+  const shape = broadcast2(op, a0.shape, b0.shape);
+  const outShape = [num, ...shape];
+  const a = broadcastTo(a0, shape);
+  const b = broadcastTo(b0, shape);
+  const divisions = endpoint ? num - 1 : num;
+  const iota = new Float64Array(num);
+  for (let i = 0; i < num; i++) iota[i] = i;
+  const rows = broadcastTo(new ConcreteArray(iota, [num, ...shape.map(() => 1)], "float64"), outShape);
+  const step = divisions > 0 ? div(sub(b, a), broadcastTo(asarray(divisions), shape)) : broadcastTo(asarray(0), shape);
+  const lift = (x: NDArray) => broadcastTo(reshape(x, [1, ...shape]), outShape);
+  const y = add(lift(a), mul(rows, lift(step)));
+  if (!endpoint || num < 2) return y;
+  const head = slice(y, outShape.map(() => 0), outShape.map(() => 1), [num - 1, ...shape]);
+  return concatenate([head, reshape(b, [1, ...shape])], 0);
+}
+
 const checkCount = (op: string, num: unknown): number => P.parseCount(op, "number of samples", num);
 
-/** A 0-d array stands for a number where NumPy takes one (read with `+x`, as before these checks). */
+/** A 0-d array stands for a number where NumPy takes one (read with `+x`). */
 const isScalarArray = (u: unknown): boolean => u instanceof NDArray && u.ndim === 0;
 
 /** `start` and `stop` as JS numbers; a `TypeError` naming `op` for anything else. */
@@ -263,10 +375,15 @@ function numbers(op: string, start: unknown, stop: unknown): [number, number] {
  * @example
  * np.logspace(0, 2, 3); // [1, 10, 100]
  */
-export function logspace(start: number, stop: number, num = 50, opts: { endpoint?: boolean; base?: number } = {}): NDArray {
+export function logspace(start: ArrayLike, stop: ArrayLike, num = 50, opts: { endpoint?: boolean; base?: ArrayLike } = {}): NDArray {
+  requireStatic("np.logspace", "num", num, "a count");
   opts = logspaceOpts(opts);
-  [start, stop] = numbers("np.logspace", start, stop);
   checkCount("np.logspace", num);
+  if (typeof start !== "number" || typeof stop !== "number" || (opts.base !== undefined && typeof opts.base !== "number")) {
+    // base ** linspace(start, stop), differentiable in all three.
+    const y = linspaceArrays("np.logspace", start, stop, num, opts.endpoint ?? true);
+    return pow(broadcastTo(convert(asarray(opts.base ?? 10, undefined, "np.logspace", "base"), "float64"), y.shape), y);
+  }
   const y = linspace(start, stop, num, { endpoint: opts.endpoint ?? true }) as ConcreteArray;
   const base = opts.base ?? 10;
   return new ConcreteArray(y.data.map((v) => Math.pow(base, v)), [num], "float64");
@@ -279,6 +396,9 @@ export function logspace(start: number, stop: number, num = 50, opts: { endpoint
  * np.geomspace(1, 1000, 4); // [1, 10, 100, 1000]
  */
 export function geomspace(start: number, stop: number, num = 50, opts: { endpoint?: boolean } = {}): NDArray {
+  requireStatic("np.geomspace", "start", start, "a number");
+  requireStatic("np.geomspace", "stop", stop, "a number");
+  requireStatic("np.geomspace", "num", num, "a count");
   opts = geomspaceOpts(opts);
   [start, stop] = numbers("np.geomspace", start, stop);
   checkCount("np.geomspace", num);
@@ -302,6 +422,9 @@ export function geomspace(start: number, stop: number, num = 50, opts: { endpoin
  * np.tri(3, 3, { k: -1 }); // [[0,0,0],[1,0,0],[1,1,0]]
  */
 export function tri(n: number, m?: number | null, opts: { k?: number; dtype?: DType } = {}): NDArray {
+  requireStatic("np.tri", "N", n, "a size");
+  requireStatic("np.tri", "M", m, "a size");
+  requireStatic("np.tri", "k", opts.k, "an offset");
   const o = triOpts(opts);
   const out = zerosMatrix("np.tri", n, m, o.dtype ?? "float64");
   const cols = out.shape[1]!;
@@ -337,6 +460,9 @@ function indexPairs(op: string, n: number, m: number, keepIt: (i: number, j: num
  * cols; // [1, 2, 2]
  */
 export const triuIndices = (n: number, k = 0, m = n): [NDArray, NDArray] => {
+  requireStatic("np.triuIndices", "n", n, "a size");
+  requireStatic("np.triuIndices", "k", k, "an offset");
+  requireStatic("np.triuIndices", "m", m, "a size");
   P.parseInt("np.triuIndices", "k", k);
   return indexPairs("np.triuIndices", n, m, (i, j) => j - i >= k);
 };
@@ -347,6 +473,9 @@ export const triuIndices = (n: number, k = 0, m = n): [NDArray, NDArray] => {
  * np.trilIndices(2)[0]; // [0, 1, 1]
  */
 export const trilIndices = (n: number, k = 0, m = n): [NDArray, NDArray] => {
+  requireStatic("np.trilIndices", "n", n, "a size");
+  requireStatic("np.trilIndices", "k", k, "an offset");
+  requireStatic("np.trilIndices", "m", m, "a size");
   P.parseInt("np.trilIndices", "k", k);
   return indexPairs("np.trilIndices", n, m, (i, j) => j - i <= k);
 };
@@ -373,6 +502,8 @@ function shape2d(op: string, a: ArrayLike): [number, number] {
  * np.diagIndices(2)[1]; // [0, 1]
  */
 export function diagIndices(n: number, ndim = 2): NDArray[] {
+  requireStatic("np.diagIndices", "n", n, "a size");
+  requireStatic("np.diagIndices", "ndim", ndim, "a count");
   P.parseCount("np.diagIndices", "n", n);
   P.parseCount("np.diagIndices", "ndim", ndim);
   const idx = new ConcreteArray(Int32Array.from({ length: n }, (_, i) => i), [n], "int32");
@@ -389,6 +520,7 @@ export function diagIndices(n: number, ndim = 2): NDArray[] {
 export function indices(dimensions: readonly number[], opts: { dtype?: DType; sparse: true }): NDArray[];
 export function indices(dimensions: readonly number[], opts?: { dtype?: DType; sparse?: false }): NDArray;
 export function indices(dimensions: readonly number[], opts: { dtype?: DType; sparse?: boolean } = {}): NDArray | NDArray[] {
+  requireStatic("np.indices", "dimensions", dimensions, "a shape");
   opts = indicesOpts(opts);
   const dtype = opts.dtype ?? "int32";
   P.parseShape("np.indices", dimensions, "dimensions");
@@ -432,5 +564,5 @@ export function copy(x: ArrayLike): NDArray {
 
 /** `np.empty(shape, {dtype})`: arrays are immutable, so this is `zeros`. */
 export const empty = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray =>
-  fullOf("np.empty", shape, 0, emptyOpts(opts).dtype);
+  full(checkShape(shape, "np.empty"), 0, emptyOpts(opts));
 

@@ -15,6 +15,7 @@ import { reduceSum } from "../primitives/reduce.ts";
 import { dotGeneral } from "../primitives/contraction.ts";
 import { bind1 } from "../core/trace.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
+import { requireStatic } from "./static-args.ts";
 import * as P from "../core/parse.ts";
 
 const crossOpts = P.options("np.cross", { axisa: P.axis, axisb: P.axis, axisc: P.axis, axis: P.axis });
@@ -208,6 +209,7 @@ export function kron(a: ArrayLike, b: ArrayLike): NDArray {
  * np.cross([1, 0, 0], [0, 1, 0]); // [0, 0, 1]
  */
 export function cross(a: ArrayLike, b: ArrayLike, opts: { axisa?: number; axisb?: number; axisc?: number; axis?: number } = {}): NDArray {
+  for (const name of ["axis", "axisa", "axisb", "axisc"] as const) requireStatic("np.cross", name, opts[name], "an axis");
   opts = crossOpts(opts);
   let x = asarray(a, undefined, "np.cross", "a");
   let y = asarray(b, undefined, "np.cross", "b");

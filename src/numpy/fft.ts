@@ -21,6 +21,7 @@ import { pad, flip, roll } from "./rearrange.ts";
 import { normAxis } from "./broadcast.ts";
 import { ComplexArray, parts } from "./complex.ts";
 import { ShapeError } from "../core/errors.ts";
+import { requireStatic } from "./static-args.ts";
 import * as P from "../core/parse.ts";
 
 const fftSchema = { n: P.posInt, axis: P.axis, norm: P.oneOf("backward", "ortho", "forward") } as const;
@@ -335,6 +336,8 @@ export function irfft(a: ComplexArray | ArrayLike, opts: FftOptions | number = {
  * np.fft.fftfreq(4); // [0, 0.25, -0.5, -0.25]
  */
 export function fftfreq(n: number, d = 1): NDArray {
+  requireStatic("np.fft.fftfreq", "n", n, "a size");
+  requireStatic("np.fft.fftfreq", "d", d, "a number");
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`np.fft.fftfreq: n must be a positive integer, got ${n}`);
   const out = new Float64Array(n);
   for (let k = 0; k < n; k++) out[k] = (k < Math.ceil(n / 2) ? k : k - n) / (d * n);
@@ -347,6 +350,8 @@ export function fftfreq(n: number, d = 1): NDArray {
  * np.fft.rfftfreq(4); // [0, 0.25, 0.5]
  */
 export function rfftfreq(n: number, d = 1): NDArray {
+  requireStatic("np.fft.rfftfreq", "n", n, "a size");
+  requireStatic("np.fft.rfftfreq", "d", d, "a number");
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`np.fft.rfftfreq: n must be a positive integer, got ${n}`);
   const out = new Float64Array(Math.floor(n / 2) + 1);
   for (let k = 0; k < out.length; k++) out[k] = k / (d * n);
@@ -354,6 +359,7 @@ export function rfftfreq(n: number, d = 1): NDArray {
 }
 
 function shifted<T extends ComplexArray | NDArray>(x: T | ArrayLike, axes: number | readonly number[] | undefined, inverse: boolean, op: string): T {
+  requireStatic(op, "axes", axes, "an axis");
   const roll1 = (a: NDArray): NDArray => {
     const list = axes === undefined ? a.shape.map((_, i) => i) : typeof axes === "number" ? [axes] : axes;
     const norm = list.map((ax) => normAxis(op, ax, a.ndim));

@@ -11,17 +11,18 @@ import { add as laxAdd } from "../primitives/binary.ts";
 import { unsliceP } from "../primitives/structural.ts";
 import { bind1 } from "../core/trace.ts";
 import { fmtShape, IndexError, ShapeError } from "../core/errors.ts";
+import { requireStatic } from "./static-args.ts";
 import { prepare } from "./broadcast.ts";
 import { maximum, minimum, multiply } from "./math.ts";
 import { fancyGet, fancyAt, isAdvanced } from "./fancy.ts";
 
 /** `np.slice(start, stop, step)`: the slice `start:stop:step` (omit a part with `undefined`/`null`). */
-export const slice = (start?: number | null, stop?: number | null, step?: number | null): SliceSpec => ({
-  kind: "slice",
-  start: start ?? undefined,
-  stop: stop ?? undefined,
-  step: step ?? undefined,
-});
+export const slice = (start?: number | null, stop?: number | null, step?: number | null): SliceSpec => {
+  requireStatic("np.slice", "start", start, "an index");
+  requireStatic("np.slice", "stop", stop, "an index");
+  requireStatic("np.slice", "step", step, "an index");
+  return { kind: "slice", start: start ?? undefined, stop: stop ?? undefined, step: step ?? undefined };
+};
 
 function parseSlice(str: string): SliceSpec {
   const parts = str.split(":");

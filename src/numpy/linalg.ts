@@ -15,6 +15,7 @@ import { abs, add, equal, greater, log, multiply, notEqual, power, sign, sqrt, s
 import { max, min, prod, sum } from "./reductions.ts";
 import { matmul } from "./products.ts";
 import { AxisError, fmtShape, ShapeError } from "../core/errors.ts";
+import { requireStatic } from "./static-args.ts";
 import * as P from "../core/parse.ts";
 
 const ordOption = P.nullable(P.union(P.num, P.oneOf("fro", "nuc")));
@@ -287,6 +288,7 @@ export function qr(a: ArrayLike, opts: { mode?: "reduced" | "complete" | "r" } |
 export function pinv(a: ArrayLike, opts: { rcond?: number } | number = {}): NDArray {
   opts = pinvOpts(opts);
   const op = "np.linalg.pinv";
+  requireStatic(op, "rcond", opts.rcond, "a number");
   const [A, dtype] = matrixArg(op, a);
   return back(Sp.pinv(A, { rcond: opts.rcond ?? 1e-15, op }), dtype);
 }
@@ -306,6 +308,7 @@ export function pinv(a: ArrayLike, opts: { rcond?: number } | number = {}): NDAr
 export function lstsq(a: ArrayLike, b: ArrayLike, opts: { rcond?: number | null } | number | null = {}): [NDArray, NDArray, NDArray, NDArray] {
   opts = lstsqOpts(opts);
   const op = "np.linalg.lstsq";
+  requireStatic(op, "rcond", opts.rcond, "a number");
   const [A, dtype] = matrixArg(op, a);
   const [B] = floatArg(op, b, "b");
   if (A.ndim !== 2) throw new ShapeError(`${op}: a must be two-dimensional, got shape ${fmtShape(A.shape)} (use vmap for stacks)`);
@@ -336,6 +339,7 @@ export function lstsq(a: ArrayLike, b: ArrayLike, opts: { rcond?: number | null 
  */
 export function matrixPower(a: ArrayLike, n: number): NDArray {
   const op = "np.linalg.matrixPower";
+  requireStatic(op, "n", n, "a count");
   if (!Number.isInteger(n)) throw new TypeError(`${op}: exponent must be an integer, got ${n}`);
   let A = asarray(a, undefined, op, "a");
   if (A.ndim < 2 || A.shape[A.ndim - 1] !== A.shape[A.ndim - 2]) {
@@ -414,6 +418,8 @@ function matrixNorm(op: string, x: NDArray, ord: Ord, axes: [number, number], ke
 export function norm(x: ArrayLike, opts: { ord?: Ord; axis?: number | readonly number[] | null; keepdims?: boolean } | Ord = {}): NDArray {
   opts = normOpts(opts);
   const op = "np.linalg.norm";
+  requireStatic(op, "ord", opts.ord, "a number");
+  requireStatic(op, "axis", opts.axis, "an axis");
   const [a, dtype] = floatArg(op, x, "x");
   const keepdims = opts.keepdims ?? false;
   const { ord } = opts;
@@ -453,6 +459,7 @@ export const svdvals = (x: ArrayLike): NDArray => svd(x, { computeUv: false });
  */
 export function matrixRank(A: ArrayLike, opts: { tol?: number | null } | number | null = {}): number {
   opts = matrixRankOpts(opts);
+  requireStatic("np.linalg.matrixRank", "tol", opts.tol, "a number");
   const a = asarray(A, undefined, "np.linalg.matrixRank", "A");
   if (a.ndim < 2) return Number((a.reshape(-1).toArray() as number[]).some((v) => v !== 0));
   if (a.ndim > 2) throw new ShapeError(`np.linalg.matrixRank: one matrix at a time, got shape ${fmtShape(a.shape)}`);
@@ -548,6 +555,7 @@ export function tensorsolve(a: ArrayLike, b: ArrayLike): NDArray {
 export function tensorinv(a: ArrayLike, opts: { ind?: number } | number = {}): NDArray {
   opts = tensorinvOpts(opts);
   const op = "np.linalg.tensorinv";
+  requireStatic(op, "ind", opts.ind, "a count");
   const A = asarray(a, undefined, op, "a");
   const ind = opts.ind ?? 2;
   if (!Number.isInteger(ind) || ind <= 0) throw new RangeError(`${op}: ind must be a positive integer, got ${ind}`);

@@ -13,6 +13,7 @@ import { convert } from "../primitives/structural.ts";
 import { isFloat } from "../core/dtype.ts";
 import { ComplexArray } from "./complex.ts";
 import { besselI } from "../primitives/special.ts";
+import { requireStatic } from "./static-args.ts";
 import * as P from "../core/parse.ts";
 
 const roundOpts = P.options("np.round", { decimals: P.int }, { positional: "decimals" });
@@ -94,6 +95,7 @@ const roundHalfEven = sameFn("round", (x) => (isFloat(x.dtype) ? u.round(x) : x)
  * np.round([0.5, 1.5, 2.675], { decimals: 0 }); // [0, 2, 3]
  */
 export function round(x: ArrayLike, opts: { decimals?: number } | number = {}): NDArray {
+  requireStatic("np.round", "decimals", typeof opts === "object" ? opts.decimals : opts, "a count");
   opts = roundOpts(opts);
   const d = opts.decimals ?? 0;
   if (d === 0) return roundHalfEven(x);
@@ -341,6 +343,9 @@ const maxFinite = (x: NDArray): number => (x.dtype === "float32" ? 3.40282346638
  * np.nanToNum([NaN, Infinity, 1]); // [0, 1.7976931348623157e308, 1]
  */
 export function nanToNum(x: ArrayLike, opts: { nan?: number; posinf?: number; neginf?: number } = {}): NDArray {
+  requireStatic("np.nanToNum", "nan", opts.nan, "a number");
+  requireStatic("np.nanToNum", "posinf", opts.posinf, "a number");
+  requireStatic("np.nanToNum", "neginf", opts.neginf, "a number");
   opts = nanToNumOpts(opts);
   const a = prepare("np.nanToNum", [x], false, ["x"])[0]!;
   if (!isFloat(a.dtype)) return a;

@@ -4,7 +4,7 @@
  * `polyint`, `polyadd`, `polysub`, `polymul`.
  * All are compositions of differentiable functions, so they differentiate and batch.
  */
-import type { NDArray, ArrayLike } from "../core/ndarray.ts";
+import { NDArray, type ArrayLike } from "../core/ndarray.ts";
 import { asarray, full } from "./creation.ts";
 import { normAxis } from "./broadcast.ts";
 import { moveaxis, concatenate, expandDims } from "./shape.ts";
@@ -15,6 +15,7 @@ import { lstsq } from "./linalg.ts";
 import { convolve } from "./signal.ts";
 import { isFloat } from "../core/dtype.ts";
 import { ShapeError } from "../core/errors.ts";
+import { requireStatic } from "./static-args.ts";
 import * as P from "../core/parse.ts";
 
 const trapezoidOpts = P.options("np.trapezoid", { x: P.arrayLike, dx: P.numOrArray, axis: P.axis });
@@ -76,9 +77,11 @@ export function gradient(f: ArrayLike, spacing: number | ArrayLike = 1, opts: { 
     const [fl, ax] = lastAxis(a, axis, op);
     const n = fl.shape[fl.ndim - 1]!;
     if (n < edge + 1) throw new ShapeError(`${op}: shape of the array too small to compute a gradient along axis ${ax}: at least ${edge + 1} samples are needed`);
-    const coords = typeof spacing === "number" ? null : floats(spacing, op, "spacing");
+    // A number or a 0-d array (traced or not) is the sample distance; a 1-D array holds the coordinates.
+    const scalar = typeof spacing === "number" || (spacing instanceof NDArray && spacing.ndim === 0);
+    const coords = scalar ? null : floats(spacing, op, "spacing");
     if (coords && (coords.ndim !== 1 || coords.shape[0] !== n)) throw new ShapeError(`${op}: the coordinates must be 1-D with ${n} entries, got shape [${coords.shape.join(", ")}]`);
-    const h = coords ? diff(coords) : full([n - 1], spacing as number);
+    const h = coords ? diff(coords) : full([n - 1], spacing as number | NDArray, { dtype: "float64" });
     const at = (s: string) => fl.get("...", s);
     const hs = h.get(":-1"); // x[i] − x[i−1] for the interior points
     const hd = h.get("1:"); // x[i+1] − x[i]
@@ -130,6 +133,8 @@ export function ediff1d(a: ArrayLike, opts: { toEnd?: ArrayLike; toBegin?: Array
 export function unwrap(p: ArrayLike, opts: { discont?: number; axis?: number; period?: number } = {}): NDArray {
   opts = unwrapOpts(opts);
   const op = "np.unwrap";
+  requireStatic(op, "discont", opts.discont, "a number");
+  requireStatic(op, "period", opts.period, "a number");
   const period = opts.period ?? 2 * Math.PI;
   const discont = Math.max(opts.discont ?? period / 2, period / 2);
   const [pl, ax] = lastAxis(floats(p, op, "p"), opts.axis ?? -1, op);
@@ -188,6 +193,7 @@ export function polyval(p: ArrayLike, x: ArrayLike): NDArray {
  * np.vander([1, 2, 3], { N: 3 }); // [[1, 1, 1], [4, 2, 1], [9, 3, 1]]
  */
 export function vander(x: ArrayLike, opts: { N?: number; increasing?: boolean } = {}): NDArray {
+  requireStatic("np.vander", "N", opts.N, "a size");
   opts = vanderOpts(opts);
   const X = asarray(x, undefined, "np.vander", "x");
   if (X.ndim !== 1) throw new ShapeError(`np.vander: x must be 1-D, got shape [${X.shape.join(", ")}]`);
@@ -211,6 +217,7 @@ export function vander(x: ArrayLike, opts: { N?: number; increasing?: boolean } 
  */
 export function polyfit(x: ArrayLike, y: ArrayLike, deg: number): NDArray {
   const op = "np.polyfit";
+  requireStatic(op, "deg", deg, "a count");
   if (!Number.isInteger(deg) || deg < 0) throw new RangeError(`${op}: deg must be a non-negative integer, got ${deg}`);
   const X = floats(x, op, "x");
   const Y = floats(y, op, "y");
@@ -235,6 +242,7 @@ const coeffs = (p: ArrayLike, op: string): NDArray => {
  * np.polyder([1, 1, 1, 1]); // [3, 2, 1]
  */
 export function polyder(p: ArrayLike, m = 1): NDArray {
+  requireStatic("np.polyder", "m", m, "a count");
   let c = coeffs(p, "np.polyder");
   for (let j = 0; j < m; j++) {
     const n = c.shape[0]! - 1;
@@ -250,9 +258,11 @@ export function polyder(p: ArrayLike, m = 1): NDArray {
  * @example
  * np.polyint([3, 2, 1]); // [1, 1, 1, 0]
  */
-export function polyint(p: ArrayLike, m = 1, k: number | readonly number[] = 0): NDArray {
+export function polyint(p: ArrayLike, m = 1, k: number | readonly number[] | NDArray = 0): NDArray {
+  requireStatic("np.polyint", "m", m, "a count");
   let c = coeffs(p, "np.polyint");
-  const ks = typeof k === "number" ? Array<number>(m).fill(k) : k;
+  // Integration constants may be arrays (traced or not): one 0-d value for all, or m of them.
+  const ks: readonly ArrayLike[] = typeof k === "number" || (k instanceof NDArray && k.ndim === 0) ? Array<ArrayLike>(m).fill(k) : k instanceof NDArray ? [...k] : k;
   if (ks.length !== m) throw new ShapeError(`np.polyint: k must have m = ${m} constants, got ${ks.length}`);
   for (let j = 0; j < m; j++) {
     const n = c.shape[0]!;

@@ -6,6 +6,7 @@ import { dotGeneral } from "../primitives/contraction.ts";
 import * as s from "../primitives/structural.ts";
 import { promote } from "../core/dtype.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
+import { requireStatic } from "./static-args.ts";
 import * as P from "../core/parse.ts";
 import { multiply } from "./math.ts";
 
@@ -87,6 +88,7 @@ export function vdot(a: ArrayLike, b: ArrayLike): NDArray {
 
 /** `np.tensordot(a, b, axes = 2)`: `axes` is a count (last of a with first of b) or a pair of axis lists. */
 export function tensordot(a: ArrayLike, b: ArrayLike, axes: number | readonly [readonly number[] | number, readonly number[] | number] = 2): NDArray {
+  requireStatic("np.tensordot", "axes", axes, "an axis");
   const [x, y] = operands("np.tensordot", a, b);
   let la: number[];
   let lb: number[];

@@ -28,6 +28,7 @@ import { erf, erfinv } from "../primitives/special.ts";
 import { stopGradient } from "../primitives/unary.ts";
 import { threefry2x32, randomGamma } from "../primitives/random.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
+import { requireStatic } from "./static-args.ts";
 import * as P from "../core/parse.ts";
 
 const uniformOpts = P.options("np.random.uniform", { minval: P.arrayLike, maxval: P.arrayLike });
@@ -41,7 +42,10 @@ type Shape = number | readonly number[];
 
 const TWO32 = 4294967296;
 
-const shapeOf = (op: string, shape: Shape | undefined): number[] => (shape === undefined ? [] : P.parseShape(op, shape));
+function shapeOf(op: string, shape: Shape | undefined): number[] {
+  requireStatic(op, "shape", shape, "a shape");
+  return shape === undefined ? [] : P.parseShape(op, shape);
+}
 
 /** Checks that `key` is one key; `TypeError` naming `op` otherwise. */
 function checkKey(op: string, key: unknown): NDArray {
@@ -97,6 +101,7 @@ function unitUniform(key: NDArray, shape: readonly number[]): NDArray {
  * np.random.key(0).toArray(); // [0, 0]
  */
 export function key(seed: number): NDArray {
+  requireStatic("np.random.key", "seed", seed, "a number");
   if (typeof seed !== "number" || !Number.isSafeInteger(seed)) {
     throw new TypeError(`np.random.key: seed must be a safe integer, got ${String(seed)}`);
   }
@@ -113,6 +118,7 @@ export const PRNGKey = key;
  */
 export function split(key: Key, num = 2): NDArray {
   const k = checkKey("np.random.split", key);
+  requireStatic("np.random.split", "num", num, "a count");
   if (!Number.isInteger(num) || num < 0) throw new TypeError(`np.random.split: num must be a non-negative integer, got ${num}`);
   const [y0, y1] = bits2x32(k, [num]);
   return s.concatenate([s.reshape(y0, [num, 1]), s.reshape(y1, [num, 1])], 1);
@@ -320,6 +326,7 @@ export function permutation(key: Key, x: number | ArrayLike, opts: { axis?: numb
     return argsort(unitUniform(k, [x]));
   }
   const a = asarray(x, undefined, op, "x");
+  if (a.ndim === 0) requireStatic(op, "x", a, "a size");
   if (a.ndim === 0) throw new TypeError(`${op}: x must be an integer or at least 1-dimensional`);
   const axis = normAxis(op, opts.axis ?? 0, a.ndim);
   return take(a, argsort(unitUniform(k, [a.shape[axis]!])), { axis });
@@ -339,6 +346,7 @@ export function choice(
   const k = checkKey(op, key);
   const shp = shapeOf(op, opts.shape);
   const arr = typeof a === "number" ? null : asarray(a, undefined, op, "a");
+  if (arr !== null && arr.ndim === 0) requireStatic(op, "a", arr, "a size");
   if (arr !== null && arr.ndim === 0) throw new TypeError(`${op}: a must be a number or an array with at least one axis`);
   const axis = arr === null ? 0 : normAxis(op, opts.axis ?? 0, arr.ndim);
   const n = arr === null ? (a as number) : arr.shape[axis]!;
@@ -372,8 +380,10 @@ export function choice(
 
 // ---------------------------------------------------------------- stateful generator
 
-const sizeShape = (size: Shape | null | undefined, op = "RandomState"): number[] =>
-  size === undefined || size === null ? [] : P.parseShape(op, size, "size");
+const sizeShape = (size: Shape | null | undefined, op = "RandomState"): number[] => {
+  requireStatic(`np.random.${op}`, "size", size, "a shape");
+  return size === undefined || size === null ? [] : P.parseShape(op, size, "size");
+};
 
 /**
  * `np.random.RandomState(seed)`: a seeded stateful generator for porting NumPy scripts. Each call

@@ -17,6 +17,7 @@ import { select } from "../primitives/compare.ts";
 import { reduceSum } from "../primitives/reduce.ts";
 import { bind1 } from "../core/trace.ts";
 import { AxisError, fmtShape, ShapeError } from "../core/errors.ts";
+import { requireStatic } from "./static-args.ts";
 import * as P from "../core/parse.ts";
 
 const splitOpts = P.options("np.split", { axis: P.axis });
@@ -152,6 +153,7 @@ export function columnStack(xs: readonly ArrayLike[]): NDArray {
 
 function splitImpl(name: string, x: ArrayLike, sections: number | readonly number[], axisOpt: number | undefined, even: boolean): NDArray[] {
   const a = asarray(x, undefined, `np.${name}`, "ary");
+  requireStatic(`np.${name}`, "sections", sections, "a count");
   P.parseInts(`np.${name}`, "indices_or_sections", sections);
   if (a.ndim === 0) throw new AxisError(`np.${name}: a 0-d array cannot be split`);
   const axis = normAxis(`np.${name}`, axisOpt ?? 0, a.ndim);
@@ -207,6 +209,7 @@ export const dsplit = (x: ArrayLike, sections: number | readonly number[]): NDAr
  */
 export function tile(x: ArrayLike, reps: number | readonly number[]): NDArray {
   let a = asarray(x, undefined, "np.tile", "A");
+  requireStatic("np.tile", "reps", reps, "a count");
   const r = P.parseInts("np.tile", "reps", reps);
   if (r.some((v) => !Number.isInteger(v) || v < 0)) throw new RangeError(`np.tile: reps ${JSON.stringify(reps)} must be non-negative integers`);
   P.checkSize("np.tile", a.size * r.reduce((p, d) => p * d, 1), `tiling shape ${fmtShape(a.shape)} by ${P.describe(reps)}`);
@@ -232,10 +235,11 @@ export function repeat(x: ArrayLike, repeats: number | readonly number[] | NDArr
   const axis = normAxis("np.repeat", opts.axis ?? 0, a.ndim);
   const n = a.shape[axis]!;
   let counts: number[];
+  requireStatic("np.repeat", "repeats", repeats, "a count");
   if (typeof repeats === "number") counts = [repeats];
   else if (repeats instanceof NDArray) {
     if (!(repeats instanceof ConcreteArray)) {
-      throw new TypeError("np.repeat: repeats must be concrete (the output shape depends on it); it is a traced value here");
+      throw new TypeError("np.repeat: repeats must be concrete (the output shape depends on it)");
     }
     counts = Array.from(repeats.data);
   } else counts = [...repeats];
@@ -294,6 +298,8 @@ export function flipud(x: ArrayLike): NDArray {
 export function roll(x: ArrayLike, shift: number | readonly number[], opts: { axis?: number | readonly number[] | null } = {}): NDArray {
   opts = rollOpts(opts);
   const a = asarray(x, undefined, "np.roll", "a");
+  requireStatic("np.roll", "shift", shift, "an offset");
+  requireStatic("np.roll", "axis", opts.axis, "an axis");
   if (opts.axis === null || opts.axis === undefined) {
     if (typeof shift !== "number") throw new TypeError("np.roll: without axis, shift must be one number");
     return s.reshape(roll(s.reshape(a, [a.size]), shift, { axis: 0 }), a.shape);
@@ -325,6 +331,8 @@ export function roll(x: ArrayLike, shift: number | readonly number[], opts: { ax
 export function rot90(x: ArrayLike, k = 1, opts: { axes?: readonly [number, number] } = {}): NDArray {
   opts = rot90Opts(opts);
   const a = asarray(x, undefined, "np.rot90", "m");
+  requireStatic("np.rot90", "k", k, "a count");
+  requireStatic("np.rot90", "axes", opts.axes, "an axis");
   const ax = opts.axes ?? [0, 1];
   if (ax.length !== 2) throw new AxisError("np.rot90: axes must hold exactly two axes");
   if (a.ndim < 2) throw new AxisError(`np.rot90: the array must be at least 2-d, got shape ${fmtShape(a.shape)}`);
@@ -424,6 +432,8 @@ export function pad(
 ): NDArray {
   opts = padOpts(opts) as typeof opts;
   const a = asarray(x, undefined, "np.pad", "array");
+  requireStatic("np.pad", "pad_width", padWidth, "a size");
+  requireStatic("np.pad", "stat_length", opts.statLength, "a size");
   const mode = opts.mode ?? "constant";
   if (!PAD_MODES.includes(mode)) {
     throw new TypeError(`np.pad: mode '${mode}' is not supported; use one of ${PAD_MODES.map((m) => `'${m}'`).join(", ")}`);
@@ -522,6 +532,7 @@ export function diagonalAxes(x: NDArray, offset: number, ax1: number, ax2: numbe
 export function diagonal(x: ArrayLike, opts: { offset?: number; axis1?: number; axis2?: number } = {}): NDArray {
   opts = diagonalOpts(opts);
   const a = asarray(x, undefined, "np.diagonal", "a");
+  requireStatic("np.diagonal", "offset", opts.offset, "an offset");
   if (a.ndim < 2) throw new AxisError(`np.diagonal: the array must be at least 2-d, got shape ${fmtShape(a.shape)}`);
   const ax1 = normAxis("np.diagonal", opts.axis1 ?? 0, a.ndim);
   const ax2 = normAxis("np.diagonal", opts.axis2 ?? 1, a.ndim);
@@ -537,6 +548,7 @@ export function diagonal(x: ArrayLike, opts: { offset?: number; axis1?: number; 
  * np.trace(np.eye(3)); // 3
  */
 export function trace(x: ArrayLike, opts: { offset?: number; axis1?: number; axis2?: number } = {}): NDArray {
+  requireStatic("np.trace", "offset", opts.offset, "an offset");
   opts = traceOpts(opts);
   let d = diagonal(asarray(x, undefined, "np.trace", "a"), opts);
   if (d.dtype === "bool") d = s.convert(d, "int32");
@@ -551,6 +563,7 @@ export function trace(x: ArrayLike, opts: { offset?: number; axis1?: number; axi
  */
 export function diag(v: ArrayLike, k = 0): NDArray {
   const a = asarray(v, undefined, "np.diag", "v");
+  requireStatic("np.diag", "k", k, "an offset");
   if (a.ndim === 2) return diagonalAxes(a, k, 0, 1);
   if (a.ndim !== 1) throw new ShapeError(`np.diag: input must be 1- or 2-d, got shape ${fmtShape(a.shape)}`);
   const n = a.shape[0]! + Math.abs(k);
@@ -565,6 +578,7 @@ export const diagflat = (v: ArrayLike, k = 0): NDArray => diag(flatten(asarray(v
 function triangle(name: string, x: ArrayLike, k: number, lower: boolean): NDArray {
   P.parseInt(`np.${name}`, "k", k);
   const a = asarray(x, undefined, `np.${name}`, "m");
+  requireStatic(`np.${name}`, "k", k, "an offset");
   if (a.ndim === 0) throw new AxisError(`np.${name}: input must be at least 1-d`);
   const rows = a.ndim === 1 ? a.shape[0]! : a.shape[a.ndim - 2]!;
   const cols = a.shape[a.ndim - 1]!;
@@ -613,6 +627,7 @@ export function meshgrid(...args: (ArrayLike | { indexing?: "xy" | "ij"; sparse?
 export function append(x: ArrayLike, values: ArrayLike, opts: { axis?: number | null } = {}): NDArray {
   opts = appendOpts(opts);
   const a = asarray(x, undefined, "np.append", "arr");
+  requireStatic("np.append", "axis", opts.axis, "an axis");
   const v = asarray(values, undefined, "np.append", "values");
   if (opts.axis === null || opts.axis === undefined) return concatenate([flatten(a), flatten(v)]);
   return concatenate([a, v], { axis: opts.axis });

@@ -20,12 +20,13 @@ import * as u from "../primitives/unary.ts";
 import * as b from "../primitives/binary.ts";
 import * as c from "../primitives/compare.ts";
 import { DomainError, fmtShape, ShapeError } from "../core/errors.ts";
+import { requireStatic } from "./static-args.ts";
 import * as P from "../core/parse.ts";
 
 /** The options every reduction takes: `{axis, keepdims}`. */
 export const reduceSchema = { axis: P.axes, keepdims: P.bool } as const;
 const reduceOpts = (fn: string) => P.options(fn, reduceSchema);
-const varOpts = (fn: string) => P.options(fn, { ...reduceSchema, ddof: P.num });
+const varOpts = (fn: string) => P.options(fn, { ...reduceSchema, ddof: P.numOrArray }); // ddof may be traced (np.var)
 const argOpts = (fn: string) => P.options(fn, { axis: P.axisOrNull, keepdims: P.bool });
 const cumOpts = (fn: string) => P.options(fn, { axis: P.axisOrNull });
 const sumOpts = reduceOpts("np.sum");
@@ -92,13 +93,15 @@ export function mean(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
 }
 
 /** `np.var(x, {axis, keepdims, ddof})`. */
-export function variance(x: ArrayLike, opts: ReduceOptions & { ddof?: number } = {}): NDArray {
-  opts = varianceOpts(opts);
+export function variance(x: ArrayLike, opts: ReduceOptions & { ddof?: ArrayLike } = {}): NDArray {
+  opts = varianceOpts(opts) as typeof opts;
   const a = asarray(x, undefined, "np.var", "a");
   const axes = normAxes("np.var", opts.axis, a.ndim);
   const n = axes.reduce((p, ax) => p * a.shape[ax]!, 1);
   const d = subtract(a, mean(a, { axis: axes, keepdims: true }));
-  return divide(sum(multiply(d, d), { axis: axes, keepdims: opts.keepdims ?? false }), n - (opts.ddof ?? 0));
+  // ddof may be an array (traced or not): the normalisation then stays differentiable, as in JAX.
+  const ddof = opts.ddof ?? 0;
+  return divide(sum(multiply(d, d), { axis: axes, keepdims: opts.keepdims ?? false }), typeof ddof === "number" ? n - ddof : subtract(n, ddof));
 }
 
 /** `np.std(x, {axis, keepdims, ddof})`. */
@@ -159,7 +162,7 @@ export function prod(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
   return keep(out, a.shape, axes, opts.keepdims);
 }
 
-type VarOptions = ReduceOptions & { ddof?: number };
+type VarOptions = ReduceOptions & { ddof?: number | NDArray };
 
 /** How many elements are truthy (`x != 0`; NaN counts) over the axes, as int32. */
 function countTrue(op: string, m: NDArray, opts: ReduceOptions): NDArray {
@@ -255,6 +258,7 @@ export function diff(
   x: ArrayLike,
   opts: { n?: number; axis?: number; prepend?: ArrayLike; append?: ArrayLike } = {},
 ): NDArray {
+  requireStatic("np.diff", "n", opts.n, "a count");
   opts = diffOpts(opts);
   let a = asarray(x, undefined, "np.diff", "a");
   const n = opts.n ?? 1;
@@ -500,6 +504,8 @@ interface CloseOptions {
  * np.isclose([1, 1], [1 + 1e-10, 1.1]); // [true, false]
  */
 export function isclose(a: ArrayLike, bb: ArrayLike, opts: CloseOptions = {}): NDArray {
+  requireStatic("np.isclose", "rtol", opts.rtol, "a number");
+  requireStatic("np.isclose", "atol", opts.atol, "a number");
   opts = iscloseOpts(opts);
   const [x, y] = prepare("np.isclose", [a, bb], true, ["a", "b"]);
   const rtol = opts.rtol ?? 1e-5;

@@ -5,6 +5,7 @@ import { broadcastShapes, normAxes, normAxis } from "./broadcast.ts";
 import * as s from "../primitives/structural.ts";
 import { promote } from "../core/dtype.ts";
 import { AxisError, fmtShape, ShapeError } from "../core/errors.ts";
+import { requireStatic } from "./static-args.ts";
 import * as P from "../core/parse.ts";
 
 const squeezeOpts = P.options("np.squeeze", { axis: P.axes }, { positional: "axis" });
@@ -14,6 +15,7 @@ const stackOpts = P.options("np.stack", { axis: P.axis }, { positional: "axis" }
 /** `np.reshape(x, shape)`; one dimension may be `-1`. */
 export function reshape(x: ArrayLike, shape: number | readonly number[]): NDArray {
   const a = asarray(x, undefined, "np.reshape", "a");
+  requireStatic("np.reshape", "shape", shape, "a shape");
   const want = P.parseShape("np.reshape", shape, "newshape", true);
   const known = want.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
   const unknown = want.filter((d) => d === -1).length;
@@ -50,6 +52,8 @@ export function swapaxes(x: ArrayLike, a1: number, a2: number): NDArray {
 
 export function moveaxis(x: ArrayLike, source: number | readonly number[], destination: number | readonly number[]): NDArray {
   const a = asarray(x, undefined, "np.moveaxis", "a");
+  requireStatic("np.moveaxis", "source", source, "an axis");
+  requireStatic("np.moveaxis", "destination", destination, "an axis");
   const src = P.parseInts("np.moveaxis", "source", source).map((ax) => normAxis("np.moveaxis", ax, a.ndim));
   const dst = P.parseInts("np.moveaxis", "destination", destination).map((ax) => normAxis("np.moveaxis", ax, a.ndim));
   if (src.length !== dst.length) {
@@ -97,6 +101,7 @@ export const ravel = (x: ArrayLike): NDArray => {
 /** `np.broadcastTo(x, shape)`. */
 export function broadcastTo(x: ArrayLike, shape: readonly number[]): NDArray {
   const a = asarray(x, undefined, "np.broadcastTo", "array");
+  requireStatic("np.broadcastTo", "shape", shape, "a shape");
   P.parseShape("np.broadcastTo", shape);
   const out = broadcastShapes("np.broadcastTo", a.shape, shape);
   if (out.length !== shape.length || out.some((d, i) => d !== shape[i])) {

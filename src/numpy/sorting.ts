@@ -15,6 +15,7 @@ import { gather } from "../primitives/gather.ts";
 import { add, sub, mul, max, min, fullLike } from "../primitives/binary.ts";
 import * as s from "../primitives/structural.ts";
 import { AxisError, fmtShape, IndexError, ShapeError } from "../core/errors.ts";
+import { requireStatic } from "./static-args.ts";
 import * as P from "../core/parse.ts";
 
 const sortOpts = P.options("np.sort", { axis: P.axisOrNull });
@@ -77,6 +78,7 @@ export function argsort(x: ArrayLike, opts: { axis?: number | null } = {}): NDAr
 
 /** Checks `kth` against the length of the partitioned axis (`alongAxis` checks the axis itself). */
 function checkKth(op: string, a: NDArray, axis: number | null, kth: number | readonly number[]): void {
+  requireStatic(op, "kth", kth, "an index");
   if (axis !== null && a.ndim === 0) return;
   const n = axis === null ? a.size : a.shape[normAxis(op, axis, a.ndim)]!;
   for (const k of typeof kth === "number" ? [kth] : kth) {
@@ -280,6 +282,7 @@ function quantileImpl(
   opts: { axis?: number | readonly number[] | null; keepdims?: boolean },
   ignoreNan = false,
 ): NDArray {
+  requireStatic(op, "q", q, "a number");
   const qs = typeof q === "number" ? [q] : [...q];
   for (const v of qs) {
     if (typeof v !== "number" || !(v >= 0 && v <= scale)) {

@@ -4,7 +4,7 @@
  * which read their inputs' values (so they run eagerly or under `grad`, not on values batched by
  * `vmap`); their weights and selected values stay differentiable. Also `digitize`, `countNonzero`.
  */
-import type { NDArray, ArrayLike } from "../core/ndarray.ts";
+import { NDArray, type ArrayLike } from "../core/ndarray.ts";
 import { asarray, zeros, linspace } from "./creation.ts";
 import { atleast2d, diag, flip } from "./rearrange.ts";
 import { concatenate, squeeze } from "./shape.ts";
@@ -14,9 +14,10 @@ import { matmul, outer } from "./products.ts";
 import { searchsorted, take } from "./indexing-fns.ts";
 import { isFloat } from "../core/dtype.ts";
 import { ShapeError } from "../core/errors.ts";
+import { requireStatic } from "./static-args.ts";
 import * as P from "../core/parse.ts";
 
-const covOpts = P.options("np.cov", { y: P.arrayLike, rowvar: P.bool, bias: P.bool, ddof: P.int });
+const covOpts = P.options("np.cov", { y: P.arrayLike, rowvar: P.bool, bias: P.bool, ddof: P.numOrArray }); // ddof may be traced
 const corrcoefOpts = P.options("np.corrcoef", { y: P.arrayLike, rowvar: P.bool });
 const bincountOpts = P.options("np.bincount", { weights: P.arrayLike, minlength: P.nonNegInt });
 const digitizeOpts = P.options("np.digitize", { right: P.bool });
@@ -30,8 +31,8 @@ const uniqueOpts = P.options("np.unique", { returnIndex: P.bool, returnInverse: 
  * @example
  * np.cov([[0, 1, 2], [2, 1, 0]]); // [[1, -1], [-1, 1]]
  */
-export function cov(m: ArrayLike, opts: { y?: ArrayLike; rowvar?: boolean; bias?: boolean; ddof?: number } = {}): NDArray {
-  opts = covOpts(opts);
+export function cov(m: ArrayLike, opts: { y?: ArrayLike; rowvar?: boolean; bias?: boolean; ddof?: number | NDArray } = {}): NDArray {
+  opts = covOpts(opts) as typeof opts;
   const op = "np.cov";
   const rows = (v: ArrayLike) => {
     let a = asarray(v, undefined, op, "m");
@@ -45,7 +46,8 @@ export function cov(m: ArrayLike, opts: { y?: ArrayLike; rowvar?: boolean; bias?
   const n = X.shape[1]!;
   const ddof = opts.ddof ?? (opts.bias ? 0 : 1);
   const centred = X.sub(mean(X, { axis: 1, keepdims: true }));
-  const c = matmul(centred, centred.T).div(n - ddof);
+  // ddof may be an array (traced or not): the normalisation then stays differentiable, as in JAX.
+  const c = matmul(centred, centred.T).div(typeof ddof === "number" ? n - ddof : subtract(n, ddof));
   return squeeze(c);
 }
 
@@ -79,6 +81,7 @@ function intValues(x: NDArray, op: string, arg: string): number[] {
 export function bincount(x: ArrayLike, opts: { weights?: ArrayLike; minlength?: number } = {}): NDArray {
   opts = bincountOpts(opts);
   const op = "np.bincount";
+  requireStatic(op, "minlength", opts.minlength, "a size");
   const X = asarray(x, undefined, op, "x");
   if (X.ndim !== 1) throw new ShapeError(`${op}: x must be 1-D, got shape [${X.shape.join(", ")}]`);
   const vals = intValues(X, op, "x");
@@ -125,6 +128,8 @@ export function histogram(
   const op = "np.histogram";
   const A = asarray(a, undefined, op, "a").reshape(-1);
   const binsOpt = opts.bins ?? 10;
+  if (binsOpt instanceof NDArray && binsOpt.ndim === 0) requireStatic(op, "bins", binsOpt, "a count");
+  requireStatic(op, "range", opts.range, "a number");
   let edges: NDArray;
   if (typeof binsOpt === "number") {
     if (!Number.isInteger(binsOpt) || binsOpt < 1) throw new RangeError(`${op}: bins must be a positive integer, got ${binsOpt}`);

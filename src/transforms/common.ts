@@ -23,15 +23,51 @@ export function likeInput(result: NDArray, input: Leaf): Leaf {
 /** Concrete zeros shaped like `x` (float, for tangents/cotangents). */
 export const zerosFor = (x: NDArray): NDArray => zerosConcrete(x.shape, isFloat(x.dtype) ? x.dtype : "float64");
 
-/** Normalizes `argnums` to a list of indices into `args`, checking them. */
+/** Normalizes `argnums` to a list of indices into `args`, checking them (in range, none repeated). */
 export function normArgnums(op: string, argnums: number | readonly number[] | undefined, nargs: number): number[] {
   const list = argnums === undefined ? [0] : typeof argnums === "number" ? [argnums] : [...argnums];
-  return list.map((a) => {
+  const norm = list.map((a) => {
     if (!Number.isInteger(a) || a < -nargs || a >= nargs) {
       throw new RangeError(`${op}: argnums ${JSON.stringify(argnums)} is out of range for a call with ${nargs} argument(s)`);
     }
     return a < 0 ? a + nargs : a;
   });
+  const repeated = norm.find((a, i) => norm.indexOf(a) !== i);
+  if (repeated !== undefined) {
+    // Differentiating twice with respect to one argument would give its gradient once and zeros for the copy.
+    throw new RangeError(`${op}: argnums ${JSON.stringify(argnums)} names argument ${repeated} more than once; each argument may appear once`);
+  }
+  return norm;
+}
+
+const asyncFunctionError = (op: string, what: string): TypeError =>
+  new TypeError(
+    `${op}: ${what}: async functions cannot be transformed, because the transformation needs the function's result ` +
+      `when it returns, not later. Make the function synchronous (await its inputs before calling ${op}).`,
+  );
+
+/** Rejects an async function before it runs (so none of its body runs with traced values). */
+export function checkNotAsync(op: string, f: unknown): void {
+  if (typeof f === "function" && Object.prototype.toString.call(f) === "[object AsyncFunction]") {
+    throw asyncFunctionError(op, "the function is async");
+  }
+}
+
+/**
+ * Rejects a function's result that is a Promise (or any thenable). A no-op rejection handler is
+ * attached first, so a later rejection of that promise is not reported as unhandled.
+ */
+export function checkNotPromise(op: string, out: unknown): void {
+  if (out === null || (typeof out !== "object" && typeof out !== "function")) return;
+  const then = (out as { then?: unknown }).then;
+  if (typeof then !== "function") return;
+  const ignore = (): void => {};
+  try {
+    (then as (ok: () => void, fail: () => void) => unknown).call(out, ignore, ignore);
+  } catch {
+    // A thenable whose then() throws cannot reject later; the TypeError below is what matters.
+  }
+  throw asyncFunctionError(op, "the function returned a Promise");
 }
 
 /** Checks that values to differentiate with respect to are float. */

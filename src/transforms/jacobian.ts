@@ -5,7 +5,7 @@
 import type { NDArray } from "../core/ndarray.ts";
 import { ConcreteArray } from "../core/ndarray.ts";
 import { flatten, unflatten, type Tree, type TreeDef } from "../tree/index.ts";
-import { leafToArray, likeInput, normArgnums } from "./common.ts";
+import { leafToArray, likeInput, normArgnums, checkNotAsync, checkNotPromise } from "./common.ts";
 import { jvp } from "./jvp.ts";
 import { vjp } from "./vjp.ts";
 import { vmap } from "./vmap.ts";
@@ -65,7 +65,9 @@ function assemble(jac: NDArray, outs: NDArray[], outDef: TreeDef, outLeaves: unk
 function jacobianWith(mode: "fwd" | "rev", f: (...args: never[]) => unknown, opts: JacOptions) {
   opts = (mode === "fwd" ? jacfwdOpts : jacrevOpts)(opts);
   return (...args: Tree[]): any => {
-    const argnums = normArgnums(mode === "fwd" ? "jacfwd" : "jacrev", opts.argnums, args.length);
+    const op = mode === "fwd" ? "jacfwd" : "jacrev";
+    checkNotAsync(op, f);
+    const argnums = normArgnums(op, opts.argnums, args.length);
     const diff: Tree = typeof opts.argnums === "number" || opts.argnums === undefined ? args[argnums[0]!]! : argnums.map((i) => args[i]!);
     const [x, unravel, ins, inDef] = ravelTree(diff);
     const [inLeaves] = flatten(diff);
@@ -73,7 +75,9 @@ function jacobianWith(mode: "fwd" | "rev", f: (...args: never[]) => unknown, opt
       const full = args.slice();
       if (typeof opts.argnums === "number" || opts.argnums === undefined) full[argnums[0]!] = d;
       else argnums.forEach((a, i) => (full[a] = (d as Tree[])[i]!));
-      return (f as (...a: Tree[]) => Tree)(...full);
+      const result = (f as (...a: Tree[]) => Tree)(...full);
+      checkNotPromise(op, result);
+      return result;
     };
     const fFlat = (v: NDArray): NDArray => ravelTree(call(unravel(v)))[0];
     const out = call(diff);
@@ -109,10 +113,19 @@ export const jacobian = jacrev;
  * @example
  * hessian((x: NDArray) => np.sum(x.mul(x).mul(x)))(np.array([1, 2])); // [[6, 0], [0, 12]]
  */
-export const hessian = (f: (...args: never[]) => unknown, opts: JacOptions = {}) => jacfwd(jacrev(f, hessianOpts(opts)) as never, opts);
+export const hessian = (f: (...args: never[]) => unknown, opts: JacOptions = {}) => {
+  const h = jacfwd(jacrev(f, hessianOpts(opts)) as never, opts);
+  return (...args: Tree[]): any => {
+    checkNotAsync("hessian", f);
+    return h(...args);
+  };
+};
 
 /**
  * `hvp(f)(x, v)`: the Hessian of scalar `f` at `x` times `v`, forward-over-reverse, without
  * forming the Hessian.
  */
-export const hvp = (f: (x: never) => unknown) => (x: Tree, v: Tree): any => jvp(grad(f) as never, [x], [v])[1];
+export const hvp = (f: (x: never) => unknown) => (x: Tree, v: Tree): any => {
+  checkNotAsync("hvp", f);
+  return jvp(grad(f) as never, [x], [v])[1];
+};

@@ -3,7 +3,7 @@ import type { NDArray } from "../core/ndarray.ts";
 import { withMainTrace } from "../core/trace.ts";
 import { JVPTracer, makeJVPTrace, primalAndTangent } from "../interpreters/jvp.ts";
 import { flatten, unflatten, sameStructure, type Tree } from "../tree/index.ts";
-import { leafToArray, likeInput, zerosFor } from "./common.ts";
+import { leafToArray, likeInput, zerosFor, checkNotAsync, checkNotPromise } from "./common.ts";
 import { tangentDtype } from "../core/dtype.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import { convert } from "../primitives/structural.ts";
@@ -14,6 +14,7 @@ import { convert } from "../primitives/structural.ts";
  * jvp(np.sin, [0.5], [1.0]); // [sin(0.5), cos(0.5)]
  */
 export function jvp<Out extends Tree>(f: (...args: never[]) => Out, primals: readonly Tree[], tangents: readonly Tree[]): [Out, Out] {
+  checkNotAsync("jvp", f);
   const [pl, pd] = flatten(primals as Tree, "jvp: primals");
   const [tl, td] = flatten(tangents as Tree);
   if (!sameStructure(pd, td)) throw new TypeError("jvp: primals and tangents must have the same tree structure");
@@ -30,6 +31,7 @@ export function jvp<Out extends Tree>(f: (...args: never[]) => Out, primals: rea
   return withMainTrace(makeJVPTrace, null, (main) => {
     const ins = ps.map((p, i) => new JVPTracer(main.trace as never, p, ts[i]!));
     const out = f(...(unflatten(pd, ins) as never[]));
+    checkNotPromise("jvp", out);
     const [ol, od] = flatten(out);
     const primalsOut: NDArray[] = [];
     const tangentsOut: NDArray[] = [];
@@ -52,6 +54,7 @@ export function jvp<Out extends Tree>(f: (...args: never[]) => Out, primals: rea
  */
 export function deriv(f: (x: never) => Tree): (x: number | NDArray) => any {
   return (x) => {
+    checkNotAsync("deriv", f);
     const one = typeof x === "number" ? 1 : leafToArray(x, "deriv", "x").mul(0).add(1);
     return jvp(f as never, [x], [one])[1];
   };

@@ -7,7 +7,7 @@ import { ConcreteArray } from "../core/ndarray.ts";
 import { allocate } from "../core/dtype.ts";
 import { linearizeFlat, backwardPass, forwardPass, type Linearized } from "../interpreters/linearize.ts";
 import { flatten, unflatten, sameStructure, type Tree, type TreeDef, type Leaf } from "../tree/index.ts";
-import { leafToArray, likeInput, zerosFor, normArgnums, checkDifferentiable } from "./common.ts";
+import { leafToArray, likeInput, zerosFor, normArgnums, checkDifferentiable, checkNotAsync, checkNotPromise } from "./common.ts";
 import type { Args } from "./common.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import { elementwiseGradOpts, gradOpts, valueAndGradOpts } from "./options.ts";
@@ -22,12 +22,14 @@ interface Traced {
 
 /** Linearizes `f` at `args` (a tuple tree); `hasAux` splits `[out, aux]` off the result. */
 function trace(op: string, f: (...a: never[]) => unknown, args: readonly Tree[], hasAux = false): Traced {
+  checkNotAsync(op, f);
   const [inLeaves, inDef] = flatten(args as Tree, `${op}: argument `);
   const primals = inLeaves.map((x, i) => leafToArray(x, op, `input leaf ${i}`));
   let outDef: TreeDef | null = null;
   let aux: unknown = undefined;
   const lin = linearizeFlat((xs) => {
     let out = f(...(unflatten(inDef, xs) as never[])) as unknown;
+    checkNotPromise(op, out);
     if (hasAux) {
       if (!Array.isArray(out) || out.length !== 2) {
         throw new TypeError(`${op} with hasAux: the function must return [output, aux]`);
@@ -82,6 +84,7 @@ export interface GradOptions {
 }
 
 function gradImpl(op: string, f: (...args: never[]) => unknown, opts: GradOptions, args: readonly Tree[]): [Tree, Tree, unknown] {
+  checkNotAsync(op, f);
   const argnums = normArgnums(op, opts.argnums, args.length);
   const diff = argnums.map((i) => args[i]!);
   const wrapped = (...d: Tree[]) => {
@@ -141,6 +144,7 @@ export function elementwiseGrad<F extends (...args: never[]) => unknown>(f: F, o
   opts = elementwiseGradOpts(opts);
   return (...args) => {
     const all = args as unknown as Tree[];
+    checkNotAsync("elementwiseGrad", f);
     const argnums = normArgnums("elementwiseGrad", opts.argnums, all.length);
     const wrapped = (...d: Tree[]) => {
       const full = all.slice();

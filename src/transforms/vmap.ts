@@ -3,7 +3,7 @@ import type { NDArray } from "../core/ndarray.ts";
 import { withMainTrace } from "../core/trace.ts";
 import { BatchTracer, makeBatchTrace, valueAndDim } from "../interpreters/batching.ts";
 import { flatten, unflatten, broadcastPrefix, type Tree } from "../tree/index.ts";
-import { leafToArray } from "./common.ts";
+import { leafToArray, checkNotAsync, checkNotPromise } from "./common.ts";
 import type { Args } from "./common.ts";
 import { matchBatch } from "../primitives/structural.ts";
 import { AxisError, BatchSizeError, fmtShape } from "../core/errors.ts";
@@ -26,8 +26,10 @@ const isAxis = (x: unknown): boolean => x === null || typeof x === "number";
 export function vmap<F extends (...args: never[]) => unknown>(f: F, opts: VmapOptions = {}): (...args: Args<F>) => any {
   opts = vmapOpts(opts) as VmapOptions;
   return (...argsIn) => {
+    checkNotAsync("vmap", f);
     const args = argsIn as unknown as Tree[];
-    const inAxes = opts.inAxes ?? 0;
+    // A top-level null is honoured (no argument batched, an error below), not taken for the default.
+    const inAxes = opts.inAxes === undefined ? 0 : opts.inAxes;
     if (Array.isArray(inAxes) && inAxes.length !== args.length) {
       throw new TypeError(`vmap: inAxes has ${inAxes.length} entries but the function was called with ${args.length} arguments`);
     }
@@ -44,7 +46,12 @@ export function vmap<F extends (...args: never[]) => unknown>(f: F, opts: VmapOp
     });
     const sizes = arrays.map((x, i) => (norm[i] === null ? null : x.shape[norm[i]!]!));
     const distinct = new Set(sizes.filter((s) => s !== null));
-    if (distinct.size === 0) throw new TypeError("vmap: no argument is batched (every inAxes entry is null)");
+    if (distinct.size === 0) {
+      throw new TypeError(
+        `vmap must have at least one non-null value in inAxes (got inAxes ${JSON.stringify(opts.inAxes ?? null)} for ${arrays.length} argument leaves): ` +
+          "no argument is batched, so there is no batch size",
+      );
+    }
     if (distinct.size > 1) {
       const listing = sizes.map((s, i) => `  argument leaf ${i}: shape ${fmtShape(arrays[i]!.shape)}, axis ${norm[i]}${s === null ? " (not batched)" : ` → size ${s}`}`);
       throw new BatchSizeError(`vmap got inconsistent sizes for the batch axes:\n${listing.join("\n")}`);
@@ -53,16 +60,28 @@ export function vmap<F extends (...args: never[]) => unknown>(f: F, opts: VmapOp
     return withMainTrace(makeBatchTrace, size, (main) => {
       const ins = arrays.map((x, i) => (norm[i] === null ? x : new BatchTracer(main.trace as never, x, norm[i]!)));
       const out = (f as unknown as (...a: Tree[]) => Tree)(...(unflatten(def, ins) as Tree[]));
+      checkNotPromise("vmap", out);
       const [ol, od] = flatten(out);
-      const outAxes = broadcastPrefix<number | null>(opts.outAxes ?? 0, out, isAxis, "vmap outAxes");
+      const outAxes = broadcastPrefix<number | null>(opts.outAxes === undefined ? 0 : opts.outAxes, out, isAxis, "vmap outAxes");
       const results = ol.map((o, i) => {
         const [v, d] = valueAndDim(main.trace, leafToArray(o, "vmap", `output leaf ${i}`));
         const want = outAxes[i]!;
         if (want === null) {
-          if (d !== null) throw new TypeError(`vmap: outAxes is null for output leaf ${i}, but that output is batched`);
+          if (d !== null) {
+            throw new TypeError(
+              `vmap: outAxes is null for output leaf ${i}, but that output is batched (shape ${fmtShape(v.shape)} with the batch at axis ${d}); ` +
+                "give it an output axis, or make it independent of the batched inputs",
+            );
+          }
           return v;
         }
         const nd = v.ndim + (d === null ? 1 : 0);
+        if (!Number.isInteger(want) || want < -nd || want >= nd) {
+          throw new AxisError(
+            `vmap: outAxes ${want} is out of range for output leaf ${i}, which has rank ${nd} with the batch axis ` +
+              `(shape ${fmtShape(d === null ? v.shape : v.shape.filter((_, j) => j !== d))} per batch member); use an axis in [${-nd}, ${nd})`,
+          );
+        }
         const w = want < 0 ? want + nd : want;
         return moveOrBroadcast(v, d, size, w);
       });
