@@ -5,8 +5,11 @@
  */
 import * as P from "../core/parse.ts";
 
-/** `argnums`: one argument index or a list of them (range and repeats are checked at the call). */
-const argnums = P.union(P.int, P.intList);
+/**
+ * `argnums`: a number or a list of numbers. Only the type is checked here: whether each is an
+ * integer in range, and not repeated, is checked where the function is called (a `RangeError`).
+ */
+const argnums = P.union(P.num, P.arrayOf(P.num, "an array of numbers"));
 const gradSchema = { argnums, hasAux: P.bool } as const;
 
 export const gradOpts = P.options("grad", gradSchema);
@@ -16,14 +19,13 @@ export const jacfwdOpts = P.options("jacfwd", { argnums });
 export const jacrevOpts = P.options("jacrev", { argnums });
 export const hessianOpts = P.options("hessian", { argnums });
 
-/** A batch-axis spec: an integer, `null`, or a tree prefix of the arguments (an array or a plain object). */
-const axisSpec = P.check<unknown>(
-  "an integer, null, or an array/object of them (a tree prefix)",
-  (u) => u === null || Number.isInteger(u) || Array.isArray(u) || (typeof u === "object" && Object.getPrototypeOf(u) === Object.prototype),
-);
-/** `inAxes` at the top: one spec for every argument, or an array with one per argument (as JAX's tuple). */
-const inAxesSpec = P.check<unknown>("an integer, null, or an array with one entry per argument", (u) => u === null || Number.isInteger(u) || Array.isArray(u));
-export const vmapOpts = P.options("vmap", { inAxes: inAxesSpec, outAxes: axisSpec });
+/**
+ * `inAxes` at the top: one spec for every argument, or an array with one per argument (as JAX's
+ * tuple). Axes themselves (integers in range) and `outAxes` (a tree prefix of the output) are checked
+ * by `vmap` when it runs, against the arguments and the output.
+ */
+const inAxesSpec = P.check<unknown>("a number, null, or an array with one entry per argument", (u) => u === null || typeof u === "number" || Array.isArray(u));
+export const vmapOpts = P.options("vmap", { inAxes: inAxesSpec, outAxes: P.unknownValue });
 
 export const jitOpts = P.options("jit", { staticArgnums: P.intList });
 
