@@ -7,7 +7,7 @@
  * a stack's data; outputs go to caller-provided or fresh buffers.
  */
 import { matmulData } from "./matmul.ts";
-import { jacobiRotation, rotatePair, symmetricEigen } from "./eigen.ts";
+import { allFinite, jacobiRotation, rotatePair, symmetricEigen } from "./eigen.ts";
 
 export { symmetricEigen };
 
@@ -94,13 +94,15 @@ export function triangularSolve(
 
 /**
  * Cholesky factor L (lower, L·Lᵀ = A) of the n×n matrix at `a[off…]`, reading its lower triangle
- * only. Returns the order of the first leading minor that is not positive (−1 if A is positive definite).
+ * only. Returns the order of the first leading minor that is not positive (−1 if A is positive
+ * definite, or if a NaN in A makes the minors unknown: L then holds NaN from there on).
  */
 export function cholesky(a: ArrayLike<number>, off: number, n: number, l: Float64Array, lOff: number): number {
   for (let j = 0; j < n; j++) {
     let d = a[off + j * n + j]!;
     for (let p = 0; p < j; p++) d -= l[lOff + j * n + p]! ** 2;
-    if (!(d > 0)) return j;
+    // A NaN pivot is no verdict on definiteness: it propagates (NumPy and JAX give NaN there).
+    if (d <= 0) return j;
     const ljj = Math.sqrt(d);
     l[lOff + j * n + j] = ljj;
     for (let i = j + 1; i < n; i++) {
@@ -230,6 +232,13 @@ function svdTall(a: ArrayLike<number>, off: number, m: number, n: number, trans:
  * (m×k, or m×m when `full`) and Vᵀ (k×n, or n×n when `full`).
  */
 export function svd(a: ArrayLike<number>, off: number, m: number, n: number, full: boolean, s: Float64Array, u: Float64Array, vt: Float64Array): void {
+  if (!allFinite(a, off, m * n)) {
+    // NaN or ±∞ in the input: every output is NaN (as JAX; NumPy raises "SVD did not converge").
+    s.fill(NaN);
+    u.fill(NaN);
+    vt.fill(NaN);
+    return;
+  }
   if (m >= n) {
     const ucols = full ? m : n;
     const v = new Float64Array(n * n);

@@ -14,7 +14,7 @@ import { stopGradient } from "../primitives/unary.ts";
 import { abs, add, equal, greater, log, multiply, notEqual, power, sign, sqrt, subtract, where } from "./math.ts";
 import { max, min, prod, sum } from "./reductions.ts";
 import { matmul } from "./products.ts";
-import { AxisError, fmtShape, ShapeError } from "../core/errors.ts";
+import { AxisError, DomainError, fmtShape, ShapeError } from "../core/errors.ts";
 
 const EPS = 2 ** -52;
 
@@ -433,6 +433,10 @@ export function matrixRank(A: ArrayLike, opts: { tol?: number } = {}): number {
   if (a.ndim < 2) return Number((a.reshape(-1).toArray() as number[]).some((v) => v !== 0));
   if (a.ndim > 2) throw new ShapeError(`np.linalg.matrixRank: one matrix at a time, got shape ${fmtShape(a.shape)}`);
   const sv = svdvals(a).toArray() as number[];
+  if (sv.some((v) => Number.isNaN(v))) {
+    // NumPy raises here too ("SVD did not converge"); JAX answers 0, a finite wrong rank.
+    throw new DomainError(`np.linalg.matrixRank: A contains NaN or infinity (shape ${fmtShape(a.shape)}): its rank is undefined`);
+  }
   const tol = opts.tol ?? (sv[0] ?? 0) * Math.max(a.shape[0]!, a.shape[1]!) * 2 ** -52;
   return sv.filter((v) => v > tol).length;
 }

@@ -289,6 +289,11 @@ export const pinvP: Primitive<PinvParams> = definePrimitive<PinvParams>({
     const out = new Float64Array(count * n * m);
     for (let b = 0; b < count; b++) {
       const cut = p.rcond * (k > 0 ? s.data[b * k]! : 0);
+      if (cut !== cut) {
+        // The SVD of a matrix with NaN or ±∞ is NaN, and so is its pseudo-inverse (as JAX).
+        out.fill(NaN, b * n * m, (b + 1) * n * m);
+        continue;
+      }
       for (let l = 0; l < k; l++) {
         const sv = s.data[b * k + l]!;
         if (!(sv > cut)) continue;
