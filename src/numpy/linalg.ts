@@ -120,13 +120,15 @@ function luDiagonal(op: string, a: ArrayLike): [NDArray, NDArray, DType] {
 
 /**
  * `np.linalg.det(a)`: sign(P)·∏ diag(U) from the LU factorization; its derivative is
- * det(A)·tr(A⁻¹·dA), so at a singular matrix (det 0) the gradient raises a `DomainError`.
+ * tr(adj(A)·dA), so at a singular matrix the gradient is the adjugate's transpose (as JAX), e.g.
+ * [[4, −2], [−2, 1]] at [[1, 2], [2, 4]], and zero at rank ≤ n − 2.
  * @example
  * np.linalg.det([[1, 2], [3, 4]]); // -2
  */
 export function det(a: ArrayLike): NDArray {
-  const [d, permSign, dtype] = luDiagonal("np.linalg.det", a);
-  return back(multiply(permSign, prod(d, { axis: -1 })), dtype);
+  const op = "np.linalg.det";
+  const [A, dtype] = squareArg(op, a);
+  return back(Sp.det(A, { op }), dtype);
 }
 
 /**
