@@ -1,4 +1,4 @@
-/** @file Reductions over a set of axes, and arg-reductions along one axis. */
+/** @file Reductions over a set of axes (sums pairwise), the compensated cumulative sum, and arg-reductions along one axis. */
 import type { TypedArray } from "../core/dtype.ts";
 import { contiguousStrides, sizeOf } from "./strided.ts";
 

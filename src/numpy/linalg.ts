@@ -86,6 +86,8 @@ function luSolve(lu: NDArray, perm: NDArray, b: NDArray, op: string): NDArray {
  * `np.linalg.solve(a, b)`: x with a·x = b, by LU with partial pivoting. `b` is (n,) or (..., n, k).
  * A singular matrix raises a `DomainError`, and so does a numerically singular one, whose LU has
  * a pivot below n·ε·max|a| (a condition number beyond about 1/ε), where NumPy returns noise.
+ * NaN or ±∞ in `a` is carried through the factorization as NumPy and JAX do (NaN results, or
+ * LAPACK's value for ∞), never reported as singularity.
  * @example
  * np.linalg.solve([[3, 1], [1, 2]], [9, 8]); // [2, 3]
  */
@@ -159,7 +161,8 @@ function symmetricTangent(a: NDArray): NDArray {
 /**
  * `np.linalg.cholesky(a, {upper = false})`: L lower triangular with L·Lᵀ = a (or U = Lᵀ with
  * `upper`), reading the lower triangle as NumPy. As in autograd the gradient is symmetrised: it is
- * the gradient for a symmetric perturbation (dA + dAᵀ)/2. Not positive definite: a `DomainError`.
+ * the gradient for a symmetric perturbation (dA + dAᵀ)/2. Not positive definite: a `DomainError`
+ * (as NumPy); a NaN in `a` propagates into L instead (as NumPy and JAX).
  * @example
  * np.linalg.cholesky([[4, 2], [2, 5]]); // [[2, 0], [1, 2]]
  */
@@ -263,6 +266,7 @@ export function qr(a: ArrayLike, opts: { mode?: "reduced" | "complete" | "r" } =
 /**
  * `np.linalg.pinv(a, {rcond = 1e-15})`: the Moore–Penrose pseudo-inverse from the SVD, singular
  * values ≤ rcond·max(s) treated as zero. Its derivative assumes the rank does not change nearby.
+ * A matrix with NaN or ±∞ gives NaN (as JAX; the SVD, `eigh` and `lstsq` do the same).
  * @example
  * np.linalg.pinv([[1, 0], [0, 0]]); // [[1, 0], [0, 0]]
  */
