@@ -10,7 +10,7 @@
  * Where they differ the case says which one is followed.
  */
 import { describe, expect, it } from "vitest";
-import { grad, jit, vmap, jacrev, jacfwd, tree, DomainError, ShapeError, type Tree } from "autograd-ts";
+import { checkGrads, grad, jit, vmap, jacrev, jacfwd, tree, DomainError, ShapeError, type Tree } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import { adam, rmsprop, sgd } from "autograd-ts/optimizers";
 import { integrate } from "autograd-ts/scipy";
@@ -274,6 +274,25 @@ describe("odeint: derivatives in the time points (were 0)", () => {
   runCases([
     { name: "jacrev in t: closed form", run: () => jacrev(decay)(t), value: jac, rtol: 1e-9, atol: 1e-12 },
     { name: "jacfwd in t: closed form", run: () => jacfwd(decay)(t), value: jac, rtol: 1e-9, atol: 1e-12 },
+    {
+      // checkGrads compares fwd and rev mode with central differences; second order is exact for an autonomous func
+      name: "checkGrads in t to second order (autonomous func)",
+      run: () => {
+        const f = (tt: A) => np.sum(integrate.odeint((y: A) => y.mul(np.sin(y)).neg(), 0.8, tt, { rtol: 1e-12, atol: 1e-12 }).mul(np.array([1, 2, 3])));
+        checkGrads(f, [t], { order: 2 });
+        return true;
+      },
+      value: true,
+    },
+    {
+      name: "checkGrads in t to first order (func depends on t)",
+      run: () => {
+        const f = (tt: A) => np.sum(integrate.odeint((y: A, s: number) => y.mul(np.sin(y)).neg().add(s), 0.8, tt, { rtol: 1e-12, atol: 1e-12 }));
+        checkGrads(f, [t], { order: 1 });
+        return true;
+      },
+      value: true,
+    },
     {
       name: "vmap over the time points raises",
       run: () => vmap(decay)(np.array([[0, 1], [0, 2]])),
