@@ -4,6 +4,7 @@
  * both modes, to any order, and batchable. Functions that return a tuple in NumPy return a JS array.
  */
 import type { NDArray, ArrayLike } from "../core/ndarray.ts";
+import { DomainError } from "../core/errors.ts";
 import { asarray } from "./creation.ts";
 import { broadcastShapes, normAxes, normAxis } from "./broadcast.ts";
 import type { DType } from "../core/dtype.ts";
@@ -14,7 +15,7 @@ import { stopGradient } from "../primitives/unary.ts";
 import { abs, add, equal, greater, log, multiply, notEqual, power, sign, sqrt, subtract, where } from "./math.ts";
 import { max, min, prod, sum } from "./reductions.ts";
 import { matmul } from "./products.ts";
-import { AxisError, DomainError, fmtShape, ShapeError } from "../core/errors.ts";
+import { AxisError, fmtShape, ShapeError } from "../core/errors.ts";
 
 const EPS = 2 ** -52;
 
