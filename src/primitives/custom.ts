@@ -42,8 +42,8 @@ export const customJvpCallP: Primitive<CustomJvpParams> = definePrimitive<Custom
 
 export interface CustomVjpParams {
   readonly f: Fn;
-  /** `(primals) => [outs, residuals]`. */
-  readonly fwd: (xs: NDArray[]) => [NDArray[], NDArray[]];
+  /** `(primals) => residuals` for the backward pass (the user's `fwd` without its outputs, which the primitive computed already). */
+  readonly residuals: (xs: NDArray[]) => NDArray[];
   /** `(residuals, cts) => one cotangent per primal`. */
   readonly bwd: (res: NDArray[], cts: NDArray[]) => NDArray[];
   /** How to apply the linear map forward (`checkpoint` has one; a plain `customVjp` does not). */
@@ -54,7 +54,7 @@ export const customVjpCallP: Primitive<CustomVjpParams> = definePrimitive<Custom
   name: "customVjpCall",
   impl: (args, { f }) => concrete(f([...args])),
   abstractEval: (avals, { f }) => avalsOf(f, avals),
-  jvp: (primals, tangents, outs, { fwd, bwd, forward }) => {
+  jvp: (primals, tangents, outs, { residuals, bwd, forward }) => {
     const ts = tangents.map((t, i) => t ?? zerosLike(primals[i]!));
     // Pure forward mode (tangents are values): apply the tangent map directly, so that it is traced
     // and differentiated like any other code. Reverse mode (tangents are unknowns of a linear
@@ -63,24 +63,15 @@ export const customVjpCallP: Primitive<CustomVjpParams> = definePrimitive<Custom
       if (!forward) throw noForward();
       return forward([...primals], ts);
     }
-    const [, res] = fwd([...primals]);
+    const res = residuals([...primals]);
     const outAvals = outs.map((o) => ({ shape: o.shape, dtype: o.dtype }));
     return bind(customLinP, [...res, ...ts], { numRes: res.length, bwd, forward: forward && ((r, t) => forward(r, t)), outAvals });
   },
   transpose: "nonlinear",
-  batch: (args, dims, { f, fwd, bwd, forward }, size) => {
-    const bFwd = (xs: NDArray[]): [NDArray[], NDArray[]] => {
-      let nOut = 0;
-      const all = batched((ys) => {
-        const [o, r] = fwd(ys);
-        nOut = o.length;
-        return [...o, ...r];
-      }, size)(xs);
-      return [all.slice(0, nOut), all.slice(nOut)];
-    };
+  batch: (args, dims, { f, residuals, bwd, forward }, size) => {
     const bBwd = (res: NDArray[], cts: NDArray[]) => batched((ys) => bwd(ys.slice(0, res.length), ys.slice(res.length)), size)([...res, ...cts]);
     const bForward = forward && ((res: NDArray[], ts: NDArray[]) => batched((ys) => forward(ys.slice(0, res.length), ys.slice(res.length)), size)([...res, ...ts]));
-    const outs = bind(customVjpCallP, atFront(args, dims, size), { f: batched(f, size), fwd: bFwd, bwd: bBwd, forward: bForward });
+    const outs = bind(customVjpCallP, atFront(args, dims, size), { f: batched(f, size), residuals: batched(residuals, size), bwd: bBwd, forward: bForward });
     return [outs, outs.map(() => 0)];
   },
 });

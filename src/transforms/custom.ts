@@ -56,11 +56,11 @@ export function customVjp<F extends AnyFn>(f: F, fwd: (...args: any[]) => [Tree,
     let resDef: TreeDef | null = null;
     const outs = bind(customVjpCallP, leaves.map((x, i) => leafToArray(x, "customVjp", `argument leaf ${i}`)), {
       f: flatCall(f, inDef, cell, "customVjp"),
-      fwd: (xs) => {
-        const [out, res] = fwd(...unflatten<Tree[]>(inDef, xs));
+      residuals: (xs) => {
+        const [, res] = fwd(...unflatten<Tree[]>(inDef, xs));
         const [rl, rd] = flatten(res, "customVjp: residual ");
         resDef = rd;
-        return [flatten(out)[0].map((o, i) => leafToArray(o, "customVjp fwd", `output leaf ${i}`)), rl.map((r, i) => leafToArray(r, "customVjp fwd", `residual leaf ${i}`))];
+        return rl.map((r, i) => leafToArray(r, "customVjp fwd", `residual leaf ${i}`));
       },
       bwd: (res, cts) => {
         const grads = bwd(unflatten(resDef!, res), unflatten(cell.outDef!, cts));
@@ -87,7 +87,8 @@ export function checkpoint<F extends AnyFn>(f: F): F {
     const fFlat = flatCall(f, inDef, cell, "checkpoint");
     const outs = bind(customVjpCallP, leaves.map((x, i) => leafToArray(x, "checkpoint", `argument leaf ${i}`)), {
       f: fFlat,
-      fwd: (xs) => [fFlat(xs), xs],
+      // The inputs are the residuals: the forward pass runs again only in the backward pass.
+      residuals: (xs) => xs,
       bwd: (res, cts) => vjp(((...xs: NDArray[]) => fFlat(xs)) as never, ...res)[1](cts) as NDArray[],
       forward: (res, ts) => jvp(((...xs: NDArray[]) => fFlat(xs)) as never, res, ts)[1] as NDArray[],
     });

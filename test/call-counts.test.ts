@@ -1,0 +1,87 @@
+/**
+ * @file Each transformation calls the user's function once (JAX's count), `checkpoint` included:
+ * under reverse mode its block runs once forward and once more during the backward pass.
+ */
+import { describe, expect, it } from "vitest";
+import { checkpoint, grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, linearize, valueAndGrad, vjp, vmap } from "autograd-ts";
+import * as np from "autograd-ts/numpy";
+
+type A = np.NDArray;
+
+/** `f` with a counter of its calls. */
+function counted<F extends (...a: never[]) => unknown>(f: F): F & { calls: number } {
+  const g = ((...a: never[]) => {
+    g.calls++;
+    return f(...a);
+  }) as F & { calls: number };
+  g.calls = 0;
+  return g;
+}
+
+const x = np.array([0.3, -0.7, 1.1]);
+const cube = (v: A) => np.sum(v.mul(v).mul(np.sin(v)));
+const vec = (v: A) => np.tanh(v).mul(v.get(0));
+
+describe("each transformation calls the user's function once", () => {
+  const batch = np.stack([x, x.mul(2)]);
+  it.each([
+    ["grad", grad, cube, x],
+    ["valueAndGrad", valueAndGrad, cube, x],
+    ["jacfwd", jacfwd, vec, x],
+    ["jacrev", jacrev, vec, x],
+    ["jacobian", jacobian, vec, x],
+    ["hessian", hessian, cube, x],
+    ["vmap", vmap, vec, batch],
+  ] as const)("%s", (_, transform, base, input) => {
+    const f = counted(base as (v: A) => A);
+    (transform as (g: (v: A) => A) => (v: A) => unknown)(f)(input);
+    expect(f.calls).toBe(1);
+  });
+  it("jacrev and jacfwd with several argnums and tree outputs", () => {
+    const f = counted((a: A, b: A) => ({ s: np.sum(a.mul(b)), p: a.mul(b) }));
+    jacrev(f, { argnums: [0, 1] })(x, x.mul(2));
+    expect(f.calls).toBe(1);
+    f.calls = 0;
+    jacfwd(f, { argnums: [0, 1] })(x, x.mul(2));
+    expect(f.calls).toBe(1);
+  });
+  it("hvp, jvp, vjp, linearize; the vjp and linearize functions reuse the recorded program", () => {
+    const f = counted(cube);
+    hvp(f)(x, np.ones([3]));
+    expect(f.calls).toBe(1);
+    f.calls = 0;
+    jvp(f, [x], [np.ones([3])]);
+    expect(f.calls).toBe(1);
+    f.calls = 0;
+    const [, back] = vjp(f, x);
+    back(1);
+    back(2);
+    expect(f.calls).toBe(1);
+    f.calls = 0;
+    const [, lin] = linearize(f, x);
+    lin(np.ones([3]));
+    lin(np.zeros([3]));
+    expect(f.calls).toBe(1);
+  });
+  it("hessian of a function of two arguments, and a Hessian of a Hessian's trace", () => {
+    const f = counted((a: A, b: A) => np.sum(np.exp(a.mul(b))));
+    hessian(f, { argnums: [0, 1] })(x, x);
+    expect(f.calls).toBe(1);
+    f.calls = 0;
+    hessian((v: A) => np.trace(hessian(f)(v, x) as A))(x);
+    expect(f.calls).toBe(1);
+  });
+});
+
+describe("checkpoint runs its block once forward and once in the backward pass", () => {
+  it("under grad: 2 calls (was 3); eagerly: 1", () => {
+    const block = counted((v: A) => np.sin(np.cos(v)).mul(v));
+    const f = checkpoint(block);
+    const g = grad((v: A) => np.sum(f(v)))(x);
+    expect(block.calls).toBe(2);
+    expect(g).toBeAllclose(grad((v: A) => np.sum(np.sin(np.cos(v)).mul(v)))(x), { rtol: 1e-14 });
+    block.calls = 0;
+    f(x);
+    expect(block.calls).toBe(1);
+  });
+});
