@@ -1,18 +1,17 @@
 /**
  * @file Staging: a level whose values are abstract (shape and dtype only) and which records every
- * primitive applied to them, in order, as an equation. `makeJaxpr` pushes it to turn a function
- * into a `Jaxpr` — JAX's intermediate representation: input variables, equations, outputs — that
- * prints like JAX's and can be evaluated again with `evalJaxpr`.
+ * primitive applied to them, in order, as an equation; `stageFlat` turns a function into a closed
+ * jaxpr that way (what `makeJaxpr`, `jit` and the control-flow primitives stage their functions with).
  */
 import type { NDArray, Aval } from "../core/ndarray.ts";
 import type { Primitive } from "../core/primitive.ts";
-import { bind, Trace, Tracer, type RecordedEqn } from "../core/trace.ts";
+import { fullRaise, Trace, Tracer, withMainTrace, type MainTrace } from "../core/trace.ts";
+import { ClosedJaxpr, dceClosed, Jaxpr, JaxprVar, type JaxprEqn } from "../core/jaxpr.ts";
 import { TracerConversionError } from "../core/errors.ts";
 
-/** A variable of a jaxpr: an input, a constant, or the output of an equation. */
+/** A variable being staged: a tracer with an abstract value and no data. */
 export class Var extends Tracer {
-  // peek() stays null: a staged value has no data (so lax.whileLoop and odeint, which must read
-  // their predicate or error estimate, cannot be staged; lax.cond and lax.switch can, as selects)
+  // peek() stays null: a staged value has no data.
   constructor(
     readonly trace: StagingTrace,
     readonly aval: Aval,
@@ -28,12 +27,17 @@ export class Var extends Tracer {
   }
 }
 
-/** One equation of a jaxpr. */
-export type JaxprEqn = RecordedEqn<Var, Var>;
+/** One equation as recorded, over staging variables. */
+interface StagedEqn {
+  readonly prim: Primitive<unknown>;
+  readonly inputs: readonly Var[];
+  readonly params: unknown;
+  readonly outs: readonly Var[];
+}
 
 /** What one staging run records. */
 export class Recording {
-  readonly eqns: JaxprEqn[] = [];
+  readonly eqns: StagedEqn[] = [];
   /** Values from outside (constants, and values of outer transformations) with their variables. */
   readonly consts = new Map<NDArray, Var>();
   numVars = 0;
@@ -50,7 +54,7 @@ export class StagingTrace extends Trace {
   pure(value: NDArray): Var {
     const known = this.recording.consts.get(value);
     if (known) return known;
-    const v = this.newVar(value);
+    const v = this.newVar(value instanceof Tracer ? value.aval : value);
     this.recording.consts.set(value, v);
     return v;
   }
@@ -62,12 +66,56 @@ export class StagingTrace extends Trace {
   }
 }
 
-export const makeStagingTrace = (main: ConstructorParameters<typeof StagingTrace>[0]): StagingTrace => new StagingTrace(main);
+export const makeStagingTrace = (main: MainTrace): StagingTrace => new StagingTrace(main);
 
-/** Runs the equations on `inputs` (values for the input variables, then the constants' values are used). */
-export function evalEqns(eqns: readonly JaxprEqn[], env: Map<Var, NDArray>): void {
-  for (const eqn of eqns) {
-    const outs = bind(eqn.prim, eqn.inputs.map((v) => env.get(v)!), eqn.params);
-    eqn.outs.forEach((v, i) => env.set(v, outs[i]!));
-  }
+/** The result of staging a function: its closed jaxpr and the outer tracers it captured. */
+export interface Staged {
+  /** Inputs: `hoisted.length` captured values first, then the function's own inputs. */
+  readonly jaxpr: ClosedJaxpr;
+  /**
+   * Values of outer transformations the function closed over (tracers of lower levels): they are
+   * the jaxpr's leading inputs, to be passed as a higher-order primitive's leading operands.
+   */
+  readonly hoisted: NDArray[];
+}
+
+/**
+ * Stages `f` at the abstract values `inAvals`, at a new level on top of the current stack, and
+ * returns its dead-code-eliminated closed jaxpr. Concrete arrays `f` captures or creates become
+ * the jaxpr's constants; tracers of outer transformations it captures are hoisted into leading
+ * inputs (JAX's `convert_constvars`). `op` names the caller in errors.
+ */
+export function stageFlat(f: (xs: NDArray[]) => NDArray[], inAvals: readonly Aval[], op: string): Staged {
+  const recording = new Recording();
+  return withMainTrace(makeStagingTrace, recording, (main) => {
+    const trace = main.trace as StagingTrace;
+    const invars = inAvals.map((a) => trace.newVar(a));
+    const outs = f(invars);
+    if (!Array.isArray(outs)) throw new TypeError(`${op}: the staged function must return a list of arrays`);
+    const outvars = outs.map((o) => fullRaise(trace, o) as Var);
+    const constvars: Var[] = [];
+    const consts: NDArray[] = [];
+    const hoistedVars: Var[] = [];
+    const hoisted: NDArray[] = [];
+    for (const [value, v] of recording.consts) {
+      if (value instanceof Tracer) {
+        hoistedVars.push(v);
+        hoisted.push(value);
+      } else {
+        constvars.push(v);
+        consts.push(value);
+      }
+    }
+    const jv: JaxprVar[] = new Array(recording.numVars);
+    const conv = (v: Var): JaxprVar => (jv[v.id] ??= new JaxprVar(v.aval, v.id));
+    const eqns: JaxprEqn[] = recording.eqns.map((e) => ({ prim: e.prim, inputs: e.inputs.map(conv), params: e.params, outs: e.outs.map(conv) }));
+    const jaxpr = new Jaxpr(constvars.map(conv), [...hoistedVars, ...invars].map(conv), eqns, outvars.map(conv), recording.numVars);
+    const { closed, usedInputs } = dceClosed(new ClosedJaxpr(jaxpr, consts));
+    // Captured values the program no longer reads are dropped from its inputs and from `hoisted`.
+    const nh = hoisted.length;
+    const keep = closed.jaxpr.invars.map((_, i) => i >= nh || usedInputs[i]!);
+    const j = closed.jaxpr;
+    const pruned = new Jaxpr(j.constvars, j.invars.filter((_, i) => keep[i]), j.eqns, j.outvars, j.numVars);
+    return { jaxpr: new ClosedJaxpr(pruned, closed.consts), hoisted: hoisted.filter((_, i) => keep[i]) };
+  });
 }

@@ -6,49 +6,43 @@
  * jaxpr as constants.
  */
 import type { NDArray } from "../core/ndarray.ts";
-import { ConcreteArray } from "../core/ndarray.ts";
-import type { DType } from "../core/dtype.ts";
-import { withMainTrace } from "../core/trace.ts";
-import { evalEqns, makeStagingTrace, Recording, StagingTrace, Var as VarClass, type JaxprEqn, type Var } from "../interpreters/staging.ts";
+import { evalJaxpr, type ClosedJaxpr, type JaxprEqn, type JaxprVar } from "../core/jaxpr.ts";
+import { stageFlat } from "../interpreters/staging.ts";
 import { flatten, unflatten, structureKey, type Tree, type TreeDef } from "../tree/index.ts";
 import { leafToArray } from "./common.ts";
 import type { Args } from "./common.ts";
 
-const dtypeName: Record<DType, string> = { float64: "f64", float32: "f32", int32: "i32", bool: "bool" };
-
-/** JAX's variable names: a … z, ba … bz, ca …, in order of first appearance. */
-function varName(k: number): string {
-  let s = "";
-  let n = k;
-  do {
-    s = String.fromCharCode(97 + (n % 26)) + s;
-    n = Math.floor(n / 26);
-  } while (n > 0);
-  return s;
-}
-
-/** Parameters as `[key=value …]` (functions shown as `<fn>`), or nothing when there are none. */
-function fmtParams(params: unknown): string {
-  if (params === null || typeof params !== "object") return "";
-  const entries = Object.entries(params as Record<string, unknown>);
-  if (entries.length === 0) return "";
-  const show = (v: unknown): string =>
-    JSON.stringify(v, (_, x: unknown) => (typeof x === "function" ? "<fn>" : x instanceof ConcreteArray ? `<array ${x.shape.join("x")}>` : x)) ?? String(v);
-  return `[${entries.map(([k, v]) => `${k}=${show(v)}`).join(" ")}]`;
-}
-
-/** A staged function: constants, inputs, equations, outputs. */
+/** A staged function: its closed jaxpr, with the tree structures of its arguments and result. */
 export class Jaxpr {
   constructor(
-    /** Variables holding values from outside the function (constants), with their values. */
-    readonly constvars: readonly Var[],
-    readonly consts: readonly NDArray[],
-    readonly invars: readonly Var[],
-    readonly eqns: readonly JaxprEqn[],
-    readonly outvars: readonly Var[],
+    /** The program, dead code removed. */
+    readonly closed: ClosedJaxpr,
+    /**
+     * Values of an enclosing transformation that the function closed over (under `grad`, `vmap`…):
+     * the closed jaxpr's leading inputs, passed again by `eval`.
+     */
+    readonly hoisted: readonly NDArray[],
     private readonly inDef: TreeDef,
     private readonly outDef: TreeDef,
   ) {}
+
+  /** Variables holding values from outside the function (constants). */
+  get constvars(): readonly JaxprVar[] {
+    return this.closed.jaxpr.constvars;
+  }
+  get consts(): readonly NDArray[] {
+    return this.closed.consts;
+  }
+  /** The function's inputs (after the hoisted values). */
+  get invars(): readonly JaxprVar[] {
+    return this.closed.jaxpr.invars.slice(this.hoisted.length);
+  }
+  get eqns(): readonly JaxprEqn[] {
+    return this.closed.jaxpr.eqns;
+  }
+  get outvars(): readonly JaxprVar[] {
+    return this.closed.jaxpr.outvars;
+  }
 
   /** Runs the equations on new inputs (the same tree structure as the staged call), returning the outputs' tree. */
   eval(...args: unknown[]): any {
@@ -59,34 +53,21 @@ export class Jaxpr {
 
   /** `eval` on already flattened inputs. */
   evalLeaves(leaves: readonly unknown[]): any {
-    const env = new Map<Var, NDArray>();
-    this.constvars.forEach((v, i) => env.set(v, this.consts[i]!));
-    this.invars.forEach((v, i) => env.set(v, leafToArray(leaves[i] as never, "jaxpr.eval", `argument ${i}`)));
-    evalEqns(this.eqns, env);
-    return unflatten(this.outDef, this.outvars.map((v) => env.get(v)!));
+    const args = leaves.map((l, i) => leafToArray(l as never, "jaxpr.eval", `argument ${i}`));
+    return unflatten(this.outDef, evalJaxpr(this.closed, this.hoisted.length === 0 ? args : [...this.hoisted, ...args]));
   }
 
-  /** JAX's text form: `{ lambda consts ; inputs . let  eqns  in (outputs) }`. */
+  /** JAX's text form: `{ lambda consts ; inputs . let  eqns  in (outputs) }`, sub-jaxprs nested. */
   toString(): string {
-    const names = new Map<Var, string>();
-    const name = (v: Var) => {
-      if (!names.has(v)) names.set(v, varName(names.size));
-      return names.get(v)!;
-    };
-    const typed = (v: Var) => `${name(v)}:${dtypeName[v.aval.dtype]}[${v.aval.shape.join(",")}]`;
-    const head = `{ lambda ${this.constvars.map(typed).join(" ")}; ${this.invars.map(typed).join(" ")}. let`;
-    const body = this.eqns.map((e) => {
-      const lhs = e.outs.map(typed).join(" ");
-      return `    ${lhs} = ${e.prim.name}${fmtParams(e.params)} ${e.inputs.map(name).join(" ")}`;
-    });
-    return [head, ...body, `  in (${this.outvars.map(name).join(", ")}) }`].join("\n");
+    return this.closed.toString();
   }
 }
 
 /**
  * `makeJaxpr(f)(...args)`: stages `f` at the shapes and dtypes of `args` (trees of arrays and
- * numbers) and returns its `Jaxpr`. Composes with the other transformations:
- * `makeJaxpr(grad(f))` shows the forward and backward passes.
+ * numbers) and returns its `Jaxpr`, dead code removed. Composes with the other transformations:
+ * `makeJaxpr(grad(f))` shows the forward and backward passes; control flow (`lax.cond`, `scan`,
+ * `whileLoop`) is one equation carrying its sub-jaxprs.
  * @example
  * String(makeJaxpr((x: NDArray) => np.sum(np.sin(x)))(np.ones([3])));
  * // { lambda ; a:f64[3]. let
@@ -98,26 +79,17 @@ export function makeJaxpr<F extends (...args: never[]) => unknown>(f: F): (...ar
   return (...args) => {
     const [leaves, inDef] = flatten(args as unknown as Tree, "makeJaxpr: argument");
     const arrays = leaves.map((l, i) => leafToArray(l, "makeJaxpr", `argument leaf ${i}`));
-    const recording = new Recording();
-    return withMainTrace(makeStagingTrace, recording, (main) => {
-      const trace = main.trace as StagingTrace;
-      const invars = arrays.map((a) => trace.newVar(a));
-      const out = (f as unknown as (...xs: unknown[]) => unknown)(...(unflatten(inDef, invars) as unknown[]));
-      const [outLeaves, outDef] = flatten(out as Tree, "makeJaxpr: output");
-      const outvars = outLeaves.map((l) => {
-        const a = leafToArray(l, "makeJaxpr", "an output");
-        return a instanceof VarClass && a.trace === trace ? a : trace.pure(a);
-      });
-      const constEntries = [...recording.consts.entries()];
-      return new Jaxpr(
-        constEntries.map(([, v]) => v),
-        constEntries.map(([value]) => value),
-        invars,
-        recording.eqns,
-        outvars,
-        inDef,
-        outDef,
-      );
-    });
+    let outDef: TreeDef | null = null;
+    const { jaxpr, hoisted } = stageFlat(
+      (invars) => {
+        const out = (f as unknown as (...xs: unknown[]) => unknown)(...(unflatten(inDef, invars) as unknown[]));
+        const [outLeaves, def] = flatten(out as Tree, "makeJaxpr: output");
+        outDef = def;
+        return outLeaves.map((l) => leafToArray(l, "makeJaxpr", "an output"));
+      },
+      arrays,
+      "makeJaxpr",
+    );
+    return new Jaxpr(jaxpr, hoisted, inDef, outDef!);
   };
 }
