@@ -5,8 +5,9 @@
 import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
 import { currentLevel } from "../core/trace.ts";
 import { flatten, unflatten, structureKey, type Leaf, type Tree, type TreeDef } from "../tree/index.ts";
-import { evalEqns, type Var } from "../interpreters/staging.ts";
+import { pjit } from "../primitives/pjit.ts";
 import { makeJaxpr, type Jaxpr } from "./makeJaxpr.ts";
+import { ClosedJaxpr as ClosedJaxprClass, type ClosedJaxpr } from "../core/jaxpr.ts";
 import { leafToArray, type Args } from "./common.ts";
 
 export interface JitOptions {
@@ -118,10 +119,10 @@ const sameContents = (a: ConcreteArray, b: ConcreteArray): boolean => {
 /** Constants at least this large are shared between the programs of one jitted function. */
 const SHARED_CONST_SIZE = 64;
 
-/** One cached program: the jaxpr, the constants it runs with, and its output structure. */
+/** One cached program: the staged function, the closed jaxpr it runs (constants shared), and its output structure. */
 interface Program {
   readonly jaxpr: Jaxpr;
-  readonly consts: readonly NDArray[];
+  readonly closed: ClosedJaxpr;
   readonly outDef: TreeDef;
 }
 
@@ -130,23 +131,18 @@ interface Program {
  * program, so that a constant computed while staging (`W.T` of a closed-over `W`) is kept once, not
  * once per signature.
  */
-function sharedConstants(jaxpr: Jaxpr, others: Iterable<Program>): readonly NDArray[] {
+function sharedConstants(closed: ClosedJaxpr, others: Iterable<Program>): ClosedJaxpr {
   const pool: ConcreteArray[] = [];
-  for (const p of others) for (const c of p.consts) if (c instanceof ConcreteArray && c.size >= SHARED_CONST_SIZE) pool.push(c);
-  if (pool.length === 0) return jaxpr.consts;
-  return jaxpr.consts.map((c) => {
+  for (const p of others) for (const c of p.closed.consts) if (c instanceof ConcreteArray && c.size >= SHARED_CONST_SIZE) pool.push(c);
+  if (pool.length === 0) return closed;
+  let changed = false;
+  const consts = closed.consts.map((c) => {
     if (!(c instanceof ConcreteArray) || c.size < SHARED_CONST_SIZE) return c;
-    return pool.find((p) => p === c || sameContents(p, c)) ?? c;
+    const same = pool.find((p) => p === c || sameContents(p, c)) ?? c;
+    changed ||= same !== c;
+    return same;
   });
-}
-
-/** Runs a cached program on flat input leaves. */
-function run(p: Program, leaves: readonly Leaf[]): unknown {
-  const env = new Map<Var, NDArray>();
-  p.jaxpr.constvars.forEach((v, i) => env.set(v, p.consts[i]!));
-  p.jaxpr.invars.forEach((v, i) => env.set(v, leafToArray(leaves[i]!, "jit", `argument leaf ${i}`)));
-  evalEqns(p.jaxpr.eqns, env);
-  return unflatten(p.outDef, p.jaxpr.outvars.map((v) => env.get(v)!));
+  return changed ? new ClosedJaxprClass(closed.jaxpr, consts) : closed;
 }
 
 /** Makes every array leaf of a donated argument unreadable: its buffer now belongs to jit. */
@@ -188,6 +184,7 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
   const cache = new Map<string, Program>();
   let stagings = 0;
   let hits = 0;
+  const name = f.name || "fn";
   const jitted = (...argsIn: Args<F>) => {
     const args = argsIn as unknown as unknown[];
     const statics = resolve("staticArgnums", staticNums, args.length);
@@ -197,9 +194,11 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
     for (const l of leaves) key += leafKey(l);
     for (const i of [...statics].sort((a, b) => a - b)) key += `#${i}=${staticKey(args[i])}`;
     let program = cache.get(key);
+    let hoisted: readonly NDArray[] = [];
     if (program) {
       hits++;
       cache.delete(key);
+      cache.set(key, program);
     } else {
       // Stage with the static arguments bound, so the jaxpr's inputs are the dynamic ones.
       let outDef: TreeDef | null = null;
@@ -210,17 +209,25 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
         return out;
       };
       const jaxpr = makeJaxpr(bound)(...(dynamic as never[]));
-      program = { jaxpr, consts: sharedConstants(jaxpr, cache.values()), outDef: outDef! };
       stagings++;
-      if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
+      program = { jaxpr, closed: sharedConstants(jaxpr.closed, cache.values()), outDef: outDef! };
+      // A program that closed over values of an enclosing transformation takes them as leading
+      // inputs; it is good for this call only, so it is not cached.
+      hoisted = jaxpr.hoisted;
+      if (hoisted.length === 0) {
+        if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
+        cache.set(key, program);
+      }
     }
-    cache.set(key, program);
-    const out = run(program, leaves);
+    // One `pjit` equation: with no transformation active, its kernels run at once; inside one, the
+    // transformation sees a single primitive whose rules transform the jaxpr.
+    const ins = leaves.map((l, i) => leafToArray(l, "jit", `argument leaf ${i}`));
+    const out = unflatten(program.outDef, pjit(program.closed, hoisted.length === 0 ? ins : [...hoisted, ...ins], name));
     if (donateNums.length > 0 && currentLevel() === 0) return donateArgs(args, resolve("donateArgnums", donateNums, args.length), statics, out);
     return out;
   };
   return Object.assign(jitted, {
-    cacheInfo: (): JitCacheInfo => ({ stagings, hits, programs: [...cache.values()].map((p) => ({ jaxpr: p.jaxpr, consts: p.consts })), maxSize: cacheSize }),
+    cacheInfo: (): JitCacheInfo => ({ stagings, hits, programs: [...cache.values()].map((p) => ({ jaxpr: p.jaxpr, consts: p.closed.consts })), maxSize: cacheSize }),
   }) as Jitted<F>;
 }
 
