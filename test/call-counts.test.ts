@@ -3,8 +3,9 @@
  * under reverse mode its block runs once forward and once more during the backward pass.
  */
 import { describe, expect, it } from "vitest";
-import { checkpoint, grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, linearize, valueAndGrad, vjp, vmap } from "autograd-ts";
+import { bind1, checkpoint, checkpointPolicies, definePrimitive, grad, jit, hessian, hvp, jacfwd, jacobian, jacrev, jvp, linearize, valueAndGrad, vjp, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
+import type { Primitive } from "autograd-ts";
 
 type A = np.NDArray;
 
@@ -73,15 +74,49 @@ describe("each transformation calls the user's function once", () => {
   });
 });
 
+/** A probe: the identity as a primitive whose kernel counts its runs (how often a staged block is evaluated). */
+function probe() {
+  const counter = { runs: 0 };
+  type Empty = Record<string, never>;
+  const probeP: Primitive<Empty> = definePrimitive<Empty>({
+    name: "probe",
+    impl: ([x]) => {
+      counter.runs++;
+      return [x!];
+    },
+    abstractEval: ([x]) => [x!],
+    jvp: (_, [t]) => [t],
+    transpose: ([ct]) => [ct!],
+    batch: ([x], [d]) => [[bind1(probeP, [x!], {})], [d!]],
+  });
+  return { counter, tap: (x: A) => bind1(probeP, [x], {}) };
+}
+
 describe("checkpoint runs its block once forward and once in the backward pass", () => {
-  it("under grad: 2 calls (was 3); eagerly: 1", () => {
-    const block = counted((v: A) => np.sin(np.cos(v)).mul(v));
-    const f = checkpoint(block);
+  const body = (v: A) => np.sin(np.cos(v)).mul(v);
+  it("the user's function is called once (staged); under grad the block's forward pass runs twice (was 3)", () => {
+    const block = counted(body);
+    const { counter, tap } = probe();
+    const f = checkpoint((v: A) => block(tap(v)));
     const g = grad((v: A) => np.sum(f(v)))(x);
-    expect(block.calls).toBe(2);
-    expect(g).toBeAllclose(grad((v: A) => np.sum(np.sin(np.cos(v)).mul(v)))(x), { rtol: 1e-14 });
-    block.calls = 0;
-    f(x);
     expect(block.calls).toBe(1);
+    expect(counter.runs).toBe(2);
+    expect(g).toBeAllclose(grad((v: A) => np.sum(body(v)))(x), { rtol: 1e-14 });
+    block.calls = 0;
+    counter.runs = 0;
+    f(x);
+    expect([block.calls, counter.runs]).toEqual([1, 1]);
+  });
+  it("everythingSaveable saves all: the forward pass runs once in all", () => {
+    const { counter, tap } = probe();
+    const f = checkpoint((v: A) => body(tap(v)), { policy: checkpointPolicies.everythingSaveable });
+    grad((v: A) => np.sum(f(v)))(x);
+    expect(counter.runs).toBe(1);
+  });
+  it("a jitted function under grad runs its program once forward (the backward pass is its transpose)", () => {
+    const { counter, tap } = probe();
+    const jf = jit((v: A) => np.sum(body(tap(v))));
+    expect(grad(jf)(x)).toBeAllclose(grad((v: A) => np.sum(body(v)))(x), { rtol: 1e-14 });
+    expect(counter.runs).toBe(1);
   });
 });

@@ -57,6 +57,12 @@ export interface Primitive<P> {
   /** Shape/dtype rule: what the outputs' shapes and dtypes are, without computing them. */
   readonly abstractEval: (avals: readonly Aval[], params: P) => Aval[];
   readonly jvp: JvpRule<P>;
+  /**
+   * Optional: outputs and their tangents in one go, for primitives that carry a program (`pjit`,
+   * `checkpoint`) whose JVP would otherwise compute the outputs twice. When present, the forward-mode
+   * interpreter calls it instead of applying the primitive and then `jvp`.
+   */
+  readonly jvpWithPrimals?: (primals: readonly NDArray[], tangents: readonly (NDArray | null)[], params: P) => [NDArray[], (NDArray | null)[]];
   /** For primitives linear in some arguments; `"nonlinear"` for the others (reverse mode goes through `jvp`). */
   readonly transpose: TransposeRule<P> | "nonlinear";
   readonly batch: BatchRule<P>;

@@ -55,6 +55,10 @@ export class JVPTrace extends Trace {
       tangents[i] = t.tangent;
       if (t.tangent !== null) anyTangent = true;
     }
+    if (anyTangent && prim.jvpWithPrimals) {
+      const [outs, tangentsOut] = prim.jvpWithPrimals(primals, tangents, params);
+      return outs.map((o, i) => new JVPTracer(this, o, tangentsOut[i] ?? null));
+    }
     const outs = bind(prim, primals, params);
     if (!anyTangent) return outs.map((o) => new JVPTracer(this, o, null));
     const tangentsOut = prim.jvp(primals, tangents, outs, params);

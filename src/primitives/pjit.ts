@@ -32,6 +32,9 @@ const mask = (bs: readonly boolean[]): string => bs.map((b) => (b ? "1" : "0")).
 
 /** The known part of a linearization, keeping only the residuals (the primal outputs are computed already). */
 interface PjitJvp {
+  /** `primals → [outputs, residuals]`. */
+  readonly known: ClosedJaxpr;
+  /** `primals → residuals`. */
   readonly residualsJaxpr: ClosedJaxpr;
   readonly linear: ClosedJaxpr;
   readonly outNonzeros: boolean[];
@@ -46,7 +49,7 @@ export function jvpParts(jaxpr: ClosedJaxpr, nonzeros: readonly boolean[]): Pjit
     const lin = linearizeJaxpr(jaxpr, nonzeros);
     const nOut = jaxpr.jaxpr.outvars.length;
     const used = lin.known.jaxpr.outvars.map((_, i) => i >= nOut);
-    return { residualsJaxpr: dceClosed(lin.known, used).closed, linear: lin.linear, outNonzeros: lin.outNonzeros };
+    return { known: lin.known, residualsJaxpr: dceClosed(lin.known, used).closed, linear: lin.linear, outNonzeros: lin.outNonzeros };
   });
 }
 
@@ -67,11 +70,11 @@ export const transposePjit: Primitive<PjitParams>["transpose"] = (cts, args, { n
 };
 
 /** Batches a `pjit`-like call: operands' batch axes to the front, the batched jaxpr applied. */
-export function batchCall(
-  prim: Primitive<PjitParams>,
+export function batchCall<P extends { readonly jaxpr: ClosedJaxpr }>(
+  prim: Primitive<P>,
   args: readonly NDArray[],
   dims: readonly (number | null)[],
-  params: PjitParams,
+  params: P,
   size: number,
 ): [NDArray[], (number | null)[]] {
   const inBatched = dims.map((d) => d !== null);
@@ -94,6 +97,16 @@ export const pjitP: Primitive<PjitParams> = definePrimitive<PjitParams>({
     const ts = pjit(linear, [...res, ...(tangents.filter((t) => t !== null) as NDArray[])], `jvp(${name})`);
     let k = 0;
     return outNonzeros.map((nz) => (nz ? ts[k++]! : null));
+  },
+  // Under forward and reverse mode: one known pjit gives the outputs and the residuals together.
+  jvpWithPrimals: (primals, tangents, { name, jaxpr }) => {
+    const nonzeros = tangents.map((t) => t !== null);
+    const { known, linear, outNonzeros } = jvpParts(jaxpr, nonzeros);
+    const nOut = jaxpr.jaxpr.outvars.length;
+    const outsAndRes = pjit(known, primals, name);
+    const ts = pjit(linear, [...outsAndRes.slice(nOut), ...(tangents.filter((t) => t !== null) as NDArray[])], `jvp(${name})`);
+    let k = 0;
+    return [outsAndRes.slice(0, nOut), outNonzeros.map((nz) => (nz ? ts[k++]! : null))];
   },
   transpose: transposePjit,
   batch: (args, dims, params, size) => batchCall(pjitP, args, dims, params, size),
