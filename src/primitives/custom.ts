@@ -42,12 +42,31 @@ function checkNoHoistedTangent(op: string, tangents: readonly (NDArray | null)[]
   }
 }
 
-/** Stages a rule at `avals` and runs it on `args` (captured outer values passed as its leading inputs). */
-function stageAndRun(rule: Fn, avals: readonly Aval[], args: readonly NDArray[], op: string, memo: { jaxpr?: ClosedJaxpr }): NDArray[] {
-  if (memo.jaxpr) return evalJaxpr(memo.jaxpr, args);
-  const { jaxpr, hoisted } = stageFlat(rule, avals, op);
-  // A rule that closed over values of an enclosing transformation is good for this call only.
-  if (hoisted.length === 0) memo.jaxpr = jaxpr;
+/** Rules staged so far, by rule function and the avals staged at. */
+const stagedRules = new WeakMap<Fn, Map<string, ClosedJaxpr>>();
+const avalsKey = (avals: readonly Aval[]): string => avals.map((a) => `${a.dtype}[${a.shape.join(",")}]`).join(" ");
+
+/**
+ * A user rule staged at `avals` (JAX's `jvp_jaxpr_thunk`: the avals are known only when the rule
+ * is first needed), from the cache when staged before. A rule that closed over values of an
+ * enclosing transformation takes them as leading inputs (`hoisted`) and is good for this call only.
+ */
+function stageRule(rule: Fn, avals: readonly Aval[], op: string): { jaxpr: ClosedJaxpr; hoisted: NDArray[] } {
+  const key = avalsKey(avals);
+  const known = stagedRules.get(rule)?.get(key);
+  if (known) return { jaxpr: known, hoisted: [] };
+  const staged = stageFlat(rule, avals, op);
+  if (staged.hoisted.length === 0) {
+    let m = stagedRules.get(rule);
+    if (!m) stagedRules.set(rule, (m = new Map()));
+    m.set(key, staged.jaxpr);
+  }
+  return staged;
+}
+
+/** Runs a user rule, staged at the avals of `args`. */
+function runStagedRule(rule: Fn, args: readonly NDArray[], op: string): NDArray[] {
+  const { jaxpr, hoisted } = stageRule(rule, args.map((a) => ({ shape: a.shape, dtype: a.dtype })), op);
   return evalJaxpr(jaxpr, [...hoisted, ...args]);
 }
 
@@ -61,26 +80,23 @@ export interface CustomJvpParams {
   readonly numHoisted: number;
   /** The user's rule on flat lists: `[args, tangents] → tangents of the outputs` (checked against the outputs' shapes). */
   readonly jvpRule: Fn;
-  /** The rule staged at the argument and tangent avals when first differentiated (JAX's `jvp_jaxpr_thunk`). */
-  readonly jvpMemo: { jaxpr?: ClosedJaxpr };
 }
 
 export const customJvpCallP: Primitive<CustomJvpParams> = definePrimitive<CustomJvpParams>({
   name: "custom_jvp_call",
   impl: (args, { funJaxpr }) => evalJaxpr(funJaxpr, args) as ConcreteArray[],
   abstractEval: (_, { funJaxpr }) => funJaxpr.outAvals,
-  jvp: (primals, tangents, outs, { name, numHoisted, jvpRule, jvpMemo }) => {
+  jvp: (primals, tangents, outs, { name, numHoisted, jvpRule }) => {
     checkNoHoistedTangent(`customJvp(${name})`, tangents, numHoisted);
     const ps = primals.slice(numHoisted);
     const ts = instantiate(tangents.slice(numHoisted), ps);
-    const avals = [...ps, ...ts].map((a) => ({ shape: a.shape, dtype: a.dtype }));
-    const tOut = stageAndRun(jvpRule, avals, [...ps, ...ts], `customJvp(${name}) rule`, jvpMemo);
+    const tOut = runStagedRule(jvpRule, [...ps, ...ts], `customJvp(${name}) rule`);
     return tOut.map((t, i) => (tangentDtype(outs[i]!.dtype) === null ? null : t));
   },
   transpose: "nonlinear",
   batch: (args, dims, { name, funJaxpr, numHoisted, jvpRule }, size) => {
     const [bj] = batchJaxpr(funJaxpr, size, args.map(() => true), true);
-    const outs = bind(customJvpCallP, atFront(args, dims, size), { name, funJaxpr: bj, numHoisted, jvpRule: batched(jvpRule, size), jvpMemo: {} });
+    const outs = bind(customJvpCallP, atFront(args, dims, size), { name, funJaxpr: bj, numHoisted, jvpRule: batched(jvpRule, size) });
     return [outs, outs.map(() => 0)];
   },
 });
@@ -95,7 +111,6 @@ export interface CustomVjpParams {
   readonly fwd: Fn;
   /** The user's `bwd` on flat lists: `[residuals, cts] → one cotangent per argument` (checked). */
   readonly bwd: Fn;
-  readonly fwdMemo: { jaxpr?: ClosedJaxpr };
 }
 
 const noForwardMode = (name: string) =>
@@ -108,15 +123,16 @@ export const customVjpCallP: Primitive<CustomVjpParams> = definePrimitive<Custom
   name: "custom_vjp_call",
   impl: (args, { funJaxpr }) => evalJaxpr(funJaxpr, args) as ConcreteArray[],
   abstractEval: (_, { funJaxpr }) => funJaxpr.outAvals,
-  jvp: (primals, tangents, outs, { name, numHoisted, fwd, bwd, fwdMemo }) => {
+  jvp: (primals, tangents, outs, { name, numHoisted, fwd, bwd }) => {
     checkNoHoistedTangent(`customVjp(${name})`, tangents, numHoisted);
     const ps = primals.slice(numHoisted);
-    const res = stageAndRun(fwd, ps.map((p) => ({ shape: p.shape, dtype: p.dtype })), ps, `customVjp(${name}) fwd`, fwdMemo);
+    const res = runStagedRule(fwd, ps, `customVjp(${name}) fwd`);
     const ctAvals = outs.map((o) => tangentAval(o));
-    const staged = stageFlat(bwd, [...res, ...ctAvals].map((a) => ({ shape: a.shape, dtype: a.dtype })), `customVjp(${name}) bwd`);
+    // bwd staged at the residuals' and cotangents' avals, carried by the linear primitive.
+    const { jaxpr: bwdJaxpr, hoisted } = stageRule(bwd, [...res, ...ctAvals].map((a) => ({ shape: a.shape, dtype: a.dtype })), `customVjp(${name}) bwd`);
     const ts = instantiate(tangents.slice(numHoisted), ps);
-    const known = [...staged.hoisted, ...res];
-    return bind(customVjpLinP, [...known, ...ts], { name, bwd: staged.jaxpr, numKnown: known.length, outAvals: ctAvals });
+    const known = [...hoisted, ...res];
+    return bind(customVjpLinP, [...known, ...ts], { name, bwd: bwdJaxpr, numKnown: known.length, outAvals: ctAvals });
   },
   transpose: "nonlinear",
   batch: (args, dims, { name, funJaxpr, numHoisted, fwd, bwd }, size) => {
@@ -127,7 +143,6 @@ export const customVjpCallP: Primitive<CustomVjpParams> = definePrimitive<Custom
       numHoisted,
       fwd: batched(fwd, size),
       bwd: batched(bwd, size),
-      fwdMemo: {},
     });
     return [outs, outs.map(() => 0)];
   },

@@ -95,7 +95,7 @@ export function customJvp<F extends AnyFn>(f: F, rule: (primals: any[], tangents
       checkLike(`${ruleName} (primal output)`, result[0], outDef, outAvals, "the function's output");
       return checkLike(`${ruleName} (tangent output)`, result[1], outDef, outAvals.map(tangentOf), "the function's output");
     };
-    const outs = bind(customJvpCallP, [...hoisted, ...arrays], { name, funJaxpr: jaxpr, numHoisted: hoisted.length, jvpRule, jvpMemo: {} });
+    const outs = bind(customJvpCallP, [...hoisted, ...arrays], { name, funJaxpr: jaxpr, numHoisted: hoisted.length, jvpRule });
     return unflatten(outDef, outs);
   }) as unknown as F;
 }
@@ -134,7 +134,7 @@ export function customVjp<F extends AnyFn>(f: F, fwd: (...args: any[]) => [Tree,
       if (!Array.isArray(grads)) throw new TypeError(`${bwdName} must return a JS array with one cotangent per argument`);
       return checkLike(bwdName, grads as Tree, inDef, inAvals.map(tangentOf), "the arguments'");
     };
-    const outs = bind(customVjpCallP, [...hoisted, ...arrays], { name, funJaxpr: jaxpr, numHoisted: hoisted.length, fwd: fwdFlat, bwd: bwdFlat, fwdMemo: {} });
+    const outs = bind(customVjpCallP, [...hoisted, ...arrays], { name, funJaxpr: jaxpr, numHoisted: hoisted.length, fwd: fwdFlat, bwd: bwdFlat });
     return unflatten(outDef, outs);
   }) as unknown as F;
 }
