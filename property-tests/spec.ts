@@ -59,6 +59,12 @@ export interface SpecBody<P, S extends SetupBase<P>> {
    * derivative checks would not notice being wrong in the same way twice (blocked matmul…).
    */
   readonly reference?: (args: readonly ConcreteArray[], params: P) => ConcreteArray[];
+  /**
+   * For params that depend on the arguments' float dtype (the closed jaxprs of control-flow
+   * primitives are typed, as in JAX): the same setup for arguments of `dtype`, which the float32
+   * check uses. Default: params do not depend on the dtype.
+   */
+  readonly retype?: (s: S, dtype: "float32") => S;
 }
 
 /** A spec with its types erased, as the tests see it. */
@@ -72,6 +78,7 @@ export interface PrimSpec {
   readonly wrt: ((s: SetupBase<unknown>) => readonly number[]) | null;
   readonly linearIn: ((s: SetupBase<unknown>) => readonly (readonly number[])[]) | null;
   readonly reference: ((args: readonly ConcreteArray[], params: unknown) => ConcreteArray[]) | null;
+  readonly retype: ((s: SetupBase<unknown>, dtype: "float32") => SetupBase<unknown>) | null;
 }
 
 /** Declares the spec of one primitive. */
@@ -88,6 +95,7 @@ export function spec<P, S extends SetupBase<P>>(prim: Primitive<P>, body: SpecBo
     linearIn:
       linearIn === undefined ? null : typeof linearIn === "function" ? (linearIn as PrimSpec["linearIn"]) : () => linearIn,
     reference: (body.reference as PrimSpec["reference"]) ?? null,
+    retype: (body.retype as unknown as PrimSpec["retype"]) ?? null,
   };
 }
 

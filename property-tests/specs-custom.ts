@@ -14,8 +14,10 @@ import * as np from "../src/numpy/index.ts";
 import { floats, shape, spec, type PrimSpec } from "./spec.ts";
 
 type Body = (xs: NDArray[]) => NDArray[];
-const f64 = (shp: readonly number[]): Aval => ({ shape: shp, dtype: "float64" });
-const stage = (body: Body, shp: readonly number[], n = 2) => stageFlat(body, Array.from({ length: n }, () => f64(shp)), "spec").jaxpr;
+type Float = "float64" | "float32";
+const aval = (shp: readonly number[], dtype: Float): Aval => ({ shape: shp, dtype });
+/** A body staged for two arguments of one shape (float64, or float32 for the float32 check). */
+const stage = (body: Body, shp: readonly number[], dtype: Float = "float64") => stageFlat(body, [aval(shp, dtype), aval(shp, dtype)], "spec").jaxpr;
 
 /** Bodies of two arguments of one shape, with the argument sets each is linear in. */
 const bodies: Record<string, { body: Body; linearIn: number[][] }> = {
@@ -36,15 +38,18 @@ const pjit = spec(pjitP, {
   setup: fc.tuple(shape(), fc.constantFrom(...bodyNames)).map(([shp, b]) => ({ shape: shp, body: b, params: { name: b, jaxpr: stage(bodies[b]!.body, shp) } })),
   args: twoFloats,
   linearIn: (s) => bodies[s.body]!.linearIn,
+  retype: (s, dt) => ({ ...s, params: { name: s.body, jaxpr: stage(bodies[s.body]!.body, s.shape, dt) } }),
 });
 
 // sin(x)·y with its own (correct) JVP rule, written with numpy functions.
 const sinmul: Body = ([x, y]) => [np.sin(x!).mul(y!)];
 const sinmulRule: Body = ([x, y, tx, ty]) => [np.cos(x!).mul(tx!).mul(y!).add(np.sin(x!).mul(ty!))];
 
+const customJvpParams = (shp: readonly number[], dtype: Float = "float64") => ({ name: "sinmul", funJaxpr: stage(sinmul, shp, dtype), numHoisted: 0, jvpRule: sinmulRule });
 const customJvp = spec(customJvpCallP, {
-  setup: shape().map((shp) => ({ shape: shp, params: { name: "sinmul", funJaxpr: stage(sinmul, shp), numHoisted: 0, jvpRule: sinmulRule } })),
+  setup: shape().map((shp) => ({ shape: shp, params: customJvpParams(shp) })),
   args: twoFloats,
+  retype: (s, dt) => ({ ...s, params: customJvpParams(s.shape, dt) }),
 });
 
 // The same function with fwd (residuals cos x, sin x, y) and bwd.
@@ -74,6 +79,7 @@ const checkpoint = spec(checkpointP, {
       params: { name: b, jaxpr: stage(b === "named" ? named : bodies[b]!.body, shp), policy: policies[p] },
     })),
   args: twoFloats,
+  retype: (s, dt) => ({ ...s, params: { ...s.params, jaxpr: stage(s.body === "named" ? named : bodies[s.body]!.body, s.shape, dt) } }),
 });
 
 const name = spec(checkpointNameP, {

@@ -93,7 +93,7 @@ describe("lax.scan", () => {
     expect(back).toBeAllclose([6, 5, 3]);
     const [c, ys] = lax.scan(
       (carry: { s: A }, x: { u: A; v: A }) => [{ s: carry.s.add(x.u.mul(x.v)) }, { d: x.u.sub(x.v) }],
-      { s: np.array(0) },
+      { s: np.zeros([2]) },
       { u: np.array([1, 2]), v: np.array([[3, 4], [5, 6]]) },
     );
     expect(c.s).toBeAllclose([13, 16]);
@@ -120,7 +120,7 @@ describe("lax.scan", () => {
 describe("errors", () => {
   it("name the construct and the problem", () => {
     expect(() => lax.cond(np.array([true, false]), () => 1, () => 2)).toThrow(/lax\.cond: the predicate must be a scalar, got shape \(2,\)/);
-    expect(() => vmap((x: A) => lax.cond(x.gt(0), (v: A): unknown => [v], (v: A): unknown => ({ a: v }), x))(np.array([1, -1]))).toThrow(/lax\.cond: the branches return trees of different structures/);
+    expect(() => vmap((x: A) => lax.cond(x.gt(0), (v: A): unknown => [v], (v: A): unknown => ({ a: v }), x))(np.array([1, -1]))).toThrow(/lax\.cond: falseFun and trueFun return different outputs: the tree structures differ/);
     expect(() => lax.switch(0, [])).toThrow(/lax\.switch: no branches given/);
     expect(() => lax.scan((c: A, x: { a: A; b: A }) => [c, x.a], np.array(0), { a: np.zeros([2]), b: np.zeros([3]) })).toThrow(/lax\.scan: xs and length disagree on the number of steps: 2, 3/);
     expect(() => lax.scan((c: A) => [c, c], np.array(0), null)).toThrow(/lax\.scan: give xs or a length/);

@@ -55,6 +55,10 @@ export class ClosedJaxpr {
   toString(): string {
     return printJaxpr(this.jaxpr, "");
   }
+  /** Printed form in JSON (a failing property test shows its params this way). */
+  toJSON(): string {
+    return this.toString();
+  }
 }
 
 /** Whether a value is a closed jaxpr (how params holding sub-programs are recognised). */

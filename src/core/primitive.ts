@@ -58,11 +58,12 @@ export interface Primitive<P> {
   readonly abstractEval: (avals: readonly Aval[], params: P) => Aval[];
   readonly jvp: JvpRule<P>;
   /**
-   * Optional: outputs and their tangents in one go, for primitives that carry a program (`pjit`,
-   * `checkpoint`) whose JVP would otherwise compute the outputs twice. When present, the forward-mode
-   * interpreter calls it instead of applying the primitive and then `jvp`.
+   * Optional: a JVP that computes the outputs itself, for higher-order primitives whose JVP binds a
+   * "known" version of the primitive that returns the outputs along with residuals. When present,
+   * the forward-mode interpreter calls it instead of binding the primitive and then `jvp`, so the
+   * sub-program's primal work runs once.
    */
-  readonly jvpWithPrimals?: (primals: readonly NDArray[], tangents: readonly (NDArray | null)[], params: P) => [NDArray[], (NDArray | null)[]];
+  readonly jvpWithOutputs?: (primals: readonly NDArray[], tangents: readonly (NDArray | null)[], params: P) => [NDArray[], (NDArray | null)[]];
   /** For primitives linear in some arguments; `"nonlinear"` for the others (reverse mode goes through `jvp`). */
   readonly transpose: TransposeRule<P> | "nonlinear";
   readonly batch: BatchRule<P>;

@@ -20,8 +20,11 @@ export const tangentAval = (a: Aval): Aval => ({ shape: a.shape, dtype: tangentD
 
 const flags = (x: boolean | readonly boolean[], n: number): boolean[] => (typeof x === "boolean" ? new Array<boolean>(n).fill(x) : [...x]);
 
-/** Stages `f` for a rule: rules stage closed jaxprs only, so nothing can be captured from outside. */
-function stageRule(f: (xs: NDArray[]) => NDArray[], inAvals: readonly Aval[], op: string): ClosedJaxpr {
+/**
+ * Stages `f` for a rule: rules build programs from closed jaxprs and concrete constants only, so
+ * nothing can be captured from an outer level (an internal error if something is).
+ */
+export function stageClosed(f: (xs: NDArray[]) => NDArray[], inAvals: readonly Aval[], op: string): ClosedJaxpr {
   const { jaxpr, hoisted } = stageFlat(f, inAvals, op);
   if (hoisted.length > 0) throw new Error(`internal: ${op} captured ${hoisted.length} traced value(s)`);
   return jaxpr;
@@ -38,7 +41,7 @@ export function jvpJaxpr(closed: ClosedJaxpr, nonzeros: readonly boolean[], inst
   const inst = flags(instantiate, closed.jaxpr.outvars.length);
   const tanAvals = inAvals.filter((_, i) => nonzeros[i]).map(tangentAval);
   const outNonzeros: boolean[] = [];
-  const jaxpr = stageRule(
+  const jaxpr = stageClosed(
     (xs) =>
       withMainTrace(makeJVPTrace, null, (main) => {
         let k = n;
@@ -75,7 +78,7 @@ export function batchJaxpr(
   const force = flags(forceOutBatched, closed.jaxpr.outvars.length);
   const outBatched: boolean[] = [];
   const inAvals = closed.inAvals.map((a, i) => (inBatched[i] ? { shape: [axisSize, ...a.shape], dtype: a.dtype } : a));
-  const jaxpr = stageRule(
+  const jaxpr = stageClosed(
     (xs) =>
       withMainTrace(makeBatchTrace, axisSize, (main) => {
         const trace = main.trace as BatchTrace;
@@ -108,10 +111,16 @@ export interface LinearizedJaxpr {
  * Linearizes a closed jaxpr: partial evaluation of its JVP jaxpr, split by dependence on the
  * tangent inputs. Equations that read no tangent form the known jaxpr; the others (linear in the
  * tangents, by the JVP rules' contract) form the linear jaxpr, and the known values they read
- * become residuals that the known jaxpr also returns.
+ * become residuals that the known jaxpr also returns. `instantiate` as for `jvpJaxpr`; `staged`, the
+ * result of that `jvpJaxpr` call when the caller already has it.
  */
-export function linearizeJaxpr(closed: ClosedJaxpr, nonzeros: readonly boolean[]): LinearizedJaxpr {
-  const [jvp, outNonzeros] = jvpJaxpr(closed, nonzeros, false);
+export function linearizeJaxpr(
+  closed: ClosedJaxpr,
+  nonzeros: readonly boolean[],
+  instantiate: boolean | readonly boolean[] = false,
+  staged?: [ClosedJaxpr, boolean[]],
+): LinearizedJaxpr {
+  const [jvp, outNonzeros] = staged ?? jvpJaxpr(closed, nonzeros, instantiate);
   const j = jvp.jaxpr;
   const n = closed.jaxpr.invars.length;
   const nOut = closed.jaxpr.outvars.length;
@@ -163,7 +172,7 @@ export function linearizeJaxpr(closed: ClosedJaxpr, nonzeros: readonly boolean[]
 export function transposeJaxpr(linear: ClosedJaxpr, linearMask: readonly boolean[]): ClosedJaxpr {
   const j = linear.jaxpr;
   const knownAvals = linear.inAvals.filter((_, i) => !linearMask[i]);
-  return stageRule(
+  return stageClosed(
     (xs) => {
       const nk = knownAvals.length;
       const cts = xs.slice(nk);

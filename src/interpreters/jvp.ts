@@ -55,8 +55,8 @@ export class JVPTrace extends Trace {
       tangents[i] = t.tangent;
       if (t.tangent !== null) anyTangent = true;
     }
-    if (anyTangent && prim.jvpWithPrimals) {
-      const [outs, tangentsOut] = prim.jvpWithPrimals(primals, tangents, params);
+    if (anyTangent && prim.jvpWithOutputs !== undefined) {
+      const [outs, tangentsOut] = prim.jvpWithOutputs(primals, tangents, params);
       return outs.map((o, i) => new JVPTracer(this, o, tangentsOut[i] ?? null));
     }
     const outs = bind(prim, primals, params);

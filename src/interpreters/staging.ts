@@ -21,8 +21,9 @@ export class Var extends Tracer {
   }
   override item(): number {
     throw new TracerConversionError(
-      `item() on a value staged by makeJaxpr (${this.aval.dtype}[${this.aval.shape.join(",")}]): staging follows shapes ` +
-        "and dtypes only, so there is no number to read. Use np.where or lax.cond for data-dependent choices.",
+      `item() on a staged value (${this.aval.dtype}[${this.aval.shape.join(",")}]): makeJaxpr, jit, and the functions given to ` +
+        "lax.cond/switch/whileLoop/foriLoop/scan under a transformation follow shapes and dtypes only, so there is no number to read. " +
+        "Use np.where or lax.cond for data-dependent choices, and array methods (x.mul(2)) instead of JS operators.",
     );
   }
 }
@@ -83,9 +84,10 @@ export interface Staged {
  * Stages `f` at the abstract values `inAvals`, at a new level on top of the current stack, and
  * returns its dead-code-eliminated closed jaxpr. Concrete arrays `f` captures or creates become
  * the jaxpr's constants; tracers of outer transformations it captures are hoisted into leading
- * inputs (JAX's `convert_constvars`). `op` names the caller in errors.
+ * inputs (JAX's `convert_constvars`). `op` names the caller in errors; `{ dce: false }` keeps
+ * dead equations (to measure what DCE removes).
  */
-export function stageFlat(f: (xs: NDArray[]) => NDArray[], inAvals: readonly Aval[], op: string): Staged {
+export function stageFlat(f: (xs: NDArray[]) => NDArray[], inAvals: readonly Aval[], op: string, opts: { dce?: boolean } = {}): Staged {
   const recording = new Recording();
   return withMainTrace(makeStagingTrace, recording, (main) => {
     const trace = main.trace as StagingTrace;
@@ -110,6 +112,7 @@ export function stageFlat(f: (xs: NDArray[]) => NDArray[], inAvals: readonly Ava
     const conv = (v: Var): JaxprVar => (jv[v.id] ??= new JaxprVar(v.aval, v.id));
     const eqns: JaxprEqn[] = recording.eqns.map((e) => ({ prim: e.prim, inputs: e.inputs.map(conv), params: e.params, outs: e.outs.map(conv) }));
     const jaxpr = new Jaxpr(constvars.map(conv), [...hoistedVars, ...invars].map(conv), eqns, outvars.map(conv), recording.numVars);
+    if (opts.dce === false) return { jaxpr: new ClosedJaxpr(jaxpr, consts), hoisted };
     const { closed, usedInputs } = dceClosed(new ClosedJaxpr(jaxpr, consts));
     // Captured values the program no longer reads are dropped from its inputs and from `hoisted`.
     const nh = hoisted.length;

@@ -116,7 +116,7 @@ export const checkpointP: Primitive<CheckpointParams> = definePrimitive<Checkpoi
     return outNonzeros.map((nz) => (nz ? ts[k++]! : null));
   },
   // The forward pass runs once, giving the outputs and the saved values together.
-  jvpWithPrimals: (primals, tangents, { name, jaxpr, policy }) => {
+  jvpWithOutputs: (primals, tangents, { name, jaxpr, policy }) => {
     const nonzeros = tangents.map((t) => t !== null);
     const { outsAndSaved, linear, outNonzeros } = rematParts(jaxpr, nonzeros, policy);
     const nOut = jaxpr.jaxpr.outvars.length;

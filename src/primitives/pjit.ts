@@ -99,7 +99,7 @@ export const pjitP: Primitive<PjitParams> = definePrimitive<PjitParams>({
     return outNonzeros.map((nz) => (nz ? ts[k++]! : null));
   },
   // Under forward and reverse mode: one known pjit gives the outputs and the residuals together.
-  jvpWithPrimals: (primals, tangents, { name, jaxpr }) => {
+  jvpWithOutputs: (primals, tangents, { name, jaxpr }) => {
     const nonzeros = tangents.map((t) => t !== null);
     const { known, linear, outNonzeros } = jvpParts(jaxpr, nonzeros);
     const nOut = jaxpr.jaxpr.outvars.length;

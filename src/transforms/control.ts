@@ -1,120 +1,234 @@
 /**
- * @file Structured control flow (JAX's `lax.cond`, `switch`, `whileLoop`, `foriLoop`, `scan`)
- * for code that runs under `vmap`, where a JS `if` or `while` cannot read a batched predicate.
+ * @file Structured control flow (JAX's `lax.cond`, `switch`, `whileLoop`, `foriLoop`, `scan`).
  *
- * Values are concrete everywhere except under `vmap`, so these need no primitives of their own:
- * when the predicate (or index) is the same for every batch member, they simply run the chosen
- * branch or loop in JavaScript, and `grad`, `jvp` and `vmap` see ordinary operations, which makes
- * `whileLoop` differentiable in reverse mode too (JAX's is forward-only). When it differs between
- * members, they do what JAX's batching rules do: `cond`/`switch` run every branch and pick each
- * member's result with `np.where`; `whileLoop` runs until no member's predicate holds, and members
- * that are done keep their state. So under `vmap` an untaken branch still runs on every member.
+ * With no transformation active they are plain JavaScript branches and loops (the eager fast
+ * path). Under any transformation (`grad`, `vmap`, `jit`, `makeJaxpr`…) they stage their functions
+ * into closed jaxprs and bind one higher-order primitive (`cond`, `while`, `scan`, see
+ * `primitives/control.ts` and `loops.ts`) whose own rules differentiate, batch and stage it: a
+ * staged loop is one equation whatever its length, and `whileLoop` is differentiable in reverse mode
+ * too (JAX's is forward-only). Under `vmap`, a predicate that differs between members makes `cond`
+ * run every branch and pick each member's result, and `whileLoop` run until no member's predicate
+ * holds, members that are done keeping their state.
  */
-import type { NDArray } from "../core/ndarray.ts";
-import { asarray } from "../numpy/creation.ts";
-import { where, equal, less, clip } from "../numpy/math.ts";
+import * as O from "fp-ts/lib/Option.js";
+import { pipe } from "fp-ts/lib/function.js";
+import type { Aval, NDArray } from "../core/ndarray.ts";
+import { currentLevel, bind, isTracer } from "../core/trace.ts";
+import { ClosedJaxpr, Jaxpr, JaxprVar } from "../core/jaxpr.ts";
+import { stageFlat } from "../interpreters/staging.ts";
+import { condP } from "../primitives/control.ts";
+import { scanP, whileP } from "../primitives/loops.ts";
+import { asarray, zeros } from "../numpy/creation.ts";
+import { less, notEqual, clip } from "../numpy/math.ts";
 import { stack } from "../numpy/shape.ts";
-import { concreteBeneath } from "../core/trace.ts";
-import { flatten, unflatten, sameStructure, type Tree } from "../tree/index.ts";
-import { ShapeError, TracerConversionError, fmtShape } from "../core/errors.ts";
+import { flatten, unflatten, sameStructure, structureKey, type Tree, type TreeDef } from "../tree/index.ts";
+import { ShapeError, fmtShape } from "../core/errors.ts";
+import { leafToArray } from "./common.ts";
 
-/** A scalar predicate or index, read once: the same JS number for every batch member, or the array itself when members differ. */
-function read(x: unknown, op: string, what: string): number | NDArray {
-  const a = asarray(x as NDArray, undefined, op, what);
-  if (a.size !== 1 || a.ndim > 1) throw new ShapeError(`${op}: ${what} must be a scalar, got shape ${fmtShape(a.shape)}`);
-  try {
-    return a.item();
-  } catch (e) {
-    if (e instanceof TracerConversionError) return a;
-    throw e;
-  }
+const avalOf = (x: NDArray): Aval => ({ shape: x.shape, dtype: x.dtype });
+const describeAval = (a: Aval): string => `${a.dtype}${fmtShape(a.shape)}`;
+
+/** A tree's leaves as arrays, with its structure. */
+function flatArrays(t: unknown, op: string, what: string): [NDArray[], TreeDef] {
+  const [leaves, def] = flatten(t as Tree, `${op}: ${what}`);
+  return [leaves.map((l, i) => leafToArray(l, op, `${what} leaf ${i}`)), def];
 }
 
-/** Whether any batch member of a (batched) value is nonzero: looks through every level down to the data. */
-const anyMember = (x: NDArray): boolean => concreteBeneath(x, "lax.whileLoop").data.some((d) => d !== 0);
+/** A scalar predicate or index, as one JS number (eager use: no transformation is active). */
+function scalar(x: unknown, op: string, what: string): number {
+  const a = asarray(x as NDArray, undefined, op, what);
+  if (a.size !== 1 || a.ndim > 1) throw new ShapeError(`${op}: ${what} must be a scalar, got shape ${fmtShape(a.shape)}`);
+  return a.item();
+}
 
-/** Per-member choice between two trees of one structure: `onTrue` where `pred` holds. */
-function select(pred: NDArray, onTrue: Tree, onFalse: Tree, op: string): Tree {
-  const [a, def] = flatten(onTrue, `${op}: a branch's output`);
-  const [b, defB] = flatten(onFalse, `${op}: a branch's output`);
-  if (!sameStructure(def, defB)) throw new TypeError(`${op}: the branches return trees of different structures`);
-  return unflatten(def, a.map((x, i) => where(pred, x, b[i]!)));
+/** The scalar predicate or index as an array (staged use). */
+function scalarArray(x: unknown, op: string, what: string): NDArray {
+  const a = asarray(x as NDArray, undefined, op, what);
+  if (a.size !== 1 || a.ndim > 1) throw new ShapeError(`${op}: ${what} must be a scalar, got shape ${fmtShape(a.shape)}`);
+  return a.ndim === 0 ? a : a.reshape([]);
+}
+
+/** A scalar as a bool array: nonzero is true. */
+const truth = (x: NDArray): NDArray => (x.dtype === "bool" ? x : notEqual(x, 0));
+
+/** A JS number when `x` is concrete (a number or an array outside every transformation), none for a traced value. */
+const concreteNumber = (x: unknown, op: string, what: string): O.Option<number> =>
+  isTracer(x) ? O.none : O.some(scalar(x, op, what));
+
+/**
+ * Checks that a function's output has the structure, shapes and dtypes of what it must match
+ * (the other branch, or the carry it came from), as JAX checks when it traces.
+ */
+function checkMatches(op: string, what: string, want: [readonly Aval[], TreeDef], got: [readonly Aval[], TreeDef], weakNumbers: readonly boolean[] = []): void {
+  if (!sameStructure(want[1], got[1])) {
+    throw new TypeError(`${op}: ${what}: the tree structures differ: ${structureKey(want[1])} vs ${structureKey(got[1])}`);
+  }
+  want[0].forEach((w, i) => {
+    const g = got[0][i]!;
+    const shapeOk = w.shape.length === g.shape.length && w.shape.every((d, j) => d === g.shape[j]);
+    const dtypeOk = w.dtype === g.dtype || (weakNumbers[i] === true && w.shape.length === 0);
+    if (!shapeOk || !dtypeOk) {
+      throw new ShapeError(`${op}: ${what}: leaf ${i} is ${describeAval(w)} in one and ${describeAval(g)} in the other; they must have the same shape and dtype`);
+    }
+  });
+}
+
+/** A function staged on tree-structured inputs: its closed jaxpr, captured tracers, and output structure. */
+interface StagedFn {
+  readonly jaxpr: ClosedJaxpr;
+  readonly hoisted: NDArray[];
+  /** The output avals and structure. */
+  readonly out: [Aval[], TreeDef];
+}
+
+function stageFn(op: string, what: string, f: (xs: NDArray[]) => unknown, inAvals: readonly Aval[]): StagedFn {
+  let out: [NDArray[], TreeDef] | null = null;
+  const { jaxpr, hoisted } = stageFlat(
+    (xs) => {
+      out = flatArrays(f(xs), op, `${what}'s output`);
+      return out[0];
+    },
+    inAvals,
+    op,
+  );
+  return { jaxpr, hoisted, out: [jaxpr.outAvals, out![1]] };
+}
+
+/** `closed` (whose leading inputs are its own captured values `own`) as a jaxpr taking all of `all` first. */
+function withLeadingInputs(closed: ClosedJaxpr, own: readonly NDArray[], all: readonly NDArray[]): ClosedJaxpr {
+  const j = closed.jaxpr;
+  let next = j.numVars;
+  const lead = all.map((h) => {
+    const k = own.indexOf(h);
+    return k >= 0 ? j.invars[k]! : new JaxprVar(avalOf(h), next++);
+  });
+  return new ClosedJaxpr(new Jaxpr(j.constvars, [...lead, ...j.invars.slice(own.length)], j.eqns, j.outvars, next), closed.consts);
+}
+
+/** Stages each branch on the operands and binds `cond`: one equation whatever the branch taken. */
+function stagedCond<A extends unknown[], R>(op: string, index: NDArray, fns: readonly ((...args: A) => R)[], names: readonly string[], operands: A): R {
+  const [ops, inDef] = flatArrays(operands, op, "operands");
+  const avals = ops.map(avalOf);
+  const staged = fns.map((fn, k) => stageFn(op, names[k]!, (xs) => fn(...(unflatten(inDef, xs) as A)), avals));
+  for (let k = 1; k < staged.length; k++) checkMatches(op, `${names[0]} and ${names[k]} return different outputs`, staged[0]!.out, staged[k]!.out);
+  const all = [...new Set(staged.flatMap((s) => s.hoisted))];
+  const branches = staged.map((s) => withLeadingInputs(s.jaxpr, s.hoisted, all));
+  return unflatten<R>(staged[0]!.out[1], bind(condP, [index, ...all, ...ops], { branches }));
 }
 
 /**
  * `lax.cond(pred, trueFun, falseFun, ...operands)`: `trueFun(...operands)` if `pred` holds, else
- * `falseFun(...operands)`. Under `vmap` with a batched predicate both run and each member takes its
- * own result.
+ * `falseFun(...operands)`. Under a transformation both branches are staged (and must return the
+ * same structure, shapes and dtypes); under `vmap` with a batched predicate both run and each
+ * member takes its own result.
  * @example
  * lax.cond(np.array(2).gt(1), (x: number) => x * 10, (x: number) => x, 3); // 30
  * vmap((x: NDArray) => lax.cond(x.gt(0), (v: NDArray) => v.mul(2), (v: NDArray) => v.neg(), x))(np.array([-1, 3])); // [1, 6]
  */
 export function cond<A extends unknown[], R>(pred: unknown, trueFun: (...args: A) => R, falseFun: (...args: A) => R, ...operands: A): R {
-  const p = read(pred, "lax.cond", "the predicate");
-  if (typeof p === "number") return p !== 0 ? trueFun(...operands) : falseFun(...operands);
-  return select(p, trueFun(...operands) as Tree, falseFun(...operands) as Tree, "lax.cond") as R;
+  if (currentLevel() === 0) return scalar(pred, "lax.cond", "the predicate") !== 0 ? trueFun(...operands) : falseFun(...operands);
+  const index = truth(scalarArray(pred, "lax.cond", "the predicate")).astype("int32");
+  return stagedCond("lax.cond", index, [falseFun, trueFun], ["falseFun", "trueFun"], operands);
 }
 
 /**
- * `lax.switch(index, branches, ...operands)`: `branches[index](...operands)`, the index clamped to
- * the valid range as in JAX. Under `vmap` with a batched index every branch runs.
+ * `lax.switch(index, branches, ...operands)`: `branches[index](...operands)`, the index truncated
+ * and clamped to the valid range as in JAX. Under `vmap` with a batched index every branch runs.
  * @example
  * lax.switch(1, [() => 10, () => 20, () => 30]); // 20
  */
 export function switchCase<A extends unknown[], R>(index: unknown, branches: readonly ((...args: A) => R)[], ...operands: A): R {
   if (branches.length === 0) throw new TypeError("lax.switch: no branches given");
-  const i = read(index, "lax.switch", "the index");
   const clamp = (k: number) => Math.min(Math.max(Math.trunc(k), 0), branches.length - 1);
-  if (typeof i === "number") return branches[clamp(i)]!(...operands);
-  const outs = branches.map((b) => b(...operands) as Tree);
-  // As the JS path: truncate and clamp, then pick branch k where index = k.
-  const idx = clip(i.astype("int32"), 0, branches.length - 1);
-  let out: Tree = outs[branches.length - 1];
-  for (let k = branches.length - 2; k >= 0; k--) out = select(equal(idx, k), outs[k], out, "lax.switch");
-  return out as R;
+  if (currentLevel() === 0) return branches[clamp(scalar(index, "lax.switch", "the index"))]!(...operands);
+  const idx = clip(scalarArray(index, "lax.switch", "the index").astype("int32"), 0, branches.length - 1);
+  return stagedCond("lax.switch", idx, branches, branches.map((_, k) => `branch ${k}`), operands);
 }
 export { switchCase as switch };
 
 /**
- * `lax.whileLoop(condFun, bodyFun, initVal)`: `val = bodyFun(val)` while `condFun(val)` holds.
- * Differentiable forward and reverse (the loop runs in JavaScript and its steps are recorded).
- * Under `vmap` with a batched predicate it runs until no member's predicate holds; members that
- * are done keep their value.
+ * `lax.whileLoop(condFun, bodyFun, initVal)`: `val = bodyFun(val)` while `condFun(val)` holds;
+ * `bodyFun` must keep the structure, shapes and dtypes of `initVal`. Differentiable forward and
+ * reverse (JAX's is forward-only): reverse mode stacks each step's residuals. Under `vmap` with a
+ * batched predicate it runs until no member's predicate holds; members that are done keep their value.
  * @example
  * lax.whileLoop((x: number) => x < 100, (x: number) => x * 3, 1); // 243
  */
 export function whileLoop<T>(condFun: (val: T) => unknown, bodyFun: (val: T) => T, initVal: T): T {
-  let val = initVal;
-  for (;;) {
-    const c = read(condFun(val), "lax.whileLoop", "condFun's result");
-    if (typeof c === "number") {
-      if (c === 0) return val;
-      val = bodyFun(val);
-    } else {
-      if (!anyMember(c)) return val;
-      val = select(c, bodyFun(val) as Tree, val as Tree, "lax.whileLoop") as T;
+  const op = "lax.whileLoop";
+  if (currentLevel() === 0) {
+    let val = initVal;
+    let checked = false;
+    while (scalar(condFun(val), op, "condFun's result") !== 0) {
+      const next = bodyFun(val);
+      if (!checked) {
+        checkCarry(op, "bodyFun's output and initVal", val, next);
+        checked = true;
+      }
+      val = next;
     }
+    return val;
   }
+  const [init, def] = flatArrays(initVal, op, "initVal");
+  const avals = init.map(avalOf);
+  const condStaged = stageFn(op, "condFun", (xs) => truth(scalarArray(condFun(unflatten<T>(def, xs)), op, "condFun's result")), avals);
+  const bodyStaged = stageFn(op, "bodyFun", (xs) => bodyFun(unflatten<T>(def, xs)), avals);
+  checkMatches(op, "bodyFun's output and initVal differ", [init, def], bodyStaged.out);
+  const outs = bind(whileP, [...condStaged.hoisted, ...bodyStaged.hoisted, ...init], {
+    condJaxpr: condStaged.jaxpr,
+    bodyJaxpr: bodyStaged.jaxpr,
+    condNConsts: condStaged.hoisted.length,
+    bodyNConsts: bodyStaged.hoisted.length,
+    numStacked: 0,
+    numFlags: 0,
+  });
+  return unflatten<T>(def, outs);
+}
+
+/** Eager check of a loop's carry: the new value keeps the old one's structure, shapes and dtypes (JS numbers are weakly typed). */
+function checkCarry(op: string, what: string, before: unknown, after: unknown): void {
+  const [bl, bd] = flatten(before as Tree, `${op}: carry`);
+  const [al, ad] = flatten(after as Tree, `${op}: carry`);
+  const weak = bl.map((l, i) => typeof l === "number" || typeof al[i] === "number");
+  checkMatches(op, what, [bl.map((l, i) => leafToArray(l, op, `leaf ${i}`)), bd], [al.map((l, i) => leafToArray(l, op, `leaf ${i}`)), ad], weak);
 }
 
 /**
  * `lax.foriLoop(lower, upper, bodyFun, initVal)`: `val = bodyFun(i, val)` for i = lower … upper − 1.
- * With bounds that differ between batch members it becomes a `whileLoop`.
+ * Under a transformation, number bounds make it a `scan` (`i` an int32 array), traced bounds a
+ * `whileLoop` (bounds that differ between batch members included).
  * @example
  * lax.foriLoop(0, 5, (i: number, acc: number) => acc + i, 0); // 10
  */
 export function foriLoop<T>(lower: unknown, upper: unknown, bodyFun: (i: number | NDArray, val: T) => T, initVal: T): T {
-  const lo = read(lower, "lax.foriLoop", "lower");
-  const hi = read(upper, "lax.foriLoop", "upper");
-  if (typeof lo === "number" && typeof hi === "number") {
-    let val = initVal;
-    for (let i = lo; i < hi; i++) val = bodyFun(i, val);
-    return val;
+  const op = "lax.foriLoop";
+  const lo = concreteNumber(lower, op, "lower");
+  const hi = concreteNumber(upper, op, "upper");
+  for (const [b, name] of [[lo, "lower"], [hi, "upper"]] as const) {
+    if (O.isSome(b) && Number.isNaN(b.value)) throw new RangeError(`${op}: the ${name} bound is NaN`);
   }
+  if (O.isSome(lo) && O.isSome(hi)) {
+    if (currentLevel() === 0) {
+      let val = initVal;
+      for (let i = lo.value; i < hi.value; i++) val = bodyFun(i, val);
+      return val;
+    }
+    const n = Math.max(0, Math.ceil(hi.value - lo.value));
+    const i0 = asarray(lo.value, Number.isInteger(lo.value) ? "int32" : "float64");
+    const [[, out]] = scan(([i, val]: [NDArray, T]) => [[i.add(1), bodyFun(i, val)] as [NDArray, T], null], [i0, initVal] as [NDArray, T], null, { length: n });
+    return out;
+  }
+  const start = pipe(
+    lo,
+    O.match(
+      () => asarray(lower as NDArray),
+      (v) => asarray(v, Number.isInteger(v) ? "int32" : "float64"),
+    ),
+  );
   const [, out] = whileLoop(
-    ([i]: [NDArray, T]) => less(i, hi),
+    ([i]: [NDArray, T]) => less(i, upper as NDArray),
     ([i, val]: [NDArray, T]) => [i.add(1), bodyFun(i, val)] as [NDArray, T],
-    [asarray(lo as NDArray), initVal] as [NDArray, T],
+    [start, initVal] as [NDArray, T],
   );
   return out;
 }
@@ -122,7 +236,8 @@ export function foriLoop<T>(lower: unknown, upper: unknown, bodyFun: (i: number 
 /**
  * `lax.scan(f, init, xs, {length, reverse})`: carries `c` through `[c, y] = f(c, x)` for each `x`
  * along the leading axis of `xs` (a tree of arrays, or `null` with `length`), and returns the final
- * carry and the `y`s stacked along a new leading axis.
+ * carry and the `y`s stacked along a new leading axis (shape `[0, …]` for no steps). Under a
+ * transformation the body is staged once: a scan of any length is one equation.
  * @example
  * const [total, running] = lax.scan((c: NDArray, x: NDArray) => [c.add(x), c.add(x)], np.array(0), np.array([1, 2, 3]));
  * total; // 6
@@ -134,24 +249,50 @@ export function scan<C, X, Y>(
   xs: X | null,
   opts: { length?: number; reverse?: boolean } = {},
 ): [C, Y] {
-  const [leaves, def] = flatten(xs as Tree, "lax.scan: xs");
-  const lengths = leaves.map((l) => asarray(l).shape[0]);
-  if (leaves.some((l) => asarray(l).ndim === 0)) throw new ShapeError("lax.scan: every array in xs needs a leading axis to scan over");
+  const op = "lax.scan";
+  const [xLeaves, xDef] = flatArrays(xs, op, "xs");
+  if (xLeaves.some((l) => l.ndim === 0)) throw new ShapeError("lax.scan: every array in xs needs a leading axis to scan over");
+  const lengths = xLeaves.map((l) => l.shape[0]!);
   const n = opts.length ?? lengths[0];
   if (n === undefined) throw new TypeError("lax.scan: give xs or a length");
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`lax.scan: length must be a non-negative integer, got ${n}`);
   if (lengths.some((l) => l !== n)) throw new ShapeError(`lax.scan: xs and length disagree on the number of steps: ${[...new Set([...lengths, n])].join(", ")}`);
-  let carry = init;
-  const ys: Tree[] = [];
-  for (let k = 0; k < n; k++) {
-    const t = opts.reverse ? n - 1 - k : k;
-    const x = unflatten<X>(def, leaves.map((l) => asarray(l).get(t)));
-    const [c, y] = f(carry, x);
-    carry = c;
-    ys.push(y as Tree);
+  const reverse = opts.reverse ?? false;
+  if (currentLevel() === 0 && n > 0) {
+    let carry = init;
+    const ys: Tree[] = new Array(n);
+    for (let k = 0; k < n; k++) {
+      const t = reverse ? n - 1 - k : k;
+      const [c, y] = f(carry, unflatten<X>(xDef, xLeaves.map((l) => l.get(t))));
+      if (k === 0) checkCarry(op, "f's carry output and init", carry, c);
+      carry = c;
+      ys[t] = y as Tree;
+    }
+    const [first, yDef] = flatten(ys[0]!, "lax.scan: f's output y");
+    const columns = first.map((_, j) => stack(ys.map((y) => flatten(y, "lax.scan: f's output y")[0][j]!)));
+    return [carry, unflatten<Y>(yDef, columns)];
   }
-  if (opts.reverse) ys.reverse();
-  if (ys.length === 0) return [carry, null as Y];
-  const [first, yDef] = flatten(ys[0]!, "lax.scan: f's output y");
-  const columns = first.map((_, j) => stack(ys.map((y) => flatten(y, "lax.scan: f's output y")[0][j]!)));
-  return [carry, unflatten<Y>(yDef, columns)];
+  const [carry, cDef] = flatArrays(init, op, "init");
+  const nK = carry.length;
+  let yDef: TreeDef | null = null;
+  let cOut: [NDArray[], TreeDef] | null = null;
+  const { jaxpr, hoisted } = stageFlat(
+    (ins) => {
+      const out = f(unflatten<C>(cDef, ins.slice(0, nK)), unflatten<X>(xDef, ins.slice(nK)));
+      if (!Array.isArray(out) || out.length !== 2) throw new TypeError("lax.scan: f must return [carry, y]");
+      cOut = flatArrays(out[0], op, "f's carry output");
+      const [yl, yd] = flatArrays(out[1], op, "f's output y");
+      yDef = yd;
+      return [...cOut[0], ...yl];
+    },
+    [...carry.map(avalOf), ...xLeaves.map((l) => ({ shape: l.shape.slice(1), dtype: l.dtype }))],
+    op,
+  );
+  checkMatches(op, "f's carry output and init differ", [carry, cDef], [jaxpr.outAvals.slice(0, nK), cOut![1]]);
+  if (currentLevel() === 0) {
+    // No steps, eagerly: the carry as given and empty stacks shaped like the ys.
+    return [init, unflatten<Y>(yDef!, jaxpr.outAvals.slice(nK).map((a) => zeros([0, ...a.shape], { dtype: a.dtype })))];
+  }
+  const outs = bind(scanP, [...hoisted, ...carry, ...xLeaves], { jaxpr, length: n, reverse, numConsts: hoisted.length, numCarry: nK });
+  return [unflatten<C>(cDef, outs.slice(0, nK)), unflatten<Y>(yDef!, outs.slice(nK))];
 }
