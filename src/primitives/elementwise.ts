@@ -6,6 +6,7 @@
  */
 import { ConcreteArray, zerosConcrete, type Aval, type NDArray } from "../core/ndarray.ts";
 import { allocate, type DType, type TypedArray } from "../core/dtype.ts";
+import { fmtShape, ShapeError } from "../core/errors.ts";
 import { bind, bind1 } from "../core/trace.ts";
 import { compileBinary, compileUnary } from "../kernels/elementwise.ts";
 import { definePrimitive, one, type JvpRule, type Primitive, type TransposeRule } from "../core/primitive.ts";
@@ -40,12 +41,30 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
       kernel(args, out, params);
       return one(new ConcreteArray(out, x.shape, dtype));
     },
-    abstractEval: (avals) => [{ shape: avals[0]!.shape, dtype: outDtype(avals) }],
+    abstractEval: (avals) => {
+      checkSameShapes(name, avals);
+      return [{ shape: avals[0]!.shape, dtype: outDtype(avals) }];
+    },
     jvp,
     transpose: spec.transpose ?? "nonlinear",
     batch: (args, dims, params, size) => batchElementwise(prim)(args, dims, params, size),
   });
   return prim;
+}
+
+/**
+ * Operands of an elementwise primitive have one shape (the numpy layer broadcasts first); checked
+ * where shapes are computed abstractly (staging, reverse mode), so a rule or a batching rule that
+ * forgets to broadcast fails loudly there instead of reading past an operand's end.
+ */
+function checkSameShapes(name: string, avals: readonly Aval[]): void {
+  const s0 = avals[0]!.shape;
+  for (let i = 1; i < avals.length; i++) {
+    const s = avals[i]!.shape;
+    if (s.length !== s0.length || s.some((d, k) => d !== s0[k])) {
+      throw new ShapeError(`${name}: elementwise operands must have one shape, got ${avals.map((a) => fmtShape(a.shape)).join(", ")} (internal: a rule did not broadcast)`);
+    }
+  }
 }
 
 /** A kernel from a JS expression in `a` (one operand) or `a`, `b` (two), compiled into one monomorphic loop. */
