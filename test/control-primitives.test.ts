@@ -224,6 +224,11 @@ describe("lax.scan as the scan primitive", () => {
       /lax\.scan: f's carry output and init differ: leaf 0/,
     );
     expect(() => lax.scan((c: A) => [c, c], np.array(0), null, { length: -1 })).toThrow(/lax\.scan: length must be a non-negative integer, got -1/);
+    const noPair = (c: A) => c.add(1) as unknown as [A, A];
+    expect(() => lax.scan(noPair, np.array(0), null, { length: 2 })).toThrow(/lax\.scan: f must return \[carry, y\], got an object/);
+    expect(() => grad((w: A) => lax.scan(noPair, w, null, { length: 2 })[0])(np.array(0))).toThrow(/lax\.scan: f must return \[carry, y\], got an object/);
+    expect(() => lax.whileLoop(() => np.array([true, false]), (v: A) => v, np.array(0))).toThrow(/lax\.whileLoop: condFun's result must be a scalar, got shape \(2,\)/);
+    expect(() => jit((x: A) => lax.whileLoop(() => np.array([true, false]), (v: A) => v, x))(np.array(0))).toThrow(/lax\.whileLoop: condFun's result must be a scalar, got shape \(2,\)/);
   });
 });
 

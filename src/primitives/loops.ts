@@ -3,10 +3,12 @@
  * xs, stacking its ys) and `while` (cond and body jaxprs over a carry). Their kernels run the
  * jaxprs in a JS loop; JVP is partial evaluation (a known loop that also emits residuals, then a
  * linear scan over them), so reverse mode transposes only the linear scan — through `while` too,
- * whose residuals go on a stack whose length is known only at run time.
+ * whose residuals go on a stack whose length is known only at run time. With plain-value tangents
+ * (forward mode, nothing recorded) the loop of the body's JVP carries them along instead, keeping
+ * no residuals.
  */
 import { ConcreteArray, zerosConcrete, type Aval, type NDArray } from "../core/ndarray.ts";
-import { bind } from "../core/trace.ts";
+import { bind, isTracer } from "../core/trace.ts";
 import { definePrimitive, isUndefinedPrimal, type Primitive } from "../core/primitive.ts";
 import { ClosedJaxpr, dceClosed, evalJaxpr, Jaxpr } from "../core/jaxpr.ts";
 import { batchJaxpr, jvpJaxpr, linearizeJaxpr, stageClosed, tangentAval, transposeJaxpr } from "../interpreters/jaxpr-rules.ts";
@@ -16,7 +18,6 @@ import { and, gt, select } from "./compare.ts";
 import { reduceMax } from "./reduce.ts";
 import { broadcastLeading, pick, rowOf, sameFlags, stackRows, TRUE } from "./control.ts";
 
-const row = (a: Aval): Aval => ({ shape: a.shape.slice(1), dtype: a.dtype });
 const stacked = (n: number, a: Aval): Aval => ({ shape: [n, ...a.shape], dtype: a.dtype });
 const zerosOf = (a: Aval): NDArray => zerosConcrete(a.shape, a.dtype);
 
@@ -97,13 +98,57 @@ function jvpFixpoint(body: ClosedJaxpr, before: boolean[], carry: boolean[], aft
   return [flags, reusable ? last : undefined];
 }
 
+/** Whether every tangent is a plain value (forward mode outside any recording): then loops carry tangents along. */
+const concreteTangents = (tangents: readonly (NDArray | null)[]): boolean => tangents.every((t) => t === null || !isTracer(t));
+
+/**
+ * Forward mode with concrete tangents: one scan of the body's JVP, tangents carried along the
+ * primal carry, so no residual is kept (as JAX's scan JVP).
+ */
+function scanJvpForward(primals: readonly NDArray[], tangents: readonly (NDArray | null)[], params: ScanParams, nz: boolean[][]): [NDArray[], (NDArray | null)[]] {
+  const { jaxpr, numCarry: nK } = params;
+  const [nzC, nzK, nzX] = nz as [boolean[], boolean[], boolean[]];
+  const nOut = jaxpr.jaxpr.outvars.length;
+  const [jvp, outNz] = jvpJaxpr(jaxpr, [...nzC, ...nzK, ...nzX], [...nzK, ...new Array<boolean>(nOut - nK).fill(false)]);
+  const [cs, ks, xs] = splitScan(primals, params);
+  const [tc, tk, tx] = splitScan(tangents, params);
+  const [cA, kA, xA] = splitScan(jaxpr.inAvals, params);
+  const tcs = pick(tc, nzC) as NDArray[];
+  const tks = pick(tk.map((t, i) => t ?? zerosOf(tangentAval(ks[i]!))), nzK);
+  const txs = pick(tx, nzX) as NDArray[];
+  const sizes = [cs.length, tcs.length, nK, tks.length, xs.length, txs.length];
+  // The scan's operand order: consts [cs, tcs], carry [ks, tks], xs [xs, txs]; the JVP jaxpr's: primals, then tangents.
+  const body = stageClosed(
+    (v) => {
+      let o = 0;
+      const [c, t1, k, t2, x, t3] = sizes.map((n) => v.slice(o, (o += n)));
+      const out = evalJaxpr(jvp, [...c!, ...k!, ...x!, ...t1!, ...t2!, ...t3!]);
+      return [...out.slice(0, nK), ...out.slice(nOut, nOut + tks.length), ...out.slice(nK, nOut), ...out.slice(nOut + tks.length)];
+    },
+    [...cA, ...pick(cA, nzC).map(tangentAval), ...kA, ...pick(kA, nzK).map(tangentAval), ...xA, ...pick(xA, nzX).map(tangentAval)],
+    "scan JVP",
+  );
+  const outs = bind(scanP, [...cs, ...tcs, ...ks, ...tks, ...xs, ...txs], {
+    ...params,
+    jaxpr: body,
+    numConsts: cs.length + tcs.length,
+    numCarry: nK + tks.length,
+  });
+  const nTK = tks.length;
+  let k = nK;
+  let y = nTK + nOut;
+  const tangentsOut = outNz.map((z, i) => (!z ? null : i < nK ? outs[k++]! : outs[y++]!));
+  return [[...outs.slice(0, nK), ...outs.slice(nK + nTK, nTK + nOut)], tangentsOut];
+}
+
 function scanJvp(primals: readonly NDArray[], tangents: readonly (NDArray | null)[], params: ScanParams): [NDArray[], (NDArray | null)[]] {
-  const { jaxpr, numConsts: nC, numCarry: nK } = params;
+  const { jaxpr, numCarry: nK } = params;
   const [cs, ks] = splitScan(primals, params);
   const [tc, tk, tx] = splitScan(tangents, params);
   const nzC = tc.map((t) => t !== null);
   const nzX = tx.map((t) => t !== null);
   const [nzK, staged] = jvpFixpoint(jaxpr, nzC, tk.map((t) => t !== null), nzX);
+  if (concreteTangents(tangents)) return scanJvpForward(primals, tangents, params, [nzC, nzK, nzX]);
   const nOut = jaxpr.jaxpr.outvars.length;
   const lin = linearizeJaxpr(jaxpr, [...nzC, ...nzK, ...nzX], [...nzK, ...new Array<boolean>(nOut - nK).fill(false)], staged);
   // Loop-invariant residuals are consts of the linear scan; the others are stacked per step.
@@ -281,6 +326,7 @@ function whileJvp(primals: readonly NDArray[], tangents: readonly (NDArray | nul
   const nK = ks.length;
   const nzBC = tbc.map((t) => t !== null);
   const [nzK, staged] = jvpFixpoint(bodyJaxpr, nzBC, tk.map((t) => t !== null), []);
+  if (concreteTangents(tangents)) return whileJvpForward(primals, tangents, params, nzBC, nzK);
   const nOut = nK + nS;
   const lin = linearizeJaxpr(bodyJaxpr, [...nzBC, ...nzK], [...nzK, ...new Array<boolean>(nS).fill(false)], staged);
   const { invariant: constRes, values: constResVals } = invariantResiduals(lin.known, nOut, bcs);
@@ -330,6 +376,45 @@ function whileJvp(primals: readonly NDArray[], tangents: readonly (NDArray | nul
   });
   let k = 0;
   return [[...outsAll.slice(0, nK), ...outsAll.slice(nK + 1, nK + 1 + nS)], lin.outNonzeros.map((z) => (z ? tOuts[k++]! : null))];
+}
+
+/** Forward mode with concrete tangents: one loop of the body's JVP, tangents carried along (no stack). */
+function whileJvpForward(primals: readonly NDArray[], tangents: readonly (NDArray | null)[], params: WhileParams, nzBC: boolean[], nzK: boolean[]): [NDArray[], (NDArray | null)[]] {
+  const { condJaxpr, bodyJaxpr, numStacked: nS } = params;
+  const [ccs, bcs, ks] = splitWhile(primals, params);
+  const [, tbc, tk] = splitWhile(tangents, params);
+  const [ccA, bcA, kA] = splitWhile([...condJaxpr.inAvals.slice(0, params.condNConsts), ...bodyJaxpr.inAvals], params);
+  const nK = ks.length;
+  const [jvp, outNz] = jvpJaxpr(bodyJaxpr, [...nzBC, ...nzK], [...nzK, ...new Array<boolean>(nS).fill(false)]);
+  const tbcs = pick(tbc, nzBC) as NDArray[];
+  const tks = pick(tk.map((t, i) => t ?? zerosOf(tangentAval(ks[i]!))), nzK);
+  const nTK = tks.length;
+  const nOut = nK + nS;
+  const tkA = pick(kA, nzK).map(tangentAval);
+  const cond = stageClosed((v) => evalJaxpr(condJaxpr, v.slice(0, ccs.length + nK)), [...ccA, ...kA, ...tkA], "whileLoop JVP");
+  const sizes = [bcs.length, tbcs.length, nK, nTK];
+  const body = stageClosed(
+    (v) => {
+      let o = 0;
+      const [b, t1, k, t2] = sizes.map((n) => v.slice(o, (o += n)));
+      const out = evalJaxpr(jvp, [...b!, ...k!, ...t1!, ...t2!]);
+      // [carry, tangent carry, stacked, stacked tangents]: the flags stay the first stacked outputs.
+      return [...out.slice(0, nK), ...out.slice(nOut, nOut + nTK), ...out.slice(nK, nOut), ...out.slice(nOut + nTK)];
+    },
+    [...bcA, ...pick(bcA, nzBC).map(tangentAval), ...kA, ...tkA],
+    "whileLoop JVP",
+  );
+  const outs = bind(whileP, [...ccs, ...bcs, ...tbcs, ...ks, ...tks], {
+    ...params,
+    condJaxpr: cond,
+    bodyJaxpr: body,
+    bodyNConsts: bcs.length + tbcs.length,
+    numStacked: nS + outNz.slice(nK).filter((z) => z).length,
+  });
+  let k = nK;
+  let y = nK + nTK + nS;
+  const tangentsOut = outNz.map((z, i) => (!z ? null : i < nK ? outs[k++]! : outs[y++]!));
+  return [[...outs.slice(0, nK), ...outs.slice(nK + nTK, nK + nTK + nS)], tangentsOut];
 }
 
 export const whileP: Primitive<WhileParams> = definePrimitive<WhileParams>({

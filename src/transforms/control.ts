@@ -27,6 +27,8 @@ import { leafToArray } from "./common.ts";
 
 const avalOf = (x: NDArray): Aval => ({ shape: x.shape, dtype: x.dtype });
 const describeAval = (a: Aval): string => `${a.dtype}${fmtShape(a.shape)}`;
+const describeValue = (x: unknown): string =>
+  Array.isArray(x) ? `a list of ${x.length}` : x === null || x === undefined ? String(x) : typeof x === "object" ? "an object" : typeof x;
 
 /** A tree's leaves as arrays, with its structure. */
 function flatArrays(t: unknown, op: string, what: string): [NDArray[], TreeDef] {
@@ -263,7 +265,9 @@ export function scan<C, X, Y>(
     const ys: Tree[] = new Array(n);
     for (let k = 0; k < n; k++) {
       const t = reverse ? n - 1 - k : k;
-      const [c, y] = f(carry, unflatten<X>(xDef, xLeaves.map((l) => l.get(t))));
+      const out = f(carry, unflatten<X>(xDef, xLeaves.map((l) => l.get(t))));
+      if (!Array.isArray(out) || out.length !== 2) throw new TypeError(`${op}: f must return [carry, y], got ${describeValue(out)}`);
+      const [c, y] = out;
       if (k === 0) checkCarry(op, "f's carry output and init", carry, c);
       carry = c;
       ys[t] = y as Tree;
@@ -279,7 +283,7 @@ export function scan<C, X, Y>(
   const { jaxpr, hoisted } = stageFlat(
     (ins) => {
       const out = f(unflatten<C>(cDef, ins.slice(0, nK)), unflatten<X>(xDef, ins.slice(nK)));
-      if (!Array.isArray(out) || out.length !== 2) throw new TypeError("lax.scan: f must return [carry, y]");
+      if (!Array.isArray(out) || out.length !== 2) throw new TypeError(`${op}: f must return [carry, y], got ${describeValue(out)}`);
       cOut = flatArrays(out[0], op, "f's carry output");
       const [yl, yd] = flatArrays(out[1], op, "f's output y");
       yDef = yd;
