@@ -56,8 +56,15 @@ const customJvp = spec(customJvpCallP, {
 const fwd: Body = ([x, y]) => [np.cos(x!), np.sin(x!), y!];
 const bwd: Body = ([c, s, y, ct]) => [ct!.mul(y!).mul(c!), ct!.mul(s!)];
 
+const customVjpParams = (shp: readonly number[]) => ({
+  name: "sinmul",
+  funJaxpr: stage(sinmul, shp),
+  fwdJaxpr: stage(fwd, shp),
+  bwdJaxpr: stageFlat(bwd, [0, 1, 2, 3].map(() => aval(shp, "float64")), "spec").jaxpr,
+  numHoisted: [0, 0, 0] as const,
+});
 const customVjp = spec(customVjpCallP, {
-  setup: shape().map((shp) => ({ shape: shp, params: { name: "sinmul", funJaxpr: stage(sinmul, shp), numHoisted: 0, fwd, bwd } })),
+  setup: shape().map((shp) => ({ shape: shp, params: customVjpParams(shp) })),
   args: twoFloats,
   reverseOnly: true,
 });

@@ -179,7 +179,11 @@ describe("printed jaxprs: one equation carrying its sub-jaxpr", () => {
         "{ lambda ; a:f64[2]. let",
         '    b:f64[2] = custom_vjp_call[name="sq" fun_jaxpr={ lambda ; a:f64[2]. let',
         "        b:f64[2] = mul a a",
-        '      in (b) } num_hoisted=0 fwd="<fn>" bwd="<fn>"] a',
+        "      in (b) } fwd_jaxpr={ lambda ; a:f64[2]. let",
+        "      in (a) } bwd_jaxpr={ lambda a:f64[2]; b:f64[2] c:f64[2]. let",
+        "        d:f64[2] = mul c b",
+        "        e:f64[2] = mul d a",
+        "      in (e) } num_hoisted=[0,0,0]] a",
         "  in (b) }",
       ].join("\n"),
     );

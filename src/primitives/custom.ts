@@ -105,12 +105,14 @@ export const customJvpCallP: Primitive<CustomJvpParams> = definePrimitive<Custom
 
 export interface CustomVjpParams {
   readonly name: string;
+  /** The function, staged: `[its captured values, args] → outs`. */
   readonly funJaxpr: ClosedJaxpr;
-  readonly numHoisted: number;
-  /** The user's `fwd` on flat lists, keeping the residuals (its outputs are checked against `f`'s). */
-  readonly fwd: Fn;
-  /** The user's `bwd` on flat lists: `[residuals, cts] → one cotangent per argument` (checked). */
-  readonly bwd: Fn;
+  /** The user's `fwd` keeping the residuals: `[its captured values, args] → residuals`. */
+  readonly fwdJaxpr: ClosedJaxpr;
+  /** The user's `bwd`, staged at the residuals' and cotangents' avals: `[its captured values, residuals, cts] → one cotangent per argument`. */
+  readonly bwdJaxpr: ClosedJaxpr;
+  /** The operands start with the values each of the three closed over (`fun`, then `fwd`, then `bwd`). */
+  readonly numHoisted: readonly [number, number, number];
 }
 
 const noForwardMode = (name: string) =>
@@ -119,30 +121,43 @@ const noForwardMode = (name: string) =>
       "linearize's jvpFn). Use customJvp for forward mode, or jacrev/vjp.",
   );
 
+/** The operands of a `customVjpCall`, split: each program's captured values, then the arguments. */
+function splitVjpOperands<T>(xs: readonly T[], [nFun, nFwd, nBwd]: readonly [number, number, number]) {
+  const nH = nFun + nFwd + nBwd;
+  return {
+    fun: xs.slice(0, nFun),
+    fwd: xs.slice(nFun, nFun + nFwd),
+    bwd: xs.slice(nFun + nFwd, nH),
+    args: xs.slice(nH),
+    nH,
+  };
+}
+
 export const customVjpCallP: Primitive<CustomVjpParams> = definePrimitive<CustomVjpParams>({
   name: "custom_vjp_call",
-  impl: (args, { funJaxpr }) => evalJaxpr(funJaxpr, args) as ConcreteArray[],
+  impl: (xs, { funJaxpr, numHoisted }) => {
+    const { fun, args } = splitVjpOperands(xs, numHoisted);
+    return evalJaxpr(funJaxpr, [...fun, ...args]) as ConcreteArray[];
+  },
   abstractEval: (_, { funJaxpr }) => funJaxpr.outAvals,
-  jvp: (primals, tangents, outs, { name, numHoisted, fwd, bwd }) => {
-    checkNoHoistedTangent(`customVjp(${name})`, tangents, numHoisted);
-    const ps = primals.slice(numHoisted);
-    const res = runStagedRule(fwd, ps, `customVjp(${name}) fwd`);
-    const ctAvals = outs.map((o) => tangentAval(o));
-    // bwd staged at the residuals' and cotangents' avals, carried by the linear primitive.
-    const { jaxpr: bwdJaxpr, hoisted } = stageRule(bwd, [...res, ...ctAvals].map((a) => ({ shape: a.shape, dtype: a.dtype })), `customVjp(${name}) bwd`);
-    const ts = instantiate(tangents.slice(numHoisted), ps);
-    const known = [...hoisted, ...res];
-    return bind(customVjpLinP, [...known, ...ts], { name, bwd: bwdJaxpr, numKnown: known.length, outAvals: ctAvals });
+  // Partial-eval form: the residuals from fwd (known), then the linear map whose transpose is bwd.
+  jvp: (primals, tangents, outs, { name, fwdJaxpr, bwdJaxpr, numHoisted }) => {
+    const { fwd, bwd, args, nH } = splitVjpOperands(primals, numHoisted);
+    checkNoHoistedTangent(`customVjp(${name})`, tangents, nH);
+    const res = evalJaxpr(fwdJaxpr, [...fwd, ...args]);
+    const ts = instantiate(tangents.slice(nH), args);
+    const known = [...bwd, ...res];
+    return bind(customVjpLinP, [...known, ...ts], { name, bwd: bwdJaxpr, numKnown: known.length, outAvals: outs.map((o) => tangentAval(o)) });
   },
   transpose: "nonlinear",
-  batch: (args, dims, { name, funJaxpr, numHoisted, fwd, bwd }, size) => {
-    const [bj] = batchJaxpr(funJaxpr, size, args.map(() => true), true);
-    const outs = bind(customVjpCallP, atFront(args, dims, size), {
-      name,
-      funJaxpr: bj,
-      numHoisted,
-      fwd: batched(fwd, size),
-      bwd: batched(bwd, size),
+  // Every operand and output batched at the front; the three programs batched alike.
+  batch: (xs, dims, params, size) => {
+    const all = (j: ClosedJaxpr) => batchJaxpr(j, size, j.inAvals.map(() => true), true)[0];
+    const outs = bind(customVjpCallP, atFront(xs, dims, size), {
+      ...params,
+      funJaxpr: all(params.funJaxpr),
+      fwdJaxpr: all(params.fwdJaxpr),
+      bwdJaxpr: all(params.bwdJaxpr),
     });
     return [outs, outs.map(() => 0)];
   },

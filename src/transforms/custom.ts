@@ -120,21 +120,37 @@ export function customVjp<F extends AnyFn>(f: F, fwd: (...args: any[]) => [Tree,
     const outAvals = jaxpr.outAvals;
     const inAvals = arrays.map((a) => ({ shape: a.shape, dtype: a.dtype }));
     let resDef: TreeDef | null = null;
-    const fwdFlat = (xs: NDArray[]): NDArray[] => {
-      const result = fwd(...unflatten<Tree[]>(inDef, xs));
-      if (!Array.isArray(result) || result.length !== 2) throw new TypeError(`${fwdName} must return [out, residuals]`);
-      checkLike(fwdName, result[0], outDef, outAvals, "the function's output");
-      const [rl, rd] = flatten(result[1], `${fwdName}: residual `);
-      resDef = rd;
-      return rl.map((r, i) => leafToArray(r, fwdName, `residual leaf ${i}`));
-    };
-    const bwdFlat = (xs: NDArray[]): NDArray[] => {
-      const nRes = xs.length - outAvals.length;
-      const grads = bwd(unflatten(resDef!, xs.slice(0, nRes)), unflatten(outDef, xs.slice(nRes)));
-      if (!Array.isArray(grads)) throw new TypeError(`${bwdName} must return a JS array with one cotangent per argument`);
-      return checkLike(bwdName, grads as Tree, inDef, inAvals.map(tangentOf), "the arguments'");
-    };
-    const outs = bind(customVjpCallP, [...hoisted, ...arrays], { name, funJaxpr: jaxpr, numHoisted: hoisted.length, fwd: fwdFlat, bwd: bwdFlat });
+    // fwd and bwd are staged now, at the arguments' avals and at the residuals' and cotangents'.
+    const fwdStaged = stageFlat(
+      (xs) => {
+        const result = fwd(...unflatten<Tree[]>(inDef, xs));
+        if (!Array.isArray(result) || result.length !== 2) throw new TypeError(`${fwdName} must return [out, residuals]`);
+        checkLike(fwdName, result[0], outDef, outAvals, "the function's output");
+        const [rl, rd] = flatten(result[1], `${fwdName}: residual `);
+        resDef = rd;
+        return rl.map((r, i) => leafToArray(r, fwdName, `residual leaf ${i}`));
+      },
+      arrays,
+      fwdName,
+    );
+    const resAvals = fwdStaged.jaxpr.outAvals;
+    const bwdStaged = stageFlat(
+      (xs) => {
+        const nRes = resAvals.length;
+        const grads = bwd(unflatten(resDef!, xs.slice(0, nRes)), unflatten(outDef, xs.slice(nRes)));
+        if (!Array.isArray(grads)) throw new TypeError(`${bwdName} must return a JS array with one cotangent per argument`);
+        return checkLike(bwdName, grads as Tree, inDef, inAvals.map(tangentOf), "the arguments'");
+      },
+      [...resAvals, ...outAvals.map(tangentOf)],
+      bwdName,
+    );
+    const outs = bind(customVjpCallP, [...hoisted, ...fwdStaged.hoisted, ...bwdStaged.hoisted, ...arrays], {
+      name,
+      funJaxpr: jaxpr,
+      fwdJaxpr: fwdStaged.jaxpr,
+      bwdJaxpr: bwdStaged.jaxpr,
+      numHoisted: [hoisted.length, fwdStaged.hoisted.length, bwdStaged.hoisted.length],
+    });
     return unflatten(outDef, outs);
   }) as unknown as F;
 }
