@@ -16,7 +16,7 @@ export * as checkpointPolicies from "./transforms/checkpoint-policies.ts";
 export { flatten } from "./transforms/flatten.ts";
 export * as lax from "./transforms/control.ts";
 export { makeJaxpr, Jaxpr } from "./transforms/makeJaxpr.ts";
-export { jit } from "./transforms/jit.ts";
+export { jit, type JitOptions, type JitCacheInfo, type Jitted } from "./transforms/jit.ts";
 export * as nn from "./nn/index.ts";
 export * as tree from "./tree/index.ts";
 export type { Tree, Leaf, TreeDef } from "./tree/index.ts";
