@@ -106,6 +106,9 @@ describe("checkpoint runs its block once forward and once in the backward pass",
     counter.runs = 0;
     f(x);
     expect([block.calls, counter.runs]).toEqual([1, 1]);
+    counter.runs = 0;
+    expect(jvp(f, [x], [np.ones([3])])[1]).toBeAllclose(jvp(body, [x], [np.ones([3])])[1], { rtol: 1e-14 });
+    expect(counter.runs).toBe(1); // forward mode saves nothing: one pass
   });
   it("everythingSaveable saves all: the forward pass runs once in all", () => {
     const { counter, tap } = probe();
@@ -113,10 +116,13 @@ describe("checkpoint runs its block once forward and once in the backward pass",
     grad((v: A) => np.sum(f(v)))(x);
     expect(counter.runs).toBe(1);
   });
-  it("a jitted function under grad runs its program once forward (the backward pass is its transpose)", () => {
+  it("a jitted function under grad or jvp runs its program once forward (the backward pass is its transpose)", () => {
     const { counter, tap } = probe();
     const jf = jit((v: A) => np.sum(body(tap(v))));
     expect(grad(jf)(x)).toBeAllclose(grad((v: A) => np.sum(body(v)))(x), { rtol: 1e-14 });
+    expect(counter.runs).toBe(1);
+    counter.runs = 0;
+    jvp(jf, [x], [np.ones([3])]);
     expect(counter.runs).toBe(1);
   });
 });

@@ -8,7 +8,7 @@ import { bind, bind1 } from "../core/trace.ts";
 import { definePrimitive, type Primitive } from "../core/primitive.ts";
 import { ClosedJaxpr, dceClosed, evalJaxpr, Jaxpr, type JaxprEqn, type JaxprVar } from "../core/jaxpr.ts";
 import { jvpJaxpr } from "../interpreters/jaxpr-rules.ts";
-import { batchCall, memoByJaxpr, pjit } from "./pjit.ts";
+import { batchCall, memoByJaxpr, pjit, plainForwardJvp } from "./pjit.ts";
 import { linearJvp } from "./elementwise.ts";
 
 /** Which intermediate values of a checkpointed function reverse mode may keep (JAX's `checkpoint_policies`). */
@@ -115,8 +115,12 @@ export const checkpointP: Primitive<CheckpointParams> = definePrimitive<Checkpoi
     let k = 0;
     return outNonzeros.map((nz) => (nz ? ts[k++]! : null));
   },
-  // The forward pass runs once, giving the outputs and the saved values together.
+  // The forward pass runs once: in plain forward mode as the JVP, otherwise giving the outputs and
+  // the saved values together, the rest recomputed when the linear part is transposed.
   jvpWithOutputs: (primals, tangents, { name, jaxpr, policy }) => {
+    // Plain forward mode saves nothing for later: the JVP in one pass.
+    const plain = plainForwardJvp(jaxpr, primals, tangents, name);
+    if (plain) return plain;
     const nonzeros = tangents.map((t) => t !== null);
     const { outsAndSaved, linear, outNonzeros } = rematParts(jaxpr, nonzeros, policy);
     const nOut = jaxpr.jaxpr.outvars.length;

@@ -7,7 +7,8 @@ import type { ConcreteArray, NDArray } from "../core/ndarray.ts";
 import { bind } from "../core/trace.ts";
 import { definePrimitive, isUndefinedPrimal, type Primitive } from "../core/primitive.ts";
 import { ClosedJaxpr, dceClosed, evalJaxpr } from "../core/jaxpr.ts";
-import { batchJaxpr, linearizeJaxpr, transposeJaxpr } from "../interpreters/jaxpr-rules.ts";
+import { batchJaxpr, jvpJaxpr, linearizeJaxpr, transposeJaxpr } from "../interpreters/jaxpr-rules.ts";
+import { isTracer } from "../core/trace.ts";
 import { moveaxis } from "./structural.ts";
 
 export interface PjitParams {
@@ -51,6 +52,23 @@ export function jvpParts(jaxpr: ClosedJaxpr, nonzeros: readonly boolean[]): Pjit
     const used = lin.known.jaxpr.outvars.map((_, i) => i >= nOut);
     return { known: lin.known, residualsJaxpr: dceClosed(lin.known, used).closed, linear: lin.linear, outNonzeros: lin.outNonzeros };
   });
+}
+
+const fullJvpMemo = memoByJaxpr<[ClosedJaxpr, boolean[]]>();
+
+/**
+ * Forward mode with plain-value tangents (nothing recorded, nothing traced): the JVP jaxpr in one
+ * pass, outputs and tangents together, so the program runs once. `null` when a tangent is traced
+ * (reverse mode records it, an outer transformation transforms it): then the partial-eval form.
+ */
+export function plainForwardJvp(jaxpr: ClosedJaxpr, primals: readonly NDArray[], tangents: readonly (NDArray | null)[], name: string): [NDArray[], (NDArray | null)[]] | null {
+  if (!tangents.every((t) => t === null || !isTracer(t))) return null;
+  const nonzeros = tangents.map((t) => t !== null);
+  const [jvp, outNonzeros] = fullJvpMemo(jaxpr, mask(nonzeros), () => jvpJaxpr(jaxpr, nonzeros, false));
+  const nOut = jaxpr.jaxpr.outvars.length;
+  const all = pjit(jvp, [...primals, ...(tangents.filter((t) => t !== null) as NDArray[])], `jvp(${name})`);
+  let k = nOut;
+  return [all.slice(0, nOut), outNonzeros.map((nz) => (nz ? all[k++]! : null))];
 }
 
 /** `pjit` applied: the jaxpr's outputs for `args`. */
@@ -98,8 +116,11 @@ export const pjitP: Primitive<PjitParams> = definePrimitive<PjitParams>({
     let k = 0;
     return outNonzeros.map((nz) => (nz ? ts[k++]! : null));
   },
-  // Under forward and reverse mode: one known pjit gives the outputs and the residuals together.
+  // Plain forward mode: the JVP jaxpr at once. Otherwise one known pjit gives the outputs and the
+  // residuals together, and a linear pjit maps the tangents (what reverse mode transposes).
   jvpWithOutputs: (primals, tangents, { name, jaxpr }) => {
+    const plain = plainForwardJvp(jaxpr, primals, tangents, name);
+    if (plain) return plain;
     const nonzeros = tangents.map((t) => t !== null);
     const { known, linear, outNonzeros } = jvpParts(jaxpr, nonzeros);
     const nOut = jaxpr.jaxpr.outvars.length;
