@@ -7,7 +7,7 @@ import { currentLevel } from "../core/trace.ts";
 import { flatten, unflatten, structureKey, type Leaf, type Tree, type TreeDef } from "../tree/index.ts";
 import { pjit } from "../primitives/pjit.ts";
 import { makeJaxpr, type Jaxpr } from "./makeJaxpr.ts";
-import { ClosedJaxpr as ClosedJaxprClass, type ClosedJaxpr } from "../core/jaxpr.ts";
+import { ClosedJaxpr } from "../core/jaxpr.ts";
 import { leafToArray, type Args } from "./common.ts";
 
 export interface JitOptions {
@@ -142,7 +142,7 @@ function sharedConstants(closed: ClosedJaxpr, others: Iterable<Program>): Closed
     changed ||= same !== c;
     return same;
   });
-  return changed ? new ClosedJaxprClass(closed.jaxpr, consts) : closed;
+  return changed ? new ClosedJaxpr(closed.jaxpr, consts) : closed;
 }
 
 /** Makes every array leaf of a donated argument unreadable: its buffer now belongs to jit. */
