@@ -10,6 +10,7 @@ import { definePrimitive, one, type Primitive } from "../core/primitive.ts";
 import { broadcastInDimP, moveaxis, avalOf, convert, slice } from "./structural.ts";
 import { div, mul } from "./binary.ts";
 import { eq } from "./compare.ts";
+import { linearJvp } from "./elementwise.ts";
 
 export interface AxesParams {
   readonly axes: readonly number[];
@@ -43,7 +44,7 @@ function reducer(op: ReduceOp, jvp: Primitive<AxesParams>["jvp"], linear: boolea
   return prim;
 }
 
-export const reduceSumP = reducer("sum", (_, [t], __, params) => [reduceSum(t!, params.axes)], true);
+export const reduceSumP: Primitive<AxesParams> = reducer("sum", linearJvp(() => reduceSumP), true);
 
 // Ties share the derivative equally: d max = Σ (t · [x = max]) / #[x = max].
 const extremumJvp: Primitive<AxesParams>["jvp"] = ([x], [t], [out], { axes }) => {
@@ -104,7 +105,7 @@ export const cumsumP: Primitive<CumsumParams> = definePrimitive<CumsumParams>({
     return one(new ConcreteArray(out, shape, x!.dtype));
   },
   abstractEval: ([x]) => [x!],
-  jvp: (_, [t], __, params) => [bind1(cumsumP, [t!], params)],
+  jvp: linearJvp(() => cumsumP),
   transpose: ([ct], _, { axis, reverse }) => [bind1(cumsumP, [ct!], { axis, reverse: !reverse })],
   batch: ([x], [d], { axis, reverse }) => [[bind1(cumsumP, [moveaxis(x!, d!, 0)], { axis: axis + 1, reverse })], [0]],
 });
