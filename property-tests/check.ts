@@ -160,6 +160,33 @@ export function checkJvpVsFd(F: Fn, xs: readonly NDArray[], vs: readonly NDArray
   }
 }
 
+/** ⟨Jᵀu, v⟩ by `vjp` against central differences of x ↦ ⟨u, F(x)⟩ along v (for reverse-only functions). */
+export function checkVjpVsFd(F: Fn, xs: readonly NDArray[], vs: readonly NDArray[], us: readonly NDArray[]): void {
+  const [outs, back] = vjp(F, ...xs) as [NDArray[], (ct: NDArray[]) => NDArray[]];
+  const cts = back([...us]);
+  checkAvals("vjp cotangent", cts, xs);
+  const analytic = inner(cts, vs);
+  const eps = FD_STEP * Math.max(1, maxAbs(xs));
+  const fd = (inner(us, F(...axpy(xs, eps, vs))) - inner(us, F(...axpy(xs, -eps, vs)))) / (2 * eps);
+  const tol = FD_RTOL * innerAbs(cts, vs) + FD_ROUNDING * (DELTA / eps) * innerAbs(us, outs) + FD_THIRD * eps * eps * sumAbs(us);
+  if (!(Math.abs(fd - analytic) <= tol)) {
+    throw new Error(
+      `⟨Jᵀu, v⟩: vjp gives ${fmt(analytic)}, central differences ${fmt(fd)} (|diff| ${fmt(Math.abs(fd - analytic))} > tol ${fmt(tol)}, ε ${fmt(eps)})`,
+    );
+  }
+}
+
+/** For a reverse-only function: forward mode raises (rather than giving a wrong tangent). */
+export function checkNoForwardMode(F: Fn, xs: readonly NDArray[], vs: readonly NDArray[]): void {
+  let threw = false;
+  try {
+    jvp(F, xs, vs);
+  } catch {
+    threw = true;
+  }
+  if (!threw) throw new Error("a reverse-only primitive gave a forward-mode tangent instead of raising");
+}
+
 /** ⟨u, J v⟩ by `jvp` against ⟨Jᵀ u, v⟩ by `vjp`. */
 export function checkVjpVsJvp(F: Fn, xs: readonly NDArray[], vs: readonly NDArray[], us: readonly NDArray[]): void {
   const [, tans] = jvp(F, xs, vs) as [NDArray[], NDArray[]];

@@ -9,7 +9,7 @@ import { ConcreteArray, type Aval, type NDArray } from "../src/core/ndarray.ts";
 import { allocate, isFloat } from "../src/core/dtype.ts";
 import { jvp, vjp } from "autograd-ts";
 import type { LinearArg } from "../src/core/primitive.ts";
-import { checkClose, checkJvpVsFd, checkLinearizeVsJvp, checkTranspose, checkVjpVsJvp, checkZeroDerivative, Rng } from "./check.ts";
+import { checkClose, checkJvpVsFd, checkLinearizeVsJvp, checkNoForwardMode, checkTranspose, checkVjpVsFd, checkVjpVsJvp, checkZeroDerivative, Rng } from "./check.ts";
 import { activeSubset, cases, floatOutputs, outAvals, partial, primFn, primitiveNames, property, specs, wrtOf } from "./harness.ts";
 import type { PrimSpec } from "./spec.ts";
 import type { Case } from "./harness.ts";
@@ -57,6 +57,18 @@ for (const name of primitiveNames) {
           got.forEach((g, k) => checkClose(`output ${k}`, g, want[k]!, "the reference"));
         });
       });
+    }
+
+    if (spec.reverseOnly) {
+      it("reverse only: vjp ≈ central differences, jvp raises", () => {
+        property(cases(spec), 150, (c) => {
+          const { F, xs, vs, us, active } = firstOrder(spec, c);
+          if (active.length === 0) return;
+          checkVjpVsFd(F, xs, vs, us);
+          checkNoForwardMode(F, xs, vs);
+        });
+      });
+      return;
     }
 
     it(spec.differentiable ? "jvp ≈ central differences" : "jvp and vjp are zero", () => {

@@ -41,6 +41,11 @@ export interface SpecBody<P, S extends SetupBase<P>> {
    * tests check that the JVP and VJP are zero instead of comparing with finite differences.
    */
   readonly differentiable?: boolean;
+  /**
+   * `true` for primitives with a reverse-mode derivative only (`custom_vjp_call`, as in JAX): forward
+   * mode must raise, and the VJP is checked against central differences instead of against the JVP.
+   */
+  readonly reverseOnly?: boolean;
   /** Which arguments are differentiated (default: every float64 argument); the rest are held fixed. */
   readonly wrt?: readonly number[] | ((s: S) => readonly number[]);
   /**
@@ -69,6 +74,7 @@ export interface PrimSpec {
   readonly setup: fc.Arbitrary<SetupBase<unknown>>;
   readonly args: (s: SetupBase<unknown>) => fc.Arbitrary<ConcreteArray[]>;
   readonly differentiable: boolean;
+  readonly reverseOnly: boolean;
   readonly wrt: ((s: SetupBase<unknown>) => readonly number[]) | null;
   readonly linearIn: ((s: SetupBase<unknown>) => readonly (readonly number[])[]) | null;
   readonly reference: ((args: readonly ConcreteArray[], params: unknown) => ConcreteArray[]) | null;
@@ -84,6 +90,7 @@ export function spec<P, S extends SetupBase<P>>(prim: Primitive<P>, body: SpecBo
     setup: body.setup as unknown as fc.Arbitrary<SetupBase<unknown>>,
     args: body.args as unknown as PrimSpec["args"],
     differentiable: body.differentiable ?? true,
+    reverseOnly: body.reverseOnly ?? false,
     wrt: wrt === undefined ? null : typeof wrt === "function" ? (wrt as PrimSpec["wrt"]) : () => wrt,
     linearIn:
       linearIn === undefined ? null : typeof linearIn === "function" ? (linearIn as PrimSpec["linearIn"]) : () => linearIn,

@@ -154,6 +154,9 @@ export const specs: PrimSpec[] = [
   }),
 
   square(L.choleskyP, op("cholesky"), spd),
+  // Nonsingular (diagonally dominant): the adjugate's JVP for n ≥ 3 divides by det.
+  square(Sp.detP, op("det"), dominant),
+  square(Sp.adjugateP, op("det"), dominant),
   square(Sp.eighP, op("eigh"), symmetricSeparated),
   square(Sp.eigvalshP, op("eigvalsh"), symmetricSeparated),
 

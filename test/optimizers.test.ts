@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { grad } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import { adam, rmsprop, sgd } from "autograd-ts/optimizers";
+import { ShapeError } from "autograd-ts";
 
 // loss(a, b) = Σ (a − c)² + (b − 3)², minimised at a = c, b = 3; its Hessian is 2·I.
 const c = [1, -2, 0.5, 4, -3];
@@ -111,7 +112,23 @@ describe("the tree calling convention", () => {
     expect(calls).toBe(200);
   });
 
-  it("says so when gradFn returns a tree of another size", () => {
-    expect(() => adam(() => ({ a: np.zeros([5]) }), start(), { numIters: 1 })).toThrow(/adam: gradFn returned 5 numbers for 6 parameters/);
+  it("says so when gradFn returns a tree of another structure", () => {
+    expect(() => adam(() => ({ a: np.zeros([5]) }), start(), { numIters: 1 })).toThrow(
+      /adam: gradFn returned a tree of structure \{"a":\*\} at iteration 0, but the parameters have structure \{"a":\*,"b":\*\}/,
+    );
+  });
+
+  it("names the leaf and both shapes when a gradient leaf has the wrong shape, even of the same size", () => {
+    const params = { W: np.zeros([2, 3]), b: np.zeros([3]) };
+    const swapped = () => ({ W: np.ones([3, 2]), b: np.ones([3]) });
+    for (const [name, opt] of [["sgd", sgd], ["rmsprop", rmsprop], ["adam", adam]] as const) {
+      expect(() => opt(swapped, params, { numIters: 1 })).toThrow(ShapeError);
+      expect(() => opt(swapped, params, { numIters: 1 })).toThrow(
+        new RegExp(`^${name}: the gradient at \\.W has shape \\(3, 2\\) but the parameter has shape \\(2, 3\\) \\(iteration 0\\)$`),
+      );
+    }
+    // A list of parameters; the second step's gradient goes wrong.
+    const late = (_: unknown, i: number) => (i === 0 ? [np.ones([2, 2]), np.ones([2])] : [np.ones([2, 2]), np.ones([1, 2])]);
+    expect(() => adam(late, [np.zeros([2, 2]), np.zeros([2])], { numIters: 3 })).toThrow(/adam: the gradient at \[1\] has shape \(1, 2\) but the parameter has shape \(2,\) \(iteration 1\)/);
   });
 });

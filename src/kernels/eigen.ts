@@ -40,6 +40,12 @@ export function jacobiRotation(theta: number): [number, number] {
  * accuracy ~ε‖A‖. Should QL fail to converge (not seen), Jacobi takes over.
  */
 export function symmetricEigen(s: Float64Array, n: number, w: Float64Array, v: Float64Array | null): void {
+  if (!allFinite(s, 0, n * n)) {
+    // NaN or ±∞ in the input: every output is NaN (as JAX and NumPy), and no sweep is run on it.
+    w.fill(NaN);
+    v?.fill(NaN);
+    return;
+  }
   if (n <= JACOBI_MAX_N) {
     jacobiEigen(s, n, w, v);
     return;
@@ -58,6 +64,12 @@ export function symmetricEigen(s: Float64Array, n: number, w: Float64Array, v: F
 }
 
 const JACOBI_MAX_N = 32;
+
+/** Whether `a[off … off+len−1]` holds no NaN and no ±∞. */
+export function allFinite(a: ArrayLike<number>, off: number, len: number): boolean {
+  for (let i = off; i < off + len; i++) if (a[i]! - a[i]! !== 0) return false;
+  return true;
+}
 
 /** Columns `order[0], order[1], …` of `vv` into `v`, each flipped so that its largest entry is positive. */
 function signedColumns(vv: Float64Array, n: number, order: readonly number[], v: Float64Array): void {

@@ -7,7 +7,7 @@
  * a stack's data; outputs go to caller-provided or fresh buffers.
  */
 import { matmulData } from "./matmul.ts";
-import { jacobiRotation, rotatePair, symmetricEigen } from "./eigen.ts";
+import { allFinite, jacobiRotation, rotatePair, symmetricEigen } from "./eigen.ts";
 
 export { symmetricEigen };
 
@@ -94,13 +94,15 @@ export function triangularSolve(
 
 /**
  * Cholesky factor L (lower, L·Lᵀ = A) of the n×n matrix at `a[off…]`, reading its lower triangle
- * only. Returns the order of the first leading minor that is not positive (−1 if A is positive definite).
+ * only. Returns the order of the first leading minor that is not positive (−1 if A is positive
+ * definite, or if a NaN in A makes the minors unknown: L then holds NaN from there on).
  */
 export function cholesky(a: ArrayLike<number>, off: number, n: number, l: Float64Array, lOff: number): number {
   for (let j = 0; j < n; j++) {
     let d = a[off + j * n + j]!;
     for (let p = 0; p < j; p++) d -= l[lOff + j * n + p]! ** 2;
-    if (!(d > 0)) return j;
+    // A NaN pivot is no verdict on definiteness: it propagates (NumPy and JAX give NaN there).
+    if (d <= 0) return j;
     const ljj = Math.sqrt(d);
     l[lOff + j * n + j] = ljj;
     for (let i = j + 1; i < n; i++) {
@@ -230,6 +232,13 @@ function svdTall(a: ArrayLike<number>, off: number, m: number, n: number, trans:
  * (m×k, or m×m when `full`) and Vᵀ (k×n, or n×n when `full`).
  */
 export function svd(a: ArrayLike<number>, off: number, m: number, n: number, full: boolean, s: Float64Array, u: Float64Array, vt: Float64Array): void {
+  if (!allFinite(a, off, m * n)) {
+    // NaN or ±∞ in the input: every output is NaN (as JAX; NumPy raises "SVD did not converge").
+    s.fill(NaN);
+    u.fill(NaN);
+    vt.fill(NaN);
+    return;
+  }
   if (m >= n) {
     const ucols = full ? m : n;
     const v = new Float64Array(n * n);
@@ -446,4 +455,51 @@ export function sylvester(x: ArrayLike<number>, xOff: number, c: ArrayLike<numbe
     }
   }
   return false;
+}
+
+/** The determinant of the n×n matrix at `a[off…]`, from its LU factorization (sign(P)·∏ diag U). */
+export function determinant(a: ArrayLike<number>, off: number, n: number): number {
+  const lu = Float64Array.from({ length: n * n }, (_, i) => a[off + i]!);
+  const { sign } = luFactor(lu, 0, n, new Int32Array(n), 0);
+  let d = sign;
+  for (let i = 0; i < n; i++) d *= lu[i * n + i]!;
+  return d;
+}
+
+/**
+ * The adjugate adj(A) (adj(A)·A = det(A)·I) of the n×n matrix at `a[off…]`, into `out` at `outOff`,
+ * defined and accurate for singular A too: from the SVD A = U·S·Vᵀ,
+ * adj(A) = adj(Vᵀ)·adj(S)·adj(U) = det(U)·det(V)·V·diag(∏_{j≠i} s_j)·Uᵀ. The products leave one
+ * factor out by prefix and suffix products, without dividing, so a zero singular value is exact.
+ */
+export function adjugate(a: ArrayLike<number>, off: number, n: number, out: Float64Array, outOff: number): void {
+  if (n === 0) return;
+  if (n === 1) {
+    out[outOff] = 1;
+    return;
+  }
+  const s = new Float64Array(n);
+  const u = new Float64Array(n * n);
+  const vt = new Float64Array(n * n);
+  svd(a, off, n, n, false, s, u, vt);
+  const p = new Float64Array(n);
+  let prefix = 1;
+  for (let i = 0; i < n; i++) {
+    p[i] = prefix;
+    prefix *= s[i]!;
+  }
+  let suffix = 1;
+  for (let i = n - 1; i >= 0; i--) {
+    p[i]! *= suffix;
+    suffix *= s[i]!;
+  }
+  // det(U) and det(V) are ±1 (orthogonal factors): their sign is all that is needed.
+  const sign = Math.sign(determinant(u, 0, n)) * Math.sign(determinant(vt, 0, n));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let acc = 0;
+      for (let k = 0; k < n; k++) acc += vt[k * n + i]! * p[k]! * u[j * n + k]!;
+      out[outOff + i * n + j] = sign * acc;
+    }
+  }
 }

@@ -68,11 +68,102 @@ export type MatmulKernel = (
   transB?: boolean,
 ) => void;
 
-/** The product, by the fastest kernel for its shape. */
+/**
+ * The product, by the fastest kernel for its shape. Beyond `SPLIT_K` the inner dimension is cut into
+ * blocks of `KB` whose products are added pairwise (`blockedProduct`), so the rounding error of a
+ * long inner product grows as ε·(KB + log₂(k/KB)) rather than ε·k.
+ */
 export const matmulData: MatmulKernel = (a, b, c, batch, m, k, n, transA = false, transB = false) => {
+  if (k > SPLIT_K && m > 0 && n > 0) {
+    for (let bi = 0; bi < batch; bi++) {
+      const [aOff, bOff, cOff] = [bi * m * k, bi * k * n, bi * m * n];
+      // Dot products of contiguous rows: A·x (rows of A), x·Bᵀ (rows of B), or one dot of two vectors.
+      if (n === 1 && m === 1) c[cOff] = pairwiseDot(a, aOff, b, bOff, k);
+      else if (m === 1 && (transB || n === 1)) for (let j = 0; j < n; j++) c[cOff + j] = pairwiseDot(a, aOff, b, bOff + j * k, k);
+      else blockedProduct(a, b, c, aOff, bOff, cOff, m, k, n, transA, transB);
+    }
+    return;
+  }
+  directProduct(a, b, c, batch, m, k, n, transA, transB);
+};
+
+const directProduct: MatmulKernel = (a, b, c, batch, m, k, n, transA = false, transB = false) => {
   if (wasmPays(m, k, n) && wasmMatmul(a, b, c, batch, m, k, n, transA, transB)) return;
   matmulJs(a, b, c, batch, m, k, n, transA, transB);
 };
+
+/** Σ a[aOff + p]·b[bOff + p], p < k, summed pairwise (leaves of 128 with four accumulators, as `pairwiseSum`). */
+export function pairwiseDot(a: Float64Array, aOff: number, b: Float64Array, bOff: number, k: number): number {
+  if (k <= 128) {
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let p = 0;
+    for (; p + 4 <= k; p += 4) {
+      s0 += a[aOff + p]! * b[bOff + p]!;
+      s1 += a[aOff + p + 1]! * b[bOff + p + 1]!;
+      s2 += a[aOff + p + 2]! * b[bOff + p + 2]!;
+      s3 += a[aOff + p + 3]! * b[bOff + p + 3]!;
+    }
+    for (; p < k; p++) s0 += a[aOff + p]! * b[bOff + p]!;
+    return s0 + s1 + (s2 + s3);
+  }
+  const half = (k >> 1) & ~3;
+  return pairwiseDot(a, aOff, b, bOff, half) + pairwiseDot(a, aOff + half, b, bOff + half, k - half);
+}
+
+/** Inner dimensions up to this are summed by the kernels in one pass (every ordinary shape). */
+const SPLIT_K = 1024;
+/** The block of the inner dimension whose products are then added pairwise. */
+const KB = 256;
+
+/**
+ * One product [m, k]·[k, n] (at the given offsets) with k cut into blocks of `KB`, the block
+ * products combined as a balanced tree: C = A[:, lo:mid]·B[lo:mid] + A[:, mid:hi]·B[mid:hi], halves
+ * at multiples of KB. A block of B rows (or of A, when stored transposed) is a contiguous slice; the
+ * other operand's block is copied into scratch, one m×KB (or KB×n) copy per block.
+ */
+function blockedProduct(a: Float64Array, b: Float64Array, c: Float64Array, aOff: number, bOff: number, cOff: number, m: number, k: number, n: number, transA: boolean, transB: boolean): void {
+  const aBlock = transA ? null : new Float64Array(m * KB);
+  const bBlock = transB ? new Float64Array(n * KB) : null;
+  const scratch: Float64Array[] = [];
+  const leaf = (lo: number, hi: number, out: Float64Array): void => {
+    const kb = hi - lo;
+    if (!transA && !transB && (n === 1 || m < PACK_MIN_ROWS)) {
+      // A·x and few rows of A: the kernels read A's block in place (row stride k), without a copy.
+      if (n === 1) matVec(a, b, out, aOff + lo, bOff + lo, 0, m, kb, k);
+      else streamRows(a, b, out, aOff + lo, bOff + lo * n, 0, m, kb, n, k);
+      return;
+    }
+    let ab: Float64Array;
+    if (aBlock === null) ab = a.subarray(aOff + lo * m, aOff + hi * m); // stored [k, m]: rows lo…hi
+    else {
+      for (let i = 0; i < m; i++) for (let p = 0; p < kb; p++) aBlock[i * kb + p] = a[aOff + i * k + lo + p]!;
+      ab = aBlock.subarray(0, m * kb);
+    }
+    let bb: Float64Array;
+    if (bBlock === null) bb = b.subarray(bOff + lo * n, bOff + hi * n);
+    else {
+      for (let j = 0; j < n; j++) for (let p = 0; p < kb; p++) bBlock[j * kb + p] = b[bOff + j * k + lo + p]!;
+      bb = bBlock.subarray(0, n * kb);
+    }
+    directProduct(ab, bb, out, 1, m, kb, n, transA, transB);
+  };
+  const tree = (lo: number, hi: number, out: Float64Array, depth: number): void => {
+    if (hi - lo <= KB) {
+      leaf(lo, hi, out);
+      return;
+    }
+    const mid = lo + Math.ceil((hi - lo) / (2 * KB)) * KB;
+    tree(lo, mid, out, depth + 1);
+    while (scratch.length <= depth) scratch.push(new Float64Array(m * n));
+    const tmp = scratch[depth]!;
+    tree(mid, hi, tmp, depth + 1);
+    for (let i = 0; i < m * n; i++) out[i] += tmp[i]!;
+  };
+  tree(0, k, c.subarray(cOff, cOff + m * n), 0);
+}
 
 /** The matrices of `x` ([batch, rows, cols]) transposed into a new array ([batch, cols, rows]). */
 function untranspose(x: Float64Array, batch: number, rows: number, cols: number): Float64Array {
@@ -264,13 +355,13 @@ function tile1x4(a: Float64Array, c: Float64Array, aRow: number, cAt: number, bq
  * C[m, 1] = A[m, k] · b[k] as dot products, four rows at a time so that each load of `b` serves
  * four independent sums (which also hides the latency of the additions).
  */
-function matVec(a: Float64Array, b: Float64Array, c: Float64Array, aOff: number, bOff: number, cOff: number, m: number, k: number): void {
+function matVec(a: Float64Array, b: Float64Array, c: Float64Array, aOff: number, bOff: number, cOff: number, m: number, k: number, lda = k): void {
   let i = 0;
   for (; i + 4 <= m; i += 4) {
-    const r0 = aOff + i * k;
-    const r1 = r0 + k;
-    const r2 = r1 + k;
-    const r3 = r2 + k;
+    const r0 = aOff + i * lda;
+    const r1 = r0 + lda;
+    const r2 = r1 + lda;
+    const r3 = r2 + lda;
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     for (let p = 0; p < k; p++) {
       const x = b[bOff + p]!;
@@ -284,13 +375,13 @@ function matVec(a: Float64Array, b: Float64Array, c: Float64Array, aOff: number,
     c[cOff + i + 2] = s2;
     c[cOff + i + 3] = s3;
   }
-  dotRows(a, b, c, aOff + i * k, bOff, cOff + i, m - i, k);
+  dotRows(a, b, c, aOff + i * lda, bOff, cOff + i, m - i, k, lda);
 }
 
 /** C[rows, 1] = A[rows, k] · b[k], one dot product per row: the rows `matVec` leaves over. */
-function dotRows(a: Float64Array, b: Float64Array, c: Float64Array, aOff: number, bOff: number, cOff: number, rows: number, k: number): void {
+function dotRows(a: Float64Array, b: Float64Array, c: Float64Array, aOff: number, bOff: number, cOff: number, rows: number, k: number, lda: number): void {
   for (let i = 0; i < rows; i++) {
-    const r = aOff + i * k;
+    const r = aOff + i * lda;
     let s = 0;
     for (let p = 0; p < k; p++) s += a[r + p]! * b[bOff + p]!;
     c[cOff + i] = s;
@@ -298,7 +389,7 @@ function dotRows(a: Float64Array, b: Float64Array, c: Float64Array, aOff: number
 }
 
 /**
- * C[m, n] = A[m, k] · B[k, n] for few rows of A: each row of C takes four rows of B per pass
+ * C[m, n] = A[m, k] · B[k, n] for few rows of A (row stride `lda`): each row of C takes four rows of B per pass
  * (c[j] += x0·B[p,j] + … + x3·B[p+3,j]), so C is loaded and stored once per four multiply-adds.
  */
 function streamRows(
@@ -311,9 +402,10 @@ function streamRows(
   m: number,
   k: number,
   n: number,
+  lda = k,
 ): void {
   for (let i = 0; i < m; i++) {
-    const aRow = aOff + i * k;
+    const aRow = aOff + i * lda;
     const cRow = cOff + i * n;
     c.fill(0, cRow, cRow + n);
     let p = 0;

@@ -4,6 +4,7 @@
  * both modes, to any order, and batchable. Functions that return a tuple in NumPy return a JS array.
  */
 import type { NDArray, ArrayLike } from "../core/ndarray.ts";
+import { DomainError } from "../core/errors.ts";
 import { asarray } from "./creation.ts";
 import { broadcastShapes, normAxes, normAxis } from "./broadcast.ts";
 import type { DType } from "../core/dtype.ts";
@@ -102,6 +103,8 @@ function luSolve(lu: NDArray, perm: NDArray, b: NDArray, op: string): NDArray {
  * `np.linalg.solve(a, b)`: x with a·x = b, by LU with partial pivoting. `b` is (n,) or (..., n, k).
  * A singular matrix raises a `DomainError`, and so does a numerically singular one, whose LU has
  * a pivot below n·ε·max|a| (a condition number beyond about 1/ε), where NumPy returns noise.
+ * NaN or ±∞ in `a` is carried through the factorization as NumPy and JAX do (NaN results, or
+ * LAPACK's value for ∞), never reported as singularity.
  * @example
  * np.linalg.solve([[3, 1], [1, 2]], [9, 8]); // [2, 3]
  */
@@ -136,13 +139,15 @@ function luDiagonal(op: string, a: ArrayLike): [NDArray, NDArray, DType] {
 
 /**
  * `np.linalg.det(a)`: sign(P)·∏ diag(U) from the LU factorization; its derivative is
- * det(A)·tr(A⁻¹·dA), so at a singular matrix (det 0) the gradient raises a `DomainError`.
+ * tr(adj(A)·dA), so at a singular matrix the gradient is the adjugate's transpose (as JAX), e.g.
+ * [[4, −2], [−2, 1]] at [[1, 2], [2, 4]], and zero at rank ≤ n − 2.
  * @example
  * np.linalg.det([[1, 2], [3, 4]]); // -2
  */
 export function det(a: ArrayLike): NDArray {
-  const [d, permSign, dtype] = luDiagonal("np.linalg.det", a);
-  return back(multiply(permSign, prod(d, { axis: -1 })), dtype);
+  const op = "np.linalg.det";
+  const [A, dtype] = squareArg(op, a);
+  return back(Sp.det(A, { op }), dtype);
 }
 
 /**
@@ -173,7 +178,8 @@ function symmetricTangent(a: NDArray): NDArray {
 /**
  * `np.linalg.cholesky(a, {upper = false})`: L lower triangular with L·Lᵀ = a (or U = Lᵀ with
  * `upper`), reading the lower triangle as NumPy. As in autograd the gradient is symmetrised: it is
- * the gradient for a symmetric perturbation (dA + dAᵀ)/2. Not positive definite: a `DomainError`.
+ * the gradient for a symmetric perturbation (dA + dAᵀ)/2. Not positive definite: a `DomainError`
+ * (as NumPy); a NaN in `a` propagates into L instead (as NumPy and JAX).
  * @example
  * np.linalg.cholesky([[4, 2], [2, 5]]); // [[2, 0], [1, 2]]
  */
@@ -282,6 +288,7 @@ export function qr(a: ArrayLike, opts: { mode?: "reduced" | "complete" | "r" } |
 /**
  * `np.linalg.pinv(a, {rcond = 1e-15})`: the Moore–Penrose pseudo-inverse from the SVD, singular
  * values ≤ rcond·max(s) treated as zero. Its derivative assumes the rank does not change nearby.
+ * A matrix with NaN or ±∞ gives NaN (as JAX; the SVD, `eigh` and `lstsq` do the same).
  * @example
  * np.linalg.pinv([[1, 0], [0, 0]]); // [[1, 0], [0, 0]]
  */
@@ -464,6 +471,10 @@ export function matrixRank(A: ArrayLike, opts: { tol?: number | null } | number 
   if (a.ndim < 2) return Number((a.reshape(-1).toArray() as number[]).some((v) => v !== 0));
   if (a.ndim > 2) throw new ShapeError(`np.linalg.matrixRank: one matrix at a time, got shape ${fmtShape(a.shape)}`);
   const sv = svdvals(a).toArray() as number[];
+  if (sv.some((v) => Number.isNaN(v))) {
+    // NumPy raises here too ("SVD did not converge"); JAX answers 0, a finite wrong rank.
+    throw new DomainError(`np.linalg.matrixRank: A contains NaN or infinity (shape ${fmtShape(a.shape)}): its rank is undefined`);
+  }
   const tol = opts.tol ?? (sv[0] ?? 0) * Math.max(a.shape[0]!, a.shape[1]!) * 2 ** -52;
   return sv.filter((v) => v > tol).length;
 }

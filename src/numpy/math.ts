@@ -3,7 +3,8 @@
  * compositions (`logaddexp`, `hypot`, `sinc`, `copysign`, …) where a textbook formula is inaccurate
  * or singular a `select` picks a safe branch and `stopGradient` holds a rescaling constant.
  */
-import type { NDArray, ArrayLike } from "../core/ndarray.ts";
+import { ConcreteArray, type NDArray, type ArrayLike } from "../core/ndarray.ts";
+import { DomainError } from "../core/errors.ts";
 import { prepare } from "./broadcast.ts";
 import { asarray } from "./creation.ts";
 import * as u from "../primitives/unary.ts";
@@ -37,7 +38,24 @@ export const subtract = binFn("subtract", b.sub);
 export const multiply = binFn("multiply", b.mul);
 export const divide = binFn("divide", b.div, true);
 export const trueDivide = divide;
-export const power = binFn("power", b.pow);
+/**
+ * `np.power(x1, x2)`: x1 raised to x2, elementwise. For integer arrays a negative exponent raises a
+ * `DomainError` as NumPy does ("Integers to negative integer powers are not allowed"), when the
+ * exponent is a concrete value; a traced integer exponent cannot be inspected, and there a negative
+ * power gives the real power truncated toward zero (2⁻¹ → 0, (−1)⁻¹ → −1, 0⁻¹ → 0).
+ * @example
+ * np.power([2, 3], 2); // [4, 9]
+ */
+export function power(x1: ArrayLike, x2: ArrayLike): NDArray {
+  const [x, y] = prepare("np.power", [x1, x2], false, ["x1", "x2"]);
+  if (!isFloat(x!.dtype) && y instanceof ConcreteArray && y.data.some((v) => v < 0)) {
+    throw new DomainError(
+      `np.power: Integers to negative integer powers are not allowed (x1 and x2 are ${x!.dtype}; x2 has a negative entry). ` +
+        "Convert x1 to float first: np.power(x1.astype(\"float64\"), x2).",
+    );
+  }
+  return b.pow(x!, y!);
+}
 export const maximum = binFn("maximum", b.max);
 export const minimum = binFn("minimum", b.min);
 export const arctan2 = binFn("arctan2", b.atan2, true);

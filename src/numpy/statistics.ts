@@ -13,6 +13,7 @@ import { sqrt, clip, subtract, logicalAnd, greaterEqual, lessEqual, where } from
 import { matmul, outer } from "./products.ts";
 import { searchsorted, take } from "./indexing-fns.ts";
 import { isFloat } from "../core/dtype.ts";
+import { compareNanLast } from "../primitives/sort.ts";
 import { ShapeError } from "../core/errors.ts";
 import { requireStatic } from "./static-args.ts";
 import * as P from "../core/parse.ts";
@@ -171,7 +172,8 @@ export function unique(ar: ArrayLike, opts?: { returnIndex?: boolean; returnInve
   const input = asarray(ar, undefined, "np.unique", "ar");
   const flat = input.reshape(-1);
   const vals = flat.toArray() as number[];
-  const order = vals.map((_, i) => i).sort((i, j) => (vals[i]! < vals[j]! ? -1 : vals[i]! > vals[j]! ? 1 : i - j));
+  // Ascending with NaN last (NumPy's order); ties keep their order, so a run starts at its first occurrence.
+  const order = vals.map((_, i) => i).sort((i, j) => compareNanLast(vals[i]!, vals[j]!) || i - j);
   const firsts: number[] = [];
   const counts: number[] = [];
   const inverse = new Array<number>(vals.length);

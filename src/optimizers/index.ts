@@ -10,7 +10,9 @@ import "../numpy/methods.ts";
 import * as np from "../numpy/index.ts";
 import type { NDArray } from "../core/ndarray.ts";
 import { flatten } from "../transforms/flatten.ts";
-import type { Tree } from "../tree/index.ts";
+import * as tree from "../tree/index.ts";
+import type { Tree, TreeDef } from "../tree/index.ts";
+import { fmtShape, ShapeError } from "../core/errors.ts";
 import * as P from "../core/parse.ts";
 
 // Hyperparameters may be (traced) arrays: differentiating through the optimizer with respect to
@@ -73,6 +75,42 @@ export type Optimizer<O extends object> = <T>(
   opts?: O & OptimizerOptions<T>,
 ) => T;
 
+/** The path of every leaf of a structure (`.W`, `[0].b`, …), in `flatten`'s order. */
+function leafPaths(def: TreeDef): string[] {
+  const out: string[] = [];
+  const go = (d: TreeDef, path: string): void => {
+    if (d.kind === "leaf") out.push(path || "(the root)");
+    else if (d.kind === "array") d.children.forEach((c, i) => go(c, `${path}[${i}]`));
+    else if (d.kind === "object") d.children.forEach((c, i) => go(c, `${path}.${d.keys[i]}`));
+    else if (d.kind === "node") d.children.forEach((c, i) => go(c, `${path}<${i}>`));
+  };
+  go(def, "");
+  return out;
+}
+
+const shapeOf = (x: tree.Leaf): readonly number[] => (typeof x === "object" ? x.shape : []);
+
+/** The gradient must have the parameters' structure and each leaf its parameter's shape (else a step would scramble them). */
+function checkGradient(name: string, g: Tree, def: TreeDef, params: readonly tree.Leaf[], paths: readonly string[], iter: number): void {
+  const [leaves, gDef] = tree.flatten(g, `${name}: gradFn's result`);
+  if (!tree.sameStructure(def, gDef)) {
+    const clip = (k: string) => (k.length > 120 ? `${k.slice(0, 120)}…` : k);
+    throw new TypeError(
+      `${name}: gradFn returned a tree of structure ${clip(tree.structureKey(gDef))} at iteration ${iter}, ` +
+        `but the parameters have structure ${clip(tree.structureKey(def))}; it must return a tree of the same structure as the parameters`,
+    );
+  }
+  for (let i = 0; i < leaves.length; i++) {
+    const gs = shapeOf(leaves[i]!);
+    const ps = shapeOf(params[i]!);
+    if (gs.length !== ps.length || gs.some((d, k) => d !== ps[k])) {
+      throw new ShapeError(
+        `${name}: the gradient at ${paths[i]} has shape ${fmtShape(gs)} but the parameter has shape ${fmtShape(ps)} (iteration ${iter})`,
+      );
+    }
+  }
+}
+
 /** Lifts an optimizer over a flat vector to one over trees (autograd's `unflatten_optimizer`). */
 function unflattenOptimizer<O extends object>(
   name: string,
@@ -81,15 +119,12 @@ function unflattenOptimizer<O extends object>(
   return <T>(gradFn: GradFn<T>, params: T, opts: O & OptimizerOptions<T> = {} as O & OptimizerOptions<T>): T => {
     opts = optimizerOpts[name]!(opts) as O & OptimizerOptions<T>;
     const [x0, unflatten] = flatten(params as Tree);
+    const [paramLeaves, paramDef] = tree.flatten(params as Tree, `${name}: params`);
+    const paths = leafPaths(paramDef);
     const flatGrad: FlatGrad = (x, iter) => {
-      const [g] = flatten(gradFn(unflatten(x) as T, iter) as Tree);
-      if (g.size !== x0.size) {
-        throw new TypeError(
-          `${name}: gradFn returned ${g.size} numbers for ${x0.size} parameters; ` +
-            "it must return a tree of the same structure as the parameters",
-        );
-      }
-      return g;
+      const g = gradFn(unflatten(x) as T, iter) as Tree;
+      checkGradient(name, g, paramDef, paramLeaves, paths, iter);
+      return flatten(g)[0];
     };
     const callback = opts.callback;
     const flatCallback: FlatCallback =

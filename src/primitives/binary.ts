@@ -6,26 +6,13 @@
 import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
 import { allocate, type DType } from "../core/dtype.ts";
 import { bind1 } from "../core/trace.ts";
-import { compileBinary } from "../kernels/elementwise.ts";
-import { definePrimitive, isUndefinedPrimal, one, type Primitive, type TransposeRule, type JvpRule } from "../core/primitive.ts";
-import { matchBatch } from "./structural.ts";
+import { isUndefinedPrimal, type Primitive, type TransposeRule, type JvpRule } from "../core/primitive.ts";
 import { neg, log, floor, sign } from "./unary.ts";
 import { and, eq, gt, select } from "./compare.ts";
 import { convert } from "./structural.ts";
+import { elementwise, exprKernel } from "./elementwise.ts";
 
 type Empty = Record<string, never>;
-
-/**
- * The batching rule of every elementwise primitive: line all batch axes up at the first one's
- * position (giving unbatched operands a broadcast batch axis), then apply the primitive once.
- */
-export function batchElementwise(prim: Primitive<Empty>) {
-  return (args: readonly NDArray[], dims: readonly (number | null)[], params: Empty, size: number): [NDArray[], number[]] => {
-    const d = dims.find((x) => x !== null)!;
-    const xs = args.map((x, i) => matchBatch(x, dims[i]!, size, d));
-    return [[bind1(prim, xs, params)], [d]];
-  };
-}
 
 /** An elementwise primitive of two arguments from a kernel expression in `a` and `b`. */
 export function binary(
@@ -33,23 +20,8 @@ export function binary(
   expr: string,
   jvp: JvpRule<Empty>,
   transpose: TransposeRule<Empty> | "nonlinear" = "nonlinear",
-  outDtype?: DType,
 ): Primitive<Empty> {
-  const kernel = compileBinary(expr);
-  const prim: Primitive<Empty> = definePrimitive<Empty>({
-    name,
-    impl: ([x, y]) => {
-      const dtype = outDtype ?? x!.dtype;
-      const out = allocate(dtype, x!.data.length);
-      kernel(x!.data, y!.data, out);
-      return one(new ConcreteArray(out, x!.shape, dtype));
-    },
-    abstractEval: ([x]) => [{ shape: x!.shape, dtype: outDtype ?? x!.dtype }],
-    jvp,
-    transpose,
-    batch: (args, dims, params, size) => batchElementwise(prim)(args, dims, params, size),
-  });
-  return prim;
+  return elementwise<Empty>({ name, kernel: exprKernel(2, expr), jvp, transpose });
 }
 
 /** Sum of two tangent contributions, either of which may be a symbolic zero. */
@@ -58,6 +30,8 @@ export const addT = (a: NDArray | null, b: NDArray | null): NDArray | null =>
 
 const U = isUndefinedPrimal;
 
+// add and sub are linear, but keep a rule of their own rather than linearJvp's: a symbolic-zero
+// tangent stays a zero (addT) instead of becoming an array of zeros to add.
 export const addP = binary(
   "add",
   "a + b",

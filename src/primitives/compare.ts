@@ -2,37 +2,19 @@
  * @file Comparisons and logic (bool results, zero derivatives, as in autograd) and `select`,
  * NumPy's three-argument `where`, which is linear in its two value arguments.
  */
-import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
-import { allocate } from "../core/dtype.ts";
+import type { NDArray } from "../core/ndarray.ts";
 import { bind1 } from "../core/trace.ts";
-import { compileBinary, compileUnary } from "../kernels/elementwise.ts";
-import { definePrimitive, isUndefinedPrimal, one, type Primitive } from "../core/primitive.ts";
-import { batchElementwise } from "./binary.ts";
+import { isUndefinedPrimal, type Primitive } from "../core/primitive.ts";
 import { zerosLike } from "./structural.ts";
+import { elementwise, exprKernel, linearJvp } from "./elementwise.ts";
 
 type Empty = Record<string, never>;
 const zero = () => [null];
+const bool = () => "bool" as const;
 
-/**
- * A comparison of two arrays of one shape and dtype, with a bool result. (Its own small factory
- * rather than binary.ts's: a module may only call its own functions while the modules load.)
- */
-function comparison(name: string, expr: string): Primitive<Empty> {
-  const kernel = compileBinary(expr);
-  const prim: Primitive<Empty> = definePrimitive<Empty>({
-    name,
-    impl: ([x, y]) => {
-      const out = allocate("bool", x!.data.length);
-      kernel(x!.data, y!.data, out);
-      return one(new ConcreteArray(out, x!.shape, "bool"));
-    },
-    abstractEval: ([x]) => [{ shape: x!.shape, dtype: "bool" }],
-    jvp: zero,
-    transpose: "nonlinear",
-    batch: (args, dims, params, size) => batchElementwise(prim)(args, dims, params, size),
-  });
-  return prim;
-}
+/** A comparison of two arrays of one shape and dtype, with a bool result and a zero derivative. */
+const comparison = (name: string, expr: string): Primitive<Empty> =>
+  elementwise<Empty>({ name, kernel: exprKernel(2, expr), outDtype: bool, jvp: zero });
 
 export const eqP = comparison("eq", "a === b ? 1 : 0");
 export const neP = comparison("ne", "a !== b ? 1 : 0");
@@ -45,22 +27,8 @@ export const orP = comparison("or", "a || b ? 1 : 0");
 export const xorP = comparison("xor", "(a ? 1 : 0) ^ (b ? 1 : 0)");
 
 /** A predicate of one argument with a bool result. */
-function predicate(name: string, expr: string): Primitive<Empty> {
-  const kernel = compileUnary(expr);
-  const prim: Primitive<Empty> = definePrimitive<Empty>({
-    name,
-    impl: ([x]) => {
-      const out = allocate("bool", x!.data.length);
-      kernel(x!.data, out);
-      return one(new ConcreteArray(out, x!.shape, "bool"));
-    },
-    abstractEval: ([x]) => [{ shape: x!.shape, dtype: "bool" }],
-    jvp: zero,
-    transpose: "nonlinear",
-    batch: ([x], [d]) => [[bind1(prim, [x!], {})], [d!]],
-  });
-  return prim;
-}
+const predicate = (name: string, expr: string): Primitive<Empty> =>
+  elementwise<Empty>({ name, kernel: exprKernel(1, expr), outDtype: bool, jvp: zero });
 export const notP = predicate("not", "a ? 0 : 1");
 export const isnanP = predicate("isnan", "a !== a ? 1 : 0");
 export const isinfP = predicate("isinf", "(a === Infinity || a === -Infinity) ? 1 : 0");
@@ -83,21 +51,17 @@ export const isinf = apply1(isinfP);
 export const isfinite = apply1(isfiniteP);
 
 /** `select(c, x, y)`: `x` where `c` is true, else `y` (all of one shape; `x`, `y` of one dtype). */
-export const selectP: Primitive<Empty> = definePrimitive<Empty>({
+// Linear in the two value arguments (not in the condition).
+export const selectP: Primitive<Empty> = elementwise<Empty>({
   name: "select",
-  impl: ([c, x, y]) => {
-    const out = allocate(x!.dtype, x!.data.length);
+  kernel: ([c, x, y], out) => {
     const cd = c!.data;
     const xd = x!.data;
     const yd = y!.data;
     for (let i = 0; i < out.length; i++) out[i] = cd[i] ? xd[i]! : yd[i]!;
-    return one(new ConcreteArray(out, x!.shape, x!.dtype));
   },
-  abstractEval: ([, x]) => [x!],
-  jvp: ([c, x], [, tx, ty]) => {
-    const z = zerosLike(x!);
-    return [select(c!, tx ?? z, ty ?? z)];
-  },
+  outDtype: (avals) => avals[1]!.dtype,
+  jvp: linearJvp(() => selectP, [1, 2]),
   transpose: ([ct], [c, x, y]) => {
     const z = zerosLike(ct!);
     return [
@@ -106,7 +70,6 @@ export const selectP: Primitive<Empty> = definePrimitive<Empty>({
       isUndefinedPrimal(y) ? select(c as NDArray, z, ct!) : null,
     ];
   },
-  batch: (args, dims, params, size) => batchElementwise(selectP)(args, dims, params, size),
 });
 
 export const select = (c: NDArray, x: NDArray, y: NDArray): NDArray => bind1(selectP, [c, x, y], {});

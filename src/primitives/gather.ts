@@ -6,7 +6,8 @@
  *
  * Indices are int32 in `[0, n)`: the numpy layer wraps negative ones and checks bounds when they
  * are concrete. Traced indices out of range cannot raise; like JAX, `gather` then clamps and the
- * scatters drop them, so no kernel ever reads or writes outside its array.
+ * scatters drop them, so no kernel ever reads or writes outside its array. Derivatives keep the
+ * value's mode: `gather`'s transpose adds at the clamped index, `scatterAdd`'s reads 0 where it dropped.
  */
 import { ConcreteArray, type NDArray, type Aval } from "../core/ndarray.ts";
 import { allocate, type TypedArray } from "../core/dtype.ts";
@@ -157,6 +158,20 @@ function batchScatterLike(prim: () => Primitive<GatherParams>): BatchRule<Gather
   };
 }
 
+// ---------------------------------------------------------------- index modes of the derivatives
+
+/** Indices clamped into `[0, n)`: the positions `gather` actually reads. */
+const clampIndices = (idx: NDArray, n: number): NDArray => min(max(idx, fullLike(idx, 0)), fullLike(idx, Math.max(0, n - 1)));
+
+/** `gather(x, idx, axis)`, with 0 where an index is outside `[0, n)` (where a scatter dropped its update). */
+function gatherOrZero(x: NDArray, idx: NDArray, axis: number): NDArray {
+  const n = x.shape[axis]!;
+  const g = gather(x, idx, axis);
+  const inRange = and(ge(idx, fullLike(idx, 0)), lt(idx, fullLike(idx, n)));
+  const mask = bind1(broadcastInDimP, [inRange], { shape: g.shape, dims: idx.shape.map((_, i) => axis + i) });
+  return select(mask, g, zerosLike(avalOf(g)));
+}
+
 // ---------------------------------------------------------------- gather / scatterAdd
 
 /** `gather(x, idx, axis)[…, j…, …] = x[…, idx[j…], …]`: linear in `x`; its transpose is `scatterAdd`. */
@@ -165,8 +180,9 @@ export const gatherP: Primitive<GatherParams> = definePrimitive<GatherParams>({
   impl: ([x, idx], { axis }) => one(gatherKernel(x!, idx!, axis)),
   abstractEval: ([x, idx], { axis }) => [{ shape: gatherShape(x!.shape, idx!.shape, axis), dtype: x!.dtype }],
   jvp: ([, idx], [t], _, { axis }) => [t && gather(t, idx!, axis)],
+  // The value read x[clamp(k)], so the cotangent goes back to clamp(k) (not dropped as scatterAdd would).
   transpose: ([ct], [x, idx], { axis }) => [
-    isUndefinedPrimal(x) ? scatterAdd(ct!, idx as NDArray, axis, x.aval.shape) : null,
+    isUndefinedPrimal(x) ? scatterAdd(ct!, clampIndices(idx as NDArray, x.aval.shape[axis]!), axis, x.aval.shape) : null,
     null,
   ],
   batch: ([x, idx], [dx, di], { axis }, size) => {
@@ -188,7 +204,8 @@ export const scatterAddP: Primitive<ScatterAddParams> = definePrimitive<ScatterA
   },
   abstractEval: ([u], { shape }) => [{ shape, dtype: u!.dtype }],
   jvp: ([, idx], [t], _, { axis, shape }) => [t && scatterAdd(t, idx!, axis, shape)],
-  transpose: ([ct], [, idx], { axis }) => [gather(ct!, idx as NDArray, axis), null],
+  // Dropped updates reached nothing, so their cotangent is 0 (a plain gather would clamp).
+  transpose: ([ct], [, idx], { axis }) => [gatherOrZero(ct!, idx as NDArray, axis), null],
   batch: ([u, idx], [du, di], { axis, shape }, size) => {
     if (di === null) {
       return [[scatterAdd(moveaxis(u!, du!, 0), idx!, axis + 1, [size, ...shape])], [0]];

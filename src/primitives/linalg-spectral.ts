@@ -289,6 +289,11 @@ export const pinvP: Primitive<PinvParams> = definePrimitive<PinvParams>({
     const out = new Float64Array(count * n * m);
     for (let b = 0; b < count; b++) {
       const cut = p.rcond * (k > 0 ? s.data[b * k]! : 0);
+      if (cut !== cut) {
+        // The SVD of a matrix with NaN or ±∞ is NaN, and so is its pseudo-inverse (as JAX).
+        out.fill(NaN, b * n * m, (b + 1) * n * m);
+        continue;
+      }
       for (let l = 0; l < k; l++) {
         const sv = s.data[b * k + l]!;
         if (!(sv > cut)) continue;
@@ -417,3 +422,59 @@ export const sqrtmP: Primitive<OpParams> = definePrimitive<OpParams>({
 });
 
 export const sqrtm = (a: NDArray, p: OpParams): NDArray => bind1(sqrtmP, [a], p);
+
+// ---------------------------------------------------------------- det, adjugate
+
+/**
+ * The determinant of `a: [..., n, n]` (shape `[...]`), from LU. JVP: d det = tr(adj(A)·dA), with the
+ * adjugate rather than det(A)·A⁻¹, so the gradient at a singular matrix is the adjugate's transpose
+ * (as JAX), not an error: for [[1, 2], [2, 4]] it is [[4, −2], [−2, 1]], and 0 at rank ≤ n − 2.
+ */
+export const detP: Primitive<OpParams> = definePrimitive<OpParams>({
+  name: "det",
+  impl: ([a]) => {
+    const n = a!.shape[a!.ndim - 1]!;
+    const count = stackOf(a!.shape, 2);
+    const out = new Float64Array(count);
+    for (let i = 0; i < count; i++) out[i] = K.determinant(a!.data, i * n * n, n);
+    return [result(out, a!.shape.slice(0, -2), a!.dtype)];
+  },
+  abstractEval: ([a]) => [{ shape: a!.shape.slice(0, -2), dtype: a!.dtype }],
+  jvp: ([a], [ta], _, p) => [reduceSum(mul(mT(adjugate(a!, p)), ta!), [a!.ndim - 2, a!.ndim - 1])],
+  transpose: "nonlinear",
+  batch: batchAtFront(() => detP),
+});
+
+export const det = (a: NDArray, p: OpParams): NDArray => bind1(detP, [a], p);
+
+/**
+ * The adjugate adj(A) of `a: [..., n, n]`, singular matrices included (kernel: from the SVD). JVP:
+ * for n = 2 adj(A) = tr(A)·I − A is linear, so d adj = tr(dA)·I − dA; for n ≥ 3, from adj = det·A⁻¹,
+ * d adj = (tr(adj·dA)·adj − adj·dA·adj) / det, which needs det ≠ 0 (at a singular matrix the second
+ * derivative of `det` is NaN); adj of a 1×1 matrix is the constant 1.
+ */
+export const adjugateP: Primitive<OpParams> = definePrimitive<OpParams>({
+  name: "adjugate",
+  impl: ([a]) => {
+    const n = a!.shape[a!.ndim - 1]!;
+    const count = stackOf(a!.shape, 2);
+    const out = new Float64Array(a!.size);
+    for (let i = 0; i < count; i++) K.adjugate(a!.data, i * n * n, n, out, i * n * n);
+    return [result(out, a!.shape, a!.dtype)];
+  },
+  abstractEval: ([a]) => [a!],
+  jvp: ([a], [ta], [adj], p) => {
+    const n = a!.shape[a!.ndim - 1]!;
+    const nd = a!.ndim;
+    if (n <= 1) return [fullLike(ta!, 0)];
+    const trace = reduceSum(mul(ta!, eyeOf(ta!.shape, ta!.dtype)), [nd - 2, nd - 1]);
+    if (n === 2) return [sub(mul(spreadScalar(trace, n, n), eyeOf(ta!.shape, ta!.dtype)), ta!)];
+    const dDet = reduceSum(mul(mT(adj!), ta!), [nd - 2, nd - 1]);
+    const num = sub(mul(spreadScalar(dDet, n, n), adj!), mm(adj!, mm(ta!, adj!)));
+    return [div(num, spreadScalar(det(a!, p), n, n))];
+  },
+  transpose: "nonlinear",
+  batch: batchAtFront(() => adjugateP),
+});
+
+export const adjugate = (a: NDArray, p: OpParams): NDArray => bind1(adjugateP, [a], p);

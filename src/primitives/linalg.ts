@@ -199,8 +199,12 @@ export const luP: Primitive<LuParams> = definePrimitive<LuParams>({
       const off = i * n * n;
       let big = 0;
       for (let e = 0; e < n * n; e++) big = Math.max(big, Math.abs(lu[off + e]!));
-      const r = K.luFactor(lu, off, n, order, p.check ? n * EPS * big : 0);
-      if (p.check && r.badPivot >= 0) {
+      // With NaN or ±∞ in the matrix no pivot says "singular" (it is NaN or ∞ noise): the factors
+      // carry them into the result, as NumPy and JAX do. Only an exactly zero pivot still raises.
+      const finite = big - big === 0;
+      const r = K.luFactor(lu, off, n, order, p.check && finite ? n * EPS * big : 0);
+      const bad = r.badPivot >= 0 && (finite || lu[off + r.badPivot * n + r.badPivot] === 0);
+      if (p.check && bad) {
         const exact = lu[off + r.badPivot * n + r.badPivot] === 0;
         throw new DomainError(
           `${p.op}: singular matrix: pivot ${r.badPivot} of its LU factorization is ${exact ? "zero" : "zero to working precision (|pivot| ≤ n·ε·max|a|)"} (${at(a!.shape, 2, i)})`,

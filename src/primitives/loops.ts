@@ -484,7 +484,7 @@ export const whileP: Primitive<WhileParams> = definePrimitive<WhileParams>({
         const outs = evalJaxpr(body, [...bc, ...carry]);
         return [
           ...outs.slice(0, nK).map((o, i) => select(broadcastLeading(pred, o.shape), o, carry[i]!)),
-          ...outs.slice(nK).map((s, j) => (j < numFlags ? and(pred, s) : s)),
+          ...outs.slice(nK).map((s, j) => (j < numFlags ? and(broadcastLeading(pred, s.shape), s) : s)),
         ];
       },
       avalsOf([...ccF, ...bcF, ...kF]),

@@ -5,11 +5,12 @@
 import { ConcreteArray, type NDArray, type Aval } from "../core/ndarray.ts";
 import { allocate } from "../core/dtype.ts";
 import { bind1 } from "../core/trace.ts";
-import { reduceData, argReduceData, type ReduceOp } from "../kernels/reduce.ts";
+import { reduceData, argReduceData, cumsumData, type ReduceOp } from "../kernels/reduce.ts";
 import { definePrimitive, one, type Primitive } from "../core/primitive.ts";
 import { broadcastInDimP, moveaxis, avalOf, convert, slice } from "./structural.ts";
 import { div, mul } from "./binary.ts";
 import { eq } from "./compare.ts";
+import { linearJvp } from "./elementwise.ts";
 
 export interface AxesParams {
   readonly axes: readonly number[];
@@ -43,7 +44,7 @@ function reducer(op: ReduceOp, jvp: Primitive<AxesParams>["jvp"], linear: boolea
   return prim;
 }
 
-export const reduceSumP = reducer("sum", (_, [t], __, params) => [reduceSum(t!, params.axes)], true);
+export const reduceSumP: Primitive<AxesParams> = reducer("sum", linearJvp(() => reduceSumP), true);
 
 // Ties share the derivative equally: d max = Σ (t · [x = max]) / #[x = max].
 const extremumJvp: Primitive<AxesParams>["jvp"] = ([x], [t], [out], { axes }) => {
@@ -87,7 +88,7 @@ export const argminP = argReducer("argmin", -1);
 export const argmax = (x: NDArray, axis: number): NDArray => bind1(argmaxP, [x], { axis });
 export const argmin = (x: NDArray, axis: number): NDArray => bind1(argminP, [x], { axis });
 
-/** Cumulative sum along `axis` (`reverse`: from the end). Linear; its transpose runs the other way. */
+/** Cumulative sum along `axis` (`reverse`: from the end), compensated; linear, its transpose runs the other way. */
 export interface CumsumParams {
   readonly axis: number;
   readonly reverse: boolean;
@@ -100,23 +101,11 @@ export const cumsumP: Primitive<CumsumParams> = definePrimitive<CumsumParams>({
     const n = shape[axis]!;
     let inner = 1;
     for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
-    const outer = x!.data.length / Math.max(1, n * inner);
-    const src = x!.data;
-    for (let o = 0; o < outer; o++) {
-      for (let j = 0; j < inner; j++) {
-        let acc = 0;
-        for (let s = 0; s < n; s++) {
-          const i = reverse ? n - 1 - s : s;
-          const p = o * n * inner + i * inner + j;
-          acc += src[p]!;
-          out[p] = acc;
-        }
-      }
-    }
+    cumsumData(x!.data, x!.data.length / Math.max(1, n * inner), n, inner, reverse, out);
     return one(new ConcreteArray(out, shape, x!.dtype));
   },
   abstractEval: ([x]) => [x!],
-  jvp: (_, [t], __, params) => [bind1(cumsumP, [t!], params)],
+  jvp: linearJvp(() => cumsumP),
   transpose: ([ct], _, { axis, reverse }) => [bind1(cumsumP, [ct!], { axis, reverse: !reverse })],
   batch: ([x], [d], { axis, reverse }) => [[bind1(cumsumP, [moveaxis(x!, d!, 0)], { axis: axis + 1, reverse })], [0]],
 });

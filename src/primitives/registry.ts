@@ -14,6 +14,9 @@ import * as special from "./special.ts";
 import * as random from "./random.ts";
 import * as control from "./control.ts";
 import * as loops from "./loops.ts";
+import { pjitP } from "./pjit.ts";
+import { customJvpCallP, customVjpCallP } from "./custom.ts";
+import { checkpointP, checkpointNameP } from "./checkpoint.ts";
 
 const isPrimitive = (x: unknown): x is Primitive<unknown> =>
   typeof x === "object" && x !== null && "impl" in x && "jvp" in x && "batch" in x && "abstractEval" in x;
@@ -23,5 +26,11 @@ const collect = (...modules: object[]): Primitive<unknown>[] =>
 
 /** All registered primitives, by name. */
 export const registry: ReadonlyMap<string, Primitive<unknown>> = new Map(
-  collect(unary, binary, compare, reduce, structural, contraction, sort, gather, special, linalg, linalgSpectral, random, control, loops).map((p) => [p.name, p]),
+  [
+    ...collect(unary, binary, compare, reduce, structural, contraction, sort, gather, special, linalg, linalgSpectral, random, control, loops),
+    // Higher-order primitives carrying user functions (custom_vjp_lin is not listed: it exists only
+    // to be transposed, and applying it forward is by design an error; custom_vjp_call's spec covers
+    // it through reverse mode).
+    ...([pjitP, customJvpCallP, customVjpCallP, checkpointP, checkpointNameP] as Primitive<unknown>[]),
+  ].map((p) => [p.name, p]),
 );

@@ -13,7 +13,7 @@ export interface ArgsortParams {
 }
 
 /** NumPy's sort order: ascending with NaN after everything (ties keep their order: stable). */
-const compareNanLast = (a: number, b: number): number => {
+export const compareNanLast = (a: number, b: number): number => {
   if (a < b) return -1;
   if (a > b) return 1;
   const an = a !== a;

@@ -4,14 +4,13 @@
  * (gammaln → digamma → polygamma(1) → polygamma(2) …, Jₙ → Jₙ₋₁, Jₙ₊₁), so every derivative is
  * itself a primitive and derivatives of any order need no extra code.
  */
-import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
-import { allocate } from "../core/dtype.ts";
+import type { NDArray } from "../core/ndarray.ts";
 import { bind1 } from "../core/trace.ts";
-import { definePrimitive, one, type JvpRule, type Primitive } from "../core/primitive.ts";
+import type { JvpRule, Primitive } from "../core/primitive.ts";
 import { add, addT, div, fullLike, mul, pow, sub } from "./binary.ts";
 import { exp, log, log1p, neg, sign } from "./unary.ts";
 import { and, ge, gt, select } from "./compare.ts";
-import { matchBatch } from "./structural.ts";
+import { elementwise, scalarKernel } from "./elementwise.ts";
 import stdGamma from "@stdlib/math-base-special-gamma";
 import stdGammaln from "@stdlib/math-base-special-gammaln";
 import stdDigamma from "@stdlib/math-base-special-digamma";
@@ -36,32 +35,10 @@ type Scalar<P> = (args: readonly number[], params: P) => number;
 /**
  * An elementwise primitive of `arity` float arguments of one shape, from a scalar kernel. The
  * output takes the dtype of the last argument (the variable x; earlier ones are orders and shape
- * parameters). The batching rule lines all batch axes up at the first one's position.
+ * parameters).
  */
-function special<P>(name: string, arity: number, f: Scalar<P>, jvp: JvpRule<P>): Primitive<P> {
-  const prim: Primitive<P> = definePrimitive<P>({
-    name,
-    impl: (args, params) => {
-      const x = args[arity - 1]!;
-      const out = allocate(x.dtype, x.data.length);
-      const data = args.map((a) => a.data);
-      const scratch = new Array<number>(arity);
-      for (let i = 0; i < out.length; i++) {
-        for (let k = 0; k < arity; k++) scratch[k] = data[k]![i]!;
-        out[i] = f(scratch, params);
-      }
-      return one(new ConcreteArray(out, x.shape, x.dtype));
-    },
-    abstractEval: (avals) => [avals[arity - 1]!],
-    jvp,
-    transpose: "nonlinear",
-    batch: (args, dims, params, size) => {
-      const d = dims.find((x) => x !== null)!;
-      return [[bind1(prim, args.map((x, i) => matchBatch(x, dims[i]!, size, d)), params)], [d]];
-    },
-  });
-  return prim;
-}
+const special = <P>(name: string, arity: number, f: Scalar<P>, jvp: JvpRule<P>): Primitive<P> =>
+  elementwise<P>({ name, kernel: scalarKernel(arity, f), outDtype: (avals) => avals[arity - 1]!.dtype, jvp });
 
 /** A primitive of one argument whose tangent is `t · derivative(x, out)`. */
 const special1 = <P = Empty>(name: string, f: (x: number, params: P) => number, d: (x: NDArray, out: NDArray, params: P) => NDArray) =>

@@ -1,6 +1,7 @@
 /**
  * @file Structural primitives: they move, copy or place elements without arithmetic (reshape,
- * transpose, broadcast, slice and its transpose, concatenate, dtype conversion). All are linear.
+ * transpose, broadcast, slice and its transpose, concatenate, dtype conversion). All are linear:
+ * their JVP is the primitive applied to the tangents (`linearJvp`).
  */
 import { ConcreteArray, type NDArray, type Aval } from "../core/ndarray.ts";
 import { allocate, isFloat, type DType } from "../core/dtype.ts";
@@ -8,6 +9,7 @@ import { bind1 } from "../core/trace.ts";
 import { definePrimitive, isUndefinedPrimal, one, type LinearArg, type Primitive } from "../core/primitive.ts";
 import { contiguousStrides, sizeOf, stridedAddInto, stridedCopy, transposeData } from "../kernels/strided.ts";
 import { reduceSum } from "./reduce.ts";
+import { linearJvp } from "./elementwise.ts";
 import { zerosConcrete } from "../core/ndarray.ts";
 
 // ---------------------------------------------------------------- reshape
@@ -20,7 +22,7 @@ export const reshapeP: Primitive<ReshapeParams> = definePrimitive<ReshapeParams>
   name: "reshape",
   impl: ([x], { shape }) => one(new ConcreteArray(x!.data, shape, x!.dtype)),
   abstractEval: ([x], { shape }) => [{ shape, dtype: x!.dtype }],
-  jvp: (_, [t], __, params) => [reshape(t!, params.shape)],
+  jvp: linearJvp(() => reshapeP),
   transpose: ([ct], [x]) => [reshape(ct!, avalOf(x!).shape)],
   batch: ([x], [d], { shape }, size) => [[reshape(moveaxis(x!, d!, 0), [size, ...shape])], [0]],
 });
@@ -43,7 +45,7 @@ export const transposeP: Primitive<TransposeParams> = definePrimitive<TransposeP
     return one(new ConcreteArray(out, perm.map((p) => x!.shape[p]!), x!.dtype));
   },
   abstractEval: ([x], { perm }) => [{ shape: perm.map((p) => x!.shape[p]!), dtype: x!.dtype }],
-  jvp: (_, [t], __, { perm }) => [transpose(t!, perm)],
+  jvp: linearJvp(() => transposeP),
   transpose: ([ct], _, { perm }) => [transpose(ct!, inversePerm(perm))],
   batch: ([x], [d], { perm }) => [[transpose(moveaxis(x!, d!, 0), [0, ...perm.map((p) => p + 1)])], [0]],
 });
@@ -87,7 +89,7 @@ export const broadcastInDimP: Primitive<BroadcastParams> = definePrimitive<Broad
     return one(new ConcreteArray(out, shape, x!.dtype));
   },
   abstractEval: ([x], { shape }) => [{ shape, dtype: x!.dtype }],
-  jvp: (_, [t], __, params) => [bind1(broadcastInDimP, [t!], params)],
+  jvp: linearJvp(() => broadcastInDimP),
   transpose: ([ct], [x], { shape, dims }) => {
     const inShape = avalOf(x!).shape;
     const axes: number[] = [];
@@ -137,7 +139,7 @@ export const sliceP: Primitive<SliceParams> = definePrimitive<SliceParams>({
     return one(new ConcreteArray(out, size, x!.dtype));
   },
   abstractEval: ([x], { size }) => [{ shape: size, dtype: x!.dtype }],
-  jvp: (_, [t], __, params) => [bind1(sliceP, [t!], params)],
+  jvp: linearJvp(() => sliceP),
   transpose: ([ct], [x], { start, step }) => [
     bind1(unsliceP, [ct!], { shape: avalOf(x!).shape, start, step }),
   ],
@@ -165,7 +167,7 @@ export const unsliceP: Primitive<UnsliceParams> = definePrimitive<UnsliceParams>
     return one(out);
   },
   abstractEval: ([x], { shape }) => [{ shape, dtype: x!.dtype }],
-  jvp: (_, [t], __, params) => [bind1(unsliceP, [t!], params)],
+  jvp: linearJvp(() => unsliceP),
   transpose: ([ct], [x], { start, step }) => [bind1(sliceP, [ct!], { start, step, size: avalOf(x!).shape })],
   batch: ([x], [d], { shape, start, step }, n) => [
     [bind1(unsliceP, [moveaxis(x!, d!, 0)], { shape: [n, ...shape], start: [0, ...start], step: [1, ...step] })],
@@ -198,9 +200,7 @@ export const concatenateP: Primitive<ConcatParams> = definePrimitive<ConcatParam
     return one(out);
   },
   abstractEval: (xs, { axis }) => [{ shape: concatShape(xs, axis), dtype: xs[0]!.dtype }],
-  jvp: (primals, tangents, _, params) => [
-    bind1(concatenateP, tangents.map((t, i) => t ?? zerosConcrete(primals[i]!.shape, primals[i]!.dtype)), params),
-  ],
+  jvp: linearJvp(() => concatenateP),
   transpose: ([ct], xs, { axis }) => {
     let pos = 0;
     return xs.map((x) => {

@@ -2,48 +2,32 @@
  * @file Elementwise functions of one float argument. Each JVP rule is the derivative times the
  * tangent, written with primitives, so higher derivatives need no extra code.
  */
-import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
-import { allocate } from "../core/dtype.ts";
+import type { NDArray } from "../core/ndarray.ts";
 import { bind1 } from "../core/trace.ts";
-import { compileUnary } from "../kernels/elementwise.ts";
-import { definePrimitive, one, type Primitive } from "../core/primitive.ts";
+import { definePrimitive, type Primitive } from "../core/primitive.ts";
 import { add, div, mul, sub, fullLike } from "./binary.ts";
+import { elementwise, exprKernel, linearJvp } from "./elementwise.ts";
 
+type Empty = Record<string, never>;
 type D = (x: NDArray, t: NDArray, out: NDArray) => NDArray;
 
-/** A float → float elementwise primitive from a kernel expression (in `a`) and its JVP. */
-function unary(name: string, expr: string, jvp: D | "zero"): Primitive<Record<string, never>> {
-  const kernel = compileUnary(expr);
-  const prim: Primitive<Record<string, never>> = definePrimitive<Record<string, never>>({
+/** A float → float elementwise primitive from a kernel expression (in `a`) and its derivative rule. */
+const unary = (name: string, expr: string, jvp: D | "zero"): Primitive<Empty> =>
+  elementwise<Empty>({
     name,
-    impl: ([x]) => {
-      const out = allocate(x!.dtype, x!.data.length);
-      kernel(x!.data, out);
-      return one(new ConcreteArray(out, x!.shape, x!.dtype));
-    },
-    abstractEval: ([x]) => [x!],
+    kernel: exprKernel(1, expr),
     jvp: jvp === "zero" ? () => [null] : ([x], [t], [out]) => [jvp(x!, t!, out!)],
-    transpose: "nonlinear",
-    batch: ([x], [d], params) => [[bind1(prim, [x!], params)], [d!]],
   });
-  return prim;
-}
 
-const apply = (p: Primitive<Record<string, never>>) => (x: NDArray): NDArray => bind1(p, [x], {});
+const apply = (p: Primitive<Empty>) => (x: NDArray): NDArray => bind1(p, [x], {});
 const k = fullLike;
 
-// d(-x) = -dx; linear, so it also has a transpose.
-export const negP = definePrimitive<Record<string, never>>({
+// −x is linear: its JVP is itself applied to the tangent, its transpose is itself.
+export const negP: Primitive<Empty> = elementwise<Empty>({
   name: "neg",
-  impl: ([x]) => {
-    const out = allocate(x!.dtype, x!.data.length);
-    for (let i = 0; i < out.length; i++) out[i] = -x!.data[i]!;
-    return one(new ConcreteArray(out, x!.shape, x!.dtype));
-  },
-  abstractEval: ([x]) => [x!],
-  jvp: (_, [t]) => [neg(t!)],
+  kernel: exprKernel(1, "-a"),
+  jvp: linearJvp(() => negP),
   transpose: ([ct]) => [neg(ct!)],
-  batch: ([x], [d]) => [[neg(x!)], [d!]],
 });
 export const neg = apply(negP);
 

@@ -6,7 +6,8 @@
  * Derivatives are those of the computed solution: the steps taken are fixed by the primal values
  * (step sizes are plain numbers), and each step's arithmetic is differentiated — "discretise, then
  * differentiate", exact for the numerical solution, which itself agrees with the true solution to
- * the tolerances. Under `vmap` all members share one step sequence, chosen so that every member
+ * the tolerances. Derivatives in the time points come from the equation itself: dy(tᵢ)/dtᵢ =
+ * f(y(tᵢ), tᵢ), and dy(tᵢ)/dt₀ = −Φ(tᵢ, t₀)·f(y₀, t₀) through the solver's derivative in y₀. Under `vmap` all members share one step sequence, chosen so that every member
  * meets the tolerances.
  */
 import type { NDArray, ArrayLike } from "../core/ndarray.ts";
@@ -15,8 +16,9 @@ import { stack } from "../numpy/shape.ts";
 import { abs, maximum, sqrt } from "../numpy/math.ts";
 import { mean } from "../numpy/reductions.ts";
 import { isFloat } from "../core/dtype.ts";
-import { concreteBeneath } from "../core/trace.ts";
-import { ShapeError } from "../core/errors.ts";
+import { concreteBeneath, isTracer } from "../core/trace.ts";
+import { fmtShape, ShapeError } from "../core/errors.ts";
+import { stopGradient } from "../primitives/unary.ts";
 import * as P from "../core/parse.ts";
 
 const odeintOpts = P.options("scipy.integrate.odeint", {
@@ -79,8 +81,15 @@ export function odeint(
   const op = "scipy.integrate.odeint";
   let y = asarray(y0, undefined, op, "y0");
   if (!isFloat(y.dtype)) y = y.astype("float64");
-  const times = asarray(t, undefined, op, "t").toArray() as number[] | number;
-  if (!Array.isArray(times) || times.length === 0) throw new ShapeError(`${op}: t must be a non-empty 1-D sequence of times`);
+  const tArr = asarray(t, undefined, op, "t");
+  if (tArr.ndim !== 1 || tArr.size === 0) throw new ShapeError(`${op}: t must be a non-empty 1-D sequence of times, got shape ${fmtShape(tArr.shape)}`);
+  const tData = concreteBeneath(tArr, op).data;
+  if (tData.length !== tArr.size) {
+    throw new TypeError(`${op}: t is batched (vmap over the time points), which is not supported: the batch would need different steps; vmap over y0 or args instead`);
+  }
+  const times = Array.from(tData);
+  // Under a transformation of t: δᵢ = tᵢ − stop(tᵢ) is zero with the tangent of tᵢ (see `timeShift`).
+  const delta = isTracer(tArr) ? (i: number): NDArray => tArr.get(i).sub(stopGradient(tArr.get(i))) : null;
   const dir = times.length > 1 && times[times.length - 1]! < times[0]! ? -1 : 1;
   if (times.some((v, i) => i > 0 && (v - times[i - 1]!) * dir < 0)) throw new RangeError(`${op}: t must be monotonic`);
   const args = opts.args ?? [];
@@ -99,6 +108,8 @@ export function odeint(
   const rms = (x: NDArray) => (x.ndim === 0 ? abs(x) : sqrt(mean(x.mul(x))));
 
   const out: NDArray[] = [y];
+  // y(tᵢ; t₀ + δ, y₀) = y(tᵢ; t₀, y(t₀ − δ)): moving the start is moving y₀ back along the flow.
+  if (delta) y = timeShift(f, y, times[0]!, delta(0).neg());
   let tc = times[0]!;
   let k1 = f(y, tc);
   // Initial step (Hairer et al., II.4): 1% of ‖y‖/‖f‖ in the error norm, at most the first interval.
@@ -133,7 +144,17 @@ export function odeint(
       }
       h *= Math.min(5, Math.max(0.2, 0.9 * (errNorm === 0 ? 5 : errNorm ** -0.2)));
     }
-    out.push(y);
+    out.push(delta ? timeShift(f, y, target, delta(i)) : y);
   }
   return stack(out);
+}
+
+/**
+ * y(t + δ) from y = y(t) for a traced zero δ carrying a time tangent, by the midpoint rule
+ * y + δ·f(y + (δ/2)·f(y, t), t): its derivative in δ is f(y, t) (so dy(tᵢ)/dtᵢ = f(y(tᵢ), tᵢ)), and
+ * its second derivative f_y·f is exact for a `func` without explicit time dependence (`func` takes
+ * t as a number, so ∂f/∂t cannot reach second derivatives in t).
+ */
+function timeShift(f: (y: NDArray, t: number) => NDArray, y: NDArray, t: number, delta: NDArray): NDArray {
+  return y.add(delta.mul(f(y.add(delta.mul(0.5).mul(f(y, t))), t)));
 }

@@ -41,25 +41,33 @@ function identity(n: number): NDArray {
   return new ConcreteArray(data, [n, n], "float64");
 }
 
+/** What one call of the function told about its output: structure, leaf shapes, which leaves were JS numbers. */
+interface OutInfo {
+  def: TreeDef;
+  shapes: (readonly number[])[];
+  isNumber: boolean[];
+}
+
 /**
  * Assembles a Jacobian from a matrix `jac` of shape [outSize, inSize] into JAX's layout: a tree of
  * the output's structure whose leaves are trees of the input's structure, each block of shape
  * `out.shape + in.shape`.
  */
-function assemble(jac: NDArray, outs: NDArray[], outDef: TreeDef, outLeaves: unknown[], ins: NDArray[], inDef: TreeDef, inLeaves: unknown[]): Tree {
+function assemble(jac: NDArray, out: OutInfo, ins: NDArray[], inDef: TreeDef, inLeaves: unknown[]): Tree {
   let r = 0;
-  const blocks = outs.map((o, oi) => {
+  const blocks = out.shapes.map((oShape, oi) => {
+    const oSize = oShape.reduce((p, d) => p * d, 1);
     let c = 0;
     const row = ins.map((x, ii) => {
-      const block = reshape(slice(jac, [r, c], [1, 1], [o.size, x.size]), [...o.shape, ...x.shape]);
+      const block = reshape(slice(jac, [r, c], [1, 1], [oSize, x.size]), [...oShape, ...x.shape]);
       c += x.size;
-      const isNum = typeof inLeaves[ii] === "number" && typeof outLeaves[oi] === "number";
+      const isNum = typeof inLeaves[ii] === "number" && out.isNumber[oi]!;
       return isNum ? likeInput(block, 0) : block;
     });
-    r += o.size;
+    r += oSize;
     return unflatten(inDef, row);
   });
-  return unflatten(outDef, blocks);
+  return unflatten(out.def, blocks);
 }
 
 function jacobianWith(mode: "fwd" | "rev", f: (...args: never[]) => unknown, opts: JacOptions) {
@@ -79,19 +87,24 @@ function jacobianWith(mode: "fwd" | "rev", f: (...args: never[]) => unknown, opt
       checkNotPromise(op, result);
       return result;
     };
-    const fFlat = (v: NDArray): NDArray => ravelTree(call(unravel(v)))[0];
-    const out = call(diff);
-    const [outFlat, , outs, outDef] = ravelTree(out);
-    const [outLeaves] = flatten(out);
+    // The function runs once, inside the transformation; that run also tells the output's layout.
+    let out: OutInfo | null = null;
+    const fFlat = (v: NDArray): NDArray => {
+      const o = call(unravel(v));
+      const [leaves, def] = flatten(o);
+      out = { def, shapes: leaves.map((l, i) => leafToArray(l, "jacobian", `output leaf ${i}`).shape), isNumber: leaves.map((l) => typeof l === "number") };
+      return ravelTree(o)[0];
+    };
     let jac: NDArray;
     if (mode === "fwd") {
       // Columns J e_j, stacked along axis 1.
       jac = vmap((t: NDArray) => jvp(fFlat as never, [x], [t])[1] as NDArray, { outAxes: 1 })(identity(x.size));
     } else {
-      const [, back] = vjp(fFlat as never, x);
-      jac = vmap((ct: NDArray) => back(ct)[0] as NDArray)(identity(outFlat.size));
+      // Rows e_iᵀ J: one recorded program, pulled back along every row of the identity.
+      const [outFlat, back] = vjp(fFlat as never, x);
+      jac = vmap((ct: NDArray) => back(ct)[0] as NDArray)(identity((outFlat as NDArray).size));
     }
-    return assemble(jac, outs, outDef, outLeaves, ins, inDef, inLeaves);
+    return assemble(jac, out!, ins, inDef, inLeaves);
   };
 }
 

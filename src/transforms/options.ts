@@ -27,7 +27,9 @@ export const hessianOpts = P.options("hessian", { argnums });
 const inAxesSpec = P.check<unknown>("a number, null, or an array with one entry per argument", (u) => u === null || typeof u === "number" || Array.isArray(u));
 export const vmapOpts = P.options("vmap", { inAxes: inAxesSpec, outAxes: P.unknownValue });
 
-export const jitOpts = P.options("jit", { staticArgnums: P.intList });
+const argnumList = P.union(P.int, P.intList);
+/** `jit`'s keys and types; ranges, overlaps and `cacheSize`'s bound are checked by `jit` itself. */
+export const jitOpts = P.options("jit", { staticArgnums: argnumList, donateArgnums: argnumList, cacheSize: P.num });
 
 export const checkGradsOpts = P.options("checkGrads", {
   order: P.posInt,

@@ -56,30 +56,77 @@ export const isLeaf = (x: unknown): x is Leaf => x instanceof NDArray || typeof 
 const isPlainObject = (x: unknown): x is Record<string, Tree> =>
   typeof x === "object" && x !== null && (Object.getPrototypeOf(x) === Object.prototype || Object.getPrototypeOf(x) === null);
 
-/** Splits a tree into its leaves (depth-first, objects by sorted key) and its structure. */
-/** `what` names the value in error messages (e.g. "grad: argument"). */
+/** Trees nested deeper than this are refused (a clear error instead of a stack overflow). */
+export const MAX_DEPTH = 1000;
+
+/**
+ * Splits a tree into its leaves (depth-first, objects by sorted key) and its structure. `what` names
+ * the value in error messages (e.g. "grad: argument"). A cycle, or nesting deeper than `MAX_DEPTH`,
+ * raises a `TypeError` naming `what` and the path.
+ */
 export function flatten<L = Leaf>(t: Tree, what = "tree: the value"): [L[], TreeDef] {
   const leaves: L[] = [];
-  const go = (x: unknown, path: string): TreeDef => {
+  // The nodes on the way down from the root (a node met again among them is a cycle), and the
+  // steps to them (an array index i ≥ 0, a registered node's child −1 − i, or an object key),
+  // which become a path string only for an error message.
+  const ancestors: unknown[] = [];
+  const steps: (number | string)[] = [];
+  const pathOf = (): string => {
+    const p = steps.map((k) => (typeof k === "string" ? `.${k}` : k >= 0 ? `[${k}]` : `<${-1 - k}>`)).join("");
+    return p.length > 200 ? `${p.slice(0, 200)}…` : p;
+  };
+  const children = (xs: readonly unknown[], node: boolean): TreeDef[] => {
+    const out = new Array<TreeDef>(xs.length);
+    for (let i = 0; i < xs.length; i++) {
+      steps.push(node ? -1 - i : i);
+      out[i] = go(xs[i]);
+      steps.pop();
+    }
+    return out;
+  };
+  const go = (x: unknown): TreeDef => {
     if (isLeaf(x)) {
       leaves.push(x as L);
       return LEAF;
     }
     if (x === null || x === undefined) return { kind: "none", value: x };
-    if (Array.isArray(x)) return { kind: "array", children: x.map((c, i) => go(c, `${path}[${i}]`)) };
-    if (isPlainObject(x)) {
-      const keys = Object.keys(x).sort();
-      return { kind: "object", keys, children: keys.map((k) => go(x[k], `${path}.${k}`)) };
+    if (ancestors.length >= MAX_DEPTH) {
+      throw new TypeError(`${what}${pathOf()}: the tree is nested deeper than ${MAX_DEPTH} levels (a linked structure rather than a tree?)`);
     }
-    const type = typeof x === "object" ? nodeTypesByClass.get((x as object).constructor) : undefined;
-    if (type) return { kind: "node", type: type.name, children: type.children(x as object).map((c, i) => go(c, `${path}<${i}>`)) };
-    throw new TypeError(
-      `${what}${path} is ${typeof x === "object" ? (x as object).constructor?.name ?? "an object" : typeof x}; ` +
-        "trees hold numbers, booleans, NDArrays, JS arrays, plain objects, registered classes (tree.registerNode), null and undefined",
-    );
+    if (ancestors.includes(x)) throw new TypeError(`${what}${pathOf()} is a cycle: it contains itself, and a tree cannot`);
+    ancestors.push(x);
+    let def: TreeDef;
+    if (Array.isArray(x)) def = { kind: "array", children: children(x, false) };
+    else if (isPlainObject(x)) {
+      const keys = Object.keys(x).sort();
+      const out = new Array<TreeDef>(keys.length);
+      for (let i = 0; i < keys.length; i++) {
+        steps.push(keys[i]!);
+        out[i] = go(x[keys[i]!]);
+        steps.pop();
+      }
+      def = { kind: "object", keys, children: out };
+    } else {
+      const type = typeof x === "object" ? nodeTypesByClass.get((x as object).constructor) : undefined;
+      if (!type) {
+        throw new TypeError(
+          `${what}${pathOf()} is ${typeof x === "object" ? (x as object).constructor?.name ?? "an object" : typeof x}; ` +
+            "trees hold numbers, booleans, NDArrays, JS arrays, plain objects, registered classes (tree.registerNode), null and undefined",
+        );
+      }
+      def = { kind: "node", type: type.name, children: children(type.children(x as object), true) };
+    }
+    ancestors.pop();
+    return def;
   };
-  const def = go(t, "");
+  const def = go(t);
   return [leaves, def];
+}
+
+/** Sets an own, enumerable key: a key `"__proto__"` (as `JSON.parse` makes) stays a key, never a prototype. */
+function setKey(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === "__proto__") Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
 }
 
 /** Rebuilds a tree of structure `def` from `leaves` (in `flatten`'s order). */
@@ -96,7 +143,7 @@ export function unflatten<T = Tree>(def: TreeDef, leaves: readonly unknown[]): T
         return d.children.map(go);
       case "object": {
         const o: Record<string, unknown> = {};
-        d.keys.forEach((k, j) => (o[k] = go(d.children[j]!)));
+        d.keys.forEach((k, j) => setKey(o, k, go(d.children[j]!)));
         return o;
       }
       case "node":

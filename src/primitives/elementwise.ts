@@ -1,0 +1,117 @@
+/**
+ * @file The one factory of elementwise primitives (unary math, binary arithmetic, comparisons and
+ * predicates, special functions): operands of one shape, a kernel per element, the output's dtype
+ * from a rule, and the shared batching rule. Also `linearJvp`: the JVP of a linear primitive is the
+ * primitive applied to the tangents.
+ */
+import { ConcreteArray, zerosConcrete, type Aval, type NDArray } from "../core/ndarray.ts";
+import { allocate, type DType, type TypedArray } from "../core/dtype.ts";
+import { fmtShape, ShapeError } from "../core/errors.ts";
+import { bind, bind1 } from "../core/trace.ts";
+import { compileBinary, compileUnary } from "../kernels/elementwise.ts";
+import { definePrimitive, one, type JvpRule, type Primitive, type TransposeRule } from "../core/primitive.ts";
+// Used by the batching rule at run time only (module-load rule: nothing from it is called while loading).
+import { matchBatch } from "./structural.ts";
+
+/** Fills `out` elementwise from the arguments' data. */
+export type ElementwiseKernel<P> = (args: readonly ConcreteArray[], out: TypedArray, params: P) => void;
+
+export interface ElementwiseSpec<P> {
+  readonly name: string;
+  readonly kernel: ElementwiseKernel<P>;
+  /** The output's dtype from the operands' (default: the first operand's). */
+  readonly outDtype?: (avals: readonly Aval[]) => DType;
+  readonly jvp: JvpRule<P>;
+  readonly transpose?: TransposeRule<P> | "nonlinear";
+}
+
+/**
+ * An elementwise primitive: operands of one shape (the numpy layer broadcasts and promotes first,
+ * as JAX's lax does), the output of that shape.
+ */
+export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
+  const { name, kernel, jvp } = spec;
+  const outDtype = spec.outDtype ?? ((avals: readonly Aval[]) => avals[0]!.dtype);
+  const prim: Primitive<P> = definePrimitive<P>({
+    name,
+    impl: (args, params) => {
+      const x = args[0]!;
+      const dtype = outDtype(args);
+      const out = allocate(dtype, x.data.length);
+      kernel(args, out, params);
+      return one(new ConcreteArray(out, x.shape, dtype));
+    },
+    abstractEval: (avals) => {
+      checkSameShapes(name, avals);
+      return [{ shape: avals[0]!.shape, dtype: outDtype(avals) }];
+    },
+    jvp,
+    transpose: spec.transpose ?? "nonlinear",
+    batch: (args, dims, params, size) => batchElementwise(prim)(args, dims, params, size),
+  });
+  return prim;
+}
+
+/**
+ * Operands of an elementwise primitive have one shape (the numpy layer broadcasts first); checked
+ * where shapes are computed abstractly (staging, reverse mode), so a rule or a batching rule that
+ * forgets to broadcast fails loudly there instead of reading past an operand's end.
+ */
+function checkSameShapes(name: string, avals: readonly Aval[]): void {
+  const s0 = avals[0]!.shape;
+  for (let i = 1; i < avals.length; i++) {
+    const s = avals[i]!.shape;
+    if (s.length !== s0.length || s.some((d, k) => d !== s0[k])) {
+      throw new ShapeError(`${name}: elementwise operands must have one shape, got ${avals.map((a) => fmtShape(a.shape)).join(", ")} (internal: a rule did not broadcast)`);
+    }
+  }
+}
+
+/** A kernel from a JS expression in `a` (one operand) or `a`, `b` (two), compiled into one monomorphic loop. */
+export function exprKernel(arity: 1 | 2, expr: string): ElementwiseKernel<unknown> {
+  if (arity === 1) {
+    const k = compileUnary(expr);
+    return (args, out) => k(args[0]!.data, out);
+  }
+  const k = compileBinary(expr);
+  return (args, out) => k(args[0]!.data, args[1]!.data, out);
+}
+
+/** A kernel from a scalar function of the operands' elements (for special functions from libraries). */
+export function scalarKernel<P>(arity: number, f: (xs: readonly number[], params: P) => number): ElementwiseKernel<P> {
+  return (args, out, params) => {
+    const data = args.map((a) => a.data);
+    const scratch = new Array<number>(arity);
+    for (let i = 0; i < out.length; i++) {
+      for (let k = 0; k < arity; k++) scratch[k] = data[k]![i]!;
+      out[i] = f(scratch, params);
+    }
+  };
+}
+
+/**
+ * The batching rule of every elementwise primitive: line all batch axes up at the first one's
+ * position (giving unbatched operands a broadcast batch axis), then apply the primitive once.
+ */
+export function batchElementwise<P>(prim: Primitive<P>) {
+  return (args: readonly NDArray[], dims: readonly (number | null)[], params: P, size: number): [NDArray[], number[]] => {
+    const d = dims.find((x) => x !== null)!;
+    const xs = args.map((x, i) => matchBatch(x, dims[i]!, size, d));
+    return [[bind1(prim, xs, params)], [d]];
+  };
+}
+
+/**
+ * The JVP of a primitive linear in the operands at `linearArgs` (all, by default): the primitive
+ * itself applied to their tangents (symbolic zeros instantiated), the other operands as they are.
+ * A linear map's derivative is the map, so one helper serves every linear primitive.
+ */
+export function linearJvp<P>(prim: () => Primitive<P>, linearArgs?: readonly number[]): JvpRule<P> {
+  return (primals, tangents, _, params) => {
+    const args = primals.map((x, i) => {
+      if (linearArgs !== undefined && !linearArgs.includes(i)) return x;
+      return tangents[i] ?? zerosConcrete(x.shape, x.dtype);
+    });
+    return bind(prim(), args, params);
+  };
+}

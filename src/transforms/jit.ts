@@ -1,0 +1,255 @@
+/**
+ * @file `jit(f)`: stages `f` once per signature into a jaxpr and replays it on later calls, with a
+ * bounded cache keyed by structure, shapes, dtypes and static arguments (by identity/value).
+ */
+import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
+import { currentLevel } from "../core/trace.ts";
+import { flatten, unflatten, structureKey, type Leaf, type Tree, type TreeDef } from "../tree/index.ts";
+import { pjit } from "../primitives/pjit.ts";
+import { makeJaxpr, type Jaxpr } from "./makeJaxpr.ts";
+import { ClosedJaxpr } from "../core/jaxpr.ts";
+import { leafToArray, type Args } from "./common.ts";
+import { jitOpts } from "./options.ts";
+
+export interface JitOptions {
+  /** Arguments that are not traced: the program is staged for their value, compared by `Object.is` (objects and functions by identity). */
+  staticArgnums?: number | readonly number[];
+  /** Arguments whose arrays the caller gives up: reading them after the call throws. */
+  donateArgnums?: number | readonly number[];
+  /** How many staged programs to keep (least recently used dropped); default 64. */
+  cacheSize?: number;
+}
+
+/** What the cache holds, for inspection (`jitted.cacheInfo()`). */
+export interface JitCacheInfo {
+  /** Programs staged so far (cache misses). */
+  readonly stagings: number;
+  /** Calls answered from the cache. */
+  readonly hits: number;
+  /** The programs held now, least recently used first, with the constants each runs with. */
+  readonly programs: readonly { readonly jaxpr: Jaxpr; readonly consts: readonly NDArray[] }[];
+  readonly maxSize: number;
+}
+
+/** A jitted function: `f`'s signature, plus `cacheInfo()`. */
+export type Jitted<F extends (...args: never[]) => unknown> = ((...args: Args<F>) => any) & { cacheInfo(): JitCacheInfo };
+
+const knownOptions = new Set(["staticArgnums", "donateArgnums", "cacheSize"]);
+
+function parseArgnums(name: string, v: unknown): number[] {
+  const list = v === undefined ? [] : typeof v === "number" ? [v] : Array.isArray(v) ? v : null;
+  if (list === null || list.some((a) => !Number.isInteger(a))) {
+    throw new TypeError(`jit: option ${name} must be an integer or a list of integers, got ${String(v)}`);
+  }
+  return list as number[];
+}
+
+function parseOptions(opts: JitOptions): { statics: number[]; donated: number[]; cacheSize: number } {
+  jitOpts(opts);
+  if (typeof opts !== "object" || opts === null) throw new TypeError(`jit: options must be an object, got ${String(opts)}`);
+  for (const k of Object.keys(opts)) {
+    if (!knownOptions.has(k)) throw new TypeError(`jit: unknown option "${k}" (known: ${[...knownOptions].join(", ")})`);
+  }
+  const cacheSize = opts.cacheSize ?? 64;
+  if (!Number.isInteger(cacheSize) || cacheSize < 1) throw new TypeError(`jit: option cacheSize must be a positive integer, got ${String(opts.cacheSize)}`);
+  return { statics: parseArgnums("staticArgnums", opts.staticArgnums), donated: parseArgnums("donateArgnums", opts.donateArgnums), cacheSize };
+}
+
+/** Argument indices normalized against the call's argument count (negative counts from the end). */
+function resolve(name: string, nums: readonly number[], nargs: number): Set<number> {
+  return new Set(
+    nums.map((a) => {
+      if (a < -nargs || a >= nargs) throw new RangeError(`jit: ${name} ${a} is out of range for a call with ${nargs} argument(s)`);
+      return a < 0 ? a + nargs : a;
+    }),
+  );
+}
+
+/** Identities for objects and functions used as static arguments (ids are never reused, so a collected object cannot alias a new one). */
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 0;
+
+/** A static argument as part of a cache key: primitives by value (`Object.is`: NaN is NaN, -0 is not 0), the rest by identity. */
+function staticKey(v: unknown): string {
+  switch (typeof v) {
+    case "number":
+      return Object.is(v, -0) ? "n:-0" : `n:${v}`;
+    case "string":
+      return `s:${JSON.stringify(v)}`;
+    case "boolean":
+      return `b:${v}`;
+    case "bigint":
+      return `i:${v}`;
+    case "undefined":
+      return "u";
+    case "symbol":
+    case "object":
+    case "function": {
+      if (v === null) return "null";
+      if (typeof v === "symbol") return `y:${String(v)}#${symbolId(v)}`;
+      let id = objectIds.get(v as object);
+      if (id === undefined) objectIds.set(v as object, (id = nextObjectId++));
+      return `o:${id}`;
+    }
+  }
+}
+
+const symbolIds = new Map<symbol, number>();
+function symbolId(s: symbol): number {
+  let id = symbolIds.get(s);
+  if (id === undefined) symbolIds.set(s, (id = symbolIds.size));
+  return id;
+}
+
+/** The signature of the traced leaves: dtype and shape of arrays, the kind of JS scalars. */
+function leafKey(l: Leaf): string {
+  if (typeof l === "number") return "|n";
+  if (typeof l === "boolean") return "|b";
+  const a = l as NDArray;
+  return `|${a.dtype}[${a.shape.join(",")}]`;
+}
+
+const sameContents = (a: ConcreteArray, b: ConcreteArray): boolean => {
+  if (a.dtype !== b.dtype || a.data.length !== b.data.length || a.shape.length !== b.shape.length) return false;
+  if (a.shape.some((d, i) => d !== b.shape[i])) return false;
+  const x = a.data;
+  const y = b.data;
+  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
+  return true;
+};
+
+/** Constants at least this large are shared between the programs of one jitted function. */
+const SHARED_CONST_SIZE = 64;
+
+/** One cached program: the staged function, the closed jaxpr it runs (constants shared), and its output structure. */
+interface Program {
+  readonly jaxpr: Jaxpr;
+  readonly closed: ClosedJaxpr;
+  readonly outDef: TreeDef;
+}
+
+/**
+ * The constants of `jaxpr`, each large one replaced by an equal one already held by another cached
+ * program, so that a constant computed while staging (`W.T` of a closed-over `W`) is kept once, not
+ * once per signature.
+ */
+function sharedConstants(closed: ClosedJaxpr, others: Iterable<Program>): ClosedJaxpr {
+  const pool: ConcreteArray[] = [];
+  for (const p of others) for (const c of p.closed.consts) if (c instanceof ConcreteArray && c.size >= SHARED_CONST_SIZE) pool.push(c);
+  if (pool.length === 0) return closed;
+  let changed = false;
+  const consts = closed.consts.map((c) => {
+    if (!(c instanceof ConcreteArray) || c.size < SHARED_CONST_SIZE) return c;
+    const same = pool.find((p) => p === c || sameContents(p, c)) ?? c;
+    changed ||= same !== c;
+    return same;
+  });
+  return changed ? new ClosedJaxpr(closed.jaxpr, consts) : closed;
+}
+
+/** Makes every array leaf of a donated argument unreadable: its buffer now belongs to jit. */
+function donate(arg: unknown, argnum: number, keep: ReadonlySet<NDArray>): void {
+  const [leaves] = flatten(arg as Tree, "jit: donated argument ");
+  for (const l of leaves) {
+    if (!(l instanceof ConcreteArray) || keep.has(l)) continue;
+    Object.defineProperty(l, "data", {
+      configurable: true,
+      enumerable: true,
+      get() {
+        throw new TypeError(
+          `jit: this array (shape [${l.shape.join(",")}]) was donated to a jitted function (argument ${argnum}, donateArgnums) and cannot be read any more; ` +
+            "use the function's output instead, or do not donate the argument",
+        );
+      },
+    });
+  }
+}
+
+/**
+ * `jit(f, {staticArgnums?, donateArgnums?, cacheSize?})`: stages `f` once per signature — the tree
+ * structure, shapes and dtypes of its array arguments, and the static arguments compared by
+ * `Object.is` (numbers, strings, booleans by value; functions and objects by identity) — and replays
+ * the staged program on later calls, skipping everything `f` does besides primitives: argument
+ * checks, broadcasting, tree handling and, for `jit(grad(f))`, the machinery of reverse mode. At most
+ * `cacheSize` programs (default 64) are kept, the least recently used dropped; large constants are
+ * shared between them. As in JAX, `f` must not branch on the values of its array arguments (staging
+ * raises if it reads one), values it closes over are frozen at the first call, and results are
+ * arrays. A donated argument (`donateArgnums`, outside any transformation) cannot be read after the
+ * call; its buffer is reused only where the program returns the argument itself.
+ * @example
+ * const fastGrad = jit(grad((x: NDArray) => np.sum(np.tanh(x))));
+ * fastGrad(np.zeros([2])); // [1, 1]
+ */
+export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOptions = {}): Jitted<F> {
+  const { statics: staticNums, donated: donateNums, cacheSize } = parseOptions(opts);
+  // A Map iterates in insertion order: re-inserting on a hit keeps the least recently used first.
+  const cache = new Map<string, Program>();
+  let stagings = 0;
+  let hits = 0;
+  const name = f.name || "fn";
+  const jitted = (...argsIn: Args<F>) => {
+    const args = argsIn as unknown as unknown[];
+    const statics = resolve("staticArgnums", staticNums, args.length);
+    const dynamic = args.filter((_, i) => !statics.has(i));
+    const [leaves, def] = flatten(dynamic as Tree, "jit: argument");
+    let key = structureKey(def);
+    for (const l of leaves) key += leafKey(l);
+    for (const i of [...statics].sort((a, b) => a - b)) key += `#${i}=${staticKey(args[i])}`;
+    let program = cache.get(key);
+    let hoisted: readonly NDArray[] = [];
+    if (program) {
+      hits++;
+      cache.delete(key);
+      cache.set(key, program);
+    } else {
+      // Stage with the static arguments bound, so the jaxpr's inputs are the dynamic ones.
+      let outDef: TreeDef | null = null;
+      const bound = (...dyn: unknown[]) => {
+        let k = 0;
+        const out = (f as unknown as (...xs: unknown[]) => unknown)(...args.map((a, i) => (statics.has(i) ? a : dyn[k++])));
+        outDef = flatten(out as Tree)[1];
+        return out;
+      };
+      const jaxpr = makeJaxpr(bound)(...(dynamic as never[]));
+      stagings++;
+      program = { jaxpr, closed: sharedConstants(jaxpr.closed, cache.values()), outDef: outDef! };
+      // A program that closed over values of an enclosing transformation takes them as leading
+      // inputs; it is good for this call only, so it is not cached.
+      hoisted = jaxpr.hoisted;
+      if (hoisted.length === 0) {
+        if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
+        cache.set(key, program);
+      }
+    }
+    // One `pjit` equation: with no transformation active, its kernels run at once; inside one, the
+    // transformation sees a single primitive whose rules transform the jaxpr.
+    const ins = leaves.map((l, i) => leafToArray(l, "jit", `argument leaf ${i}`));
+    const out = unflatten(program.outDef, pjit(program.closed, hoisted.length === 0 ? ins : [...hoisted, ...ins], name));
+    if (donateNums.length > 0 && currentLevel() === 0) return donateArgs(args, resolve("donateArgnums", donateNums, args.length), statics, out);
+    return out;
+  };
+  return Object.assign(jitted, {
+    cacheInfo: (): JitCacheInfo => ({ stagings, hits, programs: [...cache.values()].map((p) => ({ jaxpr: p.jaxpr, consts: p.closed.consts })), maxSize: cacheSize }),
+  }) as Jitted<F>;
+}
+
+/**
+ * Donates the arrays of the donated arguments. An output that is a donated array itself keeps its
+ * buffer under a new array object (the one reuse done today), so only the caller's old handle dies.
+ */
+function donateArgs(args: readonly unknown[], donated: ReadonlySet<number>, statics: ReadonlySet<number>, out: unknown): unknown {
+  const donatedLeaves = new Set<NDArray>();
+  for (const i of donated) {
+    if (statics.has(i)) throw new TypeError(`jit: argument ${i} is both static (staticArgnums) and donated (donateArgnums)`);
+    for (const l of flatten(args[i] as Tree)[0]) if (l instanceof ConcreteArray) donatedLeaves.add(l);
+  }
+  // Arrays also passed through a non-donated argument stay readable.
+  const keep = new Set<NDArray>();
+  args.forEach((a, i) => {
+    if (!donated.has(i)) for (const l of flatten(a as Tree)[0]) if (l instanceof ConcreteArray) keep.add(l);
+  });
+  const [outLeaves, outDef] = flatten(out as Tree);
+  const fresh = outLeaves.map((l) => (l instanceof ConcreteArray && donatedLeaves.has(l) ? new ConcreteArray(l.data, l.shape, l.dtype) : l));
+  for (const i of donated) donate(args[i], i, keep);
+  return fresh.some((l, i) => l !== outLeaves[i]) ? unflatten(outDef, fresh) : out;
+}
