@@ -1,0 +1,8 @@
+/**
+ * @file The compiler: optimising passes over closed jaxprs and JS code generation.
+ */
+export { dce } from "./dce.ts";
+export { cse } from "./cse.ts";
+export { fold } from "./fold.ts";
+export { simplify } from "./simplify.ts";
+export { optimize, passes } from "./pipeline.ts";
