@@ -17,7 +17,7 @@ import { paramsKey } from "../src/compiler/rewrite.ts";
 
 type A = np.NDArray;
 const lines = (...ls: string[]) => ls.join("\n");
-const staged = (f: (...a: never[]) => unknown, ...args: unknown[]) => (makeJaxpr(f) as (...a: unknown[]) => { closed: ClosedJaxpr })(...args).closed;
+const staged = (f: (...a: never[]) => unknown, ...args: unknown[]) => (makeJaxpr(f) as unknown as (...a: unknown[]) => { closed: ClosedJaxpr })(...args).closed;
 const sameValues = (a: ClosedJaxpr, b: ClosedJaxpr, args: A[]) => {
   const [x, y] = [evalJaxpr(a, args), evalJaxpr(b, args)];
   expect(y.length).toBe(x.length);

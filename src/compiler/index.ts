@@ -6,3 +6,5 @@ export { cse } from "./cse.ts";
 export { fold } from "./fold.ts";
 export { simplify } from "./simplify.ts";
 export { optimize, passes } from "./pipeline.ts";
+export { compile, type Compiled } from "./compile.ts";
+export { planMemory, type MemoryPlan } from "./memory-plan.ts";
