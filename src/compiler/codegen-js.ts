@@ -51,9 +51,10 @@ export function generate(closed: ClosedJaxpr): Generated {
   const outSet = new Set(jaxpr.outvars);
   // Run-time values the code refers to: constants, primitives, params, shapes.
   const K: unknown[] = [];
+  const refs = new Map<unknown, number>();
   const ref = (x: unknown): string => {
-    let i = K.indexOf(x);
-    if (i < 0) i = K.push(x) - 1;
+    let i = refs.get(x);
+    if (i === undefined) refs.set(x, (i = K.push(x) - 1));
     return `K[${i}]`;
   };
   const constValue = new Map<JaxprVar, NDArray>();
@@ -84,6 +85,9 @@ export function generate(closed: ClosedJaxpr): Generated {
   const memory = planMemory(planSteps, jaxpr.outvars);
 
   const lines: string[] = [];
+  const loopFunctions: string[] = [];
+  const materialised = new Set<JaxprVar>();
+  for (const st of steps) if (st.kind === "call") for (const o of st.eqn.outs) materialised.add(o);
   const emit = (line: string) => lines.push(line);
   const defined = new Set<string>();
   const array = (v: JaxprVar): string => {
@@ -120,6 +124,10 @@ export function generate(closed: ClosedJaxpr): Generated {
   });
   emit(`return [${jaxpr.outvars.map(array).join(", ")}];`);
 
+  /**
+   * A fused loop is a function of its own (V8 optimises small functions; one huge program body
+   * would stay in the interpreter): arguments are the leaves' data or values and the output buffers.
+   */
   function emitLoop(s: Extract<Step, { kind: "loop" }>, k: number): void {
     const n = sizeOfAval(s.members[0]!.outs[0]!.aval);
     const shape = s.shape;
@@ -133,38 +141,37 @@ export function generate(closed: ClosedJaxpr): Generated {
     // Leaves: values from outside the loop, read per element (contiguous or strided) or once (scalars).
     interface Leaf {
       readonly name: string;
+      /** The argument passed: a typed array, or a number for a scalar leaf. */
       readonly source: string;
       readonly strides: readonly number[] | null;
+      /** A scalar constant, written into the loop's code as a literal. */
+      readonly literal?: boolean;
     }
     const leaves = new Map<JaxprVar, Leaf>();
-    const pre: string[] = [];
     const contiguous = contiguousStrides(shape);
     for (const m of s.members) {
       for (const v of m.inputs) {
         if (own.has(v) || leaves.has(v)) continue;
-        const view: View | undefined = steps.some((x) => x.kind === "call" && x.eqn.outs.includes(v)) ? undefined : views.get(v);
+        const view: View | undefined = materialised.has(v) ? undefined : views.get(v);
         const base = view ? view.base : v;
         const strides = view ? view.strides : contiguous;
-        const name = `l${v.id}`;
         if (base.aval.shape.length === 0 || strides.every((x, i) => x === 0 || shape[i] === 1)) {
           const value = base.aval.shape.length === 0 ? scalar(base) : `${data(base)}[0]`;
-          leaves.set(v, { name, source: value, strides: null });
-        } else {
-          pre.push(`const x${v.id} = ${data(base)};`);
-          leaves.set(v, { name, source: `x${v.id}`, strides });
-        }
+          leaves.set(v, { name: `l${v.id}`, source: value, strides: null, literal: constValue.has(base) && base.aval.shape.length === 0 });
+        } else leaves.set(v, { name: `l${v.id}`, source: data(base), strides });
       }
     }
-    emit(`{ // fused loop: ${s.members.map((m) => m.prim.name).join(", ")} over [${shape.join(",")}]`);
-    for (const line of pre) emit(`  ${line}`);
-    for (const [, l] of leaves) if (l.strides === null) emit(`  const ${l.name} = ${l.source};`);
-    const strided = [...leaves.values()].filter((l) => l.strides !== null && !sameStrides(l.strides, contiguous, shape));
+    const allLeaves = [...leaves.values()];
+    const leafList = allLeaves.filter((l) => !l.literal);
+    const strided = leafList.filter((l) => l.strides !== null && !sameStrides(l.strides, contiguous, shape));
     const dims = collapse(shape, strided.map((l) => l.strides!));
+    const params = [...leafList.map((l) => (l.strides === null ? l.name : `x${l.name}`)), ...s.stored.map((o) => `b${o.id}`)];
     const body: string[] = [];
-    for (const [, l] of leaves) {
+    const literals = allLeaves.filter((l) => l.literal).map((l) => `  const ${l.name} = ${l.source};`);
+    for (const l of leafList) {
       if (l.strides === null) continue;
       const idx = strided.includes(l) ? `p${l.name}_${dims.length - 1}` : "i";
-      body.push(`const ${l.name} = ${l.source}[${idx}];`);
+      body.push(`const ${l.name} = x${l.name}[${idx}];`);
     }
     for (const m of s.members) {
       const o = m.outs[0]!;
@@ -172,31 +179,32 @@ export function generate(closed: ClosedJaxpr): Generated {
       body.push(`const t${o.id} = ${storeRounding(o.aval.dtype, elementExpr(m.prim)!(args, m.params))};`);
     }
     for (const o of s.stored) body.push(`b${o.id}[i] = t${o.id};`);
+    const fl: string[] = [`// fused loop: ${s.members.map((m) => m.prim.name).join(", ")} over [${shape.join(",")}]`, `function loop${k}(${params.join(", ")}) {`, ...literals];
     if (strided.length === 0) {
-      emit(`  for (let i = 0; i < ${n}; i++) {`);
-      for (const b of body) emit(`    ${b}`);
-      emit("  }");
+      fl.push(`  for (let i = 0; i < ${n}; i++) {`);
+      for (const b of body) fl.push(`    ${b}`);
+      fl.push("  }");
     } else {
-      emit("  let i = 0;");
+      fl.push("  let i = 0;");
       dims.forEach((d, level) => {
         const pad = "  ".repeat(level + 1);
-        emit(`${pad}for (let j${level} = 0; j${level} < ${d.size}; j${level}++${level === dims.length - 1 ? ", i++" : ""}) {`);
+        fl.push(`${pad}for (let j${level} = 0; j${level} < ${d.size}; j${level}++${level === dims.length - 1 ? ", i++" : ""}) {`);
         strided.forEach((l, li) => {
-          const st = d.strides[li]!;
           const prev = level === 0 ? "" : `p${l.name}_${level - 1} + `;
-          emit(`${pad}  const p${l.name}_${level} = ${prev}j${level} * ${st};`);
+          fl.push(`${pad}  const p${l.name}_${level} = ${prev}j${level} * ${d.strides[li]!};`);
         });
       });
       const pad = "  ".repeat(dims.length + 1);
-      for (const b of body) emit(`${pad}${b}`);
-      for (let level = dims.length - 1; level >= 0; level--) emit(`${"  ".repeat(level + 1)}}`);
+      for (const b of body) fl.push(`${pad}${b}`);
+      for (let level = dims.length - 1; level >= 0; level--) fl.push(`${"  ".repeat(level + 1)}}`);
     }
-    emit("}");
+    fl.push("}");
+    loopFunctions.push(fl.join("\n"));
+    emit(`loop${k}(${[...leafList.map((l) => l.source), ...s.stored.map((o) => `b${o.id}`)].join(", ")});`);
     for (const o of s.stored) emit(`const v${o.id} = new ${ref(ConcreteArray)}(b${o.id}, ${ref(o.aval.shape)}, "${o.aval.dtype}");`);
-    void k;
   }
 
-  const text = `"use strict";\nreturn function compiled(args, B) {\n${lines.map((l) => `  ${l}`).join("\n")}\n};`;
+  const text = `"use strict";\n${loopFunctions.join("\n")}\nreturn function compiled(args, B) {\n${lines.map((l) => `  ${l}`).join("\n")}\n};`;
   const fn = new Function("K", "H", text)(K, helpers) as Generated["fn"];
   void stopGradientP;
   return { text, fn, memory };

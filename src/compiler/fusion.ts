@@ -116,7 +116,13 @@ export function planFusion(closed: ClosedJaxpr): FusionPlan {
   }
   // A view is materialised (by its kernel) where something other than a loop reads it.
   const readers = new Map<JaxprVar, JaxprEqn[]>();
-  for (const e of eqns) for (const v of e.inputs) readers.set(v, [...(readers.get(v) ?? []), e]);
+  for (const e of eqns) {
+    for (const v of e.inputs) {
+      const list = readers.get(v);
+      if (list) list.push(e);
+      else readers.set(v, [e]);
+    }
+  }
   // Backwards, so that a view read by a materialised view is materialised too.
   for (let k = eqns.length - 1; k >= 0; k--) {
     const e = eqns[k]!;

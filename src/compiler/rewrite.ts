@@ -33,6 +33,7 @@ export class Rewriter {
   get(v: JaxprVar): JaxprVar {
     let r = v;
     for (let next = this.map.get(r); next !== undefined; next = this.map.get(r)) r = next;
+    if (r !== v) this.map.set(v, r);
     return r;
   }
   /** From now on, `v` is replaced by `by` (same aval). */
@@ -140,12 +141,27 @@ export function paramsKey(p: unknown): string {
 /** The number of elements of an aval. */
 export const sizeOfAval = (a: Aval): number => a.shape.reduce((n, d) => n * d, 1);
 
-/** The value of `x` when it is a concrete array whose elements are all equal (and it has some). */
+const splatCache = new WeakMap<ConcreteArray, number | null>();
+
+/** The value of `x` when it is a concrete array whose elements are all equal (and it has some); remembered per array. */
 export function splatValue(x: NDArray): number | undefined {
   if (!(x instanceof ConcreteArray) || x.data.length === 0) return undefined;
-  const d = x.data;
+  let s = splatCache.get(x);
+  if (s === undefined) splatCache.set(x, (s = scanSplat(x.data)));
+  return s ?? undefined;
+}
+
+function scanSplat(d: ConcreteArray["data"]): number | null {
   const v = d[0]!;
-  for (let i = 1; i < d.length; i++) if (!Object.is(d[i], v)) return undefined;
+  const n = d.length;
+  if (v !== v) {
+    for (let i = 1; i < n; i++) if (d[i] === d[i]) return null;
+  } else if (v === 0) {
+    const sign = 1 / v;
+    for (let i = 1; i < n; i++) if (d[i] !== 0 || 1 / d[i]! !== sign) return null;
+  } else {
+    for (let i = 1; i < n; i++) if (d[i] !== v) return null;
+  }
   return v;
 }
 
