@@ -22,9 +22,6 @@ export interface Compiled {
  * Optimises `closed` and generates its JS function. Results equal `evalJaxpr(closed, args)` to
  * rounding — fused loops compute each element with the eager kernels' operations in the same order,
  * so they are in fact equal, NaN and ±∞ included (up to the sign of zero sums, see `simplify`).
- * @example
- * const j = makeJaxpr((x: NDArray) => np.sum(np.sin(x).mul(2)))(np.ones([3]));
- * compile(j.closed).run([np.array([0, 1, 2])])[0]!.item(); // 2·(sin 0 + sin 1 + sin 2)
  */
 export function compile(closed: ClosedJaxpr): Compiled {
   const jaxpr = optimize(closed);

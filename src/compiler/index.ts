@@ -1,5 +1,7 @@
 /**
- * @file The compiler: optimising passes over closed jaxprs and JS code generation.
+ * @file The compiler: optimising passes over closed jaxprs, JS code generation with fused loops, and
+ * a memory plan. Internal (what `jit` runs; not part of the public API), so its functions are shown
+ * and checked in test/compiler-*.test.ts and property-tests/compiler.test.ts rather than by `@example`s.
  */
 export { dce } from "./dce.ts";
 export { cse } from "./cse.ts";

@@ -40,8 +40,6 @@ const bytesPer: Record<DType, number> = { float64: 8, float32: 4, int32: 4, bool
  * program's outputs) is never pooled. A poolable array takes a free slot of its dtype and size, or a
  * new one; its slot is freed after the step of its class's last read (never within the step, so a
  * loop never writes a buffer it reads).
- * @example
- * planMemory([], []).slots.length; // 0
  */
 export function planMemory(steps: readonly PlanStep[], pinned: readonly JaxprVar[]): MemoryPlan {
   const parent = new Map<JaxprVar, JaxprVar>();

@@ -26,9 +26,6 @@ const size = (c: ClosedJaxpr): string => `${countEqns(c.jaxpr)}/${c.consts.lengt
 /**
  * Runs every pass, round after round, until a round changes neither the number of equations
  * (sub-jaxprs included) nor the number and total size of the constants. Inputs and outputs keep their avals and order.
- * @example
- * const f = (x: NDArray) => np.add(np.multiply(np.sin(x), 1), np.sin(x));
- * optimize(makeJaxpr(f)(np.ones([2])).closed).jaxpr.eqns.length; // 2
  */
 export function optimize(closed: ClosedJaxpr): ClosedJaxpr {
   let current = dce(closed);

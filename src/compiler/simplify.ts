@@ -42,9 +42,6 @@ const convertValue = (v: number, dtype: ConvertParams["dtype"]): number =>
  * One that changes only the sign of a zero, as XLA's algebraic simplifier does: `x + 0`, `0 + x` →
  * `x` (−0 + 0 is +0 in IEEE arithmetic). Not done for floats, as XLA does not: `x·0` → `0` (wrong
  * where `x` is NaN or ±∞); for int32 and bool it is done.
- * @example
- * const f = (x: NDArray) => np.multiply(np.add(x, 0), 1);
- * simplify(makeJaxpr(f)(np.ones([3])).closed).jaxpr.outvars.length; // 1
  */
 export function simplify(closed: ClosedJaxpr): ClosedJaxpr {
   const inner = recurse(closed, simplify);
