@@ -85,6 +85,20 @@ describe("generated code", () => {
     const b = np.array([0.1, -0.2, 0.3, -Infinity]);
     same(compile(staged(f, x, b)).run([x, b]), [f(x, b)]);
   });
+  it("fuses float64 sums, maxima and minima into the loop of their operand, in the kernel's order", () => {
+    const f = (x: A) => [np.sum(np.tanh(x).mul(x), { axis: 1 }), np.max(x.mul(3), { axis: 0 }), np.min(np.exp(x)), np.sum(np.sin(x), { axis: 0, keepdims: true })];
+    const x = np.array([[1e16, 1, -1e16, 3], [NaN, 2, 5, -1], [0.1, 0.2, 0.3, 0.4]]);
+    const closed = staged(f, x);
+    const c = compile(closed);
+    expect(c.text).not.toMatch(/\/\/ reduce(Sum|Max|Min)/); // no kernel call for them
+    expect(c.text).toContain("fused loop: tanh, mul, reduceSum over [3,4]");
+    expect(c.text).toContain("+=");
+    compiledEqualsInterpreter(closed, [x]);
+    same(c.run([x]), f(x));
+    // float32 sums round differently on the kernel's two paths: left to the kernel
+    const c32 = compile(staged((v: A) => np.sum(np.sin(v), { axis: 1 }), np.ones([2, 2], { dtype: "float32" })));
+    expect(c32.text).toContain("reduceSum");
+  });
   it("computes 0-d programs as straight-line JS numbers", () => {
     let g: (x: number) => unknown = (x: number) => np.tanh(np.sin(x));
     for (let i = 0; i < 3; i++) g = grad(g as never) as (x: number) => unknown;

@@ -9,11 +9,11 @@ import type { ClosedJaxpr, JaxprEqn, JaxprVar } from "../core/jaxpr.ts";
 import { helpers } from "../kernels/elementwise.ts";
 import { contiguousStrides } from "../kernels/strided.ts";
 import { dotGeneralP } from "../primitives/contraction.ts";
-import { argmaxP, argminP, cumsumP, reduceMaxP, reduceMinP, reduceSumP } from "../primitives/reduce.ts";
+import { argmaxP, argminP, cumsumP, reduceMaxP, reduceMinP, reduceSumP, type AxesParams } from "../primitives/reduce.ts";
 import { broadcastInDimP, concatenateP, convertP, sliceP, transposeP, unsliceP } from "../primitives/structural.ts";
 import { stopGradientP } from "../primitives/unary.ts";
 import { elementExpr, storeRounding } from "./elementwise.ts";
-import { planFusion, type Step, type View } from "./fusion.ts";
+import { isFusableReduction, planFusion, type Step, type View } from "./fusion.ts";
 import { planMemory, type MemoryPlan, type PlanStep } from "./memory-plan.ts";
 import { sizeOfAval } from "./rewrite.ts";
 
@@ -129,13 +129,16 @@ export function generate(closed: ClosedJaxpr): Generated {
    * would stay in the interpreter): arguments are the leaves' data or values and the output buffers.
    */
   function emitLoop(s: Extract<Step, { kind: "loop" }>, k: number): void {
-    const n = sizeOfAval(s.members[0]!.outs[0]!.aval);
     const shape = s.shape;
-    const own = new Set(s.members.map((m) => m.outs[0]!));
+    const n = shape.reduce((a, d) => a * d, 1);
+    const reductions = s.members.filter(isFusableReduction);
+    const elementwise = s.members.filter((m) => !isFusableReduction(m));
+    const own = new Set(elementwise.map((m) => m.outs[0]!));
     for (const o of s.stored) {
       const slot = memory.slotOf.get(o);
       const { dtype } = o.aval;
-      const alloc = slot !== undefined ? `B[${slot}]` : dtype === "float64" ? `${ref(allocateUninitialized)}(${n})` : `${ref(allocate)}("${dtype}", ${n})`;
+      const size = sizeOfAval(o.aval);
+      const alloc = slot !== undefined ? `B[${slot}]` : dtype === "float64" ? `${ref(allocateUninitialized)}(${size})` : `${ref(allocate)}("${dtype}", ${size})`;
       emit(`const b${o.id} = ${alloc};`);
     }
     // Leaves: values from outside the loop, read per element (contiguous or strided) or once (scalars).
@@ -163,24 +166,29 @@ export function generate(closed: ClosedJaxpr): Generated {
     }
     const allLeaves = [...leaves.values()];
     const leafList = allLeaves.filter((l) => !l.literal);
-    const strided = leafList.filter((l) => l.strides !== null && !sameStrides(l.strides, contiguous, shape));
-    const dims = collapse(shape, strided.map((l) => l.strides!));
+    // Cursors: offsets stepped through the loop nest, for strided leaves and reductions' outputs.
+    const cursors = [
+      ...leafList.filter((l) => l.strides !== null && !sameStrides(l.strides, contiguous, shape)).map((l) => ({ name: l.name, strides: l.strides! })),
+      ...reductions.map((r) => ({ name: `r${r.outs[0]!.id}`, strides: reductionStrides(shape, (r.params as AxesParams).axes) })),
+    ];
+    const dims = collapse(shape, cursors.map((c) => c.strides));
+    const at = (name: string) => (cursors.some((c) => c.name === name) ? `p${name}_${dims.length - 1}` : "i");
+    const stored = s.stored.filter((o) => own.has(o));
     const params = [...leafList.map((l) => (l.strides === null ? l.name : `x${l.name}`)), ...s.stored.map((o) => `b${o.id}`)];
     const body: string[] = [];
-    const literals = allLeaves.filter((l) => l.literal).map((l) => `  const ${l.name} = ${l.source};`);
-    for (const l of leafList) {
-      if (l.strides === null) continue;
-      const idx = strided.includes(l) ? `p${l.name}_${dims.length - 1}` : "i";
-      body.push(`const ${l.name} = x${l.name}[${idx}];`);
-    }
+    const prologue = allLeaves.filter((l) => l.literal).map((l) => `  const ${l.name} = ${l.source};`);
+    for (const r of reductions) prologue.push(`  b${r.outs[0]!.id}.fill(${literal(reductionIdentity(r))});`);
+    for (const l of leafList) if (l.strides !== null) body.push(`const ${l.name} = x${l.name}[${at(l.name)}];`);
     for (const m of s.members) {
       const o = m.outs[0]!;
       const args = m.inputs.map((v) => (own.has(v) ? `t${v.id}` : leaves.get(v)!.name));
-      body.push(`const t${o.id} = ${storeRounding(o.aval.dtype, elementExpr(m.prim)!(args, m.params))};`);
+      if (isFusableReduction(m)) body.push(accumulate(m, `b${o.id}`, at(`r${o.id}`), args[0]!));
+      else body.push(`const t${o.id} = ${storeRounding(o.aval.dtype, elementExpr(m.prim)!(args, m.params))};`);
     }
-    for (const o of s.stored) body.push(`b${o.id}[i] = t${o.id};`);
-    const fl: string[] = [`// fused loop: ${s.members.map((m) => m.prim.name).join(", ")} over [${shape.join(",")}]`, `function loop${k}(${params.join(", ")}) {`, ...literals];
-    if (strided.length === 0) {
+    for (const o of stored) body.push(`b${o.id}[i] = t${o.id};`);
+    const names = s.members.map((m) => m.prim.name).join(", ");
+    const fl: string[] = [`// fused loop: ${names} over [${shape.join(",")}]`, `function loop${k}(${params.join(", ")}) {`, ...prologue];
+    if (cursors.length === 0) {
       fl.push(`  for (let i = 0; i < ${n}; i++) {`);
       for (const b of body) fl.push(`    ${b}`);
       fl.push("  }");
@@ -189,9 +197,9 @@ export function generate(closed: ClosedJaxpr): Generated {
       dims.forEach((d, level) => {
         const pad = "  ".repeat(level + 1);
         fl.push(`${pad}for (let j${level} = 0; j${level} < ${d.size}; j${level}++${level === dims.length - 1 ? ", i++" : ""}) {`);
-        strided.forEach((l, li) => {
-          const prev = level === 0 ? "" : `p${l.name}_${level - 1} + `;
-          fl.push(`${pad}  const p${l.name}_${level} = ${prev}j${level} * ${d.strides[li]!};`);
+        cursors.forEach((c, ci) => {
+          const prev = level === 0 ? "" : `p${c.name}_${level - 1} + `;
+          fl.push(`${pad}  const p${c.name}_${level} = ${prev}j${level} * ${d.strides[ci]!};`);
         });
       });
       const pad = "  ".repeat(dims.length + 1);
@@ -208,6 +216,23 @@ export function generate(closed: ClosedJaxpr): Generated {
   const fn = new Function("K", "H", text)(K, helpers) as Generated["fn"];
   void stopGradientP;
   return { text, fn, memory };
+}
+
+/** The strides of a reduction's output over its operand's axes: 0 along the reduced ones. */
+function reductionStrides(shape: readonly number[], axes: readonly number[]): number[] {
+  const kept = contiguousStrides(shape.filter((_, i) => !axes.includes(i)));
+  let k = 0;
+  return shape.map((_, i) => (axes.includes(i) ? 0 : kept[k++]!));
+}
+
+/** The value a float64 reduction starts from (its kernel's identity). */
+const reductionIdentity = (e: JaxprEqn): number => (e.prim === (reduceSumP as unknown) ? 0 : e.prim === (reduceMaxP as unknown) ? -Infinity : Infinity);
+
+/** One element's contribution to a reduction, as the kernel computes it. */
+function accumulate(e: JaxprEqn, out: string, at: string, v: string): string {
+  if (e.prim === (reduceSumP as unknown)) return `${out}[${at}] += ${v};`;
+  const cmp = e.prim === (reduceMaxP as unknown) ? ">" : "<";
+  return `{ const d = ${out}[${at}]; if (${v} ${cmp} d || ${v} !== ${v}) ${out}[${at}] = ${v}; }`;
 }
 
 const sameStrides = (a: readonly number[], b: readonly number[], shape: readonly number[]): boolean =>

@@ -6,6 +6,7 @@
 import type { ClosedJaxpr, JaxprEqn, JaxprVar } from "../core/jaxpr.ts";
 import { broadcastInDimP, reshapeP, transposeP, type BroadcastParams, type TransposeParams } from "../primitives/structural.ts";
 import { contiguousStrides } from "../kernels/strided.ts";
+import { reduceMaxP, reduceMinP, reduceSumP } from "../primitives/reduce.ts";
 import { elementExpr } from "./elementwise.ts";
 
 /** An array read through strides from another (`base`), in the shape of the variable it stands for. */
@@ -17,7 +18,7 @@ export interface View {
 export type Step =
   /** A 0-d elementwise equation, computed as a JS number. */
   | { readonly kind: "scalar"; readonly eqn: JaxprEqn }
-  /** Elementwise equations of one shape computed in one loop; `stored` are written to buffers. */
+  /** Elementwise equations of one shape (and reductions of their values) in one loop; `stored` are written to buffers. */
   | { readonly kind: "loop"; readonly members: readonly JaxprEqn[]; readonly shape: readonly number[]; readonly stored: readonly JaxprVar[] }
   /** Any other equation: its primitive's kernel (`impl`). */
   | { readonly kind: "call"; readonly eqn: JaxprEqn };
@@ -61,7 +62,8 @@ function composeView(eqn: JaxprEqn, inner: View, inShape: readonly number[]): Vi
  * Plans the steps of `closed` (an optimised program). Elementwise equations of one shape join the
  * open loop of a producer; a loop closes (takes no more members) as soon as anything outside it
  * reads one of its values, so each loop can run at the place of its last member, after everything
- * it reads and before everything that reads it.
+ * it reads and before everything that reads it. A float64 reduction of a loop's value joins that
+ * loop, accumulating into its output as the loop goes (in the reduction kernel's order).
  */
 export function planFusion(closed: ClosedJaxpr): FusionPlan {
   const { eqns, outvars } = closed.jaxpr;
@@ -94,6 +96,17 @@ export function planFusion(closed: ClosedJaxpr): FusionPlan {
       closeReaderOf(views.get(e.outs[0]!)!.base, null);
       closeReaderOf(e.inputs[0]!, null);
       continue;
+    }
+    if (isFusableReduction(e)) {
+      // A float64 sum/max/min joins the loop computing its operand, accumulating as it goes.
+      const x = e.inputs[0]!;
+      const p = producer.get(x);
+      const g = p && group.get(p);
+      if (g && g.open && sameShape(g.shape, x.aval.shape)) {
+        g.members.push(e);
+        group.set(e, g);
+        continue;
+      }
     }
     if (!fusable(e)) {
       for (const v of e.inputs) closeReaderOf(v, null);
@@ -157,5 +170,9 @@ export function planFusion(closed: ClosedJaxpr): FusionPlan {
   }
   return { steps, views, loopOf };
 }
+
+/** Reductions a loop can carry out in the kernel's order (float64 only: the kernel rounds float32 sums differently per path). */
+export const isFusableReduction = (e: JaxprEqn): boolean =>
+  (e.prim === (reduceSumP as unknown) || e.prim === (reduceMaxP as unknown) || e.prim === (reduceMinP as unknown)) && e.outs[0]!.aval.dtype === "float64";
 
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
