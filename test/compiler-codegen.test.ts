@@ -9,6 +9,7 @@ import * as np from "autograd-ts/numpy";
 import { ConcreteArray, type NDArray } from "../src/core/ndarray.ts";
 import { ClosedJaxpr, evalJaxpr, Jaxpr, JaxprVar, type JaxprEqn } from "../src/core/jaxpr.ts";
 import type { DType } from "../src/core/dtype.ts";
+import { ShapeError } from "../src/core/errors.ts";
 import { compile, planMemory } from "../src/compiler/index.ts";
 import { elementwisePrimitives } from "../src/compiler/elementwise.ts";
 import { convertP } from "../src/primitives/structural.ts";
@@ -150,6 +151,14 @@ describe("generated code", () => {
     vi.unstubAllGlobals();
     expect(c.text).toBe("");
     same(c.run([np.array([1, 2])]), [np.sin(np.array([1, 2])).mul(2)]);
+  });
+  it("refuses arguments of other shapes, dtypes or counts, and tracers, naming the argument", () => {
+    const c = compile(staged((x: A, y: A) => x.add(y), np.ones([2]), np.ones([2])));
+    expect(() => c.run([np.ones([2])])).toThrow(/takes 2 arguments, got 1/);
+    expect(() => c.run([np.ones([2]), np.ones([3])])).toThrow(ShapeError);
+    expect(() => c.run([np.ones([2]), np.ones([3])])).toThrow(/argument 1 has dtype float64 and shape \(3,\), but the program was compiled for float64 \(2,\)/);
+    expect(() => c.run([np.ones([2], { dtype: "int32" }), np.ones([2])])).toThrow(/argument 0 has dtype int32/);
+    expect(() => grad((x: A) => np.sum(c.run([x, np.ones([2])])[0]!))(np.ones([2]))).toThrow(/argument 0 must be a concrete array/);
   });
   afterEach(() => vi.unstubAllGlobals());
 });
