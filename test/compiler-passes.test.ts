@@ -3,7 +3,7 @@
  * compute the same values, and recursing into the sub-jaxprs of control flow.
  */
 import { describe, expect, it } from "vitest";
-import { grad, lax, makeJaxpr } from "autograd-ts";
+import { grad, lax, makeJaxpr, stopGradient, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import { ConcreteArray } from "../src/core/ndarray.ts";
 import { ClosedJaxpr, countEqns, evalJaxpr, Jaxpr, JaxprVar, type JaxprEqn } from "../src/core/jaxpr.ts";
@@ -223,6 +223,18 @@ describe("the pipeline", () => {
     const so = optimize(s);
     expect(countEqns(so.jaxpr)).toBeLessThan(countEqns(s.jaxpr));
     sameValues(s, so, [np.array([0.1, 0.2, -1, 2])]);
+  });
+  it("keeps derivatives: the optimised program differentiates and batches like the original (stopGradient kept)", () => {
+    const f = (x: A) => np.sum(np.sin(x).mul(stopGradient(x.mul(x))).add(x.mul(1)).add(np.zeros([3])));
+    const before = staged(f, np.ones([3]));
+    const after = optimize(before);
+    expect(String(after)).toContain("stopGradient");
+    const x = np.array([0.3, -1.2, 2]);
+    const g = (c: ClosedJaxpr) => grad((v: A) => evalJaxpr(c, [v])[0]!)(x);
+    expect(g(after)).toBeAllclose(g(before), { rtol: 0, atol: 0 });
+    expect(g(after)).toBeAllclose(grad(f)(x), { rtol: 0, atol: 0 });
+    const batched = (c: ClosedJaxpr) => vmap((v: A) => evalJaxpr(c, [v])[0]!)(np.stack([x, x.mul(2)]));
+    expect(batched(after)).toBeAllclose(batched(before), { rtol: 0, atol: 0 });
   });
   it("reaches a fixpoint: a second run changes nothing", () => {
     const g = staged(grad(grad((x: A) => np.tanh(x).mul(np.exp(x)))), 0.5);

@@ -11,7 +11,6 @@ import { contiguousStrides } from "../kernels/strided.ts";
 import { dotGeneralP } from "../primitives/contraction.ts";
 import { argmaxP, argminP, cumsumP, reduceMaxP, reduceMinP, reduceSumP, type AxesParams } from "../primitives/reduce.ts";
 import { broadcastInDimP, concatenateP, convertP, sliceP, transposeP, unsliceP } from "../primitives/structural.ts";
-import { stopGradientP } from "../primitives/unary.ts";
 import { elementExpr, storeRounding } from "./elementwise.ts";
 import { isFusableReduction, planFusion, type Step, type View } from "./fusion.ts";
 import { planMemory, type MemoryPlan, type PlanStep } from "./memory-plan.ts";
@@ -214,7 +213,6 @@ export function generate(closed: ClosedJaxpr): Generated {
 
   const text = `"use strict";\n${loopFunctions.join("\n")}\nreturn function compiled(args, B) {\n${lines.map((l) => `  ${l}`).join("\n")}\n};`;
   const fn = new Function("K", "H", text)(K, helpers) as Generated["fn"];
-  void stopGradientP;
   return { text, fn, memory };
 }
 

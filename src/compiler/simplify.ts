@@ -8,7 +8,7 @@ import { ConcreteArray } from "../core/ndarray.ts";
 import type { ClosedJaxpr, JaxprEqn, JaxprVar } from "../core/jaxpr.ts";
 import type { Primitive } from "../core/primitive.ts";
 import { addP, divP, mulP, subP } from "../primitives/binary.ts";
-import { negP, stopGradientP } from "../primitives/unary.ts";
+import { negP } from "../primitives/unary.ts";
 import { selectP } from "../primitives/compare.ts";
 import { reduceSumP } from "../primitives/reduce.ts";
 import {
@@ -38,7 +38,8 @@ const convertValue = (v: number, dtype: ConvertParams["dtype"]): number =>
  * `x·1`, `1·x`, `x/1`, `x − 0` → `x`; `−(−x)` → `x`; `transpose(transpose(x))` → one transpose (or
  * `x`); `reshape(reshape(x))` → one reshape; reshape, broadcast or convert to what `x` already is →
  * `x`; a broadcast of a broadcast → one broadcast; the sum of a splat zero → zero; `select(c, x, x)`
- * → `x`; `stopGradient(x)` → `x` (the program is for running, no longer for differentiating).
+ * → `x`. Every rewrite keeps derivatives too (`stopGradient` stays: it costs nothing in a fused
+ * loop), so an optimised jaxpr may replace the original under `grad`, `vmap` or `pjit`'s rules.
  * One that changes only the sign of a zero, as XLA's algebraic simplifier does: `x + 0`, `0 + x` →
  * `x` (−0 + 0 is +0 in IEEE arithmetic). Not done for floats, as XLA does not: `x·0` → `0` (wrong
  * where `x` is NaN or ±∞); for int32 and bool it is done.
@@ -99,8 +100,6 @@ function rewriteOne(
     if (sy === 0) return x;
   } else if (is(eqn, negP)) {
     if (from && is(from, negP)) return from.inputs[0];
-  } else if (is(eqn, stopGradientP)) {
-    return x;
   } else if (is(eqn, selectP)) {
     if (ins[1] === ins[2]) return ins[1];
   } else if (is(eqn, convertP)) {
