@@ -85,6 +85,7 @@ export function generate(closed: ClosedJaxpr): Generated {
 
   const lines: string[] = [];
   const loopFunctions: string[] = [];
+  const loopNames = new Map<string, string>();
   const materialised = new Set<JaxprVar>();
   for (const st of steps) if (st.kind === "call") for (const o of st.eqn.outs) materialised.add(o);
   const emit = (line: string) => lines.push(line);
@@ -186,7 +187,7 @@ export function generate(closed: ClosedJaxpr): Generated {
     }
     for (const o of stored) body.push(`b${o.id}[i] = t${o.id};`);
     const names = s.members.map((m) => m.prim.name).join(", ");
-    const fl: string[] = [`// fused loop: ${names} over [${shape.join(",")}]`, `function loop${k}(${params.join(", ")}) {`, ...prologue];
+    const fl: string[] = [`(${params.join(", ")}) {`, ...prologue];
     if (cursors.length === 0) {
       fl.push(`  for (let i = 0; i < ${n}; i++) {`);
       for (const b of body) fl.push(`    ${b}`);
@@ -206,14 +207,35 @@ export function generate(closed: ClosedJaxpr): Generated {
       for (let level = dims.length - 1; level >= 0; level--) fl.push(`${"  ".repeat(level + 1)}}`);
     }
     fl.push("}");
-    loopFunctions.push(fl.join("\n"));
-    emit(`loop${k}(${[...leafList.map((l) => l.source), ...s.stored.map((o) => `b${o.id}`)].join(", ")});`);
+    // Loops equal up to variable names (an RNN's steps) share one function.
+    const source = canonicalNames(fl.join("\n"));
+    let fname = loopNames.get(source);
+    if (fname === undefined) {
+      fname = `loop${loopNames.size}`;
+      loopNames.set(source, fname);
+      loopFunctions.push(`// fused loop: ${names} over [${shape.join(",")}]\nfunction ${fname}${source}`);
+    }
+    void k;
+    emit(`${fname}(${[...leafList.map((l) => l.source), ...s.stored.map((o) => `b${o.id}`)].join(", ")});`);
     for (const o of s.stored) emit(`const v${o.id} = new ${ref(ConcreteArray)}(b${o.id}, ${ref(o.aval.shape)}, "${o.aval.dtype}");`);
   }
 
   const text = `"use strict";\n${loopFunctions.join("\n")}\nreturn function compiled(args, B) {\n${lines.map((l) => `  ${l}`).join("\n")}\n};`;
   const fn = new Function("K", "H", text)(K, helpers) as Generated["fn"];
   return { text, fn, memory };
+}
+
+/** A loop function's text with its variables (`l12`, `xl12`, `b7`, `t9`, `pl12_0` …) renamed in order of appearance. */
+function canonicalNames(text: string): string {
+  const names = new Map<string, string>();
+  return text.replace(/\b(xl|pl|pr|l|b|t)(\d+)(_\d+)?\b/g, (token, prefix: string, _id: string, suffix: string | undefined) => {
+    let name = names.get(token);
+    if (name === undefined) {
+      const base = `${prefix}${prefix}${names.size}`;
+      names.set(token, (name = base + (suffix ?? "")));
+    }
+    return name;
+  });
 }
 
 /** The strides of a reduction's output over its operand's axes: 0 along the reduced ones. */
