@@ -14,6 +14,7 @@ import * as special from "./special.ts";
 import * as random from "./random.ts";
 import * as control from "./control.ts";
 import * as loops from "./loops.ts";
+import * as conv from "./conv.ts";
 
 const isPrimitive = (x: unknown): x is Primitive<unknown> =>
   typeof x === "object" && x !== null && "impl" in x && "jvp" in x && "batch" in x && "abstractEval" in x;
@@ -23,5 +24,5 @@ const collect = (...modules: object[]): Primitive<unknown>[] =>
 
 /** All registered primitives, by name. */
 export const registry: ReadonlyMap<string, Primitive<unknown>> = new Map(
-  collect(unary, binary, compare, reduce, structural, contraction, sort, gather, special, linalg, linalgSpectral, random, control, loops).map((p) => [p.name, p]),
+  collect(unary, binary, compare, reduce, structural, contraction, sort, gather, special, linalg, linalgSpectral, random, control, loops, conv).map((p) => [p.name, p]),
 );
