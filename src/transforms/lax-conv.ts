@@ -249,7 +249,7 @@ export function reduceWindow(
   const tap = win.map(() => 0);
   const count = win.reduce((p, w) => p * w, 1);
   for (let t = 0; t < count; t++) {
-    taps.push(slice(padded, tap, strides, outShape));
+    taps.push(slice(padded, [...tap], strides, outShape));
     for (let d = a.ndim - 1; d >= 0 && ++tap[d]! === win[d]!; d--) tap[d] = 0;
   }
   const windows = stack(taps);
