@@ -13,7 +13,7 @@ import { floats, spec, type PrimSpec } from "./spec.ts";
 export const convSetup = fc
   .record({
     nsp: fc.integer({ min: 1, max: 2 }),
-    groups: fc.constantFrom([1, 1], [2, 1], [3, 1], [1, 2]),
+    groups: fc.constantFrom<[number, number]>([1, 1], [2, 1], [3, 1], [1, 2]),
     nPer: fc.integer({ min: 1, max: 2 }),
     iPer: fc.integer({ min: 1, max: 2 }),
     oPer: fc.integer({ min: 1, max: 2 }),
@@ -32,16 +32,16 @@ export const convSetup = fc
   })
   .map(({ nsp, groups: [fgc, bgc], nPer, iPer, oPer, axes }) => {
     const ax = axes.slice(0, nsp);
-    const g = Math.max(fgc!, bgc!);
+    const g = Math.max(fgc, bgc);
     const params: ConvParams = {
       strides: ax.map((a) => a.stride),
       padding: ax.map((a) => [a.lo, a.hi] as const),
       lhsDilation: ax.map((a) => a.lhsDil),
       rhsDilation: ax.map((a) => a.rhsDil),
-      featureGroupCount: fgc!,
-      batchGroupCount: bgc!,
+      featureGroupCount: fgc,
+      batchGroupCount: bgc,
     };
-    const lhs = [nPer * bgc!, iPer * fgc!, ...ax.map((a) => a.input)];
+    const lhs = [nPer * bgc, iPer * fgc, ...ax.map((a) => a.input)];
     const rhs = [oPer * g, iPer, ...ax.map((a) => a.kernel)];
     return { params, lhs, rhs };
   })

@@ -130,7 +130,7 @@ describe("against JAX", () => {
       expect(y.shape).toEqual(r.shape);
       expect(y.ravel()).toBeAllclose(r.y, { rtol: 1e-12, atol: 1e-13 });
       const ct = np.cos(np.arange(prod(r.shape))).reshape(r.shape);
-      const [gx, gw] = back(ct);
+      const [gx, gw] = back(ct) as [np.NDArray, np.NDArray];
       expect(gx.ravel()).toBeAllclose(r.gx, { rtol: 1e-12, atol: 1e-13 });
       expect(gw.ravel()).toBeAllclose(r.gw, { rtol: 1e-12, atol: 1e-13 });
     });
