@@ -140,7 +140,7 @@ export function convDirect(lhs: Float64Array, rhs: Float64Array, g: ConvGeometry
   return out;
 }
 
-/** The convolution by the faster kernel for its size (measured: see test/conv-kernel.bench.ts). */
+/** The convolution by the faster kernel for its size (measured: `npx tsx bench/conv-kernel.ts`). */
 export function convData(lhs: Float64Array, rhs: Float64Array, g: ConvGeometry): Float64Array {
   const P = prod(g.outShape.slice(2));
   const rows = g.rhsShape[1]! * prod(g.rhsShape.slice(2));
