@@ -143,6 +143,11 @@ describe("against JAX", () => {
     expect(y).toBeAllclose(ref.reduce_window_max.y);
     expect(back(np.arange(1, y.size + 1).reshape(y.shape))[0]).toBeAllclose(ref.reduce_window_max.g);
   });
+  it("reduceWindow max over integers with a −∞ init computes in float64", () => {
+    const y = lax.reduceWindow(np.array([[1, 5, 2]], { dtype: "int32" }), -Infinity, "max", [1, 2], [1, 2], "SAME");
+    expect(y.dtype).toBe("float64");
+    expect(y).toBeAllclose([[5, 2]]);
+  });
   it("reduceWindow add with SAME padding: values and gradient", () => {
     const f = (a: np.NDArray) => lax.reduceWindow(a, 0, "add", [2, 3], [1, 1], "SAME");
     const [y, back] = vjp(f, x);

@@ -232,8 +232,10 @@ export function reduceWindow(
   padding: Padding = "VALID",
 ): NDArray {
   const op = "lax.reduceWindow";
-  const a = asarray(x, undefined, op, "operand");
   if (typeof init !== "number") throw new TypeError(`${op}: init must be a number, got ${typeof init}`);
+  const a0 = asarray(x, undefined, op, "operand");
+  // An integer operand padded with a non-integer init (−∞ for max) is computed in float64.
+  const a = isFloat(a0.dtype) || Number.isInteger(init) ? a0 : a0.astype("float64");
   if (computation !== "max" && computation !== "min" && computation !== "add") {
     throw new TypeError(`${op}: computation must be 'max', 'min' or 'add', got ${JSON.stringify(computation)}`);
   }
