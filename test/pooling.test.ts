@@ -63,7 +63,14 @@ describe("nn.maxPool and nn.avgPool", () => {
     checkGrads((a: np.NDArray) => nn.avgPool(a, [2, 2], { strides: [1, 2], padding: "SAME" }), [x], { order: 2 });
     const t = np.array([[[[1], [3]], [[3], [2]]]]); // one 2 × 2 window, tie between (0, 1) and (1, 0)
     expect(grad((a: np.NDArray) => np.sum(nn.maxPool(a, [2, 2])))(t).ravel()).toBeAllclose([0, 1, 0, 0]);
+    // Strides equal to the window take the tiling path (one reshape): the same tie rule.
+    expect(grad((a: np.NDArray) => np.sum(nn.maxPool(a, [2, 2], { strides: [2, 2] })))(t).ravel()).toBeAllclose([0, 1, 0, 0]);
     checkGrads((a: np.NDArray) => nn.maxPool(a, [2, 2], { strides: [2, 2] }), [x], { order: 2 });
+  });
+  it("tiling windows (strides = window, an uneven height cropped) equal direct loops", () => {
+    const tiled = nn.maxPool(x, [2, 3], { strides: [2, 3] });
+    expect(tiled).toBeAllclose(poolByLoops(x, [2, 3], [2, 3], [[0, 0], [0, 0]], "max"));
+    expect(nn.avgPool(x, [2, 3], { strides: [2, 3] })).toBeAllclose(poolByLoops(x, [2, 3], [2, 3], [[0, 0], [0, 0]], "avg"), { rtol: 1e-12 });
   });
   it("vmap equals a loop", () => {
     const f = (a: np.NDArray) => nn.maxPool(a, [2, 2], { strides: [2, 2], padding: "SAME" });

@@ -7,7 +7,7 @@ import { isFloat, promote, type DType } from "../core/dtype.ts";
 import { ShapeError, fmtShape } from "../core/errors.ts";
 import { dotGeneral as dotGeneralPrim } from "../primitives/contraction.ts";
 import { conv, dilateDim } from "../primitives/conv.ts";
-import { convert, inversePerm, slice, transpose } from "../primitives/structural.ts";
+import { convert, inversePerm, reshape, slice, transpose } from "../primitives/structural.ts";
 import { asarray } from "../numpy/creation.ts";
 import { requireStatic } from "../numpy/static-args.ts";
 import { pad } from "../numpy/rearrange.ts";
@@ -246,17 +246,36 @@ export function reduceWindow(
   if (pads.some(([lo, hi]) => lo < 0 || hi < 0)) throw new RangeError(`${op}: padding must be non-negative, got ${JSON.stringify(padding)}`);
   const padded = pads.some(([lo, hi]) => lo > 0 || hi > 0) ? pad(a, pads, { constantValues: init }) : a;
   const outShape = padded.shape.map((m, d) => Math.max(0, Math.floor((m - win[d]!) / strides[d]!) + 1));
-  // One strided slice per window tap, stacked on a new leading axis: the windows' elements.
-  const taps: NDArray[] = [];
-  const tap = win.map(() => 0);
-  const count = win.reduce((p, w) => p * w, 1);
-  for (let t = 0; t < count; t++) {
-    taps.push(slice(padded, [...tap], strides, outShape));
-    for (let d = a.ndim - 1; d >= 0 && ++tap[d]! === win[d]!; d--) tap[d] = 0;
-  }
-  const windows = stack(taps);
+  const windows = strides.every((st, d) => st === win[d]) ? tiles(padded, win, outShape) : stackTaps(padded, win, strides, outShape);
   if (computation === "add") return add(sum(windows, { axis: 0 }), init);
   const pick = computation === "max" ? argmax : argmin;
   const best = takeAlongAxis(windows, pick(windows, { axis: 0, keepdims: true }), 0).reshape(outShape);
   return computation === "max" ? maximum(best, init) : minimum(best, init);
+}
+
+/**
+ * The windows' elements on a new leading axis [taps, …out], taps in row-major window order: one
+ * strided slice per tap, stacked.
+ */
+function stackTaps(x: NDArray, win: readonly number[], strides: readonly number[], outShape: readonly number[]): NDArray {
+  const taps: NDArray[] = [];
+  const tap = win.map(() => 0);
+  const count = win.reduce((p, w) => p * w, 1);
+  for (let t = 0; t < count; t++) {
+    taps.push(slice(x, [...tap], strides, outShape));
+    for (let d = x.ndim - 1; d >= 0 && ++tap[d]! === win[d]!; d--) tap[d] = 0;
+  }
+  return stack(taps);
+}
+
+/**
+ * The same for windows that tile `x` (strides equal to the window): crop to whole tiles, split each
+ * axis into [out, window], and move the window axes to the front — one copy instead of one per tap.
+ */
+function tiles(x: NDArray, win: readonly number[], outShape: readonly number[]): NDArray {
+  const whole = outShape.map((o, d) => o * win[d]!);
+  const cropped = slice(x, whole.map(() => 0), whole.map(() => 1), whole);
+  const split = reshape(cropped, outShape.flatMap((o, d) => [o, win[d]!]));
+  const perm = [...win.map((_, d) => 2 * d + 1), ...outShape.map((_, d) => 2 * d)];
+  return reshape(transpose(split, perm), [win.reduce((p, w) => p * w, 1), ...outShape]);
 }
