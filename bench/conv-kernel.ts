@@ -37,6 +37,8 @@ const cases: Case[] = [
   { name: "32×32×16→32 3×3 SAME, batch 64", lhs: [64, 16, 32, 32], rhs: [32, 16, 3, 3], pad: 1 },
   { name: "28×28×1→8 3×3 SAME, batch 64", lhs: [64, 1, 28, 28], rhs: [8, 1, 3, 3], pad: 1 },
   { name: "14×14×8→16 3×3 SAME, batch 64", lhs: [64, 8, 14, 14], rhs: [16, 8, 3, 3], pad: 1 },
+  // The kernel gradient of the case above: images as channels, the cotangent as a 14 × 14 kernel.
+  { name: "its kernel gradient (8×64×14×14 ⋆ 16×64×14×14)", lhs: [8, 64, 14, 14], rhs: [16, 64, 14, 14], pad: 1 },
   { name: "6×6×2→2 3×3 VALID, batch 2", lhs: [2, 2, 6, 6], rhs: [2, 2, 3, 3], pad: 0 },
   { name: "4×4×1→1 2×2 VALID, batch 1", lhs: [1, 1, 4, 4], rhs: [1, 1, 2, 2], pad: 0 },
 ];
@@ -51,5 +53,5 @@ for (const c of cases) {
   const flops = 2 * size(outShape) * c.rhs[1]! * c.rhs[2]! * c.rhs[3]!;
   const [im2col, direct] = [convIm2col, convDirect].map((f) => medianMs(() => f(l, r, g)));
   const rate = (ms: number) => (flops / ms / 1e6).toFixed(2);
-  console.log(`${c.name.padEnd(34)} im2col ${im2col.toFixed(3)} ms (${rate(im2col)} GFLOP/s)   direct ${direct.toFixed(3)} ms (${rate(direct)} GFLOP/s)`);
+  console.log(`${c.name.padEnd(48)} im2col ${im2col.toFixed(3)} ms (${rate(im2col)} GFLOP/s)   direct ${direct.toFixed(3)} ms (${rate(direct)} GFLOP/s)`);
 }
