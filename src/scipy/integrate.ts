@@ -28,6 +28,15 @@ import { fmtShape, ShapeError } from "../core/errors.ts";
 import { stopGradient } from "../primitives/unary.ts";
 import { whileLoop } from "../transforms/control.ts";
 import { vmap } from "../transforms/vmap.ts";
+import * as P from "../core/parse.ts";
+
+const odeintOpts = P.options("scipy.integrate.odeint", {
+  args: P.arrayOf(P.unknownValue, "an array of extra arguments"),
+  rtol: P.nonNegNum,
+  atol: P.nonNegNum,
+  hmax: P.nonNegNum,
+  mxstep: P.posInt,
+});
 
 /** Dormand–Prince 5(4) tableau (Dormand & Prince 1980; Hairer, Nørsett & Wanner, *Solving ODEs I*). */
 const C = [0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1];
@@ -90,6 +99,7 @@ export function odeint(
   t: ArrayLike,
   opts: OdeintOptions = {},
 ): NDArray {
+  opts = odeintOpts(opts);
   const op = "scipy.integrate.odeint";
   let y = asarray(y0, undefined, op, "y0");
   if (!isFloat(y.dtype)) y = y.astype("float64");

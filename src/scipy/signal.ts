@@ -7,6 +7,13 @@ import { asarray } from "../numpy/creation.ts";
 import { convolveCore, modeWindow, checkMode, type ConvolveMode } from "../numpy/signal.ts";
 import * as s from "../primitives/structural.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
+import * as P from "../core/parse.ts";
+
+const modeSchema = { mode: P.oneOf("full", "same", "valid") } as const;
+const convolveOpts = P.options("scipy.signal.convolve", modeSchema);
+const correlateOpts = P.options("scipy.signal.correlate", modeSchema);
+const convolve2dOpts = P.options("scipy.signal.convolve2d", modeSchema);
+const correlate2dOpts = P.options("scipy.signal.correlate2d", modeSchema);
 
 export type { ConvolveMode };
 
@@ -45,6 +52,7 @@ const flipAll = (x: NDArray): NDArray => (x.size === 0 ? x : s.slice(x, x.shape.
  * scipy.signal.convolve([1, 2, 3], [0, 1, 0.5]); // [0, 1, 2.5, 4, 1.5]
  */
 export function convolve(in1: ArrayLike, in2: ArrayLike, opts: { mode?: ConvolveMode } = {}): NDArray {
+  opts = convolveOpts(opts);
   const [a, b] = inputs("scipy.signal.convolve", in1, in2);
   return convolveNd("scipy.signal.convolve", a, b, checkMode("scipy.signal.convolve", opts.mode ?? "full"));
 }
@@ -55,18 +63,21 @@ export function convolve(in1: ArrayLike, in2: ArrayLike, opts: { mode?: Convolve
  * scipy.signal.correlate([1, 2, 3], [1, 1], { mode: "valid" }); // [3, 5]
  */
 export function correlate(in1: ArrayLike, in2: ArrayLike, opts: { mode?: ConvolveMode } = {}): NDArray {
+  opts = correlateOpts(opts);
   const [a, b] = inputs("scipy.signal.correlate", in1, in2);
   return convolveNd("scipy.signal.correlate", a, flipAll(b), checkMode("scipy.signal.correlate", opts.mode ?? "full"));
 }
 
 /** `scipy.signal.convolve2d(in1, in2, {mode})`: `convolve` for 2-D inputs (zero-filled boundary only). */
 export function convolve2d(in1: ArrayLike, in2: ArrayLike, opts: { mode?: ConvolveMode } = {}): NDArray {
+  opts = convolve2dOpts(opts);
   const [a, b] = inputs("scipy.signal.convolve2d", in1, in2, 2);
   return convolveNd("scipy.signal.convolve2d", a, b, checkMode("scipy.signal.convolve2d", opts.mode ?? "full"));
 }
 
 /** `scipy.signal.correlate2d(in1, in2, {mode})`: `correlate` for 2-D inputs (zero-filled boundary only). */
 export function correlate2d(in1: ArrayLike, in2: ArrayLike, opts: { mode?: ConvolveMode } = {}): NDArray {
+  opts = correlate2dOpts(opts);
   const [a, b] = inputs("scipy.signal.correlate2d", in1, in2, 2);
   return convolveNd("scipy.signal.correlate2d", a, flipAll(b), checkMode("scipy.signal.correlate2d", opts.mode ?? "full"));
 }

@@ -9,6 +9,7 @@ import { pjit } from "../primitives/pjit.ts";
 import { makeJaxpr, type Jaxpr } from "./makeJaxpr.ts";
 import { ClosedJaxpr } from "../core/jaxpr.ts";
 import { leafToArray, type Args } from "./common.ts";
+import { jitOpts } from "./options.ts";
 
 export interface JitOptions {
   /** Arguments that are not traced: the program is staged for their value, compared by `Object.is` (objects and functions by identity). */
@@ -44,6 +45,7 @@ function parseArgnums(name: string, v: unknown): number[] {
 }
 
 function parseOptions(opts: JitOptions): { statics: number[]; donated: number[]; cacheSize: number } {
+  jitOpts(opts);
   if (typeof opts !== "object" || opts === null) throw new TypeError(`jit: options must be an object, got ${String(opts)}`);
   for (const k of Object.keys(opts)) {
     if (!knownOptions.has(k)) throw new TypeError(`jit: unknown option "${k}" (known: ${[...knownOptions].join(", ")})`);
