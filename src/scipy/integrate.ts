@@ -23,7 +23,7 @@ import { abs, equal, less, lessEqual, logicalAnd, logicalNot, logicalOr, maximum
 import { all, mean } from "../numpy/reductions.ts";
 import { take } from "../numpy/indexing-fns.ts";
 import { isFloat } from "../core/dtype.ts";
-import { currentLevel, Tracer } from "../core/trace.ts";
+import { currentLevel, dataBeneath, Tracer } from "../core/trace.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import { stopGradient } from "../primitives/unary.ts";
 import { whileLoop } from "../transforms/control.ts";
@@ -105,7 +105,7 @@ export function odeint(
   if (!isFloat(y.dtype)) y = y.astype("float64");
   const tArr = asarray(t, undefined, op, "t");
   if (tArr.ndim !== 1 || tArr.size === 0) throw new ShapeError(`${op}: t must be a non-empty 1-D sequence of times, got shape ${fmtShape(tArr.shape)}`);
-  const tData = dataBeneath(tArr);
+  const tData = dataBeneath(tArr)?.data ?? null;
   if (tData !== null && tData.length !== tArr.size) {
     throw new TypeError(`${op}: t is batched (vmap over the time points), which is not supported: vmap over y0 or args instead`);
   }
@@ -120,13 +120,6 @@ export function odeint(
   };
   const setup: Setup = { op, f, rtol: opts.rtol ?? 1.49012e-8, atol: opts.atol ?? 1.49012e-8, hmax: opts.hmax ?? Infinity, mxstep: opts.mxstep ?? 500 };
   return currentLevel() === 0 ? solveEager(setup, y, Array.from(tData!)) : solveStaged(setup, y, tArr, tData);
-}
-
-/** The data under every level of `x` (batch axes included), or `null` where it is being staged. */
-function dataBeneath(x: NDArray): ConcreteArray["data"] | null {
-  let v: NDArray | null = x;
-  while (v instanceof Tracer) v = v.peek();
-  return v === null ? null : (v as ConcreteArray).data;
 }
 
 function checkMonotonic(op: string, times: readonly number[]): void {
@@ -255,11 +248,11 @@ function solveStaged(s: Setup, y0: NDArray, tArr: NDArray, tData: ConcreteArray[
     init,
   );
   const failed = less(iEnd, n);
-  const failedData = dataBeneath(failed);
+  const failedData = dataBeneath(failed)?.data ?? null;
   if (failedData !== null && tData !== null) {
     const k = failedData.findIndex((v) => v !== 0);
     if (k >= 0) {
-      const iData = dataBeneath(iEnd)!;
+      const iData = dataBeneath(iEnd)!.data;
       throw mxstepError(op, mxstep, tData[iData[k]! - 1]!, tData[iData[k]!]!);
     }
   }

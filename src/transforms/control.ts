@@ -14,8 +14,8 @@
  */
 import * as O from "fp-ts/lib/Option.js";
 import { pipe } from "fp-ts/lib/function.js";
-import type { Aval, ConcreteArray, NDArray } from "../core/ndarray.ts";
-import { currentLevel, bind, isTracer, Tracer } from "../core/trace.ts";
+import type { Aval, NDArray } from "../core/ndarray.ts";
+import { currentLevel, bind, dataBeneath, isTracer } from "../core/trace.ts";
 import { ClosedJaxpr, Jaxpr, JaxprVar } from "../core/jaxpr.ts";
 import { stageFlat } from "../interpreters/staging.ts";
 import { condP } from "../primitives/control.ts";
@@ -67,9 +67,8 @@ const concreteNumber = (x: unknown, op: string, what: string): O.Option<number> 
  * and derivatives as binding `cond`, without staging and differentiating every branch on each call.
  */
 function knownIndex(x: NDArray): O.Option<number> {
-  let v: NDArray | null = x;
-  while (v instanceof Tracer) v = v.peek();
-  return v !== null && v.size === 1 ? O.some((v as ConcreteArray).data[0]!) : O.none;
+  const v = dataBeneath(x);
+  return v !== null && v.size === 1 ? O.some(v.data[0]!) : O.none;
 }
 
 /**
