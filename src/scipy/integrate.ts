@@ -67,7 +67,8 @@ export interface OdeintOptions {
 
 /**
  * The time `func` receives: a number with no transformation active, a 0-d array (possibly traced)
- * under one. Write `func` with array operations on it (`y.add(t)`, `np.sin(t)`) to serve both.
+ * under one. Write `func` with array operations on it (`y.add(t)`, `np.sin(t)`) to serve both. (The
+ * intersection is a typing device: it lets `func` declare `t: number` or `t: NDArray`.)
  */
 export type OdeTime = number & NDArray;
 
