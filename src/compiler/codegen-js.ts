@@ -245,12 +245,11 @@ function reductionStrides(shape: readonly number[], axes: readonly number[]): nu
   return shape.map((_, i) => (axes.includes(i) ? 0 : kept[k++]!));
 }
 
-/** The value a float64 reduction starts from (its kernel's identity). */
-const reductionIdentity = (e: JaxprEqn): number => (e.prim === (reduceSumP as unknown) ? 0 : e.prim === (reduceMaxP as unknown) ? -Infinity : Infinity);
+/** The value a fused float64 maximum or minimum starts from (its kernel's identity). */
+const reductionIdentity = (e: JaxprEqn): number => (e.prim === (reduceMaxP as unknown) ? -Infinity : Infinity);
 
-/** One element's contribution to a reduction, as the kernel computes it. */
+/** One element's contribution to a fused maximum or minimum, as the kernel computes it (NaN wins). */
 function accumulate(e: JaxprEqn, out: string, at: string, v: string): string {
-  if (e.prim === (reduceSumP as unknown)) return `${out}[${at}] += ${v};`;
   const cmp = e.prim === (reduceMaxP as unknown) ? ">" : "<";
   return `{ const d = ${out}[${at}]; if (${v} ${cmp} d || ${v} !== ${v}) ${out}[${at}] = ${v}; }`;
 }

@@ -90,8 +90,8 @@ const entries: [Primitive<never>, ElementExpr][] = [
     convertP,
     ([a], p) => {
       const { dtype } = p as ConvertParams;
-      // convert's kernel: bool ← truthiness, int32 ← truncation, floats ← the value (rounded on store).
-      return dtype === "bool" ? `(${a} ? 1 : 0)` : dtype === "int32" ? `Math.trunc(${a})` : a!;
+      // convert's kernel: bool ← nonzero (NaN too), int32 ← saturating truncation (NaN → 0), floats ← the value (rounded on store).
+      return dtype === "bool" ? `(${a} !== 0 ? 1 : 0)` : dtype === "int32" ? `(Math.max(-2147483648, Math.min(2147483647, ${a})) || 0)` : a!;
     },
   ],
 ];

@@ -6,7 +6,7 @@
 import type { ClosedJaxpr, JaxprEqn, JaxprVar } from "../core/jaxpr.ts";
 import { broadcastInDimP, reshapeP, transposeP, type BroadcastParams, type TransposeParams } from "../primitives/structural.ts";
 import { contiguousStrides } from "../kernels/strided.ts";
-import { reduceMaxP, reduceMinP, reduceSumP } from "../primitives/reduce.ts";
+import { reduceMaxP, reduceMinP } from "../primitives/reduce.ts";
 import { elementExpr } from "./elementwise.ts";
 
 /** An array read through strides from another (`base`), in the shape of the variable it stands for. */
@@ -171,8 +171,11 @@ export function planFusion(closed: ClosedJaxpr): FusionPlan {
   return { steps, views, loopOf };
 }
 
-/** Reductions a loop can carry out in the kernel's order (float64 only: the kernel rounds float32 sums differently per path). */
+/**
+ * Reductions a loop can carry out exactly as the kernel does: float64 maxima and minima (order-free).
+ * Sums stay kernel calls: the kernel adds pairwise (for accuracy), an order a running loop does not follow.
+ */
 export const isFusableReduction = (e: JaxprEqn): boolean =>
-  (e.prim === (reduceSumP as unknown) || e.prim === (reduceMaxP as unknown) || e.prim === (reduceMinP as unknown)) && e.outs[0]!.aval.dtype === "float64";
+  (e.prim === (reduceMaxP as unknown) || e.prim === (reduceMinP as unknown)) && e.outs[0]!.aval.dtype === "float64";
 
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);

@@ -9,6 +9,7 @@ import { pjit } from "../primitives/pjit.ts";
 import { makeJaxpr, type Jaxpr } from "./makeJaxpr.ts";
 import { ClosedJaxpr } from "../core/jaxpr.ts";
 import { leafToArray, type Args } from "./common.ts";
+import { compile, optimize, type Compiled } from "../compiler/index.ts";
 import { jitOpts } from "./options.ts";
 
 export interface JitOptions {
@@ -32,7 +33,13 @@ export interface JitCacheInfo {
 }
 
 /** A jitted function: `f`'s signature, plus `cacheInfo()`. */
-export type Jitted<F extends (...args: never[]) => unknown> = ((...args: Args<F>) => any) & { cacheInfo(): JitCacheInfo };
+/** What `jit(f).lower(...args)` gives: the optimised program and the generated code (empty where `new Function` is forbidden). */
+export interface Lowered {
+  readonly jaxpr: ClosedJaxpr;
+  readonly text: string;
+}
+
+export type Jitted<F extends (...args: never[]) => unknown> = ((...args: Args<F>) => any) & { cacheInfo(): JitCacheInfo; lower(...args: Args<F>): Lowered };
 
 const knownOptions = new Set(["staticArgnums", "donateArgnums", "cacheSize"]);
 
@@ -126,6 +133,8 @@ interface Program {
   readonly jaxpr: Jaxpr;
   readonly closed: ClosedJaxpr;
   readonly outDef: TreeDef;
+  /** The generated code, made at the first call outside any transformation. */
+  compiled?: Compiled;
 }
 
 /**
@@ -187,8 +196,8 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
   let stagings = 0;
   let hits = 0;
   const name = f.name || "fn";
-  const jitted = (...argsIn: Args<F>) => {
-    const args = argsIn as unknown as unknown[];
+  /** The cached program for `args` (staged on a miss), the arrays it takes, and values hoisted from enclosing transformations. */
+  const lookup = (args: readonly unknown[]): { program: Program; ins: NDArray[]; hoisted: readonly NDArray[]; statics: ReadonlySet<number> } => {
     const statics = resolve("staticArgnums", staticNums, args.length);
     const dynamic = args.filter((_, i) => !statics.has(i));
     const [leaves, def] = flatten(dynamic as Tree, "jit: argument");
@@ -212,7 +221,7 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
       };
       const jaxpr = makeJaxpr(bound)(...(dynamic as never[]));
       stagings++;
-      program = { jaxpr, closed: sharedConstants(jaxpr.closed, cache.values()), outDef: outDef! };
+      program = { jaxpr, closed: sharedConstants(optimize(jaxpr.closed), cache.values()), outDef: outDef! };
       // A program that closed over values of an enclosing transformation takes them as leading
       // inputs; it is good for this call only, so it is not cached.
       hoisted = jaxpr.hoisted;
@@ -221,14 +230,28 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
         cache.set(key, program);
       }
     }
-    // One `pjit` equation: with no transformation active, its kernels run at once; inside one, the
-    // transformation sees a single primitive whose rules transform the jaxpr.
     const ins = leaves.map((l, i) => leafToArray(l, "jit", `argument leaf ${i}`));
-    const out = unflatten(program.outDef, pjit(program.closed, hoisted.length === 0 ? ins : [...hoisted, ...ins], name));
+    return { program, ins, hoisted, statics };
+  };
+  const jitted = (...argsIn: Args<F>) => {
+    const args = argsIn as unknown as unknown[];
+    const { program, ins, hoisted, statics } = lookup(args);
+    // With no transformation active, the compiled program runs; inside one, the transformation sees
+    // a single `pjit` equation whose rules transform the jaxpr.
+    const flat =
+      currentLevel() === 0 && hoisted.length === 0
+        ? (program.compiled ??= compile(program.closed)).run(ins)
+        : pjit(program.closed, hoisted.length === 0 ? ins : [...hoisted, ...ins], name);
+    const out = unflatten(program.outDef, flat);
     if (donateNums.length > 0 && currentLevel() === 0) return donateArgs(args, resolve("donateArgnums", donateNums, args.length), statics, out);
     return out;
   };
   return Object.assign(jitted, {
+    lower: (...argsIn: Args<F>): Lowered => {
+      const { program } = lookup(argsIn as unknown as unknown[]);
+      const c = (program.compiled ??= compile(program.closed));
+      return { jaxpr: c.jaxpr, text: c.text };
+    },
     cacheInfo: (): JitCacheInfo => ({ stagings, hits, programs: [...cache.values()].map((p) => ({ jaxpr: p.jaxpr, consts: p.closed.consts })), maxSize: cacheSize }),
   }) as Jitted<F>;
 }
