@@ -73,6 +73,20 @@ describe("odeint under jit and makeJaxpr", () => {
   });
 });
 
+describe("odeint under jit: edge cases as eagerly", () => {
+  it("one time point, repeated time points, integer times, a float32 state", () => {
+    expect(jit((a: A) => integrate.odeint((y: A) => y.neg(), a, [0]))(np.array(2)).toArray()).toEqual([2]);
+    expect(grad((a: A) => np.sum(integrate.odeint((y: A) => y.neg(), a, [0])))(np.array(2))).toBeAllclose(1);
+    const times = np.array([0, 1, 1, 2], { dtype: "int32" });
+    const eager = integrate.odeint((y: A) => y.neg(), 2, times);
+    expect(jit((a: A) => integrate.odeint((y: A) => y.neg(), a, times))(np.array(2))).toBeAllclose(eager, { rtol: 1e-13 });
+    expect(eager).toBeAllclose(np.exp(times.mul(-1)).mul(2), { rtol: 1e-7 });
+    const f32 = jit((a: A) => integrate.odeint((y: A) => y.neg(), a, [0, 1]))(np.array(2, { dtype: "float32" }));
+    expect(f32.dtype).toBe("float32");
+    expect(f32.get(1)).toBeAllclose(2 * Math.exp(-1), { rtol: 1e-6 });
+  });
+});
+
 describe("odeint under vmap: each member takes its own steps", () => {
   it("agrees with a loop over the members to rounding (not only to the tolerances)", () => {
     const y0s = np.array([1, 2, -0.5, 3]);
