@@ -1,0 +1,217 @@
+/**
+ * @file The Taylor rules of `jet`, keyed by primitive record: piecewise-linear primitives reuse
+ * their JVP rule on every coefficient, products use Cauchy sums, and the elementary functions
+ * use the O(K²) recurrences of `series.ts`.
+ */
+import type { NDArray } from "../core/ndarray.ts";
+import { ConcreteArray } from "../core/ndarray.ts";
+import type { Primitive } from "../core/primitive.ts";
+import { bind1, concreteBeneath } from "../core/trace.ts";
+import { evalJaxpr } from "../core/jaxpr.ts";
+import type { JetRule, SeriesRule } from "../interpreters/jet.ts";
+import * as u from "../primitives/unary.ts";
+import * as b from "../primitives/binary.ts";
+import * as c from "../primitives/compare.ts";
+import * as r from "../primitives/reduce.ts";
+import * as st from "../primitives/structural.ts";
+import * as g from "../primitives/gather.ts";
+import { dotGeneralP } from "../primitives/contraction.ts";
+import { argsortP } from "../primitives/sort.ts";
+import { erfP, erfcP } from "../primitives/special.ts";
+import { condP } from "../primitives/control.ts";
+import { customJvpCallP, customVjpCallP } from "../primitives/custom.ts";
+import {
+  type Coeffs, chainSeries, derivSeries, divSeries, expSeries, integrateSeries, logSeries, mulSeries, negSeries,
+  powSeries, scale, shiftSeries, sinCosSeries, sqrtSeries,
+} from "./series.ts";
+
+type AnyPrim = Primitive<unknown>;
+const { add, sub, mul, div, fullLike } = b;
+
+/** The full coefficient list [x₀, x₁, …, x_K] of an input (zeros for a constant). */
+const coeffs = (x: NDArray, s: readonly NDArray[] | null, order: number): Coeffs =>
+  s === null ? [x, ...Array.from({ length: order }, () => st.zerosLike(x))] : [x, ...s];
+/** The coefficients 1…K of an output (its series). */
+const tail = (y: Coeffs): NDArray[] => y.slice(1);
+
+/**
+ * Piecewise-linear primitives (linear ones, selections, max/min/abs, comparisons, rounding): on
+ * each smooth piece the output is linear in the inputs with coefficients fixed by the primals, so
+ * the JVP rule applied to each coefficient gives the output's coefficient (and `null` for none).
+ */
+const viaJvp = (prim: AnyPrim): SeriesRule<unknown> => (primals, series, outs, params, order) => {
+  const perOrder = Array.from({ length: order }, (_, k) => prim.jvp(primals, series.map((s) => (s === null ? null : s[k]!)), outs, params));
+  return outs.map((_, i) => (perOrder.every((t) => t[i] === null) ? null : perOrder.map((t) => t[i] ?? st.zerosLike(outs[i]!))));
+};
+
+/** A bilinear primitive (mul, dotGeneral): (a ∘ b)ₖ = Σⱼ aⱼ ∘ b_{k−j}, constants skipped. */
+const bilinear = (f: (x: NDArray, y: NDArray) => NDArray): SeriesRule<unknown> => ([x, y], [sx, sy], _, __, order) => {
+  const a = sx === null ? null : coeffs(x!, sx, order);
+  const bb = sy === null ? null : coeffs(y!, sy, order);
+  const out: NDArray[] = [];
+  for (let k = 1; k <= order; k++) {
+    const terms: NDArray[] = [];
+    if (a !== null && bb !== null) for (let j = 0; j <= k; j++) terms.push(f(a[j]!, bb[k - j]!));
+    else if (a !== null) terms.push(f(a[k]!, y!));
+    else terms.push(f(x!, bb![k]!));
+    out.push(terms.reduce((p, q) => add(p, q)));
+  }
+  return [out];
+};
+
+/** A unary rule from the whole coefficient list of x and the primal output. */
+const unary = (f: (x: Coeffs, out: NDArray, order: number) => Coeffs): SeriesRule<unknown> => ([x], [sx], [out], _, order) => [
+  tail(f(coeffs(x!, sx!, order), out!, order)),
+];
+
+/** y with y′ = c(x)·x′ for a derivative c given as a series in x (computed first, independent of y). */
+const byDerivative = (cOf: (x: Coeffs, order: number) => Coeffs) => (x: Coeffs, out: NDArray, order: number): Coeffs => {
+  const cs = cOf(x, order);
+  return chainSeries(x, out, (_, m) => cs[m]!, order);
+};
+
+const one = (x: NDArray): NDArray => fullLike(x, 1);
+const square = (x: Coeffs, order: number): Coeffs => mulSeries(x, x, order);
+/** 1 / s as a series. */
+const reciprocal = (s: Coeffs, order: number): Coeffs =>
+  divSeries([one(s[0]!), ...s.slice(1).map(st.zerosLike)], s, div(one(s[0]!), s[0]!), order);
+/** 1 / √s as a series. */
+const rsqrt = (s: Coeffs, order: number): Coeffs => reciprocal(sqrtSeries(s, u.sqrt(s[0]!), order), order);
+
+/** tanh, tan, logistic-style recurrences: y′ = P(y) x′ with P a quadratic, cₘ from y₀…yₘ. */
+const quadraticInY = (a: number, bq: number, cq: number) => (x: Coeffs, out: NDArray, order: number): Coeffs =>
+  chainSeries(x, out, (y, m) => {
+    // cₘ = a·δₘ₀ + b·yₘ + c·(y²)ₘ
+    const sq = Array.from({ length: m + 1 }, (_, j) => mul(y[j]!, y[m - j]!)).reduce((p, q) => add(p, q));
+    let cm = scale(sq, cq);
+    if (bq !== 0) cm = add(cm, scale(y[m]!, bq));
+    return m === 0 && a !== 0 ? add(cm, fullLike(cm, a)) : cm;
+  }, order);
+
+/** xʸ: for a constant integer exponent ≥ 0 by repeated products (exact at x = 0); for a constant one by the power recurrence; else exp(y log x). */
+const powRule: SeriesRule<unknown> = ([x, y], [sx, sy], [out], _, order) => {
+  if (sy === null) {
+    const xs = coeffs(x!, sx, order);
+    const p = y instanceof ConcreteArray ? Array.from(y.data as ArrayLike<number>) : null;
+    const n = p !== null && p.length > 0 && p.every((v) => v === p[0]) ? p[0]! : NaN;
+    if (Number.isInteger(n) && n >= 0 && n <= 64) return [tail(intPow(xs, n, out!, order))];
+    return [tail(powSeries(xs, y!, out!, order))];
+  }
+  const logx = logSeries(coeffs(x!, sx, order), u.log(x!), order);
+  const w = mulSeries(coeffs(y!, sy, order), logx, order);
+  return [tail(expSeries(w, out!, order))];
+};
+
+/** xⁿ by squaring, with Cauchy products. */
+function intPow(x: Coeffs, n: number, out: NDArray, order: number): Coeffs {
+  if (n === 0) return [out, ...x.slice(1).map(st.zerosLike)];
+  let result: Coeffs | null = null;
+  let base = x;
+  for (let e = n; e > 0; e >>= 1) {
+    if (e & 1) result = result === null ? base : mulSeries(result, base, order);
+    if (e > 1) base = mulSeries(base, base, order);
+  }
+  return [out, ...result!.slice(1)];
+}
+
+/** a / b: linear in a for a constant b, else the quotient recurrence. */
+const divRule: SeriesRule<unknown> = ([x, y], [sx, sy], [out], _, order) => {
+  if (sy === null) return [sx!.map((t) => div(t, y!))];
+  return [tail(divSeries(coeffs(x!, sx, order), coeffs(y!, sy, order), out!, order))];
+};
+
+/** atan2(y, x): z′ = (x y′ − y x′) / (x² + y²), integrated. */
+const atan2Rule: SeriesRule<unknown> = ([y, x], [sy, sx], [out], _, order) => {
+  const ys = coeffs(y!, sy, order);
+  const xs = coeffs(x!, sx, order);
+  const xdy = mulSeries(xs, derivSeries(ys, order), order - 1);
+  const ydx = mulSeries(ys, derivSeries(xs, order), order - 1);
+  const num = xdy.map((t, i) => sub(t, ydx[i]!));
+  const xx = mulSeries(xs, xs, order - 1);
+  const yy = mulSeries(ys, ys, order - 1);
+  const den = xx.map((t, i) => add(t, yy[i]!));
+  const q = divSeries(num, den, div(num[0]!, den[0]!), order - 1);
+  return [tail(integrateSeries(q, out!, order))];
+};
+
+const sinCos = (which: 0 | 1, sigma: 1 | -1, s0: (x: NDArray) => NDArray, c0: (x: NDArray) => NDArray) =>
+  unary((x, _, order) => sinCosSeries(x, s0(x[0]!), c0(x[0]!), sigma, order)[which]);
+
+const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+const erfDerivative = (x: Coeffs, order: number): Coeffs => {
+  const e = expSeries(negSeries(square(x, order)), u.exp(u.neg(mul(x[0]!, x[0]!))), order);
+  return e.map((t) => scale(t, TWO_OVER_SQRT_PI));
+};
+
+const series = (rule: SeriesRule<unknown>): JetRule<unknown> => ({ kind: "series", rule });
+
+/** Primitives that carry a function: run it on the jet tracers (custom rules are for first-order AD). */
+const inlineCustom: JetRule<unknown> = { kind: "inline", call: (args, params) => (params as { f: (xs: NDArray[]) => NDArray[] }).f(args) };
+/** `cond`: the branch the (concrete) index picks, evaluated on the jet tracers. */
+const inlineCond: JetRule<unknown> = {
+  kind: "inline",
+  call: ([index, ...ops], params) => {
+    const { branches } = params as { branches: readonly Parameters<typeof evalJaxpr>[0][] };
+    const i = concreteBeneath(index!, "jet: lax.cond index").data[0]!;
+    return evalJaxpr(branches[Math.min(Math.max(Math.trunc(i), 0), branches.length - 1)]!, ops);
+  },
+};
+
+const piecewiseLinear: AnyPrim[] = [
+  u.negP, b.addP, b.subP, b.maxP, b.minP, b.modP, b.fmodP, u.absP, u.signP, u.floorP, u.ceilP, u.roundP, u.truncP, u.stopGradientP,
+  c.eqP, c.neP, c.ltP, c.leP, c.gtP, c.geP, c.andP, c.orP, c.xorP, c.notP, c.isnanP, c.isinfP, c.isfiniteP, c.selectP,
+  st.reshapeP, st.transposeP, st.broadcastInDimP, st.sliceP, st.unsliceP, st.concatenateP, st.convertP,
+  r.reduceSumP, r.reduceMaxP, r.reduceMinP, r.argmaxP, r.argminP, r.cumsumP, argsortP,
+  g.gatherP, g.scatterAddP, g.scatterP, g.searchsortedP,
+] as AnyPrim[];
+
+const LN2 = Math.LN2;
+const LN10 = Math.LN10;
+
+const table = new Map<AnyPrim, JetRule<unknown>>([
+  ...piecewiseLinear.map((p): [AnyPrim, JetRule<unknown>] => [p, series(viaJvp(p))]),
+  [b.mulP as AnyPrim, series(bilinear(mul))],
+  [dotGeneralP as AnyPrim, series((args, s, outs, params, order) => bilinear((x, y) => bind1(dotGeneralP, [x, y], params as never))(args, s, outs, params, order))],
+  [b.divP as AnyPrim, series(divRule)],
+  [b.powP as AnyPrim, series(powRule)],
+  [b.atan2P as AnyPrim, series(atan2Rule)],
+  // y′ = y x′
+  [u.expP as AnyPrim, series(unary((x, out, order) => expSeries(x, out, order)))],
+  [u.exp2P as AnyPrim, series(unary((x, out, order) => expSeries(x.map((t) => scale(t, LN2)), out, order)))],
+  // expm1 = exp − 1: the exp recurrence from e^x₀, the value from expm1 itself
+  [u.expm1P as AnyPrim, series(unary((x, out, order) => [out, ...expSeries(x, u.exp(x[0]!), order).slice(1)]))],
+  // x y′ = x′
+  [u.logP as AnyPrim, series(unary((x, out, order) => logSeries(x, out, order)))],
+  [u.log1pP as AnyPrim, series(unary((x, out, order) => logSeries(shiftSeries(x, 1), out, order)))],
+  [u.log2P as AnyPrim, series(unary((x, out, order) => [out, ...logSeries(x, out, order).slice(1).map((t) => scale(t, 1 / LN2))]))],
+  [u.log10P as AnyPrim, series(unary((x, out, order) => [out, ...logSeries(x, out, order).slice(1).map((t) => scale(t, 1 / LN10))]))],
+  [u.sinP as AnyPrim, series(sinCos(0, -1, u.sin, u.cos))],
+  [u.cosP as AnyPrim, series(sinCos(1, -1, u.sin, u.cos))],
+  [u.sinhP as AnyPrim, series(sinCos(0, 1, u.sinh, u.cosh))],
+  [u.coshP as AnyPrim, series(sinCos(1, 1, u.sinh, u.cosh))],
+  // tanh′ = 1 − tanh², tan′ = 1 + tan²
+  [u.tanhP as AnyPrim, series(unary(quadraticInY(1, 0, -1)))],
+  [u.tanP as AnyPrim, series(unary(quadraticInY(1, 0, 1)))],
+  [u.sqrtP as AnyPrim, series(unary((x, out, order) => sqrtSeries(x, out, order)))],
+  [u.cbrtP as AnyPrim, series(unary((x, out, order) => powSeries(x, fullLike(x[0]!, 1 / 3), out, order)))],
+  // arcsin′ = 1/√(1 − x²), arccos′ = −arcsin′, arctan′ = 1/(1 + x²)
+  [u.arcsinP as AnyPrim, series(unary(byDerivative((x, o) => rsqrt(negSeries(shiftSeries(square(x, o), -1)), o))))],
+  [u.arccosP as AnyPrim, series(unary(byDerivative((x, o) => negSeries(rsqrt(negSeries(shiftSeries(square(x, o), -1)), o)))))],
+  [u.arctanP as AnyPrim, series(unary(byDerivative((x, o) => reciprocal(shiftSeries(square(x, o), 1), o))))],
+  // arcsinh′ = 1/√(x² + 1), arccosh′ = 1/√(x² − 1), arctanh′ = 1/(1 − x²)
+  [u.arcsinhP as AnyPrim, series(unary(byDerivative((x, o) => rsqrt(shiftSeries(square(x, o), 1), o))))],
+  [u.arccoshP as AnyPrim, series(unary(byDerivative((x, o) => rsqrt(shiftSeries(square(x, o), -1), o))))],
+  [u.arctanhP as AnyPrim, series(unary(byDerivative((x, o) => reciprocal(negSeries(shiftSeries(square(x, o), -1)), o))))],
+  // erf′ = 2/√π e^(−x²), erfc′ = −erf′
+  [erfP as AnyPrim, series(unary(byDerivative(erfDerivative)))],
+  [erfcP as AnyPrim, series(unary(byDerivative((x, o) => negSeries(erfDerivative(x, o)))))],
+  [customJvpCallP as AnyPrim, inlineCustom],
+  [customVjpCallP as AnyPrim, inlineCustom],
+  [condP as AnyPrim, inlineCond],
+]);
+
+/** The jet rule of `prim`, or `undefined` where it has none. */
+export const jetRuleFor = (prim: AnyPrim): JetRule<unknown> | undefined => table.get(prim);
+
+/** The primitives that have a Taylor rule (for tests and documentation). */
+export const primitivesWithJetRules = (): AnyPrim[] => [...table.keys()];
