@@ -201,7 +201,7 @@ describe("errors", () => {
   });
   it("bad series are TypeErrors/ShapeErrors naming the argument", () => {
     expect(() => jet(np.sin, [1, 2], [[1]])).toThrow(/jet: series has 1 entries but there are 2 primals/);
-    expect(() => jet(np.multiply as never, [1, 2], [[1, 0], [1]])).toThrow(/terms have inconsistent lengths for different arguments \(2, 1\)/);
+    expect(() => jet((x: A, y: A) => np.multiply(x, y), [1, 2], [[1, 0], [1]])).toThrow(/terms have inconsistent lengths for different arguments \(2, 1\)/);
     expect(() => jet(np.sin, [np.zeros([2])], [[np.zeros([3])]])).toThrow(/jet: series\[0\]\[0\] has shape \(3,\), but primal 0 has shape \(2,\)/);
     expect(() => jet(np.sin, [1], [1 as never])).toThrow(/series must be a list, per primal, of lists of terms/);
     expect(() => jet(np.sin, [np.array([1, 2], { dtype: "int32" })], [[np.array([1, 1], { dtype: "int32" })]])).toThrow(/primal 0 has dtype int32/);
