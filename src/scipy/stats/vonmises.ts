@@ -19,7 +19,7 @@ const KAPPA_NORMAL = 50;
 /**
  * log density κ(cos z − 1) − log(2π I₀e(κ)) − log scale (I₀e(κ) = e⁻ᵏ I₀(κ), so large κ do not overflow).
  * @example
- * scipy.stats.vonmises.logpdf(0, 1); // -1.1719227023598327
+ * scipy.stats.vonmises.logpdf(0, 1); // -1.0737914249165241
  */
 export function logpdf(x: ArrayLike, kappa: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
   const [z, s, k] = standardize("vonmises.logpdf", x, loc, scale, [["kappa", kappa]]);
