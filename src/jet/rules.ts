@@ -17,11 +17,11 @@ import * as st from "../primitives/structural.ts";
 import * as g from "../primitives/gather.ts";
 import { dotGeneralP } from "../primitives/contraction.ts";
 import { argsortP } from "../primitives/sort.ts";
-import { erfP, erfcP } from "../primitives/special.ts";
+import * as sp from "../primitives/special.ts";
 import { condP } from "../primitives/control.ts";
 import { customJvpCallP, customVjpCallP } from "../primitives/custom.ts";
 import {
-  type Coeffs, chainSeries, derivSeries, divSeries, expSeries, integrateSeries, logSeries, mulSeries, negSeries,
+  type Coeffs, chainSeries, composeSeries, derivSeries, divSeries, expSeries, integrateSeries, logSeries, mulSeries, negSeries,
   powSeries, scale, shiftSeries, sinCosSeries, sqrtSeries,
 } from "./series.ts";
 
@@ -143,6 +143,22 @@ const erfDerivative = (x: Coeffs, order: number): Coeffs => {
   return e.map((t) => scale(t, TWO_OVER_SQRT_PI));
 };
 
+/** ψ⁽ᵐ⁺ⁿ⁻¹⁾(x₀) for n = 1…K: the derivatives of ψ⁽ᵐ⁻¹⁾ (m = 0: of log Γ). */
+const polygammaDerivs = (x0: NDArray, m: NDArray, order: number): NDArray[] =>
+  Array.from({ length: order }, (_, n) => sp.polygamma(add(m, fullLike(m, n)), x0));
+
+/** erfinv-type functions: y′ = a·e^(y²)·x′, the series of e^(y²) grown with y. */
+const expSquareInY = (a: number) => (x: Coeffs, out: NDArray, order: number): Coeffs => {
+  const w: Coeffs = [];
+  const e: Coeffs = [];
+  return chainSeries(x, out, (y, m) => {
+    w.push(Array.from({ length: m + 1 }, (_, j) => mul(y[j]!, y[m - j]!)).reduce((p, q) => add(p, q)));
+    // e = exp(w): e₀ = e^(w₀), m eₘ = Σ_{j=1..m} j wⱼ e_{m−j}
+    e.push(m === 0 ? u.exp(w[0]!) : scale(Array.from({ length: m }, (_, i) => scale(mul(w[i + 1]!, e[m - 1 - i]!), i + 1)).reduce((p, q) => add(p, q)), 1 / m));
+    return scale(e[m]!, a);
+  }, order);
+};
+
 const series = (rule: SeriesRule<unknown>): JetRule<unknown> => ({ kind: "series", rule });
 
 /** Primitives that carry a function: run it on the jet tracers (custom rules are for first-order AD). */
@@ -203,8 +219,27 @@ const table = new Map<AnyPrim, JetRule<unknown>>([
   [u.arccoshP as AnyPrim, series(unary(byDerivative((x, o) => rsqrt(shiftSeries(square(x, o), -1), o))))],
   [u.arctanhP as AnyPrim, series(unary(byDerivative((x, o) => reciprocal(negSeries(shiftSeries(square(x, o), -1)), o))))],
   // erf′ = 2/√π e^(−x²), erfc′ = −erf′
-  [erfP as AnyPrim, series(unary(byDerivative(erfDerivative)))],
-  [erfcP as AnyPrim, series(unary(byDerivative((x, o) => negSeries(erfDerivative(x, o)))))],
+  [sp.erfP as AnyPrim, series(unary(byDerivative(erfDerivative)))],
+  [sp.erfcP as AnyPrim, series(unary(byDerivative((x, o) => negSeries(erfDerivative(x, o)))))],
+  // erfinv′ = √π/2 · e^(erfinv²), erfcinv′ = −√π/2 · e^(erfcinv²)
+  [sp.erfinvP as AnyPrim, series(unary(expSquareInY(Math.sqrt(Math.PI) / 2)))],
+  [sp.erfcinvP as AnyPrim, series(unary(expSquareInY(-Math.sqrt(Math.PI) / 2)))],
+  // erfcx′ = 2x·erfcx − 2/√π
+  [sp.erfcxP as AnyPrim, series(unary((x, out, order) => chainSeries(x, out, (y, m) => {
+    const xy = scale(Array.from({ length: m + 1 }, (_, j) => mul(x[j]!, y[m - j]!)).reduce((p, q) => add(p, q)), 2);
+    return m === 0 ? sub(xy, fullLike(xy, TWO_OVER_SQRT_PI)) : xy;
+  }, order)))],
+  // log Γ: its n-th derivative is ψ⁽ⁿ⁻¹⁾; ψ⁽ᵐ⁾: ψ⁽ᵐ⁺ⁿ⁾; Γ = ±exp(log Γ), so Γ′ = Γ·(log Γ)′
+  [sp.gammalnP as AnyPrim, series(unary((x, out, order) => composeSeries(x, polygammaDerivs(x[0]!, fullLike(x[0]!, 0), order), out, order)))],
+  [sp.digammaP as AnyPrim, series(unary((x, out, order) => composeSeries(x, polygammaDerivs(x[0]!, fullLike(x[0]!, 1), order), out, order)))],
+  [sp.gammaP as AnyPrim, series(unary((x, out, order) => {
+    const lg = composeSeries(x, polygammaDerivs(x[0]!, fullLike(x[0]!, 0), order), sp.gammaln(x[0]!), order);
+    return expSeries(lg, out, order);
+  }))],
+  [sp.polygammaP as AnyPrim, series(([m, x], [sm, sx], [out], _, order) => {
+    if (sm !== null) throw new TypeError("jet: polygamma's order n must be a constant (it is an integer)");
+    return [tail(composeSeries(coeffs(x!, sx, order), polygammaDerivs(x!, add(m!, fullLike(m!, 1)), order), out!, order))];
+  })],
   [customJvpCallP as AnyPrim, inlineCustom],
   [customVjpCallP as AnyPrim, inlineCustom],
   [condP as AnyPrim, inlineCond],

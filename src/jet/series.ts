@@ -110,3 +110,23 @@ export const negSeries = (x: Coeffs): Coeffs => x.map(neg);
 
 /** c + x (a constant added to the value only). */
 export const shiftSeries = (x: Coeffs, c: number): Coeffs => [add(x[0]!, fullLike(x[0]!, c)), ...x.slice(1)];
+
+/**
+ * f(x) from the derivatives of f at x₀ (`derivs[n − 1]` = f⁽ⁿ⁾(x₀), n = 1…K): with δ = x − x₀,
+ * y = f(x₀) + Σₙ f⁽ⁿ⁾(x₀)/n! · δⁿ (Faà di Bruno by series powers; O(K³), for functions whose
+ * derivatives are primitives but follow no short recurrence).
+ */
+export function composeSeries(x: Coeffs, derivs: readonly NDArray[], y0: NDArray, order: number): Coeffs {
+  const delta: Coeffs = [fullLike(x[0]!, 0), ...x.slice(1)];
+  const y: NDArray[] = [y0, ...x.slice(1).map((t) => fullLike(t, 0))];
+  let power = delta;
+  let factorial = 1;
+  for (let n = 1; n <= order; n++) {
+    factorial *= n;
+    const coef = scale(derivs[n - 1]!, 1 / factorial);
+    // δⁿ has no terms below tⁿ
+    for (let k = n; k <= order; k++) y[k] = add(y[k]!, mul(coef, power[k]!));
+    if (n < order) power = mulSeries(power, delta, order);
+  }
+  return y;
+}
