@@ -186,6 +186,28 @@ describe("input series and conventions (as JAX's jet)", () => {
   });
 });
 
+describe("loops: scan and whileLoop run on the jet tracers", () => {
+  it("a scan (reverse too) and a while loop agree with nested jvp", () => {
+    const w = np.array([0.7, -0.4, 1.1]);
+    const rnn = (x: A): A => {
+      const [h, ys] = lax.scan((c: A, xi: A) => {
+        const n = np.tanh(np.add(np.multiply(c, w), xi));
+        return [n, np.sin(n)] as [A, A];
+      }, x, np.stack([x, np.multiply(x, 2), np.cos(x)]));
+      const [h2] = lax.scan((c: A, xi: A) => [np.multiply(c, np.exp(xi)), null] as [A, null], h, ys, { reverse: true });
+      return np.add(h2, np.sum(ys, { axis: 0 }));
+    };
+    const loop = (x: A): A =>
+      lax.whileLoop((s: [A, A]) => np.less(s[1], 4), (s: [A, A]) => [np.sin(np.multiply(s[0], x)), np.add(s[1], 1)] as [A, A], [x, np.array(0)] as [A, A])[0];
+    const x = np.array([0.3, -0.2, 0.5]);
+    const v = np.array([1, 0.5, -0.7]);
+    for (const f of [rnn, loop]) {
+      const terms = jetAlong(f, x, v, 3);
+      for (let k = 1; k <= 3; k++) expect(terms[k - 1]!).toBeAllclose(nestedJvp(f, x, v, k), { rtol: 1e-10, atol: 1e-12 });
+    }
+  });
+});
+
 describe("jet composes with the other transformations", () => {
   it("grad of a jet term is the next derivative; vmap equals a loop; jit equals eager", () => {
     const third = (x: A) => jetAlong(np.tanh, x, np.onesLike(x), 3)[2]!;

@@ -19,6 +19,7 @@ import { dotGeneralP } from "../primitives/contraction.ts";
 import { argsortP } from "../primitives/sort.ts";
 import * as sp from "../primitives/special.ts";
 import { condP } from "../primitives/control.ts";
+import { scanP, whileP, type ScanParams, type WhileParams } from "../primitives/loops.ts";
 import { customJvpCallP, customVjpCallP } from "../primitives/custom.ts";
 import {
   type Coeffs, chainSeries, composeSeries, derivSeries, divSeries, expSeries, integrateSeries, logSeries, mulSeries, negSeries,
@@ -173,6 +174,43 @@ const inlineCond: JetRule<unknown> = {
   },
 };
 
+/** `scan`, unrolled on the jet tracers: each step's x sliced out, the ys stacked back. */
+const inlineScan: JetRule<unknown> = {
+  kind: "inline",
+  call: (args, params) => {
+    const { jaxpr, reverse, numConsts, numCarry } = params as ScanParams;
+    const consts = args.slice(0, numConsts);
+    let carry = args.slice(numConsts, numConsts + numCarry);
+    const xs = args.slice(numConsts + numCarry);
+    const n = (params as ScanParams).length >= 0 ? (params as ScanParams).length : xs[0]!.shape[0]!;
+    const ys: NDArray[][] = jaxpr.outAvals.slice(numCarry).map(() => new Array<NDArray>(n));
+    for (let step = 0; step < n; step++) {
+      const i = reverse ? n - 1 - step : step;
+      const xi = xs.map((x) => st.reshape(st.slice(x, [i, ...x.shape.slice(1).map(() => 0)], x.shape.map(() => 1), [1, ...x.shape.slice(1)]), x.shape.slice(1)));
+      const outs = evalJaxpr(jaxpr, [...consts, ...carry, ...xi]);
+      carry = outs.slice(0, numCarry);
+      outs.slice(numCarry).forEach((y, j) => (ys[j]![i] = st.reshape(y, [1, ...y.shape])));
+    }
+    const stacked = ys.map((rows, j) => (n === 0 ? st.zerosLike({ ...jaxpr.outAvals[numCarry + j]!, shape: [0, ...jaxpr.outAvals[numCarry + j]!.shape] }) : st.concatenate(rows, 0)));
+    return [...carry, ...stacked];
+  },
+};
+/** `while`, run on the jet tracers: the predicate reads the concrete primal, as under `jvp`. */
+const inlineWhile: JetRule<unknown> = {
+  kind: "inline",
+  call: (args, params) => {
+    const { condJaxpr, bodyJaxpr, condNConsts, bodyNConsts, numStacked } = params as WhileParams;
+    if (numStacked !== 0) throw new TypeError("jet: a while loop with stacked outputs (an internal form of reverse mode) has no Taylor rule");
+    const cc = args.slice(0, condNConsts);
+    const bc = args.slice(condNConsts, condNConsts + bodyNConsts);
+    let carry = args.slice(condNConsts + bodyNConsts);
+    while (concreteBeneath(evalJaxpr(condJaxpr, [...cc, ...carry])[0]!, "jet: while-loop predicate").data[0]) {
+      carry = evalJaxpr(bodyJaxpr, [...bc, ...carry]).slice(0, carry.length);
+    }
+    return carry;
+  },
+};
+
 const piecewiseLinear: AnyPrim[] = [
   u.negP, b.addP, b.subP, b.maxP, b.minP, b.modP, b.fmodP, u.absP, u.signP, u.floorP, u.ceilP, u.roundP, u.truncP, u.stopGradientP,
   c.eqP, c.neP, c.ltP, c.leP, c.gtP, c.geP, c.andP, c.orP, c.xorP, c.notP, c.isnanP, c.isinfP, c.isfiniteP, c.selectP,
@@ -243,6 +281,8 @@ const table = new Map<AnyPrim, JetRule<unknown>>([
   [customJvpCallP as AnyPrim, inlineCustom],
   [customVjpCallP as AnyPrim, inlineCustom],
   [condP as AnyPrim, inlineCond],
+  [scanP as AnyPrim, inlineScan],
+  [whileP as AnyPrim, inlineWhile],
 ]);
 
 /** The jet rule of `prim`, or `undefined` where it has none. */
