@@ -85,6 +85,8 @@ const unaryCases: [string, F, number, number][] = [
   ["gammaln", scipy.special.gammaln, 0.5, 4], ["digamma", scipy.special.digamma, 0.5, 4], ["gamma", scipy.special.gamma, 0.5, 3],
   ["polygamma 1", (x) => scipy.special.polygamma(1, x), 0.5, 4], ["erfinv", scipy.special.erfinv, -0.8, 0.8],
   ["erfcinv", scipy.special.erfcinv, 0.2, 1.8], ["erfcx", scipy.special.erfcx, -1, 2],
+  ["gammainc(2.5, x)", (x) => scipy.special.gammainc(2.5, x), 0.3, 4], ["gammaincc(0.7, x)", (x) => scipy.special.gammaincc(0.7, x), 0.3, 4],
+  ["betainc(2.5, 1.5, x)", (x) => scipy.special.betainc(2.5, 1.5, x), 0.1, 0.9], ["stats.t.cdf(x, 3.5) (away from 0, where its betainc argument is 1)", (x) => scipy.stats.t.cdf(x, 3.5), 0.2, 2],
   ["abs", np.abs, 0.1, 2], ["negative abs", (x) => np.abs(np.negative(x)), 0.1, 2],
   ["power 2.5", (x) => np.power(x, 2.5), 0.2, 2], ["power 3 (integer)", (x) => np.power(x, 3), -2, 2],
   ["power -1.5", (x) => np.power(x, -1.5), 0.2, 2], ["square", np.square, -2, 2], ["reciprocal", (x) => np.divide(1, x), 0.3, 2],
@@ -223,6 +225,10 @@ describe("jet composes with the other transformations", () => {
 describe("errors", () => {
   it("a primitive without a Taylor rule is named", () => {
     expect(() => jetAlong((x) => np.linalg.det(x.reshape(1, 1)), np.array(2), np.array(1), 2)).toThrow(/jet: the primitive 'det' has no Taylor rule/);
+  });
+  it("incomplete gamma/beta with a varying shape parameter say that only x has a rule", () => {
+    expect(() => jetAlong((a) => scipy.special.gammainc(a, 2), np.array(1.5), np.array(1), 2)).toThrow(/jet: igamma \(gammainc\/gammaincc\) has a Taylor rule in x only/);
+    expect(() => jetAlong((a) => scipy.special.betainc(a, 2, 0.3), np.array(1.5), np.array(1), 2)).toThrow(/jet: betainc has a Taylor rule in x only/);
   });
   it("bad series are TypeErrors/ShapeErrors naming the argument", () => {
     expect(() => jet(np.sin, [1, 2], [[1]])).toThrow(/jet: series has 1 entries but there are 2 primals/);

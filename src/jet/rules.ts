@@ -160,6 +160,42 @@ const expSquareInY = (a: number) => (x: Coeffs, out: NDArray, order: number): Co
   }, order);
 };
 
+/** exp(L) as a series, for a log-density L given as a series. */
+const expOf = (l: Coeffs, order: number): Coeffs => expSeries(l, u.exp(l[0]!), order);
+/** c·x (c an array constant) plus a constant d added to the value. */
+const affine = (x: Coeffs, c: NDArray, d: NDArray): Coeffs => x.map((t, i) => (i === 0 ? add(mul(c, t), d) : mul(c, t)));
+
+/**
+ * The regularized incomplete gamma P(a, x) (Q with `upper`) in x, a constant: ∂P/∂x = x^(a−1) e^(−x) / Γ(a),
+ * the log-density (a − 1) log x − x − log Γ(a) as a series.
+ */
+const igammaRule: SeriesRule<unknown> = ([a, x], [sa, sx], [out], params, order) => {
+  if (sa !== null) throw new TypeError("jet: igamma (gammainc/gammaincc) has a Taylor rule in x only; its shape a must be constant under jet");
+  const xs = coeffs(x!, sx, order);
+  const am1 = sub(a!, one(a!));
+  const logDensity = logSeries(xs, u.log(x!), order).map((t, i) => sub(mul(am1, t), i === 0 ? add(xs[0]!, sp.gammaln(a!)) : xs[i]!));
+  const density = expOf(logDensity, order);
+  const y = chainSeries(xs, out!, (_, m) => density[m]!, order);
+  return [tail((params as { upper: boolean }).upper ? [y[0]!, ...negSeries(y.slice(1))] : y)];
+};
+
+/** The regularized incomplete beta Iₓ(a, b) in x, a and b constant: ∂I/∂x = x^(a−1)(1 − x)^(b−1) / B(a, b). */
+const betaincRule: SeriesRule<unknown> = ([a, bb, x], [sa, sb, sx], [out], params, order) => {
+  const { ma, mb } = params as { ma: number; mb: number };
+  if (sa !== null || sb !== null || ma !== 0 || mb !== 0) {
+    throw new TypeError("jet: betainc has a Taylor rule in x only; its shapes a and b must be constant under jet");
+  }
+  const xs = coeffs(x!, sx, order);
+  const logX = logSeries(xs, u.log(x!), order);
+  const logOneMinusX = logSeries(shiftSeries(negSeries(xs), 1), u.log1p(u.neg(x!)), order);
+  const logBeta = sub(add(sp.gammaln(a!), sp.gammaln(bb!)), sp.gammaln(add(a!, bb!)));
+  const zero = fullLike(x!, 0);
+  const l1 = affine(logX, sub(a!, one(a!)), zero);
+  const l2 = affine(logOneMinusX, sub(bb!, one(bb!)), u.neg(logBeta));
+  const density = expOf(l1.map((t, i) => add(t, l2[i]!)), order);
+  return [tail(chainSeries(xs, out!, (_, m) => density[m]!, order))];
+};
+
 const series = (rule: SeriesRule<unknown>): JetRule<unknown> => ({ kind: "series", rule });
 
 /** Primitives that carry a function: run it on the jet tracers (custom rules are for first-order AD). */
@@ -274,6 +310,8 @@ const table = new Map<AnyPrim, JetRule<unknown>>([
     const lg = composeSeries(x, polygammaDerivs(x[0]!, fullLike(x[0]!, 0), order), sp.gammaln(x[0]!), order);
     return expSeries(lg, out, order);
   }))],
+  [sp.igammaP as AnyPrim, series(igammaRule)],
+  [sp.betaincP as AnyPrim, series(betaincRule)],
   [sp.polygammaP as AnyPrim, series(([m, x], [sm, sx], [out], _, order) => {
     if (sm !== null) throw new TypeError("jet: polygamma's order n must be a constant (it is an integer)");
     return [tail(composeSeries(coeffs(x!, sx, order), polygammaDerivs(x!, add(m!, fullLike(m!, 1)), order), out!, order))];
