@@ -6,9 +6,9 @@
 import type { NDArray } from "../core/ndarray.ts";
 import { ConcreteArray } from "../core/ndarray.ts";
 import type { Primitive } from "../core/primitive.ts";
-import { bind1, concreteBeneath } from "../core/trace.ts";
+import { bind, bind1, concreteBeneath, withMainTrace } from "../core/trace.ts";
 import { evalJaxpr } from "../core/jaxpr.ts";
-import type { JetRule, SeriesRule } from "../interpreters/jet.ts";
+import { JetTracer, makeJetTrace, primalAndSeries, type JetGlobals, type JetRule, type SeriesRule } from "../interpreters/jet.ts";
 import * as u from "../primitives/unary.ts";
 import * as b from "../primitives/binary.ts";
 import * as c from "../primitives/compare.ts";
@@ -20,7 +20,7 @@ import { argsortP } from "../primitives/sort.ts";
 import * as sp from "../primitives/special.ts";
 import { condP } from "../primitives/control.ts";
 import { scanP, whileP, type ScanParams, type WhileParams } from "../primitives/loops.ts";
-import { customJvpCallP, customVjpCallP } from "../primitives/custom.ts";
+import { customVjpCallP } from "../primitives/custom.ts";
 import {
   type Coeffs, chainSeries, composeSeries, derivSeries, divSeries, expSeries, integrateSeries, logSeries, mulSeries, negSeries,
   powSeries, scale, shiftSeries, sinCosSeries, sqrtSeries,
@@ -166,11 +166,14 @@ const expOf = (l: Coeffs, order: number): Coeffs => expSeries(l, u.exp(l[0]!), o
 const affine = (x: Coeffs, c: NDArray, d: NDArray): Coeffs => x.map((t, i) => (i === 0 ? add(mul(c, t), d) : mul(c, t)));
 
 /**
- * The regularized incomplete gamma P(a, x) (Q with `upper`) in x, a constant: ∂P/∂x = x^(a−1) e^(−x) / Γ(a),
+ * The regularized incomplete gamma P(a, x) (Q with `upper`) in x, a constant (else the generic rule): ∂P/∂x = x^(a−1) e^(−x) / Γ(a),
  * the log-density (a − 1) log x − x − log Γ(a) as a series.
  */
-const igammaRule: SeriesRule<unknown> = ([a, x], [sa, sx], [out], params, order) => {
-  if (sa !== null) throw new TypeError("jet: igamma (gammainc/gammaincc) has a Taylor rule in x only; its shape a must be constant under jet");
+const igammaRule: SeriesRule<unknown> = (primals, allSeries, outs, params, order) => {
+  const [a, x] = primals;
+  const [sa, sx] = allSeries;
+  const [out] = outs;
+  if (sa !== null) return viaJvpRecursion(sp.igammaP as AnyPrim)(primals, allSeries, outs, params, order);
   const xs = coeffs(x!, sx, order);
   const am1 = sub(a!, one(a!));
   const logDensity = logSeries(xs, u.log(x!), order).map((t, i) => sub(mul(am1, t), i === 0 ? add(xs[0]!, sp.gammaln(a!)) : xs[i]!));
@@ -179,12 +182,13 @@ const igammaRule: SeriesRule<unknown> = ([a, x], [sa, sx], [out], params, order)
   return [tail((params as { upper: boolean }).upper ? [y[0]!, ...negSeries(y.slice(1))] : y)];
 };
 
-/** The regularized incomplete beta Iₓ(a, b) in x, a and b constant: ∂I/∂x = x^(a−1)(1 − x)^(b−1) / B(a, b). */
-const betaincRule: SeriesRule<unknown> = ([a, bb, x], [sa, sb, sx], [out], params, order) => {
+/** The regularized incomplete beta Iₓ(a, b) in x, a and b constant (else the generic rule): ∂I/∂x = x^(a−1)(1 − x)^(b−1) / B(a, b). */
+const betaincRule: SeriesRule<unknown> = (primals, allSeries, outs, params, order) => {
+  const [a, bb, x] = primals;
+  const [sa, sb, sx] = allSeries;
+  const [out] = outs;
   const { ma, mb } = params as { ma: number; mb: number };
-  if (sa !== null || sb !== null || ma !== 0 || mb !== 0) {
-    throw new TypeError("jet: betainc has a Taylor rule in x only; its shapes a and b must be constant under jet");
-  }
+  if (sa !== null || sb !== null || ma !== 0 || mb !== 0) return viaJvpRecursion(sp.betaincP as AnyPrim)(primals, allSeries, outs, params, order);
   const xs = coeffs(x!, sx, order);
   const logX = logSeries(xs, u.log(x!), order);
   const logOneMinusX = logSeries(shiftSeries(negSeries(xs), 1), u.log1p(u.neg(x!)), order);
@@ -198,8 +202,33 @@ const betaincRule: SeriesRule<unknown> = ([a, bb, x], [sa, sb, sx], [out], param
 
 const series = (rule: SeriesRule<unknown>): JetRule<unknown> => ({ kind: "series", rule });
 
-/** Primitives that carry a function: run it on the jet tracers (custom rules are for first-order AD). */
+/** `customVjpCall` (a forward/backward pair, no tangent map): run its function on the jet tracers. */
 const inlineCustom: JetRule<unknown> = { kind: "inline", call: (args, params) => (params as { f: (xs: NDArray[]) => NDArray[] }).f(args) };
+
+/**
+ * Any other primitive, from its JVP rule: along x(t), y′(t) = jvp(x(t), x′(t)), so the series of y′
+ * (order K − 1) is the JVP rule run one jet level up on the series of x and x′ (the primal outputs
+ * there come from the same rule at order K − 1), and yₖ = (y′)ₖ₋₁ / k. Exact, and it keeps custom JVP
+ * rules (which often exist because the function's own code is singular somewhere), but it recurses
+ * once per order: up to O(2ᴷ) work where a dedicated O(K²) rule has O(K²).
+ */
+const viaJvpRecursion = (prim: AnyPrim): SeriesRule<unknown> => (primals, series, outs, params, order) => {
+  const xs = primals.map((x, i) => coeffs(x, series[i]!, order));
+  const dxs = xs.map((x, i) => (series[i] === null ? null : derivSeries(x, order)));
+  const globals: JetGlobals = { order: order - 1, ruleFor: jetRuleFor };
+  const derivs = withMainTrace(makeJetTrace, globals, (main) => {
+    const lift = (c: Coeffs) => new JetTracer(main.trace as never, c[0]!, order === 1 ? null : c.slice(1, order));
+    const xsUp = xs.map(lift);
+    const outsUp = bind(prim, xsUp, params);
+    const tangentOuts = prim.jvp(xsUp, dxs.map((d) => (d === null ? null : lift(d))), outsUp, params);
+    return tangentOuts.map((o) => {
+      if (o === null) return null;
+      const [p, s] = primalAndSeries(main.trace, o);
+      return [p, ...(s ?? Array.from({ length: order - 1 }, () => st.zerosLike(p)))];
+    });
+  });
+  return outs.map((_, i) => (derivs[i] === null || derivs[i] === undefined ? null : tail(integrateSeries(derivs[i]!, outs[i]!, order))));
+};
 /** `cond`: the branch the (concrete) index picks, evaluated on the jet tracers. */
 const inlineCond: JetRule<unknown> = {
   kind: "inline",
@@ -313,18 +342,32 @@ const table = new Map<AnyPrim, JetRule<unknown>>([
   [sp.igammaP as AnyPrim, series(igammaRule)],
   [sp.betaincP as AnyPrim, series(betaincRule)],
   [sp.polygammaP as AnyPrim, series(([m, x], [sm, sx], [out], _, order) => {
-    if (sm !== null) throw new TypeError("jet: polygamma's order n must be a constant (it is an integer)");
+    // (its order n is an integer: it carries no series)
+    if (sm !== null) throw new TypeError("jet: polygamma's order n must be a constant integer, not a value with a Taylor series");
     return [tail(composeSeries(coeffs(x!, sx, order), polygammaDerivs(x!, add(m!, fullLike(m!, 1)), order), out!, order))];
   })],
-  [customJvpCallP as AnyPrim, inlineCustom],
   [customVjpCallP as AnyPrim, inlineCustom],
   [condP as AnyPrim, inlineCond],
   [scanP as AnyPrim, inlineScan],
   [whileP as AnyPrim, inlineWhile],
 ]);
 
-/** The jet rule of `prim`, or `undefined` where it has none. */
-export const jetRuleFor = (prim: AnyPrim): JetRule<unknown> | undefined => table.get(prim);
+const fallbacks = new Map<AnyPrim, JetRule<unknown>>();
 
-/** The primitives that have a Taylor rule (for tests and documentation). */
+/**
+ * The jet rule of `prim`: its dedicated rule, or else the generic one from its JVP rule
+ * (`viaJvpRecursion`; custom JVP rules go this way, so they are kept).
+ */
+export function jetRuleFor(prim: AnyPrim): JetRule<unknown> {
+  const rule = table.get(prim);
+  if (rule !== undefined) return rule;
+  let fallback = fallbacks.get(prim);
+  if (fallback === undefined) {
+    fallback = series(viaJvpRecursion(prim));
+    fallbacks.set(prim, fallback);
+  }
+  return fallback;
+}
+
+/** The primitives that have a dedicated Taylor rule (the others use `viaJvpRecursion`). */
 export const primitivesWithJetRules = (): AnyPrim[] => [...table.keys()];
