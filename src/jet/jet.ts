@@ -27,7 +27,11 @@ const factorial = (n: number): number => (n <= 1 ? 1 : n * factorial(n - 1));
  * the derivatives of a curve x(t) through `primals[i]` (x_k = dᵏx/dtᵏ at t = 0); the result holds
  * `f(primals)` and the derivatives dᵏf(x(t))/dtᵏ for k = 1…K, each output array's terms as a list.
  * With `series = [[v, 0, 0, …]]` the k-th term is the k-th directional derivative of `f` along `v`.
- * Costs O(K²) array operations per primitive (nested `jvp`/`grad` of order K cost O(2ᴷ)).
+ * Elementwise, linear and product primitives cost O(K²) array operations (nested `jvp`/`grad` of
+ * order K cost O(2ᴷ)); the others (linear algebra, Bessel functions, custom JVP rules) use a generic
+ * rule built from their JVP, exact but up to O(2ᴷ). Custom JVP rules are kept; `customVjp`
+ * functions, `lax.cond`, `scan` and `whileLoop` run on the jet values (a loop's predicate and a
+ * cond's index read the concrete primal, as under `jvp`).
  * @example
  * const [y, [d1, d2, d3]] = jet(np.sin, [0.5], [[1, 0, 0]]);
  * d3.item(); // −cos(0.5), the third derivative of sin

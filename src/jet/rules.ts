@@ -1,7 +1,7 @@
 /**
  * @file The Taylor rules of `jet`, keyed by primitive record: piecewise-linear primitives reuse
- * their JVP rule on every coefficient, products use Cauchy sums, and the elementary functions
- * use the O(K²) recurrences of `series.ts`.
+ * their JVP rule on every coefficient, products use Cauchy sums, the elementary functions use the
+ * O(K²) recurrences of `series.ts`, and every other primitive gets a generic rule from its JVP.
  */
 import type { NDArray } from "../core/ndarray.ts";
 import { ConcreteArray } from "../core/ndarray.ts";
