@@ -96,8 +96,9 @@ describe("every Taylor rule agrees with nested jvp (orders 1–4, fast-check)", 
   it.each(unaryCases)("%s", (_, f, lo, hi) => {
     fc.assert(
       fc.property(fc.double({ min: lo, max: hi, noNaN: true }), fc.double({ min: -1.5, max: 1.5, noNaN: true }), (x0, v0) => {
-        // Nested jvp (the reference) is NaN where x² underflows (power at subnormal x, t.cdf), so stay clear.
-        fc.pre(Math.abs(x0) > 1e-150);
+        // Both nested jvp (the reference) and jet turn NaN where powers of a tiny x underflow (power at
+        // subnormal x; t.cdf's higher derivatives below 1e-100), so stay clear of them.
+        fc.pre(Math.abs(x0) > 1e-60);
         const x = np.array([x0, (lo + hi) / 2]);
         const v = np.array([v0, 1]);
         const terms = jetAlong(f, x, v, 4);
