@@ -6,6 +6,7 @@ import "./numpy/methods.ts";
 
 export { grad, valueAndGrad, elementwiseGrad, vjp, linearize, type GradOptions } from "./transforms/vjp.ts";
 export { jvp, deriv } from "./transforms/jvp.ts";
+export { jet, type SeriesOf } from "./jet/jet.ts";
 export { vmap, type VmapOptions } from "./transforms/vmap.ts";
 export { jacfwd, jacrev, jacobian, hessian, hvp, type JacOptions } from "./transforms/jacobian.ts";
 export { checkGrads, type CheckGradsOptions } from "./transforms/checkGrads.ts";

@@ -149,6 +149,21 @@ export function dataBeneath(x: NDArray): ConcreteArray | null {
   return v as ConcreteArray | null;
 }
 
+/**
+ * `dataBeneath` for code that cannot go on without the data (a random draw's parameters, a Taylor
+ * loop's predicate): throws, naming `op`, where a level holds no value.
+ */
+export function concreteBeneath(x: NDArray, op: string): ConcreteArray {
+  const v = dataBeneath(x);
+  if (v === null) {
+    throw new TracerConversionError(
+      `${op}: the value has no data here: it is being staged by makeJaxpr/jit (which follow shapes only), ` +
+        "or it is a tangent unknown of reverse mode. Call this outside jit.",
+    );
+  }
+  return v;
+}
+
 /** Whether `x` is a tracer (of any level). */
 export const isTracer = (x: unknown): x is Tracer => x instanceof Tracer;
 

@@ -380,88 +380,14 @@ export function choice(
 
 // ---------------------------------------------------------------- stateful generator
 
-const sizeShape = (size: Shape | null | undefined, op = "RandomState"): number[] => {
-  requireStatic(`np.random.${op}`, "size", size, "a shape");
-  return size === undefined || size === null ? [] : P.parseShape(op, size, "size");
-};
+import { RandomState } from "./random-state.ts";
 
-/**
- * `np.random.RandomState(seed)`: a seeded stateful generator for porting NumPy scripts. Each call
- * splits its internal key (a documented, deterministic Threefry stream: not NumPy's Mersenne
- * Twister numbers). Arrays are immutable, so `shuffle` returns the shuffled array.
- * @example
- * new np.random.RandomState(0).randn(2, 3).shape; // [2, 3]
- */
-export class RandomState {
-  private state: NDArray;
-  constructor(seedValue = 0) {
-    this.state = key(seedValue);
-  }
-  /** Reseeds the generator. */
-  seed(seedValue: number): void {
-    this.state = key(seedValue);
-  }
-  /** A fresh subkey; the state moves on. */
-  nextKey(): NDArray {
-    const ks = split(this.state) as ConcreteArray;
-    this.state = new ConcreteArray(ks.data.slice(0, 2), [2], "int32");
-    return new ConcreteArray(ks.data.slice(2, 4), [2], "int32");
-  }
-  /** `rand(d0, d1, …)`: uniform in [0, 1). */
-  rand(...shape: number[]): NDArray {
-    return uniform(this.nextKey(), P.parseShape("RandomState.rand", shape));
-  }
-  /** `randn(d0, d1, …)`: standard normal. */
-  randn(...shape: number[]): NDArray {
-    return normal(this.nextKey(), P.parseShape("RandomState.randn", shape));
-  }
-  randomSample(size?: Shape | null): NDArray {
-    return uniform(this.nextKey(), sizeShape(size));
-  }
-  random(size?: Shape | null): NDArray {
-    return this.randomSample(size);
-  }
-  standardNormal(size?: Shape | null): NDArray {
-    return normal(this.nextKey(), sizeShape(size));
-  }
-  /** `uniform(low = 0, high = 1, size)`. */
-  uniform(low: ArrayLike = 0, high: ArrayLike = 1, size?: Shape | null): NDArray {
-    const shp = size === undefined || size === null ? broadcastShapes("RandomState.uniform", asarray(low).shape, asarray(high).shape) : sizeShape(size);
-    return uniform(this.nextKey(), shp, { minval: low, maxval: high });
-  }
-  /** `normal(loc = 0, scale = 1, size)`. */
-  normal(loc: ArrayLike = 0, scale: ArrayLike = 1, size?: Shape | null): NDArray {
-    const shp = size === undefined || size === null ? broadcastShapes("RandomState.normal", asarray(loc).shape, asarray(scale).shape) : sizeShape(size);
-    return add(multiply(normal(this.nextKey(), shp), scale), loc);
-  }
-  /** `randint(low, high?, size)`: integers in [low, high), or [0, low) without `high`. */
-  randint(low: number, high?: number | null, size?: Shape | null): NDArray {
-    const [lo, hi] = high === undefined || high === null ? [0, low] : [low, high];
-    if (!(hi > lo)) throw new RangeError(`RandomState.randint: low >= high (${lo} >= ${hi})`);
-    return randint(this.nextKey(), sizeShape(size), lo, hi);
-  }
-  /** `permutation(x)`: a permuted `arange(x)`, or `x` permuted along axis 0. */
-  permutation(x: number | ArrayLike): NDArray {
-    return permutation(this.nextKey(), x);
-  }
-  /** `shuffle(x)`: `x` permuted along axis 0, returned (arrays are immutable). */
-  shuffle(x: ArrayLike): NDArray {
-    return permutation(this.nextKey(), asarray(x, undefined, "RandomState.shuffle", "x"));
-  }
-  /** `choice(a, size, replace = true, p)`. */
-  choice(a: number | ArrayLike, size?: Shape | null, replace = true, p?: ArrayLike | null): NDArray {
-    return choice(this.nextKey(), a, { shape: sizeShape(size), replace, ...(p === undefined || p === null ? {} : { p }) });
-  }
-  /** `gamma(shape, scale = 1, size)`. */
-  gamma(shapeParam: ArrayLike, scale: ArrayLike = 1, size?: Shape | null): NDArray {
-    return multiply(gamma(this.nextKey(), shapeParam, size === undefined || size === null ? undefined : sizeShape(size)), scale);
-  }
-}
+export { RandomState };
 
 const globalState = new RandomState(0);
 
-/** `np.random.seed(s)`: reseeds the global generator behind `np.random.rand` and `np.random.randn`. */
-export const seed = (s0: number): void => globalState.seed(s0);
+/** `np.random.seed(s)`: reseeds the global generator behind `np.random.rand` and `np.random.randn` (NumPy's numbers for the same seed). */
+export const seed = (s0: number | readonly number[]): void => globalState.seed(s0);
 /** `np.random.rand(d0, d1, …)`: uniform in [0, 1) from the global generator (seed 0 until `seed`). */
 export const rand = (...shape: number[]): NDArray => globalState.rand(...shape);
 /** `np.random.randn(d0, d1, …)`: standard normal from the global generator (seed 0 until `seed`). */

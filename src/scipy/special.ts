@@ -558,3 +558,5 @@ export const exp10 = fn1("exp10", (x) => b.pow(k(x, 10), x));
 export const cbrt = fn1("cbrt", (x) => b.mul(u.sign(x), b.pow(u.abs(x), k(x, 1 / 3))));
 export const log1p = fn1("log1p", u.log1p);
 export const expm1 = fn1("expm1", u.expm1);
+
+export { zeta } from "./zeta.ts";
