@@ -12,6 +12,7 @@ export { checkGrads, type CheckGradsOptions } from "./transforms/checkGrads.ts";
 export { stopGradient } from "./transforms/stopGradient.ts";
 export { customJvp, customVjp, checkpoint } from "./transforms/custom.ts";
 export { flatten } from "./transforms/flatten.ts";
+export { fixedPoint, type FixedPointOptions } from "./transforms/implicit.ts";
 export * as lax from "./transforms/control.ts";
 export { makeJaxpr, jit, Jaxpr } from "./transforms/makeJaxpr.ts";
 export * as nn from "./nn/index.ts";

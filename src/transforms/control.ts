@@ -300,3 +300,4 @@ export function scan<C, X, Y>(
   const outs = bind(scanP, [...hoisted, ...carry, ...xLeaves], { jaxpr, length: n, reverse, numConsts: hoisted.length, numCarry: nK });
   return [unflatten<C>(cDef, outs.slice(0, nK)), unflatten<Y>(yDef!, outs.slice(nK))];
 }
+export { customRoot, customLinearSolve } from "./implicit.ts";

@@ -1,0 +1,428 @@
+/**
+ * @file The numerical methods of `scipy.optimize.minimize` on plain vectors: BFGS, CG
+ * (Polak–Ribière), Newton-CG, L-BFGS-B (projected) and Nelder–Mead, with SciPy's defaults and
+ * stopping rules; the derivatives they need come in as callbacks.
+ */
+import { dcsrch, type WolfeOptions } from "./linesearch.ts";
+
+/** f and ∇f at a point (one evaluation). */
+export type FG = (x: Float64Array) => [number, Float64Array];
+export type Hessp = (x: Float64Array, p: Float64Array) => Float64Array;
+
+export interface RawResult {
+  x: Float64Array;
+  fun: number;
+  jac: Float64Array | null;
+  nit: number;
+  nfev: number;
+  njev: number;
+  nhev?: number;
+  status: number;
+  message: string;
+  hessInv?: Float64Array[];
+}
+
+export const MESSAGES = {
+  success: "Optimization terminated successfully.",
+  maxfev: "Maximum number of function evaluations has been exceeded.",
+  maxiter: "Maximum number of iterations has been exceeded.",
+  prLoss: "Desired error not necessarily achieved due to precision loss.",
+  nan: "NaN result encountered.",
+};
+
+const dotv = (a: Float64Array, b: Float64Array) => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+};
+const normInf = (a: Float64Array) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+const norm1 = (a: Float64Array) => a.reduce((m, v) => m + Math.abs(v), 0);
+const axpy = (x: Float64Array, a: number, p: Float64Array) => x.map((v, i) => v + a * p[i]!);
+
+/** Counts evaluations and remembers the last point, as SciPy's `ScalarFunction` does. */
+export class Counted {
+  nfev = 0;
+  private lastX: Float64Array | null = null;
+  private last: [number, Float64Array] | null = null;
+  constructor(private readonly fg: FG) {}
+  at(x: Float64Array): [number, Float64Array] {
+    if (this.lastX && this.lastX.length === x.length && this.lastX.every((v, i) => v === x[i])) return this.last!;
+    this.nfev++;
+    this.lastX = Float64Array.from(x);
+    this.last = this.fg(x);
+    return this.last;
+  }
+}
+
+/** SciPy's `line_search_wolfe1`: the initial step from the previous decrease, then `dcsrch`. */
+function lineSearch(c: Counted, xk: Float64Array, pk: Float64Array, gk: Float64Array, f0: number, fOld: number | null, o: Partial<WolfeOptions>) {
+  const derphi0 = dotv(gk, pk);
+  let alpha1 = 1;
+  if (fOld !== null && derphi0 !== 0) {
+    alpha1 = Math.min(1, (1.01 * 2 * (f0 - fOld)) / derphi0);
+    if (alpha1 < 0) alpha1 = 1;
+  }
+  const opts: WolfeOptions = { c1: 1e-4, c2: 0.9, xtol: 1e-14, amin: 1e-8, amax: 50, maxIter: 100, ...o };
+  const res = dcsrch(
+    (a) => {
+      const [f, g] = c.at(axpy(xk, a, pk));
+      return [f, dotv(g, pk)];
+    },
+    f0,
+    derphi0,
+    alpha1,
+    opts,
+  );
+  if (res === null || res.atMax) return null;
+  const x = axpy(xk, res.alpha, pk);
+  const [f, g] = c.at(x);
+  return { alpha: res.alpha, x, f, g };
+}
+
+export interface GradOpts {
+  gtol: number;
+  maxiter: number;
+}
+
+/** BFGS as SciPy's `_minimize_bfgs` (inverse Hessian update of Nocedal & Wright (6.17), H₀ = I). */
+export function bfgs(fg: FG, x0: Float64Array, o: GradOpts): RawResult {
+  const c = new Counted(fg);
+  const n = x0.length;
+  let H = Array.from({ length: n }, (_, i) => Float64Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  let xk = Float64Array.from(x0);
+  let [fk, gk] = c.at(xk);
+  let fOld: number | null = fk + Math.sqrt(dotv(gk, gk)) / 2;
+  let k = 0;
+  let status = 0;
+  let gnorm = normInf(gk);
+  while (gnorm > o.gtol && k < o.maxiter) {
+    const pk = Float64Array.from(H, (row) => -dotv(row, gk));
+    const ls = lineSearch(c, xk, pk, gk, fk, fOld, { amin: 1e-100, amax: 1e100 });
+    if (ls === null) {
+      status = 2;
+      break;
+    }
+    const sk = pk.map((v) => ls.alpha * v);
+    const yk = ls.g.map((v, i) => v - gk[i]!);
+    fOld = fk;
+    xk = ls.x;
+    fk = ls.f;
+    gk = ls.g;
+    k++;
+    gnorm = normInf(gk);
+    if (gnorm <= o.gtol) break;
+    if (!Number.isFinite(fk)) {
+      status = 2;
+      break;
+    }
+    const ys = dotv(yk, sk);
+    const rho = ys === 0 ? 1000 : 1 / ys;
+    // H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ.
+    const Hy = Float64Array.from(H, (row) => dotv(row, yk));
+    const yHy = dotv(yk, Hy);
+    H = H.map((row, i) => row.map((v, j) => v - rho * (Hy[i]! * sk[j]! + sk[i]! * Hy[j]!) + (rho * rho * yHy + rho) * sk[i]! * sk[j]!));
+  }
+  return finish({ x: xk, fun: fk, jac: gk, nit: k, nfev: c.nfev, njev: c.nfev, status, message: "", hessInv: H }, k >= o.maxiter, gnorm);
+}
+
+function finish(r: RawResult, hitMax: boolean, gnorm: number): RawResult {
+  if (r.status === 2) r.message = MESSAGES.prLoss;
+  else if (hitMax) {
+    r.status = 1;
+    r.message = MESSAGES.maxiter;
+  } else if (Number.isNaN(gnorm) || Number.isNaN(r.fun) || r.x.some(Number.isNaN)) {
+    r.status = 3;
+    r.message = MESSAGES.nan;
+  } else r.message = MESSAGES.success;
+  return r;
+}
+
+/** Nonlinear conjugate gradients as SciPy's `_minimize_cg` (Polak–Ribière with restarts, c2 = 0.4). */
+export function cg(fg: FG, x0: Float64Array, o: GradOpts): RawResult {
+  const c = new Counted(fg);
+  let xk = Float64Array.from(x0);
+  let [fk, gk] = c.at(xk);
+  let fOld: number | null = fk + Math.sqrt(dotv(gk, gk)) / 2;
+  let pk = gk.map((v) => -v);
+  let gnorm = normInf(gk);
+  let k = 0;
+  let status = 0;
+  while (gnorm > o.gtol && k < o.maxiter) {
+    const deltak = dotv(gk, gk);
+    const ls = lineSearch(c, xk, pk, gk, fk, fOld, { c2: 0.4, amin: 1e-100, amax: 1e100 });
+    if (ls === null) {
+      status = 2;
+      break;
+    }
+    const yk = ls.g.map((v, i) => v - gk[i]!);
+    const beta = Math.max(0, dotv(yk, ls.g) / deltak);
+    const pNext = ls.g.map((v, i) => -v + beta * pk[i]!);
+    gnorm = normInf(ls.g);
+    // SciPy's extra condition: the new direction must descend enough (else its Wolfe-2 fallback runs; here the search ends).
+    if (gnorm > o.gtol && dotv(pNext, ls.g) > -0.01 * dotv(ls.g, ls.g)) {
+      status = 2;
+      fOld = fk;
+      xk = ls.x;
+      fk = ls.f;
+      gk = ls.g;
+      k++;
+      break;
+    }
+    fOld = fk;
+    xk = ls.x;
+    fk = ls.f;
+    gk = ls.g;
+    pk = pNext;
+    k++;
+  }
+  return finish({ x: xk, fun: fk, jac: gk, nit: k, nfev: c.nfev, njev: c.nfev, status, message: "" }, k >= o.maxiter && gnorm > o.gtol, gnorm);
+}
+
+/** Truncated Newton as SciPy's `_minimize_newtoncg`: inner CG on Hessian-vector products, stop when ‖Δx‖₁ ≤ n·xtol. */
+export function newtonCg(fg: FG, hessp: Hessp, x0: Float64Array, o: { xtol: number; maxiter: number }): RawResult {
+  const c = new Counted(fg);
+  const n = x0.length;
+  const xtol = n * o.xtol;
+  let xk = Float64Array.from(x0);
+  let [fk, gk] = c.at(xk);
+  let fOld: number | null = null;
+  let update = 2 * xtol;
+  let k = 0;
+  let nhev = 0;
+  let status = 0;
+  let message = MESSAGES.success;
+  while (update > xtol) {
+    if (k >= o.maxiter) {
+      status = 1;
+      message = MESSAGES.maxiter;
+      break;
+    }
+    const b = gk.map((v) => -v);
+    const maggrad = norm1(b);
+    const termcond = Math.min(0.5, Math.sqrt(maggrad)) * maggrad;
+    let xsupi: Float64Array = new Float64Array(n);
+    const ri = Float64Array.from(gk);
+    let psupi: Float64Array = b.slice();
+    let dri0 = dotv(ri, ri);
+    let converged = false;
+    for (let i = 0; i < 20 * n; i++) {
+      if (norm1(ri) <= termcond) {
+        converged = true;
+        break;
+      }
+      const Ap = hessp(xk, psupi);
+      nhev++;
+      const curv = dotv(psupi, Ap);
+      if (curv >= 0 && curv <= 3 * Number.EPSILON) {
+        converged = true;
+        break;
+      }
+      if (curv < 0) {
+        if (i === 0) xsupi = b.map((v) => (dri0 / -curv) * v);
+        converged = true;
+        break;
+      }
+      const alpha = dri0 / curv;
+      xsupi = axpy(xsupi, alpha, psupi);
+      for (let j = 0; j < n; j++) ri[j] = ri[j]! + alpha * Ap[j]!;
+      const dri1 = dotv(ri, ri);
+      psupi = ri.map((v, j) => -v + (dri1 / dri0) * psupi[j]!);
+      dri0 = dri1;
+    }
+    if (!converged) {
+      status = 5;
+      message = "Warning: CG iterations didn't converge. The Hessian is not positive definite.";
+      break;
+    }
+    const ls = lineSearch(c, xk, xsupi, gk, fk, fOld, {});
+    if (ls === null) {
+      status = 2;
+      message = MESSAGES.prLoss;
+      break;
+    }
+    update = ls.alpha * norm1(xsupi);
+    fOld = fk;
+    xk = ls.x;
+    fk = ls.f;
+    gk = ls.g;
+    k++;
+  }
+  return { x: xk, fun: fk, jac: gk, nit: k, nfev: c.nfev, njev: c.nfev, nhev, status, message };
+}
+
+export interface LbfgsbOpts {
+  m: number;
+  ftol: number;
+  gtol: number;
+  maxiter: number;
+  maxfun: number;
+  maxls: number;
+  lower: Float64Array;
+  upper: Float64Array;
+}
+
+/**
+ * Limited-memory BFGS with bounds. Deviation from SciPy's Fortran L-BFGS-B: no generalized Cauchy
+ * point; variables at a bound whose gradient pushes outward are held, the two-loop direction acts
+ * on the rest, and the Moré–Thuente search (ftol 1e-3, gtol 0.9, xtol 0.1 as L-BFGS-B's) stops at
+ * the first bound met. Stopping rules are SciPy's: ‖proj g‖∞ ≤ gtol or relative decrease ≤ ftol.
+ */
+export function lbfgsb(fg: FG, x0: Float64Array, o: LbfgsbOpts): RawResult {
+  const n = x0.length;
+  const clip = (x: Float64Array) => x.map((v, i) => Math.min(Math.max(v, o.lower[i]!), o.upper[i]!));
+  const c = new Counted(fg);
+  let xk = clip(x0);
+  let [fk, gk] = c.at(xk);
+  const projG = (x: Float64Array, g: Float64Array) => normInf(x.map((v, i) => Math.min(Math.max(v - g[i]!, o.lower[i]!), o.upper[i]!) - v));
+  const S: Float64Array[] = [];
+  const Y: Float64Array[] = [];
+  let k = 0;
+  let status = 0;
+  let message = "CONVERGENCE: NORM OF PROJECTED GRADIENT <= PGTOL";
+  while (projG(xk, gk) > o.gtol) {
+    if (k >= o.maxiter) {
+      status = 1;
+      message = "STOP: TOTAL NO. OF ITERATIONS REACHED LIMIT";
+      break;
+    }
+    if (c.nfev >= o.maxfun) {
+      status = 1;
+      message = "STOP: TOTAL NO. OF F,G EVALUATIONS EXCEEDS LIMIT";
+      break;
+    }
+    const held = xk.map((v, i) => ((v <= o.lower[i]! && gk[i]! > 0) || (v >= o.upper[i]! && gk[i]! < 0) ? 1 : 0));
+    const q = gk.map((v, i) => (held[i] ? 0 : v));
+    const alphas: number[] = [];
+    for (let j = S.length - 1; j >= 0; j--) {
+      const a = dotv(S[j]!, q) / dotv(Y[j]!, S[j]!);
+      alphas[j] = a;
+      for (let i = 0; i < n; i++) q[i] = q[i]! - a * Y[j]![i]!;
+    }
+    const gamma = S.length > 0 ? dotv(S[S.length - 1]!, Y[Y.length - 1]!) / dotv(Y[Y.length - 1]!, Y[Y.length - 1]!) : 1;
+    for (let i = 0; i < n; i++) q[i] = gamma * q[i]!;
+    for (let j = 0; j < S.length; j++) {
+      const b = dotv(Y[j]!, q) / dotv(Y[j]!, S[j]!);
+      for (let i = 0; i < n; i++) q[i] = q[i]! + (alphas[j]! - b) * S[j]![i]!;
+    }
+    let d = q.map((v, i) => (held[i] ? 0 : -v));
+    if (dotv(d, gk) >= 0) {
+      // Not a descent direction on the free variables: restart from the projected steepest descent.
+      S.length = 0;
+      Y.length = 0;
+      d = gk.map((v, i) => (held[i] ? 0 : -v));
+    }
+    let stpmax = 1e10;
+    for (let i = 0; i < n; i++) {
+      if (d[i]! < 0) stpmax = Math.min(stpmax, (o.lower[i]! - xk[i]!) / d[i]!);
+      else if (d[i]! > 0) stpmax = Math.min(stpmax, (o.upper[i]! - xk[i]!) / d[i]!);
+    }
+    const first = k === 0 && S.length === 0 ? Math.min(1 / Math.sqrt(dotv(d, d)), stpmax) : Math.min(1, stpmax);
+    const res = dcsrch(
+      (a) => {
+        const [f, g] = c.at(clip(axpy(xk, a, d)));
+        return [f, dotv(g, d)];
+      },
+      fk,
+      dotv(gk, d),
+      first,
+      { c1: 1e-3, c2: 0.9, xtol: 0.1, amin: 0, amax: stpmax, maxIter: o.maxls },
+    );
+    if (res === null) {
+      status = 2;
+      message = "ABNORMAL: the line search failed";
+      break;
+    }
+    const xNew = clip(axpy(xk, res.alpha, d));
+    const [fNew, gNew] = c.at(xNew);
+    const s = xNew.map((v, i) => v - xk[i]!);
+    const y = gNew.map((v, i) => v - gk[i]!);
+    if (dotv(s, y) > Number.EPSILON * dotv(y, y)) {
+      S.push(s);
+      Y.push(y);
+      if (S.length > o.m) {
+        S.shift();
+        Y.shift();
+      }
+    }
+    const decrease = (fk - fNew) / Math.max(Math.abs(fk), Math.abs(fNew), 1);
+    xk = xNew;
+    fk = fNew;
+    gk = gNew;
+    k++;
+    if (decrease <= o.ftol) {
+      message = "CONVERGENCE: RELATIVE REDUCTION OF F <= FACTR*EPSMCH";
+      break;
+    }
+  }
+  return { x: xk, fun: fk, jac: gk, nit: k, nfev: c.nfev, njev: c.nfev, status, message };
+}
+
+/** Nelder–Mead as SciPy's `_minimize_neldermead` (standard coefficients, 5% initial simplex). */
+export function nelderMead(f: (x: Float64Array) => number, x0: Float64Array, o: { xatol: number; fatol: number; maxiter: number; maxfev: number }): RawResult {
+  const n = x0.length;
+  let nfev = 0;
+  const call = (x: Float64Array) => {
+    nfev++;
+    return f(x);
+  };
+  let sim: Float64Array[] = [Float64Array.from(x0)];
+  for (let k = 0; k < n; k++) {
+    const y = Float64Array.from(x0);
+    y[k] = y[k] !== 0 ? 1.05 * y[k]! : 0.00025;
+    sim.push(y);
+  }
+  let fsim = sim.map((x) => (nfev < o.maxfev ? call(x) : Infinity));
+  const sort = () => {
+    const idx = fsim.map((_, i) => i).sort((a, b) => fsim[a]! - fsim[b]! || a - b);
+    sim = idx.map((i) => sim[i]!);
+    fsim = idx.map((i) => fsim[i]!);
+  };
+  sort();
+  let it = 1;
+  const comb = (a: number, xa: Float64Array, b: number, xb: Float64Array) => xa.map((v, i) => a * v + b * xb[i]!);
+  while (nfev < o.maxfev && it < o.maxiter) {
+    let xspread = 0;
+    let fspread = 0;
+    for (let j = 1; j <= n; j++) {
+      fspread = Math.max(fspread, Math.abs(fsim[0]! - fsim[j]!));
+      for (let i = 0; i < n; i++) xspread = Math.max(xspread, Math.abs(sim[j]![i]! - sim[0]![i]!));
+    }
+    if (xspread <= o.xatol && fspread <= o.fatol) break;
+    const xbar = new Float64Array(n);
+    for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) xbar[i] = xbar[i]! + sim[j]![i]! / n;
+    const worstX = sim[n]!;
+    const xr = comb(2, xbar, -1, worstX);
+    const fxr = call(xr);
+    let shrink = false;
+    if (fxr < fsim[0]!) {
+      const xe = comb(3, xbar, -2, worstX);
+      const fxe = call(xe);
+      [sim[n], fsim[n]] = fxe < fxr ? [xe, fxe] : [xr, fxr];
+    } else if (fxr < fsim[n - 1]!) {
+      [sim[n], fsim[n]] = [xr, fxr];
+    } else if (fxr < fsim[n]!) {
+      const xc = comb(1.5, xbar, -0.5, worstX);
+      const fxc = call(xc);
+      if (fxc <= fxr) [sim[n], fsim[n]] = [xc, fxc];
+      else shrink = true;
+    } else {
+      const xcc = comb(0.5, xbar, 0.5, worstX);
+      const fxcc = call(xcc);
+      if (fxcc < fsim[n]!) [sim[n], fsim[n]] = [xcc, fxcc];
+      else shrink = true;
+    }
+    if (shrink) {
+      for (let j = 1; j <= n; j++) {
+        sim[j] = comb(0.5, sim[0]!, 0.5, sim[j]!);
+        fsim[j] = call(sim[j]!);
+      }
+    }
+    it++;
+    sort();
+  }
+  let status = 0;
+  let message = MESSAGES.success;
+  if (nfev >= o.maxfev) [status, message] = [1, MESSAGES.maxfev];
+  else if (it >= o.maxiter) [status, message] = [2, MESSAGES.maxiter];
+  return { x: sim[0]!, fun: fsim[0]!, jac: null, nit: it, nfev, njev: 0, status, message };
+}

@@ -1,0 +1,222 @@
+/**
+ * @file `scipy.optimize.minimize`: SciPy's methods and result object, with the optimum
+ * differentiable in whatever the objective closes over by the implicit function theorem
+ * (∂x⋆/∂θ = −H⁻¹ ∂²f/∂x∂θ, solved by conjugate gradients on Hessian-vector products).
+ */
+import type { NDArray } from "../../core/ndarray.ts";
+import { ConcreteArray } from "../../core/ndarray.ts";
+import { isTracer } from "../../core/trace.ts";
+import { ShapeError, fmtShape } from "../../core/errors.ts";
+import { asarray } from "../../numpy/creation.ts";
+import { flatten } from "../../transforms/flatten.ts";
+import { grad, valueAndGrad } from "../../transforms/vjp.ts";
+import { jvp } from "../../transforms/jvp.ts";
+import { checkKeys, cgSolve, closureConvert, implicitRoot } from "../../transforms/implicit.ts";
+import { stopGradient } from "../../primitives/unary.ts";
+import type { Tree } from "../../tree/index.ts";
+import { bfgs, cg, lbfgsb, nelderMead, newtonCg, type RawResult } from "./methods.ts";
+
+export type Method = "BFGS" | "L-BFGS-B" | "Newton-CG" | "CG" | "Nelder-Mead";
+const METHODS: readonly Method[] = ["BFGS", "L-BFGS-B", "Newton-CG", "CG", "Nelder-Mead"];
+
+export interface MinimizeOptions {
+  /** Default "BFGS" (SciPy's default without bounds; with bounds it is "L-BFGS-B"). */
+  method?: Method;
+  /** `true`: `fun` returns `[f, ∇f]`; a function: the gradient; absent: computed by `grad`. */
+  jac?: boolean | ((x: any, ...args: any[]) => Tree);
+  /** Hessian times `p` (Newton-CG); absent: `hvp` of the objective. */
+  hessp?: (x: any, p: any, ...args: any[]) => Tree;
+  /** One `[lower, upper]` per flat variable (`null` or ±Infinity for none); L-BFGS-B only. */
+  bounds?: readonly (readonly [number | null, number | null])[];
+  /** Sets the method's main tolerance (gtol, xtol or xatol/fatol), as SciPy's `tol`. */
+  tol?: number;
+  /** Extra arguments passed to `fun` (and `jac`, `hessp`) after x. */
+  args?: readonly unknown[];
+  /** Method options as SciPy's: gtol, maxiter, xtol, ftol, maxcor, maxfun, maxls, xatol, fatol, maxfev. */
+  options?: Record<string, number>;
+}
+
+export interface OptimizeResult<X> {
+  x: X;
+  fun: NDArray;
+  jac: NDArray | null;
+  nit: number;
+  nfev: number;
+  njev: number;
+  nhev?: number;
+  success: boolean;
+  status: number;
+  message: string;
+  /** BFGS's inverse Hessian approximation (n × n, flat variables). */
+  hessInv?: NDArray;
+}
+
+const OPTION_KEYS: Record<Method, readonly string[]> = {
+  BFGS: ["gtol", "maxiter"],
+  CG: ["gtol", "maxiter"],
+  "Newton-CG": ["xtol", "maxiter"],
+  "L-BFGS-B": ["maxcor", "ftol", "gtol", "maxiter", "maxfun", "maxls"],
+  "Nelder-Mead": ["xatol", "fatol", "maxiter", "maxfev"],
+};
+
+/**
+ * `scipy.optimize.minimize(fun, x0, {method, jac, hessp, bounds, tol, args, options})`: a local
+ * minimum of the scalar `fun`, starting from `x0` (a number, an array or a tree of them). Returns
+ * SciPy's result object; `x` has `x0`'s structure and is differentiable in what `fun` closes over.
+ * @example
+ * const r = scipy.optimize.minimize((x: NDArray) => np.sum(np.square(x.sub(np.array([1, 2])))), np.zeros([2]));
+ * r.x.toArray(); // ≈ [1, 2]
+ */
+export function minimize<X extends Tree>(fun: (x: X, ...args: any[]) => unknown, x0: X, opts: MinimizeOptions = {}): OptimizeResult<X> {
+  const op = "scipy.optimize.minimize";
+  if (typeof fun !== "function") throw new TypeError(`${op}: fun must be a function, got ${typeof fun}`);
+  checkKeys(op, opts, ["method", "jac", "hessp", "bounds", "tol", "args", "options"]);
+  const method: Method = opts.method ?? (opts.bounds ? "L-BFGS-B" : "BFGS");
+  if (!METHODS.includes(method)) throw new TypeError(`${op}: unknown method ${JSON.stringify(method)} (known: ${METHODS.join(", ")})`);
+  const options = opts.options ?? {};
+  checkKeys(`${op} (method ${method})`, options, OPTION_KEYS[method]);
+  if (x0 === undefined || x0 === null || typeof x0 === "string" || typeof x0 === "boolean" || typeof x0 === "function") {
+    throw new TypeError(`${op}: x0 must be a number, an NDArray or a tree of them, got ${x0 === null ? "null" : typeof x0}`);
+  }
+  const [xFlat, unflat] = flatten(x0);
+  const n = xFlat.size;
+  if (n === 0) throw new ShapeError(`${op}: x0 has no elements`);
+  if (opts.bounds !== undefined && method !== "L-BFGS-B") throw new TypeError(`${op}: bounds are supported by method L-BFGS-B only, not ${method}`);
+  if (opts.bounds !== undefined && (!Array.isArray(opts.bounds) || opts.bounds.length !== n)) {
+    throw new ShapeError(`${op}: bounds must hold one [lower, upper] pair per variable: x0 has ${n}, bounds has ${Array.isArray(opts.bounds) ? opts.bounds.length : typeof opts.bounds}`);
+  }
+  if (opts.hessp !== undefined && method !== "Newton-CG") throw new TypeError(`${op}: hessp is used by method Newton-CG only, not ${method}`);
+  const args = opts.args ?? [];
+  if (!Array.isArray(args)) throw new TypeError(`${op}: args must be an array of extra arguments, got ${typeof args}`);
+
+  const scalarOf = (v: unknown, what: string): NDArray => {
+    const a = asarray(v as NDArray, undefined, op, what);
+    if (a.size !== 1) throw new ShapeError(`${op}: ${what} must be a scalar, got shape ${fmtShape(a.shape)}`);
+    return a.reshape([]).astype("float64");
+  };
+  const gradOf = (v: unknown, what: string): NDArray => {
+    const g = flatten(v as Tree)[0];
+    if (g.size !== n) throw new ShapeError(`${op}: ${what} has ${g.size} elements, but x0 has ${n}`);
+    return g;
+  };
+  const objective = (x: NDArray): NDArray => {
+    const out = fun(unflat(x) as X, ...args);
+    return scalarOf(opts.jac === true ? (Array.isArray(out) ? out[0] : out) : out, "fun's value");
+  };
+  const gradient = (x: NDArray): NDArray => {
+    if (opts.jac === true) {
+      const out = fun(unflat(x) as X, ...args);
+      if (!Array.isArray(out) || out.length !== 2) throw new TypeError(`${op}: with jac: true, fun must return [value, gradient]`);
+      return gradOf(out[1], "fun's gradient");
+    }
+    if (typeof opts.jac === "function") return gradOf(opts.jac(unflat(x) as X, ...args), "jac's result");
+    return grad(objective)(x) as NDArray;
+  };
+
+  const conv = closureConvert(objective, xFlat, op);
+  // Under a transformation every derivative comes from the closure-converted objective (the user's
+  // jac/hessp close over traced values, so they serve the eager path only).
+  const eager = conv.theta.length === 0;
+  const convGrad = (x: NDArray, th: NDArray[]) => grad((y: NDArray) => conv.call(y, th))(x) as NDArray;
+  let raw: RawResult | null = null;
+  const run = (th: NDArray[]): NDArray => {
+    const concrete = (v: NDArray, what: string): ConcreteArray => {
+      if (!(v instanceof ConcreteArray)) {
+        throw new TypeError(`${op}: method ${method} cannot run under vmap or jit: its line search and stopping tests decide per problem (${what} is traced); loop over the problems instead`);
+      }
+      return v;
+    };
+    const vec = (x: Float64Array) => new ConcreteArray(x, [n], "float64");
+    const fg = (x: Float64Array): [number, Float64Array] => {
+      if (opts.jac === undefined || !eager) {
+        const [f, g] = valueAndGrad((y: NDArray) => conv.call(y, th))(vec(x)) as [NDArray, NDArray];
+        return [concrete(f, "fun's value").item(), Float64Array.from(concrete(g, "the gradient").data)];
+      }
+      if (opts.jac === true) {
+        const out = fun(unflat(vec(x)) as X, ...args) as [unknown, unknown];
+        return [concrete(scalarOf(Array.isArray(out) ? out[0] : out, "fun's value"), "fun's value").item(), Float64Array.from(concrete(gradient(vec(x)), "the gradient").data)];
+      }
+      return [concrete(conv.call(vec(x), th), "fun's value").item(), Float64Array.from(concrete(gradient(vec(x)), "the gradient").data)];
+    };
+    const start = Float64Array.from(concrete(stopGradient(xFlat).astype("float64") as NDArray, "x0").data);
+    const o = options;
+    if (method === "BFGS" || method === "CG") {
+      raw = (method === "BFGS" ? bfgs : cg)(fg, start, { gtol: o.gtol ?? opts.tol ?? 1e-5, maxiter: o.maxiter ?? 200 * n });
+    } else if (method === "Newton-CG") {
+      const hessp = (x: Float64Array, p: Float64Array): Float64Array => {
+        if (opts.hessp && eager) return Float64Array.from(concrete(gradOf(opts.hessp(unflat(vec(x)) as X, unflat(vec(p)) as X, ...args), "hessp's result"), "hessp's result").data);
+        const [, hp] = jvp(((y: NDArray) => convGrad(y, th)) as never, [vec(x)], [vec(p)]) as [NDArray, NDArray];
+        return Float64Array.from(concrete(hp, "the Hessian-vector product").data);
+      };
+      raw = newtonCg(fg, hessp, start, { xtol: o.xtol ?? opts.tol ?? 1e-5, maxiter: o.maxiter ?? 200 * n });
+    } else if (method === "L-BFGS-B") {
+      const lower = new Float64Array(n).fill(-Infinity);
+      const upper = new Float64Array(n).fill(Infinity);
+      (opts.bounds ?? []).forEach((b, i) => {
+        if (!Array.isArray(b) || b.length !== 2) throw new TypeError(`${op}: bounds[${i}] must be a [lower, upper] pair`);
+        lower[i] = b[0] ?? -Infinity;
+        upper[i] = b[1] ?? Infinity;
+        if (!(lower[i]! <= upper[i]!)) throw new RangeError(`${op}: bounds[${i}] has lower ${b[0]} > upper ${b[1]}`);
+      });
+      raw = lbfgsb(fg, start, {
+        m: o.maxcor ?? 10,
+        ftol: o.ftol ?? 2.220446049250313e-9,
+        gtol: o.gtol ?? opts.tol ?? 1e-5,
+        maxiter: o.maxiter ?? 15000,
+        maxfun: o.maxfun ?? 15000,
+        maxls: o.maxls ?? 20,
+        lower,
+        upper,
+      });
+      // Held components: at a bound; the implicit derivative keeps them fixed.
+      active = raw.x.map((v, i) => (v <= lower[i]! || v >= upper[i]! ? 1 : 0));
+    } else {
+      const nmMax = o.maxiter ?? (o.maxfev === undefined ? 200 * n : Infinity);
+      const nmFev = o.maxfev ?? (o.maxiter === undefined ? 200 * n : Infinity);
+      raw = nelderMead((x) => concrete(conv.call(vec(x), th), "fun's value").item(), start, {
+        xatol: o.xatol ?? opts.tol ?? 1e-4,
+        fatol: o.fatol ?? opts.tol ?? 1e-4,
+        maxiter: nmMax,
+        maxfev: nmFev,
+      });
+    }
+    return vec(raw.x);
+  };
+  let active: Float64Array | null = null;
+
+  // Eagerly (nothing traced) the run is all; under a transformation x* is an implicit root of ∇f.
+  let xStar: NDArray;
+  if (conv.theta.length === 0 && !isTracer(xFlat)) {
+    xStar = run([]);
+  } else {
+    const find = (th: NDArray[]) => run(th);
+    // With bounds, active components stay at their bound: x = (1−m)·x* + m·z with z solving m·∇f = 0, (1−m)·z = 0.
+    const residual = (z: NDArray, th: NDArray[]): NDArray => {
+      if (active === null || !active.some((v) => v === 1)) return convGrad(z, th);
+      const free = new ConcreteArray(active.map((v) => 1 - v), [n], "float64");
+      const held = new ConcreteArray(Float64Array.from(active), [n], "float64");
+      const xs = new ConcreteArray(Float64Array.from((raw as RawResult).x), [n], "float64");
+      return convGrad(z.mul(free).add(xs.mul(held)), th).mul(free).add(z.mul(held));
+    };
+    const z = implicitRoot(residual, find, conv.theta, { solve: (mv, b) => cgSolve(mv, b, op), symmetric: true }, op);
+    xStar =
+      active !== null && (active as Float64Array).some((v) => v === 1)
+        ? z.mul(new ConcreteArray((active as Float64Array).map((v) => 1 - v), [n], "float64")).add(new ConcreteArray(Float64Array.from((raw as unknown as RawResult).x).map((v, i) => v * active![i]!), [n], "float64"))
+        : z;
+  }
+  const r = raw as unknown as RawResult;
+  const traced = isTracer(xStar);
+  return {
+    x: unflat(xStar) as X,
+    fun: traced ? conv.call(xStar, conv.theta) : new ConcreteArray(Float64Array.of(r.fun), [], "float64"),
+    jac: r.jac === null ? null : traced ? convGrad(xStar, conv.theta) : new ConcreteArray(r.jac, [n], "float64"),
+    nit: r.nit,
+    nfev: r.nfev,
+    njev: r.njev,
+    ...(r.nhev !== undefined ? { nhev: r.nhev } : {}),
+    success: r.status === 0,
+    status: r.status,
+    message: r.message,
+    ...(r.hessInv ? { hessInv: new ConcreteArray(Float64Array.from(r.hessInv.flatMap((row) => Array.from(row))), [n, n], "float64") } : {}),
+  };
+}
