@@ -264,8 +264,8 @@ export interface LbfgsbOpts {
 /**
  * Limited-memory BFGS with bounds. Deviation from SciPy's Fortran L-BFGS-B: no generalized Cauchy
  * point; variables at a bound whose gradient pushes outward are held, the two-loop direction acts
- * on the rest, and the Moré–Thuente search (ftol 1e-3, gtol 0.9, xtol 0.1 as L-BFGS-B's) stops at
- * the first bound met. Stopping rules are SciPy's: ‖proj g‖∞ ≤ gtol or relative decrease ≤ ftol.
+ * on the rest, and the Moré–Thuente search (ftol 1e-3, gtol 0.9, xtol 0.1 as L-BFGS-B's) runs along
+ * the projected path P(x + αd). Stopping rules are SciPy's: ‖proj g‖∞ ≤ gtol or relative decrease ≤ ftol.
  */
 export function lbfgsb(fg: FG, x0: Float64Array, o: LbfgsbOpts): RawResult {
   const n = x0.length;
@@ -311,16 +311,21 @@ export function lbfgsb(fg: FG, x0: Float64Array, o: LbfgsbOpts): RawResult {
       Y.length = 0;
       d = gk.map((v, i) => (held[i] ? 0 : -v));
     }
-    let stpmax = 1e10;
+    // The search runs along the projected path P(x + αd); past the last bound met nothing moves.
+    let stpmax = 0;
     for (let i = 0; i < n; i++) {
-      if (d[i]! < 0) stpmax = Math.min(stpmax, (o.lower[i]! - xk[i]!) / d[i]!);
-      else if (d[i]! > 0) stpmax = Math.min(stpmax, (o.upper[i]! - xk[i]!) / d[i]!);
+      if (d[i]! < 0) stpmax = Math.max(stpmax, (o.lower[i]! - xk[i]!) / d[i]!);
+      else if (d[i]! > 0) stpmax = Math.max(stpmax, (o.upper[i]! - xk[i]!) / d[i]!);
     }
+    stpmax = Math.min(stpmax, 1e10);
     const first = k === 0 && S.length === 0 ? Math.min(1 / Math.sqrt(dotv(d, d)), stpmax) : Math.min(1, stpmax);
     const res = dcsrch(
       (a) => {
-        const [f, g] = c.at(clip(axpy(xk, a, d)));
-        return [f, dotv(g, d)];
+        const trial = axpy(xk, a, d);
+        const [f, g] = c.at(clip(trial));
+        let slope = 0;
+        for (let i = 0; i < n; i++) if (trial[i]! > o.lower[i]! && trial[i]! < o.upper[i]!) slope += g[i]! * d[i]!;
+        return [f, slope];
       },
       fk,
       dotv(gk, d),
