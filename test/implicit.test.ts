@@ -35,7 +35,7 @@ describe("fixedPoint", () => {
     const v = np.array([1.5, -0.5]);
     const [, jv] = jvp(f, [a], [v]);
     const [, pull] = vjp(f, a);
-    expect(np.sum(jv.mul(u))).toBeAllclose(np.sum(pull(u)[0].mul(v)), { rtol: 1e-10 });
+    expect(np.sum(jv.mul(u))).toBeAllclose(np.sum((pull(u)[0] as A).mul(v)), { rtol: 1e-10 });
     const as = np.array([0.3, 0.6, 0.9]);
     const batched = vmap(grad(cosFp))(as);
     expect(batched).toBeAllclose([0, 1, 2].map((i) => grad(cosFp)(as.get(i)).item()), { rtol: 1e-12 });

@@ -152,3 +152,88 @@ export function dcsrch(phi: Phi, phi0: number, derphi0: number, alpha1: number, 
   }
   return null;
 }
+
+/** The minimizer of the cubic through (a, fa) with slope fpa, (b, fb) and (c, fc), or null. */
+function cubicmin(a: number, fa: number, fpa: number, b: number, fb: number, c: number, fc: number): number | null {
+  const db = b - a;
+  const dc = c - a;
+  const denom = (db * dc) ** 2 * (db - dc);
+  const r1 = fb - fa - fpa * db;
+  const r2 = fc - fa - fpa * dc;
+  const A = (dc * dc * r1 - db * db * r2) / denom;
+  const B = (-(dc ** 3) * r1 + db ** 3 * r2) / denom;
+  const xmin = a + (-B + Math.sqrt(B * B - 3 * A * fpa)) / (3 * A);
+  return Number.isFinite(xmin) ? xmin : null;
+}
+
+/** The minimizer of the quadratic through (a, fa) with slope fpa and (b, fb), or null. */
+function quadmin(a: number, fa: number, fpa: number, b: number, fb: number): number | null {
+  const db = b - a;
+  const B = (fb - fa - fpa * db) / (db * db);
+  const xmin = a - fpa / (2 * B);
+  return Number.isFinite(xmin) ? xmin : null;
+}
+
+/**
+ * SciPy's `scalar_search_wolfe2` (Nocedal & Wright, Algorithm 3.5 with the zoom of 3.6 and
+ * cubic/quadratic interpolation): the fallback when `dcsrch` fails, with an extra acceptance test.
+ * `phi` and `derphi` are separate so that a rejected trial costs no gradient.
+ */
+export function scalarSearchWolfe2(
+  phi: (a: number) => number,
+  derphi: (a: number) => number,
+  phi0: number,
+  oldPhi0: number | null,
+  derphi0: number,
+  o: { c1: number; c2: number; amax: number | null },
+  extra: (alpha: number, phi: number) => boolean,
+): { alpha: number; phi: number } | null {
+  const { c1, c2, amax } = o;
+  let alpha0 = 0;
+  let alpha1 = oldPhi0 !== null && derphi0 !== 0 ? Math.min(1, (1.01 * 2 * (phi0 - oldPhi0)) / derphi0) : 1;
+  if (alpha1 < 0) alpha1 = 1;
+  if (amax !== null) alpha1 = Math.min(alpha1, amax);
+  let phiA1 = phi(alpha1);
+  let phiA0 = phi0;
+  let derphiA0 = derphi0;
+  const zoom = (aLo: number, aHi: number, phiLo: number, phiHi: number, derphiLo: number) => {
+    let phiRec = phi0;
+    let aRec = 0;
+    for (let i = 0; i <= 10; i++) {
+      const dalpha = aHi - aLo;
+      const [a, b] = dalpha < 0 ? [aHi, aLo] : [aLo, aHi];
+      let aj: number | null = null;
+      const cchk = 0.2 * dalpha;
+      if (i > 0) aj = cubicmin(aLo, phiLo, derphiLo, aHi, phiHi, aRec, phiRec);
+      if (i === 0 || aj === null || aj > b - cchk || aj < a + cchk) {
+        const qchk = 0.1 * dalpha;
+        aj = quadmin(aLo, phiLo, derphiLo, aHi, phiHi);
+        if (aj === null || aj > b - qchk || aj < a + qchk) aj = aLo + 0.5 * dalpha;
+      }
+      const phiAj = phi(aj);
+      if (phiAj > phi0 + c1 * aj * derphi0 || phiAj >= phiLo) {
+        [phiRec, aRec, aHi, phiHi] = [phiHi, aHi, aj, phiAj];
+      } else {
+        const derphiAj = derphi(aj);
+        if (Math.abs(derphiAj) <= -c2 * derphi0 && extra(aj, phiAj)) return { alpha: aj, phi: phiAj };
+        if (derphiAj * (aHi - aLo) >= 0) [phiRec, aRec, aHi, phiHi] = [phiHi, aHi, aLo, phiLo];
+        else [phiRec, aRec] = [phiLo, aLo];
+        [aLo, phiLo, derphiLo] = [aj, phiAj, derphiAj];
+      }
+    }
+    return null;
+  };
+  for (let i = 0; i < 10; i++) {
+    if (alpha1 === 0 || (amax !== null && alpha0 > amax)) return null;
+    if (phiA1 > phi0 + c1 * alpha1 * derphi0 || (phiA1 >= phiA0 && i > 0)) return zoom(alpha0, alpha1, phiA0, phiA1, derphiA0);
+    const derphiA1 = derphi(alpha1);
+    if (Math.abs(derphiA1) <= -c2 * derphi0 && extra(alpha1, phiA1)) return { alpha: alpha1, phi: phiA1 };
+    if (derphiA1 >= 0) return zoom(alpha1, alpha0, phiA1, phiA0, derphiA1);
+    const alpha2 = amax !== null ? Math.min(2 * alpha1, amax) : 2 * alpha1;
+    [alpha0, alpha1, phiA0] = [alpha1, alpha2, phiA1];
+    phiA1 = phi(alpha1);
+    derphiA0 = derphiA1;
+  }
+  // SciPy returns the last trial (with a warning) when the loop runs out.
+  return { alpha: alpha1, phi: phiA1 };
+}

@@ -3,7 +3,7 @@
  * (Polak–Ribière), Newton-CG, L-BFGS-B (projected) and Nelder–Mead, with SciPy's defaults and
  * stopping rules; the derivatives they need come in as callbacks.
  */
-import { dcsrch, type WolfeOptions } from "./linesearch.ts";
+import { dcsrch, scalarSearchWolfe2, type WolfeOptions } from "./linesearch.ts";
 
 /** f and ∇f at a point (one evaluation). */
 export type FG = (x: Float64Array) => [number, Float64Array];
@@ -54,8 +54,20 @@ export class Counted {
   }
 }
 
-/** SciPy's `line_search_wolfe1`: the initial step from the previous decrease, then `dcsrch`. */
-function lineSearch(c: Counted, xk: Float64Array, pk: Float64Array, gk: Float64Array, f0: number, fOld: number | null, o: Partial<WolfeOptions>) {
+/**
+ * SciPy's `_line_search_wolfe12`: `line_search_wolfe1` (the initial step from the previous decrease,
+ * then `dcsrch`); when it fails or `extra` rejects its step, `scalar_search_wolfe2`.
+ */
+function lineSearch(
+  c: Counted,
+  xk: Float64Array,
+  pk: Float64Array,
+  gk: Float64Array,
+  f0: number,
+  fOld: number | null,
+  o: Partial<WolfeOptions>,
+  extra: ((alpha: number, x: Float64Array, f: number, g: Float64Array) => boolean) | null = null,
+) {
   const derphi0 = dotv(gk, pk);
   let alpha1 = 1;
   if (fOld !== null && derphi0 !== 0) {
@@ -63,20 +75,32 @@ function lineSearch(c: Counted, xk: Float64Array, pk: Float64Array, gk: Float64A
     if (alpha1 < 0) alpha1 = 1;
   }
   const opts: WolfeOptions = { c1: 1e-4, c2: 0.9, xtol: 1e-14, amin: 1e-8, amax: 50, maxIter: 100, ...o };
-  const res = dcsrch(
-    (a) => {
-      const [f, g] = c.at(axpy(xk, a, pk));
-      return [f, dotv(g, pk)];
-    },
+  const at = (a: number) => {
+    const x = axpy(xk, a, pk);
+    const [f, g] = c.at(x);
+    return { alpha: a, x, f, g };
+  };
+  const res = dcsrch((a) => {
+    const r = at(a);
+    return [r.f, dotv(r.g, pk)];
+  }, f0, derphi0, alpha1, opts);
+  if (res !== null && !res.atMax) {
+    const r = at(res.alpha);
+    if (extra === null || extra(r.alpha, r.x, r.f, r.g)) return r;
+  }
+  const res2 = scalarSearchWolfe2(
+    (a) => at(a).f,
+    (a) => dotv(at(a).g, pk),
     f0,
+    fOld,
     derphi0,
-    alpha1,
-    opts,
+    { c1: opts.c1, c2: opts.c2, amax: o.amax ?? null },
+    (a) => {
+      const r = at(a);
+      return extra === null || extra(a, r.x, r.f, r.g);
+    },
   );
-  if (res === null || res.atMax) return null;
-  const x = axpy(xk, res.alpha, pk);
-  const [f, g] = c.at(x);
-  return { alpha: res.alpha, x, f, g };
+  return res2 === null ? null : at(res2.alpha);
 }
 
 export interface GradOpts {
@@ -149,25 +173,19 @@ export function cg(fg: FG, x0: Float64Array, o: GradOpts): RawResult {
   let status = 0;
   while (gnorm > o.gtol && k < o.maxiter) {
     const deltak = dotv(gk, gk);
-    const ls = lineSearch(c, xk, pk, gk, fk, fOld, { c2: 0.4, amin: 1e-100, amax: 1e100 });
+    const step = (g: Float64Array) => {
+      const beta = Math.max(0, dotv(g.map((v, i) => v - gk[i]!), g) / deltak);
+      return g.map((v, i) => -v + beta * pk[i]!);
+    };
+    // SciPy's extra condition: the next Polak–Ribière direction must descend enough.
+    const descent = (_a: number, _x: Float64Array, _f: number, g: Float64Array) => normInf(g) <= o.gtol || dotv(step(g), g) <= -0.01 * dotv(g, g);
+    const ls = lineSearch(c, xk, pk, gk, fk, fOld, { c2: 0.4, amin: 1e-100, amax: 1e100 }, descent);
     if (ls === null) {
       status = 2;
       break;
     }
-    const yk = ls.g.map((v, i) => v - gk[i]!);
-    const beta = Math.max(0, dotv(yk, ls.g) / deltak);
-    const pNext = ls.g.map((v, i) => -v + beta * pk[i]!);
+    const pNext = step(ls.g);
     gnorm = normInf(ls.g);
-    // SciPy's extra condition: the new direction must descend enough (else its Wolfe-2 fallback runs; here the search ends).
-    if (gnorm > o.gtol && dotv(pNext, ls.g) > -0.01 * dotv(ls.g, ls.g)) {
-      status = 2;
-      fOld = fk;
-      xk = ls.x;
-      fk = ls.f;
-      gk = ls.g;
-      k++;
-      break;
-    }
     fOld = fk;
     xk = ls.x;
     fk = ls.f;
