@@ -192,3 +192,19 @@ describe("minimize errors", () => {
     expect(() => optimize.minimize(rosen, np.zeros([2]), { method: "BFGS", bounds: [[0, 1], [0, 1]] })).toThrow(/minimize: bounds are supported by method L-BFGS-B only/);
   });
 });
+
+describe("autograd's examples/negative_binomial_maxlike.py (newton with fprime and fprime2 from grad)", () => {
+  it("fits r and p as autograd does", async () => {
+    const { special } = await import("autograd-ts/scipy");
+    const ref = (await import("./fixtures/negbin-autograd.json", { with: { type: "json" } })).default as { data: number[]; r: number; p: number };
+    const x = np.array(ref.data);
+    const negbinLoglike = (r: A, p: A) =>
+      special.gammaln(x.add(r)).sub(special.gammaln(r)).sub(special.gammaln(x.add(1))).add(x.mul(np.log(p))).add(r.mul(np.log(np.array(1).sub(p))));
+    const loglike = (r: A, p: A) => np.sum(negbinLoglike(r, p));
+    const pOf = (r: A) => np.sum(x).div(np.sum(x.add(r)));
+    const rprime = (r: A) => grad(loglike)(r, pOf(r)) as A;
+    const r = optimize.newton(rprime, 1, { fprime: grad(rprime), fprime2: grad(grad(rprime)) });
+    expect(r).toBeAllclose(ref.r, { rtol: 1e-12 });
+    expect(pOf(r)).toBeAllclose(ref.p, { rtol: 1e-12 });
+  });
+});

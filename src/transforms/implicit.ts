@@ -218,7 +218,7 @@ type LinearFn = (v: Tree) => Tree;
  * @example
  * const a = np.array([[4, 1], [1, 3]]);
  * const x = lax.customLinearSolve((v: NDArray) => np.matmul(a, v), np.array([1, 2]), (mv: any, b: NDArray) => np.linalg.solve(a, b), { symmetric: true });
- * x.toArray(); // [1/11, 7/11]
+ * x.toArray(); // [0.09090909090909091, 0.6363636363636364]
  */
 export function customLinearSolve<T extends Tree>(
   matvec: (v: T) => T,
@@ -258,7 +258,7 @@ export function customLinearSolve<T extends Tree>(
  * const sqrt2 = (a: NDArray) => lax.customRoot((x: NDArray) => x.mul(x).sub(a), np.array(1),
  *   (f: any, x0: NDArray) => { let x = x0; for (let i = 0; i < 30; i++) x = x.sub(f(x).div(x.mul(2))); return x; },
  *   (g: any, y: NDArray) => y.div(g(np.array(1))));
- * grad(sqrt2)(np.array(2)).item(); // 1 / (2√2)
+ * grad(sqrt2)(np.array(2)).item(); // 0.35355339059327373
  */
 export function customRoot<T extends Tree>(f: (x: T) => T, initialGuess: T, solve: (f: (x: T) => T, x0: T) => T, tangentSolve: (g: (v: T) => T, y: T) => T): T {
   const op = "lax.customRoot";
@@ -303,7 +303,7 @@ export function checkKeys(op: string, opts: unknown, known: readonly string[]): 
  * autograd's adjoint by the same iteration on the linearized update — differentiable again.
  * @example
  * const newtonSqrt = (a: NDArray) => (x: NDArray) => x.add(a.div(x)).mul(0.5);
- * fixedPoint(newtonSqrt, np.array(2), np.array(1)).item(); // √2
+ * fixedPoint(newtonSqrt, np.array(2), np.array(1)).item(); // 1.4142135623730951
  */
 export function fixedPoint<A extends Tree, X extends Tree>(f: (a: A) => (x: X) => X, a: A, x0: X, opts: FixedPointOptions = {}): X {
   const op = "fixedPoint";

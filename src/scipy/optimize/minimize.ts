@@ -65,7 +65,7 @@ const OPTION_KEYS: Record<Method, readonly string[]> = {
  * SciPy's result object; `x` has `x0`'s structure and is differentiable in what `fun` closes over.
  * @example
  * const r = scipy.optimize.minimize((x: NDArray) => np.sum(np.square(x.sub(np.array([1, 2])))), np.zeros([2]));
- * r.x.toArray(); // ≈ [1, 2]
+ * r.x.toArray(); // [1, 2]
  */
 export function minimize<X extends Tree>(fun: (x: X, ...args: any[]) => unknown, x0: X, opts: MinimizeOptions = {}): OptimizeResult<X> {
   const op = "scipy.optimize.minimize";

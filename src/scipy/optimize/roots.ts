@@ -98,7 +98,7 @@ function iterate(op: string, g: (x: NDArray) => NDArray, x0: NDArray, o: NewtonO
  * Newton's method (Halley's with `fprime2`, the secant method without `fprime`), elementwise for an
  * array `x0`; differentiable in what `func` closes over.
  * @example
- * scipy.optimize.newton((x: NDArray) => x.mul(x).sub(2), 1, { fprime: (x: NDArray) => x.mul(2) }).item(); // √2
+ * scipy.optimize.newton((x: NDArray) => x.mul(x).sub(2), 1, { fprime: (x: NDArray) => x.mul(2) }).item(); // 1.4142135623730951
  */
 export function newton(func: Fn, x0: number | NDArray, opts: NewtonOptions = {}): NDArray {
   const op = "scipy.optimize.newton";
@@ -199,7 +199,7 @@ function bisect(f: (x: number) => number, xa: number, xb: number, xtol: number, 
  * a root of the scalar function `f` and SciPy's `RootResults` (camelCase). The method defaults as
  * SciPy's: brentq with a bracket, newton with x0 and fprime (halley with fprime2 too), else secant.
  * @example
- * scipy.optimize.rootScalar((x: NDArray) => x.mul(x).sub(2), { bracket: [0, 2] }).root.item(); // √2
+ * scipy.optimize.rootScalar((x: NDArray) => x.mul(x).sub(2), { bracket: [0, 2], xtol: 1e-15 }).root.item(); // 1.4142135623730951
  */
 export function rootScalar(f: Fn, opts: RootScalarOptions = {}): RootResults {
   const op = "scipy.optimize.rootScalar";
