@@ -4,6 +4,8 @@
  * vmap against a loop, trees, errors.
  */
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { numRuns, seed } from "../property-tests/config.ts";
 import { checkGrads, fixedPoint, grad, jvp, lax, vjp, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 
@@ -122,5 +124,56 @@ describe("lax.customRoot and lax.customLinearSolve", () => {
     expect(jvp(f, [np.array([1, 2])], [np.array([1, 0])])[1]).toBeAllclose([0.5, 0]);
     expect(() => grad((b: A) => np.sum(f(b)))(np.array([1, 2]))).toThrow(/lax.customLinearSolve: reverse mode needs the transposed solve/);
     expect(() => lax.customLinearSolve((v: A) => v, np.array([1]), (mv: unknown, c: A) => c, { symetric: true } as never)).toThrow(/unknown option "symetric"/);
+  });
+});
+
+describe("customLinearSolve's rules (property: random SPD systems)", () => {
+  /** A solve that reads the matrix only through matvec (its columns), as a solve must. */
+  const denseSolve = (mv: (v: A) => A, b: A) => {
+    const n = b.shape[0]!;
+    const cols = Array.from({ length: n }, (_, i) => mv(np.eye(n).get(i)));
+    return np.linalg.solve(np.stack(cols, { axis: 1 }), b);
+  };
+  const system = fc.integer({ min: 2, max: 4 }).chain((n) =>
+    fc.record({
+      n: fc.constant(n),
+      B: fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: n * n, maxLength: n * n }),
+      C: fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: n * n, maxLength: n * n }),
+      b: fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: n, maxLength: n }),
+      t: fc.double({ min: 0, max: 0.5, noNaN: true }),
+    }),
+  );
+  const build = ({ n, B, C }: { n: number; B: number[]; C: number[] }) => {
+    const Bm = np.array(B).reshape([n, n]);
+    const Cm = np.array(C).reshape([n, n]);
+    // B Bᵀ + n I + t (C + Cᵀ)/2 is symmetric positive definite for t ≤ 0.5 (|entries of C| ≤ 1).
+    const M = (t: A) => np.matmul(Bm, Bm.T).add(np.eye(n).mul(n)).add(Cm.add(Cm.T).mul(0.5).mul(t));
+    return (t: A, b: A) => lax.customLinearSolve((v: A) => np.matmul(M(t), v), b, denseSolve, { symmetric: true });
+  };
+
+  it("value = np.linalg.solve; FD, fwd vs rev at orders 1 and 2 (checkGrads); vmap = loop", () => {
+    fc.assert(
+      fc.property(system, (sys) => {
+        const solveT = build(sys);
+        const t = np.array(sys.t);
+        const b = np.array(sys.b);
+        const n = sys.n;
+        const Bm = np.array(sys.B).reshape([n, n]);
+        const Cm = np.array(sys.C).reshape([n, n]);
+        const M = np.matmul(Bm, Bm.T).add(np.eye(n).mul(n)).add(Cm.add(Cm.T).mul(0.5 * sys.t));
+        expect(solveT(t, b)).toBeAllclose(np.linalg.solve(M, b), { rtol: 1e-10, atol: 1e-12 });
+        checkGrads(solveT, [t, b], { order: 2, rtol: 1e-5, atol: 1e-7 });
+        const ts = np.array([sys.t, sys.t / 2]);
+        const bs = np.stack([b, b.mul(-0.5)]);
+        const g = grad((tt: A, bb: A) => np.sum(solveT(tt, bb).mul(np.arange(n).add(1))), { argnums: [0, 1] });
+        const batched = vmap(g)(ts, bs) as [A, A];
+        [0, 1].forEach((i) => {
+          const [gt, gb] = g(ts.get(i), bs.get(i)) as [A, A];
+          expect(batched[0].get(i)).toBeAllclose(gt, { rtol: 1e-10, atol: 1e-12 });
+          expect(batched[1].get(i)).toBeAllclose(gb, { rtol: 1e-10, atol: 1e-12 });
+        });
+      }),
+      { numRuns: numRuns(20), ...(seed === undefined ? {} : { seed }) },
+    );
   });
 });
