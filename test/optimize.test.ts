@@ -132,9 +132,17 @@ describe("derivatives through the optimum", () => {
     expect(J).toBeAllclose([[inv.get(0, 0).item(), 0, inv.get(0, 1).item()], [inv.get(1, 0).item(), 0, inv.get(1, 1).item()]], { rtol: 1e-8, atol: 1e-10 });
   });
 
-  it("vmap of a gradient through minimize is a clear error (the line search decides per problem)", () => {
-    const g = grad((a: A) => np.sum(optimize.minimize((x: A) => f(x, a), np.zeros([3])).x));
-    expect(() => vmap(g)(np.stack([a0, a0.mul(2)]))).toThrow(/scipy.optimize.minimize: method BFGS cannot run under vmap or jit/);
+  it("vmap of a gradient through minimize equals a loop (every method: one run per member)", () => {
+    const as = np.array([[0.3, -0.5, 1.1], [0.1, 0.2, 0.3], [-0.4, 0.0, 0.6]]);
+    for (const method of ["BFGS", "CG", "Newton-CG", "L-BFGS-B", "Nelder-Mead"] as const) {
+      const g = grad((a: A) => np.sum(optimize.minimize((x: A) => f(x, a), np.zeros([3]), { method }).x.mul(np.array([1, -2, 0.5]))));
+      expect(vmap(g)(as)).toBeAllclose(np.stack([0, 1, 2].map((i) => g(as.get(i)))), { rtol: 1e-12, atol: 1e-14 });
+    }
+  });
+
+  it("nested vmap through minimize is a clear error", () => {
+    const xs = (a: A) => optimize.minimize((x: A) => f(x, a), np.zeros([3])).x;
+    expect(() => vmap(vmap(xs))(np.ones([2, 2, 3]))).toThrow(/scipy.optimize.minimize: method BFGS runs per problem, and under nested vmap/);
   });
 });
 
@@ -170,6 +178,13 @@ describe("rootScalar and newton", () => {
     checkGrads((v: A) => cbrt(v), [np.array([2, 5])], { order: 2 });
     const g = grad((v: A) => np.sum(cbrt(v)));
     expect(vmap(g)(np.array([[2, 5], [8, 1]]))).toBeAllclose(np.stack([g(np.array([2, 5])), g(np.array([8, 1]))]), { rtol: 1e-12 });
+  });
+
+  it("brentq under vmap: one search per member, equal to a loop", () => {
+    const rootOf = (c: A) => optimize.rootScalar((x: A) => x.mul(x).mul(x).sub(x.mul(2)).sub(c), { bracket: [0, 4] }).root;
+    const cs = np.array([1, 5, 9]);
+    expect(vmap(rootOf)(cs)).toBeAllclose([0, 1, 2].map((i) => rootOf(cs.get(i)).item()), { rtol: 1e-15 });
+    expect(vmap(grad(rootOf))(cs)).toBeAllclose([0, 1, 2].map((i) => grad(rootOf)(cs.get(i)).item()), { rtol: 1e-12 });
   });
 
   it("errors name the function and the argument", () => {

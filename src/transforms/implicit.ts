@@ -13,7 +13,10 @@
 import type { NDArray, Aval } from "../core/ndarray.ts";
 import { ConcreteArray } from "../core/ndarray.ts";
 import { definePrimitive, type Primitive } from "../core/primitive.ts";
-import { bind1, concreteBeneath, currentLevel } from "../core/trace.ts";
+import { bind1, concreteBeneath, currentLevel, isTracer } from "../core/trace.ts";
+import { BatchTracer } from "../interpreters/batching.ts";
+import { take } from "../numpy/indexing-fns.ts";
+import { stack } from "../numpy/shape.ts";
 import { evalJaxpr, type ClosedJaxpr } from "../core/jaxpr.ts";
 import { stageFlat } from "../interpreters/staging.ts";
 import { matchBatch, zerosLike } from "../primitives/structural.ts";
@@ -144,6 +147,24 @@ function neumannSolve(matvec: (v: NDArray) => NDArray, b: NDArray, op: string, t
     if (step <= tol * scale) return v;
   }
   throw new RangeError(`${op}: the linear system of the implicit derivative did not converge in ${maxIter} iterations (is the update a contraction at the fixed point?)`);
+}
+
+/**
+ * Runs a per-problem numerical search once per `vmap` member: θ batched at the innermost level over
+ * concrete values is split into members, `runOne` runs on each, the results are stacked as one
+ * batched value. Without batching it is `runOne(θ)`.
+ */
+export function perMember(theta: NDArray[], runOne: (theta: NDArray[]) => NDArray, who: string): NDArray {
+  const b = theta.find((t): t is BatchTracer => t instanceof BatchTracer);
+  if (b === undefined) return runOne(theta);
+  const members = Array.from({ length: b.trace.axisSize }, (_, i) =>
+    theta.map((t) => {
+      if (t instanceof BatchTracer && t.trace === b.trace && !isTracer(t.val)) return t.batchDim === null ? t.val : take(t.val, i, { axis: t.batchDim });
+      if (!isTracer(t)) return t;
+      throw new TypeError(`${who} runs per problem, and under nested vmap or jit its inputs have no concrete value per member; loop over the problems instead`);
+    }),
+  );
+  return new BatchTracer(b.trace, stack(members.map(runOne)), 0);
 }
 
 /** A function of flat `x` with the outer tracers it closes over made explicit (JAX's closure conversion). */

@@ -11,7 +11,7 @@ import { asarray } from "../../numpy/creation.ts";
 import { flatten } from "../../transforms/flatten.ts";
 import { grad, valueAndGrad } from "../../transforms/vjp.ts";
 import { jvp } from "../../transforms/jvp.ts";
-import { checkKeys, cgSolve, closureConvert, implicitRoot } from "../../transforms/implicit.ts";
+import { checkKeys, cgSolve, closureConvert, implicitRoot, perMember } from "../../transforms/implicit.ts";
 import { stopGradient } from "../../primitives/unary.ts";
 import type { Tree } from "../../tree/index.ts";
 import { bfgs, cg, lbfgsb, nelderMead, newtonCg, type RawResult } from "./methods.ts";
@@ -118,14 +118,14 @@ export function minimize<X extends Tree>(fun: (x: X, ...args: any[]) => unknown,
   // jac/hessp close over traced values, so they serve the eager path only).
   const eager = conv.theta.length === 0;
   const convGrad = (x: NDArray, th: NDArray[]) => grad((y: NDArray) => conv.call(y, th))(x) as NDArray;
-  let raw: RawResult | null = null;
-  const run = (th: NDArray[]): NDArray => {
+  const runOne = (th: NDArray[]): NDArray => {
     const concrete = (v: NDArray, what: string): ConcreteArray => {
       if (!(v instanceof ConcreteArray)) {
-        throw new TypeError(`${op}: method ${method} cannot run under vmap or jit: its line search and stopping tests decide per problem (${what} is traced); loop over the problems instead`);
+        throw new TypeError(`${op}: method ${method} decides its steps per problem and needs concrete values, but ${what} is traced (under jit or a nested vmap); call it outside jit or loop over the problems`);
       }
       return v;
     };
+    let raw: RawResult;
     const vec = (x: Float64Array) => new ConcreteArray(x, [n], "float64");
     const fg = (x: Float64Array): [number, Float64Array] => {
       if (opts.jac === undefined || !eager) {
@@ -169,7 +169,11 @@ export function minimize<X extends Tree>(fun: (x: X, ...args: any[]) => unknown,
         upper,
       });
       // Held components: at a bound; the implicit derivative keeps them fixed.
-      active = raw.x.map((v, i) => (v <= lower[i]! || v >= upper[i]! ? 1 : 0));
+      const at = raw.x.map((v, i) => (v <= lower[i]! ? lower[i]! : v >= upper[i]! ? upper[i]! : NaN));
+      if (active !== null && !active.every((v, i) => Object.is(v, at[i]))) {
+        throw new TypeError(`${op}: under vmap the members end with different active bounds, so their implicit derivatives differ in structure; loop over the problems instead`);
+      }
+      active = at;
     } else {
       const nmMax = o.maxiter ?? (o.maxfev === undefined ? 200 * n : Infinity);
       const nmFev = o.maxfev ?? (o.maxiter === undefined ? 200 * n : Infinity);
@@ -180,8 +184,12 @@ export function minimize<X extends Tree>(fun: (x: X, ...args: any[]) => unknown,
         maxfev: nmFev,
       });
     }
+    runs.push(raw);
     return vec(raw.x);
   };
+  const run = (th: NDArray[]): NDArray => perMember(th, runOne, `${op}: method ${method}`);
+  const runs: RawResult[] = [];
+  /** Per component: the bound it is held at (L-BFGS-B), NaN where free. */
   let active: Float64Array | null = null;
 
   // Eagerly (nothing traced) the run is all; under a transformation x* is an implicit root of ∇f.
@@ -190,21 +198,24 @@ export function minimize<X extends Tree>(fun: (x: X, ...args: any[]) => unknown,
     xStar = run([]);
   } else {
     const find = (th: NDArray[]) => run(th);
-    // With bounds, active components stay at their bound: x = (1−m)·x* + m·z with z solving m·∇f = 0, (1−m)·z = 0.
+    // With bounds, held components stay at their bound: x = (1−m)·z + m·bound, z solving (1−m)·∇f = 0, m·z = 0.
+    const held = () => (active === null || active.every(Number.isNaN) ? null : active);
+    const masks = (h: Float64Array) => {
+      const m = new ConcreteArray(h.map((v) => (Number.isNaN(v) ? 0 : 1)), [n], "float64");
+      return { free: new ConcreteArray(h.map((v) => (Number.isNaN(v) ? 1 : 0)), [n], "float64"), held: m, at: new ConcreteArray(h.map((v) => (Number.isNaN(v) ? 0 : v)), [n], "float64") };
+    };
     const residual = (z: NDArray, th: NDArray[]): NDArray => {
-      if (active === null || !active.some((v) => v === 1)) return convGrad(z, th);
-      const free = new ConcreteArray(active.map((v) => 1 - v), [n], "float64");
-      const held = new ConcreteArray(Float64Array.from(active), [n], "float64");
-      const xs = new ConcreteArray(Float64Array.from((raw as RawResult).x), [n], "float64");
-      return convGrad(z.mul(free).add(xs.mul(held)), th).mul(free).add(z.mul(held));
+      const h = held();
+      if (h === null) return convGrad(z, th);
+      const m = masks(h);
+      return convGrad(z.mul(m.free).add(m.at), th).mul(m.free).add(z.mul(m.held));
     };
     const z = implicitRoot(residual, find, conv.theta, { solve: (mv, b) => cgSolve(mv, b, op), symmetric: true }, op);
-    xStar =
-      active !== null && (active as Float64Array).some((v) => v === 1)
-        ? z.mul(new ConcreteArray((active as Float64Array).map((v) => 1 - v), [n], "float64")).add(new ConcreteArray(Float64Array.from((raw as unknown as RawResult).x).map((v, i) => v * active![i]!), [n], "float64"))
-        : z;
+    const h = held();
+    xStar = h === null ? z : z.mul(masks(h).free).add(masks(h).at);
   }
-  const r = raw as unknown as RawResult;
+  // Under vmap: the counts of the member that took longest, the first failure's status.
+  const r: RawResult = runs.reduce((acc, x) => ({ ...acc, nit: Math.max(acc.nit, x.nit), nfev: Math.max(acc.nfev, x.nfev), njev: Math.max(acc.njev, x.njev), ...(acc.status === 0 && x.status !== 0 ? { status: x.status, message: x.message } : {}) }));
   const traced = isTracer(xStar);
   return {
     x: unflat(xStar) as X,
