@@ -77,6 +77,21 @@ describe("scipy.optimize.minimize against SciPy", () => {
     expect(a.hessInv!.shape).toEqual([2, 2]);
   });
 
+  it("jac: true calls fun once per evaluation; args reach fun and are differentiated", () => {
+    let calls = 0;
+    const vg = (x: A) => {
+      calls++;
+      return [rosen(x), grad(rosen)(x)];
+    };
+    const r = optimize.minimize(vg, np.array([-1.2, 1]), { jac: true });
+    expect(calls).toBe(r.nfev);
+    const shifted = (x: A, c: A) => np.sum(np.square(x.sub(c)));
+    const xOf = (c: A) => optimize.minimize(shifted, np.zeros([2]), { args: [c] }).x;
+    expect(xOf(np.array([1, -3]))).toBeAllclose([1, -3], { atol: 1e-8 });
+    expect(grad((c: A) => np.sum(xOf(c).mul(np.array([2, 5]))))(np.array([1, -3]))).toBeAllclose([2, 5], { rtol: 1e-10 });
+    expect(() => optimize.minimize(rosen, np.zeros([2]), { jac: true })).toThrow(/minimize: with jac: true, fun must return \[value, gradient\]/);
+  });
+
   it("x0 as a tree: x comes back as the same tree", () => {
     const r = optimize.minimize((p: { u: A; v: A }) => np.sum(np.square(p.u.sub(1))).add(np.square(p.v.add(2))), { u: np.zeros([2]), v: np.array(0) });
     expect(r.x.u).toBeAllclose([1, 1], { atol: 1e-7 });

@@ -22,7 +22,7 @@ const METHODS: readonly Method[] = ["BFGS", "L-BFGS-B", "Newton-CG", "CG", "Neld
 export interface MinimizeOptions {
   /** Default "BFGS" (SciPy's default without bounds; with bounds it is "L-BFGS-B"). */
   method?: Method;
-  /** `true`: `fun` returns `[f, ∇f]`; a function: the gradient; absent: computed by `grad`. */
+  /** `true`: `fun` returns `[f, ∇f]` (one call for both); a function: the gradient; absent or `false`: computed by `grad`. */
   jac?: boolean | ((x: any, ...args: any[]) => Tree);
   /** Hessian times `p` (Newton-CG); absent: `hvp` of the objective. */
   hessp?: (x: any, p: any, ...args: any[]) => Tree;
@@ -86,6 +86,7 @@ export function minimize<X extends Tree>(fun: (x: X, ...args: any[]) => unknown,
     throw new ShapeError(`${op}: bounds must hold one [lower, upper] pair per variable: x0 has ${n}, bounds has ${Array.isArray(opts.bounds) ? opts.bounds.length : typeof opts.bounds}`);
   }
   if (opts.hessp !== undefined && method !== "Newton-CG") throw new TypeError(`${op}: hessp is used by method Newton-CG only, not ${method}`);
+  if (opts.jac !== undefined && typeof opts.jac !== "boolean" && typeof opts.jac !== "function") throw new TypeError(`${op}: jac must be true, false or a function, got ${typeof opts.jac}`);
   const args = opts.args ?? [];
   if (!Array.isArray(args)) throw new TypeError(`${op}: args must be an array of extra arguments, got ${typeof args}`);
 
@@ -101,17 +102,16 @@ export function minimize<X extends Tree>(fun: (x: X, ...args: any[]) => unknown,
   };
   const objective = (x: NDArray): NDArray => {
     const out = fun(unflat(x) as X, ...args);
-    return scalarOf(opts.jac === true ? (Array.isArray(out) ? out[0] : out) : out, "fun's value");
+    if (opts.jac === true && !Array.isArray(out)) throw new TypeError(`${op}: with jac: true, fun must return [value, gradient], got ${typeof out}`);
+    return scalarOf(opts.jac === true ? (out as unknown[])[0] : out, "fun's value");
   };
-  const gradient = (x: NDArray): NDArray => {
-    if (opts.jac === true) {
-      const out = fun(unflat(x) as X, ...args);
-      if (!Array.isArray(out) || out.length !== 2) throw new TypeError(`${op}: with jac: true, fun must return [value, gradient]`);
-      return gradOf(out[1], "fun's gradient");
-    }
-    if (typeof opts.jac === "function") return gradOf(opts.jac(unflat(x) as X, ...args), "jac's result");
-    return grad(objective)(x) as NDArray;
+  /** `fun`'s [value, gradient] when `jac: true` (one call). */
+  const valueAndJac = (x: NDArray): [NDArray, NDArray] => {
+    const out = fun(unflat(x) as X, ...args);
+    if (!Array.isArray(out) || out.length !== 2) throw new TypeError(`${op}: with jac: true, fun must return [value, gradient], got ${Array.isArray(out) ? `a list of ${out.length}` : typeof out}`);
+    return [scalarOf(out[0], "fun's value"), gradOf(out[1], "fun's gradient")];
   };
+  const gradient = (x: NDArray): NDArray => gradOf((opts.jac as (x: X, ...a: unknown[]) => Tree)(unflat(x) as X, ...args), "jac's result");
 
   const conv = closureConvert(objective, xFlat, op);
   // Under a transformation every derivative comes from the closure-converted objective (the user's
@@ -128,13 +128,13 @@ export function minimize<X extends Tree>(fun: (x: X, ...args: any[]) => unknown,
     let raw: RawResult;
     const vec = (x: Float64Array) => new ConcreteArray(x, [n], "float64");
     const fg = (x: Float64Array): [number, Float64Array] => {
-      if (opts.jac === undefined || !eager) {
+      if ((opts.jac !== true && typeof opts.jac !== "function") || !eager) {
         const [f, g] = valueAndGrad((y: NDArray) => conv.call(y, th))(vec(x)) as [NDArray, NDArray];
         return [concrete(f, "fun's value").item(), Float64Array.from(concrete(g, "the gradient").data)];
       }
       if (opts.jac === true) {
-        const out = fun(unflat(vec(x)) as X, ...args) as [unknown, unknown];
-        return [concrete(scalarOf(Array.isArray(out) ? out[0] : out, "fun's value"), "fun's value").item(), Float64Array.from(concrete(gradient(vec(x)), "the gradient").data)];
+        const [f, g] = valueAndJac(vec(x));
+        return [concrete(f, "fun's value").item(), Float64Array.from(concrete(g, "fun's gradient").data)];
       }
       return [concrete(conv.call(vec(x), th), "fun's value").item(), Float64Array.from(concrete(gradient(vec(x)), "the gradient").data)];
     };
