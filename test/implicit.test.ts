@@ -59,6 +59,13 @@ describe("fixedPoint", () => {
     expect(batched).toBeAllclose([0, 1, 2].map((i) => grad(cosFp)(as.get(i)).item()), { rtol: 1e-12 });
   });
 
+  it("x0 and a as numbers: the update sees arrays, the result is a number", () => {
+    const x = fixedPoint((a: number) => (y: A) => y.add(np.divide(a, y)).mul(0.5), 2, 1);
+    expect(typeof x).toBe("number");
+    expect(x).toBeCloseTo(Math.SQRT2, 14);
+    expect(grad((a: number) => fixedPoint((b: number) => (y: A) => y.add(np.divide(b, y)).mul(0.5), a, 1))(2)).toBeCloseTo(0.5 / Math.SQRT2, 12);
+  });
+
   it("trees for a and x", () => {
     const f = (p: { s: A; t: A }) => fixedPoint((q: { s: A; t: A }) => (x: { u: A; w: A }) => ({ u: np.cos(x.w).mul(q.s), w: np.sin(x.u).mul(q.t) }), p, { u: np.array(0), w: np.array(0) });
     const g = (p: { s: A; t: A }) => { const r = f(p); return r.u.add(r.w.mul(2)); };

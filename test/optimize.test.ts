@@ -92,6 +92,12 @@ describe("scipy.optimize.minimize against SciPy", () => {
     expect(() => optimize.minimize(rosen, np.zeros([2]), { jac: true })).toThrow(/minimize: with jac: true, fun must return \[value, gradient\]/);
   });
 
+  it("x0 as a number: fun sees a 0-d array, x comes back a number", () => {
+    const r = optimize.minimize((x: A) => np.square(x.sub(3)), 0);
+    expect(typeof r.x).toBe("number");
+    expect(r.x).toBeCloseTo(3, 7);
+  });
+
   it("x0 as a tree: x comes back as the same tree", () => {
     const r = optimize.minimize((p: { u: A; v: A }) => np.sum(np.square(p.u.sub(1))).add(np.square(p.v.add(2))), { u: np.zeros([2]), v: np.array(0) });
     expect(r.x.u).toBeAllclose([1, 1], { atol: 1e-7 });

@@ -23,7 +23,7 @@ import { matchBatch, zerosLike } from "../primitives/structural.ts";
 import { neg, stopGradient } from "../primitives/unary.ts";
 import { sub } from "../primitives/binary.ts";
 import { ShapeError, fmtShape } from "../core/errors.ts";
-import { flatten as flattenTree, type Tree } from "../tree/index.ts";
+import { flatten as flattenTree, unflatten as unflattenTree, type Tree } from "../tree/index.ts";
 import { leafToArray } from "./common.ts";
 import { flatten } from "./flatten.ts";
 import { customJvp } from "./custom.ts";
@@ -167,6 +167,32 @@ export function perMember(theta: NDArray[], runOne: (theta: NDArray[]) => NDArra
   return new BatchTracer(b.trace, stack(members.map(runOne)), 0);
 }
 
+/** The tree `X` as user functions receive it: every number leaf an array. */
+export type AsArrays<X> = X extends number ? NDArray : X extends NDArray ? NDArray : { [K in keyof X]: AsArrays<X[K]> };
+
+/**
+ * `flatten(t)` whose rebuild gives arrays at every leaf (a number leaf becomes a 0-d array), for
+ * calling user functions; `like` rebuilds as `flatten` does (numbers for numbers when concrete), for results.
+ */
+export function flattenForCalls(t: Tree, op: string, what: string): { flat: NDArray; call: (v: NDArray) => Tree; like: (v: NDArray) => Tree } {
+  const [leaves, def] = flattenTree(t, `${op}: ${what} `);
+  const shapes = leaves.map((l, i) => leafToArray(l, op, `${what} leaf ${i}`).shape);
+  const [flat, like] = flatten(t);
+  const call = (v: NDArray): Tree => {
+    let pos = 0;
+    return unflattenTree(
+      def,
+      shapes.map((shape) => {
+        const size = shape.reduce((a, b) => a * b, 1);
+        const part = v.get(`${pos}:${pos + size}`).reshape(shape);
+        pos += size;
+        return part;
+      }),
+    );
+  };
+  return { flat, call, like };
+}
+
 /** A function of flat `x` with the outer tracers it closes over made explicit (JAX's closure conversion). */
 export interface Converted {
   /** The captured tracers (the θ derivatives flow through). */
@@ -251,7 +277,7 @@ export function customLinearSolve<T extends Tree>(
   if (typeof matvec !== "function") throw new TypeError(`${op}: matvec must be a function, got ${typeof matvec}`);
   if (typeof solve !== "function") throw new TypeError(`${op}: solve must be a function, got ${typeof solve}`);
   checkKeys(op, opts, ["transposeSolve", "symmetric"]);
-  const [bFlat, unflat] = flatten(b);
+  const { flat: bFlat, call: unflat, like } = flattenForCalls(b, op, "b");
   const flatOf = (t: Tree, what: string): NDArray => {
     const f = flatten(t)[0];
     if (f.size !== bFlat.size) throw new ShapeError(`${op}: ${what} has ${f.size} elements, but b has ${bFlat.size}`);
@@ -268,7 +294,7 @@ export function customLinearSolve<T extends Tree>(
       ? (th, rhs) => flatOf(opts.transposeSolve!(lift(tmv, th), unflat(rhs) as T), "transposeSolve's result")
       : null;
   const params: LinearSolveParams = { op, matvec: mv, solve: sv, tmatvec: opts.symmetric ? mv : tmv, tsolve: tsv };
-  return unflat(bind1(linearSolveP, [...conv.theta, bFlat], params)) as T;
+  return like(bind1(linearSolveP, [...conv.theta, bFlat], params)) as T;
 }
 
 /**
@@ -286,7 +312,7 @@ export function customRoot<T extends Tree>(f: (x: T) => T, initialGuess: T, solv
   for (const [name, fn] of [["f", f], ["solve", solve], ["tangentSolve", tangentSolve]] as const) {
     if (typeof fn !== "function") throw new TypeError(`${op}: ${name} must be a function, got ${typeof fn}`);
   }
-  const [x0, unflat] = flatten(initialGuess);
+  const { flat: x0, call: unflat, like } = flattenForCalls(initialGuess, op, "initialGuess");
   const flatOf = (t: Tree, what: string): NDArray => {
     const v = flatten(t)[0];
     if (v.size !== x0.size) throw new ShapeError(`${op}: ${what} has ${v.size} elements, but the initial guess has ${x0.size}`);
@@ -296,7 +322,7 @@ export function customRoot<T extends Tree>(f: (x: T) => T, initialGuess: T, solv
   const find = (th: NDArray[]) => flatOf(solve((x: T) => unflat(conv.call(flatOf(x, "the point given to f"), th)) as T, unflat(stopGradient(x0)) as T), "solve's result");
   const lin = (m: (v: NDArray) => NDArray) => (v: T) => unflat(m(flatOf(v, "the vector given to g"))) as T;
   const tSolve = (m: (v: NDArray) => NDArray, b: NDArray) => flatOf(tangentSolve(lin(m), unflat(b) as T), "tangentSolve's result");
-  return unflat(implicitRoot(conv.call, find, conv.theta, { solve: tSolve }, op)) as T;
+  return like(implicitRoot(conv.call, find, conv.theta, { solve: tSolve }, op)) as T;
 }
 
 /** Options of `fixedPoint`. */
@@ -326,7 +352,7 @@ export function checkKeys(op: string, opts: unknown, known: readonly string[]): 
  * const newtonSqrt = (a: NDArray) => (x: NDArray) => x.add(a.div(x)).mul(0.5);
  * fixedPoint(newtonSqrt, np.array(2), np.array(1)).item(); // 1.4142135623730951
  */
-export function fixedPoint<A extends Tree, X extends Tree>(f: (a: A) => (x: X) => X, a: A, x0: X, opts: FixedPointOptions = {}): X {
+export function fixedPoint<A extends Tree, X extends Tree>(f: (a: A) => (x: AsArrays<X>) => unknown, a: A, x0: X, opts: FixedPointOptions = {}): X {
   const op = "fixedPoint";
   if (typeof f !== "function") throw new TypeError(`${op}: f must be a function of a returning the update x ↦ x', got ${typeof f}`);
   checkKeys(op, opts, ["distance", "tol", "maxIter"]);
@@ -334,12 +360,11 @@ export function fixedPoint<A extends Tree, X extends Tree>(f: (a: A) => (x: X) =
   const maxIter = opts.maxIter ?? 10000;
   if (!(tol >= 0)) throw new RangeError(`${op}: tol must be a non-negative number, got ${tol}`);
   if (!(Number.isInteger(maxIter) && maxIter > 0)) throw new RangeError(`${op}: maxIter must be a positive integer, got ${maxIter}`);
-  flattenTree(x0 as Tree, `${op}: x0 `)[0].forEach((l, i) => leafToArray(l, op, `x0 leaf ${i}`));
-  const [xFlat, unflat] = flatten(x0 as Tree);
+  const { flat: xFlat, call: unflat, like } = flattenForCalls(x0 as Tree, op, "x0");
   const update = (x: NDArray): NDArray => {
     const u = f(a);
     if (typeof u !== "function") throw new TypeError(`${op}: f(a) must return the update function x ↦ x', got ${typeof u}`);
-    const next = flatten(u(unflat(x) as X) as Tree)[0];
+    const next = flatten(u(unflat(x) as never) as Tree)[0];
     if (next.size !== xFlat.size) throw new ShapeError(`${op}: the update returned ${next.size} values for an x of ${xFlat.size}`);
     return next;
   };
@@ -363,5 +388,5 @@ export function fixedPoint<A extends Tree, X extends Tree>(f: (a: A) => (x: X) =
   // The residual is G = f(x) − x, so ∂G/∂x = J − I; Neumann solves (I − J)v = −b.
   const solve = (m: (v: NDArray) => NDArray, b: NDArray) => neumannSolve((v) => m(v).neg(), b.neg(), op, Math.min(tol, 1e-12), maxIter);
   const out = implicitRoot(residual, find, conv.theta, { solve }, op);
-  return unflat(out) as X;
+  return like(out) as X;
 }

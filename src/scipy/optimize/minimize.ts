@@ -11,7 +11,7 @@ import { asarray } from "../../numpy/creation.ts";
 import { flatten } from "../../transforms/flatten.ts";
 import { grad, valueAndGrad } from "../../transforms/vjp.ts";
 import { jvp } from "../../transforms/jvp.ts";
-import { checkKeys, cgSolve, closureConvert, implicitRoot, perMember } from "../../transforms/implicit.ts";
+import { checkKeys, cgSolve, closureConvert, flattenForCalls, implicitRoot, perMember, type AsArrays } from "../../transforms/implicit.ts";
 import { stopGradient } from "../../primitives/unary.ts";
 import type { Tree } from "../../tree/index.ts";
 import { bfgs, cg, lbfgsb, nelderMead, newtonCg, type RawResult } from "./methods.ts";
@@ -67,7 +67,7 @@ const OPTION_KEYS: Record<Method, readonly string[]> = {
  * const r = scipy.optimize.minimize((x: NDArray) => np.sum(np.square(x.sub(np.array([1, 2])))), np.zeros([2]));
  * r.x.toArray(); // [1, 2]
  */
-export function minimize<X extends Tree>(fun: (x: X, ...args: any[]) => unknown, x0: X, opts: MinimizeOptions = {}): OptimizeResult<X> {
+export function minimize<X extends Tree>(fun: (x: AsArrays<X>, ...args: any[]) => unknown, x0: X, opts: MinimizeOptions = {}): OptimizeResult<X> {
   const op = "scipy.optimize.minimize";
   if (typeof fun !== "function") throw new TypeError(`${op}: fun must be a function, got ${typeof fun}`);
   checkKeys(op, opts, ["method", "jac", "hessp", "bounds", "tol", "args", "options"]);
@@ -78,7 +78,7 @@ export function minimize<X extends Tree>(fun: (x: X, ...args: any[]) => unknown,
   if (x0 === undefined || x0 === null || typeof x0 === "string" || typeof x0 === "boolean" || typeof x0 === "function") {
     throw new TypeError(`${op}: x0 must be a number, an NDArray or a tree of them, got ${x0 === null ? "null" : typeof x0}`);
   }
-  const [xFlat, unflat] = flatten(x0);
+  const { flat: xFlat, call: unflat, like } = flattenForCalls(x0, op, "x0");
   const n = xFlat.size;
   if (n === 0) throw new ShapeError(`${op}: x0 has no elements`);
   if (opts.bounds !== undefined && method !== "L-BFGS-B") throw new TypeError(`${op}: bounds are supported by method L-BFGS-B only, not ${method}`);
@@ -101,13 +101,13 @@ export function minimize<X extends Tree>(fun: (x: X, ...args: any[]) => unknown,
     return g;
   };
   const objective = (x: NDArray): NDArray => {
-    const out = fun(unflat(x) as X, ...args);
+    const out = fun(unflat(x) as AsArrays<X>, ...args);
     if (opts.jac === true && !Array.isArray(out)) throw new TypeError(`${op}: with jac: true, fun must return [value, gradient], got ${typeof out}`);
     return scalarOf(opts.jac === true ? (out as unknown[])[0] : out, "fun's value");
   };
   /** `fun`'s [value, gradient] when `jac: true` (one call). */
   const valueAndJac = (x: NDArray): [NDArray, NDArray] => {
-    const out = fun(unflat(x) as X, ...args);
+    const out = fun(unflat(x) as AsArrays<X>, ...args);
     if (!Array.isArray(out) || out.length !== 2) throw new TypeError(`${op}: with jac: true, fun must return [value, gradient], got ${Array.isArray(out) ? `a list of ${out.length}` : typeof out}`);
     return [scalarOf(out[0], "fun's value"), gradOf(out[1], "fun's gradient")];
   };
@@ -218,7 +218,7 @@ export function minimize<X extends Tree>(fun: (x: X, ...args: any[]) => unknown,
   const r: RawResult = runs.reduce((acc, x) => ({ ...acc, nit: Math.max(acc.nit, x.nit), nfev: Math.max(acc.nfev, x.nfev), njev: Math.max(acc.njev, x.njev), ...(acc.status === 0 && x.status !== 0 ? { status: x.status, message: x.message } : {}) }));
   const traced = isTracer(xStar);
   return {
-    x: unflat(xStar) as X,
+    x: like(xStar) as X,
     fun: traced ? conv.call(xStar, conv.theta) : new ConcreteArray(Float64Array.of(r.fun), [], "float64"),
     jac: r.jac === null ? null : traced ? convGrad(xStar, conv.theta) : new ConcreteArray(r.jac, [n], "float64"),
     nit: r.nit,
