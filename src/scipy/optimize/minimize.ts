@@ -101,13 +101,13 @@ export function minimize<X extends Tree>(fun: (x: AsArrays<X>, ...args: any[]) =
     return g;
   };
   const objective = (x: NDArray): NDArray => {
-    const out = fun(unflat(x) as AsArrays<X>, ...args);
+    const out = fun(unflat(x) as never, ...args);
     if (opts.jac === true && !Array.isArray(out)) throw new TypeError(`${op}: with jac: true, fun must return [value, gradient], got ${typeof out}`);
     return scalarOf(opts.jac === true ? (out as unknown[])[0] : out, "fun's value");
   };
   /** `fun`'s [value, gradient] when `jac: true` (one call). */
   const valueAndJac = (x: NDArray): [NDArray, NDArray] => {
-    const out = fun(unflat(x) as AsArrays<X>, ...args);
+    const out = fun(unflat(x) as never, ...args);
     if (!Array.isArray(out) || out.length !== 2) throw new TypeError(`${op}: with jac: true, fun must return [value, gradient], got ${Array.isArray(out) ? `a list of ${out.length}` : typeof out}`);
     return [scalarOf(out[0], "fun's value"), gradOf(out[1], "fun's gradient")];
   };
