@@ -262,6 +262,8 @@ type LinearFn = (v: Tree) => Tree;
  * `lax.customLinearSolve(matvec, b, solve, {transposeSolve?, symmetric?})`: `solve(matvec, b)`, the
  * x with matvec(x) = b, differentiated as A⁻¹b (in `b` and in whatever `matvec` closes over) without
  * differentiating `solve`. Reverse mode uses `transposeSolve(vecmat, c)` (or `solve` when `symmetric`).
+ * As in JAX, `solve` must reach the matrix through the `matvec` it is given: values it closes over
+ * are not differentiated (and a traced value captured there fails when the backward pass runs).
  * @example
  * const a = np.array([[4, 1], [1, 3]]);
  * const x = lax.customLinearSolve((v: NDArray) => np.matmul(a, v), np.array([1, 2]), (mv: any, b: NDArray) => np.linalg.solve(a, b), { symmetric: true });
@@ -300,7 +302,8 @@ export function customLinearSolve<T extends Tree>(
 /**
  * `lax.customRoot(f, initialGuess, solve, tangentSolve)`: `solve(f, initialGuess)`, a root of `f`,
  * differentiated by the implicit function theorem in whatever `f` closes over:
- * dx = −(∂f/∂x)⁻¹ ∂f/∂θ dθ, with `tangentSolve(g, y)` solving the linear g(x) = y.
+ * dx = −(∂f/∂x)⁻¹ ∂f/∂θ dθ, with `tangentSolve(g, y)` solving the linear g(x) = y (in reverse
+ * mode it is handed the transposed map, as JAX's `custom_root` does).
  * @example
  * const sqrt2 = (a: NDArray) => lax.customRoot((x: NDArray) => x.mul(x).sub(a), np.array(1),
  *   (f: any, x0: NDArray) => { let x = x0; for (let i = 0; i < 30; i++) x = x.sub(f(x).div(x.mul(2))); return x; },
