@@ -39,18 +39,36 @@ const normInf = (a: Float64Array) => a.reduce((m, v) => Math.max(m, Math.abs(v))
 const norm1 = (a: Float64Array) => a.reduce((m, v) => m + Math.abs(v), 0);
 const axpy = (x: Float64Array, a: number, p: Float64Array) => x.map((v, i) => v + a * p[i]!);
 
-/** Counts evaluations and remembers the last point, as SciPy's `ScalarFunction` does. */
+/**
+ * Counts evaluations and remembers the last point, as SciPy's `ScalarFunction` does: a value and a
+ * gradient asked for at a new point count once each in `nfev` and `njev` (both come from one pass).
+ */
 export class Counted {
   nfev = 0;
+  njev = 0;
   private lastX: Float64Array | null = null;
-  private last: [number, Float64Array] | null = null;
+  private last: [number, Float64Array] = [NaN, new Float64Array(0)];
+  private fSeen = false;
+  private gSeen = false;
   constructor(private readonly fg: FG) {}
-  at(x: Float64Array): [number, Float64Array] {
-    if (this.lastX && this.lastX.length === x.length && this.lastX.every((v, i) => v === x[i])) return this.last!;
-    this.nfev++;
+  private load(x: Float64Array): void {
+    if (this.lastX && this.lastX.length === x.length && this.lastX.every((v, i) => v === x[i])) return;
     this.lastX = Float64Array.from(x);
     this.last = this.fg(x);
-    return this.last;
+    this.fSeen = this.gSeen = false;
+  }
+  f(x: Float64Array): number {
+    this.load(x);
+    if (!this.fSeen) [this.nfev, this.fSeen] = [this.nfev + 1, true];
+    return this.last[0];
+  }
+  g(x: Float64Array): Float64Array {
+    this.load(x);
+    if (!this.gSeen) [this.njev, this.gSeen] = [this.njev + 1, true];
+    return this.last[1];
+  }
+  at(x: Float64Array): [number, Float64Array] {
+    return [this.f(x), this.g(x)];
   }
 }
 
@@ -89,15 +107,16 @@ function lineSearch(
     if (extra === null || extra(r.alpha, r.x, r.f, r.g)) return r;
   }
   const res2 = scalarSearchWolfe2(
-    (a) => at(a).f,
-    (a) => dotv(at(a).g, pk),
+    (a) => c.f(axpy(xk, a, pk)),
+    (a) => dotv(c.g(axpy(xk, a, pk)), pk),
     f0,
     fOld,
     derphi0,
     { c1: opts.c1, c2: opts.c2, amax: o.amax ?? null },
     (a) => {
+      if (extra === null) return true;
       const r = at(a);
-      return extra === null || extra(a, r.x, r.f, r.g);
+      return extra(a, r.x, r.f, r.g);
     },
   );
   return res2 === null ? null : at(res2.alpha);
@@ -146,7 +165,7 @@ export function bfgs(fg: FG, x0: Float64Array, o: GradOpts): RawResult {
     const yHy = dotv(yk, Hy);
     H = H.map((row, i) => row.map((v, j) => v - rho * (Hy[i]! * sk[j]! + sk[i]! * Hy[j]!) + (rho * rho * yHy + rho) * sk[i]! * sk[j]!));
   }
-  return finish({ x: xk, fun: fk, jac: gk, nit: k, nfev: c.nfev, njev: c.nfev, status, message: "", hessInv: H }, k >= o.maxiter, gnorm);
+  return finish({ x: xk, fun: fk, jac: gk, nit: k, nfev: c.nfev, njev: c.njev, status, message: "", hessInv: H }, k >= o.maxiter, gnorm);
 }
 
 function finish(r: RawResult, hitMax: boolean, gnorm: number): RawResult {
@@ -193,7 +212,7 @@ export function cg(fg: FG, x0: Float64Array, o: GradOpts): RawResult {
     pk = pNext;
     k++;
   }
-  return finish({ x: xk, fun: fk, jac: gk, nit: k, nfev: c.nfev, njev: c.nfev, status, message: "" }, k >= o.maxiter && gnorm > o.gtol, gnorm);
+  return finish({ x: xk, fun: fk, jac: gk, nit: k, nfev: c.nfev, njev: c.njev, status, message: "" }, k >= o.maxiter && gnorm > o.gtol, gnorm);
 }
 
 /** Truncated Newton as SciPy's `_minimize_newtoncg`: inner CG on Hessian-vector products, stop when ‖Δx‖₁ ≤ n·xtol. */
@@ -265,7 +284,7 @@ export function newtonCg(fg: FG, hessp: Hessp, x0: Float64Array, o: { xtol: numb
     gk = ls.g;
     k++;
   }
-  return { x: xk, fun: fk, jac: gk, nit: k, nfev: c.nfev, njev: c.nfev, nhev, status, message };
+  return { x: xk, fun: fk, jac: gk, nit: k, nfev: c.nfev, njev: c.njev, nhev, status, message };
 }
 
 export interface LbfgsbOpts {
@@ -377,7 +396,7 @@ export function lbfgsb(fg: FG, x0: Float64Array, o: LbfgsbOpts): RawResult {
       break;
     }
   }
-  return { x: xk, fun: fk, jac: gk, nit: k, nfev: c.nfev, njev: c.nfev, status, message };
+  return { x: xk, fun: fk, jac: gk, nit: k, nfev: c.nfev, njev: c.njev, status, message };
 }
 
 /** Nelder–Mead as SciPy's `_minimize_neldermead` (standard coefficients, 5% initial simplex). */
