@@ -180,6 +180,14 @@ describe("derivatives through the optimum", () => {
     }
   });
 
+  it("vmap over x0 (multi-start) runs each member from its own start; the optimum does not depend on x0", () => {
+    const fromStart = (x0: A) => optimize.minimize(rosen, x0).x;
+    const starts = np.array([[-1.2, 1], [2, 2], [0.5, -0.3]]);
+    const batched = vmap(fromStart)(starts);
+    expect(batched).toBeAllclose(np.stack([0, 1, 2].map((i) => fromStart(starts.get(i)))), { rtol: 0, atol: 0 });
+    expect(grad((x0: A) => np.sum(fromStart(x0)))(np.array([-1.2, 1]))).toBeAllclose([0, 0], { atol: 0 });
+  });
+
   it("nested vmap through minimize is a clear error", () => {
     const xs = (a: A) => optimize.minimize((x: A) => f(x, a), np.zeros([3])).x;
     expect(() => vmap(vmap(xs))(np.ones([2, 2, 3]))).toThrow(/scipy.optimize.minimize: method BFGS runs per problem, and under nested vmap/);

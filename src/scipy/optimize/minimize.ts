@@ -118,7 +118,8 @@ export function minimize<X extends Tree>(fun: (x: AsArrays<X>, ...args: any[]) =
   // jac/hessp close over traced values, so they serve the eager path only).
   const eager = conv.theta.length === 0;
   const convGrad = (x: NDArray, th: NDArray[]) => grad((y: NDArray) => conv.call(y, th))(x) as NDArray;
-  const runOne = (th: NDArray[]): NDArray => {
+  /** One run from `x0` with the objective's captured values `th`. */
+  const runOne = (th: NDArray[], x0v: NDArray): NDArray => {
     const concrete = (v: NDArray, what: string): ConcreteArray => {
       if (!(v instanceof ConcreteArray)) {
         throw new TypeError(`${op}: method ${method} decides its steps per problem and needs concrete values, but ${what} is traced (under jit or a nested vmap); call it outside jit or loop over the problems`);
@@ -138,7 +139,7 @@ export function minimize<X extends Tree>(fun: (x: AsArrays<X>, ...args: any[]) =
       }
       return [concrete(conv.call(vec(x), th), "fun's value").item(), Float64Array.from(concrete(gradient(vec(x)), "the gradient").data)];
     };
-    const start = Float64Array.from(concrete(stopGradient(xFlat).astype("float64") as NDArray, "x0").data);
+    const start = Float64Array.from(concrete(x0v, "x0").data);
     const o = options;
     if (method === "BFGS" || method === "CG") {
       raw = (method === "BFGS" ? bfgs : cg)(fg, start, { gtol: o.gtol ?? opts.tol ?? 1e-5, maxiter: o.maxiter ?? 200 * n });
@@ -187,7 +188,9 @@ export function minimize<X extends Tree>(fun: (x: AsArrays<X>, ...args: any[]) =
     runs.push(raw);
     return vec(raw.x);
   };
-  const run = (th: NDArray[]): NDArray => perMember(th, runOne, `${op}: method ${method}`);
+  // The start travels with θ (last), so that under vmap each member starts from its own x0.
+  const run = (thx: NDArray[]): NDArray => perMember(thx, (m) => runOne(m.slice(0, -1), m[m.length - 1]!), `${op}: method ${method}`);
+  const start = stopGradient(xFlat).astype("float64");
   const runs: RawResult[] = [];
   /** Per component: the bound it is held at (L-BFGS-B), NaN where free. */
   let active: Float64Array | null = null;
@@ -195,22 +198,24 @@ export function minimize<X extends Tree>(fun: (x: AsArrays<X>, ...args: any[]) =
   // Eagerly (nothing traced) the run is all; under a transformation x* is an implicit root of ∇f.
   let xStar: NDArray;
   if (conv.theta.length === 0 && !isTracer(xFlat)) {
-    xStar = run([]);
+    xStar = run([start]);
   } else {
-    const find = (th: NDArray[]) => run(th);
+    const find = (thx: NDArray[]) => run(thx);
     // With bounds, held components stay at their bound: x = (1−m)·z + m·bound, z solving (1−m)·∇f = 0, m·z = 0.
     const held = () => (active === null || active.every(Number.isNaN) ? null : active);
     const masks = (h: Float64Array) => {
       const m = new ConcreteArray(h.map((v) => (Number.isNaN(v) ? 0 : 1)), [n], "float64");
       return { free: new ConcreteArray(h.map((v) => (Number.isNaN(v) ? 1 : 0)), [n], "float64"), held: m, at: new ConcreteArray(h.map((v) => (Number.isNaN(v) ? 0 : v)), [n], "float64") };
     };
-    const residual = (z: NDArray, th: NDArray[]): NDArray => {
+    // x* does not depend on the start (its derivative in x0 is zero): the residual ignores it.
+    const residual = (z: NDArray, thx: NDArray[]): NDArray => {
       const h = held();
+      const th = thx.slice(0, -1);
       if (h === null) return convGrad(z, th);
       const m = masks(h);
       return convGrad(z.mul(m.free).add(m.at), th).mul(m.free).add(z.mul(m.held));
     };
-    const z = implicitRoot(residual, find, conv.theta, { solve: (mv, b) => cgSolve(mv, b, op), symmetric: true }, op);
+    const z = implicitRoot(residual, find, [...conv.theta, start], { solve: (mv, b) => cgSolve(mv, b, op), symmetric: true }, op);
     const h = held();
     xStar = h === null ? z : z.mul(masks(h).free).add(masks(h).at);
   }
