@@ -98,9 +98,9 @@ export interface WolfeOptions {
 
 /**
  * A step α > 0 with φ(α) ≤ φ(0) + c1·α·φ'(0) and |φ'(α)| ≤ c2·|φ'(0)| (strong Wolfe), starting
- * from `alpha1`, or null when the search ends on a warning (rounding, xtol, a bound, or maxIter).
+ * from `alpha1`; `warning` when it ends on one of MINPACK's warnings instead; null after maxIter trials.
  */
-export function dcsrch(phi: Phi, phi0: number, derphi0: number, alpha1: number, o: WolfeOptions): { alpha: number; phi: number; atMax?: boolean } | null {
+export function dcsrch(phi: Phi, phi0: number, derphi0: number, alpha1: number, o: WolfeOptions): { alpha: number; phi: number; warning?: boolean } | null {
   const { c1: ftol, c2: gtol, xtol, amin: stpmin, amax: stpmax } = o;
   if (!(derphi0 < 0) || !(alpha1 >= stpmin) || !(alpha1 <= stpmax)) return null;
   let stp = alpha1;
@@ -119,14 +119,13 @@ export function dcsrch(phi: Phi, phi0: number, derphi0: number, alpha1: number, 
     const ftest = finit + stp * gtest;
     if (stage === 1 && f <= ftest && g >= 0) stage = 2;
     if (f <= ftest && Math.abs(g) <= gtol * -ginit) return { alpha: stp, phi: f };
-    // The largest step allowed still decreases enough (L-BFGS-B accepts it: a bound is met).
-    if (stp === stpmax && f <= ftest && g <= gtest) return { alpha: stp, phi: f, atMax: true };
     const warning =
       (s.brackt && (stp <= stmin || stp >= stmax)) ||
       (s.brackt && stmax - stmin <= xtol * stmax) ||
       (stp === stpmax && f <= ftest && g <= gtest) ||
       (stp === stpmin && (f > ftest || g >= gtest));
-    if (warning) return null;
+    // Rounding, xtol, or a bound on the step: MINPACK's warnings (SciPy's Wolfe-1 rejects the step, L-BFGS-B takes it).
+    if (warning) return { alpha: stp, phi: f, warning: true };
     if (stage === 1 && f <= s.fx && f > ftest) {
       // The modified function ψ(α) = φ(α) − φ(0) − c1·α·φ'(0) while no step has met sufficient decrease.
       const m: Step = { ...s, fx: s.fx - s.stx * gtest, fy: s.fy - s.sty * gtest, dx: s.dx - gtest, dy: s.dy - gtest };

@@ -1,6 +1,6 @@
 /**
  * @file The numerical methods of `scipy.optimize.minimize` on plain vectors: BFGS, CG
- * (Polak–Ribière), Newton-CG, L-BFGS-B (projected) and Nelder–Mead, with SciPy's defaults and
+ * (Polak–Ribière), Newton-CG and Nelder–Mead (L-BFGS-B is `lbfgsb.ts`), with SciPy's defaults and
  * stopping rules; the derivatives they need come in as callbacks.
  */
 import { dcsrch, scalarSearchWolfe2, type WolfeOptions } from "./linesearch.ts";
@@ -102,7 +102,7 @@ function lineSearch(
     const r = at(a);
     return [r.f, dotv(r.g, pk)];
   }, f0, derphi0, alpha1, opts);
-  if (res !== null && !res.atMax) {
+  if (res !== null && !res.warning) {
     const r = at(res.alpha);
     if (extra === null || extra(r.alpha, r.x, r.f, r.g)) return r;
   }
@@ -285,118 +285,6 @@ export function newtonCg(fg: FG, hessp: Hessp, x0: Float64Array, o: { xtol: numb
     k++;
   }
   return { x: xk, fun: fk, jac: gk, nit: k, nfev: c.nfev, njev: c.njev, nhev, status, message };
-}
-
-export interface LbfgsbOpts {
-  m: number;
-  ftol: number;
-  gtol: number;
-  maxiter: number;
-  maxfun: number;
-  maxls: number;
-  lower: Float64Array;
-  upper: Float64Array;
-}
-
-/**
- * Limited-memory BFGS with bounds. Deviation from SciPy's Fortran L-BFGS-B: no generalized Cauchy
- * point; variables at a bound whose gradient pushes outward are held, the two-loop direction acts
- * on the rest, and the Moré–Thuente search (ftol 1e-3, gtol 0.9, xtol 0.1 as L-BFGS-B's) runs along
- * the projected path P(x + αd). Stopping rules are SciPy's: ‖proj g‖∞ ≤ gtol or relative decrease ≤ ftol.
- */
-export function lbfgsb(fg: FG, x0: Float64Array, o: LbfgsbOpts): RawResult {
-  const n = x0.length;
-  const clip = (x: Float64Array) => x.map((v, i) => Math.min(Math.max(v, o.lower[i]!), o.upper[i]!));
-  const c = new Counted(fg);
-  let xk = clip(x0);
-  let [fk, gk] = c.at(xk);
-  const projG = (x: Float64Array, g: Float64Array) => normInf(x.map((v, i) => Math.min(Math.max(v - g[i]!, o.lower[i]!), o.upper[i]!) - v));
-  const S: Float64Array[] = [];
-  const Y: Float64Array[] = [];
-  let k = 0;
-  let status = 0;
-  let message = "CONVERGENCE: NORM OF PROJECTED GRADIENT <= PGTOL";
-  while (projG(xk, gk) > o.gtol) {
-    if (k >= o.maxiter) {
-      status = 1;
-      message = "STOP: TOTAL NO. OF ITERATIONS REACHED LIMIT";
-      break;
-    }
-    if (c.nfev >= o.maxfun) {
-      status = 1;
-      message = "STOP: TOTAL NO. OF F,G EVALUATIONS EXCEEDS LIMIT";
-      break;
-    }
-    const held = xk.map((v, i) => ((v <= o.lower[i]! && gk[i]! > 0) || (v >= o.upper[i]! && gk[i]! < 0) ? 1 : 0));
-    const q = gk.map((v, i) => (held[i] ? 0 : v));
-    const alphas: number[] = [];
-    for (let j = S.length - 1; j >= 0; j--) {
-      const a = dotv(S[j]!, q) / dotv(Y[j]!, S[j]!);
-      alphas[j] = a;
-      for (let i = 0; i < n; i++) q[i] = q[i]! - a * Y[j]![i]!;
-    }
-    const gamma = S.length > 0 ? dotv(S[S.length - 1]!, Y[Y.length - 1]!) / dotv(Y[Y.length - 1]!, Y[Y.length - 1]!) : 1;
-    for (let i = 0; i < n; i++) q[i] = gamma * q[i]!;
-    for (let j = 0; j < S.length; j++) {
-      const b = dotv(Y[j]!, q) / dotv(Y[j]!, S[j]!);
-      for (let i = 0; i < n; i++) q[i] = q[i]! + (alphas[j]! - b) * S[j]![i]!;
-    }
-    let d = q.map((v, i) => (held[i] ? 0 : -v));
-    if (dotv(d, gk) >= 0) {
-      // Not a descent direction on the free variables: restart from the projected steepest descent.
-      S.length = 0;
-      Y.length = 0;
-      d = gk.map((v, i) => (held[i] ? 0 : -v));
-    }
-    // The search runs along the projected path P(x + αd); past the last bound met nothing moves.
-    let stpmax = 0;
-    for (let i = 0; i < n; i++) {
-      if (d[i]! < 0) stpmax = Math.max(stpmax, (o.lower[i]! - xk[i]!) / d[i]!);
-      else if (d[i]! > 0) stpmax = Math.max(stpmax, (o.upper[i]! - xk[i]!) / d[i]!);
-    }
-    stpmax = Math.min(stpmax, 1e10);
-    const first = k === 0 && S.length === 0 ? Math.min(1 / Math.sqrt(dotv(d, d)), stpmax) : Math.min(1, stpmax);
-    const res = dcsrch(
-      (a) => {
-        const trial = axpy(xk, a, d);
-        const [f, g] = c.at(clip(trial));
-        let slope = 0;
-        for (let i = 0; i < n; i++) if (trial[i]! > o.lower[i]! && trial[i]! < o.upper[i]!) slope += g[i]! * d[i]!;
-        return [f, slope];
-      },
-      fk,
-      dotv(gk, d),
-      first,
-      { c1: 1e-3, c2: 0.9, xtol: 0.1, amin: 0, amax: stpmax, maxIter: o.maxls },
-    );
-    if (res === null) {
-      status = 2;
-      message = "ABNORMAL: the line search failed";
-      break;
-    }
-    const xNew = clip(axpy(xk, res.alpha, d));
-    const [fNew, gNew] = c.at(xNew);
-    const s = xNew.map((v, i) => v - xk[i]!);
-    const y = gNew.map((v, i) => v - gk[i]!);
-    if (dotv(s, y) > Number.EPSILON * dotv(y, y)) {
-      S.push(s);
-      Y.push(y);
-      if (S.length > o.m) {
-        S.shift();
-        Y.shift();
-      }
-    }
-    const decrease = (fk - fNew) / Math.max(Math.abs(fk), Math.abs(fNew), 1);
-    xk = xNew;
-    fk = fNew;
-    gk = gNew;
-    k++;
-    if (decrease <= o.ftol) {
-      message = "CONVERGENCE: RELATIVE REDUCTION OF F <= FACTR*EPSMCH";
-      break;
-    }
-  }
-  return { x: xk, fun: fk, jac: gk, nit: k, nfev: c.nfev, njev: c.njev, status, message };
 }
 
 /** Nelder–Mead as SciPy's `_minimize_neldermead` (standard coefficients, 5% initial simplex). */

@@ -14,7 +14,8 @@ import { jvp } from "../../transforms/jvp.ts";
 import { checkKeys, cgSolve, closureConvert, flattenForCalls, implicitRoot, perMember, type AsArrays } from "../../transforms/implicit.ts";
 import { stopGradient } from "../../primitives/unary.ts";
 import type { Tree } from "../../tree/index.ts";
-import { bfgs, cg, lbfgsb, nelderMead, newtonCg, type RawResult } from "./methods.ts";
+import { bfgs, cg, nelderMead, newtonCg, type RawResult } from "./methods.ts";
+import { lbfgsb } from "./lbfgsb.ts";
 
 export type Method = "BFGS" | "L-BFGS-B" | "Newton-CG" | "CG" | "Nelder-Mead";
 const METHODS: readonly Method[] = ["BFGS", "L-BFGS-B", "Newton-CG", "CG", "Nelder-Mead"];
