@@ -15,6 +15,7 @@ export { customJvp, customVjp, checkpoint, type CheckpointOptions } from "./tran
 export { checkpointName, type CheckpointPolicy } from "./primitives/checkpoint.ts";
 export * as checkpointPolicies from "./transforms/checkpoint-policies.ts";
 export { flatten } from "./transforms/flatten.ts";
+export { fixedPoint, type FixedPointOptions } from "./transforms/implicit.ts";
 export * as lax from "./transforms/control.ts";
 export { makeJaxpr, Jaxpr } from "./transforms/makeJaxpr.ts";
 export { jit, type JitOptions, type JitCacheInfo, type Jitted } from "./transforms/jit.ts";

@@ -358,3 +358,4 @@ export function scan<C, X, Y>(
   return [unflatten<C>(cDef, outs.slice(0, nK)), unflatten<Y>(yDef!, outs.slice(nK))];
 }
 export { dotGeneral, convGeneralDilated, reduceWindow } from "./lax-conv.ts";
+export { customRoot, customLinearSolve } from "./implicit.ts";
