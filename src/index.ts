@@ -22,5 +22,7 @@ export * as tree from "./tree/index.ts";
 export type { Tree, Leaf, TreeDef } from "./tree/index.ts";
 export { definePrimitive, type Primitive, type JvpRule, type TransposeRule, type BatchRule } from "./core/primitive.ts";
 export { bind, bind1 } from "./core/trace.ts";
+export * as debug from "./transforms/debug.ts";
+export { config, type ConfigOptions } from "./transforms/config.ts";
 export { NDArray, ConcreteArray } from "./core/ndarray.ts";
 export * from "./core/errors.ts";

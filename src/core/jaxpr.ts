@@ -91,10 +91,23 @@ export function evalJaxpr(closed: ClosedJaxpr, args: readonly NDArray[]): NDArra
   return res;
 }
 
+const effectsMemo = new WeakMap<ClosedJaxpr, boolean>();
+
+/** Whether a jaxpr holds an effectful equation, directly or in a sub-jaxpr. */
+export function hasEffects(closed: ClosedJaxpr): boolean {
+  let r = effectsMemo.get(closed);
+  if (r === undefined) effectsMemo.set(closed, (r = closed.jaxpr.eqns.some(isEffectful)));
+  return r;
+}
+
+/** Whether an equation must run for its side effects: an effectful primitive, or one carrying such a sub-jaxpr. */
+export const isEffectful = (eqn: JaxprEqn): boolean => eqn.prim.effectful === true || subJaxprs(eqn.params).some(hasEffects);
+
 /**
- * Dead-code elimination: keeps the outputs marked in `usedOutputs` and the equations they need.
- * Inputs and constants all stay (so callers keep their operand lists); `usedInputs` says which
- * inputs the remaining program reads.
+ * Dead-code elimination: keeps the outputs marked in `usedOutputs` and the equations they need,
+ * and every effectful equation (`isEffectful`: a `debug_callback`, or a sub-program holding one)
+ * with what it reads. Inputs and constants all stay (so callers keep their operand lists);
+ * `usedInputs` says which inputs the remaining program reads.
  */
 export function dce(jaxpr: Jaxpr, usedOutputs: readonly boolean[]): { jaxpr: Jaxpr; usedInputs: boolean[] } {
   const live = new Uint8Array(jaxpr.numVars);
@@ -103,7 +116,7 @@ export function dce(jaxpr: Jaxpr, usedOutputs: readonly boolean[]): { jaxpr: Jax
   const kept: JaxprEqn[] = [];
   for (let e = jaxpr.eqns.length - 1; e >= 0; e--) {
     const eqn = jaxpr.eqns[e]!;
-    if (!eqn.outs.some((v) => live[v.id])) continue;
+    if (!eqn.outs.some((v) => live[v.id]) && !isEffectful(eqn)) continue;
     kept.push(eqn);
     for (const v of eqn.inputs) live[v.id] = 1;
   }

@@ -164,7 +164,7 @@ export const isTracer = (x: unknown): x is Tracer => x instanceof Tracer;
  * Applies a primitive. With no tracer among the arguments this is the eager fast path: the kernel
  * runs at once. Otherwise the innermost level owning an argument interprets it.
  */
-export function bind<P>(prim: Primitive<P>, args: readonly NDArray[], params: P): NDArray[] {
+function bindDirect<P>(prim: Primitive<P>, args: readonly NDArray[], params: P): NDArray[] {
   let top: MainTrace | null = null;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -174,13 +174,23 @@ export function bind<P>(prim: Primitive<P>, args: readonly NDArray[], params: P)
     }
   }
   if (top === null) return prim.impl(args as ConcreteArray[], params);
-  if (stack[top.level] !== top) {
+  return bindAt(top, prim, args, params);
+}
+
+/**
+ * Applies a primitive at the level `main` (at least the level of every tracer among `args`): its
+ * trace interprets it, the other arguments lifted into it. `bind` calls this with the innermost
+ * level owning an argument; a primitive that must be staged even when its arguments are constants
+ * (`debug_callback` under `jit`) calls it with the innermost staging level.
+ */
+export function bindAt<P>(main: MainTrace, prim: Primitive<P>, args: readonly NDArray[], params: P): NDArray[] {
+  if (stack[main.level] !== main) {
     throw new TracerConversionError(
       `${prim.name}: an argument is a tracer from a transformation that has already finished ` +
         "(a traced value escaped, e.g. stored in an outer variable). Return it from the function instead.",
     );
   }
-  const trace = top.trace;
+  const trace = main.trace;
   const tracers = args.map((a) => fullRaise(trace, a));
   const outs = trace.processPrimitive(prim, tracers, params);
   for (let i = 0; i < outs.length; i++) {
@@ -188,6 +198,25 @@ export function bind<P>(prim: Primitive<P>, args: readonly NDArray[], params: P)
     if (o instanceof Tracer) outs[i] = o.fullLower();
   }
   return outs;
+}
+
+/** The signature of `bind`. */
+export type BindFn = <P>(prim: Primitive<P>, args: readonly NDArray[], params: P) => NDArray[];
+
+/**
+ * Applies a primitive: with no tracer among `args` the kernel runs at once (the eager fast path);
+ * otherwise the innermost transformation owning an argument interprets it (see `Trace`). A live
+ * binding: a debugging mode (`config.update("debugNans", true)`) swaps in a checking version with
+ * `setBind`, so the fast path carries no check when the mode is off.
+ */
+export let bind: BindFn = bindDirect;
+
+/** The plain `bind`, without any debugging check (what a checking `bind` delegates to). */
+export const bindUnchecked: BindFn = bindDirect;
+
+/** Replaces `bind` (for a debugging mode); `setBind(bindUnchecked)` restores it. */
+export function setBind(b: BindFn): void {
+  bind = b;
 }
 
 /** `bind` for the common single-output primitive. */
@@ -207,3 +236,6 @@ export function fullRaise(trace: Trace, value: NDArray): Tracer {
 
 /** The stack depth now: used by transformations that must know whether they are nested. */
 export const currentLevel = (): number => stack.length;
+
+/** The active transformations, outermost (level 0) first: a read-only view of the stack. */
+export const activeMainTraces = (): readonly MainTrace[] => stack;

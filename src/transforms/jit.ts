@@ -9,6 +9,7 @@ import { pjit } from "../primitives/pjit.ts";
 import { makeJaxpr, type Jaxpr } from "./makeJaxpr.ts";
 import { ClosedJaxpr } from "../core/jaxpr.ts";
 import { leafToArray, type Args } from "./common.ts";
+import { FloatingPointError } from "../core/errors.ts";
 
 export interface JitOptions {
   /** Arguments that are not traced: the program is staged for their value, compared by `Object.is` (objects and functions by identity). */
@@ -222,13 +223,36 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
     // One `pjit` equation: with no transformation active, its kernels run at once; inside one, the
     // transformation sees a single primitive whose rules transform the jaxpr.
     const ins = leaves.map((l, i) => leafToArray(l, "jit", `argument leaf ${i}`));
-    const out = unflatten(program.outDef, pjit(program.closed, hoisted.length === 0 ? ins : [...hoisted, ...ins], name));
+    let flatOut: NDArray[];
+    try {
+      flatOut = pjit(program.closed, hoisted.length === 0 ? ins : [...hoisted, ...ins], name);
+    } catch (e) {
+      // debugNans found a NaN inside the program: re-run `f` without jit to name the user's line.
+      if (e instanceof FloatingPointError) rerunForNaN(f, args, name, e);
+      throw e;
+    }
+    const out = unflatten(program.outDef, flatOut);
     if (donateNums.length > 0 && currentLevel() === 0) return donateArgs(args, resolve("donateArgnums", donateNums, args.length), statics, out);
     return out;
   };
   return Object.assign(jitted, {
     cacheInfo: (): JitCacheInfo => ({ stagings, hits, programs: [...cache.values()].map((p) => ({ jaxpr: p.jaxpr, consts: p.closed.consts })), maxSize: cacheSize }),
   }) as Jitted<F>;
+}
+
+/**
+ * After `debugNans` stopped a jitted program: runs `f` eagerly on the same arguments (JAX's
+ * "de-optimized" re-run), whose own check names the line of `f` that made the NaN; throws that
+ * error, or returns (the caller rethrows the program's error) if the eager run finds none.
+ */
+function rerunForNaN(f: (...args: never[]) => unknown, args: readonly unknown[], name: string, original: FloatingPointError): void {
+  try {
+    (f as unknown as (...xs: unknown[]) => unknown)(...args);
+  } catch (e) {
+    if (e instanceof FloatingPointError && e !== original) {
+      throw new FloatingPointError(`${e.message} (inside jit(${name}), found by re-running it without jit)`);
+    }
+  }
 }
 
 /**
