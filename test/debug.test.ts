@@ -86,7 +86,7 @@ describe("debug.callback runs with the values at run time", () => {
     let n = 0;
     const f = jit((x: A) => {
       debug.callback(() => void n++);
-      debug.callback((c: A) => expect(c.item()).toBe(5), 5);
+      debug.callback((c: A) => expect(c.item()).toBe(5), 5 as never);
       return x;
     });
     f(np.array(1));

@@ -7,7 +7,11 @@ import type { DType } from "./dtype.ts";
 import type { Primitive } from "./primitive.ts";
 import { fmtShape, TracerConversionError } from "./errors.ts";
 
-/** One active transformation: its level on the stack and the trace class that interprets it. */
+/**
+ * One active transformation: its level on the stack (0 = outermost; a transformation started
+ * inside another gets the next level) and the `Trace` that interprets its values. Made by
+ * `withMainTrace`; `globalData` is what the whole run shares.
+ */
 export class MainTrace {
   /** The trace object for this level, created once. */
   readonly trace: Trace;
@@ -23,7 +27,16 @@ export class MainTrace {
 
 const stack: MainTrace[] = [];
 
-/** Pushes a new transformation level, runs `body`, and pops the level even if `body` throws. */
+/**
+ * Pushes a new transformation level on top of the active ones, runs `body` (which wraps its inputs
+ * in tracers of `main.trace` and calls the user's function), and pops the level even if `body`
+ * throws. Levels nest by call order, so a transformation started inside another is innermost.
+ * @example
+ * withMainTrace((main) => new (class extends Trace {
+ *   pure(x: NDArray): Tracer { throw new Error("unused"); }
+ *   processPrimitive(): NDArray[] { return []; }
+ * })(main), null, (main) => main.level); // 0
+ */
 export function withMainTrace<R>(
   makeTrace: (main: MainTrace) => Trace,
   globalData: unknown,
@@ -46,7 +59,17 @@ export interface RecordedEqn<I extends NDArray = NDArray, O extends NDArray = ND
   readonly outs: readonly O[];
 }
 
-/** An interpreter for one level: how it wraps values and processes primitives. */
+/**
+ * An interpreter for one level: how it wraps values and processes primitives. The contract a
+ * subclass keeps (see `defineTransform` for a higher-level way):
+ * - `pure(value)` wraps a value from outside every transformation (a constant) in a tracer of
+ *   this level; `lift(value)` wraps a tracer of an outer (lower) level — by default as `pure`.
+ * - `processPrimitive(prim, tracers, params)` gets every operand already a tracer of this level
+ *   (`bind` raised them) and returns the outputs, one per `prim.abstractEval` output: tracers of
+ *   this level, or plain values where this level adds nothing. It computes by calling `bind` on
+ *   the values its tracers carry (which belong to lower levels or are concrete), never by reading
+ *   numbers, so the levels below keep working. `prim.name` and `params` say what the primitive is.
+ */
 export abstract class Trace {
   constructor(readonly main: MainTrace) {}
   /** Wraps a value from outside every transformation (a constant). */
@@ -87,7 +110,11 @@ export function tracerConversionError(x: Tracer, how: string): TracerConversionE
   );
 }
 
-/** A value being traced by a transformation; behaves like an `NDArray` in user code. */
+/**
+ * A value being traced by a transformation; behaves like an `NDArray` in user code. A subclass
+ * gives `trace` (its level's `Trace`) and `aval` (shape and dtype); it may override `item()`
+ * (reading a number: an error by default), `peek()` and `fullLower()`.
+ */
 export abstract class Tracer extends NDArray {
   abstract readonly trace: Trace;
   abstract get aval(): Aval;
@@ -223,7 +250,7 @@ export function setBind(b: BindFn): void {
 export const bind1 = <P>(prim: Primitive<P>, args: readonly NDArray[], params: P): NDArray =>
   bind(prim, args, params)[0]!;
 
-/** Brings `value` into `trace`'s level. */
+/** Brings `value` into `trace`'s level: `pure` for a non-tracer, `lift` for a tracer of an outer level; a tracer of an inner level is an error. */
 export function fullRaise(trace: Trace, value: NDArray): Tracer {
   if (!(value instanceof Tracer)) return trace.pure(value);
   const level = value.trace.main.level;
