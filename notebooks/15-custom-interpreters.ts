@@ -69,13 +69,16 @@ const flopCounter = defineTransform<NDArray, FlopCount>({
   },
 });
 
-/** `countFlops(f)(...args)`: f's output and the floating-point operations it took (forward and backward passes, for `countFlops(grad(f))`). */
+/**
+ * `countFlops(f)(...args)`: the leaves of f's output (`value`, the first) and the floating-point
+ * operations it took (forward and backward passes, for `countFlops(grad(f))`).
+ */
 export const countFlops =
-  <A extends NDArray[]>(f: (...args: A) => NDArray) =>
-  (...args: A): { value: NDArray; flops: FlopCount } => {
+  <A extends NDArray[]>(f: (...args: A) => unknown) =>
+  (...args: A): { value: NDArray; leaves: NDArray[]; flops: FlopCount } => {
     const flops: FlopCount = { total: 0, byPrimitive: new Map() };
-    const [value] = flopCounter.apply(f as (...xs: NDArray[]) => NDArray, args, flops);
-    return { value: value!, flops };
+    const leaves = flopCounter.apply(f as (...xs: NDArray[]) => NDArray, args, flops);
+    return { value: leaves[0]!, leaves, flops };
   };
 
 // ---------------------------------------------------------------- interval arithmetic
@@ -137,6 +140,8 @@ function intervalRule(prim: Primitive<unknown>, xs: Interval[], params: unknown)
     case "reduceSum": case "reduceMax": case "reduceMin": case "cumsum":
     case "reshape": case "transpose": case "broadcastInDim": case "slice": case "convert": case "stopGradient": case "checkpoint_name":
       return [same(prim, params, a)];
+    case "concatenate":
+      return [{ lo: bind(prim, xs.map((x) => x.lo), params)[0]!, hi: bind(prim, xs.map((x) => x.hi), params)[0]! }];
     case "dotGeneral": {
       // Midpoint–radius product: |a·b − ma·mb| ≤ |ma|·rb + ra·|mb| + ra·rb (elementwise, then contracted).
       const dot = (x: NDArray, y: NDArray) => bind(prim, [x, y], params)[0]!;
