@@ -132,6 +132,27 @@ describe("debug.callback runs with the values at run time", () => {
     f(np.array(-3));
     expect(calls).toEqual([2, 3]);
   });
+  it("inside lax.scan and lax.whileLoop: once per iteration, eagerly, under grad (forward pass only) and under jit", () => {
+    const { calls, record } = recorder();
+    const body = (c: A, x: A): [A, A] => (debug.callback(record, c), [c.mul(x), c]);
+    const f = (x: A) => np.sum(lax.scan(body, np.array(1), x)[0]);
+    for (const g of [f, grad(f), jit(f)]) {
+      g(np.array([2, 3, 4]));
+      expect(calls.splice(0)).toEqual([1, 2, 6]);
+    }
+    const w = (x: A) => lax.whileLoop((c: A) => c.lt(10), (c: A) => (debug.callback(record, c), c.mul(x)), np.array(1));
+    w(np.array(2));
+    expect(calls.splice(0)).toEqual([1, 2, 4, 8]);
+    grad(w)(np.array(2));
+    expect(calls.splice(0)).toEqual([1, 2, 4, 8]);
+  });
+  it("under vmap of a loop or cond with a batched predicate, every member runs the body (as JAX: done members print too)", () => {
+    const { calls, record } = recorder();
+    const w = (x: A) => lax.whileLoop((c: A) => c.lt(10), (c: A) => (debug.callback(record, c), c.mul(x)), np.array(1));
+    vmap(w)(np.array([2, 3]));
+    // Members 2 and 3, iteration by iteration; member 3 is done after 9 but the loop runs on for member 2.
+    expect(calls).toEqual([1, 1, 2, 3, 4, 9, 8, 27]);
+  });
   it("passes trees through, numbers as 0-d arrays", () => {
     let got: unknown = null;
     debug.callback((t: { a: A; b: A[] }) => (got = { a: t.a.toArray(), b: t.b.map((x) => x.toArray()) }), { a: np.array([1]), b: [np.array(2)] });

@@ -30,8 +30,11 @@ function stagingLevelAbove(values: readonly NDArray[]): MainTrace | null {
  * per batch member under `vmap` (one call each, in order; under nested `vmap`s the innermost
  * splits first, so members come inner-index-major), with the primal values under
  * `grad`/`jvp` (once, in the forward pass; tangents and cotangents are not shown), and at every
- * call of the compiled program under `jit` (not while staging). Returns nothing; `fn`'s result
- * is ignored.
+ * call of the compiled program under `jit` (not while staging), once per iteration inside
+ * `lax.scan`/`whileLoop`, only in the branch taken by `lax.cond`. Under `vmap` of a loop or a
+ * `cond` whose predicate is batched, every member runs every branch and iteration (the batched
+ * program computes them all and selects), so members that are done or not taking the branch are
+ * called too, as in JAX. Returns nothing; `fn`'s result is ignored.
  * @example
  * const seen: number[] = [];
  * const f = (x: NDArray) => { debug.callback((v: NDArray) => seen.push(v.item()), x); return np.sin(x); };
