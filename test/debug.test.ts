@@ -4,7 +4,7 @@
  * tested directly, effectful equations kept by dead-code elimination, and `config.debugNans`.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { config, debug, FloatingPointError, grad, hessian, jit, jvp, lax, makeJaxpr, vjp, vmap } from "autograd-ts";
+import { checkpoint, customVjp, debug, grad, hessian, jit, jvp, lax, makeJaxpr, vjp, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import { debugCallbackP } from "../src/primitives/debug.ts";
 import { ClosedJaxpr, dce, dceClosed, Jaxpr, JaxprVar } from "../src/core/jaxpr.ts";
@@ -152,6 +152,19 @@ describe("debug.callback runs with the values at run time", () => {
     vmap(w)(np.array([2, 3]));
     // Members 2 and 3, iteration by iteration; member 3 is done after 9 but the loop runs on for member 2.
     expect(calls).toEqual([1, 1, 2, 3, 4, 9, 8, 27]);
+  });
+  it("in a checkpointed block under grad it runs again when the backward pass recomputes the block; in a customVjp bwd it sees the cotangent", () => {
+    const { calls, record } = recorder();
+    const f = checkpoint((x: A) => (debug.callback(record, x), np.sin(np.sin(x))));
+    grad(f)(np.array(0.5));
+    expect(calls.splice(0)).toEqual([0.5, 0.5]);
+    const g = customVjp(
+      (x: A) => np.sin(x),
+      (x: A): [A, A] => [np.sin(x), x],
+      (x: A, ct: A) => (debug.callback(record, ct), [ct.mul(np.cos(x))]),
+    );
+    grad(g)(np.array(0.5));
+    expect(calls).toEqual([1]);
   });
   it("passes trees through, numbers as 0-d arrays", () => {
     let got: unknown = null;

@@ -34,7 +34,8 @@ function stagingLevelAbove(values: readonly NDArray[]): MainTrace | null {
  * `lax.scan`/`whileLoop`, only in the branch taken by `lax.cond`. Under `vmap` of a loop or a
  * `cond` whose predicate is batched, every member runs every branch and iteration (the batched
  * program computes them all and selects), so members that are done or not taking the branch are
- * called too, as in JAX. Returns nothing; `fn`'s result is ignored.
+ * called too, as in JAX. Inside `checkpoint` under `grad` it runs again when the backward pass
+ * recomputes the block. Returns nothing; `fn`'s result is ignored.
  * @example
  * const seen: number[] = [];
  * const f = (x: NDArray) => { debug.callback((v: NDArray) => seen.push(v.item()), x); return np.sin(x); };
