@@ -44,6 +44,8 @@ describe("config.debugNans", () => {
     config.update("debugNans", true);
     const f = (x: A) => np.where(x.gt(0), np.log(x), 0);
     expect(thrown(() => f(np.array([1, -1]))).message).toMatch(/log produced a NaN/);
+    // Under jit too: the program's equations are checked one by one.
+    expect(thrown(() => jit(f)(np.array([1, -1]))).message).toMatch(/log produced a NaN/);
     config.update("debugNans", false);
     expect(f(np.array([1, -1]))).toBeAllclose([0, 0]);
   });
@@ -78,6 +80,14 @@ describe("config.debugNans", () => {
     expect(e.message).toMatch(/arcsin produced a NaN/);
     expect(e.message).toMatch(site("jit"));
     expect(e.message).toMatch(/inside jit\(/);
+  });
+  it("grad(jit(f)): the NaN in the jitted forward pass is traced back to the line in f", () => {
+    config.update("debugNans", true);
+    const f = jit((x: A) => np.sum(np.log(x.sub(3)))); // SITE gradjit
+    const e = thrown(() => grad(f)(np.array([1, 4])));
+    expect(e).toBeInstanceOf(FloatingPointError);
+    expect(e.message).toMatch(/log produced a NaN/);
+    expect(e.message).toMatch(site("gradjit"));
   });
   it("an input already NaN is reported as such", () => {
     config.update("debugNans", true);
