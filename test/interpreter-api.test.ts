@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  bind, defineTransform, fullRaise, grad, valueAndGrad, jit, makeJaxpr, MainTrace, Trace, Tracer, vmap, withMainTrace,
+  bind, checkpoint, customJvp, customVjp, defineTransform, fullRaise, grad, valueAndGrad, jit, makeJaxpr, MainTrace, Trace, Tracer, vmap, withMainTrace,
   type Aval, type NDArray, type Primitive,
 } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
@@ -74,6 +74,28 @@ describe("defineTransform", () => {
     const t = defineTransform<A, undefined>({ name: "mine", pure: (x) => x, aval: (x) => x, processPrimitive: (p, xs, ps) => bind(p, xs, ps) });
     expect(() => t.apply((x) => np.array(x.item()), [np.array(1)], undefined)).toThrow(/traced by mine/);
   });
+});
+
+describe("defineTransform opens calls of staged functions (inlineCalls)", () => {
+  const f = (x: A) => np.sum(np.sin(x));
+  const names = (inlineCalls: boolean, g: (x: A) => A): string[] => {
+    const seen: string[] = [];
+    const t = defineTransform<A, undefined>({ name: "names", inlineCalls, pure: (x) => x, aval: (x) => x, processPrimitive: (p, xs, ps) => (seen.push(p.name), bind(p, xs, ps)) });
+    t.apply(g, [np.array([1, 2])], undefined);
+    return seen;
+  };
+  const wrapped: [string, (x: A) => A][] = [
+    ["pjit", jit(f)],
+    ["checkpoint", checkpoint(f)],
+    ["custom_jvp_call", customJvp(f, (p: A[], t: A[]) => [f(p[0]!), np.sum(t[0]!.mul(np.cos(p[0]!)))] as never)],
+    ["custom_vjp_call", customVjp(f, (x: A): [A, A] => [f(x), x], (x: A, ct: A) => [ct.mul(np.cos(x))])],
+  ];
+  for (const [call, g] of wrapped) {
+    it(`${call}: its equations one by one by default, the call itself with inlineCalls: false`, () => {
+      expect(names(true, g)).toEqual(["sin", "reduceSum"]);
+      expect(names(false, g)).toEqual([call]);
+    });
+  }
 });
 
 /** The FLOPs of a jaxpr by the same cost model, pjit bodies opened: the oracle for the counter. */

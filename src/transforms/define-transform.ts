@@ -57,19 +57,27 @@ class UserTrace<V, G> extends Trace {
     return new UserTracer(this, this.spec.pure(value, this.global));
   }
   processPrimitive<P>(prim: Primitive<P>, tracers: Tracer[], params: P): NDArray[] {
-    const call = this.spec.inlineCalls === false ? undefined : calledJaxpr(prim.name, params);
-    if (call !== undefined) return evalJaxpr(call, tracers);
+    const call = this.spec.inlineCalls === false ? undefined : calledJaxpr(prim.name, params, tracers);
+    if (call !== undefined) return evalJaxpr(call[0], call[1]);
     const values = tracers.map((t) => (t as UserTracer<V, G>).value);
     const outs = this.spec.processPrimitive(prim as Primitive<unknown>, values, params, this.global);
     return outs.map((v) => new UserTracer(this, v));
   }
 }
 
-/** The staged function a call-like primitive applies to its operands unchanged, if `prim` is one. */
-function calledJaxpr(name: string, params: unknown): ClosedJaxpr | undefined {
-  const p = params as { jaxpr?: unknown; funJaxpr?: unknown };
-  if ((name === "pjit" || name === "checkpoint") && isClosedJaxpr(p.jaxpr)) return p.jaxpr;
-  if (name === "custom_jvp_call" && isClosedJaxpr(p.funJaxpr)) return p.funJaxpr;
+/**
+ * The staged function a call-like primitive applies, with the operands it takes, if `prim` is one:
+ * `pjit`, `checkpoint` and `custom_jvp_call` pass every operand; `custom_vjp_call` passes the values
+ * its function closed over (the first `numHoisted[0]`) and the arguments, not those of fwd and bwd.
+ */
+function calledJaxpr(name: string, params: unknown, operands: Tracer[]): [ClosedJaxpr, Tracer[]] | undefined {
+  const p = params as { jaxpr?: unknown; funJaxpr?: unknown; numHoisted?: unknown };
+  if ((name === "pjit" || name === "checkpoint") && isClosedJaxpr(p.jaxpr)) return [p.jaxpr, operands];
+  if (name === "custom_jvp_call" && isClosedJaxpr(p.funJaxpr)) return [p.funJaxpr, operands];
+  if (name === "custom_vjp_call" && isClosedJaxpr(p.funJaxpr) && Array.isArray(p.numHoisted)) {
+    const [nFun, nFwd, nBwd] = p.numHoisted as [number, number, number];
+    return [p.funJaxpr, [...operands.slice(0, nFun), ...operands.slice(nFun + nFwd + nBwd)]];
+  }
   return undefined;
 }
 
