@@ -20,7 +20,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { bind, concreteBeneath, defineTransform, grad, jit, vmap, type NDArray, type Primitive } from "autograd-ts";
+import { bind, dataBeneath, defineTransform, grad, jit, vmap, type NDArray, type Primitive } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import { main, outDir, type RunOptions } from "./lib/mode.ts";
 import { Report } from "./lib/report.ts";
@@ -177,11 +177,8 @@ export function bounds<A extends NDArray[]>(f: (...args: A) => NDArray, box: rea
 
 /** A value as the trace shows it: its numbers when there are any (all batch members under vmap), else its type. */
 function showValue(x: NDArray): string {
-  try {
-    return concreteBeneath(x, "printTrace").toString().replace(/\s+/g, " ");
-  } catch {
-    return `${x.dtype}[${x.shape.join(",")}]`;
-  }
+  const data = dataBeneath(x);
+  return data === null ? `${x.dtype}[${x.shape.join(",")}]` : data.toString().replace(/\s+/g, " ");
 }
 
 const tracer = defineTransform<NDArray, (line: string) => void>({

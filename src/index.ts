@@ -21,7 +21,7 @@ export * as nn from "./nn/index.ts";
 export * as tree from "./tree/index.ts";
 export type { Tree, Leaf, TreeDef } from "./tree/index.ts";
 export { definePrimitive, type Primitive, type JvpRule, type TransposeRule, type BatchRule } from "./core/primitive.ts";
-export { bind, bind1, bindAt, fullRaise, withMainTrace, currentLevel, activeMainTraces, concreteBeneath, MainTrace, Trace, Tracer, type BindFn } from "./core/trace.ts";
+export { bind, bind1, bindAt, fullRaise, withMainTrace, currentLevel, activeMainTraces, dataBeneath, MainTrace, Trace, Tracer, type BindFn } from "./core/trace.ts";
 export { defineTransform, type TransformSpec, type Transform } from "./transforms/define-transform.ts";
 export * as debug from "./transforms/debug.ts";
 export { config, type ConfigOptions } from "./transforms/config.ts";

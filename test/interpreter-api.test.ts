@@ -130,7 +130,11 @@ describe("countFlops", () => {
     const counted = countFlops(g)(W1, W2, x, y).flops.total;
     expect(counted).toBe(jaxprFlops(makeJaxpr(g)(W1, W2, x, y).eqns));
     expect(counted).toBeGreaterThan(countFlops(mlpLoss)(W1, W2, x, y).flops.total * 1.5);
-    expect(countFlops(jit(g))(W1, W2, x, y).flops.total).toBe(counted);
+    // Through jit the counter sees the optimised program (jit(g).lower), which may do less.
+    const jg = jit(g);
+    const jitted = countFlops(jg)(W1, W2, x, y).flops.total;
+    expect(jitted).toBe(jaxprFlops(jg.lower(W1, W2, x, y).jaxpr.jaxpr.eqns));
+    expect(jitted).toBeLessThanOrEqual(counted);
   });
   it("under vmap: n members cost n times one member", () => {
     const f = (x: A) => np.sum(np.sin(x).mul(x));

@@ -75,6 +75,9 @@ const checkingBind: BindFn = (prim, args, params) => {
 
 const knownKeys = Object.keys(state) as (keyof ConfigOptions)[];
 
+/** Whether `debugNans` is on (for `jit`, which then runs its programs equation by equation). */
+export const debugNansOn = (): boolean => state.debugNans;
+
 /**
  * Global switches, as JAX's `jax.config`: `config.update(name, value)` sets one, `config.read(name)`
  * reads it. `debugNans` (default off): the first primitive whose output holds a NaN — in eager

@@ -12,6 +12,7 @@ import { vmap } from "./vmap.ts";
 import { grad } from "./vjp.ts";
 import { reshape, slice, convert } from "../primitives/structural.ts";
 import * as np from "../numpy/shape.ts";
+import { hessianOpts, jacfwdOpts, jacrevOpts } from "./options.ts";
 
 export interface JacOptions {
   argnums?: number | readonly number[];
@@ -70,6 +71,7 @@ function assemble(jac: NDArray, out: OutInfo, ins: NDArray[], inDef: TreeDef, in
 }
 
 function jacobianWith(mode: "fwd" | "rev", f: (...args: never[]) => unknown, opts: JacOptions) {
+  opts = (mode === "fwd" ? jacfwdOpts : jacrevOpts)(opts);
   return (...args: Tree[]): any => {
     const op = mode === "fwd" ? "jacfwd" : "jacrev";
     checkNotAsync(op, f);
@@ -125,7 +127,7 @@ export const jacobian = jacrev;
  * hessian((x: NDArray) => np.sum(x.mul(x).mul(x)))(np.array([1, 2])); // [[6, 0], [0, 12]]
  */
 export const hessian = (f: (...args: never[]) => unknown, opts: JacOptions = {}) => {
-  const h = jacfwd(jacrev(f, opts) as never, opts);
+  const h = jacfwd(jacrev(f, hessianOpts(opts)) as never, opts);
   return (...args: Tree[]): any => {
     checkNotAsync("hessian", f);
     return h(...args);

@@ -10,6 +10,9 @@ import { makeJaxpr, type Jaxpr } from "./makeJaxpr.ts";
 import { ClosedJaxpr } from "../core/jaxpr.ts";
 import { leafToArray, type Args } from "./common.ts";
 import { FloatingPointError } from "../core/errors.ts";
+import { compile, optimize, type Compiled } from "../compiler/index.ts";
+import { jitOpts } from "./options.ts";
+import { debugNansOn } from "./config.ts";
 
 export interface JitOptions {
   /** Arguments that are not traced: the program is staged for their value, compared by `Object.is` (objects and functions by identity). */
@@ -32,7 +35,13 @@ export interface JitCacheInfo {
 }
 
 /** A jitted function: `f`'s signature, plus `cacheInfo()`. */
-export type Jitted<F extends (...args: never[]) => unknown> = ((...args: Args<F>) => any) & { cacheInfo(): JitCacheInfo };
+/** What `jit(f).lower(...args)` gives: the optimised program and the generated code (empty where `new Function` is forbidden). */
+export interface Lowered {
+  readonly jaxpr: ClosedJaxpr;
+  readonly text: string;
+}
+
+export type Jitted<F extends (...args: never[]) => unknown> = ((...args: Args<F>) => any) & { cacheInfo(): JitCacheInfo; lower(...args: Args<F>): Lowered };
 
 const knownOptions = new Set(["staticArgnums", "donateArgnums", "cacheSize"]);
 
@@ -45,6 +54,7 @@ function parseArgnums(name: string, v: unknown): number[] {
 }
 
 function parseOptions(opts: JitOptions): { statics: number[]; donated: number[]; cacheSize: number } {
+  jitOpts(opts);
   if (typeof opts !== "object" || opts === null) throw new TypeError(`jit: options must be an object, got ${String(opts)}`);
   for (const k of Object.keys(opts)) {
     if (!knownOptions.has(k)) throw new TypeError(`jit: unknown option "${k}" (known: ${[...knownOptions].join(", ")})`);
@@ -125,6 +135,8 @@ interface Program {
   readonly jaxpr: Jaxpr;
   readonly closed: ClosedJaxpr;
   readonly outDef: TreeDef;
+  /** The generated code, made at the first call outside any transformation. */
+  compiled?: Compiled;
 }
 
 /**
@@ -186,8 +198,8 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
   let stagings = 0;
   let hits = 0;
   const name = f.name || "fn";
-  const jitted = (...argsIn: Args<F>) => {
-    const args = argsIn as unknown as unknown[];
+  /** The cached program for `args` (staged on a miss), the arrays it takes, and values hoisted from enclosing transformations. */
+  const lookup = (args: readonly unknown[]): { program: Program; ins: NDArray[]; hoisted: readonly NDArray[]; statics: ReadonlySet<number> } => {
     const statics = resolve("staticArgnums", staticNums, args.length);
     const dynamic = args.filter((_, i) => !statics.has(i));
     const [leaves, def] = flatten(dynamic as Tree, "jit: argument");
@@ -211,7 +223,7 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
       };
       const jaxpr = makeJaxpr(bound)(...(dynamic as never[]));
       stagings++;
-      program = { jaxpr, closed: sharedConstants(jaxpr.closed, cache.values()), outDef: outDef! };
+      program = { jaxpr, closed: sharedConstants(optimize(jaxpr.closed), cache.values()), outDef: outDef! };
       // A program that closed over values of an enclosing transformation takes them as leading
       // inputs; it is good for this call only, so it is not cached.
       hoisted = jaxpr.hoisted;
@@ -220,22 +232,36 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
         cache.set(key, program);
       }
     }
-    // One `pjit` equation: with no transformation active, its kernels run at once; inside one, the
-    // transformation sees a single primitive whose rules transform the jaxpr.
     const ins = leaves.map((l, i) => leafToArray(l, "jit", `argument leaf ${i}`));
-    let flatOut: NDArray[];
+    return { program, ins, hoisted, statics };
+  };
+  const jitted = (...argsIn: Args<F>) => {
+    const args = argsIn as unknown as unknown[];
+    const { program, ins, hoisted, statics } = lookup(args);
+    // With no transformation active, the compiled program runs; inside one, the transformation sees
+    // a single `pjit` equation whose rules transform the jaxpr. Under debugNans the equations run
+    // one by one through the checking bind (the pjit kernel), so a NaN names its primitive.
+    let flat: NDArray[];
     try {
-      flatOut = pjit(program.closed, hoisted.length === 0 ? ins : [...hoisted, ...ins], name);
+      flat =
+        currentLevel() === 0 && hoisted.length === 0 && !debugNansOn()
+          ? (program.compiled ??= compile(program.closed)).run(ins)
+          : pjit(program.closed, hoisted.length === 0 ? ins : [...hoisted, ...ins], name);
     } catch (e) {
       // debugNans found a NaN inside the program: re-run `f` without jit to name the user's line.
       if (e instanceof FloatingPointError) rerunForNaN(f, args, name, e);
       throw e;
     }
-    const out = unflatten(program.outDef, flatOut);
+    const out = unflatten(program.outDef, flat);
     if (donateNums.length > 0 && currentLevel() === 0) return donateArgs(args, resolve("donateArgnums", donateNums, args.length), statics, out);
     return out;
   };
   return Object.assign(jitted, {
+    lower: (...argsIn: Args<F>): Lowered => {
+      const { program } = lookup(argsIn as unknown as unknown[]);
+      const c = (program.compiled ??= compile(program.closed));
+      return { jaxpr: c.jaxpr, text: c.text };
+    },
     cacheInfo: (): JitCacheInfo => ({ stagings, hits, programs: [...cache.values()].map((p) => ({ jaxpr: p.jaxpr, consts: p.closed.consts })), maxSize: cacheSize }),
   }) as Jitted<F>;
 }

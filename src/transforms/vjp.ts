@@ -10,6 +10,7 @@ import { flatten, unflatten, sameStructure, type Tree, type TreeDef, type Leaf }
 import { leafToArray, likeInput, zerosFor, normArgnums, checkDifferentiable, checkNotAsync, checkNotPromise } from "./common.ts";
 import type { Args } from "./common.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
+import { elementwiseGradOpts, gradOpts, valueAndGradOpts } from "./options.ts";
 
 interface Traced {
   lin: Linearized;
@@ -119,6 +120,7 @@ function gradImpl(op: string, f: (...args: never[]) => unknown, opts: GradOption
  * grad(grad(np.sin))(1.0); // -sin(1)
  */
 export function grad<F extends (...args: never[]) => unknown>(f: F, opts: GradOptions = {}): (...args: Args<F>) => any {
+  opts = gradOpts(opts);
   return (...args) => {
     const [, g, aux] = gradImpl("grad", f, opts, args as unknown as Tree[]);
     return opts.hasAux ? [g, aux] : g;
@@ -127,6 +129,7 @@ export function grad<F extends (...args: never[]) => unknown>(f: F, opts: GradOp
 
 /** `valueAndGrad(f)` → `(…args) => [value, gradient]` in one pass (`[[value, aux], gradient]` with `hasAux`). */
 export function valueAndGrad<F extends (...args: never[]) => unknown>(f: F, opts: GradOptions = {}): (...args: Args<F>) => [any, any] {
+  opts = valueAndGradOpts(opts);
   return (...args) => {
     const [value, g, aux] = gradImpl("valueAndGrad", f, opts, args as unknown as Tree[]);
     return opts.hasAux ? [[value, aux], g] : [value, g];
@@ -138,6 +141,7 @@ export function valueAndGrad<F extends (...args: never[]) => unknown>(f: F, opts
  * `elementwise_grad`): for elementwise `f`, the derivative at every element.
  */
 export function elementwiseGrad<F extends (...args: never[]) => unknown>(f: F, opts: { argnums?: number | readonly number[] } = {}): (...args: Args<F>) => any {
+  opts = elementwiseGradOpts(opts);
   return (...args) => {
     const all = args as unknown as Tree[];
     checkNotAsync("elementwiseGrad", f);

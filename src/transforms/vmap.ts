@@ -7,6 +7,7 @@ import { leafToArray, checkNotAsync, checkNotPromise } from "./common.ts";
 import type { Args } from "./common.ts";
 import { matchBatch } from "../primitives/structural.ts";
 import { AxisError, BatchSizeError, fmtShape } from "../core/errors.ts";
+import { vmapOpts } from "./options.ts";
 
 export interface VmapOptions {
   /** Batch axis per argument: a number, `null` (not batched), or a tree prefix of the argument. Default 0. */
@@ -23,6 +24,7 @@ const isAxis = (x: unknown): boolean => x === null || typeof x === "number";
  * vmap((x: NDArray) => np.sum(x))(np.ones([3, 4])); // [4, 4, 4]
  */
 export function vmap<F extends (...args: never[]) => unknown>(f: F, opts: VmapOptions = {}): (...args: Args<F>) => any {
+  opts = vmapOpts(opts) as VmapOptions;
   return (...argsIn) => {
     checkNotAsync("vmap", f);
     const args = argsIn as unknown as Tree[];
