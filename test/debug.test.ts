@@ -10,6 +10,9 @@ import { debugCallbackP } from "../src/primitives/debug.ts";
 import { ClosedJaxpr, dce, dceClosed, Jaxpr, JaxprVar } from "../src/core/jaxpr.ts";
 import { sinP } from "../src/primitives/unary.ts";
 import { ConcreteArray } from "../src/core/ndarray.ts";
+import { cse } from "../src/compiler/cse.ts";
+import { fold } from "../src/compiler/fold.ts";
+import { optimize } from "../src/compiler/pipeline.ts";
 
 type A = np.NDArray;
 
@@ -259,5 +262,29 @@ describe("dce keeps effectful equations", () => {
     const c = new JaxprVar({ shape: [], dtype: "float64" }, 2);
     const outer = new Jaxpr([], [a], [{ prim: { ...sinP, name: "pjit" } as never, inputs: [a], params: { jaxpr: inner }, outs: [c] }], [a], 3);
     expect(dceClosed(new ClosedJaxpr(outer, [])).closed.jaxpr.eqns).toHaveLength(1);
+  });
+});
+
+describe("the jit compiler keeps effectful equations", () => {
+  const a = new JaxprVar({ shape: [], dtype: "float64" }, 0);
+  const c = new JaxprVar({ shape: [], dtype: "float64" }, 1);
+  const params = { callback: () => {} };
+  const effect = (v: JaxprVar) => ({ prim: debugCallbackP as never, inputs: [v], params, outs: [] });
+  const names = (cj: ClosedJaxpr) => cj.jaxpr.eqns.map((e) => e.prim.name);
+  it("cse never merges two identical callbacks (two effects), fold never runs one on constants at compile time", () => {
+    const twice = new ClosedJaxpr(new Jaxpr([], [a], [effect(a), effect(a)], [a], 2), []);
+    expect(names(cse(twice))).toEqual(["debug_callback", "debug_callback"]);
+    let ran = 0;
+    const onConst = new ClosedJaxpr(
+      new Jaxpr([c], [a], [{ prim: debugCallbackP as never, inputs: [c], params: { callback: () => void ran++ }, outs: [] }], [a], 2),
+      [new ConcreteArray(Float64Array.of(5), [], "float64")],
+    );
+    expect(names(fold(onConst))).toEqual(["debug_callback"]);
+    expect(names(optimize(onConst))).toEqual(["debug_callback"]);
+    expect(ran).toBe(0);
+  });
+  it("the generated code of a jitted print calls it (lower's text names the primitive)", () => {
+    const f = jit((x: A) => (debug.callback((_: A) => {}, x.mul(2)), x));
+    expect(f.lower(np.array(1)).text).toContain("debug_callback");
   });
 });
