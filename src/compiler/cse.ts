@@ -4,7 +4,7 @@
  * small constants with equal contents become one constant.
  */
 import { ConcreteArray } from "../core/ndarray.ts";
-import type { ClosedJaxpr, JaxprVar } from "../core/jaxpr.ts";
+import { isEffectful, type ClosedJaxpr, type JaxprVar } from "../core/jaxpr.ts";
 import { addP, mulP } from "../primitives/binary.ts";
 import { andP, eqP, neP, orP } from "../primitives/compare.ts";
 import { paramsKey, recurse, Rewriter } from "./rewrite.ts";
@@ -55,6 +55,11 @@ export function cse(closed: ClosedJaxpr): ClosedJaxpr {
     const inputs = eqn.inputs.map((v) => rw.get(v));
     // x + y and y + x are the same number (IEEE addition and multiplication commute exactly).
     if (commutative.has(eqn.prim) && inputs[0]!.id > inputs[1]!.id) inputs.reverse();
+    // Two effectful equations (debug_callback) are two effects, never one.
+    if (isEffectful(eqn)) {
+      rw.keep(eqn);
+      continue;
+    }
     const key = `${primId(eqn.prim)}(${inputs.map((v) => v.id).join(",")})${paramsKey(eqn.params)}`;
     const known = seen.get(key);
     if (known) {

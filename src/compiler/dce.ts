@@ -6,7 +6,8 @@ import { dceClosed, type ClosedJaxpr } from "../core/jaxpr.ts";
 import { recurse } from "./rewrite.ts";
 
 /**
- * Removes the equations and constants that no output depends on (no primitive has side effects).
+ * Removes the equations and constants that no output depends on, keeping effectful equations
+ * (`debug_callback`, or a sub-jaxpr holding one) and what they read.
  */
 export function dce(closed: ClosedJaxpr): ClosedJaxpr {
   return dceClosed(recurse(closed, dce)).closed;

@@ -5,7 +5,7 @@
  */
 import { ConcreteArray } from "../core/ndarray.ts";
 import type { ClosedJaxpr, JaxprVar } from "../core/jaxpr.ts";
-import { subJaxprs } from "../core/jaxpr.ts";
+import { isEffectful, subJaxprs } from "../core/jaxpr.ts";
 import { broadcastInDimP } from "../primitives/structural.ts";
 import { elementExpr } from "./elementwise.ts";
 import { recurse, Rewriter, scalarArray, sizeOfAval, Splats, splatValue, splatVar } from "./rewrite.ts";
@@ -32,6 +32,12 @@ export function fold(closed: ClosedJaxpr): ClosedJaxpr {
     const outSize = eqn.outs.reduce((n, o) => n + sizeOfAval(o.aval), 0);
     // A broadcast of a scalar is how a splat is kept: folding it would store every element.
     const canonicalSplat = eqn.prim === (broadcastInDimP as unknown) && ins[0]!.aval.shape.length === 0;
+    // An effectful equation (debug_callback) runs at run time, never at compile time.
+    if (isEffectful(eqn)) {
+      rw.keep(eqn);
+      splats.record(rw.eqns[rw.eqns.length - 1]!, ins);
+      continue;
+    }
     if (!canonicalSplat && args.every((a) => a !== undefined) && outSize <= FOLD_MAX_ELEMENTS && subJaxprs(eqn.params).length === 0) {
       const outs = tryImpl(eqn.prim.impl, args as ConcreteArray[], eqn.params);
       if (outs) {

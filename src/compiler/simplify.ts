@@ -58,7 +58,8 @@ export function simplify(closed: ClosedJaxpr): ClosedJaxpr {
   for (const eqn of inner.jaxpr.eqns) {
     const ins = eqn.inputs.map((v) => rw.get(v));
     const out = eqn.outs[0]!;
-    const by = rewriteOne(eqn, ins, rw, splats, producer);
+    // Rewrites replace a single output; an equation with none (debug_callback) is kept as it is.
+    const by = eqn.outs.length === 1 ? rewriteOne(eqn, ins, rw, splats, producer) : undefined;
     if (by !== undefined && eqn.outs.length === 1 && sameAval(by.aval, out.aval)) {
       rw.replace(out, by);
       continue;

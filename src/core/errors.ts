@@ -33,3 +33,8 @@ export class DomainError extends RangeError {
 /** Formats a shape the way NumPy prints it: `(2, 3)`, `()`, `(5,)`. */
 export const fmtShape = (shape: readonly number[]): string =>
   shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
+
+/** A NaN produced while `config.update("debugNans", true)` is on: names the primitive and the calling line. */
+export class FloatingPointError extends Error {
+  override name = "FloatingPointError";
+}

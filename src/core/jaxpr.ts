@@ -91,19 +91,34 @@ export function evalJaxpr(closed: ClosedJaxpr, args: readonly NDArray[]): NDArra
   return res;
 }
 
+const effectsMemo = new WeakMap<ClosedJaxpr, boolean>();
+
+/** Whether a jaxpr holds an effectful equation, directly or in a sub-jaxpr. */
+export function hasEffects(closed: ClosedJaxpr): boolean {
+  let r = effectsMemo.get(closed);
+  if (r === undefined) effectsMemo.set(closed, (r = closed.jaxpr.eqns.some(isEffectful)));
+  return r;
+}
+
+/** Whether an equation must run for its side effects: an effectful primitive, or one carrying such a sub-jaxpr. */
+export const isEffectful = (eqn: JaxprEqn): boolean => eqn.prim.effectful === true || subJaxprs(eqn.params).some(hasEffects);
+
 /**
- * Dead-code elimination: keeps the outputs marked in `usedOutputs` and the equations they need.
- * Inputs and constants all stay (so callers keep their operand lists); `usedInputs` says which
- * inputs the remaining program reads.
+ * Dead-code elimination: keeps the outputs marked in `usedOutputs` and the equations they need,
+ * and every effectful equation (`isEffectful`: a `debug_callback`, or a sub-program holding one)
+ * with what it reads — unless `keepEffects` is `false`, for a slice computed in addition to the
+ * program that still runs them (a loop's invariant part hoisted out of it). Inputs and constants
+ * all stay (so callers keep their operand lists); `usedInputs` says which inputs the remaining
+ * program reads.
  */
-export function dce(jaxpr: Jaxpr, usedOutputs: readonly boolean[]): { jaxpr: Jaxpr; usedInputs: boolean[] } {
+export function dce(jaxpr: Jaxpr, usedOutputs: readonly boolean[], keepEffects = true): { jaxpr: Jaxpr; usedInputs: boolean[] } {
   const live = new Uint8Array(jaxpr.numVars);
   const outvars = jaxpr.outvars.filter((_, i) => usedOutputs[i]);
   for (const v of outvars) live[v.id] = 1;
   const kept: JaxprEqn[] = [];
   for (let e = jaxpr.eqns.length - 1; e >= 0; e--) {
     const eqn = jaxpr.eqns[e]!;
-    if (!eqn.outs.some((v) => live[v.id])) continue;
+    if (!eqn.outs.some((v) => live[v.id]) && !(keepEffects && isEffectful(eqn))) continue;
     kept.push(eqn);
     for (const v of eqn.inputs) live[v.id] = 1;
   }
@@ -115,8 +130,8 @@ export function dce(jaxpr: Jaxpr, usedOutputs: readonly boolean[]): { jaxpr: Jax
 }
 
 /** `dce` on a closed jaxpr (every output kept by default), dropping the constants no longer read. */
-export function dceClosed(closed: ClosedJaxpr, usedOutputs?: readonly boolean[]): { closed: ClosedJaxpr; usedInputs: boolean[] } {
-  const { jaxpr, usedInputs } = dce(closed.jaxpr, usedOutputs ?? closed.jaxpr.outvars.map(() => true));
+export function dceClosed(closed: ClosedJaxpr, usedOutputs?: readonly boolean[], keepEffects = true): { closed: ClosedJaxpr; usedInputs: boolean[] } {
+  const { jaxpr, usedInputs } = dce(closed.jaxpr, usedOutputs ?? closed.jaxpr.outvars.map(() => true), keepEffects);
   const read = new Set<JaxprVar>();
   for (const e of jaxpr.eqns) for (const v of e.inputs) read.add(v);
   for (const v of jaxpr.outvars) read.add(v);

@@ -67,6 +67,11 @@ export interface Primitive<P> {
   /** For primitives linear in some arguments; `"nonlinear"` for the others (reverse mode goes through `jvp`). */
   readonly transpose: TransposeRule<P> | "nonlinear";
   readonly batch: BatchRule<P>;
+  /**
+   * Optional: `true` for a primitive run for its side effect (`debug_callback`), whose equations
+   * dead-code elimination keeps even when no output is read (it may have none).
+   */
+  readonly effectful?: boolean;
 }
 
 /** Declares a primitive; the identity, there for inference and as the one place to find them all. */

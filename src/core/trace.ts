@@ -7,7 +7,11 @@ import type { DType } from "./dtype.ts";
 import type { Primitive } from "./primitive.ts";
 import { fmtShape, TracerConversionError } from "./errors.ts";
 
-/** One active transformation: its level on the stack and the trace class that interprets it. */
+/**
+ * One active transformation: its level on the stack (0 = outermost; a transformation started
+ * inside another gets the next level) and the `Trace` that interprets its values. Made by
+ * `withMainTrace`; `globalData` is what the whole run shares.
+ */
 export class MainTrace {
   /** The trace object for this level, created once. */
   readonly trace: Trace;
@@ -23,7 +27,16 @@ export class MainTrace {
 
 const stack: MainTrace[] = [];
 
-/** Pushes a new transformation level, runs `body`, and pops the level even if `body` throws. */
+/**
+ * Pushes a new transformation level on top of the active ones, runs `body` (which wraps its inputs
+ * in tracers of `main.trace` and calls the user's function), and pops the level even if `body`
+ * throws. Levels nest by call order, so a transformation started inside another is innermost.
+ * @example
+ * withMainTrace((main) => new (class extends Trace {
+ *   pure(x: NDArray): Tracer { throw new Error("unused"); }
+ *   processPrimitive(): NDArray[] { return []; }
+ * })(main), null, (main) => main.level); // 0
+ */
 export function withMainTrace<R>(
   makeTrace: (main: MainTrace) => Trace,
   globalData: unknown,
@@ -46,7 +59,17 @@ export interface RecordedEqn<I extends NDArray = NDArray, O extends NDArray = ND
   readonly outs: readonly O[];
 }
 
-/** An interpreter for one level: how it wraps values and processes primitives. */
+/**
+ * An interpreter for one level: how it wraps values and processes primitives. The contract a
+ * subclass keeps (see `defineTransform` for a higher-level way):
+ * - `pure(value)` wraps a value from outside every transformation (a constant) in a tracer of
+ *   this level; `lift(value)` wraps a tracer of an outer (lower) level — by default as `pure`.
+ * - `processPrimitive(prim, tracers, params)` gets every operand already a tracer of this level
+ *   (`bind` raised them) and returns the outputs, one per `prim.abstractEval` output: tracers of
+ *   this level, or plain values where this level adds nothing. It computes by calling `bind` on
+ *   the values its tracers carry (which belong to lower levels or are concrete), never by reading
+ *   numbers, so the levels below keep working. `prim.name` and `params` say what the primitive is.
+ */
 export abstract class Trace {
   constructor(readonly main: MainTrace) {}
   /** Wraps a value from outside every transformation (a constant). */
@@ -87,7 +110,11 @@ export function tracerConversionError(x: Tracer, how: string): TracerConversionE
   );
 }
 
-/** A value being traced by a transformation; behaves like an `NDArray` in user code. */
+/**
+ * A value being traced by a transformation; behaves like an `NDArray` in user code. A subclass
+ * gives `trace` (its level's `Trace`) and `aval` (shape and dtype); it may override `item()`
+ * (reading a number: an error by default), `peek()` and `fullLower()`.
+ */
 export abstract class Tracer extends NDArray {
   abstract readonly trace: Trace;
   abstract get aval(): Aval;
@@ -171,7 +198,7 @@ export const isTracer = (x: unknown): x is Tracer => x instanceof Tracer;
  * Applies a primitive. With no tracer among the arguments this is the eager fast path: the kernel
  * runs at once. Otherwise the innermost level owning an argument interprets it.
  */
-export function bind<P>(prim: Primitive<P>, args: readonly NDArray[], params: P): NDArray[] {
+function bindDirect<P>(prim: Primitive<P>, args: readonly NDArray[], params: P): NDArray[] {
   let top: MainTrace | null = null;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -181,13 +208,23 @@ export function bind<P>(prim: Primitive<P>, args: readonly NDArray[], params: P)
     }
   }
   if (top === null) return prim.impl(args as ConcreteArray[], params);
-  if (stack[top.level] !== top) {
+  return bindAt(top, prim, args, params);
+}
+
+/**
+ * Applies a primitive at the level `main` (at least the level of every tracer among `args`): its
+ * trace interprets it, the other arguments lifted into it. `bind` calls this with the innermost
+ * level owning an argument; a primitive that must be staged even when its arguments are constants
+ * (`debug_callback` under `jit`) calls it with the innermost staging level.
+ */
+export function bindAt<P>(main: MainTrace, prim: Primitive<P>, args: readonly NDArray[], params: P): NDArray[] {
+  if (stack[main.level] !== main) {
     throw new TracerConversionError(
       `${prim.name}: an argument is a tracer from a transformation that has already finished ` +
         "(a traced value escaped, e.g. stored in an outer variable). Return it from the function instead.",
     );
   }
-  const trace = top.trace;
+  const trace = main.trace;
   const tracers = args.map((a) => fullRaise(trace, a));
   const outs = trace.processPrimitive(prim, tracers, params);
   for (let i = 0; i < outs.length; i++) {
@@ -197,11 +234,30 @@ export function bind<P>(prim: Primitive<P>, args: readonly NDArray[], params: P)
   return outs;
 }
 
+/** The signature of `bind`. */
+export type BindFn = <P>(prim: Primitive<P>, args: readonly NDArray[], params: P) => NDArray[];
+
+/**
+ * Applies a primitive: with no tracer among `args` the kernel runs at once (the eager fast path);
+ * otherwise the innermost transformation owning an argument interprets it (see `Trace`). A live
+ * binding: a debugging mode (`config.update("debugNans", true)`) swaps in a checking version with
+ * `setBind`, so the fast path carries no check when the mode is off.
+ */
+export let bind: BindFn = bindDirect;
+
+/** The plain `bind`, without any debugging check (what a checking `bind` delegates to). */
+export const bindUnchecked: BindFn = bindDirect;
+
+/** Replaces `bind` (for a debugging mode); `setBind(bindUnchecked)` restores it. */
+export function setBind(b: BindFn): void {
+  bind = b;
+}
+
 /** `bind` for the common single-output primitive. */
 export const bind1 = <P>(prim: Primitive<P>, args: readonly NDArray[], params: P): NDArray =>
   bind(prim, args, params)[0]!;
 
-/** Brings `value` into `trace`'s level. */
+/** Brings `value` into `trace`'s level: `pure` for a non-tracer, `lift` for a tracer of an outer level; a tracer of an inner level is an error. */
 export function fullRaise(trace: Trace, value: NDArray): Tracer {
   if (!(value instanceof Tracer)) return trace.pure(value);
   const level = value.trace.main.level;
@@ -214,3 +270,6 @@ export function fullRaise(trace: Trace, value: NDArray): Tracer {
 
 /** The stack depth now: used by transformations that must know whether they are nested. */
 export const currentLevel = (): number => stack.length;
+
+/** The active transformations, outermost (level 0) first: a read-only view of the stack. */
+export const activeMainTraces = (): readonly MainTrace[] => stack;

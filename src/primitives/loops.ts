@@ -35,7 +35,8 @@ function invariantResiduals(known: ClosedJaxpr, nOut: number, consts: readonly N
   for (const e of j.eqns) if (e.inputs.some((v) => varying[v.id])) for (const v of e.outs) varying[v.id] = 1;
   const invariant = j.outvars.slice(nOut).map((v) => varying[v.id] === 0);
   if (!invariant.some((x) => x)) return { invariant, values: [] };
-  const once = dceClosed(known, [...new Array<boolean>(nOut).fill(false), ...invariant]).closed;
+  // Computed once before the loop, which still runs the body's effects: they stay out of this slice.
+  const once = dceClosed(known, [...new Array<boolean>(nOut).fill(false), ...invariant], false).closed;
   const oj = once.jaxpr;
   const onConsts = new ClosedJaxpr(new Jaxpr(oj.constvars, oj.invars.slice(0, consts.length), oj.eqns, oj.outvars, oj.numVars), once.consts);
   return { invariant, values: evalJaxpr(onConsts, consts) };

@@ -33,5 +33,8 @@ export const registry: ReadonlyMap<string, Primitive<unknown>> = new Map(
     // to be transposed, and applying it forward is by design an error; custom_vjp_call's spec covers
     // it through reverse mode).
     ...([pjitP, customJvpCallP, customVjpCallP, checkpointP, checkpointNameP] as Primitive<unknown>[]),
+    // debug_callback (./debug.ts) is not listed either: it has no outputs, so finite differences,
+    // forward-vs-reverse and vmap-vs-loop have nothing to compare; test/debug.test.ts tests its
+    // rules directly (per-member batching, no tangents or cotangents, kept by dce).
   ].map((p) => [p.name, p]),
 );

@@ -9,8 +9,10 @@ import { pjit } from "../primitives/pjit.ts";
 import { makeJaxpr, type Jaxpr } from "./makeJaxpr.ts";
 import { ClosedJaxpr } from "../core/jaxpr.ts";
 import { leafToArray, type Args } from "./common.ts";
+import { FloatingPointError } from "../core/errors.ts";
 import { compile, optimize, type Compiled } from "../compiler/index.ts";
 import { jitOpts } from "./options.ts";
+import { debugNansOn } from "./config.ts";
 
 export interface JitOptions {
   /** Arguments that are not traced: the program is staged for their value, compared by `Object.is` (objects and functions by identity). */
@@ -237,11 +239,19 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
     const args = argsIn as unknown as unknown[];
     const { program, ins, hoisted, statics } = lookup(args);
     // With no transformation active, the compiled program runs; inside one, the transformation sees
-    // a single `pjit` equation whose rules transform the jaxpr.
-    const flat =
-      currentLevel() === 0 && hoisted.length === 0
-        ? (program.compiled ??= compile(program.closed)).run(ins)
-        : pjit(program.closed, hoisted.length === 0 ? ins : [...hoisted, ...ins], name);
+    // a single `pjit` equation whose rules transform the jaxpr. Under debugNans the equations run
+    // one by one through the checking bind (the pjit kernel), so a NaN names its primitive.
+    let flat: NDArray[];
+    try {
+      flat =
+        currentLevel() === 0 && hoisted.length === 0 && !debugNansOn()
+          ? (program.compiled ??= compile(program.closed)).run(ins)
+          : pjit(program.closed, hoisted.length === 0 ? ins : [...hoisted, ...ins], name);
+    } catch (e) {
+      // debugNans found a NaN inside the program: re-run `f` without jit to name the user's line.
+      if (e instanceof FloatingPointError) rerunForNaN(f, args, name, e);
+      throw e;
+    }
     const out = unflatten(program.outDef, flat);
     if (donateNums.length > 0 && currentLevel() === 0) return donateArgs(args, resolve("donateArgnums", donateNums, args.length), statics, out);
     return out;
@@ -254,6 +264,21 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
     },
     cacheInfo: (): JitCacheInfo => ({ stagings, hits, programs: [...cache.values()].map((p) => ({ jaxpr: p.jaxpr, consts: p.closed.consts })), maxSize: cacheSize }),
   }) as Jitted<F>;
+}
+
+/**
+ * After `debugNans` stopped a jitted program: runs `f` eagerly on the same arguments (JAX's
+ * "de-optimized" re-run), whose own check names the line of `f` that made the NaN; throws that
+ * error, or returns (the caller rethrows the program's error) if the eager run finds none.
+ */
+function rerunForNaN(f: (...args: never[]) => unknown, args: readonly unknown[], name: string, original: FloatingPointError): void {
+  try {
+    (f as unknown as (...xs: unknown[]) => unknown)(...args);
+  } catch (e) {
+    if (e instanceof FloatingPointError && e !== original) {
+      throw new FloatingPointError(`${e.message} (inside jit(${name}), found by re-running it without jit)`);
+    }
+  }
 }
 
 /**
