@@ -1,7 +1,10 @@
 /**
  * @file `npm run bench`: times every workload of `bench/workloads.ts`, eager and under `jit`, and
  * prints a markdown table, side by side with the peers running the same workloads in the same run
- * (`bench/peers.py`: HIPS autograd eagerly, JAX under jax.jit) when Python can run them.
+ * (`bench/peers.py`: HIPS autograd eagerly, JAX under jax.jit) when Python can run them; then the
+ * staged-control-flow tables of `bench/scan.ts` (`jit(grad)` of a 100-step `lax.scan` RNN vs the
+ * unrolled one, equation counts before/after DCE) and of `bench/control-small.ts` (small control
+ * flow and `odeint` under `grad`/`jit`).
  *
  * HIPS autograd is looked up at `$AUTOGRAD_PATH`, else `/tmp/hips-autograd` (a clone of
  * github.com/HIPS/autograd); the Python is `$PEERS_PYTHON` (a venv with numpy, and jax for the JAX
@@ -16,6 +19,8 @@ import { tree, type Tree } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import { timeCall, defaultTiming, type TimingOptions } from "./timing.ts";
 import { workloads, type Workload } from "./workloads.ts";
+import { printScanTables } from "./scan.ts";
+import { printControlTable } from "./control-small.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -150,3 +155,5 @@ function main(): void {
 }
 
 main();
+printScanTables();
+printControlTable();

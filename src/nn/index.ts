@@ -186,3 +186,5 @@ export const oneHot = (x: ArrayLike, numClasses: number, dtype: DType = "float64
   const labels = asarray(x, undefined, "nn.oneHot", "x");
   return equal(expandDims(labels, -1), arange(numClasses)).astype(dtype);
 };
+export { maxPool, avgPool, type PoolOptions, type AvgPoolOptions } from "./pooling.ts";
+export * as initializers from "./initializers.ts";
