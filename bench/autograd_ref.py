@@ -1,8 +1,8 @@
 """Reference timings: the workloads of bench/workloads.ts, run in HIPS autograd.
 
-Run by bench/run.ts as `PYTHONPATH=<autograd checkout> python3 bench/autograd_ref.py`; prints one
-JSON object mapping each workload key to its number, in the unit of the TypeScript table (µs, ms or
-GFLOP/s). The data come from the same formula as the TypeScript side: scale * sin(0.7 * i + seed).
+bench/peers.py (run by `npm run bench`) imports its SETUPS, time_call and checksum. Run alone as
+`PYTHONPATH=<autograd checkout> python3 bench/autograd_ref.py`, it prints one JSON object mapping
+each workload key to its number, in the unit of the TypeScript table (µs, ms or GFLOP/s). The data come from the same formula as the TypeScript side: scale * sin(0.7 * i + seed).
 """
 
 import json

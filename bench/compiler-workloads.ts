@@ -9,7 +9,7 @@ import * as np from "autograd-ts/numpy";
 import type { ClosedJaxpr } from "../src/core/jaxpr.ts";
 import type { ConcreteArray, NDArray } from "../src/core/ndarray.ts";
 import { flatten, type Tree } from "../src/tree/index.ts";
-import { data, matrix, mlpLoss, mlpParams, oneHot, rnnLoss, tanhViaExp, type RnnParams } from "./workloads.ts";
+import { chain20, data, matrix, mlpLoss, mlpParams, oneHot, rnnLoss, tanhViaExp, type RnnParams } from "./workloads.ts";
 
 export interface StagedWorkload {
   readonly key: string;
@@ -19,12 +19,7 @@ export interface StagedWorkload {
   readonly args: ConcreteArray[];
 }
 
-/** 20 elementwise operations: ten times `x ← sin(1.1·x)` or `tanh(1.1·x)`. */
-export function chain20(x: NDArray): NDArray {
-  let y = x;
-  for (let i = 0; i < 10; i++) y = (i % 2 === 0 ? np.sin : np.tanh)(y.mul(1.1));
-  return y;
-}
+export { chain20 };
 
 /** 20 cheap elementwise operations: ten times `x ← 0.9·x + 0.1` (memory-bound where sin/tanh are not). */
 export function chain20Arith(x: NDArray): NDArray {

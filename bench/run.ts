@@ -1,13 +1,15 @@
 /**
- * @file `npm run bench`: times every workload of `bench/workloads.ts` and prints a markdown table,
- * side by side with HIPS autograd running the same workloads (`bench/autograd_ref.py`) when a
- * checkout of it is available; then the staged-control-flow tables of `bench/scan.ts` (`jit(grad)`
- * of a 100-step `lax.scan` RNN vs the unrolled one, equation counts before/after DCE) and of
- * `bench/control-small.ts` (small control flow and `odeint` under `grad`/`jit`).
+ * @file `npm run bench`: times every workload of `bench/workloads.ts`, eager and under `jit`, and
+ * prints a markdown table, side by side with the peers running the same workloads in the same run
+ * (`bench/peers.py`: HIPS autograd eagerly, JAX under jax.jit) when Python can run them; then the
+ * staged-control-flow tables of `bench/scan.ts` (`jit(grad)` of a 100-step `lax.scan` RNN vs the
+ * unrolled one, equation counts before/after DCE) and of `bench/control-small.ts` (small control
+ * flow and `odeint` under `grad`/`jit`).
  *
- * The reference is looked up at `$AUTOGRAD_PATH`, else `/tmp/hips-autograd` (a clone of
- * github.com/HIPS/autograd); without it the table has no reference column. Set `BENCH_QUICK=1`
- * for a fast, noisier run.
+ * HIPS autograd is looked up at `$AUTOGRAD_PATH`, else `/tmp/hips-autograd` (a clone of
+ * github.com/HIPS/autograd); the Python is `$PEERS_PYTHON` (a venv with numpy, and jax for the JAX
+ * column), else `python3`; without them the table has no peer columns. Set `BENCH_QUICK=1` for a
+ * fast, noisier run.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -33,13 +35,6 @@ function report(w: Workload, ms: number): number {
   return ms;
 }
 
-/** Time per call (ms) behind a reported number: rates are turned back into times for ratios. */
-function asTime(w: Workload, value: number): number {
-  if (w.unit === "µs") return value / 1e3;
-  if (w.unit === "GFLOP/s") return w.flops! / (value * 1e6);
-  return value;
-}
-
 /**
  * Σ|x| over every element of a result tree: a fingerprint, independent of the tree's layout, to
  * check that both implementations computed the same thing.
@@ -52,90 +47,109 @@ function checksum(result: unknown): number {
   return total;
 }
 
-interface Reference {
-  /** Workload key → number in the workload's unit. */
-  results: Record<string, number>;
-  /** Workload key → Σ|x| over the result. */
+/** One peer's results: median ms per call and Σ|x| of each result, by workload key. */
+interface PeerResults {
+  ms: Record<string, number>;
   checksums: Record<string, number>;
+  version?: string;
 }
 
-/** Runs the HIPS autograd reference; `null` (with a note on stderr) when it is unavailable or fails. */
-function runReference(): Reference | null {
+interface Peers {
+  hips: PeerResults | null;
+  jax: PeerResults | null;
+}
+
+/**
+ * Runs `bench/peers.py` (HIPS autograd, and JAX where it imports) with `$PEERS_PYTHON` (else
+ * `python3`); HIPS autograd is looked up at `$AUTOGRAD_PATH`, else `/tmp/hips-autograd`. `null`
+ * (with a note on stderr) when the script cannot run.
+ */
+function runPeers(): Peers | null {
   const path = process.env["AUTOGRAD_PATH"] ?? "/tmp/hips-autograd";
-  if (!existsSync(join(path, "autograd"))) {
-    console.error(`(no HIPS autograd checkout at ${path}: set AUTOGRAD_PATH to compare)`);
-    return null;
-  }
-  const python = process.env["PYTHON"] ?? "python3";
-  const args = [join(here, "autograd_ref.py"), ...(process.env["BENCH_QUICK"] ? ["--quick"] : [])];
-  // One BLAS thread unless told otherwise: autograd-ts is single-threaded, and a multi-threaded
-  // BLAS on a 2-core machine slows down by an order of magnitude whenever another process is busy.
+  if (!existsSync(join(path, "autograd"))) console.error(`(no HIPS autograd checkout at ${path}: set AUTOGRAD_PATH to compare)`);
+  const python = process.env["PEERS_PYTHON"] ?? process.env["PYTHON"] ?? "python3";
+  const args = [join(here, "peers.py"), ...(process.env["BENCH_QUICK"] ? ["--quick"] : [])];
+  // One thread unless told otherwise (peers.py also sets XLA's flags): autograd-ts is
+  // single-threaded, and a multi-threaded BLAS on a 2-core machine slows down by an order of
+  // magnitude whenever another process is busy.
   const env = {
     OPENBLAS_NUM_THREADS: "1",
+    OMP_NUM_THREADS: "1",
+    MKL_NUM_THREADS: "1",
     ...process.env,
     PYTHONPATH: [path, process.env["PYTHONPATH"]].filter(Boolean).join(":"),
   };
   const result = spawnSync(python, args, { env, encoding: "utf8" });
   if (result.status !== 0) {
-    console.error(`(HIPS autograd reference failed: ${result.error?.message ?? result.stderr.trim()})`);
+    console.error(`(peers failed: ${result.error?.message ?? result.stderr.trim()})`);
     return null;
   }
-  return JSON.parse(result.stdout) as Reference;
+  if (result.stderr.trim()) console.error(result.stderr.trim());
+  return JSON.parse(result.stdout) as Peers;
 }
 
-/** A sentence saying whether both sides' results agree (Σ|x| within 1e-8, relative). */
-function compareChecksums(ours: Map<string, number>, theirs: Record<string, number>): string {
+/** A peer's time (ms) for workload `w`: its own row, else the row it is compared with. */
+const peerMs = (peer: PeerResults | null, w: Workload): number | undefined => peer?.ms[w.key] ?? (w.referenceKey ? peer?.ms[w.referenceKey] : undefined);
+const peerSum = (peer: PeerResults | null, w: Workload): number | undefined =>
+  peer?.checksums[w.key] ?? (w.referenceKey ? peer?.checksums[w.referenceKey] : undefined);
+
+/** A sentence saying whether our results (eager and jit) agree with each peer's (Σ|x| within 1e-8, relative). */
+function compareChecksums(sums: Map<string, number>, peers: Peers): string {
   const differ: string[] = [];
-  for (const w of workloads) {
-    const key = w.referenceKey ?? w.key;
-    const a = ours.get(w.key)!;
-    const b = theirs[key];
-    if (b !== undefined && !(Math.abs(a - b) <= 1e-8 * Math.max(Math.abs(a), Math.abs(b), 1e-300))) {
-      differ.push(`${w.key} (Σ|x| ${a} vs ${b})`);
+  const agree: string[] = [];
+  for (const [name, peer] of [["HIPS autograd", peers.hips], ["JAX", peers.jax]] as const) {
+    if (!peer) continue;
+    agree.push(name);
+    for (const w of workloads) {
+      const base = w.jitOf ? workloads.find((e) => e.key === w.jitOf)! : w;
+      const a = sums.get(w.key)!;
+      const b = peerSum(peer, base);
+      if (b !== undefined && !(Math.abs(a - b) <= 1e-8 * Math.max(Math.abs(a), Math.abs(b), 1e-300))) differ.push(`${w.key} vs ${name} (Σ|x| ${a} vs ${b})`);
     }
   }
   return differ.length === 0
-    ? "Results agree with HIPS autograd on every workload (Σ|x| of each result, within 1e-8 relative)."
-    : `RESULTS DIFFER from HIPS autograd: ${differ.join("; ")}.`;
+    ? `Results (eager and jit) agree with ${agree.join(" and ")} on every workload (Σ|x| of each result, within 1e-8 relative).`
+    : `RESULTS DIFFER: ${differ.join("; ")}.`;
 }
 
-const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toPrecision(2));
 
 function main(): void {
-  const ours = new Map<string, number>();
+  const ms = new Map<string, number>();
   const sums = new Map<string, number>();
   for (const w of workloads) {
     const call = w.setup();
     sums.set(w.key, checksum(call()));
-    const value = report(w, timeCall(call, timing));
-    ours.set(w.key, value);
-    console.error(`${w.label}: ${fmt(value)} ${w.unit}`);
+    const t = timeCall(call, timing);
+    ms.set(w.key, t);
+    console.error(`${w.label}: ${fmt(report(w, t))} ${w.unit}`);
   }
-  const reference = runReference();
+  const peers = runPeers();
 
-  const header = ["workload", "unit", "autograd-ts"];
-  if (reference) header.push("HIPS autograd", "speed-up (HIPS time ÷ ours)");
+  const header = ["workload", "unit", "autograd-ts eager", "autograd-ts jit", "eager ÷ jit"];
+  if (peers?.hips) header.push("HIPS autograd");
+  if (peers?.jax) header.push(`JAX ${peers.jax.version ?? ""} jit`.replace("  ", " "));
   const lines = [`| ${header.join(" | ")} |`, `| ${header.map((_, i) => (i < 2 ? "---" : "---:")).join(" | ")} |`];
+  const cell = (w: Workload, t: number | undefined): string => (t === undefined ? "–" : fmt(report(w, t)));
   for (const w of workloads) {
-    const value = ours.get(w.key)!;
-    const row = [w.label, w.unit, fmt(value)];
-    if (reference) {
-      const refKey = w.referenceKey ?? w.key;
-      const ref = reference.results[refKey];
-      if (ref === undefined) row.push("–", "–");
-      else {
-        const note = refKey === w.key ? "" : ` (${refKey})`;
-        row.push(`${fmt(ref)}${note}`, `${(asTime(w, ref) / asTime(w, value)).toFixed(2)}×`);
-      }
+    if (w.jitOf) continue;
+    const jitted = workloads.find((j) => j.jitOf === w.key);
+    const eager = ms.get(w.key)!;
+    const fast = jitted ? ms.get(jitted.key) : undefined;
+    const row = [w.label, w.unit, cell(w, eager), cell(w, fast), fast === undefined ? "–" : `${(eager / fast).toFixed(1)}×`];
+    if (peers?.hips) {
+      const t = peerMs(peers.hips, w);
+      row.push(t === undefined ? "–" : `${cell(w, t)}${peers.hips.ms[w.key] === undefined ? ` (${w.referenceKey})` : ""}`);
     }
+    if (peers?.jax) row.push(cell(w, peerMs(peers.jax, w)));
     lines.push(`| ${row.join(" | ")} |`);
   }
   console.log(lines.join("\n"));
-  if (reference) {
-    console.log(`\n${compareChecksums(sums, reference.checksums)}`);
+  if (peers) {
+    console.log(`\n${compareChecksums(sums, peers)}`);
     console.log(
-      "\nSpeed-up > 1: autograd-ts is faster. HIPS autograd has no vmap, so (d) vmap is compared with its loop; " +
-        "its matmul is NumPy's (OpenBLAS, one thread unless OPENBLAS_NUM_THREADS is set).",
+      "\nTimes are medians after a 1 s warm-up, all measured in this one run. HIPS autograd runs eagerly and has no vmap, so (d) vmap is compared with its loop; " +
+        "JAX runs every row under jax.jit (float64, CPU, one thread); NumPy's BLAS runs on one thread.",
     );
   }
 }

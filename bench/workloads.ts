@@ -1,6 +1,6 @@
 /**
  * @file The benchmark workloads, written against the public API exactly as a user would. Each has a
- * key shared with `bench/autograd_ref.py`, which runs the same workload in HIPS autograd on the same
+ * key shared with `bench/peers.py` (and `bench/autograd_ref.py`), which run the same workload in HIPS autograd and JAX on the same
  * data (both sides build it from `data()` below).
  */
 import { grad, valueAndGrad, vmap, hessian, jit } from "autograd-ts";
@@ -17,8 +17,10 @@ export interface Workload {
   readonly unit: "µs" | "ms" | "GFLOP/s";
   /** For rate rows: floating-point operations per call. */
   readonly flops?: number;
-  /** Key of the reference row to compare with, when not `key` itself. */
+  /** Key of the peers' row to compare with, when they have no row `key` (HIPS autograd has no vmap). */
   readonly referenceKey?: string;
+  /** For a `jit` row: the key of the eager row computing the same thing (shown side by side, with their ratio). */
+  readonly jitOf?: string;
   /** Builds the inputs (untimed) and returns the call to time. */
   readonly setup: () => () => unknown;
 }
@@ -38,6 +40,13 @@ export function oneHot(count: number, classes: number): NDArray {
   const out = new Float64Array(count * classes);
   for (let i = 0; i < count; i++) out[i * classes + (i % classes)] = 1;
   return np.array(out).reshape(count, classes);
+}
+
+/** 20 elementwise operations: ten times `x ← sin(1.1·x)` or `tanh(1.1·x)`. */
+export function chain20(x: NDArray): NDArray {
+  let y = x;
+  for (let i = 0; i < 10; i++) y = (i % 2 === 0 ? np.sin : np.tanh)(y.mul(1.1));
+  return y;
 }
 
 /** tanh written through exp: (1 − e^{−x}) / (1 + e^{−x}) (which is tanh(x/2)). */
@@ -118,7 +127,7 @@ export const workloads: Workload[] = [
     key: "tanh_grad_jit",
     label: "(a) the same, jit(grad)",
     unit: "µs",
-    referenceKey: "tanh_grad",
+    jitOf: "tanh_grad",
     setup: () => {
       const df = jit(grad(tanhViaExp));
       return () => df(1.0);
@@ -128,7 +137,7 @@ export const workloads: Workload[] = [
     key: "tanh_grad6_jit",
     label: "(b) the same, jit of the nested grads",
     unit: "ms",
-    referenceKey: "tanh_grad6",
+    jitOf: "tanh_grad6",
     setup: () => {
       let f: (x: number) => unknown = tanhViaExp;
       for (let i = 0; i < 6; i++) f = grad(f);
@@ -145,6 +154,19 @@ export const workloads: Workload[] = [
       const x = matrix(256, 784, 2);
       const y = oneHot(256, 10);
       const step = valueAndGrad(mlpLoss);
+      return () => step(params, x, y);
+    },
+  },
+  {
+    key: "mlp_step_jit",
+    label: "(c) the same, jit(valueAndGrad)",
+    unit: "ms",
+    jitOf: "mlp_step",
+    setup: () => {
+      const params = mlpParams([784, 512, 512, 10], 1);
+      const x = matrix(256, 784, 2);
+      const y = oneHot(256, 10);
+      const step = jit(valueAndGrad(mlpLoss));
       return () => step(params, x, y);
     },
   },
@@ -187,6 +209,18 @@ export const workloads: Workload[] = [
     },
   },
   {
+    key: "hessian_jit",
+    label: "(e) the same, jit(hessian)",
+    unit: "ms",
+    jitOf: "hessian",
+    setup: () => {
+      const A = matrix(100, 100, 5, 0.1);
+      const x = np.array(data(100, 6));
+      const H = jit(hessian((v: NDArray) => np.sum(np.tanh(A.matmul(v)))));
+      return () => H(x);
+    },
+  },
+  {
     key: "matmul",
     label: "(f) 512×512 matmul, np.matmul eager",
     unit: "GFLOP/s",
@@ -211,6 +245,43 @@ export const workloads: Workload[] = [
       const xs = Array.from({ length: steps }, (_, t) => matrix(batch, input, 100 + t));
       const g = grad((p: RnnParams) => rnnLoss(p, xs, batch, hidden));
       return () => g(params);
+    },
+  },
+  {
+    key: "rnn_grad_jit",
+    label: "(g) the same, jit(grad)",
+    unit: "ms",
+    jitOf: "rnn_grad",
+    setup: () => {
+      const [batch, hidden, input, steps] = [32, 128, 64, 100];
+      const params: RnnParams = {
+        wx: matrix(input, hidden, 9, 1 / Math.sqrt(input)),
+        wh: matrix(hidden, hidden, 10, 1 / Math.sqrt(hidden)),
+        b: np.array(data(hidden, 11, 0.1)),
+      };
+      const xs = Array.from({ length: steps }, (_, t) => matrix(batch, input, 100 + t));
+      const g = jit(grad((p: RnnParams) => rnnLoss(p, xs, batch, hidden)));
+      return () => g(params);
+    },
+  },
+  {
+    key: "chain20",
+    label: "(h) 20 elementwise ops (sin/tanh, mul) on 1e6 float64",
+    unit: "ms",
+    setup: () => {
+      const x = np.array(data(1_000_000, 12));
+      return () => chain20(x);
+    },
+  },
+  {
+    key: "chain20_jit",
+    label: "(h) the same, jit",
+    unit: "ms",
+    jitOf: "chain20",
+    setup: () => {
+      const x = np.array(data(1_000_000, 12));
+      const f = jit(chain20);
+      return () => f(x);
     },
   },
 ];

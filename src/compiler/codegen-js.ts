@@ -15,6 +15,7 @@ import { elementExpr, storeRounding } from "./elementwise.ts";
 import { isFusableReduction, planFusion, type Step, type View } from "./fusion.ts";
 import { planMemory, type MemoryPlan, type PlanStep } from "./memory-plan.ts";
 import { sizeOfAval } from "./rewrite.ts";
+import { controlRunner } from "./control.ts";
 
 /** Kernels known to return fresh arrays (every other kernel may return, or keep, its inputs' memory). */
 const freshOutputs = new Set<unknown>([
@@ -118,7 +119,10 @@ export function generate(closed: ClosedJaxpr): Generated {
       if (neededAsArray.has(o)) emit(`const v${o.id} = ${ref(scalarArray)}(s${o.id}, "${o.aval.dtype}");`);
     } else if (s.kind === "call") {
       const e = s.eqn;
-      emit(`const r${k} = ${ref(e.prim)}.impl([${e.inputs.map(array).join(", ")}], ${ref(e.params)}); // ${e.prim.name}`);
+      // Control flow runs its bodies compiled; every other primitive calls its kernel.
+      const runner = controlRunner(e.prim, e.params);
+      const call = runner ? `${ref(runner)}([${e.inputs.map(array).join(", ")}])` : `${ref(e.prim)}.impl([${e.inputs.map(array).join(", ")}], ${ref(e.params)})`;
+      emit(`const r${k} = ${call}; // ${e.prim.name}`);
       e.outs.forEach((o, i) => emit(`const v${o.id} = r${k}[${i}];`));
     } else emitLoop(s, k);
   });

@@ -16,6 +16,11 @@ export interface Compiled {
    * (checked: generated loops trust them).
    */
   run(args: readonly NDArray[]): NDArray[];
+  /**
+   * `run` without the argument checks, for a caller that already knows the arguments are concrete
+   * arrays of the right dtypes and shapes (jit's cache hit, whose key guarantees them).
+   */
+  runTrusted(args: readonly NDArray[]): NDArray[];
   /** The optimised program that runs. */
   readonly jaxpr: ClosedJaxpr;
   /** The generated JS source (empty when running on the interpreter). */
@@ -35,24 +40,29 @@ export function compile(closed: ClosedJaxpr): Compiled {
   } catch (e) {
     // A Content-Security-Policy without 'unsafe-eval' makes `new Function` throw an EvalError.
     if (!(e instanceof EvalError)) throw e;
-    return { run: (args) => evalJaxpr(jaxpr, args), jaxpr, text: "" };
+    const interpret = (args: readonly NDArray[]) => evalJaxpr(jaxpr, args);
+    return { run: interpret, runTrusted: interpret, jaxpr, text: "" };
   }
   const { fn, memory, text } = generated;
   const inAvals = jaxpr.inAvals;
   const buffers = memory.slots.map((s) => allocate(s.dtype, s.size));
   let busy = false;
+  const runTrusted = (args: readonly NDArray[]): NDArray[] => {
+    // A re-entrant call (a kernel calling this very program) gets buffers of its own.
+    if (busy) return fn(args, memory.slots.map((s) => allocate(s.dtype, s.size)));
+    busy = true;
+    try {
+      return fn(args, buffers);
+    } finally {
+      busy = false;
+    }
+  };
   return {
     run(args) {
       checkArgs(args, inAvals);
-      // A re-entrant call (a kernel calling this very program) gets buffers of its own.
-      if (busy) return fn(args, memory.slots.map((s) => allocate(s.dtype, s.size)));
-      busy = true;
-      try {
-        return fn(args, buffers);
-      } finally {
-        busy = false;
-      }
+      return runTrusted(args);
     },
+    runTrusted,
     jaxpr,
     text,
   };

@@ -137,6 +137,58 @@ interface Program {
   readonly outDef: TreeDef;
   /** The generated code, made at the first call outside any transformation. */
   compiled?: Compiled;
+  /** The output is a single array (its structure is one leaf), returned as is. */
+  readonly singleOut: boolean;
+  /** Set when the cache drops the program, so that the fast path stops using it. */
+  evicted: boolean;
+}
+
+/**
+ * The signature of the last call of a given arity whose arguments were all plain leaves (concrete
+ * arrays or numbers), with no static or donated arguments: a later call with the same signature
+ * reuses the program without building the cache's string key. `shapes[i]` is `null` for a number.
+ */
+interface FastEntry {
+  readonly key: string;
+  readonly program: Program;
+  readonly dtypes: readonly string[];
+  readonly shapes: readonly (readonly number[] | null)[];
+}
+
+/** The program of `entry` if every argument matches its signature, else `null`; fills `ins`. */
+function matchFast(entry: FastEntry, args: readonly unknown[], ins: NDArray[]): Program | null {
+  if (entry.program.evicted) return null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const want = entry.shapes[i]!;
+    if (typeof a === "number") {
+      if (want !== null) return null;
+      ins[i] = new ConcreteArray(Float64Array.of(a), [], "float64");
+      continue;
+    }
+    if (want === null || !(a instanceof ConcreteArray) || a.dtype !== entry.dtypes[i]) return null;
+    const shape = a.shape;
+    if (shape.length !== want.length) return null;
+    for (let d = 0; d < shape.length; d++) if (shape[d] !== want[d]) return null;
+    ins[i] = a;
+  }
+  return entry.program;
+}
+
+/** The fast-path signature of `args` for `program`, or `undefined` when some argument is not a plain leaf. */
+function fastEntry(key: string, program: Program, args: readonly unknown[]): FastEntry | undefined {
+  const dtypes: string[] = [];
+  const shapes: (readonly number[] | null)[] = [];
+  for (const a of args) {
+    if (typeof a === "number") {
+      dtypes.push("number");
+      shapes.push(null);
+    } else if (a instanceof ConcreteArray) {
+      dtypes.push(a.dtype);
+      shapes.push([...a.shape]);
+    } else return undefined;
+  }
+  return { key, program, dtypes, shapes };
 }
 
 /**
@@ -198,6 +250,17 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
   let stagings = 0;
   let hits = 0;
   const name = f.name || "fn";
+  /** The key of the most recently used program (a hit on it needs no reordering of the cache). */
+  let mruKey = "";
+  const touch = (key: string, program: Program): void => {
+    if (key === mruKey) return;
+    cache.delete(key);
+    cache.set(key, program);
+    mruKey = key;
+  };
+  /** Fast-path signatures by arity (only without static or donated arguments). */
+  const fast: (FastEntry | undefined)[] = [];
+  const plainCalls = staticNums.length === 0 && donateNums.length === 0;
   /** The cached program for `args` (staged on a miss), the arrays it takes, and values hoisted from enclosing transformations. */
   const lookup = (args: readonly unknown[]): { program: Program; ins: NDArray[]; hoisted: readonly NDArray[]; statics: ReadonlySet<number> } => {
     const statics = resolve("staticArgnums", staticNums, args.length);
@@ -210,8 +273,7 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
     let hoisted: readonly NDArray[] = [];
     if (program) {
       hits++;
-      cache.delete(key);
-      cache.set(key, program);
+      touch(key, program);
     } else {
       // Stage with the static arguments bound, so the jaxpr's inputs are the dynamic ones.
       let outDef: TreeDef | null = null;
@@ -223,20 +285,39 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
       };
       const jaxpr = makeJaxpr(bound)(...(dynamic as never[]));
       stagings++;
-      program = { jaxpr, closed: sharedConstants(optimize(jaxpr.closed), cache.values()), outDef: outDef! };
+      const def: TreeDef = outDef!;
+      program = { jaxpr, closed: sharedConstants(optimize(jaxpr.closed), cache.values()), outDef: def, singleOut: def.kind === "leaf", evicted: false };
       // A program that closed over values of an enclosing transformation takes them as leading
       // inputs; it is good for this call only, so it is not cached.
       hoisted = jaxpr.hoisted;
       if (hoisted.length === 0) {
-        if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
+        if (cache.size >= cacheSize) {
+          const [oldest, dropped] = cache.entries().next().value!;
+          dropped.evicted = true;
+          cache.delete(oldest);
+        }
         cache.set(key, program);
+        mruKey = key;
       }
     }
+    if (plainCalls && hoisted.length === 0) fast[args.length] = fastEntry(key, program, args);
     const ins = leaves.map((l, i) => leafToArray(l, "jit", `argument leaf ${i}`));
     return { program, ins, hoisted, statics };
   };
   const jitted = (...argsIn: Args<F>) => {
     const args = argsIn as unknown as unknown[];
+    // The fast path: the same signature as the last call of this arity, all arguments plain leaves.
+    const entry = fast[args.length];
+    if (entry !== undefined && currentLevel() === 0) {
+      const ins = new Array<NDArray>(args.length);
+      const hit = matchFast(entry, args, ins);
+      if (hit !== null) {
+        hits++;
+        touch(entry.key, hit);
+        const flat = (hit.compiled ??= compile(hit.closed)).runTrusted(ins);
+        return hit.singleOut ? flat[0] : unflatten(hit.outDef, flat);
+      }
+    }
     const { program, ins, hoisted, statics } = lookup(args);
     // With no transformation active, the compiled program runs; inside one, the transformation sees
     // a single `pjit` equation whose rules transform the jaxpr. Under debugNans the equations run
