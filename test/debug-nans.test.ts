@@ -40,6 +40,15 @@ describe("config.debugNans", () => {
     expect(e.message).toMatch(/debugNans: sqrt produced a NaN \(output 0, shape \(2,\), flat index 1; its inputs held none\)/);
     expect(e.message).toMatch(site("eager"));
   });
+  it("a jitted function that already ran (its fast path primed) is still checked once debugNans is on", () => {
+    config.update("debugNans", false);
+    const jf = jit((x: A) => np.where(x.gt(0), np.log(x), 0));
+    expect(jf(np.array([1, -1]))).toBeAllclose([0, 0]);
+    expect(jf(np.array([2, -2]))).toBeAllclose([Math.log(2), 0]);
+    config.update("debugNans", true);
+    expect(thrown(() => jf(np.array([1, -1]))).message).toMatch(/log produced a NaN/);
+    config.update("debugNans", false);
+  });
   it("a NaN only in intermediate values is caught at the primitive that makes it", () => {
     config.update("debugNans", true);
     const f = (x: A) => np.where(x.gt(0), np.log(x), 0);

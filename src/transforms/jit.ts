@@ -308,7 +308,7 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
     const args = argsIn as unknown as unknown[];
     // The fast path: the same signature as the last call of this arity, all arguments plain leaves.
     const entry = fast[args.length];
-    if (entry !== undefined && currentLevel() === 0) {
+    if (entry !== undefined && currentLevel() === 0 && !debugNansOn()) {
       const ins = new Array<NDArray>(args.length);
       const hit = matchFast(entry, args, ins);
       if (hit !== null) {
