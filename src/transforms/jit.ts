@@ -9,6 +9,7 @@ import { pjit } from "../primitives/pjit.ts";
 import { makeJaxpr, type Jaxpr } from "./makeJaxpr.ts";
 import { ClosedJaxpr } from "../core/jaxpr.ts";
 import { leafToArray, type Args } from "./common.ts";
+import type { ArrayFn, ArrayTree, Fn, Ret } from "./types.ts";
 
 export interface JitOptions {
   /** Arguments that are not traced: the program is staged for their value, compared by `Object.is` (objects and functions by identity). */
@@ -30,8 +31,8 @@ export interface JitCacheInfo {
   readonly maxSize: number;
 }
 
-/** A jitted function: `f`'s signature, plus `cacheInfo()`. */
-export type Jitted<F extends (...args: never[]) => unknown> = ((...args: Args<F>) => any) & { cacheInfo(): JitCacheInfo };
+/** A jitted function: `f`'s parameters, its output as arrays (a staged program returns arrays), plus `cacheInfo()`. */
+export type Jitted<F extends Fn> = ArrayFn<F> & { cacheInfo(): JitCacheInfo };
 
 const knownOptions = new Set(["staticArgnums", "donateArgnums", "cacheSize"]);
 
@@ -178,14 +179,14 @@ function donate(arg: unknown, argnum: number, keep: ReadonlySet<NDArray>): void 
  * const fastGrad = jit(grad((x: NDArray) => np.sum(np.tanh(x))));
  * fastGrad(np.zeros([2])); // [1, 1]
  */
-export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOptions = {}): Jitted<F> {
+export function jit<F extends Fn>(f: F, opts: JitOptions = {}): Jitted<F> {
   const { statics: staticNums, donated: donateNums, cacheSize } = parseOptions(opts);
   // A Map iterates in insertion order: re-inserting on a hit keeps the least recently used first.
   const cache = new Map<string, Program>();
   let stagings = 0;
   let hits = 0;
   const name = f.name || "fn";
-  const jitted = (...argsIn: Args<F>) => {
+  const jitted = (...argsIn: Args<F>): ArrayTree<Ret<F>> => {
     const args = argsIn as unknown as unknown[];
     const statics = resolve("staticArgnums", staticNums, args.length);
     const dynamic = args.filter((_, i) => !statics.has(i));
@@ -223,8 +224,8 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
     // transformation sees a single primitive whose rules transform the jaxpr.
     const ins = leaves.map((l, i) => leafToArray(l, "jit", `argument leaf ${i}`));
     const out = unflatten(program.outDef, pjit(program.closed, hoisted.length === 0 ? ins : [...hoisted, ...ins], name));
-    if (donateNums.length > 0 && currentLevel() === 0) return donateArgs(args, resolve("donateArgnums", donateNums, args.length), statics, out);
-    return out;
+    if (donateNums.length > 0 && currentLevel() === 0) return donateArgs(args, resolve("donateArgnums", donateNums, args.length), statics, out) as ArrayTree<Ret<F>>;
+    return out as ArrayTree<Ret<F>>;
   };
   return Object.assign(jitted, {
     cacheInfo: (): JitCacheInfo => ({ stagings, hits, programs: [...cache.values()].map((p) => ({ jaxpr: p.jaxpr, consts: p.closed.consts })), maxSize: cacheSize }),

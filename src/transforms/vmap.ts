@@ -5,6 +5,7 @@ import { BatchTracer, makeBatchTrace, valueAndDim } from "../interpreters/batchi
 import { flatten, unflatten, broadcastPrefix, type Tree } from "../tree/index.ts";
 import { leafToArray, checkNotAsync, checkNotPromise } from "./common.ts";
 import type { Args } from "./common.ts";
+import type { ArrayFn, ArrayTree, Fn, Ret } from "./types.ts";
 import { matchBatch } from "../primitives/structural.ts";
 import { AxisError, BatchSizeError, fmtShape } from "../core/errors.ts";
 
@@ -22,8 +23,8 @@ const isAxis = (x: unknown): boolean => x === null || typeof x === "number";
  * @example
  * vmap((x: NDArray) => np.sum(x))(np.ones([3, 4])); // [4, 4, 4]
  */
-export function vmap<F extends (...args: never[]) => unknown>(f: F, opts: VmapOptions = {}): (...args: Args<F>) => any {
-  return (...argsIn) => {
+export function vmap<F extends Fn>(f: F, opts: VmapOptions = {}): ArrayFn<F> {
+  return (...argsIn: Args<F>): ArrayTree<Ret<F>> => {
     checkNotAsync("vmap", f);
     const args = argsIn as unknown as Tree[];
     // A top-level null is honoured (no argument batched, an error below), not taken for the default.
@@ -83,7 +84,7 @@ export function vmap<F extends (...args: never[]) => unknown>(f: F, opts: VmapOp
         const w = want < 0 ? want + nd : want;
         return moveOrBroadcast(v, d, size, w);
       });
-      return unflatten(od, results);
+      return unflatten<ArrayTree<Ret<F>>>(od, results);
     });
   };
 }
