@@ -98,7 +98,7 @@ export type Selected<A extends readonly unknown[], N> = [N] extends [undefined]
       : A[number];
 
 /** The `argnums` an options type names (`undefined` for none). */
-export type ArgnumsOf<O> = O extends { readonly argnums?: infer N } ? N : undefined;
+export type ArgnumsOf<O> = "argnums" extends keyof O ? O["argnums" & keyof O] : undefined;
 
 /** The auxiliary value of a function that returns `[output, aux]` (`hasAux`). */
 export type AuxOf<F> = Ret<F> extends readonly [unknown, infer X] ? X : Ret<F> extends readonly (infer E)[] ? E : unknown;
