@@ -21,6 +21,13 @@ export type Fn = (...args: any[]) => unknown;
  */
 type Wide<T> = [Tree] extends [T] ? true : [readonly NestedLike[]] extends [T] ? true : false;
 
+/**
+ * A function `grad` accepts: it returns a tree (a scalar), or `[output, aux]` with `hasAux`. The
+ * tuple in the return type makes TypeScript type an inline `(x) => [loss, aux]` as a pair.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ScalarFn = (...args: any[]) => Tree | readonly [unknown, unknown];
+
 /** What `f` returns. */
 export type Ret<F> = F extends (...args: never[]) => infer R ? R : never;
 

@@ -9,7 +9,7 @@ import { linearizeFlat, backwardPass, forwardPass, type Linearized } from "../in
 import { flatten, unflatten, sameStructure, type Tree, type TreeDef, type Leaf } from "../tree/index.ts";
 import { leafToArray, likeInput, zerosFor, normArgnums, checkDifferentiable, checkNotAsync, checkNotPromise } from "./common.ts";
 import type { Args } from "./common.ts";
-import type { ArgnumsOf, ArrayTree, Fn, GradFn, GradOf, GradsOf, LeafLike, Ret, Selected, ValueAndGradFn } from "./types.ts";
+import type { ArgnumsOf, ArrayTree, Fn, ScalarFn, GradFn, GradOf, GradsOf, LeafLike, Ret, Selected, ValueAndGradFn } from "./types.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 
 interface Traced {
@@ -119,16 +119,12 @@ function gradImpl(op: string, f: (...args: never[]) => unknown, opts: GradOption
  * grad(np.sin)(0); // 1
  * grad(grad(np.sin))(1.0); // -sin(1)
  */
-export function grad<F extends (...args: never[]) => readonly [unknown, unknown], const O extends GradOptions & { readonly hasAux: true }>(
-  f: F,
-  opts: O,
-): GradFn<F, O>;
-export function grad<F extends Fn, const O extends GradOptions = {}>(f: F, opts?: O): GradFn<F, O>;
-export function grad(f: Fn, opts: GradOptions = {}): GradFn<Fn, GradOptions> {
+export function grad<F extends ScalarFn, const O extends GradOptions = {}>(f: F, opts?: O): GradFn<F, O> {
+  const o: GradOptions = opts ?? {};
   return ((...args: Tree[]) => {
-    const [, g, aux] = gradImpl("grad", f, opts, args);
-    return opts.hasAux ? [g, aux] : g;
-  }) as GradFn<Fn, GradOptions>;
+    const [, g, aux] = gradImpl("grad", f, o, args);
+    return o.hasAux ? [g, aux] : g;
+  }) as GradFn<F, O>;
 }
 
 /**
@@ -138,16 +134,12 @@ export function grad(f: Fn, opts: GradOptions = {}): GradFn<Fn, GradOptions> {
  * v; // 5
  * g; // [2, 4]
  */
-export function valueAndGrad<F extends (...args: never[]) => readonly [unknown, unknown], const O extends GradOptions & { readonly hasAux: true }>(
-  f: F,
-  opts: O,
-): ValueAndGradFn<F, O>;
-export function valueAndGrad<F extends Fn, const O extends GradOptions = {}>(f: F, opts?: O): ValueAndGradFn<F, O>;
-export function valueAndGrad(f: Fn, opts: GradOptions = {}): ValueAndGradFn<Fn, GradOptions> {
+export function valueAndGrad<F extends ScalarFn, const O extends GradOptions = {}>(f: F, opts?: O): ValueAndGradFn<F, O> {
+  const o: GradOptions = opts ?? {};
   return ((...args: Tree[]) => {
-    const [value, g, aux] = gradImpl("valueAndGrad", f, opts, args);
-    return opts.hasAux ? [[value, aux], g] : [value, g];
-  }) as ValueAndGradFn<Fn, GradOptions>;
+    const [value, g, aux] = gradImpl("valueAndGrad", f, o, args);
+    return o.hasAux ? [[value, aux], g] : [value, g];
+  }) as ValueAndGradFn<F, O>;
 }
 
 /**
