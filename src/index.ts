@@ -1,6 +1,7 @@
 /**
  * @file The `autograd-ts` entry point: transformations, tree utilities, `checkGrads`, and the
  * extension API (`definePrimitive`, `bind`).
+ * @module autograd-ts
  */
 import "./numpy/methods.ts";
 
@@ -24,3 +25,4 @@ export { definePrimitive, type Primitive, type JvpRule, type TransposeRule, type
 export { bind, bind1 } from "./core/trace.ts";
 export { NDArray, ConcreteArray } from "./core/ndarray.ts";
 export * from "./core/errors.ts";
+export type { Fn, ScalarFn, GradOf, ArrayTree, LeafLike, Jacobian, GradFn, ValueAndGradFn, JacobianFn, HessianFn, ArrayFn } from "./transforms/types.ts";

@@ -9,6 +9,7 @@ import { jvp } from "./jvp.ts";
 import { vjp } from "./vjp.ts";
 import { mulberry32 } from "../kernels/mulberry32.ts";
 
+/** Options of `checkGrads`: the highest order, the modes, the finite-difference step, tolerances, and the seed of the random directions. */
 export interface CheckGradsOptions {
   /** Highest derivative order to check (default 2). */
   order?: number;

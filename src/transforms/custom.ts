@@ -166,6 +166,7 @@ export function customVjp<F extends AnyFn, R>(
   }) as unknown as F;
 }
 
+/** Options of `checkpoint`. */
 export interface CheckpointOptions {
   /** Which intermediate values reverse mode may keep (the rest are recomputed); default `nothingSaveable`. */
   policy?: CheckpointPolicy;

@@ -11,6 +11,7 @@ import { ClosedJaxpr } from "../core/jaxpr.ts";
 import { leafToArray, type Args } from "./common.ts";
 import type { ArrayFn, ArrayTree, Fn, Ret } from "./types.ts";
 
+/** Options of `jit`. */
 export interface JitOptions {
   /** Arguments that are not traced: the program is staged for their value, compared by `Object.is` (objects and functions by identity). */
   staticArgnums?: number | readonly number[];

@@ -76,6 +76,7 @@ export function vjp<F extends Fn, P extends Args<F>>(f: F, ...primals: P): [Arra
   return [out, vjpFn];
 }
 
+/** Options of `grad`, `valueAndGrad` (and, for `argnums`, `elementwiseGrad`). */
 export interface GradOptions {
   /** Which argument(s) to differentiate with respect to (default 0). A list gives a tuple of gradients. */
   argnums?: number | readonly number[];
@@ -145,6 +146,8 @@ export function valueAndGrad<F extends ScalarFn, const O extends GradOptions = {
 /**
  * `elementwiseGrad(f)`: the vector-Jacobian product with a cotangent of ones (autograd's
  * `elementwise_grad`): for elementwise `f`, the derivative at every element.
+ * @example
+ * elementwiseGrad(np.tanh)(np.array([0, 0])); // [1, 1]
  */
 export function elementwiseGrad<F extends Fn, const O extends { readonly argnums?: number | readonly number[] } = {}>(
   f: F,

@@ -9,6 +9,7 @@ import type { ArrayFn, ArrayTree, Fn, Ret } from "./types.ts";
 import { matchBatch } from "../primitives/structural.ts";
 import { AxisError, BatchSizeError, fmtShape } from "../core/errors.ts";
 
+/** Options of `vmap`: where the batch axis is in the arguments and goes in the outputs. */
 export interface VmapOptions {
   /** Batch axis per argument: a number, `null` (not batched), or a tree prefix of the argument. Default 0. */
   inAxes?: number | null | readonly unknown[];

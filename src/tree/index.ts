@@ -12,6 +12,7 @@ import type { Monoid } from "fp-ts/lib/Monoid.js";
 import type { Option } from "fp-ts/lib/Option.js";
 import type { Traversable1 } from "fp-ts/lib/Traversable.js";
 
+/** A leaf of a tree: an `NDArray`, a number or a boolean. */
 export type Leaf = NDArray | number | boolean;
 /**
  * A tree. Plain objects are typed as `object` so that values declared with a TypeScript
@@ -58,6 +59,11 @@ export function registerNode<T extends object>(
 
 const LEAF: TreeDef = { kind: "leaf" };
 
+/**
+ * Whether `x` is a leaf (an `NDArray`, a number or a boolean).
+ * @example
+ * tree.isLeaf(3); // true
+ */
 export const isLeaf = (x: unknown): x is Leaf => x instanceof NDArray || typeof x === "number" || typeof x === "boolean";
 
 const isPlainObject = (x: unknown): x is Record<string, Tree> =>
