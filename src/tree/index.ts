@@ -198,8 +198,9 @@ export const sameStructure = (a: TreeDef, b: TreeDef): boolean => structureKey(a
  * Applies `f` leafwise to one or more trees of the same structure: `tree.map(f, t, ...rest)`; with
  * `f` alone, the pipeable form `tree.map(f)(t)` (for fp-ts' `pipe`), over leaves of any type.
  * @example
- * tree.map((x) => (x as number) * 2, { a: 1, b: [2, 3] }); // {"a": 2, "b": [4, 6]}
- * pipe({ a: 1, b: [2, 3] }, tree.map((x: number) => x + 1)); // {"a": 2, "b": [3, 4]}
+ * tree.leaves(tree.map((x) => (x as number) * 2, { a: 1, b: [2, 3] })); // [2, 4, 6]
+ * const inc = tree.map((x: number) => x + 1); // pipeable: pipe(t, tree.map(f))
+ * tree.leaves(inc({ a: 1, b: [2, 3] })); // [2, 3, 4]
  */
 export function map<A, B>(f: (a: A) => B): (t: TreeOf<A>) => TreeOf<B>;
 export function map(f: (...xs: Leaf[]) => Leaf, t: Tree, ...rest: Tree[]): Tree;
@@ -289,7 +290,7 @@ function mapAny<A, B>(t: TreeOf<A>, f: (a: A) => B): TreeOf<B> {
 /**
  * Trees as an fp-ts `Functor`: `tree.Functor.map(t, f)` maps every leaf, keeping the structure.
  * @example
- * tree.Functor.map({ w: 1, b: [2] }, (x: number) => x * 10); // {"b": [20], "w": 10}
+ * tree.leaves(tree.Functor.map({ w: 1, b: [2] }, (x: number) => x * 10)); // [20, 10]
  */
 export const Functor: Functor1<URI> = { URI, map: mapAny };
 
@@ -328,7 +329,7 @@ function traverseAny<F>(F: Applicative<F>) {
  * @example
  * const half = (x: number) => (x % 2 === 0 ? { _tag: "Some", value: x / 2 } : { _tag: "None" });
  * const ofOption = { URI: "Option", map: (o, f) => (o._tag === "Some" ? { _tag: "Some", value: f(o.value) } : o), of: (value) => ({ _tag: "Some", value }), ap: (ff, fa) => (ff._tag === "Some" && fa._tag === "Some" ? { _tag: "Some", value: ff.value(fa.value) } : { _tag: "None" }) };
- * tree.Traversable.traverse(ofOption)({ a: 2, b: [4] }, half).value; // {"a": 1, "b": [2]}
+ * tree.leaves(tree.Traversable.traverse(ofOption)({ a: 2, b: [4] }, half).value); // [1, 2]
  */
 export const Traversable: Traversable1<URI> = {
   ...Functor,
@@ -341,8 +342,8 @@ export const Traversable: Traversable1<URI> = {
  * The subtree at `path` (object keys and array indices), as an fp-ts `Option`: `some(subtree)`
  * if every step exists, `none` otherwise.
  * @example
- * tree.lookup(["layers", 0, "w"])({ layers: [{ w: 1 }] }); // {"_tag": "Some", "value": 1}
- * tree.lookup(["layers", 3])({ layers: [] })._tag; // "None"
+ * tree.lookup(["layers", 0, "w"])({ layers: [{ w: 1 }] }).value; // 1
+ * const missing = tree.lookup(["layers", 3])({ layers: [] }); // { _tag: "None" }
  */
 export function lookup(path: readonly (string | number)[]): (t: Tree) => Option<Tree> {
   return (t: Tree): Option<Tree> => {
