@@ -108,7 +108,8 @@ describe("headless Chromium", () => {
 const runtimes: [string, string[]][] = [["node " + process.version, [process.execPath]]];
 for (const pair of (process.env.AUTOGRAD_TS_RUNTIMES ?? "").split(",").filter(Boolean)) {
   const [name, path] = pair.split("=") as [string, string];
-  runtimes.push([name, name.startsWith("deno") ? [path, "run", "--allow-read"] : [path]]);
+  // Deno asks for permission to read DEBUG: the `debug` package (under @stdlib) reads it.
+  runtimes.push([name, name.startsWith("deno") ? [path, "run", "--allow-read", "--allow-env=DEBUG"] : [path]]);
 }
 
 describe("JavaScript runtimes", () => {
