@@ -202,10 +202,10 @@ export const sameStructure = (a: TreeDef, b: TreeDef): boolean => structureKey(a
  * const inc = tree.map((x: number) => x + 1); // pipeable: pipe(t, tree.map(f))
  * tree.leaves(inc({ a: 1, b: [2, 3] })); // [2, 3, 4]
  */
-export function map<A, B>(f: (a: A) => B): (t: TreeOf<A>) => TreeOf<B>;
+export function map<A, B>(f: (a: A) => B): <T extends TreeOf<A> | object>(t: T) => MapLeaves<T, A, B>;
 export function map(f: (...xs: Leaf[]) => Leaf, t: Tree, ...rest: Tree[]): Tree;
 export function map(f: (...xs: never[]) => unknown, ...trees: Tree[]): unknown {
-  if (trees.length === 0) return (t: TreeOf<unknown>) => mapAny(t, f as (a: unknown) => unknown);
+  if (trees.length === 0) return (t: object) => mapAny(t as TreeOf<unknown>, f as (a: unknown) => unknown);
   return mapLeaves(f as (...xs: Leaf[]) => Leaf, trees[0]!, ...trees.slice(1));
 }
 
@@ -250,6 +250,18 @@ export function broadcastPrefix<V>(prefix: unknown, full: Tree, isPrefixLeaf: (x
 }
 
 // ---------------------------------------------------------------- fp-ts instances
+
+/**
+ * The tree `T` with its leaves of type `A` replaced by `B` (what the pipeable `tree.map(f)` gives;
+ * unlike `TreeOf`, it keeps the field names of an `interface`).
+ */
+export type MapLeaves<T, A, B> = T extends A
+  ? B
+  : T extends null | undefined
+    ? T
+    : T extends object
+      ? { -readonly [K in keyof T]: MapLeaves<T[K], A, B> }
+      : T;
 
 /**
  * A tree whose leaves have type `A`: JS arrays and plain objects are its nodes, `null`/`undefined`
