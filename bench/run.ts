@@ -1,7 +1,9 @@
 /**
  * @file `npm run bench`: times every workload of `bench/workloads.ts` and prints a markdown table,
  * side by side with HIPS autograd running the same workloads (`bench/autograd_ref.py`) when a
- * checkout of it is available.
+ * checkout of it is available; then the staged-control-flow tables of `bench/scan.ts` (`jit(grad)`
+ * of a 100-step `lax.scan` RNN vs the unrolled one, equation counts before/after DCE) and of
+ * `bench/control-small.ts` (small control flow and `odeint` under `grad`/`jit`).
  *
  * The reference is looked up at `$AUTOGRAD_PATH`, else `/tmp/hips-autograd` (a clone of
  * github.com/HIPS/autograd); without it the table has no reference column. Set `BENCH_QUICK=1`
@@ -15,6 +17,8 @@ import { tree, type Tree } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import { timeCall, defaultTiming, type TimingOptions } from "./timing.ts";
 import { workloads, type Workload } from "./workloads.ts";
+import { printScanTables } from "./scan.ts";
+import { printControlTable } from "./control-small.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -137,3 +141,5 @@ function main(): void {
 }
 
 main();
+printScanTables();
+printControlTable();

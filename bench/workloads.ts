@@ -41,7 +41,7 @@ export function oneHot(count: number, classes: number): NDArray {
 }
 
 /** tanh written through exp: (1 − e^{−x}) / (1 + e^{−x}) (which is tanh(x/2)). */
-const tanhViaExp = (x: np.ArrayLike): NDArray => {
+export const tanhViaExp = (x: np.ArrayLike): NDArray => {
   const e = np.exp(np.negative(x));
   return np.subtract(1, e).div(np.add(1, e));
 };
@@ -81,14 +81,14 @@ export function mlpLoss(params: Layer[], x: NDArray, y: NDArray): NDArray {
   return np.mean(np.sum(logSoftmax(h).mul(y), { axis: -1 })).neg();
 }
 
-interface RnnParams {
+export interface RnnParams {
   wx: NDArray;
   wh: NDArray;
   b: NDArray;
 }
 
 /** Sum of squares of the final state of a tanh RNN, h ← tanh(x_t·Wx + h·Wh + b), from h = 0. */
-function rnnLoss(params: RnnParams, xs: readonly NDArray[], batch: number, hidden: number): NDArray {
+export function rnnLoss(params: RnnParams, xs: readonly NDArray[], batch: number, hidden: number): NDArray {
   let h = np.zeros([batch, hidden]);
   for (const x of xs) h = np.tanh(x.matmul(params.wx).add(h.matmul(params.wh)).add(params.b));
   return np.sum(h.mul(h));

@@ -4,7 +4,7 @@
  * against a loop of unbatched calls; nested in every order; and the errors.
  */
 import { describe, expect, it } from "vitest";
-import { checkGrads, grad, jvp, lax, vmap } from "autograd-ts";
+import { checkGrads, grad, jit, jvp, lax, makeJaxpr, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 
 type A = np.NDArray;
@@ -125,5 +125,49 @@ describe("errors", () => {
     expect(() => lax.scan((c: A, x: { a: A; b: A }) => [c, x.a], np.array(0), { a: np.zeros([2]), b: np.zeros([3]) })).toThrow(/lax\.scan: xs and length disagree on the number of steps: 2, 3/);
     expect(() => lax.scan((c: A) => [c, c], np.array(0), null)).toThrow(/lax\.scan: give xs or a length/);
     expect(() => vmap((x: A) => (x.gt(0).item() ? x : x.neg()))(np.array([1, -1]))).toThrow(/lax\.cond instead of a JS if/);
+  });
+});
+
+describe("cond and switch with a predicate known at every level", () => {
+  it("run the taken branch directly under grad (the other is staged once, to check it agrees), every branch where the predicate is staged or batched", () => {
+    const calls = { t: 0, f: 0 };
+    // branches defined once: their staged signatures are remembered (inline arrow functions are new objects each call)
+    const tb = (v: A) => { calls.t++; return np.sin(v).mul(v); };
+    const fb = (v: A) => { calls.f++; return v.mul(v); };
+    const f = (x: A) => lax.cond(x.gt(0), tb, fb, x);
+    const df = (x: number) => (x > 0 ? Math.cos(x) * x + Math.sin(x) : 2 * x);
+    expect(grad(f)(np.array(0.7))).toBeAllclose(df(0.7), { rtol: 1e-14 });
+    expect(calls).toEqual({ t: 1, f: 1 });
+    expect(grad(f)(np.array(-0.5))).toBeAllclose(df(-0.5), { rtol: 1e-14 });
+    expect(calls).toEqual({ t: 2, f: 2 });
+    // from now on only the taken branch runs: the other's signature is known
+    expect(grad(f)(np.array(0.3))).toBeAllclose(df(0.3), { rtol: 1e-14 });
+    expect(jvp(f, [np.array(-2)], [np.array(1)])[1]).toBeAllclose(df(-2), { rtol: 1e-14 });
+    expect(calls).toEqual({ t: 3, f: 3 });
+    expect(jit(grad(f))(np.array(-0.5))).toBeAllclose(df(-0.5), { rtol: 1e-14 });
+    expect(calls).toEqual({ t: 4, f: 4 });
+    expect(vmap(grad(f))(np.array([0.7, -0.5]))).toBeAllclose([df(0.7), df(-0.5)], { rtol: 1e-14 });
+    expect(calls).toEqual({ t: 5, f: 5 });
+    expect(vmap(grad(f))(np.array([0.7, 0.2]))).toBeAllclose([df(0.7), df(0.2)], { rtol: 1e-14 });
+    const s = (x: A) => lax.switch(x.gt(1).astype("int32").add(1), [(v: A) => v, (v: A) => v.mul(2), (v: A) => v.mul(v).mul(3)], x);
+    expect(grad(s)(np.array(2))).toBeAllclose(12);
+    expect(grad(s)(np.array(0.5))).toBeAllclose(2);
+    expect(makeJaxpr(grad(s))(np.array(2)).toString()).toMatch(/cond\[/);
+  });
+  it("a branch closing over a changing value is never stale (nothing is cached between calls)", () => {
+    let scale = np.array(2);
+    let k = 5;
+    const up = (v: A) => v.mul(scale).mul(k);
+    const f = (x: A) => lax.cond(x.gt(0), up, (v: A) => v.neg(), x);
+    const wf = (x: A) => lax.whileLoop((c: [A, A]) => c[0].lt(2), ([i, v]: [A, A]) => [i.add(1), up(v)] as [A, A], [np.array(0), x])[1];
+    for (const [sc, kk] of [[2, 5], [3, 1], [-1, 2]] as const) {
+      scale = np.array(sc);
+      k = kk;
+      expect(grad(f)(np.array(1))).toBeAllclose(sc * kk);
+      expect(vmap(grad(f))(np.array([1, -1]))).toBeAllclose([sc * kk, -1]);
+      expect(grad(wf)(np.array(1))).toBeAllclose((sc * kk) ** 2);
+      expect(makeJaxpr(f)(np.array(1)).toString()).toContain("cond[");
+      expect(jit((x: A) => f(x))(np.array(1))).toBeAllclose(sc * kk);
+    }
   });
 });

@@ -4,7 +4,7 @@
  * donated arguments unreadable afterwards; options checked.
  */
 import { describe, expect, it } from "vitest";
-import { grad, jit } from "autograd-ts";
+import { grad, jit, makeJaxpr } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 
 type A = np.NDArray;
@@ -137,5 +137,30 @@ describe("jit: options are checked", () => {
     expect(() => jit(f, { staticArgnums: ["0"] } as never)).toThrow(/jit: option staticArgnums must be an integer/);
     expect(() => jit(f, { staticArgnums: [3] })(np.array(1))).toThrow(/jit: staticArgnums 3 is out of range for a call with 1 argument/);
     expect(() => jit(f, { staticArgnums: [0], donateArgnums: [0] })(np.array(1))).toThrow(/both static .* and donated/);
+  });
+});
+
+describe("jit: runs the compiled program outside transformations, and lower() shows it", () => {
+  it("a fused elementwise chain equals eager exactly; lower gives the optimised jaxpr and the generated code", () => {
+    const f = (x: A, y: A) => np.tanh(x.mul(y).add(1)).mul(np.exp(x.neg())).sub(y.mul(1));
+    const jf = jit(f);
+    const x = np.array([[0.5, -1, NaN], [2, Infinity, -0]]);
+    const y = np.array([1, 2, 3]);
+    const out = jf(x, y) as A;
+    expect(out.toArray()).toEqual((f(x, y) as A).toArray());
+    const low = jf.lower(x, y);
+    expect(low.text).toContain("fused loop");
+    // y·1 is gone (3 muls staged, 2 left) and the broadcast of y is shared by its two uses
+    expect(String(makeJaxpr(f)(x, y)).match(/ = mul /g)).toHaveLength(3);
+    expect(String(low.jaxpr).match(/ = mul /g)).toHaveLength(2);
+    expect(jf.cacheInfo()).toMatchObject({ stagings: 1 });
+  });
+  it("jit(grad) of a scalar function: compiled outside, pjit inside another transformation, same numbers", () => {
+    const g = jit(grad((x: A) => np.sum(np.tanh(x).mul(x))));
+    const x = np.array([0.3, -0.7, 1.1]);
+    const eager = grad((v: A) => np.sum(np.tanh(v).mul(v)))(x) as A;
+    expect(g(x)).toBeAllclose(eager, { rtol: 1e-15 });
+    const hess = grad((v: A) => np.sum(g(v) as A));
+    expect(hess(x)).toBeAllclose(grad((v: A) => np.sum(grad((w: A) => np.sum(np.tanh(w).mul(w)))(v) as A))(x) as A, { rtol: 1e-14 });
   });
 });

@@ -630,7 +630,7 @@ describe("argument errors name the function and the shapes", () => {
     expect(() => np.linalg.norm(np.ones([2, 2]), { axis: 2 })).toThrow(/axis 2 is out of bounds/);
     expect(() => np.linalg.matrixPower(I(2), 1.5)).toThrow(/exponent must be an integer/);
     expect(() => np.linalg.qr(I(2), { mode: "raw" as "r" })).toThrow(/mode must be/);
-    expect(() => np.linalg.eigh(I(2), { UPLO: "X" as "L" })).toThrow(/UPLO must be "L" or "U"/);
+    expect(() => np.linalg.eigh(I(2), { UPLO: "X" as "L" })).toThrow(/np\.linalg\.eigh: option UPLO must be one of "L", "U"; got "X"/);
     expect(() => sl.solveTriangular(I(2), [1, 2], { trans: 3 as 0 })).toThrow(/trans must be/);
     expect(() => np.linalg.inv("abc" as unknown as number)).toThrow(TypeError);
   });

@@ -336,7 +336,7 @@ describe("errors", () => {
       ["np.cumprod", () => np.cumprod(X, { axis: 2 })],
       ["np.diff", () => np.diff(X, { axis: 2 })],
       ["np.all", () => np.all(X, { axis: 2 })],
-      ["np.any", () => np.any(X, { axis: 1.5 })],
+      ["np.any", () => np.any(X, { axis: -3 })],
       ["np.average", () => np.average(X, { axis: 3 })],
       ["np.median", () => np.median(X, { axis: 2 })],
       ["np.nanmean", () => np.nanmean(X, { axis: 2 })],
@@ -347,12 +347,14 @@ describe("errors", () => {
       expect(f, name).toThrow(AxisError);
       expect(f, name).toThrow(new RegExp(`^${name.replace(".", "\\.")}: `));
     }
+    // A non-integer axis is a TypeError, as in NumPy ("'float' object cannot be interpreted as an integer").
+    expect(() => np.any(X, { axis: 1.5 })).toThrow(TypeError);
   });
   it("empty reductions and invalid options", () => {
     expect(() => np.max(np.zeros([0]))).toThrow(/np\.max: zero-size/);
     expect(() => np.argmin(np.zeros([0]))).toThrow(ShapeError);
     expect(() => np.diff(3)).toThrow(/np\.diff: .*at least one dimensional/);
-    expect(() => np.diff([1, 2], { n: -1 })).toThrow(/np\.diff: order n/);
+    expect(() => np.diff([1, 2], { n: -1 })).toThrow(/np\.diff: option n must be a non-negative integer; got -1/);
     expect(() => np.diff([[1, 2]], { prepend: [[1], [2]], axis: 1 })).toThrow(ShapeError);
     expect(() => np.nanargmax([N, N])).toThrow(DomainError);
   });

@@ -289,7 +289,7 @@ describe("errors name the operation and the shapes", () => {
     expect(() => np.vstack([M, v])).toThrow(/np\.concatenate: all input array dimensions/);
     expect(() => np.tile(M, [-1])).toThrow(/non-negative/);
     expect(() => np.roll(M, [1, 2], { axis: [0] })).toThrow(/same length/);
-    expect(() => np.meshgrid(v, { indexing: "xz" as "xy" })).toThrow(/indexing must be 'xy' or 'ij'/);
+    expect(() => np.meshgrid(v, { indexing: "xz" as "xy" })).toThrow(/np\.meshgrid: option indexing must be one of "xy", "ij"; got "xz"/);
     expect(() => vmap((r: np.NDArray) => np.repeat(v, r))(np.ones([2, 5]))).toThrow(/np.repeat: repeats is a traced value/);
   });
 });

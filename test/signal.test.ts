@@ -68,7 +68,7 @@ describe("np.convolve and np.correlate", () => {
   it("errors", () => {
     expect(() => np.convolve(B, w)).toThrow(/np\.convolve: both inputs must be 1-D, got shapes \(5, 6\) and \(3,\)/);
     expect(() => np.convolve([], w)).toThrow(/a cannot be empty/);
-    expect(() => np.convolve(v, w, { mode: "circular" as "full" })).toThrow(/mode must be 'full', 'same' or 'valid', got 'circular'/);
+    expect(() => np.convolve(v, w, { mode: "circular" as "full" })).toThrow(/np\.convolve: option mode must be one of "full", "same", "valid"; got "circular"/);
   });
 });
 

@@ -104,8 +104,8 @@ export abstract class Tracer extends NDArray {
   }
   /**
    * The value one level down with every batch member in it (a primal, or a batched array with its
-   * batch axis), for control-flow decisions that must see all members (`lax.whileLoop`); `null`
-   * where a level holds no value (an unknown of the linear program).
+   * batch axis), for decisions that must see all members (see `dataBeneath`); `null` where a level
+   * holds no value (a staged value, an unknown of the linear program).
    */
   peek(): NDArray | null {
     return null;
@@ -139,22 +139,14 @@ export abstract class Tracer extends NDArray {
 
 /**
  * The data under every level of `x`: a concrete array holding every batch member's value (batch
- * axes included), for decisions that must see all members at once (a batched loop's predicate, an
- * ODE solver's step size). Throws where a level holds no value (an unknown of the linear program).
+ * axes included), or `null` where a level holds no value (a value being staged by `jit`/`makeJaxpr`,
+ * a tangent unknown of reverse mode). For decisions that may use values when they exist: whether a
+ * `lax.cond` index is the same at every level, `odeint`'s step-count error under `grad`/`vmap`.
  */
-export function concreteBeneath(x: NDArray, op: string): ConcreteArray {
-  let v: NDArray = x;
-  while (v instanceof Tracer) {
-    const down = v.peek();
-    if (down === null) {
-      throw new TracerConversionError(
-        `${op}: the value has no data here: it is a value being staged by makeJaxpr/jit (which follow shapes only), ` +
-          "or a tangent unknown of reverse mode. Call this outside jit, or make the number of steps fixed (lax.foriLoop with numbers, lax.scan).",
-      );
-    }
-    v = down;
-  }
-  return v as ConcreteArray;
+export function dataBeneath(x: NDArray): ConcreteArray | null {
+  let v: NDArray | null = x;
+  while (v instanceof Tracer) v = v.peek();
+  return v as ConcreteArray | null;
 }
 
 /** Whether `x` is a tracer (of any level). */

@@ -13,6 +13,19 @@ import { split } from "../numpy/rearrange.ts";
 import { arange } from "../numpy/creation.ts";
 import { isFloat, type DType } from "../core/dtype.ts";
 import { expit, erf, logsumexp as lse, softmax as sm, logSoftmax as lsm } from "../scipy/special.ts";
+import * as P from "../core/parse.ts";
+
+// JAX takes these parameters positionally or by keyword: both `nn.elu(x, 2)` and `nn.elu(x, {alpha: 2})` work.
+const axisList = P.union(P.int, P.intList);
+const leakyReluOpts = P.options("nn.leakyRelu", { negativeSlope: P.numOrArray }, { positional: "negativeSlope" });
+const eluOpts = P.options("nn.elu", { alpha: P.numOrArray }, { positional: "alpha" });
+const celuOpts = P.options("nn.celu", { alpha: P.numOrArray }, { positional: "alpha" });
+const geluOpts = P.options("nn.gelu", { approximate: P.bool }, { positional: "approximate" });
+const gluOpts = P.options("nn.glu", { axis: P.axis }, { positional: "axis" });
+const softmaxOpts = P.options("nn.softmax", { axis: axisList }, { positional: "axis" });
+const logSoftmaxOpts = P.options("nn.logSoftmax", { axis: axisList }, { positional: "axis" });
+const logsumexpOpts = P.options("nn.logsumexp", { axis: P.axes, keepdims: P.bool }, { positional: "axis" });
+const standardizeOpts = P.options("nn.standardize", { axis: axisList, epsilon: P.numOrArray }, { positional: "axis" });
 
 const float = (x: ArrayLike, op: string): NDArray => {
   const a = asarray(x, undefined, `nn.${op}`, "x");
@@ -70,7 +83,8 @@ export const silu = (x: ArrayLike): NDArray => {
 export const swish = silu;
 
 /** x for x ≥ 0, `negativeSlope`·x below. */
-export const leakyRelu = (x: ArrayLike, negativeSlope = 0.01): NDArray => {
+export const leakyRelu = (x: ArrayLike, slopeOrOpts: number | NDArray | { negativeSlope?: number | NDArray } = 0.01): NDArray => {
+  const { negativeSlope = 0.01 } = leakyReluOpts(slopeOrOpts);
   const a = float(x, "leakyRelu");
   return where(greaterEqual(a, 0), a, a.mul(negativeSlope));
 };
@@ -87,14 +101,16 @@ export const hardTanh = (x: ArrayLike): NDArray => {
  * @example
  * nn.elu([-1, 2]); // [-0.6321205588285577, 2]
  */
-export const elu = (x: ArrayLike, alpha = 1): NDArray => {
+export const elu = (x: ArrayLike, alphaOrOpts: number | NDArray | { alpha?: number | NDArray } = 1): NDArray => {
+  const { alpha = 1 } = eluOpts(alphaOrOpts);
   const a = float(x, "elu");
   const pos = greater(a, 0);
   return where(pos, a, expm1(where(pos, 0, a)).mul(alpha));
 };
 
 /** max(0, x) + min(0, α(e^{x/α} − 1)). */
-export const celu = (x: ArrayLike, alpha = 1): NDArray => {
+export const celu = (x: ArrayLike, alphaOrOpts: number | NDArray | { alpha?: number | NDArray } = 1): NDArray => {
+  const { alpha = 1 } = celuOpts(alphaOrOpts);
   const a = float(x, "celu");
   const pos = greater(a, 0);
   return where(pos, a, expm1(where(pos, 0, a).div(alpha)).mul(alpha));
@@ -109,35 +125,53 @@ export const selu = (x: ArrayLike): NDArray => elu(float(x, "selu"), 1.673263242
  * @example
  * nn.gelu(1, false); // 0.8413447460685429
  */
-export const gelu = (x: ArrayLike, approximate = true): NDArray => {
+export const gelu = (x: ArrayLike, approximateOrOpts: boolean | { approximate?: boolean } = true): NDArray => {
+  const { approximate = true } = geluOpts(approximateOrOpts);
   const a = float(x, "gelu");
   if (approximate) return a.mul(0.5).mul(tanh(a.add(a.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI))).add(1));
   return a.mul(0.5).mul(erf(a.mul(Math.SQRT1_2)).add(1));
 };
 
 /** The gated linear unit: the first half of `axis` times σ(the second half). */
-export const glu = (x: ArrayLike, axis = -1): NDArray => {
+export const glu = (x: ArrayLike, axisOrOpts: number | { axis?: number } = -1): NDArray => {
+  const { axis = -1 } = gluOpts(axisOrOpts);
   const a = float(x, "glu");
   const [u, v] = split(a, 2, { axis });
   return u!.mul(expit(v!));
 };
 
 /** softmax along `axis` (default −1). */
-export const softmax = (x: ArrayLike, axis: number | readonly number[] = -1): NDArray => sm(x, { axis });
+export const softmax = (x: ArrayLike, axis: number | readonly number[] | { axis?: number | readonly number[] } = -1): NDArray =>
+  sm(x, { axis: softmaxOpts(axis).axis ?? -1 });
 /** log softmax along `axis` (default −1). */
-export const logSoftmax = (x: ArrayLike, axis: number | readonly number[] = -1): NDArray => lsm(x, { axis });
+export const logSoftmax = (x: ArrayLike, axis: number | readonly number[] | { axis?: number | readonly number[] } = -1): NDArray =>
+  lsm(x, { axis: logSoftmaxOpts(axis).axis ?? -1 });
 /** log Σ exp along `axis` (all axes by default), as `scipy.special.logsumexp`. */
-export const logsumexp = (x: ArrayLike, axis?: number | readonly number[], keepdims = false): NDArray => lse(x, { axis, keepdims });
+export const logsumexp = (
+  x: ArrayLike,
+  axis?: number | readonly number[] | null | { axis?: number | readonly number[] | null; keepdims?: boolean },
+  keepdims = false,
+): NDArray => {
+  const o = logsumexpOpts(axis);
+  if (typeof keepdims !== "boolean") throw new TypeError(`nn.logsumexp: keepdims must be true or false; got ${P.describe(keepdims)}`);
+  return lse(x, { axis: o.axis, keepdims: o.keepdims ?? keepdims });
+};
 
 /**
  * (x − mean) / √(var + ε) along `axis` (default −1).
  * @example
  * nn.standardize([1, 2, 3], -1, 0); // [-1.224744871391589, 0, 1.224744871391589]
  */
-export const standardize = (x: ArrayLike, axis: number | readonly number[] = -1, epsilon = 1e-5): NDArray => {
+export const standardize = (
+  x: ArrayLike,
+  axisOrOpts: number | readonly number[] | { axis?: number | readonly number[]; epsilon?: number } = -1,
+  epsilon = 1e-5,
+): NDArray => {
+  const o = standardizeOpts(axisOrOpts);
+  if (P.numOrArray(epsilon)._tag === "Left") throw new TypeError(`nn.standardize: epsilon must be a number; got ${P.describe(epsilon)}`);
   const a = float(x, "standardize");
-  const opts = { axis, keepdims: true };
-  return subtract(a, mean(a, opts)).div(sqrt(variance(a, opts).add(epsilon)));
+  const opts = { axis: o.axis ?? -1, keepdims: true };
+  return subtract(a, mean(a, opts)).div(sqrt(variance(a, opts).add(o.epsilon ?? epsilon)));
 };
 
 /**
@@ -147,7 +181,10 @@ export const standardize = (x: ArrayLike, axis: number | readonly number[] = -1,
  * nn.oneHot([0, 2], 3); // [[1, 0, 0], [0, 0, 1]]
  */
 export const oneHot = (x: ArrayLike, numClasses: number, dtype: DType = "float64"): NDArray => {
-  if (!Number.isInteger(numClasses) || numClasses < 0) throw new RangeError(`nn.oneHot: numClasses must be a non-negative integer, got ${numClasses}`);
+  P.parseCount("nn.oneHot", "numClasses", numClasses);
+  P.parseDtype("nn.oneHot", "dtype", dtype);
   const labels = asarray(x, undefined, "nn.oneHot", "x");
   return equal(expandDims(labels, -1), arange(numClasses)).astype(dtype);
 };
+export { maxPool, avgPool, type PoolOptions, type AvgPoolOptions } from "./pooling.ts";
+export * as initializers from "./initializers.ts";

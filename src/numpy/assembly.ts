@@ -15,6 +15,12 @@ import { argsort } from "./sorting.ts";
 import { tile } from "./rearrange.ts";
 import { IndexError, ShapeError } from "../core/errors.ts";
 import { requireStatic } from "./static-args.ts";
+import * as P from "../core/parse.ts";
+
+const insertOpts = P.options("np.insert", { axis: P.axis });
+const cumulativeSumOpts = P.options("np.cumulativeSum", { axis: P.axis, includeInitial: P.bool });
+const cumulativeProdOpts = P.options("np.cumulativeProd", { axis: P.axis, includeInitial: P.bool });
+const deleteOpts = P.options("np.delete", { axis: P.axis });
 
 type Nested = ArrayLike | readonly Nested[];
 
@@ -52,6 +58,7 @@ export function block(arrays: readonly Nested[]): NDArray {
  * np.insert([1, 2, 3], 1, 9); // [1, 9, 2, 3]
  */
 export function insert(arr: ArrayLike, index: number, values: ArrayLike, opts: { axis?: number } = {}): NDArray {
+  opts = insertOpts(opts);
   const op = "np.insert";
   requireStatic(op, "index", index, "an index");
   let a = asarray(arr, undefined, op, "arr");
@@ -94,7 +101,7 @@ export function rollaxis(x: ArrayLike, axis: number, start = 0): NDArray {
 export function resize(x: ArrayLike, shape: number | readonly number[]): NDArray {
   const a = asarray(x, undefined, "np.resize", "a");
   requireStatic("np.resize", "shape", shape, "a shape");
-  const dims = typeof shape === "number" ? [shape] : [...shape];
+  const dims = P.parseShape("np.resize", shape, "new_shape");
   const size = dims.reduce((p, d) => p * d, 1);
   if (size > 0 && a.size === 0) throw new ShapeError("np.resize: cannot fill a non-empty shape from an empty array");
   const flat = reshape(a, [a.size]);
@@ -151,11 +158,13 @@ export function lexsort(keys: ArrayLike): NDArray {
  * np.cumulativeSum([1, 2, 3], { includeInitial: true }); // [0, 1, 3, 6]
  */
 export function cumulativeSum(x: ArrayLike, opts: { axis?: number; includeInitial?: boolean } = {}): NDArray {
+  opts = cumulativeSumOpts(opts);
   return cumulative(x, opts, "np.cumulativeSum", cumsum, 0);
 }
 
 /** `np.cumulativeProd(x, {axis, includeInitial})` (NumPy 2.1): `cumprod`, with a leading 1 when `includeInitial`. */
 export function cumulativeProd(x: ArrayLike, opts: { axis?: number; includeInitial?: boolean } = {}): NDArray {
+  opts = cumulativeProdOpts(opts);
   return cumulative(x, opts, "np.cumulativeProd", cumprod, 1);
 }
 
@@ -208,6 +217,7 @@ export function frexp(x: ArrayLike): [NDArray, NDArray] {
  * np.delete([1, 2, 3, 4], [0, -1]); // [2, 3]
  */
 export function deleteEntries(arr: ArrayLike, obj: number | readonly number[], opts: { axis?: number } = {}): NDArray {
+  opts = deleteOpts(opts);
   const op = "np.delete";
   requireStatic(op, "obj", obj, "an index");
   let a = asarray(arr, undefined, op, "arr");

@@ -5,6 +5,7 @@ import { asarray } from "./creation.ts";
 import { broadcastTo, convert } from "../primitives/structural.ts";
 import { AxisError, fmtShape, ShapeError } from "../core/errors.ts";
 import { requireStatic } from "./static-args.ts";
+import { describe } from "../core/parse.ts";
 
 /** NumPy's broadcast of several shapes; a `ShapeError` naming `op` and every shape if they do not fit. */
 export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): number[] {
@@ -53,7 +54,8 @@ export function prepare(op: string, args: readonly ArrayLike[], floatOnly = fals
 /** Normalizes one axis (negative counts from the end); `AxisError` naming `op` if out of range. */
 export function normAxis(op: string, axis: number, ndim: number): number {
   requireStatic(op, "axis", axis, "an axis");
-  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
+  if (!Number.isInteger(axis)) throw new TypeError(`${op}: axis must be an integer; got ${describe(axis)}`);
+  if (axis < -ndim || axis >= ndim) {
     throw new AxisError(`${op}: axis ${axis} is out of bounds for an array of dimension ${ndim}`);
   }
   return axis < 0 ? axis + ndim : axis;
@@ -63,6 +65,7 @@ export function normAxis(op: string, axis: number, ndim: number): number {
 export function normAxes(op: string, axis: number | readonly number[] | null | undefined, ndim: number): number[] {
   if (axis === null || axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
   requireStatic(op, "axis", axis, "an axis");
+  if (typeof axis !== "number" && !Array.isArray(axis)) throw new TypeError(`${op}: axis must be an integer, an array of integers or null; got ${describe(axis)}`);
   const list = (typeof axis === "number" ? [axis] : [...axis]).map((a) => normAxis(op, a, ndim));
   const set = new Set(list);
   if (set.size !== list.length) throw new AxisError(`${op}: repeated axis in ${JSON.stringify(axis)}`);

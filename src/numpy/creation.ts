@@ -8,6 +8,26 @@ import { broadcastTo, concatenate, convert, reshape, slice } from "../primitives
 import { add, div, mul, pow, sub } from "../primitives/binary.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import { requireStatic } from "./static-args.ts";
+import * as P from "../core/parse.ts";
+
+const dtypeOnly = (fn: string) => P.options(fn, { dtype: P.dtype });
+const arrayOpts = dtypeOnly("np.array");
+const fullOpts = dtypeOnly("np.full");
+const zerosOpts = dtypeOnly("np.zeros");
+const onesOpts = dtypeOnly("np.ones");
+const emptyOpts = dtypeOnly("np.empty");
+const zerosLikeOpts = dtypeOnly("np.zerosLike");
+const onesLikeOpts = dtypeOnly("np.onesLike");
+const fullLikeOpts = dtypeOnly("np.fullLike");
+const eyeOpts = P.options("np.eye", { k: P.int, dtype: P.dtype });
+const identityOpts = dtypeOnly("np.identity");
+const arangeOpts = dtypeOnly("np.arange");
+const linspaceOpts = P.options("np.linspace", { endpoint: P.bool });
+const logspaceOpts = P.options("np.logspace", { endpoint: P.bool, base: P.arrayLike });
+const geomspaceOpts = P.options("np.geomspace", { endpoint: P.bool });
+const triOpts = P.options("np.tri", { k: P.int, dtype: P.dtype });
+const indicesOpts = P.options("np.indices", { dtype: P.dtype, sparse: P.bool });
+
 
 const describeType = (x: unknown): string =>
   x === null ? "null" : x === undefined ? "undefined" : Array.isArray(x) ? "array" : typeof x === "object" ? (x as object).constructor?.name ?? "object" : typeof x;
@@ -90,8 +110,28 @@ function stackNested(x: readonly NestedLike[], op: string, arg: string): NDArray
   return build(x, "");
 }
 
-const typedDtype = (x: TypedArray): DType =>
-  x instanceof Float64Array ? "float64" : x instanceof Float32Array ? "float32" : x instanceof Int32Array ? "int32" : "bool";
+/**
+ * The dtype a typed array is read as: its own for `Float64Array`, `Float32Array`, `Int32Array`, and
+ * bool for `Uint8Array` (the storage of bool arrays), which must then hold only 0 and 1. Other typed
+ * arrays (`BigInt64Array`, `Int16Array`, …) have no dtype here: a `TypeError` rather than a silent cast.
+ */
+function typedDtype(x: ArrayBufferView, op: string, arg: string): DType {
+  if (x instanceof Float64Array) return "float64";
+  if (x instanceof Float32Array) return "float32";
+  if (x instanceof Int32Array) return "int32";
+  if (x instanceof Uint8Array && x.constructor === Uint8Array) {
+    const bad = x.findIndex((v) => v > 1);
+    if (bad >= 0) {
+      throw new TypeError(
+        `${op}: ${arg} is a Uint8Array, read as bool, so it must hold only 0 and 1; ${arg}[${bad}] is ${x[bad]} (convert it first, e.g. Int32Array.from(${arg}))`,
+      );
+    }
+    return "bool";
+  }
+  throw new TypeError(
+    `${op}: ${arg} is a ${x.constructor.name}, which has no dtype here; give a Float64Array, Float32Array, Int32Array or Uint8Array (bool)`,
+  );
+}
 
 /**
  * Converts anything array-like into an `NDArray` (tracers and arrays pass through). JS numbers
@@ -104,8 +144,8 @@ export function asarray(x: ArrayLike, dtype?: DType, op = "np.asarray", arg = "a
   else if (typeof x === "number") out = new ConcreteArray(Float64Array.of(x), [], "float64");
   else if (typeof x === "boolean") out = new ConcreteArray(Uint8Array.of(x ? 1 : 0), [], "bool");
   else if (ArrayBuffer.isView(x) && !(x instanceof DataView)) {
+    const d = typedDtype(x, op, arg);
     const t = x as TypedArray;
-    const d = typedDtype(t);
     const data = allocate(d, t.length);
     data.set(t);
     out = new ConcreteArray(data, [t.length], d);
@@ -124,7 +164,7 @@ export function asarray(x: ArrayLike, dtype?: DType, op = "np.asarray", arg = "a
         (typeof x === "string" ? ` ("${x}")` : ""),
     );
   }
-  return dtype !== undefined && out.dtype !== dtype ? convert(out, dtype) : out;
+  return dtype !== undefined && out.dtype !== dtype ? convert(out, P.parseDtype(op, "dtype", dtype)) : out;
 }
 
 /**
@@ -134,15 +174,24 @@ export function asarray(x: ArrayLike, dtype?: DType, op = "np.asarray", arg = "a
  * np.array([[1, 2], [3, 4]]).shape; // [2, 2]
  * np.array([np.ones([3]), np.zeros([3])]).shape; // [2, 3]
  */
-export const array = (x: ArrayLike, opts: { dtype?: DType } = {}): NDArray => asarray(x, opts.dtype, "np.array", "object");
+export const array = (x: ArrayLike, opts: { dtype?: DType } = {}): NDArray => asarray(x, arrayOpts(opts).dtype, "np.array", "object");
 
 function checkShape(shape: number | readonly number[], op: string): number[] {
   requireStatic(op, "shape", shape, "a shape");
-  const s = typeof shape === "number" ? [shape] : [...shape];
-  for (const d of s) {
-    if (!Number.isInteger(d) || d < 0) throw new TypeError(`${op}: shape ${JSON.stringify(shape)} must hold non-negative integers`);
+  return P.parseShape(op, shape);
+}
+
+/**
+ * Storage for `n` elements of `dtype`, for `op`; a `ShapeError` naming `op` and the size when the
+ * engine cannot allocate it (the shape itself was already checked against `MAX_SIZE`).
+ */
+function allocateFor(op: string, dtype: DType, n: number, shape: readonly number[]): TypedArray {
+  try {
+    return allocate(dtype, n);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new ShapeError(`${op}: cannot allocate an array of shape ${fmtShape(shape)} (${n} ${dtype} elements): ${e.message}`);
   }
-  return s;
 }
 
 /**
@@ -153,10 +202,11 @@ function checkShape(shape: number | readonly number[], op: string): number[] {
  * grad((g: NDArray) => np.sum(np.full([3], g)))(2); // 3
  */
 export function full(shape: number | readonly number[], value: ArrayLike, opts: { dtype?: DType } = {}): NDArray {
+  opts = fullOpts(opts);
   const s = checkShape(shape, "np.full");
   if (typeof value !== "number" && typeof value !== "boolean") return fullOf(s, asarray(value, undefined, "np.full", "fill_value"), opts.dtype);
   const dtype = opts.dtype ?? (typeof value === "boolean" ? "bool" : "float64");
-  const data = allocate(dtype, s.reduce((a, b) => a * b, 1));
+  const data = allocateFor("np.full", dtype, s.reduce((a, b) => a * b, 1), s);
   if (+value !== 0) data.fill(+value);
   return new ConcreteArray(data, s, dtype);
 }
@@ -167,30 +217,50 @@ function fullOf(shape: readonly number[], value: NDArray, dtype: DType | undefin
   return broadcastTo(convert(value, dtype ?? value.dtype), shape);
 }
 
-export const zeros = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray => full(checkShape(shape, "np.zeros"), 0, opts);
-export const ones = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray => full(checkShape(shape, "np.ones"), 1, opts);
+export const zeros = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray =>
+  full(checkShape(shape, "np.zeros"), 0, zerosOpts(opts));
+export const ones = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray =>
+  full(checkShape(shape, "np.ones"), 1, onesOpts(opts));
 export const zerosLike = (x: ArrayLike, opts: { dtype?: DType } = {}): NDArray => {
+  const { dtype } = zerosLikeOpts(opts);
   const a = asarray(x, undefined, "np.zerosLike");
-  return full(a.shape, 0, { dtype: opts.dtype ?? a.dtype });
+  return full(a.shape, 0, { dtype: dtype ?? a.dtype });
 };
 export const onesLike = (x: ArrayLike, opts: { dtype?: DType } = {}): NDArray => {
+  const { dtype } = onesLikeOpts(opts);
   const a = asarray(x, undefined, "np.onesLike");
-  return full(a.shape, 1, { dtype: opts.dtype ?? a.dtype });
+  return full(a.shape, 1, { dtype: dtype ?? a.dtype });
 };
 export const fullLike = (x: ArrayLike, value: ArrayLike, opts: { dtype?: DType } = {}): NDArray => {
+  const { dtype } = fullLikeOpts(opts);
   const a = asarray(x, undefined, "np.fullLike");
-  return full(a.shape, value, { dtype: opts.dtype ?? a.dtype });
+  return full(a.shape, value, { dtype: dtype ?? a.dtype });
 };
 export const emptyLike = zerosLike;
 
-/** `np.eye(n, m?, {k, dtype})`: ones on the k-th diagonal. */
-export function eye(n: number, m?: number, opts: { k?: number; dtype?: DType } = {}): NDArray {
+/** An n × m matrix of zeros for `op`, its sizes checked. */
+function zerosMatrix(op: string, n: unknown, m: unknown, dtype: DType): ConcreteArray {
+  const rows = P.parseCount(op, "N", n);
+  const cols = m === undefined || m === null ? rows : P.parseCount(op, "M", m);
+  P.checkSize(op, rows * cols, `an array of shape ${fmtShape([rows, cols])}`);
+  return full([rows, cols], 0, { dtype }) as ConcreteArray;
+}
+
+/**
+ * `np.eye(n, m?, {k, dtype})`: ones on the k-th diagonal (`np.eye(n, {k})` also works).
+ * @example
+ * np.eye(2, { k: 1 }); // [[0, 1], [0, 0]]
+ */
+export function eye(n: number, m?: number | null | { k?: number; dtype?: DType }, opts: { k?: number; dtype?: DType } = {}): NDArray {
+  // NumPy's `eye(3, k=1)`: the options may take M's place.
+  if (typeof m === "object" && m !== null) [m, opts] = [undefined, m];
   requireStatic("np.eye", "N", n, "a size");
   requireStatic("np.eye", "M", m, "a size");
   requireStatic("np.eye", "k", opts.k, "an offset");
-  const cols = m ?? n;
-  const k = opts.k ?? 0;
-  const out = full([n, cols], 0, { dtype: opts.dtype ?? "float64" }) as ConcreteArray;
+  const o = eyeOpts(opts);
+  const out = zerosMatrix("np.eye", n, m, o.dtype ?? "float64");
+  const cols = out.shape[1]!;
+  const k = o.k ?? 0;
   for (let i = 0; i < n; i++) {
     const j = i + k;
     if (j >= 0 && j < cols) out.data[i * cols + j] = 1;
@@ -199,23 +269,37 @@ export function eye(n: number, m?: number, opts: { k?: number; dtype?: DType } =
 }
 export const identity = (n: number, opts: { dtype?: DType } = {}): NDArray => {
   requireStatic("np.identity", "n", n, "a size");
-  return eye(n, n, opts);
+  const { dtype } = identityOpts(opts);
+  P.parseCount("np.identity", "n", n);
+  return eye(n, n, { dtype });
 };
 
 /**
  * `np.arange(stop)`, `np.arange(start, stop, step?)`. Integer arguments give int32, as NumPy gives
  * integers; any fractional argument gives float64.
  */
-export function arange(a: number, b?: number, step = 1, opts: { dtype?: DType } = {}): NDArray {
+export function arange(a: number, b?: number | null, stepArg = 1, opts: { dtype?: DType } = {}): NDArray {
   requireStatic("np.arange", b === undefined ? "stop" : "start", a, "a size");
   requireStatic("np.arange", "stop", b, "a size");
-  requireStatic("np.arange", "step", step, "a size");
-  const [start, stop] = b === undefined ? [0, a] : [a, b];
-  if (step === 0) throw new RangeError("np.arange: step must not be zero");
-  const n = Math.max(0, Math.ceil((stop - start) / step));
-  const dtype = opts.dtype ?? ([start, stop, step].every(Number.isInteger) ? "int32" : "float64");
-  const data = allocate(dtype, n);
+  requireStatic("np.arange", "step", stepArg, "a size");
+  const o = arangeOpts(opts);
+  const given = b === undefined || b === null ? [0, a, stepArg] : [a, b, stepArg];
+  given.forEach((v, i) => {
+    if (typeof v !== "number" && !isScalarArray(v)) {
+      const name = ["start", "stop", "step"][i];
+      throw new TypeError(`np.arange: ${name} must be a number; got ${P.describe(v)} (options go last: np.arange(start, stop, step, {dtype}))`);
+    }
+  });
+  const [start, stop, step] = given.map(Number) as [number, number, number];
+  if (step === 0 || Number.isNaN(step)) throw new RangeError(`np.arange: step must be a non-zero number, got ${step}`);
+  // An infinite step gives the start alone when it lies before stop (as NumPy).
+  const len = Number.isFinite(step) ? Math.max(0, Math.ceil((stop - start) / step)) : Number((stop - start) * step > 0);
+  if (!Number.isFinite(len)) throw new ShapeError(`np.arange: cannot compute the length of arange(${start}, ${stop}, ${step})`);
+  const n = P.checkSize("np.arange", len, `arange(${start}, ${stop}, ${step})`);
+  const dtype = o.dtype ?? ([start, stop, step].every(Number.isInteger) ? "int32" : "float64");
+  const data = allocateFor("np.arange", dtype, n, [n]);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
+  if (n === 1) data[0] = start; // 0 · ∞ would be NaN
   return new ConcreteArray(data, [n], dtype);
 }
 
@@ -229,7 +313,8 @@ export function arange(a: number, b?: number, step = 1, opts: { dtype?: DType } 
  */
 export function linspace(start: ArrayLike, stop: ArrayLike, num = 50, opts: { endpoint?: boolean } = {}): NDArray {
   requireStatic("np.linspace", "num", num, "a count");
-  const endpoint = opts.endpoint ?? true;
+  const endpoint = linspaceOpts(opts).endpoint ?? true;
+  checkCount("np.linspace", num);
   if (typeof start !== "number" || typeof stop !== "number") return linspaceArrays("np.linspace", start, stop, num, endpoint);
   const div = endpoint ? num - 1 : num;
   const step = div > 0 ? (stop - start) / div : 0;
@@ -273,8 +358,16 @@ function linspaceArrays(op: string, start: ArrayLike, stop: ArrayLike, num: numb
   return concatenate([head, reshape(b, [1, ...shape])], 0);
 }
 
-function checkCount(op: string, num: number): void {
-  if (!Number.isInteger(num) || num < 0) throw new RangeError(`${op}: number of samples, ${num}, must be a non-negative integer`);
+const checkCount = (op: string, num: unknown): number => P.parseCount(op, "number of samples", num);
+
+/** A 0-d array stands for a number where NumPy takes one (read with `+x`). */
+const isScalarArray = (u: unknown): boolean => u instanceof NDArray && u.ndim === 0;
+
+/** `start` and `stop` as JS numbers; a `TypeError` naming `op` for anything else. */
+function numbers(op: string, start: unknown, stop: unknown): [number, number] {
+  if (typeof start !== "number" && !isScalarArray(start)) throw new TypeError(`${op}: start must be a number; got ${P.describe(start)}`);
+  if (typeof stop !== "number" && !isScalarArray(stop)) throw new TypeError(`${op}: stop must be a number; got ${P.describe(stop)}`);
+  return [Number(start), Number(stop)];
 }
 
 /**
@@ -284,6 +377,7 @@ function checkCount(op: string, num: number): void {
  */
 export function logspace(start: ArrayLike, stop: ArrayLike, num = 50, opts: { endpoint?: boolean; base?: ArrayLike } = {}): NDArray {
   requireStatic("np.logspace", "num", num, "a count");
+  opts = logspaceOpts(opts);
   checkCount("np.logspace", num);
   if (typeof start !== "number" || typeof stop !== "number" || (opts.base !== undefined && typeof opts.base !== "number")) {
     // base ** linspace(start, stop), differentiable in all three.
@@ -305,6 +399,8 @@ export function geomspace(start: number, stop: number, num = 50, opts: { endpoin
   requireStatic("np.geomspace", "start", start, "a number");
   requireStatic("np.geomspace", "stop", stop, "a number");
   requireStatic("np.geomspace", "num", num, "a count");
+  opts = geomspaceOpts(opts);
+  [start, stop] = numbers("np.geomspace", start, stop);
   checkCount("np.geomspace", num);
   if (start === 0 || stop === 0) throw new RangeError("np.geomspace: geometric sequence cannot include zero");
   if (start < 0 !== stop < 0) {
@@ -325,19 +421,23 @@ export function geomspace(start: number, stop: number, num = 50, opts: { endpoin
  * @example
  * np.tri(3, 3, { k: -1 }); // [[0,0,0],[1,0,0],[1,1,0]]
  */
-export function tri(n: number, m?: number, opts: { k?: number; dtype?: DType } = {}): NDArray {
+export function tri(n: number, m?: number | null, opts: { k?: number; dtype?: DType } = {}): NDArray {
   requireStatic("np.tri", "N", n, "a size");
   requireStatic("np.tri", "M", m, "a size");
   requireStatic("np.tri", "k", opts.k, "an offset");
-  const cols = m ?? n;
-  const kk = opts.k ?? 0;
-  const out = full([n, cols], 0, { dtype: opts.dtype ?? "float64" }) as ConcreteArray;
+  const o = triOpts(opts);
+  const out = zerosMatrix("np.tri", n, m, o.dtype ?? "float64");
+  const cols = out.shape[1]!;
+  const kk = o.k ?? 0;
   for (let i = 0; i < n; i++) for (let j = 0; j <= Math.min(cols - 1, i + kk); j++) out.data[i * cols + j] = 1;
   return out;
 }
 
 /** The index pairs (row-major) of an n × m grid where `keep(i, j)`. */
-function indexPairs(n: number, m: number, keepIt: (i: number, j: number) => boolean): [NDArray, NDArray] {
+function indexPairs(op: string, n: number, m: number, keepIt: (i: number, j: number) => boolean): [NDArray, NDArray] {
+  P.parseCount(op, "n", n);
+  P.parseCount(op, "m", m);
+  P.checkSize(op, n * m, `a ${n} × ${m} grid`);
   const rows: number[] = [];
   const cols: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -363,7 +463,8 @@ export const triuIndices = (n: number, k = 0, m = n): [NDArray, NDArray] => {
   requireStatic("np.triuIndices", "n", n, "a size");
   requireStatic("np.triuIndices", "k", k, "an offset");
   requireStatic("np.triuIndices", "m", m, "a size");
-  return indexPairs(n, m, (i, j) => j - i >= k);
+  P.parseInt("np.triuIndices", "k", k);
+  return indexPairs("np.triuIndices", n, m, (i, j) => j - i >= k);
 };
 
 /**
@@ -375,7 +476,8 @@ export const trilIndices = (n: number, k = 0, m = n): [NDArray, NDArray] => {
   requireStatic("np.trilIndices", "n", n, "a size");
   requireStatic("np.trilIndices", "k", k, "an offset");
   requireStatic("np.trilIndices", "m", m, "a size");
-  return indexPairs(n, m, (i, j) => j - i <= k);
+  P.parseInt("np.trilIndices", "k", k);
+  return indexPairs("np.trilIndices", n, m, (i, j) => j - i <= k);
 };
 
 /** `np.triuIndicesFrom(a, k = 0)`, `np.trilIndicesFrom(a, k = 0)`: for the shape of a 2-D array. */
@@ -402,6 +504,8 @@ function shape2d(op: string, a: ArrayLike): [number, number] {
 export function diagIndices(n: number, ndim = 2): NDArray[] {
   requireStatic("np.diagIndices", "n", n, "a size");
   requireStatic("np.diagIndices", "ndim", ndim, "a count");
+  P.parseCount("np.diagIndices", "n", n);
+  P.parseCount("np.diagIndices", "ndim", ndim);
   const idx = new ConcreteArray(Int32Array.from({ length: n }, (_, i) => i), [n], "int32");
   return Array.from({ length: ndim }, () => idx);
 }
@@ -417,11 +521,11 @@ export function indices(dimensions: readonly number[], opts: { dtype?: DType; sp
 export function indices(dimensions: readonly number[], opts?: { dtype?: DType; sparse?: false }): NDArray;
 export function indices(dimensions: readonly number[], opts: { dtype?: DType; sparse?: boolean } = {}): NDArray | NDArray[] {
   requireStatic("np.indices", "dimensions", dimensions, "a shape");
+  opts = indicesOpts(opts);
   const dtype = opts.dtype ?? "int32";
+  P.parseShape("np.indices", dimensions, "dimensions");
   const nd = dimensions.length;
-  for (const d of dimensions) {
-    if (!Number.isInteger(d) || d < 0) throw new TypeError(`np.indices: dimensions ${JSON.stringify(dimensions)} must be non-negative integers`);
-  }
+  P.checkSize("np.indices", nd * dimensions.reduce((p, d) => p * d, 1), `an index grid of shape ${fmtShape([nd, ...dimensions])}`);
   if (opts.sparse) {
     return dimensions.map((d, i) => {
       const data = allocate(dtype, d);
@@ -445,7 +549,7 @@ export function indices(dimensions: readonly number[], opts: { dtype?: DType; sp
  * @example
  * np.astype([1.7, -1.7], "int32"); // [1, -1]
  */
-export const astype = (x: ArrayLike, dtype: DType): NDArray => asarray(x, dtype, "np.astype", "x");
+export const astype = (x: ArrayLike, dtype: DType): NDArray => asarray(x, P.parseDtype("np.astype", "dtype", dtype), "np.astype", "x");
 
 /**
  * `np.copy(x)`: a new array with the same values. Arrays are immutable, so a traced value is
@@ -459,5 +563,6 @@ export function copy(x: ArrayLike): NDArray {
 }
 
 /** `np.empty(shape, {dtype})`: arrays are immutable, so this is `zeros`. */
-export const empty = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray => full(checkShape(shape, "np.empty"), 0, opts);
+export const empty = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray =>
+  full(checkShape(shape, "np.empty"), 0, emptyOpts(opts));
 

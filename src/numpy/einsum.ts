@@ -16,6 +16,9 @@ import { dotGeneral } from "../primitives/contraction.ts";
 import { bind1 } from "../core/trace.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import { requireStatic } from "./static-args.ts";
+import * as P from "../core/parse.ts";
+
+const crossOpts = P.options("np.cross", { axisa: P.axis, axisb: P.axis, axisc: P.axis, axis: P.axis });
 
 /** One operand during an einsum: its value and one label per axis. */
 interface Term {
@@ -207,6 +210,7 @@ export function kron(a: ArrayLike, b: ArrayLike): NDArray {
  */
 export function cross(a: ArrayLike, b: ArrayLike, opts: { axisa?: number; axisb?: number; axisc?: number; axis?: number } = {}): NDArray {
   for (const name of ["axis", "axisa", "axisb", "axisc"] as const) requireStatic("np.cross", name, opts[name], "an axis");
+  opts = crossOpts(opts);
   let x = asarray(a, undefined, "np.cross", "a");
   let y = asarray(b, undefined, "np.cross", "b");
   if (x.ndim === 0 || y.ndim === 0) throw new ShapeError("np.cross: the operands must have at least one axis");

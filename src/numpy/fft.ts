@@ -22,6 +22,17 @@ import { normAxis } from "./broadcast.ts";
 import { ComplexArray, parts } from "./complex.ts";
 import { ShapeError } from "../core/errors.ts";
 import { requireStatic } from "./static-args.ts";
+import * as P from "../core/parse.ts";
+
+const fftSchema = { n: P.posInt, axis: P.axis, norm: P.oneOf("backward", "ortho", "forward") } as const;
+const fftnSchema = { s: P.arrayOf(P.posInt, "an array of positive integers"), axes: P.intList, norm: P.oneOf("backward", "ortho", "forward") } as const;
+const fftOpts = P.options("np.fft.fft", fftSchema, { positional: "n" });
+const ifftOpts = P.options("np.fft.ifft", fftSchema, { positional: "n" });
+const rfftOpts = P.options("np.fft.rfft", fftSchema, { positional: "n" });
+const irfftOpts = P.options("np.fft.irfft", fftSchema, { positional: "n" });
+const fftnOpts = new Map(["np.fft.fft2", "np.fft.ifft2", "np.fft.fftn", "np.fft.ifftn"].map((fn) => [fn, P.options(fn, fftnSchema)]));
+const fftshiftOpts = P.options("np.fft.fftshift", { axes: P.axes });
+const ifftshiftOpts = P.options("np.fft.ifftshift", { axes: P.axes });
 
 export { ComplexArray };
 
@@ -237,14 +248,14 @@ export interface FftNOptions {
  * np.fft.fft([1, 2, 3, 4]).real; // [10, -2, -2, -2]
  * np.fft.fft([1, 2, 3, 4]).imag; // [0, 2, 0, -2]
  */
-export const fft = (a: ComplexArray | ArrayLike, opts: FftOptions = {}): ComplexArray => transform(a, "np.fft.fft", false, opts);
+export const fft = (a: ComplexArray | ArrayLike, opts: FftOptions | number = {}): ComplexArray => transform(a, "np.fft.fft", false, fftOpts(opts));
 
 /**
  * `np.fft.ifft(a, {n, axis, norm})`: the inverse transform, (1/n) Σₖ Xₖ e^{2πijk/n}.
  * @example
  * np.fft.ifft(np.fft.fft([1, 2, 3])).real; // [1, 2, 3]
  */
-export const ifft = (a: ComplexArray | ArrayLike, opts: FftOptions = {}): ComplexArray => transform(a, "np.fft.ifft", true, opts);
+export const ifft = (a: ComplexArray | ArrayLike, opts: FftOptions | number = {}): ComplexArray => transform(a, "np.fft.ifft", true, ifftOpts(opts));
 
 /** The axes and lengths of an n-dimensional transform, as NumPy chooses them. */
 function axesAndSizes(ndim: number, opts: FftNOptions, op: string, defaultAxes: readonly number[] | null): [number[], (number | undefined)[]] {
@@ -254,6 +265,7 @@ function axesAndSizes(ndim: number, opts: FftNOptions, op: string, defaultAxes: 
 }
 
 function transformN(a: ComplexArray | ArrayLike, op: string, inverse: boolean, opts: FftNOptions, defaultAxes: readonly number[] | null): ComplexArray {
+  opts = fftnOpts.get(op)!(opts) as FftNOptions;
   let z = a instanceof ComplexArray ? a : new ComplexArray(...parts(a, op));
   const [axes, sizes] = axesAndSizes(z.ndim, opts, op, defaultAxes);
   axes.forEach((axis, i) => {
@@ -283,7 +295,8 @@ function realInput(a: ComplexArray | ArrayLike, op: string): NDArray {
  * @example
  * np.fft.rfft([1, 2, 3, 4]).real; // [10, -2, -2]
  */
-export function rfft(a: ArrayLike, opts: FftOptions = {}): ComplexArray {
+export function rfft(a: ArrayLike, opts: FftOptions | number = {}): ComplexArray {
+  opts = rfftOpts(opts);
   const x = realInput(a, "np.fft.rfft");
   const full = transform(x, "np.fft.rfft", false, opts);
   const axis = normAxis("np.fft.rfft", opts.axis ?? -1, x.ndim);
@@ -298,7 +311,8 @@ export function rfft(a: ArrayLike, opts: FftOptions = {}): ComplexArray {
  * @example
  * np.fft.irfft(np.fft.rfft([1, 2, 3, 4])); // [1, 2, 3, 4]
  */
-export function irfft(a: ComplexArray | ArrayLike, opts: FftOptions = {}): NDArray {
+export function irfft(a: ComplexArray | ArrayLike, opts: FftOptions | number = {}): NDArray {
+  opts = irfftOpts(opts);
   const op = "np.fft.irfft";
   const z0 = a instanceof ComplexArray ? a : new ComplexArray(...parts(a, op));
   if (z0.ndim === 0) throw new ShapeError(`${op}: the input must have at least one axis, got a 0-d array`);
@@ -363,12 +377,12 @@ function shifted<T extends ComplexArray | NDArray>(x: T | ArrayLike, axes: numbe
 export function fftshift(x: ArrayLike, opts?: { axes?: number | readonly number[] }): NDArray;
 export function fftshift(x: ComplexArray, opts?: { axes?: number | readonly number[] }): ComplexArray;
 export function fftshift(x: ComplexArray | ArrayLike, opts: { axes?: number | readonly number[] } = {}): ComplexArray | NDArray {
-  return shifted(x, opts.axes, false, "np.fft.fftshift");
+  return shifted(x, fftshiftOpts(opts).axes ?? undefined, false, "np.fft.fftshift");
 }
 
 /** `np.fft.ifftshift(x, {axes})`: the inverse of `fftshift`. */
 export function ifftshift(x: ArrayLike, opts?: { axes?: number | readonly number[] }): NDArray;
 export function ifftshift(x: ComplexArray, opts?: { axes?: number | readonly number[] }): ComplexArray;
 export function ifftshift(x: ComplexArray | ArrayLike, opts: { axes?: number | readonly number[] } = {}): ComplexArray | NDArray {
-  return shifted(x, opts.axes, true, "np.fft.ifftshift");
+  return shifted(x, ifftshiftOpts(opts).axes ?? undefined, true, "np.fft.ifftshift");
 }

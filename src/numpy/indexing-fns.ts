@@ -12,6 +12,11 @@ import { eq, select as laxSelect } from "../primitives/compare.ts";
 import { gather, searchsorted as laxSearchsorted } from "../primitives/gather.ts";
 import { concreteOf, indexArray, intArray, nonzeroOf } from "./fancy.ts";
 import { AxisError, fmtShape, IndexError, ShapeError, TracerConversionError } from "../core/errors.ts";
+import * as P from "../core/parse.ts";
+
+const takeOpts = P.options("np.take", { axis: P.axisOrNull, mode: P.oneOf("raise", "wrap", "clip") });
+const takeAlongAxisOpts = P.options("np.takeAlongAxis", { axis: P.axisOrNull }, { positional: "axis" });
+const searchsortedOpts = P.options("np.searchsorted", { side: P.oneOf("left", "right") });
 
 /** How `take` treats out-of-range indices: raise (NumPy's default), wrap around, or clip to the ends. */
 export type TakeMode = "raise" | "wrap" | "clip";
@@ -33,6 +38,7 @@ function modeIndices(op: string, indices: ArrayLike, n: number, axis: number, mo
  * np.take(np.array([4, 5, 6]), [2, 0, 2]); // [6, 4, 6]
  */
 export function take(a: ArrayLike, indices: ArrayLike, opts: { axis?: number | null; mode?: TakeMode } = {}): NDArray {
+  opts = takeOpts(opts);
   let x = asarray(a, undefined, "np.take", "a");
   let axis = 0;
   if (opts.axis === undefined || opts.axis === null) x = s.reshape(x, [x.size]);
@@ -41,13 +47,15 @@ export function take(a: ArrayLike, indices: ArrayLike, opts: { axis?: number | n
 }
 
 /**
- * `np.takeAlongAxis(a, indices, axis)`: picks along `axis` with an index array of `a`'s rank (the
+ * `np.takeAlongAxis(a, indices, axis = -1)` (or `{axis}`): picks along `axis` with an index array of `a`'s rank (the
  * other axes broadcast), as returned by `argsort`/`argmax` with `keepdims`; `axis = null` works on
  * the flattened array.
  * @example
  * np.takeAlongAxis(np.array([[10, 30, 20]]), np.array([[1]], { dtype: "int32" }), 1); // [[30]]
  */
-export function takeAlongAxis(a: ArrayLike, indices: ArrayLike, axis: number | null): NDArray {
+export function takeAlongAxis(a: ArrayLike, indices: ArrayLike, axisOrOpts?: number | null | { axis?: number | null }): NDArray {
+  const given = takeAlongAxisOpts(axisOrOpts).axis;
+  const axis = given === undefined ? -1 : given; // NumPy ≥ 2.3's default
   const op = "np.takeAlongAxis";
   let x = asarray(a, undefined, op, "arr");
   let idx = asarray(indices, undefined, op, "indices");
@@ -185,6 +193,7 @@ export function argwhere(x: ArrayLike): NDArray {
  * np.searchsorted(np.array([1, 2, 2, 3]), [2, 2.5], { side: "right" }); // [3, 3]
  */
 export function searchsorted(a: ArrayLike, v: ArrayLike, opts: { side?: "left" | "right" } = {}): NDArray {
+  opts = searchsortedOpts(opts);
   const op = "np.searchsorted";
   const side = opts.side ?? "left";
   if (side !== "left" && side !== "right") {

@@ -17,6 +17,21 @@ import { max, min, prod, sum } from "./reductions.ts";
 import { matmul } from "./products.ts";
 import { AxisError, fmtShape, ShapeError } from "../core/errors.ts";
 import { requireStatic } from "./static-args.ts";
+import * as P from "../core/parse.ts";
+
+const ordOption = P.nullable(P.union(P.num, P.oneOf("fro", "nuc")));
+const uploOption = P.oneOf("L", "U");
+const choleskyOpts = P.options("np.linalg.cholesky", { upper: P.bool });
+const eighOpts = P.options("np.linalg.eigh", { UPLO: uploOption }, { positional: "UPLO" });
+const eigvalshOpts = P.options("np.linalg.eigvalsh", { UPLO: uploOption }, { positional: "UPLO" });
+const svdOpts = P.options("np.linalg.svd", { fullMatrices: P.bool, computeUv: P.bool });
+const qrOpts = P.options("np.linalg.qr", { mode: P.oneOf("reduced", "complete", "r") }, { positional: "mode" });
+const pinvOpts = P.options("np.linalg.pinv", { rcond: P.nonNegNum }, { positional: "rcond" });
+const lstsqOpts = P.options("np.linalg.lstsq", { rcond: P.nullable(P.num) }, { positional: "rcond" });
+const normOpts = P.options("np.linalg.norm", { ord: ordOption, axis: P.axes, keepdims: P.bool }, { positional: "ord" });
+const matrixRankOpts = P.options("np.linalg.matrixRank", { tol: P.nullable(P.nonNegNum) }, { positional: "tol" });
+const condOpts = P.options("np.linalg.cond", { p: ordOption }, { positional: "p" });
+const tensorinvOpts = P.options("np.linalg.tensorinv", { ind: P.posInt }, { positional: "ind" });
 
 const EPS = 2 ** -52;
 
@@ -169,6 +184,7 @@ function symmetricTangent(a: NDArray): NDArray {
  * np.linalg.cholesky([[4, 2], [2, 5]]); // [[2, 0], [1, 2]]
  */
 export function cholesky(a: ArrayLike, opts: { upper?: boolean } = {}): NDArray {
+  opts = choleskyOpts(opts);
   const op = "np.linalg.cholesky";
   const [A, dtype] = squareArg(op, a);
   const l = L.cholesky(symmetricTangent(A), { op });
@@ -195,7 +211,8 @@ function uploArg(op: string, A: NDArray, uplo: Uplo | undefined): NDArray {
  * w; // [1, 3]
  * np.matmul(v.mul(w), v.T); // [[2, 1], [1, 2]]
  */
-export function eigh(a: ArrayLike, opts: { UPLO?: Uplo } = {}): [NDArray, NDArray] {
+export function eigh(a: ArrayLike, opts: { UPLO?: Uplo } | Uplo = {}): [NDArray, NDArray] {
+  opts = eighOpts(opts);
   const op = "np.linalg.eigh";
   const [A, dtype] = squareArg(op, a);
   const [w, v] = Sp.eigh(uploArg(op, A, opts.UPLO), { op });
@@ -208,7 +225,8 @@ export function eigh(a: ArrayLike, opts: { UPLO?: Uplo } = {}): [NDArray, NDArra
  * @example
  * np.linalg.eigvalsh([[2, 1], [1, 2]]); // [1, 3]
  */
-export function eigvalsh(a: ArrayLike, opts: { UPLO?: Uplo } = {}): NDArray {
+export function eigvalsh(a: ArrayLike, opts: { UPLO?: Uplo } | Uplo = {}): NDArray {
+  opts = eigvalshOpts(opts);
   const op = "np.linalg.eigvalsh";
   const [A, dtype] = squareArg(op, a);
   return back(Sp.eigvalsh(uploArg(op, A, opts.UPLO), { op }), dtype);
@@ -234,6 +252,7 @@ export interface SvdOptions {
 export function svd(a: ArrayLike, opts: SvdOptions & { computeUv: false }): NDArray;
 export function svd(a: ArrayLike, opts?: SvdOptions): [NDArray, NDArray, NDArray];
 export function svd(a: ArrayLike, opts: SvdOptions = {}): NDArray | [NDArray, NDArray, NDArray] {
+  opts = svdOpts(opts);
   const op = "np.linalg.svd";
   const [A, dtype] = matrixArg(op, a);
   if (opts.computeUv === false) return back(Sp.singularValues(A, { op }), dtype);
@@ -250,9 +269,10 @@ export function svd(a: ArrayLike, opts: SvdOptions = {}): NDArray | [NDArray, ND
  * r; // [[-5, -2.2], [0, 0.4]]
  * np.matmul(q, r); // [[3, 1], [4, 2]]
  */
-export function qr(a: ArrayLike, opts: { mode: "r" }): NDArray;
-export function qr(a: ArrayLike, opts?: { mode?: "reduced" | "complete" }): [NDArray, NDArray];
-export function qr(a: ArrayLike, opts: { mode?: "reduced" | "complete" | "r" } = {}): NDArray | [NDArray, NDArray] {
+export function qr(a: ArrayLike, opts: { mode: "r" } | "r"): NDArray;
+export function qr(a: ArrayLike, opts?: { mode?: "reduced" | "complete" } | "reduced" | "complete"): [NDArray, NDArray];
+export function qr(a: ArrayLike, opts: { mode?: "reduced" | "complete" | "r" } | "reduced" | "complete" | "r" = {}): NDArray | [NDArray, NDArray] {
+  opts = qrOpts(opts);
   const op = "np.linalg.qr";
   const mode = opts.mode ?? "reduced";
   if (mode !== "reduced" && mode !== "complete" && mode !== "r") {
@@ -272,7 +292,8 @@ export function qr(a: ArrayLike, opts: { mode?: "reduced" | "complete" | "r" } =
  * @example
  * np.linalg.pinv([[1, 0], [0, 0]]); // [[1, 0], [0, 0]]
  */
-export function pinv(a: ArrayLike, opts: { rcond?: number } = {}): NDArray {
+export function pinv(a: ArrayLike, opts: { rcond?: number } | number = {}): NDArray {
+  opts = pinvOpts(opts);
   const op = "np.linalg.pinv";
   requireStatic(op, "rcond", opts.rcond, "a number");
   const [A, dtype] = matrixArg(op, a);
@@ -291,7 +312,8 @@ export function pinv(a: ArrayLike, opts: { rcond?: number } = {}): NDArray {
  * residuals; // [0.16666666666666666]
  * rank; // 2
  */
-export function lstsq(a: ArrayLike, b: ArrayLike, opts: { rcond?: number } = {}): [NDArray, NDArray, NDArray, NDArray] {
+export function lstsq(a: ArrayLike, b: ArrayLike, opts: { rcond?: number | null } | number | null = {}): [NDArray, NDArray, NDArray, NDArray] {
+  opts = lstsqOpts(opts);
   const op = "np.linalg.lstsq";
   requireStatic(op, "rcond", opts.rcond, "a number");
   const [A, dtype] = matrixArg(op, a);
@@ -400,7 +422,8 @@ function matrixNorm(op: string, x: NDArray, ord: Ord, axes: [number, number], ke
  * np.linalg.norm([3, 4]); // 5
  * np.linalg.norm([[1, 2], [3, 4]], { ord: "fro" }); // 5.477225575051661
  */
-export function norm(x: ArrayLike, opts: { ord?: Ord; axis?: number | readonly number[] | null; keepdims?: boolean } = {}): NDArray {
+export function norm(x: ArrayLike, opts: { ord?: Ord; axis?: number | readonly number[] | null; keepdims?: boolean } | Ord = {}): NDArray {
+  opts = normOpts(opts);
   const op = "np.linalg.norm";
   requireStatic(op, "ord", opts.ord, "a number");
   requireStatic(op, "axis", opts.axis, "an axis");
@@ -441,7 +464,8 @@ export const svdvals = (x: ArrayLike): NDArray => svd(x, { computeUv: false });
  * @example
  * np.linalg.matrixRank([[1, 2], [2, 4]]); // 1
  */
-export function matrixRank(A: ArrayLike, opts: { tol?: number } = {}): number {
+export function matrixRank(A: ArrayLike, opts: { tol?: number | null } | number | null = {}): number {
+  opts = matrixRankOpts(opts);
   requireStatic("np.linalg.matrixRank", "tol", opts.tol, "a number");
   const a = asarray(A, undefined, "np.linalg.matrixRank", "A");
   if (a.ndim < 2) return Number((a.reshape(-1).toArray() as number[]).some((v) => v !== 0));
@@ -461,7 +485,8 @@ export function matrixRank(A: ArrayLike, opts: { tol?: number } = {}): number {
  * @example
  * np.linalg.cond([[2, 0], [0, 0.5]]); // 4
  */
-export function cond(x: ArrayLike, opts: { p?: Ord } = {}): NDArray {
+export function cond(x: ArrayLike, opts: { p?: Ord } | Ord = {}): NDArray {
+  opts = condOpts(opts);
   const p = opts.p ?? 2;
   if (p === 2 || p === -2) {
     const sv = svdvals(x);
@@ -538,7 +563,8 @@ export function tensorsolve(a: ArrayLike, b: ArrayLike): NDArray {
  * @example
  * np.linalg.tensorinv(np.eye(4).reshape(4, 2, 2), { ind: 1 }).shape; // [2, 2, 4]
  */
-export function tensorinv(a: ArrayLike, opts: { ind?: number } = {}): NDArray {
+export function tensorinv(a: ArrayLike, opts: { ind?: number } | number = {}): NDArray {
+  opts = tensorinvOpts(opts);
   const op = "np.linalg.tensorinv";
   requireStatic(op, "ind", opts.ind, "a count");
   const A = asarray(a, undefined, op, "a");

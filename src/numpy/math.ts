@@ -15,6 +15,10 @@ import { isFloat } from "../core/dtype.ts";
 import { ComplexArray } from "./complex.ts";
 import { besselI } from "../primitives/special.ts";
 import { requireStatic } from "./static-args.ts";
+import * as P from "../core/parse.ts";
+
+const roundOpts = P.options("np.round", { decimals: P.int }, { positional: "decimals" });
+const nanToNumOpts = P.options("np.nanToNum", { nan: P.num, posinf: P.num, neginf: P.num });
 
 type Un = (x: NDArray) => NDArray;
 type Bin = (x: NDArray, y: NDArray) => NDArray;
@@ -108,8 +112,9 @@ const roundHalfEven = sameFn("round", (x) => (isFloat(x.dtype) ? u.round(x) : x)
  * @example
  * np.round([0.5, 1.5, 2.675], { decimals: 0 }); // [0, 2, 3]
  */
-export function round(x: ArrayLike, opts: { decimals?: number } = {}): NDArray {
-  requireStatic("np.round", "decimals", opts.decimals, "a count");
+export function round(x: ArrayLike, opts: { decimals?: number } | number = {}): NDArray {
+  requireStatic("np.round", "decimals", typeof opts === "object" ? opts.decimals : opts, "a count");
+  opts = roundOpts(opts);
   const d = opts.decimals ?? 0;
   if (d === 0) return roundHalfEven(x);
   const scale = 10 ** d;
@@ -359,6 +364,7 @@ export function nanToNum(x: ArrayLike, opts: { nan?: number; posinf?: number; ne
   requireStatic("np.nanToNum", "nan", opts.nan, "a number");
   requireStatic("np.nanToNum", "posinf", opts.posinf, "a number");
   requireStatic("np.nanToNum", "neginf", opts.neginf, "a number");
+  opts = nanToNumOpts(opts);
   const a = prepare("np.nanToNum", [x], false, ["x"])[0]!;
   if (!isFloat(a.dtype)) return a;
   const big = maxFinite(a);

@@ -16,6 +16,14 @@ import { convolve } from "./signal.ts";
 import { isFloat } from "../core/dtype.ts";
 import { ShapeError } from "../core/errors.ts";
 import { requireStatic } from "./static-args.ts";
+import * as P from "../core/parse.ts";
+
+const trapezoidOpts = P.options("np.trapezoid", { x: P.arrayLike, dx: P.numOrArray, axis: P.axis });
+const gradientOpts = P.options("np.gradient", { axis: P.axes, edgeOrder: P.oneOf(1, 2) });
+const ediff1dOpts = P.options("np.ediff1d", { toEnd: P.arrayLike, toBegin: P.arrayLike });
+const unwrapOpts = P.options("np.unwrap", { discont: P.num, axis: P.axis, period: P.num });
+const interpOpts = P.options("np.interp", { left: P.numOrArray, right: P.numOrArray });
+const vanderOpts = P.options("np.vander", { N: P.nonNegInt, increasing: P.bool });
 
 const floats = (x: ArrayLike, op: string, arg: string): NDArray => {
   const a = asarray(x, undefined, op, arg);
@@ -36,6 +44,7 @@ function lastAxis(y: NDArray, axis: number, op: string): [NDArray, number] {
  * np.trapezoid([1, 4, 9], { x: [0, 1, 3] }); // 15.5
  */
 export function trapezoid(y: ArrayLike, opts: { x?: ArrayLike; dx?: number; axis?: number } = {}): NDArray {
+  opts = trapezoidOpts(opts) as typeof opts; // dx may be a (traced) array: the derivative in dx is kept
   const op = "np.trapezoid";
   const [yl] = lastAxis(floats(y, op, "y"), opts.axis ?? -1, op);
   const n = yl.shape[yl.ndim - 1]!;
@@ -58,6 +67,7 @@ export const trapz = trapezoid;
  * np.gradient([1, 4, 9, 16]); // [3, 4, 6, 7]
  */
 export function gradient(f: ArrayLike, spacing: number | ArrayLike = 1, opts: { axis?: number | readonly number[]; edgeOrder?: 1 | 2 } = {}): NDArray | NDArray[] {
+  opts = gradientOpts(opts) as typeof opts;
   const op = "np.gradient";
   const a = floats(f, op, "f");
   const axes = opts.axis === undefined ? Array.from({ length: a.ndim }, (_, i) => i) : typeof opts.axis === "number" ? [opts.axis] : [...opts.axis];
@@ -108,6 +118,7 @@ export function gradient(f: ArrayLike, spacing: number | ArrayLike = 1, opts: { 
  * np.ediff1d([1, 2, 4, 7], { toBegin: [-99], toEnd: [88, 99] }); // [-99, 1, 2, 3, 88, 99]
  */
 export function ediff1d(a: ArrayLike, opts: { toEnd?: ArrayLike; toBegin?: ArrayLike } = {}): NDArray {
+  opts = ediff1dOpts(opts);
   const d = diff(asarray(a, undefined, "np.ediff1d", "ary").reshape(-1));
   const part = (v: ArrayLike | undefined) => (v === undefined ? [] : [asarray(v, undefined, "np.ediff1d", "to_begin").reshape(-1)]);
   return concatenate([...part(opts.toBegin), d, ...part(opts.toEnd)]);
@@ -120,6 +131,7 @@ export function ediff1d(a: ArrayLike, opts: { toEnd?: ArrayLike; toBegin?: Array
  * np.unwrap([0, 3, 6.5, 0.2]); // [0, 3, 0.21681469282041377, 0.2]
  */
 export function unwrap(p: ArrayLike, opts: { discont?: number; axis?: number; period?: number } = {}): NDArray {
+  opts = unwrapOpts(opts);
   const op = "np.unwrap";
   requireStatic(op, "discont", opts.discont, "a number");
   requireStatic(op, "period", opts.period, "a number");
@@ -144,6 +156,7 @@ export function unwrap(p: ArrayLike, opts: { discont?: number; axis?: number; pe
  * np.interp([0.5, 2.5, 9], [0, 1, 3], [0, 10, 30]); // [5, 25, 30]
  */
 export function interp(x: ArrayLike, xp: ArrayLike, fp: ArrayLike, opts: { left?: number; right?: number } = {}): NDArray {
+  opts = interpOpts(opts) as typeof opts; // left/right may be (traced) arrays
   const op = "np.interp";
   const X = floats(x, op, "x");
   const XP = floats(xp, op, "xp");
@@ -181,6 +194,7 @@ export function polyval(p: ArrayLike, x: ArrayLike): NDArray {
  */
 export function vander(x: ArrayLike, opts: { N?: number; increasing?: boolean } = {}): NDArray {
   requireStatic("np.vander", "N", opts.N, "a size");
+  opts = vanderOpts(opts);
   const X = asarray(x, undefined, "np.vander", "x");
   if (X.ndim !== 1) throw new ShapeError(`np.vander: x must be 1-D, got shape [${X.shape.join(", ")}]`);
   const N = opts.N ?? X.shape[0]!;

@@ -7,6 +7,7 @@ import * as s from "../primitives/structural.ts";
 import { promote } from "../core/dtype.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import { requireStatic } from "./static-args.ts";
+import * as P from "../core/parse.ts";
 import { multiply } from "./math.ts";
 
 function operands(op: string, a: ArrayLike, b: ArrayLike): [NDArray, NDArray] {
@@ -92,11 +93,17 @@ export function tensordot(a: ArrayLike, b: ArrayLike, axes: number | readonly [r
   let la: number[];
   let lb: number[];
   if (typeof axes === "number") {
+    if (!Number.isInteger(axes) || axes < 0 || axes > Math.min(x.ndim, y.ndim)) {
+      throw new TypeError(`np.tensordot: axes as a count must be an integer in [0, ${Math.min(x.ndim, y.ndim)}]; got ${P.describe(axes)}`);
+    }
     la = Array.from({ length: axes }, (_, i) => x.ndim - axes + i);
     lb = Array.from({ length: axes }, (_, i) => i);
   } else {
-    la = (typeof axes[0] === "number" ? [axes[0]] : [...axes[0]]).map((ax) => normAxis("np.tensordot", ax, x.ndim));
-    lb = (typeof axes[1] === "number" ? [axes[1]] : [...axes[1]]).map((ax) => normAxis("np.tensordot", ax, y.ndim));
+    if (!Array.isArray(axes) || axes.length !== 2) {
+      throw new TypeError(`np.tensordot: axes must be a count or a pair [axesOfA, axesOfB]; got ${P.describe(axes)}`);
+    }
+    la = P.parseInts("np.tensordot", "axes[0]", axes[0]).map((ax) => normAxis("np.tensordot", ax, x.ndim));
+    lb = P.parseInts("np.tensordot", "axes[1]", axes[1]).map((ax) => normAxis("np.tensordot", ax, y.ndim));
   }
   if (la.length !== lb.length || la.some((ax, i) => x.shape[ax] !== y.shape[lb[i]!])) {
     throw new ShapeError(`np.tensordot: shape-mismatch for sum over axes ${JSON.stringify(la)} of ${fmtShape(x.shape)} and ${JSON.stringify(lb)} of ${fmtShape(y.shape)}`);

@@ -29,6 +29,12 @@ import { stopGradient } from "../primitives/unary.ts";
 import { threefry2x32, randomGamma } from "../primitives/random.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import { requireStatic } from "./static-args.ts";
+import * as P from "../core/parse.ts";
+
+const uniformOpts = P.options("np.random.uniform", { minval: P.arrayLike, maxval: P.arrayLike });
+const categoricalOpts = P.options("np.random.categorical", { axis: P.axis, shape: P.shape });
+const permutationOpts = P.options("np.random.permutation", { axis: P.axis });
+const choiceOpts = P.options("np.random.choice", { shape: P.shape, replace: P.bool, p: P.arrayLike, axis: P.axis });
 
 /** A PRNG key: int32 `[2]` (or `[..., 2]` for several keys). */
 export type Key = NDArray;
@@ -38,9 +44,7 @@ const TWO32 = 4294967296;
 
 function shapeOf(op: string, shape: Shape | undefined): number[] {
   requireStatic(op, "shape", shape, "a shape");
-  const s0 = shape === undefined ? [] : typeof shape === "number" ? [shape] : [...shape];
-  if (s0.some((d) => !Number.isInteger(d) || d < 0)) throw new TypeError(`${op}: shape ${JSON.stringify(shape)} must hold non-negative integers`);
-  return s0;
+  return shape === undefined ? [] : P.parseShape(op, shape);
 }
 
 /** Checks that `key` is one key; `TypeError` naming `op` otherwise. */
@@ -158,6 +162,7 @@ function params(op: string, shape: readonly number[], xs: readonly ArrayLike[], 
  * np.random.uniform(np.random.key(0), [3]).shape; // [3]
  */
 export function uniform(key: Key, shape?: Shape, opts: { minval?: ArrayLike; maxval?: ArrayLike } = {}): NDArray {
+  opts = uniformOpts(opts);
   const op = "np.random.uniform";
   const shp = shapeOf(op, shape);
   const u = unitUniform(checkKey(op, key), shp);
@@ -272,6 +277,7 @@ export function bernoulli(key: Key, p: ArrayLike = 0.5, shape?: Shape): NDArray 
  * `logits` and may add leading sample axes.
  */
 export function categorical(key: Key, logits: ArrayLike, opts: { axis?: number; shape?: Shape } = {}): NDArray {
+  opts = categoricalOpts(opts);
   const op = "np.random.categorical";
   const k = checkKey(op, key);
   const lg = asarray(logits, undefined, op, "logits");
@@ -312,6 +318,7 @@ export function randint(key: Key, shape: Shape, minval: ArrayLike, maxval: Array
  * np.random.permutation(np.random.key(0), 5).shape; // [5]
  */
 export function permutation(key: Key, x: number | ArrayLike, opts: { axis?: number } = {}): NDArray {
+  opts = permutationOpts(opts);
   const op = "np.random.permutation";
   const k = checkKey(op, key);
   if (typeof x === "number") {
@@ -334,6 +341,7 @@ export function choice(
   a: number | ArrayLike,
   opts: { shape?: Shape; replace?: boolean; p?: ArrayLike; axis?: number } = {},
 ): NDArray {
+  opts = choiceOpts(opts);
   const op = "np.random.choice";
   const k = checkKey(op, key);
   const shp = shapeOf(op, opts.shape);
@@ -372,9 +380,9 @@ export function choice(
 
 // ---------------------------------------------------------------- stateful generator
 
-const sizeShape = (size: Shape | null | undefined): number[] => {
-  requireStatic("np.random.RandomState", "size", size, "a shape");
-  return size === undefined || size === null ? [] : typeof size === "number" ? [size] : [...size];
+const sizeShape = (size: Shape | null | undefined, op = "RandomState"): number[] => {
+  requireStatic(`np.random.${op}`, "size", size, "a shape");
+  return size === undefined || size === null ? [] : P.parseShape(op, size, "size");
 };
 
 /**
@@ -401,11 +409,11 @@ export class RandomState {
   }
   /** `rand(d0, d1, …)`: uniform in [0, 1). */
   rand(...shape: number[]): NDArray {
-    return uniform(this.nextKey(), shape);
+    return uniform(this.nextKey(), P.parseShape("RandomState.rand", shape));
   }
   /** `randn(d0, d1, …)`: standard normal. */
   randn(...shape: number[]): NDArray {
-    return normal(this.nextKey(), shape);
+    return normal(this.nextKey(), P.parseShape("RandomState.randn", shape));
   }
   randomSample(size?: Shape | null): NDArray {
     return uniform(this.nextKey(), sizeShape(size));

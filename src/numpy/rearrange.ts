@@ -18,6 +18,20 @@ import { reduceSum } from "../primitives/reduce.ts";
 import { bind1 } from "../core/trace.ts";
 import { AxisError, fmtShape, ShapeError } from "../core/errors.ts";
 import { requireStatic } from "./static-args.ts";
+import * as P from "../core/parse.ts";
+
+const splitOpts = P.options("np.split", { axis: P.axis });
+const arraySplitOpts = P.options("np.arraySplit", { axis: P.axis });
+const repeatOpts = P.options("np.repeat", { axis: P.axisOrNull });
+const flipOpts = P.options("np.flip", { axis: P.axes });
+const rollOpts = P.options("np.roll", { axis: P.axes });
+const rot90Opts = P.options("np.rot90", { axes: P.axisPair });
+const padOpts = P.options("np.pad", { mode: P.str, constantValues: P.unknownValue, statLength: P.unknownValue, endValues: P.unknownValue });
+const diagonalSchema = { offset: P.int, axis1: P.axis, axis2: P.axis } as const;
+const diagonalOpts = P.options("np.diagonal", diagonalSchema);
+const traceOpts = P.options("np.trace", diagonalSchema);
+const meshgridOpts = P.options("np.meshgrid", { indexing: P.oneOf("xy", "ij"), sparse: P.bool });
+const appendOpts = P.options("np.append", { axis: P.axisOrNull });
 
 type Axis = number | readonly number[] | null | undefined;
 
@@ -140,6 +154,7 @@ export function columnStack(xs: readonly ArrayLike[]): NDArray {
 function splitImpl(name: string, x: ArrayLike, sections: number | readonly number[], axisOpt: number | undefined, even: boolean): NDArray[] {
   const a = asarray(x, undefined, `np.${name}`, "ary");
   requireStatic(`np.${name}`, "sections", sections, "a count");
+  P.parseInts(`np.${name}`, "indices_or_sections", sections);
   if (a.ndim === 0) throw new AxisError(`np.${name}: a 0-d array cannot be split`);
   const axis = normAxis(`np.${name}`, axisOpt ?? 0, a.ndim);
   const n = a.shape[axis]!;
@@ -174,10 +189,10 @@ function splitImpl(name: string, x: ArrayLike, sections: number | readonly numbe
  * np.split(np.arange(6), 3).length; // 3
  */
 export const split = (x: ArrayLike, sections: number | readonly number[], opts: { axis?: number } = {}): NDArray[] =>
-  splitImpl("split", x, sections, opts.axis, true);
+  splitImpl("split", x, sections, splitOpts(opts).axis, true);
 /** `np.arraySplit(x, sections, {axis})`: as `split`, but the pieces may differ in size by one. */
 export const arraySplit = (x: ArrayLike, sections: number | readonly number[], opts: { axis?: number } = {}): NDArray[] =>
-  splitImpl("arraySplit", x, sections, opts.axis, false);
+  splitImpl("arraySplit", x, sections, arraySplitOpts(opts).axis, false);
 /** `np.hsplit`, `np.vsplit`, `np.dsplit`: `split` along axis 1 (0 for 1-D), 0 and 2. */
 export const hsplit = (x: ArrayLike, sections: number | readonly number[]): NDArray[] =>
   splitImpl("hsplit", x, sections, asarray(x).ndim === 1 ? 0 : 1, true);
@@ -195,8 +210,9 @@ export const dsplit = (x: ArrayLike, sections: number | readonly number[]): NDAr
 export function tile(x: ArrayLike, reps: number | readonly number[]): NDArray {
   let a = asarray(x, undefined, "np.tile", "A");
   requireStatic("np.tile", "reps", reps, "a count");
-  const r = typeof reps === "number" ? [reps] : [...reps];
+  const r = P.parseInts("np.tile", "reps", reps);
   if (r.some((v) => !Number.isInteger(v) || v < 0)) throw new RangeError(`np.tile: reps ${JSON.stringify(reps)} must be non-negative integers`);
+  P.checkSize("np.tile", a.size * r.reduce((p, d) => p * d, 1), `tiling shape ${fmtShape(a.shape)} by ${P.describe(reps)}`);
   const nd = Math.max(a.ndim, r.length);
   while (r.length < nd) r.unshift(1);
   a = s.reshape(a, [...new Array<number>(nd - a.ndim).fill(1), ...a.shape]);
@@ -213,6 +229,7 @@ export function tile(x: ArrayLike, reps: number | readonly number[]): NDArray {
  * np.repeat([1, 2], 2); // [1, 1, 2, 2]
  */
 export function repeat(x: ArrayLike, repeats: number | readonly number[] | NDArray, opts: { axis?: number | null } = {}): NDArray {
+  opts = repeatOpts(opts);
   let a = asarray(x, undefined, "np.repeat", "a");
   if (opts.axis === null || opts.axis === undefined) a = s.reshape(a, [a.size]);
   const axis = normAxis("np.repeat", opts.axis ?? 0, a.ndim);
@@ -250,6 +267,7 @@ export function repeat(x: ArrayLike, repeats: number | readonly number[] | NDArr
  * np.flip([1, 2, 3]); // [3, 2, 1]
  */
 export function flip(x: ArrayLike, opts: { axis?: Axis } = {}): NDArray {
+  opts = flipOpts(opts);
   const a = asarray(x, undefined, "np.flip", "m");
   const axes = normAxes("np.flip", opts.axis, a.ndim);
   if (axes.length === 0 || a.size === 0) return a;
@@ -278,6 +296,7 @@ export function flipud(x: ArrayLike): NDArray {
  * np.roll([1, 2, 3, 4], 1); // [4, 1, 2, 3]
  */
 export function roll(x: ArrayLike, shift: number | readonly number[], opts: { axis?: number | readonly number[] | null } = {}): NDArray {
+  opts = rollOpts(opts);
   const a = asarray(x, undefined, "np.roll", "a");
   requireStatic("np.roll", "shift", shift, "an offset");
   requireStatic("np.roll", "axis", opts.axis, "an axis");
@@ -310,6 +329,7 @@ export function roll(x: ArrayLike, shift: number | readonly number[], opts: { ax
  * np.rot90([[1, 2], [3, 4]]); // [[2, 4], [1, 3]]
  */
 export function rot90(x: ArrayLike, k = 1, opts: { axes?: readonly [number, number] } = {}): NDArray {
+  opts = rot90Opts(opts);
   const a = asarray(x, undefined, "np.rot90", "m");
   requireStatic("np.rot90", "k", k, "a count");
   requireStatic("np.rot90", "axes", opts.axes, "an axis");
@@ -349,6 +369,10 @@ type PairSpec = number | readonly number[] | readonly (readonly number[])[];
 /** NumPy's forms of a per-axis (before, after) spec: `n`, `[n]`, `[b, a]`, `[[b, a]]`, `[[b0, a0], …]`. */
 function pairs(op: string, what: string, spec: PairSpec, ndim: number): [number, number][] {
   const err = () => new ShapeError(`${op}: cannot use ${what} ${JSON.stringify(spec)} for an array with ${ndim} dimensions`);
+  const isNum = (u: unknown) => typeof u === "number";
+  if (!(isNum(spec) || (Array.isArray(spec) && (spec.every(isNum) || spec.every((p) => Array.isArray(p) && p.every(isNum)))))) {
+    throw new TypeError(`${op}: ${what} must be a number, a pair of numbers or one pair per axis; got ${P.describe(spec)}`);
+  }
   if (typeof spec === "number") return range(ndim).map(() => [spec, spec]);
   if (spec.length === 0) throw err();
   if (typeof spec[0] === "number") {
@@ -406,6 +430,7 @@ export function pad(
   padWidth: PairSpec,
   opts: { mode?: PadMode; constantValues?: PairSpec; statLength?: PairSpec; endValues?: PairSpec } = {},
 ): NDArray {
+  opts = padOpts(opts) as typeof opts;
   const a = asarray(x, undefined, "np.pad", "array");
   requireStatic("np.pad", "pad_width", padWidth, "a size");
   requireStatic("np.pad", "stat_length", opts.statLength, "a size");
@@ -505,6 +530,7 @@ export function diagonalAxes(x: NDArray, offset: number, ax1: number, ax2: numbe
  * np.diagonal([[1, 2], [3, 4]]); // [1, 4]
  */
 export function diagonal(x: ArrayLike, opts: { offset?: number; axis1?: number; axis2?: number } = {}): NDArray {
+  opts = diagonalOpts(opts);
   const a = asarray(x, undefined, "np.diagonal", "a");
   requireStatic("np.diagonal", "offset", opts.offset, "an offset");
   if (a.ndim < 2) throw new AxisError(`np.diagonal: the array must be at least 2-d, got shape ${fmtShape(a.shape)}`);
@@ -523,6 +549,7 @@ export function diagonal(x: ArrayLike, opts: { offset?: number; axis1?: number; 
  */
 export function trace(x: ArrayLike, opts: { offset?: number; axis1?: number; axis2?: number } = {}): NDArray {
   requireStatic("np.trace", "offset", opts.offset, "an offset");
+  opts = traceOpts(opts);
   let d = diagonal(asarray(x, undefined, "np.trace", "a"), opts);
   if (d.dtype === "bool") d = s.convert(d, "int32");
   return reduceSum(d, [d.ndim - 1]);
@@ -549,6 +576,7 @@ export function diag(v: ArrayLike, k = 0): NDArray {
 export const diagflat = (v: ArrayLike, k = 0): NDArray => diag(flatten(asarray(v, undefined, "np.diagflat", "v")), k);
 
 function triangle(name: string, x: ArrayLike, k: number, lower: boolean): NDArray {
+  P.parseInt(`np.${name}`, "k", k);
   const a = asarray(x, undefined, `np.${name}`, "m");
   requireStatic(`np.${name}`, "k", k, "an offset");
   if (a.ndim === 0) throw new AxisError(`np.${name}: input must be at least 1-d`);
@@ -581,7 +609,7 @@ export const triu = (x: ArrayLike, k = 0): NDArray => triangle("triu", x, k, fal
 export function meshgrid(...args: (ArrayLike | { indexing?: "xy" | "ij"; sparse?: boolean })[]): NDArray[] {
   const last = args[args.length - 1];
   const isOpts = last !== undefined && typeof last === "object" && !(last instanceof NDArray) && !Array.isArray(last) && !ArrayBuffer.isView(last);
-  const opts = (isOpts ? last : {}) as { indexing?: "xy" | "ij"; sparse?: boolean };
+  const opts = meshgridOpts(isOpts ? last : undefined);
   const xs = (isOpts ? args.slice(0, -1) : args) as ArrayLike[];
   const indexing = opts.indexing ?? "xy";
   if (indexing !== "xy" && indexing !== "ij") throw new TypeError(`np.meshgrid: indexing must be 'xy' or 'ij', got '${String(indexing)}'`);
@@ -597,6 +625,7 @@ export function meshgrid(...args: (ArrayLike | { indexing?: "xy" | "ij"; sparse?
 
 /** `np.append(x, values, {axis})`: without `axis`, both are flattened first. */
 export function append(x: ArrayLike, values: ArrayLike, opts: { axis?: number | null } = {}): NDArray {
+  opts = appendOpts(opts);
   const a = asarray(x, undefined, "np.append", "arr");
   requireStatic("np.append", "axis", opts.axis, "an axis");
   const v = asarray(values, undefined, "np.append", "values");

@@ -21,12 +21,45 @@ import * as b from "../primitives/binary.ts";
 import * as c from "../primitives/compare.ts";
 import { DomainError, fmtShape, ShapeError } from "../core/errors.ts";
 import { requireStatic } from "./static-args.ts";
+import * as P from "../core/parse.ts";
+
+/** The options every reduction takes: `{axis, keepdims}`. */
+export const reduceSchema = { axis: P.axes, keepdims: P.bool } as const;
+const reduceOpts = (fn: string) => P.options(fn, reduceSchema);
+const varOpts = (fn: string) => P.options(fn, { ...reduceSchema, ddof: P.numOrArray }); // ddof may be traced (np.var)
+const argOpts = (fn: string) => P.options(fn, { axis: P.axisOrNull, keepdims: P.bool });
+const cumOpts = (fn: string) => P.options(fn, { axis: P.axisOrNull });
+const sumOpts = reduceOpts("np.sum");
+const meanOpts = reduceOpts("np.mean");
+const varianceOpts = varOpts("np.var");
+const stdOpts = varOpts("np.std");
+const cumsumOpts = cumOpts("np.cumsum");
+const prodOpts = reduceOpts("np.prod");
+const allOpts = reduceOpts("np.all");
+const anyOpts = reduceOpts("np.any");
+const countNonzeroOpts = reduceOpts("np.countNonzero");
+const cumprodOpts = cumOpts("np.cumprod");
+const diffOpts = P.options("np.diff", { n: P.nonNegInt, axis: P.axis, prepend: P.arrayLike, append: P.arrayLike });
+const ptpOpts = reduceOpts("np.ptp");
+const averageOpts = P.options("np.average", { ...reduceSchema, weights: P.nullable(P.arrayLike), returned: P.bool });
+const nansumOpts = reduceOpts("np.nansum");
+const nanprodOpts = reduceOpts("np.nanprod");
+const nanmeanOpts = reduceOpts("np.nanmean");
+const nanvarOpts = varOpts("np.nanvar");
+const nanstdOpts = varOpts("np.nanstd");
+const nancumsumOpts = cumOpts("np.nancumsum");
+const nancumprodOpts = cumOpts("np.nancumprod");
+const closeSchema = { rtol: P.num, atol: P.num, equalNan: P.bool } as const;
+const iscloseOpts = P.options("np.isclose", closeSchema);
+const allcloseOpts = P.options("np.allclose", closeSchema);
+const arrayEqualOpts = P.options("np.arrayEqual", { equalNan: P.bool });
 
 const keep = (y: NDArray, shape: readonly number[], axes: readonly number[], keepdims?: boolean): NDArray =>
   keepdims ? reshape(y, shape.map((d, i) => (axes.includes(i) ? 1 : d))) : y;
 
 /** `np.sum(x, {axis, keepdims})`; bools and integers sum as int32. */
 export function sum(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
+  opts = sumOpts(opts);
   let a = asarray(x, undefined, "np.sum", "a");
   if (a.dtype === "bool") a = convert(a, "int32");
   const axes = normAxes("np.sum", opts.axis, a.ndim);
@@ -34,7 +67,9 @@ export function sum(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
 }
 
 function extremum(name: string, f: (x: NDArray, axes: readonly number[]) => NDArray) {
+  const parse = reduceOpts(`np.${name}`);
   return (x: ArrayLike, opts: ReduceOptions = {}): NDArray => {
+    opts = parse(opts);
     const a = asarray(x, undefined, `np.${name}`, "a");
     const axes = normAxes(`np.${name}`, opts.axis, a.ndim);
     for (const ax of axes) {
@@ -50,6 +85,7 @@ export const amin = min;
 
 /** `np.mean(x, {axis, keepdims})`. */
 export function mean(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
+  opts = meanOpts(opts);
   const a = asarray(x, undefined, "np.mean", "a");
   const axes = normAxes("np.mean", opts.axis, a.ndim);
   const n = axes.reduce((p, ax) => p * a.shape[ax]!, 1);
@@ -58,6 +94,7 @@ export function mean(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
 
 /** `np.var(x, {axis, keepdims, ddof})`. */
 export function variance(x: ArrayLike, opts: ReduceOptions & { ddof?: ArrayLike } = {}): NDArray {
+  opts = varianceOpts(opts) as typeof opts;
   const a = asarray(x, undefined, "np.var", "a");
   const axes = normAxes("np.var", opts.axis, a.ndim);
   const n = axes.reduce((p, ax) => p * a.shape[ax]!, 1);
@@ -69,10 +106,12 @@ export function variance(x: ArrayLike, opts: ReduceOptions & { ddof?: ArrayLike 
 
 /** `np.std(x, {axis, keepdims, ddof})`. */
 export const std = (x: ArrayLike, opts: ReduceOptions & { ddof?: number } = {}): NDArray =>
-  variance(x, opts).sqrt();
+  variance(x, stdOpts(opts)).sqrt();
 
 function argFn(name: string, f: (x: NDArray, axis: number) => NDArray) {
+  const parse = argOpts(`np.${name}`);
   return (x: ArrayLike, opts: { axis?: number | null; keepdims?: boolean } = {}): NDArray => {
+    opts = parse(opts);
     let a = asarray(x, undefined, `np.${name}`, "a");
     if (a.size === 0) throw new ShapeError(`np.${name}: attempt to get ${name} of an empty sequence`);
     if (opts.axis === null || opts.axis === undefined) {
@@ -88,6 +127,7 @@ export const argmin = argFn("argmin", r.argmin);
 
 /** `np.cumsum(x, {axis})`; without an axis, over the flattened array. */
 export function cumsum(x: ArrayLike, opts: { axis?: number | null } = {}): NDArray {
+  opts = cumsumOpts(opts);
   let a = asarray(x, undefined, "np.cumsum", "a");
   if (a.dtype === "bool") a = convert(a, "int32");
   if (opts.axis === null || opts.axis === undefined) return r.cumsum(reshape(a, [a.size]), 0);
@@ -99,6 +139,7 @@ export function cumsum(x: ArrayLike, opts: { axis?: number | null } = {}): NDArr
  * `prod / x` trick fails) and differentiable to any order, in log₂(n) steps.
  */
 export function prod(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
+  opts = prodOpts(opts);
   let a = asarray(x, undefined, "np.prod", "a");
   if (a.dtype === "bool") a = convert(a, "int32");
   const axes = normAxes("np.prod", opts.axis, a.ndim);
@@ -121,7 +162,7 @@ export function prod(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
   return keep(out, a.shape, axes, opts.keepdims);
 }
 
-type VarOptions = ReduceOptions & { ddof?: number };
+type VarOptions = ReduceOptions & { ddof?: number | NDArray };
 
 /** How many elements are truthy (`x != 0`; NaN counts) over the axes, as int32. */
 function countTrue(op: string, m: NDArray, opts: ReduceOptions): NDArray {
@@ -137,6 +178,7 @@ const truthy = (a: NDArray): NDArray => (a.dtype === "bool" ? a : ne(a, fullLike
  * np.all([1, 0]); // false
  */
 export function all(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
+  opts = allOpts(opts);
   const a = asarray(x, undefined, "np.all", "a");
   const n = countTrue("np.all", not(truthy(a)), opts);
   return eq(n, fullLike(n, 0));
@@ -148,6 +190,7 @@ export function all(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
  * np.any([0, 2]); // true
  */
 export function any(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
+  opts = anyOpts(opts);
   const a = asarray(x, undefined, "np.any", "a");
   const n = countTrue("np.any", truthy(a), opts);
   return ne(n, fullLike(n, 0));
@@ -159,6 +202,7 @@ export function any(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
  * np.countNonzero([0, 1, 2]); // 2
  */
 export function countNonzero(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
+  opts = countNonzeroOpts(opts);
   return countTrue("np.countNonzero", truthy(asarray(x, undefined, "np.countNonzero", "a")), opts);
 }
 
@@ -181,6 +225,7 @@ const withAxis = (shape: readonly number[], axis: number, n: number): number[] =
  * np.cumprod([1, 2, 3, 4]); // [1, 2, 6, 24]
  */
 export function cumprod(x: ArrayLike, opts: { axis?: number | null } = {}): NDArray {
+  opts = cumprodOpts(opts);
   const [a, axis] = flatOrAxis("np.cumprod", x, opts.axis);
   const n = a.shape[axis]!;
   const ones = a.shape.map(() => 1);
@@ -214,9 +259,9 @@ export function diff(
   opts: { n?: number; axis?: number; prepend?: ArrayLike; append?: ArrayLike } = {},
 ): NDArray {
   requireStatic("np.diff", "n", opts.n, "a count");
+  opts = diffOpts(opts);
   let a = asarray(x, undefined, "np.diff", "a");
   const n = opts.n ?? 1;
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`np.diff: order n must be a non-negative integer, got ${n}`);
   if (a.ndim === 0) throw new ShapeError("np.diff: diff requires input that is at least one dimensional");
   const axis = normAxis("np.diff", opts.axis ?? -1, a.ndim);
   // JS numbers are weakly typed (an int array with `prepend: 0` stays int), as in NumPy.
@@ -249,6 +294,7 @@ export function diff(
  * np.ptp([4, 9, 2]); // 7
  */
 export function ptp(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
+  opts = ptpOpts(opts);
   const a = asarray(x, undefined, "np.ptp", "a");
   normAxes("np.ptp", opts.axis, a.ndim);
   return subtract(max(a, opts), min(a, opts));
@@ -267,6 +313,7 @@ export function average(
   x: ArrayLike,
   opts: ReduceOptions & { weights?: ArrayLike | null; returned?: boolean } = {},
 ): NDArray | [NDArray, NDArray] {
+  opts = averageOpts(opts);
   const a = asarray(x, undefined, "np.average", "a");
   const axes = normAxes("np.average", opts.axis, a.ndim);
   const red = { axis: axes, keepdims: opts.keepdims ?? false };
@@ -315,6 +362,7 @@ const allNan = (a: NDArray, opts: ReduceOptions): NDArray => all(isnan(a), opts)
  * np.nansum([1, NaN, 2]); // 3
  */
 export function nansum(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
+  opts = nansumOpts(opts);
   const a = asarray(x, undefined, "np.nansum", "a");
   normAxes("np.nansum", opts.axis, a.ndim);
   return sum(fillNan(a, 0), opts);
@@ -326,6 +374,7 @@ export function nansum(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
  * np.nanprod([2, NaN, 3]); // 6
  */
 export function nanprod(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
+  opts = nanprodOpts(opts);
   const a = asarray(x, undefined, "np.nanprod", "a");
   normAxes("np.nanprod", opts.axis, a.ndim);
   return prod(fillNan(a, 1), opts);
@@ -341,6 +390,7 @@ const countValid = (a: NDArray, opts: ReduceOptions): NDArray =>
  * np.nanmean([1, NaN, 3]); // 2
  */
 export function nanmean(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
+  opts = nanmeanOpts(opts);
   const a = asarray(x, undefined, "np.nanmean", "a");
   normAxes("np.nanmean", opts.axis, a.ndim);
   return divide(nansum(a, opts), countValid(a, opts));
@@ -351,7 +401,7 @@ export function nanmean(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
  * @example
  * np.nanvar([1, NaN, 3]); // 1
  */
-export const nanvar = (x: ArrayLike, opts: VarOptions = {}): NDArray => nanvarOf("np.nanvar", x, opts);
+export const nanvar = (x: ArrayLike, opts: VarOptions = {}): NDArray => nanvarOf("np.nanvar", x, nanvarOpts(opts));
 
 function nanvarOf(op: string, x: ArrayLike, opts: VarOptions): NDArray {
   const a = asarray(x, undefined, op, "a");
@@ -368,10 +418,12 @@ function nanvarOf(op: string, x: ArrayLike, opts: VarOptions): NDArray {
  * @example
  * np.nanstd([1, NaN, 3]); // 1
  */
-export const nanstd = (x: ArrayLike, opts: VarOptions = {}): NDArray => sqrt(nanvarOf("np.nanstd", x, opts));
+export const nanstd = (x: ArrayLike, opts: VarOptions = {}): NDArray => sqrt(nanvarOf("np.nanstd", x, nanstdOpts(opts)));
 
 function nanExtremum(name: string, f: typeof max, fill: number) {
+  const parse = reduceOpts(`np.${name}`);
   return (x: ArrayLike, opts: ReduceOptions = {}): NDArray => {
+    opts = parse(opts);
     const a = asarray(x, undefined, `np.${name}`, "a");
     normAxes(`np.${name}`, opts.axis, a.ndim);
     if (!isFloat(a.dtype)) return f(a, opts);
@@ -393,7 +445,9 @@ export const nanmax = nanExtremum("nanmax", max, -Infinity);
 export const nanmin = nanExtremum("nanmin", min, Infinity);
 
 function nanArg(name: string, f: typeof argmax, fill: number) {
+  const parse = argOpts(`np.${name}`);
   return (x: ArrayLike, opts: { axis?: number | null; keepdims?: boolean } = {}): NDArray => {
+    opts = parse(opts);
     const a = asarray(x, undefined, `np.${name}`, "a");
     if (!isFloat(a.dtype)) return f(a, opts);
     const nanAll = allNan(a, { axis: opts.axis ?? null });
@@ -421,15 +475,19 @@ export const nanargmin = nanArg("nanargmin", argmin, Infinity);
  * @example
  * np.nancumsum([1, NaN, 2]); // [1, 1, 3]
  */
-export const nancumsum = (x: ArrayLike, opts: { axis?: number | null } = {}): NDArray =>
-  cumsum(fillNan(flatOrAxis("np.nancumsum", x, opts.axis)[0], 0), opts.axis === null || opts.axis === undefined ? {} : opts);
+export const nancumsum = (x: ArrayLike, opts: { axis?: number | null } = {}): NDArray => {
+  const o = nancumsumOpts(opts);
+  return cumsum(fillNan(flatOrAxis("np.nancumsum", x, o.axis)[0], 0), o.axis === null || o.axis === undefined ? {} : o);
+};
 /**
  * `np.nancumprod(x, {axis})`: cumulative product treating NaN as 1.
  * @example
  * np.nancumprod([2, NaN, 3]); // [2, 2, 6]
  */
-export const nancumprod = (x: ArrayLike, opts: { axis?: number | null } = {}): NDArray =>
-  cumprod(fillNan(flatOrAxis("np.nancumprod", x, opts.axis)[0], 1), opts.axis === null || opts.axis === undefined ? {} : opts);
+export const nancumprod = (x: ArrayLike, opts: { axis?: number | null } = {}): NDArray => {
+  const o = nancumprodOpts(opts);
+  return cumprod(fillNan(flatOrAxis("np.nancumprod", x, o.axis)[0], 1), o.axis === null || o.axis === undefined ? {} : o);
+};
 
 const k = b.fullLike;
 
@@ -448,6 +506,7 @@ interface CloseOptions {
 export function isclose(a: ArrayLike, bb: ArrayLike, opts: CloseOptions = {}): NDArray {
   requireStatic("np.isclose", "rtol", opts.rtol, "a number");
   requireStatic("np.isclose", "atol", opts.atol, "a number");
+  opts = iscloseOpts(opts);
   const [x, y] = prepare("np.isclose", [a, bb], true, ["a", "b"]);
   const rtol = opts.rtol ?? 1e-5;
   const atol = opts.atol ?? 1e-8;
@@ -464,7 +523,7 @@ export function isclose(a: ArrayLike, bb: ArrayLike, opts: CloseOptions = {}): N
  * @example
  * np.allclose([1, 2], [1, 2 + 1e-9]); // true
  */
-export const allclose = (a: ArrayLike, bb: ArrayLike, opts: CloseOptions = {}): boolean => all(isclose(a, bb, opts)).item() !== 0;
+export const allclose = (a: ArrayLike, bb: ArrayLike, opts: CloseOptions = {}): boolean => all(isclose(a, bb, allcloseOpts(opts))).item() !== 0;
 
 /**
  * `np.arrayEqual(a1, a2, {equalNan = false})`: same shape and equal elements, as a JS boolean.
@@ -472,6 +531,7 @@ export const allclose = (a: ArrayLike, bb: ArrayLike, opts: CloseOptions = {}): 
  * np.arrayEqual([1, 2], [1, 2]); // true
  */
 export function arrayEqual(a1: ArrayLike, a2: ArrayLike, opts: { equalNan?: boolean } = {}): boolean {
+  opts = arrayEqualOpts(opts);
   const x = asarray(a1, undefined, "np.arrayEqual", "a1");
   const y = asarray(a2, undefined, "np.arrayEqual", "a2");
   if (x.ndim !== y.ndim || x.shape.some((d, i) => d !== y.shape[i])) return false;

@@ -6,17 +6,21 @@ import * as s from "../primitives/structural.ts";
 import { promote } from "../core/dtype.ts";
 import { AxisError, fmtShape, ShapeError } from "../core/errors.ts";
 import { requireStatic } from "./static-args.ts";
+import * as P from "../core/parse.ts";
+
+const squeezeOpts = P.options("np.squeeze", { axis: P.axes }, { positional: "axis" });
+const concatenateOpts = P.options("np.concatenate", { axis: P.axis }, { positional: "axis" });
+const stackOpts = P.options("np.stack", { axis: P.axis }, { positional: "axis" });
 
 /** `np.reshape(x, shape)`; one dimension may be `-1`. */
 export function reshape(x: ArrayLike, shape: number | readonly number[]): NDArray {
   const a = asarray(x, undefined, "np.reshape", "a");
   requireStatic("np.reshape", "shape", shape, "a shape");
-  const want = typeof shape === "number" ? [shape] : [...shape];
+  const want = P.parseShape("np.reshape", shape, "newshape", true);
   const known = want.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
   const unknown = want.filter((d) => d === -1).length;
   const bad = () =>
     new ShapeError(`np.reshape: cannot reshape an array of size ${a.size} (shape ${fmtShape(a.shape)}) into shape ${fmtShape(want)}`);
-  if (unknown > 1 || want.some((d) => !Number.isInteger(d) || d < -1)) throw bad();
   if (unknown === 1) {
     if (known === 0 || a.size % known !== 0) throw bad();
     want[want.indexOf(-1)] = a.size / known;
@@ -27,7 +31,8 @@ export function reshape(x: ArrayLike, shape: number | readonly number[]): NDArra
 /** `np.transpose(x, axes?)`: reverses the axes, or permutes them. */
 export function transpose(x: ArrayLike, axes?: readonly number[]): NDArray {
   const a = asarray(x, undefined, "np.transpose", "a");
-  if (axes === undefined) return s.transpose(a, a.shape.map((_, i) => a.ndim - 1 - i));
+  if (axes === undefined || axes === null) return s.transpose(a, a.shape.map((_, i) => a.ndim - 1 - i));
+  if (!Array.isArray(axes)) throw new TypeError(`np.transpose: axes must be an array of integers; got ${P.describe(axes)}`);
   if (axes.length !== a.ndim) {
     throw new AxisError(`np.transpose: axes ${JSON.stringify(axes)} don't match an array of shape ${fmtShape(a.shape)}`);
   }
@@ -49,8 +54,8 @@ export function moveaxis(x: ArrayLike, source: number | readonly number[], desti
   const a = asarray(x, undefined, "np.moveaxis", "a");
   requireStatic("np.moveaxis", "source", source, "an axis");
   requireStatic("np.moveaxis", "destination", destination, "an axis");
-  const src = (typeof source === "number" ? [source] : [...source]).map((ax) => normAxis("np.moveaxis", ax, a.ndim));
-  const dst = (typeof destination === "number" ? [destination] : [...destination]).map((ax) => normAxis("np.moveaxis", ax, a.ndim));
+  const src = P.parseInts("np.moveaxis", "source", source).map((ax) => normAxis("np.moveaxis", ax, a.ndim));
+  const dst = P.parseInts("np.moveaxis", "destination", destination).map((ax) => normAxis("np.moveaxis", ax, a.ndim));
   if (src.length !== dst.length) {
     throw new AxisError(`np.moveaxis: source ${JSON.stringify(source)} and destination ${JSON.stringify(destination)} must have the same number of elements`);
   }
@@ -75,10 +80,11 @@ export function expandDims(x: ArrayLike, axis: number | readonly number[]): NDAr
 }
 
 /** `np.squeeze(x, {axis})`: removes size-1 axes (all of them, or the given ones, which must be 1). */
-export function squeeze(x: ArrayLike, opts: { axis?: number | readonly number[] } = {}): NDArray {
+export function squeeze(x: ArrayLike, opts: { axis?: number | readonly number[] | null } | number | readonly number[] = {}): NDArray {
+  const { axis } = squeezeOpts(opts);
   const a = asarray(x, undefined, "np.squeeze", "a");
   const axes =
-    opts.axis === undefined ? a.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normAxes("np.squeeze", opts.axis, a.ndim);
+    axis === undefined || axis === null ? a.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normAxes("np.squeeze", axis, a.ndim);
   for (const ax of axes) {
     if (a.shape[ax] !== 1) {
       throw new ShapeError(`np.squeeze: cannot select axis ${ax} of shape ${fmtShape(a.shape)}: its size is not 1`);
@@ -96,6 +102,7 @@ export const ravel = (x: ArrayLike): NDArray => {
 export function broadcastTo(x: ArrayLike, shape: readonly number[]): NDArray {
   const a = asarray(x, undefined, "np.broadcastTo", "array");
   requireStatic("np.broadcastTo", "shape", shape, "a shape");
+  P.parseShape("np.broadcastTo", shape);
   const out = broadcastShapes("np.broadcastTo", a.shape, shape);
   if (out.length !== shape.length || out.some((d, i) => d !== shape[i])) {
     throw new ShapeError(`np.broadcastTo: cannot broadcast an array of shape ${fmtShape(a.shape)} to ${fmtShape(shape)}`);
@@ -110,7 +117,9 @@ export function broadcastArrays(...xs: ArrayLike[]): NDArray[] {
 }
 
 /** `np.concatenate(arrays, {axis = 0})`. */
-export function concatenate(xs: readonly ArrayLike[], opts: { axis?: number } = {}): NDArray {
+export function concatenate(xs: readonly ArrayLike[], opts: { axis?: number } | number = {}): NDArray {
+  if (!Array.isArray(xs)) throw new TypeError(`np.concatenate: arrays must be a JS array of arrays, as in np.concatenate([a, b]); got ${P.describe(xs)}`);
+  opts = concatenateOpts(opts);
   if (xs.length === 0) throw new TypeError("np.concatenate: need at least one array to concatenate");
   const arrays = xs.map((x, i) => asarray(x, undefined, "np.concatenate", `arrays[${i}]`));
   const nd = arrays[0]!.ndim;
@@ -129,7 +138,9 @@ export function concatenate(xs: readonly ArrayLike[], opts: { axis?: number } = 
 }
 
 /** `np.stack(arrays, {axis = 0})`: joins along a new axis. */
-export function stack(xs: readonly ArrayLike[], opts: { axis?: number } = {}): NDArray {
+export function stack(xs: readonly ArrayLike[], opts: { axis?: number } | number = {}): NDArray {
+  if (!Array.isArray(xs)) throw new TypeError(`np.stack: arrays must be a JS array of arrays, as in np.stack([a, b]); got ${P.describe(xs)}`);
+  opts = stackOpts(opts);
   if (xs.length === 0) throw new TypeError("np.stack: need at least one array to stack");
   const arrays = xs.map((x, i) => asarray(x, undefined, "np.stack", `arrays[${i}]`));
   arrays.forEach((a) => {

@@ -11,6 +11,11 @@ import * as s from "../primitives/structural.ts";
 import { dotGeneral } from "../primitives/contraction.ts";
 import { bind1 } from "../core/trace.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
+import * as P from "../core/parse.ts";
+
+const modeOption = P.oneOf("full", "same", "valid");
+const convolveOpts = P.options("np.convolve", { mode: modeOption });
+const correlateOpts = P.options("np.correlate", { mode: modeOption });
 
 export type ConvolveMode = "full" | "same" | "valid";
 
@@ -105,6 +110,7 @@ function vectors(op: string, a: ArrayLike, v: ArrayLike): [NDArray, NDArray] {
  * np.convolve([1, 2, 3], [0, 1, 0.5]); // [0, 1, 2.5, 4, 1.5]
  */
 export function convolve(a: ArrayLike, v: ArrayLike, opts: { mode?: ConvolveMode } = {}): NDArray {
+  opts = convolveOpts(opts);
   const mode = checkMode("np.convolve", opts.mode ?? "full");
   let [x, y] = vectors("np.convolve", a, v);
   // NumPy makes the longer input the reference (convolution is commutative).
@@ -119,6 +125,7 @@ export function convolve(a: ArrayLike, v: ArrayLike, opts: { mode?: ConvolveMode
  * np.correlate([1, 2, 3], [0, 1, 0.5]); // [3.5]
  */
 export function correlate(a: ArrayLike, v: ArrayLike, opts: { mode?: ConvolveMode } = {}): NDArray {
+  opts = correlateOpts(opts);
   const mode = checkMode("np.correlate", opts.mode ?? "valid");
   const [x, y] = vectors("np.correlate", a, v);
   const rev = (z: NDArray) => s.slice(z, [z.size - 1], [-1], z.shape);

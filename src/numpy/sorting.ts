@@ -16,6 +16,19 @@ import { add, sub, mul, max, min, fullLike } from "../primitives/binary.ts";
 import * as s from "../primitives/structural.ts";
 import { AxisError, fmtShape, IndexError, ShapeError } from "../core/errors.ts";
 import { requireStatic } from "./static-args.ts";
+import * as P from "../core/parse.ts";
+
+const sortOpts = P.options("np.sort", { axis: P.axisOrNull });
+const argsortOpts = P.options("np.argsort", { axis: P.axisOrNull });
+const partitionOpts = P.options("np.partition", { axis: P.axisOrNull });
+const argpartitionOpts = P.options("np.argpartition", { axis: P.axisOrNull });
+const quantileSchema = { axis: P.axes, keepdims: P.bool } as const;
+const medianOpts = P.options("np.median", quantileSchema);
+const nanmedianOpts = P.options("np.nanmedian", quantileSchema);
+const quantileOpts = P.options("np.quantile", quantileSchema);
+const percentileOpts = P.options("np.percentile", quantileSchema);
+const nanquantileOpts = P.options("np.nanquantile", quantileSchema);
+const nanpercentileOpts = P.options("np.nanpercentile", quantileSchema);
 
 /**
  * `x` gathered along its last axis by the integer array `idx` (same leading shape):
@@ -47,6 +60,7 @@ function alongAxis(op: string, x: NDArray, axis: number | null, f: (y: NDArray) 
  * np.sort([3, 1, 2]); // [1, 2, 3]
  */
 export function sort(x: ArrayLike, opts: { axis?: number | null } = {}): NDArray {
+  opts = sortOpts(opts);
   const a = asarray(x, undefined, "np.sort", "a");
   return alongAxis("np.sort", a, opts.axis === undefined ? -1 : opts.axis, sortLast);
 }
@@ -57,6 +71,7 @@ export function sort(x: ArrayLike, opts: { axis?: number | null } = {}): NDArray
  * np.argsort([3, 1, 2]); // [1, 2, 0]
  */
 export function argsort(x: ArrayLike, opts: { axis?: number | null } = {}): NDArray {
+  opts = argsortOpts(opts);
   const a = asarray(x, undefined, "np.argsort", "a");
   return alongAxis("np.argsort", a, opts.axis === undefined ? -1 : opts.axis, (y) => laxArgsort(y, y.ndim - 1));
 }
@@ -78,6 +93,7 @@ function checkKth(op: string, a: NDArray, axis: number | null, kth: number | rea
  * np.partition([3, 4, 2, 1], 2); // [1, 2, 3, 4]
  */
 export function partition(x: ArrayLike, kth: number | readonly number[], opts: { axis?: number | null } = {}): NDArray {
+  opts = partitionOpts(opts);
   const a = asarray(x, undefined, "np.partition", "a");
   const axis = opts.axis === undefined ? -1 : opts.axis;
   checkKth("np.partition", a, axis, kth);
@@ -90,6 +106,7 @@ export function partition(x: ArrayLike, kth: number | readonly number[], opts: {
  * np.argpartition([3, 4, 2, 1], 1); // [3, 2, 0, 1]
  */
 export function argpartition(x: ArrayLike, kth: number | readonly number[], opts: { axis?: number | null } = {}): NDArray {
+  opts = argpartitionOpts(opts);
   const a = asarray(x, undefined, "np.argpartition", "a");
   const axis = opts.axis === undefined ? -1 : opts.axis;
   checkKth("np.argpartition", a, axis, kth);
@@ -144,6 +161,7 @@ const toFloat = (x: NDArray): NDArray => (isFloat(x.dtype) ? x : s.convert(x, "f
  * np.median([3, 1, 4, 2]); // 2.5
  */
 export function median(x: ArrayLike, opts: { axis?: number | readonly number[] | null; keepdims?: boolean } = {}): NDArray {
+  opts = medianOpts(opts);
   const a = toFloat(asarray(x, undefined, "np.median", "a"));
   return overAxes("np.median", a, opts.axis, opts.keepdims, (sorted, n) => {
     if (n === 0) return fullLike({ shape: sorted.shape.slice(0, -1), dtype: a.dtype }, NaN);
@@ -164,6 +182,7 @@ export function quantile(
   q: number | readonly number[],
   opts: { axis?: number | readonly number[] | null; keepdims?: boolean } = {},
 ): NDArray {
+  opts = quantileOpts(opts);
   return quantileImpl("np.quantile", x, q, 1, opts);
 }
 
@@ -177,6 +196,7 @@ export function percentile(
   q: number | readonly number[],
   opts: { axis?: number | readonly number[] | null; keepdims?: boolean } = {},
 ): NDArray {
+  opts = percentileOpts(opts);
   return quantileImpl("np.percentile", x, q, 100, opts);
 }
 
@@ -186,6 +206,7 @@ export function percentile(
  * np.nanmedian([3, NaN, 1, 2]); // 2
  */
 export function nanmedian(x: ArrayLike, opts: { axis?: number | readonly number[] | null; keepdims?: boolean } = {}): NDArray {
+  opts = nanmedianOpts(opts);
   const a = toFloat(asarray(x, undefined, "np.nanmedian", "a"));
   return overAxes("np.nanmedian", a, opts.axis, opts.keepdims, (sorted, n) => {
     const c = validCount(sorted, n);
@@ -208,6 +229,7 @@ export function nanquantile(
   q: number | readonly number[],
   opts: { axis?: number | readonly number[] | null; keepdims?: boolean } = {},
 ): NDArray {
+  opts = nanquantileOpts(opts);
   return quantileImpl("np.nanquantile", x, q, 1, opts, true);
 }
 
@@ -221,6 +243,7 @@ export function nanpercentile(
   q: number | readonly number[],
   opts: { axis?: number | readonly number[] | null; keepdims?: boolean } = {},
 ): NDArray {
+  opts = nanpercentileOpts(opts);
   return quantileImpl("np.nanpercentile", x, q, 100, opts, true);
 }
 

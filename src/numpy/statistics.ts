@@ -16,6 +16,14 @@ import { isFloat } from "../core/dtype.ts";
 import { compareNanLast } from "../primitives/sort.ts";
 import { ShapeError } from "../core/errors.ts";
 import { requireStatic } from "./static-args.ts";
+import * as P from "../core/parse.ts";
+
+const covOpts = P.options("np.cov", { y: P.arrayLike, rowvar: P.bool, bias: P.bool, ddof: P.numOrArray }); // ddof may be traced
+const corrcoefOpts = P.options("np.corrcoef", { y: P.arrayLike, rowvar: P.bool });
+const bincountOpts = P.options("np.bincount", { weights: P.arrayLike, minlength: P.nonNegInt });
+const digitizeOpts = P.options("np.digitize", { right: P.bool });
+const histogramOpts = P.options("np.histogram", { bins: P.arrayLike, range: P.numPair, weights: P.arrayLike, density: P.bool });
+const uniqueOpts = P.options("np.unique", { returnIndex: P.bool, returnInverse: P.bool, returnCounts: P.bool });
 
 /**
  * `np.cov(m, {y, rowvar = true, bias = false, ddof})`: the covariance matrix of the variables in
@@ -25,6 +33,7 @@ import { requireStatic } from "./static-args.ts";
  * np.cov([[0, 1, 2], [2, 1, 0]]); // [[1, -1], [-1, 1]]
  */
 export function cov(m: ArrayLike, opts: { y?: ArrayLike; rowvar?: boolean; bias?: boolean; ddof?: number | NDArray } = {}): NDArray {
+  opts = covOpts(opts) as typeof opts;
   const op = "np.cov";
   const rows = (v: ArrayLike) => {
     let a = asarray(v, undefined, op, "m");
@@ -50,6 +59,7 @@ export function cov(m: ArrayLike, opts: { y?: ArrayLike; rowvar?: boolean; bias?
  * np.corrcoef([[1, 2, 3], [2, 4, 7]]); // [[1, 0.9933992677987828], [0.9933992677987828, 1]]
  */
 export function corrcoef(x: ArrayLike, opts: { y?: ArrayLike; rowvar?: boolean } = {}): NDArray {
+  opts = corrcoefOpts(opts);
   const c = cov(x, opts);
   if (c.ndim === 0) return c.div(c);
   const d = sqrt(diag(c));
@@ -70,6 +80,7 @@ function intValues(x: NDArray, op: string, arg: string): number[] {
  * np.bincount([0, 1, 1, 3]); // [1, 2, 0, 1]
  */
 export function bincount(x: ArrayLike, opts: { weights?: ArrayLike; minlength?: number } = {}): NDArray {
+  opts = bincountOpts(opts);
   const op = "np.bincount";
   requireStatic(op, "minlength", opts.minlength, "a size");
   const X = asarray(x, undefined, op, "x");
@@ -91,6 +102,7 @@ export function bincount(x: ArrayLike, opts: { weights?: ArrayLike; minlength?: 
  * np.digitize([0.2, 6.4, 3.0, 1.6], [0, 1, 2.5, 4, 10]); // [1, 4, 3, 2]
  */
 export function digitize(x: ArrayLike, bins: ArrayLike, opts: { right?: boolean } = {}): NDArray {
+  opts = digitizeOpts(opts);
   const B = asarray(bins, undefined, "np.digitize", "bins");
   if (B.ndim !== 1) throw new ShapeError(`np.digitize: bins must be 1-D, got shape [${B.shape.join(", ")}]`);
   const b = B.toArray() as number[];
@@ -113,6 +125,7 @@ export function histogram(
   a: ArrayLike,
   opts: { bins?: number | ArrayLike; range?: readonly [number, number]; weights?: ArrayLike; density?: boolean } = {},
 ): [NDArray, NDArray] {
+  opts = histogramOpts(opts);
   const op = "np.histogram";
   const A = asarray(a, undefined, op, "a").reshape(-1);
   const binsOpt = opts.bins ?? 10;
@@ -155,6 +168,7 @@ export function histogram(
 export function unique(ar: ArrayLike): NDArray;
 export function unique(ar: ArrayLike, opts: { returnIndex?: boolean; returnInverse?: boolean; returnCounts?: boolean }): NDArray[];
 export function unique(ar: ArrayLike, opts?: { returnIndex?: boolean; returnInverse?: boolean; returnCounts?: boolean }): NDArray | NDArray[] {
+  opts = uniqueOpts(opts);
   const input = asarray(ar, undefined, "np.unique", "ar");
   const flat = input.reshape(-1);
   const vals = flat.toArray() as number[];

@@ -13,6 +13,18 @@ import { flatten } from "../transforms/flatten.ts";
 import * as tree from "../tree/index.ts";
 import type { Tree, TreeDef } from "../tree/index.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
+import * as P from "../core/parse.ts";
+
+// Hyperparameters may be (traced) arrays: differentiating through the optimizer with respect to
+// its step size or momentum (autograd's hyperparameter-optimization example) keeps working.
+const hyper = P.numOrArray;
+const commonSchema = { numIters: P.nonNegInt, stepSize: hyper, callback: P.func } as const;
+/** Each optimizer's options, parsed before anything runs (a misspelt `stepsize` is a TypeError, not the default). */
+const optimizerOpts: Record<string, (opts: unknown) => object> = {
+  sgd: P.options("sgd", { ...commonSchema, mass: hyper }),
+  rmsprop: P.options("rmsprop", { ...commonSchema, gamma: hyper, eps: hyper }),
+  adam: P.options("adam", { ...commonSchema, b1: hyper, b2: hyper, eps: hyper }),
+};
 
 /** Options every optimizer takes. */
 export interface OptimizerOptions<T> {
@@ -105,6 +117,7 @@ function unflattenOptimizer<O extends object>(
   optimize: (grad: FlatGrad, x: NDArray, callback: FlatCallback, opts: O & OptimizerOptions<unknown>) => NDArray,
 ): Optimizer<O> {
   return <T>(gradFn: GradFn<T>, params: T, opts: O & OptimizerOptions<T> = {} as O & OptimizerOptions<T>): T => {
+    opts = optimizerOpts[name]!(opts) as O & OptimizerOptions<T>;
     const [x0, unflatten] = flatten(params as Tree);
     const [paramLeaves, paramDef] = tree.flatten(params as Tree, `${name}: params`);
     const paths = leafPaths(paramDef);

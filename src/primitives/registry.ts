@@ -17,6 +17,7 @@ import * as loops from "./loops.ts";
 import { pjitP } from "./pjit.ts";
 import { customJvpCallP, customVjpCallP } from "./custom.ts";
 import { checkpointP, checkpointNameP } from "./checkpoint.ts";
+import * as conv from "./conv.ts";
 
 const isPrimitive = (x: unknown): x is Primitive<unknown> =>
   typeof x === "object" && x !== null && "impl" in x && "jvp" in x && "batch" in x && "abstractEval" in x;
@@ -27,7 +28,7 @@ const collect = (...modules: object[]): Primitive<unknown>[] =>
 /** All registered primitives, by name. */
 export const registry: ReadonlyMap<string, Primitive<unknown>> = new Map(
   [
-    ...collect(unary, binary, compare, reduce, structural, contraction, sort, gather, special, linalg, linalgSpectral, random, control, loops),
+    ...collect(unary, binary, compare, reduce, structural, contraction, sort, gather, special, linalg, linalgSpectral, random, control, loops, conv),
     // Higher-order primitives carrying user functions (custom_vjp_lin is not listed: it exists only
     // to be transposed, and applying it forward is by design an error; custom_vjp_call's spec covers
     // it through reverse mode).

@@ -234,8 +234,10 @@ export const convertP: Primitive<ConvertParams> = definePrimitive<ConvertParams>
   name: "convert",
   impl: ([x], { dtype }) => {
     const out = allocate(dtype, x!.data.length);
-    if (dtype === "bool") for (let i = 0; i < out.length; i++) out[i] = x!.data[i] ? 1 : 0;
-    else if (dtype === "int32") for (let i = 0; i < out.length; i++) out[i] = Math.trunc(x!.data[i]!);
+    // bool: NaN is true (non-zero), as in NumPy/JAX. int32: as JAX on CPU (XLA's saturating
+    // conversion): truncation toward zero, NaN → 0, values beyond the int32 range (±∞ too) clamp.
+    if (dtype === "bool") for (let i = 0; i < out.length; i++) out[i] = x!.data[i] !== 0 ? 1 : 0;
+    else if (dtype === "int32") for (let i = 0; i < out.length; i++) out[i] = Math.max(-2147483648, Math.min(2147483647, x!.data[i]!)) || 0;
     else out.set(x!.data);
     return one(new ConcreteArray(out, x!.shape, dtype));
   },

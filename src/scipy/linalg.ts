@@ -9,6 +9,13 @@ import * as s from "../primitives/structural.ts";
 import * as L from "../primitives/linalg.ts";
 import * as Sp from "../primitives/linalg-spectral.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
+import * as P from "../core/parse.ts";
+
+const solveTriangularOpts = P.options("scipy.linalg.solveTriangular", {
+  lower: P.bool,
+  trans: P.oneOf(0, 1, 2, "N", "T", "C"),
+  unitDiagonal: P.bool,
+});
 
 /** `x` as float64, with the dtype results should have (float32 stays float32). */
 function floatArg(op: string, x: ArrayLike, arg: string): [NDArray, "float32" | "float64"] {
@@ -41,6 +48,7 @@ export interface SolveTriangularOptions {
  * scipy.linalg.solveTriangular([[2, 0], [1, 1]], [2, 3], { lower: true }); // [1, 2]
  */
 export function solveTriangular(a: ArrayLike, b: ArrayLike, opts: SolveTriangularOptions = {}): NDArray {
+  opts = solveTriangularOpts(opts);
   const op = "scipy.linalg.solveTriangular";
   const [A, dtype] = squareArg(op, a);
   const [B] = floatArg(op, b, "b");

@@ -14,6 +14,12 @@ import * as b from "../primitives/binary.ts";
 import * as c from "../primitives/compare.ts";
 import { convert } from "../primitives/structural.ts";
 import { isFloat } from "../core/dtype.ts";
+import * as P from "../core/parse.ts";
+
+const axisSchema = { axis: P.union(P.int, P.intList) } as const;
+const logsumexpOpts = P.options("scipy.special.logsumexp", { axis: P.axes, keepdims: P.bool, b: P.arrayLike, returnSign: P.bool });
+const softmaxOpts = P.options("scipy.special.softmax", axisSchema);
+const logSoftmaxOpts = P.options("scipy.special.logSoftmax", axisSchema);
 
 type Un = (x: NDArray) => NDArray;
 const k = b.fullLike;
@@ -407,6 +413,7 @@ export interface LogsumexpOpts extends AxisOpts {
 export function logsumexp(x: ArrayLike, opts?: LogsumexpOpts & { returnSign?: false }): NDArray;
 export function logsumexp(x: ArrayLike, opts: LogsumexpOpts & { returnSign: true }): [NDArray, NDArray];
 export function logsumexp(x: ArrayLike, opts: LogsumexpOpts = {}): NDArray | [NDArray, NDArray] {
+  opts = logsumexpOpts(opts);
   let a = asarray(x, undefined, "scipy.special.logsumexp", "a");
   if (!isFloat(a.dtype)) a = convert(a, "float64");
   let weights: NDArray | null = null;
@@ -429,12 +436,14 @@ export function logsumexp(x: ArrayLike, opts: LogsumexpOpts = {}): NDArray | [ND
  * scipy.special.softmax([0, 0]); // [0.5, 0.5]
  */
 export function softmax(x: ArrayLike, opts: { axis?: number | readonly number[] } = {}): NDArray {
+  opts = softmaxOpts(opts);
   const a = asarray(x, undefined, "scipy.special.softmax", "x");
   return npExp(logSoftmax(a, opts));
 }
 
 /** `logSoftmax(x, {axis = -1})`: x − logsumexp(x). */
 export function logSoftmax(x: ArrayLike, opts: { axis?: number | readonly number[] } = {}): NDArray {
+  opts = logSoftmaxOpts(opts);
   const a = asarray(x, undefined, "scipy.special.logSoftmax", "x");
   return subtract(a, logsumexp(a, { axis: opts.axis ?? -1, keepdims: true }));
 }

@@ -8,6 +8,7 @@ import { leafToArray } from "./common.ts";
 import { jvp } from "./jvp.ts";
 import { vjp } from "./vjp.ts";
 import { mulberry32 } from "../kernels/mulberry32.ts";
+import { checkGradsOpts } from "./options.ts";
 
 /** Options of `checkGrads`: the highest order, the modes, the finite-difference step, tolerances, and the seed of the random directions. */
 export interface CheckGradsOptions {
@@ -81,6 +82,7 @@ function close(what: string, numeric: number, analytic: number, rtol: number, at
  * checkGrads((x: NDArray) => np.sum(np.tanh(x)), [np.array([0.1, 0.5])], { order: 2 });
  */
 export function checkGrads(f: (...args: never[]) => Tree, args: readonly Tree[], opts: CheckGradsOptions = {}): void {
+  opts = checkGradsOpts(opts);
   const order = opts.order ?? 2;
   const modes = opts.modes ?? ["fwd", "rev"];
   const eps = opts.eps ?? 1e-6;

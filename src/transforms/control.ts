@@ -2,7 +2,9 @@
  * @file Structured control flow (JAX's `lax.cond`, `switch`, `whileLoop`, `foriLoop`, `scan`).
  *
  * With no transformation active they are plain JavaScript branches and loops (the eager fast
- * path). Under any transformation (`grad`, `vmap`, `jit`, `makeJaxpr`…) they stage their functions
+ * path). `cond`/`switch` whose index is known at every level (under `grad`/`jvp`, or `vmap` with
+ * one predicate for all members) call the taken branch directly, as eagerly. Otherwise, under any
+ * transformation (`grad`, `vmap`, `jit`, `makeJaxpr`…) they stage their functions
  * into closed jaxprs and bind one higher-order primitive (`cond`, `while`, `scan`, see
  * `primitives/control.ts` and `loops.ts`) whose own rules differentiate, batch and stage it: a
  * staged loop is one equation whatever its length, and `whileLoop` is differentiable in reverse mode
@@ -13,7 +15,7 @@
 import * as O from "fp-ts/lib/Option.js";
 import { pipe } from "fp-ts/lib/function.js";
 import type { Aval, NDArray } from "../core/ndarray.ts";
-import { currentLevel, bind, isTracer } from "../core/trace.ts";
+import { currentLevel, bind, dataBeneath, isTracer } from "../core/trace.ts";
 import { ClosedJaxpr, Jaxpr, JaxprVar } from "../core/jaxpr.ts";
 import { stageFlat } from "../interpreters/staging.ts";
 import { condP } from "../primitives/control.ts";
@@ -56,6 +58,18 @@ const truth = (x: NDArray): NDArray => (x.dtype === "bool" ? x : notEqual(x, 0))
 /** A JS number when `x` is concrete (a number or an array outside every transformation), none for a traced value. */
 const concreteNumber = (x: unknown, op: string, what: string): O.Option<number> =>
   isTracer(x) ? O.none : O.some(scalar(x, op, what));
+
+/**
+ * The index as a JS number when every level beneath holds one value for it (under grad/jvp, or a
+ * vmap whose predicate is the same for all members); none when it is staged (jit, makeJaxpr, the
+ * body of a staged loop) or differs between batch members. With a known index `cond`/`switch` call
+ * the taken branch directly under the active transformations, as they do eagerly: the same values
+ * and derivatives as binding `cond`, without staging and differentiating every branch on each call.
+ */
+function knownIndex(x: NDArray): O.Option<number> {
+  const v = dataBeneath(x);
+  return v !== null && v.size === 1 ? O.some(v.data[0]!) : O.none;
+}
 
 /**
  * Checks that a function's output has the structure, shapes and dtypes of what it must match
@@ -119,10 +133,49 @@ function stagedCond<A extends unknown[], R>(op: string, index: NDArray, fns: rea
 }
 
 /**
+ * Output signatures of branches staged only to check them against a taken branch, per function
+ * and input avals (a few per function). A branch whose output structure follows a value it closes
+ * over could meet a stale signature here: that can only raise or miss the agreement error, never
+ * change a value, since the taken branch always runs afresh.
+ */
+const checkedBranches = new WeakMap<object, Map<string, [Aval[], TreeDef]>>();
+
+/** The staged output signature of a branch not taken (from `checkedBranches` when known). */
+function branchSignature(op: string, what: string, fn: (...args: never[]) => unknown, inDef: TreeDef, avals: readonly Aval[]): [Aval[], TreeDef] {
+  const key = `${structureKey(inDef)}:${avals.map(describeAval).join(",")}`;
+  let byAvals = checkedBranches.get(fn);
+  const hit = byAvals?.get(key);
+  if (hit) return hit;
+  const sig = stageFn(op, what, (xs) => fn(...(unflatten(inDef, xs) as never[])), avals).out;
+  if (!byAvals) checkedBranches.set(fn, (byAvals = new Map()));
+  if (byAvals.size >= 8) byAvals.clear();
+  byAvals.set(key, sig);
+  return sig;
+}
+
+/**
+ * `cond`/`switch` with an index known at every level: the taken branch runs directly under the
+ * active transformations (the values and derivatives of binding `cond`, without staging every
+ * branch and differentiating the staged program on each call); the others are checked to agree
+ * with it, from their staged signatures.
+ */
+function takenBranch<A extends unknown[], R>(op: string, k: number, fns: readonly ((...args: A) => R)[], names: readonly string[], operands: A): R {
+  const [ops, inDef] = flatArrays(operands, op, "operands");
+  const avals = ops.map(avalOf);
+  const result = fns[k]!(...operands);
+  const [outs, outDef] = flatArrays(result, op, `${names[k]}'s output`);
+  const sigs = fns.map((fn, j): [readonly Aval[], TreeDef] => (j === k ? [outs.map(avalOf), outDef] : branchSignature(op, names[j]!, fn, inDef, avals)));
+  for (let j = 1; j < fns.length; j++) checkMatches(op, `${names[0]} and ${names[j]} return different outputs`, sigs[0]!, sigs[j]!);
+  return result;
+}
+
+/**
  * `lax.cond(pred, trueFun, falseFun, ...operands)`: `trueFun(...operands)` if `pred` holds, else
- * `falseFun(...operands)`. Under a transformation both branches are staged (and must return the
- * same structure, shapes and dtypes); under `vmap` with a batched predicate both run and each
- * member takes its own result.
+ * `falseFun(...operands)`. Where the predicate is staged (`jit`, `makeJaxpr`) or batched (`vmap`)
+ * both branches are staged (and must return the same structure, shapes and dtypes); under `vmap`
+ * with a batched predicate both run and each member takes its own result. Where its value is known
+ * (under `grad`/`jvp`, or one predicate for all members of a `vmap`) the taken branch runs
+ * directly, and the other is checked against it from its staged signature (cached per function).
  * @example
  * lax.cond(np.array(2).gt(1), (x: number) => x * 10, (x: number) => x, 3); // 30
  * vmap((x: NDArray) => lax.cond(x.gt(0), (v: NDArray) => v.mul(2), (v: NDArray) => v.neg(), x))(np.array([-1, 3])); // [1, 6]
@@ -130,6 +183,8 @@ function stagedCond<A extends unknown[], R>(op: string, index: NDArray, fns: rea
 export function cond<A extends unknown[], R>(pred: unknown, trueFun: (...args: A) => R, falseFun: (...args: A) => R, ...operands: A): R {
   if (currentLevel() === 0) return scalar(pred, "lax.cond", "the predicate") !== 0 ? trueFun(...operands) : falseFun(...operands);
   const index = truth(scalarArray(pred, "lax.cond", "the predicate")).astype("int32");
+  const known = knownIndex(index);
+  if (O.isSome(known)) return takenBranch("lax.cond", known.value, [falseFun, trueFun], ["falseFun", "trueFun"], operands);
   return stagedCond("lax.cond", index, [falseFun, trueFun], ["falseFun", "trueFun"], operands);
 }
 
@@ -144,6 +199,8 @@ export function switchCase<A extends unknown[], R>(index: unknown, branches: rea
   const clamp = (k: number) => Math.min(Math.max(Math.trunc(k), 0), branches.length - 1);
   if (currentLevel() === 0) return branches[clamp(scalar(index, "lax.switch", "the index"))]!(...operands);
   const idx = clip(scalarArray(index, "lax.switch", "the index").astype("int32"), 0, branches.length - 1);
+  const known = knownIndex(idx);
+  if (O.isSome(known)) return takenBranch("lax.switch", known.value, branches, branches.map((_, k) => `branch ${k}`), operands);
   return stagedCond("lax.switch", idx, branches, branches.map((_, k) => `branch ${k}`), operands);
 }
 export { switchCase as switch };
@@ -300,3 +357,4 @@ export function scan<C, X, Y>(
   const outs = bind(scanP, [...hoisted, ...carry, ...xLeaves], { jaxpr, length: n, reverse, numConsts: hoisted.length, numCarry: nK });
   return [unflatten<C>(cDef, outs.slice(0, nK)), unflatten<Y>(yDef!, outs.slice(nK))];
 }
+export { dotGeneral, convGeneralDilated, reduceWindow } from "./lax-conv.ts";

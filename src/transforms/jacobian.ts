@@ -14,6 +14,7 @@ import { reshape, slice, convert } from "../primitives/structural.ts";
 import * as np from "../numpy/shape.ts";
 import type { Fn, GradOf, HessianFn, JacobianFn, LeafLike, ArrayTree } from "./types.ts";
 import type { Args } from "./common.ts";
+import { hessianOpts, jacfwdOpts, jacrevOpts } from "./options.ts";
 
 /** Options of `jacfwd`, `jacrev`, `jacobian` and `hessian`. */
 export interface JacOptions {
@@ -73,7 +74,8 @@ function assemble(jac: NDArray, out: OutInfo, ins: NDArray[], inDef: TreeDef, in
   return unflatten(out.def, blocks);
 }
 
-function jacobianWith(mode: "fwd" | "rev", f: Fn, opts: JacOptions): (...args: Tree[]) => Tree {
+function jacobianWith(mode: "fwd" | "rev", f: Fn, optsIn: JacOptions | undefined): (...args: Tree[]) => Tree {
+  const opts: JacOptions = (mode === "fwd" ? jacfwdOpts : jacrevOpts)(optsIn);
   return (...args: Tree[]): Tree => {
     const op = mode === "fwd" ? "jacfwd" : "jacrev";
     checkNotAsync(op, f);
@@ -116,7 +118,7 @@ function jacobianWith(mode: "fwd" | "rev", f: Fn, opts: JacOptions): (...args: T
  * jacfwd((x: NDArray) => x.mul(x))(np.array([1, 2])); // [[2, 0], [0, 4]]
  */
 export function jacfwd<F extends Fn, const O extends JacOptions = {}>(f: F, opts?: O): JacobianFn<F, O> {
-  return jacobianWith("fwd", f, opts ?? {}) as JacobianFn<F, O>;
+  return jacobianWith("fwd", f, opts) as JacobianFn<F, O>;
 }
 
 /**
@@ -125,7 +127,7 @@ export function jacfwd<F extends Fn, const O extends JacOptions = {}>(f: F, opts
  * jacrev((x: NDArray) => x.mul(x))(np.array([1, 2])); // [[2, 0], [0, 4]]
  */
 export function jacrev<F extends Fn, const O extends JacOptions = {}>(f: F, opts?: O): JacobianFn<F, O> {
-  return jacobianWith("rev", f, opts ?? {}) as JacobianFn<F, O>;
+  return jacobianWith("rev", f, opts) as JacobianFn<F, O>;
 }
 
 /**
@@ -141,7 +143,8 @@ export const jacobian: typeof jacrev = jacrev;
  * hessian((x: NDArray) => np.sum(x.mul(x).mul(x)))(np.array([1, 2])); // [[6, 0], [0, 12]]
  */
 export function hessian<F extends Fn, const O extends JacOptions = {}>(f: F, opts?: O): HessianFn<F, O> {
-  const h = jacobianWith("fwd", jacobianWith("rev", f, opts ?? {}), opts ?? {});
+  const o: JacOptions = hessianOpts(opts);
+  const h = jacobianWith("fwd", jacobianWith("rev", f, o), o);
   return ((...args: Tree[]): Tree => {
     checkNotAsync("hessian", f);
     return h(...args);

@@ -10,6 +10,8 @@ import { makeJaxpr, type Jaxpr } from "./makeJaxpr.ts";
 import { ClosedJaxpr } from "../core/jaxpr.ts";
 import { leafToArray, type Args } from "./common.ts";
 import type { ArrayFn, ArrayTree, Fn, Ret } from "./types.ts";
+import { compile, optimize, type Compiled } from "../compiler/index.ts";
+import { jitOpts } from "./options.ts";
 
 /** Options of `jit`. */
 export interface JitOptions {
@@ -32,8 +34,14 @@ export interface JitCacheInfo {
   readonly maxSize: number;
 }
 
-/** A jitted function: `f`'s parameters, its output as arrays (a staged program returns arrays), plus `cacheInfo()`. */
-export type Jitted<F extends Fn> = ArrayFn<F> & { cacheInfo(): JitCacheInfo };
+/** What `jit(f).lower(...args)` gives: the optimised program and the generated code (empty where `new Function` is forbidden). */
+export interface Lowered {
+  readonly jaxpr: ClosedJaxpr;
+  readonly text: string;
+}
+
+/** A jitted function: `f`'s parameters, its output as arrays (a staged program returns arrays), plus `cacheInfo()` and `lower()`. */
+export type Jitted<F extends Fn> = ArrayFn<F> & { cacheInfo(): JitCacheInfo; lower(...args: Args<F>): Lowered };
 
 const knownOptions = new Set(["staticArgnums", "donateArgnums", "cacheSize"]);
 
@@ -46,6 +54,7 @@ function parseArgnums(name: string, v: unknown): number[] {
 }
 
 function parseOptions(opts: JitOptions): { statics: number[]; donated: number[]; cacheSize: number } {
+  jitOpts(opts);
   if (typeof opts !== "object" || opts === null) throw new TypeError(`jit: options must be an object, got ${String(opts)}`);
   for (const k of Object.keys(opts)) {
     if (!knownOptions.has(k)) throw new TypeError(`jit: unknown option "${k}" (known: ${[...knownOptions].join(", ")})`);
@@ -126,6 +135,8 @@ interface Program {
   readonly jaxpr: Jaxpr;
   readonly closed: ClosedJaxpr;
   readonly outDef: TreeDef;
+  /** The generated code, made at the first call outside any transformation. */
+  compiled?: Compiled;
 }
 
 /**
@@ -187,8 +198,8 @@ export function jit<F extends Fn>(f: F, opts: JitOptions = {}): Jitted<F> {
   let stagings = 0;
   let hits = 0;
   const name = f.name || "fn";
-  const jitted = (...argsIn: Args<F>): ArrayTree<Ret<F>> => {
-    const args = argsIn as unknown as unknown[];
+  /** The cached program for `args` (staged on a miss), the arrays it takes, and values hoisted from enclosing transformations. */
+  const lookup = (args: readonly unknown[]): { program: Program; ins: NDArray[]; hoisted: readonly NDArray[]; statics: ReadonlySet<number> } => {
     const statics = resolve("staticArgnums", staticNums, args.length);
     const dynamic = args.filter((_, i) => !statics.has(i));
     const [leaves, def] = flatten(dynamic as Tree, "jit: argument");
@@ -212,7 +223,7 @@ export function jit<F extends Fn>(f: F, opts: JitOptions = {}): Jitted<F> {
       };
       const jaxpr = makeJaxpr(bound)(...(dynamic as never[]));
       stagings++;
-      program = { jaxpr, closed: sharedConstants(jaxpr.closed, cache.values()), outDef: outDef! };
+      program = { jaxpr, closed: sharedConstants(optimize(jaxpr.closed), cache.values()), outDef: outDef! };
       // A program that closed over values of an enclosing transformation takes them as leading
       // inputs; it is good for this call only, so it is not cached.
       hoisted = jaxpr.hoisted;
@@ -221,14 +232,28 @@ export function jit<F extends Fn>(f: F, opts: JitOptions = {}): Jitted<F> {
         cache.set(key, program);
       }
     }
-    // One `pjit` equation: with no transformation active, its kernels run at once; inside one, the
-    // transformation sees a single primitive whose rules transform the jaxpr.
     const ins = leaves.map((l, i) => leafToArray(l, "jit", `argument leaf ${i}`));
-    const out = unflatten(program.outDef, pjit(program.closed, hoisted.length === 0 ? ins : [...hoisted, ...ins], name));
+    return { program, ins, hoisted, statics };
+  };
+  const jitted = (...argsIn: Args<F>): ArrayTree<Ret<F>> => {
+    const args = argsIn as unknown as unknown[];
+    const { program, ins, hoisted, statics } = lookup(args);
+    // With no transformation active, the compiled program runs; inside one, the transformation sees
+    // a single `pjit` equation whose rules transform the jaxpr.
+    const flat =
+      currentLevel() === 0 && hoisted.length === 0
+        ? (program.compiled ??= compile(program.closed)).run(ins)
+        : pjit(program.closed, hoisted.length === 0 ? ins : [...hoisted, ...ins], name);
+    const out = unflatten(program.outDef, flat);
     if (donateNums.length > 0 && currentLevel() === 0) return donateArgs(args, resolve("donateArgnums", donateNums, args.length), statics, out) as ArrayTree<Ret<F>>;
     return out as ArrayTree<Ret<F>>;
   };
   return Object.assign(jitted, {
+    lower: (...argsIn: Args<F>): Lowered => {
+      const { program } = lookup(argsIn as unknown as unknown[]);
+      const c = (program.compiled ??= compile(program.closed));
+      return { jaxpr: c.jaxpr, text: c.text };
+    },
     cacheInfo: (): JitCacheInfo => ({ stagings, hits, programs: [...cache.values()].map((p) => ({ jaxpr: p.jaxpr, consts: p.closed.consts })), maxSize: cacheSize }),
   }) as Jitted<F>;
 }

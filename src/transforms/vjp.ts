@@ -11,6 +11,7 @@ import { leafToArray, likeInput, zerosFor, normArgnums, checkDifferentiable, che
 import type { Args } from "./common.ts";
 import type { ArgnumsOf, ArrayTree, Fn, ScalarFn, GradFn, GradOf, GradsOf, LeafLike, Ret, Selected, ValueAndGradFn } from "./types.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
+import { elementwiseGradOpts, gradOpts, valueAndGradOpts } from "./options.ts";
 
 interface Traced {
   lin: Linearized;
@@ -121,7 +122,7 @@ function gradImpl(op: string, f: (...args: never[]) => unknown, opts: GradOption
  * grad(grad(np.sin))(1.0); // -sin(1)
  */
 export function grad<F extends ScalarFn, const O extends GradOptions = {}>(f: F, opts?: O): GradFn<F, O> {
-  const o: GradOptions = opts ?? {};
+  const o: GradOptions = gradOpts(opts);
   return ((...args: Tree[]) => {
     const [, g, aux] = gradImpl("grad", f, o, args);
     return o.hasAux ? [g, aux] : g;
@@ -136,7 +137,7 @@ export function grad<F extends ScalarFn, const O extends GradOptions = {}>(f: F,
  * g; // [2, 4]
  */
 export function valueAndGrad<F extends ScalarFn, const O extends GradOptions = {}>(f: F, opts?: O): ValueAndGradFn<F, O> {
-  const o: GradOptions = opts ?? {};
+  const o: GradOptions = valueAndGradOpts(opts);
   return ((...args: Tree[]) => {
     const [value, g, aux] = gradImpl("valueAndGrad", f, o, args);
     return o.hasAux ? [[value, aux], g] : [value, g];
@@ -151,12 +152,13 @@ export function valueAndGrad<F extends ScalarFn, const O extends GradOptions = {
  */
 export function elementwiseGrad<F extends Fn, const O extends { readonly argnums?: number | readonly number[] } = {}>(
   f: F,
-  opts: O = {} as O,
+  opts?: O,
 ): <A extends Args<F>>(...args: A) => GradOf<Selected<A, ArgnumsOf<O>>> {
+  const options: { argnums?: number | readonly number[] } = elementwiseGradOpts(opts);
   return <A extends Args<F>>(...args: A): GradOf<Selected<A, ArgnumsOf<O>>> => {
     const all = args as unknown as Tree[];
     checkNotAsync("elementwiseGrad", f);
-    const argnums = normArgnums("elementwiseGrad", opts.argnums, all.length);
+    const argnums = normArgnums("elementwiseGrad", options.argnums, all.length);
     const wrapped = (...d: Tree[]) => {
       const full = all.slice();
       argnums.forEach((a, i) => (full[a] = d[i]!));
@@ -168,7 +170,7 @@ export function elementwiseGrad<F extends Fn, const O extends { readonly argnums
       return new ConcreteArray(data, o.shape, "float64");
     });
     const grads = pullBack(t, cts) as Tree[];
-    return (typeof opts.argnums === "number" || opts.argnums === undefined ? grads[0] : grads) as GradOf<Selected<A, ArgnumsOf<O>>>;
+    return (typeof options.argnums === "number" || options.argnums === undefined ? grads[0] : grads) as GradOf<Selected<A, ArgnumsOf<O>>>;
   };
 }
 

@@ -8,6 +8,7 @@ import type { Args } from "./common.ts";
 import type { ArrayFn, ArrayTree, Fn, Ret } from "./types.ts";
 import { matchBatch } from "../primitives/structural.ts";
 import { AxisError, BatchSizeError, fmtShape } from "../core/errors.ts";
+import { vmapOpts } from "./options.ts";
 
 /** Options of `vmap`: where the batch axis is in the arguments and goes in the outputs. */
 export interface VmapOptions {
@@ -25,6 +26,7 @@ const isAxis = (x: unknown): boolean => x === null || typeof x === "number";
  * vmap((x: NDArray) => np.sum(x))(np.ones([3, 4])); // [4, 4, 4]
  */
 export function vmap<F extends Fn>(f: F, opts: VmapOptions = {}): ArrayFn<F> {
+  opts = vmapOpts(opts) as VmapOptions;
   return (...argsIn: Args<F>): ArrayTree<Ret<F>> => {
     checkNotAsync("vmap", f);
     const args = argsIn as unknown as Tree[];

@@ -1,0 +1,277 @@
+/**
+ * @file Code generation: an optimised closed jaxpr becomes one JS function (`new Function`) — fused
+ * elementwise loops over typed arrays, 0-d values as JS numbers, every other primitive a call to its
+ * kernel — with buffers reused according to the memory plan.
+ */
+import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
+import { allocate, allocateUninitialized, type DType } from "../core/dtype.ts";
+import type { ClosedJaxpr, JaxprEqn, JaxprVar } from "../core/jaxpr.ts";
+import { helpers } from "../kernels/elementwise.ts";
+import { contiguousStrides } from "../kernels/strided.ts";
+import { dotGeneralP } from "../primitives/contraction.ts";
+import { argmaxP, argminP, cumsumP, reduceMaxP, reduceMinP, reduceSumP, type AxesParams } from "../primitives/reduce.ts";
+import { broadcastInDimP, concatenateP, convertP, sliceP, transposeP, unsliceP } from "../primitives/structural.ts";
+import { elementExpr, storeRounding } from "./elementwise.ts";
+import { isFusableReduction, planFusion, type Step, type View } from "./fusion.ts";
+import { planMemory, type MemoryPlan, type PlanStep } from "./memory-plan.ts";
+import { sizeOfAval } from "./rewrite.ts";
+
+/** Kernels known to return fresh arrays (every other kernel may return, or keep, its inputs' memory). */
+const freshOutputs = new Set<unknown>([
+  dotGeneralP, reduceSumP, reduceMaxP, reduceMinP, argmaxP, argminP, cumsumP,
+  transposeP, broadcastInDimP, sliceP, unsliceP, concatenateP, convertP,
+]);
+
+/** The generated program: its source text and a function running it with given pool buffers. */
+export interface Generated {
+  readonly text: string;
+  readonly fn: (args: readonly NDArray[], buffers: unknown[]) => NDArray[];
+  readonly memory: MemoryPlan;
+}
+
+/** A JS literal for a number (negative values, −0 and −∞ parenthesised). */
+const literal = (x: number): string => (Object.is(x, -0) ? "(-0)" : x < 0 ? `(${x})` : String(x));
+
+/** A 0-d array holding `x`. */
+const scalarArray = (x: number, dtype: DType): ConcreteArray => {
+  const data = allocate(dtype, 1);
+  data[0] = x;
+  return new ConcreteArray(data, [], dtype);
+};
+
+/**
+ * Generates the JS function of `closed`. Throws where `new Function` is unavailable (a
+ * Content-Security-Policy forbidding it); `compile` then falls back to the interpreter.
+ */
+export function generate(closed: ClosedJaxpr): Generated {
+  const { jaxpr, consts } = closed;
+  const plan = planFusion(closed);
+  const { steps, views } = plan;
+  const outSet = new Set(jaxpr.outvars);
+  // Run-time values the code refers to: constants, primitives, params, shapes.
+  const K: unknown[] = [];
+  const refs = new Map<unknown, number>();
+  const ref = (x: unknown): string => {
+    let i = refs.get(x);
+    if (i === undefined) refs.set(x, (i = K.push(x) - 1));
+    return `K[${i}]`;
+  };
+  const constValue = new Map<JaxprVar, NDArray>();
+  jaxpr.constvars.forEach((v, i) => constValue.set(v, consts[i]!));
+  const loopStored = new Set<JaxprVar>();
+  for (const s of steps) if (s.kind === "loop") for (const v of s.stored) loopStored.add(v);
+  const scalarComputed = new Set<JaxprVar>();
+  for (const s of steps) if (s.kind === "scalar") scalarComputed.add(s.eqn.outs[0]!);
+
+  // Which scalar-step results are also needed as arrays (by kernels or as outputs).
+  const neededAsArray = new Set<JaxprVar>(jaxpr.outvars);
+  for (const s of steps) if (s.kind === "call") for (const v of s.eqn.inputs) neededAsArray.add(v);
+
+  // The memory plan, from what each step reads and defines.
+  const planSteps: PlanStep[] = steps.map((s) => {
+    const reads = new Set<JaxprVar>();
+    const eqns = s.kind === "loop" ? s.members : [s.eqn];
+    const own = new Set(eqns.flatMap((e) => e.outs));
+    for (const e of eqns) for (const v of e.inputs) if (!own.has(v)) {
+      reads.add(v);
+      const view = views.get(v);
+      if (view) reads.add(view.base);
+    }
+    const aliases: [JaxprVar, JaxprVar][] = [];
+    if (s.kind === "call" && !freshOutputs.has(s.eqn.prim)) for (const o of s.eqn.outs) for (const i of s.eqn.inputs) aliases.push([o, i]);
+    return { poolable: s.kind === "loop" ? s.stored : [], reads: [...reads], aliases };
+  });
+  const memory = planMemory(planSteps, jaxpr.outvars);
+
+  const lines: string[] = [];
+  const loopFunctions: string[] = [];
+  const loopNames = new Map<string, string>();
+  const materialised = new Set<JaxprVar>();
+  for (const st of steps) if (st.kind === "call") for (const o of st.eqn.outs) materialised.add(o);
+  const emit = (line: string) => lines.push(line);
+  const defined = new Set<string>();
+  const array = (v: JaxprVar): string => {
+    const c = constValue.get(v);
+    return c !== undefined ? ref(c) : `v${v.id}`;
+  };
+  /** A JS expression for the number a 0-d variable holds (declared before use). */
+  const scalar = (v: JaxprVar): string => {
+    const c = constValue.get(v);
+    if (c instanceof ConcreteArray) return literal(c.data[0]!);
+    const name = `s${v.id}`;
+    if (!defined.has(name)) {
+      emit(`const ${name} = ${loopStored.has(v) ? `b${v.id}` : `${array(v)}.data`}[0];`);
+      defined.add(name);
+    }
+    return name;
+  };
+  const data = (v: JaxprVar): string => (loopStored.has(v) ? `b${v.id}` : `${array(v)}.data`);
+
+  jaxpr.invars.forEach((v, i) => emit(`const v${v.id} = args[${i}];`));
+  steps.forEach((s, k) => {
+    if (s.kind === "scalar") {
+      const e = s.eqn;
+      const o = e.outs[0]!;
+      const expr = elementExpr(e.prim)!(e.inputs.map(scalar), e.params);
+      emit(`const s${o.id} = ${storeRounding(o.aval.dtype, expr)};`);
+      defined.add(`s${o.id}`);
+      if (neededAsArray.has(o)) emit(`const v${o.id} = ${ref(scalarArray)}(s${o.id}, "${o.aval.dtype}");`);
+    } else if (s.kind === "call") {
+      const e = s.eqn;
+      emit(`const r${k} = ${ref(e.prim)}.impl([${e.inputs.map(array).join(", ")}], ${ref(e.params)}); // ${e.prim.name}`);
+      e.outs.forEach((o, i) => emit(`const v${o.id} = r${k}[${i}];`));
+    } else emitLoop(s, k);
+  });
+  emit(`return [${jaxpr.outvars.map(array).join(", ")}];`);
+
+  /**
+   * A fused loop is a function of its own (V8 optimises small functions; one huge program body
+   * would stay in the interpreter): arguments are the leaves' data or values and the output buffers.
+   */
+  function emitLoop(s: Extract<Step, { kind: "loop" }>, k: number): void {
+    const shape = s.shape;
+    const n = shape.reduce((a, d) => a * d, 1);
+    const reductions = s.members.filter(isFusableReduction);
+    const elementwise = s.members.filter((m) => !isFusableReduction(m));
+    const own = new Set(elementwise.map((m) => m.outs[0]!));
+    for (const o of s.stored) {
+      const slot = memory.slotOf.get(o);
+      const { dtype } = o.aval;
+      const size = sizeOfAval(o.aval);
+      const alloc = slot !== undefined ? `B[${slot}]` : dtype === "float64" ? `${ref(allocateUninitialized)}(${size})` : `${ref(allocate)}("${dtype}", ${size})`;
+      emit(`const b${o.id} = ${alloc};`);
+    }
+    // Leaves: values from outside the loop, read per element (contiguous or strided) or once (scalars).
+    interface Leaf {
+      readonly name: string;
+      /** The argument passed: a typed array, or a number for a scalar leaf. */
+      readonly source: string;
+      readonly strides: readonly number[] | null;
+      /** A scalar constant, written into the loop's code as a literal. */
+      readonly literal?: boolean;
+    }
+    const leaves = new Map<JaxprVar, Leaf>();
+    const contiguous = contiguousStrides(shape);
+    for (const m of s.members) {
+      for (const v of m.inputs) {
+        if (own.has(v) || leaves.has(v)) continue;
+        const view: View | undefined = materialised.has(v) ? undefined : views.get(v);
+        const base = view ? view.base : v;
+        const strides = view ? view.strides : contiguous;
+        if (base.aval.shape.length === 0 || strides.every((x, i) => x === 0 || shape[i] === 1)) {
+          const value = base.aval.shape.length === 0 ? scalar(base) : `${data(base)}[0]`;
+          leaves.set(v, { name: `l${v.id}`, source: value, strides: null, literal: constValue.has(base) && base.aval.shape.length === 0 });
+        } else leaves.set(v, { name: `l${v.id}`, source: data(base), strides });
+      }
+    }
+    const allLeaves = [...leaves.values()];
+    const leafList = allLeaves.filter((l) => !l.literal);
+    // Cursors: offsets stepped through the loop nest, for strided leaves and reductions' outputs.
+    const cursors = [
+      ...leafList.filter((l) => l.strides !== null && !sameStrides(l.strides, contiguous, shape)).map((l) => ({ name: l.name, strides: l.strides! })),
+      ...reductions.map((r) => ({ name: `r${r.outs[0]!.id}`, strides: reductionStrides(shape, (r.params as AxesParams).axes) })),
+    ];
+    const dims = collapse(shape, cursors.map((c) => c.strides));
+    const at = (name: string) => (cursors.some((c) => c.name === name) ? `p${name}_${dims.length - 1}` : "i");
+    const stored = s.stored.filter((o) => own.has(o));
+    const params = [...leafList.map((l) => (l.strides === null ? l.name : `x${l.name}`)), ...s.stored.map((o) => `b${o.id}`)];
+    const body: string[] = [];
+    const prologue = allLeaves.filter((l) => l.literal).map((l) => `  const ${l.name} = ${l.source};`);
+    for (const r of reductions) prologue.push(`  b${r.outs[0]!.id}.fill(${literal(reductionIdentity(r))});`);
+    for (const l of leafList) if (l.strides !== null) body.push(`const ${l.name} = x${l.name}[${at(l.name)}];`);
+    for (const m of s.members) {
+      const o = m.outs[0]!;
+      const args = m.inputs.map((v) => (own.has(v) ? `t${v.id}` : leaves.get(v)!.name));
+      if (isFusableReduction(m)) body.push(accumulate(m, `b${o.id}`, at(`r${o.id}`), args[0]!));
+      else body.push(`const t${o.id} = ${storeRounding(o.aval.dtype, elementExpr(m.prim)!(args, m.params))};`);
+    }
+    for (const o of stored) body.push(`b${o.id}[i] = t${o.id};`);
+    const names = s.members.map((m) => m.prim.name).join(", ");
+    const fl: string[] = [`(${params.join(", ")}) {`, ...prologue];
+    if (cursors.length === 0) {
+      fl.push(`  for (let i = 0; i < ${n}; i++) {`);
+      for (const b of body) fl.push(`    ${b}`);
+      fl.push("  }");
+    } else {
+      fl.push("  let i = 0;");
+      dims.forEach((d, level) => {
+        const pad = "  ".repeat(level + 1);
+        fl.push(`${pad}for (let j${level} = 0; j${level} < ${d.size}; j${level}++${level === dims.length - 1 ? ", i++" : ""}) {`);
+        cursors.forEach((c, ci) => {
+          const prev = level === 0 ? "" : `p${c.name}_${level - 1} + `;
+          fl.push(`${pad}  const p${c.name}_${level} = ${prev}j${level} * ${d.strides[ci]!};`);
+        });
+      });
+      const pad = "  ".repeat(dims.length + 1);
+      for (const b of body) fl.push(`${pad}${b}`);
+      for (let level = dims.length - 1; level >= 0; level--) fl.push(`${"  ".repeat(level + 1)}}`);
+    }
+    fl.push("}");
+    // Loops equal up to variable names (an RNN's steps) share one function.
+    const source = canonicalNames(fl.join("\n"));
+    let fname = loopNames.get(source);
+    if (fname === undefined) {
+      fname = `loop${loopNames.size}`;
+      loopNames.set(source, fname);
+      loopFunctions.push(`// fused loop: ${names} over [${shape.join(",")}]\nfunction ${fname}${source}`);
+    }
+    void k;
+    emit(`${fname}(${[...leafList.map((l) => l.source), ...s.stored.map((o) => `b${o.id}`)].join(", ")});`);
+    for (const o of s.stored) emit(`const v${o.id} = new ${ref(ConcreteArray)}(b${o.id}, ${ref(o.aval.shape)}, "${o.aval.dtype}");`);
+  }
+
+  const text = `"use strict";\n${loopFunctions.join("\n")}\nreturn function compiled(args, B) {\n${lines.map((l) => `  ${l}`).join("\n")}\n};`;
+  const fn = new Function("K", "H", text)(K, helpers) as Generated["fn"];
+  return { text, fn, memory };
+}
+
+/** A loop function's text with its variables (`l12`, `xl12`, `b7`, `t9`, `pl12_0` …) renamed in order of appearance. */
+function canonicalNames(text: string): string {
+  const names = new Map<string, string>();
+  return text.replace(/\b(xl|pl|pr|l|b|t)(\d+)(_\d+)?\b/g, (token, prefix: string, _id: string, suffix: string | undefined) => {
+    let name = names.get(token);
+    if (name === undefined) {
+      const base = `${prefix}${prefix}${names.size}`;
+      names.set(token, (name = base + (suffix ?? "")));
+    }
+    return name;
+  });
+}
+
+/** The strides of a reduction's output over its operand's axes: 0 along the reduced ones. */
+function reductionStrides(shape: readonly number[], axes: readonly number[]): number[] {
+  const kept = contiguousStrides(shape.filter((_, i) => !axes.includes(i)));
+  let k = 0;
+  return shape.map((_, i) => (axes.includes(i) ? 0 : kept[k++]!));
+}
+
+/** The value a fused float64 maximum or minimum starts from (its kernel's identity). */
+const reductionIdentity = (e: JaxprEqn): number => (e.prim === (reduceMaxP as unknown) ? -Infinity : Infinity);
+
+/** One element's contribution to a fused maximum or minimum, as the kernel computes it (NaN wins). */
+function accumulate(e: JaxprEqn, out: string, at: string, v: string): string {
+  const cmp = e.prim === (reduceMaxP as unknown) ? ">" : "<";
+  return `{ const d = ${out}[${at}]; if (${v} ${cmp} d || ${v} !== ${v}) ${out}[${at}] = ${v}; }`;
+}
+
+const sameStrides = (a: readonly number[], b: readonly number[], shape: readonly number[]): boolean =>
+  a.every((x, i) => x === b[i] || shape[i] === 1);
+
+/**
+ * The loop nest of a shape: axes of size 1 dropped, neighbouring axes merged where every strided
+ * operand steps through them as through one axis. Each level has a size and one stride per operand.
+ */
+function collapse(shape: readonly number[], strides: readonly (readonly number[])[]): { size: number; strides: number[] }[] {
+  const dims: { size: number; strides: number[] }[] = [];
+  shape.forEach((size, a) => {
+    if (size === 1) return;
+    const st = strides.map((s) => s[a]!);
+    const last = dims[dims.length - 1];
+    if (last && last.strides.every((s, i) => s === st[i]! * size)) {
+      last.size *= size;
+      last.strides = st;
+    } else dims.push({ size, strides: st });
+  });
+  if (dims.length === 0) dims.push({ size: 1, strides: strides.map(() => 0) });
+  return dims;
+}

@@ -1,0 +1,79 @@
+/**
+ * @file `compile(closed)`: the optimising pipeline, then generated JS code (or, where `new Function`
+ * is forbidden, the interpreter) behind one `run(args)`.
+ */
+import { allocate } from "../core/dtype.ts";
+import { ConcreteArray, type Aval, type NDArray } from "../core/ndarray.ts";
+import { fmtShape, ShapeError } from "../core/errors.ts";
+import { evalJaxpr, type ClosedJaxpr } from "../core/jaxpr.ts";
+import { optimize } from "./pipeline.ts";
+import { generate } from "./codegen-js.ts";
+
+/** A compiled program. */
+export interface Compiled {
+  /**
+   * Runs the program on concrete arrays of the closed jaxpr's input shapes and dtypes, in order
+   * (checked: generated loops trust them).
+   */
+  run(args: readonly NDArray[]): NDArray[];
+  /** The optimised program that runs. */
+  readonly jaxpr: ClosedJaxpr;
+  /** The generated JS source (empty when running on the interpreter). */
+  readonly text: string;
+}
+
+/**
+ * Optimises `closed` and generates its JS function. Results equal `evalJaxpr(closed, args)` to
+ * rounding — fused loops compute each element with the eager kernels' operations in the same order,
+ * so they are in fact equal, NaN and ±∞ included (up to the sign of zero sums, see `simplify`).
+ */
+export function compile(closed: ClosedJaxpr): Compiled {
+  const jaxpr = optimize(closed);
+  let generated;
+  try {
+    generated = generate(jaxpr);
+  } catch (e) {
+    // A Content-Security-Policy without 'unsafe-eval' makes `new Function` throw an EvalError.
+    if (!(e instanceof EvalError)) throw e;
+    return { run: (args) => evalJaxpr(jaxpr, args), jaxpr, text: "" };
+  }
+  const { fn, memory, text } = generated;
+  const inAvals = jaxpr.inAvals;
+  const buffers = memory.slots.map((s) => allocate(s.dtype, s.size));
+  let busy = false;
+  return {
+    run(args) {
+      checkArgs(args, inAvals);
+      // A re-entrant call (a kernel calling this very program) gets buffers of its own.
+      if (busy) return fn(args, memory.slots.map((s) => allocate(s.dtype, s.size)));
+      busy = true;
+      try {
+        return fn(args, buffers);
+      } finally {
+        busy = false;
+      }
+    },
+    jaxpr,
+    text,
+  };
+}
+
+/** Throws unless `args` are concrete arrays with the avals the program was compiled for. */
+function checkArgs(args: readonly NDArray[], avals: readonly Aval[]): void {
+  if (args.length !== avals.length) throw new TypeError(`compiled program: takes ${avals.length} arguments, got ${args.length}`);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const want = avals[i]!;
+    if (!(a instanceof ConcreteArray)) {
+      throw new TypeError(`compiled program: argument ${i} must be a concrete array (a compiled program runs outside transformations; bind pjit inside them)`);
+    }
+    const { shape } = a;
+    let ok = a.dtype === want.dtype && shape.length === want.shape.length;
+    for (let d = 0; ok && d < shape.length; d++) ok = shape[d] === want.shape[d];
+    if (!ok) {
+      throw new ShapeError(
+        `compiled program: argument ${i} has dtype ${a.dtype} and shape ${fmtShape(shape)}, but the program was compiled for ${want.dtype} ${fmtShape(want.shape)}`,
+      );
+    }
+  }
+}

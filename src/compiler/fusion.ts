@@ -1,0 +1,181 @@
+/**
+ * @file Fusion planning: which elementwise equations run together in one loop, which arrays are
+ * strided views (broadcasts, transposes, reshapes) that fused loops read in place, and the order of
+ * the program's steps (scalar statements, fused loops, kernel calls).
+ */
+import type { ClosedJaxpr, JaxprEqn, JaxprVar } from "../core/jaxpr.ts";
+import { broadcastInDimP, reshapeP, transposeP, type BroadcastParams, type TransposeParams } from "../primitives/structural.ts";
+import { contiguousStrides } from "../kernels/strided.ts";
+import { reduceMaxP, reduceMinP } from "../primitives/reduce.ts";
+import { elementExpr } from "./elementwise.ts";
+
+/** An array read through strides from another (`base`), in the shape of the variable it stands for. */
+export interface View {
+  readonly base: JaxprVar;
+  readonly strides: readonly number[];
+}
+
+export type Step =
+  /** A 0-d elementwise equation, computed as a JS number. */
+  | { readonly kind: "scalar"; readonly eqn: JaxprEqn }
+  /** Elementwise equations of one shape (and reductions of their values) in one loop; `stored` are written to buffers. */
+  | { readonly kind: "loop"; readonly members: readonly JaxprEqn[]; readonly shape: readonly number[]; readonly stored: readonly JaxprVar[] }
+  /** Any other equation: its primitive's kernel (`impl`). */
+  | { readonly kind: "call"; readonly eqn: JaxprEqn };
+
+export interface FusionPlan {
+  readonly steps: readonly Step[];
+  /** Variables fused loops read through strides instead of materialising them. */
+  readonly views: ReadonlyMap<JaxprVar, View>;
+  /** The loop (index into `steps`) that computes each variable a loop computes. */
+  readonly loopOf: ReadonlyMap<JaxprVar, number>;
+}
+
+const isViewPrim = (e: JaxprEqn): boolean =>
+  e.prim === (broadcastInDimP as unknown) || e.prim === (reshapeP as unknown) || e.prim === (transposeP as unknown);
+
+const isContiguous = (strides: readonly number[], shape: readonly number[]): boolean => {
+  const c = contiguousStrides(shape);
+  return shape.every((d, i) => d === 1 || c[i] === strides[i]);
+};
+
+/** The view `eqn` (a broadcast, transpose or reshape) makes of `inner`, or `undefined` when it is not strided. */
+function composeView(eqn: JaxprEqn, inner: View, inShape: readonly number[]): View | undefined {
+  const out = eqn.outs[0]!.aval.shape;
+  if (eqn.prim === (transposeP as unknown)) {
+    const { perm } = eqn.params as TransposeParams;
+    return { base: inner.base, strides: perm.map((p) => inner.strides[p]!) };
+  }
+  if (eqn.prim === (broadcastInDimP as unknown)) {
+    const { dims } = eqn.params as BroadcastParams;
+    const strides = new Array<number>(out.length).fill(0);
+    dims.forEach((d, i) => {
+      if (!(inShape[i] === 1 && out[d] !== 1)) strides[d] = inner.strides[i]!;
+    });
+    return { base: inner.base, strides };
+  }
+  // A reshape is a view only of an array read in order.
+  return isContiguous(inner.strides, inShape) ? { base: inner.base, strides: contiguousStrides(out) } : undefined;
+}
+
+/**
+ * Plans the steps of `closed` (an optimised program). Elementwise equations of one shape join the
+ * open loop of a producer; a loop closes (takes no more members) as soon as anything outside it
+ * reads one of its values, so each loop can run at the place of its last member, after everything
+ * it reads and before everything that reads it. A float64 reduction of a loop's value joins that
+ * loop, accumulating into its output as the loop goes (in the reduction kernel's order).
+ */
+export function planFusion(closed: ClosedJaxpr): FusionPlan {
+  const { eqns, outvars } = closed.jaxpr;
+  const outSet = new Set(outvars);
+  const views = new Map<JaxprVar, View>();
+  const producer = new Map<JaxprVar, JaxprEqn>();
+  for (const e of eqns) for (const o of e.outs) producer.set(o, e);
+
+  // Views: broadcasts, transposes and reshapes that are strided reads of an earlier array.
+  const materialisedViews = new Set<JaxprEqn>();
+  for (const e of eqns) {
+    if (!isViewPrim(e) || e.outs[0]!.aval.shape.length === 0) continue;
+    const x = e.inputs[0]!;
+    const inner = views.get(x) ?? { base: x, strides: contiguousStrides(x.aval.shape) };
+    const v = composeView(e, inner, x.aval.shape);
+    if (v) views.set(e.outs[0]!, v);
+  }
+  // Groups, by union–find over equation indices; a view's readers decide whether it is materialised.
+  const group = new Map<JaxprEqn, { members: JaxprEqn[]; open: boolean; shape: readonly number[] }>();
+  const fusable = (e: JaxprEqn) => elementExpr(e.prim) !== undefined && e.outs.length === 1 && e.outs[0]!.aval.shape.length > 0;
+  const closeReaderOf = (v: JaxprVar, by: JaxprEqn | null) => {
+    const p = producer.get(v);
+    const g = p && group.get(p);
+    if (g && (by === null || group.get(by) !== g)) g.open = false;
+  };
+  const index = new Map(eqns.map((x, i) => [x, i]));
+  for (const e of eqns) {
+    if (isViewPrim(e) && views.has(e.outs[0]!)) {
+      // Its readers read the base: the base's loop must be complete before them.
+      closeReaderOf(views.get(e.outs[0]!)!.base, null);
+      closeReaderOf(e.inputs[0]!, null);
+      continue;
+    }
+    if (isFusableReduction(e)) {
+      // A float64 sum/max/min joins the loop computing its operand, accumulating as it goes.
+      const x = e.inputs[0]!;
+      const p = producer.get(x);
+      const g = p && group.get(p);
+      if (g && g.open && sameShape(g.shape, x.aval.shape)) {
+        g.members.push(e);
+        group.set(e, g);
+        continue;
+      }
+    }
+    if (!fusable(e)) {
+      for (const v of e.inputs) closeReaderOf(v, null);
+      continue;
+    }
+    const shape = e.outs[0]!.aval.shape;
+    const candidates = new Set<{ members: JaxprEqn[]; open: boolean; shape: readonly number[] }>();
+    for (const v of e.inputs) {
+      const p = producer.get(v);
+      const g = p && group.get(p);
+      if (g && g.open && sameShape(g.shape, shape)) candidates.add(g);
+    }
+    const merged = { members: [] as JaxprEqn[], open: true, shape };
+    for (const g of candidates) merged.members.push(...g.members);
+    merged.members.push(e);
+    // Members keep program order (a merged loop computes them in it).
+    merged.members.sort((a, b) => index.get(a)! - index.get(b)!);
+    for (const m of merged.members) group.set(m, merged);
+    for (const v of e.inputs) closeReaderOf(v, e);
+  }
+  // A view is materialised (by its kernel) where something other than a loop reads it.
+  const readers = new Map<JaxprVar, JaxprEqn[]>();
+  for (const e of eqns) {
+    for (const v of e.inputs) {
+      const list = readers.get(v);
+      if (list) list.push(e);
+      else readers.set(v, [e]);
+    }
+  }
+  // Backwards, so that a view read by a materialised view is materialised too.
+  for (let k = eqns.length - 1; k >= 0; k--) {
+    const e = eqns[k]!;
+    const o = e.outs[0]!;
+    if (!isViewPrim(e) || !views.has(o)) continue;
+    const byLoopsOnly = (readers.get(o) ?? []).every((r) => group.has(r) || (isViewPrim(r) && views.has(r.outs[0]!) && !materialisedViews.has(r)));
+    if (!byLoopsOnly || outSet.has(o)) materialisedViews.add(e);
+  }
+  // Steps in program order; a loop at its last member.
+  const steps: Step[] = [];
+  const loopOf = new Map<JaxprVar, number>();
+  const lastMember = new Map<JaxprEqn, JaxprEqn>();
+  for (const g of new Set(group.values())) lastMember.set(g.members[g.members.length - 1]!, g.members[0]!);
+  for (const e of eqns) {
+    if (isViewPrim(e) && views.has(e.outs[0]!)) {
+      if (materialisedViews.has(e)) steps.push({ kind: "call", eqn: e });
+      continue;
+    }
+    const g = group.get(e);
+    if (g) {
+      if (!lastMember.has(e)) continue;
+      const memberSet = new Set(g.members);
+      const stored = g.members
+        .map((m) => m.outs[0]!)
+        .filter((o) => outSet.has(o) || (readers.get(o) ?? []).some((r) => !memberSet.has(r)));
+      for (const m of g.members) loopOf.set(m.outs[0]!, steps.length);
+      steps.push({ kind: "loop", members: g.members, shape: g.shape, stored });
+      continue;
+    }
+    if (elementExpr(e.prim) !== undefined && e.outs.length === 1 && e.outs[0]!.aval.shape.length === 0) steps.push({ kind: "scalar", eqn: e });
+    else steps.push({ kind: "call", eqn: e });
+  }
+  return { steps, views, loopOf };
+}
+
+/**
+ * Reductions a loop can carry out exactly as the kernel does: float64 maxima and minima (order-free).
+ * Sums stay kernel calls: the kernel adds pairwise (for accuracy), an order a running loop does not follow.
+ */
+export const isFusableReduction = (e: JaxprEqn): boolean =>
+  (e.prim === (reduceMaxP as unknown) || e.prim === (reduceMinP as unknown)) && e.outs[0]!.aval.dtype === "float64";
+
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);

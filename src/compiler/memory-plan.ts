@@ -1,0 +1,86 @@
+/**
+ * @file The memory plan of a compiled program: liveness over its steps, and buffers owned by the
+ * program that the intermediates of fused loops reuse once their last reader has run. Outputs, and
+ * anything an output may share memory with, get fresh buffers (the caller keeps them).
+ */
+import type { DType } from "../core/dtype.ts";
+import type { JaxprVar } from "../core/jaxpr.ts";
+import { sizeOfAval } from "./rewrite.ts";
+
+/** What the plan needs to know of one step of the program, in execution order. */
+export interface PlanStep {
+  /** Arrays the step writes into buffers it may take from the pool (fused loops' intermediates). */
+  readonly poolable: readonly JaxprVar[];
+  /** Arrays the step reads. */
+  readonly reads: readonly JaxprVar[];
+  /** Arrays the step defines that may share memory with some of its inputs (`[output, input]`). */
+  readonly aliases: readonly (readonly [JaxprVar, JaxprVar])[];
+}
+
+/** A buffer the program owns: its dtype and number of elements. */
+export interface Slot {
+  readonly dtype: DType;
+  readonly size: number;
+}
+
+export interface MemoryPlan {
+  /** The slot each poolable array is written into; those absent get a fresh buffer every call. */
+  readonly slotOf: ReadonlyMap<JaxprVar, number>;
+  readonly slots: readonly Slot[];
+  /** Bytes the slots hold, and bytes the pooled intermediates would have allocated per call. */
+  readonly pooledBytes: number;
+  readonly savedBytesPerCall: number;
+}
+
+const bytesPer: Record<DType, number> = { float64: 8, float32: 4, int32: 4, bool: 1 };
+
+/**
+ * Plans buffers: arrays that may share memory form one class (union–find over `aliases`); a
+ * class lives until the last step reading any member; a class holding one of `pinned` (the
+ * program's outputs) is never pooled. A poolable array takes a free slot of its dtype and size, or a
+ * new one; its slot is freed after the step of its class's last read (never within the step, so a
+ * loop never writes a buffer it reads).
+ */
+export function planMemory(steps: readonly PlanStep[], pinned: readonly JaxprVar[]): MemoryPlan {
+  const parent = new Map<JaxprVar, JaxprVar>();
+  const find = (v: JaxprVar): JaxprVar => {
+    let r = v;
+    for (let p = parent.get(r); p !== undefined && p !== r; p = parent.get(r)) r = p;
+    parent.set(v, r);
+    return r;
+  };
+  const union = (a: JaxprVar, b: JaxprVar) => {
+    const [ra, rb] = [find(a), find(b)];
+    if (ra !== rb) parent.set(ra, rb);
+  };
+  for (const s of steps) for (const [o, i] of s.aliases) union(o, i);
+  const pinnedRoots = new Set(pinned.map(find));
+  const lastRead = new Map<JaxprVar, number>();
+  steps.forEach((s, k) => {
+    for (const v of [...s.reads, ...s.poolable]) lastRead.set(find(v), k);
+  });
+  const slots: Slot[] = [];
+  const free: number[] = [];
+  const slotOf = new Map<JaxprVar, number>();
+  const releaseAt = new Map<number, number[]>();
+  let saved = 0;
+  steps.forEach((s, k) => {
+    for (const v of s.poolable) {
+      const root = find(v);
+      if (pinnedRoots.has(root)) continue;
+      const size = sizeOfAval(v.aval);
+      const { dtype } = v.aval;
+      const at = free.findIndex((f) => slots[f]!.dtype === dtype && slots[f]!.size === size);
+      const slot = at >= 0 ? free.splice(at, 1)[0]! : slots.push({ dtype, size }) - 1;
+      slotOf.set(v, slot);
+      saved += size * bytesPer[dtype];
+      const end = lastRead.get(root) ?? k;
+      const list = releaseAt.get(end) ?? [];
+      list.push(slot);
+      releaseAt.set(end, list);
+    }
+    for (const slot of releaseAt.get(k) ?? []) free.push(slot);
+  });
+  const pooledBytes = slots.reduce((n, s) => n + s.size * bytesPer[s.dtype], 0);
+  return { slotOf, slots, pooledBytes, savedBytesPerCall: saved };
+}
