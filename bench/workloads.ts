@@ -118,7 +118,7 @@ export const workloads: Workload[] = [
     label: "(b) 6th derivative, grad nested 6×",
     unit: "ms",
     setup: () => {
-      let f: (x: number) => unknown = tanhViaExp;
+      let f: (x: number) => number | NDArray = tanhViaExp;
       for (let i = 0; i < 6; i++) f = grad(f);
       return () => f(1.0);
     },
@@ -139,7 +139,7 @@ export const workloads: Workload[] = [
     unit: "ms",
     jitOf: "tanh_grad6",
     setup: () => {
-      let f: (x: number) => unknown = tanhViaExp;
+      let f: (x: number) => number | NDArray = tanhViaExp;
       for (let i = 0; i < 6; i++) f = grad(f);
       const jf = jit(f);
       return () => jf(1.0);

@@ -1,6 +1,7 @@
 /**
  * @file The `autograd-ts` entry point: transformations, tree utilities, `checkGrads`, and the
  * extension API (`definePrimitive`, `bind`).
+ * @module autograd-ts
  */
 import "./numpy/methods.ts";
 
@@ -29,3 +30,4 @@ export * as debug from "./transforms/debug.ts";
 export { config, type ConfigOptions } from "./transforms/config.ts";
 export { NDArray, ConcreteArray, type Aval } from "./core/ndarray.ts";
 export * from "./core/errors.ts";
+export type { Fn, ScalarFn, GradOf, ArrayTree, LeafLike, Jacobian, GradFn, ValueAndGradFn, JacobianFn, HessianFn, ArrayFn } from "./transforms/types.ts";

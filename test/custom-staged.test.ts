@@ -141,6 +141,7 @@ describe("custom rules returning the wrong shape, dtype or structure raise, nami
     expect(() => jvp(badPrimal, [x2], [x2])).toThrow(/\(primal output\): leaf 0 has shape \(3,\), but the function's output leaf 0 has shape \(2,\)/);
     const badDtype = customJvp(twice, ([y], [t]) => [y!.mul(2), t!.astype("int32")]);
     expect(() => jvp(badDtype, [x2], [x2])).toThrow(/leaf 0 has dtype int32 \(shape \(2,\)\), but the function's output leaf 0 has dtype float64/);
+    // @ts-expect-error the tangent output's structure is wrong on purpose: the types catch it, and so does the run-time check
     const badTree = customJvp(twice, ([y], [t]) => [y!.mul(2), [t!.mul(2), t!]]);
     expect(() => jvp(badTree, [x2], [x2])).toThrow(/customJvp rule of twice \(tangent output\) returned a tree of structure/);
   });

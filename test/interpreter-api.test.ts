@@ -204,7 +204,7 @@ describe("printTrace", () => {
     expect(g).toBeAllclose(grad(f)(np.array([0.5, 1])), { rtol: 1e-15 });
     expect(lines[0]).toMatch(/^tanh\(\[0\.5 1\. ?\]\)/);
     const outer: string[] = [];
-    printTrace(grad(f), (l) => outer.push(l))(np.array([0.5, 1]));
+    printTrace(grad(f) as (x: A) => A, (l) => outer.push(l))(np.array([0.5, 1]));
     expect(outer.length).toBeGreaterThan(lines.length);
   });
   it("under jit the equations of the program are traced with their values; under vmap all members show", () => {
@@ -248,7 +248,7 @@ describe("dotGraph", () => {
   });
   it("through jit the graph is the same; grad's graph holds the backward pass (cos from sin's rule)", () => {
     expect(dotGraph(jit(f))(np.array([1, 2]))).toBe(dotGraph(f)(np.array([1, 2])));
-    const { labels } = parseDot(dotGraph(grad((x: A) => np.sum(f(x))))(np.array([1, 2])));
+    const { labels } = parseDot(dotGraph(grad((x: A) => np.sum(f(x))) as (x: A) => A)(np.array([1, 2])));
     expect([...labels.values()]).toContain("cos");
   });
 });

@@ -435,7 +435,7 @@ describe("closed forms and autograd's conventions", () => {
     const gaps = w.reshape([1, 4]).sub(w.reshape([4, 1])).add(I(4));
     expect(dv).toBeAllclose(np.matmul(v, m.div(gaps).mul(np.ones([4, 4]).sub(I(4)))), { rtol: 1e-9, atol: 1e-12 });
     // The VJP is the transpose of the JVP: ⟨ct, J dA⟩ = ⟨Jᵀ ct, dA⟩.
-    const ct = [rand([4], 17), rand([4, 4], 18)];
+    const ct: [np.NDArray, np.NDArray] = [rand([4], 17), rand([4, 4], 18)];
     const [, back] = vjp((x: np.NDArray) => np.linalg.eigh(x), S4);
     const lhs = np.sum(ct[0]!.mul(dw!)).add(np.sum(ct[1]!.mul(dv!)));
     expect(np.sum((back(ct) as np.NDArray[])[0]!.mul(dA))).toBeAllclose(lhs, { rtol: 1e-10 });

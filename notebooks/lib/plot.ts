@@ -24,11 +24,24 @@ const baseConfig = {
   legend: { labelFontSize: 11, titleFontSize: 12 },
 };
 
+/**
+ * Vega numbers clip paths with a counter shared by every view in the process, so the same chart
+ * got different ids depending on what was drawn before it; renumbered from 1 in order of first
+ * appearance, a chart's SVG is the same on every run.
+ */
+function numberClipsFromOne(svg: string): string {
+  const ids = new Map<string, string>();
+  return svg.replace(/\bclip(\d+)\b/g, (_, n: string) => {
+    if (!ids.has(n)) ids.set(n, `clip${ids.size + 1}`);
+    return ids.get(n)!;
+  });
+}
+
 /** Renders a vega-lite spec to `<file>.svg` and `<file>.png` (PNG at `scale` × the SVG's size). */
 export async function renderSpec(spec: TopLevelSpec, file: string, scale = 2): Promise<Picture> {
   const compiled = vl.compile({ ...spec, config: { ...baseConfig, ...(spec.config ?? {}) } } as TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
-  const svg = await view.toSVG();
+  const svg = numberClipsFromOne(await view.toSVG());
   view.finalize();
   const png = svgToPng(svg, scale);
   const paths = { svg: `${file}.svg`, png: `${file}.png` };

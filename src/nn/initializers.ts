@@ -15,7 +15,9 @@ import * as random from "../numpy/random.ts";
 export type Initializer = (key: random.Key, shape: readonly number[], dtype?: FloatDType) => NDArray;
 type FloatDType = Extract<DType, "float64" | "float32">;
 
+/** Which fan a variance-scaling initializer scales by: inputs, outputs, or their mean (JAX's `mode`). */
 export type FanMode = "fan_in" | "fan_out" | "fan_avg";
+/** The distribution a variance-scaling initializer draws from (JAX's `distribution`). */
 export type Distribution = "truncated_normal" | "normal" | "uniform";
 
 /** The standard deviation of a standard normal truncated to [−2, 2]: JAX divides by it. */

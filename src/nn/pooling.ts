@@ -9,6 +9,7 @@ import { asarray, onesLike } from "../numpy/creation.ts";
 import { divide } from "../numpy/math.ts";
 import { reduceWindow, type Padding } from "../transforms/lax-conv.ts";
 
+/** Options of `nn.maxPool` and `nn.avgPool`. */
 export interface PoolOptions {
   /** Steps of the window per spatial axis (default 1 each). */
   readonly strides?: readonly number[];
@@ -16,6 +17,7 @@ export interface PoolOptions {
   readonly padding?: Padding;
 }
 
+/** Options of `nn.avgPool`: the pooling options, and how padded windows are averaged. */
 export interface AvgPoolOptions extends PoolOptions {
   /** Divide by the whole window (default, as Flax) or only by the elements inside the input. */
   readonly countIncludePad?: boolean;

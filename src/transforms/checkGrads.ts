@@ -10,6 +10,7 @@ import { vjp } from "./vjp.ts";
 import { mulberry32 } from "../kernels/mulberry32.ts";
 import { checkGradsOpts } from "./options.ts";
 
+/** Options of `checkGrads`: the highest order, the modes, the finite-difference step, tolerances, and the seed of the random directions. */
 export interface CheckGradsOptions {
   /** Highest derivative order to check (default 2). */
   order?: number;
@@ -96,16 +97,16 @@ export function checkGrads(f: (...args: never[]) => Tree, args: readonly Tree[],
     // ⟨u, (f(x + εv) − f(x − εv)) / 2ε⟩
     const numeric = (inner(u, fn(...(axpy(xs, eps, v) as Tree[]))) - inner(u, fn(...(axpy(xs, -eps, v) as Tree[])))) / (2 * eps);
     if (modes.includes("fwd")) {
-      const [, tOut] = jvp(fn as never, xs, v);
+      const [, tOut] = jvp(fn, xs, v);
       close(`order-${k} forward mode (JVP)`, numeric, inner(u, tOut), rtol, atol);
     }
     if (modes.includes("rev")) {
-      const [, back] = vjp(fn as never, ...xs);
+      const [, back] = vjp(fn, ...xs);
       close(`order-${k} reverse mode (VJP)`, numeric, inner(back(u), v), rtol, atol);
     }
     if (k < order) {
-      if (modes.includes("fwd")) check((...a: Tree[]) => jvp(fn as never, a, v)[1], xs, k + 1);
-      if (modes.includes("rev")) check((...a: Tree[]) => vjp(fn as never, ...a)[1](u), xs, k + 1);
+      if (modes.includes("fwd")) check((...a: Tree[]) => jvp(fn, a, v)[1], xs, k + 1);
+      if (modes.includes("rev")) check((...a: Tree[]) => vjp(fn, ...a)[1](u), xs, k + 1);
     }
   };
   check(g, args.slice(), 1);

@@ -85,12 +85,17 @@ export function checkDifferentiable(op: string, xs: readonly NDArray[], names: r
 /** A leaf type widened: where the original takes an `NDArray`, a number is accepted too. */
 type Widen<T> = NDArray extends T ? T : T extends NDArray ? NDArray | number : T;
 
+/** Values passed through as they are: typed arrays and functions are not widened leaf by leaf. */
+type Opaque = ArrayBufferView | ((...args: never[]) => unknown);
+
 /** What a transformed function accepts for a parameter of type `T` (leaves widened, two levels deep). */
 export type Arg<T> = T extends NDArray
   ? NDArray | number
   : NDArray extends T
     ? T
-    : T extends readonly unknown[]
+    : T extends Opaque
+      ? T
+      : T extends readonly unknown[]
       ? { [K in keyof T]: Widen<T[K]> }
       : T extends object
         ? { [K in keyof T]: Widen<T[K]> }

@@ -15,8 +15,18 @@ export interface ConfigOptions {
 
 const state: ConfigOptions = { debugNans: false };
 
-/** The library's own source folder: stack frames inside it are skipped when naming the user's line. */
-const libraryRoot = decodeURIComponent(new URL("..", import.meta.url).pathname);
+/**
+ * The library's own source folder: stack frames inside it are skipped when naming the user's line.
+ * In a bundle (a browser's script, where `import.meta.url` may be absent) no frame can be told apart
+ * by its file, so none is skipped by it.
+ */
+const libraryRoot = ((): string => {
+  try {
+    return decodeURIComponent(new URL("..", import.meta.url).pathname);
+  } catch {
+    return "\0";
+  }
+})();
 
 const frameFile = (line: string): string => {
   const m = line.match(/\(?((?:file:\/\/)?\/[^()]*?):\d+:\d+\)?\s*$/);

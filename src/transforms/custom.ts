@@ -12,8 +12,12 @@ import { customJvpCallP, customVjpCallP } from "../primitives/custom.ts";
 import { checkpointP, nothingSaveable, type CheckpointPolicy } from "../primitives/checkpoint.ts";
 import { flatten, unflatten, structureKey, type Tree, type TreeDef } from "../tree/index.ts";
 import { leafToArray } from "./common.ts";
+import type { ArrayTree, Fn, LeafLike, Ret } from "./types.ts";
 
-type AnyFn = (...args: never[]) => unknown;
+type AnyFn = Fn;
+
+/** What a rule receives for `f`'s arguments: the same trees, with arrays (possibly traced) at the leaves. */
+export type ArgArrays<F extends Fn> = ArrayTree<Parameters<F>>;
 
 const fnName = (f: AnyFn): string => f.name || "fn";
 
@@ -80,7 +84,10 @@ const tangentOf = (a: Aval): Aval => ({ shape: a.shape, dtype: a.dtype === "floa
  * const safeLog = customJvp((x: NDArray) => np.log(x), ([x], [t]) => [np.log(x), t.div(x)]);
  * grad(safeLog)(2); // 0.5
  */
-export function customJvp<F extends AnyFn>(f: F, rule: (primals: any[], tangents: any[]) => [Tree, Tree]): F {
+export function customJvp<F extends AnyFn>(
+  f: F,
+  rule: (primals: ArgArrays<F>, tangents: ArgArrays<F>) => readonly [LeafLike<Ret<F>>, LeafLike<Ret<F>>],
+): F {
   const name = fnName(f);
   const ruleName = `customJvp rule of ${name}${rule.name ? ` (${rule.name})` : ""}`;
   return ((...args: Tree[]) => {
@@ -90,10 +97,10 @@ export function customJvp<F extends AnyFn>(f: F, rule: (primals: any[], tangents
     const outAvals = jaxpr.outAvals;
     const n = arrays.length;
     const jvpRule = (xs: NDArray[]): NDArray[] => {
-      const result = rule(unflatten(inDef, xs.slice(0, n)), unflatten(inDef, xs.slice(n)));
+      const result: unknown = rule(unflatten(inDef, xs.slice(0, n)), unflatten(inDef, xs.slice(n)));
       if (!Array.isArray(result) || result.length !== 2) throw new TypeError(`${ruleName} must return [out, tangentOut]`);
-      checkLike(`${ruleName} (primal output)`, result[0], outDef, outAvals, "the function's output");
-      return checkLike(`${ruleName} (tangent output)`, result[1], outDef, outAvals.map(tangentOf), "the function's output");
+      checkLike(`${ruleName} (primal output)`, result[0] as Tree, outDef, outAvals, "the function's output");
+      return checkLike(`${ruleName} (tangent output)`, result[1] as Tree, outDef, outAvals.map(tangentOf), "the function's output");
     };
     const outs = bind(customJvpCallP, [...hoisted, ...arrays], { name, funJaxpr: jaxpr, numHoisted: hoisted.length, jvpRule });
     return unflatten(outDef, outs);
@@ -109,7 +116,11 @@ export function customJvp<F extends AnyFn>(f: F, rule: (primals: any[], tangents
  * const clipGrad = customVjp((x: NDArray) => x, (x: NDArray) => [x, null], (_: null, ct: NDArray) => [np.clip(ct, -1, 1)]);
  * grad((x: NDArray) => clipGrad(x).mul(5))(1); // 1
  */
-export function customVjp<F extends AnyFn>(f: F, fwd: (...args: any[]) => [Tree, Tree], bwd: (res: any, ct: any) => Tree[]): F {
+export function customVjp<F extends AnyFn, R>(
+  f: F,
+  fwd: (...args: ArgArrays<F>) => readonly [LeafLike<Ret<F>>, R],
+  bwd: (res: ArrayTree<R>, ct: ArrayTree<Ret<F>>) => LeafLike<Parameters<F>> | readonly LeafLike<Parameters<F>[number]>[],
+): F {
   const name = fnName(f);
   const fwdName = `customVjp fwd of ${name}`;
   const bwdName = `customVjp bwd of ${name}`;
@@ -123,10 +134,10 @@ export function customVjp<F extends AnyFn>(f: F, fwd: (...args: any[]) => [Tree,
     // fwd and bwd are staged now, at the arguments' avals and at the residuals' and cotangents'.
     const fwdStaged = stageFlat(
       (xs) => {
-        const result = fwd(...unflatten<Tree[]>(inDef, xs));
+        const result: unknown = fwd(...unflatten<ArgArrays<F>>(inDef, xs));
         if (!Array.isArray(result) || result.length !== 2) throw new TypeError(`${fwdName} must return [out, residuals]`);
-        checkLike(fwdName, result[0], outDef, outAvals, "the function's output");
-        const [rl, rd] = flatten(result[1], `${fwdName}: residual `);
+        checkLike(fwdName, result[0] as Tree, outDef, outAvals, "the function's output");
+        const [rl, rd] = flatten(result[1] as Tree, `${fwdName}: residual `);
         resDef = rd;
         return rl.map((r, i) => leafToArray(r, fwdName, `residual leaf ${i}`));
       },
@@ -137,7 +148,7 @@ export function customVjp<F extends AnyFn>(f: F, fwd: (...args: any[]) => [Tree,
     const bwdStaged = stageFlat(
       (xs) => {
         const nRes = resAvals.length;
-        const grads = bwd(unflatten(resDef!, xs.slice(0, nRes)), unflatten(outDef, xs.slice(nRes)));
+        const grads: unknown = bwd(unflatten(resDef!, xs.slice(0, nRes)), unflatten(outDef, xs.slice(nRes)));
         if (!Array.isArray(grads)) throw new TypeError(`${bwdName} must return a JS array with one cotangent per argument`);
         return checkLike(bwdName, grads as Tree, inDef, inAvals.map(tangentOf), "the arguments'");
       },
@@ -155,6 +166,7 @@ export function customVjp<F extends AnyFn>(f: F, fwd: (...args: any[]) => [Tree,
   }) as unknown as F;
 }
 
+/** Options of `checkpoint`. */
 export interface CheckpointOptions {
   /** Which intermediate values reverse mode may keep (the rest are recomputed); default `nothingSaveable`. */
   policy?: CheckpointPolicy;

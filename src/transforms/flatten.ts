@@ -6,18 +6,20 @@ import { reshape, slice, convert, concatenate } from "../primitives/structural.t
 import { asarray } from "../numpy/creation.ts";
 
 /**
+ * `flatten(tree)` → `[flat, unflatten]`: the tree's leaves as one float64 vector, and the function
+ * that rebuilds a tree of the same structure (and leaf types) from such a vector.
  * @example
  * const [flat, unflatten] = flatten({ w: np.ones([2, 2]), b: 0.5 });
  * flat.shape; // [5]
  */
-export function flatten(t: Tree): [NDArray, (v: NDArray) => Tree] {
+export function flatten<T extends Tree>(t: T): [NDArray, (v: NDArray) => T] {
   const [leaves, def] = flattenTree(t);
   const arrays = leaves.map((x, i) => convert(leafToArray(x, "flatten", `leaf ${i}`), "float64"));
   const parts = arrays.map((a) => reshape(a, [a.size]));
   const flat = parts.length === 0 ? asarray(new Float64Array(0)) : parts.length === 1 ? parts[0]! : concatenate(parts, 0);
-  const unflat = (v: NDArray): Tree => {
+  const unflat = (v: NDArray): T => {
     let pos = 0;
-    return unflatten(
+    return unflatten<T>(
       def,
       arrays.map((a, i) => {
         const part = reshape(slice(v, [pos], [1], [a.size]), a.shape);

@@ -12,9 +12,13 @@ import { vmap } from "./vmap.ts";
 import { grad } from "./vjp.ts";
 import { reshape, slice, convert } from "../primitives/structural.ts";
 import * as np from "../numpy/shape.ts";
+import type { Fn, GradOf, HessianFn, JacobianFn, LeafLike, ArrayTree } from "./types.ts";
+import type { Args } from "./common.ts";
 import { hessianOpts, jacfwdOpts, jacrevOpts } from "./options.ts";
 
+/** Options of `jacfwd`, `jacrev`, `jacobian` and `hessian`. */
 export interface JacOptions {
+  /** Which argument(s) to differentiate with respect to (default 0). A list gives a tuple of Jacobians. */
   argnums?: number | readonly number[];
 }
 
@@ -70,9 +74,9 @@ function assemble(jac: NDArray, out: OutInfo, ins: NDArray[], inDef: TreeDef, in
   return unflatten(out.def, blocks);
 }
 
-function jacobianWith(mode: "fwd" | "rev", f: (...args: never[]) => unknown, opts: JacOptions) {
-  opts = (mode === "fwd" ? jacfwdOpts : jacrevOpts)(opts);
-  return (...args: Tree[]): any => {
+function jacobianWith(mode: "fwd" | "rev", f: Fn, optsIn: JacOptions | undefined): (...args: Tree[]) => Tree {
+  const opts: JacOptions = (mode === "fwd" ? jacfwdOpts : jacrevOpts)(optsIn);
+  return (...args: Tree[]): Tree => {
     const op = mode === "fwd" ? "jacfwd" : "jacrev";
     checkNotAsync(op, f);
     const argnums = normArgnums(op, opts.argnums, args.length);
@@ -98,11 +102,11 @@ function jacobianWith(mode: "fwd" | "rev", f: (...args: never[]) => unknown, opt
     let jac: NDArray;
     if (mode === "fwd") {
       // Columns J e_j, stacked along axis 1.
-      jac = vmap((t: NDArray) => jvp(fFlat as never, [x], [t])[1] as NDArray, { outAxes: 1 })(identity(x.size));
+      jac = vmap((t: NDArray) => jvp(fFlat, [x], [t])[1], { outAxes: 1 })(identity(x.size));
     } else {
       // Rows e_iᵀ J: one recorded program, pulled back along every row of the identity.
-      const [outFlat, back] = vjp(fFlat as never, x);
-      jac = vmap((ct: NDArray) => back(ct)[0] as NDArray)(identity((outFlat as NDArray).size));
+      const [outFlat, back] = vjp(fFlat, x);
+      jac = vmap((ct: NDArray) => back(ct)[0])(identity(outFlat.size));
     }
     return assemble(jac, out!, ins, inDef, inLeaves);
   };
@@ -113,32 +117,49 @@ function jacobianWith(mode: "fwd" | "rev", f: (...args: never[]) => unknown, opt
  * @example
  * jacfwd((x: NDArray) => x.mul(x))(np.array([1, 2])); // [[2, 0], [0, 4]]
  */
-export const jacfwd = (f: (...args: never[]) => unknown, opts: JacOptions = {}) => jacobianWith("fwd", f, opts);
+export function jacfwd<F extends Fn, const O extends JacOptions = {}>(f: F, opts?: O): JacobianFn<F, O> {
+  return jacobianWith("fwd", f, opts) as JacobianFn<F, O>;
+}
 
-/** `jacrev(f)`: the Jacobian by reverse mode (one VJP per output element, vectorized). */
-export const jacrev = (f: (...args: never[]) => unknown, opts: JacOptions = {}) => jacobianWith("rev", f, opts);
+/**
+ * `jacrev(f)`: the Jacobian by reverse mode (one VJP per output element, vectorized).
+ * @example
+ * jacrev((x: NDArray) => x.mul(x))(np.array([1, 2])); // [[2, 0], [0, 4]]
+ */
+export function jacrev<F extends Fn, const O extends JacOptions = {}>(f: F, opts?: O): JacobianFn<F, O> {
+  return jacobianWith("rev", f, opts) as JacobianFn<F, O>;
+}
 
-/** `jacobian(f)`: the same as `jacrev`, as in autograd. */
-export const jacobian = jacrev;
+/**
+ * `jacobian(f)`: the same as `jacrev`, as in autograd.
+ * @example
+ * jacobian((x: NDArray) => np.sin(x))(np.array([0, 0])); // [[1, 0], [0, 1]]
+ */
+export const jacobian: typeof jacrev = jacrev;
 
 /**
  * `hessian(f)`: `jacfwd(jacrev(f))`, forward-over-reverse.
  * @example
  * hessian((x: NDArray) => np.sum(x.mul(x).mul(x)))(np.array([1, 2])); // [[6, 0], [0, 12]]
  */
-export const hessian = (f: (...args: never[]) => unknown, opts: JacOptions = {}) => {
-  const h = jacfwd(jacrev(f, hessianOpts(opts)) as never, opts);
-  return (...args: Tree[]): any => {
+export function hessian<F extends Fn, const O extends JacOptions = {}>(f: F, opts?: O): HessianFn<F, O> {
+  const o: JacOptions = hessianOpts(opts);
+  const h = jacobianWith("fwd", jacobianWith("rev", f, o), o);
+  return ((...args: Tree[]): Tree => {
     checkNotAsync("hessian", f);
     return h(...args);
-  };
-};
+  }) as HessianFn<F, O>;
+}
 
 /**
  * `hvp(f)(x, v)`: the Hessian of scalar `f` at `x` times `v`, forward-over-reverse, without
- * forming the Hessian.
+ * forming the Hessian. The product is shaped like `x` (arrays at its leaves).
+ * @example
+ * hvp((x: NDArray) => np.sum(x.mul(x).mul(x)))(np.array([1, 2]), np.array([1, 0])); // [6, 0]
  */
-export const hvp = (f: (x: never) => unknown) => (x: Tree, v: Tree): any => {
-  checkNotAsync("hvp", f);
-  return jvp(grad(f) as never, [x], [v])[1];
-};
+export function hvp<F extends (x: never) => unknown>(f: F): <X extends Args<F>[0]>(x: X, v: LeafLike<NoInfer<X>>) => ArrayTree<GradOf<X>> {
+  return <X extends Args<F>[0]>(x: X, v: LeafLike<NoInfer<X>>): ArrayTree<GradOf<X>> => {
+    checkNotAsync("hvp", f);
+    return jvp(grad(f as unknown as (x: Tree) => NDArray) as (x: Tree) => Tree, [x as Tree], [v as Tree])[1] as ArrayTree<GradOf<X>>;
+  };
+}

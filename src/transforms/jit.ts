@@ -10,10 +10,12 @@ import { makeJaxpr, type Jaxpr } from "./makeJaxpr.ts";
 import { ClosedJaxpr } from "../core/jaxpr.ts";
 import { leafToArray, type Args } from "./common.ts";
 import { FloatingPointError } from "../core/errors.ts";
+import type { ArrayFn, ArrayTree, Fn, Ret } from "./types.ts";
 import { compile, optimize, type Compiled } from "../compiler/index.ts";
 import { jitOpts } from "./options.ts";
 import { debugNansOn } from "./config.ts";
 
+/** Options of `jit`. */
 export interface JitOptions {
   /** Arguments that are not traced: the program is staged for their value, compared by `Object.is` (objects and functions by identity). */
   staticArgnums?: number | readonly number[];
@@ -34,14 +36,14 @@ export interface JitCacheInfo {
   readonly maxSize: number;
 }
 
-/** A jitted function: `f`'s signature, plus `cacheInfo()`. */
 /** What `jit(f).lower(...args)` gives: the optimised program and the generated code (empty where `new Function` is forbidden). */
 export interface Lowered {
   readonly jaxpr: ClosedJaxpr;
   readonly text: string;
 }
 
-export type Jitted<F extends (...args: never[]) => unknown> = ((...args: Args<F>) => any) & { cacheInfo(): JitCacheInfo; lower(...args: Args<F>): Lowered };
+/** A jitted function: `f`'s parameters, its output as arrays (a staged program returns arrays), plus `cacheInfo()` and `lower()`. */
+export type Jitted<F extends Fn> = ArrayFn<F> & { cacheInfo(): JitCacheInfo; lower(...args: Args<F>): Lowered };
 
 const knownOptions = new Set(["staticArgnums", "donateArgnums", "cacheSize"]);
 
@@ -243,7 +245,7 @@ function donate(arg: unknown, argnum: number, keep: ReadonlySet<NDArray>): void 
  * const fastGrad = jit(grad((x: NDArray) => np.sum(np.tanh(x))));
  * fastGrad(np.zeros([2])); // [1, 1]
  */
-export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOptions = {}): Jitted<F> {
+export function jit<F extends Fn>(f: F, opts: JitOptions = {}): Jitted<F> {
   const { statics: staticNums, donated: donateNums, cacheSize } = parseOptions(opts);
   // A Map iterates in insertion order: re-inserting on a hit keeps the least recently used first.
   const cache = new Map<string, Program>();
@@ -304,7 +306,7 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
     const ins = leaves.map((l, i) => leafToArray(l, "jit", `argument leaf ${i}`));
     return { program, ins, hoisted, statics };
   };
-  const jitted = (...argsIn: Args<F>) => {
+  const jitted = (...argsIn: Args<F>): ArrayTree<Ret<F>> => {
     const args = argsIn as unknown as unknown[];
     // The fast path: the same signature as the last call of this arity, all arguments plain leaves.
     const entry = fast[args.length];
@@ -315,7 +317,7 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
         hits++;
         touch(entry.key, hit);
         const flat = (hit.compiled ??= compile(hit.closed)).runTrusted(ins);
-        return hit.singleOut ? flat[0] : unflatten(hit.outDef, flat);
+        return (hit.singleOut ? flat[0] : unflatten(hit.outDef, flat)) as ArrayTree<Ret<F>>;
       }
     }
     const { program, ins, hoisted, statics } = lookup(args);
@@ -334,8 +336,8 @@ export function jit<F extends (...args: never[]) => unknown>(f: F, opts: JitOpti
       throw e;
     }
     const out = unflatten(program.outDef, flat);
-    if (donateNums.length > 0 && currentLevel() === 0) return donateArgs(args, resolve("donateArgnums", donateNums, args.length), statics, out);
-    return out;
+    if (donateNums.length > 0 && currentLevel() === 0) return donateArgs(args, resolve("donateArgnums", donateNums, args.length), statics, out) as ArrayTree<Ret<F>>;
+    return out as ArrayTree<Ret<F>>;
   };
   return Object.assign(jitted, {
     lower: (...argsIn: Args<F>): Lowered => {

@@ -7,13 +7,20 @@ import { leafToArray, likeInput, zerosFor, checkNotAsync, checkNotPromise } from
 import { tangentDtype } from "../core/dtype.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import { convert } from "../primitives/structural.ts";
+import type { Args } from "./common.ts";
+import type { Fn, GradOf, LeafLike, Ret } from "./types.ts";
 
 /**
  * `jvp(f, primals, tangents)` → `[out, tangentOut]`: forward mode, one pass.
  * @example
  * jvp(np.sin, [0.5], [1.0]); // [sin(0.5), cos(0.5)]
  */
-export function jvp<Out extends Tree>(f: (...args: never[]) => Out, primals: readonly Tree[], tangents: readonly Tree[]): [Out, Out] {
+export function jvp<F extends Fn, P extends Readonly<Args<F>>>(
+  f: F,
+  primals: P,
+  tangents: NoInfer<{ readonly [K in keyof P]: LeafLike<P[K]> }>,
+): [Ret<F>, GradOf<Ret<F>>] {
+  type Out = Ret<F>;
   checkNotAsync("jvp", f);
   const [pl, pd] = flatten(primals as Tree, "jvp: primals");
   const [tl, td] = flatten(tangents as Tree);
@@ -32,7 +39,7 @@ export function jvp<Out extends Tree>(f: (...args: never[]) => Out, primals: rea
     const ins = ps.map((p, i) => new JVPTracer(main.trace as never, p, ts[i]!));
     const out = f(...(unflatten(pd, ins) as never[]));
     checkNotPromise("jvp", out);
-    const [ol, od] = flatten(out);
+    const [ol, od] = flatten(out as Tree);
     const primalsOut: NDArray[] = [];
     const tangentsOut: NDArray[] = [];
     ol.forEach((o, i) => {
@@ -42,8 +49,8 @@ export function jvp<Out extends Tree>(f: (...args: never[]) => Out, primals: rea
     });
     return [
       unflatten<Out>(od, primalsOut.map((p, i) => likeInput(p, ol[i]!))),
-      unflatten<Out>(od, tangentsOut.map((t, i) => likeInput(t, ol[i]!))),
-    ];
+      unflatten<GradOf<Out>>(od, tangentsOut.map((t, i) => likeInput(t, ol[i]!))),
+    ] as [Out, GradOf<Out>];
   });
 }
 
@@ -52,10 +59,10 @@ export function jvp<Out extends Tree>(f: (...args: never[]) => Out, primals: rea
  * @example
  * deriv(np.sin)(0); // 1
  */
-export function deriv(f: (x: never) => Tree): (x: number | NDArray) => any {
+export function deriv<F extends (x: never) => unknown>(f: F): (x: number | NDArray) => GradOf<Ret<F>> {
   return (x) => {
     checkNotAsync("deriv", f);
     const one = typeof x === "number" ? 1 : leafToArray(x, "deriv", "x").mul(0).add(1);
-    return jvp(f as never, [x], [one])[1];
+    return jvp(f as unknown as (x: Tree) => Ret<F>, [x], [one])[1] as GradOf<Ret<F>>;
   };
 }

@@ -9,6 +9,7 @@ import type { NDArray } from "../core/ndarray.ts";
 import { evalJaxpr, type ClosedJaxpr, type JaxprEqn, type JaxprVar } from "../core/jaxpr.ts";
 import { stageFlat } from "../interpreters/staging.ts";
 import { flatten, unflatten, structureKey, type Tree, type TreeDef } from "../tree/index.ts";
+import type { Fn } from "./types.ts";
 import { leafToArray } from "./common.ts";
 import type { Args } from "./common.ts";
 
@@ -75,7 +76,7 @@ export class Jaxpr {
  * //     c:f64[] = reduceSum[axes=[0]] b
  * //   in (c) }
  */
-export function makeJaxpr<F extends (...args: never[]) => unknown>(f: F): (...args: Args<F>) => Jaxpr {
+export function makeJaxpr<F extends Fn>(f: F): (...args: Args<F>) => Jaxpr {
   return (...args) => {
     const [leaves, inDef] = flatten(args as unknown as Tree, "makeJaxpr: argument");
     const arrays = leaves.map((l, i) => leafToArray(l, "makeJaxpr", `argument leaf ${i}`));

@@ -5,6 +5,8 @@ import { map, type Tree } from "../tree/index.ts";
 
 /**
  * Blocks derivatives through `x` (a tree): `grad(x => stopGradient(x).mul(x))(3)` is 3.
+ * @example
+ * grad((x: NDArray) => stopGradient(x).mul(x))(3); // 3
  */
 export function stopGradient<T extends Tree>(x: T): T {
   return map((l) => (l instanceof NDArray ? stop(l) : l), x) as T;

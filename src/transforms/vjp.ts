@@ -9,6 +9,7 @@ import { linearizeFlat, backwardPass, forwardPass, type Linearized } from "../in
 import { flatten, unflatten, sameStructure, type Tree, type TreeDef, type Leaf } from "../tree/index.ts";
 import { leafToArray, likeInput, zerosFor, normArgnums, checkDifferentiable, checkNotAsync, checkNotPromise } from "./common.ts";
 import type { Args } from "./common.ts";
+import type { ArgnumsOf, ArrayTree, Fn, ScalarFn, GradFn, GradOf, GradsOf, LeafLike, Ret, Selected, ValueAndGradFn } from "./types.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import { elementwiseGradOpts, gradOpts, valueAndGradOpts } from "./options.ts";
 
@@ -57,11 +58,11 @@ function pullBack(t: Traced, cts: readonly (NDArray | null)[]): Tree {
  * const [y, back] = vjp((x: NDArray) => np.sin(x), np.array([0, 1]));
  * back(np.ones([2]))[0]; // cos([0, 1])
  */
-export function vjp<Out extends Tree>(f: (...args: never[]) => Out, ...primals: Tree[]): [Out, (ct: Tree) => Tree[]] {
-  const t = trace("vjp", f, primals);
-  const out = unflatten<Out>(t.outDef, t.lin.primalsOut);
-  const vjpFn = (ct: Tree): Tree[] => {
-    const [cl, cd] = flatten(ct);
+export function vjp<F extends Fn, P extends Args<F>>(f: F, ...primals: P): [ArrayTree<Ret<F>>, (ct: LeafLike<Ret<F>>) => GradsOf<P>] {
+  const t = trace("vjp", f, primals as readonly Tree[]);
+  const out = unflatten<ArrayTree<Ret<F>>>(t.outDef, t.lin.primalsOut);
+  const vjpFn = (ct: LeafLike<Ret<F>>): GradsOf<P> => {
+    const [cl, cd] = flatten(ct as Tree);
     if (!sameStructure(cd, t.outDef)) throw new TypeError("vjp: the cotangent's tree structure differs from the output's");
     const cts = cl.map((c, i) => {
       const a = leafToArray(c, "vjp", `cotangent leaf ${i}`);
@@ -71,11 +72,12 @@ export function vjp<Out extends Tree>(f: (...args: never[]) => Out, ...primals: 
       }
       return a;
     });
-    return pullBack(t, cts) as Tree[];
+    return pullBack(t, cts) as GradsOf<P>;
   };
   return [out, vjpFn];
 }
 
+/** Options of `grad`, `valueAndGrad` (and, for `argnums`, `elementwiseGrad`). */
 export interface GradOptions {
   /** Which argument(s) to differentiate with respect to (default 0). A list gives a tuple of gradients. */
   argnums?: number | readonly number[];
@@ -119,33 +121,44 @@ function gradImpl(op: string, f: (...args: never[]) => unknown, opts: GradOption
  * grad(np.sin)(0); // 1
  * grad(grad(np.sin))(1.0); // -sin(1)
  */
-export function grad<F extends (...args: never[]) => unknown>(f: F, opts: GradOptions = {}): (...args: Args<F>) => any {
-  opts = gradOpts(opts);
-  return (...args) => {
-    const [, g, aux] = gradImpl("grad", f, opts, args as unknown as Tree[]);
-    return opts.hasAux ? [g, aux] : g;
-  };
+export function grad<F extends ScalarFn, const O extends GradOptions = {}>(f: F, opts?: O): GradFn<F, O> {
+  const o: GradOptions = gradOpts(opts);
+  return ((...args: Tree[]) => {
+    const [, g, aux] = gradImpl("grad", f, o, args);
+    return o.hasAux ? [g, aux] : g;
+  }) as GradFn<F, O>;
 }
 
-/** `valueAndGrad(f)` → `(…args) => [value, gradient]` in one pass (`[[value, aux], gradient]` with `hasAux`). */
-export function valueAndGrad<F extends (...args: never[]) => unknown>(f: F, opts: GradOptions = {}): (...args: Args<F>) => [any, any] {
-  opts = valueAndGradOpts(opts);
-  return (...args) => {
-    const [value, g, aux] = gradImpl("valueAndGrad", f, opts, args as unknown as Tree[]);
-    return opts.hasAux ? [[value, aux], g] : [value, g];
-  };
+/**
+ * `valueAndGrad(f)` → `(…args) => [value, gradient]` in one pass (`[[value, aux], gradient]` with `hasAux`).
+ * @example
+ * const [v, g] = valueAndGrad((x: NDArray) => np.sum(x.mul(x)))(np.array([1, 2]));
+ * v; // 5
+ * g; // [2, 4]
+ */
+export function valueAndGrad<F extends ScalarFn, const O extends GradOptions = {}>(f: F, opts?: O): ValueAndGradFn<F, O> {
+  const o: GradOptions = valueAndGradOpts(opts);
+  return ((...args: Tree[]) => {
+    const [value, g, aux] = gradImpl("valueAndGrad", f, o, args);
+    return o.hasAux ? [[value, aux], g] : [value, g];
+  }) as ValueAndGradFn<F, O>;
 }
 
 /**
  * `elementwiseGrad(f)`: the vector-Jacobian product with a cotangent of ones (autograd's
  * `elementwise_grad`): for elementwise `f`, the derivative at every element.
+ * @example
+ * elementwiseGrad(np.tanh)(np.array([0, 0])); // [1, 1]
  */
-export function elementwiseGrad<F extends (...args: never[]) => unknown>(f: F, opts: { argnums?: number | readonly number[] } = {}): (...args: Args<F>) => any {
-  opts = elementwiseGradOpts(opts);
-  return (...args) => {
+export function elementwiseGrad<F extends Fn, const O extends { readonly argnums?: number | readonly number[] } = {}>(
+  f: F,
+  opts?: O,
+): <A extends Args<F>>(...args: A) => GradOf<Selected<A, ArgnumsOf<O>>> {
+  const options: { argnums?: number | readonly number[] } = elementwiseGradOpts(opts);
+  return <A extends Args<F>>(...args: A): GradOf<Selected<A, ArgnumsOf<O>>> => {
     const all = args as unknown as Tree[];
     checkNotAsync("elementwiseGrad", f);
-    const argnums = normArgnums("elementwiseGrad", opts.argnums, all.length);
+    const argnums = normArgnums("elementwiseGrad", options.argnums, all.length);
     const wrapped = (...d: Tree[]) => {
       const full = all.slice();
       argnums.forEach((a, i) => (full[a] = d[i]!));
@@ -157,18 +170,22 @@ export function elementwiseGrad<F extends (...args: never[]) => unknown>(f: F, o
       return new ConcreteArray(data, o.shape, "float64");
     });
     const grads = pullBack(t, cts) as Tree[];
-    return typeof opts.argnums === "number" || opts.argnums === undefined ? grads[0] : grads;
+    return (typeof options.argnums === "number" || options.argnums === undefined ? grads[0] : grads) as GradOf<Selected<A, ArgnumsOf<O>>>;
   };
 }
 
 /**
  * `linearize(f, ...primals)` → `[out, jvpFn]`: evaluates `f` once and returns its linear map at
  * that point, which `jvpFn(...tangents)` applies without re-running `f`.
+ * @example
+ * const [y, push] = linearize((x: NDArray) => x.mul(x), np.array([1, 2]));
+ * push(np.array([1, 1])); // [2, 4]
  */
-export function linearize<Out extends Tree>(f: (...args: never[]) => Out, ...primals: Tree[]): [Out, (...tangents: Tree[]) => Out] {
-  const t = trace("linearize", f, primals);
+export function linearize<F extends Fn, P extends Args<F>>(f: F, ...primals: P): [ArrayTree<Ret<F>>, (...tangents: { [K in keyof P]: LeafLike<P[K]> }) => ArrayTree<Ret<F>>] {
+  type Out = ArrayTree<Ret<F>>;
+  const t = trace("linearize", f, primals as readonly Tree[]);
   const out = unflatten<Out>(t.outDef, t.lin.primalsOut);
-  const jvpFn = (...tangents: Tree[]): Out => {
+  const jvpFn = (...tangents: { [K in keyof P]: LeafLike<P[K]> }): Out => {
     const [tl, td] = flatten(tangents as Tree);
     if (!sameStructure(td, t.inDef)) throw new TypeError("linearize: the tangents' tree structure differs from the primals'");
     const outs = forwardPass(t.lin, tl.map((x, i) => leafToArray(x, "linearize", `tangent leaf ${i}`)));

@@ -5,10 +5,12 @@ import { BatchTracer, makeBatchTrace, valueAndDim } from "../interpreters/batchi
 import { flatten, unflatten, broadcastPrefix, type Tree } from "../tree/index.ts";
 import { leafToArray, checkNotAsync, checkNotPromise } from "./common.ts";
 import type { Args } from "./common.ts";
+import type { ArrayFn, ArrayTree, Fn, Ret } from "./types.ts";
 import { matchBatch } from "../primitives/structural.ts";
 import { AxisError, BatchSizeError, fmtShape } from "../core/errors.ts";
 import { vmapOpts } from "./options.ts";
 
+/** Options of `vmap`: where the batch axis is in the arguments and goes in the outputs. */
 export interface VmapOptions {
   /** Batch axis per argument: a number, `null` (not batched), or a tree prefix of the argument. Default 0. */
   inAxes?: number | null | readonly unknown[];
@@ -23,9 +25,9 @@ const isAxis = (x: unknown): boolean => x === null || typeof x === "number";
  * @example
  * vmap((x: NDArray) => np.sum(x))(np.ones([3, 4])); // [4, 4, 4]
  */
-export function vmap<F extends (...args: never[]) => unknown>(f: F, opts: VmapOptions = {}): (...args: Args<F>) => any {
+export function vmap<F extends Fn>(f: F, opts: VmapOptions = {}): ArrayFn<F> {
   opts = vmapOpts(opts) as VmapOptions;
-  return (...argsIn) => {
+  return (...argsIn: Args<F>): ArrayTree<Ret<F>> => {
     checkNotAsync("vmap", f);
     const args = argsIn as unknown as Tree[];
     // A top-level null is honoured (no argument batched, an error below), not taken for the default.
@@ -85,7 +87,7 @@ export function vmap<F extends (...args: never[]) => unknown>(f: F, opts: VmapOp
         const w = want < 0 ? want + nd : want;
         return moveOrBroadcast(v, d, size, w);
       });
-      return unflatten(od, results);
+      return unflatten<ArrayTree<Ret<F>>>(od, results);
     });
   };
 }

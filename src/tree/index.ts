@@ -4,7 +4,15 @@
  * JAX's `register_pytree_node`) are nodes; `null`/`undefined` pass through.
  */
 import { NDArray } from "../core/ndarray.ts";
+import type { Applicative } from "fp-ts/lib/Applicative.js";
+import type { Foldable1 } from "fp-ts/lib/Foldable.js";
+import type { Functor1 } from "fp-ts/lib/Functor.js";
+import type { HKT } from "fp-ts/HKT.js";
+import type { Monoid } from "fp-ts/lib/Monoid.js";
+import type { Option } from "fp-ts/lib/Option.js";
+import type { Traversable1 } from "fp-ts/lib/Traversable.js";
 
+/** A leaf of a tree: an `NDArray`, a number or a boolean. */
 export type Leaf = NDArray | number | boolean;
 /**
  * A tree. Plain objects are typed as `object` so that values declared with a TypeScript
@@ -51,6 +59,11 @@ export function registerNode<T extends object>(
 
 const LEAF: TreeDef = { kind: "leaf" };
 
+/**
+ * Whether `x` is a leaf (an `NDArray`, a number or a boolean).
+ * @example
+ * tree.isLeaf(3); // true
+ */
 export const isLeaf = (x: unknown): x is Leaf => x instanceof NDArray || typeof x === "number" || typeof x === "boolean";
 
 const isPlainObject = (x: unknown): x is Record<string, Tree> =>
@@ -64,7 +77,7 @@ export const MAX_DEPTH = 1000;
  * the value in error messages (e.g. "grad: argument"). A cycle, or nesting deeper than `MAX_DEPTH`,
  * raises a `TypeError` naming `what` and the path.
  */
-export function flatten<L = Leaf>(t: Tree, what = "tree: the value"): [L[], TreeDef] {
+export function flatten<L = Leaf>(t: Tree, what = "tree: the value", leafTest: (x: unknown) => boolean = isLeaf): [L[], TreeDef] {
   const leaves: L[] = [];
   // The nodes on the way down from the root (a node met again among them is a cycle), and the
   // steps to them (an array index i ≥ 0, a registered node's child −1 − i, or an object key),
@@ -85,7 +98,7 @@ export function flatten<L = Leaf>(t: Tree, what = "tree: the value"): [L[], Tree
     return out;
   };
   const go = (x: unknown): TreeDef => {
-    if (isLeaf(x)) {
+    if (leafTest(x)) {
       leaves.push(x as L);
       return LEAF;
     }
@@ -181,8 +194,22 @@ export function structureKey(def: TreeDef): string {
 /** Whether two structures are the same. */
 export const sameStructure = (a: TreeDef, b: TreeDef): boolean => structureKey(a) === structureKey(b);
 
-/** Applies `f` leafwise to one or more trees of the same structure. */
-export function map(f: (...xs: Leaf[]) => Leaf, t: Tree, ...rest: Tree[]): Tree {
+/**
+ * Applies `f` leafwise to one or more trees of the same structure: `tree.map(f, t, ...rest)`; with
+ * `f` alone, the pipeable form `tree.map(f)(t)` (for fp-ts' `pipe`), over leaves of any type.
+ * @example
+ * tree.leaves(tree.map((x) => (x as number) * 2, { a: 1, b: [2, 3] })); // [2, 4, 6]
+ * const inc = tree.map((x: number) => x + 1); // pipeable: pipe(t, tree.map(f))
+ * tree.leaves(inc({ a: 1, b: [2, 3] })); // [2, 3, 4]
+ */
+export function map<A, B>(f: (a: A) => B): <T extends TreeOf<A> | object>(t: T) => MapLeaves<T, A, B>;
+export function map(f: (...xs: Leaf[]) => Leaf, t: Tree, ...rest: Tree[]): Tree;
+export function map(f: (...xs: never[]) => unknown, ...trees: Tree[]): unknown {
+  if (trees.length === 0) return (t: object) => mapAny(t as TreeOf<unknown>, f as (a: unknown) => unknown);
+  return mapLeaves(f as (...xs: Leaf[]) => Leaf, trees[0]!, ...trees.slice(1));
+}
+
+function mapLeaves(f: (...xs: Leaf[]) => Leaf, t: Tree, ...rest: Tree[]): Tree {
   const [ls, def] = flatten(t);
   const others = rest.map((r, k) => {
     const [l, d] = flatten(r);
@@ -220,4 +247,124 @@ export function broadcastPrefix<V>(prefix: unknown, full: Tree, isPrefixLeaf: (x
   };
   go(prefix, full, "");
   return out;
+}
+
+// ---------------------------------------------------------------- fp-ts instances
+
+/**
+ * The tree `T` with its leaves of type `A` replaced by `B` (what the pipeable `tree.map(f)` gives;
+ * unlike `TreeOf`, it keeps the field names of an `interface`).
+ */
+export type MapLeaves<T, A, B> = T extends A
+  ? B
+  : T extends null | undefined
+    ? T
+    : T extends object
+      ? { -readonly [K in keyof T]: MapLeaves<T[K], A, B> }
+      : T;
+
+/**
+ * A tree whose leaves have type `A`: JS arrays and plain objects are its nodes, `null`/`undefined`
+ * are empty. What the fp-ts instances (`tree.Functor`, `tree.Foldable`, `tree.Traversable`) act on.
+ */
+export type TreeOf<A> = A | null | undefined | readonly TreeOf<A>[] | { readonly [key: string]: TreeOf<A> };
+
+/** The fp-ts URI of trees (`Kind<"autograd-ts/Tree", A>` is `TreeOf<A>`). */
+export const URI = "autograd-ts/Tree";
+/** The fp-ts URI of trees. */
+export type URI = typeof URI;
+
+declare module "fp-ts/HKT.js" {
+  interface URItoKind<A> {
+    readonly "autograd-ts/Tree": TreeOf<A>;
+  }
+}
+
+/**
+ * A leaf for the fp-ts instances: anything that is not a node (JS array, plain object, registered
+ * class) and not `null`/`undefined`. A plain object with a string `_tag` (an fp-ts value such as
+ * an `Option` or an `Either`) is a leaf too, so trees of them can be sequenced.
+ */
+function isAnyLeaf(x: unknown): boolean {
+  if (x === null || x === undefined || Array.isArray(x)) return false;
+  if (isPlainObject(x)) return typeof (x as { _tag?: unknown })._tag === "string";
+  if (typeof x === "object" && nodeTypesByClass.has((x as object).constructor)) return false;
+  return true;
+}
+
+const flattenAny = <A>(t: TreeOf<A>): [A[], TreeDef] => flatten<A>(t as Tree, "tree: the value", isAnyLeaf);
+
+function mapAny<A, B>(t: TreeOf<A>, f: (a: A) => B): TreeOf<B> {
+  const [ls, def] = flattenAny(t);
+  return unflatten<TreeOf<B>>(def, ls.map((x) => f(x)));
+}
+
+/**
+ * Trees as an fp-ts `Functor`: `tree.Functor.map(t, f)` maps every leaf, keeping the structure.
+ * @example
+ * tree.leaves(tree.Functor.map({ w: 1, b: [2] }, (x: number) => x * 10)); // [20, 10]
+ */
+export const Functor: Functor1<URI> = { URI, map: mapAny };
+
+/**
+ * Trees as an fp-ts `Foldable`: leaves are visited in `flatten`'s order (depth first, objects by
+ * sorted key).
+ * @example
+ * tree.Foldable.reduce({ b: 2, a: [1, 3] }, 0, (s: number, x: number) => s + x); // 6
+ */
+export const Foldable: Foldable1<URI> = {
+  URI,
+  reduce: <A, B>(t: TreeOf<A>, b: B, f: (b: B, a: A) => B): B => flattenAny(t)[0].reduce(f, b),
+  foldMap:
+    <M>(M: Monoid<M>) =>
+    <A>(t: TreeOf<A>, f: (a: A) => M): M =>
+      flattenAny(t)[0].reduce((m, a) => M.concat(m, f(a)), M.empty),
+  reduceRight: <A, B>(t: TreeOf<A>, b: B, f: (a: A, b: B) => B): B => flattenAny(t)[0].reduceRight((acc, a) => f(a, acc), b),
+};
+
+/** Runs `f` over the leaves in order inside the applicative `F` and rebuilds the tree from the results. */
+function traverseAny<F>(F: Applicative<F>) {
+  return <A, B>(t: TreeOf<A>, f: (a: A) => HKT<F, B>): HKT<F, TreeOf<B>> => {
+    const [ls, def] = flattenAny(t);
+    const collected = ls.reduce(
+      (acc: HKT<F, B[]>, a) => F.ap(F.map(acc, (bs: B[]) => (b: B) => [...bs, b]), f(a)),
+      F.of<B[]>([]),
+    );
+    return F.map(collected, (bs) => unflatten<TreeOf<B>>(def, bs));
+  };
+}
+
+/**
+ * Trees as an fp-ts `Traversable`: `tree.Traversable.traverse(O.Applicative)(t, f)` runs an
+ * effectful `f` on every leaf and gives the effect of the whole tree (`None` if any leaf gave
+ * `None`); `sequence` turns a tree of effects into an effect of a tree.
+ * @example
+ * const half = (x: number) => (x % 2 === 0 ? { _tag: "Some", value: x / 2 } : { _tag: "None" });
+ * const ofOption = { URI: "Option", map: (o, f) => (o._tag === "Some" ? { _tag: "Some", value: f(o.value) } : o), of: (value) => ({ _tag: "Some", value }), ap: (ff, fa) => (ff._tag === "Some" && fa._tag === "Some" ? { _tag: "Some", value: ff.value(fa.value) } : { _tag: "None" }) };
+ * tree.leaves(tree.Traversable.traverse(ofOption)({ a: 2, b: [4] }, half).value); // [1, 2]
+ */
+export const Traversable: Traversable1<URI> = {
+  ...Functor,
+  ...Foldable,
+  traverse: traverseAny as Traversable1<URI>["traverse"],
+  sequence: (<F>(F: Applicative<F>) => <A>(t: TreeOf<HKT<F, A>>) => traverseAny(F)(t, (x: HKT<F, A>) => x)) as Traversable1<URI>["sequence"],
+};
+
+/**
+ * The subtree at `path` (object keys and array indices), as an fp-ts `Option`: `some(subtree)`
+ * if every step exists, `none` otherwise.
+ * @example
+ * tree.lookup(["layers", 0, "w"])({ layers: [{ w: 1 }] }).value; // 1
+ * const missing = tree.lookup(["layers", 3])({ layers: [] }); // { _tag: "None" }
+ */
+export function lookup(path: readonly (string | number)[]): (t: Tree) => Option<Tree> {
+  return (t: Tree): Option<Tree> => {
+    let node: unknown = t;
+    for (const step of path) {
+      if (Array.isArray(node) && typeof step === "number" && Number.isInteger(step) && step >= 0 && step < node.length) node = node[step];
+      else if (isPlainObject(node) && typeof step === "string" && Object.prototype.hasOwnProperty.call(node, step)) node = node[step];
+      else return { _tag: "None" };
+    }
+    return { _tag: "Some", value: node as Tree };
+  };
 }
