@@ -3,7 +3,7 @@
  * registered), every spec names a registered primitive, and linear primitives say where they are linear.
  */
 import { describe, expect, it } from "vitest";
-import { registry } from "../src/primitives/registry.ts";
+import { registry } from "../src/registry.ts";
 import { loadErrors, primitiveNames, specs } from "./harness.ts";
 
 describe("property-test specs", () => {

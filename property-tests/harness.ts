@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { jvp, vjp } from "autograd-ts";
 import { bind } from "../src/core/trace.ts";
-import { registry } from "../src/primitives/registry.ts";
+import { registry } from "../src/registry.ts";
 import { ConcreteArray, type NDArray, type Aval } from "../src/core/ndarray.ts";
 import { fmtShape } from "../src/core/errors.ts";
 import { numRuns, seed } from "./config.ts";

@@ -7,8 +7,8 @@ import fc from "fast-check";
 import type { NDArray } from "../src/core/ndarray.ts";
 import type { ClosedJaxpr } from "../src/core/jaxpr.ts";
 import { stageFlat } from "../src/interpreters/staging.ts";
-import { condP } from "../src/primitives/control.ts";
-import { scanP, whileP } from "../src/primitives/loops.ts";
+import { condP } from "../src/higher-order/control.ts";
+import { scanP, whileP } from "../src/higher-order/loops.ts";
 import * as np from "../src/numpy/index.ts";
 import { floats, ints, offInteger, shape, spec, type PrimSpec } from "./spec.ts";
 

@@ -7,9 +7,9 @@
 import fc from "fast-check";
 import type { Aval, NDArray } from "../src/core/ndarray.ts";
 import { stageFlat } from "../src/interpreters/staging.ts";
-import { pjitP } from "../src/primitives/pjit.ts";
-import { customJvpCallP, customVjpCallP } from "../src/primitives/custom.ts";
-import { checkpointNameP, checkpointP, dotsSaveable, everythingSaveable, nothingSaveable, saveOnlyTheseNames, checkpointName } from "../src/primitives/checkpoint.ts";
+import { pjitP } from "../src/higher-order/pjit.ts";
+import { customJvpCallP, customVjpCallP } from "../src/higher-order/custom.ts";
+import { checkpointNameP, checkpointP, dotsSaveable, everythingSaveable, nothingSaveable, saveOnlyTheseNames, checkpointName } from "../src/higher-order/checkpoint.ts";
 import * as np from "../src/numpy/index.ts";
 import { floats, shape, spec, type PrimSpec } from "./spec.ts";
 

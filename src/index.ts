@@ -13,7 +13,7 @@ export { jacfwd, jacrev, jacobian, hessian, hvp, type JacOptions } from "./trans
 export { checkGrads, type CheckGradsOptions } from "./transforms/checkGrads.ts";
 export { stopGradient } from "./transforms/stopGradient.ts";
 export { customJvp, customVjp, checkpoint, type CheckpointOptions } from "./transforms/custom.ts";
-export { checkpointName, type CheckpointPolicy } from "./primitives/checkpoint.ts";
+export { checkpointName, type CheckpointPolicy } from "./higher-order/checkpoint.ts";
 export * as checkpointPolicies from "./transforms/checkpoint-policies.ts";
 export { flatten } from "./transforms/flatten.ts";
 export { fixedPoint, type FixedPointOptions } from "./transforms/implicit.ts";

@@ -6,9 +6,9 @@
 import type { ConcreteArray, NDArray } from "../core/ndarray.ts";
 import type { Primitive } from "../core/primitive.ts";
 import type { ClosedJaxpr } from "../core/jaxpr.ts";
-import { rowOf, stackRows, type CondParams } from "../primitives/control.ts";
-import type { ScanParams, WhileParams } from "../primitives/loops.ts";
-import type { PjitParams } from "../primitives/pjit.ts";
+import { rowOf, stackRows, type CondParams } from "../higher-order/control.ts";
+import type { ScanParams, WhileParams } from "../higher-order/loops.ts";
+import type { PjitParams } from "../higher-order/pjit.ts";
 import { compile, type Compiled } from "./compile.ts";
 
 /** How a compiled program runs one equation: its operands in, its results out. */

@@ -18,9 +18,9 @@ import * as g from "../primitives/gather.ts";
 import { dotGeneralP } from "../primitives/contraction.ts";
 import { argsortP } from "../primitives/sort.ts";
 import * as sp from "../primitives/special.ts";
-import { condP } from "../primitives/control.ts";
-import { scanP, whileP, type ScanParams, type WhileParams } from "../primitives/loops.ts";
-import { customVjpCallP } from "../primitives/custom.ts";
+import { condP } from "../higher-order/control.ts";
+import { scanP, whileP, type ScanParams, type WhileParams } from "../higher-order/loops.ts";
+import { customVjpCallP } from "../higher-order/custom.ts";
 import {
   type Coeffs, chainSeries, composeSeries, derivSeries, divSeries, expSeries, integrateSeries, logSeries, mulSeries, negSeries,
   powSeries, scale, shiftSeries, sinCosSeries, sqrtSeries,

@@ -6,7 +6,7 @@
  * one predicate for all members) call the taken branch directly, as eagerly. Otherwise, under any
  * transformation (`grad`, `vmap`, `jit`, `makeJaxpr`…) they stage their functions
  * into closed jaxprs and bind one higher-order primitive (`cond`, `while`, `scan`, see
- * `primitives/control.ts` and `loops.ts`) whose own rules differentiate, batch and stage it: a
+ * `higher-order/control.ts` and `loops.ts`) whose own rules differentiate, batch and stage it: a
  * staged loop is one equation whatever its length, and `whileLoop` is differentiable in reverse mode
  * too (JAX's is forward-only). Under `vmap`, a predicate that differs between members makes `cond`
  * run every branch and pick each member's result, and `whileLoop` run until no member's predicate
@@ -18,8 +18,8 @@ import type { Aval, NDArray } from "../core/ndarray.ts";
 import { currentLevel, bind, dataBeneath, isTracer } from "../core/trace.ts";
 import { ClosedJaxpr, Jaxpr, JaxprVar } from "../core/jaxpr.ts";
 import { stageFlat } from "../interpreters/staging.ts";
-import { condP } from "../primitives/control.ts";
-import { scanP, whileP } from "../primitives/loops.ts";
+import { condP } from "../higher-order/control.ts";
+import { scanP, whileP } from "../higher-order/loops.ts";
 import { asarray, zeros } from "../numpy/creation.ts";
 import { less, notEqual, clip } from "../numpy/math.ts";
 import { stack } from "../numpy/shape.ts";

@@ -5,7 +5,7 @@
 import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
 import { currentLevel } from "../core/trace.ts";
 import { flatten, unflatten, structureKey, type Leaf, type Tree, type TreeDef } from "../tree/index.ts";
-import { pjit } from "../primitives/pjit.ts";
+import { pjit } from "../higher-order/pjit.ts";
 import { makeJaxpr, type Jaxpr } from "./makeJaxpr.ts";
 import { ClosedJaxpr } from "../core/jaxpr.ts";
 import { leafToArray, type Args } from "./common.ts";

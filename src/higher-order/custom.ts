@@ -13,7 +13,7 @@ import { evalJaxpr, type ClosedJaxpr } from "../core/jaxpr.ts";
 import { batchFunction } from "../interpreters/batching.ts";
 import { batchJaxpr, tangentAval } from "../interpreters/jaxpr-rules.ts";
 import { stageFlat } from "../interpreters/staging.ts";
-import { matchBatch } from "./structural.ts";
+import { matchBatch } from "../primitives/structural.ts";
 
 type Fn = (xs: NDArray[]) => NDArray[];
 const front = (x: NDArray, d: number | null, size: number) => matchBatch(x, d, size, 0);

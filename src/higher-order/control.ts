@@ -9,9 +9,9 @@ import { bind, bind1, isTracer } from "../core/trace.ts";
 import { definePrimitive, isUndefinedPrimal, type Primitive } from "../core/primitive.ts";
 import { evalJaxpr, type ClosedJaxpr } from "../core/jaxpr.ts";
 import { batchJaxpr, jvpJaxpr, linearizeJaxpr, stageClosed, transposeJaxpr } from "../interpreters/jaxpr-rules.ts";
-import { broadcastInDimP, convert, moveaxis } from "./structural.ts";
-import { max, min, fullLike } from "./binary.ts";
-import { eq, select } from "./compare.ts";
+import { broadcastInDimP, convert, moveaxis } from "../primitives/structural.ts";
+import { max, min, fullLike } from "../primitives/binary.ts";
+import { eq, select } from "../primitives/compare.ts";
 
 // ---------------------------------------------------------------- shared by the control primitives
 

@@ -12,10 +12,10 @@ import { bind, isTracer } from "../core/trace.ts";
 import { definePrimitive, isUndefinedPrimal, type Primitive } from "../core/primitive.ts";
 import { ClosedJaxpr, dceClosed, evalJaxpr, Jaxpr } from "../core/jaxpr.ts";
 import { batchJaxpr, jvpJaxpr, linearizeJaxpr, stageClosed, tangentAval, transposeJaxpr } from "../interpreters/jaxpr-rules.ts";
-import { convert, matchBatch, moveaxis } from "./structural.ts";
-import { add, fullLike } from "./binary.ts";
-import { and, gt, select } from "./compare.ts";
-import { reduceMax } from "./reduce.ts";
+import { convert, matchBatch, moveaxis } from "../primitives/structural.ts";
+import { add, fullLike } from "../primitives/binary.ts";
+import { and, gt, select } from "../primitives/compare.ts";
+import { reduceMax } from "../primitives/reduce.ts";
 import { broadcastLeading, pick, rowOf, sameFlags, stackRows, TRUE } from "./control.ts";
 
 const stacked = (n: number, a: Aval): Aval => ({ shape: [n, ...a.shape], dtype: a.dtype });

@@ -9,7 +9,7 @@ import { definePrimitive, isUndefinedPrimal, type Primitive } from "../core/prim
 import { ClosedJaxpr, dceClosed, evalJaxpr } from "../core/jaxpr.ts";
 import { batchJaxpr, jvpJaxpr, linearizeJaxpr, transposeJaxpr } from "../interpreters/jaxpr-rules.ts";
 import { isTracer } from "../core/trace.ts";
-import { moveaxis } from "./structural.ts";
+import { moveaxis } from "../primitives/structural.ts";
 
 export interface PjitParams {
   /** The function's name, for printing. */

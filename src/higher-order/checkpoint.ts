@@ -9,7 +9,7 @@ import { definePrimitive, type Primitive } from "../core/primitive.ts";
 import { ClosedJaxpr, dceClosed, evalJaxpr, Jaxpr, type JaxprEqn, type JaxprVar } from "../core/jaxpr.ts";
 import { jvpJaxpr } from "../interpreters/jaxpr-rules.ts";
 import { batchCall, memoByJaxpr, pjit, plainForwardJvp } from "./pjit.ts";
-import { linearJvp } from "./elementwise.ts";
+import { linearJvp } from "../primitives/elementwise.ts";
 
 /** Which intermediate values of a checkpointed function reverse mode may keep (JAX's `checkpoint_policies`). */
 export type CheckpointPolicy =

@@ -1,23 +1,23 @@
 /** @file Every primitive, listed once: the property tests loop over this list. */
-import type { Primitive } from "../core/primitive.ts";
-import * as unary from "./unary.ts";
-import * as binary from "./binary.ts";
-import * as compare from "./compare.ts";
-import * as reduce from "./reduce.ts";
-import * as structural from "./structural.ts";
-import * as contraction from "./contraction.ts";
-import * as linalg from "./linalg.ts";
-import * as linalgSpectral from "./linalg-spectral.ts";
-import * as sort from "./sort.ts";
-import * as gather from "./gather.ts";
-import * as special from "./special.ts";
-import * as random from "./random.ts";
-import * as control from "./control.ts";
-import * as loops from "./loops.ts";
-import { pjitP } from "./pjit.ts";
-import { customJvpCallP, customVjpCallP } from "./custom.ts";
-import { checkpointP, checkpointNameP } from "./checkpoint.ts";
-import * as conv from "./conv.ts";
+import type { Primitive } from "./core/primitive.ts";
+import * as unary from "./primitives/unary.ts";
+import * as binary from "./primitives/binary.ts";
+import * as compare from "./primitives/compare.ts";
+import * as reduce from "./primitives/reduce.ts";
+import * as structural from "./primitives/structural.ts";
+import * as contraction from "./primitives/contraction.ts";
+import * as linalg from "./primitives/linalg.ts";
+import * as linalgSpectral from "./primitives/linalg-spectral.ts";
+import * as sort from "./primitives/sort.ts";
+import * as gather from "./primitives/gather.ts";
+import * as special from "./primitives/special.ts";
+import * as random from "./primitives/random.ts";
+import * as control from "./higher-order/control.ts";
+import * as loops from "./higher-order/loops.ts";
+import { pjitP } from "./higher-order/pjit.ts";
+import { customJvpCallP, customVjpCallP } from "./higher-order/custom.ts";
+import { checkpointP, checkpointNameP } from "./higher-order/checkpoint.ts";
+import * as conv from "./primitives/conv.ts";
 
 const isPrimitive = (x: unknown): x is Primitive<unknown> =>
   typeof x === "object" && x !== null && "impl" in x && "jvp" in x && "batch" in x && "abstractEval" in x;
