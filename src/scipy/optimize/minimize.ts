@@ -11,7 +11,7 @@ import { asarray } from "../../numpy/creation.ts";
 import { flatten } from "../../transforms/flatten.ts";
 import { grad, valueAndGrad } from "../../transforms/vjp.ts";
 import { jvp } from "../../transforms/jvp.ts";
-import { checkKeys, cgSolve, closureConvert, flattenForCalls, implicitRoot, perMember, type AsArrays } from "../../transforms/implicit.ts";
+import { checkKeys, cgSolve, closureConvert, flattenForCalls, implicitRoot, type AsArrays } from "../../transforms/implicit.ts";
 import { stopGradient } from "../../primitives/unary.ts";
 import type { Tree } from "../../tree/index.ts";
 import { bfgs, cg, nelderMead, newtonCg, type RawResult } from "./methods.ts";
@@ -190,7 +190,7 @@ export function minimize<X extends Tree>(fun: (x: AsArrays<X>, ...args: any[]) =
     return vec(raw.x);
   };
   // The start travels with θ (last), so that under vmap each member starts from its own x0.
-  const run = (thx: NDArray[]): NDArray => perMember(thx, (m) => runOne(m.slice(0, -1), m[m.length - 1]!), `${op}: method ${method}`);
+  const run = (thx: NDArray[]): NDArray => runOne(thx.slice(0, -1), thx[thx.length - 1]!);
   const start = stopGradient(xFlat).astype("float64");
   const runs: RawResult[] = [];
   /** Per component: the bound it is held at (L-BFGS-B), NaN where free. */
@@ -216,7 +216,7 @@ export function minimize<X extends Tree>(fun: (x: AsArrays<X>, ...args: any[]) =
       const m = masks(h);
       return convGrad(z.mul(m.free).add(m.at), th).mul(m.free).add(z.mul(m.held));
     };
-    const z = implicitRoot(residual, find, [...conv.theta, start], { solve: (mv, b) => cgSolve(mv, b, op), symmetric: true }, op);
+    const z = implicitRoot(residual, find, [...conv.theta, start], { solve: (mv, b) => cgSolve(mv, b, op), symmetric: true }, op, { shape: [n], dtype: "float64" });
     const h = held();
     xStar = h === null ? z : z.mul(masks(h).free).add(masks(h).at);
   }
