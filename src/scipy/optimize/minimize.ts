@@ -210,6 +210,9 @@ export function minimize<X extends Tree>(fun: (x: AsArrays<X>, ...args: any[]) =
     };
     // x* does not depend on the start (its derivative in x0 is zero): the residual ignores it.
     const residual = (z: NDArray, thx: NDArray[]): NDArray => {
+      if (runs.length === 0 && opts.bounds !== undefined) {
+        throw new TypeError(`${op}: under jit, which bounds hold is known only once the search has run, so the implicit derivative with bounds cannot be staged; differentiate outside jit`);
+      }
       const h = held();
       const th = thx.slice(0, -1);
       if (h === null) return convGrad(z, th);
@@ -220,9 +223,10 @@ export function minimize<X extends Tree>(fun: (x: AsArrays<X>, ...args: any[]) =
     const h = held();
     xStar = h === null ? z : z.mul(masks(h).free).add(masks(h).at);
   }
+  const traced = isTracer(xStar);
+  if (runs.length === 0) return stagedResult(op, like(xStar) as X, conv.call(xStar, conv.theta), method === "Nelder-Mead" ? null : convGrad(xStar, conv.theta));
   // Under vmap: the counts of the member that took longest, the first failure's status.
   const r: RawResult = runs.reduce((acc, x) => ({ ...acc, nit: Math.max(acc.nit, x.nit), nfev: Math.max(acc.nfev, x.nfev), njev: Math.max(acc.njev, x.njev), ...(acc.status === 0 && x.status !== 0 ? { status: x.status, message: x.message } : {}) }));
-  const traced = isTracer(xStar);
   return {
     x: like(xStar) as X,
     fun: traced ? conv.call(xStar, conv.theta) : new ConcreteArray(Float64Array.of(r.fun), [], "float64"),
@@ -236,4 +240,21 @@ export function minimize<X extends Tree>(fun: (x: AsArrays<X>, ...args: any[]) =
     message: r.message,
     ...(r.hessInv ? { hessInv: new ConcreteArray(Float64Array.from(r.hessInv.flatMap((row) => Array.from(row))), [n, n], "float64") } : {}),
   };
+}
+
+/**
+ * The result of a call staged under `jit`: x, fun and jac are (staged) values, but the search runs
+ * only when the staged program does, so its counts and status are unknown: reading them is an error.
+ */
+function stagedResult<X>(op: string, x: X, fun: NDArray, jac: NDArray | null): OptimizeResult<X> {
+  const result = { x, fun, jac } as OptimizeResult<X>;
+  for (const key of ["nit", "nfev", "njev", "success", "status", "message"] as const) {
+    Object.defineProperty(result, key, {
+      enumerable: true,
+      get: () => {
+        throw new TypeError(`${op}: under jit the search runs only when the staged program runs, so ${key} is not known while staging; return x, fun or jac from the jitted function`);
+      },
+    });
+  }
+  return result;
 }
