@@ -123,7 +123,7 @@ export function minimize<X extends Tree>(fun: (x: AsArrays<X>, ...args: any[]) =
   const runOne = (th: NDArray[], x0v: NDArray): NDArray => {
     const concrete = (v: NDArray, what: string): ConcreteArray => {
       if (!(v instanceof ConcreteArray)) {
-        throw new TypeError(`${op}: method ${method} decides its steps per problem and needs concrete values, but ${what} is traced (under jit or a nested vmap); call it outside jit or loop over the problems`);
+        throw new TypeError(`${op}: method ${method} decides its steps per problem and needs concrete values, but ${what} is traced`);
       }
       return v;
     };
