@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { numRuns, seed } from "../property-tests/config.ts";
-import { checkGrads, fixedPoint, grad, jvp, lax, vjp, vmap } from "autograd-ts";
+import { checkGrads, fixedPoint, grad, jit, jvp, lax, vjp, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 
 type A = np.NDArray;
@@ -182,5 +182,37 @@ describe("customLinearSolve's rules (property: random SPD systems)", () => {
       }),
       { numRuns: numRuns(20), ...(seed === undefined ? {} : { seed }) },
     );
+  });
+});
+
+describe("the implicitRoot primitive under every transformation", () => {
+  // x = a·cos x from its own start per member, while a is traced (the start travels as an operand).
+  const cosFrom = (a: A, x0: A) => fixedPoint((b: A) => (x: A) => np.cos(x).mul(b), a, x0, { tol: 1e-15 });
+  const dCos = (a: number) => {
+    const x = cosFp(np.array(a)).item();
+    return Math.cos(x) / (1 + a * Math.sin(x));
+  };
+
+  it("grad of vmap, vmap of grad over the start, nested vmap: each equals a loop", () => {
+    const as = np.array([0.3, 0.6, 0.9]);
+    const total = (a: A) => np.sum(vmap(cosFp)(a));
+    expect(grad(total)(as)).toBeAllclose([0.3, 0.6, 0.9].map(dCos), { rtol: 1e-10 });
+    const starts = np.array([0.1, 0.5, 1.2]);
+    const perStart = vmap((x0: A) => grad((a: A) => cosFrom(a, x0))(np.array(0.7)))(starts);
+    expect(perStart).toBeAllclose([dCos(0.7), dCos(0.7), dCos(0.7)], { rtol: 1e-10 });
+    const grid = np.array([[0.3, 0.6], [0.9, 1.2]]);
+    expect(vmap(vmap(cosFp))(grid)).toBeAllclose(np.stack([0, 1].map((i) => np.stack([0, 1].map((j) => cosFp(grid.get(i, j)))))), { rtol: 0, atol: 0 });
+  });
+
+  it("under jit the search runs when the staged program runs: value, first and second derivatives equal the eager ones", () => {
+    const a = np.array(0.7);
+    expect(jit(cosFp)(a)).toBeAllclose(cosFp(a), { rtol: 0, atol: 0 });
+    expect(jit(grad(cosFp))(a)).toBeAllclose(grad(cosFp)(a), { rtol: 1e-14 });
+    expect(jit(grad(grad(cosFp)))(a)).toBeAllclose(grad(grad(cosFp))(a), { rtol: 1e-12 });
+    const cube = (c: A) => lax.customRoot((x: A) => x.mul(x).mul(x).sub(c), np.array(1),
+      (f: (x: A) => A, x0: A) => { let x = x0; for (let i = 0; i < 60; i++) x = x.sub(f(x).div(x.mul(x).mul(3))); return x; },
+      (g: (v: A) => A, y: A) => y.div(g(np.array(1))));
+    // x = c^(1/3): dx/dc = x/(3c).
+    expect(jit(grad(cube))(np.array(8))).toBeAllclose(2 / 24, { rtol: 1e-12 });
   });
 });

@@ -4,7 +4,7 @@
  * function theorem) against closed forms and finite differences of the whole solve, errors.
  */
 import { describe, expect, it } from "vitest";
-import { checkGrads, grad, jvp, vjp, vmap } from "autograd-ts";
+import { checkGrads, grad, jit, jvp, vjp, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import { optimize } from "autograd-ts/scipy";
 // Produced by test/fixtures/optimize-scipy.py (SciPy 1.17.1, NumPy in a venv outside the repo):
@@ -190,9 +190,21 @@ describe("derivatives through the optimum", () => {
     expect(grad((x0: A) => np.sum(fromStart(x0)))(np.array([-1.2, 1]))).toBeAllclose([0, 0], { atol: 0 });
   });
 
-  it("nested vmap through minimize is a clear error", () => {
+  it("nested vmap through minimize equals a double loop (the root primitive runs each member on its own problem)", () => {
     const xs = (a: A) => optimize.minimize((x: A) => f(x, a), np.zeros([3])).x;
-    expect(() => vmap(vmap(xs))(np.ones([2, 2, 3]))).toThrow(/scipy.optimize.minimize: method BFGS runs per problem, and under nested vmap/);
+    const as = np.array([[[0.3, -0.5, 1.1], [0.1, 0.2, 0.3]], [[-0.4, 0.0, 0.6], [1, 1, -1]]]);
+    const loop = np.stack([0, 1].map((i) => np.stack([0, 1].map((j) => xs(as.get(i, j))))));
+    expect(vmap(vmap(xs))(as)).toBeAllclose(loop, { rtol: 0, atol: 0 });
+  });
+
+  it("under jit the search runs when the staged program runs: x and its gradient equal the eager ones; the counts are a clear error", () => {
+    const xs = (a: A) => optimize.minimize((x: A) => f(x, a), np.zeros([3]), { options: { gtol: 1e-12 } }).x;
+    const g = grad((a: A) => np.sum(xs(a).mul(np.array([1, -2, 0.5]))));
+    expect(jit(xs)(a0)).toBeAllclose(xs(a0), { rtol: 0, atol: 0 });
+    expect(jit(g)(a0)).toBeAllclose(g(a0), { rtol: 1e-12, atol: 1e-14 });
+    expect(() => jit((a: A) => np.array(optimize.minimize((x: A) => f(x, a), np.zeros([3])).nit))(a0)).toThrow(/minimize: under jit the search runs only when the staged program runs, so nit is not known/);
+    const bounded = (a: A) => optimize.minimize((x: A) => f(x, a), np.zeros([3]), { method: "L-BFGS-B", bounds: [[null, null], [0.2, 1], [null, null]] }).x;
+    expect(() => jit(grad((a: A) => np.sum(bounded(a))))(a0)).toThrow(/minimize: under jit, which bounds hold is known only once the search has run/);
   });
 });
 

@@ -5,16 +5,16 @@
  *
  * One primitive carries it all: `customLinearSolve` solves A(θ)·x = b with user solvers, linear in b
  * (its transpose solves Aᵀ(θ)·y = c), and differentiable in θ through the matrix-vector product
- * (dx = A⁻¹(db − dA·x)). A root x*(θ) of G(x, θ) = 0 is a `customJvp` whose tangent is
- * dx = −(∂G/∂x)⁻¹ ∂G/∂θ·dθ, one `customLinearSolve`: so forward mode, reverse mode, derivatives of
- * every order and `vmap` follow from that primitive's rules. Values a function closes over (outer
+ * (dx = A⁻¹(db − dA·x)). A root x*(θ) of G(x, θ) = 0 is an `implicitRoot` primitive, whose
+ * kernel runs the numerical search on concrete θ and whose tangent is dx = −(∂G/∂x)⁻¹ ∂G/∂θ·dθ,
+ * one `customLinearSolve`: so forward mode, reverse mode, derivatives of every order and `vmap`
+ * follow from those two primitives' rules. Values a function closes over (outer
  * tracers) are found by staging it (JAX's closure conversion) and become the θ differentiated.
  */
 import type { NDArray, Aval } from "../core/ndarray.ts";
 import { ConcreteArray } from "../core/ndarray.ts";
 import { definePrimitive, type Primitive } from "../core/primitive.ts";
 import { bind1, concreteBeneath, currentLevel, isTracer } from "../core/trace.ts";
-import { BatchTracer } from "../interpreters/batching.ts";
 import { take } from "../numpy/indexing-fns.ts";
 import { stack } from "../numpy/shape.ts";
 import { evalJaxpr, type ClosedJaxpr } from "../core/jaxpr.ts";
@@ -26,7 +26,6 @@ import { ShapeError, fmtShape } from "../core/errors.ts";
 import { flatten as flattenTree, unflatten as unflattenTree, type Tree } from "../tree/index.ts";
 import { leafToArray } from "./common.ts";
 import { flatten } from "./flatten.ts";
-import { customJvp } from "./custom.ts";
 import { jvp } from "./jvp.ts";
 import { vjp } from "./vjp.ts";
 import { vmap } from "./vmap.ts";
@@ -149,24 +148,6 @@ function neumannSolve(matvec: (v: NDArray) => NDArray, b: NDArray, op: string, t
   throw new RangeError(`${op}: the linear system of the implicit derivative did not converge in ${maxIter} iterations (is the update a contraction at the fixed point?)`);
 }
 
-/**
- * Runs a per-problem numerical search once per `vmap` member: θ batched at the innermost level over
- * concrete values is split into members, `runOne` runs on each, the results are stacked as one
- * batched value. Without batching it is `runOne(θ)`.
- */
-export function perMember(theta: NDArray[], runOne: (theta: NDArray[]) => NDArray, who: string): NDArray {
-  const b = theta.find((t): t is BatchTracer => t instanceof BatchTracer);
-  if (b === undefined) return runOne(theta);
-  const members = Array.from({ length: b.trace.axisSize }, (_, i) =>
-    theta.map((t) => {
-      if (t instanceof BatchTracer && t.trace === b.trace && !isTracer(t.val)) return t.batchDim === null ? t.val : take(t.val, i, { axis: t.batchDim });
-      if (!isTracer(t)) return t;
-      throw new TypeError(`${who} runs per problem, and under nested vmap or jit its inputs have no concrete value per member; loop over the problems instead`);
-    }),
-  );
-  return new BatchTracer(b.trace, stack(members.map(runOne)), 0);
-}
-
 /** The tree `X` as user functions receive it: every number leaf an array. */
 export type AsArrays<X> = X extends number ? NDArray : X extends NDArray ? NDArray : { [K in keyof X]: AsArrays<X[K]> };
 
@@ -199,14 +180,16 @@ export interface Converted {
   readonly theta: NDArray[];
   /** The function with θ as explicit inputs. */
   readonly call: (x: NDArray, theta: NDArray[]) => NDArray;
+  /** The function's result shape and dtype at `x` (null outside every transformation, where nothing is staged). */
+  readonly outAval: Aval | null;
 }
 
 /** Stages `f` at `x`'s shape to find the outer tracers it captures; outside every transformation it is `f` itself. */
 export function closureConvert(f: (x: NDArray) => NDArray, x: NDArray, op: string): Converted {
-  if (currentLevel() === 0) return { theta: [], call: (v) => f(v) };
+  if (currentLevel() === 0) return { theta: [], call: (v) => f(v), outAval: null };
   const { jaxpr, hoisted } = stageFlat((xs) => [f(xs[0]!)], [{ shape: x.shape, dtype: x.dtype }], op);
   const closed: ClosedJaxpr = jaxpr;
-  return { theta: hoisted, call: (v, th) => evalJaxpr(closed, [...th, v])[0]! };
+  return { theta: hoisted, call: (v, th) => evalJaxpr(closed, [...th, v])[0]! , outAval: jaxpr.outAvals[0]! };
 }
 
 /** How a root's tangent system ∂G/∂x · dx = rhs is solved. */
@@ -219,9 +202,68 @@ export interface RootSolvers {
   readonly symmetric?: boolean;
 }
 
+/** What an implicit root carries: the search, the residual it zeroes, and how its tangent system is solved. */
+export interface ImplicitRootParams {
+  /** θ (concrete) → x*, the numerical search. */
+  readonly find: (theta: NDArray[]) => NDArray;
+  /** G(x, θ), zero at the root; written with primitives (it is differentiated). */
+  readonly residual: (x: NDArray, theta: NDArray[]) => NDArray;
+  readonly solvers: RootSolvers;
+  /** The root's shape and dtype, known before the search runs. */
+  readonly outAval: Aval;
+  /** Who asked, for errors. */
+  readonly op: string;
+}
+
+/** The tangent system ∂G/∂x · dx = rhs as a `customLinearSolve` whose operands are `[x, ...θ, rhs]`. */
+function tangentSystem(p: ImplicitRootParams): LinearSolveParams {
+  const matvecAt: ThetaMap = (th, v) => jvp(((y: NDArray) => p.residual(y, th.slice(1))) as never, [th[0]!], [v])[1] as NDArray;
+  const tmatvecAt: ThetaMap = (th, v) => vjp(((y: NDArray) => p.residual(y, th.slice(1))) as never, th[0]!)[1](v)[0] as NDArray;
+  const solve: ThetaMap = (th, b) => p.solvers.solve((v) => matvecAt(th, v), b);
+  const tsolve: ThetaMap = p.solvers.symmetric ? solve : (th, b) => (p.solvers.transposeSolve ?? p.solvers.solve)((v) => tmatvecAt(th, v), b);
+  return { op: p.op, matvec: matvecAt, solve, tmatvec: p.solvers.symmetric ? matvecAt : tmatvecAt, tsolve };
+}
+
 /**
- * x*(θ), a root of `residual(x, θ)` found numerically by `find(θ)`, differentiable in θ by the
- * implicit function theorem: its tangent is one `customLinearSolve` with ∂G/∂x at (x*, θ).
+ * x* = find(θ) with operands θ, a root of G(x, θ). The kernel runs the JS search on concrete θ (so
+ * it runs eagerly, under `grad`, and under `jit` when the staged program runs); the tangent is
+ * dx = −(∂G/∂x)⁻¹ ∂G/∂θ·dθ at the primal output, one `customLinearSolve`, so derivatives of every
+ * order follow (at an outer level the output is itself a tracer). `vmap` runs the search per member.
+ */
+export const implicitRootP: Primitive<ImplicitRootParams> = definePrimitive<ImplicitRootParams>({
+  name: "implicitRoot",
+  impl: (args, p) => {
+    const x = p.find(args.slice());
+    if (!(x instanceof ConcreteArray)) throw new TypeError(`${p.op}: the numerical search returned a traced value; it must compute on the concrete values it is given`);
+    const want = p.outAval;
+    if (x.size !== want.shape.reduce((a, b) => a * b, 1)) throw new ShapeError(`${p.op}: the search returned shape ${fmtShape(x.shape)}, but the root has shape ${fmtShape(want.shape)}`);
+    if (x.dtype !== want.dtype) throw new TypeError(`${p.op}: the search returned dtype ${x.dtype}, but the root has dtype ${want.dtype} (shape ${fmtShape(want.shape)})`);
+    return [(x.shape.length === want.shape.length && x.shape.every((d, i) => d === want.shape[i]) ? x : x.reshape(want.shape)) as ConcreteArray];
+  },
+  abstractEval: (_avals, p) => [{ shape: p.outAval.shape, dtype: p.outAval.dtype }],
+  jvp: (primals, tangents, outs, p) => {
+    const x = outs[0]!;
+    const moving = tangents.flatMap((t, i) => (t === null ? [] : [i]));
+    const residualIn = (...sub: NDArray[]): NDArray => {
+      const th = primals.slice();
+      moving.forEach((j, k) => (th[j] = sub[k]!));
+      return p.residual(x, th);
+    };
+    const [, gDot] = jvp(residualIn as never, moving.map((i) => primals[i]!), moving.map((i) => tangents[i]!)) as [NDArray, NDArray];
+    return [bind1(linearSolveP, [x, ...primals, neg(gDot)], tangentSystem(p))];
+  },
+  transpose: "nonlinear",
+  batch: (args, dims, p, size) => {
+    const members = Array.from({ length: size }, (_, i) =>
+      bind1(implicitRootP, args.map((a, j) => (dims[j] === null ? a : take(a, i, { axis: dims[j]! }))), p),
+    );
+    return [[stack(members)], [0]];
+  },
+});
+
+/**
+ * x*(θ), a root of `residual(x, θ)` found numerically by `find(θ)` (on concrete θ), differentiable
+ * in θ by the implicit function theorem: one `implicitRoot` primitive (with nothing traced, the search itself).
  */
 export function implicitRoot(
   residual: (x: NDArray, theta: NDArray[]) => NDArray,
@@ -229,31 +271,10 @@ export function implicitRoot(
   theta: NDArray[],
   solvers: RootSolvers,
   op: string,
+  outAval: Aval,
 ): NDArray {
-  // The rule below asks for x* again at the level beneath; the search runs once per concrete θ.
-  let lastIn: NDArray[] | null = null;
-  let lastOut: NDArray | null = null;
-  const cachedFind = (...th: NDArray[]): NDArray => {
-    if (lastIn !== null && lastIn.length === th.length && lastIn.every((t, i) => t === th[i])) return lastOut!;
-    const out = find(th);
-    lastIn = th;
-    lastOut = out;
-    return out;
-  };
-  const matvecAt: ThetaMap = (th, v) => jvp(((y: NDArray) => residual(y, th.slice(1))) as never, [th[0]!], [v])[1] as NDArray;
-  const tmatvecAt: ThetaMap = (th, v) => (vjp(((y: NDArray) => residual(y, th.slice(1))) as never, th[0]!)[1](v)[0] as NDArray);
-  const solve: ThetaMap = (th, b) => solvers.solve((v) => matvecAt(th, v), b);
-  const tsolve: ThetaMap = solvers.symmetric
-    ? solve
-    : (th, b) => (solvers.transposeSolve ?? solvers.solve)((v) => tmatvecAt(th, v), b);
-  const params: LinearSolveParams = { op, matvec: matvecAt, solve, tmatvec: solvers.symmetric ? matvecAt : tmatvecAt, tsolve };
-  if (theta.length === 0) return find([]);
-  const root: (...th: NDArray[]) => NDArray = customJvp(cachedFind, (ps: NDArray[], ts: NDArray[]) => {
-    const x = root(...ps);
-    const [, gDot] = jvp(((...th: NDArray[]) => residual(x, th)) as never, ps, ts) as [NDArray, NDArray];
-    return [x, bind1(linearSolveP, [x, ...ps, neg(gDot)], params)];
-  });
-  return root(...theta);
+  if (!theta.some(isTracer)) return find(theta);
+  return bind1(implicitRootP, theta, { find, residual, solvers, outAval: { shape: outAval.shape, dtype: outAval.dtype }, op });
 }
 
 type LinearFn = (v: Tree) => Tree;
@@ -322,10 +343,12 @@ export function customRoot<T extends Tree>(f: (x: T) => T, initialGuess: T, solv
     return v;
   };
   const conv = closureConvert((x) => flatOf(f(unflat(x) as T), "f's result"), x0, op);
-  const find = (th: NDArray[]) => flatOf(solve((x: T) => unflat(conv.call(flatOf(x, "the point given to f"), th)) as T, unflat(stopGradient(x0)) as T), "solve's result");
+  // The initial guess travels last among the operands (under vmap each member starts from its own); x* does not depend on it.
+  const find = (thx: NDArray[]) => flatOf(solve((x: T) => unflat(conv.call(flatOf(x, "the point given to f"), thx.slice(0, -1))) as T, unflat(thx[thx.length - 1]!) as T), "solve's result");
+  const residual = (x: NDArray, thx: NDArray[]) => conv.call(x, thx.slice(0, -1));
   const lin = (m: (v: NDArray) => NDArray) => (v: T) => unflat(m(flatOf(v, "the vector given to g"))) as T;
   const tSolve = (m: (v: NDArray) => NDArray, b: NDArray) => flatOf(tangentSolve(lin(m), unflat(b) as T), "tangentSolve's result");
-  return like(implicitRoot(conv.call, find, conv.theta, { solve: tSolve }, op)) as T;
+  return like(implicitRoot(residual, find, [...conv.theta, stopGradient(x0)], { solve: tSolve }, op, { shape: x0.shape, dtype: x0.dtype })) as T;
 }
 
 /** Options of `fixedPoint`. */
@@ -377,8 +400,10 @@ export function fixedPoint<A extends Tree, X extends Tree>(f: (a: A) => (x: AsAr
     return typeof d === "number" ? d : worst(leafToArray(d, op, "distance's result"), op);
   };
   const conv = closureConvert(update, xFlat, op);
-  const find = (th: NDArray[]): NDArray => {
-    let x = stopGradient(xFlat);
+  // The start travels last among the operands (under vmap each member starts from its own); x* does not depend on it.
+  const find = (thx: NDArray[]): NDArray => {
+    const th = thx.slice(0, -1);
+    let x = thx[thx.length - 1]!;
     for (let k = 0; k < maxIter; k++) {
       const next = conv.call(x, th);
       const d = distance(next, x);
@@ -387,9 +412,9 @@ export function fixedPoint<A extends Tree, X extends Tree>(f: (a: A) => (x: AsAr
     }
     throw new RangeError(`${op}: no fixed point within tol ${tol} after maxIter = ${maxIter} updates`);
   };
-  const residual = (x: NDArray, th: NDArray[]) => conv.call(x, th).sub(x);
+  const residual = (x: NDArray, thx: NDArray[]) => conv.call(x, thx.slice(0, -1)).sub(x);
   // The residual is G = f(x) − x, so ∂G/∂x = J − I; Neumann solves (I − J)v = −b.
   const solve = (m: (v: NDArray) => NDArray, b: NDArray) => neumannSolve((v) => m(v).neg(), b.neg(), op, Math.min(tol, 1e-12), maxIter);
-  const out = implicitRoot(residual, find, conv.theta, { solve }, op);
+  const out = implicitRoot(residual, find, [...conv.theta, stopGradient(xFlat)], { solve }, op, conv.outAval ?? xFlat);
   return like(out) as X;
 }

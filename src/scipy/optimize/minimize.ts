@@ -11,7 +11,7 @@ import { asarray } from "../../numpy/creation.ts";
 import { flatten } from "../../transforms/flatten.ts";
 import { grad, valueAndGrad } from "../../transforms/vjp.ts";
 import { jvp } from "../../transforms/jvp.ts";
-import { checkKeys, cgSolve, closureConvert, flattenForCalls, implicitRoot, perMember, type AsArrays } from "../../transforms/implicit.ts";
+import { checkKeys, cgSolve, closureConvert, flattenForCalls, implicitRoot, type AsArrays } from "../../transforms/implicit.ts";
 import { stopGradient } from "../../primitives/unary.ts";
 import type { Tree } from "../../tree/index.ts";
 import { bfgs, cg, nelderMead, newtonCg, type RawResult } from "./methods.ts";
@@ -123,7 +123,7 @@ export function minimize<X extends Tree>(fun: (x: AsArrays<X>, ...args: any[]) =
   const runOne = (th: NDArray[], x0v: NDArray): NDArray => {
     const concrete = (v: NDArray, what: string): ConcreteArray => {
       if (!(v instanceof ConcreteArray)) {
-        throw new TypeError(`${op}: method ${method} decides its steps per problem and needs concrete values, but ${what} is traced (under jit or a nested vmap); call it outside jit or loop over the problems`);
+        throw new TypeError(`${op}: method ${method} decides its steps per problem and needs concrete values, but ${what} is traced`);
       }
       return v;
     };
@@ -190,7 +190,7 @@ export function minimize<X extends Tree>(fun: (x: AsArrays<X>, ...args: any[]) =
     return vec(raw.x);
   };
   // The start travels with θ (last), so that under vmap each member starts from its own x0.
-  const run = (thx: NDArray[]): NDArray => perMember(thx, (m) => runOne(m.slice(0, -1), m[m.length - 1]!), `${op}: method ${method}`);
+  const run = (thx: NDArray[]): NDArray => runOne(thx.slice(0, -1), thx[thx.length - 1]!);
   const start = stopGradient(xFlat).astype("float64");
   const runs: RawResult[] = [];
   /** Per component: the bound it is held at (L-BFGS-B), NaN where free. */
@@ -210,19 +210,23 @@ export function minimize<X extends Tree>(fun: (x: AsArrays<X>, ...args: any[]) =
     };
     // x* does not depend on the start (its derivative in x0 is zero): the residual ignores it.
     const residual = (z: NDArray, thx: NDArray[]): NDArray => {
+      if (runs.length === 0 && opts.bounds !== undefined) {
+        throw new TypeError(`${op}: under jit, which bounds hold is known only once the search has run, so the implicit derivative with bounds cannot be staged; differentiate outside jit`);
+      }
       const h = held();
       const th = thx.slice(0, -1);
       if (h === null) return convGrad(z, th);
       const m = masks(h);
       return convGrad(z.mul(m.free).add(m.at), th).mul(m.free).add(z.mul(m.held));
     };
-    const z = implicitRoot(residual, find, [...conv.theta, start], { solve: (mv, b) => cgSolve(mv, b, op), symmetric: true }, op);
+    const z = implicitRoot(residual, find, [...conv.theta, start], { solve: (mv, b) => cgSolve(mv, b, op), symmetric: true }, op, { shape: [n], dtype: "float64" });
     const h = held();
     xStar = h === null ? z : z.mul(masks(h).free).add(masks(h).at);
   }
+  const traced = isTracer(xStar);
+  if (runs.length === 0) return stagedResult(op, like(xStar) as X, conv.call(xStar, conv.theta), method === "Nelder-Mead" ? null : convGrad(xStar, conv.theta));
   // Under vmap: the counts of the member that took longest, the first failure's status.
   const r: RawResult = runs.reduce((acc, x) => ({ ...acc, nit: Math.max(acc.nit, x.nit), nfev: Math.max(acc.nfev, x.nfev), njev: Math.max(acc.njev, x.njev), ...(acc.status === 0 && x.status !== 0 ? { status: x.status, message: x.message } : {}) }));
-  const traced = isTracer(xStar);
   return {
     x: like(xStar) as X,
     fun: traced ? conv.call(xStar, conv.theta) : new ConcreteArray(Float64Array.of(r.fun), [], "float64"),
@@ -236,4 +240,21 @@ export function minimize<X extends Tree>(fun: (x: AsArrays<X>, ...args: any[]) =
     message: r.message,
     ...(r.hessInv ? { hessInv: new ConcreteArray(Float64Array.from(r.hessInv.flatMap((row) => Array.from(row))), [n, n], "float64") } : {}),
   };
+}
+
+/**
+ * The result of a call staged under `jit`: x, fun and jac are (staged) values, but the search runs
+ * only when the staged program does, so its counts and status are unknown: reading them is an error.
+ */
+function stagedResult<X>(op: string, x: X, fun: NDArray, jac: NDArray | null): OptimizeResult<X> {
+  const result = { x, fun, jac } as OptimizeResult<X>;
+  for (const key of ["nit", "nfev", "njev", "success", "status", "message"] as const) {
+    Object.defineProperty(result, key, {
+      enumerable: true,
+      get: () => {
+        throw new TypeError(`${op}: under jit the search runs only when the staged program runs, so ${key} is not known while staging; return x, fun or jac from the jitted function`);
+      },
+    });
+  }
+  return result;
 }

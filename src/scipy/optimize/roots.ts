@@ -5,10 +5,9 @@
  */
 import type { NDArray } from "../../core/ndarray.ts";
 import { ConcreteArray } from "../../core/ndarray.ts";
-import { isTracer } from "../../core/trace.ts";
 import { ShapeError, fmtShape } from "../../core/errors.ts";
 import { asarray } from "../../numpy/creation.ts";
-import { checkKeys, closureConvert, implicitRoot, perMember, worst } from "../../transforms/implicit.ts";
+import { checkKeys, closureConvert, implicitRoot, worst } from "../../transforms/implicit.ts";
 import { stopGradient } from "../../primitives/unary.ts";
 import { ones } from "../../numpy/creation.ts";
 
@@ -27,13 +26,16 @@ function wrap(op: string, f: Fn, args: readonly unknown[], what: string) {
   };
 }
 
-/** Runs the numerical search `find` on the closure-converted `f`; the result is an implicit root of `f`. */
-function solveImplicit(op: string, g: (x: NDArray) => NDArray, x0: NDArray, find: (g: (x: NDArray) => NDArray) => NDArray, batches: boolean): NDArray {
+/**
+ * Runs the numerical search `find` from `x0` on the closure-converted `f`; the result is an implicit
+ * root of `f` (x0 travels among the operands, so under vmap each member starts from its own; every
+ * search returns float64).
+ */
+function solveImplicit(op: string, g: (x: NDArray) => NDArray, x0: NDArray, find: (g: (x: NDArray) => NDArray, x0: NDArray) => NDArray): NDArray {
   const conv = closureConvert(g, x0, op);
-  if (conv.theta.length === 0 && !isTracer(x0)) return find((x) => conv.call(x, []));
-  // Elementwise iterations batch as they are; scalar searches run once per vmap member.
-  const search = (th: NDArray[]) => find((x) => conv.call(x, th));
-  return implicitRoot(conv.call, batches ? search : (th) => perMember(th, search, op), conv.theta, { solve: diagonalSolve }, op);
+  const search = (thx: NDArray[]) => find((x) => conv.call(x, thx.slice(0, -1)), thx[thx.length - 1]!);
+  const residual = (x: NDArray, thx: NDArray[]) => conv.call(x, thx.slice(0, -1));
+  return implicitRoot(residual, search, [...conv.theta, stopGradient(x0)], { solve: diagonalSolve }, op, { shape: x0.shape, dtype: "float64" });
 }
 
 const isClose = (p: NDArray, p0: NDArray, rtol: number, atol: number, op: string) => worst(p.sub(p0).abs().sub(p0.abs().mul(rtol)), op) <= atol;
@@ -108,7 +110,7 @@ export function newton(func: Fn, x0: number | NDArray, opts: NewtonOptions = {})
   if (typeof x0 !== "number" && !(x0 instanceof Object && "shape" in x0)) throw new TypeError(`${op}: x0 must be a number or an NDArray, got ${typeof x0}`);
   const x = asarray(x0, undefined, op, "x0").astype("float64");
   const g = wrap(op, func, opts.args ?? [], "func");
-  return solveImplicit(op, g, x, (gc) => iterate(op, gc, x, opts, { iterations: 0, calls: 0 }), true);
+  return solveImplicit(op, g, x, (gc, start) => iterate(op, gc, start, opts, { iterations: 0, calls: 0 }));
 }
 
 export interface RootScalarOptions {
@@ -224,7 +226,7 @@ export function rootScalar(f: Fn, opts: RootScalarOptions = {}): RootResults {
         return v.item();
       };
       return new ConcreteArray(Float64Array.of(search(fn, br[0]!, br[1]!, opts.xtol ?? 2e-12, opts.rtol ?? 4 * Number.EPSILON, opts.maxiter ?? 100, op, stats)), [], "float64");
-    }, false);
+    });
   } else {
     if (opts.x0 === undefined) throw new TypeError(`${op}: method ${method} needs x0`);
     if (method !== "secant" && !opts.fprime) throw new TypeError(`${op}: method ${method} needs fprime`);
@@ -239,7 +241,7 @@ export function rootScalar(f: Fn, opts: RootScalarOptions = {}): RootResults {
       ...(method === "halley" ? { fprime2: opts.fprime2 } : {}),
       ...(opts.x1 !== undefined ? { x1: opts.x1 } : {}),
     };
-    root = solveImplicit(op, g, x0, (gc) => iterate(op, gc, x0, o, stats), true);
+    root = solveImplicit(op, g, x0, (gc, start) => iterate(op, gc, start, o, stats));
   }
   return { root, iterations: stats.iterations, functionCalls: stats.calls, converged: true, flag: "converged", method };
 }
