@@ -77,7 +77,7 @@ export const linearSolveP: Primitive<LinearSolveParams> = definePrimitive<Linear
     if (tangents.slice(0, n).some((t) => t !== null)) {
       const x = outs[0]!;
       const dTheta = tangents.slice(0, n).map((t, i) => t ?? zerosLike(theta[i]!));
-      const [, dAx] = jvp(((...th: NDArray[]) => params.matvec(th, x)) as never, theta, dTheta) as [NDArray, NDArray];
+      const [, dAx] = jvp(((...th: NDArray[]) => params.matvec(th, x)) as (...xs: NDArray[]) => NDArray, theta, dTheta) as [NDArray, NDArray];
       rhs = rhs === null ? neg(dAx) : sub(rhs, dAx);
     }
     return [bind1(linearSolveP, [...theta, rhs!], params)];
@@ -217,8 +217,8 @@ export interface ImplicitRootParams {
 
 /** The tangent system ∂G/∂x · dx = rhs as a `customLinearSolve` whose operands are `[x, ...θ, rhs]`. */
 function tangentSystem(p: ImplicitRootParams): LinearSolveParams {
-  const matvecAt: ThetaMap = (th, v) => jvp(((y: NDArray) => p.residual(y, th.slice(1))) as never, [th[0]!], [v])[1] as NDArray;
-  const tmatvecAt: ThetaMap = (th, v) => vjp(((y: NDArray) => p.residual(y, th.slice(1))) as never, th[0]!)[1](v)[0] as NDArray;
+  const matvecAt: ThetaMap = (th, v) => jvp(((y: NDArray) => p.residual(y, th.slice(1))) as (...xs: NDArray[]) => NDArray, [th[0]!], [v])[1] as NDArray;
+  const tmatvecAt: ThetaMap = (th, v) => vjp(((y: NDArray) => p.residual(y, th.slice(1))) as (...xs: NDArray[]) => NDArray, th[0]!)[1](v)[0] as NDArray;
   const solve: ThetaMap = (th, b) => p.solvers.solve((v) => matvecAt(th, v), b);
   const tsolve: ThetaMap = p.solvers.symmetric ? solve : (th, b) => (p.solvers.transposeSolve ?? p.solvers.solve)((v) => tmatvecAt(th, v), b);
   return { op: p.op, matvec: matvecAt, solve, tmatvec: p.solvers.symmetric ? matvecAt : tmatvecAt, tsolve };
@@ -249,7 +249,7 @@ export const implicitRootP: Primitive<ImplicitRootParams> = definePrimitive<Impl
       moving.forEach((j, k) => (th[j] = sub[k]!));
       return p.residual(x, th);
     };
-    const [, gDot] = jvp(residualIn as never, moving.map((i) => primals[i]!), moving.map((i) => tangents[i]!)) as [NDArray, NDArray];
+    const [, gDot] = jvp(residualIn as (...xs: NDArray[]) => NDArray, moving.map((i) => primals[i]!), moving.map((i) => tangents[i]!)) as [NDArray, NDArray];
     return [bind1(linearSolveP, [x, ...primals, neg(gDot)], tangentSystem(p))];
   },
   transpose: "nonlinear",
@@ -308,7 +308,7 @@ export function customLinearSolve<T extends Tree>(
   };
   const conv = closureConvert((v) => flatOf(matvec(unflat(v) as T), "matvec's result"), bFlat, op);
   const mv: ThetaMap = (th, v) => conv.call(v, th);
-  const tmv: ThetaMap = (th, v) => vjp(((y: NDArray) => conv.call(y, th)) as never, zerosLike(bFlat))[1](v)[0] as NDArray;
+  const tmv: ThetaMap = (th, v) => vjp(((y: NDArray) => conv.call(y, th)) as (...xs: NDArray[]) => NDArray, zerosLike(bFlat))[1](v)[0] as NDArray;
   const lift = (m: ThetaMap, th: NDArray[]) => (v: T) => unflat(m(th, flatOf(v, "the vector given to matvec"))) as T;
   const sv: ThetaMap = (th, rhs) => flatOf(solve(lift(mv, th), unflat(rhs) as T), "solve's result");
   const tsv: ThetaMap | null = opts.symmetric

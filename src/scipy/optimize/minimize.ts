@@ -17,9 +17,11 @@ import type { Tree } from "../../tree/index.ts";
 import { bfgs, cg, nelderMead, newtonCg, type RawResult } from "./methods.ts";
 import { lbfgsb } from "./lbfgsb.ts";
 
+/** The methods of `minimize`, spelled as SciPy's `method=` strings. */
 export type Method = "BFGS" | "L-BFGS-B" | "Newton-CG" | "CG" | "Nelder-Mead";
 const METHODS: readonly Method[] = ["BFGS", "L-BFGS-B", "Newton-CG", "CG", "Nelder-Mead"];
 
+/** Options of `minimize`, as SciPy's keyword arguments (`jac: true`: `fun` returns `[value, gradient]`; `options` per method: `gtol`, `maxiter`, `xatol`…). */
 export interface MinimizeOptions {
   /** Default "BFGS" (SciPy's default without bounds; with bounds it is "L-BFGS-B"). */
   method?: Method;
@@ -37,6 +39,7 @@ export interface MinimizeOptions {
   options?: Record<string, number>;
 }
 
+/** SciPy's `OptimizeResult`: the optimum `x` (shaped like `x0`), `fun`, `jac`, iteration and evaluation counts, `success`, `status`, `message`. */
 export interface OptimizeResult<X> {
   x: X;
   fun: NDArray;
@@ -147,7 +150,7 @@ export function minimize<X extends Tree>(fun: (x: AsArrays<X>, ...args: any[]) =
     } else if (method === "Newton-CG") {
       const hessp = (x: Float64Array, p: Float64Array): Float64Array => {
         if (opts.hessp && eager) return Float64Array.from(concrete(gradOf(opts.hessp(unflat(vec(x)) as X, unflat(vec(p)) as X, ...args), "hessp's result"), "hessp's result").data);
-        const [, hp] = jvp(((y: NDArray) => convGrad(y, th)) as never, [vec(x)], [vec(p)]) as [NDArray, NDArray];
+        const [, hp] = jvp(((y: NDArray) => convGrad(y, th)) as (...xs: NDArray[]) => NDArray, [vec(x)], [vec(p)]) as [NDArray, NDArray];
         return Float64Array.from(concrete(hp, "the Hessian-vector product").data);
       };
       raw = newtonCg(fg, hessp, start, { xtol: o.xtol ?? opts.tol ?? 1e-5, maxiter: o.maxiter ?? 200 * n });

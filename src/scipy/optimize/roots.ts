@@ -40,6 +40,7 @@ function solveImplicit(op: string, g: (x: NDArray) => NDArray, x0: NDArray, find
 
 const isClose = (p: NDArray, p0: NDArray, rtol: number, atol: number, op: string) => worst(p.sub(p0).abs().sub(p0.abs().mul(rtol)), op) <= atol;
 
+/** Options of `newton`, as SciPy's: `fprime` (Newton), `fprime2` (Halley), `x1` (secant), `tol`, `rtol`, `maxiter`, `args`. */
 export interface NewtonOptions {
   fprime?: Fn;
   fprime2?: Fn;
@@ -113,6 +114,7 @@ export function newton(func: Fn, x0: number | NDArray, opts: NewtonOptions = {})
   return solveImplicit(op, g, x, (gc, start) => iterate(op, gc, start, opts, { iterations: 0, calls: 0 }));
 }
 
+/** Options of `rootScalar`, as SciPy's `root_scalar`: `method`, `bracket`, `x0`/`x1`, `fprime`/`fprime2`, tolerances, `maxiter`, `args`. */
 export interface RootScalarOptions {
   method?: "brentq" | "bisect" | "newton" | "secant" | "halley";
   bracket?: readonly [number, number];
@@ -126,6 +128,7 @@ export interface RootScalarOptions {
   args?: readonly unknown[];
 }
 
+/** SciPy's `RootResults`: the `root`, `iterations`, `functionCalls`, `converged` and a `flag`. */
 export interface RootResults {
   root: NDArray;
   iterations: number;
