@@ -12,12 +12,12 @@
 import { describe, expect, it } from "vitest";
 import { checkGrads, grad, jit, vmap, jacrev, jacfwd, tree, DomainError, ShapeError, type Tree } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
+import { canary, type ErrorClass } from "./bad-inputs-helpers.ts";
 import { adam, rmsprop, sgd } from "autograd-ts/optimizers";
 import { integrate } from "autograd-ts/scipy";
 import { gather, scatterAdd } from "../src/primitives/gather.ts";
 
 type A = np.NDArray;
-type ErrorClass = new (...args: never[]) => Error;
 
 /**
  * A case: a value (numbers and nested arrays compared with `toBeAllclose`, NaN equal to NaN; other
@@ -28,15 +28,6 @@ type Case =
   | { readonly name: string; readonly run: () => unknown[]; readonly tuple: readonly unknown[]; readonly rtol?: number; readonly atol?: number }
   | { readonly name: string; readonly run: () => unknown; readonly error: ErrorClass; readonly message: RegExp };
 
-/** The canary: grad, vmap(grad) and jit of a small function are still right after the case. */
-function canary(): void {
-  const f = (x: A) => np.sum(np.sin(x).mul(x));
-  const x = np.array([0.5, -1, 2]);
-  const df = np.sin(x).add(x.mul(np.cos(x)));
-  expect(grad(f)(x)).toBeAllclose(df, { rtol: 1e-14 });
-  expect(vmap(grad((v: A) => np.sin(v).mul(v)))(x)).toBeAllclose(df, { rtol: 1e-14 });
-  expect(jit(f)(x)).toBeAllclose(f(x), { rtol: 1e-14 });
-}
 
 const isNumeric = (v: unknown): boolean => typeof v === "number" || (Array.isArray(v) && v.every(isNumeric));
 

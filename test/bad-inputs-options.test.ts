@@ -9,37 +9,13 @@
 import { describe, expect, it } from "vitest";
 import { checkGrads, elementwiseGrad, grad, hessian, jacfwd, jacrev, jit, nn, valueAndGrad, vmap, ShapeError } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
+import { canary, expectError, type ErrorClass } from "./bad-inputs-helpers.ts";
+
+/** A small function for the transformations' option cases: f(x) = Σ x·tanh(x). */
+const f = (x: np.NDArray) => np.sum(np.tanh(x).mul(x));
 import { integrate, linalg as sla, signal, special, stats } from "autograd-ts/scipy";
 import { adam, rmsprop, sgd } from "autograd-ts/optimizers";
 
-type ErrorClass = new (...a: never[]) => Error;
-
-// The canary: f(x) = Σ x·tanh(x), f'(x) = tanh(x) + x(1 − tanh²(x)), computed here in plain JS.
-const f = (x: np.NDArray) => np.sum(np.tanh(x).mul(x));
-const df = (v: number) => Math.tanh(v) + v * (1 - Math.tanh(v) ** 2);
-function canary(): void {
-  const xs = [0.5, -1.25];
-  expect(grad(f)(np.array(xs))).toBeAllclose(xs.map(df), { rtol: 1e-14 });
-  const rows = [[0.5, -1.25], [2, 0.1]];
-  expect(vmap(grad(f))(np.array(rows))).toBeAllclose(rows.map((r) => r.map(df)), { rtol: 1e-14 });
-  expect(jit(f)(np.array(xs))).toBeAllclose(xs.reduce((s, v) => s + v * Math.tanh(v), 0), { rtol: 1e-14 });
-}
-
-/** Runs `thunk`, expects an error of class `cls` whose message contains every part. */
-function expectError(thunk: () => unknown, cls: ErrorClass, parts: readonly (string | RegExp)[]): void {
-  let err: unknown;
-  try {
-    thunk();
-  } catch (e) {
-    err = e;
-  }
-  expect(err, "expected an error").toBeInstanceOf(cls);
-  const message = (err as Error).message;
-  for (const p of parts) {
-    if (typeof p === "string") expect(message).toContain(p);
-    else expect(message).toMatch(p);
-  }
-}
 
 interface BadCase {
   readonly label: string;

@@ -10,7 +10,7 @@ import {
   AxisError, BatchSizeError,
 } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
-import { expectBadInput } from "./tracers-helpers.ts";
+import { expectBadInput } from "./bad-inputs-helpers.ts";
 
 type Fn = (...args: any[]) => any;
 

@@ -14,7 +14,7 @@ import {
 import * as np from "autograd-ts/numpy";
 import { numRuns, seed } from "../property-tests/config.ts";
 import { Tracer } from "../src/core/trace.ts";
-import { canary, expectBadInput } from "./tracers-helpers.ts";
+import { canary, expectBadInput } from "./bad-inputs-helpers.ts";
 
 type Use = (x: any) => unknown;
 

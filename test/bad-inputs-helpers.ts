@@ -1,5 +1,5 @@
 /**
- * @file Shared by the bad-input tests of transformations: assert an error's class and message parts,
+ * @file Shared by the bad-input tests (transformations, options, edges): assert an error's class and message parts,
  * then run a canary (grad, vmap of grad, jit) that must still give the right answers, so an error
  * never leaves the interpreter stack dirty.
  */
@@ -24,10 +24,11 @@ export function canary(): void {
   expect(currentLevel()).toBe(0);
 }
 
-type ErrorClass = abstract new (...args: never[]) => Error;
+/** An error class, abstract ones included. */
+export type ErrorClass = abstract new (...args: never[]) => Error;
 
-/** Runs `run`, which must throw an instance of `cls` whose message contains every part; then the canary. */
-export function expectBadInput(run: () => unknown, cls: ErrorClass, ...parts: (string | RegExp)[]): Error {
+/** Runs `run`, which must throw an instance of `cls` whose message contains every part (no canary). */
+export function expectError(run: () => unknown, cls: ErrorClass, parts: readonly (string | RegExp)[]): Error {
   let err: unknown = undefined;
   try {
     run();
@@ -40,6 +41,12 @@ export function expectBadInput(run: () => unknown, cls: ErrorClass, ...parts: (s
     if (typeof p === "string") expect(message).toContain(p);
     else expect(message).toMatch(p);
   }
-  canary();
   return err as Error;
+}
+
+/** Runs `run`, which must throw an instance of `cls` whose message contains every part; then the canary. */
+export function expectBadInput(run: () => unknown, cls: ErrorClass, ...parts: (string | RegExp)[]): Error {
+  const err = expectError(run, cls, parts);
+  canary();
+  return err;
 }
