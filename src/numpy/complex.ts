@@ -117,4 +117,9 @@ export function conj(x: ComplexArray): ComplexArray;
 export function conj(x: ComplexArray | ArrayLike): ComplexArray | NDArray {
   return x instanceof ComplexArray ? x.conj() : asarray(x, undefined, "np.conj", "x");
 }
+/**
+ * `np.conjugate(x)`: an alias of {@link conj}; a real array comes back unchanged.
+ * @example
+ * np.conjugate([1, -2]); // [1, -2]
+ */
 export const conjugate = conj;

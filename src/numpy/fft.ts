@@ -225,6 +225,7 @@ function scaling(norm: FftNorm, n: number, inverse: boolean, op: string): number
   throw new TypeError(`${op}: invalid norm '${String(norm)}'; use 'backward', 'ortho' or 'forward'`);
 }
 
+/** The options of the one-dimensional transforms (`fft`, `ifft`, `rfft`, `irfft`): NumPy's `n`, `axis`, `norm`. */
 export interface FftOptions {
   /** Length of the transformed axis: the input is cut or zero-padded to it. */
   n?: number;
@@ -234,11 +235,13 @@ export interface FftOptions {
   norm?: FftNorm;
 }
 
+/** The options of the n-dimensional transforms (`fft2`, `ifft2`, `fftn`, `ifftn`): NumPy's `s`, `axes`, `norm`. */
 export interface FftNOptions {
   /** Lengths of the transformed axes (NumPy's `s`). */
   s?: readonly number[];
   /** The axes to transform (default: the last `s.length`, or all). */
   axes?: readonly number[];
+  /** Scaling, as NumPy: "backward" (default), "ortho" or "forward". */
   norm?: FftNorm;
 }
 

@@ -108,6 +108,11 @@ export function key(seed: number): NDArray {
   const u = BigInt.asUintN(64, BigInt(seed));
   return new ConcreteArray(Int32Array.of(Number(BigInt.asIntN(32, u >> 32n)), Number(BigInt.asIntN(32, u))), [2], "int32");
 }
+/**
+ * `jax.random.PRNGKey(seed)`: the older name of {@link key}, a raw int32 key of shape `[2]`.
+ * @example
+ * np.random.PRNGKey(1).toArray(); // [0, 1]
+ */
 export const PRNGKey = key;
 
 /**

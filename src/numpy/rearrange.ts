@@ -124,6 +124,11 @@ export function vstack(xs: readonly ArrayLike[]): NDArray {
   nonEmpty("vstack", xs);
   return concatenate(xs.map((x, i) => atleast("vstack", 2, x, i)), { axis: 0 });
 }
+/**
+ * `np.row_stack(arrays)`: an alias of {@link vstack}.
+ * @example
+ * np.rowStack([[1, 2], [3, 4]]); // [[1, 2], [3, 4]]
+ */
 export const rowStack = vstack;
 
 /** `np.hstack(arrays)`: joined along axis 1 (axis 0 for 1-D arrays). */
@@ -193,10 +198,24 @@ export const split = (x: ArrayLike, sections: number | readonly number[], opts: 
 /** `np.arraySplit(x, sections, {axis})`: as `split`, but the pieces may differ in size by one. */
 export const arraySplit = (x: ArrayLike, sections: number | readonly number[], opts: { axis?: number } = {}): NDArray[] =>
   splitImpl("arraySplit", x, sections, arraySplitOpts(opts).axis, false);
-/** `np.hsplit`, `np.vsplit`, `np.dsplit`: `split` along axis 1 (0 for 1-D), 0 and 2. */
+/**
+ * `np.hsplit(x, sectionsOrIndices)`: {@link split} along axis 1 (axis 0 for a 1-D array).
+ * @example
+ * np.hsplit([[1, 2, 3, 4]], 2)[1]; // [[3, 4]]
+ */
 export const hsplit = (x: ArrayLike, sections: number | readonly number[]): NDArray[] =>
   splitImpl("hsplit", x, sections, asarray(x).ndim === 1 ? 0 : 1, true);
+/**
+ * `np.vsplit(x, sectionsOrIndices)`: {@link split} along axis 0.
+ * @example
+ * np.vsplit([[1, 2], [3, 4]], 2)[1]; // [[3, 4]]
+ */
 export const vsplit = (x: ArrayLike, sections: number | readonly number[]): NDArray[] => splitImpl("vsplit", x, sections, 0, true);
+/**
+ * `np.dsplit(x, sectionsOrIndices)`: {@link split} along axis 2 (the array needs at least 3 axes).
+ * @example
+ * np.dsplit([[[1, 2, 3, 4]]], [1])[1]; // [[[2, 3, 4]]]
+ */
 export const dsplit = (x: ArrayLike, sections: number | readonly number[]): NDArray[] => splitImpl("dsplit", x, sections, 2, true);
 
 // ---------------------------------------------------------------- tile, repeat
@@ -349,6 +368,7 @@ export function rot90(x: ArrayLike, k = 1, opts: { axes?: readonly [number, numb
 
 // ---------------------------------------------------------------- pad
 
+/** The `mode` of {@link pad}: NumPy's modes by name, except a callable mode and `'empty'`. */
 export type PadMode =
   | "constant"
   | "edge"

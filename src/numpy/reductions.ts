@@ -78,9 +78,29 @@ function extremum(name: string, f: (x: NDArray, axes: readonly number[]) => NDAr
     return keep(f(a, axes), a.shape, axes, opts.keepdims);
   };
 }
+/**
+ * `np.max(x, {axis, keepdims})`: the largest element, over all axes or the given ones; a zero-size reduction throws, as NumPy. The gradient goes to the maximal entries.
+ * @example
+ * np.max([[1, 5], [3, 2]], { axis: 0 }); // [3, 5]
+ */
 export const max = extremum("max", r.reduceMax);
+/**
+ * `np.min(x, {axis, keepdims})`: the smallest element, over all axes or the given ones; a zero-size reduction throws, as NumPy.
+ * @example
+ * np.min([[1, 5], [3, 2]], { axis: 1 }); // [1, 2]
+ */
 export const min = extremum("min", r.reduceMin);
+/**
+ * `np.amax(x, {axis, keepdims})`: an alias of {@link max}.
+ * @example
+ * np.amax([1, 5, 3]); // 5
+ */
 export const amax = max;
+/**
+ * `np.amin(x, {axis, keepdims})`: an alias of {@link min}.
+ * @example
+ * np.amin([1, 5, 3]); // 1
+ */
 export const amin = min;
 
 /** `np.mean(x, {axis, keepdims})`. */
@@ -122,7 +142,17 @@ function argFn(name: string, f: (x: NDArray, axis: number) => NDArray) {
     return keep(f(a, axis), a.shape, [axis], opts.keepdims);
   };
 }
+/**
+ * `np.argmax(x, {axis, keepdims})`: the index of the largest element (the first on ties), of the flattened array without an axis.
+ * @example
+ * np.argmax([[1, 5], [7, 2]], { axis: 1 }); // [1, 0]
+ */
 export const argmax = argFn("argmax", r.argmax);
+/**
+ * `np.argmin(x, {axis, keepdims})`: the index of the smallest element (the first on ties), of the flattened array without an axis.
+ * @example
+ * np.argmin([3, 1, 1]); // 1
+ */
 export const argmin = argFn("argmin", r.argmin);
 
 /** `np.cumsum(x, {axis})`; without an axis, over the flattened array. */

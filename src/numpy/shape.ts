@@ -41,6 +41,11 @@ export function transpose(x: ArrayLike, axes?: readonly number[]): NDArray {
   return s.transpose(a, perm);
 }
 
+/**
+ * `np.swapaxes(x, axis1, axis2)`: the array with the two axes interchanged (a transpose).
+ * @example
+ * np.swapaxes([[1, 2, 3]], 0, 1); // [[1], [2], [3]]
+ */
 export function swapaxes(x: ArrayLike, a1: number, a2: number): NDArray {
   const a = asarray(x, undefined, "np.swapaxes", "a");
   const perm = a.shape.map((_, i) => i);
@@ -50,6 +55,11 @@ export function swapaxes(x: ArrayLike, a1: number, a2: number): NDArray {
   return s.transpose(a, perm);
 }
 
+/**
+ * `np.moveaxis(x, source, destination)`: the array with the source axes moved to the destination positions, the other axes keeping their order.
+ * @example
+ * np.moveaxis(np.zeros([2, 3, 4]), 0, -1).shape; // [3, 4, 2]
+ */
 export function moveaxis(x: ArrayLike, source: number | readonly number[], destination: number | readonly number[]): NDArray {
   const a = asarray(x, undefined, "np.moveaxis", "a");
   requireStatic("np.moveaxis", "source", source, "an axis");
@@ -93,6 +103,11 @@ export function squeeze(x: ArrayLike, opts: { axis?: number | readonly number[] 
   return s.reshape(a, a.shape.filter((_, i) => !axes.includes(i)));
 }
 
+/**
+ * `np.ravel(x)`: the array flattened to one axis in row-major (C) order; `order` is not supported.
+ * @example
+ * np.ravel([[1, 2], [3, 4]]); // [1, 2, 3, 4]
+ */
 export const ravel = (x: ArrayLike): NDArray => {
   const a = asarray(x, undefined, "np.ravel", "a");
   return s.reshape(a, [a.size]);
@@ -110,6 +125,11 @@ export function broadcastTo(x: ArrayLike, shape: readonly number[]): NDArray {
   return s.broadcastTo(a, shape);
 }
 
+/**
+ * `np.broadcast_arrays(...xs)`: the arguments broadcast against each other to their common shape.
+ * @example
+ * np.broadcastArrays([1, 2], [[0], [10]])[0]; // [[1, 2], [1, 2]]
+ */
 export function broadcastArrays(...xs: ArrayLike[]): NDArray[] {
   const arrays = xs.map((x, i) => asarray(x, undefined, "np.broadcastArrays", `arrays[${i}]`));
   const shape = broadcastShapes("np.broadcastArrays", ...arrays.map((a) => a.shape));
