@@ -80,6 +80,11 @@ export const silu = (x: ArrayLike): NDArray => {
   const a = float(x, "silu");
   return a.mul(expit(a));
 };
+/**
+ * `jax.nn.swish(x)`: an alias of {@link silu}, x·σ(x).
+ * @example
+ * nn.swish([0, 1]); // [0, 0.7310585786300049]
+ */
 export const swish = silu;
 
 /** x for x ≥ 0, `negativeSlope`·x below. */

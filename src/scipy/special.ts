@@ -55,6 +55,11 @@ export const gammaln = fn1("gammaln", s.gammaln);
  * scipy.special.digamma(1); // -0.5772156649015329
  */
 export const digamma = fn1("digamma", s.digamma);
+/**
+ * `scipy.special.psi(x)`: an alias of {@link digamma}, ψ(x) = d log Γ(x) / dx.
+ * @example
+ * scipy.special.psi(1); // -0.5772156649015329
+ */
 export const psi = digamma;
 
 /**
@@ -378,8 +383,17 @@ export function ive(n: number, x: ArrayLike): NDArray {
   const m = order("ive", n);
   return s.besselIe(floats("ive", [x], ["x"])[0]!, m);
 }
-/** `i0e(x)` = I₀(x)e^(−|x|) and `i1e(x)` = I₁(x)e^(−|x|). */
+/**
+ * `i0e(x)` = I₀(x)e^(−|x|), the exponentially scaled modified Bessel function of order 0.
+ * @example
+ * scipy.special.i0e(1); // 0.46575960759364043
+ */
 export const i0e = fn1("i0e", (x) => s.besselIe(x, 0));
+/**
+ * `i1e(x)` = I₁(x)e^(−|x|), the exponentially scaled modified Bessel function of order 1.
+ * @example
+ * scipy.special.i1e(1); // 0.2079104153497085
+ */
 export const i1e = fn1("i1e", (x) => s.besselIe(x, 1));
 
 // ------------------------------------------------------------------------- log-sum-exp family
@@ -552,11 +566,35 @@ export function invBoxcox1p(y: ArrayLike, lmbda: ArrayLike): NDArray {
   return u.expm1(log1pOver(l!, yy!));
 }
 
-/** `exp2(x)` = 2ˣ, `exp10(x)` = 10ˣ, `cbrt(x)` = ∛x (negative x too), `log1p`, `expm1`: SciPy's spellings. */
+/**
+ * `exp2(x)` = 2ˣ elementwise.
+ * @example
+ * scipy.special.exp2(3); // 8
+ */
 export const exp2 = fn1("exp2", (x) => b.pow(k(x, 2), x));
+/**
+ * `exp10(x)` = 10ˣ elementwise.
+ * @example
+ * scipy.special.exp10(2); // 100
+ */
 export const exp10 = fn1("exp10", (x) => b.pow(k(x, 10), x));
+/**
+ * `cbrt(x)` = ∛x elementwise, the real cube root (negative for negative x).
+ * @example
+ * scipy.special.cbrt(-27); // -3
+ */
 export const cbrt = fn1("cbrt", (x) => b.mul(u.sign(x), b.pow(u.abs(x), k(x, 1 / 3))));
+/**
+ * `log1p(x)` = log(1 + x), accurate for small x (SciPy's spelling of `np.log1p`, real arguments only).
+ * @example
+ * scipy.special.log1p(1e-10); // 9.999999999500001e-11
+ */
 export const log1p = fn1("log1p", u.log1p);
+/**
+ * `expm1(x)` = eˣ − 1, accurate for small x (SciPy's spelling of `np.expm1`, real arguments only).
+ * @example
+ * scipy.special.expm1(1e-10); // 1.00000000005e-10
+ */
 export const expm1 = fn1("expm1", u.expm1);
 
 export { zeta } from "./zeta.ts";
