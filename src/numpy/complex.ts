@@ -111,7 +111,12 @@ export const angle = (z: ComplexArray | ArrayLike): NDArray => {
   return arctan2(im, re);
 };
 
-/** `np.conj(x)` (also `np.conjugate`): the complex conjugate; a real array unchanged. */
+/**
+ * `np.conj(x)` (also `np.conjugate`): the complex conjugate; a real array unchanged.
+ * @example
+ * np.conj([1, 2]); // [1, 2]
+ * np.conj(np.fft.fft([0, 1])).imag; // [0, 0]
+ */
 export function conj(x: ArrayLike): NDArray;
 export function conj(x: ComplexArray): ComplexArray;
 export function conj(x: ComplexArray | ArrayLike): ComplexArray | NDArray {

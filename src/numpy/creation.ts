@@ -137,6 +137,9 @@ function typedDtype(x: ArrayBufferView, op: string, arg: string): DType {
  * Converts anything array-like into an `NDArray` (tracers and arrays pass through). JS numbers
  * become float64, booleans bool; nested JS arrays holding arrays (traced or not) stack them;
  * `dtype` converts. `op`/`arg` name the caller in error messages.
+  * @example
+  * np.asarray([[1, 2]], "int32").dtype === "int32"; // true
+  * np.asarray([1.5, 2]); // [1.5, 2]
  */
 export function asarray(x: ArrayLike, dtype?: DType, op = "np.asarray", arg = "a"): NDArray {
   let out: NDArray;
@@ -312,6 +315,9 @@ export const identity = (n: number, opts: { dtype?: DType } = {}): NDArray => {
 /**
  * `np.arange(stop)`, `np.arange(start, stop, step?)`. Integer arguments give int32, as NumPy gives
  * integers; any fractional argument gives float64.
+  * @example
+  * np.arange(3); // [0, 1, 2]
+  * np.arange(1, 2, 0.25); // [1, 1.25, 1.5, 1.75]
  */
 export function arange(a: number, b?: number | null, stepArg = 1, opts: { dtype?: DType } = {}): NDArray {
   requireStatic("np.arange", b === undefined ? "stop" : "start", a, "a size");
@@ -607,7 +613,11 @@ export function copy(x: ArrayLike): NDArray {
   return a instanceof ConcreteArray ? new ConcreteArray(a.data.slice(), a.shape, a.dtype) : a;
 }
 
-/** `np.empty(shape, {dtype})`: arrays are immutable, so this is `zeros`. */
+/**
+ * `np.empty(shape, {dtype})`: arrays are immutable, so this is `zeros`.
+ * @example
+ * np.empty([1, 2]); // [[0, 0]]
+ */
 export const empty = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray =>
   full(checkShape(shape, "np.empty"), 0, emptyOpts(opts));
 

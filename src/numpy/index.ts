@@ -34,7 +34,11 @@ import type { NDArray, Index, AtView } from "../core/ndarray.ts";
 import { asarray } from "./creation.ts";
 import { ConcreteArray } from "../core/ndarray.ts";
 
-/** `np.at(x, ...idx)`: the same as `x.at(...idx)`. */
+/**
+ * `np.at(x, ...idx)`: the same as `x.at(...idx)`.
+ * @example
+ * np.at(np.zeros(3), 1).set(5); // [0, 5, 0]
+ */
 export const at = (x: NDArray, ...idx: Index[]): AtView => x.at(...idx);
 
 /**
@@ -56,5 +60,9 @@ export const ndim = (x: Parameters<typeof asarray>[0]): number => asarray(x).ndi
  */
 export const size = (x: Parameters<typeof asarray>[0]): number => asarray(x).size;
 
-/** Whether `x` is a concrete (non-traced) array. */
+/**
+ * Whether `x` is a concrete (non-traced) array.
+ * @example
+ * np.isConcrete(np.ones(2)); // true
+ */
 export const isConcrete = (x: unknown): x is ConcreteArray => x instanceof ConcreteArray;

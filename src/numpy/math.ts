@@ -415,7 +415,11 @@ export const isinf = (x: ArrayLike): NDArray => c.isinf(asarray(x, undefined, "n
  */
 export const isfinite = (x: ArrayLike): NDArray => c.isfinite(asarray(x, undefined, "np.isfinite", "x"));
 
-/** `np.where(cond, x, y)`: elements of `x` where `cond` holds, else of `y`; all three broadcast. */
+/**
+ * `np.where(cond, x, y)`: elements of `x` where `cond` holds, else of `y`; all three broadcast.
+ * @example
+ * np.where([true, false, true], [1, 2, 3], 0); // [1, 0, 3]
+ */
 export function where(cond: ArrayLike, x: ArrayLike, y: ArrayLike): NDArray {
   const cnd = asarray(cond, undefined, "np.where", "condition");
   const [cc, a, bb] = prepare("np.where", [convert(cnd, "bool"), x, y], false, ["condition", "x", "y"]);
@@ -423,7 +427,12 @@ export function where(cond: ArrayLike, x: ArrayLike, y: ArrayLike): NDArray {
   return c.select(convert(cc!, "bool"), a!, bb!);
 }
 
-/** `np.clip(x, lo, hi)`: the derivative is 1 strictly inside and 0 outside, as `maximum`/`minimum` give. */
+/**
+ * `np.clip(x, lo, hi)`: the derivative is 1 strictly inside and 0 outside, as `maximum`/`minimum` give.
+ * @example
+ * np.clip([-2, 0.5, 3], 0, 1); // [0, 0.5, 1]
+ * np.clip([-2, 3], null, 1); // [-2, 1]
+ */
 export const clip = (x: ArrayLike, lo: ArrayLike | null, hi: ArrayLike | null): NDArray => {
   if (lo === null && hi === null) throw new TypeError("np.clip: one of lo and hi must be given (not both null)");
   const low = lo === null ? asarray(x, undefined, "np.clip", "a") : maximum(x, lo);

@@ -57,7 +57,11 @@ const arrayEqualOpts = P.options("np.arrayEqual", { equalNan: P.bool });
 const keep = (y: NDArray, shape: readonly number[], axes: readonly number[], keepdims?: boolean): NDArray =>
   keepdims ? reshape(y, shape.map((d, i) => (axes.includes(i) ? 1 : d))) : y;
 
-/** `np.sum(x, {axis, keepdims})`; bools and integers sum as int32. */
+/**
+ * `np.sum(x, {axis, keepdims})`; bools and integers sum as int32.
+ * @example
+ * np.sum([[1, 2], [3, 4]], { axis: 0 }); // [4, 6]
+ */
 export function sum(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
   opts = sumOpts(opts);
   let a = asarray(x, undefined, "np.sum", "a");
@@ -103,7 +107,11 @@ export const amax = max;
  */
 export const amin = min;
 
-/** `np.mean(x, {axis, keepdims})`. */
+/**
+ * `np.mean(x, {axis, keepdims})`.
+ * @example
+ * np.mean([[1, 2], [3, 4]], { axis: 1 }); // [1.5, 3.5]
+ */
 export function mean(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
   opts = meanOpts(opts);
   const a = asarray(x, undefined, "np.mean", "a");
@@ -112,7 +120,12 @@ export function mean(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
   return divide(sum(isFloat(a.dtype) ? a : convert(a, "float64"), opts), n);
 }
 
-/** `np.var(x, {axis, keepdims, ddof})`. */
+/**
+ * `np.var(x, {axis, keepdims, ddof})`.
+ * @example
+ * np.variance([1, 2, 3, 4]); // 1.25
+ * np.variance([1, 2, 3, 4], { ddof: 1 }); // 1.6666666666666667
+ */
 export function variance(x: ArrayLike, opts: ReduceOptions & { ddof?: ArrayLike } = {}): NDArray {
   opts = varianceOpts(opts) as typeof opts;
   const a = asarray(x, undefined, "np.var", "a");
@@ -124,7 +137,11 @@ export function variance(x: ArrayLike, opts: ReduceOptions & { ddof?: ArrayLike 
   return divide(sum(multiply(d, d), { axis: axes, keepdims: opts.keepdims ?? false }), typeof ddof === "number" ? n - ddof : subtract(n, ddof));
 }
 
-/** `np.std(x, {axis, keepdims, ddof})`. */
+/**
+ * `np.std(x, {axis, keepdims, ddof})`.
+ * @example
+ * np.std([1, 3]); // 1
+ */
 export const std = (x: ArrayLike, opts: ReduceOptions & { ddof?: number } = {}): NDArray =>
   variance(x, stdOpts(opts)).sqrt();
 
@@ -155,7 +172,11 @@ export const argmax = argFn("argmax", r.argmax);
  */
 export const argmin = argFn("argmin", r.argmin);
 
-/** `np.cumsum(x, {axis})`; without an axis, over the flattened array. */
+/**
+ * `np.cumsum(x, {axis})`; without an axis, over the flattened array.
+ * @example
+ * np.cumsum([[1, 2], [3, 4]]); // [1, 3, 6, 10]
+ */
 export function cumsum(x: ArrayLike, opts: { axis?: number | null } = {}): NDArray {
   opts = cumsumOpts(opts);
   let a = asarray(x, undefined, "np.cumsum", "a");
@@ -167,6 +188,8 @@ export function cumsum(x: ArrayLike, opts: { axis?: number | null } = {}): NDArr
 /**
  * `np.prod(x, {axis, keepdims})`, as a tree of pairwise products: exact at zeros (where the
  * `prod / x` trick fails) and differentiable to any order, in log₂(n) steps.
+  * @example
+  * np.prod([[1, 2], [3, 4]], { axis: 1 }); // [2, 12]
  */
 export function prod(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
   opts = prodOpts(opts);
