@@ -25,7 +25,7 @@ export function logpdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: A
 /**
  * The density.
  * @example
- * scipy.stats.chi2.pdf(2.0, 3); // 0.2075537487102974
+ * scipy.stats.chi2.pdf(2, 3); // 0.2075537487102974
  */
 export function pdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
   const [X, a, L, S] = asGamma("chi2.pdf", x, df, loc, scale);
@@ -34,7 +34,7 @@ export function pdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: Arra
 /**
  * The CDF P(k/2, x/2).
  * @example
- * scipy.stats.chi2.cdf(2.0, 3); // 0.42759329552912023
+ * scipy.stats.chi2.cdf(2, 3); // 0.42759329552912023
  */
 export function cdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
   const [X, a, L, S] = asGamma("chi2.cdf", x, df, loc, scale);
@@ -43,7 +43,7 @@ export function cdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: Arra
 /**
  * The survival function Q(k/2, x/2).
  * @example
- * scipy.stats.chi2.sf(2.0, 3); // 0.5724067044708798
+ * scipy.stats.chi2.sf(2, 3); // 0.5724067044708798
  */
 export function sf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
   const [X, a, L, S] = asGamma("chi2.sf", x, df, loc, scale);
@@ -52,7 +52,7 @@ export function sf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: Array
 /**
  * log CDF.
  * @example
- * scipy.stats.chi2.logcdf(2.0, 3); // -0.8495827792593129
+ * scipy.stats.chi2.logcdf(2, 3); // -0.8495827792593129
  */
 export function logcdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
   const [X, a, L, S] = asGamma("chi2.logcdf", x, df, loc, scale);
@@ -61,7 +61,7 @@ export function logcdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: A
 /**
  * log survival function.
  * @example
- * scipy.stats.chi2.logsf(2.0, 3); // -0.5579055184563478
+ * scipy.stats.chi2.logsf(2, 3); // -0.5579055184563478
  */
 export function logsf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
   const [X, a, L, S] = asGamma("chi2.logsf", x, df, loc, scale);
