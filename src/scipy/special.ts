@@ -362,14 +362,22 @@ export function jn(n: number, x: ArrayLike): NDArray {
   const xx = floats("jn", [x], ["x"])[0]!;
   return b.mul(k(xx, sign), s.besselJ(xx, m));
 }
-/** Yₙ(x) for an integer order n (a JS number). */
+/**
+ * Yₙ(x) for an integer order n (a JS number).
+ * @example
+ * scipy.special.yn(0, 1); // 0.08825696421567697
+ */
 export function yn(n: number, x: ArrayLike): NDArray {
   const m = order("yn", n);
   const sign = n < 0 && m % 2 === 1 ? -1 : 1;
   const xx = floats("yn", [x], ["x"])[0]!;
   return b.mul(k(xx, sign), s.besselY(xx, m));
 }
-/** Iₙ(x) for an integer order n (a JS number); I₋ₙ = Iₙ. */
+/**
+ * Iₙ(x) for an integer order n (a JS number); I₋ₙ = Iₙ.
+ * @example
+ * scipy.special.iv(1, 1); // 0.565159103992485
+ */
 export function iv(n: number, x: ArrayLike): NDArray {
   const m = order("iv", n);
   return s.besselI(floats("iv", [x], ["x"])[0]!, m);
@@ -455,7 +463,11 @@ export function softmax(x: ArrayLike, opts: { axis?: number | readonly number[] 
   return npExp(logSoftmax(a, opts));
 }
 
-/** `logSoftmax(x, {axis = -1})`: x − logsumexp(x). */
+/**
+ * `logSoftmax(x, {axis = -1})`: x − logsumexp(x).
+ * @example
+ * scipy.special.logSoftmax([0, 0]); // [-0.6931471805599453, -0.6931471805599453]
+ */
 export function logSoftmax(x: ArrayLike, opts: { axis?: number | readonly number[] } = {}): NDArray {
   opts = logSoftmaxOpts(opts);
   const a = asarray(x, undefined, "scipy.special.logSoftmax", "x");
@@ -544,7 +556,11 @@ export function boxcox(x: ArrayLike, lmbda: ArrayLike): NDArray {
   return expm1Over(l!, u.log(xx!));
 }
 
-/** `boxcox1p(x, λ)`: `boxcox(1 + x, λ)`, accurate for small x. */
+/**
+ * `boxcox1p(x, λ)`: `boxcox(1 + x, λ)`, accurate for small x.
+ * @example
+ * scipy.special.boxcox1p(3, 0.5); // 2
+ */
 export function boxcox1p(x: ArrayLike, lmbda: ArrayLike): NDArray {
   const [xx, l] = floats("boxcox1p", [x, lmbda], ["x", "lmbda"]);
   return expm1Over(l!, u.log1p(xx!));
@@ -560,7 +576,11 @@ export function invBoxcox(y: ArrayLike, lmbda: ArrayLike): NDArray {
   return u.exp(log1pOver(l!, yy!));
 }
 
-/** `invBoxcox1p(y, λ)`: the inverse of `boxcox1p`. */
+/**
+ * `invBoxcox1p(y, λ)`: the inverse of `boxcox1p`.
+ * @example
+ * scipy.special.invBoxcox1p(2, 0.5); // 3
+ */
 export function invBoxcox1p(y: ArrayLike, lmbda: ArrayLike): NDArray {
   const [yy, l] = floats("invBoxcox1p", [y, lmbda], ["y", "lmbda"]);
   return u.expm1(log1pOver(l!, yy!));
