@@ -193,9 +193,17 @@ export function betaincinv(a: ArrayLike, bb: ArrayLike, y: ArrayLike): NDArray {
  * scipy.special.erf(0); // 0
  */
 export const erf = fn1("erf", s.erf);
-/** erfc(x) = 1 − erf(x), accurate for large x. */
+/**
+ * erfc(x) = 1 − erf(x), accurate for large x.
+ * @example
+ * scipy.special.erfc(1); // 0.15729920705028516
+ */
 export const erfc = fn1("erfc", s.erfc);
-/** erfcx(x) = e^(x²) erfc(x). */
+/**
+ * erfcx(x) = e^(x²) erfc(x).
+ * @example
+ * scipy.special.erfcx(1); // 0.427583576155807
+ */
 export const erfcx = fn1("erfcx", s.erfcx);
 /**
  * erf⁻¹(y) on (−1, 1).
@@ -203,7 +211,11 @@ export const erfcx = fn1("erfcx", s.erfcx);
  * scipy.special.erfinv(scipy.special.erf(0.3)); // 0.3
  */
 export const erfinv = fn1("erfinv", s.erfinv, "y");
-/** erfc⁻¹(y) on (0, 2). */
+/**
+ * erfc⁻¹(y) on (0, 2).
+ * @example
+ * scipy.special.erfcinv(0.5); // 0.4769362762044699
+ */
 export const erfcinv = fn1("erfcinv", s.erfcinv, "y");
 
 /**
@@ -332,7 +344,11 @@ export function klDiv(x: ArrayLike, y: ArrayLike): NDArray {
  * scipy.special.i0(0); // 1
  */
 export const i0 = fn1("i0", (x) => s.besselI(x, 0));
-/** I₁(x). */
+/**
+ * I₁(x).
+ * @example
+ * scipy.special.i1(1); // 0.5651591039924851
+ */
 export const i1 = fn1("i1", (x) => s.besselI(x, 1));
 /**
  * J₀(x), the Bessel function of the first kind of order 0.
@@ -340,11 +356,23 @@ export const i1 = fn1("i1", (x) => s.besselI(x, 1));
  * scipy.special.j0(0); // 1
  */
 export const j0 = fn1("j0", (x) => s.besselJ(x, 0));
-/** J₁(x). */
+/**
+ * J₁(x).
+ * @example
+ * scipy.special.j1(1); // 0.44005058574493355
+ */
 export const j1 = fn1("j1", (x) => s.besselJ(x, 1));
-/** Y₀(x), the Bessel function of the second kind of order 0 (x > 0). */
+/**
+ * Y₀(x), the Bessel function of the second kind of order 0 (x > 0).
+ * @example
+ * scipy.special.y0(1); // 0.08825696421567697
+ */
 export const y0 = fn1("y0", (x) => s.besselY(x, 0));
-/** Y₁(x). */
+/**
+ * Y₁(x).
+ * @example
+ * scipy.special.y1(1); // -0.7812128213002888
+ */
 export const y1 = fn1("y1", (x) => s.besselY(x, 1));
 
 const order = (name: string, n: number): number => {
