@@ -42,7 +42,11 @@ export const relu = (x: ArrayLike): NDArray => {
   return where(greater(a, 0), a, 0);
 };
 
-/** min(max(x, 0), 6). */
+/**
+ * min(max(x, 0), 6).
+ * @example
+ * nn.relu6([-1, 3, 7]); // [0, 3, 6]
+ */
 export const relu6 = (x: ArrayLike): NDArray => {
   const a = float(x, "relu6");
   return where(greaterEqual(a, 6), 6, relu(a));
@@ -62,10 +66,18 @@ export const sigmoid = (x: ArrayLike): NDArray => expit(float(x, "sigmoid"));
  */
 export const softplus = (x: ArrayLike): NDArray => logaddexp(float(x, "softplus"), 0);
 
-/** log σ(x) = −softplus(−x). */
+/**
+ * log σ(x) = −softplus(−x).
+ * @example
+ * nn.logSigmoid(0); // -0.6931471805599453
+ */
 export const logSigmoid = (x: ArrayLike): NDArray => negative(softplus(negative(float(x, "logSigmoid"))));
 
-/** x / (|x| + 1). */
+/**
+ * x / (|x| + 1).
+ * @example
+ * nn.softSign([1, -3]); // [0.5, -0.75]
+ */
 export const softSign = (x: ArrayLike): NDArray => {
   const a = float(x, "softSign");
   return a.div(abs(a).add(1));
@@ -80,16 +92,30 @@ export const silu = (x: ArrayLike): NDArray => {
   const a = float(x, "silu");
   return a.mul(expit(a));
 };
+/**
+ * `jax.nn.swish(x)`: an alias of {@link silu}, x·σ(x).
+ * @example
+ * nn.swish([0, 1]); // [0, 0.7310585786300049]
+ */
 export const swish = silu;
 
-/** x for x ≥ 0, `negativeSlope`·x below. */
+/**
+ * x for x ≥ 0, `negativeSlope`·x below.
+ * @example
+ * nn.leakyRelu([-1, 2]); // [-0.01, 2]
+ * nn.leakyRelu([-1, 2], { negativeSlope: 0.5 }); // [-0.5, 2]
+ */
 export const leakyRelu = (x: ArrayLike, slopeOrOpts: number | NDArray | { negativeSlope?: number | NDArray } = 0.01): NDArray => {
   const { negativeSlope = 0.01 } = leakyReluOpts(slopeOrOpts);
   const a = float(x, "leakyRelu");
   return where(greaterEqual(a, 0), a, a.mul(negativeSlope));
 };
 
-/** x clipped to [−1, 1]. */
+/**
+ * x clipped to [−1, 1].
+ * @example
+ * nn.hardTanh([-2, 0.5, 2]); // [-1, 0.5, 1]
+ */
 export const hardTanh = (x: ArrayLike): NDArray => {
   const a = float(x, "hardTanh");
   return where(greaterEqual(a, 1), 1, where(lessEqual(a, -1), -1, a));
@@ -108,7 +134,11 @@ export const elu = (x: ArrayLike, alphaOrOpts: number | NDArray | { alpha?: numb
   return where(pos, a, expm1(where(pos, 0, a)).mul(alpha));
 };
 
-/** max(0, x) + min(0, α(e^{x/α} − 1)). */
+/**
+ * max(0, x) + min(0, α(e^{x/α} − 1)).
+ * @example
+ * nn.celu([-1, 1]); // [-0.6321205588285577, 1]
+ */
 export const celu = (x: ArrayLike, alphaOrOpts: number | NDArray | { alpha?: number | NDArray } = 1): NDArray => {
   const { alpha = 1 } = celuOpts(alphaOrOpts);
   const a = float(x, "celu");
@@ -116,7 +146,11 @@ export const celu = (x: ArrayLike, alphaOrOpts: number | NDArray | { alpha?: num
   return where(pos, a, expm1(where(pos, 0, a).div(alpha)).mul(alpha));
 };
 
-/** The self-normalizing ELU: λ·elu(x, α) with JAX's constants. */
+/**
+ * The self-normalizing ELU: λ·elu(x, α) with JAX's constants.
+ * @example
+ * nn.selu([-1, 1]); // [-1.1113307378125625, 1.0507009873554805]
+ */
 export const selu = (x: ArrayLike): NDArray => elu(float(x, "selu"), 1.6732632423543772848170429916717).mul(1.0507009873554804934193349852946);
 
 /**
@@ -132,7 +166,11 @@ export const gelu = (x: ArrayLike, approximateOrOpts: boolean | { approximate?: 
   return a.mul(0.5).mul(erf(a.mul(Math.SQRT1_2)).add(1));
 };
 
-/** The gated linear unit: the first half of `axis` times σ(the second half). */
+/**
+ * The gated linear unit: the first half of `axis` times σ(the second half).
+ * @example
+ * nn.glu([1, 0]); // [0.5]
+ */
 export const glu = (x: ArrayLike, axisOrOpts: number | { axis?: number } = -1): NDArray => {
   const { axis = -1 } = gluOpts(axisOrOpts);
   const a = float(x, "glu");
@@ -140,13 +178,25 @@ export const glu = (x: ArrayLike, axisOrOpts: number | { axis?: number } = -1): 
   return u!.mul(expit(v!));
 };
 
-/** softmax along `axis` (default −1). */
+/**
+ * softmax along `axis` (default −1).
+ * @example
+ * nn.softmax([0, Math.log(3)]); // [0.25, 0.75]
+ */
 export const softmax = (x: ArrayLike, axis: number | readonly number[] | { axis?: number | readonly number[] } = -1): NDArray =>
   sm(x, { axis: softmaxOpts(axis).axis ?? -1 });
-/** log softmax along `axis` (default −1). */
+/**
+ * log softmax along `axis` (default −1).
+ * @example
+ * nn.logSoftmax([0, 0]); // [-0.6931471805599453, -0.6931471805599453]
+ */
 export const logSoftmax = (x: ArrayLike, axis: number | readonly number[] | { axis?: number | readonly number[] } = -1): NDArray =>
   lsm(x, { axis: logSoftmaxOpts(axis).axis ?? -1 });
-/** log Σ exp along `axis` (all axes by default), as `scipy.special.logsumexp`. */
+/**
+ * log Σ exp along `axis` (all axes by default), as `scipy.special.logsumexp`.
+ * @example
+ * nn.logsumexp([0, 0]); // 0.6931471805599453
+ */
 export const logsumexp = (
   x: ArrayLike,
   axis?: number | readonly number[] | null | { axis?: number | readonly number[] | null; keepdims?: boolean },

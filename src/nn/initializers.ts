@@ -35,6 +35,8 @@ function checkShape(op: string, shape: readonly number[]): void {
 /**
  * JAX's fans: the input axis is −2, the output axis −1, the rest a receptive field (so a conv kernel
  * laid out HWIO has fan_in = H·W·I and fan_out = H·W·O).
+  * @example
+  * nn.initializers.computeFans([3, 3, 16, 32]); // [144, 288]
  */
 export function computeFans(shape: readonly number[], inAxis = -2, outAxis = -1): [number, number] {
   if (shape.length < 2) {
@@ -80,15 +82,38 @@ export function varianceScaling(scale: number, mode: FanMode, distribution: Dist
  * nn.initializers.glorotNormal()(np.random.key(0), [3, 3, 16, 32]).shape; // [3, 3, 16, 32]
  */
 export const glorotNormal = (): Initializer => varianceScaling(1, "fan_avg", "truncated_normal");
-/** Glorot (Xavier) uniform: U(−√(6 / (fan_in + fan_out)), +…). */
+/**
+ * Glorot (Xavier) uniform: U(−√(6 / (fan_in + fan_out)), +…).
+ * @example
+ * const w = nn.initializers.glorotUniform()(np.random.key(0), [3, 4]);
+ * np.all(np.lessEqual(np.abs(w), Math.sqrt(6 / 7))); // true
+ */
 export const glorotUniform = (): Initializer => varianceScaling(1, "fan_avg", "uniform");
-/** He (Kaiming) normal: variance 2 / fan_in, truncated normal. */
+/**
+ * He (Kaiming) normal: variance 2 / fan_in, truncated normal.
+ * @example
+ * nn.initializers.heNormal()(np.random.key(0), [16, 8]).shape; // [16, 8]
+ */
 export const heNormal = (): Initializer => varianceScaling(2, "fan_in", "truncated_normal");
-/** He (Kaiming) uniform: U(−√(6 / fan_in), +…). */
+/**
+ * He (Kaiming) uniform: U(−√(6 / fan_in), +…).
+ * @example
+ * const w = nn.initializers.heUniform()(np.random.key(0), [6, 2]);
+ * np.all(np.lessEqual(np.abs(w), 1)); // true
+ */
 export const heUniform = (): Initializer => varianceScaling(2, "fan_in", "uniform");
-/** LeCun normal: variance 1 / fan_in, truncated normal. */
+/**
+ * LeCun normal: variance 1 / fan_in, truncated normal.
+ * @example
+ * nn.initializers.lecunNormal()(np.random.key(0), [4, 2]).shape; // [4, 2]
+ */
 export const lecunNormal = (): Initializer => varianceScaling(1, "fan_in", "truncated_normal");
-/** LeCun uniform: U(−√(3 / fan_in), +…). */
+/**
+ * LeCun uniform: U(−√(3 / fan_in), +…).
+ * @example
+ * const w = nn.initializers.lecunUniform()(np.random.key(0), [3, 2]);
+ * np.all(np.lessEqual(np.abs(w), 1)); // true
+ */
 export const lecunUniform = (): Initializer => varianceScaling(1, "fan_in", "uniform");
 
 /**
@@ -101,7 +126,12 @@ export const normal = (stddev = 1e-2): Initializer => (key, shape, dtype) => {
   return cast(multiply(random.normal(key, shape), stddev), dtype);
 };
 
-/** Uniform samples in [0, scale) (default 0.01, as JAX). */
+/**
+ * Uniform samples in [0, scale) (default 0.01, as JAX).
+ * @example
+ * const w = nn.initializers.uniform(0.5)(np.random.key(0), [10]);
+ * np.all(np.logicalAnd(np.greaterEqual(w, 0), np.less(w, 0.5))); // true
+ */
 export const uniform = (scale = 1e-2): Initializer => (key, shape, dtype) => {
   checkShape("nn.initializers.uniform", shape);
   return cast(random.uniform(key, shape, { minval: 0, maxval: scale }), dtype);
@@ -136,5 +166,9 @@ export const orthogonal = (scale = 1): Initializer => (key, shape, dtype) => {
  */
 export const zeros: Initializer = (_key, shape, dtype) => full([...shape], 0, { dtype: dtype ?? "float64" });
 
-/** Ones of `shape` (an initializer itself). */
+/**
+ * Ones of `shape` (an initializer itself).
+ * @example
+ * nn.initializers.ones(np.random.key(0), [2]); // [1, 1]
+ */
 export const ones: Initializer = (_key, shape, dtype) => full([...shape], 1, { dtype: dtype ?? "float64" });

@@ -162,7 +162,11 @@ export function cumulativeSum(x: ArrayLike, opts: { axis?: number; includeInitia
   return cumulative(x, opts, "np.cumulativeSum", cumsum, 0);
 }
 
-/** `np.cumulativeProd(x, {axis, includeInitial})` (NumPy 2.1): `cumprod`, with a leading 1 when `includeInitial`. */
+/**
+ * `np.cumulativeProd(x, {axis, includeInitial})` (NumPy 2.1): `cumprod`, with a leading 1 when `includeInitial`.
+ * @example
+ * np.cumulativeProd([1, 2, 3], { includeInitial: true }); // [1, 1, 2, 6]
+ */
 export function cumulativeProd(x: ArrayLike, opts: { axis?: number; includeInitial?: boolean } = {}): NDArray {
   opts = cumulativeProdOpts(opts);
   return cumulative(x, opts, "np.cumulativeProd", cumprod, 1);

@@ -7,7 +7,11 @@ import { AxisError, fmtShape, ShapeError } from "../core/errors.ts";
 import { requireStatic } from "./static-args.ts";
 import { describe } from "../core/parse.ts";
 
-/** NumPy's broadcast of several shapes; a `ShapeError` naming `op` and every shape if they do not fit. */
+/**
+ * NumPy's broadcast of several shapes; a `ShapeError` naming `op` and every shape if they do not fit.
+ * @example
+ * np.broadcastShapes("myOp", [2, 1], [3]); // [2, 3]
+ */
 export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): number[] {
   const n = Math.max(0, ...shapes.map((s) => s.length));
   const out = new Array<number>(n).fill(1);

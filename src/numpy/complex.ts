@@ -111,10 +111,20 @@ export const angle = (z: ComplexArray | ArrayLike): NDArray => {
   return arctan2(im, re);
 };
 
-/** `np.conj(x)` (also `np.conjugate`): the complex conjugate; a real array unchanged. */
+/**
+ * `np.conj(x)` (also `np.conjugate`): the complex conjugate; a real array unchanged.
+ * @example
+ * np.conj([1, 2]); // [1, 2]
+ * np.conj(np.fft.fft([0, 1])).imag; // [0, 0]
+ */
 export function conj(x: ArrayLike): NDArray;
 export function conj(x: ComplexArray): ComplexArray;
 export function conj(x: ComplexArray | ArrayLike): ComplexArray | NDArray {
   return x instanceof ComplexArray ? x.conj() : asarray(x, undefined, "np.conj", "x");
 }
+/**
+ * `np.conjugate(x)`: an alias of {@link conj}; a real array comes back unchanged.
+ * @example
+ * np.conjugate([1, -2]); // [1, -2]
+ */
 export const conjugate = conj;

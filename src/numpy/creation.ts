@@ -137,6 +137,9 @@ function typedDtype(x: ArrayBufferView, op: string, arg: string): DType {
  * Converts anything array-like into an `NDArray` (tracers and arrays pass through). JS numbers
  * become float64, booleans bool; nested JS arrays holding arrays (traced or not) stack them;
  * `dtype` converts. `op`/`arg` name the caller in error messages.
+  * @example
+  * np.asarray([[1, 2]], "int32").dtype === "int32"; // true
+  * np.asarray([1.5, 2]); // [1.5, 2]
  */
 export function asarray(x: ArrayLike, dtype?: DType, op = "np.asarray", arg = "a"): NDArray {
   let out: NDArray;
@@ -217,25 +220,55 @@ function fullOf(shape: readonly number[], value: NDArray, dtype: DType | undefin
   return broadcastTo(convert(value, dtype ?? value.dtype), shape);
 }
 
+/**
+ * `np.zeros(shape, {dtype})`: an array of zeros of the given shape, float64 by default.
+ * @example
+ * np.zeros([2, 2]); // [[0, 0], [0, 0]]
+ */
 export const zeros = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray =>
   full(checkShape(shape, "np.zeros"), 0, zerosOpts(opts));
+/**
+ * `np.ones(shape, {dtype})`: an array of ones of the given shape, float64 by default.
+ * @example
+ * np.ones(3); // [1, 1, 1]
+ */
 export const ones = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray =>
   full(checkShape(shape, "np.ones"), 1, onesOpts(opts));
+/**
+ * `np.zeros_like(x, {dtype})`: zeros with the shape and (by default) the dtype of `x`.
+ * @example
+ * np.zerosLike([[1, 2, 3]]); // [[0, 0, 0]]
+ */
 export const zerosLike = (x: ArrayLike, opts: { dtype?: DType } = {}): NDArray => {
   const { dtype } = zerosLikeOpts(opts);
   const a = asarray(x, undefined, "np.zerosLike");
   return full(a.shape, 0, { dtype: dtype ?? a.dtype });
 };
+/**
+ * `np.ones_like(x, {dtype})`: ones with the shape and (by default) the dtype of `x`.
+ * @example
+ * np.onesLike([[1, 2], [3, 4]]); // [[1, 1], [1, 1]]
+ */
 export const onesLike = (x: ArrayLike, opts: { dtype?: DType } = {}): NDArray => {
   const { dtype } = onesLikeOpts(opts);
   const a = asarray(x, undefined, "np.onesLike");
   return full(a.shape, 1, { dtype: dtype ?? a.dtype });
 };
+/**
+ * `np.full_like(x, value, {dtype})`: `value` broadcast to the shape of `x`, in the dtype of `x` by default.
+ * @example
+ * np.fullLike([1, 2, 3], 7); // [7, 7, 7]
+ */
 export const fullLike = (x: ArrayLike, value: ArrayLike, opts: { dtype?: DType } = {}): NDArray => {
   const { dtype } = fullLikeOpts(opts);
   const a = asarray(x, undefined, "np.fullLike");
   return full(a.shape, value, { dtype: dtype ?? a.dtype });
 };
+/**
+ * `np.empty_like(x, {dtype})`: an array of the shape and dtype of `x`; unlike NumPy (uninitialised memory) it is filled with zeros.
+ * @example
+ * np.emptyLike([1, 2]); // [0, 0]
+ */
 export const emptyLike = zerosLike;
 
 /** An n × m matrix of zeros for `op`, its sizes checked. */
@@ -267,6 +300,11 @@ export function eye(n: number, m?: number | null | { k?: number; dtype?: DType }
   }
   return out;
 }
+/**
+ * `np.identity(n, {dtype})`: the n × n identity matrix, float64 by default.
+ * @example
+ * np.identity(2); // [[1, 0], [0, 1]]
+ */
 export const identity = (n: number, opts: { dtype?: DType } = {}): NDArray => {
   requireStatic("np.identity", "n", n, "a size");
   const { dtype } = identityOpts(opts);
@@ -277,6 +315,9 @@ export const identity = (n: number, opts: { dtype?: DType } = {}): NDArray => {
 /**
  * `np.arange(stop)`, `np.arange(start, stop, step?)`. Integer arguments give int32, as NumPy gives
  * integers; any fractional argument gives float64.
+  * @example
+  * np.arange(3); // [0, 1, 2]
+  * np.arange(1, 2, 0.25); // [1, 1.25, 1.5, 1.75]
  */
 export function arange(a: number, b?: number | null, stepArg = 1, opts: { dtype?: DType } = {}): NDArray {
   requireStatic("np.arange", b === undefined ? "stop" : "start", a, "a size");
@@ -480,11 +521,21 @@ export const trilIndices = (n: number, k = 0, m = n): [NDArray, NDArray] => {
   return indexPairs("np.trilIndices", n, m, (i, j) => j - i <= k);
 };
 
-/** `np.triuIndicesFrom(a, k = 0)`, `np.trilIndicesFrom(a, k = 0)`: for the shape of a 2-D array. */
+/**
+ * `np.triu_indices_from(a, k = 0)`: `[rows, cols]` of the upper triangle (on and above the k-th
+ * diagonal) of the 2-D array `a`.
+ * @example
+ * np.triuIndicesFrom(np.ones([2, 2]))[0]; // [0, 0, 1]
+ */
 export const triuIndicesFrom = (a: ArrayLike, k = 0): [NDArray, NDArray] => {
   const [n, m] = shape2d("np.triuIndicesFrom", a);
   return triuIndices(n, k, m);
 };
+/**
+ * `np.tril_indices_from(a, k = 0)`: `[rows, cols]` of the lower triangle (on and below the k-th diagonal) of the 2-D array `a`.
+ * @example
+ * np.trilIndicesFrom(np.ones([2, 2]))[1]; // [0, 0, 1]
+ */
 export const trilIndicesFrom = (a: ArrayLike, k = 0): [NDArray, NDArray] => {
   const [n, m] = shape2d("np.trilIndicesFrom", a);
   return trilIndices(n, k, m);
@@ -562,7 +613,11 @@ export function copy(x: ArrayLike): NDArray {
   return a instanceof ConcreteArray ? new ConcreteArray(a.data.slice(), a.shape, a.dtype) : a;
 }
 
-/** `np.empty(shape, {dtype})`: arrays are immutable, so this is `zeros`. */
+/**
+ * `np.empty(shape, {dtype})`: arrays are immutable, so this is `zeros`.
+ * @example
+ * np.empty([1, 2]); // [[0, 0]]
+ */
 export const empty = (shape: number | readonly number[], opts: { dtype?: DType } = {}): NDArray =>
   full(checkShape(shape, "np.empty"), 0, emptyOpts(opts));
 

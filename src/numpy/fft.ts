@@ -225,6 +225,7 @@ function scaling(norm: FftNorm, n: number, inverse: boolean, op: string): number
   throw new TypeError(`${op}: invalid norm '${String(norm)}'; use 'backward', 'ortho' or 'forward'`);
 }
 
+/** The options of the one-dimensional transforms (`fft`, `ifft`, `rfft`, `irfft`): NumPy's `n`, `axis`, `norm`. */
 export interface FftOptions {
   /** Length of the transformed axis: the input is cut or zero-padded to it. */
   n?: number;
@@ -234,11 +235,13 @@ export interface FftOptions {
   norm?: FftNorm;
 }
 
+/** The options of the n-dimensional transforms (`fft2`, `ifft2`, `fftn`, `ifftn`): NumPy's `s`, `axes`, `norm`. */
 export interface FftNOptions {
   /** Lengths of the transformed axes (NumPy's `s`). */
   s?: readonly number[];
   /** The axes to transform (default: the last `s.length`, or all). */
   axes?: readonly number[];
+  /** Scaling, as NumPy: "backward" (default), "ortho" or "forward". */
   norm?: FftNorm;
 }
 
@@ -274,13 +277,29 @@ function transformN(a: ComplexArray | ArrayLike, op: string, inverse: boolean, o
   return z;
 }
 
-/** `np.fft.fft2(a, {s, axes = [−2, −1], norm})`. */
+/**
+ * `np.fft.fft2(a, {s, axes = [−2, −1], norm})`.
+ * @example
+ * np.fft.fft2([[1, 2], [3, 4]]).real; // [[10, -2], [-4, 0]]
+ */
 export const fft2 = (a: ComplexArray | ArrayLike, opts: FftNOptions = {}): ComplexArray => transformN(a, "np.fft.fft2", false, opts, [-2, -1]);
-/** `np.fft.ifft2(a, {s, axes = [−2, −1], norm})`. */
+/**
+ * `np.fft.ifft2(a, {s, axes = [−2, −1], norm})`.
+ * @example
+ * np.fft.ifft2(np.fft.fft2([[1, 2], [3, 4]])).real; // [[1, 2], [3, 4]]
+ */
 export const ifft2 = (a: ComplexArray | ArrayLike, opts: FftNOptions = {}): ComplexArray => transformN(a, "np.fft.ifft2", true, opts, [-2, -1]);
-/** `np.fft.fftn(a, {s, axes, norm})`: over all axes by default. */
+/**
+ * `np.fft.fftn(a, {s, axes, norm})`: over all axes by default.
+ * @example
+ * np.fft.fftn([[1, 2], [3, 4]]).real; // [[10, -2], [-4, 0]]
+ */
 export const fftn = (a: ComplexArray | ArrayLike, opts: FftNOptions = {}): ComplexArray => transformN(a, "np.fft.fftn", false, opts, null);
-/** `np.fft.ifftn(a, {s, axes, norm})`. */
+/**
+ * `np.fft.ifftn(a, {s, axes, norm})`.
+ * @example
+ * np.fft.ifftn(np.fft.fftn([[1, 2], [3, 4]])).real; // [[1, 2], [3, 4]]
+ */
 export const ifftn = (a: ComplexArray | ArrayLike, opts: FftNOptions = {}): ComplexArray => transformN(a, "np.fft.ifftn", true, opts, null);
 
 /** A real array for the real-input transforms (a `ComplexArray` is refused rather than silently cut to its real part). */
@@ -380,7 +399,11 @@ export function fftshift(x: ComplexArray | ArrayLike, opts: { axes?: number | re
   return shifted(x, fftshiftOpts(opts).axes ?? undefined, false, "np.fft.fftshift");
 }
 
-/** `np.fft.ifftshift(x, {axes})`: the inverse of `fftshift`. */
+/**
+ * `np.fft.ifftshift(x, {axes})`: the inverse of `fftshift`.
+ * @example
+ * np.fft.ifftshift([-2, -1, 0, 1, 2]); // [0, 1, 2, -2, -1]
+ */
 export function ifftshift(x: ArrayLike, opts?: { axes?: number | readonly number[] }): NDArray;
 export function ifftshift(x: ComplexArray, opts?: { axes?: number | readonly number[] }): ComplexArray;
 export function ifftshift(x: ComplexArray | ArrayLike, opts: { axes?: number | readonly number[] } = {}): ComplexArray | NDArray {

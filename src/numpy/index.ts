@@ -34,13 +34,35 @@ import type { NDArray, Index, AtView } from "../core/ndarray.ts";
 import { asarray } from "./creation.ts";
 import { ConcreteArray } from "../core/ndarray.ts";
 
-/** `np.at(x, ...idx)`: the same as `x.at(...idx)`. */
+/**
+ * `np.at(x, ...idx)`: the same as `x.at(...idx)`.
+ * @example
+ * np.at(np.zeros(3), 1).set(5); // [0, 5, 0]
+ */
 export const at = (x: NDArray, ...idx: Index[]): AtView => x.at(...idx);
 
-/** `np.shape(x)`, `np.ndim(x)`, `np.size(x)`. */
+/**
+ * `np.shape(x)`: the shape of `x` as a JS array.
+ * @example
+ * np.shape([[1, 2, 3]]); // [1, 3]
+ */
 export const shape = (x: Parameters<typeof asarray>[0]): readonly number[] => asarray(x).shape;
+/**
+ * `np.ndim(x)`: the number of axes of `x`.
+ * @example
+ * np.ndim([[1, 2, 3]]); // 2
+ */
 export const ndim = (x: Parameters<typeof asarray>[0]): number => asarray(x).ndim;
+/**
+ * `np.size(x)`: the number of elements of `x`.
+ * @example
+ * np.size([[1, 2, 3]]); // 3
+ */
 export const size = (x: Parameters<typeof asarray>[0]): number => asarray(x).size;
 
-/** Whether `x` is a concrete (non-traced) array. */
+/**
+ * Whether `x` is a concrete (non-traced) array.
+ * @example
+ * np.isConcrete(np.ones(2)); // true
+ */
 export const isConcrete = (x: unknown): x is ConcreteArray => x instanceof ConcreteArray;

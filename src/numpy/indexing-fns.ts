@@ -164,7 +164,11 @@ export function nonzero(x: ArrayLike): NDArray[] {
   return nonzeroOf(needConcrete("np.nonzero", a));
 }
 
-/** `np.flatnonzero(x)`: indices of the nonzero elements of the flattened array. */
+/**
+ * `np.flatnonzero(x)`: indices of the nonzero elements of the flattened array.
+ * @example
+ * np.flatnonzero([[0, 2], [3, 0]]); // [1, 2]
+ */
 export function flatnonzero(x: ArrayLike): NDArray {
   const a = asarray(x, undefined, "np.flatnonzero", "a");
   return nonzeroOf(needConcrete("np.flatnonzero", s.reshape(a, [a.size])) as ConcreteArray)[0]!;

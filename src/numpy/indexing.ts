@@ -16,7 +16,11 @@ import { prepare } from "./broadcast.ts";
 import { maximum, minimum, multiply } from "./math.ts";
 import { fancyGet, fancyAt, isAdvanced } from "./fancy.ts";
 
-/** `np.slice(start, stop, step)`: the slice `start:stop:step` (omit a part with `undefined`/`null`). */
+/**
+ * `np.slice(start, stop, step)`: the slice `start:stop:step` (omit a part with `undefined`/`null`).
+ * @example
+ * np.arange(6).get(np.slice(1, null, 2)); // [1, 3, 5]
+ */
 export const slice = (start?: number | null, stop?: number | null, step?: number | null): SliceSpec => {
   requireStatic("np.slice", "start", start, "an index");
   requireStatic("np.slice", "stop", stop, "an index");

@@ -232,6 +232,7 @@ export function eigvalsh(a: ArrayLike, opts: { UPLO?: Uplo } | Uplo = {}): NDArr
   return back(Sp.eigvalsh(uploArg(op, A, opts.UPLO), { op }), dtype);
 }
 
+/** The options of {@link svd}: NumPy's `full_matrices` and `compute_uv`, camel-cased. */
 export interface SvdOptions {
   /** U (m×m) and Vᵀ (n×n) square, as NumPy's default; `false` gives the thin m×k and k×n. */
   fullMatrices?: boolean;

@@ -33,10 +33,35 @@ const binFn = (name: string, f: Bin, floatOnly = false) => (x1: ArrayLike, x2: A
   return f(x!, y!);
 };
 
+/**
+ * `np.add(x1, x2)`: x1 + x2 elementwise, broadcasting, in the promoted dtype.
+ * @example
+ * np.add([1, 2], [10, 20]); // [11, 22]
+ */
 export const add = binFn("add", b.add);
+/**
+ * `np.subtract(x1, x2)`: x1 − x2 elementwise, broadcasting.
+ * @example
+ * np.subtract([5, 7], 2); // [3, 5]
+ */
 export const subtract = binFn("subtract", b.sub);
+/**
+ * `np.multiply(x1, x2)`: x1 · x2 elementwise, broadcasting.
+ * @example
+ * np.multiply([1, 2], [3, 4]); // [3, 8]
+ */
 export const multiply = binFn("multiply", b.mul);
+/**
+ * `np.divide(x1, x2)`: true division x1 / x2 elementwise, broadcasting; integers give float64, as NumPy.
+ * @example
+ * np.divide([1, 3], 2); // [0.5, 1.5]
+ */
 export const divide = binFn("divide", b.div, true);
+/**
+ * `np.true_divide(x1, x2)`: an alias of {@link divide}.
+ * @example
+ * np.trueDivide(1, 4); // 0.25
+ */
 export const trueDivide = divide;
 /**
  * `np.power(x1, x2)`: x1 raised to x2, elementwise. For integer arrays a negative exponent raises a
@@ -56,32 +81,162 @@ export function power(x1: ArrayLike, x2: ArrayLike): NDArray {
   }
   return b.pow(x!, y!);
 }
+/**
+ * `np.maximum(x1, x2)`: the elementwise larger of x1 and x2, broadcasting; a NaN in either gives NaN, as NumPy.
+ * @example
+ * np.maximum([1, 5], [3, 2]); // [3, 5]
+ */
 export const maximum = binFn("maximum", b.max);
+/**
+ * `np.minimum(x1, x2)`: the elementwise smaller of x1 and x2, broadcasting; a NaN in either gives NaN, as NumPy.
+ * @example
+ * np.minimum([1, 5], [3, 2]); // [1, 2]
+ */
 export const minimum = binFn("minimum", b.min);
+/**
+ * `np.arctan2(x1, x2)`: the angle of the point (x2, x1) in radians, in [−π, π], elementwise.
+ * @example
+ * np.arctan2([1, 1], [1, -1]); // [0.7853981633974483, 2.356194490192345]
+ */
 export const arctan2 = binFn("arctan2", b.atan2, true);
+/**
+ * `np.mod(x1, x2)`: the remainder of floor division, with the sign of the divisor x2, as Python's `%`.
+ * @example
+ * np.mod([-3, 3], 2); // [1, 1]
+ */
 export const mod = binFn("mod", b.mod);
+/**
+ * `np.remainder(x1, x2)`: an alias of {@link mod} (the sign follows the divisor).
+ * @example
+ * np.remainder(-7, 3); // 2
+ */
 export const remainder = mod;
+/**
+ * `np.fmod(x1, x2)`: the C remainder, with the sign of the dividend x1 (JavaScript's `%`).
+ * @example
+ * np.fmod([-3, 3], 2); // [-1, 1]
+ */
 export const fmod = binFn("fmod", b.fmod);
+/**
+ * `np.negative(x)`: −x elementwise, keeping the dtype.
+ * @example
+ * np.negative([1, -2]); // [-1, 2]
+ */
 export const negative = sameFn("negative", u.neg);
+/**
+ * `np.positive(x)`: +x, the values unchanged, keeping the dtype.
+ * @example
+ * np.positive([1, -2]); // [1, -2]
+ */
 export const positive = sameFn("positive", (x) => x);
 
+/**
+ * `np.exp(x)`: eˣ elementwise (integers and bools are promoted to float64).
+ * @example
+ * np.exp([0, 1]); // [1, 2.718281828459045]
+ */
 export const exp = floatFn("exp", u.exp);
+/**
+ * `np.log(x)`: the natural logarithm elementwise; log 0 = −∞ and a negative x gives NaN, as NumPy.
+ * @example
+ * np.log([1, Math.E]); // [0, 1]
+ */
 export const log = floatFn("log", u.log);
+/**
+ * `np.sin(x)`: the sine of x (in radians) elementwise.
+ * @example
+ * np.sin([0, Math.PI / 2]); // [0, 1]
+ */
 export const sin = floatFn("sin", u.sin);
+/**
+ * `np.cos(x)`: the cosine of x (in radians) elementwise.
+ * @example
+ * np.cos([0, Math.PI]); // [1, -1]
+ */
 export const cos = floatFn("cos", u.cos);
+/**
+ * `np.tan(x)`: the tangent of x (in radians) elementwise.
+ * @example
+ * np.tan([0, Math.PI / 4]); // [0, 0.9999999999999999]
+ */
 export const tan = floatFn("tan", u.tan);
+/**
+ * `np.tanh(x)`: the hyperbolic tangent elementwise.
+ * @example
+ * np.tanh([0, 1]); // [0, 0.7615941559557649]
+ */
 export const tanh = floatFn("tanh", u.tanh);
+/**
+ * `np.sinh(x)`: the hyperbolic sine elementwise.
+ * @example
+ * np.sinh([0, 1]); // [0, 1.1752011936438014]
+ */
 export const sinh = floatFn("sinh", u.sinh);
+/**
+ * `np.cosh(x)`: the hyperbolic cosine elementwise.
+ * @example
+ * np.cosh([0, 1]); // [1, 1.5430806348152437]
+ */
 export const cosh = floatFn("cosh", u.cosh);
+/**
+ * `np.arcsin(x)`: the inverse sine, in [−π/2, π/2]; NaN outside [−1, 1].
+ * @example
+ * np.arcsin([0, 1]); // [0, 1.5707963267948966]
+ */
 export const arcsin = floatFn("arcsin", u.arcsin);
+/**
+ * `np.arccos(x)`: the inverse cosine, in [0, π]; NaN outside [−1, 1].
+ * @example
+ * np.arccos([1, 0]); // [0, 1.5707963267948966]
+ */
 export const arccos = floatFn("arccos", u.arccos);
+/**
+ * `np.arctan(x)`: the inverse tangent, in (−π/2, π/2).
+ * @example
+ * np.arctan([0, 1]); // [0, 0.7853981633974483]
+ */
 export const arctan = floatFn("arctan", u.arctan);
+/**
+ * `np.arcsinh(x)`: the inverse hyperbolic sine, log(x + √(x² + 1)).
+ * @example
+ * np.arcsinh([0, 1]); // [0, 0.881373587019543]
+ */
 export const arcsinh = floatFn("arcsinh", u.arcsinh);
+/**
+ * `np.arccosh(x)`: the inverse hyperbolic cosine, for x ≥ 1 (NaN below).
+ * @example
+ * np.arccosh([1, 2]); // [0, 1.3169578969248166]
+ */
 export const arccosh = floatFn("arccosh", u.arccosh);
+/**
+ * `np.arctanh(x)`: the inverse hyperbolic tangent, for |x| < 1 (±∞ at ±1).
+ * @example
+ * np.arctanh([0, 0.5]); // [0, 0.5493061443340549]
+ */
 export const arctanh = floatFn("arctanh", u.arctanh);
+/**
+ * `np.sqrt(x)`: the non-negative square root elementwise; NaN for a negative x, as NumPy on reals.
+ * @example
+ * np.sqrt([4, 2]); // [2, 1.4142135623730951]
+ */
 export const sqrt = floatFn("sqrt", u.sqrt);
+/**
+ * `np.cbrt(x)`: the real cube root elementwise (negative for negative x).
+ * @example
+ * np.cbrt([27, -8]); // [3, -2]
+ */
 export const cbrt = floatFn("cbrt", u.cbrt);
+/**
+ * `np.log1p(x)`: log(1 + x), accurate for small x.
+ * @example
+ * np.log1p([0, 1e-10]); // [0, 9.999999999500001e-11]
+ */
 export const log1p = floatFn("log1p", u.log1p);
+/**
+ * `np.expm1(x)`: eˣ − 1, accurate for small x.
+ * @example
+ * np.expm1([0, 1e-10]); // [0, 1.00000000005e-10]
+ */
 export const expm1 = floatFn("expm1", u.expm1);
 /**
  * `np.i0(x)`: the modified Bessel function of the first kind of order 0 (derivative I₁).
@@ -100,9 +255,29 @@ export function abs(x: ComplexArray | ArrayLike): NDArray;
 export function abs(x: ComplexArray | ArrayLike): NDArray {
   return x instanceof ComplexArray ? x.abs() : absReal(x);
 }
+/**
+ * `np.absolute(x)`: an alias of {@link abs}.
+ * @example
+ * np.absolute([-1.5, 2]); // [1.5, 2]
+ */
 export const absolute = abs;
+/**
+ * `np.sign(x)`: −1, 0 or 1 by the sign of x, keeping the dtype; its derivative is zero.
+ * @example
+ * np.sign([-2, 0, 3]); // [-1, 0, 1]
+ */
 export const sign = sameFn("sign", u.sign);
+/**
+ * `np.floor(x)`: the largest integer ≤ x elementwise; integer arrays come back unchanged; its derivative is zero.
+ * @example
+ * np.floor([-1.5, 1.5]); // [-2, 1]
+ */
 export const floor = sameFn("floor", (x) => (isFloat(x.dtype) ? u.floor(x) : x));
+/**
+ * `np.ceil(x)`: the smallest integer ≥ x elementwise; integer arrays come back unchanged; its derivative is zero.
+ * @example
+ * np.ceil([-1.5, 1.5]); // [-1, 2]
+ */
 export const ceil = sameFn("ceil", (x) => (isFloat(x.dtype) ? u.ceil(x) : x));
 const roundHalfEven = sameFn("round", (x) => (isFloat(x.dtype) ? u.round(x) : x));
 
@@ -120,32 +295,131 @@ export function round(x: ArrayLike, opts: { decimals?: number } | number = {}): 
   const scale = 10 ** d;
   return divide(roundHalfEven(multiply(x, scale)), scale);
 }
+/**
+ * `np.rint(x)`: rounds to the nearest integer, halves to even, as NumPy; its derivative is zero.
+ * @example
+ * np.rint([0.5, 1.5, 2.5]); // [0, 2, 2]
+ */
 export const rint = (x: ArrayLike): NDArray => roundHalfEven(x);
+/**
+ * `np.around(x, {decimals})`: an alias of {@link round}.
+ * @example
+ * np.around([0.5, 1.5]); // [0, 2]
+ */
 export const around = round;
+/**
+ * `np.trunc(x)`: rounds toward zero elementwise; its derivative is zero.
+ * @example
+ * np.trunc([-1.7, 1.7]); // [-1, 1]
+ */
 export const trunc = sameFn("trunc", (x) => (isFloat(x.dtype) ? u.trunc(x) : x));
+/**
+ * `np.fix(x)`: rounds toward zero, an alias of {@link trunc}.
+ * @example
+ * np.fix([-1.7, 1.7]); // [-1, 1]
+ */
 export const fix = trunc;
 
+/**
+ * `np.square(x)`: x · x elementwise, keeping the dtype.
+ * @example
+ * np.square([2, -3]); // [4, 9]
+ */
 export const square = (x: ArrayLike): NDArray => {
   const a = prepare("np.square", [x])[0]!;
   return b.mul(a, a);
 };
+/**
+ * `np.reciprocal(x)`: 1 / x elementwise. Unlike NumPy, integer input is true-divided to float64 (NumPy gives the integer quotient, 0 for 2).
+ * @example
+ * np.reciprocal([2, 4]); // [0.5, 0.25]
+ */
 export const reciprocal = (x: ArrayLike): NDArray => divide(1, x);
 
+/**
+ * `np.equal(x1, x2)`: x1 == x2 elementwise, broadcasting, as a bool array.
+ * @example
+ * np.equal([1, 2], [1, 3]); // [true, false]
+ */
 export const equal = binFn("equal", c.eq);
+/**
+ * `np.not_equal(x1, x2)`: x1 != x2 elementwise, broadcasting, as a bool array.
+ * @example
+ * np.notEqual([1, 2], [1, 3]); // [false, true]
+ */
 export const notEqual = binFn("notEqual", c.ne);
+/**
+ * `np.less(x1, x2)`: x1 < x2 elementwise, broadcasting, as a bool array.
+ * @example
+ * np.less([1, 2, 3], 2); // [true, false, false]
+ */
 export const less = binFn("less", c.lt);
+/**
+ * `np.less_equal(x1, x2)`: x1 ≤ x2 elementwise, broadcasting, as a bool array.
+ * @example
+ * np.lessEqual([1, 2, 3], 2); // [true, true, false]
+ */
 export const lessEqual = binFn("lessEqual", c.le);
+/**
+ * `np.greater(x1, x2)`: x1 > x2 elementwise, broadcasting, as a bool array.
+ * @example
+ * np.greater([1, 2, 3], 2); // [false, false, true]
+ */
 export const greater = binFn("greater", c.gt);
+/**
+ * `np.greater_equal(x1, x2)`: x1 ≥ x2 elementwise, broadcasting, as a bool array.
+ * @example
+ * np.greaterEqual([1, 2, 3], 2); // [false, true, true]
+ */
 export const greaterEqual = binFn("greaterEqual", c.ge);
+/**
+ * `np.logical_and(x1, x2)`: the truth of x1 AND x2 elementwise (non-zero is true), as a bool array.
+ * @example
+ * np.logicalAnd([1, 1, 0], [1, 0, 0]); // [true, false, false]
+ */
 export const logicalAnd = binFn("logicalAnd", c.and);
+/**
+ * `np.logical_or(x1, x2)`: the truth of x1 OR x2 elementwise (non-zero is true), as a bool array.
+ * @example
+ * np.logicalOr([1, 1, 0], [1, 0, 0]); // [true, true, false]
+ */
 export const logicalOr = binFn("logicalOr", c.or);
+/**
+ * `np.logical_xor(x1, x2)`: the truth of x1 XOR x2 elementwise (non-zero is true), as a bool array.
+ * @example
+ * np.logicalXor([1, 1, 0], [1, 0, 0]); // [false, true, false]
+ */
 export const logicalXor = binFn("logicalXor", c.xor);
+/**
+ * `np.logical_not(x)`: the truth of NOT x elementwise (non-zero is true), as a bool array.
+ * @example
+ * np.logicalNot([0, 2]); // [true, false]
+ */
 export const logicalNot = (x: ArrayLike): NDArray => c.not(asarray(x, undefined, "np.logicalNot", "x"));
+/**
+ * `np.isnan(x)`: whether each element is NaN, as a bool array.
+ * @example
+ * np.isnan([1, NaN]); // [false, true]
+ */
 export const isnan = (x: ArrayLike): NDArray => c.isnan(asarray(x, undefined, "np.isnan", "x"));
+/**
+ * `np.isinf(x)`: whether each element is +∞ or −∞, as a bool array.
+ * @example
+ * np.isinf([1, Infinity, -Infinity]); // [false, true, true]
+ */
 export const isinf = (x: ArrayLike): NDArray => c.isinf(asarray(x, undefined, "np.isinf", "x"));
+/**
+ * `np.isfinite(x)`: whether each element is neither NaN nor ±∞, as a bool array.
+ * @example
+ * np.isfinite([1, NaN, Infinity]); // [true, false, false]
+ */
 export const isfinite = (x: ArrayLike): NDArray => c.isfinite(asarray(x, undefined, "np.isfinite", "x"));
 
-/** `np.where(cond, x, y)`: elements of `x` where `cond` holds, else of `y`; all three broadcast. */
+/**
+ * `np.where(cond, x, y)`: elements of `x` where `cond` holds, else of `y`; all three broadcast.
+ * @example
+ * np.where([true, false, true], [1, 2, 3], 0); // [1, 0, 3]
+ */
 export function where(cond: ArrayLike, x: ArrayLike, y: ArrayLike): NDArray {
   const cnd = asarray(cond, undefined, "np.where", "condition");
   const [cc, a, bb] = prepare("np.where", [convert(cnd, "bool"), x, y], false, ["condition", "x", "y"]);
@@ -153,7 +427,12 @@ export function where(cond: ArrayLike, x: ArrayLike, y: ArrayLike): NDArray {
   return c.select(convert(cc!, "bool"), a!, bb!);
 }
 
-/** `np.clip(x, lo, hi)`: the derivative is 1 strictly inside and 0 outside, as `maximum`/`minimum` give. */
+/**
+ * `np.clip(x, lo, hi)`: the derivative is 1 strictly inside and 0 outside, as `maximum`/`minimum` give.
+ * @example
+ * np.clip([-2, 0.5, 3], 0, 1); // [0, 0.5, 1]
+ * np.clip([-2, 3], null, 1); // [-2, 1]
+ */
 export const clip = (x: ArrayLike, lo: ArrayLike | null, hi: ArrayLike | null): NDArray => {
   if (lo === null && hi === null) throw new TypeError("np.clip: one of lo and hi must be given (not both null)");
   const low = lo === null ? asarray(x, undefined, "np.clip", "a") : maximum(x, lo);
@@ -193,7 +472,17 @@ export const deg2rad = floatFn("deg2rad", (x) => b.mul(x, k(x, Math.PI / 180)));
  * np.rad2deg(Math.PI); // 180
  */
 export const rad2deg = floatFn("rad2deg", (x) => b.mul(x, k(x, 180 / Math.PI)));
+/**
+ * `np.radians(x)`: degrees to radians, an alias of {@link deg2rad}.
+ * @example
+ * np.radians(180); // 3.141592653589793
+ */
 export const radians = deg2rad;
+/**
+ * `np.degrees(x)`: radians to degrees, an alias of {@link rad2deg}.
+ * @example
+ * np.degrees(Math.PI); // 180
+ */
 export const degrees = rad2deg;
 
 /**
@@ -374,7 +663,7 @@ export function nanToNum(x: ArrayLike, opts: { nan?: number; posinf?: number; ne
 }
 
 /**
- * `np.isposinf(x)`, `np.isneginf(x)`.
+ * `np.isposinf(x)`: whether each element is +∞, as a bool array.
  * @example
  * np.isposinf([Infinity, -Infinity]); // [true, false]
  */
@@ -382,6 +671,11 @@ export const isposinf = (x: ArrayLike): NDArray => {
   const a = prepare("np.isposinf", [x], false, ["x"])[0]!;
   return isFloat(a.dtype) ? c.eq(a, k(a, Infinity)) : c.ne(a, a);
 };
+/**
+ * `np.isneginf(x)`: whether each element is −∞, as a bool array.
+ * @example
+ * np.isneginf([Infinity, -Infinity]); // [false, true]
+ */
 export const isneginf = (x: ArrayLike): NDArray => {
   const a = prepare("np.isneginf", [x], false, ["x"])[0]!;
   return isFloat(a.dtype) ? c.eq(a, k(a, -Infinity)) : c.ne(a, a);

@@ -56,6 +56,11 @@ export function trapezoid(y: ArrayLike, opts: { x?: ArrayLike; dx?: number; axis
   if (x.shape[x.ndim - 1] !== n) throw new ShapeError(`${op}: x has ${x.shape[x.ndim - 1]} samples along the axis but y has ${n}`);
   return sum(heights.mul(diff(x, { axis: -1 })), { axis: -1 });
 }
+/**
+ * `np.trapz(y, {x, dx, axis})`: the older name of {@link trapezoid}, the trapezoidal-rule integral.
+ * @example
+ * np.trapz([1, 2, 3]); // 4
+ */
 export const trapz = trapezoid;
 
 /**
@@ -280,17 +285,26 @@ function aligned(a: ArrayLike, b: ArrayLike, op: string): [NDArray, NDArray] {
 }
 
 /**
- * `np.polyadd(a, b)`, `np.polysub(a, b)`, `np.polymul(a, b)`: sums, differences and products of
- * polynomials (highest power first).
+ * `np.polyadd(a, b)`: the sum of two polynomials given by coefficients, highest power first.
  * @example
- * np.polymul([1, 2], [1, 3]); // [1, 5, 6]
+ * np.polyadd([1, 2, 3], [1, 1]); // [1, 3, 4]
  */
 export const polyadd = (a: ArrayLike, b: ArrayLike): NDArray => {
   const [p, q] = aligned(a, b, "np.polyadd");
   return p.add(q);
 };
+/**
+ * `np.polysub(a, b)`: the difference of two polynomials given by coefficients, highest power first.
+ * @example
+ * np.polysub([1, 2, 3], [1, 1]); // [1, 1, 2]
+ */
 export const polysub = (a: ArrayLike, b: ArrayLike): NDArray => {
   const [p, q] = aligned(a, b, "np.polysub");
   return p.sub(q);
 };
+/**
+ * `np.polymul(a, b)`: the product of two polynomials given by coefficients, highest power first.
+ * @example
+ * np.polymul([1, 2], [1, 3]); // [1, 5, 6]
+ */
 export const polymul = (a: ArrayLike, b: ArrayLike): NDArray => convolve(coeffs(a, "np.polymul"), coeffs(b, "np.polymul"));

@@ -18,7 +18,11 @@ function operands(op: string, a: ArrayLike, b: ArrayLike): [NDArray, NDArray] {
   return [s.convert(x, dt), s.convert(y, dt)];
 }
 
-/** `np.matmul(a, b)` (`a @ b`): matrix product with broadcast batch dimensions; 1-D operands as NumPy. */
+/**
+ * `np.matmul(a, b)` (`a @ b`): matrix product with broadcast batch dimensions; 1-D operands as NumPy.
+ * @example
+ * np.matmul([[1, 2], [3, 4]], [1, 1]); // [3, 7]
+ */
 export function matmul(a: ArrayLike, b: ArrayLike): NDArray {
   let [x, y] = operands("np.matmul", a, b);
   if (x.ndim === 0 || y.ndim === 0) {
@@ -50,7 +54,11 @@ export function matmul(a: ArrayLike, b: ArrayLike): NDArray {
   return out;
 }
 
-/** `np.dot(a, b)`: for N-d arrays, a sum product over the last axis of `a` and the second-to-last of `b`. */
+/**
+ * `np.dot(a, b)`: for N-d arrays, a sum product over the last axis of `a` and the second-to-last of `b`.
+ * @example
+ * np.dot([[1, 2], [3, 4]], [[1, 0], [0, 2]]); // [[1, 4], [3, 8]]
+ */
 export function dot(a: ArrayLike, b: ArrayLike): NDArray {
   const [x, y] = operands("np.dot", a, b);
   if (x.ndim === 0 || y.ndim === 0) return multiply(x, y);
@@ -63,7 +71,11 @@ export function dot(a: ArrayLike, b: ArrayLike): NDArray {
   return dotGeneral(x, y, { lhsContract: [x.ndim - 1], rhsContract: [ya], lhsBatch: [], rhsBatch: [] });
 }
 
-/** `np.inner(a, b)`: sum product over the last axes. */
+/**
+ * `np.inner(a, b)`: sum product over the last axes.
+ * @example
+ * np.inner([1, 2, 3], [4, 5, 6]); // 32
+ */
 export function inner(a: ArrayLike, b: ArrayLike): NDArray {
   const [x, y] = operands("np.inner", a, b);
   if (x.ndim === 0 || y.ndim === 0) return multiply(x, y);
@@ -73,20 +85,33 @@ export function inner(a: ArrayLike, b: ArrayLike): NDArray {
   return dotGeneral(x, y, { lhsContract: [x.ndim - 1], rhsContract: [y.ndim - 1], lhsBatch: [], rhsBatch: [] });
 }
 
-/** `np.outer(a, b)`: both flattened, every product. */
+/**
+ * `np.outer(a, b)`: both flattened, every product.
+ * @example
+ * np.outer([1, 2], [3, 4, 5]); // [[3, 4, 5], [6, 8, 10]]
+ */
 export function outer(a: ArrayLike, b: ArrayLike): NDArray {
   const [x, y] = operands("np.outer", a, b);
   return multiply(s.reshape(x, [x.size, 1]), s.reshape(y, [1, y.size]));
 }
 
-/** `np.vdot(a, b)`: the dot product of the flattened arrays. */
+/**
+ * `np.vdot(a, b)`: the dot product of the flattened arrays.
+ * @example
+ * np.vdot([[1, 2], [3, 4]], [[1, 1], [1, 1]]); // 10
+ */
 export function vdot(a: ArrayLike, b: ArrayLike): NDArray {
   const [x, y] = operands("np.vdot", a, b);
   if (x.size !== y.size) throw new ShapeError(`np.vdot: sizes differ: ${fmtShape(x.shape)} and ${fmtShape(y.shape)}`);
   return dotGeneral(s.reshape(x, [x.size]), s.reshape(y, [y.size]), { lhsContract: [0], rhsContract: [0], lhsBatch: [], rhsBatch: [] });
 }
 
-/** `np.tensordot(a, b, axes = 2)`: `axes` is a count (last of a with first of b) or a pair of axis lists. */
+/**
+ * `np.tensordot(a, b, axes = 2)`: `axes` is a count (last of a with first of b) or a pair of axis lists.
+ * @example
+ * np.tensordot([[1, 2], [3, 4]], [[1, 2], [3, 4]]); // 30
+ * np.tensordot([1, 2], [3, 4], 0); // [[3, 4], [6, 8]]
+ */
 export function tensordot(a: ArrayLike, b: ArrayLike, axes: number | readonly [readonly number[] | number, readonly number[] | number] = 2): NDArray {
   requireStatic("np.tensordot", "axes", axes, "an axis");
   const [x, y] = operands("np.tensordot", a, b);

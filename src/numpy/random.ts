@@ -108,6 +108,11 @@ export function key(seed: number): NDArray {
   const u = BigInt.asUintN(64, BigInt(seed));
   return new ConcreteArray(Int32Array.of(Number(BigInt.asIntN(32, u >> 32n)), Number(BigInt.asIntN(32, u))), [2], "int32");
 }
+/**
+ * `jax.random.PRNGKey(seed)`: the older name of {@link key}, a raw int32 key of shape `[2]`.
+ * @example
+ * np.random.PRNGKey(1).toArray(); // [0, 1]
+ */
 export const PRNGKey = key;
 
 /**
@@ -127,6 +132,9 @@ export function split(key: Key, num = 2): NDArray {
 /**
  * `np.random.foldIn(key, data)`: a new key from `key` and an integer (e.g. a step number); the same
  * as `split(key, data + 1).get(data)`.
+  * @example
+  * const k = np.random.key(0);
+  * np.random.foldIn(k, 3).toArray().join() === np.random.split(k, 4).get(3).toArray().join(); // true
  */
 export function foldIn(key: Key, data: number | NDArray): NDArray {
   const k = checkKey("np.random.foldIn", key);
@@ -183,6 +191,9 @@ export function normal(key: Key, shape?: Shape): NDArray {
 /**
  * `np.random.truncatedNormal(key, lower, upper, shape?)`: standard normal samples conditioned on
  * [lower, upper] (by inverting the CDF, as JAX); differentiable in `lower` and `upper`.
+  * @example
+  * const x = np.random.truncatedNormal(np.random.key(0), -1, 1, [100]);
+  * np.all(np.lessEqual(np.abs(x), 1)); // true
  */
 export function truncatedNormal(key: Key, lower: ArrayLike, upper: ArrayLike, shape?: Shape): NDArray {
   const op = "np.random.truncatedNormal";
@@ -199,13 +210,23 @@ export function truncatedNormal(key: Key, lower: ArrayLike, upper: ArrayLike, sh
   return minimum(maximum(out, stopGradient(lo!)), stopGradient(hi!));
 }
 
-/** `np.random.exponential(key, shape = [])`: Exp(1) samples, −log(1 − u). */
+/**
+ * `np.random.exponential(key, shape = [])`: Exp(1) samples, −log(1 − u).
+ * @example
+ * const x = np.random.exponential(np.random.key(0), [2, 50]);
+ * x.shape; // [2, 50]
+ * np.all(np.greaterEqual(x, 0)); // true
+ */
 export function exponential(key: Key, shape?: Shape): NDArray {
   const u = unitUniform(checkKey("np.random.exponential", key), shapeOf("np.random.exponential", shape));
   return negative(log1p(negative(u)));
 }
 
-/** `np.random.gumbel(key, shape = [])`: standard Gumbel samples, −log(−log u). */
+/**
+ * `np.random.gumbel(key, shape = [])`: standard Gumbel samples, −log(−log u).
+ * @example
+ * np.random.gumbel(np.random.key(0), [3]).shape; // [3]
+ */
 export function gumbel(key: Key, shape?: Shape): NDArray {
   const u = uniform(checkKey("np.random.gumbel", key), shapeOf("np.random.gumbel", shape), { minval: 2.2250738585072014e-308, maxval: 1 });
   return negative(log(negative(log(u))));
@@ -228,7 +249,12 @@ export function gamma(key: Key, a: ArrayLike, shape?: Shape): NDArray {
   return randomGamma(w0, w1, alpha!);
 }
 
-/** `np.random.beta(key, a, b, shape?)`: Beta(a, b) samples as X / (X + Y) with gamma X, Y; differentiable in `a`, `b`. */
+/**
+ * `np.random.beta(key, a, b, shape?)`: Beta(a, b) samples as X / (X + Y) with gamma X, Y; differentiable in `a`, `b`.
+ * @example
+ * const x = np.random.beta(np.random.key(0), 2, 3, [50]);
+ * np.all(np.logicalAnd(np.greater(x, 0), np.less(x, 1))); // true
+ */
 export function beta(key: Key, a: ArrayLike, bParam: ArrayLike, shape?: Shape): NDArray {
   const op = "np.random.beta";
   const k = checkKey(op, key);
@@ -244,6 +270,8 @@ export function beta(key: Key, a: ArrayLike, bParam: ArrayLike, shape?: Shape): 
 /**
  * `np.random.dirichlet(key, alpha, shape?)`: Dirichlet(alpha) samples over the last axis of
  * `alpha`; the result has shape `[...shape, k]`. Differentiable in `alpha`.
+  * @example
+  * np.sum(np.random.dirichlet(np.random.key(0), [1, 2, 3], [2]), { axis: -1 }); // [1, 1]
  */
 export function dirichlet(key: Key, alpha: ArrayLike, shape?: Shape): NDArray {
   const op = "np.random.dirichlet";
@@ -275,6 +303,8 @@ export function bernoulli(key: Key, p: ArrayLike = 0.5, shape?: Shape): NDArray 
  * `np.random.categorical(key, logits, {axis = -1, shape})`: indices drawn with probabilities
  * softmax(logits) along `axis` (the Gumbel-max trick, as JAX). `shape` defaults to the other axes of
  * `logits` and may add leading sample axes.
+  * @example
+  * np.random.categorical(np.random.key(0), [-Infinity, 0, -Infinity], { shape: [3] }); // [1, 1, 1]
  */
 export function categorical(key: Key, logits: ArrayLike, opts: { axis?: number; shape?: Shape } = {}): NDArray {
   opts = categoricalOpts(opts);
@@ -299,6 +329,8 @@ export function categorical(key: Key, logits: ArrayLike, opts: { axis?: number; 
 /**
  * `np.random.randint(key, shape, minval, maxval)`: integers in [minval, maxval), int32, as
  * floor(u · (maxval − minval)) + minval with a 52-bit u (bias below 2⁻²⁰ for any int32 range).
+  * @example
+  * np.random.randint(np.random.key(0), [3], 5, 6); // [5, 5, 5]
  */
 export function randint(key: Key, shape: Shape, minval: ArrayLike, maxval: ArrayLike): NDArray {
   const op = "np.random.randint";
@@ -335,6 +367,8 @@ export function permutation(key: Key, x: number | ArrayLike, opts: { axis?: numb
 /**
  * `np.random.choice(key, a, {shape = [], replace = true, p, axis = 0})`: samples of `a` (or of
  * `arange(a)` for a number), with replacement or not, uniformly or with probabilities `p`.
+  * @example
+  * np.random.choice(np.random.key(0), [7, 8, 9], { shape: [2], p: [0, 1, 0] }); // [8, 8]
  */
 export function choice(
   key: Key,
@@ -386,9 +420,24 @@ export { RandomState };
 
 const globalState = new RandomState(0);
 
-/** `np.random.seed(s)`: reseeds the global generator behind `np.random.rand` and `np.random.randn` (NumPy's numbers for the same seed). */
+/**
+ * `np.random.seed(s)`: reseeds the global generator behind `np.random.rand` and `np.random.randn` (NumPy's numbers for the same seed).
+ * @example
+ * np.random.seed(1);
+ * np.random.rand(2); // [0.417022004702574, 0.7203244934421581]
+ */
 export const seed = (s0: number | readonly number[]): void => globalState.seed(s0);
-/** `np.random.rand(d0, d1, …)`: uniform in [0, 1) from the global generator (seed 0 until `seed`). */
+/**
+ * `np.random.rand(d0, d1, …)`: uniform in [0, 1) from the global generator (seed 0 until `seed`).
+ * @example
+ * np.random.seed(1);
+ * np.random.rand(2); // [0.417022004702574, 0.7203244934421581]
+ */
 export const rand = (...shape: number[]): NDArray => globalState.rand(...shape);
-/** `np.random.randn(d0, d1, …)`: standard normal from the global generator (seed 0 until `seed`). */
+/**
+ * `np.random.randn(d0, d1, …)`: standard normal from the global generator (seed 0 until `seed`).
+ * @example
+ * np.random.seed(0);
+ * np.random.randn(2); // [1.764052345967664, 0.4001572083672233]
+ */
 export const randn = (...shape: number[]): NDArray => globalState.randn(...shape);

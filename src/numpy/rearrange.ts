@@ -72,7 +72,11 @@ export function takeAxis(x: NDArray, axis: number, idx: readonly number[]): NDAr
   return pieces.length === 1 ? pieces[0]! : s.concatenate(pieces, axis);
 }
 
-/** `np.flatten(x)`: the same as `np.ravel` (a copy in NumPy; arrays are immutable here). */
+/**
+ * `np.flatten(x)`: the same as `np.ravel` (a copy in NumPy; arrays are immutable here).
+ * @example
+ * np.flatten([[1, 2], [3, 4]]); // [1, 2, 3, 4]
+ */
 export const flatten = (x: ArrayLike): NDArray => {
   const a = asarray(x, undefined, "np.flatten", "a");
   return s.reshape(a, [a.size]);
@@ -100,14 +104,22 @@ export function atleast1d(...xs: ArrayLike[]): NDArray | NDArray[] {
   const out = xs.map((x, i) => atleast("atleast1d", 1, x, i));
   return out.length === 1 ? out[0]! : out;
 }
-/** `np.atleast2d(x)`: a 1-D `(n,)` becomes `(1, n)`. */
+/**
+ * `np.atleast2d(x)`: a 1-D `(n,)` becomes `(1, n)`.
+ * @example
+ * np.atleast2d([1, 2]); // [[1, 2]]
+ */
 export function atleast2d(x: ArrayLike): NDArray;
 export function atleast2d(...xs: ArrayLike[]): NDArray[];
 export function atleast2d(...xs: ArrayLike[]): NDArray | NDArray[] {
   const out = xs.map((x, i) => atleast("atleast2d", 2, x, i));
   return out.length === 1 ? out[0]! : out;
 }
-/** `np.atleast3d(x)`: `(n,)` becomes `(1, n, 1)` and `(m, n)` becomes `(m, n, 1)`, as NumPy. */
+/**
+ * `np.atleast3d(x)`: `(n,)` becomes `(1, n, 1)` and `(m, n)` becomes `(m, n, 1)`, as NumPy.
+ * @example
+ * np.atleast3d([1, 2]).shape; // [1, 2, 1]
+ */
 export function atleast3d(x: ArrayLike): NDArray;
 export function atleast3d(...xs: ArrayLike[]): NDArray[];
 export function atleast3d(...xs: ArrayLike[]): NDArray | NDArray[] {
@@ -119,27 +131,48 @@ const nonEmpty = (name: string, xs: readonly ArrayLike[]): void => {
   if (!Array.isArray(xs) || xs.length === 0) throw new TypeError(`np.${name}: need a non-empty JS array of arrays`);
 };
 
-/** `np.vstack(arrays)`: 1-D arrays become rows, then joined along axis 0. */
+/**
+ * `np.vstack(arrays)`: 1-D arrays become rows, then joined along axis 0.
+ * @example
+ * np.vstack([[1, 2], [3, 4]]); // [[1, 2], [3, 4]]
+ */
 export function vstack(xs: readonly ArrayLike[]): NDArray {
   nonEmpty("vstack", xs);
   return concatenate(xs.map((x, i) => atleast("vstack", 2, x, i)), { axis: 0 });
 }
+/**
+ * `np.row_stack(arrays)`: an alias of {@link vstack}.
+ * @example
+ * np.rowStack([[1, 2], [3, 4]]); // [[1, 2], [3, 4]]
+ */
 export const rowStack = vstack;
 
-/** `np.hstack(arrays)`: joined along axis 1 (axis 0 for 1-D arrays). */
+/**
+ * `np.hstack(arrays)`: joined along axis 1 (axis 0 for 1-D arrays).
+ * @example
+ * np.hstack([[1, 2], [3]]); // [1, 2, 3]
+ */
 export function hstack(xs: readonly ArrayLike[]): NDArray {
   nonEmpty("hstack", xs);
   const arrays = xs.map((x, i) => atleast("hstack", 1, x, i));
   return concatenate(arrays, { axis: arrays[0]!.ndim === 1 ? 0 : 1 });
 }
 
-/** `np.dstack(arrays)`: joined along a third axis (see `atleast3d`). */
+/**
+ * `np.dstack(arrays)`: joined along a third axis (see `atleast3d`).
+ * @example
+ * np.dstack([[1, 2], [3, 4]]); // [[[1, 3], [2, 4]]]
+ */
 export function dstack(xs: readonly ArrayLike[]): NDArray {
   nonEmpty("dstack", xs);
   return concatenate(xs.map((x, i) => atleast("dstack", 3, x, i)), { axis: 2 });
 }
 
-/** `np.columnStack(arrays)`: 1-D arrays become columns; 2-D arrays are joined as they are. */
+/**
+ * `np.columnStack(arrays)`: 1-D arrays become columns; 2-D arrays are joined as they are.
+ * @example
+ * np.columnStack([[1, 2], [3, 4]]); // [[1, 3], [2, 4]]
+ */
 export function columnStack(xs: readonly ArrayLike[]): NDArray {
   nonEmpty("columnStack", xs);
   const arrays = xs.map((x, i) => {
@@ -190,13 +223,31 @@ function splitImpl(name: string, x: ArrayLike, sections: number | readonly numbe
  */
 export const split = (x: ArrayLike, sections: number | readonly number[], opts: { axis?: number } = {}): NDArray[] =>
   splitImpl("split", x, sections, splitOpts(opts).axis, true);
-/** `np.arraySplit(x, sections, {axis})`: as `split`, but the pieces may differ in size by one. */
+/**
+ * `np.arraySplit(x, sections, {axis})`: as `split`, but the pieces may differ in size by one.
+ * @example
+ * np.arraySplit(np.arange(5), 2)[0]; // [0, 1, 2]
+ */
 export const arraySplit = (x: ArrayLike, sections: number | readonly number[], opts: { axis?: number } = {}): NDArray[] =>
   splitImpl("arraySplit", x, sections, arraySplitOpts(opts).axis, false);
-/** `np.hsplit`, `np.vsplit`, `np.dsplit`: `split` along axis 1 (0 for 1-D), 0 and 2. */
+/**
+ * `np.hsplit(x, sectionsOrIndices)`: {@link split} along axis 1 (axis 0 for a 1-D array).
+ * @example
+ * np.hsplit([[1, 2, 3, 4]], 2)[1]; // [[3, 4]]
+ */
 export const hsplit = (x: ArrayLike, sections: number | readonly number[]): NDArray[] =>
   splitImpl("hsplit", x, sections, asarray(x).ndim === 1 ? 0 : 1, true);
+/**
+ * `np.vsplit(x, sectionsOrIndices)`: {@link split} along axis 0.
+ * @example
+ * np.vsplit([[1, 2], [3, 4]], 2)[1]; // [[3, 4]]
+ */
 export const vsplit = (x: ArrayLike, sections: number | readonly number[]): NDArray[] => splitImpl("vsplit", x, sections, 0, true);
+/**
+ * `np.dsplit(x, sectionsOrIndices)`: {@link split} along axis 2 (the array needs at least 3 axes).
+ * @example
+ * np.dsplit([[[1, 2, 3, 4]]], [1])[1]; // [[[2, 3, 4]]]
+ */
 export const dsplit = (x: ArrayLike, sections: number | readonly number[]): NDArray[] => splitImpl("dsplit", x, sections, 2, true);
 
 // ---------------------------------------------------------------- tile, repeat
@@ -276,13 +327,21 @@ export function flip(x: ArrayLike, opts: { axis?: Axis } = {}): NDArray {
   return s.slice(a, start, step, a.shape);
 }
 
-/** `np.fliplr(x)`: flips axis 1 (needs at least 2 axes). */
+/**
+ * `np.fliplr(x)`: flips axis 1 (needs at least 2 axes).
+ * @example
+ * np.fliplr([[1, 2], [3, 4]]); // [[2, 1], [4, 3]]
+ */
 export function fliplr(x: ArrayLike): NDArray {
   const a = asarray(x, undefined, "np.fliplr", "m");
   if (a.ndim < 2) throw new AxisError(`np.fliplr: input must be at least 2-d, got shape ${fmtShape(a.shape)}`);
   return flip(a, { axis: 1 });
 }
-/** `np.flipud(x)`: flips axis 0 (needs at least 1 axis). */
+/**
+ * `np.flipud(x)`: flips axis 0 (needs at least 1 axis).
+ * @example
+ * np.flipud([[1, 2], [3, 4]]); // [[3, 4], [1, 2]]
+ */
 export function flipud(x: ArrayLike): NDArray {
   const a = asarray(x, undefined, "np.flipud", "m");
   if (a.ndim < 1) throw new AxisError("np.flipud: input must be at least 1-d, got a 0-d array");
@@ -349,6 +408,7 @@ export function rot90(x: ArrayLike, k = 1, opts: { axes?: readonly [number, numb
 
 // ---------------------------------------------------------------- pad
 
+/** The `mode` of {@link pad}: NumPy's modes by name, except a callable mode and `'empty'`. */
 export type PadMode =
   | "constant"
   | "edge"
@@ -572,7 +632,11 @@ export function diag(v: ArrayLike, k = 0): NDArray {
   return s.reshape(placed, [n, n]);
 }
 
-/** `np.diagflat(v, k = 0)`: `diag` of the flattened input. */
+/**
+ * `np.diagflat(v, k = 0)`: `diag` of the flattened input.
+ * @example
+ * np.diagflat([[1, 2]]); // [[1, 0], [0, 2]]
+ */
 export const diagflat = (v: ArrayLike, k = 0): NDArray => diag(flatten(asarray(v, undefined, "np.diagflat", "v")), k);
 
 function triangle(name: string, x: ArrayLike, k: number, lower: boolean): NDArray {
@@ -595,7 +659,11 @@ function triangle(name: string, x: ArrayLike, k: number, lower: boolean): NDArra
  * np.tril([[1, 2], [3, 4]]); // [[1, 0], [3, 4]]
  */
 export const tril = (x: ArrayLike, k = 0): NDArray => triangle("tril", x, k, true);
-/** `np.triu(x, k = 0)`: zeros below the k-th diagonal of the last two axes. */
+/**
+ * `np.triu(x, k = 0)`: zeros below the k-th diagonal of the last two axes.
+ * @example
+ * np.triu([[1, 2], [3, 4]]); // [[1, 2], [0, 4]]
+ */
 export const triu = (x: ArrayLike, k = 0): NDArray => triangle("triu", x, k, false);
 
 // ---------------------------------------------------------------- meshgrid
@@ -623,7 +691,11 @@ export function meshgrid(...args: (ArrayLike | { indexing?: "xy" | "ij"; sparse?
   });
 }
 
-/** `np.append(x, values, {axis})`: without `axis`, both are flattened first. */
+/**
+ * `np.append(x, values, {axis})`: without `axis`, both are flattened first.
+ * @example
+ * np.append([[1, 2]], [3]); // [1, 2, 3]
+ */
 export function append(x: ArrayLike, values: ArrayLike, opts: { axis?: number | null } = {}): NDArray {
   opts = appendOpts(opts);
   const a = asarray(x, undefined, "np.append", "arr");

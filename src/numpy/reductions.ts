@@ -57,7 +57,11 @@ const arrayEqualOpts = P.options("np.arrayEqual", { equalNan: P.bool });
 const keep = (y: NDArray, shape: readonly number[], axes: readonly number[], keepdims?: boolean): NDArray =>
   keepdims ? reshape(y, shape.map((d, i) => (axes.includes(i) ? 1 : d))) : y;
 
-/** `np.sum(x, {axis, keepdims})`; bools and integers sum as int32. */
+/**
+ * `np.sum(x, {axis, keepdims})`; bools and integers sum as int32.
+ * @example
+ * np.sum([[1, 2], [3, 4]], { axis: 0 }); // [4, 6]
+ */
 export function sum(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
   opts = sumOpts(opts);
   let a = asarray(x, undefined, "np.sum", "a");
@@ -78,12 +82,36 @@ function extremum(name: string, f: (x: NDArray, axes: readonly number[]) => NDAr
     return keep(f(a, axes), a.shape, axes, opts.keepdims);
   };
 }
+/**
+ * `np.max(x, {axis, keepdims})`: the largest element, over all axes or the given ones; a zero-size reduction throws, as NumPy. The gradient goes to the maximal entries.
+ * @example
+ * np.max([[1, 5], [3, 2]], { axis: 0 }); // [3, 5]
+ */
 export const max = extremum("max", r.reduceMax);
+/**
+ * `np.min(x, {axis, keepdims})`: the smallest element, over all axes or the given ones; a zero-size reduction throws, as NumPy.
+ * @example
+ * np.min([[1, 5], [3, 2]], { axis: 1 }); // [1, 2]
+ */
 export const min = extremum("min", r.reduceMin);
+/**
+ * `np.amax(x, {axis, keepdims})`: an alias of {@link max}.
+ * @example
+ * np.amax([1, 5, 3]); // 5
+ */
 export const amax = max;
+/**
+ * `np.amin(x, {axis, keepdims})`: an alias of {@link min}.
+ * @example
+ * np.amin([1, 5, 3]); // 1
+ */
 export const amin = min;
 
-/** `np.mean(x, {axis, keepdims})`. */
+/**
+ * `np.mean(x, {axis, keepdims})`.
+ * @example
+ * np.mean([[1, 2], [3, 4]], { axis: 1 }); // [1.5, 3.5]
+ */
 export function mean(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
   opts = meanOpts(opts);
   const a = asarray(x, undefined, "np.mean", "a");
@@ -92,7 +120,12 @@ export function mean(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
   return divide(sum(isFloat(a.dtype) ? a : convert(a, "float64"), opts), n);
 }
 
-/** `np.var(x, {axis, keepdims, ddof})`. */
+/**
+ * `np.var(x, {axis, keepdims, ddof})`.
+ * @example
+ * np.variance([1, 2, 3, 4]); // 1.25
+ * np.variance([1, 2, 3, 4], { ddof: 1 }); // 1.6666666666666667
+ */
 export function variance(x: ArrayLike, opts: ReduceOptions & { ddof?: ArrayLike } = {}): NDArray {
   opts = varianceOpts(opts) as typeof opts;
   const a = asarray(x, undefined, "np.var", "a");
@@ -104,7 +137,11 @@ export function variance(x: ArrayLike, opts: ReduceOptions & { ddof?: ArrayLike 
   return divide(sum(multiply(d, d), { axis: axes, keepdims: opts.keepdims ?? false }), typeof ddof === "number" ? n - ddof : subtract(n, ddof));
 }
 
-/** `np.std(x, {axis, keepdims, ddof})`. */
+/**
+ * `np.std(x, {axis, keepdims, ddof})`.
+ * @example
+ * np.std([1, 3]); // 1
+ */
 export const std = (x: ArrayLike, opts: ReduceOptions & { ddof?: number } = {}): NDArray =>
   variance(x, stdOpts(opts)).sqrt();
 
@@ -122,10 +159,24 @@ function argFn(name: string, f: (x: NDArray, axis: number) => NDArray) {
     return keep(f(a, axis), a.shape, [axis], opts.keepdims);
   };
 }
+/**
+ * `np.argmax(x, {axis, keepdims})`: the index of the largest element (the first on ties), of the flattened array without an axis.
+ * @example
+ * np.argmax([[1, 5], [7, 2]], { axis: 1 }); // [1, 0]
+ */
 export const argmax = argFn("argmax", r.argmax);
+/**
+ * `np.argmin(x, {axis, keepdims})`: the index of the smallest element (the first on ties), of the flattened array without an axis.
+ * @example
+ * np.argmin([3, 1, 1]); // 1
+ */
 export const argmin = argFn("argmin", r.argmin);
 
-/** `np.cumsum(x, {axis})`; without an axis, over the flattened array. */
+/**
+ * `np.cumsum(x, {axis})`; without an axis, over the flattened array.
+ * @example
+ * np.cumsum([[1, 2], [3, 4]]); // [1, 3, 6, 10]
+ */
 export function cumsum(x: ArrayLike, opts: { axis?: number | null } = {}): NDArray {
   opts = cumsumOpts(opts);
   let a = asarray(x, undefined, "np.cumsum", "a");
@@ -137,6 +188,8 @@ export function cumsum(x: ArrayLike, opts: { axis?: number | null } = {}): NDArr
 /**
  * `np.prod(x, {axis, keepdims})`, as a tree of pairwise products: exact at zeros (where the
  * `prod / x` trick fails) and differentiable to any order, in log₂(n) steps.
+  * @example
+  * np.prod([[1, 2], [3, 4]], { axis: 1 }); // [2, 12]
  */
 export function prod(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
   opts = prodOpts(opts);

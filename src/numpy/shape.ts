@@ -12,7 +12,11 @@ const squeezeOpts = P.options("np.squeeze", { axis: P.axes }, { positional: "axi
 const concatenateOpts = P.options("np.concatenate", { axis: P.axis }, { positional: "axis" });
 const stackOpts = P.options("np.stack", { axis: P.axis }, { positional: "axis" });
 
-/** `np.reshape(x, shape)`; one dimension may be `-1`. */
+/**
+ * `np.reshape(x, shape)`; one dimension may be `-1`.
+ * @example
+ * np.reshape(np.arange(6), [2, -1]); // [[0, 1, 2], [3, 4, 5]]
+ */
 export function reshape(x: ArrayLike, shape: number | readonly number[]): NDArray {
   const a = asarray(x, undefined, "np.reshape", "a");
   requireStatic("np.reshape", "shape", shape, "a shape");
@@ -28,7 +32,11 @@ export function reshape(x: ArrayLike, shape: number | readonly number[]): NDArra
   return s.reshape(a, want);
 }
 
-/** `np.transpose(x, axes?)`: reverses the axes, or permutes them. */
+/**
+ * `np.transpose(x, axes?)`: reverses the axes, or permutes them.
+ * @example
+ * np.transpose([[1, 2, 3]]); // [[1], [2], [3]]
+ */
 export function transpose(x: ArrayLike, axes?: readonly number[]): NDArray {
   const a = asarray(x, undefined, "np.transpose", "a");
   if (axes === undefined || axes === null) return s.transpose(a, a.shape.map((_, i) => a.ndim - 1 - i));
@@ -41,6 +49,11 @@ export function transpose(x: ArrayLike, axes?: readonly number[]): NDArray {
   return s.transpose(a, perm);
 }
 
+/**
+ * `np.swapaxes(x, axis1, axis2)`: the array with the two axes interchanged (a transpose).
+ * @example
+ * np.swapaxes([[1, 2, 3]], 0, 1); // [[1], [2], [3]]
+ */
 export function swapaxes(x: ArrayLike, a1: number, a2: number): NDArray {
   const a = asarray(x, undefined, "np.swapaxes", "a");
   const perm = a.shape.map((_, i) => i);
@@ -50,6 +63,11 @@ export function swapaxes(x: ArrayLike, a1: number, a2: number): NDArray {
   return s.transpose(a, perm);
 }
 
+/**
+ * `np.moveaxis(x, source, destination)`: the array with the source axes moved to the destination positions, the other axes keeping their order.
+ * @example
+ * np.moveaxis(np.zeros([2, 3, 4]), 0, -1).shape; // [3, 4, 2]
+ */
 export function moveaxis(x: ArrayLike, source: number | readonly number[], destination: number | readonly number[]): NDArray {
   const a = asarray(x, undefined, "np.moveaxis", "a");
   requireStatic("np.moveaxis", "source", source, "an axis");
@@ -67,7 +85,11 @@ export function moveaxis(x: ArrayLike, source: number | readonly number[], desti
   return s.transpose(a, perm);
 }
 
-/** `np.expandDims(x, axis)`: inserts size-1 axes at the given positions of the result. */
+/**
+ * `np.expandDims(x, axis)`: inserts size-1 axes at the given positions of the result.
+ * @example
+ * np.expandDims([1, 2], 0); // [[1, 2]]
+ */
 export function expandDims(x: ArrayLike, axis: number | readonly number[]): NDArray {
   const a = asarray(x, undefined, "np.expandDims", "a");
   const list = typeof axis === "number" ? [axis] : axis;
@@ -79,7 +101,11 @@ export function expandDims(x: ArrayLike, axis: number | readonly number[]): NDAr
   return s.reshape(a, shape);
 }
 
-/** `np.squeeze(x, {axis})`: removes size-1 axes (all of them, or the given ones, which must be 1). */
+/**
+ * `np.squeeze(x, {axis})`: removes size-1 axes (all of them, or the given ones, which must be 1).
+ * @example
+ * np.squeeze([[[1], [2]]]); // [1, 2]
+ */
 export function squeeze(x: ArrayLike, opts: { axis?: number | readonly number[] | null } | number | readonly number[] = {}): NDArray {
   const { axis } = squeezeOpts(opts);
   const a = asarray(x, undefined, "np.squeeze", "a");
@@ -93,12 +119,21 @@ export function squeeze(x: ArrayLike, opts: { axis?: number | readonly number[] 
   return s.reshape(a, a.shape.filter((_, i) => !axes.includes(i)));
 }
 
+/**
+ * `np.ravel(x)`: the array flattened to one axis in row-major (C) order; `order` is not supported.
+ * @example
+ * np.ravel([[1, 2], [3, 4]]); // [1, 2, 3, 4]
+ */
 export const ravel = (x: ArrayLike): NDArray => {
   const a = asarray(x, undefined, "np.ravel", "a");
   return s.reshape(a, [a.size]);
 };
 
-/** `np.broadcastTo(x, shape)`. */
+/**
+ * `np.broadcastTo(x, shape)`.
+ * @example
+ * np.broadcastTo([1, 2], [2, 2]); // [[1, 2], [1, 2]]
+ */
 export function broadcastTo(x: ArrayLike, shape: readonly number[]): NDArray {
   const a = asarray(x, undefined, "np.broadcastTo", "array");
   requireStatic("np.broadcastTo", "shape", shape, "a shape");
@@ -110,13 +145,22 @@ export function broadcastTo(x: ArrayLike, shape: readonly number[]): NDArray {
   return s.broadcastTo(a, shape);
 }
 
+/**
+ * `np.broadcast_arrays(...xs)`: the arguments broadcast against each other to their common shape.
+ * @example
+ * np.broadcastArrays([1, 2], [[0], [10]])[0]; // [[1, 2], [1, 2]]
+ */
 export function broadcastArrays(...xs: ArrayLike[]): NDArray[] {
   const arrays = xs.map((x, i) => asarray(x, undefined, "np.broadcastArrays", `arrays[${i}]`));
   const shape = broadcastShapes("np.broadcastArrays", ...arrays.map((a) => a.shape));
   return arrays.map((a) => s.broadcastTo(a, shape));
 }
 
-/** `np.concatenate(arrays, {axis = 0})`. */
+/**
+ * `np.concatenate(arrays, {axis = 0})`.
+ * @example
+ * np.concatenate([[1, 2], [3]]); // [1, 2, 3]
+ */
 export function concatenate(xs: readonly ArrayLike[], opts: { axis?: number } | number = {}): NDArray {
   if (!Array.isArray(xs)) throw new TypeError(`np.concatenate: arrays must be a JS array of arrays, as in np.concatenate([a, b]); got ${P.describe(xs)}`);
   opts = concatenateOpts(opts);
@@ -137,7 +181,11 @@ export function concatenate(xs: readonly ArrayLike[], opts: { axis?: number } | 
   return cast.length === 1 ? cast[0]! : s.concatenate(cast, axis);
 }
 
-/** `np.stack(arrays, {axis = 0})`: joins along a new axis. */
+/**
+ * `np.stack(arrays, {axis = 0})`: joins along a new axis.
+ * @example
+ * np.stack([[1, 2], [3, 4]], { axis: 1 }); // [[1, 3], [2, 4]]
+ */
 export function stack(xs: readonly ArrayLike[], opts: { axis?: number } | number = {}): NDArray {
   if (!Array.isArray(xs)) throw new TypeError(`np.stack: arrays must be a JS array of arrays, as in np.stack([a, b]); got ${P.describe(xs)}`);
   opts = stackOpts(opts);

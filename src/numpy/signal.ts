@@ -17,6 +17,7 @@ const modeOption = P.oneOf("full", "same", "valid");
 const convolveOpts = P.options("np.convolve", { mode: modeOption });
 const correlateOpts = P.options("np.correlate", { mode: modeOption });
 
+/** The output length of {@link convolve}/{@link correlate}, as NumPy's `mode`: `'full'`, `'same'` or `'valid'`. */
 export type ConvolveMode = "full" | "same" | "valid";
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);

@@ -36,11 +36,13 @@ export interface OptimizerOptions<T> {
   callback?: (params: T, iter: number, grad: T) => void;
 }
 
+/** The options of {@link sgd} besides {@link OptimizerOptions}: autograd's `mass`. */
 export interface SgdOptions {
   /** Momentum: the velocity keeps `mass` of itself each step (default 0.9; 0 is plain gradient descent). */
   mass?: number;
 }
 
+/** The options of {@link rmsprop} besides {@link OptimizerOptions}: autograd's `gamma` and `eps`. */
 export interface RmspropOptions {
   /** Decay of the running average of squared gradients (default 0.9). */
   gamma?: number;
@@ -48,6 +50,7 @@ export interface RmspropOptions {
   eps?: number;
 }
 
+/** The options of {@link adam} besides {@link OptimizerOptions}: autograd's `b1`, `b2` and `eps`. */
 export interface AdamOptions {
   /** Decay of the first-moment (mean) estimate (default 0.9). */
   b1?: number;

@@ -53,6 +53,7 @@ const B5 = [35 / 384, 0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84];
 /** Differences between the fifth- and fourth-order weights (the seventh stage is f at the new point). */
 const E = [71 / 57600, 0, -71 / 16695, 71 / 1920, -17253 / 339200, 22 / 525, -1 / 40];
 
+/** The options of {@link odeint}: SciPy's `args`, `rtol`, `atol`, `hmax`, `mxstep` (Dormand–Prince steps here, not LSODA). */
 export interface OdeintOptions {
   /** Extra arguments passed to `func` after `y` and `t`. */
   args?: readonly unknown[];

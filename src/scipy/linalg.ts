@@ -31,6 +31,7 @@ function squareArg(op: string, x: ArrayLike): [NDArray, "float32" | "float64"] {
   return [a, dtype];
 }
 
+/** The options of {@link solveTriangular}: SciPy's `lower`, `trans`, `unit_diagonal`, camel-cased. */
 export interface SolveTriangularOptions {
   /** Use a's lower triangle (default: the upper one, as SciPy). */
   lower?: boolean;

@@ -145,14 +145,22 @@ export function correlate(in1: ArrayLike, in2: ArrayLike, opts: { mode?: Convolv
   return convolveNd("scipy.signal.correlate", a, flipAll(b), checkMode("scipy.signal.correlate", opts.mode ?? "full"));
 }
 
-/** `scipy.signal.convolve2d(in1, in2, {mode})`: `convolve` for 2-D inputs (zero-filled boundary only). */
+/**
+ * `scipy.signal.convolve2d(in1, in2, {mode})`: `convolve` for 2-D inputs (zero-filled boundary only).
+ * @example
+ * scipy.signal.convolve2d([[1, 2], [3, 4]], [[1, 1]]); // [[1, 3, 2], [3, 7, 4]]
+ */
 export function convolve2d(in1: ArrayLike, in2: ArrayLike, opts: { mode?: ConvolveMode } = {}): NDArray {
   opts = convolve2dOpts(opts);
   const [a, b] = inputs("scipy.signal.convolve2d", in1, in2, 2);
   return convolveNd("scipy.signal.convolve2d", a, b, checkMode("scipy.signal.convolve2d", opts.mode ?? "full"));
 }
 
-/** `scipy.signal.correlate2d(in1, in2, {mode})`: `correlate` for 2-D inputs (zero-filled boundary only). */
+/**
+ * `scipy.signal.correlate2d(in1, in2, {mode})`: `correlate` for 2-D inputs (zero-filled boundary only).
+ * @example
+ * scipy.signal.correlate2d([[1, 2], [3, 4]], [[1, 2]], { mode: "valid" }); // [[5], [11]]
+ */
 export function correlate2d(in1: ArrayLike, in2: ArrayLike, opts: { mode?: ConvolveMode } = {}): NDArray {
   opts = correlate2dOpts(opts);
   const [a, b] = inputs("scipy.signal.correlate2d", in1, in2, 2);

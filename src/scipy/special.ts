@@ -55,6 +55,11 @@ export const gammaln = fn1("gammaln", s.gammaln);
  * scipy.special.digamma(1); // -0.5772156649015329
  */
 export const digamma = fn1("digamma", s.digamma);
+/**
+ * `scipy.special.psi(x)`: an alias of {@link digamma}, ψ(x) = d log Γ(x) / dx.
+ * @example
+ * scipy.special.psi(1); // -0.5772156649015329
+ */
 export const psi = digamma;
 
 /**
@@ -188,9 +193,17 @@ export function betaincinv(a: ArrayLike, bb: ArrayLike, y: ArrayLike): NDArray {
  * scipy.special.erf(0); // 0
  */
 export const erf = fn1("erf", s.erf);
-/** erfc(x) = 1 − erf(x), accurate for large x. */
+/**
+ * erfc(x) = 1 − erf(x), accurate for large x.
+ * @example
+ * scipy.special.erfc(1); // 0.15729920705028516
+ */
 export const erfc = fn1("erfc", s.erfc);
-/** erfcx(x) = e^(x²) erfc(x). */
+/**
+ * erfcx(x) = e^(x²) erfc(x).
+ * @example
+ * scipy.special.erfcx(1); // 0.427583576155807
+ */
 export const erfcx = fn1("erfcx", s.erfcx);
 /**
  * erf⁻¹(y) on (−1, 1).
@@ -198,7 +211,11 @@ export const erfcx = fn1("erfcx", s.erfcx);
  * scipy.special.erfinv(scipy.special.erf(0.3)); // 0.3
  */
 export const erfinv = fn1("erfinv", s.erfinv, "y");
-/** erfc⁻¹(y) on (0, 2). */
+/**
+ * erfc⁻¹(y) on (0, 2).
+ * @example
+ * scipy.special.erfcinv(0.5); // 0.4769362762044699
+ */
 export const erfcinv = fn1("erfcinv", s.erfcinv, "y");
 
 /**
@@ -327,7 +344,11 @@ export function klDiv(x: ArrayLike, y: ArrayLike): NDArray {
  * scipy.special.i0(0); // 1
  */
 export const i0 = fn1("i0", (x) => s.besselI(x, 0));
-/** I₁(x). */
+/**
+ * I₁(x).
+ * @example
+ * scipy.special.i1(1); // 0.5651591039924851
+ */
 export const i1 = fn1("i1", (x) => s.besselI(x, 1));
 /**
  * J₀(x), the Bessel function of the first kind of order 0.
@@ -335,11 +356,23 @@ export const i1 = fn1("i1", (x) => s.besselI(x, 1));
  * scipy.special.j0(0); // 1
  */
 export const j0 = fn1("j0", (x) => s.besselJ(x, 0));
-/** J₁(x). */
+/**
+ * J₁(x).
+ * @example
+ * scipy.special.j1(1); // 0.44005058574493355
+ */
 export const j1 = fn1("j1", (x) => s.besselJ(x, 1));
-/** Y₀(x), the Bessel function of the second kind of order 0 (x > 0). */
+/**
+ * Y₀(x), the Bessel function of the second kind of order 0 (x > 0).
+ * @example
+ * scipy.special.y0(1); // 0.08825696421567697
+ */
 export const y0 = fn1("y0", (x) => s.besselY(x, 0));
-/** Y₁(x). */
+/**
+ * Y₁(x).
+ * @example
+ * scipy.special.y1(1); // -0.7812128213002888
+ */
 export const y1 = fn1("y1", (x) => s.besselY(x, 1));
 
 const order = (name: string, n: number): number => {
@@ -357,14 +390,22 @@ export function jn(n: number, x: ArrayLike): NDArray {
   const xx = floats("jn", [x], ["x"])[0]!;
   return b.mul(k(xx, sign), s.besselJ(xx, m));
 }
-/** Yₙ(x) for an integer order n (a JS number). */
+/**
+ * Yₙ(x) for an integer order n (a JS number).
+ * @example
+ * scipy.special.yn(0, 1); // 0.08825696421567697
+ */
 export function yn(n: number, x: ArrayLike): NDArray {
   const m = order("yn", n);
   const sign = n < 0 && m % 2 === 1 ? -1 : 1;
   const xx = floats("yn", [x], ["x"])[0]!;
   return b.mul(k(xx, sign), s.besselY(xx, m));
 }
-/** Iₙ(x) for an integer order n (a JS number); I₋ₙ = Iₙ. */
+/**
+ * Iₙ(x) for an integer order n (a JS number); I₋ₙ = Iₙ.
+ * @example
+ * scipy.special.iv(1, 1); // 0.565159103992485
+ */
 export function iv(n: number, x: ArrayLike): NDArray {
   const m = order("iv", n);
   return s.besselI(floats("iv", [x], ["x"])[0]!, m);
@@ -378,8 +419,17 @@ export function ive(n: number, x: ArrayLike): NDArray {
   const m = order("ive", n);
   return s.besselIe(floats("ive", [x], ["x"])[0]!, m);
 }
-/** `i0e(x)` = I₀(x)e^(−|x|) and `i1e(x)` = I₁(x)e^(−|x|). */
+/**
+ * `i0e(x)` = I₀(x)e^(−|x|), the exponentially scaled modified Bessel function of order 0.
+ * @example
+ * scipy.special.i0e(1); // 0.46575960759364043
+ */
 export const i0e = fn1("i0e", (x) => s.besselIe(x, 0));
+/**
+ * `i1e(x)` = I₁(x)e^(−|x|), the exponentially scaled modified Bessel function of order 1.
+ * @example
+ * scipy.special.i1e(1); // 0.2079104153497085
+ */
 export const i1e = fn1("i1e", (x) => s.besselIe(x, 1));
 
 // ------------------------------------------------------------------------- log-sum-exp family
@@ -441,7 +491,11 @@ export function softmax(x: ArrayLike, opts: { axis?: number | readonly number[] 
   return npExp(logSoftmax(a, opts));
 }
 
-/** `logSoftmax(x, {axis = -1})`: x − logsumexp(x). */
+/**
+ * `logSoftmax(x, {axis = -1})`: x − logsumexp(x).
+ * @example
+ * scipy.special.logSoftmax([0, 0]); // [-0.6931471805599453, -0.6931471805599453]
+ */
 export function logSoftmax(x: ArrayLike, opts: { axis?: number | readonly number[] } = {}): NDArray {
   opts = logSoftmaxOpts(opts);
   const a = asarray(x, undefined, "scipy.special.logSoftmax", "x");
@@ -530,7 +584,11 @@ export function boxcox(x: ArrayLike, lmbda: ArrayLike): NDArray {
   return expm1Over(l!, u.log(xx!));
 }
 
-/** `boxcox1p(x, λ)`: `boxcox(1 + x, λ)`, accurate for small x. */
+/**
+ * `boxcox1p(x, λ)`: `boxcox(1 + x, λ)`, accurate for small x.
+ * @example
+ * scipy.special.boxcox1p(3, 0.5); // 2
+ */
 export function boxcox1p(x: ArrayLike, lmbda: ArrayLike): NDArray {
   const [xx, l] = floats("boxcox1p", [x, lmbda], ["x", "lmbda"]);
   return expm1Over(l!, u.log1p(xx!));
@@ -546,17 +604,45 @@ export function invBoxcox(y: ArrayLike, lmbda: ArrayLike): NDArray {
   return u.exp(log1pOver(l!, yy!));
 }
 
-/** `invBoxcox1p(y, λ)`: the inverse of `boxcox1p`. */
+/**
+ * `invBoxcox1p(y, λ)`: the inverse of `boxcox1p`.
+ * @example
+ * scipy.special.invBoxcox1p(2, 0.5); // 3
+ */
 export function invBoxcox1p(y: ArrayLike, lmbda: ArrayLike): NDArray {
   const [yy, l] = floats("invBoxcox1p", [y, lmbda], ["y", "lmbda"]);
   return u.expm1(log1pOver(l!, yy!));
 }
 
-/** `exp2(x)` = 2ˣ, `exp10(x)` = 10ˣ, `cbrt(x)` = ∛x (negative x too), `log1p`, `expm1`: SciPy's spellings. */
+/**
+ * `exp2(x)` = 2ˣ elementwise.
+ * @example
+ * scipy.special.exp2(3); // 8
+ */
 export const exp2 = fn1("exp2", (x) => b.pow(k(x, 2), x));
+/**
+ * `exp10(x)` = 10ˣ elementwise.
+ * @example
+ * scipy.special.exp10(2); // 100
+ */
 export const exp10 = fn1("exp10", (x) => b.pow(k(x, 10), x));
+/**
+ * `cbrt(x)` = ∛x elementwise, the real cube root (negative for negative x).
+ * @example
+ * scipy.special.cbrt(-27); // -3
+ */
 export const cbrt = fn1("cbrt", (x) => b.mul(u.sign(x), b.pow(u.abs(x), k(x, 1 / 3))));
+/**
+ * `log1p(x)` = log(1 + x), accurate for small x (SciPy's spelling of `np.log1p`, real arguments only).
+ * @example
+ * scipy.special.log1p(1e-10); // 9.999999999500001e-11
+ */
 export const log1p = fn1("log1p", u.log1p);
+/**
+ * `expm1(x)` = eˣ − 1, accurate for small x (SciPy's spelling of `np.expm1`, real arguments only).
+ * @example
+ * scipy.special.expm1(1e-10); // 1.00000000005e-10
+ */
 export const expm1 = fn1("expm1", u.expm1);
 
 export { zeta } from "./zeta.ts";

@@ -24,7 +24,11 @@ export function logpdf(x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike 
   const lp = xlogy(A.sub(1), zs).add(xlog1py(B.sub(1), zs.neg())).sub(betaln(A, B)).sub(log(s));
   return where(inside, lp, -Infinity);
 }
-/** The density. */
+/**
+ * The density.
+ * @example
+ * scipy.stats.beta.pdf(0.25, 2, 3); // 1.6875
+ */
 export const pdf = (x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray =>
   exp(logpdf(x, a, b, loc, scale));
 
@@ -37,15 +41,27 @@ export function cdf(x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0
   const { z, A, B, inside, zs } = parts("beta.cdf", x, a, b, loc, scale);
   return where(inside, betainc(A, B, zs), where(greaterEqual(z, 0), 1, 0));
 }
-/** The survival function I_{1−z}(b, a), accurate in the upper tail. */
+/**
+ * The survival function I_{1−z}(b, a), accurate in the upper tail.
+ * @example
+ * scipy.stats.beta.sf(0.25, 2, 3); // 0.73828125
+ */
 export function sf(x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
   const { z, A, B, inside, zs } = parts("beta.sf", x, a, b, loc, scale);
   return where(inside, betainc(B, A, subtract(1, zs)), where(greaterEqual(z, 0), 0, 1));
 }
-/** log CDF. */
+/**
+ * log CDF.
+ * @example
+ * scipy.stats.beta.logcdf(0.25, 2, 3); // -1.3404848250885963
+ */
 export const logcdf = (x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray =>
   logComplement(sf(x, a, b, loc, scale), cdf(x, a, b, loc, scale));
-/** log survival function. */
+/**
+ * log survival function.
+ * @example
+ * scipy.stats.beta.logsf(0.25, 2, 3); // -0.3034304294199201
+ */
 export const logsf = (x: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray =>
   logComplement(cdf(x, a, b, loc, scale), sf(x, a, b, loc, scale));
 
@@ -61,6 +77,8 @@ export function ppf(q: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0
 /**
  * The inverse survival function: loc + scale·(1 − I⁻¹(b, a, q)) for q ≤ ½, accurate for small q;
  * the quantile at 1 − q (exact there) above, where 1 − I⁻¹ would cancel.
+  * @example
+  * scipy.stats.beta.isf(0.1, 2, 3); // 0.6795394162781817
  */
 export function isf(q: ArrayLike, a: ArrayLike, b: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
   const [Q, A, B, L, S] = floats("beta.isf", [q, a, b, loc, scale], ["q", "a", "b", "loc", "scale"]);

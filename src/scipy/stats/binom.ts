@@ -22,7 +22,11 @@ export function logpmf(k: ArrayLike, n: ArrayLike, p: ArrayLike, loc: ArrayLike 
   const combiln = gammaln(N!.add(1)).sub(gammaln(ks.add(1))).sub(gammaln(nk.add(1)));
   return where(ok, combiln.add(xlogy(ks, P!)).add(xlog1py(nk, P!.neg())), -Infinity);
 }
-/** The probability mass function. */
+/**
+ * The probability mass function.
+ * @example
+ * scipy.stats.binom.pmf(2, 5, 0.3); // 0.3086999999999998
+ */
 export const pmf = (k: ArrayLike, n: ArrayLike, p: ArrayLike, loc: ArrayLike = 0): NDArray => exp(logpmf(k, n, p, loc));
 
 /** ⌊k − loc⌋ clamped into [0, n − 1] for the regularized incomplete beta, and the two outside regions. */
@@ -44,12 +48,24 @@ export function cdf(k: ArrayLike, n: ArrayLike, p: ArrayLike, loc: ArrayLike = 0
   const { below, top, j, nn, P } = cdfParts("binom.cdf", k, n, p, loc);
   return where(below, 0, where(top, 1, betainc(nn.sub(j), j.add(1), subtract(1, P))));
 }
-/** The survival function P(X > k) = Iₚ(⌊k⌋ + 1, n − ⌊k⌋). */
+/**
+ * The survival function P(X > k) = Iₚ(⌊k⌋ + 1, n − ⌊k⌋).
+ * @example
+ * scipy.stats.binom.sf(2, 5, 0.3); // 0.16308
+ */
 export function sf(k: ArrayLike, n: ArrayLike, p: ArrayLike, loc: ArrayLike = 0): NDArray {
   const { below, top, j, nn, P } = cdfParts("binom.sf", k, n, p, loc);
   return where(below, 1, where(top, 0, betainc(j.add(1), nn.sub(j), P)));
 }
-/** log CDF. */
+/**
+ * log CDF.
+ * @example
+ * scipy.stats.binom.logcdf(2, 5, 0.3); // -0.17802679251108663
+ */
 export const logcdf = (k: ArrayLike, n: ArrayLike, p: ArrayLike, loc: ArrayLike = 0): NDArray => log(cdf(k, n, p, loc));
-/** log survival function. */
+/**
+ * log survival function.
+ * @example
+ * scipy.stats.binom.logsf(2, 5, 0.3); // -1.8135144010310844
+ */
 export const logsf = (k: ArrayLike, n: ArrayLike, p: ArrayLike, loc: ArrayLike = 0): NDArray => log(sf(k, n, p, loc));

@@ -22,27 +22,47 @@ export function logpdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: A
   const [X, a, L, S] = asGamma("chi2.logpdf", x, df, loc, scale);
   return gamma.logpdf(X!, a!, L!, S!);
 }
-/** The density. */
+/**
+ * The density.
+ * @example
+ * scipy.stats.chi2.pdf(2, 3); // 0.2075537487102974
+ */
 export function pdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
   const [X, a, L, S] = asGamma("chi2.pdf", x, df, loc, scale);
   return gamma.pdf(X!, a!, L!, S!);
 }
-/** The CDF P(k/2, x/2). */
+/**
+ * The CDF P(k/2, x/2).
+ * @example
+ * scipy.stats.chi2.cdf(2, 3); // 0.42759329552912023
+ */
 export function cdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
   const [X, a, L, S] = asGamma("chi2.cdf", x, df, loc, scale);
   return gamma.cdf(X!, a!, L!, S!);
 }
-/** The survival function Q(k/2, x/2). */
+/**
+ * The survival function Q(k/2, x/2).
+ * @example
+ * scipy.stats.chi2.sf(2, 3); // 0.5724067044708798
+ */
 export function sf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
   const [X, a, L, S] = asGamma("chi2.sf", x, df, loc, scale);
   return gamma.sf(X!, a!, L!, S!);
 }
-/** log CDF. */
+/**
+ * log CDF.
+ * @example
+ * scipy.stats.chi2.logcdf(2, 3); // -0.8495827792593129
+ */
 export function logcdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
   const [X, a, L, S] = asGamma("chi2.logcdf", x, df, loc, scale);
   return gamma.logcdf(X!, a!, L!, S!);
 }
-/** log survival function. */
+/**
+ * log survival function.
+ * @example
+ * scipy.stats.chi2.logsf(2, 3); // -0.5579055184563478
+ */
 export function logsf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
   const [X, a, L, S] = asGamma("chi2.logsf", x, df, loc, scale);
   return gamma.logsf(X!, a!, L!, S!);
@@ -56,7 +76,11 @@ export function ppf(q: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: Arra
   const [Q, a, L, S] = asGamma("chi2.ppf", q, df, loc, scale, "q");
   return gamma.ppf(Q!, a!, L!, S!);
 }
-/** The inverse survival function, accurate for small q. */
+/**
+ * The inverse survival function, accurate for small q.
+ * @example
+ * scipy.stats.chi2.isf(0.1, 3); // 6.2513886311703235
+ */
 export function isf(q: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
   const [Q, a, L, S] = asGamma("chi2.isf", q, df, loc, scale, "q");
   return gamma.isf(Q!, a!, L!, S!);

@@ -35,5 +35,9 @@ export function logpdf(x: ArrayLike, alpha: ArrayLike): NDArray {
   return where(simplex, lp, -Infinity);
 }
 
-/** The density. */
+/**
+ * The density.
+ * @example
+ * scipy.stats.dirichlet.pdf([0.2, 0.3, 0.5], [1, 2, 3]); // 4.499999999999998
+ */
 export const pdf = (x: ArrayLike, alpha: ArrayLike): NDArray => exp(logpdf(x, alpha));

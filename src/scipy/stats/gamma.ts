@@ -18,7 +18,11 @@ export function logpdf(x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0, scale: Ar
   const zs = where(inside, z!, 1);
   return where(inside, xlogy(A!.sub(1), zs).sub(zs).sub(gammaln(A!)).sub(log(s!)), -Infinity);
 }
-/** The density. */
+/**
+ * The density.
+ * @example
+ * scipy.stats.gamma.pdf(1, 2); // 0.36787944117144233
+ */
 export const pdf = (x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray => exp(logpdf(x, a, loc, scale));
 
 /**
@@ -31,16 +35,28 @@ export function cdf(x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0, scale: Array
   const inside = greaterEqual(z!, 0);
   return where(inside, gammainc(A!, where(inside, z!, 1)), 0);
 }
-/** The survival function Q(a, z), accurate in the upper tail. */
+/**
+ * The survival function Q(a, z), accurate in the upper tail.
+ * @example
+ * scipy.stats.gamma.sf(1, 2); // 0.7357588823428847
+ */
 export function sf(x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
   const [z, , A] = standardize("gamma.sf", x, loc, scale, [["a", a]]);
   const inside = greaterEqual(z!, 0);
   return where(inside, gammaincc(A!, where(inside, z!, 1)), 1);
 }
-/** log CDF. */
+/**
+ * log CDF.
+ * @example
+ * scipy.stats.gamma.logcdf(1, 2); // -1.3308932682040548
+ */
 export const logcdf = (x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray =>
   logComplement(sf(x, a, loc, scale), cdf(x, a, loc, scale));
-/** log survival function. */
+/**
+ * log survival function.
+ * @example
+ * scipy.stats.gamma.logsf(1, 2); // -0.3068528194400546
+ */
 export const logsf = (x: ArrayLike, a: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray =>
   logComplement(cdf(x, a, loc, scale), sf(x, a, loc, scale));
 
@@ -53,7 +69,11 @@ export function ppf(q: ArrayLike, a: ArrayLike, loc: ArrayLike = 0, scale: Array
   const [Q, A, L, S] = floats("gamma.ppf", [q, a, loc, scale], ["q", "a", "loc", "scale"]);
   return L!.add(S!.mul(gammaincinv(A!, Q!)));
 }
-/** The inverse survival function loc + scale·Q⁻¹(a, q), accurate for small q. */
+/**
+ * The inverse survival function loc + scale·Q⁻¹(a, q), accurate for small q.
+ * @example
+ * scipy.stats.gamma.isf(0.1, 2); // 3.889720169867429
+ */
 export function isf(q: ArrayLike, a: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
   const [Q, A, L, S] = floats("gamma.isf", [q, a, loc, scale], ["q", "a", "loc", "scale"]);
   return L!.add(S!.mul(gammainccinv(A!, Q!)));

@@ -18,7 +18,11 @@ export function logpmf(k: ArrayLike, p: ArrayLike, loc: ArrayLike = 0): NDArray 
   const { valid, ks } = integerPart(K!, L!, 1);
   return where(valid, xlog1py(ks.sub(1), P!.neg()).add(log(P!)), -Infinity);
 }
-/** The probability mass function. */
+/**
+ * The probability mass function.
+ * @example
+ * scipy.stats.geom.pmf(2, 0.3); // 0.21
+ */
 export const pmf = (k: ArrayLike, p: ArrayLike, loc: ArrayLike = 0): NDArray => exp(logpmf(k, p, loc));
 
 /** ⌊k − loc⌋·log(1 − p) = log P(X > k) on the support, and whether k is on it. */
@@ -36,17 +40,29 @@ export function cdf(k: ArrayLike, p: ArrayLike, loc: ArrayLike = 0): NDArray {
   const { above, lt } = logTail("geom.cdf", k, p, loc);
   return where(above, expm1(lt).neg(), 0);
 }
-/** The survival function (1 − p)^⌊k⌋. */
+/**
+ * The survival function (1 − p)^⌊k⌋.
+ * @example
+ * scipy.stats.geom.sf(2, 0.3); // 0.49000000000000005
+ */
 export function sf(k: ArrayLike, p: ArrayLike, loc: ArrayLike = 0): NDArray {
   const { above, lt } = logTail("geom.sf", k, p, loc);
   return where(above, exp(lt), 1);
 }
-/** log CDF. */
+/**
+ * log CDF.
+ * @example
+ * scipy.stats.geom.logcdf(2, 0.3); // -0.6733445532637656
+ */
 export function logcdf(k: ArrayLike, p: ArrayLike, loc: ArrayLike = 0): NDArray {
   const { above, lt } = logTail("geom.logcdf", k, p, loc);
   return where(above, log(expm1(lt).neg()), -Infinity);
 }
-/** log survival function ⌊k⌋·log(1 − p). */
+/**
+ * log survival function ⌊k⌋·log(1 − p).
+ * @example
+ * scipy.stats.geom.logsf(2, 0.3); // -0.7133498878774647
+ */
 export function logsf(k: ArrayLike, p: ArrayLike, loc: ArrayLike = 0): NDArray {
   const { above, lt } = logTail("geom.logsf", k, p, loc);
   return where(above, lt, 0);

@@ -16,7 +16,11 @@ export function logpdf(x: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): 
   const [z, s] = standardize("laplace.logpdf", x, loc, scale);
   return abs(z!).neg().sub(log(s!.mul(2)));
 }
-/** The density. */
+/**
+ * The density.
+ * @example
+ * scipy.stats.laplace.pdf(1); // 0.18393972058572117
+ */
 export const pdf = (x: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray => exp(logpdf(x, loc, scale));
 
 /** ½eᶻ below 0, 1 − ½e⁻ᶻ above, each branch fed only its own side (no overflow in derivatives). */
@@ -34,15 +38,31 @@ function cdf0(z: NDArray): NDArray {
 export function cdf(x: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
   return cdf0(standardize("laplace.cdf", x, loc, scale)[0]!);
 }
-/** The survival function, CDF(−z). */
+/**
+ * The survival function, CDF(−z).
+ * @example
+ * scipy.stats.laplace.sf(1); // 0.18393972058572117
+ */
 export function sf(x: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
   return cdf0(standardize("laplace.sf", x, loc, scale)[0]!.neg());
 }
-/** log CDF. */
+/**
+ * log CDF.
+ * @example
+ * scipy.stats.laplace.logcdf(1); // -0.20326705491519534
+ */
 export const logcdf = (x: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray => logComplement(sf(x, loc, scale), cdf(x, loc, scale));
-/** log survival function. */
+/**
+ * log survival function.
+ * @example
+ * scipy.stats.laplace.logsf(1); // -1.6931471805599452
+ */
 export const logsf = (x: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray => logComplement(cdf(x, loc, scale), sf(x, loc, scale));
-/** The quantile function: loc + scale·log(2q) below ½, loc − scale·log(2 − 2q) above. */
+/**
+ * The quantile function: loc + scale·log(2q) below ½, loc − scale·log(2 − 2q) above.
+ * @example
+ * scipy.stats.laplace.ppf(0.1); // -1.6094379124341003
+ */
 export function ppf(q: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
   const [Q, L, S] = floats("laplace.ppf", [q, loc, scale], ["q", "loc", "scale"]);
   const below = less(Q!, 0.5);

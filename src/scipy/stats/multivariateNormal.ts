@@ -64,7 +64,11 @@ export function logpdf(x: ArrayLike, mean: ArrayLike = 0, cov: ArrayLike = 1): N
   return maha.add(logdet(l)).add(d * LOG_2PI).mul(-0.5);
 }
 
-/** The density. */
+/**
+ * The density.
+ * @example
+ * scipy.stats.multivariateNormal.pdf([0, 0], [0, 0], [[1, 0], [0, 1]]); // 0.15915494309189535
+ */
 export const pdf = (x: ArrayLike, mean: ArrayLike = 0, cov: ArrayLike = 1): NDArray => exp(logpdf(x, mean, cov));
 
 /**

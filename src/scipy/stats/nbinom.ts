@@ -19,7 +19,11 @@ export function logpmf(k: ArrayLike, n: ArrayLike, p: ArrayLike, loc: ArrayLike 
   const coeff = gammaln(N!.add(ks)).sub(gammaln(ks.add(1))).sub(gammaln(N!));
   return where(valid, coeff.add(N!.mul(log(P!))).add(xlog1py(ks, P!.neg())), -Infinity);
 }
-/** The probability mass function. */
+/**
+ * The probability mass function.
+ * @example
+ * scipy.stats.nbinom.pmf(2, 3, 0.4); // 0.13824000000000003
+ */
 export const pmf = (k: ArrayLike, n: ArrayLike, p: ArrayLike, loc: ArrayLike = 0): NDArray => exp(logpmf(k, n, p, loc));
 /**
  * The CDF P(X ≤ k) = Iₚ(n, ⌊k⌋ + 1).
@@ -31,13 +35,25 @@ export function cdf(k: ArrayLike, n: ArrayLike, p: ArrayLike, loc: ArrayLike = 0
   const { kk, fk } = integerPart(K!, L!, 0);
   return where(less(kk, 0), 0, betainc(N!, fk.add(1), P!));
 }
-/** The survival function P(X > k) = I₁₋ₚ(⌊k⌋ + 1, n). */
+/**
+ * The survival function P(X > k) = I₁₋ₚ(⌊k⌋ + 1, n).
+ * @example
+ * scipy.stats.nbinom.sf(2, 3, 0.4); // 0.68256
+ */
 export function sf(k: ArrayLike, n: ArrayLike, p: ArrayLike, loc: ArrayLike = 0): NDArray {
   const [K, N, P, L] = floats("nbinom.sf", [k, n, p, loc], ["k", "n", "p", "loc"]);
   const { kk, fk } = integerPart(K!, L!, 0);
   return where(less(kk, 0), 1, betainc(fk.add(1), N!, subtract(1, P!)));
 }
-/** log CDF. */
+/**
+ * log CDF.
+ * @example
+ * scipy.stats.nbinom.logcdf(2, 3, 0.4); // -1.1474664548856288
+ */
 export const logcdf = (k: ArrayLike, n: ArrayLike, p: ArrayLike, loc: ArrayLike = 0): NDArray => log(cdf(k, n, p, loc));
-/** log survival function. */
+/**
+ * log survival function.
+ * @example
+ * scipy.stats.nbinom.logsf(2, 3, 0.4); // -0.3819048436991514
+ */
 export const logsf = (k: ArrayLike, n: ArrayLike, p: ArrayLike, loc: ArrayLike = 0): NDArray => log(sf(k, n, p, loc));

@@ -19,7 +19,11 @@ export function logpmf(k: ArrayLike, mu: ArrayLike, loc: ArrayLike = 0): NDArray
   const ks = where(valid, kk, 0);
   return where(valid, xlogy(ks, M!).sub(gammaln(ks.add(1))).sub(M!), -Infinity);
 }
-/** The probability mass function. */
+/**
+ * The probability mass function.
+ * @example
+ * scipy.stats.poisson.pmf(3, 2); // 0.18044704431548356
+ */
 export const pmf = (k: ArrayLike, mu: ArrayLike, loc: ArrayLike = 0): NDArray => exp(logpmf(k, mu, loc));
 
 /**
@@ -33,7 +37,11 @@ export function cdf(k: ArrayLike, mu: ArrayLike, loc: ArrayLike = 0): NDArray {
   const inside = greaterEqual(kk, 0);
   return where(inside, gammaincc(floor(where(inside, kk, 0)).add(1), M!), 0);
 }
-/** The survival function P(X > k) = P(⌊k⌋ + 1, μ). */
+/**
+ * The survival function P(X > k) = P(⌊k⌋ + 1, μ).
+ * @example
+ * scipy.stats.poisson.sf(3, 2); // 0.14287653950145296
+ */
 export function sf(k: ArrayLike, mu: ArrayLike, loc: ArrayLike = 0): NDArray {
   const [K, M, L] = floats("poisson.sf", [k, mu, loc], ["k", "mu", "loc"]);
   const kk = K!.sub(L!);

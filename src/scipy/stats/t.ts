@@ -52,7 +52,11 @@ export function logpdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: A
   const [z, s, nu] = standardize("t.logpdf", x, loc, scale, [["df", df]]);
   return logpdf0(z!, nu!).sub(log(s!));
 }
-/** The density. */
+/**
+ * The density.
+ * @example
+ * scipy.stats.t.pdf(1, 3); // 0.206748335783172
+ */
 export const pdf = (x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray => exp(logpdf(x, df, loc, scale));
 
 /**
@@ -64,15 +68,27 @@ export function cdf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: Arra
   const [z, , nu] = standardize("t.cdf", x, loc, scale, [["df", df]]);
   return cdf0(z!, nu!);
 }
-/** log CDF. */
+/**
+ * log CDF.
+ * @example
+ * scipy.stats.t.logcdf(1, 3); // -0.21753569164062553
+ */
 export const logcdf = (x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray =>
   logComplement(sf(x, df, loc, scale), cdf(x, df, loc, scale));
-/** The survival function 1 − CDF, accurate in the upper tail. */
+/**
+ * The survival function 1 − CDF, accurate in the upper tail.
+ * @example
+ * scipy.stats.t.sf(1, 3); // 0.19550110947788524
+ */
 export function sf(x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
   const [z, , nu] = standardize("t.sf", x, loc, scale, [["df", df]]);
   return cdf0(z!.neg(), nu!);
 }
-/** log survival function. */
+/**
+ * log survival function.
+ * @example
+ * scipy.stats.t.logsf(1, 3); // -1.632189224494123
+ */
 export const logsf = (x: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray =>
   logComplement(cdf(x, df, loc, scale), sf(x, df, loc, scale));
 
@@ -109,7 +125,11 @@ export function ppf(q: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: Arra
   const [Q, nu, L, S] = floats("t.ppf", [q, df, loc, scale], ["q", "df", "loc", "scale"]);
   return L!.add(S!.mul(ppf0(Q!, nu!)));
 }
-/** The inverse survival function loc − scale·t⁻¹(q) (the distribution is symmetric). */
+/**
+ * The inverse survival function loc − scale·t⁻¹(q) (the distribution is symmetric).
+ * @example
+ * scipy.stats.t.isf(0.1, 3); // 1.6377443536962089
+ */
 export function isf(q: ArrayLike, df: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray {
   const [Q, nu, L, S] = floats("t.isf", [q, df, loc, scale], ["q", "df", "loc", "scale"]);
   return L!.sub(S!.mul(ppf0(Q!, nu!)));

@@ -25,7 +25,11 @@ export function logpdf(x: ArrayLike, kappa: ArrayLike, loc: ArrayLike = 0, scale
   const [z, s, k] = standardize("vonmises.logpdf", x, loc, scale, [["kappa", kappa]]);
   return k!.mul(cos(z!).sub(1)).sub(log(i0e(k!))).sub(LOG_2PI).sub(log(s!));
 }
-/** The density e^(κ cos z) / (2π I₀(κ) scale). */
+/**
+ * The density e^(κ cos z) / (2π I₀(κ) scale).
+ * @example
+ * scipy.stats.vonmises.pdf(0.5, 2); // 0.4038525333518378
+ */
 export const pdf = (x: ArrayLike, kappa: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray => exp(logpdf(x, kappa, loc, scale));
 
 /**
@@ -73,9 +77,19 @@ export const cdf = (x: ArrayLike, kappa: ArrayLike, loc: ArrayLike = 0, scale: A
 /**
  * The survival function 1 − CDF, computed by symmetry as F(−z_r) − m (so the upper tail keeps its
  * digits, where SciPy's 1 − F cancels).
+  * @example
+  * scipy.stats.vonmises.sf(0.5, 2); // 0.2618077855814809
  */
 export const sf = (x: ArrayLike, kappa: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray => reduced("vonmises.sf", x, kappa, loc, scale, -1);
-/** log CDF. */
+/**
+ * log CDF.
+ * @example
+ * scipy.stats.vonmises.logcdf(0.5, 2); // -0.303551035152071
+ */
 export const logcdf = (x: ArrayLike, kappa: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray => log(cdf(x, kappa, loc, scale));
-/** log survival function. */
+/**
+ * log survival function.
+ * @example
+ * scipy.stats.vonmises.logsf(0.5, 2); // -1.340144687287404
+ */
 export const logsf = (x: ArrayLike, kappa: ArrayLike, loc: ArrayLike = 0, scale: ArrayLike = 1): NDArray => log(sf(x, kappa, loc, scale));
