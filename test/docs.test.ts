@@ -93,6 +93,11 @@ describe("API reference coverage", () => {
     expect(stale, `documented now (or gone): remove from KNOWN_UNDOCUMENTED:\n${stale.join("\n")}`).toEqual([]);
   });
 
+  it("every public function shows an example", () => {
+    const without = exports.filter((e) => e.isFunction && !e.hasExample).map((e) => e.name);
+    expect(without, `public functions without an @example:\n${without.join("\n")}`).toEqual([]);
+  });
+
   it("every transformation (a function of src/transforms/ exported from autograd-ts) shows an example", () => {
     const top = exports.filter((e) => e.name.startsWith("autograd-ts:") && !e.name.includes(".") && e.isFunction && e.file.includes("/src/transforms/"));
     expect(top.length).toBeGreaterThan(15);

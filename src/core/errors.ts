@@ -30,7 +30,11 @@ export class DomainError extends RangeError {
   override name = "DomainError";
 }
 
-/** Formats a shape the way NumPy prints it: `(2, 3)`, `()`, `(5,)`. */
+/**
+ * Formats a shape the way NumPy prints it: `(2, 3)`, `()`, `(5,)`.
+ * @example
+ * fmtShape([2, 3]) === "(2, 3)" && fmtShape([5]) === "(5,)"; // true
+ */
 export const fmtShape = (shape: readonly number[]): string =>
   shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
 

@@ -74,7 +74,19 @@ export interface Primitive<P> {
   readonly effectful?: boolean;
 }
 
-/** Declares a primitive; the identity, there for inference and as the one place to find them all. */
+/**
+ * Declares a primitive; the identity, there for inference and as the one place to find them all.
+ * @example
+ * const cubeP: Primitive<{}> = definePrimitive<{}>({
+ *   name: "cube",
+ *   impl: ([x]) => [np.power(x!, 3) as ConcreteArray],
+ *   abstractEval: ([x]) => [{ shape: x!.shape, dtype: x!.dtype }],
+ *   jvp: ([x], [t]) => [t!.mul(np.square(x!)).mul(3)], // d x³ = 3x² dx
+ *   transpose: "nonlinear",
+ *   batch: ([x], [d]) => [[bind1(cubeP, [x!], {})], [d!]],
+ * });
+ * grad((x: NDArray) => bind1(cubeP, [x], {}))(2); // 12
+ */
 export const definePrimitive = <P>(p: Primitive<P>): Primitive<P> => p;
 
 /** Builds a concrete output list from one array (the common single-output kernel). */

@@ -169,6 +169,10 @@ export abstract class Tracer extends NDArray {
  * axes included), or `null` where a level holds no value (a value being staged by `jit`/`makeJaxpr`,
  * a tangent unknown of reverse mode). For decisions that may use values when they exist: whether a
  * `lax.cond` index is the same at every level, `odeint`'s step-count error under `grad`/`vmap`.
+ * @example
+ * const seen: unknown[] = [];
+ * vmap((x: NDArray) => (seen.push(dataBeneath(x)!.toArray()), x))(np.array([1, 2]));
+ * seen[0]; // [1, 2]
  */
 export function dataBeneath(x: NDArray): ConcreteArray | null {
   let v: NDArray | null = x;
@@ -216,6 +220,16 @@ function bindDirect<P>(prim: Primitive<P>, args: readonly NDArray[], params: P):
  * trace interprets it, the other arguments lifted into it. `bind` calls this with the innermost
  * level owning an argument; a primitive that must be staged even when its arguments are constants
  * (`debug_callback` under `jit`) calls it with the innermost staging level.
+ * @example
+ * const sqrtP = definePrimitive<{}>({
+ *   name: "mySqrt",
+ *   impl: ([x]) => [np.sqrt(x!) as ConcreteArray],
+ *   abstractEval: ([x]) => [{ shape: x!.shape, dtype: x!.dtype }],
+ *   jvp: ([x], [t], [y]) => [t!.div(y!.mul(2))],
+ *   transpose: "nonlinear",
+ *   batch: ([x], [d]) => [[bind1(sqrtP, [x!], {})], [d!]],
+ * });
+ * vmap((x: NDArray) => bindAt(activeMainTraces()[0]!, sqrtP, [x], {})[0]!)(np.array([4, 9])); // [2, 3]
  */
 export function bindAt<P>(main: MainTrace, prim: Primitive<P>, args: readonly NDArray[], params: P): NDArray[] {
   if (stack[main.level] !== main) {
@@ -253,11 +267,30 @@ export function setBind(b: BindFn): void {
   bind = b;
 }
 
-/** `bind` for the common single-output primitive. */
+/**
+ * `bind` for the common single-output primitive.
+ * @example
+ * const twiceP = definePrimitive<{}>({
+ *   name: "twice",
+ *   impl: ([x]) => [np.multiply(x!, 2) as ConcreteArray],
+ *   abstractEval: ([x]) => [{ shape: x!.shape, dtype: x!.dtype }],
+ *   jvp: (_, [t]) => [t!.mul(2)],
+ *   transpose: "nonlinear",
+ *   batch: ([x], [d]) => [[bind1(twiceP, [x!], {})], [d!]],
+ * });
+ * bind1(twiceP, [np.array([1, 2])], {}); // [2, 4]
+ * grad((x: NDArray) => bind1(twiceP, [x], {}))(3); // 2
+ */
 export const bind1 = <P>(prim: Primitive<P>, args: readonly NDArray[], params: P): NDArray =>
   bind(prim, args, params)[0]!;
 
-/** Brings `value` into `trace`'s level: `pure` for a non-tracer, `lift` for a tracer of an outer level; a tracer of an inner level is an error. */
+/**
+ * Brings `value` into `trace`'s level: `pure` for a non-tracer, `lift` for a tracer of an outer level; a tracer of an inner level is an error.
+ * @example
+ * const kinds: string[] = [];
+ * vmap((x: NDArray) => (kinds.push(fullRaise((x as Tracer).trace, np.array(3)).constructor.name), x))(np.ones([2]));
+ * kinds.length; // 1
+ */
 export function fullRaise(trace: Trace, value: NDArray): Tracer {
   if (!(value instanceof Tracer)) return trace.pure(value);
   const level = value.trace.main.level;
@@ -268,8 +301,22 @@ export function fullRaise(trace: Trace, value: NDArray): Tracer {
   );
 }
 
-/** The stack depth now: used by transformations that must know whether they are nested. */
+/**
+ * The stack depth now: used by transformations that must know whether they are nested.
+ * @example
+ * currentLevel(); // 0
+ * const levels: number[] = [];
+ * vmap((x: NDArray) => (levels.push(currentLevel()), x))(np.ones([2]));
+ * levels; // [1]
+ */
 export const currentLevel = (): number => stack.length;
 
-/** The active transformations, outermost (level 0) first: a read-only view of the stack. */
+/**
+ * The active transformations, outermost (level 0) first: a read-only view of the stack.
+ * @example
+ * activeMainTraces().length; // 0
+ * const depth: number[] = [];
+ * vmap(vmap((x: NDArray) => (depth.push(activeMainTraces().length), x)))(np.ones([2, 2]));
+ * depth; // [2]
+ */
 export const activeMainTraces = (): readonly MainTrace[] => stack;

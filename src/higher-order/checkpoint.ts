@@ -24,7 +24,12 @@ export const nothingSaveable: CheckpointPolicy = { kind: "nothingSaveable" };
 export const everythingSaveable: CheckpointPolicy = { kind: "everythingSaveable" };
 /** Keep the results of matrix products (`dotGeneral`), recompute the cheap elementwise work. */
 export const dotsSaveable: CheckpointPolicy = { kind: "dotsSaveable" };
-/** Keep the values tagged with `checkpointName(x, name)` for these names. */
+/**
+ * Keep the values tagged with `checkpointName(x, name)` for these names.
+ * @example
+ * const f = checkpoint((x: NDArray) => np.sin(checkpointName(np.cos(x), "c")), { policy: checkpointPolicies.saveOnlyTheseNames("c") });
+ * grad(f)(0.5); // -0.30635890918999453
+ */
 export const saveOnlyTheseNames = (...names: string[]): CheckpointPolicy => ({ kind: "saveOnlyTheseNames", names });
 
 function saveable(policy: CheckpointPolicy, eqn: JaxprEqn): boolean {

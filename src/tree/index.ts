@@ -76,6 +76,10 @@ export const MAX_DEPTH = 1000;
  * Splits a tree into its leaves (depth-first, objects by sorted key) and its structure. `what` names
  * the value in error messages (e.g. "grad: argument"). A cycle, or nesting deeper than `MAX_DEPTH`,
  * raises a `TypeError` naming `what` and the path.
+ * @example
+ * const [ls, def] = tree.flatten({ b: [1, 2], a: 3 });
+ * ls; // [3, 1, 2]
+ * tree.unflatten(def, [30, 10, 20]).b; // [10, 20]
  */
 export function flatten<L = Leaf>(t: Tree, what = "tree: the value", leafTest: (x: unknown) => boolean = isLeaf): [L[], TreeDef] {
   const leaves: L[] = [];
@@ -142,7 +146,13 @@ function setKey(o: Record<string, unknown>, k: string, v: unknown): void {
   else o[k] = v;
 }
 
-/** Rebuilds a tree of structure `def` from `leaves` (in `flatten`'s order). */
+/**
+ * Rebuilds a tree of structure `def` from `leaves` (in `flatten`'s order).
+ * @example
+ * const [, def] = tree.flatten({ w: 1, b: [2, 3] });
+ * // leaves in sorted key order: b's two, then w
+ * tree.unflatten(def, [7, 8, 9]).b; // [7, 8]
+ */
 export function unflatten<T = Tree>(def: TreeDef, leaves: readonly unknown[]): T {
   let i = 0;
   const go = (d: TreeDef): unknown => {
@@ -168,14 +178,26 @@ export function unflatten<T = Tree>(def: TreeDef, leaves: readonly unknown[]): T
   return out as T;
 }
 
-/** The leaves of a tree. */
+/**
+ * The leaves of a tree.
+ * @example
+ * tree.leaves([1, { y: [3], x: 2 }]); // [1, 2, 3]
+ */
 export const leaves = (t: Tree): Leaf[] => flatten(t)[0];
 
-/** Number of leaves in a structure. */
+/**
+ * Number of leaves in a structure.
+ * @example
+ * tree.numLeaves(tree.flatten({ a: [1, 2], b: 3 })[1]); // 3
+ */
 export const numLeaves = (def: TreeDef): number =>
   def.kind === "leaf" ? 1 : def.kind === "none" ? 0 : def.children.reduce((s, c) => s + numLeaves(c), 0);
 
-/** A string naming a structure: equal strings for equal structures (a cache key, as `jit` uses). */
+/**
+ * A string naming a structure: equal strings for equal structures (a cache key, as `jit` uses).
+ * @example
+ * tree.structureKey(tree.flatten({ a: 1, b: 2 })[1]) === tree.structureKey(tree.flatten({ b: 5, a: 6 })[1]); // true
+ */
 export function structureKey(def: TreeDef): string {
   switch (def.kind) {
     case "leaf":
@@ -191,7 +213,12 @@ export function structureKey(def: TreeDef): string {
   }
 }
 
-/** Whether two structures are the same. */
+/**
+ * Whether two structures are the same.
+ * @example
+ * tree.sameStructure(tree.flatten([1, [2]])[1], tree.flatten([3, [4]])[1]); // true
+ * tree.sameStructure(tree.flatten([1, [2]])[1], tree.flatten([3, 4])[1]); // false
+ */
 export const sameStructure = (a: TreeDef, b: TreeDef): boolean => structureKey(a) === structureKey(b);
 
 /**
@@ -222,6 +249,8 @@ function mapLeaves(f: (...xs: Leaf[]) => Leaf, t: Tree, ...rest: Tree[]): Tree {
 /**
  * Expands a prefix tree (such as vmap's `inAxes`) to one value per leaf of `full`: a prefix leaf
  * applies to the whole subtree below it.
+ * @example
+ * tree.broadcastPrefix([0, 1], [np.ones([2]), { a: 1, b: 2 }], (x) => typeof x === "number", "inAxes"); // [0, 1, 1]
  */
 export function broadcastPrefix<V>(prefix: unknown, full: Tree, isPrefixLeaf: (x: unknown) => boolean, what: string): V[] {
   const out: V[] = [];
