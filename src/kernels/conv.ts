@@ -62,21 +62,34 @@ export function offsetTable(g: ConvGeometry): Int32Array {
   return table;
 }
 
+/** The sizes both kernels loop over, with the output (zeros) and the offset table. */
+function layout(g: ConvGeometry) {
+  const [nOut, O] = [g.outShape[0]!, g.outShape[1]!];
+  const [C, I] = [g.lhsShape[1]!, g.rhsShape[1]!];
+  const P = prod(g.outShape.slice(2));
+  const groups = Math.max(g.featureGroupCount, g.batchGroupCount);
+  return {
+    nOut,
+    O,
+    C,
+    I,
+    P,
+    groups,
+    inSize: prod(g.lhsShape.slice(2)),
+    K: prod(g.rhsShape.slice(2)),
+    oPer: O / groups,
+    out: new Float64Array(nOut * O * P),
+  };
+}
+
 /**
  * out = conv(lhs, rhs) by im2col: for each output image and group, the matrix of input patches
  * [I·K, P] (I channels per group, K kernel taps, P output positions) times the group's kernels
  * [O/Q, I·K], written straight into the output rows of that group.
  */
 export function convIm2col(lhs: Float64Array, rhs: Float64Array, g: ConvGeometry): Float64Array {
-  const [nOut, O] = [g.outShape[0]!, g.outShape[1]!];
-  const [C, I] = [g.lhsShape[1]!, g.rhsShape[1]!];
-  const inSize = prod(g.lhsShape.slice(2));
-  const K = prod(g.rhsShape.slice(2));
-  const P = prod(g.outShape.slice(2));
-  const out = new Float64Array(nOut * O * P);
+  const { nOut, O, C, I, P, groups, inSize, K, oPer, out } = layout(g);
   if (out.length === 0) return out;
-  const groups = Math.max(g.featureGroupCount, g.batchGroupCount);
-  const oPer = O / groups;
   const table = offsetTable(g);
   const col = new Float64Array(I * K * P);
   const rows = I * K;
@@ -107,15 +120,8 @@ export function convIm2col(lhs: Float64Array, rhs: Float64Array, g: ConvGeometry
  * (the patch matrix costs more than it saves) — see `convData`.
  */
 export function convDirect(lhs: Float64Array, rhs: Float64Array, g: ConvGeometry): Float64Array {
-  const [nOut, O] = [g.outShape[0]!, g.outShape[1]!];
-  const [C, I] = [g.lhsShape[1]!, g.rhsShape[1]!];
-  const inSize = prod(g.lhsShape.slice(2));
-  const K = prod(g.rhsShape.slice(2));
-  const P = prod(g.outShape.slice(2));
-  const out = new Float64Array(nOut * O * P);
+  const { nOut, O, C, I, P, groups, inSize, K, oPer, out } = layout(g);
   if (out.length === 0) return out;
-  const groups = Math.max(g.featureGroupCount, g.batchGroupCount);
-  const oPer = O / groups;
   const table = offsetTable(g);
   for (let b = 0; b < nOut; b++) {
     for (let o = 0; o < O; o++) {
