@@ -75,6 +75,23 @@ describe("element expressions", () => {
 });
 
 describe("generated code", () => {
+  it("interleaves four elements per turn in contiguous loops, with a tail, scalars and outputs kept exact", () => {
+    // sizes 8…13 leave tails of 0…3 elements; a 0-d argument and a literal are shared by all four
+    for (let n = 8; n <= 13; n++) {
+      const f = (x: A, s: A) => {
+        const y = np.tanh(np.sin(x.mul(s)).add(0.25));
+        return [y, np.exp(y.neg()).mul(x)];
+      };
+      const x = np.array(Array.from({ length: n }, (_, i) => specials[i % specials.length]!));
+      const closed = staged(f, x, np.array(1.5));
+      const c = compile(closed);
+      expect(c.text).toContain("i += 4");
+      compiledEqualsInterpreter(closed, [x, np.array(1.5)]);
+      same(c.run([x, np.array(-0.75)]), f(x, np.array(-0.75)) as NDArray[]);
+    }
+    // below two turns: the plain loop
+    expect(compile(staged((x: A) => np.sin(x).mul(2), np.ones([7]))).text).not.toContain("i += 4");
+  });
   it("fuses an elementwise chain with a broadcast into one loop, scalars read once", () => {
     const f = (x: A, b: A) => np.tanh(x.mul(2).add(b)).mul(x);
     const c = compile(staged(f, np.ones([3, 4]), np.ones([4])));
