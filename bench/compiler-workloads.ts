@@ -9,7 +9,7 @@ import * as np from "autograd-ts/numpy";
 import type { ClosedJaxpr } from "../src/core/jaxpr.ts";
 import type { ConcreteArray, NDArray } from "../src/core/ndarray.ts";
 import { flatten, type Tree } from "../src/tree/index.ts";
-import { chain20, data, matrix, mlpLoss, mlpParams, oneHot, rnnLoss, tanhViaExp, type RnnParams } from "./workloads.ts";
+import { chain20, data, matrix, mlpLoss, mlpParams, oneHot, rnnLoss, rnnSetup, tanhViaExp, type RnnParams } from "./workloads.ts";
 
 export interface StagedWorkload {
   readonly key: string;
@@ -39,13 +39,7 @@ export function stagedWorkloads(): StagedWorkload[] {
   let g6: (x: number) => unknown = tanhViaExp as (x: number) => unknown;
   for (let i = 0; i < 6; i++) g6 = grad(g6 as never) as (x: number) => unknown;
   const A = matrix(100, 100, 5, 0.1);
-  const [batch, hidden, input, steps] = [32, 128, 64, 100];
-  const rnn: RnnParams = {
-    wx: matrix(input, hidden, 9, 1 / Math.sqrt(input)),
-    wh: matrix(hidden, hidden, 10, 1 / Math.sqrt(hidden)),
-    b: np.array(data(hidden, 11, 0.1)),
-  };
-  const xs = Array.from({ length: steps }, (_, t) => matrix(batch, input, 100 + t));
+  const { params: rnn, xs, batch, hidden } = rnnSetup();
   return [
     stage("W1", "grad of scalar tanh-via-exp", grad(tanhViaExp) as never, [1.0]),
     stage("W1b", "6th derivative (nested grad)", g6 as never, [1.0]),

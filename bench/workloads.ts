@@ -103,6 +103,18 @@ export function rnnLoss(params: RnnParams, xs: readonly NDArray[], batch: number
   return np.sum(h.mul(h));
 }
 
+/** Workload (g)'s parameters and inputs: hidden 128, input 64, 100 steps, batch 32. */
+export function rnnSetup(): { params: RnnParams; xs: NDArray[]; batch: number; hidden: number } {
+  const [batch, hidden, input, steps] = [32, 128, 64, 100];
+  const params: RnnParams = {
+    wx: matrix(input, hidden, 9, 1 / Math.sqrt(input)),
+    wh: matrix(hidden, hidden, 10, 1 / Math.sqrt(hidden)),
+    b: np.array(data(hidden, 11, 0.1)),
+  };
+  const xs = Array.from({ length: steps }, (_, t) => matrix(batch, input, 100 + t));
+  return { params, xs, batch, hidden };
+}
+
 export const workloads: Workload[] = [
   {
     key: "tanh_grad",
@@ -236,13 +248,7 @@ export const workloads: Workload[] = [
     label: "(g) RNN tanh, hidden 128, input 64, 100 steps, batch 32: grad",
     unit: "ms",
     setup: () => {
-      const [batch, hidden, input, steps] = [32, 128, 64, 100];
-      const params: RnnParams = {
-        wx: matrix(input, hidden, 9, 1 / Math.sqrt(input)),
-        wh: matrix(hidden, hidden, 10, 1 / Math.sqrt(hidden)),
-        b: np.array(data(hidden, 11, 0.1)),
-      };
-      const xs = Array.from({ length: steps }, (_, t) => matrix(batch, input, 100 + t));
+      const { params, xs, batch, hidden } = rnnSetup();
       const g = grad((p: RnnParams) => rnnLoss(p, xs, batch, hidden));
       return () => g(params);
     },
@@ -253,13 +259,7 @@ export const workloads: Workload[] = [
     unit: "ms",
     jitOf: "rnn_grad",
     setup: () => {
-      const [batch, hidden, input, steps] = [32, 128, 64, 100];
-      const params: RnnParams = {
-        wx: matrix(input, hidden, 9, 1 / Math.sqrt(input)),
-        wh: matrix(hidden, hidden, 10, 1 / Math.sqrt(hidden)),
-        b: np.array(data(hidden, 11, 0.1)),
-      };
-      const xs = Array.from({ length: steps }, (_, t) => matrix(batch, input, 100 + t));
+      const { params, xs, batch, hidden } = rnnSetup();
       const g = jit(grad((p: RnnParams) => rnnLoss(p, xs, batch, hidden)));
       return () => g(params);
     },

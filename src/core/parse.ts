@@ -65,8 +65,12 @@ function rejection(fn: string, what: string, u: unknown, expected: string, typeE
   return traced ? tracedError(fn, traced[0], traced[1], expected) : typeError();
 }
 
-/** Throws a `TracerConversionError` if `u` holds a traced value. */
-function rejectTraced(fn: string, what: string, u: unknown, expected: string): void {
+/**
+ * Throws a `TracerConversionError` naming `fn` and `what` if `u` — a value, or nested arrays of
+ * them — holds a traced value (`expected` says what it must be instead: "a shape", "an axis"…).
+ * Cheap on the eager path: one `instanceof` per entry.
+ */
+export function rejectTraced(fn: string, what: string, u: unknown, expected: string): void {
   const traced = findTraced(what, u);
   if (traced) throw tracedError(fn, traced[0], traced[1], expected);
 }
