@@ -40,10 +40,11 @@ interface WasmApi {
 }
 
 /** The kernel's blocking (`gemmShape` in scripts/gemm-wat.ts; a test checks they agree). */
-export const MR = 4;
-export const NR = 4;
+const MR = 4;
+const NR = 4;
 const MC = 64;
 const KC = 256;
+export const blocking = { MR, NR, MC, KC } as const;
 /** Bytes of packed A per thread. */
 const SCRATCH_BYTES = MC * KC * 8;
 

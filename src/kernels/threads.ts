@@ -126,7 +126,10 @@ function findSpawner(): Spawner | null {
   if (nodeThreads?.Worker) {
     const Worker = nodeThreads.Worker;
     return (data) => {
-      const worker = new Worker(`${WORKER_CORE}\nserve(require("node:worker_threads").workerData);`, { eval: true, workerData: data });
+      // getBuiltinModule rather than require: a worker's code is an ES module when the process was
+      // started with --input-type=module, CommonJS otherwise.
+      const code = `${WORKER_CORE}\nserve(process.getBuiltinModule("node:worker_threads").workerData);`;
+      const worker = new Worker(code, { eval: true, workerData: data });
       worker.on("error", () => {}); // a worker that fails only leaves its chunks to the others
       worker.unref();
       return true;
