@@ -38,6 +38,29 @@
         (local.set $r (i32.add (local.get $r) (i32.const 4)))
         (br $panels))))
 
+  ;; Packs B (from $src: $k rows of $n values, row stride $n) into strips $s0 … $s1 of 4 columns at $dst:
+  ;; strip s at $dst + s·$k·32, row p of it at offset p·32 (the whole strips; matmul-wasm.ts packs a partial last one).
+  (func (export "packB") (param $src i32) (param $n i32) (param $k i32) (param $dst i32) (param $s0 i32) (param $s1 i32)
+    (local $s i32) (local $from i32) (local $to i32) (local $end i32) (local $nb i32)
+    (local.set $nb (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $s (local.get $s0))
+    (block $stripsDone
+      (loop $strips
+        (br_if $stripsDone (i32.ge_u (local.get $s) (local.get $s1)))
+        (local.set $from (i32.add (local.get $src) (i32.mul (local.get $s) (i32.const 32))))
+        (local.set $to (i32.add (local.get $dst) (i32.mul (i32.mul (local.get $s) (local.get $k)) (i32.const 32))))
+        (local.set $end (i32.add (local.get $to) (i32.mul (local.get $k) (i32.const 32))))
+        (block $rowsDone
+          (loop $rows
+            (br_if $rowsDone (i32.ge_u (local.get $to) (local.get $end)))
+            (v128.store offset=0 (local.get $to) (v128.load offset=0 (local.get $from)))
+            (v128.store offset=16 (local.get $to) (v128.load offset=16 (local.get $from)))
+            (local.set $from (i32.add (local.get $from) (local.get $nb)))
+            (local.set $to (i32.add (local.get $to) (i32.const 32)))
+            (br $rows)))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br $strips))))
+
   ;; The register tile: C[4 rows from $pc (row stride $ldc bytes), 4 columns] = (its previous
   ;; value unless $first) + Σ_p A-panel[p]·B-strip[p] over $kc values of p, A's panel at $pa, B's at $pb.
   (func $tile (param $pa i32) (param $pb i32) (param $pc i32) (param $kc i32) (param $ldc i32) (param $first i32)
