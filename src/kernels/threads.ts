@@ -17,7 +17,9 @@
  *
  * Workers are created from inline code (`new Worker(code, { eval: true })` in Node, a Blob URL in
  * browsers), so nothing depends on where the library's files are; they are created on the first
- * product big enough to share and `unref()`ed, so they never keep a process alive.
+ * product big enough to share and `unref()`ed, so they never keep a process alive. In a browser a
+ * worker started from a worker begins only once its parent returns to its event loop (seen in
+ * Chromium): the products computed before that run on the calling thread alone.
  */
 
 /** The part of `node:worker_threads`' `Worker` used here. */
