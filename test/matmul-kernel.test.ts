@@ -222,7 +222,7 @@ describe("the WebAssembly kernel", () => {
     const f = new Float64Array(memory.buffer);
     f.set([1, 2, 0, 0, 0, 0, 0, 0], 0);
     f.set([3, 0, 0, 0, 4, 0, 0, 0], 8);
-    gemm(0, 64, 128, 2, 4, 0, 4, 0, 1, 4096);
+    gemm(0, 2, 0, 64, 128, 2, 4, 0, 4, 0, 1, 4096); // a, lda, aT, bp, c, k, ldc, i0, i1, s0, s1, pack
     expect(f[16]).toBe(11);
     expect(() => unsharedImport(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]))).toThrow(/no shared env.memory import/);
   });

@@ -49,12 +49,14 @@ export const blocking = { MR, NR, MC, KC } as const;
 const SCRATCH_BYTES = MC * KC * 8;
 
 type PackBFn = (src: number, n: number, k: number, dst: number, s0: number, s1: number) => void;
+type PackBTFn = (src: number, k: number, dst: number, s0: number, s1: number) => void;
 
 interface Kernel {
   module: object;
   memory: WasmMemory;
   gemm: GemmFn;
   packB: PackBFn;
+  packBT: PackBTFn;
   /** Which build runs, and whether its memory is shared (threads possible). */
   relaxed: boolean;
   shared: boolean;
@@ -86,8 +88,8 @@ function instantiate(): Kernel | null {
     const relaxed = wasm.validate(relaxedBytes);
     const module = new wasm.Module(relaxed ? relaxedBytes : build(gemmWasm));
     const { exports } = new wasm.Instance(module, { env: { memory: memory! } });
-    const { gemm, packB } = exports as { gemm: GemmFn; packB: PackBFn };
-    return { module, memory: memory!, gemm, packB, relaxed, shared };
+    const { gemm, packB, packBT } = exports as { gemm: GemmFn; packB: PackBFn; packBT: PackBTFn };
+    return { module, memory: memory!, gemm, packB, packBT, relaxed, shared };
   } catch {
     return null;
   }
@@ -156,24 +158,37 @@ export function wasmMatmul(...[a, b, c, batch, m, k, n, transA = false, transB =
   const scratchAt = rawAt + ((k * n + 1) & ~1); // even: 16-byte aligned
   const bytes = scratchAt * 8 + useThreads * SCRATCH_BYTES;
   if (bytes > MAX_BYTES) return false;
-  const { memory, gemm, packB } = kernel!;
+  const { memory, gemm, packB, packBT } = kernel!;
   if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
   const f = new Float64Array(memory.buffer);
   const job = chunking(mPad, strips, useThreads);
+  // A stored transposed is kept so, with its rows padded to mPad (the kernel packs it from there).
+  const lda = transA ? mPad : k;
   for (let bi = 0; bi < batch; bi++) {
-    if (transA) copyTransposed(a, bi * m * k, f, k, m);
-    else f.set(a.subarray(bi * m * k, (bi + 1) * m * k), 0);
-    f.fill(0, m * k, bAt);
-    if (transB) packTransposedB(b, bi * k * n, f, bAt, k, n);
+    const [aOff, bOff] = [bi * m * k, bi * k * n];
+    if (!transA) {
+      f.set(a.subarray(aOff, aOff + m * k), 0);
+      f.fill(0, m * k, bAt);
+    } else if (m === mPad) f.set(a.subarray(aOff, aOff + m * k), 0);
     else {
-      // copied as it is, then packed by the kernel's SIMD loads (twice as fast as packing from JavaScript)
-      f.set(b.subarray(bi * k * n, (bi + 1) * k * n), rawAt);
+      for (let p = 0; p < k; p++) {
+        f.set(a.subarray(aOff + p * m, aOff + (p + 1) * m), p * mPad);
+        f.fill(0, p * mPad + m, (p + 1) * mPad);
+      }
+    }
+    // B is copied as it is, then packed by the kernel's SIMD loads (twice as fast as packing from
+    // JavaScript, measured); a last strip narrower than NR is packed here.
+    f.set(b.subarray(bOff, bOff + k * n), rawAt);
+    if (transB) {
+      packBT(rawAt * 8, k, bAt * 8, 0, n >> 2);
+      packLastStripTransposed(b, bOff + (n & ~3) * k, f, bAt + (n >> 2) * k * 4, k, n & 3);
+    } else {
       packB(rawAt * 8, n, k, bAt * 8, 0, n >> 2);
-      packLastStrip(b, bi * k * n + (n & ~3), f, bAt + (n >> 2) * k * 4, k, n, n & 3);
+      packLastStrip(b, bOff + (n & ~3), f, bAt + (n >> 2) * k * 4, k, n, n & 3);
     }
     if (k === 0) f.fill(0, cAt, rawAt);
-    else if (useThreads === 1) gemm(0, bAt * 8, cAt * 8, k, nPad, 0, mPad, 0, strips, scratchAt * 8);
-    else runGemmJob(kernel!, gemm, { ...job, a: 0, bp: bAt * 8, c: cAt * 8, k, ldc: nPad, scratch: scratchAt * 8, scratchBytes: SCRATCH_BYTES }, useThreads);
+    else if (useThreads === 1) gemm(0, lda, transA ? 1 : 0, bAt * 8, cAt * 8, k, nPad, 0, mPad, 0, strips, scratchAt * 8);
+    else runGemmJob(kernel!, gemm, { ...job, a: 0, lda, aT: transA ? 1 : 0, bp: bAt * 8, c: cAt * 8, k, ldc: nPad, scratch: scratchAt * 8, scratchBytes: SCRATCH_BYTES }, useThreads);
     const cOff = bi * m * n;
     if (n === nPad) c.set(f.subarray(cAt, cAt + m * n), cOff);
     else for (let i = 0; i < m; i++) c.set(f.subarray(cAt + i * nPad, cAt + i * nPad + n), cOff + i * n);
@@ -209,32 +224,11 @@ function packLastStrip(b: Float64Array, src: number, f: Float64Array, dst: numbe
   }
 }
 
-/** Writes the transpose of A ([k, m] at `aOff`) into `f` from 0, as [m, k]. */
-function copyTransposed(a: Float64Array, aOff: number, f: Float64Array, k: number, m: number): void {
-  for (let p = 0; p < k; p++) {
-    const row = aOff + p * m;
-    for (let i = 0; i < m; i++) f[i * k + p] = a[row + i]!;
-  }
-}
-
-/** `packB` for B stored transposed ([n, k] at `bOff`): strip s takes rows 4s … 4s+3 of it. */
-function packTransposedB(b: Float64Array, bOff: number, f: Float64Array, at: number, k: number, n: number): void {
-  const full = n >> 2;
-  for (let s = 0; s < full; s++) {
-    const r0 = bOff + s * 4 * k;
-    let dst = at + s * k * 4;
-    for (let p = 0; p < k; p++, dst += 4) {
-      f[dst] = b[r0 + p]!;
-      f[dst + 1] = b[r0 + k + p]!;
-      f[dst + 2] = b[r0 + 2 * k + p]!;
-      f[dst + 3] = b[r0 + 3 * k + p]!;
-    }
-  }
-  const rest = n - full * 4;
+/** `packLastStrip` for B stored transposed: `rest` < 4 rows of it (from `src`, row stride k), then zeros. */
+function packLastStripTransposed(b: Float64Array, src: number, f: Float64Array, dst: number, k: number, rest: number): void {
   if (rest === 0) return;
-  let dst = at + full * k * 4;
   f.fill(0, dst, dst + k * 4);
   for (let p = 0; p < k; p++, dst += 4) {
-    for (let r = 0; r < rest; r++) f[dst + r] = b[bOff + (full * 4 + r) * k + p]!;
+    for (let r = 0; r < rest; r++) f[dst + r] = b[src + r * k + p]!;
   }
 }

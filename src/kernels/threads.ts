@@ -44,10 +44,12 @@ export interface SharedKernel {
 /**
  * One product split in chunks: chunk q is row block ⌊q / colChunks⌋ (rows of `rowsPer`, up to
  * `mPad`) and strip block q mod colChunks (strips of `stripsPer`, up to `strips`) of C, computed by
- * `gemm(a, bp, c, k, ldc, i0, i1, s0, s1, scratch + thread · scratchBytes)` (byte addresses).
+ * `gemm(a, lda, aT, bp, c, k, ldc, i0, i1, s0, s1, scratch + thread · scratchBytes)` (addresses in bytes).
  */
 export interface GemmJob {
   a: number;
+  lda: number;
+  aT: number;
   bp: number;
   c: number;
   k: number;
@@ -62,7 +64,7 @@ export interface GemmJob {
   scratchBytes: number;
 }
 
-export type GemmFn = (a: number, bp: number, c: number, k: number, ldc: number, i0: number, i1: number, s0: number, s1: number, pack: number) => void;
+export type GemmFn = (a: number, lda: number, aT: number, bp: number, c: number, k: number, ldc: number, i0: number, i1: number, s0: number, s1: number, pack: number) => void;
 
 /** The most threads `setThreads` accepts (a worker's flags and counters have fixed slots). */
 export const MAX_THREADS = 64;
@@ -73,8 +75,8 @@ const NEXT = 1;
 const ACTIVE = 2;
 const FAILED = 3;
 const THREADS = 4; // threads that may join: workers with a larger id sit out
-const PARAMS = 5; // a, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch, scratchBytes
-const DONE = 32; // + thread id: chunks computed, for tests
+const PARAMS = 5; // a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch, scratchBytes
+const DONE = 24; // + thread id: chunks computed, for tests
 const CONTROL_SLOTS = DONE + MAX_THREADS;
 
 /**
@@ -97,12 +99,12 @@ function serve(d) {
     Atomics.add(ctl, ${ACTIVE}, 1);
     try {
       if (Atomics.load(ctl, ${GEN}) === g) {
-        const [a, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch, scratchBytes] = ctl.subarray(${PARAMS}, ${PARAMS + 13});
+        const [a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch, scratchBytes] = ctl.subarray(${PARAMS}, ${PARAMS + 15});
         for (let q = Atomics.add(ctl, ${NEXT}, 1); q < count; q = Atomics.add(ctl, ${NEXT}, 1)) {
           const rb = Math.floor(q / colChunks);
           const i0 = rb * rowsPer;
           const s0 = (q - rb * colChunks) * stripsPer;
-          gemm(a, bp, c, k, ldc, i0, Math.min(mPad, i0 + rowsPer), s0, Math.min(strips, s0 + stripsPer), scratch + d.id * scratchBytes);
+          gemm(a, lda, aT, bp, c, k, ldc, i0, Math.min(mPad, i0 + rowsPer), s0, Math.min(strips, s0 + stripsPer), scratch + d.id * scratchBytes);
           ctl[${DONE} + d.id]++;
         }
       }
@@ -251,7 +253,7 @@ function startWorkers(kernel: SharedKernel, threads: number): Pool {
  */
 export function runGemmJob(kernel: SharedKernel, gemm: GemmFn, job: GemmJob, threads: number): void {
   const { control } = startWorkers(kernel, threads);
-  const params = [job.a, job.bp, job.c, job.k, job.ldc, job.mPad, job.rowsPer, job.strips, job.stripsPer, job.colChunks, job.count, job.scratch, job.scratchBytes];
+  const params = [job.a, job.lda, job.aT, job.bp, job.c, job.k, job.ldc, job.mPad, job.rowsPer, job.strips, job.stripsPer, job.colChunks, job.count, job.scratch, job.scratchBytes];
   control.set(params, PARAMS);
   control[THREADS] = threads;
   Atomics.store(control, NEXT, 0);
@@ -269,12 +271,12 @@ export function runGemmJob(kernel: SharedKernel, gemm: GemmFn, job: GemmJob, thr
 
 /** The calling thread's share: claims chunks until none are left (the worker's loop in `WORKER_CORE`). */
 function runChunks(control: Int32Array, gemm: GemmFn, job: GemmJob): void {
-  const { a, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch } = job;
+  const { a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch } = job;
   for (let q = Atomics.add(control, NEXT, 1); q < count; q = Atomics.add(control, NEXT, 1)) {
     const rb = Math.floor(q / colChunks);
     const i0 = rb * rowsPer;
     const s0 = (q - rb * colChunks) * stripsPer;
-    gemm(a, bp, c, k, ldc, i0, Math.min(mPad, i0 + rowsPer), s0, Math.min(strips, s0 + stripsPer), scratch);
+    gemm(a, lda, aT, bp, c, k, ldc, i0, Math.min(mPad, i0 + rowsPer), s0, Math.min(strips, s0 + stripsPer), scratch);
     control[DONE]!++;
   }
 }

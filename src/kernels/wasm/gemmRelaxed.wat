@@ -2,7 +2,8 @@
 ;; C = A · B on float64 with 128-bit SIMD, multiply-adds fused where the CPU can (f64x2.relaxed_madd).
 ;; The memory is imported (shared between threads when they run: each computes its own part of C).
 ;; Layout, byte addresses, set up by src/kernels/matmul-wasm.ts:
-;;   A at $a: rows of k values (row stride k), zero rows up to a multiple of 4;
+;;   A at $a: m rows of k values (row stride $lda), or stored transposed: k rows of m values (row stride
+;;      $lda), with zero rows (or columns) up to a multiple of 4;
 ;;   Bp at $bp: B in strips of 4 columns, strip s holding B[p, 4s … 4s+3] for p = 0 … k−1 in turn;
 ;;   C at $c: row stride $ldc (a multiple of 4 elements), written, never read before it is written.
 ;; $gemm computes rows i0 … i1 (multiples of 4) and strips s0 … s1 of C: for blocks of 64 rows and of
@@ -13,11 +14,11 @@
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
-  ;; Packs rows [0, $mc) and columns [0, $kc) of A (from $src, row stride $k values) into $dst:
+  ;; Packs rows [0, $mc) and columns [0, $kc) of A (from $src, row stride $lda values) into $dst:
   ;; panel r (rows 4r … 4r+3) at $dst + r·$kc·32, the 4 values of column p at offset p·32.
-  (func $packA (param $src i32) (param $k i32) (param $mc i32) (param $kc i32) (param $dst i32)
+  (func $packA (param $src i32) (param $lda i32) (param $mc i32) (param $kc i32) (param $dst i32)
     (local $r i32) (local $p i32) (local $s i32) (local $kb i32)
-    (local.set $kb (i32.shl (local.get $k) (i32.const 3)))
+    (local.set $kb (i32.shl (local.get $lda) (i32.const 3)))
     (local.set $r (i32.const 0))
     (block $panelsDone
       (loop $panels
@@ -34,6 +35,28 @@
             (local.set $s (i32.add (local.get $s) (i32.const 8)))
             (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
             (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $cols)))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $panels))))
+
+  ;; $packA for A stored transposed (from $src, row stride $lda values: A[i, p] at $src + (p·$lda + i)·8),
+  ;; where the 4 values of a panel's column p lie side by side.
+  (func $packAT (param $src i32) (param $lda i32) (param $mc i32) (param $kc i32) (param $dst i32)
+    (local $r i32) (local $s i32) (local $end i32) (local $ldb i32)
+    (local.set $ldb (i32.shl (local.get $lda) (i32.const 3)))
+    (local.set $r (i32.const 0))
+    (block $panelsDone
+      (loop $panels
+        (br_if $panelsDone (i32.ge_u (local.get $r) (local.get $mc)))
+        (local.set $s (i32.add (local.get $src) (i32.shl (local.get $r) (i32.const 3))))
+        (local.set $end (i32.add (local.get $dst) (i32.mul (local.get $kc) (i32.const 32))))
+        (block $colsDone
+          (loop $cols
+            (br_if $colsDone (i32.ge_u (local.get $dst) (local.get $end)))
+            (v128.store offset=0 (local.get $dst) (v128.load offset=0 (local.get $s)))
+            (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $s)))
+            (local.set $s (i32.add (local.get $s) (local.get $ldb)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
             (br $cols)))
         (local.set $r (i32.add (local.get $r) (i32.const 4)))
         (br $panels))))
@@ -56,6 +79,31 @@
             (v128.store offset=0 (local.get $to) (v128.load offset=0 (local.get $from)))
             (v128.store offset=16 (local.get $to) (v128.load offset=16 (local.get $from)))
             (local.set $from (i32.add (local.get $from) (local.get $nb)))
+            (local.set $to (i32.add (local.get $to) (i32.const 32)))
+            (br $rows)))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br $strips))))
+
+  ;; $packB for B stored transposed (from $src: $n rows of $k values, B[p, j] at $src + (j·$k + p)·8):
+  ;; strip s gathers rows 4s … 4s+3 of the stored matrix.
+  (func (export "packBT") (param $src i32) (param $k i32) (param $dst i32) (param $s0 i32) (param $s1 i32)
+    (local $s i32) (local $from i32) (local $to i32) (local $end i32) (local $kb i32)
+    (local.set $kb (i32.shl (local.get $k) (i32.const 3)))
+    (local.set $s (local.get $s0))
+    (block $stripsDone
+      (loop $strips
+        (br_if $stripsDone (i32.ge_u (local.get $s) (local.get $s1)))
+        (local.set $from (i32.add (local.get $src) (i32.mul (i32.mul (local.get $s) (local.get $kb)) (i32.const 4))))
+        (local.set $to (i32.add (local.get $dst) (i32.mul (i32.mul (local.get $s) (local.get $k)) (i32.const 32))))
+        (local.set $end (i32.add (local.get $to) (i32.mul (local.get $k) (i32.const 32))))
+        (block $rowsDone
+          (loop $rows
+            (br_if $rowsDone (i32.ge_u (local.get $to) (local.get $end)))
+            (f64.store offset=0 (local.get $to) (f64.load (local.get $from)))
+            (f64.store offset=8 (local.get $to) (f64.load (i32.add (local.get $from) (i32.mul (local.get $kb) (i32.const 1)))))
+            (f64.store offset=16 (local.get $to) (f64.load (i32.add (local.get $from) (i32.mul (local.get $kb) (i32.const 2)))))
+            (f64.store offset=24 (local.get $to) (f64.load (i32.add (local.get $from) (i32.mul (local.get $kb) (i32.const 3)))))
+            (local.set $from (i32.add (local.get $from) (i32.const 8)))
             (local.set $to (i32.add (local.get $to) (i32.const 32)))
             (br $rows)))
         (local.set $s (i32.add (local.get $s) (i32.const 1)))
@@ -107,9 +155,10 @@
     (v128.store offset=0 (i32.add (local.get $pc) (i32.mul (local.get $ldc) (i32.const 3))) (local.get $c30))
     (v128.store offset=16 (i32.add (local.get $pc) (i32.mul (local.get $ldc) (i32.const 3))) (local.get $c31)))
 
-  ;; Rows [$i0, $i1) and strips [$s0, $s1) of C = A · B, A with $k columns, C with row stride $ldc
-  ;; values; $pack is 131072 bytes of scratch for packed A, one per thread.
-  (func (export "gemm") (param $a i32) (param $bp i32) (param $c i32) (param $k i32) (param $ldc i32)
+  ;; Rows [$i0, $i1) and strips [$s0, $s1) of C = A · B, C with row stride $ldc values; A has $k columns
+  ;; and is stored row by row with row stride $lda, or transposed (column by column) with row stride $lda
+  ;; when $aT is not 0. $pack is 131072 bytes of scratch for packed A, one per thread.
+  (func (export "gemm") (param $a i32) (param $lda i32) (param $aT i32) (param $bp i32) (param $c i32) (param $k i32) (param $ldc i32)
     (param $i0 i32) (param $i1 i32) (param $s0 i32) (param $s1 i32) (param $pack i32)
     (local $ic i32) (local $mc i32) (local $p0 i32) (local $kc i32) (local $s i32) (local $r i32)
     (local $ldcb i32) (local $pb i32) (local $pc i32)
@@ -126,9 +175,13 @@
             (br_if $depthDone (i32.ge_u (local.get $p0) (local.get $k)))
             (local.set $kc (i32.sub (local.get $k) (local.get $p0)))
             (if (i32.gt_u (local.get $kc) (i32.const 256)) (then (local.set $kc (i32.const 256))))
-            (call $packA
-              (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $ic) (local.get $k)) (local.get $p0)) (i32.const 3)))
-              (local.get $k) (local.get $mc) (local.get $kc) (local.get $pack))
+            (if (local.get $aT)
+              (then (call $packAT
+                (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $p0) (local.get $lda)) (local.get $ic)) (i32.const 3)))
+                (local.get $lda) (local.get $mc) (local.get $kc) (local.get $pack)))
+              (else (call $packA
+                (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $ic) (local.get $lda)) (local.get $p0)) (i32.const 3)))
+                (local.get $lda) (local.get $mc) (local.get $kc) (local.get $pack))))
             (local.set $s (local.get $s0))
             (block $stripsDone
               (loop $strips
