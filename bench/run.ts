@@ -15,7 +15,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { tree, type Tree } from "autograd-ts";
+import { setThreads, tree, type Tree } from "autograd-ts";
+import { threadCount, threadsWanted } from "../src/kernels/threads.ts";
 import * as np from "autograd-ts/numpy";
 import { timeCall, defaultTiming, type TimingOptions } from "./timing.ts";
 import { workloads, type Workload } from "./workloads.ts";
@@ -145,6 +146,12 @@ function main(): void {
     lines.push(`| ${row.join(" | ")} |`);
   }
   console.log(lines.join("\n"));
+  const f = workloads.find((w) => w.key === "matmul")!;
+  const [threads, wanted] = [threadCount(), threadsWanted()];
+  setThreads(1);
+  const oneThread = timeCall(f.setup(), timing);
+  setThreads(wanted);
+  console.log(`\nMatrix products ran on ${threads} thread(s) (setThreads, AUTOGRAD_THREADS); (f) on one thread: ${fmt(report(f, oneThread))} GFLOP/s.`);
   if (peers) {
     console.log(`\n${compareChecksums(sums, peers)}`);
     console.log(
