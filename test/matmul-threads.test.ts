@@ -73,6 +73,7 @@ describe("threads", () => {
     const rand = mulberry32(23);
     const a = np.array(Array.from(randomArray(150 * 170, rand))).reshape(150, 170);
     const b = np.array(Array.from(randomArray(170 * 160, rand))).reshape(170, 160);
+    const before = threadsWanted();
     try {
       setThreads(1);
       expect(threadCount()).toBe(1);
@@ -81,7 +82,7 @@ describe("threads", () => {
       expect(threadCount()).toBe(2);
       expect(np.matmul(a, b).toArray()).toEqual(one);
     } finally {
-      setThreads(threadsWanted());
+      setThreads(before);
     }
   });
 
