@@ -11,7 +11,7 @@ import { describe, expect, it, vi } from "vitest";
 import { setThreads } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import { wasmMatmul } from "../src/kernels/matmul-wasm.ts";
-import { chunkCounts, threadCount, threadsWanted } from "../src/kernels/threads.ts";
+import { chunkCounts, threadCount, threadErrors, threadsWanted } from "../src/kernels/threads.ts";
 import { mulberry32 } from "../src/kernels/mulberry32.ts";
 
 const root = resolve(import.meta.dirname, "..");
@@ -46,6 +46,7 @@ describe("threads", () => {
     const counts = chunkCounts();
     expect(counts.length).toBe(3);
     expect(counts.slice(1).some((x) => x > 0), `chunks per thread: ${counts}`).toBe(true);
+    expect(threadErrors()).toEqual([]);
   });
 
   it("give the same bits as one thread on many shapes (odd sizes, 1×n, k = 1, transposed, batched)", () => {
@@ -136,7 +137,8 @@ describe("a process that used worker threads", () => {
       const deadline = Date.now() + 20000;
       let c = np.matmul(a, a);
       while (!(chunkCounts()[1] > 0) && Date.now() < deadline) c = np.matmul(a, a);
-      console.log(JSON.stringify({ c: c.toArray()[299][0], threads: chunkCounts().length, workerTookChunks: chunkCounts()[1] > 0 }));
+      const { threadErrors } = await import(${JSON.stringify(resolve(root, "src/kernels/threads.ts"))});
+      console.log(JSON.stringify({ c: c.toArray()[299][0], threads: chunkCounts().length, workerTookChunks: chunkCounts()[1] > 0, errors: threadErrors() }));
     `;
     const out = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
       cwd: root,
@@ -144,6 +146,6 @@ describe("a process that used worker threads", () => {
       timeout: 60_000,
       env: { ...process.env, AUTOGRAD_THREADS: "2" },
     });
-    expect(JSON.parse(out)).toEqual({ c: 300, threads: 2, workerTookChunks: true });
+    expect(JSON.parse(out)).toEqual({ c: 300, threads: 2, workerTookChunks: true, errors: [] });
   });
 });

@@ -31,7 +31,7 @@ type NodeWorkerCtor = new (code: string, options: { eval: true; workerData: unkn
 /** The part of a browser's `Worker` used here. */
 interface WebWorker {
   postMessage(data: unknown): void;
-  addEventListener(event: "error", listener: () => void): void;
+  addEventListener(event: "error", listener: (e: { message?: string }) => void): void;
 }
 type WebWorkerCtor = new (url: string) => WebWorker;
 
@@ -122,6 +122,8 @@ function serve(d) {
 type Spawner = (data: { module: object; memory: object; control: SharedArrayBuffer; id: number }) => boolean;
 
 let spawner: Spawner | null | undefined;
+/** Errors that ended workers (a worker that fails leaves its chunks to the others): for tests. */
+const workerErrors: string[] = [];
 
 function findSpawner(): Spawner | null {
   if (typeof SharedArrayBuffer !== "function" || !canBlock()) return null;
@@ -134,7 +136,7 @@ function findSpawner(): Spawner | null {
       // started with --input-type=module, CommonJS otherwise.
       const code = `${WORKER_CORE}\nserve(process.getBuiltinModule("node:worker_threads").workerData);`;
       const worker = new Worker(code, { eval: true, workerData: data });
-      worker.on("error", () => {}); // a worker that fails only leaves its chunks to the others
+      worker.on("error", (err) => workerErrors.push(String(err))); // its chunks are left to the others
       worker.unref();
       return true;
     };
@@ -145,7 +147,7 @@ function findSpawner(): Spawner | null {
     const Worker = g.Worker;
     return (data) => {
       const worker = new Worker(url);
-      worker.addEventListener("error", () => {});
+      worker.addEventListener("error", (e) => workerErrors.push(e.message ?? "error"));
       worker.postMessage(data);
       return true;
     };
@@ -285,4 +287,9 @@ function runChunks(control: Int32Array, gemm: GemmFn, job: GemmJob): void {
 export function chunkCounts(): number[] {
   if (pool === undefined) return [];
   return Array.from(pool.control.subarray(DONE, DONE + pool.started + 1));
+}
+
+/** The errors that ended workers, for tests. */
+export function threadErrors(): readonly string[] {
+  return workerErrors;
 }
