@@ -193,14 +193,11 @@ function checkCount(n: unknown, source: string): number {
  *
  * @param n - an integer from 1 to 64.
  * @example
- * ```ts
- * import { setThreads } from "autograd-ts";
- * import * as np from "autograd-ts/numpy";
- *
- * setThreads(1); // one thread: no workers are started
- * const a = np.ones([3, 3]);
- * np.matmul(a, a).toArray(); // [[3, 3, 3], [3, 3, 3], [3, 3, 3]]
- * ```
+ * setThreads(1); // products stay on the calling thread
+ * const a = np.ones([200, 200]);
+ * np.matmul(a, a).get(0, 0); // 200
+ * setThreads(2); // up to two threads: this one and a worker
+ * np.matmul(a, a).get(0, 0); // 200
  */
 export function setThreads(n: number): void {
   requested = checkCount(n, "setThreads");
