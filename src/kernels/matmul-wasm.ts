@@ -148,6 +148,7 @@ function threadsFor(m: number, k: number, n: number): number {
  */
 export function wasmMatmul(...[a, b, c, batch, m, k, n, transA = false, transB = false, threads]: [...Parameters<MatmulKernel>, threads?: number]): boolean {
   if (!wasmAvailable()) return false;
+  if (batch === 0 || m === 0 || n === 0) return true; // C is empty
   const mPad = Math.ceil(m / MR) * MR;
   const nPad = Math.ceil(n / NR) * NR;
   const strips = nPad / NR;
@@ -160,7 +161,13 @@ export function wasmMatmul(...[a, b, c, batch, m, k, n, transA = false, transB =
   const bytes = scratchAt * 8 + useThreads * SCRATCH_BYTES;
   if (bytes > MAX_BYTES) return false;
   const { memory, gemm, packB, packBT } = kernel!;
-  if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+  if (memory.buffer.byteLength < bytes) {
+    try {
+      memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+    } catch {
+      return false; // the engine refused the memory: the JavaScript kernel computes this product
+    }
+  }
   const f = new Float64Array(memory.buffer);
   const job = chunking(mPad, strips, useThreads);
   // A stored transposed is kept so, with its rows padded to mPad (the kernel packs it from there).

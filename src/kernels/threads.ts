@@ -119,7 +119,7 @@ function serve(d) {
 `;
 
 /** What this platform offers for threads: a way to start workers, or null (one thread). */
-type Spawner = (data: { module: object; memory: object; control: SharedArrayBuffer; id: number }) => boolean;
+type Spawner = (data: { module: object; memory: object; control: SharedArrayBuffer; id: number }) => void;
 
 let spawner: Spawner | null | undefined;
 /** Errors that ended workers (a worker that fails leaves its chunks to the others): for tests. */
@@ -138,7 +138,6 @@ function findSpawner(): Spawner | null {
       const worker = new Worker(code, { eval: true, workerData: data });
       worker.on("error", (err) => workerErrors.push(String(err))); // its chunks are left to the others
       worker.unref();
-      return true;
     };
   }
   const g = globalThis as { Worker?: WebWorkerCtor; Blob?: new (parts: string[], options: { type: string }) => object; URL?: { createObjectURL?(blob: object): string }; crossOriginIsolated?: boolean };
@@ -149,7 +148,6 @@ function findSpawner(): Spawner | null {
       const worker = new Worker(url);
       worker.addEventListener("error", (e) => workerErrors.push(e.message ?? "error"));
       worker.postMessage(data);
-      return true;
     };
   }
   return null;
