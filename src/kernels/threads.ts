@@ -82,7 +82,8 @@ const CONTROL_SLOTS = DONE + MAX_THREADS;
 /**
  * The worker's side, as source text (it runs in a thread of its own, not in this module). `serve`
  * instantiates the kernel on the shared memory and then loops: sleep until GEN changes, join an
- * open job (unless the thread count leaves this worker out), claim and compute chunks, leave. The chunk arithmetic is `runChunks`' below.
+ * open job (unless the thread count leaves this worker out), claim and compute chunks, leave. The
+ * chunk arithmetic is `runChunks`' below.
  */
 const WORKER_CORE = `
 "use strict";
@@ -238,7 +239,14 @@ function startWorkers(kernel: SharedKernel, threads: number): Pool {
   const { control } = pool;
   while (pool.started < threads - 1) {
     const id = pool.started + 1;
-    spawner!({ module: kernel.module, memory: kernel.memory, control: control.buffer as SharedArrayBuffer, id });
+    try {
+      spawner!({ module: kernel.module, memory: kernel.memory, control: control.buffer as SharedArrayBuffer, id });
+    } catch (err) {
+      // a runtime that cannot start workers: this product runs on the threads started, later ones on one
+      workerErrors.push(String(err));
+      spawner = null;
+      break;
+    }
     pool.started = id;
   }
   return pool;
