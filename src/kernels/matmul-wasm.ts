@@ -128,9 +128,10 @@ const PAGE = 65536;
 const MAX_BYTES = 2 ** 32 - PAGE;
 
 /**
- * Below this many multiply-adds (m·k·n) a product stays on one thread: waking the workers and
- * waiting for them costs tens of microseconds, a 64³ product takes about 30 (measured with
- * bench/matmul-check.ts).
+ * Below this many multiply-adds (m·k·n) a product stays on one thread: waking a worker and waiting
+ * for it costs tens of microseconds, about what a whole 64³ product takes (measured: 32 µs on one
+ * thread, 53 on two). From 128³ two threads were faster in most runs; the machine was shared with
+ * other processes, too noisy to place the threshold more finely.
  */
 const THREAD_MIN_WORK = 128 * 128 * 128;
 
@@ -157,7 +158,7 @@ export function wasmMatmul(...[a, b, c, batch, m, k, n, transA = false, transB =
   const bAt = mPad * k;
   const cAt = bAt + nPad * k;
   const rawAt = cAt + mPad * nPad;
-  const scratchAt = rawAt + ((k * n + 1) & ~1); // even: 16-byte aligned
+  const scratchAt = rawAt + k * n + ((k * n) % 2); // even: 16-byte aligned
   const bytes = scratchAt * 8 + useThreads * SCRATCH_BYTES;
   if (bytes > MAX_BYTES) return false;
   const { memory, gemm, packB, packBT } = kernel!;
