@@ -77,8 +77,8 @@ describe("scipy.optimize.minimize against SciPy", () => {
       expect(r.success).toBe(true);
       expect(r.x).toBeAllclose(run.x, { atol: 1e-12, rtol: 0 });
       expect(r.nit).toBe(run.nit);
-      // Known: on bounded Beale SciPy evaluates once more (its last line search takes two trials, ours one).
-      if (run.problem !== "beale") expect(r.nfev).toBe(run.nfev);
+      // Bounded Beale: SciPy's cached K goes stale in iteration 6 and it restarts (src/scipy/optimize/lbfgsb-formk.ts); so do we.
+      expect(r.nfev).toBe(run.nfev);
       const t = optimize.minimize(problems[run.problem]!, np.array(run.x0), { method: "L-BFGS-B", bounds: run.bounds, options: { ftol: 0, gtol: 1e-10, maxiter: 100000 } });
       expect(t.x).toBeAllclose(run.xTight, { atol: 1e-8, rtol: 0 });
       expect(t.fun).toBeAllclose(run.funTight, { rtol: 1e-12 });
