@@ -7,7 +7,7 @@
  * restarts happen where SciPy's do.
  */
 import { dcsrch } from "./linesearch.ts";
-import type { FG, RawResult } from "./methods.ts";
+import type { FG, OnIter, RawResult } from "./methods.ts";
 import { Counted } from "./methods.ts";
 import { FormkCache } from "./lbfgsb-formk.ts";
 
@@ -91,7 +91,7 @@ function kFactorizes(K: number[][], col: number): boolean {
 }
 
 /** L-BFGS-B with SciPy's stopping rules (‖proj g‖∞ ≤ gtol, relative decrease ≤ ftol, maxiter, maxfun). */
-export function lbfgsb(fg: FG, x0: Float64Array, o: LbfgsbOpts): RawResult {
+export function lbfgsb(fg: FG, x0: Float64Array, o: LbfgsbOpts, onIter: OnIter = () => {}): RawResult {
   const n = x0.length;
   const { lower: l, upper: u } = o;
   const hasL = (i: number) => l[i]! > -Infinity;
@@ -364,6 +364,7 @@ export function lbfgsb(fg: FG, x0: Float64Array, o: LbfgsbOpts): RawResult {
     f = fNew;
     g = gNew;
     k++;
+    onIter(x);
     sbgnrm = projgr();
     if (sbgnrm <= o.gtol) break;
     if (fold - f <= o.ftol * Math.max(Math.abs(fold), Math.abs(f), 1)) {
