@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import wabtInit from "wabt";
 
-export const kernels = ["gemm"] as const;
+export const kernels = ["gemm", "math"] as const;
 
 const dir = new URL("../src/kernels/wasm/", import.meta.url);
 export const watPath = (name: string): string => fileURLToPath(new URL(`${name}.wat`, dir));
