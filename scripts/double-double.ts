@@ -56,6 +56,9 @@ export function div(x: DD, y: DD): DD {
 /** x · 2ⁿ for any integer n, without intermediate overflow or underflow. */
 export function ldexp(x: number, n: number): number {
   if (!Number.isFinite(n)) throw new RangeError(`ldexp: exponent ${n}`);
+  // Past ±2200 every finite nonzero x over- or underflows (and the loops below would be long).
+  if (n > 2200) return x * Infinity;
+  if (n < -2200) return x * 0;
   while (n > 1000) {
     x *= 2 ** 1000;
     n -= 1000;
@@ -69,6 +72,7 @@ export function ldexp(x: number, n: number): number {
 
 /** The exponent e with 2ᵉ ≤ |x| < 2ᵉ⁺¹, for finite x ≠ 0 (subnormals included). */
 export function exponentOf(x: number): number {
+  if (x === 0 || !Number.isFinite(x)) throw new RangeError(`exponentOf: ${x}`);
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, x);
   const biased = (view.getUint16(0) >> 4) & 0x7ff;
@@ -165,6 +169,9 @@ function ln2(): [number, number, number] {
 
 /** e^x for a double-double x, as m · 2ᵏ (no overflow): x = k ln 2 + r, |r| ≤ ln2/2, then r/2⁸ by Taylor, squared 8 times. */
 export function expScaled(x: DD): Scaled {
+  // Far past the range of doubles: a stand-in as far past it (e^x rounds to ∞, or to 0).
+  if (x[0] > 2000) return { m: ONE, k: 4000 };
+  if (x[0] < -2000) return { m: [0, 0], k: 0 };
   const [l0, l1, l2] = ln2();
   const k = Math.round(x[0] / l0);
   let r = sub(sub(x, twoProd(k, l0)), twoProd(k, l1));
@@ -176,7 +183,36 @@ export function expScaled(x: DD): Scaled {
   return { m: s, k };
 }
 
-/** e^x − 1 for a double x, as a double-double (series near 0, so small results keep their relative accuracy). */
+/** e^x − 1 for any finite double x (scaled past 2¹⁰⁰⁰). */
+export function expm1Scaled(x: number): Scaled {
+  if (x < 700) return { m: expm1DD(x), k: 0 };
+  return expScaled([x, 0]); // 1 is far below the last bit
+}
+
+/** tanh x for any finite double x: x near 0 from expm1, else ±(1 − 2u/(1 + u)) with u = e^(−2|x|). */
+export function tanhDD(x: number): DD {
+  const a = Math.abs(x);
+  let t: DD;
+  if (a < 0.5) {
+    const e = expm1DD(2 * a);
+    t = div(e, add(e, [2, 0]));
+  } else {
+    const { m, k } = expScaled([-2 * a, 0]);
+    const u: DD = [ldexp(m[0], k), ldexp(m[1], k)];
+    t = sub(ONE, div(mul(u, [2, 0]), add(ONE, u)));
+  }
+  return x < 0 ? neg(t) : t;
+}
+
+/** The logistic sigmoid 1/(1 + e⁻ˣ) for any finite double x (scaled where it underflows). */
+export function sigmoidScaled(x: number): Scaled {
+  const { m, k } = expScaled([-Math.abs(x), 0]);
+  const u: DD = [ldexp(m[0], k), ldexp(m[1], k)];
+  if (x >= 0) return { m: div(ONE, add(ONE, u)), k: 0 };
+  return { m: div(m, add(ONE, u)), k };
+}
+
+/** e^x − 1 for a double x below 700, as a double-double (series near 0, so small results keep their relative accuracy). */
 export function expm1DD(x: number): DD {
   if (Math.abs(x) < 0.25) {
     // Σ xⁿ/n! from n = 1: 30 terms are far more than enough for |x| < 1/4.

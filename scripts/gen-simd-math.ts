@@ -179,6 +179,237 @@ const expKernel = inPlace("exp", ["x", "y", ...EXP_LOCALS], [
   set("y", mul(mul(add(get("thi"), get("q")), get("e1")), get("e2"))),
 ]);
 
+/**
+ * After `expCore`, e^x as a double-double (hi, lo) times 2^e1·2^e2 (`eh`, `el`, scaled): hi + lo is
+ * thi + q before its rounding (Fast2Sum, |thi| ≥ |q|).
+ */
+function expPair(): string[] {
+  return [
+    set("eh", add(get("thi"), get("q"))),
+    set("el", add(sub(get("thi"), get("eh")), get("q"))),
+    set("eh", mul(mul(get("eh"), get("e1")), get("e2"))),
+    set("el", mul(mul(get("el"), get("e1")), get("e2"))),
+  ];
+}
+
+/** (s, err) = TwoSum(a, b): s + err = a + b exactly. */
+function twoSum(s: string, err: string, a: string, b: string): string[] {
+  return [set(s, add(a, b)), set("bb", sub(get(s), a)), set(err, add(sub(a, sub(get(s), get("bb"))), sub(b, get("bb"))))];
+}
+
+/** Dekker's split: the leading 26 bits of a (to `hi`), for products that are exact. */
+const SPLITTER = 134217729;
+function split(hi: string, a: string): string[] {
+  return [set("bb", mul(a, c(SPLITTER))), set(hi, sub(get("bb"), sub(get("bb"), a)))];
+}
+
+/**
+ * Sets `y` to (nh + nl) / (dh + dl) within about 2⁻⁶⁵ relative before its final rounding: one
+ * division for 1/dh, a quotient q0 of 26 bits whose product with the 26 leading bits of dh is
+ * exact, and the residual's correction.
+ */
+function ddDivide(nh: string, nl: string, dh: string, dl: string): string[] {
+  return [
+    set("rcp", div(c(1), dh)),
+    ...split("q0", mul(nh, get("rcp"))),
+    ...split("dhi", dh),
+    set("dlo", add(sub(dh, get("dhi")), dl)),
+    set("res", add(sub(sub(nh, mul(get("q0"), get("dhi"))), mul(get("q0"), get("dlo"))), nl)),
+    set("y", add(get("q0"), mul(get("res"), get("rcp")))),
+  ];
+}
+const DIVIDE_LOCALS = ["rcp", "q0", "dhi", "dlo", "res", "bb"];
+
+/** Taylor coefficients 1/2!, 1/3!, … 1/n! of (eˣ − 1 − x)/x². */
+const expm1Tail = (n: number): number[] => Array.from({ length: n - 1 }, (_, i) => invFact(i + 2));
+
+/**
+ * expm1(x) of a non-negative or any argument, as a double-double (`mh`, `ml`) for x outside the
+ * small range: e^x − 1 = (a − 1) + Q with a = 2ᵏ·thi and Q = 2ᵏ·q, a − 1 by TwoSum.
+ */
+function expm1Pair(): string[] {
+  return [
+    set("eh", mul(mul(get("thi"), get("e1")), get("e2"))),
+    set("el", mul(mul(get("q"), get("e1")), get("e2"))),
+    ...twoSum("mh", "ml", get("eh"), c(-1)),
+    set("ml", add(get("ml"), get("el"))),
+    set("eh", add(get("mh"), get("ml"))),
+    set("ml", add(sub(get("mh"), get("eh")), get("ml"))),
+    set("mh", get("eh")),
+  ];
+}
+
+/** Lanes equal to ±0 keep their sign (odd functions whose formulas would turn −0 into +0). */
+const keepZero = set("y", select(get("x"), get("y"), feq(get("x"), c(0))));
+
+const expm1Kernel = inPlace("expm1", ["x", "y", "t", "mh", "ml", "eh", "el", ...EXP_LOCALS, "bb"], [
+  set("t", fmax(fmin(get("x"), c(710)), c(-40))),
+  ...expCore(get("t")),
+  ...expm1Pair(),
+  set("y", add(get("mh"), get("ml"))),
+  // Beyond 709: e^x as exp computes it (a = ∞ there would make the TwoSum NaN).
+  set("y", select(mul(mul(add(get("thi"), get("q")), get("e1")), get("e2")), get("y"), gt(get("x"), c(709)))),
+  // |x| < 1/16: x + x²·(1/2 + x/6 + … + x⁷/9!), relative error below 2⁻⁵⁹.
+  set("t", add(get("x"), mul(mul(get("x"), get("x")), horner(get("x"), expm1Tail(9))))),
+  set("y", select(get("t"), get("y"), lt(fabs(get("x")), c(1 / 16)))),
+  keepZero,
+]);
+
+/** Taylor coefficients of (tanh x − x)/x³ in x²: −1/3, 2/15, −17/315, 62/2835, −1382/155925, 21844/6081075. */
+const TANH_TAYLOR = [
+  [-1, 3], [2, 15], [-17, 315], [62, 2835], [-1382, 155925], [21844, 6081075],
+].map(([a, b]) => dd.div([a!, 0], [b!, 0])[0]);
+
+const tanhKernel = inPlace("tanh", ["x", "y", "t", "mh", "ml", "eh", "el", "nh", "nl", ...EXP_LOCALS, ...DIVIDE_LOCALS], [
+  // tanh|x| = E / (E + 2) with E = expm1(2|x|) as a double-double; 2|x| ≤ 40 (tanh 20 rounds to 1).
+  set("t", fmin(fabs(mul(get("x"), c(2))), c(40))),
+  ...expCore(get("t")),
+  ...expm1Pair(),
+  ...twoSum("nh", "nl", get("mh"), c(2)),
+  set("nl", add(get("nl"), get("ml"))),
+  ...ddDivide(get("mh"), get("ml"), get("nh"), get("nl")),
+  set("y", copysign(get("y"), get("x"))),
+  // |x| < 1/16: x + x³·P(x²) (Taylor, relative error below 2⁻⁵⁶).
+  set("t", mul(get("x"), get("x"))),
+  set("t", add(get("x"), mul(mul(get("x"), get("t")), horner(get("t"), TANH_TAYLOR)))),
+  set("y", select(get("t"), get("y"), lt(fabs(get("x")), c(1 / 16)))),
+  keepZero,
+]);
+
+const sigmoidKernel = inPlace("sigmoid", ["x", "y", "t", "eh", "el", "nh", "nl", "mh", "ml", ...EXP_LOCALS, ...DIVIDE_LOCALS], [
+  // v = e^−|x| (double-double); σ = 1/(1 + v) for x ≥ 0, v/(1 + v) below.
+  set("t", fmax(fneg(fabs(get("x"))), c(-746))),
+  ...expCore(get("t")),
+  ...expPair(),
+  set("mh", add(c(1), get("eh"))),
+  set("ml", add(add(sub(c(1), get("mh")), get("eh")), get("el"))),
+  set("t", lt(get("x"), c(0))),
+  set("nh", select(get("eh"), c(1), get("t"))),
+  set("nl", and(get("el"), get("t"))),
+  ...ddDivide(get("nh"), get("nl"), get("mh"), get("ml")),
+]);
+
+// ------------------------------------------------------------------ log, log1p
+
+/** Bits of √½: subtracting them from a double's bits leaves its exponent e with m = x/2ᵉ in [√½, √2). */
+const SQRT_HALF_BITS = bitsOf(Math.SQRT1_2);
+/** Taylor coefficients 2/3, 2/5, … 2/25 of (2 atanh s − 2s)/s³ in z = s². */
+const ATANH_TAYLOR = Array.from({ length: 12 }, (_, k) => dd.div([2, 0], [2 * k + 3, 0])[0]);
+const LOG_LOCALS = ["ix", "e", "dk", "f", "s", "z", "hf"];
+
+/** Splits the positive normal double u into e (integer lanes, and `dk` as doubles) and f = m − 1 with m in [√½, √2). */
+function logSplit(u: string): string[] {
+  return [
+    set("ix", u),
+    set("e", ishr(isub(get("ix"), ci(SQRT_HALF_BITS)), 52)),
+    set("f", sub(isub(get("ix"), ishl(get("e"), 52)), c(1))),
+  ];
+}
+
+/** With `f`, `dk` and the small correction `corr`: e·ln2 + log(1 + f) + corr, as fdlibm arranges it. */
+function logFinish(corr: string): string {
+  return sub(
+    mul(get("dk"), c(LN2_HI)),
+    sub(sub(get("hf"), add(mul(get("s"), add(get("hf"), get("z"))), add(mul(get("dk"), c(LN2_LO)), corr))), get("f")),
+  );
+}
+
+/** s = f/(2 + f), hf = f²/2, and z (reused) = R(s²) = s²·(2/3 + 2s²/5 + …): log(1 + f) = f − (hf − s·(hf + R)). */
+const logSeries = [
+  set("s", div(get("f"), add(c(2), get("f")))),
+  set("z", mul(get("s"), get("s"))),
+  set("z", mul(get("z"), horner(get("z"), ATANH_TAYLOR))),
+  set("hf", mul(mul(c(0.5), get("f")), get("f"))),
+];
+
+/** dk = e as doubles (e + the bits of 1.5·2⁵², minus 1.5·2⁵²). */
+const eToDouble = set("dk", sub(iadd(get("e"), ci(SHIFT_BITS)), c(SHIFT)));
+
+const logKernel = inPlace("log", ["x", "y", "t", ...LOG_LOCALS], [
+  // Subnormals: scaled by 2⁵⁴ first, the exponent corrected after.
+  set("t", lt(get("x"), c(2 ** -1022))),
+  ...logSplit(select(mul(get("x"), c(2 ** 54)), get("x"), get("t"))),
+  set("e", iadd(get("e"), and(get("t"), ci(-54n)))),
+  eToDouble,
+  ...logSeries,
+  set("y", logFinish(c(0))),
+  // x ≤ 0, +∞, NaN: log(±0) = −∞, log(+∞) = +∞, NaN otherwise.
+  `(if (v128.any_true (v128.not (v128.and ${gt(get("x"), c(0))} ${lt(get("x"), c(Infinity))})))
+          (then ${set("y", select(get("y"), select(c(-Infinity), select(get("x"), c(NaN), feq(get("x"), c(Infinity))), feq(get("x"), c(0))), and(gt(get("x"), c(0)), lt(get("x"), c(Infinity)))))}))`,
+]);
+
+const log1pKernel = inPlace("log1p", ["x", "y", "t", "u", "cr", ...LOG_LOCALS], [
+  // u = 1 + x rounded, c = (1 + x − u)/u its rounding error relative to u; where u is in [√½, √2)
+  // (e = 0) f is x itself and needs no correction.
+  set("u", add(c(1), get("x"))),
+  ...logSplit(get("u")),
+  set("t", `(i64x2.eq ${get("e")} ${ci(0n)})`),
+  set("cr", select(sub(c(1), sub(get("u"), get("x"))), sub(get("x"), sub(get("u"), c(1))), ge(get("x"), c(1)))),
+  set("cr", andnot(div(get("cr"), get("u")), get("t"))),
+  set("f", select(get("x"), get("f"), get("t"))),
+  eToDouble,
+  ...logSeries,
+  set("y", logFinish(get("cr"))),
+  keepZero,
+  // x ≤ −1, +∞, NaN: log1p(−1) = −∞, log1p(+∞) = +∞, NaN otherwise.
+  `(if (v128.any_true (v128.not (v128.and ${gt(get("x"), c(-1))} ${lt(get("x"), c(Infinity))})))
+          (then ${set("y", select(get("y"), select(c(-Infinity), select(get("x"), c(NaN), feq(get("x"), c(Infinity))), feq(get("x"), c(-1))), and(gt(get("x"), c(-1)), lt(get("x"), c(Infinity)))))}))`,
+]);
+
+// ------------------------------------------------------------------ sin, cos
+
+/** |x| beyond this goes to the caller's scalar fallback (k = round(x·2/π) stays below 2²⁰). */
+export const TRIG_LIMIT = 1.6e6;
+/** π/2 in four parts, the first three of 32 bits (k · them is exact for k < 2²¹). */
+const PIO2: number[] = (() => {
+  let rest = dd.PI_FIXED >> 1n;
+  const parts: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const d = dd.bigToDouble(rest, 1600n);
+    const part = i < 3 ? truncateBits(d, 32) : d;
+    parts.push(part);
+    rest -= dd.doubleToFixed(part, 1600n);
+  }
+  return parts;
+})();
+/** sin r = r + r³·P(r²): P's Taylor coefficients −1/3!, 1/5!, … 1/19!. */
+const SIN_TAYLOR = Array.from({ length: 9 }, (_, k) => (k % 2 === 0 ? -1 : 1) * invFact(2 * k + 3));
+/** cos r = 1 − r²/2 + r⁴·Q(r²): Q's Taylor coefficients 1/4!, −1/6!, … 1/20!. */
+const COS_TAYLOR = Array.from({ length: 9 }, (_, k) => (k % 2 === 0 ? 1 : -1) * invFact(2 * k + 4));
+
+/**
+ * sin (offset 0) or cos (offset 1): x = k·π/2 + r with r a double-double from the four-part π/2
+ * (every step exact by TwoSum, so r keeps full relative accuracy even next to a multiple of π/2),
+ * then sin or cos of r by Taylor polynomials with r's low part as a first-order correction, and
+ * the quadrant (k + offset) mod 4 choosing between them and the sign. Returns 1 when some lane had
+ * |x| > TRIG_LIMIT or was not finite, for the caller's fallback.
+ */
+function trigKernel(name: string, offset: number): string {
+  return inPlace(name, ["x", "y", "t", "kd", "ki", "h", "l", "h2", "l2", "r", "rl", "z", "sn", "cs", "far", "bb"], [
+    set("far", or(get("far"), `(v128.not ${le(fabs(get("x")), c(TRIG_LIMIT))})`)),
+    set("kd", add(mul(get("x"), c(2 / Math.PI)), c(SHIFT))),
+    set("ki", get("kd")),
+    set("kd", sub(get("kd"), c(SHIFT))),
+    set("t", sub(get("x"), mul(get("kd"), c(PIO2[0]!)))),
+    ...twoSum("h", "l", get("t"), fneg(mul(get("kd"), c(PIO2[1]!)))),
+    ...twoSum("h2", "l2", get("h"), fneg(mul(get("kd"), c(PIO2[2]!)))),
+    set("l", sub(add(get("l"), get("l2")), mul(get("kd"), c(PIO2[3]!)))),
+    set("r", add(get("h2"), get("l"))),
+    set("rl", add(sub(get("h2"), get("r")), get("l"))),
+    set("z", mul(get("r"), get("r"))),
+    // sin(r + rl) ≈ r + (rl·(1 − z/2) + r·z·P(z))
+    set("sn", add(get("r"), add(sub(get("rl"), mul(mul(get("z"), c(0.5)), get("rl"))), mul(mul(get("r"), get("z")), horner(get("z"), SIN_TAYLOR))))),
+    // cos(r + rl) ≈ w + (((1 − w) − z/2) + (z²·Q(z) − r·rl)) with w = 1 − z/2
+    set("t", mul(get("z"), c(0.5))),
+    set("h", sub(c(1), get("t"))),
+    set("cs", add(get("h"), add(sub(sub(c(1), get("h")), get("t")), sub(mul(mul(get("z"), get("z")), horner(get("z"), COS_TAYLOR)), mul(get("r"), get("rl")))))),
+    set("ki", offset === 0 ? get("ki") : iadd(get("ki"), ci(BigInt(offset)))),
+    set("y", select(get("cs"), get("sn"), ishr(ishl(get("ki"), 63), 63))),
+    set("y", xor(get("y"), and(ishl(get("ki"), 62), SIGN))),
+    ...(offset === 0 ? [keepZero] : []),
+  ], `(v128.any_true (local.get $far))`);
+}
+
 // ------------------------------------------------------------------ reductions
 
 /**
@@ -238,6 +469,13 @@ export const source = `;; Generated by scripts/gen-simd-math.ts; do not edit.
 (module
   (memory (export "memory") ${PAGES})
   ${expKernel}
+  ${expm1Kernel}
+  ${tanhKernel}
+  ${sigmoidKernel}
+  ${logKernel}
+  ${log1pKernel}
+  ${trigKernel("sin", 0)}
+  ${trigKernel("cos", 1)}
   ${pairwiseSum}
   (data (i32.const ${EXP_TABLE}) "${expTableBytes()}")
 )

@@ -16,7 +16,17 @@ const SCRATCH_A = 65536;
 const SCRATCH_B = SCRATCH_A + CHUNK * 8;
 
 /** The unary kernels of the module, each `(ptr, n)` over n (even) doubles in place. */
-export type SimdUnaryName = "exp";
+export type SimdUnaryName = "exp" | "expm1" | "log" | "log1p" | "tanh" | "sigmoid" | "sin" | "cos";
+
+/** |x| above which sin and cos lanes are recomputed by `Math` (as in the generator). */
+const TRIG_LIMIT = 1.6e6;
+
+/**
+ * The kernels that leave some lanes to a scalar fallback: they return 1 for a chunk with such a
+ * lane, and these lanes (|x| > TRIG_LIMIT, or not finite) are redone with `Math`, whose argument
+ * reduction is exact for any size.
+ */
+const fallbacks: Partial<Record<SimdUnaryName, (x: number) => number>> = { sin: Math.sin, cos: Math.cos };
 
 interface MathExports {
   memory: { buffer: ArrayBuffer };
@@ -77,10 +87,19 @@ export function simdUnary(name: SimdUnaryName, x: Float64Array, out: Float64Arra
     a.set(len === CHUNK ? x.subarray(start, start + CHUNK) : x.subarray(start, start + len));
     const even = (len + 1) & ~1;
     if (even !== len) a[len] = 0;
-    kernel(SCRATCH_A, even);
+    const far = kernel(SCRATCH_A, even);
     out.set(len === CHUNK ? a : a.subarray(0, len), start);
+    if (far) redoFar(fallbacks[name]!, x, out, start, len);
   }
   return true;
+}
+
+/** The lanes of a chunk that the kernel left to `Math`. */
+function redoFar(f: (x: number) => number, x: Float64Array, out: Float64Array, start: number, len: number): void {
+  for (let i = start; i < start + len; i++) {
+    const v = x[i]!;
+    if (!(Math.abs(v) <= TRIG_LIMIT)) out[i] = f(v);
+  }
 }
 
 /**
