@@ -31,6 +31,9 @@ const fallbacks: Partial<Record<SimdUnaryName, (x: number) => number>> = { sin: 
 interface MathExports {
   memory: { buffer: ArrayBuffer };
   sum(p: number, n: number): number;
+  dot(p: number, q: number, n: number): number;
+  max(p: number, n: number): number;
+  min(p: number, n: number): number;
   [name: string]: unknown;
 }
 
@@ -114,4 +117,41 @@ export function simdPairwiseSum(m: SimdMath, x: Float64Array, start: number, n: 
   }
   const n2 = (n >> 1) & ~7;
   return simdPairwiseSum(m, x, start, n2) + simdPairwiseSum(m, x, start + n2, n - n2);
+}
+
+/** Σ x[xs + k]·y[ys + k], k < n, pairwise as `simdPairwiseSum` (NumPy's order, over the products). */
+export function simdPairwiseDot(m: SimdMath, x: Float64Array, xs: number, y: Float64Array, ys: number, n: number): number {
+  if (n <= CHUNK) {
+    m.a.set(x.subarray(xs, xs + n));
+    m.b.set(y.subarray(ys, ys + n));
+    return m.exports.dot(SCRATCH_A, SCRATCH_B, n);
+  }
+  const n2 = (n >> 1) & ~7;
+  return simdPairwiseDot(m, x, xs, y, ys, n2) + simdPairwiseDot(m, x, xs + n2, y, ys + n2, n - n2);
+}
+
+/**
+ * The largest (`op` "max") or smallest of x[start + k], k < n (n ≥ 8), NaN if any is NaN; chunks'
+ * multiples of 8 go to the kernel, the few left over are compared here.
+ */
+export function simdExtremum(m: SimdMath, op: "max" | "min", x: Float64Array, start: number, n: number): number {
+  const kernel = m.exports[op];
+  let acc = op === "max" ? -Infinity : Infinity;
+  const end = start + n;
+  for (let s = start; s < end; s += CHUNK) {
+    const len = Math.min(CHUNK, end - s);
+    const len8 = len & ~7;
+    let v = acc;
+    if (len8 > 0) {
+      m.a.set(x.subarray(s, s + len8));
+      v = kernel(SCRATCH_A, len8);
+    }
+    for (let i = s + len8; i < s + len; i++) {
+      const w = x[i]!;
+      if ((op === "max" ? w > v : w < v) || w !== w) v = w;
+    }
+    if ((op === "max" ? v > acc : v < acc) || v !== v) acc = v;
+    if (acc !== acc) return NaN;
+  }
+  return acc;
 }
