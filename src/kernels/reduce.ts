@@ -178,7 +178,8 @@ export function pairwiseSum(src: TypedArray, start: number, n: number): number {
   return pairwiseJs(src, start, n);
 }
 
-function pairwiseJs(src: TypedArray, start: number, n: number): number {
+/** `pairwiseSum` in JavaScript only (also for other dtypes and short runs). */
+export function pairwiseJs(src: TypedArray, start: number, n: number): number {
   if (n > LEAF) {
     const half = (n >> 1) & ~7;
     return pairwiseJs(src, start, half) + pairwiseJs(src, start + half, n - half);
