@@ -127,5 +127,7 @@ describe("max, min and dot kernels", () => {
     const y = Float64Array.from({ length: n }, () => rand() * 4);
     const products = x.map((v, i) => v * y[i]!);
     expect(simdPairwiseDot(m, x, 0, y, 0, n)).toBe(numpyPairwise(products, 0, n));
+    // np.dot of two long vectors goes to the kernel; short ones stay on the matrix-product kernel.
+    if (n >= 4096) expect(np.dot(np.asarray(x), np.asarray(y)).item()).toBe(numpyPairwise(products, 0, n));
   });
 });
