@@ -93,8 +93,9 @@ export function printSimdTable(): void {
   const x = Float64Array.from({ length: N }, (_, i) => argument("exp", i));
   const tCopy = timeCall(() => {
     for (let s = 0; s < N; s += CHUNK) {
-      m.a.set(x.subarray(s, s + CHUNK));
-      out.set(m.a, s);
+      const len = Math.min(CHUNK, N - s);
+      m.a.set(x.subarray(s, s + len));
+      out.set(m.a.subarray(0, len), s);
     }
   }, timing);
   lines.push("", `Copy in and out of the Wasm scratch region alone: ${ns(tCopy, N)} ns/element.`, "");

@@ -254,6 +254,15 @@ export function log1pDD(x: number): DD {
   return logDD(twoSum(1, x));
 }
 
+/** xʸ for finite x > 0 and finite y: e^(y·log x) with y·log x a double-double (scaled past the range of doubles). */
+export function powScaled(x: number, y: number): Scaled {
+  if (x === 1 || y === 0) return { m: ONE, k: 0 };
+  const l = logDD([x, 0]);
+  // Far past the range (and past where Dekker's split of y would overflow).
+  if (Math.abs(l[0] * y) > 4000) return l[0] * y > 0 ? { m: ONE, k: 8000 } : { m: [0, 0], k: 0 };
+  return expScaled(add(twoProd(l[0], y), [l[1] * y, 0]));
+}
+
 /** The reduction x = q·π/2 + r: q mod 4 and r as a double-double, exact to far below r's ulp even for x = 1e308. */
 export function reducePiOver2(x: number): { q: number; r: DD } {
   const fixed = doubleToFixed(x, BITS);

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { simdMath, simdUnary, type SimdUnaryName } from "../src/kernels/simd.ts";
+import { simdMath, simdPow, simdUnary, type SimdUnaryName } from "../src/kernels/simd.ts";
 import { SIMD_MIN_LENGTH } from "../src/kernels/elementwise.ts";
 import { mulberry32 } from "../src/kernels/mulberry32.ts";
 import * as d from "../scripts/double-double.ts";
@@ -140,7 +140,67 @@ describe("SIMD math kernels", () => {
   });
 });
 
+describe("SIMD pow", () => {
+  /** Bases and exponents over every path: wide magnitudes, near-1 bases with huge exponents, small integers. */
+  function draw(rand: () => number): [number, number] {
+    const k = rand();
+    if (k < 0.3) return [2 ** ((rand() - 0.5) * 2100), (rand() - 0.5) * 4];
+    if (k < 0.6) return [rand() * 10, (rand() - 0.5) * 600];
+    if (k < 0.8) return [1 + (rand() - 0.5) * 1e-6, (rand() - 0.5) * 1e9];
+    return [Math.floor(rand() * 20), Math.floor(rand() * 30) - 10];
+  }
+
+  it("within 1 ulp of the exact value on random points; results at ∞, 0 or NaN as Math.pow", () => {
+    const rand = mulberry32(0x90f);
+    const x = new Float64Array(POINTS);
+    const y = new Float64Array(POINTS);
+    for (let i = 0; i < POINTS; i++) [x[i], y[i]] = draw(rand);
+    const out = new Float64Array(POINTS);
+    expect(simdPow(x, y, out)).toBe(true);
+    let worst = 0;
+    for (let i = 0; i < POINTS; i++) {
+      const m = Math.pow(x[i]!, y[i]!);
+      if (!(x[i]! > 0) || !Number.isFinite(m) || m === 0) {
+        expect(Object.is(out[i], m), `pow(${x[i]}, ${y[i]}) = ${out[i]}, Math gives ${m}`).toBe(true);
+        continue;
+      }
+      worst = Math.max(worst, d.ulpError(out[i]!, d.powScaled(x[i]!, y[i]!)));
+    }
+    console.log(`pow: max error ${worst.toFixed(3)} ulp over ${POINTS} points`);
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
+  it("special and exact cases as Math.pow (negative bases, zeros, infinities, NaN, exact powers)", () => {
+    const vals = [0, -0, 1, -1, 2, -2, 0.5, 3, 10, -8, 1e-310, 1e300, Infinity, -Infinity, NaN, 1 / 3, 1074, -1074, 1023, 1024, 0.5 - 2 ** -54];
+    const pairs = vals.flatMap((a) => vals.map((b) => [a, b] as const));
+    const x = Float64Array.from(pairs, ([a]) => a);
+    const y = Float64Array.from(pairs, ([, b]) => b);
+    const out = new Float64Array(pairs.length);
+    simdPow(x, y, out);
+    for (let i = 0; i < pairs.length; i++) {
+      const m = Math.pow(x[i]!, y[i]!);
+      if (x[i]! > 0 && Number.isFinite(m) && m !== 0 && Number.isFinite(y[i]!)) {
+        expect(d.ulpError(out[i]!, d.powScaled(x[i]!, y[i]!)), `pow(${x[i]}, ${y[i]})`).toBeLessThanOrEqual(1);
+      } else expect(Object.is(out[i], m), `pow(${x[i]}, ${y[i]}) = ${out[i]}, Math gives ${m}`).toBe(true);
+    }
+    // Exact integer powers stay exact.
+    const ints = Float64Array.from({ length: 40 }, (_, i) => (i % 9) + 2);
+    const exps = Float64Array.from({ length: 40 }, (_, i) => i % 11);
+    const res = new Float64Array(40);
+    simdPow(ints, exps, res);
+    expect(Array.from(res)).toEqual(Array.from(ints, (v, i) => v ** exps[i]!));
+  });
+});
+
 describe("eager primitives on the SIMD kernels", () => {
+  it("np.power of long float64 arrays is the SIMD pow", () => {
+    const x = Float64Array.from({ length: 300 }, (_, i) => i / 7);
+    const y = Float64Array.from({ length: 300 }, (_, i) => (i % 13) - 6.5);
+    const viaKernel = new Float64Array(300);
+    simdPow(x, y, viaKernel);
+    expect(np.power(np.asarray(x), np.asarray(y)).toArray()).toEqual(Array.from(viaKernel));
+  });
+
   const long = Float64Array.from({ length: SIMD_MIN_LENGTH + 3 }, (_, i) => i / 50 - 2.5);
   const fns = [
     ["exp", np.exp],

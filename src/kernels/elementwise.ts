@@ -3,7 +3,7 @@
  * monomorphic and free of per-element closure calls.
  */
 import type { TypedArray } from "../core/dtype.ts";
-import { simdUnary, type SimdUnaryName } from "./simd.ts";
+import { simdPow, simdUnary, type SimdUnaryName } from "./simd.ts";
 
 export type UnaryKernel = (x: TypedArray, out: TypedArray) => void;
 export type BinaryKernel = (x: TypedArray, y: TypedArray, out: TypedArray) => void;
@@ -43,6 +43,25 @@ export function compileBinary(expr: string): BinaryKernel {
     "H",
     `return function(x, y, out) { for (let i = 0, n = out.length; i < n; i++) { const a = x[i], b = y[i]; out[i] = ${expr}; } };`,
   )(helpers) as BinaryKernel;
+}
+
+/** `compileBinary("Math.pow(a, b)")` with long float64 operands on the SIMD pow (as `compileUnarySimd`). */
+export function compilePowSimd(expr: string): BinaryKernel {
+  const js = compileBinary(expr);
+  return (x, y, out) => {
+    if (
+      out.length >= SIMD_MIN_LENGTH &&
+      x instanceof Float64Array &&
+      y instanceof Float64Array &&
+      out instanceof Float64Array &&
+      x.length === out.length &&
+      y.length === out.length &&
+      simdPow(x, y, out)
+    ) {
+      return;
+    }
+    js(x, y, out);
+  };
 }
 
 /** Scalar helpers that kernels' expressions call as `H.name(…)`. */

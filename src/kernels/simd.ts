@@ -106,6 +106,39 @@ function redoFar(f: (x: number) => number, x: Float64Array, out: Float64Array, s
 }
 
 /**
+ * out[i] = xᵢ^yᵢ (x, y, out of one length) on the SIMD kernel, within 1 ulp where x > 0 and both
+ * are finite; the other lanes (negative or zero bases, infinities, NaN) are `Math.pow`'s, which
+ * follows JavaScript's special cases. False (and `out` untouched) where SIMD is unavailable.
+ */
+export function simdPow(x: Float64Array, y: Float64Array, out: Float64Array): boolean {
+  const m = simdMath();
+  if (m === null) return false;
+  const kernel = m.exports["pow"] as (p: number, q: number, n: number) => number;
+  const { a, b } = m;
+  const n = x.length;
+  for (let start = 0; start < n; start += CHUNK) {
+    const len = Math.min(CHUNK, n - start);
+    a.set(x.subarray(start, start + len));
+    b.set(y.subarray(start, start + len));
+    const even = (len + 1) & ~1;
+    if (even !== len) {
+      a[len] = 1;
+      b[len] = 1;
+    }
+    const far = kernel(SCRATCH_A, SCRATCH_B, even);
+    out.set(len === CHUNK ? a : a.subarray(0, len), start);
+    if (far) {
+      for (let i = start; i < start + len; i++) {
+        const u = x[i]!;
+        const v = y[i]!;
+        if (!(u > 0 && u < Infinity && v - v === 0)) out[i] = Math.pow(u, v);
+      }
+    }
+  }
+  return true;
+}
+
+/**
  * Σ x[start + k], k < n, by NumPy's pairwise summation (the same additions in the same order as
  * `numpy.add.reduce` on a contiguous float64 run): halves above one chunk split here, whole
  * subtrees of at most `CHUNK` elements are summed by the kernel.
