@@ -4,7 +4,7 @@
  * (`bench/peers.py`: HIPS autograd eagerly, JAX under jax.jit) when Python can run them; then the
  * staged-control-flow tables of `bench/scan.ts` (`jit(grad)` of a 100-step `lax.scan` RNN vs the
  * unrolled one, equation counts before/after DCE) and of `bench/control-small.ts` (small control
- * flow and `odeint` under `grad`/`jit`).
+ * flow and `odeint` under `grad`/`jit`), and the SIMD math kernels' table of `bench/simd.ts`.
  *
  * HIPS autograd is looked up at `$AUTOGRAD_PATH`, else `/tmp/hips-autograd` (a clone of
  * github.com/HIPS/autograd); the Python is `$PEERS_PYTHON` (a venv with numpy, and jax for the JAX
@@ -22,6 +22,7 @@ import { timeCall, defaultTiming, type TimingOptions } from "./timing.ts";
 import { workloads, type Workload } from "./workloads.ts";
 import { printScanTables } from "./scan.ts";
 import { printControlTable } from "./control-small.ts";
+import { printSimdTable } from "./simd.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -164,3 +165,4 @@ function main(): void {
 main();
 printScanTables();
 printControlTable();
+printSimdTable();

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import wabtInit from "wabt";
 import { writeGemmWat } from "./gemm-wat.ts";
 
-export const kernels = ["gemm", "gemmRelaxed"] as const;
+export const kernels = ["gemm", "gemmRelaxed", "math"] as const;
 
 const dir = new URL("../src/kernels/wasm/", import.meta.url);
 export const watPath = (name: string): string => fileURLToPath(new URL(`${name}.wat`, dir));
