@@ -81,7 +81,7 @@ describe("FFT kernels: closed forms", () => {
       const x = signal(n);
       const X = fftAxis(x, [n], 0, { n, inverse: false, scale: 1 });
       const e = x.reduce((a, v) => a + v * v, 0);
-      const E = X.reduce((a, v) => a + v * v, 0) / n;
+      const E = [...X].reduce((a, v) => a + v * v, 0) / n;
       expect(Math.abs(E - e) / e, `n = ${n}`).toBeLessThan(1e-14);
     }
   });
