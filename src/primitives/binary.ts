@@ -3,6 +3,7 @@
  * broadcasts and promotes first, as JAX's lax does). `add`, `sub`, `mul`, `div` are linear in one
  * argument at a time and carry transpose rules.
  */
+import { complexPower } from "../kernels/complex-math.ts";
 import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
 import { allocate, fillReal, type DType } from "../core/dtype.ts";
 import { bind1 } from "../core/trace.ts";
@@ -75,6 +76,7 @@ export const divP = binary(
 );
 // d(xʸ) = y·xʸ⁻¹ dx + log(x)·xʸ dy, with 0 where x = y = 0 (first term, not 0·∞) or x = 0 (second).
 // Only where x = 0 too: elsewhere y·xʸ⁻¹ is finite, and its y-derivative xʸ⁻¹ at y = 0 is needed.
+// The same rule is the complex derivative for complex x, y (principal log; kernels/complex-math.ts).
 export const powP = binary("pow", "Math.pow(a, b)", ([x, y], [t0, t1], [out]) => {
   const zero = (z: NDArray) => fullLike(z, 0);
   const both0 = and(eq(y!, zero(y!)), eq(x!, zero(x!)));
@@ -82,7 +84,7 @@ export const powP = binary("pow", "Math.pow(a, b)", ([x, y], [t0, t1], [out]) =>
   const safeLog = log(select(eq(x!, zero(x!)), fullLike(x!, 1), x!));
   const dy = t1 && mul(t1, mul(out!, safeLog));
   return [addT(dx, dy)];
-});
+}, "nonlinear", ([x, y], out) => complexPower(x!.data as Float64Array | Float32Array, y!.data as Float64Array | Float32Array, out as Float64Array | Float32Array, x!.size));
 // Ties share the derivative equally, as in autograd.
 const tieWeights = (x: NDArray, y: NDArray): NDArray =>
   add(convert(gt(x, y), x.dtype), mul(fullLike(x, 0.5), convert(eq(x, y), x.dtype)));
