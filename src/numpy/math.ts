@@ -73,7 +73,7 @@ export const trueDivide = divide;
  */
 export function power(x1: ArrayLike, x2: ArrayLike): NDArray {
   const [x, y] = prepare("np.power", [x1, x2], false, ["x1", "x2"]);
-  if (!isFloat(x!.dtype) && y instanceof ConcreteArray && y.data.some((v) => v < 0)) {
+  if (!isInexact(x!.dtype) && y instanceof ConcreteArray && y.data.some((v) => v < 0)) {
     throw new DomainError(
       `np.power: Integers to negative integer powers are not allowed (x1 and x2 are ${x!.dtype}; x2 has a negative entry). ` +
         "Convert x1 to float first: np.power(x1.astype(\"float64\"), x2).",
