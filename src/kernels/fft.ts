@@ -42,16 +42,28 @@ export function unitRoot(k: number, n: number): [number, number] {
 
 const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
 
+/** Tables kept per length: at most this many of each kind, the least recently used dropped first. */
+const CACHE_ENTRIES = 32;
+function cached<K, V>(cache: Map<K, V>, key: K, make: () => V): V {
+  let v = cache.get(key);
+  if (v === undefined) {
+    v = make();
+    if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value as K);
+  } else {
+    cache.delete(key); // re-inserted below: Map order is insertion order, so it becomes the newest
+  }
+  cache.set(key, v);
+  return v;
+}
+
 /** The n roots e^{2πik/n}, interleaved; the transform's sign is applied where they are used. */
 const rootTables = new Map<number, Float64Array>();
 function roots(n: number): Float64Array {
-  let t = rootTables.get(n);
-  if (!t) {
-    t = new Float64Array(2 * n);
+  return cached(rootTables, n, () => {
+    const t = new Float64Array(2 * n);
     for (let k = 0; k < n; k++) [t[2 * k], t[2 * k + 1]] = unitRoot(k, n);
-    rootTables.set(n, t);
-  }
-  return t;
+    return t;
+  });
 }
 
 /** In place: the unscaled transform Σⱼ xⱼ e^{sign·2πijk/n} of n = 2^p interleaved values. */
@@ -116,9 +128,7 @@ interface Chirp {
 }
 const chirps = new Map<string, Chirp>();
 function chirpFor(n: number, sign: number): Chirp {
-  const key = `${n}:${sign}`;
-  let c = chirps.get(key);
-  if (!c) {
+  return cached(chirps, `${n}:${sign}`, () => {
     let m = 1;
     while (m < 2 * n - 1) m *= 2;
     const chirp = new Float64Array(2 * n);
@@ -137,10 +147,8 @@ function chirpFor(n: number, sign: number): Chirp {
       }
     }
     radix2(filter, m, -1);
-    c = { m, chirp, filter };
-    chirps.set(key, c);
-  }
-  return c;
+    return { m, chirp, filter };
+  });
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
- * @file Complex values without a complex dtype: `ComplexArray` holds the real and imaginary parts
- * as two NDArrays (what `np.fft` returns where NumPy returns a complex array), and `np.real`,
- * `np.imag`, `np.angle`, `np.conj` accept it as well as real arrays (`np.abs` does too, in math.ts).
- * Everything is written with NDArray operations, so it is differentiable and batchable.
+ * @file Complex values at the NumPy level: `np.complex`, `np.real`, `np.imag`, `np.angle`,
+ * `np.conj`, `iscomplexobj` and friends on complex arrays (and real ones, as NumPy), plus the
+ * deprecated `ComplexArray` (the real and imaginary parts as two arrays, what `np.fft` returned
+ * before complex dtypes), still accepted as input. All written with primitives, so differentiable
+ * and batchable.
  */
 import { NDArray, type ArrayLike, type Index } from "../core/ndarray.ts";
 import { asarray, zerosLike } from "./creation.ts";
@@ -14,11 +15,10 @@ import { ShapeError } from "../core/errors.ts";
 import { registerNode } from "../tree/index.ts";
 
 /**
- * A complex array as its real and imaginary parts (autograd-ts has no complex dtype). Immutable;
- * the parts are ordinary NDArrays, differentiable and batchable like any other. As a tree it is
- * the pair (real, imag), so transformations take and return it: `vmap` of a function returning one
- * returns one, and the gradient with respect to one is `ComplexArray(∂f/∂real, ∂f/∂imag)` (JAX and
- * autograd return the conjugate of that for complex inputs).
+ * @deprecated Complex values are arrays of dtype complex128/complex64 now (`np.complex(re, im)`,
+ * `np.array([{ re, im }])`), and `np.fft` returns those. Kept for one release so that code which
+ * built one keeps working: every function that took a `ComplexArray` still takes it (as
+ * real + i·imag), and it is still a tree node (real, imag). Nothing returns one any more.
  */
 export class ComplexArray {
   constructor(
@@ -174,7 +174,7 @@ export const angle = (z: ComplexArray | ArrayLike): NDArray => {
  * `np.conj(x)` (also `np.conjugate`): the complex conjugate; a real array unchanged.
  * @example
  * np.conj([1, 2]); // [1, 2]
- * np.conj(np.fft.fft([0, 1])).imag; // [0, 0]
+ * np.imag(np.conj(np.fft.fft([0, 1]))); // [0, 0]
  */
 export function conj(x: ArrayLike): NDArray;
 export function conj(x: ComplexArray): ComplexArray;
