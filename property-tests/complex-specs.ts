@@ -66,5 +66,17 @@ export const complexSpecs: readonly PrimSpec[] = [
   ...["eq", "ne", "lt", "le", "gt", "ge"].map((n) => complexify(n, fc.integer({ min: -1, max: 1 }))),
   ...["reshape", "transpose", "broadcastInDim", "slice", "unslice", "concatenate", "reduceSum", "cumsum"].map((n) => complexify(n)),
   ...["gather", "scatterAdd", "scatter", "dotGeneral", "convGeneralDilated", "argsort"].map((n) => complexify(n)),
+  // The holomorphic unary functions and pow (kernels/complex-math.ts): the real specs' domains keep
+  // the real part off the cuts on the real axis; where a cut or pole lies on the imaginary axis
+  // (arcsinh and arctan beyond ±i, tanh at ±iπ/2) the imaginary parts stay inside.
+  ...["exp", "expm1", "exp2", "log", "log2", "log10", "log1p", "sqrt", "sin", "cos", "tan", "sinh", "cosh"].map((n) => complexify(n)),
+  ...["arcsin", "arccos", "arccosh", "arctanh"].map((n) => complexify(n)),
+  // pow with a positive real part of the base (its negative-base setups would put the base's
+  // imaginary part on both sides of the cut of log).
+  (() => {
+    const p = complexify("pow");
+    return { ...p, setup: p.setup.filter((s) => !(s as { negativeBase?: boolean }).negativeBase) };
+  })(),
+  ...["arcsinh", "arctan", "tanh"].map((n) => complexify(n, uniform(-0.9, 0.9))),
   convert,
 ];

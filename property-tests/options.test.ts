@@ -107,8 +107,8 @@ add("np.linalg.matrixRank", (o) => np.linalg.matrixRank(A, any(o)), { tol: 0.5 }
 add("np.linalg.cond", (o) => np.linalg.cond(A, any(o)), { p: 2 });
 add("np.linalg.tensorinv", (o) => np.linalg.tensorinv(np.eye(4).reshape(4, 2, 2), any(o)), { ind: 1 });
 
-for (const fn of ["fft", "ifft", "rfft", "irfft"] as const) add(`np.fft.${fn}`, (o) => np.fft[fn](v, any(o)), { n: 4, axis: 0, norm: "ortho" });
-for (const fn of ["fft2", "ifft2", "fftn", "ifftn"] as const) add(`np.fft.${fn}`, (o) => np.fft[fn](A, any(o)), { s: [2, 2], axes: [0, 1], norm: "forward" });
+for (const fn of ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft"] as const) add(`np.fft.${fn}`, (o) => np.fft[fn](v, any(o)), { n: 4, axis: 0, norm: "ortho" });
+for (const fn of ["fft2", "ifft2", "fftn", "ifftn", "rfft2", "irfft2", "rfftn", "irfftn"] as const) add(`np.fft.${fn}`, (o) => np.fft[fn](A, any(o)), { s: [2, 2], axes: [0, 1], norm: "forward" });
 for (const fn of ["fftshift", "ifftshift"] as const) add(`np.fft.${fn}`, (o) => np.fft[fn](v, any(o)), { axes: 0 });
 
 add("np.random.uniform", (o) => np.random.uniform(key, [2], any(o)), { minval: 0, maxval: 2 });
