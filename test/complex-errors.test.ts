@@ -5,7 +5,7 @@
  * shapes or complex parts, `item()` of a complex element. Never a silently wrong number.
  */
 import { describe, expect, it } from "vitest";
-import { grad, holomorphicGrad, jit, makeJaxpr, ShapeError } from "autograd-ts";
+import { grad, holomorphicGrad, jit, jvp, makeJaxpr, ShapeError, vjp } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import type { NDArray } from "autograd-ts/numpy";
 
@@ -59,6 +59,12 @@ describe("complex values where they are not defined", () => {
     raises(() => holomorphicGrad((w: NDArray) => w.mul(w))(2), TypeError, "holomorphicGrad", "input leaf 0", "float64");
     raises(() => holomorphicGrad((w: NDArray) => np.abs(w))(np.complex(1, 1)), TypeError, "holomorphicGrad", "float64", "grad(f)");
     raises(() => grad((w: NDArray) => np.sum(w), { holomorphic: true })(np.array([1, 2])), TypeError, "grad", "complex");
+  });
+
+  it("a complex tangent of a real primal, or a complex cotangent of a real output, is refused", () => {
+    raises(() => jvp((x: NDArray) => x.mul(2), [np.array([1, 2])], [z]), TypeError, "jvp", "tangent leaf 0", "complex128", "float64");
+    const [, back] = vjp((x: NDArray) => np.abs(x), z);
+    raises(() => back(z), TypeError, "vjp", "cotangent leaf 0", "complex128", "float64");
   });
 
   it("unsupported dtype names list the complex ones", () => {

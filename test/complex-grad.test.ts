@@ -92,6 +92,9 @@ describe("holomorphicGrad and complex jvp/vjp/linearize", () => {
     expect(back(u)[0]).toBeAllclose(z.mul(z).mul(3).mul(u), { rtol: 1e-14 });
     const [, push] = linearize(f, z);
     expect(push(t)).toBeAllclose(ty, { rtol: 1e-14 });
+    // A real cotangent (or tangent) of a complex value is taken as re + 0i.
+    expect(back(np.array([1, 2, 3]))[0]).toBeAllclose(z.mul(z).mul(3).mul(np.array([1, 2, 3])), { rtol: 1e-14 });
+    expect(jvp(f, [z], [np.array([1, 0, 1])])[1]).toBeAllclose(z.mul(z).mul(3).mul(np.array([1, 0, 1])), { rtol: 1e-14 });
   });
 
   it("vjp of a complex → real function pairs with jvp as Re Σ u·Jv = Re Σ vjp(u)·v", () => {

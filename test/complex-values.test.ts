@@ -143,6 +143,14 @@ describe("complex arithmetic, reductions and products against NumPy", () => {
     expect(np.greaterEqual(w1, w2).toArray()).toEqual([false, true, true, true]);
   });
 
+  it("isnan, isinf, isfinite look at both parts", () => {
+    // np.isnan/isinf/isfinite of np.array([complex(nan, 1), complex(1, inf), 1+2j, complex(-inf, nan)])
+    const x = np.array([c(NaN, 1), c(1, Infinity), c(1, 2), c(-Infinity, NaN)]);
+    expect(np.isnan(x).toArray()).toEqual([true, false, false, true]);
+    expect(np.isinf(x).toArray()).toEqual([false, true, false, true]);
+    expect(np.isfinite(x).toArray()).toEqual([false, false, true, false]);
+  });
+
   it("sort and argsort are lexicographic, as NumPy's", () => {
     const x = np.array([c(1, 2), c(1, -1), c(-1, 5), c(1, 0), c(-1, -5)]);
     expect(np.sort(x)).toBeAllclose([[-1.0, -5.0], [-1.0, 5.0], [1.0, -1.0], [1.0, 0.0], [1.0, 2.0]], { rtol: 0 });
