@@ -393,24 +393,31 @@ export function cpow(a: number, b: number, c: number, d: number): void {
       return;
     }
     let n = Math.abs(c);
-    let [pr, pi] = [a, b];
-    let [qr, qi] = [1, 0];
+    let pr = a;
+    let pi = b;
+    let qr = 1;
+    let qi = 0;
     for (;;) {
       if (n & 1) {
         cmulInto(qr, qi, pr, pi);
-        [qr, qi] = [R.re, R.im];
+        qr = R.re;
+        qi = R.im;
       }
       n >>= 1;
       if (n === 0) break;
       cmulInto(pr, pi, pr, pi);
-      [pr, pi] = [R.re, R.im];
+      pr = R.re;
+      pi = R.im;
     }
-    if (c < 0) cdiv(1, 0, qr, qi);
-    else [R.re, R.im] = [qr, qi];
+    if (c < 0) {
+      cdiv(1, 0, qr, qi);
+    } else {
+      R.re = qr;
+      R.im = qi;
+    }
     return;
   }
   clog(a, b);
-  const [lr, li] = [R.re, R.im];
-  cmulInto(c, d, lr, li);
+  cmulInto(c, d, R.re, R.im);
   cexp(R.re, R.im);
 }
