@@ -30,6 +30,11 @@ export function csinh(x: number, y: number): void {
     }
     return;
   }
+  csinhSpecial(x, y);
+}
+
+/** sinh z where x or y is infinite or NaN (C99 Annex G). */
+function csinhSpecial(x: number, y: number): void {
   if (x === 0) {
     R.re = x;
     R.im = NaN;
@@ -59,6 +64,11 @@ export function ccosh(x: number, y: number): void {
     }
     return;
   }
+  ccoshSpecial(x, y);
+}
+
+/** cosh z where x or y is infinite or NaN (C99 Annex G). */
+function ccoshSpecial(x: number, y: number): void {
   if (x === 0) {
     R.re = NaN;
     R.im = 0;
