@@ -8,7 +8,7 @@
  */
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
-import { complexUnaryKernels, complexPower, complexDivide, complexAbs, type ComplexUnaryName } from "../src/kernels/complex-math.ts";
+import { complexUnaryKernels, complexPower, type ComplexUnaryName } from "../src/kernels/complex-math.ts";
 
 type Enc = number | "inf" | "-inf" | "nan";
 type Pair = [Enc, Enc];
@@ -213,24 +213,18 @@ describe("closed forms and branch cuts", () => {
     expect(one("log1p", 0, 1e-9)[0]).toBeCloseTo(5e-19, 30);
     expect(one("expm1", 1e-20, 1e-20)).toEqual([1e-20, 1e-20]);
   });
-  it("no overflow in |z|: sqrt, log, sign, reciprocal, abs of the largest doubles", () => {
+  it("no overflow in |z|: sqrt, log, sign, reciprocal of the largest doubles", () => {
     const M = Number.MAX_VALUE;
     expect(one("sqrt", M, M)[0]).toBeCloseTo(Math.sqrt(M) * 1.0986841134678098, -140);
     expect(one("log", M, M)[0]).toBeCloseTo(Math.log(M) + Math.LN2 / 2, 12);
     expect(one("sign", M, -M)).toEqual([Math.SQRT1_2, -Math.SQRT1_2].map((v) => v * (1 - EPS / 2)));
-    const r = one("reciprocal", M, M);
-    expect(r[0]).toBeGreaterThan(0);
-    const abs = new Float64Array(1);
-    complexAbs(new Float64Array([M / 2, M / 2]), abs, 1);
-    expect(abs[0]).toBe(Math.hypot(M / 2, M / 2));
-    complexAbs(new Float64Array([Infinity, NaN]), abs, 1);
-    expect(abs[0]).toBe(Infinity);
+    const [rr, ri] = one("reciprocal", M, M); // (1 − i)/(2M), subnormal: NumPy's gives 0
+    expect(rr / (0.5 / M)).toBeCloseTo(1, 10);
+    expect(ri / (-0.5 / M)).toBeCloseTo(1, 10);
   });
-  it("division by Smith's method; only the first n elements are written", () => {
+  it("only the first n elements are written", () => {
     const out = new Float64Array([7, 7, 7, 7]);
-    complexDivide(new Float64Array([1, 2, 5, 5]), new Float64Array([3, 4, 5, 5]), out, 1);
-    expect(out[0]).toBeCloseTo(0.44, 15);
-    expect(out[1]).toBeCloseTo(0.08, 15);
-    expect([out[2], out[3]]).toEqual([7, 7]);
+    complexUnaryKernels.exp(new Float64Array([0, 0, 1, 1]), out, 1);
+    expect([...out]).toEqual([1, 0, 7, 7]);
   });
 });

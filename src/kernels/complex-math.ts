@@ -76,19 +76,7 @@ export const complexUnaryKernels = {
 export type ComplexUnaryName = keyof typeof complexUnaryKernels;
 
 /**
- * z^w elementwise (NumPy's `power` on complex): w = 0 gives 1; 0^w is 0 for real w > 0, NaN
+ * z^w elementwise (NumPy's `power` on complex): w = 0 gives 1; 0^w is 0 for Re w > 0, NaN
  * otherwise; integer w with |w| < 100 by repeated squaring; else e^{w log z}.
  */
 export const complexPower: ComplexBinaryKernel = binaryLoop("power", S.cpow);
-
-/**
- * z/w elementwise by Smith's method (no overflow in |w|²).
- */
-export const complexDivide: ComplexBinaryKernel = binaryLoop("divide", S.cdiv);
-
-/**
- * |z| elementwise into a real array (C99's cabs: infinite if either part is, without overflow).
- */
-export function complexAbs(x: Float64Array | Float32Array, out: Float64Array | Float32Array, n: number): void {
-  for (let k = 0; k < n; k++) out[k] = S.cabs(x[2 * k]!, x[2 * k + 1]!);
-}

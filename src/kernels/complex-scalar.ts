@@ -78,14 +78,6 @@ export function logAbs(x: number, y: number): number {
   return Math.log(h);
 }
 
-/** |z| = hypot(x, y); infinite if either part is (even if the other is NaN), as C99's cabs. */
-export function cabs(x: number, y: number): number {
-  const ax = Math.abs(x);
-  const ay = Math.abs(y);
-  if (isFinite(ax) && isFinite(ay) && Math.max(ax, ay) > HUGE) return 4 * Math.hypot(ax * 0.25, ay * 0.25);
-  return Math.hypot(ax, ay);
-}
-
 /** e^z. C99: exp(±∞·…) follows cis(y) scaled, exp(x ± i0) keeps the zero's sign. */
 export function cexp(x: number, y: number): void {
   if (!isFinite(x)) {
