@@ -5,7 +5,7 @@
  * shapes or complex parts, `item()` of a complex element. Never a silently wrong number.
  */
 import { describe, expect, it } from "vitest";
-import { grad, holomorphicGrad, jit, jvp, makeJaxpr, ShapeError, vjp } from "autograd-ts";
+import { grad, hessian, holomorphicGrad, jacfwd, jacrev, jit, jvp, makeJaxpr, ShapeError, vjp } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import type { NDArray } from "autograd-ts/numpy";
 
@@ -65,6 +65,14 @@ describe("complex values where they are not defined", () => {
     raises(() => jvp((x: NDArray) => x.mul(2), [np.array([1, 2])], [z]), TypeError, "jvp", "tangent leaf 0", "complex128", "float64");
     const [, back] = vjp((x: NDArray) => np.abs(x), z);
     raises(() => back(z), TypeError, "vjp", "cotangent leaf 0", "complex128", "float64");
+  });
+
+  it("Jacobians follow JAX: jacfwd wants real inputs and jacrev real outputs unless holomorphic", () => {
+    raises(() => jacfwd((w: NDArray) => np.abs(w))(z), TypeError, "jacfwd", "input leaf 0", "complex128", "holomorphic");
+    raises(() => jacrev((w: NDArray) => w.mul(w))(z), TypeError, "jacrev", "output leaf 0", "complex128", "holomorphic", "vjp");
+    raises(() => jacrev((w: NDArray) => w.mul(w), { holomorphic: true })(np.array([1, 2])), TypeError, "jacrev", "holomorphic", "float64");
+    raises(() => jacfwd((w: NDArray) => np.abs(w), { holomorphic: true })(z), TypeError, "jacfwd", "holomorphic", "output", "float64");
+    raises(() => hessian((w: NDArray) => np.sum(np.abs(w)))(z), TypeError, "jacfwd", "complex128");
   });
 
   it("unsupported dtype names list the complex ones", () => {

@@ -5,7 +5,7 @@
  * are closed forms.
  */
 import { describe, expect, it } from "vitest";
-import { grad, holomorphicGrad, jit, jvp, linearize, makeJaxpr, valueAndGrad, vjp, vmap } from "autograd-ts";
+import { grad, holomorphicGrad, jacfwd, jacrev, jit, jvp, linearize, makeJaxpr, valueAndGrad, vjp, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import type { NDArray } from "autograd-ts/numpy";
 
@@ -107,6 +107,24 @@ describe("holomorphicGrad and complex jvp/vjp/linearize", () => {
     const lhs = np.sum(u.mul(jv)).item();
     const rhs = np.sum(np.real(g.mul(v))).item();
     expect(lhs).toBeAllclose(rhs, { rtol: 1e-13 });
+  });
+});
+
+describe("Jacobians of complex functions", () => {
+  it("holomorphic jacfwd and jacrev give ∂fᵢ/∂zⱼ: diag(3z²) for z³, M for M·z", () => {
+    const cube = (w: NDArray) => w.mul(w).mul(w);
+    const want = np.diag(z.mul(z).mul(3));
+    expect(jacfwd(cube, { holomorphic: true })(z)).toBeAllclose(want, { rtol: 1e-14 });
+    expect(jacrev(cube, { holomorphic: true })(z)).toBeAllclose(want, { rtol: 1e-14 });
+    const M = np.array([[c(1, 1), c(0, 2), c(-1, 0)], [c(2, -1), c(1, 0), c(0, 1)]]);
+    expect(jacrev((w: NDArray) => np.matmul(M, w), { holomorphic: true })(z)).toBeAllclose(M, { rtol: 0 });
+  });
+
+  it("jacrev of a real-valued function of complex inputs has the gradients (∂/∂x − i∂/∂y) as rows", () => {
+    const f = (w: NDArray) => np.stack([np.sum(np.abs(w)), abs2(w)]);
+    const J = jacrev(f)(z);
+    expect(J.get(0)).toBeAllclose(grad((w: NDArray) => np.sum(np.abs(w)))(z), { rtol: 1e-15 });
+    expect(J.get(1)).toBeAllclose(np.conj(z).mul(2), { rtol: 1e-15 });
   });
 });
 
