@@ -5,7 +5,7 @@
  * are closed forms.
  */
 import { describe, expect, it } from "vitest";
-import { grad, holomorphicGrad, jacfwd, jacrev, jit, jvp, linearize, makeJaxpr, valueAndGrad, vjp, vmap } from "autograd-ts";
+import { checkGrads, customJvp, customVjp, elementwiseGrad, flatten, grad, holomorphicGrad, jacfwd, jacrev, jit, jvp, linearize, makeJaxpr, valueAndGrad, vjp, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import type { NDArray } from "autograd-ts/numpy";
 
@@ -107,6 +107,45 @@ describe("holomorphicGrad and complex jvp/vjp/linearize", () => {
     const lhs = np.sum(u.mul(jv)).item();
     const rhs = np.sum(np.real(g.mul(v))).item();
     expect(lhs).toBeAllclose(rhs, { rtol: 1e-13 });
+  });
+});
+
+describe("checkGrads, elementwiseGrad and flatten with complex values", () => {
+  it("checkGrads passes complex functions to second order and catches a conjugated rule", () => {
+    checkGrads((w: NDArray) => np.sum(np.abs(w.mul(w).add(w))), [z], { order: 2 });
+    checkGrads((w: NDArray) => w.mul(w).div(w.add(c(3, 0))), [z], { order: 2 });
+    checkGrads((w: NDArray, x: NDArray) => np.matmul(w.reshape(1, 3), np.complex(x, x).reshape(3, 1)), [z, np.array([0.5, -1, 2])], { order: 2 });
+    // d(z²) = 2z·dz; a rule giving 2·conj(z)·dz is wrong along the imaginary directions.
+    const wrong = customJvp(
+      (w: NDArray) => w.mul(w),
+      ([w], [t]) => [(w as NDArray).mul(w as NDArray), np.conj(w as NDArray).mul(2).mul(t as NDArray)],
+    );
+    expect(() => checkGrads(wrong, [z], { order: 1, modes: ["fwd"] })).toThrow(/forward mode/);
+  });
+
+  it("customJvp and customVjp take complex tangents and cotangents", () => {
+    const sq = customJvp(
+      (w: NDArray) => w.mul(w),
+      ([w], [t]) => [(w as NDArray).mul(w as NDArray), (w as NDArray).mul(2).mul(t as NDArray)],
+    );
+    checkGrads(sq, [z], { order: 2 });
+    const sqV = customVjp(
+      (w: NDArray) => w.mul(w),
+      (w: NDArray) => [w.mul(w), w],
+      (w: NDArray, ct: NDArray) => [w.mul(2).mul(ct)],
+    );
+    checkGrads(sqV, [z], { order: 1, modes: ["rev"] });
+    expect(holomorphicGrad((w: NDArray) => np.sum(sqV(w)))(z)).toBeAllclose(z.mul(2), { rtol: 1e-15 });
+  });
+
+  it("elementwiseGrad of an elementwise holomorphic f is f′(z); flatten keeps complex leaves", () => {
+    expect(elementwiseGrad((w: NDArray) => w.mul(w).mul(w))(z)).toBeAllclose(z.mul(z).mul(3), { rtol: 1e-15 });
+    const [v, unflatten] = flatten({ a: z, b: np.array([1, 2]) });
+    expect(v.dtype).toBe("complex128");
+    const back = unflatten(v) as { a: NDArray; b: NDArray };
+    expect(back.a).toBeAllclose(z, { rtol: 0 });
+    expect(back.b.dtype).toBe("float64");
+    expect(back.b.toArray()).toEqual([1, 2]);
   });
 });
 
