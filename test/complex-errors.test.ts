@@ -5,7 +5,7 @@
  * shapes or complex parts, `item()` of a complex element. Never a silently wrong number.
  */
 import { describe, expect, it } from "vitest";
-import { grad, holomorphicGrad, jit, jvp, makeJaxpr, ShapeError, vjp } from "autograd-ts";
+import { grad, hessian, holomorphicGrad, jacfwd, jacrev, jit, jvp, makeJaxpr, ShapeError, vjp } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import type { NDArray } from "autograd-ts/numpy";
 
@@ -27,16 +27,17 @@ describe("complex values where they are not defined", () => {
   it("a real-only elementwise function names itself, the dtype and the shape (eagerly, staged and under jit)", () => {
     raises(() => np.floor(z), TypeError, "floor", "complex128", "(2,)");
     raises(() => np.mod(z, z), TypeError, "mod", "complex128");
-    raises(() => np.maximum(z, z), TypeError, "max", "complex128");
     raises(() => makeJaxpr((w: NDArray) => np.floor(w))(z), TypeError, "floor", "complex128");
     raises(() => jit((w: NDArray) => np.floor(w))(z), TypeError, "floor", "complex128");
     raises(() => np.floor(z.astype("complex64")), TypeError, "floor", "complex64");
   });
 
-  it("reductions and searches that order values refuse complex operands", () => {
-    raises(() => np.max(z), TypeError, "reduceMax", "complex128", "(2,)");
-    raises(() => np.argmin(z), TypeError, "argmin", "complex128");
-    raises(() => np.searchsorted(z, z), TypeError, "searchsorted", "complex128");
+  it("searches in sorted complex arrays and multiplicative scatters are refused", () => {
+    raises(() => np.searchsorted(z, z), TypeError, "searchsorted", "complex128", "(2,)");
+    // Fancy-indexed multiplicative and ordering updates (a basic index works: it is a slice update).
+    raises(() => z.at([0, 0]).mul(2), TypeError, "scatterMul", "complex128");
+    raises(() => z.at([1]).max(0), TypeError, "scatterMax", "complex128");
+    expect(z.at(0).mul(2).toArray()).toEqual([{ re: 2, im: 6 }, { re: 2, im: -1 }]);
   });
 
   it("np.linalg refuses complex matrices until it supports them", () => {
@@ -65,6 +66,14 @@ describe("complex values where they are not defined", () => {
     raises(() => jvp((x: NDArray) => x.mul(2), [np.array([1, 2])], [z]), TypeError, "jvp", "tangent leaf 0", "complex128", "float64");
     const [, back] = vjp((x: NDArray) => np.abs(x), z);
     raises(() => back(z), TypeError, "vjp", "cotangent leaf 0", "complex128", "float64");
+  });
+
+  it("Jacobians follow JAX: jacfwd wants real inputs and jacrev real outputs unless holomorphic", () => {
+    raises(() => jacfwd((w: NDArray) => np.abs(w))(z), TypeError, "jacfwd", "input leaf 0", "complex128", "holomorphic");
+    raises(() => jacrev((w: NDArray) => w.mul(w))(z), TypeError, "jacrev", "output leaf 0", "complex128", "holomorphic", "vjp");
+    raises(() => jacrev((w: NDArray) => w.mul(w), { holomorphic: true })(np.array([1, 2])), TypeError, "jacrev", "holomorphic", "float64");
+    raises(() => jacfwd((w: NDArray) => np.abs(w), { holomorphic: true })(z), TypeError, "jacfwd", "holomorphic", "output", "float64");
+    raises(() => hessian((w: NDArray) => np.sum(np.abs(w)))(z), TypeError, "jacfwd", "complex128");
   });
 
   it("unsupported dtype names list the complex ones", () => {

@@ -5,7 +5,7 @@
  * are closed forms.
  */
 import { describe, expect, it } from "vitest";
-import { grad, holomorphicGrad, jit, jvp, linearize, makeJaxpr, valueAndGrad, vjp, vmap } from "autograd-ts";
+import { checkGrads, checkpoint, customJvp, customVjp, elementwiseGrad, flatten, grad, holomorphicGrad, jacfwd, jacrev, jit, jvp, lax, linearize, makeJaxpr, valueAndGrad, vjp, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import type { NDArray } from "autograd-ts/numpy";
 
@@ -110,6 +110,63 @@ describe("holomorphicGrad and complex jvp/vjp/linearize", () => {
   });
 });
 
+describe("checkGrads, elementwiseGrad and flatten with complex values", () => {
+  it("checkGrads passes complex functions to second order and catches a conjugated rule", () => {
+    checkGrads((w: NDArray) => np.sum(np.abs(w.mul(w).add(w))), [z], { order: 2 });
+    checkGrads((w: NDArray) => w.mul(w).div(w.add(c(3, 0))), [z], { order: 2 });
+    checkGrads((w: NDArray, x: NDArray) => np.matmul(w.reshape(1, 3), np.complex(x, x).reshape(3, 1)), [z, np.array([0.5, -1, 2])], { order: 2 });
+    // d(z²) = 2z·dz; a rule giving 2·conj(z)·dz is wrong along the imaginary directions.
+    const wrong = customJvp(
+      (w: NDArray) => w.mul(w),
+      ([w], [t]) => [(w as NDArray).mul(w as NDArray), np.conj(w as NDArray).mul(2).mul(t as NDArray)],
+    );
+    expect(() => checkGrads(wrong, [z], { order: 1, modes: ["fwd"] })).toThrow(/forward mode/);
+  });
+
+  it("customJvp and customVjp take complex tangents and cotangents", () => {
+    const sq = customJvp(
+      (w: NDArray) => w.mul(w),
+      ([w], [t]) => [(w as NDArray).mul(w as NDArray), (w as NDArray).mul(2).mul(t as NDArray)],
+    );
+    checkGrads(sq, [z], { order: 2 });
+    const sqV = customVjp(
+      (w: NDArray) => w.mul(w),
+      (w: NDArray) => [w.mul(w), w],
+      (w: NDArray, ct: NDArray) => [w.mul(2).mul(ct)],
+    );
+    checkGrads(sqV, [z], { order: 1, modes: ["rev"] });
+    expect(holomorphicGrad((w: NDArray) => np.sum(sqV(w)))(z)).toBeAllclose(z.mul(2), { rtol: 1e-15 });
+  });
+
+  it("elementwiseGrad of an elementwise holomorphic f is f′(z); flatten keeps complex leaves", () => {
+    expect(elementwiseGrad((w: NDArray) => w.mul(w).mul(w))(z)).toBeAllclose(z.mul(z).mul(3), { rtol: 1e-15 });
+    const [v, unflatten] = flatten({ a: z, b: np.array([1, 2]) });
+    expect(v.dtype).toBe("complex128");
+    const back = unflatten(v) as { a: NDArray; b: NDArray };
+    expect(back.a).toBeAllclose(z, { rtol: 0 });
+    expect(back.b.dtype).toBe("float64");
+    expect(back.b.toArray()).toEqual([1, 2]);
+  });
+});
+
+describe("Jacobians of complex functions", () => {
+  it("holomorphic jacfwd and jacrev give ∂fᵢ/∂zⱼ: diag(3z²) for z³, M for M·z", () => {
+    const cube = (w: NDArray) => w.mul(w).mul(w);
+    const want = np.diag(z.mul(z).mul(3));
+    expect(jacfwd(cube, { holomorphic: true })(z)).toBeAllclose(want, { rtol: 1e-14 });
+    expect(jacrev(cube, { holomorphic: true })(z)).toBeAllclose(want, { rtol: 1e-14 });
+    const M = np.array([[c(1, 1), c(0, 2), c(-1, 0)], [c(2, -1), c(1, 0), c(0, 1)]]);
+    expect(jacrev((w: NDArray) => np.matmul(M, w), { holomorphic: true })(z)).toBeAllclose(M, { rtol: 0 });
+  });
+
+  it("jacrev of a real-valued function of complex inputs has the gradients (∂/∂x − i∂/∂y) as rows", () => {
+    const f = (w: NDArray) => np.stack([np.sum(np.abs(w)), abs2(w)]);
+    const J = jacrev(f)(z);
+    expect(J.get(0)).toBeAllclose(grad((w: NDArray) => np.sum(np.abs(w)))(z), { rtol: 1e-15 });
+    expect(J.get(1)).toBeAllclose(np.conj(z).mul(2), { rtol: 1e-15 });
+  });
+});
+
 describe("complex values under vmap, jit and makeJaxpr", () => {
   it("vmap of grad agrees with a loop", () => {
     const zs = np.array([[c(1, 2), c(0, 1)], [c(-1, 0.5), c(2, 2)]]);
@@ -125,6 +182,22 @@ describe("complex values under vmap, jit and makeJaxpr", () => {
     const h = jit((w: NDArray) => w.mul(w).add(c(0, 1)));
     expect(h(z)).toBeAllclose(z.mul(z).add(c(0, 1)), { rtol: 0 });
     expect(h(z)).toBeAllclose(z.mul(z).add(c(0, 1)), { rtol: 0 }); // the cached program
+  });
+
+  it("control flow carries complex values: scan, foriLoop, whileLoop, cond, checkpoint (derivatives checked to second order)", () => {
+    const xs = np.complex([0.5, 1, 2], [0, 1, -1]);
+    const scanned = (w: NDArray) => {
+      const [carry, ys] = lax.scan((cr: NDArray, x: NDArray) => [cr.mul(x).add(w), cr], w, xs);
+      return np.sum(np.abs(carry)).add(np.sum(np.real(ys)));
+    };
+    checkGrads(scanned, [z], { order: 2 });
+    const loop = (w: NDArray) => lax.foriLoop(0, 3, (_i: unknown, a: NDArray) => a.mul(w), np.complex(1, 0));
+    expect(holomorphicGrad(loop)(np.complex(1, 2))).toBeAllclose([-9, 12], { rtol: 1e-15 }); // 3w²
+    checkGrads((w: NDArray) => np.sum(lax.whileLoop((s: NDArray[]) => s[1]!.lt(3), (s: NDArray[]) => [s[0]!.mul(s[0]!), s[1]!.add(1)], [w, np.array(0)])[0]!), [z.mul(0.5)], { order: 2, modes: ["fwd"] });
+    checkGrads((w: NDArray) => lax.cond(np.array(true), (a: NDArray) => a.mul(a), (a: NDArray) => a, w), [z], { order: 2 });
+    checkGrads((w: NDArray) => checkpoint((a: NDArray) => a.mul(a).div(a.add(3)))(w), [z], { order: 2 });
+    const batched = vmap(scanned)(np.stack([z, z.mul(2)]));
+    expect(batched.get(1)).toBeAllclose(scanned(z.mul(2)), { rtol: 1e-15 });
   });
 
   it("makeJaxpr prints complex avals", () => {

@@ -4,7 +4,7 @@
  */
 import type { NDArray } from "../core/ndarray.ts";
 import { ConcreteArray } from "../core/ndarray.ts";
-import { allocate, isComplex } from "../core/dtype.ts";
+import { allocate, fillReal, isComplex } from "../core/dtype.ts";
 import { convert } from "../primitives/structural.ts";
 import { linearizeFlat, backwardPass, forwardPass, type Linearized } from "../interpreters/linearize.ts";
 import { flatten, unflatten, sameStructure, type Tree, type TreeDef, type Leaf } from "../tree/index.ts";
@@ -229,9 +229,12 @@ export function elementwiseGrad<F extends Fn, const O extends { readonly argnums
       return (f as unknown as (...a: Tree[]) => unknown)(...full);
     };
     const t = trace("elementwiseGrad", wrapped as never, argnums.map((i) => all[i]!));
+    // Ones (1 + 0i for a complex output: then an elementwise holomorphic f gives f′(z), as holomorphicGrad).
     const cts = t.lin.primalsOut.map((o) => {
-      const data = allocate("float64", o.size).fill(1);
-      return new ConcreteArray(data, o.shape, "float64");
+      const dtype = isComplex(o.dtype) ? o.dtype : "float64";
+      const data = allocate(dtype, o.size);
+      fillReal(data, dtype, 1);
+      return new ConcreteArray(data, o.shape, dtype);
     });
     const grads = pullBack(t, cts) as Tree[];
     return (typeof options.argnums === "number" || options.argnums === undefined ? grads[0] : grads) as GradOf<Selected<A, ArgnumsOf<O>>>;
