@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { checkGrads, elementwiseGrad, grad, hessian, jacfwd, jacrev, jit, nn, valueAndGrad, vmap } from "autograd-ts";
+import { checkGrads, elementwiseGrad, grad, hessian, holomorphicGrad, jacfwd, jacrev, jit, nn, valueAndGrad, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import { integrate, linalg as sla, signal, special } from "autograd-ts/scipy";
 import { adam, rmsprop, sgd } from "autograd-ts/optimizers";
@@ -107,8 +107,8 @@ add("np.linalg.matrixRank", (o) => np.linalg.matrixRank(A, any(o)), { tol: 0.5 }
 add("np.linalg.cond", (o) => np.linalg.cond(A, any(o)), { p: 2 });
 add("np.linalg.tensorinv", (o) => np.linalg.tensorinv(np.eye(4).reshape(4, 2, 2), any(o)), { ind: 1 });
 
-for (const fn of ["fft", "ifft", "rfft", "irfft"] as const) add(`np.fft.${fn}`, (o) => np.fft[fn](v, any(o)), { n: 4, axis: 0, norm: "ortho" });
-for (const fn of ["fft2", "ifft2", "fftn", "ifftn"] as const) add(`np.fft.${fn}`, (o) => np.fft[fn](A, any(o)), { s: [2, 2], axes: [0, 1], norm: "forward" });
+for (const fn of ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft"] as const) add(`np.fft.${fn}`, (o) => np.fft[fn](v, any(o)), { n: 4, axis: 0, norm: "ortho" });
+for (const fn of ["fft2", "ifft2", "fftn", "ifftn", "rfft2", "irfft2", "rfftn", "irfftn"] as const) add(`np.fft.${fn}`, (o) => np.fft[fn](A, any(o)), { s: [2, 2], axes: [0, 1], norm: "forward" });
 for (const fn of ["fftshift", "ifftshift"] as const) add(`np.fft.${fn}`, (o) => np.fft[fn](v, any(o)), { axes: 0 });
 
 add("np.random.uniform", (o) => np.random.uniform(key, [2], any(o)), { minval: 0, maxval: 2 });
@@ -136,11 +136,12 @@ add("sgd", (o) => sgd(gradFn, params(), any(o)), { ...common, mass: 0.9 });
 add("rmsprop", (o) => rmsprop(gradFn, params(), any(o)), { ...common, gamma: 0.9, eps: 1e-8 });
 add("adam", (o) => adam(gradFn, params(), any(o)), { ...common, b1: 0.9, b2: 0.999, eps: 1e-8 });
 
-add("grad", (o) => grad(f, any(o)), { argnums: 0, hasAux: false });
+add("grad", (o) => grad(f, any(o)), { argnums: 0, hasAux: false, holomorphic: false });
+add("holomorphicGrad", (o) => holomorphicGrad(f, any(o)), { argnums: 0, hasAux: false });
 add("valueAndGrad", (o) => valueAndGrad(f, any(o)), { argnums: 0, hasAux: false });
 add("elementwiseGrad", (o) => elementwiseGrad(f, any(o)), { argnums: 0 });
-add("jacfwd", (o) => jacfwd(f, any(o)), { argnums: 0 });
-add("jacrev", (o) => jacrev(f, any(o)), { argnums: 0 });
+add("jacfwd", (o) => jacfwd(f, any(o)), { argnums: 0, holomorphic: false });
+add("jacrev", (o) => jacrev(f, any(o)), { argnums: 0, holomorphic: false });
 add("hessian", (o) => hessian(f, any(o)), { argnums: 0 });
 add("vmap", (o) => vmap(f, any(o)), { inAxes: 0, outAxes: 0 });
 add("jit", (o) => jit(f, any(o)), { staticArgnums: [] });

@@ -1,22 +1,24 @@
 /**
- * @file Complex values without a complex dtype: `ComplexArray` holds the real and imaginary parts
- * as two NDArrays (what `np.fft` returns where NumPy returns a complex array), and `np.real`,
- * `np.imag`, `np.angle`, `np.conj` accept it as well as real arrays (`np.abs` does too, in math.ts).
- * Everything is written with NDArray operations, so it is differentiable and batchable.
+ * @file Complex values at the NumPy level: `np.complex`, `np.real`, `np.imag`, `np.angle`,
+ * `np.conj`, `iscomplexobj` and friends on complex arrays (and real ones, as NumPy), plus the
+ * deprecated `ComplexArray` (the real and imaginary parts as two arrays, what `np.fft` returned
+ * before complex dtypes), still accepted as input. All written with primitives, so differentiable
+ * and batchable.
  */
 import { NDArray, type ArrayLike, type Index } from "../core/ndarray.ts";
 import { asarray, zerosLike } from "./creation.ts";
-import { arctan2, hypot } from "./math.ts";
-import { isFloat } from "../core/dtype.ts";
+import { arctan2, equal, hypot, notEqual } from "./math.ts";
+import { isComplex, isFloat } from "../core/dtype.ts";
+import * as cp from "../primitives/complex.ts";
+import { prepare } from "./broadcast.ts";
 import { ShapeError } from "../core/errors.ts";
 import { registerNode } from "../tree/index.ts";
 
 /**
- * A complex array as its real and imaginary parts (autograd-ts has no complex dtype). Immutable;
- * the parts are ordinary NDArrays, differentiable and batchable like any other. As a tree it is
- * the pair (real, imag), so transformations take and return it: `vmap` of a function returning one
- * returns one, and the gradient with respect to one is `ComplexArray(∂f/∂real, ∂f/∂imag)` (JAX and
- * autograd return the conjugate of that for complex inputs).
+ * @deprecated Complex values are arrays of dtype complex128/complex64 now (`np.complex(re, im)`,
+ * `np.array([{ re, im }])`), and `np.fft` returns those. Kept for one release so that code which
+ * built one keeps working: every function that took a `ComplexArray` still takes it (as
+ * real + i·imag), and it is still a tree node (real, imag). Nothing returns one any more.
  */
 export class ComplexArray {
   constructor(
@@ -83,23 +85,80 @@ registerNode(ComplexArray, "ComplexArray", (z) => [z.real, z.imag], ([re, im]) =
 export function parts(x: ComplexArray | ArrayLike, op: string): [NDArray, NDArray] {
   if (x instanceof ComplexArray) return [x.real, x.imag];
   let a = asarray(x, undefined, op, "a");
+  if (isComplex(a.dtype)) return [cp.real(a), cp.imag(a)];
   if (!isFloat(a.dtype)) a = a.astype("float64");
   return [a, zerosLike(a)];
 }
 
 /**
- * `np.real(x)`: the real part (a real array itself).
+ * `np.real(x)`: the real part (float64 for complex128, float32 for complex64; a real array itself).
  * @example
  * np.real(np.fft.fft([1, 2])); // [3, -1]
+ * np.real(np.complex(1, 2)).item(); // 1
  */
-export const real = (x: ComplexArray | ArrayLike): NDArray => (x instanceof ComplexArray ? x.real : asarray(x, undefined, "np.real", "val"));
+export const real = (x: ComplexArray | ArrayLike): NDArray => {
+  if (x instanceof ComplexArray) return x.real;
+  const a = asarray(x, undefined, "np.real", "val");
+  return isComplex(a.dtype) ? cp.real(a) : a;
+};
 
 /**
- * `np.imag(x)`: the imaginary part (zeros for a real array).
+ * `np.imag(x)`: the imaginary part (zeros of the same dtype for a real array, as NumPy).
  * @example
  * np.imag([1, 2]); // [0, 0]
+ * np.imag(np.complex(1, 2)).item(); // 2
  */
-export const imag = (x: ComplexArray | ArrayLike): NDArray => (x instanceof ComplexArray ? x.imag : parts(x, "np.imag")[1]);
+export const imag = (x: ComplexArray | ArrayLike): NDArray => {
+  if (x instanceof ComplexArray) return x.imag;
+  const a = asarray(x, undefined, "np.imag", "val");
+  return isComplex(a.dtype) ? cp.imag(a) : zerosLike(a);
+};
+
+/**
+ * `np.complex(re, im)`: the complex array re + i·im, broadcasting (NumPy spells it `re + 1j*im`).
+ * Float32 parts give complex64, anything else complex128; complex parts are an error.
+ * @example
+ * np.imag(np.complex(1, 2)).item(); // 2
+ * np.complex([1, 2], 0).dtype === "complex128"; // true
+ */
+export function complex(re: ArrayLike, im: ArrayLike = 0): NDArray {
+  const [r, i] = prepare("np.complex", [re, im], true, ["re", "im"]);
+  if (isComplex(r!.dtype)) {
+    const which = isComplex(asarray(re, undefined, "np.complex", "re").dtype) ? "re" : "im";
+    throw new TypeError(`np.complex: ${which} must be real, got dtype ${r!.dtype === "complex64" ? "complex64" : "complex128"}; take np.real/np.imag of it first`);
+  }
+  return cp.complex(r!, i!);
+}
+
+/**
+ * `np.iscomplexobj(x)`: whether `x` has a complex dtype (whatever its values).
+ * @example
+ * np.iscomplexobj(np.complex(1, 0)); // true
+ * np.iscomplexobj([1, 2]); // false
+ */
+export const iscomplexobj = (x: ComplexArray | ArrayLike): boolean =>
+  x instanceof ComplexArray || isComplex(asarray(x, undefined, "np.iscomplexobj", "x").dtype);
+
+/**
+ * `np.isrealobj(x)`: whether `x` does not have a complex dtype.
+ * @example
+ * np.isrealobj([1, 2]); // true
+ */
+export const isrealobj = (x: ComplexArray | ArrayLike): boolean => !iscomplexobj(x);
+
+/**
+ * `np.iscomplex(x)`: elementwise, whether the imaginary part is nonzero (all false for a real array).
+ * @example
+ * np.iscomplex(np.array([{ re: 1, im: 0 }, { re: 1, im: 2 }])); // [false, true]
+ */
+export const iscomplex = (x: ComplexArray | ArrayLike): NDArray => notEqual(imag(x), 0);
+
+/**
+ * `np.isreal(x)`: elementwise, whether the imaginary part is zero (all true for a real array).
+ * @example
+ * np.isreal(np.array([{ re: 1, im: 0 }, { re: 1, im: 2 }])); // [true, false]
+ */
+export const isreal = (x: ComplexArray | ArrayLike): NDArray => equal(imag(x), 0);
 
 /**
  * `np.angle(z)`: the argument in (−π, π] (0 or π for real numbers, as NumPy).
@@ -115,12 +174,14 @@ export const angle = (z: ComplexArray | ArrayLike): NDArray => {
  * `np.conj(x)` (also `np.conjugate`): the complex conjugate; a real array unchanged.
  * @example
  * np.conj([1, 2]); // [1, 2]
- * np.conj(np.fft.fft([0, 1])).imag; // [0, 0]
+ * np.imag(np.conj(np.fft.fft([0, 1]))); // [0, 0]
  */
 export function conj(x: ArrayLike): NDArray;
 export function conj(x: ComplexArray): ComplexArray;
 export function conj(x: ComplexArray | ArrayLike): ComplexArray | NDArray {
-  return x instanceof ComplexArray ? x.conj() : asarray(x, undefined, "np.conj", "x");
+  if (x instanceof ComplexArray) return x.conj();
+  const a = asarray(x, undefined, "np.conj", "x");
+  return isComplex(a.dtype) ? cp.conj(a) : a;
 }
 /**
  * `np.conjugate(x)`: an alias of {@link conj}; a real array comes back unchanged.

@@ -1,36 +1,40 @@
 /**
- * @file `np.fft`: discrete Fourier transforms, written entirely with existing primitives (reshapes,
- * slices, elementwise products, matrix products), so they are differentiable to any order, forward
- * and reverse, and batch under `vmap`, with no rules of their own.
+ * @file `np.fft`: discrete Fourier transforms of real and complex arrays, returning complex arrays
+ * (complex128, or complex64 for float32/complex64 input) as NumPy does.
  *
- * autograd-ts has no complex dtype. Where NumPy returns a complex array, these functions return a
- * `ComplexArray` (complex.ts): its `real` and `imag` parts as two NDArrays of one shape. Every
- * function that takes a complex array takes a `ComplexArray` or a real array.
+ * Every transform is the `fft` primitive (primitives/fft.ts: the unscaled transform along one
+ * axis, linear, its own transpose) plus cutting/padding, scaling and real/imaginary parts, all of
+ * them primitives, so the functions are differentiable to any order, forward and reverse, and batch
+ * under `vmap`. The kernels (kernels/fft.ts) take radix-2 for powers of two, a direct sum up to 64
+ * points and Bluestein's algorithm above; roots of unity are exact at quarter turns, errors grow
+ * like ε·log n.
  *
- * Algorithms: a length that is a power of two takes the radix-2 Cooley–Tukey recursion (even and
- * odd halves transformed together as one batch, log₂ n levels of whole-array operations); other
- * lengths up to 1024 a dense DFT matrix product; longer ones Bluestein's chirp-z algorithm, which
- * turns the transform into a power-of-two convolution. Roots of unity are computed directly (jk
- * reduced mod n, the angle to the first octant), so errors grow like ε·log n.
+ * `rfft`-family functions take real input (a complex array is a `TypeError`, where NumPy would
+ * drop the imaginary part with a warning); `irfft`/`hfft` return real arrays. A `ComplexArray`
+ * (deprecated) is still accepted wherever an array is.
  */
 import { NDArray, ConcreteArray, type ArrayLike } from "../core/ndarray.ts";
 import { asarray } from "./creation.ts";
-import { reshape, moveaxis, concatenate } from "./shape.ts";
-import { matmul } from "./products.ts";
+import { concatenate } from "./shape.ts";
 import { pad, flip, roll } from "./rearrange.ts";
 import { normAxis } from "./broadcast.ts";
-import { ComplexArray, parts } from "./complex.ts";
+import { ComplexArray, complex as makeComplex } from "./complex.ts";
 import { ShapeError } from "../core/errors.ts";
+import { complexDtype, isComplex } from "../core/dtype.ts";
+import { convert } from "../primitives/structural.ts";
+import { conj, real } from "../primitives/complex.ts";
+import { fftAlong } from "../primitives/fft.ts";
 import { requireStatic } from "./static-args.ts";
 import * as P from "../core/parse.ts";
 
 const fftSchema = { n: P.posInt, axis: P.axis, norm: P.oneOf("backward", "ortho", "forward") } as const;
 const fftnSchema = { s: P.arrayOf(P.posInt, "an array of positive integers"), axes: P.intList, norm: P.oneOf("backward", "ortho", "forward") } as const;
-const fftOpts = P.options("np.fft.fft", fftSchema, { positional: "n" });
-const ifftOpts = P.options("np.fft.ifft", fftSchema, { positional: "n" });
-const rfftOpts = P.options("np.fft.rfft", fftSchema, { positional: "n" });
-const irfftOpts = P.options("np.fft.irfft", fftSchema, { positional: "n" });
-const fftnOpts = new Map(["np.fft.fft2", "np.fft.ifft2", "np.fft.fftn", "np.fft.ifftn"].map((fn) => [fn, P.options(fn, fftnSchema)]));
+const oneDimOpts = new Map(
+  ["np.fft.fft", "np.fft.ifft", "np.fft.rfft", "np.fft.irfft", "np.fft.hfft", "np.fft.ihfft"].map((fn) => [fn, P.options(fn, fftSchema, { positional: "n" })]),
+);
+const fftnOpts = new Map(
+  ["np.fft.fft2", "np.fft.ifft2", "np.fft.fftn", "np.fft.ifftn", "np.fft.rfft2", "np.fft.irfft2", "np.fft.rfftn", "np.fft.irfftn"].map((fn) => [fn, P.options(fn, fftnSchema)]),
+);
 const fftshiftOpts = P.options("np.fft.fftshift", { axes: P.axes });
 const ifftshiftOpts = P.options("np.fft.ifftshift", { axes: P.axes });
 
@@ -39,159 +43,12 @@ export { ComplexArray };
 /** How a transform is scaled: NumPy's `norm` ("backward": the inverse divides by n). */
 export type FftNorm = "backward" | "ortho" | "forward";
 
-const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
-/** Lengths not a power of two up to this use the dense DFT matrix; longer ones Bluestein's algorithm. */
-const DIRECT_MAX = 1024;
-
-/**
- * Constant arrays (twiddles, DFT matrices, chirps), cached: built eagerly from plain numbers, so
- * tracing never sees them being made. The cache holds at most `CACHE_BYTES`; the least recently
- * used go first (a dense DFT matrix of 1024 points alone is 8 MB).
- */
-const constants = new Map<string, NDArray>();
-const CACHE_BYTES = 64 * 2 ** 20;
-let cachedBytes = 0;
-function remember(key: string, c: NDArray): void {
-  constants.set(key, c);
-  cachedBytes += c.size * 8;
-  for (const [k, v] of constants) {
-    if (cachedBytes <= CACHE_BYTES || k === key) break;
-    constants.delete(k);
-    cachedBytes -= v.size * 8;
-  }
-}
-function recall(key: string): NDArray | undefined {
-  const c = constants.get(key);
-  if (c) {
-    // Map order is insertion order: re-inserting marks it as the most recently used.
-    constants.delete(key);
-    constants.set(key, c);
-  }
-  return c;
-}
-function constant(key: string, shape: readonly number[], fill: (out: Float64Array) => void): NDArray {
-  let c = recall(key);
-  if (!c) {
-    const data = new Float64Array(shape.reduce((a, b) => a * b, 1));
-    fill(data);
-    c = new ConcreteArray(data, shape, "float64");
-    remember(key, c);
-  }
-  return c;
-}
-
-/**
- * e^{2πik/n} as [cos, sin], reduced to the first octant first (as pocketfft does), so that
- * quarter turns are exact (cos(π/2) is 0, not 6e-17) and the error stays within an ulp or two.
- */
-function unitRoot(k: number, n: number): [number, number] {
-  const r = ((k % n) + n) % n;
-  const quadrant = Math.floor((4 * r) / n);
-  let rem = 4 * r - quadrant * n; // the angle within the quadrant is (π/2)·rem/n
-  let [c, s] = [1, 0];
-  if (2 * rem <= n) {
-    const a = (Math.PI / 2) * (rem / n);
-    [c, s] = [Math.cos(a), Math.sin(a)];
-  } else {
-    rem = n - rem;
-    const a = (Math.PI / 2) * (rem / n);
-    [c, s] = [Math.sin(a), Math.cos(a)];
-  }
-  // Rotate by the quadrant: multiply by i^quadrant.
-  if (quadrant === 1) return [-s, c];
-  if (quadrant === 2) return [-c, -s];
-  if (quadrant === 3) return [s, -c];
-  return [c, s];
-}
-
-/** cos(2πk/n) and sign·sin(2πk/n) for k < n/2: the twiddle factors e^{sign·2πik/n} of one radix-2 level. */
-function twiddles(n: number, sign: number): [NDArray, NDArray] {
-  const m = n / 2;
-  return [
-    constant(`tw-cos-${n}`, [m], (o) => o.forEach((_, k) => (o[k] = unitRoot(k, n)[0]))),
-    constant(`tw-sin-${n}-${sign}`, [m], (o) => o.forEach((_, k) => (o[k] = sign * unitRoot(k, n)[1]))),
-  ];
-}
-
-/** The unscaled DFT Σⱼ xⱼ e^{sign·2πijk/n} along the last axis of (re, im). */
-function dftLast(re: NDArray, im: NDArray, sign: number): [NDArray, NDArray] {
-  const n = re.shape[re.ndim - 1]!;
-  if (n <= 1) return [re, im];
-  if (isPowerOfTwo(n)) return radix2(re, im, sign);
-  if (n <= DIRECT_MAX) return direct(re, im, sign);
-  return bluestein(re, im, sign);
-}
-
-/**
- * Radix-2 decimation in time: X[k] = E[k] + wᵏ O[k], X[k + n/2] = E[k] − wᵏ O[k], where E and O are
- * the transforms of the even and odd samples. Both halves are transformed in one recursive call, as
- * a batch axis of size 2 (the reshape [.., n/2, 2] puts even samples at 0 and odd ones at 1).
- */
-function radix2(re: NDArray, im: NDArray, sign: number): [NDArray, NDArray] {
-  const n = re.shape[re.ndim - 1]!;
-  if (n === 1) return [re, im];
-  const m = n / 2;
-  const lead = re.shape.slice(0, -1);
-  const split = (x: NDArray) => moveaxis(reshape(x, [...lead, m, 2]), -1, -2);
-  const [hr, hi] = radix2(split(re), split(im), sign);
-  const [er, ei, or, oi] = [hr.get("...", 0, ":"), hi.get("...", 0, ":"), hr.get("...", 1, ":"), hi.get("...", 1, ":")];
-  const [c, s] = twiddles(n, sign);
-  const tr = or.mul(c).sub(oi.mul(s));
-  const ti = or.mul(s).add(oi.mul(c));
-  return [concatenate([er.add(tr), er.sub(tr)], { axis: -1 }), concatenate([ei.add(ti), ei.sub(ti)], { axis: -1 })];
-}
-
-/** The dense DFT: (re + i·im)·(C + i·sign·S) with C, S the n×n cosine and sine matrices. */
-function direct(re: NDArray, im: NDArray, sign: number): [NDArray, NDArray] {
-  const n = re.shape[re.ndim - 1]!;
-  const fill = (o: Float64Array, part: 0 | 1, factor: number) => {
-    for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) o[j * n + k] = factor * unitRoot((j * k) % n, n)[part];
-  };
-  const C = constant(`dft-cos-${n}`, [n, n], (o) => fill(o, 0, 1));
-  const S = constant(`dft-sin-${n}-${sign}`, [n, n], (o) => fill(o, 1, sign));
-  return [matmul(re, C).sub(matmul(im, S)), matmul(im, C).add(matmul(re, S))];
-}
-
-/**
- * Bluestein's algorithm: with cⱼ = e^{sign·πij²/n}, jk = (j² + k² − (k−j)²)/2 gives
- * Xₖ = cₖ Σⱼ (xⱼcⱼ)·conj(c_{k−j}), a convolution, computed with power-of-two transforms of length
- * M ≥ 2n − 1. j² is reduced mod 2n first, which keeps the chirp exact to rounding.
- */
-function bluestein(re: NDArray, im: NDArray, sign: number): [NDArray, NDArray] {
-  const n = re.shape[re.ndim - 1]!;
-  let M = 1;
-  while (M < 2 * n - 1) M *= 2;
-  const chirp = (j: number) => unitRoot((j * j) % (2 * n), 2 * n); // e^{πij²/n}
-  const cr = constant(`bs-cr-${n}`, [n], (o) => o.forEach((_, j) => (o[j] = chirp(j)[0])));
-  const ci = constant(`bs-ci-${n}-${sign}`, [n], (o) => o.forEach((_, j) => (o[j] = sign * chirp(j)[1])));
-  // The transform of b (bₘ = conj(cₘ) at m and M − m), computed once, eagerly.
-  const key = `bs-b-${n}-${sign}`;
-  let Br = recall(key);
-  let Bi = recall(`${key}-im`);
-  if (!Br || !Bi) {
-    const br = new Float64Array(M);
-    const bi = new Float64Array(M);
-    for (let m = 0; m < n; m++) {
-      const [x, y] = [chirp(m)[0], -sign * chirp(m)[1]];
-      br[m] = x;
-      bi[m] = y;
-      if (m > 0) {
-        br[M - m] = x;
-        bi[M - m] = y;
-      }
-    }
-    [Br, Bi] = radix2(new ConcreteArray(br, [M], "float64"), new ConcreteArray(bi, [M], "float64"), -1);
-    remember(key, Br);
-    remember(`${key}-im`, Bi);
-  }
-  const widths = [...re.shape.slice(0, -1).map(() => [0, 0]), [0, M - n]];
-  const ar = pad(re.mul(cr).sub(im.mul(ci)), widths);
-  const ai = pad(re.mul(ci).add(im.mul(cr)), widths);
-  const [Ar, Ai] = radix2(ar, ai, -1);
-  const [vr, vi] = radix2(Ar.mul(Br).sub(Ai.mul(Bi)), Ar.mul(Bi).add(Ai.mul(Br)), 1);
-  const conv = (x: NDArray) => x.get("...", `:${n}`).mul(1 / M);
-  const [wr, wi] = [conv(vr), conv(vi)];
-  return [wr.mul(cr).sub(wi.mul(ci)), wr.mul(ci).add(wi.mul(cr))];
+/** An array as a complex one: complex input as it is, float32 → complex64, anything else complex128. */
+function toComplex(a: ComplexArray | ArrayLike, op: string): NDArray {
+  if (a instanceof ComplexArray) return makeComplex(a.real, a.imag);
+  const x = asarray(a, undefined, op, "a");
+  if (isComplex(x.dtype)) return x;
+  return convert(x, complexDtype(x.dtype === "float32" ? "float32" : "float64"));
 }
 
 /** `x` cut or zero-padded at the end to length `n` along `axis` (NumPy's `n` argument). */
@@ -203,21 +60,6 @@ function resized(x: NDArray, n: number, axis: number, op: string): NDArray {
   return pad(x, x.shape.map((_, i) => (i === axis ? [0, n - len] : [0, 0])));
 }
 
-/** One transform along `axis`, with NumPy's `n` and `norm`; `inverse` picks the sign and default scaling. */
-function transform(x: ComplexArray | ArrayLike, op: string, inverse: boolean, opts: FftOptions): ComplexArray {
-  let [re, im] = parts(x, op);
-  if (re.ndim === 0) throw new ShapeError(`${op}: the input must have at least one axis, got a 0-d array`);
-  const axis = normAxis(op, opts.axis ?? -1, re.ndim);
-  if (opts.n !== undefined) [re, im] = [resized(re, opts.n, axis, op), resized(im, opts.n, axis, op)];
-  const n = re.shape[axis]!;
-  if (n === 0) throw new ShapeError(`${op}: invalid number of data points (0) along axis ${axis}`);
-  const last = re.ndim - 1;
-  const [yr, yi] = dftLast(moveaxis(re, axis, last), moveaxis(im, axis, last), inverse ? 1 : -1);
-  const scale = scaling(opts.norm ?? "backward", n, inverse, op);
-  const back = (y: NDArray) => moveaxis(scale === 1 ? y : y.mul(scale), last, axis);
-  return new ComplexArray(back(yr), back(yi));
-}
-
 function scaling(norm: FftNorm, n: number, inverse: boolean, op: string): number {
   if (norm === "ortho") return 1 / Math.sqrt(n);
   if (norm === "backward") return inverse ? 1 / n : 1;
@@ -225,7 +67,22 @@ function scaling(norm: FftNorm, n: number, inverse: boolean, op: string): number
   throw new TypeError(`${op}: invalid norm '${String(norm)}'; use 'backward', 'ortho' or 'forward'`);
 }
 
-/** The options of the one-dimensional transforms (`fft`, `ifft`, `rfft`, `irfft`): NumPy's `n`, `axis`, `norm`. */
+/** hfft and ihfft scale as the opposite direction: "backward" ↔ "forward". */
+const swapped = (norm: FftNorm | undefined): FftNorm => (norm === "ortho" ? "ortho" : norm === "forward" ? "backward" : "forward");
+
+/** The complex transform of complex `z` along one axis, with NumPy's `n` and `norm`; `inverse` picks the sign and default scaling. */
+function transform(z: NDArray, op: string, inverse: boolean, opts: FftOptions): NDArray {
+  if (z.ndim === 0) throw new ShapeError(`${op}: the input must have at least one axis, got a 0-d array`);
+  const axis = normAxis(op, opts.axis ?? -1, z.ndim);
+  if (opts.n !== undefined) z = resized(z, opts.n, axis, op);
+  const n = z.shape[axis]!;
+  if (n === 0) throw new ShapeError(`${op}: invalid number of data points (0) along axis ${axis}`);
+  const y = fftAlong(z, axis, inverse);
+  const scale = scaling(opts.norm ?? "backward", n, inverse, op);
+  return scale === 1 ? y : y.mul(scale);
+}
+
+/** The options of the one-dimensional transforms (`fft`, `ifft`, `rfft`, `irfft`, `hfft`, `ihfft`): NumPy's `n`, `axis`, `norm`. */
 export interface FftOptions {
   /** Length of the transformed axis: the input is cut or zero-padded to it. */
   n?: number;
@@ -235,7 +92,7 @@ export interface FftOptions {
   norm?: FftNorm;
 }
 
-/** The options of the n-dimensional transforms (`fft2`, `ifft2`, `fftn`, `ifftn`): NumPy's `s`, `axes`, `norm`. */
+/** The options of the n-dimensional transforms (`fft2`, `fftn`, `rfftn`, … and inverses): NumPy's `s`, `axes`, `norm`. */
 export interface FftNOptions {
   /** Lengths of the transformed axes (NumPy's `s`). */
   s?: readonly number[];
@@ -245,31 +102,37 @@ export interface FftNOptions {
   norm?: FftNorm;
 }
 
-/**
- * `np.fft.fft(a, {n, axis, norm})`: the discrete Fourier transform Xₖ = Σⱼ aⱼ e^{−2πijk/n}.
- * @example
- * np.fft.fft([1, 2, 3, 4]).real; // [10, -2, -2, -2]
- * np.fft.fft([1, 2, 3, 4]).imag; // [0, 2, 0, -2]
- */
-export const fft = (a: ComplexArray | ArrayLike, opts: FftOptions | number = {}): ComplexArray => transform(a, "np.fft.fft", false, fftOpts(opts));
+const parse1 = (op: string, opts: FftOptions | number): FftOptions => oneDimOpts.get(op)!(opts) as FftOptions;
 
 /**
- * `np.fft.ifft(a, {n, axis, norm})`: the inverse transform, (1/n) Σₖ Xₖ e^{2πijk/n}.
+ * `np.fft.fft(a, {n, axis, norm})`: the discrete Fourier transform Xₖ = Σⱼ aⱼ e^{−2πijk/n}, complex.
  * @example
- * np.fft.ifft(np.fft.fft([1, 2, 3])).real; // [1, 2, 3]
+ * np.real(np.fft.fft([1, 2, 3, 4])); // [10, -2, -2, -2]
+ * np.imag(np.fft.fft([1, 2, 3, 4])); // [0, 2, 0, -2]
  */
-export const ifft = (a: ComplexArray | ArrayLike, opts: FftOptions | number = {}): ComplexArray => transform(a, "np.fft.ifft", true, ifftOpts(opts));
+export const fft = (a: ComplexArray | ArrayLike, opts: FftOptions | number = {}): NDArray =>
+  transform(toComplex(a, "np.fft.fft"), "np.fft.fft", false, parse1("np.fft.fft", opts));
+
+/**
+ * `np.fft.ifft(a, {n, axis, norm})`: the inverse transform, (1/n) Σₖ Xₖ e^{2πijk/n}, complex.
+ * @example
+ * np.real(np.fft.ifft(np.fft.fft([1, 2, 3]))); // [1, 2, 3]
+ */
+export const ifft = (a: ComplexArray | ArrayLike, opts: FftOptions | number = {}): NDArray =>
+  transform(toComplex(a, "np.fft.ifft"), "np.fft.ifft", true, parse1("np.fft.ifft", opts));
 
 /** The axes and lengths of an n-dimensional transform, as NumPy chooses them. */
 function axesAndSizes(ndim: number, opts: FftNOptions, op: string, defaultAxes: readonly number[] | null): [number[], (number | undefined)[]] {
   const axes = opts.axes ?? defaultAxes ?? (opts.s ? opts.s.map((_, i) => ndim - opts.s!.length + i) : Array.from({ length: ndim }, (_, i) => i));
   if (opts.s && opts.s.length !== axes.length) throw new ShapeError(`${op}: s and axes have different lengths (${opts.s.length} and ${axes.length})`);
+  if (axes.length === 0) throw new ShapeError(`${op}: no axes to transform`);
   return [axes.map((ax) => normAxis(op, ax, ndim)), axes.map((_, i) => opts.s?.[i])];
 }
 
-function transformN(a: ComplexArray | ArrayLike, op: string, inverse: boolean, opts: FftNOptions, defaultAxes: readonly number[] | null): ComplexArray {
+function transformN(a: ComplexArray | ArrayLike, op: string, inverse: boolean, opts: FftNOptions, defaultAxes: readonly number[] | null): NDArray {
   opts = fftnOpts.get(op)!(opts) as FftNOptions;
-  let z = a instanceof ComplexArray ? a : new ComplexArray(...parts(a, op));
+  let z = toComplex(a, op);
+  if (z.ndim === 0) throw new ShapeError(`${op}: the input must have at least one axis, got a 0-d array`);
   const [axes, sizes] = axesAndSizes(z.ndim, opts, op, defaultAxes);
   axes.forEach((axis, i) => {
     z = transform(z, op, inverse, { axis, n: sizes[i], norm: opts.norm });
@@ -280,47 +143,71 @@ function transformN(a: ComplexArray | ArrayLike, op: string, inverse: boolean, o
 /**
  * `np.fft.fft2(a, {s, axes = [−2, −1], norm})`.
  * @example
- * np.fft.fft2([[1, 2], [3, 4]]).real; // [[10, -2], [-4, 0]]
+ * np.real(np.fft.fft2([[1, 2], [3, 4]])); // [[10, -2], [-4, 0]]
  */
-export const fft2 = (a: ComplexArray | ArrayLike, opts: FftNOptions = {}): ComplexArray => transformN(a, "np.fft.fft2", false, opts, [-2, -1]);
+export const fft2 = (a: ComplexArray | ArrayLike, opts: FftNOptions = {}): NDArray => transformN(a, "np.fft.fft2", false, opts, [-2, -1]);
 /**
  * `np.fft.ifft2(a, {s, axes = [−2, −1], norm})`.
  * @example
- * np.fft.ifft2(np.fft.fft2([[1, 2], [3, 4]])).real; // [[1, 2], [3, 4]]
+ * np.real(np.fft.ifft2(np.fft.fft2([[1, 2], [3, 4]]))); // [[1, 2], [3, 4]]
  */
-export const ifft2 = (a: ComplexArray | ArrayLike, opts: FftNOptions = {}): ComplexArray => transformN(a, "np.fft.ifft2", true, opts, [-2, -1]);
+export const ifft2 = (a: ComplexArray | ArrayLike, opts: FftNOptions = {}): NDArray => transformN(a, "np.fft.ifft2", true, opts, [-2, -1]);
 /**
  * `np.fft.fftn(a, {s, axes, norm})`: over all axes by default.
  * @example
- * np.fft.fftn([[1, 2], [3, 4]]).real; // [[10, -2], [-4, 0]]
+ * np.real(np.fft.fftn([[1, 2], [3, 4]])); // [[10, -2], [-4, 0]]
  */
-export const fftn = (a: ComplexArray | ArrayLike, opts: FftNOptions = {}): ComplexArray => transformN(a, "np.fft.fftn", false, opts, null);
+export const fftn = (a: ComplexArray | ArrayLike, opts: FftNOptions = {}): NDArray => transformN(a, "np.fft.fftn", false, opts, null);
 /**
  * `np.fft.ifftn(a, {s, axes, norm})`.
  * @example
- * np.fft.ifftn(np.fft.fftn([[1, 2], [3, 4]])).real; // [[1, 2], [3, 4]]
+ * np.real(np.fft.ifftn(np.fft.fftn([[1, 2], [3, 4]]))); // [[1, 2], [3, 4]]
  */
-export const ifftn = (a: ComplexArray | ArrayLike, opts: FftNOptions = {}): ComplexArray => transformN(a, "np.fft.ifftn", true, opts, null);
+export const ifftn = (a: ComplexArray | ArrayLike, opts: FftNOptions = {}): NDArray => transformN(a, "np.fft.ifftn", true, opts, null);
 
-/** A real array for the real-input transforms (a `ComplexArray` is refused rather than silently cut to its real part). */
+/** A real array for the real-input transforms (a complex one is refused rather than silently cut to its real part). */
 function realInput(a: ComplexArray | ArrayLike, op: string): NDArray {
-  if (a instanceof ComplexArray) throw new TypeError(`${op}: the input must be real; pass its .real part explicitly`);
-  return parts(a, op)[0];
+  const x = a instanceof ComplexArray ? a.real : asarray(a, undefined, op, "a");
+  if (a instanceof ComplexArray || isComplex(x.dtype)) throw new TypeError(`${op}: the input must be real, got a complex array; pass np.real(a) explicitly`);
+  return x;
+}
+
+/** The first ⌊n/2⌋ + 1 terms along `axis` of a full transform. */
+function halfSpectrum(full: NDArray, axis: number): NDArray {
+  const half = Math.floor(full.shape[axis]! / 2) + 1;
+  return full.get(...full.shape.map((_, i) => (i === axis ? `:${half}` : ":")));
+}
+
+function rfftImpl(a: ComplexArray | ArrayLike, op: string, opts: FftOptions): NDArray {
+  const x = realInput(a, op);
+  if (x.ndim === 0) throw new ShapeError(`${op}: the input must have at least one axis, got a 0-d array`);
+  const full = transform(toComplex(x, op), op, false, opts);
+  return halfSpectrum(full, normAxis(op, opts.axis ?? -1, x.ndim));
 }
 
 /**
- * `np.fft.rfft(a, {n, axis, norm})`: the transform of a real array, terms 0 … n/2 (the rest are
- * their conjugates).
+ * `np.fft.rfft(a, {n, axis, norm})`: the transform of a real array, terms 0 … ⌊n/2⌋ (the rest are
+ * their conjugates), complex.
  * @example
- * np.fft.rfft([1, 2, 3, 4]).real; // [10, -2, -2]
+ * np.real(np.fft.rfft([1, 2, 3, 4])); // [10, -2, -2]
  */
-export function rfft(a: ArrayLike, opts: FftOptions | number = {}): ComplexArray {
-  opts = rfftOpts(opts);
-  const x = realInput(a, "np.fft.rfft");
-  const full = transform(x, "np.fft.rfft", false, opts);
-  const axis = normAxis("np.fft.rfft", opts.axis ?? -1, x.ndim);
-  const half = Math.floor(full.shape[axis]! / 2) + 1;
-  return full.get(...full.shape.map((_, i) => (i === axis ? `:${half}` : ":")));
+export const rfft = (a: ArrayLike, opts: FftOptions | number = {}): NDArray => rfftImpl(a, "np.fft.rfft", parse1("np.fft.rfft", opts));
+
+/** The full spectrum from its first terms along `axis`, extended by Hermitian symmetry X[n − k] = conj X[k], then inverse-transformed: the real part. */
+function irfftImpl(a: ComplexArray | ArrayLike, op: string, opts: FftOptions, conjugate: boolean): NDArray {
+  let z = toComplex(a, op);
+  if (z.ndim === 0) throw new ShapeError(`${op}: the input must have at least one axis, got a 0-d array`);
+  if (conjugate) z = conj(z);
+  const axis = normAxis(op, opts.axis ?? -1, z.ndim);
+  const n = opts.n ?? 2 * (z.shape[axis]! - 1);
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${op}: invalid number of data points (${n}) specified`);
+  const half = Math.floor(n / 2) + 1;
+  z = resized(z, half, axis, op);
+  const idx = (spec: string) => z.shape.map((_, i) => (i === axis ? spec : ":"));
+  const full = n - half > 0 ? concatenate([z, flip(conj(z.get(...idx(`1:${n - half + 1}`))), { axis })], { axis }) : z;
+  // The imaginary parts of the zero (and, for even n, Nyquist) terms only reach the imaginary part
+  // of the result, which `real` drops: NumPy ignores them too.
+  return real(transform(full, op, true, { axis, norm: opts.norm }));
 }
 
 /**
@@ -330,23 +217,80 @@ export function rfft(a: ArrayLike, opts: FftOptions | number = {}): ComplexArray
  * @example
  * np.fft.irfft(np.fft.rfft([1, 2, 3, 4])); // [1, 2, 3, 4]
  */
-export function irfft(a: ComplexArray | ArrayLike, opts: FftOptions | number = {}): NDArray {
-  opts = irfftOpts(opts);
-  const op = "np.fft.irfft";
-  const z0 = a instanceof ComplexArray ? a : new ComplexArray(...parts(a, op));
-  if (z0.ndim === 0) throw new ShapeError(`${op}: the input must have at least one axis, got a 0-d array`);
-  const axis = normAxis(op, opts.axis ?? -1, z0.ndim);
-  const n = opts.n ?? 2 * (z0.shape[axis]! - 1);
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${op}: invalid number of data points (${n}) specified`);
-  const half = Math.floor(n / 2) + 1;
-  const z = new ComplexArray(resized(z0.real, half, axis, op), resized(z0.imag, half, axis, op));
-  // X[n − k] = conj(X[k]) for k = 1 … n − n/2 − 1, appended in reverse order.
-  const idx = (spec: string) => z.shape.map((_, i) => (i === axis ? spec : ":"));
-  const tail = z.get(...idx(`1:${n - half + 1}`)).conj();
-  const rev = (x: NDArray) => flip(x, { axis });
-  const full = new ComplexArray(concatenate([z.real, rev(tail.real)], { axis }), concatenate([z.imag, rev(tail.imag)], { axis }));
-  return transform(full, op, true, { axis, norm: opts.norm }).real;
+export const irfft = (a: ComplexArray | ArrayLike, opts: FftOptions | number = {}): NDArray =>
+  irfftImpl(a, "np.fft.irfft", parse1("np.fft.irfft", opts), false);
+
+/**
+ * `np.fft.hfft(a, {n, axis, norm})`: the transform of a Hermitian-symmetric signal given by its
+ * first half `a`, a real array of length n (default 2(m − 1)): `irfft(conj(a))` scaled as a forward
+ * transform.
+ * @example
+ * np.fft.hfft([1, 2, 3]); // [8, -2, 0, -2]
+ */
+export function hfft(a: ComplexArray | ArrayLike, opts: FftOptions | number = {}): NDArray {
+  const o = parse1("np.fft.hfft", opts);
+  return irfftImpl(a, "np.fft.hfft", { ...o, norm: swapped(o.norm) }, true);
 }
+
+/**
+ * `np.fft.ihfft(a, {n, axis, norm})`: the inverse of `hfft`: `conj(rfft(a))` scaled as an inverse
+ * transform, terms 0 … ⌊n/2⌋, complex.
+ * @example
+ * np.real(np.fft.ihfft([8, -2, 0, -2])); // [1, 2, 3]
+ */
+export function ihfft(a: ArrayLike, opts: FftOptions | number = {}): NDArray {
+  const o = parse1("np.fft.ihfft", opts);
+  return conj(rfftImpl(a, "np.fft.ihfft", { ...o, norm: swapped(o.norm) }));
+}
+
+/** rfftn: rfft along the last of the axes, then complex transforms along the others. */
+function rfftnImpl(a: ArrayLike, op: string, opts: FftNOptions, defaultAxes: readonly number[] | null): NDArray {
+  opts = fftnOpts.get(op)!(opts) as FftNOptions;
+  const x = realInput(a, op);
+  if (x.ndim === 0) throw new ShapeError(`${op}: the input must have at least one axis, got a 0-d array`);
+  const [axes, sizes] = axesAndSizes(x.ndim, opts, op, defaultAxes);
+  const last = axes.length - 1;
+  let z = rfftImpl(x, op, { axis: axes[last]!, n: sizes[last], norm: opts.norm });
+  for (let i = 0; i < last; i++) z = transform(z, op, false, { axis: axes[i]!, n: sizes[i], norm: opts.norm });
+  return z;
+}
+
+/** irfftn: complex inverse transforms along all but the last of the axes, then irfft along it (length s[−1], default 2(m − 1)). */
+function irfftnImpl(a: ComplexArray | ArrayLike, op: string, opts: FftNOptions, defaultAxes: readonly number[] | null): NDArray {
+  opts = fftnOpts.get(op)!(opts) as FftNOptions;
+  let z = toComplex(a, op);
+  if (z.ndim === 0) throw new ShapeError(`${op}: the input must have at least one axis, got a 0-d array`);
+  const [axes, sizes] = axesAndSizes(z.ndim, opts, op, defaultAxes);
+  const last = axes.length - 1;
+  for (let i = 0; i < last; i++) z = transform(z, op, true, { axis: axes[i]!, n: sizes[i], norm: opts.norm });
+  return irfftImpl(z, op, { axis: axes[last]!, ...(sizes[last] === undefined ? {} : { n: sizes[last] }), norm: opts.norm }, false);
+}
+
+/**
+ * `np.fft.rfft2(a, {s, axes = [−2, −1], norm})`: `rfftn` over two axes.
+ * @example
+ * np.real(np.fft.rfft2([[1, 2], [3, 4]])); // [[10, -2], [-4, 0]]
+ */
+export const rfft2 = (a: ArrayLike, opts: FftNOptions = {}): NDArray => rfftnImpl(a, "np.fft.rfft2", opts, [-2, -1]);
+/**
+ * `np.fft.irfft2(a, {s, axes = [−2, −1], norm})`: the inverse of `rfft2`.
+ * @example
+ * np.fft.irfft2(np.fft.rfft2([[1, 2], [3, 4]])); // [[1, 2], [3, 4]]
+ */
+export const irfft2 = (a: ComplexArray | ArrayLike, opts: FftNOptions = {}): NDArray => irfftnImpl(a, "np.fft.irfft2", opts, [-2, -1]);
+/**
+ * `np.fft.rfftn(a, {s, axes, norm})`: the real-input transform over several axes (all by default),
+ * halved along the last.
+ * @example
+ * np.real(np.fft.rfftn([[1, 2], [3, 4]])); // [[10, -2], [-4, 0]]
+ */
+export const rfftn = (a: ArrayLike, opts: FftNOptions = {}): NDArray => rfftnImpl(a, "np.fft.rfftn", opts, null);
+/**
+ * `np.fft.irfftn(a, {s, axes, norm})`: the inverse of `rfftn`.
+ * @example
+ * np.fft.irfftn(np.fft.rfftn([[1, 2], [3, 4]])); // [[1, 2], [3, 4]]
+ */
+export const irfftn = (a: ComplexArray | ArrayLike, opts: FftNOptions = {}): NDArray => irfftnImpl(a, "np.fft.irfftn", opts, null);
 
 /**
  * `np.fft.fftfreq(n, d = 1)`: the frequencies of the terms of an n-point transform with sample
@@ -377,15 +321,12 @@ export function rfftfreq(n: number, d = 1): NDArray {
   return new ConcreteArray(out, [out.length], "float64");
 }
 
-function shifted<T extends ComplexArray | NDArray>(x: T | ArrayLike, axes: number | readonly number[] | undefined, inverse: boolean, op: string): T {
+function shifted(x: ComplexArray | ArrayLike, axes: number | readonly number[] | undefined, inverse: boolean, op: string): NDArray {
   requireStatic(op, "axes", axes, "an axis");
-  const roll1 = (a: NDArray): NDArray => {
-    const list = axes === undefined ? a.shape.map((_, i) => i) : typeof axes === "number" ? [axes] : axes;
-    const norm = list.map((ax) => normAxis(op, ax, a.ndim));
-    return roll(a, norm.map((ax) => (inverse ? -Math.floor(a.shape[ax]! / 2) : Math.floor(a.shape[ax]! / 2))), { axis: norm });
-  };
-  if (x instanceof ComplexArray) return new ComplexArray(roll1(x.real), roll1(x.imag)) as T;
-  return roll1(asarray(x as ArrayLike, undefined, op, "x")) as T;
+  const a = x instanceof ComplexArray ? makeComplex(x.real, x.imag) : asarray(x, undefined, op, "x");
+  const list = axes === undefined ? a.shape.map((_, i) => i) : typeof axes === "number" ? [axes] : axes;
+  const norm = list.map((ax) => normAxis(op, ax, a.ndim));
+  return roll(a, norm.map((ax) => (inverse ? -Math.floor(a.shape[ax]! / 2) : Math.floor(a.shape[ax]! / 2))), { axis: norm });
 }
 
 /**
@@ -393,9 +334,7 @@ function shifted<T extends ComplexArray | NDArray>(x: T | ArrayLike, axes: numbe
  * @example
  * np.fft.fftshift(np.fft.fftfreq(4)); // [-0.5, -0.25, 0, 0.25]
  */
-export function fftshift(x: ArrayLike, opts?: { axes?: number | readonly number[] }): NDArray;
-export function fftshift(x: ComplexArray, opts?: { axes?: number | readonly number[] }): ComplexArray;
-export function fftshift(x: ComplexArray | ArrayLike, opts: { axes?: number | readonly number[] } = {}): ComplexArray | NDArray {
+export function fftshift(x: ComplexArray | ArrayLike, opts: { axes?: number | readonly number[] } = {}): NDArray {
   return shifted(x, fftshiftOpts(opts).axes ?? undefined, false, "np.fft.fftshift");
 }
 
@@ -404,8 +343,6 @@ export function fftshift(x: ComplexArray | ArrayLike, opts: { axes?: number | re
  * @example
  * np.fft.ifftshift([-2, -1, 0, 1, 2]); // [0, 1, 2, -2, -1]
  */
-export function ifftshift(x: ArrayLike, opts?: { axes?: number | readonly number[] }): NDArray;
-export function ifftshift(x: ComplexArray, opts?: { axes?: number | readonly number[] }): ComplexArray;
-export function ifftshift(x: ComplexArray | ArrayLike, opts: { axes?: number | readonly number[] } = {}): ComplexArray | NDArray {
+export function ifftshift(x: ComplexArray | ArrayLike, opts: { axes?: number | readonly number[] } = {}): NDArray {
   return shifted(x, ifftshiftOpts(opts).axes ?? undefined, true, "np.fft.ifftshift");
 }

@@ -40,6 +40,7 @@ const EPS = 2 ** -52;
 /** `x` as float64 (integers and bools promoted), with the dtype the results should have. */
 function floatArg(op: string, x: ArrayLike, arg: string): [NDArray, DType] {
   const a = asarray(x, undefined, op, arg);
+  if (a.dtype === "complex128" || a.dtype === "complex64") throw new TypeError(`${op}: ${arg} has dtype ${a.dtype}; complex matrices are not supported here yet`);
   const dtype: DType = a.dtype === "float32" ? "float32" : "float64";
   return [s.convert(a, "float64"), dtype];
 }

@@ -6,7 +6,8 @@
  */
 import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { asarray, zeros } from "./creation.ts";
-import { promote } from "../core/dtype.ts";
+import { isComplex, promote } from "../core/dtype.ts";
+import * as cp from "../primitives/complex.ts";
 import * as s from "../primitives/structural.ts";
 import { dotGeneral } from "../primitives/contraction.ts";
 import { bind1 } from "../core/trace.ts";
@@ -130,7 +131,9 @@ export function correlate(a: ArrayLike, v: ArrayLike, opts: { mode?: ConvolveMod
   const mode = checkMode("np.correlate", opts.mode ?? "valid");
   const [x, y] = vectors("np.correlate", a, v);
   const rev = (z: NDArray) => s.slice(z, [z.size - 1], [-1], z.shape);
-  // NumPy computes a shorter `a` as the reversed correlation of the swapped pair.
-  if (y.size > x.size) return rev(correlate(y, x, { mode }));
-  return convolve(x, rev(y), { mode });
+  // Σₙ a[n + k]·conj(v[n]), as NumPy (the conjugate matters for complex input).
+  const conj = (z: NDArray) => (isComplex(z.dtype) ? cp.conj(z) : z);
+  // NumPy computes a shorter `a` as the reversed (and conjugated) correlation of the swapped pair.
+  if (y.size > x.size) return conj(rev(correlate(y, x, { mode })));
+  return convolve(x, rev(conj(y)), { mode });
 }

@@ -3,30 +3,37 @@
  * broadcasts and promotes first, as JAX's lax does). `add`, `sub`, `mul`, `div` are linear in one
  * argument at a time and carry transpose rules.
  */
+import { complexPower } from "../kernels/complex-math.ts";
 import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
-import { allocate, type DType } from "../core/dtype.ts";
+import { allocate, fillReal, type DType } from "../core/dtype.ts";
 import { bind1 } from "../core/trace.ts";
 import { isUndefinedPrimal, type Primitive, type TransposeRule, type JvpRule } from "../core/primitive.ts";
 import { neg, log, floor, sign } from "./unary.ts";
 import { and, eq, gt, select } from "./compare.ts";
 import { convert } from "./structural.ts";
-import { elementwise, exprKernel } from "./elementwise.ts";
+import { elementwise, exprKernel, type ElementwiseKernel } from "./elementwise.ts";
+import { divComplex, lexExtremumPairs, mulComplex } from "../kernels/complex.ts";
 
 type Empty = Record<string, never>;
 
 /**
- * An elementwise primitive of two arguments from a kernel expression in `a` and `b` (`simd`: long
- * float64 operands on that WebAssembly SIMD kernel, `kernels/simd.ts`).
+ * An elementwise primitive of two arguments from a kernel expression in `a` and `b`, optionally a
+ * kernel for complex operands (without one, complex operands are a `TypeError`), and (`simd`) long
+ * float64 operands on that WebAssembly SIMD kernel (`kernels/simd.ts`).
  */
 export function binary(
   name: string,
   expr: string,
   jvp: JvpRule<Empty>,
   transpose: TransposeRule<Empty> | "nonlinear" = "nonlinear",
+  complexKernel?: ElementwiseKernel<Empty>,
   simd?: "pow",
 ): Primitive<Empty> {
-  return elementwise<Empty>({ name, kernel: exprKernel(2, expr, simd), jvp, transpose });
+  return elementwise<Empty>({ name, kernel: exprKernel(2, expr, simd), jvp, transpose, ...(complexKernel && { complexKernel }) });
 }
+
+/** A kernel over interleaved complex storage from a loop over its slots (`add`, `sub` act on the parts alike). */
+const slotwise = (expr: string): ElementwiseKernel<Empty> => exprKernel(2, expr);
 
 /** Sum of two tangent contributions, either of which may be a symbolic zero. */
 export const addT = (a: NDArray | null, b: NDArray | null): NDArray | null =>
@@ -41,18 +48,22 @@ export const addP = binary(
   "a + b",
   (_, [t0, t1]) => [addT(t0!, t1!)],
   ([ct], [x, y]) => [U(x) ? ct! : null, U(y) ? ct! : null],
+  slotwise("a + b"),
 );
 export const subP = binary(
   "sub",
   "a - b",
   (_, [t0, t1]) => [addT(t0!, t1 && neg(t1))],
   ([ct], [x, y]) => [U(x) ? ct! : null, U(y) ? neg(ct!) : null],
+  slotwise("a - b"),
 );
 export const mulP = binary(
   "mul",
   "a * b",
   ([x, y], [t0, t1]) => [addT(t0 && mul(t0, y!), t1 && mul(x!, t1))],
+  // Not conjugated for complex values (JAX's convention; see primitives/complex.ts).
   ([ct], [x, y]) => [U(x) ? mul(ct!, y as NDArray) : null, U(y) ? mul(x as NDArray, ct!) : null],
+  ([x, y], out) => mulComplex(x!.data, y!.data, out),
 );
 // d(x/y) = dx/y − (x/y)·dy/y
 export const divP = binary(
@@ -63,9 +74,11 @@ export const divP = binary(
     if (U(y)) throw new TypeError("div: the divisor is linear in a transpose, which is not a linear map");
     return [U(x) ? div(ct!, y) : null, null];
   },
+  ([x, y], out) => divComplex(x!.data, y!.data, out),
 );
 // d(xʸ) = y·xʸ⁻¹ dx + log(x)·xʸ dy, with 0 where x = y = 0 (first term, not 0·∞) or x = 0 (second).
 // Only where x = 0 too: elsewhere y·xʸ⁻¹ is finite, and its y-derivative xʸ⁻¹ at y = 0 is needed.
+// The same rule is the complex derivative for complex x, y (principal log; kernels/complex-math.ts).
 export const powP = binary("pow", "Math.pow(a, b)", ([x, y], [t0, t1], [out]) => {
   const zero = (z: NDArray) => fullLike(z, 0);
   const both0 = and(eq(y!, zero(y!)), eq(x!, zero(x!)));
@@ -73,19 +86,24 @@ export const powP = binary("pow", "Math.pow(a, b)", ([x, y], [t0, t1], [out]) =>
   const safeLog = log(select(eq(x!, zero(x!)), fullLike(x!, 1), x!));
   const dy = t1 && mul(t1, mul(out!, safeLog));
   return [addT(dx, dy)];
-}, "nonlinear", "pow");
+}, "nonlinear", ([x, y], out) => complexPower(x!.data as Float64Array | Float32Array, y!.data as Float64Array | Float32Array, out as Float64Array | Float32Array, x!.size), "pow");
 // Ties share the derivative equally, as in autograd.
 const tieWeights = (x: NDArray, y: NDArray): NDArray =>
   add(convert(gt(x, y), x.dtype), mul(fullLike(x, 0.5), convert(eq(x, y), x.dtype)));
+// Complex values: NumPy's lexicographic order, a NaN operand wins.
 export const maxP = binary(
   "max",
   "(a > b || a !== a) ? a : b",
   ([x, y], [t0, t1]) => [addT(t0 && mul(t0, tieWeights(x!, y!)), t1 && mul(t1, tieWeights(y!, x!)))],
+  "nonlinear",
+  ([x, y], out) => lexExtremumPairs(x!.data, y!.data, 1, out),
 );
 export const minP = binary(
   "min",
   "(a < b || a !== a) ? a : b",
   ([x, y], [t0, t1]) => [addT(t0 && mul(t0, tieWeights(y!, x!)), t1 && mul(t1, tieWeights(x!, y!)))],
+  "nonlinear",
+  ([x, y], out) => lexExtremumPairs(x!.data, y!.data, -1, out),
 );
 // d atan2(y, x) = (x dy − y dx) / (x² + y²)
 export const atan2P = binary("atan2", "Math.atan2(a, b)", ([y, x], [ty, tx]) => {
@@ -119,6 +137,6 @@ export function fullLike(x: { shape: readonly number[]; dtype: DType }, v: numbe
   let n = 1;
   for (const d of x.shape) n *= d;
   const data = allocate(x.dtype, n);
-  if (v !== 0) data.fill(v);
+  if (v !== 0) fillReal(data, x.dtype, v);
   return new ConcreteArray(data, x.shape, x.dtype);
 }
