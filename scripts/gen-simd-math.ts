@@ -91,8 +91,10 @@ const add = op("f64x2.add");
 const sub = op("f64x2.sub");
 const mul = op("f64x2.mul");
 const div = op("f64x2.div");
-const fmin = op("f64x2.min");
-const fmax = op("f64x2.max");
+/** min(a, C) and max(a, C) as clamps: `pmin`/`pmax` are one instruction each (`min`/`max` are
+ * several, for IEEE ±0 and NaN ordering) and keep a NaN in `a`. */
+const fmin = op("f64x2.pmin");
+const fmax = op("f64x2.pmax");
 const fabs = op("f64x2.abs");
 const fneg = op("f64x2.neg");
 const lt = op("f64x2.lt");
@@ -103,7 +105,9 @@ const feq = op("f64x2.eq");
 const iadd = op("i64x2.add");
 const isub = op("i64x2.sub");
 const ishl = (a: string, n: number): string => `(i64x2.shl ${a} (i32.const ${n}))`;
+/** Arithmetic shift right: no SSE instruction, so V8 emulates it; used only on rare slow paths. */
 const ishr = (a: string, n: number): string => `(i64x2.shr_s ${a} (i32.const ${n}))`;
+const ushr = (a: string, n: number): string => `(i64x2.shr_u ${a} (i32.const ${n}))`;
 const and = op("v128.and");
 const or = op("v128.or");
 const xor = op("v128.xor");
@@ -141,14 +145,15 @@ function inPlace(name: string, locals: readonly string[], body: string[], extra 
 // ------------------------------------------------------------------ exp
 
 /** Locals used by `expCore`. */
-const EXP_LOCALS = ["kd", "ki", "r", "pr", "ta", "tb", "thi", "tlo", "q", "e1", "e2"];
+const EXP_LOCALS = ["kd", "ki", "r", "pr", "ta", "tb", "thi", "tlo", "q", "sc", "e1", "e2"];
+const ONE_BITS = bitsOf(1);
 
 /**
- * The shared core of exp: for x (a local, within [−746, 710], or NaN) sets `thi`, `q`, `e1`, `e2`
- * with e^x = (thi + q) · 2^e1 · 2^e2 and |q| < 0.0028·thi: x = (k/128)·ln2 + r with |r| ≤ ln2/256,
- * e^x = 2^⌊k/128⌋ · 2^(j/128) · e^r with j = k mod 128 from the table (hi + lo), e^r − 1 by its
- * Taylor polynomial of degree 5 (truncation error 2⁻⁶¹). The power of two is split in two
- * factors so that neither overflows nor underflows when the result does.
+ * The shared core of exp: for x (within [−746, 710], or NaN; plus `lo`, a low part) sets `thi`,
+ * `q` and `sc` with e^x = (thi + q)·sc and |q| < 0.0028·thi: x = (k/128)·ln2 + r with
+ * |r| ≤ ln2/256, e^x = 2^⌊k/128⌋ · 2^(j/128) · e^r with j = k mod 128 from the table (hi + lo),
+ * e^r − 1 by its Taylor polynomial of degree 5 (truncation error 2⁻⁶¹). sc = 2^⌊k/128⌋ is only
+ * right for |x| ≤ 708 (normal results); beyond, `twoFactor` gives it as two factors.
  */
 function expCore(x: string, lo?: string): string[] {
   return [
@@ -166,7 +171,15 @@ function expCore(x: string, lo?: string): string[] {
     // e^r − 1 = r + r²·(1/2 + r/6 + r²/24 + r³/120)
     set("pr", add(get("r"), mul(mul(get("r"), get("r")), horner(get("r"), [0.5, invFact(3), invFact(4), invFact(5)])))),
     set("q", add(mul(get("thi"), get("pr")), get("tlo"))),
-    // k/128 rounded down, split as e1 + e2, each turned into the bits of 2^e.
+    // 2^⌊k/128⌋: k's bits above the 7 of j, shifted into the exponent field (the shift constant's
+    // bits fall off the top), plus the bits of 1.
+    set("sc", iadd(ishl(and(get("ki"), ci(-128n)), 52 - EXP_BITS), ci(ONE_BITS))),
+  ];
+}
+
+/** After `expCore`: 2^⌊k/128⌋ as 2^e1 · 2^e2 (`e1`, `e2`), neither overflowing nor underflowing when e^x does. */
+function twoFactor(): string[] {
+  return [
     set("e1", ishr(isub(get("ki"), ci(SHIFT_BITS)), EXP_BITS)),
     set("e2", ishr(get("e1"), 1)),
     set("e1", isub(get("e1"), get("e2"))),
@@ -175,22 +188,28 @@ function expCore(x: string, lo?: string): string[] {
   ];
 }
 
+/** Runs `body` only when some lane of `v` exceeds `limit` in magnitude (a rare, slow path). */
+const ifBeyond = (v: string, limit: number, body: string[]): string =>
+  `(if (v128.any_true ${gt(fabs(v), c(limit))}) (then ${body.join(" ")}))`;
+
 const expKernel = inPlace("exp", ["x", "y", ...EXP_LOCALS], [
-  set("x", fmax(fmin(get("x"), c(710)), c(-746))),
-  ...expCore(get("x")),
-  set("y", mul(mul(add(get("thi"), get("q")), get("e1")), get("e2"))),
+  set("r", fmax(fmin(get("x"), c(710)), c(-746))),
+  ...expCore(get("r")),
+  set("y", mul(add(get("thi"), get("q")), get("sc"))),
+  ifBeyond(get("x"), 708, [...twoFactor(), set("y", mul(mul(add(get("thi"), get("q")), get("e1")), get("e2")))]),
 ]);
 
 /**
- * After `expCore`, e^x as a double-double (hi, lo) times 2^e1·2^e2 (`eh`, `el`, scaled): hi + lo is
- * thi + q before its rounding (Fast2Sum, |thi| ≥ |q|).
+ * After `expCore`, e^x as a double-double (`eh`, `el`): thi + q before its rounding (Fast2Sum,
+ * |thi| ≥ |q|), scaled by `sc` (or by 2^e1·2^e2 with `twoFactors`).
  */
-function expPair(): string[] {
+function expPair(twoFactors = false): string[] {
+  const scale = (v: string): string => (twoFactors ? mul(mul(v, get("e1")), get("e2")) : mul(v, get("sc")));
   return [
     set("eh", add(get("thi"), get("q"))),
     set("el", add(sub(get("thi"), get("eh")), get("q"))),
-    set("eh", mul(mul(get("eh"), get("e1")), get("e2"))),
-    set("el", mul(mul(get("el"), get("e1")), get("e2"))),
+    set("eh", scale(get("eh"))),
+    set("el", scale(get("el"))),
   ];
 }
 
@@ -231,8 +250,8 @@ const expm1Tail = (n: number): number[] => Array.from({ length: n - 1 }, (_, i) 
  */
 function expm1Pair(): string[] {
   return [
-    set("eh", mul(mul(get("thi"), get("e1")), get("e2"))),
-    set("el", mul(mul(get("q"), get("e1")), get("e2"))),
+    set("eh", mul(get("thi"), get("sc"))),
+    set("el", mul(get("q"), get("sc"))),
     ...twoSum("mh", "ml", get("eh"), c(-1)),
     set("ml", add(get("ml"), get("el"))),
     set("eh", add(get("mh"), get("ml"))),
@@ -250,7 +269,7 @@ const expm1Kernel = inPlace("expm1", ["x", "y", "t", "mh", "ml", "eh", "el", ...
   ...expm1Pair(),
   set("y", add(get("mh"), get("ml"))),
   // Beyond 709: e^x as exp computes it (a = ∞ there would make the TwoSum NaN).
-  set("y", select(mul(mul(add(get("thi"), get("q")), get("e1")), get("e2")), get("y"), gt(get("x"), c(709)))),
+  ifBeyond(get("x"), 709, [...twoFactor(), set("y", select(mul(mul(add(get("thi"), get("q")), get("e1")), get("e2")), get("y"), gt(get("x"), c(709))))]),
   // |x| < 1/16: x + x²·(1/2 + x/6 + … + x⁷/9!), relative error below 2⁻⁵⁹.
   set("t", add(get("x"), mul(mul(get("x"), get("x")), horner(get("x"), expm1Tail(9))))),
   set("y", select(get("t"), get("y"), lt(fabs(get("x")), c(1 / 16)))),
@@ -283,6 +302,7 @@ const sigmoidKernel = inPlace("sigmoid", ["x", "y", "t", "eh", "el", "nh", "nl",
   set("t", fmax(fneg(fabs(get("x"))), c(-746))),
   ...expCore(get("t")),
   ...expPair(),
+  ifBeyond(get("x"), 708, [...twoFactor(), ...expPair(true)]),
   set("mh", add(c(1), get("eh"))),
   set("ml", add(add(sub(c(1), get("mh")), get("eh")), get("el"))),
   set("t", lt(get("x"), c(0))),
@@ -299,12 +319,16 @@ const SQRT_HALF_BITS = bitsOf(Math.SQRT1_2);
 const ATANH_TAYLOR = Array.from({ length: 12 }, (_, k) => dd.div([2, 0], [2 * k + 3, 0])[0]);
 const LOG_LOCALS = ["ix", "e", "dk", "f", "s", "z", "hf"];
 
-/** Splits the positive normal double u into e (integer lanes, and `dk` as doubles) and f = m − 1 with m in [√½, √2). */
+/** Added to a double's bits, leaves e + 1023 in the top 12 (never negative, so a logical shift gets it). */
+const LOG_BIAS = (1023n << 52n) - SQRT_HALF_BITS;
+const BIAS_BITS = 1023n << 52n;
+
+/** Splits the positive normal double u into e + 1023 (integer lanes `e`) and f = m − 1 with m = u/2ᵉ in [√½, √2). */
 function logSplit(u: string): string[] {
   return [
     set("ix", u),
-    set("e", ishr(isub(get("ix"), ci(SQRT_HALF_BITS)), 52)),
-    set("f", sub(isub(get("ix"), ishl(get("e"), 52)), c(1))),
+    set("e", ushr(iadd(get("ix"), ci(LOG_BIAS)), 52)),
+    set("f", sub(iadd(isub(get("ix"), ishl(get("e"), 52)), ci(BIAS_BITS)), c(1))),
   ];
 }
 
@@ -324,8 +348,8 @@ const logSeries = [
   set("hf", mul(mul(c(0.5), get("f")), get("f"))),
 ];
 
-/** dk = e as doubles (e + the bits of 1.5·2⁵², minus 1.5·2⁵²). */
-const eToDouble = set("dk", sub(iadd(get("e"), ci(SHIFT_BITS)), c(SHIFT)));
+/** dk = e as doubles, from e + 1023 (plus the bits of 1.5·2⁵², minus 1.5·2⁵² + 1023). */
+const eToDouble = set("dk", sub(iadd(get("e"), ci(SHIFT_BITS)), c(SHIFT + 1023)));
 
 const logKernel = inPlace("log", ["x", "y", "t", ...LOG_LOCALS], [
   // Subnormals: scaled by 2⁵⁴ first, the exponent corrected after.
@@ -345,7 +369,7 @@ const log1pKernel = inPlace("log1p", ["x", "y", "t", "u", "cr", ...LOG_LOCALS], 
   // (e = 0) f is x itself and needs no correction.
   set("u", add(c(1), get("x"))),
   ...logSplit(get("u")),
-  set("t", `(i64x2.eq ${get("e")} ${ci(0n)})`),
+  set("t", `(i64x2.eq ${get("e")} ${ci(1023n)})`),
   set("cr", select(sub(c(1), sub(get("u"), get("x"))), sub(get("x"), sub(get("u"), c(1))), ge(get("x"), c(1)))),
   set("cr", andnot(div(get("cr"), get("u")), get("t"))),
   set("f", select(get("x"), get("f"), get("t"))),
@@ -406,7 +430,7 @@ function trigKernel(name: string, offset: number): string {
     set("h", sub(c(1), get("t"))),
     set("cs", add(get("h"), add(sub(sub(c(1), get("h")), get("t")), sub(mul(mul(get("z"), get("z")), horner(get("z"), COS_TAYLOR)), mul(get("r"), get("rl")))))),
     set("ki", offset === 0 ? get("ki") : iadd(get("ki"), ci(BigInt(offset)))),
-    set("y", select(get("cs"), get("sn"), ishr(ishl(get("ki"), 63), 63))),
+    set("y", select(get("cs"), get("sn"), `(i64x2.eq ${and(get("ki"), ci(1n))} ${ci(1n)})`)),
     set("y", xor(get("y"), and(ishl(get("ki"), 62), SIGN))),
     ...(offset === 0 ? [keepZero] : []),
   ], `(v128.any_true (local.get $far))`);
@@ -465,9 +489,10 @@ const powKernel = `
           // x = 2ᵉ·m (subnormals scaled by 2⁵⁴ first), i = the interval of m, c its centre.
           set("t", lt(get("x"), c(2 ** -1022))),
           set("ix", select(mul(get("x"), c(2 ** 54)), get("x"), get("t"))),
-          set("u", isub(get("ix"), ci(SQRT_HALF_BITS))),
-          set("e", iadd(ishr(get("u"), 52), and(get("t"), ci(-54n)))),
-          set("m", isub(get("ix"), ishl(ishr(get("u"), 52), 52))),
+          set("u", iadd(get("ix"), ci(LOG_BIAS))),
+          set("e", ushr(get("u"), 52)),
+          set("m", iadd(isub(get("ix"), ishl(get("e"), 52)), ci(BIAS_BITS))),
+          set("e", iadd(get("e"), and(get("t"), ci(-54n)))),
           set("u", ishl(and(`(i64x2.shr_u ${get("u")} (i32.const 45))`, ci(BigInt(LOG_N - 1))), 5)),
           // Table rows of 32 bytes: c, log c hi, log c lo, padding.
           set("ta", `(v128.load offset=${LOG_TABLE} (i32.wrap_i64 (i64x2.extract_lane 0 ${get("u")})))`),
@@ -488,7 +513,7 @@ const powKernel = `
           set("z", mul(get("sh"), get("sh"))),
           set("z", mul(mul(get("z"), get("sh")), horner(get("z"), ATANH_TAYLOR.slice(0, 3)))),
           // log x = e·ln2 + log c + 2s + …, summed as a double-double.
-          set("dk", sub(iadd(get("e"), ci(SHIFT_BITS)), c(SHIFT))),
+          eToDouble,
           ...twoSum("h2", "l2", mul(get("dk"), c(LN2_HI)), get("h1")),
           ...twoSum("lh", "ll", get("h2"), mul(c(2), get("sh"))),
           set("ll", add(add(add(get("ll"), get("l2")), add(mul(get("dk"), c(LN2_LO)), get("l1"))), add(mul(c(2), get("sl")), get("z")))),
@@ -500,7 +525,8 @@ const powKernel = `
           set("tl", add(get("tl"), mul(get("yy"), get("ll")))),
           set("t", fmax(fmin(get("th"), c(710)), c(-746))),
           ...expCore(get("t"), get("tl")),
-          set("y", mul(mul(add(get("thi"), get("q")), get("e1")), get("e2"))),
+          set("y", mul(add(get("thi"), get("q")), get("sc"))),
+          ifBeyond(get("th"), 708, [...twoFactor(), set("y", mul(mul(add(get("thi"), get("q")), get("e1")), get("e2")))]),
           set("y", select(select(c(Infinity), c(0), gt(get("th"), c(0))), get("y"), gt(fabs(get("th")), c(800)))),
           set("y", select(c(1), get("y"), feq(get("x"), c(1)))),
         ].join("\n        ")}

@@ -204,22 +204,29 @@ describe("eager primitives on the SIMD kernels", () => {
   const long = Float64Array.from({ length: SIMD_MIN_LENGTH + 3 }, (_, i) => i / 50 - 2.5);
   const fns = [
     ["exp", np.exp],
-    ["log", np.log],
-    ["log1p", np.log1p],
     ["expm1", np.expm1],
     ["tanh", np.tanh],
-    ["sin", np.sin],
-    ["cos", np.cos],
   ] as const;
 
   it.each(fns)("np.%s of a long float64 array is the kernel's result; a short one is Math's", (name, f) => {
-    const arg = name === "log" ? long.map(Math.abs) : name === "log1p" ? long.map((v) => v + 2.6) : long;
+    const arg = long;
     const viaKernel = new Float64Array(arg.length);
     simdUnary(name, arg, viaKernel);
     expect(f(np.asarray(arg)).toArray()).toEqual(Array.from(viaKernel));
     const short = arg.subarray(0, 5);
     const mathF = Math[name as "exp"];
     expect(f(np.asarray(short)).toArray()).toEqual(Array.from(short, (v) => mathF(v)));
+  });
+
+  it("np.log, np.log1p, np.sin, np.cos stay on Math (their kernels measured slower than V8's)", () => {
+    for (const [f, g, arg] of [
+      [np.log, Math.log, long.map(Math.abs)],
+      [np.log1p, Math.log1p, long.map((v) => v + 2.6)],
+      [np.sin, Math.sin, long],
+      [np.cos, Math.cos, long],
+    ] as const) {
+      expect(f(np.asarray(arg)).toArray()).toEqual(Array.from(arg, (v) => g(v)));
+    }
   });
 
   it("float32 arrays stay on the JavaScript loop", () => {
