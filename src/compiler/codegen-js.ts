@@ -16,6 +16,7 @@ import { isFusableReduction, planFusion, type Step, type View } from "./fusion.t
 import { planMemory, type MemoryPlan, type PlanStep } from "./memory-plan.ts";
 import { sizeOfAval } from "./rewrite.ts";
 import { controlRunner } from "./control.ts";
+import { intoCall, type IntoCall } from "./kernel-calls.ts";
 
 /** Kernels known to return fresh arrays (every other kernel may return, or keep, its inputs' memory). */
 const freshOutputs = new Set<unknown>([
@@ -59,8 +60,17 @@ export function generate(closed: ClosedJaxpr): Generated {
   };
   const constValue = new Map<JaxprVar, NDArray>();
   jaxpr.constvars.forEach((v, i) => constValue.set(v, consts[i]!));
+  // Kernel calls writing into buffers the program gives them (the memory plan's, or fresh for outputs).
+  const intoCalls = new Map<Step, IntoCall>();
+  for (const s of steps) {
+    if (s.kind !== "call" || controlRunner(s.eqn.prim, s.eqn.params) !== undefined) continue;
+    const call = intoCall(s.eqn);
+    if (call) intoCalls.set(s, call);
+  }
+  // Arrays whose data is a buffer named `b<id>` in the generated code: loops' and into-calls' outputs.
   const loopStored = new Set<JaxprVar>();
   for (const s of steps) if (s.kind === "loop") for (const v of s.stored) loopStored.add(v);
+  for (const s of intoCalls.keys()) if (s.kind === "call") loopStored.add(s.eqn.outs[0]!);
   const scalarComputed = new Set<JaxprVar>();
   for (const s of steps) if (s.kind === "scalar") scalarComputed.add(s.eqn.outs[0]!);
 
@@ -80,7 +90,7 @@ export function generate(closed: ClosedJaxpr): Generated {
     }
     const aliases: [JaxprVar, JaxprVar][] = [];
     if (s.kind === "call" && !freshOutputs.has(s.eqn.prim)) for (const o of s.eqn.outs) for (const i of s.eqn.inputs) aliases.push([o, i]);
-    return { poolable: s.kind === "loop" ? s.stored : [], reads: [...reads], aliases };
+    return { poolable: s.kind === "loop" ? s.stored : intoCalls.has(s) ? s.eqn.outs : [], reads: [...reads], aliases };
   });
   const memory = planMemory(planSteps, jaxpr.outvars);
 
@@ -107,6 +117,14 @@ export function generate(closed: ClosedJaxpr): Generated {
     return name;
   };
   const data = (v: JaxprVar): string => (loopStored.has(v) ? `b${v.id}` : `${array(v)}.data`);
+  /** Declares `b<id>`, the buffer `o` is written into: its slot in the plan, or a fresh array. */
+  const buffer = (o: JaxprVar, uninitialised: boolean): void => {
+    const slot = memory.slotOf.get(o);
+    const { dtype } = o.aval;
+    const size = sizeOfAval(o.aval);
+    const fresh = uninitialised && dtype === "float64" ? `${ref(allocateUninitialized)}(${size})` : `${ref(allocate)}("${dtype}", ${size})`;
+    emit(`const b${o.id} = ${slot !== undefined ? `B[${slot}]` : fresh};`);
+  };
 
   jaxpr.invars.forEach((v, i) => emit(`const v${v.id} = args[${i}];`));
   steps.forEach((s, k) => {
@@ -117,6 +135,12 @@ export function generate(closed: ClosedJaxpr): Generated {
       emit(`const s${o.id} = ${storeRounding(o.aval.dtype, expr)};`);
       defined.add(`s${o.id}`);
       if (neededAsArray.has(o)) emit(`const v${o.id} = ${ref(scalarArray)}(s${o.id}, "${o.aval.dtype}");`);
+    } else if (intoCalls.has(s)) {
+      const e = (s as Extract<Step, { kind: "call" }>).eqn;
+      const o = e.outs[0]!;
+      buffer(o, true);
+      emit(`${intoCalls.get(s)!.emit(e.inputs.map(data), `b${o.id}`, ref)} // ${e.prim.name}`);
+      emit(`const v${o.id} = new ${ref(ConcreteArray)}(b${o.id}, ${ref(o.aval.shape)}, "${o.aval.dtype}");`);
     } else if (s.kind === "call") {
       const e = s.eqn;
       // Control flow runs its bodies compiled; every other primitive calls its kernel.
@@ -138,13 +162,7 @@ export function generate(closed: ClosedJaxpr): Generated {
     const reductions = s.members.filter(isFusableReduction);
     const elementwise = s.members.filter((m) => !isFusableReduction(m));
     const own = new Set(elementwise.map((m) => m.outs[0]!));
-    for (const o of s.stored) {
-      const slot = memory.slotOf.get(o);
-      const { dtype } = o.aval;
-      const size = sizeOfAval(o.aval);
-      const alloc = slot !== undefined ? `B[${slot}]` : dtype === "float64" ? `${ref(allocateUninitialized)}(${size})` : `${ref(allocate)}("${dtype}", ${size})`;
-      emit(`const b${o.id} = ${alloc};`);
-    }
+    for (const o of s.stored) buffer(o, true);
     // Leaves: values from outside the loop, read per element (contiguous or strided) or once (scalars).
     interface Leaf {
       readonly name: string;
