@@ -233,17 +233,38 @@ export function generate(closed: ClosedJaxpr): Generated {
       fl.push("  }");
     } else {
       fl.push("  let i = 0;");
-      dims.forEach((d, level) => {
+      const last = dims.length - 1;
+      const cursorAt = (c: { name: string }, level: number, ci: number, j: string) => {
+        const prev = level === 0 ? "" : `p${c.name}_${level - 1} + `;
+        return `const p${c.name}_${level} = ${prev}${j} * ${dims[level]!.strides[ci]!};`;
+      };
+      dims.slice(0, last).forEach((d, level) => {
         const pad = "  ".repeat(level + 1);
-        fl.push(`${pad}for (let j${level} = 0; j${level} < ${d.size}; j${level}++${level === dims.length - 1 ? ", i++" : ""}) {`);
-        cursors.forEach((c, ci) => {
-          const prev = level === 0 ? "" : `p${c.name}_${level - 1} + `;
-          fl.push(`${pad}  const p${c.name}_${level} = ${prev}j${level} * ${d.strides[ci]!};`);
-        });
+        fl.push(`${pad}for (let j${level} = 0; j${level} < ${d.size}; j${level}++) {`);
+        cursors.forEach((c, ci) => fl.push(`${pad}  ${cursorAt(c, level, ci, `j${level}`)}`));
       });
-      const pad = "  ".repeat(dims.length + 1);
-      for (const b of body) fl.push(`${pad}${b}`);
-      for (let level = dims.length - 1; level >= 0; level--) fl.push(`${"  ".repeat(level + 1)}}`);
+      const pad = "  ".repeat(dims.length);
+      const inner = dims[last]!;
+      const jl = `j${last}`;
+      fl.push(`${pad}let ${jl} = 0;`);
+      if (inner.size >= 2 * INTERLEAVE) {
+        // The innermost axis four elements per turn, interleaved as in contiguous loops.
+        const perElement = new Set(leafList.filter((l) => l.strides !== null).map((l) => l.name));
+        const copy = (b: string, u: number) =>
+          b
+            .replace(/\b(t\d+|l\d+)\b/g, (name) => (name.startsWith("t") || perElement.has(name) ? `${name}_${u}` : name))
+            .replace(new RegExp(`\\b(p[lr]\\d+_${last})\\b`, "g"), `$1_${u}`)
+            .replace(/\[i\]/g, `[i + ${u}]`);
+        fl.push(`${pad}for (; ${jl} + ${INTERLEAVE} <= ${inner.size}; ${jl} += ${INTERLEAVE}, i += ${INTERLEAVE}) {`);
+        for (let u = 0; u < INTERLEAVE; u++) cursors.forEach((c, ci) => fl.push(`${pad}  ${cursorAt(c, last, ci, `(${jl} + ${u})`).replace(`p${c.name}_${last} =`, `p${c.name}_${last}_${u} =`)}`));
+        for (const b of body) for (let u = 0; u < INTERLEAVE; u++) fl.push(`${pad}  ${copy(b, u)}`);
+        fl.push(`${pad}}`);
+      }
+      fl.push(`${pad}for (; ${jl} < ${inner.size}; ${jl}++, i++) {`);
+      cursors.forEach((c, ci) => fl.push(`${pad}  ${cursorAt(c, last, ci, jl)}`));
+      for (const b of body) fl.push(`${pad}  ${b}`);
+      fl.push(`${pad}}`);
+      for (let level = last - 1; level >= 0; level--) fl.push(`${"  ".repeat(level + 1)}}`);
     }
     fl.push("}");
     // Loops equal up to variable names (an RNN's steps) share one function.
@@ -270,11 +291,11 @@ const INTERLEAVE = 4;
 
 function canonicalNames(text: string): string {
   const names = new Map<string, string>();
-  return text.replace(/\b(xl|pl|pr|l|b|t)(\d+)(_\d+)?\b/g, (token, prefix: string, _id: string, suffix: string | undefined) => {
+  return text.replace(/\b(xl|pl|pr|l|b|t)(\d+)((?:_\d+)*)\b/g, (token, prefix: string, _id: string, suffix: string) => {
     let name = names.get(token);
     if (name === undefined) {
       const base = `${prefix}${prefix}${names.size}`;
-      names.set(token, (name = base + (suffix ?? "")));
+      names.set(token, (name = base + suffix));
     }
     return name;
   });
