@@ -143,6 +143,29 @@ describe("layout simplification", () => {
   });
 });
 
+describe("constant operands of products laid out as the kernel reads them", () => {
+  it("stores a constant read transposed in its reading order once, results equal to the bit", () => {
+    const K = data([7, 5], 1);
+    const B3 = data([2, 4, 3], 2);
+    // Staging computes np.transpose of a constant eagerly; einsum contracts the constant's axes as they are.
+    const f = (x: A, y: A, z: A) => [
+      np.einsum("ji,jk->ik", K, x), // K read transposed, on the left
+      np.einsum("ij,kj->ik", z.mul(2), K), // K read transposed, on the right
+      np.einsum("bji,bjk->bik", B3, y), // a batched operand read transposed
+      np.einsum("ji,jk->ik", K, x.add(1)),
+    ];
+    const args = [data([7, 6], 3), data([2, 4, 6], 4), data([3, 5], 5)];
+    const closed = staged(f as never, ...args);
+    const opt = optimize(closed);
+    // The three products reading K share one re-laid-out constant, Kᵀ of shape [5, 7] (rows then
+    // columns on the left, contraction then columns on the right); the batched one gets [2, 3, 4].
+    expect(String(closed)).toMatch(/lhs_contract=\[0\]/);
+    expect(opt.consts.filter((c) => c.size > 1).map((c) => c.shape.join()).sort()).toEqual(["2,3,4", "5,7"]);
+    expect(String(opt)).not.toMatch(/lhs_contract=\[0\]|rhs_contract=\[1\] lhs_batch=\[\]|lhs_contract=\[1\] rhs_contract=\[1\] lhs_batch=\[0\]/);
+    checkTwoCalls(closed, args, [args[0]!.mul(-3), args[1]!, args[2]!.add(1)]);
+  });
+});
+
 describe("random programs of matrix products and fused loops", () => {
   const [R, C] = [5, 9];
   type Op = { k: "mm" | "tm" | "un" | "bin" | "bias" | "max"; a: number; b: number; f: number };
