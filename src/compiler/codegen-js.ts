@@ -78,6 +78,10 @@ export function generate(closed: ClosedJaxpr): Generated {
   const neededAsArray = new Set<JaxprVar>(jaxpr.outvars);
   for (const s of steps) if (s.kind === "call") for (const v of s.eqn.inputs) neededAsArray.add(v);
 
+  // Buffers that need an array object: outputs, and what kernels other than into-calls read.
+  const wrapped = new Set<JaxprVar>(jaxpr.outvars);
+  for (const s of steps) if (s.kind === "call" && !intoCalls.has(s)) for (const v of s.eqn.inputs) wrapped.add(v);
+
   // The memory plan, from what each step reads and defines.
   const planSteps: PlanStep[] = steps.map((s) => {
     const reads = new Set<JaxprVar>();
@@ -117,6 +121,10 @@ export function generate(closed: ClosedJaxpr): Generated {
     return name;
   };
   const data = (v: JaxprVar): string => (loopStored.has(v) ? `b${v.id}` : `${array(v)}.data`);
+  /** Declares `v<id>`, the array of buffer `b<id>`, where something needs it as an array. */
+  const wrap = (o: JaxprVar): void => {
+    if (wrapped.has(o)) emit(`const v${o.id} = new ${ref(ConcreteArray)}(b${o.id}, ${ref(o.aval.shape)}, "${o.aval.dtype}");`);
+  };
   /** Declares `b<id>`, the buffer `o` is written into: its slot in the plan, or a fresh array. */
   const buffer = (o: JaxprVar, uninitialised: boolean): void => {
     const slot = memory.slotOf.get(o);
@@ -140,7 +148,7 @@ export function generate(closed: ClosedJaxpr): Generated {
       const o = e.outs[0]!;
       buffer(o, true);
       emit(`${intoCalls.get(s)!.emit(e.inputs.map(data), `b${o.id}`, ref)} // ${e.prim.name}`);
-      emit(`const v${o.id} = new ${ref(ConcreteArray)}(b${o.id}, ${ref(o.aval.shape)}, "${o.aval.dtype}");`);
+      wrap(o);
     } else if (s.kind === "call") {
       const e = s.eqn;
       // Control flow runs its bodies compiled; every other primitive calls its kernel.
@@ -277,7 +285,7 @@ export function generate(closed: ClosedJaxpr): Generated {
     }
     void k;
     emit(`${fname}(${[...leafList.map((l) => l.source), ...s.stored.map((o) => `b${o.id}`)].join(", ")});`);
-    for (const o of s.stored) emit(`const v${o.id} = new ${ref(ConcreteArray)}(b${o.id}, ${ref(o.aval.shape)}, "${o.aval.dtype}");`);
+    for (const o of s.stored) wrap(o);
   }
 
   const text = `"use strict";\n${loopFunctions.join("\n")}\nreturn function compiled(args, B) {\n${lines.map((l) => `  ${l}`).join("\n")}\n};`;

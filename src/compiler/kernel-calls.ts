@@ -1,7 +1,7 @@
 /**
  * @file Kernel calls that write into a buffer the compiled program gives them (one of its memory
  * plan's, or a fresh one for an output): matrix products through the `MatmulKernel` signature,
- * transposes and broadcasts through the strided copy, each with its layout decided once, at code
+ * transposes and broadcasts through the strided copy, sums, maxima and minima through `reduceData`, each with its layout decided once, at code
  * generation, from the shapes — the same decisions, in the same order, as the primitive's `impl`.
  */
 import type { JaxprEqn } from "../core/jaxpr.ts";
@@ -9,6 +9,8 @@ import { matmulData } from "../kernels/matmul.ts";
 import { contiguousStrides, stridedCopy, transposeData } from "../kernels/strided.ts";
 import { dotGeneralP, type DotParams } from "../primitives/contraction.ts";
 import { broadcastInDimP, transposeP, type BroadcastParams, type TransposeParams } from "../primitives/structural.ts";
+import { reduceMaxP, reduceMinP, reduceSumP, type AxesParams } from "../primitives/reduce.ts";
+import { reduceData, type ReduceOp } from "../kernels/reduce.ts";
 
 /**
  * A call writing the equation's single output into a buffer: `emit(inputs, out, ref)` is the JS
@@ -81,6 +83,19 @@ function broadcastCall(eqn: JaxprEqn): IntoCall {
   return { writesAll: true, emit: ([x], out, ref) => `${ref(stridedCopy)}(${x}, 0, ${ref(strides)}, ${ref(shape)}, ${out});` };
 }
 
+const reductions = new Map<unknown, ReduceOp>([
+  [reduceSumP, "sum"],
+  [reduceMaxP, "max"],
+  [reduceMinP, "min"],
+]);
+
+/** `reduceData` writes every element of its output (sums pairwise, maxima and minima after a fill). */
+function reduceCall(eqn: JaxprEqn, op: ReduceOp): IntoCall {
+  const shape = eqn.inputs[0]!.aval.shape;
+  const { axes } = eqn.params as AxesParams;
+  return { writesAll: true, emit: ([x], out, ref) => `${ref(reduceData)}("${op}", ${x}, ${ref(shape)}, ${ref(axes)}, ${out});` };
+}
+
 /** The call of `eqn`'s kernel writing into a given buffer, or `undefined` where its `impl` runs instead. */
 export function intoCall(eqn: JaxprEqn): IntoCall | undefined {
   if (eqn.outs.length !== 1) return undefined;
@@ -88,5 +103,7 @@ export function intoCall(eqn: JaxprEqn): IntoCall | undefined {
   if (prim === dotGeneralP) return dotCall(eqn);
   if (prim === transposeP) return transposeCall(eqn);
   if (prim === broadcastInDimP) return broadcastCall(eqn);
+  const op = reductions.get(prim);
+  if (op !== undefined) return reduceCall(eqn, op);
   return undefined;
 }
