@@ -27,7 +27,8 @@ const freshOutputs = new Set<unknown>([
 /** The generated program: its source text and a function running it with given pool buffers. */
 export interface Generated {
   readonly text: string;
-  readonly fn: (args: readonly NDArray[], buffers: unknown[]) => NDArray[];
+  /** Runs the program with the pool's buffers; with `donate`, outputs may be written into donated arguments' buffers. */
+  readonly fn: (args: readonly NDArray[], buffers: unknown[], donate?: boolean) => NDArray[];
   readonly memory: MemoryPlan;
 }
 
@@ -42,10 +43,11 @@ const scalarArray = (x: number, dtype: DType): ConcreteArray => {
 };
 
 /**
- * Generates the JS function of `closed`. Throws where `new Function` is unavailable (a
+ * Generates the JS function of `closed`; outputs may take the buffers of the inputs at positions
+ * `donated` (when the function is called with `donate` set; see `planMemory`). Throws where `new Function` is unavailable (a
  * Content-Security-Policy forbidding it); `compile` then falls back to the interpreter.
  */
-export function generate(closed: ClosedJaxpr): Generated {
+export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): Generated {
   const { jaxpr, consts } = closed;
   const plan = planFusion(closed);
   const { steps, views } = plan;
@@ -82,6 +84,13 @@ export function generate(closed: ClosedJaxpr): Generated {
   const wrapped = new Set<JaxprVar>(jaxpr.outvars);
   for (const s of steps) if (s.kind === "call" && !intoCalls.has(s)) for (const v of s.eqn.inputs) wrapped.add(v);
 
+  const callOuts = new Set<JaxprVar>();
+  for (const s of steps) if (s.kind === "call") for (const o of s.eqn.outs) callOuts.add(o);
+  /** Whether `v` is an array of its own (not a view a loop reads through strides). */
+  const materialisedOrOwn = (v: JaxprVar): boolean => callOuts.has(v) || !views.has(v);
+  const sameShapeAs = (v: JaxprVar, shape: readonly number[]): boolean =>
+    v.aval.shape.length === shape.length && v.aval.shape.every((d, i) => d === shape[i]);
+
   // The memory plan, from what each step reads and defines.
   const planSteps: PlanStep[] = steps.map((s) => {
     const reads = new Set<JaxprVar>();
@@ -92,11 +101,26 @@ export function generate(closed: ClosedJaxpr): Generated {
       const view = views.get(v);
       if (view) reads.add(view.base);
     }
+    // A loop reads in place what it reads at the index it writes: its leaves read contiguously (not
+    // in a loop with a fused reduction, which fills its output before the loop starts).
+    const inPlace = new Set<JaxprVar>();
+    if (s.kind === "loop" && !s.members.some(isFusableReduction)) {
+      const strided = new Set<JaxprVar>();
+      const contiguous = contiguousStrides(s.shape);
+      for (const v of reads) {
+        const view = materialisedOrOwn(v) ? undefined : views.get(v);
+        const base = view ? view.base : v;
+        const elementwise = sameShapeAs(base, s.shape) && (!view || sameStrides(view.strides, contiguous, s.shape));
+        if (elementwise) inPlace.add(v);
+        else strided.add(v).add(base);
+      }
+      for (const v of strided) inPlace.delete(v);
+    }
     const aliases: [JaxprVar, JaxprVar][] = [];
     if (s.kind === "call" && !freshOutputs.has(s.eqn.prim)) for (const o of s.eqn.outs) for (const i of s.eqn.inputs) aliases.push([o, i]);
-    return { poolable: s.kind === "loop" ? s.stored : intoCalls.has(s) ? s.eqn.outs : [], reads: [...reads], aliases };
+    return { poolable: s.kind === "loop" ? s.stored : intoCalls.has(s) ? s.eqn.outs : [], reads: [...reads], aliases, inPlace };
   });
-  const memory = planMemory(planSteps, jaxpr.outvars);
+  const memory = planMemory(planSteps, jaxpr.outvars, donated.map((i) => jaxpr.invars[i]!));
 
   const lines: string[] = [];
   const loopFunctions: string[] = [];
@@ -131,7 +155,9 @@ export function generate(closed: ClosedJaxpr): Generated {
     const { dtype } = o.aval;
     const size = sizeOfAval(o.aval);
     const fresh = uninitialised && dtype === "float64" ? `${ref(allocateUninitialized)}(${size})` : `${ref(allocate)}("${dtype}", ${size})`;
-    emit(`const b${o.id} = ${slot !== undefined ? `B[${slot}]` : fresh};`);
+    const donor = memory.donatedTo.get(o);
+    const own = donor === undefined ? fresh : `D ? args[${donated[donor]!}].data : ${fresh}`;
+    emit(`const b${o.id} = ${slot !== undefined ? `B[${slot}]` : own};`);
   };
 
   jaxpr.invars.forEach((v, i) => emit(`const v${v.id} = args[${i}];`));
@@ -288,7 +314,7 @@ export function generate(closed: ClosedJaxpr): Generated {
     for (const o of s.stored) wrap(o);
   }
 
-  const text = `"use strict";\n${loopFunctions.join("\n")}\nreturn function compiled(args, B) {\n${lines.map((l) => `  ${l}`).join("\n")}\n};`;
+  const text = `"use strict";\n${loopFunctions.join("\n")}\nreturn function compiled(args, B, D) {\n${lines.map((l) => `  ${l}`).join("\n")}\n};`;
   const fn = new Function("K", "H", text)(K, helpers) as Generated["fn"];
   return { text, fn, memory };
 }
