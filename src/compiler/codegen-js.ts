@@ -27,8 +27,13 @@ const freshOutputs = new Set<unknown>([
 /** The generated program: its source text and a function running it with given pool buffers. */
 export interface Generated {
   readonly text: string;
-  /** Runs the program with the pool's buffers; with `donate`, outputs may be written into donated arguments' buffers. */
-  readonly fn: (args: readonly NDArray[], buffers: unknown[], donate?: boolean) => NDArray[];
+  /**
+   * Runs the program with the pool's buffers; with `donate`, outputs may be written into donated
+   * arguments' buffers; `into[j]`, where given, is where output `j` is written if a loop or a kernel
+   * call of the program computes it (a buffer of its dtype and size, sharing no memory with the
+   * arguments; other outputs come back in arrays of their own).
+   */
+  readonly fn: (args: readonly NDArray[], buffers: unknown[], donate?: boolean, into?: readonly (unknown | undefined)[]) => NDArray[];
   readonly memory: MemoryPlan;
 }
 
@@ -156,7 +161,9 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
     const size = sizeOfAval(o.aval);
     const fresh = uninitialised && dtype === "float64" ? `${ref(allocateUninitialized)}(${size})` : `${ref(allocate)}("${dtype}", ${size})`;
     const donor = memory.donatedTo.get(o);
-    const own = donor === undefined ? fresh : `D ? args[${donated[donor]!}].data : ${fresh}`;
+    let own = donor === undefined ? fresh : `D ? args[${donated[donor]!}].data : ${fresh}`;
+    const j = jaxpr.outvars.indexOf(o);
+    if (j >= 0) own = `O !== undefined && O[${j}] !== undefined ? O[${j}] : ${own}`;
     emit(`const b${o.id} = ${slot !== undefined ? `B[${slot}]` : own};`);
   };
 
@@ -314,7 +321,7 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
     for (const o of s.stored) wrap(o);
   }
 
-  const text = `"use strict";\n${loopFunctions.join("\n")}\nreturn function compiled(args, B, D) {\n${lines.map((l) => `  ${l}`).join("\n")}\n};`;
+  const text = `"use strict";\n${loopFunctions.join("\n")}\nreturn function compiled(args, B, D, O) {\n${lines.map((l) => `  ${l}`).join("\n")}\n};`;
   const fn = new Function("K", "H", text)(K, helpers) as Generated["fn"];
   return { text, fn, memory };
 }

@@ -27,6 +27,12 @@ export interface Compiled {
    * argument's or a constant's memory, when none is).
    */
   runDonating(args: readonly NDArray[]): NDArray[];
+  /**
+   * `runTrusted` writing output `j` into `into[j]` where given and where a loop or kernel call of
+   * the program computes it (other outputs come back as arrays of their own: compare `.data`). Each
+   * `into[j]` has output `j`'s dtype and size and shares no memory with the arguments or the others.
+   */
+  runInto(args: readonly NDArray[], into: readonly (TypedArray | undefined)[]): NDArray[];
   /** The optimised program that runs. */
   readonly jaxpr: ClosedJaxpr;
   /** The generated JS source (empty when running on the interpreter). */
@@ -48,18 +54,18 @@ export function compile(closed: ClosedJaxpr, donated: readonly number[] = []): C
     // A Content-Security-Policy without 'unsafe-eval' makes `new Function` throw an EvalError.
     if (!(e instanceof EvalError)) throw e;
     const interpret = (args: readonly NDArray[]) => evalJaxpr(jaxpr, args);
-    return { run: interpret, runTrusted: interpret, runDonating: interpret, jaxpr, text: "" };
+    return { run: interpret, runTrusted: interpret, runDonating: interpret, runInto: interpret, jaxpr, text: "" };
   }
   const { fn, memory, text } = generated;
   const inAvals = jaxpr.inAvals;
   const buffers = memory.slots.map((s) => allocate(s.dtype, s.size));
   let busy = false;
-  const call = (args: readonly NDArray[], donate: boolean): NDArray[] => {
+  const call = (args: readonly NDArray[], donate: boolean, into?: readonly (TypedArray | undefined)[]): NDArray[] => {
     // A re-entrant call (a kernel calling this very program) gets buffers of its own.
-    if (busy) return fn(args, memory.slots.map((s) => allocate(s.dtype, s.size)), donate);
+    if (busy) return fn(args, memory.slots.map((s) => allocate(s.dtype, s.size)), donate, into);
     busy = true;
     try {
-      return fn(args, buffers, donate);
+      return fn(args, buffers, donate, into);
     } finally {
       busy = false;
     }
@@ -75,6 +81,7 @@ export function compile(closed: ClosedJaxpr, donated: readonly number[] = []): C
     },
     runTrusted,
     runDonating,
+    runInto: (args, into) => call(args, false, into),
     jaxpr,
     text,
   };
