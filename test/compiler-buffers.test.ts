@@ -106,6 +106,17 @@ describe("kernel calls into the memory plan's buffers", () => {
   });
 });
 
+describe("fusion across kernel calls", () => {
+  it("an array from a later kernel starts a new loop; a 0-d value (a JS number) does not", () => {
+    const x = data([6, 5], 1);
+    const y = data([5, 5], 2);
+    const afterMatmul = generate(optimize(staged((a: A, b: A) => np.sin(a).mul(a.matmul(b)), x, y))).text;
+    expect(afterMatmul).toMatch(/fused loop: sin over/);
+    const afterSum = generate(optimize(staged((a: A, b: A) => np.sin(a).mul(np.sum(b).mul(2)), x, y))).text;
+    expect(afterSum).toMatch(/fused loop: sin, mul over/);
+  });
+});
+
 describe("strided loops", () => {
   it("interleave four elements of the innermost axis, tails and reductions exact", () => {
     for (const cols of [8, 11, 13, 3]) {

@@ -115,13 +115,14 @@ export function planFusion(closed: ClosedJaxpr): FusionPlan {
     }
     const shape = e.outs[0]!.aval.shape;
     const candidates = new Set<{ members: JaxprEqn[]; open: boolean; shape: readonly number[] }>();
-    // The latest kernel call (not a loop member) whose output `e` reads: joining a loop that started
-    // before it would keep that loop's inputs alive until then (a gradient summed over 100 steps
-    // would hold 100 products at once); `e` starts a loop of its own instead.
+    // The latest kernel call (not a loop member) whose array output `e` reads: joining a loop that
+    // started before it would keep that loop's inputs alive until then (a gradient summed over 100
+    // steps would hold 100 products at once); `e` starts a loop of its own instead. (0-d values,
+    // JS numbers in the generated code, hold no buffer.)
     let latestCall = -1;
     for (const v of e.inputs) {
       const p = producer.get(v);
-      if (p && !group.has(p) && !isViewPrim(p)) latestCall = Math.max(latestCall, index.get(p)!);
+      if (p && !group.has(p) && !isViewPrim(p) && v.aval.shape.length > 0) latestCall = Math.max(latestCall, index.get(p)!);
     }
     for (const v of e.inputs) {
       const p = producer.get(v);
