@@ -83,3 +83,51 @@ describe("compiled control flow", () => {
     expect((jit(grad(rnn))(W, xs) as ConcreteArray).toArray()).toEqual((grad(rnn)(W, xs) as ConcreteArray).toArray());
   });
 });
+
+describe("loop carries and stacked outputs in the runners' buffers", () => {
+  /** Runs `closed` compiled twice: results equal the interpreter's, and the first call's outputs survive the second. */
+  function twice(closed: ClosedJaxpr, a1: A[], a2: A[]): void {
+    const c = compile(closed);
+    const r1 = c.run(a1) as ConcreteArray[];
+    const kept = r1.map((r) => Array.from(r.data));
+    const r2 = c.run(a2) as ConcreteArray[];
+    r1.forEach((r, k) => expect(Array.from(r.data)).toEqual(kept[k]));
+    for (const [args, got] of [[a1, r1], [a2, r2]] as const) {
+      const want = evalJaxpr(closed, args) as ConcreteArray[];
+      want.forEach((w, k) => expect(Array.from(got[k]!.data)).toEqual(Array.from(w.data)));
+    }
+  }
+  const x8 = np.array(Array.from({ length: 40 }, (_, i) => Math.sin(i))).reshape(5, 8);
+  const w8 = np.array(Array.from({ length: 64 }, (_, i) => 0.2 * Math.cos(i))).reshape(8, 8);
+
+  it("scan: carries swapped, carried unchanged, returned as ys (the same array twice), 0-d ys, reversed", () => {
+    const f = (w: A, x: A) => {
+      const [[h, g, k], ys] = lax.scan(
+        (c: [A, A, A], xt: A) => {
+          const [h0, g0, k0] = c;
+          const h1 = np.tanh(h0.matmul(w).add(xt));
+          return [[g0, h1, k0], [h1, h1, np.sum(h1), g0.mul(2)]] as [[A, A, A], A[]];
+        },
+        [np.zeros([8]), np.ones([8]), np.full([8], 3)],
+        x,
+      );
+      const [, back] = lax.scan((c: A, xt: A) => [c.add(xt), c] as [A, A], np.zeros([8]), x, { reverse: true });
+      return [h, g, k, ...ys, back];
+    };
+    twice(staged(f as never, w8, x8), [w8, x8], [w8.mul(-1), x8.mul(0.5)]);
+    const loss = (w: A, x: A) => (f(w, x) as A[]).reduce((s: A, v) => s.add(np.sum(np.sin(v))), np.array(0));
+    twice(staged(grad(loss) as never, w8, x8), [w8, x8], [w8.mul(0.5), x8]);
+  });
+
+  it("while: rows stacked for the gradient that are carries themselves stay intact", () => {
+    const f = (w: A) =>
+      lax.whileLoop(
+        ([i]: [A, A]) => np.less(i, 6),
+        ([i, h]: [A, A]) => [i.add(1), np.tanh(h.matmul(w).add(0.1))] as [A, A],
+        [np.array(0), np.ones([8])] as [A, A],
+      )[1];
+    const loss = (w: A) => np.sum(f(w).mul(np.arange(8)));
+    twice(staged(grad(loss) as never, w8), [w8], [w8.mul(-0.7)]);
+    expect(Array.from((jit(grad(loss))(w8) as ConcreteArray).data)).toEqual(Array.from((grad(loss)(w8) as ConcreteArray).data));
+  });
+});

@@ -16,6 +16,7 @@ import { isFusableReduction, planFusion, type Step, type View } from "./fusion.t
 import { planMemory, type MemoryPlan, type PlanStep } from "./memory-plan.ts";
 import { sizeOfAval } from "./rewrite.ts";
 import { controlRunner } from "./control.ts";
+import { intoCall, type IntoCall } from "./kernel-calls.ts";
 
 /** Kernels known to return fresh arrays (every other kernel may return, or keep, its inputs' memory). */
 const freshOutputs = new Set<unknown>([
@@ -26,7 +27,13 @@ const freshOutputs = new Set<unknown>([
 /** The generated program: its source text and a function running it with given pool buffers. */
 export interface Generated {
   readonly text: string;
-  readonly fn: (args: readonly NDArray[], buffers: unknown[]) => NDArray[];
+  /**
+   * Runs the program with the pool's buffers; with `donate`, outputs may be written into donated
+   * arguments' buffers; `into[j]`, where given, is where output `j` is written if a loop or a kernel
+   * call of the program computes it (a buffer of its dtype and size, sharing no memory with the
+   * arguments; other outputs come back in arrays of their own).
+   */
+  readonly fn: (args: readonly NDArray[], buffers: unknown[], donate?: boolean, into?: readonly (unknown | undefined)[]) => NDArray[];
   readonly memory: MemoryPlan;
 }
 
@@ -41,10 +48,11 @@ const scalarArray = (x: number, dtype: DType): ConcreteArray => {
 };
 
 /**
- * Generates the JS function of `closed`. Throws where `new Function` is unavailable (a
+ * Generates the JS function of `closed`; outputs may take the buffers of the inputs at positions
+ * `donated` (when the function is called with `donate` set; see `planMemory`). Throws where `new Function` is unavailable (a
  * Content-Security-Policy forbidding it); `compile` then falls back to the interpreter.
  */
-export function generate(closed: ClosedJaxpr): Generated {
+export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): Generated {
   const { jaxpr, consts } = closed;
   const plan = planFusion(closed);
   const { steps, views } = plan;
@@ -59,14 +67,34 @@ export function generate(closed: ClosedJaxpr): Generated {
   };
   const constValue = new Map<JaxprVar, NDArray>();
   jaxpr.constvars.forEach((v, i) => constValue.set(v, consts[i]!));
+  // Kernel calls writing into buffers the program gives them (the memory plan's, or fresh for outputs).
+  const intoCalls = new Map<Step, IntoCall>();
+  for (const s of steps) {
+    if (s.kind !== "call" || controlRunner(s.eqn.prim, s.eqn.params) !== undefined) continue;
+    const call = intoCall(s.eqn);
+    if (call) intoCalls.set(s, call);
+  }
+  // Arrays whose data is a buffer named `b<id>` in the generated code: loops' and into-calls' outputs.
   const loopStored = new Set<JaxprVar>();
   for (const s of steps) if (s.kind === "loop") for (const v of s.stored) loopStored.add(v);
+  for (const s of intoCalls.keys()) if (s.kind === "call") loopStored.add(s.eqn.outs[0]!);
   const scalarComputed = new Set<JaxprVar>();
   for (const s of steps) if (s.kind === "scalar") scalarComputed.add(s.eqn.outs[0]!);
 
   // Which scalar-step results are also needed as arrays (by kernels or as outputs).
   const neededAsArray = new Set<JaxprVar>(jaxpr.outvars);
   for (const s of steps) if (s.kind === "call") for (const v of s.eqn.inputs) neededAsArray.add(v);
+
+  // Buffers that need an array object: outputs, and what kernels other than into-calls read.
+  const wrapped = new Set<JaxprVar>(jaxpr.outvars);
+  for (const s of steps) if (s.kind === "call" && !intoCalls.has(s)) for (const v of s.eqn.inputs) wrapped.add(v);
+
+  const callOuts = new Set<JaxprVar>();
+  for (const s of steps) if (s.kind === "call") for (const o of s.eqn.outs) callOuts.add(o);
+  /** Whether `v` is an array of its own (not a view a loop reads through strides). */
+  const materialisedOrOwn = (v: JaxprVar): boolean => callOuts.has(v) || !views.has(v);
+  const sameShapeAs = (v: JaxprVar, shape: readonly number[]): boolean =>
+    v.aval.shape.length === shape.length && v.aval.shape.every((d, i) => d === shape[i]);
 
   // The memory plan, from what each step reads and defines.
   const planSteps: PlanStep[] = steps.map((s) => {
@@ -78,11 +106,26 @@ export function generate(closed: ClosedJaxpr): Generated {
       const view = views.get(v);
       if (view) reads.add(view.base);
     }
+    // A loop reads in place what it reads at the index it writes: its leaves read contiguously (not
+    // in a loop with a fused reduction, which fills its output before the loop starts).
+    const inPlace = new Set<JaxprVar>();
+    if (s.kind === "loop" && !s.members.some(isFusableReduction)) {
+      const strided = new Set<JaxprVar>();
+      const contiguous = contiguousStrides(s.shape);
+      for (const v of reads) {
+        const view = materialisedOrOwn(v) ? undefined : views.get(v);
+        const base = view ? view.base : v;
+        const elementwise = sameShapeAs(base, s.shape) && (!view || sameStrides(view.strides, contiguous, s.shape));
+        if (elementwise) inPlace.add(v);
+        else strided.add(v).add(base);
+      }
+      for (const v of strided) inPlace.delete(v);
+    }
     const aliases: [JaxprVar, JaxprVar][] = [];
     if (s.kind === "call" && !freshOutputs.has(s.eqn.prim)) for (const o of s.eqn.outs) for (const i of s.eqn.inputs) aliases.push([o, i]);
-    return { poolable: s.kind === "loop" ? s.stored : [], reads: [...reads], aliases };
+    return { poolable: s.kind === "loop" ? s.stored : intoCalls.has(s) ? s.eqn.outs : [], reads: [...reads], aliases, inPlace };
   });
-  const memory = planMemory(planSteps, jaxpr.outvars);
+  const memory = planMemory(planSteps, jaxpr.outvars, donated.map((i) => jaxpr.invars[i]!));
 
   const lines: string[] = [];
   const loopFunctions: string[] = [];
@@ -107,6 +150,22 @@ export function generate(closed: ClosedJaxpr): Generated {
     return name;
   };
   const data = (v: JaxprVar): string => (loopStored.has(v) ? `b${v.id}` : `${array(v)}.data`);
+  /** Declares `v<id>`, the array of buffer `b<id>`, where something needs it as an array. */
+  const wrap = (o: JaxprVar): void => {
+    if (wrapped.has(o)) emit(`const v${o.id} = new ${ref(ConcreteArray)}(b${o.id}, ${ref(o.aval.shape)}, "${o.aval.dtype}");`);
+  };
+  /** Declares `b<id>`, the buffer `o` is written into: its slot in the plan, or a fresh array. */
+  const buffer = (o: JaxprVar, uninitialised: boolean): void => {
+    const slot = memory.slotOf.get(o);
+    const { dtype } = o.aval;
+    const size = sizeOfAval(o.aval);
+    const fresh = uninitialised && dtype === "float64" ? `${ref(allocateUninitialized)}(${size})` : `${ref(allocate)}("${dtype}", ${size})`;
+    const donor = memory.donatedTo.get(o);
+    let own = donor === undefined ? fresh : `D ? args[${donated[donor]!}].data : ${fresh}`;
+    const j = jaxpr.outvars.indexOf(o);
+    if (j >= 0) own = `O !== undefined && O[${j}] !== undefined ? O[${j}] : ${own}`;
+    emit(`const b${o.id} = ${slot !== undefined ? `B[${slot}]` : own};`);
+  };
 
   jaxpr.invars.forEach((v, i) => emit(`const v${v.id} = args[${i}];`));
   steps.forEach((s, k) => {
@@ -117,6 +176,12 @@ export function generate(closed: ClosedJaxpr): Generated {
       emit(`const s${o.id} = ${storeRounding(o.aval.dtype, expr)};`);
       defined.add(`s${o.id}`);
       if (neededAsArray.has(o)) emit(`const v${o.id} = ${ref(scalarArray)}(s${o.id}, "${o.aval.dtype}");`);
+    } else if (intoCalls.has(s)) {
+      const e = (s as Extract<Step, { kind: "call" }>).eqn;
+      const o = e.outs[0]!;
+      buffer(o, true);
+      emit(`${intoCalls.get(s)!.emit(e.inputs.map(data), `b${o.id}`, ref)} // ${e.prim.name}`);
+      wrap(o);
     } else if (s.kind === "call") {
       const e = s.eqn;
       // Control flow runs its bodies compiled; every other primitive calls its kernel.
@@ -138,13 +203,7 @@ export function generate(closed: ClosedJaxpr): Generated {
     const reductions = s.members.filter(isFusableReduction);
     const elementwise = s.members.filter((m) => !isFusableReduction(m));
     const own = new Set(elementwise.map((m) => m.outs[0]!));
-    for (const o of s.stored) {
-      const slot = memory.slotOf.get(o);
-      const { dtype } = o.aval;
-      const size = sizeOfAval(o.aval);
-      const alloc = slot !== undefined ? `B[${slot}]` : dtype === "float64" ? `${ref(allocateUninitialized)}(${size})` : `${ref(allocate)}("${dtype}", ${size})`;
-      emit(`const b${o.id} = ${alloc};`);
-    }
+    for (const o of s.stored) buffer(o, true);
     // Leaves: values from outside the loop, read per element (contiguous or strided) or once (scalars).
     interface Leaf {
       readonly name: string;
@@ -215,17 +274,38 @@ export function generate(closed: ClosedJaxpr): Generated {
       fl.push("  }");
     } else {
       fl.push("  let i = 0;");
-      dims.forEach((d, level) => {
+      const last = dims.length - 1;
+      const cursorAt = (c: { name: string }, level: number, ci: number, j: string) => {
+        const prev = level === 0 ? "" : `p${c.name}_${level - 1} + `;
+        return `const p${c.name}_${level} = ${prev}${j} * ${dims[level]!.strides[ci]!};`;
+      };
+      dims.slice(0, last).forEach((d, level) => {
         const pad = "  ".repeat(level + 1);
-        fl.push(`${pad}for (let j${level} = 0; j${level} < ${d.size}; j${level}++${level === dims.length - 1 ? ", i++" : ""}) {`);
-        cursors.forEach((c, ci) => {
-          const prev = level === 0 ? "" : `p${c.name}_${level - 1} + `;
-          fl.push(`${pad}  const p${c.name}_${level} = ${prev}j${level} * ${d.strides[ci]!};`);
-        });
+        fl.push(`${pad}for (let j${level} = 0; j${level} < ${d.size}; j${level}++) {`);
+        cursors.forEach((c, ci) => fl.push(`${pad}  ${cursorAt(c, level, ci, `j${level}`)}`));
       });
-      const pad = "  ".repeat(dims.length + 1);
-      for (const b of body) fl.push(`${pad}${b}`);
-      for (let level = dims.length - 1; level >= 0; level--) fl.push(`${"  ".repeat(level + 1)}}`);
+      const pad = "  ".repeat(dims.length);
+      const inner = dims[last]!;
+      const jl = `j${last}`;
+      fl.push(`${pad}let ${jl} = 0;`);
+      if (inner.size >= 2 * INTERLEAVE) {
+        // The innermost axis four elements per turn, interleaved as in contiguous loops.
+        const perElement = new Set(leafList.filter((l) => l.strides !== null).map((l) => l.name));
+        const copy = (b: string, u: number) =>
+          b
+            .replace(/\b(t\d+|l\d+)\b/g, (name) => (name.startsWith("t") || perElement.has(name) ? `${name}_${u}` : name))
+            .replace(new RegExp(`\\b(p[lr]\\d+_${last})\\b`, "g"), `$1_${u}`)
+            .replace(/\[i\]/g, `[i + ${u}]`);
+        fl.push(`${pad}for (; ${jl} + ${INTERLEAVE} <= ${inner.size}; ${jl} += ${INTERLEAVE}, i += ${INTERLEAVE}) {`);
+        for (let u = 0; u < INTERLEAVE; u++) cursors.forEach((c, ci) => fl.push(`${pad}  ${cursorAt(c, last, ci, `(${jl} + ${u})`).replace(`p${c.name}_${last} =`, `p${c.name}_${last}_${u} =`)}`));
+        for (const b of body) for (let u = 0; u < INTERLEAVE; u++) fl.push(`${pad}  ${copy(b, u)}`);
+        fl.push(`${pad}}`);
+      }
+      fl.push(`${pad}for (; ${jl} < ${inner.size}; ${jl}++, i++) {`);
+      cursors.forEach((c, ci) => fl.push(`${pad}  ${cursorAt(c, last, ci, jl)}`));
+      for (const b of body) fl.push(`${pad}  ${b}`);
+      fl.push(`${pad}}`);
+      for (let level = last - 1; level >= 0; level--) fl.push(`${"  ".repeat(level + 1)}}`);
     }
     fl.push("}");
     // Loops equal up to variable names (an RNN's steps) share one function.
@@ -238,10 +318,10 @@ export function generate(closed: ClosedJaxpr): Generated {
     }
     void k;
     emit(`${fname}(${[...leafList.map((l) => l.source), ...s.stored.map((o) => `b${o.id}`)].join(", ")});`);
-    for (const o of s.stored) emit(`const v${o.id} = new ${ref(ConcreteArray)}(b${o.id}, ${ref(o.aval.shape)}, "${o.aval.dtype}");`);
+    for (const o of s.stored) wrap(o);
   }
 
-  const text = `"use strict";\n${loopFunctions.join("\n")}\nreturn function compiled(args, B) {\n${lines.map((l) => `  ${l}`).join("\n")}\n};`;
+  const text = `"use strict";\n${loopFunctions.join("\n")}\nreturn function compiled(args, B, D, O) {\n${lines.map((l) => `  ${l}`).join("\n")}\n};`;
   const fn = new Function("K", "H", text)(K, helpers) as Generated["fn"];
   return { text, fn, memory };
 }
@@ -252,11 +332,11 @@ const INTERLEAVE = 4;
 
 function canonicalNames(text: string): string {
   const names = new Map<string, string>();
-  return text.replace(/\b(xl|pl|pr|l|b|t)(\d+)(_\d+)?\b/g, (token, prefix: string, _id: string, suffix: string | undefined) => {
+  return text.replace(/\b(xl|pl|pr|l|b|t)(\d+)((?:_\d+)*)\b/g, (token, prefix: string, _id: string, suffix: string) => {
     let name = names.get(token);
     if (name === undefined) {
       const base = `${prefix}${prefix}${names.size}`;
-      names.set(token, (name = base + (suffix ?? "")));
+      names.set(token, (name = base + suffix));
     }
     return name;
   });

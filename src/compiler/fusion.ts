@@ -62,7 +62,8 @@ function composeView(eqn: JaxprEqn, inner: View, inShape: readonly number[]): Vi
  * Plans the steps of `closed` (an optimised program). Elementwise equations of one shape join the
  * open loop of a producer; a loop closes (takes no more members) as soon as anything outside it
  * reads one of its values, so each loop can run at the place of its last member, after everything
- * it reads and before everything that reads it. A float64 reduction of a loop's value joins that
+ * it reads and before everything that reads it. An equation reading a kernel's output does not join
+ * a loop that began before that kernel ran (its inputs would stay alive until the loop runs). A float64 reduction of a loop's value joins that
  * loop, accumulating into its output as the loop goes (in the reduction kernel's order).
  */
 export function planFusion(closed: ClosedJaxpr): FusionPlan {
@@ -114,10 +115,19 @@ export function planFusion(closed: ClosedJaxpr): FusionPlan {
     }
     const shape = e.outs[0]!.aval.shape;
     const candidates = new Set<{ members: JaxprEqn[]; open: boolean; shape: readonly number[] }>();
+    // The latest kernel call (not a loop member) whose array output `e` reads: joining a loop that
+    // started before it would keep that loop's inputs alive until then (a gradient summed over 100
+    // steps would hold 100 products at once); `e` starts a loop of its own instead. (0-d values,
+    // JS numbers in the generated code, hold no buffer.)
+    let latestCall = -1;
+    for (const v of e.inputs) {
+      const p = producer.get(v);
+      if (p && !group.has(p) && !isViewPrim(p) && v.aval.shape.length > 0) latestCall = Math.max(latestCall, index.get(p)!);
+    }
     for (const v of e.inputs) {
       const p = producer.get(v);
       const g = p && group.get(p);
-      if (g && g.open && sameShape(g.shape, shape)) candidates.add(g);
+      if (g && g.open && sameShape(g.shape, shape) && index.get(g.members[0]!)! > latestCall) candidates.add(g);
     }
     const merged = { members: [] as JaxprEqn[], open: true, shape };
     for (const g of candidates) merged.members.push(...g.members);

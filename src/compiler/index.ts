@@ -7,6 +7,7 @@ export { dce } from "./dce.ts";
 export { cse } from "./cse.ts";
 export { fold } from "./fold.ts";
 export { simplify } from "./simplify.ts";
+export { layout } from "./layout.ts";
 export { optimize, passes } from "./pipeline.ts";
 export { compile, type Compiled } from "./compile.ts";
 export { planMemory, type MemoryPlan } from "./memory-plan.ts";

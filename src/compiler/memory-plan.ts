@@ -15,6 +15,11 @@ export interface PlanStep {
   readonly reads: readonly JaxprVar[];
   /** Arrays the step defines that may share memory with some of its inputs (`[output, input]`). */
   readonly aliases: readonly (readonly [JaxprVar, JaxprVar])[];
+  /**
+   * Reads of a fused loop that happen element by element at the index the loop is writing, each
+   * before that element's store: an output of the step may be written into such an array's buffer.
+   */
+  readonly inPlace?: ReadonlySet<JaxprVar>;
 }
 
 /** A buffer the program owns: its dtype and number of elements. */
@@ -26,6 +31,11 @@ export interface Slot {
 export interface MemoryPlan {
   /** The slot each poolable array is written into; those absent get a fresh buffer every call. */
   readonly slotOf: ReadonlyMap<JaxprVar, number>;
+  /**
+   * Outputs written into the buffer of a donated input (the input's position among `donated`):
+   * the input, and every array that may share its memory, is read by no step from then on.
+   */
+  readonly donatedTo: ReadonlyMap<JaxprVar, number>;
   readonly slots: readonly Slot[];
   /** Bytes the slots hold, and bytes the pooled intermediates would have allocated per call. */
   readonly pooledBytes: number;
@@ -39,9 +49,11 @@ const bytesPer: Record<DType, number> = { float64: 8, float32: 4, int32: 4, bool
  * class lives until the last step reading any member; a class holding one of `pinned` (the
  * program's outputs) is never pooled. A poolable array takes a free slot of its dtype and size, or a
  * new one; its slot is freed after the step of its class's last read (never within the step, so a
- * loop never writes a buffer it reads).
+ * loop never writes a buffer it reads). An output (pinned) written by a step takes instead the buffer
+ * of a `donated` input of its dtype and size, if that input's class is read by no later step (by
+ * this one only in place, see `inPlace`) and holds no output.
  */
-export function planMemory(steps: readonly PlanStep[], pinned: readonly JaxprVar[]): MemoryPlan {
+export function planMemory(steps: readonly PlanStep[], pinned: readonly JaxprVar[], donated: readonly JaxprVar[] = []): MemoryPlan {
   const parent = new Map<JaxprVar, JaxprVar>();
   const find = (v: JaxprVar): JaxprVar => {
     let r = v;
@@ -59,15 +71,32 @@ export function planMemory(steps: readonly PlanStep[], pinned: readonly JaxprVar
   steps.forEach((s, k) => {
     for (const v of [...s.reads, ...s.poolable]) lastRead.set(find(v), k);
   });
+  /** Whether no step after `k` reads the class `root`, and step `k` reads it only in place. */
+  const readsDone = (root: JaxprVar, k: number): boolean => {
+    const last = lastRead.get(root) ?? -1;
+    if (last < k) return true;
+    if (last > k) return false;
+    const s = steps[k]!;
+    return s.reads.every((r) => find(r) !== root || (s.inPlace?.has(r) ?? false));
+  };
   const slots: Slot[] = [];
   const free: number[] = [];
   const slotOf = new Map<JaxprVar, number>();
+  const donatedTo = new Map<JaxprVar, number>();
+  const donatable = donated.map((v, i) => ({ v, i, used: pinnedRoots.has(find(v)) }));
   const releaseAt = new Map<number, number[]>();
   let saved = 0;
   steps.forEach((s, k) => {
     for (const v of s.poolable) {
       const root = find(v);
-      if (pinnedRoots.has(root)) continue;
+      if (pinnedRoots.has(root)) {
+        const d = donatable.find((c) => !c.used && sameKind(c.v, v) && readsDone(find(c.v), k));
+        if (d) {
+          d.used = true;
+          donatedTo.set(v, d.i);
+        }
+        continue;
+      }
       const size = sizeOfAval(v.aval);
       const { dtype } = v.aval;
       const at = free.findIndex((f) => slots[f]!.dtype === dtype && slots[f]!.size === size);
@@ -82,5 +111,7 @@ export function planMemory(steps: readonly PlanStep[], pinned: readonly JaxprVar
     for (const slot of releaseAt.get(k) ?? []) free.push(slot);
   });
   const pooledBytes = slots.reduce((n, s) => n + s.size * bytesPer[s.dtype], 0);
-  return { slotOf, slots, pooledBytes, savedBytesPerCall: saved };
+  return { slotOf, donatedTo, slots, pooledBytes, savedBytesPerCall: saved };
 }
+
+const sameKind = (a: JaxprVar, b: JaxprVar): boolean => a.aval.dtype === b.aval.dtype && sizeOfAval(a.aval) === sizeOfAval(b.aval);

@@ -1,11 +1,13 @@
 /**
  * @file The optimising pipeline: simplification, constant folding, common-subexpression and
- * dead-code elimination, repeated until the program stops shrinking.
+ * dead-code elimination, constant operands of matrix products laid out as the kernel reads them,
+ * repeated until the program stops shrinking.
  */
 import { countEqns, type ClosedJaxpr } from "../core/jaxpr.ts";
 import { cse } from "./cse.ts";
 import { dce } from "./dce.ts";
 import { fold } from "./fold.ts";
+import { layout } from "./layout.ts";
 import { simplify } from "./simplify.ts";
 import type { Pass } from "./rewrite.ts";
 
@@ -15,6 +17,7 @@ export const passes: readonly (readonly [string, Pass])[] = [
   ["fold", fold],
   ["cse", cse],
   ["dce", dce],
+  ["layout", layout],
 ];
 
 /** Rounds after which the pipeline stops even if the program still changes (it never has). */

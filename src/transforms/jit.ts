@@ -41,7 +41,7 @@ function compile(closed: ClosedJaxpr): Compiled {
 export interface JitOptions {
   /** Arguments that are not traced: the program is staged for their value, compared by `Object.is` (objects and functions by identity). */
   staticArgnums?: number | readonly number[];
-  /** Arguments whose arrays the caller gives up: reading them after the call throws. */
+  /** Arguments whose arrays the caller gives up: reading them after the call throws; their buffers may be reused for outputs. */
   donateArgnums?: number | readonly number[];
   /** How many staged programs to keep (least recently used dropped); default 64. */
   cacheSize?: number;
@@ -161,6 +161,8 @@ interface Program {
   readonly outDef: TreeDef;
   /** The generated code, made at the first call outside any transformation. */
   compiled?: Compiled;
+  /** Positions of the program's inputs that come from donated arguments (their buffers may become outputs'). */
+  readonly donated: readonly number[];
   /** The output is a single array (its structure is one leaf), returned as is. */
   readonly singleOut: boolean;
   /** Set when the cache drops the program, so that the fast path stops using it. */
@@ -262,7 +264,9 @@ function donate(arg: unknown, argnum: number, keep: ReadonlySet<NDArray>): void 
  * shared between them. As in JAX, `f` must not branch on the values of its array arguments (staging
  * raises if it reads one), values it closes over are frozen at the first call, and results are
  * arrays. A donated argument (`donateArgnums`, outside any transformation) cannot be read after the
- * call; its buffer is reused only where the program returns the argument itself.
+ * call: its buffer may hold one of the outputs (one of its dtype and size, computed after the
+ * program's last read of the argument; arrays sharing its memory, such as its reshapes, see that
+ * output too), or be an output itself where the program returns the argument.
  * @example
  * const fastGrad = jit(grad((x: NDArray) => np.sum(np.tanh(x))));
  * fastGrad(np.zeros([2])); // [1, 1]
@@ -310,7 +314,8 @@ export function jit<F extends Fn>(f: F, opts: JitOptions = {}): Jitted<F> {
       const jaxpr = makeJaxpr(bound)(...(dynamic as never[]));
       stagings++;
       const def: TreeDef = outDef!;
-      program = { jaxpr, closed: sharedConstants(optimize(jaxpr.closed), cache.values()), outDef: def, singleOut: def.kind === "leaf", evicted: false };
+      const donated = donatedInputs(args, statics, donateNums.length > 0 ? resolve("donateArgnums", donateNums, args.length) : new Set());
+      program = { jaxpr, closed: sharedConstants(optimize(jaxpr.closed), cache.values()), outDef: def, singleOut: def.kind === "leaf", evicted: false, donated };
       // A program that closed over values of an enclosing transformation takes them as leading
       // inputs; it is good for this call only, so it is not cached.
       hoisted = jaxpr.hoisted;
@@ -338,7 +343,7 @@ export function jit<F extends Fn>(f: F, opts: JitOptions = {}): Jitted<F> {
       if (hit !== null) {
         hits++;
         touch(entry.key, hit);
-        const flat = (hit.compiled ??= compile(hit.closed)).runTrusted(ins);
+        const flat = compiledOf(hit).runTrusted(ins);
         return (hit.singleOut ? flat[0] : unflatten(hit.outDef, flat)) as ArrayTree<Ret<F>>;
       }
     }
@@ -350,7 +355,9 @@ export function jit<F extends Fn>(f: F, opts: JitOptions = {}): Jitted<F> {
     try {
       flat =
         currentLevel() === 0 && hoisted.length === 0 && !debugNansOn()
-          ? (program.compiled ??= compile(program.closed)).run(ins)
+          ? donateNums.length > 0
+            ? compiledOf(program).runDonating(ins)
+            : compiledOf(program).run(ins)
           : pjit(program.closed, hoisted.length === 0 ? ins : [...hoisted, ...ins], name);
     } catch (e) {
       // debugNans found a NaN inside the program: re-run `f` without jit to name the user's line.
@@ -364,11 +371,27 @@ export function jit<F extends Fn>(f: F, opts: JitOptions = {}): Jitted<F> {
   return Object.assign(jitted, {
     lower: (...argsIn: Args<F>): Lowered => {
       const { program } = lookup(argsIn as unknown as unknown[]);
-      const c = (program.compiled ??= compile(program.closed));
+      const c = compiledOf(program);
       return { jaxpr: c.jaxpr, text: c.text };
     },
     cacheInfo: (): JitCacheInfo => ({ stagings, hits, programs: [...cache.values()].map((p) => ({ jaxpr: p.jaxpr, consts: p.closed.consts })), maxSize: cacheSize }),
   }) as Jitted<F>;
+}
+
+/** The program's generated code (made on first use). */
+const compiledOf = (p: Program): Compiled => (p.compiled ??= compile(p.closed, p.donated));
+
+/** Positions among the flattened dynamic arguments' leaves of those coming from `donated` arguments. */
+function donatedInputs(args: readonly unknown[], statics: ReadonlySet<number>, donated: ReadonlySet<number>): number[] {
+  const out: number[] = [];
+  let at = 0;
+  args.forEach((a, i) => {
+    if (statics.has(i)) return;
+    const n = flatten(a as Tree)[0].length;
+    if (donated.has(i)) for (let k = 0; k < n; k++) out.push(at + k);
+    at += n;
+  });
+  return out;
 }
 
 /**
@@ -388,7 +411,8 @@ function rerunForNaN(f: (...args: never[]) => unknown, args: readonly unknown[],
 
 /**
  * Donates the arrays of the donated arguments. An output that is a donated array itself keeps its
- * buffer under a new array object (the one reuse done today), so only the caller's old handle dies.
+ * buffer under a new array object, so only the caller's old handle dies (outputs the program wrote into a
+ * donated buffer, see `compile`'s `runDonating`, are new objects already).
  */
 function donateArgs(args: readonly unknown[], donated: ReadonlySet<number>, statics: ReadonlySet<number>, out: unknown): unknown {
   const donatedLeaves = new Set<NDArray>();

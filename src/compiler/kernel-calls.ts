@@ -1,0 +1,109 @@
+/**
+ * @file Kernel calls that write into a buffer the compiled program gives them (one of its memory
+ * plan's, or a fresh one for an output): matrix products through the `MatmulKernel` signature,
+ * transposes and broadcasts through the strided copy, sums, maxima and minima through `reduceData`, each with its layout decided once, at code
+ * generation, from the shapes — the same decisions, in the same order, as the primitive's `impl`.
+ */
+import type { JaxprEqn } from "../core/jaxpr.ts";
+import { matmulData } from "../kernels/matmul.ts";
+import { contiguousStrides, stridedCopy, transposeData } from "../kernels/strided.ts";
+import { dotGeneralP, type DotParams } from "../primitives/contraction.ts";
+import { broadcastInDimP, transposeP, type BroadcastParams, type TransposeParams } from "../primitives/structural.ts";
+import { reduceMaxP, reduceMinP, reduceSumP, type AxesParams } from "../primitives/reduce.ts";
+import { reduceData, type ReduceOp } from "../kernels/reduce.ts";
+
+/**
+ * A call writing the equation's single output into a buffer: `emit(inputs, out, ref)` is the JS
+ * statement, from the inputs' data expressions, the output buffer's name and `ref` (which turns a
+ * run-time value into an expression for it).
+ */
+export interface IntoCall {
+  readonly emit: (inputs: readonly string[], out: string, ref: (x: unknown) => string) => string;
+  /** Whether the kernel writes every element of the output (so an uninitialised buffer will do). */
+  readonly writesAll: true;
+}
+
+const prod = (xs: readonly number[]): number => xs.reduce((a, b) => a * b, 1);
+
+const freeAxes = (ndim: number, contract: readonly number[], batch: readonly number[]): number[] => {
+  const out: number[] = [];
+  for (let i = 0; i < ndim; i++) if (!contract.includes(i) && !batch.includes(i)) out.push(i);
+  return out;
+};
+
+/** Whether permuting an array of `shape` to `perm` leaves its data order unchanged (only size-1 axes move). */
+function keepsOrder(shape: readonly number[], perm: readonly number[]): boolean {
+  const moved = perm.filter((p) => shape[p] !== 1);
+  return moved.every((p, i) => i === 0 || moved[i - 1]! < p);
+}
+
+/**
+ * How `dotGeneral`'s kernel reads an operand of `shape` as [batch, rows, cols]: in place (`false`),
+ * in place transposed (`true`), or `undefined` where its `impl` copies the operand first (left to it).
+ * The order of the tests is the `impl`'s (`operand` in src/primitives/contraction.ts).
+ */
+function operandLayout(shape: readonly number[], batch: readonly number[], rows: readonly number[], cols: readonly number[]): boolean | undefined {
+  const normal = keepsOrder(shape, [...batch, ...rows, ...cols]);
+  if (!normal && keepsOrder(shape, [...batch, ...cols, ...rows])) return true;
+  return normal ? false : undefined;
+}
+
+function dotCall(eqn: JaxprEqn): IntoCall | undefined {
+  const [l, r] = eqn.inputs;
+  const p = eqn.params as DotParams;
+  if (l!.aval.dtype !== "float64" || r!.aval.dtype !== "float64") return undefined;
+  const ls = l!.aval.shape;
+  const rs = r!.aval.shape;
+  const lf = freeAxes(ls.length, p.lhsContract, p.lhsBatch);
+  const rf = freeAxes(rs.length, p.rhsContract, p.rhsBatch);
+  const aT = operandLayout(ls, p.lhsBatch, lf, p.lhsContract);
+  const bT = operandLayout(rs, p.rhsBatch, p.rhsContract, rf);
+  if (aT === undefined || bT === undefined) return undefined;
+  const batch = prod(p.lhsBatch.map((x) => ls[x]!));
+  const m = prod(lf.map((x) => ls[x]!));
+  const k = prod(p.lhsContract.map((x) => ls[x]!));
+  const n = prod(rf.map((x) => rs[x]!));
+  return { writesAll: true, emit: ([a, b], c, ref) => `${ref(matmulData)}(${a}, ${b}, ${c}, ${batch}, ${m}, ${k}, ${n}, ${aT}, ${bT});` };
+}
+
+function transposeCall(eqn: JaxprEqn): IntoCall {
+  const shape = eqn.inputs[0]!.aval.shape;
+  const { perm } = eqn.params as TransposeParams;
+  return { writesAll: true, emit: ([x], out, ref) => `${ref(transposeData)}(${x}, ${ref(shape)}, ${ref(perm)}, ${out});` };
+}
+
+function broadcastCall(eqn: JaxprEqn): IntoCall {
+  const inShape = eqn.inputs[0]!.aval.shape;
+  const { shape, dims } = eqn.params as BroadcastParams;
+  const inStrides = contiguousStrides(inShape);
+  const strides = new Array<number>(shape.length).fill(0);
+  dims.forEach((d, i) => {
+    if (inShape[i] !== 1) strides[d] = inStrides[i]!;
+  });
+  return { writesAll: true, emit: ([x], out, ref) => `${ref(stridedCopy)}(${x}, 0, ${ref(strides)}, ${ref(shape)}, ${out});` };
+}
+
+const reductions = new Map<unknown, ReduceOp>([
+  [reduceSumP, "sum"],
+  [reduceMaxP, "max"],
+  [reduceMinP, "min"],
+]);
+
+/** `reduceData` writes every element of its output (sums pairwise, maxima and minima after a fill). */
+function reduceCall(eqn: JaxprEqn, op: ReduceOp): IntoCall {
+  const shape = eqn.inputs[0]!.aval.shape;
+  const { axes } = eqn.params as AxesParams;
+  return { writesAll: true, emit: ([x], out, ref) => `${ref(reduceData)}("${op}", ${x}, ${ref(shape)}, ${ref(axes)}, ${out});` };
+}
+
+/** The call of `eqn`'s kernel writing into a given buffer, or `undefined` where its `impl` runs instead. */
+export function intoCall(eqn: JaxprEqn): IntoCall | undefined {
+  if (eqn.outs.length !== 1) return undefined;
+  const prim = eqn.prim as unknown;
+  if (prim === dotGeneralP) return dotCall(eqn);
+  if (prim === transposeP) return transposeCall(eqn);
+  if (prim === broadcastInDimP) return broadcastCall(eqn);
+  const op = reductions.get(prim);
+  if (op !== undefined) return reduceCall(eqn, op);
+  return undefined;
+}
