@@ -31,10 +31,10 @@ function holdsComplex(closed: ClosedJaxpr): boolean {
  * (each of which handles complex storage), which gives the eager results exactly.
  */
 const optimize = (closed: ClosedJaxpr): ClosedJaxpr => (holdsComplex(closed) ? closed : optimizeReal(closed));
-function compile(closed: ClosedJaxpr): Compiled {
-  if (!holdsComplex(closed)) return compileReal(closed);
+function compile(closed: ClosedJaxpr, donated: readonly number[]): Compiled {
+  if (!holdsComplex(closed)) return compileReal(closed, donated);
   const interpret = (args: readonly NDArray[]) => evalJaxpr(closed, args);
-  return { run: interpret, runTrusted: interpret, jaxpr: closed, text: "" };
+  return { run: interpret, runTrusted: interpret, runDonating: interpret, runInto: interpret, jaxpr: closed, text: "" };
 }
 
 /** Options of `jit`. */
