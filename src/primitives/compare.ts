@@ -6,7 +6,7 @@ import type { NDArray } from "../core/ndarray.ts";
 import { bind1 } from "../core/trace.ts";
 import { isUndefinedPrimal, type Primitive } from "../core/primitive.ts";
 import { zerosLike } from "./structural.ts";
-import { elementwise, exprKernel, linearJvp } from "./elementwise.ts";
+import { elementwise, exprKernel, linearJvp, NO_PARAMS } from "./elementwise.ts";
 
 type Empty = Record<string, never>;
 const zero = () => [null];
@@ -34,8 +34,8 @@ export const isnanP = predicate("isnan", "a !== a ? 1 : 0");
 export const isinfP = predicate("isinf", "(a === Infinity || a === -Infinity) ? 1 : 0");
 export const isfiniteP = predicate("isfinite", "Number.isFinite(a) ? 1 : 0");
 
-const apply2 = (p: Primitive<Empty>) => (x: NDArray, y: NDArray): NDArray => bind1(p, [x, y], {});
-const apply1 = (p: Primitive<Empty>) => (x: NDArray): NDArray => bind1(p, [x], {});
+const apply2 = (p: Primitive<Empty>) => (x: NDArray, y: NDArray): NDArray => bind1(p, [x, y], NO_PARAMS);
+const apply1 = (p: Primitive<Empty>) => (x: NDArray): NDArray => bind1(p, [x], NO_PARAMS);
 export const eq = apply2(eqP);
 export const ne = apply2(neP);
 export const lt = apply2(ltP);
@@ -72,4 +72,4 @@ export const selectP: Primitive<Empty> = elementwise<Empty>({
   },
 });
 
-export const select = (c: NDArray, x: NDArray, y: NDArray): NDArray => bind1(selectP, [c, x, y], {});
+export const select = (c: NDArray, x: NDArray, y: NDArray): NDArray => bind1(selectP, [c, x, y], NO_PARAMS);

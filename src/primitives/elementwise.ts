@@ -13,6 +13,9 @@ import { definePrimitive, one, type JvpRule, type Primitive, type TransposeRule 
 // Used by the batching rule at run time only (module-load rule: nothing from it is called while loading).
 import { matchBatch } from "./structural.ts";
 
+/** The params of a primitive that has none, shared so that applying one allocates no object for them. */
+export const NO_PARAMS: Record<string, never> = Object.freeze({});
+
 /** Fills `out` elementwise from the arguments' data. */
 export type ElementwiseKernel<P> = (args: readonly ConcreteArray[], out: TypedArray, params: P) => void;
 

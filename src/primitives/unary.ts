@@ -6,7 +6,7 @@ import type { NDArray } from "../core/ndarray.ts";
 import { bind1 } from "../core/trace.ts";
 import { definePrimitive, type Primitive } from "../core/primitive.ts";
 import { add, div, mul, sub, fullLike } from "./binary.ts";
-import { elementwise, exprKernel, linearJvp } from "./elementwise.ts";
+import { elementwise, exprKernel, linearJvp, NO_PARAMS } from "./elementwise.ts";
 
 type Empty = Record<string, never>;
 type D = (x: NDArray, t: NDArray, out: NDArray) => NDArray;
@@ -19,7 +19,7 @@ const unary = (name: string, expr: string, jvp: D | "zero"): Primitive<Empty> =>
     jvp: jvp === "zero" ? () => [null] : ([x], [t], [out]) => [jvp(x!, t!, out!)],
   });
 
-const apply = (p: Primitive<Empty>) => (x: NDArray): NDArray => bind1(p, [x], {});
+const apply = (p: Primitive<Empty>) => (x: NDArray): NDArray => bind1(p, [x], NO_PARAMS);
 const k = fullLike;
 
 // −x is linear: its JVP is itself applied to the tangent, its transpose is itself.
