@@ -89,7 +89,7 @@ function constantLike(v: number, like: NDArray, shared: boolean): ConcreteArray 
   let n = 1;
   for (let i = 0; i < shape.length; i++) n *= shape[i]!;
   const data = allocate(dtype, n);
-  if (v !== 0) data.fill(v);
+  if (!Object.is(v, 0)) data.fill(v); // −0 too: the storage starts as +0
   return new ConcreteArray(data, shape, dtype);
 }
 
@@ -109,7 +109,11 @@ function cachedScalar(v: number): ConcreteArray {
   return c;
 }
 
-function prepareGeneral(op: string, args: readonly ArrayLike[], floatOnly: boolean, names?: readonly string[]): NDArray[] {
+/**
+ * `prepare` without its fast paths: every operand converted, promoted and broadcast (the reference
+ * the fast paths must agree with; tests compare them).
+ */
+export function prepareGeneral(op: string, args: readonly ArrayLike[], floatOnly: boolean, names?: readonly string[]): NDArray[] {
   let dtype: DType | null = null;
   const arrays = args.map((a, i) => {
     if (typeof a === "number" || typeof a === "boolean") return null;
