@@ -6,10 +6,12 @@
 import type { NDArray, Aval } from "../core/ndarray.ts";
 import { zerosConcrete } from "../core/ndarray.ts";
 import type { Primitive, UndefinedPrimal } from "../core/primitive.ts";
-import { bind, MainTrace, Trace, Tracer, withMainTrace, type RecordedEqn } from "../core/trace.ts";
+import { bind, currentLevel, MainTrace, Trace, Tracer, withMainTrace, type RecordedEqn } from "../core/trace.ts";
 import { JVPTracer, makeJVPTrace, primalAndTangent } from "./jvp.ts";
 import { tangentDtype } from "../core/dtype.ts";
 import { CotangentStore } from "./accumulate.ts";
+import { closeAllocationScope, openAllocationScope } from "../core/pool.ts";
+import { subJaxprs } from "../core/jaxpr.ts";
 
 /** An unknown (linear) value of the program being recorded. */
 export class LinearVar extends Tracer implements UndefinedPrimal {
@@ -137,44 +139,57 @@ export function linearizeFlat(f: (xs: NDArray[]) => NDArray[], primals: readonly
  * stack. Contributions meeting at a value are summed in place where that is safe (`CotangentStore`).
  */
 export function backwardPass(lin: Linearized, cts: readonly (NDArray | null)[]): (NDArray | null)[] {
-  const store = new CotangentStore(lin.program.numVars);
-  const outVars = lin.outVars;
-  for (let i = 0; i < outVars.length; i++) {
-    const v = outVars[i];
-    const ct = cts[i];
-    if (v != null && ct != null) store.add(v.id, ct);
-  }
-  const eqns = lin.program.eqns;
-  for (let e = eqns.length - 1; e >= 0; e--) {
-    const eqn = eqns[e]!;
-    const outs = eqn.outs;
-    let ctsOut: NDArray[] | null = null;
-    for (let i = 0; i < outs.length; i++) {
-      const ct = store.take(outs[i]!.id);
-      if (ct === null) continue;
-      ctsOut ??= new Array<NDArray>(outs.length);
-      ctsOut[i] = ct;
+  // Buffers are released only with no transformation active: a transformation around this pass
+  // would capture the values its rules compute (as residuals, or staged constants).
+  const fresh = openAllocationScope(currentLevel() === 0);
+  try {
+    const store = new CotangentStore(lin.program.numVars, fresh);
+    const outVars = lin.outVars;
+    for (let i = 0; i < outVars.length; i++) {
+      const v = outVars[i];
+      const ct = cts[i];
+      if (v != null && ct != null) store.add(v.id, ct);
     }
-    if (ctsOut === null) continue;
-    for (let i = 0; i < outs.length; i++) {
-      if (ctsOut[i] === undefined) ctsOut[i] = zerosConcrete(outs[i]!.aval.shape, outs[i]!.aval.dtype);
+    const eqns = lin.program.eqns;
+    for (let e = eqns.length - 1; e >= 0; e--) {
+      const eqn = eqns[e]!;
+      const outs = eqn.outs;
+      let ctsOut: NDArray[] | null = null;
+      for (let i = 0; i < outs.length; i++) {
+        const ct = store.take(outs[i]!.id);
+        if (ct === null) continue;
+        ctsOut ??= new Array<NDArray>(outs.length);
+        ctsOut[i] = ct;
+      }
+      if (ctsOut === null) continue;
+      for (let i = 0; i < outs.length; i++) {
+        if (ctsOut[i] === undefined) ctsOut[i] = zerosConcrete(outs[i]!.aval.shape, outs[i]!.aval.dtype);
+      }
+      const transpose = eqn.prim.transpose as Exclude<typeof eqn.prim.transpose, "nonlinear">;
+      const ctsIn = transpose(ctsOut, eqn.inputs, eqn.params);
+      if (!fresh.empty && (eqn.prim.effectful === true || subJaxprs(eqn.params).length > 0)) {
+        store.keep(ctsOut);
+        store.keep(ctsIn);
+      }
+      for (let i = 0; i < ctsOut.length; i++) store.consume(ctsOut[i]!);
+      const inputs = eqn.inputs;
+      for (let i = 0; i < inputs.length; i++) {
+        const x = inputs[i];
+        const ct = ctsIn[i];
+        if (x instanceof LinearVar && ct != null) store.add(x.id, ct);
+      }
+      store.releaseDead();
     }
-    const transpose = eqn.prim.transpose as Exclude<typeof eqn.prim.transpose, "nonlinear">;
-    const ctsIn = transpose(ctsOut, eqn.inputs, eqn.params);
-    const inputs = eqn.inputs;
-    for (let i = 0; i < inputs.length; i++) {
-      const x = inputs[i];
-      const ct = ctsIn[i];
-      if (x instanceof LinearVar && ct != null) store.add(x.id, ct);
+    const inVars = lin.inVars;
+    const grads = new Array<NDArray | null>(inVars.length);
+    for (let i = 0; i < inVars.length; i++) {
+      const v = inVars[i]!;
+      grads[i] = v === null ? null : store.take(v.id);
     }
+    return grads;
+  } finally {
+    closeAllocationScope(fresh);
   }
-  const inVars = lin.inVars;
-  const grads = new Array<NDArray | null>(inVars.length);
-  for (let i = 0; i < inVars.length; i++) {
-    const v = inVars[i]!;
-    grads[i] = v === null ? null : store.take(v.id);
-  }
-  return grads;
 }
 
 /** Replays the linear program forward: the JVP at the linearization point for new tangents. */
