@@ -1,9 +1,11 @@
 /**
- * @file Eager overhead, side by side for several builds in one process: W1 (`grad` of a scalar
- * tanh-via-exp function, µs per call), W7 (`grad` of the RNN of workload (g), ms per call, and with
- * `--alloc` the typed arrays and megabytes it allocates per call), W4 (per-example gradients of the
- * MLP 784-128-10: `vmap(grad)` and a loop of `grad`, ms per call at batch 8…128, with the time to
- * fill a fresh array of `vmap(grad)`'s output size, the first-touch cost that call cannot avoid).
+ * @file Eager overhead of workloads W1, W7 and W4, side by side for several builds in one process.
+ *
+ * W1 is `grad` of a scalar tanh-via-exp function (µs per call); W7 is `grad` of the RNN of
+ * workload (g) (ms per call); W4 is per-example gradients of the MLP 784-128-10, `vmap(grad)`
+ * against a loop of `grad` (ms per call at batch 8…128), beside the time to fill a fresh array of
+ * `vmap(grad)`'s output size (the first-touch cost that call cannot avoid). With `--alloc` nothing
+ * is timed: it counts the typed arrays and megabytes W1 and W7 allocate per call.
  *
  * Run from the built package: `npm run build && node bench/eager.mjs [root …]`, each root a
  * checkout whose `dist/` is built (default: this one), e.g. the unchanged main built into /tmp
@@ -53,26 +55,33 @@ async function load(root) {
 }
 
 let sink;
-/** Median wall and CPU time of one call (ms), after a warm-up. */
-function time(fn, { warmupMs = 1000, samples = 7, sampleMs = 50 } = {}) {
-  const start = performance.now();
-  let calls = 0;
-  while (calls < 2 || performance.now() - start < warmupMs) {
-    sink = fn();
-    calls++;
-  }
-  const reps = Math.max(1, Math.ceil(sampleMs / ((performance.now() - start) / calls)));
-  const wall = [];
-  const cpu = [];
+/**
+ * Median wall and CPU time of one call (ms) of each of `fns`, after a warm-up of each; the
+ * samples alternate between them, so a change in the machine's load hits all alike.
+ */
+function timeAll(fns, { warmupMs = 1000, samples = 9, sampleMs = 50 } = {}) {
+  const reps = fns.map((fn) => {
+    const start = performance.now();
+    let calls = 0;
+    while (calls < 2 || performance.now() - start < warmupMs) {
+      sink = fn();
+      calls++;
+    }
+    return Math.max(1, Math.ceil(sampleMs / ((performance.now() - start) / calls)));
+  });
+  const wall = fns.map(() => []);
+  const cpu = fns.map(() => []);
   for (let s = 0; s < samples; s++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    for (let r = 0; r < reps; r++) sink = fn();
-    const c = process.cpuUsage(c0);
-    wall.push((performance.now() - t0) / reps);
-    cpu.push((c.user + c.system) / 1e3 / reps);
+    fns.forEach((fn, i) => {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      for (let r = 0; r < reps[i]; r++) sink = fn();
+      const c = process.cpuUsage(c0);
+      wall[i].push((performance.now() - t0) / reps[i]);
+      cpu[i].push((c.user + c.system) / 1e3 / reps[i]);
+    });
   }
-  return { wall: median(wall), cpu: median(cpu) };
+  return fns.map((_, i) => ({ wall: median(wall[i]), cpu: median(cpu[i]) }));
 }
 const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
 
@@ -127,8 +136,21 @@ for (const root of roots) sets.push({ root, ...workloads(await load(root)) });
 const fmt = (t, unit) => `${t.wall.toFixed(unit === "µs" ? 3 : 2)} ${unit} wall, ${t.cpu.toFixed(unit === "µs" ? 3 : 2)} ${unit} cpu`;
 const ratio = (t, base) => (base === undefined ? "" : `  (cpu ×${(t.cpu / base.cpu).toFixed(2)} of the first root)`);
 
+if (flags.has("--alloc")) {
+  // Counting only: the wrapped constructors slow every allocation, so nothing is timed.
+  for (const s of sets) {
+    for (const [name, fn, n] of [["W1", s.w1, 1000], ["W7", s.w7, 5]]) {
+      for (let i = 0; i < n; i++) fn();
+      allocs = 0;
+      allocBytes = 0;
+      for (let i = 0; i < n; i++) fn();
+      console.log(`${name} ${s.root}: ${(allocs / n).toFixed(1)} typed arrays, ${(allocBytes / n / 1e6).toFixed(3)} MB per call`);
+    }
+  }
+  process.exit(0);
+}
 if (only.includes("w1")) {
-  const res = sets.map((s) => time(s.w1));
+  const res = timeAll(sets.map((s) => s.w1));
   for (const r of res) {
     r.wall *= 1e3;
     r.cpu *= 1e3;
@@ -136,16 +158,7 @@ if (only.includes("w1")) {
   res.forEach((r, i) => console.log(`W1 eager grad(tanhViaExp)(1.0)  ${sets[i].root}: ${fmt(r, "µs")}${i > 0 ? ratio(r, res[0]) : ""}`));
 }
 if (only.includes("w7")) {
-  for (const s of sets) {
-    if (flags.has("--alloc")) {
-      for (let i = 0; i < 3; i++) s.w7();
-      allocs = 0;
-      allocBytes = 0;
-      for (let i = 0; i < 5; i++) s.w7();
-      console.log(`W7 RNN grad  ${s.root}: ${(allocs / 5).toFixed(0)} typed arrays, ${(allocBytes / 5 / 1e6).toFixed(1)} MB per call`);
-    }
-  }
-  const res = sets.map((s) => time(s.w7, { samples: 5, sampleMs: 200 }));
+  const res = timeAll(sets.map((s) => s.w7), { samples: 7, sampleMs: 200 });
   res.forEach((r, i) => console.log(`W7 RNN grad  ${sets[i].root}: ${fmt(r, "ms")}${i > 0 ? ratio(r, res[0]) : ""}`));
 }
 if (only.includes("w4")) {
@@ -153,14 +166,14 @@ if (only.includes("w4")) {
   console.log("| root | batch | vmap(grad) | loop of grad | fill a fresh output-sized array | vmap − fill |");
   for (const b of [8, 16, 32, 64, 128]) {
     const outElems = b * (784 * 128 + 128 + 128 * 10 + 10);
-    const fill = time(() => new Float64Array(outElems).fill(1), { warmupMs: 300, samples: 5 });
-    for (const s of sets) {
-      const { vmap, loop } = s.w4(b);
-      const v = time(vmap, { warmupMs: 300, samples: 5 });
-      const l = time(loop, { warmupMs: 300, samples: 5 });
-      const cell = (t) => `${t.cpu.toFixed(2)} [${t.wall.toFixed(2)}]`;
-      console.log(`| ${s.root} | ${b} | ${cell(v)} | ${cell(l)} | ${cell(fill)} | ${(v.cpu - fill.cpu).toFixed(2)} |`);
-    }
+    const runs = sets.map((s) => s.w4(b));
+    const fill = () => new Float64Array(b * (784 * 128 + 128 + 128 * 10 + 10)).fill(1);
+    const times = timeAll([fill, ...runs.flatMap((r) => [r.vmap, r.loop])], { warmupMs: 300, samples: 5 });
+    const cell = (t) => `${t.cpu.toFixed(2)} [${t.wall.toFixed(2)}]`;
+    sets.forEach((s, i) => {
+      const [v, l] = [times[1 + 2 * i], times[2 + 2 * i]];
+      console.log(`| ${s.root} | ${b} | ${cell(v)} | ${cell(l)} | ${cell(times[0])} | ${(v.cpu - times[0].cpu).toFixed(2)} |`);
+    });
   }
 }
 void sink;
