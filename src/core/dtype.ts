@@ -2,6 +2,7 @@
 
 import { minBytes, recordAllocation, takePooled } from "./pool.ts";
 
+/** The element types of arrays: `float64` (the default), `float32`, `int32` and `bool`. */
 export type DType = "float64" | "float32" | "int32" | "bool";
 
 export type TypedArray = Float64Array | Float32Array | Int32Array | Uint8Array;
