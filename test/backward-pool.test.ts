@@ -120,6 +120,22 @@ describe("the backward pass's pool of dead buffers", () => {
     expect(kept.slice(0, snaps.length).map(snap)).toEqual(snaps);
   });
 
+  it("tanh and tan pool their rule's intermediates only when eager", () => {
+    const x = matrix(4, 4, 11);
+    for (const fn of [np.tanh, np.tan]) {
+      const f = (v: A) => np.sum(fn(v.mul(0.3)).mul(v));
+      samePooled(() => grad(f)(x));
+      samePooled(() => grad((v: number) => np.sum(grad(f)(x.mul(v))))(1.2));
+      samePooled(() => hessian(f)(x.get(0)));
+      samePooled(() => jvp(f, [x], [x]));
+      samePooled(() => vmap(grad(f))(np.stack([x, x.mul(2)])));
+      samePooled(() => grad(jit(f))(x));
+    }
+    // d²/dv² tanh(v) = −2 tanh(v)(1 − tanh²(v)): here the rule's `1` meets a tracer and is kept.
+    const t = Math.tanh(0.7);
+    expect(grad(grad((v: number) => np.tanh(v)))(0.7)).toBeCloseTo(-2 * t * (1 - t * t), 14);
+  });
+
   it("pooled storage comes back zeroed from allocate", () => {
     const g = grad((v: A) => np.sum(v.mul(v).mul(v)));
     for (let i = 0; i < 3; i++) g(matrix(8, 8, i));

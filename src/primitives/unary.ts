@@ -6,7 +6,7 @@ import type { NDArray } from "../core/ndarray.ts";
 import { bind1 } from "../core/trace.ts";
 import { definePrimitive, type Primitive } from "../core/primitive.ts";
 import { add, div, mul, sub, fullLike } from "./binary.ts";
-import { elementwise, exprKernel, linearJvp, NO_PARAMS } from "./elementwise.ts";
+import { elementwise, exprKernel, linearJvp, NO_PARAMS, releaseScratch } from "./elementwise.ts";
 
 type Empty = Record<string, never>;
 type D = (x: NDArray, t: NDArray, out: NDArray) => NDArray;
@@ -35,8 +35,16 @@ export const expP = unary("exp", "Math.exp(a)", (_, t, out) => mul(t, out)); // 
 export const logP = unary("log", "Math.log(a)", (x, t) => div(t, x)); // d log x = dx / x
 export const sinP = unary("sin", "Math.sin(a)", (x, t) => mul(t, cos(x)));
 export const cosP = unary("cos", "Math.cos(a)", (x, t) => neg(mul(t, sin(x))));
-export const tanP = unary("tan", "Math.tan(a)", (_, t, out) => mul(t, add(k(out, 1), mul(out, out)))); // 1 + tan²
-export const tanhP = unary("tanh", "Math.tanh(a)", (_, t, out) => mul(t, sub(k(out, 1), mul(out, out)))); // 1 − tanh²
+/** `combine(1, out²)` for the derivatives of tan and tanh; its two intermediates are pooled when `out` is eager. */
+function fromSquare(out: NDArray, combine: (one: NDArray, square: NDArray) => NDArray): NDArray {
+  const one = k(out, 1);
+  const square = mul(out, out);
+  const d = combine(one, square);
+  releaseScratch([out], [one, square]);
+  return d;
+}
+export const tanP = unary("tan", "Math.tan(a)", (_, t, out) => mul(t, fromSquare(out, add))); // 1 + tan²
+export const tanhP = unary("tanh", "Math.tanh(a)", (_, t, out) => mul(t, fromSquare(out, sub))); // 1 − tanh²
 export const sqrtP = unary("sqrt", "Math.sqrt(a)", (_, t, out) => div(t, mul(k(out, 2), out))); // dx / 2√x
 export const absP = unary("abs", "Math.abs(a)", (x, t) => mul(t, sign(x))); // abs'(0) = 0, as autograd
 export const signP = unary("sign", "H.sign(a)", "zero");
