@@ -1,11 +1,15 @@
 /**
- * @file Speed of the matmul kernel alone, in GFLOP/s, on the shapes neural nets use (its
- * correctness against the triple loop is `test/matmul-kernel.test.ts`).
+ * @file Speed of the matmul kernel alone, in GFLOP/s, on square products and the shapes neural
+ * nets use, on one thread and on all threads (`setThreads`; its correctness against the triple loop
+ * is `test/matmul-kernel.test.ts`). Medians after a 1 s warm-up, both columns in this one process.
  *
  * Run: `npx tsx bench/matmul-check.ts`.
  */
 import { matmulData } from "../src/kernels/matmul.ts";
+import { wasmVariant } from "../src/kernels/matmul-wasm.ts";
 import { mulberry32 } from "../src/kernels/mulberry32.ts";
+import { setThreads, threadCount, threadsWanted } from "../src/kernels/threads.ts";
+import { timeCall } from "./timing.ts";
 
 function randomArray(size: number, rand: () => number): Float64Array {
   const x = new Float64Array(size);
@@ -20,29 +24,24 @@ interface Case {
   n: number;
 }
 
-/** Median GFLOP/s of `matmulData` on one shape. */
-function gflops(cs: Case): number {
+/** Median GFLOP/s of `matmulData` on one shape, with `threads` threads. */
+function gflops(cs: Case, threads: number): number {
   const { batch, m, k, n } = cs;
   const rand = mulberry32(7);
   const a = randomArray(batch * m * k, rand);
   const b = randomArray(batch * k * n, rand);
   const c = new Float64Array(batch * m * n);
-  const flops = 2 * batch * m * k * n;
-  const reps = Math.max(1, Math.round(5e7 / flops));
-  const run = () => matmulData(a, b, c, batch, m, k, n);
-  for (let w = 0; w < 3; w++) run();
-  const times: number[] = [];
-  for (let r = 0; r < 7; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) run();
-    times.push((performance.now() - t0) / reps);
-  }
-  times.sort((x, y) => x - y);
-  return flops / (times[3]! * 1e6);
+  setThreads(threads);
+  const ms = timeCall(() => matmulData(a, b, c, batch, m, k, n), { samples: 9, minSampleMs: 50, warmupMs: 1000 });
+  return (2 * batch * m * k * n) / (ms * 1e6);
 }
 
 function speed(): void {
+  const all = threadsWanted();
   const shapes: [string, Case][] = [
+    ["square 128", { batch: 1, m: 128, k: 128, n: 128 }],
+    ["square 256", { batch: 1, m: 256, k: 256, n: 256 }],
+    ["square 1024", { batch: 1, m: 1024, k: 1024, n: 1024 }],
     ["square 512", { batch: 1, m: 512, k: 512, n: 512 }],
     ["MLP layer [256,784]·[784,512]", { batch: 1, m: 256, k: 784, n: 512 }],
     ["MLP head [256,512]·[512,10]", { batch: 1, m: 256, k: 512, n: 10 }],
@@ -55,8 +54,10 @@ function speed(): void {
     ["RNN step [32,128]·[128,128]", { batch: 1, m: 32, k: 128, n: 128 }],
     ["1000 × [4,4]·[4,4]", { batch: 1000, m: 4, k: 4, n: 4 }],
   ];
-  console.log("\n| shape | GFLOP/s |\n| --- | ---: |");
-  for (const [name, cs] of shapes) console.log(`| ${name} | ${gflops(cs).toFixed(2)} |`);
+  setThreads(all);
+  console.log(`\nWasm kernel: ${JSON.stringify(wasmVariant())}, up to ${threadCount()} threads`);
+  console.log(`\n| shape | GFLOP/s, 1 thread | GFLOP/s, ${all} threads |\n| --- | ---: | ---: |`);
+  for (const [name, cs] of shapes) console.log(`| ${name} | ${gflops(cs, 1).toFixed(2)} | ${gflops(cs, all).toFixed(2)} |`);
 }
 
 speed();

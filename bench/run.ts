@@ -4,7 +4,7 @@
  * (`bench/peers.py`: HIPS autograd eagerly, JAX under jax.jit) when Python can run them; then the
  * staged-control-flow tables of `bench/scan.ts` (`jit(grad)` of a 100-step `lax.scan` RNN vs the
  * unrolled one, equation counts before/after DCE) and of `bench/control-small.ts` (small control
- * flow and `odeint` under `grad`/`jit`).
+ * flow and `odeint` under `grad`/`jit`), and the SIMD math kernels' table of `bench/simd.ts`.
  *
  * HIPS autograd is looked up at `$AUTOGRAD_PATH`, else `/tmp/hips-autograd` (a clone of
  * github.com/HIPS/autograd); the Python is `$PEERS_PYTHON` (a venv with numpy, and jax for the JAX
@@ -15,12 +15,14 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { tree, type Tree } from "autograd-ts";
+import { setThreads, tree, type Tree } from "autograd-ts";
+import { threadCount, threadsWanted } from "../src/kernels/threads.ts";
 import * as np from "autograd-ts/numpy";
 import { timeCall, defaultTiming, type TimingOptions } from "./timing.ts";
 import { workloads, type Workload } from "./workloads.ts";
 import { printScanTables } from "./scan.ts";
 import { printControlTable } from "./control-small.ts";
+import { printSimdTable } from "./simd.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -145,6 +147,12 @@ function main(): void {
     lines.push(`| ${row.join(" | ")} |`);
   }
   console.log(lines.join("\n"));
+  const f = workloads.find((w) => w.key === "matmul")!;
+  const [threads, wanted] = [threadCount(), threadsWanted()];
+  setThreads(1);
+  const oneThread = timeCall(f.setup(), timing);
+  setThreads(wanted);
+  console.log(`\nMatrix products ran on ${threads} thread(s) (setThreads, AUTOGRAD_THREADS); (f) on one thread: ${fmt(report(f, oneThread))} GFLOP/s.`);
   if (peers) {
     console.log(`\n${compareChecksums(sums, peers)}`);
     console.log(
@@ -157,3 +165,4 @@ function main(): void {
 main();
 printScanTables();
 printControlTable();
+printSimdTable();

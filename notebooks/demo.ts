@@ -23,5 +23,5 @@ for (const [name, run] of notebooks) {
 }
 console.log(
   "\nMore notebooks (MNIST, RNN, LSTM, fluid simulation, per-example gradients, Newton, Gaussian process, Kepler with lax.whileLoop, " +
-    "an inverse problem through np.fft, a neural ODE, a convnet, transformations of your own): see notebooks/README.md",
+    "an inverse problem through np.fft, a neural ODE, a convnet, transformations of your own, a Gaussian mixture fitted by Newton-CG): see notebooks/README.md",
 );

@@ -3,24 +3,28 @@
  * (`src/kernels/wasm/<name>.wat`) with wabt and writes each binary, base64-encoded, into
  * `src/kernels/wasm/<name>.wasm.ts`, so that the library ships no separate binary file and needs
  * no toolchain at install time. `test/matmul-kernel.test.ts` checks that the committed binaries
- * are exactly what their sources assemble to.
+ * are exactly what their sources assemble to. The matrix product's sources are first written by
+ * `gemm-wat.ts`.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import wabtInit from "wabt";
+import { writeGemmWat } from "./gemm-wat.ts";
 
-export const kernels = ["gemm"] as const;
+export const kernels = ["gemm", "gemmRelaxed", "math"] as const;
 
 const dir = new URL("../src/kernels/wasm/", import.meta.url);
 export const watPath = (name: string): string => fileURLToPath(new URL(`${name}.wat`, dir));
 export const modulePath = (name: string): string => fileURLToPath(new URL(`${name}.wasm.ts`, dir));
 
-/** The binary of one kernel, assembled from its `.wat` source with the SIMD feature on. */
+/** The binary of one kernel, assembled from its `.wat` source with the SIMD, threads (shared memory) and relaxed-SIMD features on. */
 export async function assemble(name: string): Promise<Uint8Array> {
   const wabt = await wabtInit();
-  const parsed = wabt.parseWat(`${name}.wat`, readFileSync(watPath(name), "utf8"), { simd: true });
+  const features = { simd: true, threads: true, relaxed_simd: true };
+  const parsed = wabt.parseWat(`${name}.wat`, readFileSync(watPath(name), "utf8"), features);
   try {
-    parsed.validate();
+    // wabt's validate takes the features too (its type declaration omits the parameter)
+    (parsed as unknown as { validate(f: typeof features): void }).validate(features);
     return parsed.toBinary({}).buffer;
   } finally {
     parsed.destroy();
@@ -40,6 +44,7 @@ export function moduleSource(name: string, bytes: Uint8Array): string {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  writeGemmWat();
   for (const name of kernels) {
     const bytes = await assemble(name);
     writeFileSync(modulePath(name), moduleSource(name, bytes));

@@ -28,6 +28,7 @@ export { bind, bind1, bindAt, fullRaise, withMainTrace, currentLevel, activeMain
 export { defineTransform, type TransformSpec, type Transform } from "./transforms/define-transform.ts";
 export * as debug from "./transforms/debug.ts";
 export { config, type ConfigOptions } from "./transforms/config.ts";
+export { setThreads } from "./kernels/threads.ts";
 export { NDArray, ConcreteArray, type Aval } from "./core/ndarray.ts";
 export * from "./core/errors.ts";
 export type { Fn, ScalarFn, GradOf, ArrayTree, LeafLike, Jacobian, GradFn, ValueAndGradFn, JacobianFn, HessianFn, ArrayFn } from "./transforms/types.ts";

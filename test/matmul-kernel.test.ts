@@ -8,13 +8,19 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { matmulData, matmulJs, type MatmulKernel } from "../src/kernels/matmul.ts";
-import { wasmAvailable, wasmMatmul } from "../src/kernels/matmul-wasm.ts";
+import { blocking, unsharedImport, wasmAvailable, wasmMatmul, wasmVariant } from "../src/kernels/matmul-wasm.ts";
 import { mulberry32 } from "../src/kernels/mulberry32.ts";
-import { assemble, kernels, modulePath, moduleSource } from "../scripts/assemble-wasm.ts";
+import { assemble, kernels, modulePath, moduleSource, watPath } from "../scripts/assemble-wasm.ts";
+import { gemmShape, watSources } from "../scripts/gemm-wat.ts";
+import { gemmWasm } from "../src/kernels/wasm/gemm.wasm.ts";
 
 type Kernel = MatmulKernel;
 const wasmKernel: Kernel = (...args) => {
   if (!wasmMatmul(...args)) throw new Error("the Wasm kernel did not run");
+};
+/** The Wasm kernel with C shared between `threads` threads, whatever the product's size. */
+const threadedKernel = (threads: number): Kernel => (a, b, c, batch, m, k, n, tA = false, tB = false) => {
+  if (!wasmMatmul(a, b, c, batch, m, k, n, tA, tB, threads)) throw new Error("the Wasm kernel did not run");
 };
 
 /** The oracle: c[b,i,j] = Σ_p a[b,i,p]·b[b,p,j], in the textbook order. */
@@ -128,6 +134,8 @@ function check(kernel: Kernel, cs: Case, rand: () => number, special: boolean, d
 describe.each([
   ["JavaScript", matmulJs],
   ["WebAssembly", wasmKernel],
+  ["WebAssembly on 1 thread", threadedKernel(1)],
+  ["WebAssembly on 3 threads", threadedKernel(3)],
   ["dispatching", matmulData],
 ] as const)("matmul kernel: %s", (_, kernel) => {
   const rand = mulberry32(20240611);
@@ -168,10 +176,55 @@ describe("dotGeneral's output", () => {
   });
 });
 
+/** The part of the WebAssembly API used here (the project compiles without the DOM's types). */
+interface WasmApi {
+  Memory: new (d: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
 describe("the WebAssembly kernel", () => {
-  it("runs on Node (WebAssembly SIMD available)", () => expect(wasmAvailable()).toBe(true));
+  it("runs on Node (WebAssembly SIMD available), on shared memory", () => {
+    expect(wasmAvailable()).toBe(true);
+    expect(wasmVariant()?.shared).toBe(true);
+  });
   it.each(kernels)("%s: the committed binary is what its .wat source assembles to", async (name) => {
     expect(readFileSync(modulePath(name), "utf8")).toBe(moduleSource(name, await assemble(name)));
+  });
+  it.each(Object.keys(watSources) as (keyof typeof watSources)[])("%s.wat is what scripts/gemm-wat.ts writes", (name) => {
+    expect(readFileSync(watPath(name), "utf8")).toBe(watSources[name]());
+  });
+  it("matmul-wasm.ts lays out memory for the blocking the .wat was generated with", () => {
+    expect(blocking).toEqual({ MR: gemmShape.mr, NR: 2 * gemmShape.nv, MC: gemmShape.mc, KC: gemmShape.kc });
+  });
+  it("sums each element in the textbook order: equal bit for bit to the triple loop (the build without fused multiply-adds)", () => {
+    if (wasmVariant()?.relaxed) return; // relaxed_madd may fuse: differs from the triple loop in rounding
+    const rand = mulberry32(5);
+    // depths across the 256-deep blocks (a tile resumes from C's partial sum), rows across 64-row blocks
+    for (const [m, k, n] of [[5, 300, 7], [130, 513, 9], [64, 256, 64], [3, 1, 5], [67, 1000, 33]] as const) {
+      for (const threads of [1, 2]) {
+        const a = randomArray(m * k, rand);
+        const b = randomArray(k * n, rand);
+        const c = new Float64Array(m * n);
+        expect(wasmMatmul(a, b, c, 1, m, k, n, false, false, threads)).toBe(true);
+        const want = naive(a, b, 1, m, k, n);
+        expect(c.findIndex((x, i) => !Object.is(x, want[i])), `${m}×${k}×${n}, ${threads} threads`).toBe(-1);
+      }
+    }
+  });
+  it("its binary with the memory import made unshared runs on an ordinary memory (platforms without shared memory)", () => {
+    const bytes = unsharedImport(Uint8Array.from(atob(gemmWasm), (ch) => ch.charCodeAt(0)));
+    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    const memory = new wasm.Memory({ initial: 4, maximum: 65536 });
+    expect(memory.buffer instanceof SharedArrayBuffer).toBe(false);
+    const gemm = new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports.gemm as (...args: number[]) => void;
+    // A = [[1, 2]] padded to 4 rows, B = [[3], [4]] packed as one strip of 4 columns: C[0, 0] = 11
+    const f = new Float64Array(memory.buffer);
+    f.set([1, 2, 0, 0, 0, 0, 0, 0], 0);
+    f.set([3, 0, 0, 0, 4, 0, 0, 0], 8);
+    gemm(0, 2, 0, 64, 128, 2, 4, 0, 4, 0, 1, 4096); // a, lda, aT, bp, c, k, ldc, i0, i1, s0, s1, pack
+    expect(f[16]).toBe(11);
+    expect(() => unsharedImport(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]))).toThrow(/no shared env.memory import/);
   });
   it("grows its memory for a large product and still agrees after a smaller one", () => {
     const rand = mulberry32(7);

@@ -77,8 +77,8 @@ describe("scipy.optimize.minimize against SciPy", () => {
       expect(r.success).toBe(true);
       expect(r.x).toBeAllclose(run.x, { atol: 1e-12, rtol: 0 });
       expect(r.nit).toBe(run.nit);
-      // Known: on bounded Beale SciPy evaluates once more (its last line search takes two trials, ours one).
-      if (run.problem !== "beale") expect(r.nfev).toBe(run.nfev);
+      // Bounded Beale: SciPy's cached K goes stale in iteration 6 and it restarts (src/scipy/optimize/lbfgsb-formk.ts); so do we.
+      expect(r.nfev).toBe(run.nfev);
       const t = optimize.minimize(problems[run.problem]!, np.array(run.x0), { method: "L-BFGS-B", bounds: run.bounds, options: { ftol: 0, gtol: 1e-10, maxiter: 100000 } });
       expect(t.x).toBeAllclose(run.xTight, { atol: 1e-8, rtol: 0 });
       expect(t.fun).toBeAllclose(run.funTight, { rtol: 1e-12 });
@@ -283,5 +283,22 @@ describe("autograd's examples/negative_binomial_maxlike.py (newton with fprime a
     const r = optimize.newton(rprime, 1, { fprime: grad(rprime), fprime2: grad(grad(rprime)) });
     expect(r).toBeAllclose(ref.r, { rtol: 1e-12 });
     expect(pOf(r)).toBeAllclose(ref.p, { rtol: 1e-12 });
+  });
+});
+
+describe("minimize's callback", () => {
+  it("is called once per iteration (as SciPy) with the iterate shaped like x0, the last one being the result (every method)", () => {
+    for (const method of ["BFGS", "CG", "Newton-CG", "L-BFGS-B", "Nelder-Mead"] as const) {
+      const seen: A[] = [];
+      const r = optimize.minimize(rosen, np.array([-1.2, 1]), { method, callback: (xk: A) => seen.push(xk) });
+      // SciPy 1.17.1 on this problem: 31, 29, 36 calls = nit; Nelder-Mead counts from 1, so 84 calls for nit 85.
+      expect(seen.length, method).toBe(method === "Nelder-Mead" ? r.nit - 1 : r.nit);
+      expect(seen[0]!.shape).toEqual([2]);
+      expect(seen[seen.length - 1]!).toBeAllclose(r.x.toArray() as number[], { rtol: 0, atol: 0 });
+    }
+    const tree: { a: A; b: A }[] = [];
+    optimize.minimize((p: { a: A; b: A }) => np.sum(np.square(p.a.sub(1))).add(np.square(p.b)), { a: np.zeros([2]), b: np.array(3) }, { callback: (p: { a: A; b: A }) => tree.push(p) });
+    expect(tree[0]!.a.shape).toEqual([2]);
+    expect(() => optimize.minimize(rosen, np.array([0, 0]), { callback: 3 as never })).toThrow(/scipy.optimize.minimize: callback must be a function, got number/);
   });
 });

@@ -3,6 +3,7 @@
  * monomorphic and free of per-element closure calls.
  */
 import type { TypedArray } from "../core/dtype.ts";
+import { simdPow, simdUnary, type SimdUnaryName } from "./simd.ts";
 
 export type UnaryKernel = (x: TypedArray, out: TypedArray) => void;
 export type BinaryKernel = (x: TypedArray, y: TypedArray, out: TypedArray) => void;
@@ -16,12 +17,51 @@ export function compileUnary(expr: string): UnaryKernel {
   )(helpers) as UnaryKernel;
 }
 
+/**
+ * Float64 arrays at least this long go to the WebAssembly SIMD kernels (`simd.ts`); shorter ones
+ * stay in the JavaScript loop, whose call costs less than the copies in and out (measured in
+ * bench/simd.ts: the Wasm kernel wins from about 64 elements for exp, and the gain is small there).
+ */
+export const SIMD_MIN_LENGTH = 256;
+
+/**
+ * `compileUnary(expr)`, except that float64 arrays of `SIMD_MIN_LENGTH` elements or more are
+ * computed by the SIMD kernel `simd` (within 1 ulp, where V8's `Math` functions are within 1–2):
+ * one length and type check per call, nothing per element.
+ */
+export function compileUnarySimd(expr: string, simd: SimdUnaryName): UnaryKernel {
+  const js = compileUnary(expr);
+  return (x, out) => {
+    if (out.length >= SIMD_MIN_LENGTH && x instanceof Float64Array && out instanceof Float64Array && simdUnary(simd, x, out)) return;
+    js(x, out);
+  };
+}
+
 /** A loop computing `out[i] = expr` with `a = x[i]`, `b = y[i]`. */
 export function compileBinary(expr: string): BinaryKernel {
   return new Function(
     "H",
     `return function(x, y, out) { for (let i = 0, n = out.length; i < n; i++) { const a = x[i], b = y[i]; out[i] = ${expr}; } };`,
   )(helpers) as BinaryKernel;
+}
+
+/** `compileBinary("Math.pow(a, b)")` with long float64 operands on the SIMD pow (as `compileUnarySimd`). */
+export function compilePowSimd(expr: string): BinaryKernel {
+  const js = compileBinary(expr);
+  return (x, y, out) => {
+    if (
+      out.length >= SIMD_MIN_LENGTH &&
+      x instanceof Float64Array &&
+      y instanceof Float64Array &&
+      out instanceof Float64Array &&
+      x.length === out.length &&
+      y.length === out.length &&
+      simdPow(x, y, out)
+    ) {
+      return;
+    }
+    js(x, y, out);
+  };
 }
 
 /** Scalar helpers that kernels' expressions call as `H.name(…)`. */

@@ -9,7 +9,8 @@
  * operands fit x64's sixteen float registers; larger tiles spill and run slower (measured).
  *
  * Products with every dimension at least 4 and some work go to the WebAssembly SIMD kernel
- * (`matmul-wasm.ts`) when it is available, about 4× faster; the paths below serve the others
+ * (`matmul-wasm.ts`, on several threads for large products) when it is available, about 5× faster
+ * on one thread; the paths below serve the others
  * (matrix-vector, a few rows, shallow products such as per-example outer products) and any
  * platform without Wasm.
  *

@@ -1,8 +1,23 @@
 /**
- * @file `log` and `pow` rounded to nearest from double-double arithmetic, for kernels that must
- * reproduce C's libm bit for bit (NumPy's legacy normal and gamma draws): V8's `Math.log` is
- * within an ulp but misrounds a few percent of arguments, glibc's is (almost always) correctly
- * rounded.
+ * @file `log` and `pow` rounded to nearest from double-double arithmetic, for NumPy's legacy normal
+ * and gamma draws (src/kernels/mt19937.ts): V8's `Math.log` is within an ulp but misrounds a few
+ * percent of arguments; these are correctly rounded.
+ *
+ * Why correctly rounded rather than C's own (measured with NumPy 2.4.6 on glibc 2.36, x86-64,
+ * test/fixtures/gen-random-mt-libm.py). NumPy's mtrand calls libm's `log`, `pow`, `exp`, `sqrt`
+ * (it binds `log@GLIBC_2.2.5`; replaying its algorithms in Python with glibc's `log`/`pow` through
+ * ctypes gives its draws exactly). glibc's `log` (the ARM optimized-routines algorithm since 2.28:
+ * a 128-entry table of 1/c and log c, a polynomial, ≈0.52 ulp) is not correctly rounded: on the
+ * polar method's arguments r² it differs from the correctly rounded value on 95 of 100,000 calls.
+ * Which arguments it misrounds follows from the exact bits of its table and coefficients, and from
+ * the CPU: glibc picks an FMA build of `log` at load time, and on the same machine and NumPy binary
+ * `GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX2,-FMA` changes 16 of 156,906 such logs, 65 of 10⁶
+ * `RandomState(0).randn` draws and 49 of 2·10⁵ gamma draws. So NumPy's legacy normals are not one
+ * function of the seed across machines, and matching one machine's bit for bit would mean
+ * reproducing glibc's tables and coefficients — copying its code — which this library does not do.
+ * Correct rounding is the platform-independent choice: it agrees with glibc wherever glibc rounds
+ * correctly, and test/random-mt.test.ts pins the rest (304 of 10⁶ normals 1–2 ulps off, 94 of
+ * 2·10⁵ gammas ≤ 6 ulps, exactly at the draws where glibc misrounds).
  */
 
 /** A double-double: the unevaluated sum hi + lo with |lo| ≤ ulp(hi)/2. */
@@ -99,14 +114,14 @@ function expDD(x: DD): number {
   return (sum[0] + sum[1]) * Math.pow(2, h) * Math.pow(2, k - h);
 }
 
-/** Natural log rounded to nearest (C's `log` for the arguments NumPy's samplers use). */
+/** Natural log correctly rounded to nearest (C's `log` rounds the same except ≈1 argument in 1000). */
 export function logRounded(x: number): number {
   if (!(x > 0) || x === Infinity) return Math.log(x);
   const [hi, lo] = logDD(x);
   return hi + lo;
 }
 
-/** xʸ rounded to nearest for 0 < x and moderate results (C's `pow` in NumPy's small-shape gamma). */
+/** xʸ correctly rounded for 0 < x and moderate results (C's `pow` in NumPy's small-shape gamma). */
 export function powRounded(x: number, y: number): number {
   if (!(x > 0) || x === Infinity || !Number.isFinite(y)) return Math.pow(x, y);
   if (x === 1 || y === 0) return 1;

@@ -14,14 +14,18 @@ import { elementwise, exprKernel, NO_PARAMS } from "./elementwise.ts";
 
 type Empty = Record<string, never>;
 
-/** An elementwise primitive of two arguments from a kernel expression in `a` and `b`. */
+/**
+ * An elementwise primitive of two arguments from a kernel expression in `a` and `b` (`simd`: long
+ * float64 operands on that WebAssembly SIMD kernel, `kernels/simd.ts`).
+ */
 export function binary(
   name: string,
   expr: string,
   jvp: JvpRule<Empty>,
   transpose: TransposeRule<Empty> | "nonlinear" = "nonlinear",
+  simd?: "pow",
 ): Primitive<Empty> {
-  return elementwise<Empty>({ name, kernel: exprKernel(2, expr), jvp, transpose });
+  return elementwise<Empty>({ name, kernel: exprKernel(2, expr, simd), jvp, transpose });
 }
 
 /** Sum of two tangent contributions, either of which may be a symbolic zero. */
@@ -69,7 +73,7 @@ export const powP = binary("pow", "Math.pow(a, b)", ([x, y], [t0, t1], [out]) =>
   const safeLog = log(select(eq(x!, zero(x!)), fullLike(x!, 1), x!));
   const dy = t1 && mul(t1, mul(out!, safeLog));
   return [addT(dx, dy)];
-});
+}, "nonlinear", "pow");
 // Ties share the derivative equally, as in autograd.
 const tieWeights = (x: NDArray, y: NDArray): NDArray =>
   add(convert(gt(x, y), x.dtype), mul(fullLike(x, 0.5), convert(eq(x, y), x.dtype)));

@@ -7,10 +7,14 @@ import { ConcreteArray, type NDArray, type Aval } from "../core/ndarray.ts";
 import { allocate, allocateUninitialized } from "../core/dtype.ts";
 import { bind1 } from "../core/trace.ts";
 import { matmulData } from "../kernels/matmul.ts";
+import { simdMath, simdPairwiseDot } from "../kernels/simd.ts";
 import { transposeData } from "../kernels/strided.ts";
 import { definePrimitive, isUndefinedPrimal, one } from "../core/primitive.ts";
 import { moveaxis, transpose, avalOf, convert } from "./structural.ts";
 import { addT } from "./binary.ts";
+
+/** Vector · vector products this long go to the SIMD pairwise dot (bench/simd.ts). */
+const SIMD_DOT_MIN = 4096;
 
 export interface DotParams {
   readonly lhsContract: readonly number[];
@@ -73,7 +77,10 @@ export const dotGeneralP = definePrimitive<DotParams>({
     const n = prod(rf.map((x) => r!.shape[x]!));
     // The kernels write every element of C before reading it (test/matmul-kernel.test.ts runs them on garbage).
     const c = allocateUninitialized(batch * m * n);
-    matmulData(a, b, c, batch, m, k, n, aT, bT);
+    // A long vector · vector product: the pairwise sum of the products (NumPy's summation) on SIMD.
+    const simd = batch === 1 && m === 1 && n === 1 && k >= SIMD_DOT_MIN ? simdMath() : null;
+    if (simd !== null) c[0] = simdPairwiseDot(simd, a, 0, b, 0, k);
+    else matmulData(a, b, c, batch, m, k, n, aT, bT);
     const shape = dotShape(l!, r!, p);
     if (l!.dtype === "float64") return one(new ConcreteArray(c, shape, "float64"));
     const out = allocate(l!.dtype, c.length);

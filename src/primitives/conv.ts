@@ -41,8 +41,9 @@ export const convP: Primitive<ConvParams> = definePrimitive<ConvParams>({
   impl: ([l, r], p) => {
     const outShape = convShape(l!.shape, r!.shape, p);
     const asF64 = (x: ConcreteArray) => (x.data instanceof Float64Array ? x.data : Float64Array.from(x.data));
-    const data = convData(asF64(l!), asF64(r!), { ...p, lhsShape: l!.shape, rhsShape: r!.shape, outShape });
-    if (l!.dtype === "float64") return one(new ConcreteArray(data, outShape, "float64"));
+    const f32 = l!.dtype === "float32";
+    const data = convData(asF64(l!), asF64(r!), { ...p, lhsShape: l!.shape, rhsShape: r!.shape, outShape }, f32);
+    if (l!.dtype === "float64" || f32) return one(new ConcreteArray(data, outShape, l!.dtype));
     const out = allocate(l!.dtype, data.length);
     out.set(data);
     return one(new ConcreteArray(out, outShape, l!.dtype));

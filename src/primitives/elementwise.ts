@@ -9,7 +9,8 @@ import { allocate, type DType, type TypedArray } from "../core/dtype.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import { releaseToPool } from "../core/pool.ts";
 import { bind, bind1 } from "../core/trace.ts";
-import { compileBinary, compileUnary } from "../kernels/elementwise.ts";
+import { compileBinary, compilePowSimd, compileUnary, compileUnarySimd } from "../kernels/elementwise.ts";
+import type { SimdUnaryName } from "../kernels/simd.ts";
 import { definePrimitive, one, type JvpRule, type Primitive, type TransposeRule } from "../core/primitive.ts";
 // Used by the batching rule at run time only (module-load rule: nothing from it is called while loading).
 import { matchBatch } from "./structural.ts";
@@ -71,13 +72,16 @@ function checkSameShapes(name: string, avals: readonly Aval[]): void {
   }
 }
 
-/** A kernel from a JS expression in `a` (one operand) or `a`, `b` (two), compiled into one monomorphic loop. */
-export function exprKernel(arity: 1 | 2, expr: string): ElementwiseKernel<unknown> {
+/**
+ * A kernel from a JS expression in `a` (one operand) or `a`, `b` (two), compiled into one
+ * monomorphic loop; with `simd`, long float64 operands go to that WebAssembly SIMD kernel instead.
+ */
+export function exprKernel(arity: 1 | 2, expr: string, simd?: SimdUnaryName | "pow"): ElementwiseKernel<unknown> {
   if (arity === 1) {
-    const k = compileUnary(expr);
+    const k = simd && simd !== "pow" ? compileUnarySimd(expr, simd) : compileUnary(expr);
     return (args, out) => k(args[0]!.data, out);
   }
-  const k = compileBinary(expr);
+  const k = simd === "pow" ? compilePowSimd(expr) : compileBinary(expr);
   return (args, out) => k(args[0]!.data, args[1]!.data, out);
 }
 

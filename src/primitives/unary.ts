@@ -7,15 +7,19 @@ import { bind1 } from "../core/trace.ts";
 import { definePrimitive, type Primitive } from "../core/primitive.ts";
 import { add, div, mul, sub, fullLike } from "./binary.ts";
 import { elementwise, exprKernel, linearJvp, NO_PARAMS, releaseScratch } from "./elementwise.ts";
+import type { SimdUnaryName } from "../kernels/simd.ts";
 
 type Empty = Record<string, never>;
 type D = (x: NDArray, t: NDArray, out: NDArray) => NDArray;
 
-/** A float → float elementwise primitive from a kernel expression (in `a`) and its derivative rule. */
-const unary = (name: string, expr: string, jvp: D | "zero"): Primitive<Empty> =>
+/**
+ * A float → float elementwise primitive from a kernel expression (in `a`) and its derivative rule;
+ * `simd` names the WebAssembly SIMD kernel that computes long float64 arrays (`kernels/simd.ts`).
+ */
+const unary = (name: string, expr: string, jvp: D | "zero", simd?: SimdUnaryName): Primitive<Empty> =>
   elementwise<Empty>({
     name,
-    kernel: exprKernel(1, expr),
+    kernel: exprKernel(1, expr, simd),
     jvp: jvp === "zero" ? () => [null] : ([x], [t], [out]) => [jvp(x!, t!, out!)],
   });
 
@@ -31,10 +35,10 @@ export const negP: Primitive<Empty> = elementwise<Empty>({
 });
 export const neg = apply(negP);
 
-export const expP = unary("exp", "Math.exp(a)", (_, t, out) => mul(t, out)); // d eˣ = eˣ dx
-export const logP = unary("log", "Math.log(a)", (x, t) => div(t, x)); // d log x = dx / x
-export const sinP = unary("sin", "Math.sin(a)", (x, t) => mul(t, cos(x)));
-export const cosP = unary("cos", "Math.cos(a)", (x, t) => neg(mul(t, sin(x))));
+export const expP = unary("exp", "Math.exp(a)", (_, t, out) => mul(t, out), "exp"); // d eˣ = eˣ dx
+export const logP = unary("log", "Math.log(a)", (x, t) => div(t, x), "log"); // d log x = dx / x
+export const sinP = unary("sin", "Math.sin(a)", (x, t) => mul(t, cos(x)), "sin");
+export const cosP = unary("cos", "Math.cos(a)", (x, t) => neg(mul(t, sin(x))), "cos");
 /** `combine(1, out²)` for the derivatives of tan and tanh; its two intermediates are pooled when `out` is eager. */
 function fromSquare(out: NDArray, combine: (one: NDArray, square: NDArray) => NDArray): NDArray {
   const one = k(out, 1);
@@ -44,12 +48,12 @@ function fromSquare(out: NDArray, combine: (one: NDArray, square: NDArray) => ND
   return d;
 }
 export const tanP = unary("tan", "Math.tan(a)", (_, t, out) => mul(t, fromSquare(out, add))); // 1 + tan²
-export const tanhP = unary("tanh", "Math.tanh(a)", (_, t, out) => mul(t, fromSquare(out, sub))); // 1 − tanh²
+export const tanhP = unary("tanh", "Math.tanh(a)", (_, t, out) => mul(t, fromSquare(out, sub)), "tanh"); // 1 − tanh²
 export const sqrtP = unary("sqrt", "Math.sqrt(a)", (_, t, out) => div(t, mul(k(out, 2), out))); // dx / 2√x
 export const absP = unary("abs", "Math.abs(a)", (x, t) => mul(t, sign(x))); // abs'(0) = 0, as autograd
 export const signP = unary("sign", "H.sign(a)", "zero");
-export const log1pP = unary("log1p", "Math.log1p(a)", (x, t) => div(t, add(k(x, 1), x)));
-export const expm1P = unary("expm1", "Math.expm1(a)", (_, t, out) => mul(t, add(out, k(out, 1))));
+export const log1pP = unary("log1p", "Math.log1p(a)", (x, t) => div(t, add(k(x, 1), x)), "log1p");
+export const expm1P = unary("expm1", "Math.expm1(a)", (_, t, out) => mul(t, add(out, k(out, 1))), "expm1");
 export const sinhP = unary("sinh", "Math.sinh(a)", (x, t) => mul(t, cosh(x)));
 export const coshP = unary("cosh", "Math.cosh(a)", (x, t) => mul(t, sinh(x)));
 // d arcsin x = dx / √(1 − x²); d arccos x = −dx / √(1 − x²); d arctan x = dx / (1 + x²)

@@ -7,14 +7,16 @@ import { isFloat, promote, type DType } from "../core/dtype.ts";
 import { ShapeError, fmtShape } from "../core/errors.ts";
 import { dotGeneral as dotGeneralPrim } from "../primitives/contraction.ts";
 import { conv, dilateDim } from "../primitives/conv.ts";
-import { convert, inversePerm, reshape, slice, transpose } from "../primitives/structural.ts";
-import { asarray } from "../numpy/creation.ts";
+import { convert, inversePerm, reshape, slice, transpose, unsliceP } from "../primitives/structural.ts";
+import { bind1 } from "../core/trace.ts";
+import { zerosConcrete } from "../core/ndarray.ts";
+import { asarray, full } from "../numpy/creation.ts";
 import { requireStatic } from "../numpy/static-args.ts";
 import { pad } from "../numpy/rearrange.ts";
 import { stack } from "../numpy/shape.ts";
 import { takeAlongAxis } from "../numpy/indexing-fns.ts";
 import { argmax, argmin, sum } from "../numpy/reductions.ts";
-import { add, maximum, minimum } from "../numpy/math.ts";
+import { add, maximum, minimum, where } from "../numpy/math.ts";
 
 const isIntList = (xs: unknown): xs is number[] => Array.isArray(xs) && xs.every((x) => Number.isInteger(x));
 
@@ -85,8 +87,10 @@ function floatOrSame(a: NDArray, b: NDArray): [NDArray, NDArray] {
 /** JAX's `dimension_numbers` of a convolution: layout strings such as `["NHWC", "HWIO", "NHWC"]`. */
 export type ConvDimensionNumbers = readonly [string, string, string];
 
-/** Padding: `"SAME"`, `"SAME_LOWER"`, `"VALID"`, or a `[low, high]` pair per spatial axis. */
-export type Padding = "SAME" | "SAME_LOWER" | "VALID" | readonly (readonly [number, number])[];
+type PaddingName = "SAME" | "SAME_LOWER" | "VALID";
+
+/** Padding: `"SAME"`, `"SAME_LOWER"`, `"VALID"` (any case, as JAX), or a `[low, high]` pair per spatial axis. */
+export type Padding = PaddingName | Lowercase<PaddingName> | readonly (readonly [number, number])[];
 
 export interface ConvOptions {
   readonly lhsDilation?: readonly number[];
@@ -133,13 +137,14 @@ function convPerms(op: string, dn: ConvDimensionNumbers | null | undefined, ndim
 /** Padding pairs from a padding string, as JAX's `padtype_to_pads` (window sizes already dilated). */
 function padPairs(op: string, padding: Padding, inShape: readonly number[], window: readonly number[], strides: readonly number[]): [number, number][] {
   if (typeof padding === "string") {
-    if (padding === "VALID") return inShape.map(() => [0, 0]);
-    if (padding === "SAME" || padding === "SAME_LOWER") {
+    const kind = padding.toUpperCase();
+    if (kind === "VALID") return inShape.map(() => [0, 0]);
+    if (kind === "SAME" || kind === "SAME_LOWER") {
       return inShape.map((n, d) => {
         const out = Math.ceil(n / strides[d]!);
         const total = Math.max(0, (out - 1) * strides[d]! + window[d]! - n);
         const small = Math.floor(total / 2);
-        return padding === "SAME" ? [small, total - small] : [total - small, small];
+        return kind === "SAME" ? [small, total - small] : [total - small, small];
       });
     }
     throw new TypeError(`${op}: padding '${padding}' is not one of 'SAME', 'SAME_LOWER', 'VALID' or a list of [low, high] pairs`);
@@ -203,7 +208,7 @@ export function convGeneralDilated(lhs: ArrayLike, rhs: ArrayLike, windowStrides
     throw new ShapeError(`${op}: the batch size ${n} and the ${o} output features must be divisible by batchGroupCount ${bgc} (${shapes})`);
   }
   const inSp = l.shape.slice(2);
-  if (typeof padding === "string" && lhsDilation.some((d) => d !== 1) && padding !== "VALID") {
+  if (typeof padding === "string" && lhsDilation.some((d) => d !== 1) && padding.toUpperCase() !== "VALID") {
     throw new TypeError(`${op}: padding '${padding}' with lhsDilation (a transposed convolution) is not supported, as in JAX; give [low, high] pairs`);
   }
   requireStatic(op, "padding", padding, "a size");
@@ -218,18 +223,26 @@ export type WindowComputation = "max" | "min" | "add";
 /**
  * `lax.reduce_window`: reduces each window of `x` (`windowDimensions`, moved by `windowStrides`,
  * over `x` padded with `init`) with `max`, `min` or `add`; the result includes `init` once per
+ * window. As XLA's ReduceWindow, `baseDilation` first spreads `x` out with `init` in the holes
+ * (`b − 1` between neighbours), then the padding applies, and `windowDilation` spreads the window
+ * taps apart. A padding string is resolved as JAX's: on the undilated shape of `x` and the dilated
  * window. The gradient of `max`/`min` goes to the first extremum of each window (JAX's
  * `select_and_scatter_add` keeps the first of tied elements too); of `add`, to every element.
+ * Written with primitives (pad/scatter, strided slices, stack, reductions), so it differentiates
+ * (any order), batches and compiles through their rules.
  * @example
  * lax.reduceWindow(np.array([[1, 5, 2, 0]]), -Infinity, "max", [1, 2], [1, 2], "VALID"); // [[5, 2]]
+ * lax.reduceWindow(np.array([1, 2, 3, 4, 5]), 0, "add", [2], [1], "VALID", [1], [2]); // [4, 6, 8]
  */
 export function reduceWindow(
   x: ArrayLike,
   init: number,
   computation: WindowComputation,
   windowDimensions: readonly number[],
-  windowStrides?: readonly number[],
+  windowStrides?: readonly number[] | null,
   padding: Padding = "VALID",
+  baseDilation?: readonly number[] | null,
+  windowDilation?: readonly number[] | null,
 ): NDArray {
   const op = "lax.reduceWindow";
   if (typeof init !== "number") throw new TypeError(`${op}: init must be a number, got ${typeof init}`);
@@ -239,30 +252,61 @@ export function reduceWindow(
   if (computation !== "max" && computation !== "min" && computation !== "add") {
     throw new TypeError(`${op}: computation must be 'max', 'min' or 'add', got ${JSON.stringify(computation)}`);
   }
+  const ones = a.shape.map(() => 1);
   const win = positiveInts(op, "windowDimensions", windowDimensions, a.ndim);
-  const strides = positiveInts(op, "windowStrides", windowStrides ?? win.map(() => 1), a.ndim);
+  const strides = positiveInts(op, "windowStrides", windowStrides ?? ones, a.ndim);
+  const base = positiveInts(op, "baseDilation", baseDilation ?? ones, a.ndim);
+  const wdil = positiveInts(op, "windowDilation", windowDilation ?? ones, a.ndim);
   requireStatic(op, "padding", padding, "a size");
-  const pads = padPairs(op, padding, a.shape, win, strides);
-  if (pads.some(([lo, hi]) => lo < 0 || hi < 0)) throw new RangeError(`${op}: padding must be non-negative, got ${JSON.stringify(padding)}`);
-  const padded = pads.some(([lo, hi]) => lo > 0 || hi > 0) ? pad(a, pads, { constantValues: init }) : a;
-  const outShape = padded.shape.map((m, d) => Math.max(0, Math.floor((m - win[d]!) / strides[d]!) + 1));
-  const windows = strides.every((st, d) => st === win[d]) ? tiles(padded, win, outShape) : stackTaps(padded, win, strides, outShape);
-  if (computation === "add") return add(sum(windows, { axis: 0 }), init);
+  const span = win.map((w, d) => dilateDim(w, wdil[d]!));
+  const pads = padPairs(op, padding, a.shape, span, strides);
+  const padded = dilateAndPad(a, init, base, pads);
+  const outShape = padded.shape.map((m, d) => Math.max(0, Math.floor((m - span[d]!) / strides[d]!) + 1));
+  const tiling = strides.every((st, d) => st === win[d] && wdil[d] === 1);
+  const windows = tiling ? tiles(padded, win, outShape) : stackTaps(padded, win, wdil, strides, outShape);
+  // An empty result (a window larger than the padded operand) has no extremum to pick.
+  if (computation === "add" || outShape.includes(0)) return add(sum(windows, { axis: 0 }), init);
   const pick = computation === "max" ? argmax : argmin;
   const best = takeAlongAxis(windows, pick(windows, { axis: 0, keepdims: true }), 0).reshape(outShape);
   return computation === "max" ? maximum(best, init) : minimum(best, init);
 }
 
 /**
- * The windows' elements on a new leading axis [taps, …out], taps in row-major window order: one
- * strided slice per tap, stacked.
+ * `x` as XLA's ReduceWindow sees it: spread out by `base` with `init` in the holes, then padded
+ * with `init`, a negative padding cropping (nothing is left if it crops more than there is).
  */
-function stackTaps(x: NDArray, win: readonly number[], strides: readonly number[], outShape: readonly number[]): NDArray {
+function dilateAndPad(x: NDArray, init: number, base: readonly number[], pads: readonly [number, number][]): NDArray {
+  const grown = spreadAndGrow(x, init, base, pads.map(([lo, hi]) => [Math.max(lo, 0), Math.max(hi, 0)]));
+  if (pads.every(([lo, hi]) => lo >= 0 && hi >= 0)) return grown;
+  const start = pads.map(([lo]) => Math.max(-lo, 0));
+  const size = grown.shape.map((m, d) => Math.max(0, m + Math.min(pads[d]![0], 0) + Math.min(pads[d]![1], 0)));
+  return slice(grown, start.map((st, d) => (size[d] === 0 ? 0 : st)), size.map(() => 1), size);
+}
+
+/**
+ * The non-negative part: without base dilation, `pad`; with it, the elements scattered into place
+ * (`unslice`, whose transpose is a strided slice) over a constant holding `init` wherever no
+ * element lands and 0 where one does.
+ */
+function spreadAndGrow(x: NDArray, init: number, base: readonly number[], pads: readonly [number, number][]): NDArray {
+  if (base.every((b) => b === 1)) return pads.some(([lo, hi]) => lo > 0 || hi > 0) ? pad(x, pads, { constantValues: init }) : x;
+  const shape = x.shape.map((n, d) => dilateDim(n, base[d]!) + pads[d]![0] + pads[d]![1]);
+  const start = pads.map(([lo]) => lo);
+  const placed = bind1(unsliceP, [x], { shape, start, step: base });
+  const landed = bind1(unsliceP, [full(x.shape, true)], { shape, start, step: base });
+  return add(placed, where(landed, zerosConcrete(shape, x.dtype), full(shape, init, { dtype: x.dtype })));
+}
+
+/**
+ * The windows' elements on a new leading axis [taps, …out], taps in row-major window order: one
+ * strided slice per tap (tap k starts at k·dilation), stacked.
+ */
+function stackTaps(x: NDArray, win: readonly number[], dilation: readonly number[], strides: readonly number[], outShape: readonly number[]): NDArray {
   const taps: NDArray[] = [];
   const tap = win.map(() => 0);
   const count = win.reduce((p, w) => p * w, 1);
   for (let t = 0; t < count; t++) {
-    taps.push(slice(x, [...tap], strides, outShape));
+    taps.push(slice(x, tap.map((k, d) => k * dilation[d]!), strides, outShape));
     for (let d = x.ndim - 1; d >= 0 && ++tap[d]! === win[d]!; d--) tap[d] = 0;
   }
   return stack(taps);

@@ -2,11 +2,14 @@
  * @file L-BFGS-B (Byrd, Lu, Nocedal & Zhu 1995; Morales & Nocedal 2011, "version 3.0" as SciPy
  * runs it): the generalized Cauchy point along the projected gradient path, subspace minimization
  * over the free variables with the compact limited-memory matrix, then a Moré–Thuente search.
- * Written from the papers' algorithm; the middle 2m × 2m systems are solved densely.
+ * Written from the papers' algorithm; the middle 2m × 2m systems are solved densely, the subspace
+ * matrix K from products cached as the reference code caches them (lbfgsb-formk.ts), so its
+ * restarts happen where SciPy's do.
  */
 import { dcsrch } from "./linesearch.ts";
-import type { FG, RawResult } from "./methods.ts";
+import type { FG, OnIter, RawResult } from "./methods.ts";
 import { Counted } from "./methods.ts";
+import { FormkCache } from "./lbfgsb-formk.ts";
 
 export interface LbfgsbOpts {
   m: number;
@@ -70,7 +73,7 @@ function cholesky(A: number[][]): number[][] | null {
  * Whether L-BFGS-B's factorization of K succeeds: Cholesky of D + YᵀZZᵀY/θ, then of the Schur
  * complement θSᵀAAᵀS + NᵀN with N = L⁻¹(R_zᵀ − L_aᵀ). When it fails, the memory is refreshed (as SciPy does).
  */
-function kFactorizes(K: number[][], col: number, theta: number, sAAs: number[][]): boolean {
+function kFactorizes(K: number[][], col: number): boolean {
   const P11 = Array.from({ length: col }, (_, i) => Array.from({ length: col }, (_, j) => -K[i]![j]!));
   const L1 = cholesky(P11);
   if (L1 === null) return false;
@@ -83,12 +86,12 @@ function kFactorizes(K: number[][], col: number, theta: number, sAAs: number[][]
       N[r]![c] = v / L1[r]![r]!;
     }
   }
-  const P22 = Array.from({ length: col }, (_, i) => Array.from({ length: col }, (_, j) => theta * sAAs[i]![j]! + N.reduce((a, row) => a + row[i]! * row[j]!, 0)));
+  const P22 = Array.from({ length: col }, (_, i) => Array.from({ length: col }, (_, j) => K[col + i]![col + j]! + N.reduce((a, row) => a + row[i]! * row[j]!, 0)));
   return cholesky(P22) !== null;
 }
 
 /** L-BFGS-B with SciPy's stopping rules (‖proj g‖∞ ≤ gtol, relative decrease ≤ ftol, maxiter, maxfun). */
-export function lbfgsb(fg: FG, x0: Float64Array, o: LbfgsbOpts): RawResult {
+export function lbfgsb(fg: FG, x0: Float64Array, o: LbfgsbOpts, onIter: OnIter = () => {}): RawResult {
   const n = x0.length;
   const { lower: l, upper: u } = o;
   const hasL = (i: number) => l[i]! > -Infinity;
@@ -102,6 +105,12 @@ export function lbfgsb(fg: FG, x0: Float64Array, o: LbfgsbOpts): RawResult {
   const S: Float64Array[] = [];
   const Y: Float64Array[] = [];
   let theta = 1;
+  // The reference code's cached products of K (see lbfgsb-formk.ts), what changed since they were
+  // last brought up to date, and the free set at the previous Cauchy point.
+  const cache = new FormkCache(o.m);
+  let added = false;
+  let updates = 0;
+  let prevFree = new Uint8Array(n);
   const projgr = () => {
     let m = 0;
     for (let i = 0; i < n; i++) {
@@ -228,6 +237,18 @@ export function lbfgsb(fg: FG, x0: Float64Array, o: LbfgsbOpts): RawResult {
       free = [];
       for (let i = 0; i < n; i++) if (where[i]! <= 0) free.push(i);
     }
+    // The variables that entered or left the free set since the previous iteration (descending, as the reference code sums them).
+    const isFreeNow = new Uint8Array(n);
+    for (const i of free) isFreeNow[i] = 1;
+    const changed = k > 0 && cnstnd;
+    const entered: number[] = [];
+    const left: number[] = [];
+    for (let i = n - 1; changed && i >= 0; i--) {
+      if (isFreeNow[i] && !prevFree[i]) entered.push(i);
+      if (!isFreeNow[i] && prevFree[i]) left.push(i);
+    }
+    const wrk = entered.length > 0 || left.length > 0 || added;
+    prevFree = isFreeNow;
     // 2. Subspace minimization over the free variables at the Cauchy point.
     if (free.length > 0 && col > 0) {
       // Reduced gradient r = −θ(z − x) − g + W M c on the free variables (−g without bounds).
@@ -240,31 +261,17 @@ export function lbfgsb(fg: FG, x0: Float64Array, o: LbfgsbOpts): RawResult {
           return -theta * (z[i]! - x[i]!) - g[i]! + dotv(w, mc);
         });
       }
-      // K = [[−D − YᵀZZᵀY/θ, L_aᵀ − R_zᵀ], [L_a − R_z, θSᵀAAᵀS]] (A the variables held at the Cauchy point).
-      const isFree = new Uint8Array(n);
-      free.forEach((i) => (isFree[i] = 1));
-      const dotOn = (a: Float64Array, b: Float64Array, on: number) => {
-        let s2 = 0;
-        for (let i = 0; i < n; i++) if (isFree[i] === on) s2 += a[i]! * b[i]!;
-        return s2;
-      };
-      const K: number[][] = Array.from({ length: 2 * col }, () => new Array<number>(2 * col).fill(0));
-      for (let i = 0; i < col; i++) {
-        for (let j = 0; j < col; j++) {
-          K[i]![j] = -dotOn(Y[i]!, Y[j]!, 1) / theta - (i === j ? dotv(S[i]!, Y[i]!) : 0);
-          const la = i > j ? dotOn(S[i]!, Y[j]!, 0) : 0;
-          const rz = i <= j ? dotOn(S[i]!, Y[j]!, 1) : 0;
-          K[col + i]![j] = la - rz;
-          K[j]![col + i] = la - rz;
-          K[col + i]![col + j] = theta * dotOn(S[i]!, S[j]!, 0);
-        }
-      }
-      const sAAs = Array.from({ length: col }, (_, i) => Array.from({ length: col }, (_, j) => dotOn(S[i]!, S[j]!, 0)));
-      if (!kFactorizes(K, col, theta, sAAs)) {
+      // K from the cached products, brought up to date only when something changed (as `formk`).
+      const active = Array.from({ length: n }, (_, q) => n - 1 - q).filter((i) => !isFreeNow[i]);
+      if (wrk) cache.update(S, Y, free, active, entered, left, added, updates > o.m);
+      const K = cache.matrix(S, Y, theta);
+      if (!kFactorizes(K, col)) {
         // SciPy refreshes the limited memory and restarts the iteration from the Cauchy point.
         S.length = 0;
         Y.length = 0;
         theta = 1;
+        added = false;
+        updates = 0;
         continue;
       }
       const wv0 = [...Y.map((y) => free.reduce((a, i, q) => a + y[i]! * r[q]!, 0)), ...S.map((s2) => theta * free.reduce((a, i, q) => a + s2[i]! * r[q]!, 0))];
@@ -357,6 +364,7 @@ export function lbfgsb(fg: FG, x0: Float64Array, o: LbfgsbOpts): RawResult {
     f = fNew;
     g = gNew;
     k++;
+    onIter(x);
     sbgnrm = projgr();
     if (sbgnrm <= o.gtol) break;
     if (fold - f <= o.ftol * Math.max(Math.abs(fold), Math.abs(f), 1)) {
@@ -377,7 +385,9 @@ export function lbfgsb(fg: FG, x0: Float64Array, o: LbfgsbOpts): RawResult {
     const s = d.map((v) => res.alpha * v);
     const y = g.map((v, i) => v - gOld[i]!);
     const dr = (dotv(g, d) - gd0) * res.alpha;
-    if (dr > Number.EPSILON * (-gd0 * res.alpha)) {
+    added = dr > Number.EPSILON * (-gd0 * res.alpha);
+    if (added) {
+      updates++;
       S.push(s);
       Y.push(y);
       if (S.length > o.m) {

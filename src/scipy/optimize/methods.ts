@@ -127,8 +127,12 @@ export interface GradOpts {
   maxiter: number;
 }
 
+/** Called with the iterate after every iteration (SciPy's `callback(xk)`). */
+export type OnIter = (x: Float64Array) => void;
+const noop: OnIter = () => {};
+
 /** BFGS as SciPy's `_minimize_bfgs` (inverse Hessian update of Nocedal & Wright (6.17), H₀ = I). */
-export function bfgs(fg: FG, x0: Float64Array, o: GradOpts): RawResult {
+export function bfgs(fg: FG, x0: Float64Array, o: GradOpts, onIter: OnIter = noop): RawResult {
   const c = new Counted(fg);
   const n = x0.length;
   let H = Array.from({ length: n }, (_, i) => Float64Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
@@ -152,6 +156,7 @@ export function bfgs(fg: FG, x0: Float64Array, o: GradOpts): RawResult {
     fk = ls.f;
     gk = ls.g;
     k++;
+    onIter(xk);
     gnorm = normInf(gk);
     if (gnorm <= o.gtol) break;
     if (!Number.isFinite(fk)) {
@@ -181,7 +186,7 @@ function finish(r: RawResult, hitMax: boolean, gnorm: number): RawResult {
 }
 
 /** Nonlinear conjugate gradients as SciPy's `_minimize_cg` (Polak–Ribière with restarts, c2 = 0.4). */
-export function cg(fg: FG, x0: Float64Array, o: GradOpts): RawResult {
+export function cg(fg: FG, x0: Float64Array, o: GradOpts, onIter: OnIter = noop): RawResult {
   const c = new Counted(fg);
   let xk = Float64Array.from(x0);
   let [fk, gk] = c.at(xk);
@@ -211,12 +216,13 @@ export function cg(fg: FG, x0: Float64Array, o: GradOpts): RawResult {
     gk = ls.g;
     pk = pNext;
     k++;
+    onIter(xk);
   }
   return finish({ x: xk, fun: fk, jac: gk, nit: k, nfev: c.nfev, njev: c.njev, status, message: "" }, k >= o.maxiter && gnorm > o.gtol, gnorm);
 }
 
 /** Truncated Newton as SciPy's `_minimize_newtoncg`: inner CG on Hessian-vector products, stop when ‖Δx‖₁ ≤ n·xtol. */
-export function newtonCg(fg: FG, hessp: Hessp, x0: Float64Array, o: { xtol: number; maxiter: number }): RawResult {
+export function newtonCg(fg: FG, hessp: Hessp, x0: Float64Array, o: { xtol: number; maxiter: number }, onIter: OnIter = noop): RawResult {
   const c = new Counted(fg);
   const n = x0.length;
   const xtol = n * o.xtol;
@@ -283,12 +289,13 @@ export function newtonCg(fg: FG, hessp: Hessp, x0: Float64Array, o: { xtol: numb
     fk = ls.f;
     gk = ls.g;
     k++;
+    onIter(xk);
   }
   return { x: xk, fun: fk, jac: gk, nit: k, nfev: c.nfev, njev: c.njev, nhev, status, message };
 }
 
 /** Nelder–Mead as SciPy's `_minimize_neldermead` (standard coefficients, 5% initial simplex). */
-export function nelderMead(f: (x: Float64Array) => number, x0: Float64Array, o: { xatol: number; fatol: number; maxiter: number; maxfev: number }): RawResult {
+export function nelderMead(f: (x: Float64Array) => number, x0: Float64Array, o: { xatol: number; fatol: number; maxiter: number; maxfev: number }, onIter: OnIter = noop): RawResult {
   const n = x0.length;
   let nfev = 0;
   const call = (x: Float64Array) => {
@@ -349,6 +356,7 @@ export function nelderMead(f: (x: Float64Array) => number, x0: Float64Array, o: 
     }
     it++;
     sort();
+    onIter(sim[0]!);
   }
   let status = 0;
   let message = MESSAGES.success;

@@ -37,6 +37,8 @@ export interface MinimizeOptions {
   args?: readonly unknown[];
   /** Method options as SciPy's: gtol, maxiter, xtol, ftol, maxcor, maxfun, maxls, xatol, fatol, maxfev. */
   options?: Record<string, number>;
+  /** Called after every iteration with the iterate, shaped like `x0` (SciPy's `callback(xk)`; concrete values, once per member under `vmap`). */
+  callback?: (xk: any) => void;
 }
 
 /** SciPy's `OptimizeResult`: the optimum `x` (shaped like `x0`), `fun`, `jac`, iteration and evaluation counts, `success`, `status`, `message`. */
@@ -74,7 +76,8 @@ const OPTION_KEYS: Record<Method, readonly string[]> = {
 export function minimize<X extends Tree>(fun: (x: AsArrays<X>, ...args: any[]) => unknown, x0: X, opts: MinimizeOptions = {}): OptimizeResult<X> {
   const op = "scipy.optimize.minimize";
   if (typeof fun !== "function") throw new TypeError(`${op}: fun must be a function, got ${typeof fun}`);
-  checkKeys(op, opts, ["method", "jac", "hessp", "bounds", "tol", "args", "options"]);
+  checkKeys(op, opts, ["method", "jac", "hessp", "bounds", "tol", "args", "options", "callback"]);
+  if (opts.callback !== undefined && typeof opts.callback !== "function") throw new TypeError(`${op}: callback must be a function, got ${typeof opts.callback}`);
   const method: Method = opts.method ?? (opts.bounds ? "L-BFGS-B" : "BFGS");
   if (!METHODS.includes(method)) throw new TypeError(`${op}: unknown method ${JSON.stringify(method)} (known: ${METHODS.join(", ")})`);
   const options = opts.options ?? {};
@@ -145,15 +148,16 @@ export function minimize<X extends Tree>(fun: (x: AsArrays<X>, ...args: any[]) =
     };
     const start = Float64Array.from(concrete(x0v, "x0").data);
     const o = options;
+    const onIter = (x: Float64Array) => opts.callback?.(unflat(vec(Float64Array.from(x))));
     if (method === "BFGS" || method === "CG") {
-      raw = (method === "BFGS" ? bfgs : cg)(fg, start, { gtol: o.gtol ?? opts.tol ?? 1e-5, maxiter: o.maxiter ?? 200 * n });
+      raw = (method === "BFGS" ? bfgs : cg)(fg, start, { gtol: o.gtol ?? opts.tol ?? 1e-5, maxiter: o.maxiter ?? 200 * n }, onIter);
     } else if (method === "Newton-CG") {
       const hessp = (x: Float64Array, p: Float64Array): Float64Array => {
         if (opts.hessp && eager) return Float64Array.from(concrete(gradOf(opts.hessp(unflat(vec(x)) as X, unflat(vec(p)) as X, ...args), "hessp's result"), "hessp's result").data);
         const [, hp] = jvp(((y: NDArray) => convGrad(y, th)) as (...xs: NDArray[]) => NDArray, [vec(x)], [vec(p)]) as [NDArray, NDArray];
         return Float64Array.from(concrete(hp, "the Hessian-vector product").data);
       };
-      raw = newtonCg(fg, hessp, start, { xtol: o.xtol ?? opts.tol ?? 1e-5, maxiter: o.maxiter ?? 200 * n });
+      raw = newtonCg(fg, hessp, start, { xtol: o.xtol ?? opts.tol ?? 1e-5, maxiter: o.maxiter ?? 200 * n }, onIter);
     } else if (method === "L-BFGS-B") {
       const lower = new Float64Array(n).fill(-Infinity);
       const upper = new Float64Array(n).fill(Infinity);
@@ -172,7 +176,7 @@ export function minimize<X extends Tree>(fun: (x: AsArrays<X>, ...args: any[]) =
         maxls: o.maxls ?? 20,
         lower,
         upper,
-      });
+      }, onIter);
       // Held components: at a bound; the implicit derivative keeps them fixed.
       const at = raw.x.map((v, i) => (v <= lower[i]! ? lower[i]! : v >= upper[i]! ? upper[i]! : NaN));
       if (active !== null && !active.every((v, i) => Object.is(v, at[i]))) {
@@ -187,7 +191,7 @@ export function minimize<X extends Tree>(fun: (x: AsArrays<X>, ...args: any[]) =
         fatol: o.fatol ?? opts.tol ?? 1e-4,
         maxiter: nmMax,
         maxfev: nmFev,
-      });
+      }, onIter);
     }
     runs.push(raw);
     return vec(raw.x);

@@ -1,0 +1,565 @@
+/**
+ * @file `npm run build:wasm` step 1: writes `src/kernels/wasm/math.wat`, the WebAssembly SIMD
+ * (f64x2) kernels of `src/kernels/simd.ts` — exp, expm1, log, log1p, tanh, sigmoid, sin, cos, pow
+ * over a buffer in place, and the pairwise sum, max and dot reductions — with their tables, which
+ * are computed here in double-double arithmetic (`double-double.ts`). The text is generated rather
+ * than written by hand because the functions share pieces (the exp core appears in five of them)
+ * and the constants must be exact; `test/simd-math.test.ts` checks that the committed `.wat` is
+ * what this script writes.
+ */
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import * as dd from "./double-double.ts";
+import { extremum, pairwise } from "./gen-simd-reduce.ts";
+
+// ------------------------------------------------------------------ memory layout (bytes)
+
+/** 2^(j/128) for j < 128 as (hi, lo) pairs of doubles. */
+export const EXP_TABLE = 0;
+export const EXP_BITS = 7;
+const EXP_N = 1 << EXP_BITS;
+/** Where the first streamed operand (and every result) lives. */
+export const SCRATCH_A = 65536;
+/** Elements per chunk: 16 KiB per operand, so the two operands and the tables stay in L1. */
+export const CHUNK = 2048;
+/** Where the second operand of pow and dot lives. */
+export const SCRATCH_B = SCRATCH_A + CHUNK * 8;
+const PAGES = 2;
+
+// ------------------------------------------------------------------ constants
+
+/** A double as a WAT hex float literal, exact (e.g. 0x1.62e42fefa39efp-1). */
+export function hexFloat(x: number): string {
+  if (Number.isNaN(x)) return "nan";
+  if (x === Infinity) return "inf";
+  if (x === -Infinity) return "-inf";
+  if (x === 0) return Object.is(x, -0) ? "-0x0p+0" : "0x0p+0";
+  const sign = x < 0 ? "-" : "";
+  const a = Math.abs(x);
+  const e = Math.max(dd.exponentOf(a), -1022);
+  const mant = BigInt(dd.ldexp(a, 52 - e)); // < 2⁵³, with the leading 1 unless subnormal
+  const lead = mant >> 52n;
+  const frac = (mant & ((1n << 52n) - 1n)).toString(16).padStart(13, "0");
+  return `${sign}0x${lead}.${frac}p${e >= 0 ? "+" : ""}${e}`;
+}
+
+/** A two-lane constant. */
+const c = (x: number): string => `(v128.const f64x2 ${hexFloat(x)} ${hexFloat(x)})`;
+/** A two-lane 64-bit integer constant. */
+const ci = (x: bigint): string => `(v128.const i64x2 ${x} ${x})`;
+
+/** The bits of a double, as a BigInt. */
+function bitsOf(x: number): bigint {
+  const v = new DataView(new ArrayBuffer(8));
+  v.setFloat64(0, x);
+  return v.getBigUint64(0);
+}
+/** The double with these bits. */
+function fromBits(b: bigint): number {
+  const v = new DataView(new ArrayBuffer(8));
+  v.setBigUint64(0, b);
+  return v.getFloat64(0);
+}
+
+/** x rounded toward zero to `bits` significant bits (so that products with small integers are exact). */
+const truncateBits = (x: number, bits: number): number => fromBits(bitsOf(x) & ~((1n << BigInt(53 - bits)) - 1n));
+
+const LN2 = dd.fixedToDoubles(dd.LN2_FIXED, 1600n, 3);
+/** ln2/128 in two parts: the first with 35 bits (k · it is exact for |k| < 2¹⁸), the second the rest. */
+const LN2N_HI = truncateBits(LN2[0]! / EXP_N, 35);
+const LN2N_LO = dd.bigToDouble(dd.LN2_FIXED / BigInt(EXP_N) - dd.doubleToFixed(LN2N_HI, 1600n), 1600n);
+/** ln2 in two parts for log: the first with 42 bits (e · it is exact for |e| < 2¹¹). */
+const LN2_HI = truncateBits(LN2[0]!, 42);
+const LN2_LO = dd.bigToDouble(dd.LN2_FIXED - dd.doubleToFixed(LN2_HI, 1600n), 1600n);
+/** Rounds to an integer when added and subtracted (1.5 · 2⁵²), and leaves the integer in the low bits. */
+const SHIFT = 6755399441055744;
+const SHIFT_BITS = bitsOf(SHIFT);
+
+/** 1/n! */
+const invFact = (n: number): number => {
+  let f = 1;
+  for (let i = 2; i <= n; i++) f *= i;
+  return dd.div([1, 0], [f, 0])[0];
+};
+
+// ------------------------------------------------------------------ a small WAT vocabulary
+
+const get = (name: string): string => `(local.get $${name})`;
+const set = (name: string, e: string): string => `(local.set $${name} ${e})`;
+const op = (name: string) => (...args: string[]): string => `(${name} ${args.join(" ")})`;
+const add = op("f64x2.add");
+const sub = op("f64x2.sub");
+const mul = op("f64x2.mul");
+const div = op("f64x2.div");
+const fmin = op("f64x2.min");
+const fmax = op("f64x2.max");
+const fabs = op("f64x2.abs");
+const fneg = op("f64x2.neg");
+const lt = op("f64x2.lt");
+const le = op("f64x2.le");
+const gt = op("f64x2.gt");
+const ge = op("f64x2.ge");
+const feq = op("f64x2.eq");
+const iadd = op("i64x2.add");
+const isub = op("i64x2.sub");
+const ishl = (a: string, n: number): string => `(i64x2.shl ${a} (i32.const ${n}))`;
+const ishr = (a: string, n: number): string => `(i64x2.shr_s ${a} (i32.const ${n}))`;
+const and = op("v128.and");
+const or = op("v128.or");
+const xor = op("v128.xor");
+const andnot = op("v128.andnot");
+/** Lanes of `a` where `mask` is set, of `b` elsewhere. */
+const select = (a: string, b: string, mask: string): string => `(v128.bitselect ${a} ${b} ${mask})`;
+const SIGN = ci(-0x8000000000000000n);
+/** |a| with the sign of `s`. */
+const copysign = (a: string, s: string): string => or(a, and(s, SIGN));
+
+/** Horner's scheme: coefs[0] + x·(coefs[1] + x·(…)). */
+function horner(x: string, coefs: readonly number[]): string {
+  let e = c(coefs[coefs.length - 1]!);
+  for (let i = coefs.length - 2; i >= 0; i--) e = add(c(coefs[i]!), mul(x, e));
+  return e;
+}
+
+/** A function looping over `n` doubles at `p` two at a time (n even), with a body that reads `x` and sets `y`. */
+function inPlace(name: string, locals: readonly string[], body: string[], extra = ""): string {
+  return `
+  (func $${name} (export "${name}") (param $p i32) (param $n i32) ${extra ? "(result i32)" : ""}
+    (local $end i32) ${locals.map((l) => `(local $${l} v128)`).join(" ")}
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $x (v128.load (local.get $p)))
+        ${body.join("\n        ")}
+        (v128.store (local.get $p) (local.get $y))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $next)))
+    ${extra})`;
+}
+
+// ------------------------------------------------------------------ exp
+
+/** Locals used by `expCore`. */
+const EXP_LOCALS = ["kd", "ki", "r", "pr", "ta", "tb", "thi", "tlo", "q", "e1", "e2"];
+
+/**
+ * The shared core of exp: for x (a local, within [−746, 710], or NaN) sets `thi`, `q`, `e1`, `e2`
+ * with e^x = (thi + q) · 2^e1 · 2^e2 and |q| < 0.0028·thi: x = (k/128)·ln2 + r with |r| ≤ ln2/256,
+ * e^x = 2^⌊k/128⌋ · 2^(j/128) · e^r with j = k mod 128 from the table (hi + lo), e^r − 1 by its
+ * Taylor polynomial of degree 5 (truncation error 2⁻⁶¹). The power of two is split in two
+ * factors so that neither overflows nor underflows when the result does.
+ */
+function expCore(x: string, lo?: string): string[] {
+  return [
+    set("kd", add(mul(x, c(EXP_N / LN2[0]!)), c(SHIFT))),
+    set("ki", get("kd")),
+    set("kd", sub(get("kd"), c(SHIFT))),
+    set("r", sub(sub(x, mul(get("kd"), c(LN2N_HI))), mul(get("kd"), c(LN2N_LO)))),
+    ...(lo ? [set("r", add(get("r"), lo))] : []),
+    // Table entries (16 bytes each) for both lanes.
+    set("pr", ishl(and(get("ki"), ci(BigInt(EXP_N - 1))), 4)),
+    set("ta", `(v128.load offset=${EXP_TABLE} (i32.wrap_i64 (i64x2.extract_lane 0 ${get("pr")})))`),
+    set("tb", `(v128.load offset=${EXP_TABLE} (i32.wrap_i64 (i64x2.extract_lane 1 ${get("pr")})))`),
+    set("thi", `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${get("ta")} ${get("tb")})`),
+    set("tlo", `(i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 ${get("ta")} ${get("tb")})`),
+    // e^r − 1 = r + r²·(1/2 + r/6 + r²/24 + r³/120)
+    set("pr", add(get("r"), mul(mul(get("r"), get("r")), horner(get("r"), [0.5, invFact(3), invFact(4), invFact(5)])))),
+    set("q", add(mul(get("thi"), get("pr")), get("tlo"))),
+    // k/128 rounded down, split as e1 + e2, each turned into the bits of 2^e.
+    set("e1", ishr(isub(get("ki"), ci(SHIFT_BITS)), EXP_BITS)),
+    set("e2", ishr(get("e1"), 1)),
+    set("e1", isub(get("e1"), get("e2"))),
+    set("e1", ishl(iadd(get("e1"), ci(1023n)), 52)),
+    set("e2", ishl(iadd(get("e2"), ci(1023n)), 52)),
+  ];
+}
+
+const expKernel = inPlace("exp", ["x", "y", ...EXP_LOCALS], [
+  set("x", fmax(fmin(get("x"), c(710)), c(-746))),
+  ...expCore(get("x")),
+  set("y", mul(mul(add(get("thi"), get("q")), get("e1")), get("e2"))),
+]);
+
+/**
+ * After `expCore`, e^x as a double-double (hi, lo) times 2^e1·2^e2 (`eh`, `el`, scaled): hi + lo is
+ * thi + q before its rounding (Fast2Sum, |thi| ≥ |q|).
+ */
+function expPair(): string[] {
+  return [
+    set("eh", add(get("thi"), get("q"))),
+    set("el", add(sub(get("thi"), get("eh")), get("q"))),
+    set("eh", mul(mul(get("eh"), get("e1")), get("e2"))),
+    set("el", mul(mul(get("el"), get("e1")), get("e2"))),
+  ];
+}
+
+/** (s, err) = TwoSum(a, b): s + err = a + b exactly. */
+function twoSum(s: string, err: string, a: string, b: string): string[] {
+  return [set(s, add(a, b)), set("bb", sub(get(s), a)), set(err, add(sub(a, sub(get(s), get("bb"))), sub(b, get("bb"))))];
+}
+
+/** Dekker's split: the leading 26 bits of a (to `hi`), for products that are exact. */
+const SPLITTER = 134217729;
+function split(hi: string, a: string): string[] {
+  return [set("bb", mul(a, c(SPLITTER))), set(hi, sub(get("bb"), sub(get("bb"), a)))];
+}
+
+/**
+ * Sets `y` to (nh + nl) / (dh + dl) within about 2⁻⁶⁵ relative before its final rounding: one
+ * division for 1/dh, a quotient q0 of 26 bits whose product with the 26 leading bits of dh is
+ * exact, and the residual's correction.
+ */
+function ddDivide(nh: string, nl: string, dh: string, dl: string): string[] {
+  return [
+    set("rcp", div(c(1), dh)),
+    ...split("q0", mul(nh, get("rcp"))),
+    ...split("dhi", dh),
+    set("dlo", add(sub(dh, get("dhi")), dl)),
+    set("res", add(sub(sub(nh, mul(get("q0"), get("dhi"))), mul(get("q0"), get("dlo"))), nl)),
+    set("y", add(get("q0"), mul(get("res"), get("rcp")))),
+  ];
+}
+const DIVIDE_LOCALS = ["rcp", "q0", "dhi", "dlo", "res", "bb"];
+
+/** Taylor coefficients 1/2!, 1/3!, … 1/n! of (eˣ − 1 − x)/x². */
+const expm1Tail = (n: number): number[] => Array.from({ length: n - 1 }, (_, i) => invFact(i + 2));
+
+/**
+ * expm1(x) of a non-negative or any argument, as a double-double (`mh`, `ml`) for x outside the
+ * small range: e^x − 1 = (a − 1) + Q with a = 2ᵏ·thi and Q = 2ᵏ·q, a − 1 by TwoSum.
+ */
+function expm1Pair(): string[] {
+  return [
+    set("eh", mul(mul(get("thi"), get("e1")), get("e2"))),
+    set("el", mul(mul(get("q"), get("e1")), get("e2"))),
+    ...twoSum("mh", "ml", get("eh"), c(-1)),
+    set("ml", add(get("ml"), get("el"))),
+    set("eh", add(get("mh"), get("ml"))),
+    set("ml", add(sub(get("mh"), get("eh")), get("ml"))),
+    set("mh", get("eh")),
+  ];
+}
+
+/** Lanes equal to ±0 keep their sign (odd functions whose formulas would turn −0 into +0). */
+const keepZero = set("y", select(get("x"), get("y"), feq(get("x"), c(0))));
+
+const expm1Kernel = inPlace("expm1", ["x", "y", "t", "mh", "ml", "eh", "el", ...EXP_LOCALS, "bb"], [
+  set("t", fmax(fmin(get("x"), c(710)), c(-40))),
+  ...expCore(get("t")),
+  ...expm1Pair(),
+  set("y", add(get("mh"), get("ml"))),
+  // Beyond 709: e^x as exp computes it (a = ∞ there would make the TwoSum NaN).
+  set("y", select(mul(mul(add(get("thi"), get("q")), get("e1")), get("e2")), get("y"), gt(get("x"), c(709)))),
+  // |x| < 1/16: x + x²·(1/2 + x/6 + … + x⁷/9!), relative error below 2⁻⁵⁹.
+  set("t", add(get("x"), mul(mul(get("x"), get("x")), horner(get("x"), expm1Tail(9))))),
+  set("y", select(get("t"), get("y"), lt(fabs(get("x")), c(1 / 16)))),
+  keepZero,
+]);
+
+/** Taylor coefficients of (tanh x − x)/x³ in x²: −1/3, 2/15, −17/315, 62/2835, −1382/155925, 21844/6081075. */
+const TANH_TAYLOR = [
+  [-1, 3], [2, 15], [-17, 315], [62, 2835], [-1382, 155925], [21844, 6081075],
+].map(([a, b]) => dd.div([a!, 0], [b!, 0])[0]);
+
+const tanhKernel = inPlace("tanh", ["x", "y", "t", "mh", "ml", "eh", "el", "nh", "nl", ...EXP_LOCALS, ...DIVIDE_LOCALS], [
+  // tanh|x| = E / (E + 2) with E = expm1(2|x|) as a double-double; 2|x| ≤ 40 (tanh 20 rounds to 1).
+  set("t", fmin(fabs(mul(get("x"), c(2))), c(40))),
+  ...expCore(get("t")),
+  ...expm1Pair(),
+  ...twoSum("nh", "nl", get("mh"), c(2)),
+  set("nl", add(get("nl"), get("ml"))),
+  ...ddDivide(get("mh"), get("ml"), get("nh"), get("nl")),
+  set("y", copysign(get("y"), get("x"))),
+  // |x| < 1/16: x + x³·P(x²) (Taylor, relative error below 2⁻⁵⁶).
+  set("t", mul(get("x"), get("x"))),
+  set("t", add(get("x"), mul(mul(get("x"), get("t")), horner(get("t"), TANH_TAYLOR)))),
+  set("y", select(get("t"), get("y"), lt(fabs(get("x")), c(1 / 16)))),
+  keepZero,
+]);
+
+const sigmoidKernel = inPlace("sigmoid", ["x", "y", "t", "eh", "el", "nh", "nl", "mh", "ml", ...EXP_LOCALS, ...DIVIDE_LOCALS], [
+  // v = e^−|x| (double-double); σ = 1/(1 + v) for x ≥ 0, v/(1 + v) below.
+  set("t", fmax(fneg(fabs(get("x"))), c(-746))),
+  ...expCore(get("t")),
+  ...expPair(),
+  set("mh", add(c(1), get("eh"))),
+  set("ml", add(add(sub(c(1), get("mh")), get("eh")), get("el"))),
+  set("t", lt(get("x"), c(0))),
+  set("nh", select(get("eh"), c(1), get("t"))),
+  set("nl", and(get("el"), get("t"))),
+  ...ddDivide(get("nh"), get("nl"), get("mh"), get("ml")),
+]);
+
+// ------------------------------------------------------------------ log, log1p
+
+/** Bits of √½: subtracting them from a double's bits leaves its exponent e with m = x/2ᵉ in [√½, √2). */
+const SQRT_HALF_BITS = bitsOf(Math.SQRT1_2);
+/** Taylor coefficients 2/3, 2/5, … 2/25 of (2 atanh s − 2s)/s³ in z = s². */
+const ATANH_TAYLOR = Array.from({ length: 12 }, (_, k) => dd.div([2, 0], [2 * k + 3, 0])[0]);
+const LOG_LOCALS = ["ix", "e", "dk", "f", "s", "z", "hf"];
+
+/** Splits the positive normal double u into e (integer lanes, and `dk` as doubles) and f = m − 1 with m in [√½, √2). */
+function logSplit(u: string): string[] {
+  return [
+    set("ix", u),
+    set("e", ishr(isub(get("ix"), ci(SQRT_HALF_BITS)), 52)),
+    set("f", sub(isub(get("ix"), ishl(get("e"), 52)), c(1))),
+  ];
+}
+
+/** With `f`, `dk` and the small correction `corr`: e·ln2 + log(1 + f) + corr, as fdlibm arranges it. */
+function logFinish(corr: string): string {
+  return sub(
+    mul(get("dk"), c(LN2_HI)),
+    sub(sub(get("hf"), add(mul(get("s"), add(get("hf"), get("z"))), add(mul(get("dk"), c(LN2_LO)), corr))), get("f")),
+  );
+}
+
+/** s = f/(2 + f), hf = f²/2, and z (reused) = R(s²) = s²·(2/3 + 2s²/5 + …): log(1 + f) = f − (hf − s·(hf + R)). */
+const logSeries = [
+  set("s", div(get("f"), add(c(2), get("f")))),
+  set("z", mul(get("s"), get("s"))),
+  set("z", mul(get("z"), horner(get("z"), ATANH_TAYLOR))),
+  set("hf", mul(mul(c(0.5), get("f")), get("f"))),
+];
+
+/** dk = e as doubles (e + the bits of 1.5·2⁵², minus 1.5·2⁵²). */
+const eToDouble = set("dk", sub(iadd(get("e"), ci(SHIFT_BITS)), c(SHIFT)));
+
+const logKernel = inPlace("log", ["x", "y", "t", ...LOG_LOCALS], [
+  // Subnormals: scaled by 2⁵⁴ first, the exponent corrected after.
+  set("t", lt(get("x"), c(2 ** -1022))),
+  ...logSplit(select(mul(get("x"), c(2 ** 54)), get("x"), get("t"))),
+  set("e", iadd(get("e"), and(get("t"), ci(-54n)))),
+  eToDouble,
+  ...logSeries,
+  set("y", logFinish(c(0))),
+  // x ≤ 0, +∞, NaN: log(±0) = −∞, log(+∞) = +∞, NaN otherwise.
+  `(if (v128.any_true (v128.not (v128.and ${gt(get("x"), c(0))} ${lt(get("x"), c(Infinity))})))
+          (then ${set("y", select(get("y"), select(c(-Infinity), select(get("x"), c(NaN), feq(get("x"), c(Infinity))), feq(get("x"), c(0))), and(gt(get("x"), c(0)), lt(get("x"), c(Infinity)))))}))`,
+]);
+
+const log1pKernel = inPlace("log1p", ["x", "y", "t", "u", "cr", ...LOG_LOCALS], [
+  // u = 1 + x rounded, c = (1 + x − u)/u its rounding error relative to u; where u is in [√½, √2)
+  // (e = 0) f is x itself and needs no correction.
+  set("u", add(c(1), get("x"))),
+  ...logSplit(get("u")),
+  set("t", `(i64x2.eq ${get("e")} ${ci(0n)})`),
+  set("cr", select(sub(c(1), sub(get("u"), get("x"))), sub(get("x"), sub(get("u"), c(1))), ge(get("x"), c(1)))),
+  set("cr", andnot(div(get("cr"), get("u")), get("t"))),
+  set("f", select(get("x"), get("f"), get("t"))),
+  eToDouble,
+  ...logSeries,
+  set("y", logFinish(get("cr"))),
+  keepZero,
+  // x ≤ −1, +∞, NaN: log1p(−1) = −∞, log1p(+∞) = +∞, NaN otherwise.
+  `(if (v128.any_true (v128.not (v128.and ${gt(get("x"), c(-1))} ${lt(get("x"), c(Infinity))})))
+          (then ${set("y", select(get("y"), select(c(-Infinity), select(get("x"), c(NaN), feq(get("x"), c(Infinity))), feq(get("x"), c(-1))), and(gt(get("x"), c(-1)), lt(get("x"), c(Infinity)))))}))`,
+]);
+
+// ------------------------------------------------------------------ sin, cos
+
+/** |x| beyond this goes to the caller's scalar fallback (k = round(x·2/π) stays below 2²⁰). */
+export const TRIG_LIMIT = 1.6e6;
+/** π/2 in four parts, the first three of 32 bits (k · them is exact for k < 2²¹). */
+const PIO2: number[] = (() => {
+  let rest = dd.PI_FIXED >> 1n;
+  const parts: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const d = dd.bigToDouble(rest, 1600n);
+    const part = i < 3 ? truncateBits(d, 32) : d;
+    parts.push(part);
+    rest -= dd.doubleToFixed(part, 1600n);
+  }
+  return parts;
+})();
+/** sin r = r + r³·P(r²): P's Taylor coefficients −1/3!, 1/5!, … 1/19!. */
+const SIN_TAYLOR = Array.from({ length: 9 }, (_, k) => (k % 2 === 0 ? -1 : 1) * invFact(2 * k + 3));
+/** cos r = 1 − r²/2 + r⁴·Q(r²): Q's Taylor coefficients 1/4!, −1/6!, … 1/20!. */
+const COS_TAYLOR = Array.from({ length: 9 }, (_, k) => (k % 2 === 0 ? 1 : -1) * invFact(2 * k + 4));
+
+/**
+ * sin (offset 0) or cos (offset 1): x = k·π/2 + r with r a double-double from the four-part π/2
+ * (every step exact by TwoSum, so r keeps full relative accuracy even next to a multiple of π/2),
+ * then sin or cos of r by Taylor polynomials with r's low part as a first-order correction, and
+ * the quadrant (k + offset) mod 4 choosing between them and the sign. Returns 1 when some lane had
+ * |x| > TRIG_LIMIT or was not finite, for the caller's fallback.
+ */
+function trigKernel(name: string, offset: number): string {
+  return inPlace(name, ["x", "y", "t", "kd", "ki", "h", "l", "h2", "l2", "r", "rl", "z", "sn", "cs", "far", "bb"], [
+    set("far", or(get("far"), `(v128.not ${le(fabs(get("x")), c(TRIG_LIMIT))})`)),
+    set("kd", add(mul(get("x"), c(2 / Math.PI)), c(SHIFT))),
+    set("ki", get("kd")),
+    set("kd", sub(get("kd"), c(SHIFT))),
+    set("t", sub(get("x"), mul(get("kd"), c(PIO2[0]!)))),
+    ...twoSum("h", "l", get("t"), fneg(mul(get("kd"), c(PIO2[1]!)))),
+    ...twoSum("h2", "l2", get("h"), fneg(mul(get("kd"), c(PIO2[2]!)))),
+    set("l", sub(add(get("l"), get("l2")), mul(get("kd"), c(PIO2[3]!)))),
+    set("r", add(get("h2"), get("l"))),
+    set("rl", add(sub(get("h2"), get("r")), get("l"))),
+    set("z", mul(get("r"), get("r"))),
+    // sin(r + rl) ≈ r + (rl·(1 − z/2) + r·z·P(z))
+    set("sn", add(get("r"), add(sub(get("rl"), mul(mul(get("z"), c(0.5)), get("rl"))), mul(mul(get("r"), get("z")), horner(get("z"), SIN_TAYLOR))))),
+    // cos(r + rl) ≈ w + (((1 − w) − z/2) + (z²·Q(z) − r·rl)) with w = 1 − z/2
+    set("t", mul(get("z"), c(0.5))),
+    set("h", sub(c(1), get("t"))),
+    set("cs", add(get("h"), add(sub(sub(c(1), get("h")), get("t")), sub(mul(mul(get("z"), get("z")), horner(get("z"), COS_TAYLOR)), mul(get("r"), get("rl")))))),
+    set("ki", offset === 0 ? get("ki") : iadd(get("ki"), ci(BigInt(offset)))),
+    set("y", select(get("cs"), get("sn"), ishr(ishl(get("ki"), 63), 63))),
+    set("y", xor(get("y"), and(ishl(get("ki"), 62), SIGN))),
+    ...(offset === 0 ? [keepZero] : []),
+  ], `(v128.any_true (local.get $far))`);
+}
+
+// ------------------------------------------------------------------ pow
+
+/** The log table of pow: 128 intervals of m (the bits of m minus those of √½, 7 bits below the exponent). */
+export const LOG_TABLE = EXP_TABLE + EXP_N * 16;
+const LOG_BITS = 7;
+const LOG_N = 1 << LOG_BITS;
+/** Centre c of interval i (the one holding 1 has c = 1 exactly, so that log 1 = 0), and log c as hi, lo. */
+function logTable(): [number, number, number][] {
+  const rows: [number, number, number][] = [];
+  const one = Number(((bitsOf(1) - SQRT_HALF_BITS) >> 45n) & BigInt(LOG_N - 1));
+  for (let i = 0; i < LOG_N; i++) {
+    const cBits = SQRT_HALF_BITS + (BigInt(i) << 45n) + (1n << 44n);
+    const centre = i === one ? 1 : fromBits(cBits);
+    const l = dd.logDD([centre, 0]);
+    rows.push([centre, centre === 1 ? 0 : l[0], centre === 1 ? 0 : l[1]]);
+  }
+  return rows;
+}
+
+/** (p, e) = a·b exactly (Dekker's product: both split in 26-bit halves; no FMA in Wasm SIMD). */
+function twoProd(p: string, e: string, a: string, b: string): string[] {
+  return [
+    ...split("ah", a),
+    set("al", sub(a, get("ah"))),
+    ...split("bh", b),
+    set("bl", sub(b, get("bh"))),
+    set(p, mul(a, b)),
+    set(e, add(add(add(sub(mul(get("ah"), get("bh")), get(p)), mul(get("ah"), get("bl"))), mul(get("al"), get("bh"))), mul(get("al"), get("bl")))),
+  ];
+}
+
+/**
+ * pow(x, y) for x > 0 finite and y finite: log x as a double-double to about 2⁻⁷⁰ (x = 2ᵉ·m, m
+ * near a table centre c, log m = log c + 2 atanh((m − c)/(m + c)) with the quotient as a
+ * double-double), y·log x by Dekker's product, then exp of that double-double (the exp core with
+ * the low part added to its reduced argument). Lanes with x ≤ 0, x or y not finite are flagged
+ * (the function returns 1) and left to the caller's `Math.pow`; x = 1 gives 1, |y·log x| > 800
+ * gives ∞ or 0 directly.
+ */
+const powKernel = `
+  (func $pow (export "pow") (param $p i32) (param $pb i32) (param $n i32) (result i32)
+    (local $end i32) ${["x", "yy", "y", "t", "u", "ix", "e", "dk", "m", "cc", "nn", "dh", "dl", "rcp", "sh", "sl", "pp", "pe", "z", "h1", "l1", "h2", "l2", "lh", "ll", "th", "tl", "far", "ah", "al", "bh", "bl", "bb", ...EXP_LOCALS].map((l) => `(local $${l} v128)`).join(" ")}
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $x (v128.load (local.get $p)))
+        (local.set $yy (v128.load (local.get $pb)))
+        ${[
+          set("far", or(get("far"), `(v128.not ${and(and(gt(get("x"), c(0)), lt(get("x"), c(Infinity))), lt(fabs(get("yy")), c(Infinity)))})`)),
+          // x = 2ᵉ·m (subnormals scaled by 2⁵⁴ first), i = the interval of m, c its centre.
+          set("t", lt(get("x"), c(2 ** -1022))),
+          set("ix", select(mul(get("x"), c(2 ** 54)), get("x"), get("t"))),
+          set("u", isub(get("ix"), ci(SQRT_HALF_BITS))),
+          set("e", iadd(ishr(get("u"), 52), and(get("t"), ci(-54n)))),
+          set("m", isub(get("ix"), ishl(ishr(get("u"), 52), 52))),
+          set("u", ishl(and(`(i64x2.shr_u ${get("u")} (i32.const 45))`, ci(BigInt(LOG_N - 1))), 5)),
+          // Table rows of 32 bytes: c, log c hi, log c lo, padding.
+          set("ta", `(v128.load offset=${LOG_TABLE} (i32.wrap_i64 (i64x2.extract_lane 0 ${get("u")})))`),
+          set("tb", `(v128.load offset=${LOG_TABLE} (i32.wrap_i64 (i64x2.extract_lane 1 ${get("u")})))`),
+          set("cc", `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${get("ta")} ${get("tb")})`),
+          set("h1", `(i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 ${get("ta")} ${get("tb")})`),
+          set("ta", `(v128.load offset=${LOG_TABLE + 16} (i32.wrap_i64 (i64x2.extract_lane 0 ${get("u")})))`),
+          set("tb", `(v128.load offset=${LOG_TABLE + 16} (i32.wrap_i64 (i64x2.extract_lane 1 ${get("u")})))`),
+          set("l1", `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${get("ta")} ${get("tb")})`),
+          // s = (m − c)/(m + c) as sh + sl: m − c exact (Sterbenz), m + c by TwoSum, one correction step.
+          set("nn", sub(get("m"), get("cc"))),
+          ...twoSum("dh", "dl", get("m"), get("cc")),
+          set("rcp", div(c(1), get("dh"))),
+          set("sh", mul(get("nn"), get("rcp"))),
+          ...twoProd("pp", "pe", get("sh"), get("dh")),
+          set("sl", mul(sub(sub(sub(get("nn"), get("pp")), get("pe")), mul(get("sh"), get("dl"))), get("rcp"))),
+          // log m − log c = 2s + s³·(2/3 + 2s²/5 + 2s⁴/7)
+          set("z", mul(get("sh"), get("sh"))),
+          set("z", mul(mul(get("z"), get("sh")), horner(get("z"), ATANH_TAYLOR.slice(0, 3)))),
+          // log x = e·ln2 + log c + 2s + …, summed as a double-double.
+          set("dk", sub(iadd(get("e"), ci(SHIFT_BITS)), c(SHIFT))),
+          ...twoSum("h2", "l2", mul(get("dk"), c(LN2_HI)), get("h1")),
+          ...twoSum("lh", "ll", get("h2"), mul(c(2), get("sh"))),
+          set("ll", add(add(add(get("ll"), get("l2")), add(mul(get("dk"), c(LN2_LO)), get("l1"))), add(mul(c(2), get("sl")), get("z")))),
+          set("h2", add(get("lh"), get("ll"))),
+          set("ll", add(sub(get("lh"), get("h2")), get("ll"))),
+          set("lh", get("h2")),
+          // t = y·log x (th + tl), then e^t.
+          ...twoProd("th", "tl", get("yy"), get("lh")),
+          set("tl", add(get("tl"), mul(get("yy"), get("ll")))),
+          set("t", fmax(fmin(get("th"), c(710)), c(-746))),
+          ...expCore(get("t"), get("tl")),
+          set("y", mul(mul(add(get("thi"), get("q")), get("e1")), get("e2"))),
+          set("y", select(select(c(Infinity), c(0), gt(get("th"), c(0))), get("y"), gt(fabs(get("th")), c(800)))),
+          set("y", select(c(1), get("y"), feq(get("x"), c(1)))),
+        ].join("\n        ")}
+        (v128.store (local.get $p) (local.get $y))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $pb (i32.add (local.get $pb) (i32.const 16)))
+        (br $next)))
+    (v128.any_true (local.get $far)))`;
+
+/** The bytes of the log table of pow (32 per row: c, log c hi, log c lo, 0). */
+function logTableBytes(): string {
+  const buf = new DataView(new ArrayBuffer(LOG_N * 32));
+  logTable().forEach(([centre, hi, lo], i) => {
+    buf.setFloat64(i * 32, centre, true);
+    buf.setFloat64(i * 32 + 8, hi, true);
+    buf.setFloat64(i * 32 + 16, lo, true);
+  });
+  return [...new Uint8Array(buf.buffer)].map((b) => `\\${b.toString(16).padStart(2, "0")}`).join("");
+}
+
+export const source = `;; Generated by scripts/gen-simd-math.ts; do not edit.
+(module
+  (memory (export "memory") ${PAGES})
+  ${expKernel}
+  ${expm1Kernel}
+  ${tanhKernel}
+  ${sigmoidKernel}
+  ${logKernel}
+  ${log1pKernel}
+  ${trigKernel("sin", 0)}
+  ${trigKernel("cos", 1)}
+  ${powKernel}
+  ${pairwise("sum", false)}
+  ${pairwise("dot", true)}
+  ${extremum("max")}
+  ${extremum("min")}
+  (data (i32.const ${EXP_TABLE}) "${expTableBytes()}")
+  (data (i32.const ${LOG_TABLE}) "${logTableBytes()}")
+)
+`;
+
+/** The bytes of the exp table as a WAT string literal. */
+function expTableBytes(): string {
+  const buf = new DataView(new ArrayBuffer(EXP_N * 16));
+  for (let j = 0; j < EXP_N; j++) {
+    // 2^(j/128) = e^(j·ln2/128), ln2 from its 1600-bit constant.
+    const x = dd.fixedToDoubles((dd.LN2_FIXED * BigInt(j)) / BigInt(EXP_N), 1600n, 2);
+    const { m, k } = dd.expScaled([x[0]!, x[1]!]);
+    const hi = dd.ldexp(m[0], k);
+    const lo = dd.ldexp(m[1], k);
+    buf.setFloat64(j * 16, hi, true);
+    buf.setFloat64(j * 16 + 8, lo, true);
+  }
+  return [...new Uint8Array(buf.buffer)].map((b) => `\\${b.toString(16).padStart(2, "0")}`).join("");
+}
+
+export const watFile = fileURLToPath(new URL("../src/kernels/wasm/math.wat", import.meta.url));
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  writeFileSync(watFile, source);
+  console.log(`${watFile}: ${source.length} characters`);
+}

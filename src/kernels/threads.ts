@@ -1,0 +1,298 @@
+/**
+ * @file Worker threads for the WebAssembly matrix product: `setThreads`, the thread count (from
+ * it, `AUTOGRAD_THREADS` or the number of cores), and `runGemmJob`, which shares one product's
+ * chunks of C between the calling thread and workers running the same kernel on the same shared
+ * `WebAssembly.Memory`. The call stays synchronous: the caller blocks in `Atomics.wait` until the
+ * workers are done, which Node allows on its main thread and browsers allow only inside workers.
+ *
+ * Hand-off, through a small shared `Int32Array` (`control`): the caller writes the job's
+ * parameters, opens it (GEN becomes odd) and wakes the workers; everyone, the caller included,
+ * claims chunk numbers from the counter NEXT until none are left; the caller then closes the job
+ * (GEN even) and waits until no worker is inside it (ACTIVE = 0). A worker counts itself in
+ * (ACTIVE + 1) before it checks that the job it woke for is still open, so a worker that wakes
+ * late either sees the job closed and leaves, or is waited for; it never reads the next job's
+ * parameters halfway. Chunks are claimed dynamically, so a worker that starts late (thread start-up
+ * takes some milliseconds) or a core busy with another process only means fewer chunks for it, and a
+ * chunk computes whole elements of C, so the result does not depend on who ran which chunk.
+ *
+ * Workers are created from inline code (`new Worker(code, { eval: true })` in Node, a Blob URL in
+ * browsers), so nothing depends on where the library's files are; they are created on the first
+ * product big enough to share and `unref()`ed, so they never keep a process alive. In a browser a
+ * worker started from a worker begins only once its parent returns to its event loop (seen in
+ * Chromium): the products computed before that run on the calling thread alone.
+ */
+
+/** The part of `node:worker_threads`' `Worker` used here. */
+interface NodeWorker {
+  unref(): void;
+  on(event: "error", listener: (err: unknown) => void): void;
+}
+type NodeWorkerCtor = new (code: string, options: { eval: true; workerData: unknown }) => NodeWorker;
+/** The part of a browser's `Worker` used here. */
+interface WebWorker {
+  postMessage(data: unknown): void;
+  addEventListener(event: "error", listener: (e: { message?: string }) => void): void;
+}
+type WebWorkerCtor = new (url: string) => WebWorker;
+
+/** The instantiated kernel the workers share: its compiled module, its shared memory. */
+export interface SharedKernel {
+  module: object;
+  memory: object;
+}
+
+/**
+ * One product split in chunks: chunk q is row block ⌊q / colChunks⌋ (rows of `rowsPer`, up to
+ * `mPad`) and strip block q mod colChunks (strips of `stripsPer`, up to `strips`) of C, computed by
+ * `gemm(a, lda, aT, bp, c, k, ldc, i0, i1, s0, s1, scratch + thread · scratchBytes)` (addresses in bytes).
+ */
+export interface GemmJob {
+  a: number;
+  lda: number;
+  aT: number;
+  bp: number;
+  c: number;
+  k: number;
+  ldc: number;
+  mPad: number;
+  rowsPer: number;
+  strips: number;
+  stripsPer: number;
+  colChunks: number;
+  count: number;
+  scratch: number;
+  scratchBytes: number;
+}
+
+export type GemmFn = (a: number, lda: number, aT: number, bp: number, c: number, k: number, ldc: number, i0: number, i1: number, s0: number, s1: number, pack: number) => void;
+
+/** The most threads `setThreads` accepts (a worker's flags and counters have fixed slots). */
+export const MAX_THREADS = 64;
+
+// Slots of the control array.
+const GEN = 0;
+const NEXT = 1;
+const ACTIVE = 2;
+const FAILED = 3;
+const THREADS = 4; // threads that may join: workers with a larger id sit out
+const PARAMS = 5; // a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch, scratchBytes
+const DONE = 24; // + thread id: chunks computed, for tests
+const CONTROL_SLOTS = DONE + MAX_THREADS;
+
+/**
+ * The worker's side, as source text (it runs in a thread of its own, not in this module). `serve`
+ * instantiates the kernel on the shared memory and then loops: sleep until GEN changes, join an
+ * open job (unless the thread count leaves this worker out), claim and compute chunks, leave. The
+ * chunk arithmetic is `runChunks`' below.
+ */
+const WORKER_CORE = `
+"use strict";
+function serve(d) {
+  const ctl = new Int32Array(d.control);
+  const gemm = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports.gemm;
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(ctl, ${GEN}, seen);
+    const g = Atomics.load(ctl, ${GEN});
+    if (g === seen) continue;
+    seen = g;
+    if ((g & 1) === 0 || d.id >= ctl[${THREADS}]) continue;
+    Atomics.add(ctl, ${ACTIVE}, 1);
+    try {
+      if (Atomics.load(ctl, ${GEN}) === g) {
+        const [a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch, scratchBytes] = ctl.subarray(${PARAMS}, ${PARAMS + 15});
+        for (let q = Atomics.add(ctl, ${NEXT}, 1); q < count; q = Atomics.add(ctl, ${NEXT}, 1)) {
+          const rb = Math.floor(q / colChunks);
+          const i0 = rb * rowsPer;
+          const s0 = (q - rb * colChunks) * stripsPer;
+          gemm(a, lda, aT, bp, c, k, ldc, i0, Math.min(mPad, i0 + rowsPer), s0, Math.min(strips, s0 + stripsPer), scratch + d.id * scratchBytes);
+          ctl[${DONE} + d.id]++;
+        }
+      }
+    } catch (e) {
+      Atomics.store(ctl, ${FAILED}, 1);
+      throw e;
+    } finally {
+      if (Atomics.sub(ctl, ${ACTIVE}, 1) === 1) Atomics.notify(ctl, ${ACTIVE});
+    }
+  }
+}
+`;
+
+/** What this platform offers for threads: a way to start workers, or null (one thread). */
+type Spawner = (data: { module: object; memory: object; control: SharedArrayBuffer; id: number }) => void;
+
+let spawner: Spawner | null | undefined;
+/** Errors that ended workers (a worker that fails leaves its chunks to the others): for tests. */
+const workerErrors: string[] = [];
+
+function findSpawner(): Spawner | null {
+  if (typeof SharedArrayBuffer !== "function" || !canBlock()) return null;
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const nodeThreads = proc?.getBuiltinModule?.("node:worker_threads") as { Worker?: NodeWorkerCtor } | undefined;
+  if (nodeThreads?.Worker) {
+    const Worker = nodeThreads.Worker;
+    return (data) => {
+      // getBuiltinModule rather than require: a worker's code is an ES module when the process was
+      // started with --input-type=module, CommonJS otherwise.
+      const code = `${WORKER_CORE}\nserve(process.getBuiltinModule("node:worker_threads").workerData);`;
+      const worker = new Worker(code, { eval: true, workerData: data });
+      worker.on("error", (err) => workerErrors.push(String(err))); // its chunks are left to the others
+      worker.unref();
+    };
+  }
+  const g = globalThis as { Worker?: WebWorkerCtor; Blob?: new (parts: string[], options: { type: string }) => object; URL?: { createObjectURL?(blob: object): string }; crossOriginIsolated?: boolean };
+  if (g.Worker && g.Blob && g.URL?.createObjectURL && g.crossOriginIsolated === true) {
+    const url = g.URL.createObjectURL(new g.Blob([`${WORKER_CORE}\nonmessage = (e) => serve(e.data);`], { type: "text/javascript" }));
+    const Worker = g.Worker;
+    return (data) => {
+      const worker = new Worker(url);
+      worker.addEventListener("error", (e) => workerErrors.push(e.message ?? "error"));
+      worker.postMessage(data);
+    };
+  }
+  return null;
+}
+
+/** Whether this thread may block in `Atomics.wait` (not a browser's main thread). */
+function canBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether worker threads can run the kernel here: shared memory, a way to start workers, and `Atomics.wait`. */
+export function threadsSupported(): boolean {
+  if (spawner === undefined) spawner = findSpawner();
+  return spawner !== null;
+}
+
+let requested: number | undefined;
+
+function checkCount(n: unknown, source: string): number {
+  if (typeof n !== "number") throw new TypeError(`${source}: the thread count must be a number, got ${typeof n} ${String(n)}`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+    throw new RangeError(`${source}: the thread count must be an integer from 1 to ${MAX_THREADS}, got ${n}`);
+  }
+  return n;
+}
+
+/**
+ * Sets how many threads a large matrix product (`np.matmul`, `np.dot`, `np.einsum`, convolutions,
+ * the layers of `nn`) may use: the calling thread plus `n − 1` worker threads that share its
+ * WebAssembly memory. The default is the number of cores (`os.availableParallelism()`), or the
+ * environment variable `AUTOGRAD_THREADS` when set; `setThreads(1)` keeps everything on the calling
+ * thread. Where workers or shared memory are unavailable (a browser page that is not
+ * cross-origin isolated, or a browser's main thread, which may not block) products run on one
+ * thread whatever is asked. Results do not depend on the thread count: each element of a product is
+ * summed in the same order by whichever thread computes it.
+ *
+ * @param n - an integer from 1 to 64.
+ * @example
+ * setThreads(1); // products stay on the calling thread
+ * const a = np.ones([200, 200]);
+ * np.matmul(a, a).get(0, 0); // 200
+ * setThreads(2); // up to two threads: this one and a worker
+ * np.matmul(a, a).get(0, 0); // 200
+ */
+export function setThreads(n: number): void {
+  requested = checkCount(n, "setThreads");
+}
+
+/** The thread count asked for: `setThreads`, else `AUTOGRAD_THREADS`, else the number of cores. */
+export function threadsWanted(): number {
+  if (requested !== undefined) return requested;
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown } }).process;
+  const env = proc?.env?.["AUTOGRAD_THREADS"];
+  if (env !== undefined && env.trim() !== "") {
+    const n = Number(env);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+      throw new RangeError(`AUTOGRAD_THREADS: the thread count must be an integer from 1 to ${MAX_THREADS}, got "${env}"`);
+    }
+    return n;
+  }
+  const os = proc?.getBuiltinModule?.("node:os") as { availableParallelism?: () => number; cpus?: () => unknown[] } | undefined;
+  const cores = os?.availableParallelism?.() ?? os?.cpus?.().length ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.min(MAX_THREADS, cores));
+}
+
+/** Threads a product may use now: the count asked for, or 1 where workers cannot run. */
+export function threadCount(): number {
+  const n = threadsWanted();
+  return n > 1 && threadsSupported() ? n : 1;
+}
+
+/** The workers' shared state, created with the first worker. */
+interface Pool {
+  kernel: SharedKernel;
+  control: Int32Array;
+  /** Workers started (ids 1 … started); those with an id past the thread count sit idle. */
+  started: number;
+}
+let pool: Pool | undefined;
+
+function startWorkers(kernel: SharedKernel, threads: number): Pool {
+  if (pool === undefined) pool = { kernel, control: new Int32Array(new SharedArrayBuffer(4 * CONTROL_SLOTS)), started: 0 };
+  const { control } = pool;
+  while (pool.started < threads - 1) {
+    const id = pool.started + 1;
+    try {
+      spawner!({ module: kernel.module, memory: kernel.memory, control: control.buffer as SharedArrayBuffer, id });
+    } catch (err) {
+      // a runtime that cannot start workers: this product runs on the threads started, later ones on one
+      workerErrors.push(String(err));
+      spawner = null;
+      break;
+    }
+    pool.started = id;
+  }
+  return pool;
+}
+
+/**
+ * Runs every chunk of `job` with `threads` threads (this one included), starting workers on first
+ * use; returns when all of C is written. The kernel must be the one the pool was started with.
+ */
+export function runGemmJob(kernel: SharedKernel, gemm: GemmFn, job: GemmJob, threads: number): void {
+  const { control } = startWorkers(kernel, threads);
+  const params = [job.a, job.lda, job.aT, job.bp, job.c, job.k, job.ldc, job.mPad, job.rowsPer, job.strips, job.stripsPer, job.colChunks, job.count, job.scratch, job.scratchBytes];
+  control.set(params, PARAMS);
+  control[THREADS] = threads;
+  Atomics.store(control, NEXT, 0);
+  Atomics.store(control, FAILED, 0);
+  Atomics.add(control, GEN, 1); // open (odd)
+  Atomics.notify(control, GEN);
+  try {
+    runChunks(control, gemm, job);
+  } finally {
+    Atomics.add(control, GEN, 1); // closed (even)
+    for (let v = Atomics.load(control, ACTIVE); v !== 0; v = Atomics.load(control, ACTIVE)) Atomics.wait(control, ACTIVE, v);
+  }
+  if (Atomics.load(control, FAILED) !== 0) throw new Error("matmul: a worker thread failed while computing a product");
+}
+
+/** The calling thread's share: claims chunks until none are left (the worker's loop in `WORKER_CORE`). */
+function runChunks(control: Int32Array, gemm: GemmFn, job: GemmJob): void {
+  const { a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch } = job;
+  for (let q = Atomics.add(control, NEXT, 1); q < count; q = Atomics.add(control, NEXT, 1)) {
+    const rb = Math.floor(q / colChunks);
+    const i0 = rb * rowsPer;
+    const s0 = (q - rb * colChunks) * stripsPer;
+    gemm(a, lda, aT, bp, c, k, ldc, i0, Math.min(mPad, i0 + rowsPer), s0, Math.min(strips, s0 + stripsPer), scratch);
+    control[DONE]!++;
+  }
+}
+
+/** Chunks computed by each thread since its start (index 0: the calling thread), for tests. */
+export function chunkCounts(): number[] {
+  if (pool === undefined) return [];
+  return Array.from(pool.control.subarray(DONE, DONE + pool.started + 1));
+}
+
+/** The errors that ended workers, for tests. */
+export function threadErrors(): readonly string[] {
+  return workerErrors;
+}

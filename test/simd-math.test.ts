@@ -1,0 +1,231 @@
+/**
+ * @file The WebAssembly SIMD math kernels (`src/kernels/simd.ts`) against double-double references
+ * (`scripts/double-double.ts`): the error in ulps of the exact value on random points over wide
+ * ranges (log-uniform magnitudes, both signs, the subnormal and overflow ends) must stay ≤ 1; special
+ * values (±0, ±∞, NaN, the overflow and underflow thresholds, huge sin/cos arguments) must be
+ * exactly what `Math` gives. CI draws `SIMD_ULP_POINTS` (default 4000) points per function; a local
+ * run takes 40000 unless told otherwise. Also: the committed `math.wat` is what the generator writes,
+ * and the eager primitives use the kernels above their length threshold.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { simdMath, simdPow, simdUnary, type SimdUnaryName } from "../src/kernels/simd.ts";
+import { SIMD_MIN_LENGTH } from "../src/kernels/elementwise.ts";
+import { mulberry32 } from "../src/kernels/mulberry32.ts";
+import * as d from "../scripts/double-double.ts";
+import { source, watFile } from "../scripts/gen-simd-math.ts";
+import * as np from "autograd-ts/numpy";
+
+const POINTS = Number(process.env["SIMD_ULP_POINTS"] ?? (process.env["CI"] ? 4000 : 40000));
+
+/** A random double with magnitude log-uniform over [2^lo, 2^hi] and a random sign (or only positive). */
+function logUniform(rand: () => number, lo: number, hi: number, signed = true): number {
+  const v = 2 ** (lo + (hi - lo) * rand());
+  return signed && rand() < 0.5 ? -v : v;
+}
+
+interface Case {
+  readonly name: SimdUnaryName;
+  /** Random arguments: a mix of ranges that exercise every path of the kernel. */
+  readonly draw: (rand: () => number) => number;
+  /** The exact value, as a scaled double-double. */
+  readonly exact: (x: number) => d.Scaled;
+  /** The IEEE/`Math` function, for special values. */
+  readonly math: (x: number) => number;
+}
+
+const dd = (f: (x: number) => d.DD) => (x: number): d.Scaled => ({ m: f(x), k: 0 });
+/** The logistic function from Math.exp, each side in its non-overflowing form (for special values). */
+const sigmoidMath = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+
+const cases: Case[] = [
+  { name: "exp", draw: (r) => (r() < 0.7 ? (r() - 0.5) * 1500 : logUniform(r, -60, 6)), exact: (x) => d.expScaled([x, 0]), math: Math.exp },
+  { name: "expm1", draw: (r) => (r() < 0.5 ? (r() - 0.5) * 120 : logUniform(r, -60, 3)), exact: d.expm1Scaled, math: Math.expm1 },
+  { name: "tanh", draw: (r) => (r() < 0.5 ? (r() - 0.5) * 50 : logUniform(r, -60, 2)), exact: dd(d.tanhDD), math: Math.tanh },
+  { name: "sigmoid", draw: (r) => (r() < 0.5 ? (r() - 0.5) * 1500 : logUniform(r, -60, 6)), exact: d.sigmoidScaled, math: sigmoidMath },
+  { name: "log", draw: (r) => (r() < 0.3 ? 0.5 + r() * 1.5 : logUniform(r, -1074, 1023, false)), exact: dd((x) => d.logDD([x, 0])), math: Math.log },
+  {
+    name: "log1p",
+    draw: (r) => (r() < 0.3 ? -1 + logUniform(r, -60, 0, false) : r() < 0.5 ? logUniform(r, -60, 0) : logUniform(r, -10, 1023, false)),
+    exact: dd(d.log1pDD),
+    math: Math.log1p,
+  },
+  { name: "sin", draw: (r) => (r() < 0.5 ? (r() - 0.5) * 20 : r() < 0.9 ? logUniform(r, -40, 21) : logUniform(r, 21, 1023)), exact: dd(d.sinDD), math: Math.sin },
+  { name: "cos", draw: (r) => (r() < 0.5 ? (r() - 0.5) * 20 : r() < 0.9 ? logUniform(r, -40, 21) : logUniform(r, 21, 1023)), exact: dd(d.cosDD), math: Math.cos },
+];
+
+/** Arguments where formulas break: zeros, infinities, NaN, thresholds, subnormals, multiples of π/2. */
+const SPECIAL = [
+  0, -0, Infinity, -Infinity, NaN, 1, -1, 0.5, -0.5, 1 / 16, -1 / 16, 2 ** -1022, -(2 ** -1022), 5e-324, -5e-324, 1e-300,
+  -1e-300, 1e-20, -1e-20, 20, -20, 40, -40, 709, 709.782712893384, 709.7827128933841, 710, -708.3964185322641,
+  -708.4, -745.1332191019411, -745.1332191019412, -746, 1e300, -1e300, Number.MAX_VALUE, -Number.MAX_VALUE,
+  Math.PI, -Math.PI, Math.PI / 2, Math.PI / 4, 1.6e6, 1.6000000000000002e6, 22, 355, 1e22, 2 ** 52, 0.6931471805599453,
+  Math.SQRT2, Math.SQRT1_2, -0.2928932188134524, 0.41421356237309515, -0.9999999999999999, 1e-310,
+];
+
+describe("SIMD math kernels", () => {
+  it("the committed math.wat is what scripts/gen-simd-math.ts writes", () => {
+    expect(readFileSync(watFile, "utf8")).toBe(source);
+  });
+
+  it("WebAssembly SIMD is available here (else every test below would test the fallback)", () => {
+    expect(simdMath()).not.toBeNull();
+  });
+
+  it.each(cases)("$name: within 1 ulp of the exact value on random points over wide ranges", ({ name, draw, exact, math }) => {
+    const rand = mulberry32(0x5eed + name.length * 7919 + name.charCodeAt(0));
+    const x = new Float64Array(POINTS);
+    for (let i = 0; i < POINTS; i++) x[i] = draw(rand);
+    const out = new Float64Array(POINTS);
+    expect(simdUnary(name, x, out)).toBe(true);
+    let worst = 0;
+    let worstAt = NaN;
+    for (let i = 0; i < POINTS; i++) {
+      const v = x[i]!;
+      const m = math(v);
+      // Results that are ±∞, NaN or exactly 0 are checked for equality (the references are finite).
+      if (!Number.isFinite(m) || m === 0) {
+        if (!Object.is(out[i], m)) throw new Error(`${name}(${v}) = ${out[i]}, Math gives ${m}`);
+        continue;
+      }
+      const err = d.ulpError(out[i]!, exact(v));
+      if (!(err <= worst)) {
+        worst = err;
+        worstAt = v;
+      }
+    }
+    // Printed so that a run reports the measured maximum (see the report of issue #10).
+    console.log(`${name}: max error ${worst.toFixed(3)} ulp over ${POINTS} points (at x = ${worstAt})`);
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
+  it.each(cases)("$name: special values exactly as Math, finite ones within 1 ulp", ({ name, exact, math }) => {
+    const x = Float64Array.from(SPECIAL);
+    const out = new Float64Array(x.length);
+    simdUnary(name, x, out);
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      const m = math(v);
+      if (!Number.isFinite(v) || !Number.isFinite(m) || m === 0 || Number.isNaN(m)) {
+        expect(Object.is(out[i], m), `${name}(${v}) = ${out[i]}, Math gives ${m}`).toBe(true);
+      } else {
+        expect(d.ulpError(out[i]!, exact(v)), `${name}(${v})`).toBeLessThanOrEqual(1);
+        // Odd functions keep the sign of zero; every result has the sign of the exact value.
+        expect(Math.sign(out[i]!)).toBe(Math.sign(m));
+      }
+    }
+  });
+
+  it("every position of a chunk and odd lengths (the padded last lane) are computed", () => {
+    for (const n of [1, 2, 3, 2047, 2048, 2049, 4097]) {
+      const x = Float64Array.from({ length: n }, (_, i) => (i % 37) / 7 - 2);
+      const out = new Float64Array(n).fill(NaN);
+      simdUnary("exp", x, out);
+      for (let i = 0; i < n; i++) expect(d.ulpError(out[i]!, d.expScaled([x[i]!, 0]))).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it("sin and cos of huge arguments (past the kernel's range) are Math's, wherever they sit in a chunk", () => {
+    const x = Float64Array.from({ length: 3001 }, (_, i) => (i % 3 === 0 ? 1e6 * (i + 1) + 0.5 : i / 100));
+    x[2999] = 1e300;
+    x[3000] = -Infinity;
+    for (const [name, f] of [["sin", Math.sin], ["cos", Math.cos]] as const) {
+      const out = new Float64Array(x.length);
+      simdUnary(name, x, out);
+      for (let i = 0; i < x.length; i++) {
+        if (!(Math.abs(x[i]!) <= 1.6e6)) expect(Object.is(out[i], f(x[i]!))).toBe(true);
+        else expect(d.ulpError(out[i]!, { m: (name === "sin" ? d.sinDD : d.cosDD)(x[i]!), k: 0 })).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+});
+
+describe("SIMD pow", () => {
+  /** Bases and exponents over every path: wide magnitudes, near-1 bases with huge exponents, small integers. */
+  function draw(rand: () => number): [number, number] {
+    const k = rand();
+    if (k < 0.3) return [2 ** ((rand() - 0.5) * 2100), (rand() - 0.5) * 4];
+    if (k < 0.6) return [rand() * 10, (rand() - 0.5) * 600];
+    if (k < 0.8) return [1 + (rand() - 0.5) * 1e-6, (rand() - 0.5) * 1e9];
+    return [Math.floor(rand() * 20), Math.floor(rand() * 30) - 10];
+  }
+
+  it("within 1 ulp of the exact value on random points; results at ∞, 0 or NaN as Math.pow", () => {
+    const rand = mulberry32(0x90f);
+    const x = new Float64Array(POINTS);
+    const y = new Float64Array(POINTS);
+    for (let i = 0; i < POINTS; i++) [x[i], y[i]] = draw(rand);
+    const out = new Float64Array(POINTS);
+    expect(simdPow(x, y, out)).toBe(true);
+    let worst = 0;
+    for (let i = 0; i < POINTS; i++) {
+      const m = Math.pow(x[i]!, y[i]!);
+      if (!(x[i]! > 0) || !Number.isFinite(m) || m === 0) {
+        expect(Object.is(out[i], m), `pow(${x[i]}, ${y[i]}) = ${out[i]}, Math gives ${m}`).toBe(true);
+        continue;
+      }
+      worst = Math.max(worst, d.ulpError(out[i]!, d.powScaled(x[i]!, y[i]!)));
+    }
+    console.log(`pow: max error ${worst.toFixed(3)} ulp over ${POINTS} points`);
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
+  it("special and exact cases as Math.pow (negative bases, zeros, infinities, NaN, exact powers)", () => {
+    const vals = [0, -0, 1, -1, 2, -2, 0.5, 3, 10, -8, 1e-310, 1e300, Infinity, -Infinity, NaN, 1 / 3, 1074, -1074, 1023, 1024, 0.5 - 2 ** -54];
+    const pairs = vals.flatMap((a) => vals.map((b) => [a, b] as const));
+    const x = Float64Array.from(pairs, ([a]) => a);
+    const y = Float64Array.from(pairs, ([, b]) => b);
+    const out = new Float64Array(pairs.length);
+    simdPow(x, y, out);
+    for (let i = 0; i < pairs.length; i++) {
+      const m = Math.pow(x[i]!, y[i]!);
+      if (x[i]! > 0 && Number.isFinite(m) && m !== 0 && Number.isFinite(y[i]!)) {
+        expect(d.ulpError(out[i]!, d.powScaled(x[i]!, y[i]!)), `pow(${x[i]}, ${y[i]})`).toBeLessThanOrEqual(1);
+      } else expect(Object.is(out[i], m), `pow(${x[i]}, ${y[i]}) = ${out[i]}, Math gives ${m}`).toBe(true);
+    }
+    // Exact integer powers stay exact.
+    const ints = Float64Array.from({ length: 40 }, (_, i) => (i % 9) + 2);
+    const exps = Float64Array.from({ length: 40 }, (_, i) => i % 11);
+    const res = new Float64Array(40);
+    simdPow(ints, exps, res);
+    expect(Array.from(res)).toEqual(Array.from(ints, (v, i) => v ** exps[i]!));
+  });
+});
+
+describe("eager primitives on the SIMD kernels", () => {
+  it("np.power of long float64 arrays is the SIMD pow", () => {
+    const x = Float64Array.from({ length: 300 }, (_, i) => i / 7);
+    const y = Float64Array.from({ length: 300 }, (_, i) => (i % 13) - 6.5);
+    const viaKernel = new Float64Array(300);
+    simdPow(x, y, viaKernel);
+    expect(np.power(np.asarray(x), np.asarray(y)).toArray()).toEqual(Array.from(viaKernel));
+  });
+
+  const long = Float64Array.from({ length: SIMD_MIN_LENGTH + 3 }, (_, i) => i / 50 - 2.5);
+  const fns = [
+    ["exp", np.exp],
+    ["log", np.log],
+    ["log1p", np.log1p],
+    ["expm1", np.expm1],
+    ["tanh", np.tanh],
+    ["sin", np.sin],
+    ["cos", np.cos],
+  ] as const;
+
+  it.each(fns)("np.%s of a long float64 array is the kernel's result; a short one is Math's", (name, f) => {
+    const arg = name === "log" ? long.map(Math.abs) : name === "log1p" ? long.map((v) => v + 2.6) : long;
+    const viaKernel = new Float64Array(arg.length);
+    simdUnary(name, arg, viaKernel);
+    expect(f(np.asarray(arg)).toArray()).toEqual(Array.from(viaKernel));
+    const short = arg.subarray(0, 5);
+    const mathF = Math[name as "exp"];
+    expect(f(np.asarray(short)).toArray()).toEqual(Array.from(short, (v) => mathF(v)));
+  });
+
+  it("float32 arrays stay on the JavaScript loop", () => {
+    const x = np.asarray(long, "float32");
+    const y = np.exp(x);
+    expect(y.dtype).toBe("float32");
+    expect(y.toArray()).toEqual(Array.from(Float32Array.from(long, (v) => Math.exp(Math.fround(v)))));
+  });
+});
