@@ -23,7 +23,7 @@ const roots = args.filter((a) => !a.startsWith("--"));
 if (roots.length === 0) roots.push(here);
 
 // Counting typed-array allocations: the constructors are wrapped before the library loads (views
-// on an existing buffer are not allocations and are not counted).
+// on an existing buffer, such as a WebAssembly memory's, are not allocations and are not counted).
 let allocs = 0;
 let allocBytes = 0;
 if (flags.has("--alloc")) {
@@ -32,7 +32,7 @@ if (flags.has("--alloc")) {
     const Counted = class extends Base {
       constructor(...a) {
         super(...a);
-        if (!(a[0] instanceof ArrayBuffer)) {
+        if (!(a[0] instanceof ArrayBuffer) && !(typeof SharedArrayBuffer === "function" && a[0] instanceof SharedArrayBuffer)) {
           allocs++;
           allocBytes += this.byteLength;
         }
