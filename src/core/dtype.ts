@@ -1,5 +1,11 @@
 /** @file Dtypes, their storage, and NumPy's promotion rules for the dtypes we have. */
 
+import { minBytes, recordAllocation, takePooled } from "./pool.ts";
+
+/**
+ * The element types of arrays: `float64` (the default), `float32`, `int32`, `bool`, and the complex
+ * `complex128` (the default complex) and `complex64`.
+ */
 export type DType = "float64" | "float32" | "int32" | "bool" | "complex64" | "complex128";
 
 /** The complex dtypes: each element is a (re, im) pair stored interleaved in a float array. */
@@ -16,14 +22,25 @@ const UNINIT_MIN_BYTES = 1 << 16;
 /** Node's `Buffer.allocUnsafe`, where it exists (it returns memory without zeroing it). */
 const allocUnsafe = (globalThis as { Buffer?: { allocUnsafe(size: number): Uint8Array } }).Buffer?.allocUnsafe;
 
+/** Bytes per element of each dtype's storage. */
+const BYTES: Record<DType, number> = { float64: 8, float32: 4, int32: 4, bool: 1, complex64: 8, complex128: 16 };
+
 /**
  * A float64 array of `n` elements whose contents are arbitrary, for a kernel that writes every
  * element before reading any: zero-filling a large output first would cost a pass over memory
  * (a 12.8 MB per-example gradient: ≈ 1 ms). Small arrays, and platforms without Node's `Buffer`,
- * get an ordinary zeroed array.
+ * get an ordinary zeroed array. Large ones may come from the pool of dead buffers (`pool.ts`).
  */
 export function allocateUninitialized(n: number): Float64Array {
   const bytes = n * 8;
+  if (bytes < minBytes) return new Float64Array(n);
+  const pooled = takePooled("float64", n) as Float64Array | undefined;
+  const out = pooled ?? freshUninitialized(n, bytes);
+  recordAllocation(out);
+  return out;
+}
+
+function freshUninitialized(n: number, bytes: number): Float64Array {
   if (allocUnsafe === undefined || bytes < UNINIT_MIN_BYTES) return new Float64Array(n);
   // Sizes above Node's pool threshold get a buffer of their own, starting at offset 0 (8-byte aligned).
   const buf = allocUnsafe(bytes);
@@ -32,9 +49,22 @@ export function allocateUninitialized(n: number): Float64Array {
 
 /**
  * Allocates zeroed storage for `n` elements of `dtype`. A complex element takes two slots, its real
- * and imaginary parts interleaved (`re₀, im₀, re₁, im₁, …`), as NumPy and C99 lay them out.
+ * and imaginary parts interleaved (`re₀, im₀, re₁, im₁, …`), as NumPy and C99 lay them out. Large
+ * arrays may come from the pool of dead buffers (zeroed), which is keyed by storage length.
  */
 export function allocate(dtype: DType, n: number): TypedArray {
+  // No element is wider than 16 bytes: the first test leaves small arrays one comparison.
+  if (n * 16 >= minBytes && n * BYTES[dtype] >= minBytes) {
+    const pooled = takePooled(dtype, n * slotsPerElement(dtype));
+    if (pooled !== undefined) pooled.fill(0);
+    const out = pooled ?? fresh(dtype, n);
+    recordAllocation(out);
+    return out;
+  }
+  return fresh(dtype, n);
+}
+
+function fresh(dtype: DType, n: number): TypedArray {
   switch (dtype) {
     case "complex128":
       return new Float64Array(2 * n);

@@ -393,3 +393,10 @@ export const zerosConcrete = (shape: readonly number[], dtype: DType): ConcreteA
   for (const d of shape) n *= d;
   return new ConcreteArray(allocate(dtype, n), shape, dtype);
 };
+
+/** A new 0-d concrete array holding `v` (`new Float64Array(1)` is several times cheaper than `Float64Array.of`). */
+export const scalarConcrete = (v: number, dtype: DType): ConcreteArray => {
+  const data = allocate(dtype, 1);
+  data[0] = v;
+  return new ConcreteArray(data, [], dtype);
+};

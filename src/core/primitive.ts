@@ -31,6 +31,9 @@ export const isUndefinedPrimal = (x: unknown): x is UndefinedPrimal =>
 /**
  * Transpose rule of a primitive that is linear in the arguments marked `UndefinedPrimal`: given the
  * output cotangents, the cotangent of each such argument (`null` for the known ones, or for zero).
+ * Like every rule it is a pure function: it keeps no reference to its cotangents or its results
+ * once it returns (rules written with primitives never do), because with no transformation active
+ * the backward pass gives the large arrays it has used up back to a pool for reuse.
  */
 export type TransposeRule<P> = (
   cts: readonly NDArray[],

@@ -239,7 +239,9 @@ export function bindAt<P>(main: MainTrace, prim: Primitive<P>, args: readonly ND
     );
   }
   const trace = main.trace;
-  const tracers = args.map((a) => fullRaise(trace, a));
+  const n = args.length;
+  const tracers = new Array<Tracer>(n);
+  for (let i = 0; i < n; i++) tracers[i] = fullRaise(trace, args[i]!);
   const outs = trace.processPrimitive(prim, tracers, params);
   for (let i = 0; i < outs.length; i++) {
     const o = outs[i]!;
@@ -293,8 +295,9 @@ export const bind1 = <P>(prim: Primitive<P>, args: readonly NDArray[], params: P
  */
 export function fullRaise(trace: Trace, value: NDArray): Tracer {
   if (!(value instanceof Tracer)) return trace.pure(value);
-  const level = value.trace.main.level;
-  if (value.trace.main === trace.main) return value;
+  const main = value.trace.main;
+  if (main === trace.main) return value;
+  const level = main.level;
   if (level < trace.main.level) return trace.lift(value);
   throw new TracerConversionError(
     `internal: a tracer of level ${level} met level ${trace.main.level} (a transformation's value escaped its scope)`,

@@ -60,12 +60,18 @@ export class JVPTrace extends Trace {
     }
     if (anyTangent && prim.jvpWithOutputs !== undefined) {
       const [outs, tangentsOut] = prim.jvpWithOutputs(primals, tangents, params);
-      return outs.map((o, i) => new JVPTracer(this, o, tangentsOut[i] ?? null));
+      return this.wrap(outs, tangentsOut);
     }
     const outs = bind(prim, primals, params);
-    if (!anyTangent) return outs.map((o) => new JVPTracer(this, o, null));
-    const tangentsOut = prim.jvp(primals, tangents, outs, params);
-    return outs.map((o, i) => new JVPTracer(this, o, tangentsOut[i] ?? null));
+    return this.wrap(outs, anyTangent ? prim.jvp(primals, tangents, outs, params) : null);
+  }
+
+  /** The outputs as tracers of this level, with their tangents (`null`: all zero). */
+  private wrap(outs: readonly NDArray[], tangentsOut: readonly (NDArray | null)[] | null): JVPTracer[] {
+    const n = outs.length;
+    const res = new Array<JVPTracer>(n);
+    for (let i = 0; i < n; i++) res[i] = new JVPTracer(this, outs[i]!, tangentsOut === null ? null : (tangentsOut[i] ?? null));
+    return res;
   }
 }
 

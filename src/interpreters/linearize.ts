@@ -6,10 +6,12 @@
 import type { NDArray, Aval } from "../core/ndarray.ts";
 import { zerosConcrete } from "../core/ndarray.ts";
 import type { Primitive, UndefinedPrimal } from "../core/primitive.ts";
-import { bind, MainTrace, Trace, Tracer, withMainTrace, type RecordedEqn } from "../core/trace.ts";
+import { bind, currentLevel, MainTrace, Trace, Tracer, withMainTrace, type RecordedEqn } from "../core/trace.ts";
 import { JVPTracer, makeJVPTrace, primalAndTangent } from "./jvp.ts";
 import { tangentDtype } from "../core/dtype.ts";
-import { addAny } from "./accumulate.ts";
+import { CotangentStore } from "./accumulate.ts";
+import { closeAllocationScope, openAllocationScope } from "../core/pool.ts";
+import { subJaxprs } from "../core/jaxpr.ts";
 
 /** An unknown (linear) value of the program being recorded. */
 export class LinearVar extends Tracer implements UndefinedPrimal {
@@ -68,9 +70,22 @@ export class LinearTrace extends Trace {
           "A JVP rule must be linear in its tangents (this is a bug in that rule).",
       );
     }
-    const inputs = tracers.map((t) => (t instanceof LinearConst ? t.value : t));
-    const avals = prim.abstractEval(tracers.map((t) => t.aval), params);
-    const outs = avals.map((a) => this.newVar(a));
+    const n = tracers.length;
+    const inputs = new Array<NDArray>(n);
+    const inAvals = new Array<Aval>(n);
+    for (let i = 0; i < n; i++) {
+      const t = tracers[i]!;
+      if (t instanceof LinearConst) {
+        inputs[i] = t.value;
+        inAvals[i] = t.value;
+      } else {
+        inputs[i] = t;
+        inAvals[i] = t.aval;
+      }
+    }
+    const avals = prim.abstractEval(inAvals, params);
+    const outs = new Array<LinearVar>(avals.length);
+    for (let i = 0; i < avals.length; i++) outs[i] = this.newVar(avals[i]!);
     this.program.eqns.push({ prim: prim as Primitive<unknown>, inputs, params, outs });
     return outs;
   }
@@ -120,42 +135,61 @@ export function linearizeFlat(f: (xs: NDArray[]) => NDArray[], primals: readonly
 
 /**
  * The backward pass: walks the program from the end, turning output cotangents into input
- * cotangents with each primitive's transpose rule. Iterative, so long programs cannot overflow the stack.
+ * cotangents with each primitive's transpose rule. Iterative, so long programs cannot overflow the
+ * stack. Contributions meeting at a value are summed in place where that is safe (`CotangentStore`).
  */
 export function backwardPass(lin: Linearized, cts: readonly (NDArray | null)[]): (NDArray | null)[] {
-  const ctOf: (NDArray | null)[] = new Array(lin.program.numVars).fill(null);
-  const acc = (v: LinearVar, ct: NDArray) => {
-    const prev = ctOf[v.id];
-    ctOf[v.id] = prev == null ? ct : addAny(prev, ct);
-  };
-  lin.outVars.forEach((v, i) => {
-    const ct = cts[i];
-    if (v !== null && ct != null) acc(v, ct);
-  });
-  const eqns = lin.program.eqns;
-  for (let e = eqns.length - 1; e >= 0; e--) {
-    const eqn = eqns[e]!;
-    let any = false;
-    const ctsOut = eqn.outs.map((v) => {
-      const ct = ctOf[v.id];
-      ctOf[v.id] = null;
-      if (ct != null) any = true;
-      return ct;
-    });
-    if (!any) continue;
-    const ctsFull = ctsOut.map((ct, i) => ct ?? zerosConcrete(eqn.outs[i]!.aval.shape, eqn.outs[i]!.aval.dtype));
-    const ctsIn = (eqn.prim.transpose as Exclude<typeof eqn.prim.transpose, "nonlinear">)(
-      ctsFull,
-      eqn.inputs,
-      eqn.params,
-    );
-    for (let i = 0; i < eqn.inputs.length; i++) {
-      const x = eqn.inputs[i];
-      const ct = ctsIn[i];
-      if (x instanceof LinearVar && ct != null) acc(x, ct);
+  // Buffers are released only with no transformation active: a transformation around this pass
+  // would capture the values its rules compute (as residuals, or staged constants).
+  const fresh = openAllocationScope(currentLevel() === 0);
+  try {
+    const store = new CotangentStore(lin.program.numVars, fresh);
+    const outVars = lin.outVars;
+    for (let i = 0; i < outVars.length; i++) {
+      const v = outVars[i];
+      const ct = cts[i];
+      if (v != null && ct != null) store.add(v.id, ct);
     }
+    const eqns = lin.program.eqns;
+    for (let e = eqns.length - 1; e >= 0; e--) {
+      const eqn = eqns[e]!;
+      const outs = eqn.outs;
+      let ctsOut: NDArray[] | null = null;
+      for (let i = 0; i < outs.length; i++) {
+        const ct = store.take(outs[i]!.id);
+        if (ct === null) continue;
+        ctsOut ??= new Array<NDArray>(outs.length);
+        ctsOut[i] = ct;
+      }
+      if (ctsOut === null) continue;
+      for (let i = 0; i < outs.length; i++) {
+        if (ctsOut[i] === undefined) ctsOut[i] = zerosConcrete(outs[i]!.aval.shape, outs[i]!.aval.dtype);
+      }
+      const transpose = eqn.prim.transpose as Exclude<typeof eqn.prim.transpose, "nonlinear">;
+      const ctsIn = transpose(ctsOut, eqn.inputs, eqn.params);
+      if (!fresh.empty && (eqn.prim.effectful === true || subJaxprs(eqn.params).length > 0)) {
+        store.keep(ctsOut);
+        store.keep(ctsIn);
+      }
+      for (let i = 0; i < ctsOut.length; i++) store.consume(ctsOut[i]!);
+      const inputs = eqn.inputs;
+      for (let i = 0; i < inputs.length; i++) {
+        const x = inputs[i];
+        const ct = ctsIn[i];
+        if (x instanceof LinearVar && ct != null) store.add(x.id, ct);
+      }
+      store.releaseDead();
+    }
+    const inVars = lin.inVars;
+    const grads = new Array<NDArray | null>(inVars.length);
+    for (let i = 0; i < inVars.length; i++) {
+      const v = inVars[i]!;
+      grads[i] = v === null ? null : store.take(v.id);
+    }
+    return grads;
+  } finally {
+    closeAllocationScope(fresh);
   }
-  return lin.inVars.map((v) => (v === null ? null : ctOf[v.id]!) ?? null);
 }
 
 /** Replays the linear program forward: the JVP at the linearization point for new tangents. */

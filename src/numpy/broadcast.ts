@@ -1,6 +1,6 @@
 /** @file Broadcasting, dtype promotion and axis checking for the numpy layer. */
-import { NDArray, isComplexLeaf, type ArrayLike } from "../core/ndarray.ts";
-import { complexDtype, isInexact, promote, promoteWeak, type DType } from "../core/dtype.ts";
+import { ConcreteArray, NDArray, isComplexLeaf, scalarConcrete, type ArrayLike } from "../core/ndarray.ts";
+import { allocate, complexDtype, isFloat, isInexact, promote, promoteWeak, type DType } from "../core/dtype.ts";
 import { asarray } from "./creation.ts";
 import { broadcastTo, convert } from "../primitives/structural.ts";
 import { AxisError, fmtShape, ShapeError } from "../core/errors.ts";
@@ -34,8 +34,86 @@ export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): n
 /**
  * Converts operands to arrays of one dtype and one broadcast shape. JS numbers are weakly typed (they
  * take the array operands' dtype); `floatOnly` promotes integers to float64 (true division, `exp`…).
+ * The common cases (one array; two arrays of one shape and dtype; a float array and a JS number)
+ * take a fast path that gives the same arrays as the general one without its conversions.
  */
 export function prepare(op: string, args: readonly ArrayLike[], floatOnly = false, names?: readonly string[]): NDArray[] {
+  if (args.length === 1) {
+    const x = args[0];
+    if (x instanceof NDArray && (!floatOnly || isFloat(x.dtype))) return [x];
+  } else if (args.length === 2) {
+    const fast = prepareTwo(args[0]!, args[1]!, floatOnly, false);
+    if (fast !== null) return fast;
+  }
+  return prepareGeneral(op, args, floatOnly, names);
+}
+
+/**
+ * `prepare` for two operands whose results go straight into an elementwise primitive (the
+ * arithmetic and comparison functions), which never returns an operand as its result: a JS number
+ * meeting a 0-d float array may then be a shared cached constant.
+ */
+export function prepareBinary(op: string, x1: ArrayLike, x2: ArrayLike, floatOnly: boolean, names: readonly string[]): NDArray[] {
+  return prepareTwo(x1, x2, floatOnly, true) ?? prepareGeneral(op, [x1, x2], floatOnly, names);
+}
+
+/** The fast cases of two operands, or `null` for the general path. */
+function prepareTwo(a: ArrayLike, b: ArrayLike, floatOnly: boolean, shareConstants: boolean): NDArray[] | null {
+  if (a instanceof NDArray) {
+    if (b instanceof NDArray) {
+      const dtype = a.dtype;
+      if (dtype === b.dtype && (!floatOnly || isFloat(dtype)) && sameShape(a.shape, b.shape)) return [a, b];
+      return null;
+    }
+    if (typeof b === "number" && isFloat(a.dtype)) return [a, constantLike(b, a, shareConstants)];
+    return null;
+  }
+  if (typeof a === "number" && b instanceof NDArray && isFloat(b.dtype)) return [constantLike(a, b, shareConstants), b];
+  return null;
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+/**
+ * The JS number `v` as a concrete array of `like`'s float dtype and shape: what the general path's
+ * 0-d conversion and broadcast would compute, in one allocation (or none, from the cache).
+ */
+function constantLike(v: number, like: NDArray, shared: boolean): ConcreteArray {
+  const shape = like.shape;
+  const dtype = like.dtype;
+  if (shape.length === 0) return shared && dtype === "float64" ? cachedScalar(v) : scalarConcrete(v, dtype);
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
+  const data = allocate(dtype, n);
+  if (!Object.is(v, 0)) data.fill(v); // −0 too: the storage starts as +0
+  return new ConcreteArray(data, shape, dtype);
+}
+
+/** Cached 0-d float64 constants by value (cleared when full). Never handed to users: see `prepareBinary`. */
+const scalarCache = new Map<number, ConcreteArray>();
+const SCALAR_CACHE_SIZE = 256;
+
+function cachedScalar(v: number): ConcreteArray {
+  // The map's keys compare 0 and −0 as one, so −0 is not cached.
+  if (v === 0 && 1 / v < 0) return scalarConcrete(v, "float64");
+  let c = scalarCache.get(v);
+  if (c === undefined) {
+    if (scalarCache.size >= SCALAR_CACHE_SIZE) scalarCache.clear();
+    c = scalarConcrete(v, "float64");
+    scalarCache.set(v, c);
+  }
+  return c;
+}
+
+/**
+ * `prepare` without its fast paths: every operand converted, promoted and broadcast (the reference
+ * the fast paths must agree with; tests compare them).
+ */
+export function prepareGeneral(op: string, args: readonly ArrayLike[], floatOnly: boolean, names?: readonly string[]): NDArray[] {
   let dtype: DType | null = null;
   const arrays = args.map((a, i) => {
     if (typeof a === "number" || typeof a === "boolean" || isComplexLeaf(a)) return null;

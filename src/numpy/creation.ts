@@ -2,7 +2,7 @@
  * @file Turning JS values into arrays, and the array-creation functions (`zeros`, `arange`,
  * `logspace`, `tri`, index helpers such as `triuIndices` and `indices`, `astype`, `copy`).
  */
-import { ConcreteArray, NDArray, isComplexLeaf, type ArrayLike, type Complex, type Nested, type NestedLike } from "../core/ndarray.ts";
+import { ConcreteArray, NDArray, isComplexLeaf, scalarConcrete, type ArrayLike, type Complex, type Nested, type NestedLike } from "../core/ndarray.ts";
 import { allocate, fillReal, isComplex, promote, promoteWeak, type DType, type TypedArray } from "../core/dtype.ts";
 import { broadcastTo, concatenate, convert, reshape, slice } from "../primitives/structural.ts";
 import { add, div, mul, pow, sub } from "../primitives/binary.ts";
@@ -147,9 +147,9 @@ function typedDtype(x: ArrayBufferView, op: string, arg: string): DType {
 export function asarray(x: ArrayLike, dtype?: DType, op = "np.asarray", arg = "a"): NDArray {
   let out: NDArray;
   if (x instanceof NDArray) out = x;
-  else if (typeof x === "number") out = new ConcreteArray(Float64Array.of(x), [], "float64");
+  else if (typeof x === "number") out = scalarConcrete(x, "float64");
   else if (isComplexLeaf(x)) out = new ConcreteArray(Float64Array.of(x.re, x.im), [], "complex128");
-  else if (typeof x === "boolean") out = new ConcreteArray(Uint8Array.of(x ? 1 : 0), [], "bool");
+  else if (typeof x === "boolean") out = scalarConcrete(x ? 1 : 0, "bool");
   else if (ArrayBuffer.isView(x) && !(x instanceof DataView)) {
     const d = typedDtype(x, op, arg);
     const t = x as TypedArray;

@@ -5,7 +5,7 @@
  */
 import { ConcreteArray, type NDArray, type ArrayLike } from "../core/ndarray.ts";
 import { DomainError } from "../core/errors.ts";
-import { prepare } from "./broadcast.ts";
+import { prepare, prepareBinary } from "./broadcast.ts";
 import { asarray } from "./creation.ts";
 import * as u from "../primitives/unary.ts";
 import * as b from "../primitives/binary.ts";
@@ -23,14 +23,25 @@ const nanToNumOpts = P.options("np.nanToNum", { nan: P.num, posinf: P.num, negin
 type Un = (x: NDArray) => NDArray;
 type Bin = (x: NDArray, y: NDArray) => NDArray;
 
+const X = ["x"];
+const X1X2 = ["x1", "x2"];
 /** A float function of one argument (integers and bools are promoted to float64). */
-const floatFn = (name: string, f: Un) => (x: ArrayLike): NDArray => f(prepare(`np.${name}`, [x], true, ["x"])[0]!);
+const floatFn = (name: string, f: Un) => {
+  const op = `np.${name}`;
+  return (x: ArrayLike): NDArray => f(prepare(op, [x], true, X)[0]!);
+};
 /** A function of one argument that keeps the dtype. */
-const sameFn = (name: string, f: Un) => (x: ArrayLike): NDArray => f(prepare(`np.${name}`, [x], false, ["x"])[0]!);
-/** A broadcasting function of two arguments. */
-const binFn = (name: string, f: Bin, floatOnly = false) => (x1: ArrayLike, x2: ArrayLike): NDArray => {
-  const [x, y] = prepare(`np.${name}`, [x1, x2], floatOnly, ["x1", "x2"]);
-  return f(x!, y!);
+const sameFn = (name: string, f: Un) => {
+  const op = `np.${name}`;
+  return (x: ArrayLike): NDArray => f(prepare(op, [x], false, X)[0]!);
+};
+/** A broadcasting function of two arguments, whose `f` always computes a new array (see `prepareBinary`). */
+const binFn = (name: string, f: Bin, floatOnly = false) => {
+  const op = `np.${name}`;
+  return (x1: ArrayLike, x2: ArrayLike): NDArray => {
+    const [x, y] = prepareBinary(op, x1, x2, floatOnly, X1X2);
+    return f(x!, y!);
+  };
 };
 
 /**

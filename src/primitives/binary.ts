@@ -11,7 +11,7 @@ import { isUndefinedPrimal, type Primitive, type TransposeRule, type JvpRule } f
 import { neg, log, floor, sign } from "./unary.ts";
 import { and, eq, gt, select } from "./compare.ts";
 import { convert } from "./structural.ts";
-import { elementwise, exprKernel, type ElementwiseKernel } from "./elementwise.ts";
+import { elementwise, exprKernel, NO_PARAMS, type ElementwiseKernel } from "./elementwise.ts";
 import { divComplex, lexExtremumPairs, mulComplex } from "../kernels/complex.ts";
 
 type Empty = Record<string, never>;
@@ -120,7 +120,7 @@ export const fmodP = binary("fmod", "a % b", ([x, y], [t0, t1]) => {
   return [addT(t0, t1 && neg(mul(t1, mul(sign(q), floor(mul(sign(q), q))))))];
 });
 
-const apply2 = (p: Primitive<Empty>) => (x: NDArray, y: NDArray): NDArray => bind1(p, [x, y], {});
+const apply2 = (p: Primitive<Empty>) => (x: NDArray, y: NDArray): NDArray => bind1(p, [x, y], NO_PARAMS);
 export const add = apply2(addP);
 export const sub = apply2(subP);
 export const mul = apply2(mulP);

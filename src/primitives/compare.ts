@@ -7,7 +7,7 @@ import { realDtype } from "../core/dtype.ts";
 import { bind1 } from "../core/trace.ts";
 import { isUndefinedPrimal, type Primitive } from "../core/primitive.ts";
 import { zerosLike } from "./structural.ts";
-import { elementwise, exprKernel, linearJvp, type ElementwiseKernel } from "./elementwise.ts";
+import { elementwise, exprKernel, linearJvp, NO_PARAMS, type ElementwiseKernel } from "./elementwise.ts";
 import { compareComplex, selectComplex } from "../kernels/complex.ts";
 
 type Empty = Record<string, never>;
@@ -65,8 +65,8 @@ function partsPredicate(real: ElementwiseKernel<Empty>, combine: "any" | "all"):
   };
 }
 
-const apply2 = (p: Primitive<Empty>) => (x: NDArray, y: NDArray): NDArray => bind1(p, [x, y], {});
-const apply1 = (p: Primitive<Empty>) => (x: NDArray): NDArray => bind1(p, [x], {});
+const apply2 = (p: Primitive<Empty>) => (x: NDArray, y: NDArray): NDArray => bind1(p, [x, y], NO_PARAMS);
+const apply1 = (p: Primitive<Empty>) => (x: NDArray): NDArray => bind1(p, [x], NO_PARAMS);
 export const eq = apply2(eqP);
 export const ne = apply2(neP);
 export const lt = apply2(ltP);
@@ -104,4 +104,4 @@ export const selectP: Primitive<Empty> = elementwise<Empty>({
   },
 });
 
-export const select = (c: NDArray, x: NDArray, y: NDArray): NDArray => bind1(selectP, [c, x, y], {});
+export const select = (c: NDArray, x: NDArray, y: NDArray): NDArray => bind1(selectP, [c, x, y], NO_PARAMS);

@@ -7,12 +7,16 @@
 import { ConcreteArray, zerosConcrete, type Aval, type NDArray } from "../core/ndarray.ts";
 import { allocate, isComplex, type DType, type TypedArray } from "../core/dtype.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
+import { releaseToPool } from "../core/pool.ts";
 import { bind, bind1 } from "../core/trace.ts";
 import { compileBinary, compilePowSimd, compileUnary, compileUnarySimd } from "../kernels/elementwise.ts";
 import type { SimdUnaryName } from "../kernels/simd.ts";
 import { definePrimitive, one, type JvpRule, type Primitive, type TransposeRule } from "../core/primitive.ts";
 // Used by the batching rule at run time only (module-load rule: nothing from it is called while loading).
 import { matchBatch } from "./structural.ts";
+
+/** The params of a primitive that has none, shared so that applying one allocates no object for them. */
+export const NO_PARAMS: Record<string, never> = Object.freeze({});
 
 /** Fills `out` elementwise from the arguments' data. */
 export type ElementwiseKernel<P> = (args: readonly ConcreteArray[], out: TypedArray, params: P) => void;
@@ -143,6 +147,20 @@ export function batchElementwise<P>(prim: Primitive<P>) {
     return [[bind1(prim, xs, params)], [d]];
   };
 }
+
+/**
+ * Gives arrays that a rule computed as intermediates, and no longer needs, to the pool of dead
+ * buffers. Only when every operand they were computed from is an eager value (`from`, plain
+ * concrete arrays): then no transformation saw the intermediates (a constant meeting a tracer is
+ * captured by its transformation), and the rule hands them to nothing else. This lets the next
+ * large allocation reuse their memory.
+ */
+export function releaseScratch(from: readonly NDArray[], scratch: readonly NDArray[]): void {
+  if (!from.every(isPlain)) return;
+  for (const x of scratch) if (isPlain(x)) releaseToPool(x.dtype, x.data);
+}
+
+const isPlain = (x: NDArray): x is ConcreteArray => x instanceof ConcreteArray && x.constructor === ConcreteArray;
 
 /**
  * The JVP of a primitive linear in the operands at `linearArgs` (all, by default): the primitive

@@ -6,7 +6,7 @@ import type { NDArray } from "../core/ndarray.ts";
 import { bind1 } from "../core/trace.ts";
 import { definePrimitive, type Primitive } from "../core/primitive.ts";
 import { add, div, mul, sub, fullLike } from "./binary.ts";
-import { elementwise, exprKernel, linearJvp, type ElementwiseKernel } from "./elementwise.ts";
+import { elementwise, exprKernel, linearJvp, NO_PARAMS, releaseScratch, type ElementwiseKernel } from "./elementwise.ts";
 import type { SimdUnaryName } from "../kernels/simd.ts";
 import { complexUnaryKernels, type ComplexUnaryName } from "../kernels/complex-math.ts";
 import { isComplex, realDtype } from "../core/dtype.ts";
@@ -46,7 +46,7 @@ const unary = (name: string, expr: string, jvp: D | "zero", complex?: ComplexUna
     jvp: jvp === "zero" ? () => [null] : ([x], [t], [out]) => [jvp(x!, t!, out!)],
   });
 
-const apply = (p: Primitive<Empty>) => (x: NDArray): NDArray => bind1(p, [x], {});
+const apply = (p: Primitive<Empty>) => (x: NDArray): NDArray => bind1(p, [x], NO_PARAMS);
 const k = fullLike;
 
 // −x is linear: its JVP is itself applied to the tangent, its transpose is itself.
@@ -64,8 +64,16 @@ export const expP = unary("exp", "Math.exp(a)", (_, t, out) => mul(t, out), "exp
 export const logP = unary("log", "Math.log(a)", (x, t) => div(t, x), "log"); // d log x = dx / x
 export const sinP = unary("sin", "Math.sin(a)", (x, t) => mul(t, cos(x)), "sin");
 export const cosP = unary("cos", "Math.cos(a)", (x, t) => neg(mul(t, sin(x))), "cos");
-export const tanP = unary("tan", "Math.tan(a)", (_, t, out) => mul(t, add(k(out, 1), mul(out, out))), "tan"); // 1 + tan²
-export const tanhP = unary("tanh", "Math.tanh(a)", (_, t, out) => mul(t, sub(k(out, 1), mul(out, out))), "tanh"); // 1 − tanh²
+/** `combine(1, out²)` for the derivatives of tan and tanh; its two intermediates are pooled when `out` is eager. */
+function fromSquare(out: NDArray, combine: (one: NDArray, square: NDArray) => NDArray): NDArray {
+  const one = k(out, 1);
+  const square = mul(out, out);
+  const d = combine(one, square);
+  releaseScratch([out], [one, square]);
+  return d;
+}
+export const tanP = unary("tan", "Math.tan(a)", (_, t, out) => mul(t, fromSquare(out, add)), "tan"); // 1 + tan²
+export const tanhP = unary("tanh", "Math.tanh(a)", (_, t, out) => mul(t, fromSquare(out, sub)), "tanh"); // 1 − tanh²
 export const sqrtP = unary("sqrt", "Math.sqrt(a)", (_, t, out) => div(t, mul(k(out, 2), out)), "sqrt"); // dx / 2√x
 // abs'(0) = 0, as autograd. For complex z, |z| is real and d|z| = Re(conj(z)·dz) / |z| (0 at z = 0).
 export const absP: Primitive<Empty> = elementwise<Empty>({

@@ -1,5 +1,5 @@
 /** @file What every transformation shares: leaves to arrays and back, `argnums`, zeros. */
-import { NDArray, ConcreteArray } from "../core/ndarray.ts";
+import { NDArray, ConcreteArray, scalarConcrete } from "../core/ndarray.ts";
 import { isInexact } from "../core/dtype.ts";
 import { isTracer } from "../core/trace.ts";
 import { zerosConcrete } from "../core/ndarray.ts";
@@ -9,9 +9,14 @@ import { fmtShape } from "../core/errors.ts";
 /** A leaf as an array: numbers become 0-d float64, booleans 0-d bool. */
 export function leafToArray(x: Leaf, op: string, where: string): NDArray {
   if (x instanceof NDArray) return x;
-  if (typeof x === "number") return new ConcreteArray(Float64Array.of(x), [], "float64");
-  if (typeof x === "boolean") return new ConcreteArray(Uint8Array.of(x ? 1 : 0), [], "bool");
+  if (typeof x === "number") return scalarConcrete(x, "float64");
+  if (typeof x === "boolean") return scalarConcrete(x ? 1 : 0, "bool");
   throw new TypeError(`${op}: ${where} is ${x === undefined ? "undefined" : typeof x}; expected an NDArray or a number`);
+}
+
+/** `leafToArray` for the `i`-th leaf of a kind ("input leaf"), naming it only when there is an error. */
+export function leafToArrayAt(x: Leaf, op: string, kind: string, i: number): NDArray {
+  return x instanceof NDArray ? x : leafToArray(x, op, `${kind} ${i}`);
 }
 
 /** Gives a result leaf the type of the input leaf it belongs to: a number for a number, when concrete. */

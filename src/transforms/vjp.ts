@@ -4,33 +4,53 @@
  */
 import type { NDArray } from "../core/ndarray.ts";
 import { ConcreteArray } from "../core/ndarray.ts";
-import { allocate, fillReal, isComplex } from "../core/dtype.ts";
+import { allocate, fillReal, isComplex, isFloat } from "../core/dtype.ts";
 import { convert } from "../primitives/structural.ts";
 import { linearizeFlat, backwardPass, forwardPass, type Linearized } from "../interpreters/linearize.ts";
-import { flatten, unflatten, sameStructure, type Tree, type TreeDef, type Leaf } from "../tree/index.ts";
-import { leafToArray, likeInput, zerosFor, normArgnums, checkDifferentiable, checkNotAsync, checkNotPromise } from "./common.ts";
+import { flatten, isLeaf, unflatten, sameStructure, type Tree, type TreeDef, type Leaf } from "../tree/index.ts";
+import { leafToArray, leafToArrayAt, likeInput, zerosFor, normArgnums, checkDifferentiable, checkNotAsync, checkNotPromise } from "./common.ts";
 import type { Args } from "./common.ts";
 import type { ArgnumsOf, ArrayTree, Fn, ScalarFn, GradFn, GradOf, GradsOf, LeafLike, Ret, Selected, ValueAndGradFn } from "./types.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import { elementwiseGradOpts, gradOpts, holomorphicGradOpts, valueAndGradOpts } from "./options.ts";
 
-interface Traced {
+/** Arguments flattened once per call: their leaves, structure, and leaves as arrays. */
+interface FlatArgs {
+  readonly leaves: readonly Leaf[];
+  readonly def: TreeDef;
+  readonly primals: readonly NDArray[];
+  /** Every argument is itself a leaf (an array or a number): the structure is a flat tuple. */
+  readonly allLeaves: boolean;
+}
+
+interface Traced extends FlatArgs {
   lin: Linearized;
-  inLeaves: Leaf[];
-  inDef: TreeDef;
   outDef: TreeDef;
   aux: unknown;
 }
 
-/** Linearizes `f` at `args` (a tuple tree); `hasAux` splits `[out, aux]` off the result. */
-function trace(op: string, f: (...a: never[]) => unknown, args: readonly Tree[], hasAux = false): Traced {
-  checkNotAsync(op, f);
-  const [inLeaves, inDef] = flatten(args as Tree, `${op}: argument `);
-  const primals = inLeaves.map((x, i) => leafToArray(x, op, `input leaf ${i}`));
+const LEAF: TreeDef = { kind: "leaf" };
+/** The structure of a tuple of `n` leaves, by `n` (made once). */
+const leafTuples: TreeDef[] = [];
+const leafTuple = (n: number): TreeDef => (leafTuples[n] ??= { kind: "array", children: new Array<TreeDef>(n).fill(LEAF) });
+
+/** Flattens a function's arguments (a tuple of trees), skipping the tree walk when each is a leaf. */
+function flattenArgs(op: string, args: readonly Tree[]): FlatArgs {
+  let allLeaves = true;
+  for (let i = 0; i < args.length && allLeaves; i++) allLeaves = isLeaf(args[i]);
+  const [leaves, def] = allLeaves ? [args as readonly Leaf[], leafTuple(args.length)] : flatten(args as Tree, `${op}: argument `);
+  const primals = new Array<NDArray>(leaves.length);
+  for (let i = 0; i < leaves.length; i++) primals[i] = leafToArrayAt(leaves[i]!, op, "input leaf", i);
+  return { leaves, def, primals, allLeaves };
+}
+
+/** Linearizes `f` at the flattened arguments; `hasAux` splits `[out, aux]` off the result. */
+function trace(op: string, f: (...a: never[]) => unknown, flat: FlatArgs, hasAux = false): Traced {
   let outDef: TreeDef | null = null;
   let aux: unknown = undefined;
   const lin = linearizeFlat((xs) => {
-    let out = f(...(unflatten(inDef, xs) as never[])) as unknown;
+    const ins = flat.allLeaves ? xs : unflatten<Tree[]>(flat.def, xs);
+    let out = (f as unknown as (...a: unknown[]) => unknown)(...ins);
     checkNotPromise(op, out);
     if (hasAux) {
       if (!Array.isArray(out) || out.length !== 2) {
@@ -39,18 +59,21 @@ function trace(op: string, f: (...a: never[]) => unknown, args: readonly Tree[],
       aux = out[1];
       out = out[0];
     }
-    const [ol, od] = flatten(out as Tree);
+    const [ol, od] = isLeaf(out) ? [[out], LEAF] : flatten(out as Tree);
     outDef = od;
-    return ol.map((x, i) => leafToArray(x, op, `output leaf ${i}`));
-  }, primals);
-  return { lin, inLeaves, inDef, outDef: outDef!, aux };
+    const outs = new Array<NDArray>(ol.length);
+    for (let i = 0; i < ol.length; i++) outs[i] = leafToArrayAt(ol[i]!, op, "output leaf", i);
+    return outs;
+  }, flat.primals);
+  return { leaves: flat.leaves, def: flat.def, primals: flat.primals, allLeaves: flat.allLeaves, lin, outDef: outDef!, aux };
 }
 
 /** Input cotangents as a tree shaped like the inputs (numbers for number inputs). */
 function pullBack(t: Traced, cts: readonly (NDArray | null)[]): Tree {
   const grads = backwardPass(t.lin, cts);
-  const out = grads.map((g, i) => likeInput(g ?? zerosFor(leafToArray(t.inLeaves[i]!, "vjp", "")), t.inLeaves[i]!));
-  return unflatten(t.inDef, out);
+  const out = new Array<Leaf>(grads.length);
+  for (let i = 0; i < grads.length; i++) out[i] = likeInput(grads[i] ?? zerosFor(t.primals[i]!), t.leaves[i]!);
+  return t.allLeaves ? out : unflatten(t.def, out);
 }
 
 /**
@@ -60,7 +83,8 @@ function pullBack(t: Traced, cts: readonly (NDArray | null)[]): Tree {
  * back(np.ones([2]))[0]; // cos([0, 1])
  */
 export function vjp<F extends Fn, P extends Args<F>>(f: F, ...primals: P): [ArrayTree<Ret<F>>, (ct: LeafLike<Ret<F>>) => GradsOf<P>] {
-  const t = trace("vjp", f, primals as readonly Tree[]);
+  checkNotAsync("vjp", f);
+  const t = trace("vjp", f, flattenArgs("vjp", primals as readonly Tree[]));
   const out = unflatten<ArrayTree<Ret<F>>>(t.outDef, t.lin.primalsOut);
   const vjpFn = (ct: LeafLike<Ret<F>>): GradsOf<P> => {
     const [cl, cd] = flatten(ct as Tree);
@@ -95,38 +119,69 @@ export interface GradOptions {
   holomorphic?: boolean;
 }
 
-function gradImpl(op: string, f: (...args: never[]) => unknown, opts: GradOptions, args: readonly Tree[]): [Tree, Tree, unknown] {
-  checkNotAsync(op, f);
-  const argnums = normArgnums(op, opts.argnums, args.length);
-  const diff = argnums.map((i) => args[i]!);
-  const wrapped = (...d: Tree[]) => {
-    const full = args.slice();
-    argnums.forEach((a, i) => (full[a] = d[i]!));
-    return (f as unknown as (...a: Tree[]) => unknown)(...full);
-  };
-  // Reject integer inputs before running the function.
-  const [diffLeaves] = flatten(diff as Tree, `${op}: argument `);
-  checkDifferentiable(op, diffLeaves.map((x, i) => leafToArray(x, op, `input leaf ${i}`)), diffLeaves.map((_, i) => `input leaf ${i}`));
-  if (opts.holomorphic === true) checkHolomorphicInputs(op, diffLeaves);
-  const t = trace(op, wrapped as never, diff, opts.hasAux);
-  const outs = t.lin.primalsOut;
-  if (outs.length !== 1 || outs[0]!.size !== 1) {
-    const shapes = outs.map((o) => fmtShape(o.shape)).join(", ");
-    throw new ShapeError(
-      `${op}: the function must return a scalar (one element), but it returned ${outs.length === 1 ? `shape ${shapes}` : `${outs.length} values (${shapes})`}. ` +
-        "For non-scalar outputs use jacrev/jacobian, elementwiseGrad, or vjp.",
-    );
+/**
+ * What `grad`/`valueAndGrad` work out once per transformed function rather than per call: whether
+ * `f` is async, and the normalized `argnums` for the last argument count seen.
+ */
+class GradPlan {
+  private readonly isAsync: boolean;
+  private nargs = -1;
+  private argnums: number[] = [];
+  /** The differentiated arguments are all of them, in order: `f` is called as it is. */
+  private identity = false;
+
+  constructor(
+    readonly op: string,
+    readonly f: (...args: never[]) => unknown,
+    readonly opts: GradOptions,
+  ) {
+    this.isAsync = Object.prototype.toString.call(f) === "[object AsyncFunction]";
   }
-  const out = outs[0]!;
-  checkOutputKind(op, out, opts.holomorphic === true);
-  // The cotangent 1 (1 + 0i for a holomorphic f: then the pulled-back value is f′(z), not conjugated).
-  const ctDtype = isComplex(out.dtype) ? out.dtype : out.dtype === "float32" ? "float32" : "float64";
-  const ones = allocate(ctDtype, 1);
-  ones[0] = 1;
-  const grads = pullBack(t, [new ConcreteArray(ones, out.shape, ctDtype)]) as Tree[];
-  const value = unflatten(t.outDef, [out]);
-  const g = typeof opts.argnums === "number" || opts.argnums === undefined ? grads[0]! : grads;
-  return [value, g, t.aux];
+
+  run(args: readonly Tree[]): [Tree, Tree, unknown] {
+    const { op, f, opts } = this;
+    if (this.isAsync) checkNotAsync(op, f);
+    if (args.length !== this.nargs) {
+      this.argnums = normArgnums(op, opts.argnums, args.length);
+      this.nargs = args.length;
+      this.identity = this.argnums.length === args.length && this.argnums.every((a, i) => a === i);
+    }
+    const argnums = this.argnums;
+    const diff = this.identity ? args : argnums.map((i) => args[i]!);
+    const flat = flattenArgs(op, diff);
+    // Reject integer inputs before running the function.
+    for (let i = 0; i < flat.primals.length; i++) {
+      if (!isFloat(flat.primals[i]!.dtype)) checkDifferentiable(op, [flat.primals[i]!], [`input leaf ${i}`]);
+    }
+    const wrapped = this.identity
+      ? f
+      : (...d: Tree[]) => {
+          const full = args.slice();
+          argnums.forEach((a, i) => (full[a] = d[i]!));
+          return (f as unknown as (...a: Tree[]) => unknown)(...full);
+        };
+    if (opts.holomorphic === true) checkHolomorphicInputs(op, flat.leaves);
+    const t = trace(op, wrapped as never, flat, opts.hasAux);
+    const outs = t.lin.primalsOut;
+    if (outs.length !== 1 || outs[0]!.size !== 1) {
+      const shapes = outs.map((o) => fmtShape(o.shape)).join(", ");
+      throw new ShapeError(
+        `${op}: the function must return a scalar (one element), but it returned ${outs.length === 1 ? `shape ${shapes}` : `${outs.length} values (${shapes})`}. ` +
+          "For non-scalar outputs use jacrev/jacobian, elementwiseGrad, or vjp.",
+      );
+    }
+    const out = outs[0]!;
+    checkOutputKind(op, out, opts.holomorphic === true);
+    // A fresh cotangent every call (for f = identity it is the gradient the caller receives): 1, or
+    // 1 + 0i for a holomorphic f (then the pulled-back value is f′(z), not conjugated).
+    const ctDtype = isComplex(out.dtype) ? out.dtype : out.dtype === "float32" ? "float32" : "float64";
+    const ones = allocate(ctDtype, 1);
+    ones[0] = 1;
+    const grads = pullBack(t, [new ConcreteArray(ones, out.shape, ctDtype)]) as Tree[];
+    const value = t.outDef.kind === "leaf" ? out : unflatten(t.outDef, [out]);
+    const g = typeof opts.argnums === "number" || opts.argnums === undefined ? grads[0]! : grads;
+    return [value, g, t.aux];
+  }
 }
 
 /**
@@ -173,8 +228,9 @@ function checkHolomorphicInputs(op: string, leaves: readonly Leaf[]): void {
  */
 export function holomorphicGrad<F extends ScalarFn, const O extends Omit<GradOptions, "holomorphic"> = {}>(f: F, opts?: O): GradFn<F, O> {
   const o: GradOptions = { ...holomorphicGradOpts(opts), holomorphic: true };
+  const plan = new GradPlan("holomorphicGrad", f, o);
   return ((...args: Tree[]) => {
-    const [, g, aux] = gradImpl("holomorphicGrad", f, o, args);
+    const [, g, aux] = plan.run(args);
     return o.hasAux ? [g, aux] : g;
   }) as GradFn<F, O>;
 }
@@ -187,8 +243,9 @@ export function holomorphicGrad<F extends ScalarFn, const O extends Omit<GradOpt
  */
 export function grad<F extends ScalarFn, const O extends GradOptions = {}>(f: F, opts?: O): GradFn<F, O> {
   const o: GradOptions = gradOpts(opts);
+  const plan = new GradPlan("grad", f, o);
   return ((...args: Tree[]) => {
-    const [, g, aux] = gradImpl("grad", f, o, args);
+    const [, g, aux] = plan.run(args);
     return o.hasAux ? [g, aux] : g;
   }) as GradFn<F, O>;
 }
@@ -202,8 +259,9 @@ export function grad<F extends ScalarFn, const O extends GradOptions = {}>(f: F,
  */
 export function valueAndGrad<F extends ScalarFn, const O extends GradOptions = {}>(f: F, opts?: O): ValueAndGradFn<F, O> {
   const o: GradOptions = valueAndGradOpts(opts);
+  const plan = new GradPlan("valueAndGrad", f, o);
   return ((...args: Tree[]) => {
-    const [value, g, aux] = gradImpl("valueAndGrad", f, o, args);
+    const [value, g, aux] = plan.run(args);
     return o.hasAux ? [[value, aux], g] : [value, g];
   }) as ValueAndGradFn<F, O>;
 }
@@ -228,7 +286,7 @@ export function elementwiseGrad<F extends Fn, const O extends { readonly argnums
       argnums.forEach((a, i) => (full[a] = d[i]!));
       return (f as unknown as (...a: Tree[]) => unknown)(...full);
     };
-    const t = trace("elementwiseGrad", wrapped as never, argnums.map((i) => all[i]!));
+    const t = trace("elementwiseGrad", wrapped as never, flattenArgs("elementwiseGrad", argnums.map((i) => all[i]!)));
     // Ones (1 + 0i for a complex output: then an elementwise holomorphic f gives f′(z), as holomorphicGrad).
     const cts = t.lin.primalsOut.map((o) => {
       const dtype = isComplex(o.dtype) ? o.dtype : "float64";
@@ -250,11 +308,12 @@ export function elementwiseGrad<F extends Fn, const O extends { readonly argnums
  */
 export function linearize<F extends Fn, P extends Args<F>>(f: F, ...primals: P): [ArrayTree<Ret<F>>, (...tangents: { [K in keyof P]: LeafLike<P[K]> }) => ArrayTree<Ret<F>>] {
   type Out = ArrayTree<Ret<F>>;
-  const t = trace("linearize", f, primals as readonly Tree[]);
+  checkNotAsync("linearize", f);
+  const t = trace("linearize", f, flattenArgs("linearize", primals as readonly Tree[]));
   const out = unflatten<Out>(t.outDef, t.lin.primalsOut);
   const jvpFn = (...tangents: { [K in keyof P]: LeafLike<P[K]> }): Out => {
     const [tl, td] = flatten(tangents as Tree);
-    if (!sameStructure(td, t.inDef)) throw new TypeError("linearize: the tangents' tree structure differs from the primals'");
+    if (!sameStructure(td, t.def)) throw new TypeError("linearize: the tangents' tree structure differs from the primals'");
     const outs = forwardPass(t.lin, tl.map((x, i) => leafToArray(x, "linearize", `tangent leaf ${i}`)));
     return unflatten<Out>(t.outDef, outs.map((o, i) => o ?? zerosFor(t.lin.primalsOut[i]!)));
   };
