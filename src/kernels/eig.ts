@@ -1,0 +1,828 @@
+/**
+ * @file The general (non-symmetric) eigenproblem on one row-major matrix at a time: real input by
+ * Householder reduction to upper Hessenberg form and Francis double-shift QR (eigenvalues in complex
+ * conjugate pairs, eigenvectors from the quasi-triangular Schur form by back substitution), complex
+ * input by unitary Hessenberg reduction and single-shift QR with Wilkinson shifts. Complex values are
+ * interleaved (re, im); eigenvectors come out as LAPACK's geev normalises them.
+ */
+
+const EPS = 2 ** -52;
+
+/** Smith's complex division (ar + i·ai)/(br + i·bi), without overflow in the intermediate |b|². */
+export function cdiv(ar: number, ai: number, br: number, bi: number): [number, number] {
+  if (Math.abs(br) >= Math.abs(bi)) {
+    const r = bi / br;
+    const d = br + r * bi;
+    return [(ar + r * ai) / d, (ai - r * ar) / d];
+  }
+  const r = br / bi;
+  const d = bi + r * br;
+  return [(r * ar + ai) / d, (r * ai - ar) / d];
+}
+
+/**
+ * Balances `h` (n×n, interleaved complex when `cplx`, else real) in place by diagonal similarity with
+ * powers of two, H ← D⁻¹·H·D, so that each row and column have comparable norms (Parlett–Reinsch, the
+ * scaling half of LAPACK's gebal). Returns D's diagonal. Exact in binary floating point; it reduces
+ * ‖H‖ and so the absolute error of the eigenvalues of badly scaled matrices.
+ */
+export function balance(h: Float64Array, n: number, cplx: boolean): Float64Array {
+  const d = new Float64Array(n).fill(1);
+  const w = cplx ? 2 : 1;
+  const mag = (i: number, j: number): number => {
+    const k = (i * n + j) * w;
+    return cplx ? Math.abs(h[k]!) + Math.abs(h[k + 1]!) : Math.abs(h[k]!);
+  };
+  for (let done = false, rounds = 0; !done && rounds < 100; rounds++) {
+    done = true;
+    for (let i = 0; i < n; i++) {
+      let c = 0;
+      let r = 0;
+      for (let j = 0; j < n; j++) {
+        if (j === i) continue;
+        c += mag(j, i);
+        r += mag(i, j);
+      }
+      if (c === 0 || r === 0) continue;
+      let g = r / 2;
+      let f = 1;
+      const s = c + r;
+      while (c < g) {
+        f *= 2;
+        c *= 4;
+      }
+      g = r * 2;
+      while (c >= g) {
+        f /= 2;
+        c /= 4;
+      }
+      if ((c + r) / f < 0.95 * s) {
+        done = false;
+        d[i] = d[i]! * f;
+        // Row i by 1/f, column i by f.
+        for (let j = 0; j < n * w; j++) h[i * n * w + j] = h[i * n * w + j]! / f;
+        for (let j = 0; j < n; j++) {
+          const k = (j * n + i) * w;
+          h[k] = h[k]! * f;
+          if (cplx) h[k + 1] = h[k + 1]! * f;
+        }
+      }
+    }
+  }
+  return d;
+}
+
+/**
+ * Normalises each column of the n×n interleaved complex matrix `v` as LAPACK's geev: unit 2-norm,
+ * then multiplied by the phase that makes its largest-magnitude component (the first, on ties) real
+ * and positive. (dgeev leaves a real eigenvector's sign as it comes; here it too is made positive.)
+ */
+export function normaliseColumns(v: Float64Array, n: number): void {
+  for (let j = 0; j < n; j++) {
+    let scale = 0;
+    for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(v[2 * (i * n + j)]!), Math.abs(v[2 * (i * n + j) + 1]!));
+    if (scale === 0) continue;
+    let ss = 0;
+    let big = -1;
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const re = v[2 * (i * n + j)]! / scale;
+      const im = v[2 * (i * n + j) + 1]! / scale;
+      const m2 = re * re + im * im;
+      ss += m2;
+      if (m2 > big) {
+        big = m2;
+        k = i;
+      }
+    }
+    const nrm = scale * Math.sqrt(ss);
+    const kr = v[2 * (k * n + j)]!;
+    const ki = v[2 * (k * n + j) + 1]!;
+    const km = Math.hypot(kr, ki);
+    // Multiply by conj(v_k)/|v_k| / ‖v‖.
+    const fr = kr / km / nrm;
+    const fi = -ki / km / nrm;
+    for (let i = 0; i < n; i++) {
+      const p = 2 * (i * n + j);
+      const re = v[p]!;
+      const im = v[p + 1]!;
+      v[p] = re * fr - im * fi;
+      v[p + 1] = re * fi + im * fr;
+    }
+    v[2 * (k * n + j) + 1] = 0;
+  }
+}
+
+/** Options of the eigen kernels: balancing (on by default, as NumPy's geev). */
+export interface EigOptions {
+  readonly balance?: boolean;
+}
+
+/**
+ * Eigenvalues and (when `v` is given) right eigenvectors of the real n×n matrix at `a[off…]`:
+ * `w` receives n interleaved complex eigenvalues (conjugate pairs adjacent, positive imaginary
+ * part first), `v` the n×n interleaved complex matrix whose columns are the eigenvectors, normalised
+ * by `normaliseColumns`. Returns false (outputs NaN) on non-finite input or if QR fails to converge.
+ */
+export function eigReal(a: ArrayLike<number>, off: number, n: number, w: Float64Array, v: Float64Array | null, opts: EigOptions = {}): boolean {
+  const h = new Float64Array(n * n);
+  for (let i = 0; i < n * n; i++) h[i] = a[off + i]!;
+  if (!finite(h)) return fail(w, v);
+  const d = opts.balance === false ? new Float64Array(n).fill(1) : balance(h, n, false);
+  const q = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) q[i * n + i] = 1;
+  hessenbergReal(h, q, n);
+  const wr = new Float64Array(n);
+  const wi = new Float64Array(n);
+  if (!francisQR(h, q, n, wr, wi, v !== null)) return fail(w, v);
+  for (let i = 0; i < n; i++) {
+    w[2 * i] = wr[i]!;
+    w[2 * i + 1] = wi[i]!;
+  }
+  if (v === null) return true;
+  realSchurVectors(h, q, n, wr, wi);
+  // Column j (real eigenvalue) is its vector; a pair j, j+1 holds u + i·w in columns j and j+1.
+  for (let j = 0; j < n; j++) {
+    if (wi[j] === 0) {
+      for (let i = 0; i < n; i++) {
+        v[2 * (i * n + j)] = d[i]! * q[i * n + j]!;
+        v[2 * (i * n + j) + 1] = 0;
+      }
+    } else if (wi[j]! > 0) {
+      for (let i = 0; i < n; i++) {
+        const re = d[i]! * q[i * n + j]!;
+        const im = d[i]! * q[i * n + j + 1]!;
+        v[2 * (i * n + j)] = re;
+        v[2 * (i * n + j) + 1] = im;
+        v[2 * (i * n + j + 1)] = re;
+        v[2 * (i * n + j + 1) + 1] = -im;
+      }
+    }
+  }
+  normaliseColumns(v, n);
+  return true;
+}
+
+function finite(x: Float64Array): boolean {
+  for (let i = 0; i < x.length; i++) if (x[i]! - x[i]! !== 0) return false;
+  return true;
+}
+
+function fail(w: Float64Array, v: Float64Array | null): false {
+  w.fill(NaN);
+  v?.fill(NaN);
+  return false;
+}
+
+/**
+ * Householder reduction of the real n×n `h` to upper Hessenberg form in place, H ← Qᵀ·H·Q, with
+ * the reflections accumulated into `q` (Q ← Q·P).
+ */
+function hessenbergReal(h: Float64Array, q: Float64Array, n: number): void {
+  const u = new Float64Array(n);
+  for (let k = 0; k < n - 2; k++) {
+    let scale = 0;
+    for (let i = k + 1; i < n; i++) scale += Math.abs(h[i * n + k]!);
+    if (scale === 0) continue;
+    let ss = 0;
+    for (let i = k + 1; i < n; i++) {
+      u[i] = h[i * n + k]! / scale;
+      ss += u[i]! * u[i]!;
+    }
+    const alpha = u[k + 1]!;
+    const g = alpha > 0 ? -Math.sqrt(ss) : Math.sqrt(ss);
+    // P = I − u·uᵀ/hh with u = x − g·e₁, hh = ‖x‖² − g·x₁.
+    const hh = ss - alpha * g;
+    u[k + 1] = alpha - g;
+    // H ← P·H (rows k+1…), then H ← H·P (all rows), then Q ← Q·P.
+    for (let j = 0; j < n; j++) {
+      let f = 0;
+      for (let i = k + 1; i < n; i++) f += u[i]! * h[i * n + j]!;
+      f /= hh;
+      for (let i = k + 1; i < n; i++) h[i * n + j] = h[i * n + j]! - f * u[i]!;
+    }
+    for (const m of [h, q]) {
+      for (let i = 0; i < n; i++) {
+        let f = 0;
+        for (let j = k + 1; j < n; j++) f += u[j]! * m[i * n + j]!;
+        f /= hh;
+        for (let j = k + 1; j < n; j++) m[i * n + j] = m[i * n + j]! - f * u[j]!;
+      }
+    }
+    for (let i = k + 2; i < n; i++) h[i * n + k] = 0;
+  }
+}
+
+/**
+ * Francis double-shift QR on the upper Hessenberg `h` (overwritten by the quasi-triangular real
+ * Schur form T when `wantT`), accumulating the transformations into `q`. Eigenvalues into `wr`,
+ * `wi`. Small subdiagonal entries deflate the problem; after 10 and 30 iterations without a
+ * deflation an exceptional shift breaks cycles (Wilkinson's, then an ad-hoc one). False if the
+ * total iteration count passes 40·n.
+ */
+function francisQR(h: Float64Array, q: Float64Array, n: number, wr: Float64Array, wi: Float64Array, wantT: boolean): boolean {
+  const H = (i: number, j: number): number => h[i * n + j]!;
+  let norm = 0;
+  for (let i = 0; i < n; i++) for (let j = Math.max(i - 1, 0); j < n; j++) norm += Math.abs(H(i, j));
+  let exshift = 0;
+  let iter = 0;
+  let total = 0;
+  let hi = n - 1;
+  let p = 0;
+  let qq = 0;
+  let r = 0;
+  let s = 0;
+  let z = 0;
+  let x = 0;
+  let y = 0;
+  let w = 0;
+  // Rows and columns that the transformations must update: the whole matrix when T is wanted.
+  const colEnd = (): number => (wantT ? n - 1 : hi);
+  while (hi >= 0) {
+    let l = hi;
+    while (l > 0) {
+      s = Math.abs(H(l - 1, l - 1)) + Math.abs(H(l, l));
+      if (s === 0) s = norm;
+      if (Math.abs(H(l, l - 1)) < EPS * s) break;
+      l--;
+    }
+    if (l === hi) {
+      // One eigenvalue has converged.
+      h[hi * n + hi] = H(hi, hi) + exshift;
+      wr[hi] = H(hi, hi);
+      wi[hi] = 0;
+      hi--;
+      iter = 0;
+    } else if (l === hi - 1) {
+      // A 2×2 block: two real eigenvalues (then made triangular by a rotation) or a complex pair.
+      w = H(hi, hi - 1) * H(hi - 1, hi);
+      p = (H(hi - 1, hi - 1) - H(hi, hi)) / 2;
+      qq = p * p + w;
+      z = Math.sqrt(Math.abs(qq));
+      h[hi * n + hi] = H(hi, hi) + exshift;
+      h[(hi - 1) * n + hi - 1] = H(hi - 1, hi - 1) + exshift;
+      x = H(hi, hi);
+      if (qq >= 0) {
+        z = p >= 0 ? p + z : p - z;
+        wr[hi - 1] = x + z;
+        wr[hi] = z !== 0 ? x - w / z : x + z;
+        wi[hi - 1] = 0;
+        wi[hi] = 0;
+        x = H(hi, hi - 1);
+        s = Math.abs(x) + Math.abs(z);
+        p = x / s;
+        qq = z / s;
+        r = Math.sqrt(p * p + qq * qq);
+        p /= r;
+        qq /= r;
+        const top = wantT ? 0 : l;
+        for (let j = hi - 1; j <= colEnd(); j++) {
+          z = H(hi - 1, j);
+          h[(hi - 1) * n + j] = qq * z + p * H(hi, j);
+          h[hi * n + j] = qq * H(hi, j) - p * z;
+        }
+        for (let i = top; i <= hi; i++) {
+          z = H(i, hi - 1);
+          h[i * n + hi - 1] = qq * z + p * H(i, hi);
+          h[i * n + hi] = qq * H(i, hi) - p * z;
+        }
+        for (let i = 0; i < n; i++) {
+          z = q[i * n + hi - 1]!;
+          q[i * n + hi - 1] = qq * z + p * q[i * n + hi]!;
+          q[i * n + hi] = qq * q[i * n + hi]! - p * z;
+        }
+      } else {
+        wr[hi - 1] = x + p;
+        wr[hi] = x + p;
+        wi[hi - 1] = z;
+        wi[hi] = -z;
+      }
+      hi -= 2;
+      iter = 0;
+    } else {
+      if (++total > 40 * n) return false;
+      x = H(hi, hi);
+      y = H(hi - 1, hi - 1);
+      w = H(hi, hi - 1) * H(hi - 1, hi);
+      if (iter === 10) {
+        // Wilkinson's exceptional shift.
+        exshift += x;
+        for (let i = 0; i <= hi; i++) h[i * n + i] = H(i, i) - x;
+        s = Math.abs(H(hi, hi - 1)) + Math.abs(H(hi - 1, hi - 2));
+        x = y = 0.75 * s;
+        w = -0.4375 * s * s;
+      }
+      if (iter === 30) {
+        // A second exceptional shift, towards the eigenvalue of the trailing block nearer H[hi][hi].
+        s = (y - x) / 2;
+        s = s * s + w;
+        if (s > 0) {
+          s = Math.sqrt(s);
+          if (y < x) s = -s;
+          s = x - w / ((y - x) / 2 + s);
+          for (let i = 0; i <= hi; i++) h[i * n + i] = H(i, i) - s;
+          exshift += s;
+          x = y = w = 0.964;
+        }
+      }
+      iter++;
+      // Two consecutive small subdiagonal elements: start the bulge at row m.
+      let m = hi - 2;
+      for (; m >= l; m--) {
+        z = H(m, m);
+        r = x - z;
+        s = y - z;
+        p = (r * s - w) / H(m + 1, m) + H(m, m + 1);
+        qq = H(m + 1, m + 1) - z - r - s;
+        r = H(m + 2, m + 1);
+        s = Math.abs(p) + Math.abs(qq) + Math.abs(r);
+        p /= s;
+        qq /= s;
+        r /= s;
+        if (m === l) break;
+        if (Math.abs(H(m, m - 1)) * (Math.abs(qq) + Math.abs(r)) < EPS * (Math.abs(p) * (Math.abs(H(m - 1, m - 1)) + Math.abs(z) + Math.abs(H(m + 1, m + 1))))) break;
+      }
+      for (let i = m + 2; i <= hi; i++) {
+        h[i * n + i - 2] = 0;
+        if (i > m + 2) h[i * n + i - 3] = 0;
+      }
+      // The double-shift step: 3×3 Householder reflections chase the bulge down to row hi.
+      for (let k = m; k <= hi - 1; k++) {
+        const notLast = k !== hi - 1;
+        if (k !== m) {
+          p = H(k, k - 1);
+          qq = H(k + 1, k - 1);
+          r = notLast ? H(k + 2, k - 1) : 0;
+          x = Math.abs(p) + Math.abs(qq) + Math.abs(r);
+          if (x === 0) continue;
+          p /= x;
+          qq /= x;
+          r /= x;
+        }
+        s = Math.sqrt(p * p + qq * qq + r * r);
+        if (p < 0) s = -s;
+        if (s === 0) continue;
+        if (k !== m) h[k * n + k - 1] = -s * x;
+        else if (l !== m) h[k * n + k - 1] = -H(k, k - 1);
+        p += s;
+        x = p / s;
+        y = qq / s;
+        z = r / s;
+        qq /= p;
+        r /= p;
+        for (let j = k; j <= colEnd(); j++) {
+          p = H(k, j) + qq * H(k + 1, j);
+          if (notLast) {
+            p += r * H(k + 2, j);
+            h[(k + 2) * n + j] = H(k + 2, j) - p * z;
+          }
+          h[k * n + j] = H(k, j) - p * x;
+          h[(k + 1) * n + j] = H(k + 1, j) - p * y;
+        }
+        const top = wantT ? 0 : l;
+        for (let i = top; i <= Math.min(hi, k + 3); i++) {
+          p = x * H(i, k) + y * H(i, k + 1);
+          if (notLast) {
+            p += z * H(i, k + 2);
+            h[i * n + k + 2] = H(i, k + 2) - p * r;
+          }
+          h[i * n + k] = H(i, k) - p;
+          h[i * n + k + 1] = H(i, k + 1) - p * qq;
+        }
+        for (let i = 0; i < n; i++) {
+          p = x * q[i * n + k]! + y * q[i * n + k + 1]!;
+          if (notLast) {
+            p += z * q[i * n + k + 2]!;
+            q[i * n + k + 2] = q[i * n + k + 2]! - p * r;
+          }
+          q[i * n + k] = q[i * n + k]! - p;
+          q[i * n + k + 1] = q[i * n + k + 1]! - p * qq;
+        }
+      }
+    }
+  }
+  return true;
+}
+
+/**
+ * Eigenvectors of the quasi-triangular T in `t` by back substitution (overwriting `t` above the
+ * diagonal), then back-transformed by Q: `q` ← Q·X. A complex pair's vector u + i·w occupies two
+ * columns. A zero divisor (a repeated eigenvalue) is perturbed to ε·‖T‖, as LAPACK's trevc.
+ */
+function realSchurVectors(t: Float64Array, q: Float64Array, n: number, wr: Float64Array, wi: Float64Array): void {
+  const T = (i: number, j: number): number => t[i * n + j]!;
+  let norm = 0;
+  for (let i = 0; i < n; i++) for (let j = Math.max(i - 1, 0); j < n; j++) norm += Math.abs(T(i, j));
+  if (norm === 0) return;
+  const small = EPS * norm;
+  let x = 0;
+  let y = 0;
+  let z = 0;
+  let r = 0;
+  let s = 0;
+  for (let c = n - 1; c >= 0; c--) {
+    const p = wr[c]!;
+    const qv = wi[c]!;
+    if (qv === 0) {
+      let l = c;
+      t[c * n + c] = 1;
+      for (let i = c - 1; i >= 0; i--) {
+        const w = T(i, i) - p;
+        r = 0;
+        for (let j = l; j <= c; j++) r += T(i, j) * T(j, c);
+        if (wi[i]! < 0) {
+          z = w;
+          s = r;
+          continue;
+        }
+        l = i;
+        if (wi[i] === 0) {
+          t[i * n + c] = w !== 0 ? -r / w : -r / small;
+        } else {
+          // The 2×2 block at rows i, i+1.
+          x = T(i, i + 1);
+          y = T(i + 1, i);
+          const den = (wr[i]! - p) ** 2 + wi[i]! ** 2;
+          const tt = (x * s - z * r) / den;
+          t[i * n + c] = tt;
+          t[(i + 1) * n + c] = Math.abs(x) > Math.abs(z) ? (-r - w * tt) / x : (-s - y * tt) / z;
+        }
+        const big = Math.abs(T(i, c));
+        if (EPS * big * big > 1) for (let j = i; j <= c; j++) t[j * n + c] = T(j, c) / big;
+      }
+    } else if (qv < 0) {
+      // The pair (c−1, c): the vector's real part goes to column c−1, its imaginary part to c.
+      let l = c - 1;
+      if (Math.abs(T(c, c - 1)) > Math.abs(T(c - 1, c))) {
+        t[(c - 1) * n + c - 1] = qv / T(c, c - 1);
+        t[(c - 1) * n + c] = -(T(c, c) - p) / T(c, c - 1);
+      } else {
+        const [re, im] = cdiv(0, -T(c - 1, c), T(c - 1, c - 1) - p, qv);
+        t[(c - 1) * n + c - 1] = re;
+        t[(c - 1) * n + c] = im;
+      }
+      t[c * n + c - 1] = 0;
+      t[c * n + c] = 1;
+      for (let i = c - 2; i >= 0; i--) {
+        let ra = 0;
+        let sa = 0;
+        for (let j = l; j <= c; j++) {
+          ra += T(i, j) * T(j, c - 1);
+          sa += T(i, j) * T(j, c);
+        }
+        const w = T(i, i) - p;
+        if (wi[i]! < 0) {
+          z = w;
+          r = ra;
+          s = sa;
+          continue;
+        }
+        l = i;
+        if (wi[i] === 0) {
+          const [re, im] = cdiv(-ra, -sa, w, qv);
+          t[i * n + c - 1] = re;
+          t[i * n + c] = im;
+        } else {
+          x = T(i, i + 1);
+          y = T(i + 1, i);
+          let vr = (wr[i]! - p) ** 2 + wi[i]! ** 2 - qv * qv;
+          const vi = (wr[i]! - p) * 2 * qv;
+          if (vr === 0 && vi === 0) vr = small * (Math.abs(w) + Math.abs(qv) + Math.abs(x) + Math.abs(y) + Math.abs(z));
+          const [re, im] = cdiv(x * r - z * ra + qv * sa, x * s - z * sa - qv * ra, vr, vi);
+          t[i * n + c - 1] = re;
+          t[i * n + c] = im;
+          if (Math.abs(x) > Math.abs(z) + Math.abs(qv)) {
+            t[(i + 1) * n + c - 1] = (-ra - w * re + qv * im) / x;
+            t[(i + 1) * n + c] = (-sa - w * im - qv * re) / x;
+          } else {
+            const [re2, im2] = cdiv(-r - y * re, -s - y * im, z, qv);
+            t[(i + 1) * n + c - 1] = re2;
+            t[(i + 1) * n + c] = im2;
+          }
+        }
+        const big = Math.max(Math.abs(T(i, c - 1)), Math.abs(T(i, c)));
+        if (EPS * big * big > 1) {
+          for (let j = i; j <= c; j++) {
+            t[j * n + c - 1] = T(j, c - 1) / big;
+            t[j * n + c] = T(j, c) / big;
+          }
+        }
+      }
+    }
+  }
+  // Q ← Q·X, X upper triangular (with the pairs' one subdiagonal zero): column j uses rows ≤ j.
+  for (let j = n - 1; j >= 0; j--) {
+    for (let i = 0; i < n; i++) {
+      let acc = 0;
+      for (let k = 0; k <= j; k++) acc += q[i * n + k]! * T(k, j);
+      q[i * n + j] = acc;
+    }
+  }
+}
+
+/**
+ * Eigenvalues and (when `v` is given) right eigenvectors of the complex n×n matrix at `a[2·off…]`
+ * (interleaved): `w` receives n interleaved eigenvalues, `v` the eigenvectors as columns,
+ * normalised by `normaliseColumns`. Unitary Hessenberg reduction, then single-shift QR with
+ * Wilkinson shifts on the complex Schur form, then back substitution. Returns false (outputs NaN)
+ * on non-finite input or if QR fails to converge.
+ */
+export function eigComplex(a: ArrayLike<number>, off: number, n: number, w: Float64Array, v: Float64Array | null, opts: EigOptions = {}): boolean {
+  const h = new Float64Array(2 * n * n);
+  for (let i = 0; i < 2 * n * n; i++) h[i] = a[2 * off + i]!;
+  if (!finite(h)) return fail(w, v);
+  const d = opts.balance === false ? new Float64Array(n).fill(1) : balance(h, n, true);
+  const q = new Float64Array(2 * n * n);
+  for (let i = 0; i < n; i++) q[2 * (i * n + i)] = 1;
+  hessenbergComplex(h, q, n);
+  if (!complexSchur(h, q, n, v !== null)) return fail(w, v);
+  for (let i = 0; i < n; i++) {
+    w[2 * i] = h[2 * (i * n + i)]!;
+    w[2 * i + 1] = h[2 * (i * n + i) + 1]!;
+  }
+  if (v === null) return true;
+  triangularVectors(h, q, n, v);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      v[2 * (i * n + j)] = v[2 * (i * n + j)]! * d[i]!;
+      v[2 * (i * n + j) + 1] = v[2 * (i * n + j) + 1]! * d[i]!;
+    }
+  }
+  normaliseColumns(v, n);
+  return true;
+}
+
+/** Unitary Householder reduction of the complex `h` to Hessenberg form, H ← Pᴴ·H·P, Q ← Q·P. */
+function hessenbergComplex(h: Float64Array, q: Float64Array, n: number): void {
+  const ur = new Float64Array(n);
+  const ui = new Float64Array(n);
+  for (let k = 0; k < n - 2; k++) {
+    let scale = 0;
+    for (let i = k + 1; i < n; i++) scale += Math.abs(h[2 * (i * n + k)]!) + Math.abs(h[2 * (i * n + k) + 1]!);
+    if (scale === 0) continue;
+    let ss = 0;
+    for (let i = k + 1; i < n; i++) {
+      ur[i] = h[2 * (i * n + k)]! / scale;
+      ui[i] = h[2 * (i * n + k) + 1]! / scale;
+      ss += ur[i]! ** 2 + ui[i]! ** 2;
+    }
+    const nx = Math.sqrt(ss);
+    const ar = ur[k + 1]!;
+    const ai = ui[k + 1]!;
+    const am = Math.hypot(ar, ai);
+    // g = −e^{i·arg α}·‖x‖; u = x − g·e₁; P = I − u·uᴴ/hh with hh = ‖x‖² + |α|·‖x‖.
+    const pr = am === 0 ? 1 : ar / am;
+    const pi = am === 0 ? 0 : ai / am;
+    ur[k + 1] = ar + pr * nx;
+    ui[k + 1] = ai + pi * nx;
+    const hh = ss + am * nx;
+    // H ← P·H: each column c, f = uᴴ·h_c / hh, h_c −= f·u.
+    for (let c = 0; c < n; c++) {
+      let fr = 0;
+      let fi = 0;
+      for (let i = k + 1; i < n; i++) {
+        const xr = h[2 * (i * n + c)]!;
+        const xi = h[2 * (i * n + c) + 1]!;
+        fr += ur[i]! * xr + ui[i]! * xi;
+        fi += ur[i]! * xi - ui[i]! * xr;
+      }
+      fr /= hh;
+      fi /= hh;
+      for (let i = k + 1; i < n; i++) {
+        h[2 * (i * n + c)] = h[2 * (i * n + c)]! - (fr * ur[i]! - fi * ui[i]!);
+        h[2 * (i * n + c) + 1] = h[2 * (i * n + c) + 1]! - (fr * ui[i]! + fi * ur[i]!);
+      }
+    }
+    // M ← M·P for M = H and Q: each row r, f = (row·u)/hh, row −= f·uᴴ.
+    for (const m of [h, q]) {
+      for (let r = 0; r < n; r++) {
+        let fr = 0;
+        let fi = 0;
+        for (let j = k + 1; j < n; j++) {
+          const xr = m[2 * (r * n + j)]!;
+          const xi = m[2 * (r * n + j) + 1]!;
+          fr += xr * ur[j]! - xi * ui[j]!;
+          fi += xr * ui[j]! + xi * ur[j]!;
+        }
+        fr /= hh;
+        fi /= hh;
+        for (let j = k + 1; j < n; j++) {
+          // f·conj(u_j)
+          m[2 * (r * n + j)] = m[2 * (r * n + j)]! - (fr * ur[j]! + fi * ui[j]!);
+          m[2 * (r * n + j) + 1] = m[2 * (r * n + j) + 1]! - (fi * ur[j]! - fr * ui[j]!);
+        }
+      }
+    }
+    for (let i = k + 2; i < n; i++) {
+      h[2 * (i * n + k)] = 0;
+      h[2 * (i * n + k) + 1] = 0;
+    }
+  }
+}
+
+/**
+ * Applies the complex Givens rotation G = [[c, s], [−conj(s), c]] (c real) to rows i, i+1 of `m`
+ * over columns c0…c1, and Gᴴ to columns i, i+1 over rows r0…r1 of `m` (when r1 ≥ r0).
+ */
+function rotateRows(m: Float64Array, n: number, i: number, c: number, sr: number, si: number, c0: number, c1: number): void {
+  for (let j = c0; j <= c1; j++) {
+    const p = 2 * (i * n + j);
+    const qx = 2 * ((i + 1) * n + j);
+    const xr = m[p]!;
+    const xi = m[p + 1]!;
+    const yr = m[qx]!;
+    const yi = m[qx + 1]!;
+    // x' = c·x + s·y, y' = −conj(s)·x + c·y
+    m[p] = c * xr + sr * yr - si * yi;
+    m[p + 1] = c * xi + sr * yi + si * yr;
+    m[qx] = c * yr - (sr * xr + si * xi);
+    m[qx + 1] = c * yi - (sr * xi - si * xr);
+  }
+}
+
+function rotateCols(m: Float64Array, n: number, i: number, c: number, sr: number, si: number, r0: number, r1: number): void {
+  for (let r = r0; r <= r1; r++) {
+    const p = 2 * (r * n + i);
+    const qx = p + 2;
+    const xr = m[p]!;
+    const xi = m[p + 1]!;
+    const yr = m[qx]!;
+    const yi = m[qx + 1]!;
+    // [x y]·Gᴴ: x' = c·x + conj(s)·y, y' = −s·x + c·y
+    m[p] = c * xr + sr * yr + si * yi;
+    m[p + 1] = c * xi + sr * yi - si * yr;
+    m[qx] = c * yr - (sr * xr - si * xi);
+    m[qx + 1] = c * yi - (sr * xi + si * xr);
+  }
+}
+
+/** The rotation [c, s] with c real, G·(f, g)ᵀ = (r, 0)ᵀ. */
+function givens(fr: number, fi: number, gr: number, gi: number): [number, number, number] {
+  const fa = Math.hypot(fr, fi);
+  const ga = Math.hypot(gr, gi);
+  if (ga === 0) return [1, 0, 0];
+  if (fa === 0) {
+    // s = conj(g)/|g|
+    return [0, gr / ga, -gi / ga];
+  }
+  const nrm = Math.hypot(fa, ga);
+  const c = fa / nrm;
+  // s = (f/|f|)·conj(g)/nrm
+  const ur = fr / fa;
+  const ui = fi / fa;
+  return [c, (ur * gr + ui * gi) / nrm, (ui * gr - ur * gi) / nrm];
+}
+
+/**
+ * Single-shift QR on the complex Hessenberg `h`, reducing it to upper triangular T (the whole of T
+ * when `wantT`, else only the diagonal is meaningful) with the rotations accumulated into `q`.
+ * Wilkinson shifts (the trailing 2×2 block's eigenvalue nearer its last diagonal entry); exceptional
+ * shifts after 10 and 20 iterations without a deflation. False after 40·n iterations in all.
+ */
+function complexSchur(h: Float64Array, q: Float64Array, n: number, wantT: boolean): boolean {
+  const re = (i: number, j: number): number => h[2 * (i * n + j)]!;
+  const im = (i: number, j: number): number => h[2 * (i * n + j) + 1]!;
+  const mag1 = (i: number, j: number): number => Math.abs(re(i, j)) + Math.abs(im(i, j));
+  let hi = n - 1;
+  let iter = 0;
+  let total = 0;
+  while (hi > 0) {
+    let l = hi;
+    for (; l > 0; l--) {
+      let s = mag1(l - 1, l - 1) + mag1(l, l);
+      if (s === 0) {
+        s = 0;
+        for (let i = 0; i < n; i++) for (let j = Math.max(i - 1, 0); j < n; j++) s += mag1(i, j);
+      }
+      if (mag1(l, l - 1) <= EPS * s) {
+        h[2 * (l * n + l - 1)] = 0;
+        h[2 * (l * n + l - 1) + 1] = 0;
+        break;
+      }
+    }
+    if (l === hi) {
+      hi--;
+      iter = 0;
+      continue;
+    }
+    if (++total > 40 * n) return false;
+    iter++;
+    let mr: number;
+    let mi: number;
+    if (iter % 10 === 0) {
+      // Exceptional shift: off the diagonal by the size of the last subdiagonal entries.
+      const e = Math.abs(re(hi, hi - 1)) + (hi - 2 >= l ? Math.abs(re(hi - 1, hi - 2)) : 0);
+      mr = re(hi, hi) + 0.75 * e;
+      mi = im(hi, hi);
+    } else {
+      [mr, mi] = wilkinson(re(hi - 1, hi - 1), im(hi - 1, hi - 1), re(hi - 1, hi), im(hi - 1, hi), re(hi, hi - 1), im(hi, hi - 1), re(hi, hi), im(hi, hi));
+    }
+    // Implicit single shift: the first rotation from (H[l][l] − μ, H[l+1][l]), then chase.
+    const c0 = wantT ? 0 : l;
+    const c1 = wantT ? n - 1 : hi;
+    for (let k = l; k < hi; k++) {
+      let g: [number, number, number];
+      if (k === l) {
+        g = givens(re(l, l) - mr, im(l, l) - mi, re(l + 1, l), im(l + 1, l));
+      } else {
+        g = givens(re(k, k - 1), im(k, k - 1), re(k + 1, k - 1), im(k + 1, k - 1));
+      }
+      const [c, sr, si] = g;
+      rotateRows(h, n, k, c, sr, si, k === l ? k : k - 1, c1);
+      if (k > l) {
+        h[2 * ((k + 1) * n + k - 1)] = 0;
+        h[2 * ((k + 1) * n + k - 1) + 1] = 0;
+      }
+      rotateCols(h, n, k, c, sr, si, c0, Math.min(k + 2, hi));
+      rotateCols(q, n, k, c, sr, si, 0, n - 1);
+    }
+  }
+  return true;
+}
+
+/** The eigenvalue of [[a, b], [c, d]] nearer d (all complex), computed stably. */
+function wilkinson(ar: number, ai: number, br: number, bi: number, cr: number, ci: number, dr: number, di: number): [number, number] {
+  // μ = d + t − sign·√(t² + bc) with t = (a − d)/2, the root nearer d.
+  const tr = (ar - dr) / 2;
+  const ti = (ai - di) / 2;
+  const scale = Math.max(Math.abs(tr), Math.abs(ti), Math.sqrt(Math.hypot(br, bi) * Math.hypot(cr, ci)), Number.MIN_VALUE);
+  const str = tr / scale;
+  const sti = ti / scale;
+  const bcr = (br * cr - bi * ci) / scale / scale;
+  const bci = (br * ci + bi * cr) / scale / scale;
+  const zr = str * str - sti * sti + bcr;
+  const zi = 2 * str * sti + bci;
+  // Principal square root of z.
+  const zm = Math.hypot(zr, zi);
+  let sr = Math.sqrt((zm + zr) / 2);
+  let si = Math.sqrt(Math.max((zm - zr) / 2, 0));
+  if (zi < 0) si = -si;
+  // Choose the sign making |t + sqrt| large, so μ = d − bc/(t + sqrt) is the root nearer d.
+  if (str * sr + sti * si < 0) {
+    sr = -sr;
+    si = -si;
+  }
+  const denr = (str + sr) * scale;
+  const deni = (sti + si) * scale;
+  if (denr === 0 && deni === 0) return [dr, di];
+  const [qr, qi] = cdiv(br * cr - bi * ci, br * ci + bi * cr, denr, deni);
+  return [dr - qr, di - qi];
+}
+
+/**
+ * Eigenvectors of the upper triangular complex T (`t`, n×n interleaved) back-transformed by Q into
+ * `v`: x_k solves (T − t_kk·I)·x = 0 with x_k = 1, divisors below ε·‖T‖ replaced by that (LAPACK's
+ * trevc), rescaled when entries grow past 1/ε.
+ */
+function triangularVectors(t: Float64Array, q: Float64Array, n: number, v: Float64Array): void {
+  let norm = 0;
+  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) norm += Math.abs(t[2 * (i * n + j)]!) + Math.abs(t[2 * (i * n + j) + 1]!);
+  const small = Math.max(EPS * norm, Number.MIN_VALUE);
+  const xr = new Float64Array(n);
+  const xi = new Float64Array(n);
+  v.fill(0);
+  for (let k = 0; k < n; k++) {
+    const lr = t[2 * (k * n + k)]!;
+    const li = t[2 * (k * n + k) + 1]!;
+    xr.fill(0);
+    xi.fill(0);
+    xr[k] = 1;
+    for (let i = k - 1; i >= 0; i--) {
+      let sr = 0;
+      let si = 0;
+      for (let j = i + 1; j <= k; j++) {
+        const ar = t[2 * (i * n + j)]!;
+        const ai = t[2 * (i * n + j) + 1]!;
+        sr += ar * xr[j]! - ai * xi[j]!;
+        si += ar * xi[j]! + ai * xr[j]!;
+      }
+      let dr = t[2 * (i * n + i)]! - lr;
+      let di = t[2 * (i * n + i) + 1]! - li;
+      if (Math.abs(dr) + Math.abs(di) < small) {
+        dr = small;
+        di = 0;
+      }
+      [xr[i], xi[i]] = cdiv(-sr, -si, dr, di);
+      const big = Math.abs(xr[i]!) + Math.abs(xi[i]!);
+      if (big > 1 / EPS) {
+        for (let j = i; j <= k; j++) {
+          xr[j] = xr[j]! / big;
+          xi[j] = xi[j]! / big;
+        }
+      }
+    }
+    // Column k of V = Q·x.
+    for (let r = 0; r < n; r++) {
+      let accR = 0;
+      let accI = 0;
+      for (let j = 0; j <= k; j++) {
+        const ar = q[2 * (r * n + j)]!;
+        const ai = q[2 * (r * n + j) + 1]!;
+        accR += ar * xr[j]! - ai * xi[j]!;
+        accI += ar * xi[j]! + ai * xr[j]!;
+      }
+      v[2 * (r * n + k)] = accR;
+      v[2 * (r * n + k) + 1] = accI;
+    }
+  }
+}
