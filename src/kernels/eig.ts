@@ -243,7 +243,7 @@ function francisQR(h: Float64Array, q: Float64Array, n: number, wr: Float64Array
     while (l > 0) {
       s = Math.abs(H(l - 1, l - 1)) + Math.abs(H(l, l));
       if (s === 0) s = norm;
-      if (Math.abs(H(l, l - 1)) < EPS * s) break;
+      if (Math.abs(H(l, l - 1)) <= EPS * s) break;
       l--;
     }
     if (l === hi) {

@@ -1,0 +1,599 @@
+/**
+ * @file Dense linear algebra on complex matrices, one row-major matrix at a time, complex values
+ * interleaved (re, im) in Float64Arrays: LU with partial pivoting (solve, inverse, determinant,
+ * log-determinant), triangular solves, Hermitian Cholesky, Householder QR, the SVD (one-sided
+ * Jacobi) and the Hermitian eigendecomposition (cyclic Jacobi). Offsets count complex elements.
+ */
+import { cdiv } from "./eig.ts";
+import { jacobiRotation } from "./eigen.ts";
+
+const EPS = 2 ** -52;
+
+function allFinite(a: ArrayLike<number>, from: number, len: number): boolean {
+  for (let i = from; i < from + len; i++) if (a[i]! - a[i]! !== 0) return false;
+  return true;
+}
+
+/**
+ * LU with partial pivoting of the complex n×n matrix in `lu` (overwritten, at complex offset `off`):
+ * P·A = L·U, L unit lower below the diagonal, U upper. Pivots by |re| + |im| as LAPACK's zgetrf.
+ * `perm[i]` is the row of A that became row i. Returns the permutation's sign and the first zero
+ * pivot (−1 if none).
+ */
+export function cluFactor(lu: Float64Array, off: number, n: number, perm: Int32Array): { sign: number; badPivot: number } {
+  const o = 2 * off;
+  let sign = 1;
+  let badPivot = -1;
+  for (let i = 0; i < n; i++) perm[i] = i;
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    let best = -1;
+    for (let i = k; i < n; i++) {
+      const m = Math.abs(lu[o + 2 * (i * n + k)]!) + Math.abs(lu[o + 2 * (i * n + k) + 1]!);
+      if (m > best) {
+        best = m;
+        p = i;
+      }
+    }
+    if (p !== k) {
+      for (let j = 0; j < 2 * n; j++) {
+        const t = lu[o + 2 * k * n + j]!;
+        lu[o + 2 * k * n + j] = lu[o + 2 * p * n + j]!;
+        lu[o + 2 * p * n + j] = t;
+      }
+      const t = perm[k]!;
+      perm[k] = perm[p]!;
+      perm[p] = t;
+      sign = -sign;
+    }
+    const pr = lu[o + 2 * (k * n + k)]!;
+    const pi = lu[o + 2 * (k * n + k) + 1]!;
+    if (pr === 0 && pi === 0) {
+      if (badPivot < 0) badPivot = k;
+      continue;
+    }
+    if (badPivot < 0 && (Number.isNaN(pr) || Number.isNaN(pi))) badPivot = k;
+    for (let i = k + 1; i < n; i++) {
+      const [fr, fi] = cdiv(lu[o + 2 * (i * n + k)]!, lu[o + 2 * (i * n + k) + 1]!, pr, pi);
+      lu[o + 2 * (i * n + k)] = fr;
+      lu[o + 2 * (i * n + k) + 1] = fi;
+      if (fr === 0 && fi === 0) continue;
+      for (let j = k + 1; j < n; j++) {
+        const ur = lu[o + 2 * (k * n + j)]!;
+        const ui = lu[o + 2 * (k * n + j) + 1]!;
+        lu[o + 2 * (i * n + j)] = lu[o + 2 * (i * n + j)]! - (fr * ur - fi * ui);
+        lu[o + 2 * (i * n + j) + 1] = lu[o + 2 * (i * n + j) + 1]! - (fr * ui + fi * ur);
+      }
+    }
+  }
+  return { sign, badPivot };
+}
+
+/**
+ * Solves op(A)·X = B for X (n×k, complex), A (n×n at complex offset `aOff`) read only in its lower
+ * or upper triangle, op(A) = A, Aᵀ (`trans`) or Aᴴ (`trans` and `conj`); a unit diagonal when
+ * `unit`. X into `x` at `xOff` (`x` may be `b`). Returns the first zero diagonal (−1 if none).
+ */
+export function cTriangularSolve(
+  a: ArrayLike<number>, aOff: number, b: ArrayLike<number>, bOff: number, x: Float64Array, xOff: number,
+  n: number, k: number, lower: boolean, trans: boolean, conj: boolean, unit: boolean,
+): number {
+  const ao = 2 * aOff;
+  const xo = 2 * xOff;
+  if (x !== b || xOff !== bOff) for (let i = 0; i < 2 * n * k; i++) x[xo + i] = b[2 * bOff + i]!;
+  if (!unit) {
+    for (let i = 0; i < n; i++) if (a[ao + 2 * (i * n + i)] === 0 && a[ao + 2 * (i * n + i) + 1] === 0) return i;
+  }
+  const forward = lower !== trans;
+  const cs = conj ? -1 : 1;
+  // op(A)[i][j] as (re, im).
+  const idx = trans ? (i: number, j: number): number => ao + 2 * (j * n + i) : (i: number, j: number): number => ao + 2 * (i * n + j);
+  for (let s = 0; s < n; s++) {
+    const i = forward ? s : n - 1 - s;
+    const jStart = forward ? 0 : i + 1;
+    const jEnd = forward ? i : n;
+    for (let j = jStart; j < jEnd; j++) {
+      const p = idx(i, j);
+      const ar = a[p]!;
+      const ai = cs * a[p + 1]!;
+      if (ar === 0 && ai === 0) continue;
+      for (let c = 0; c < k; c++) {
+        const xr = x[xo + 2 * (j * k + c)]!;
+        const xi = x[xo + 2 * (j * k + c) + 1]!;
+        x[xo + 2 * (i * k + c)] = x[xo + 2 * (i * k + c)]! - (ar * xr - ai * xi);
+        x[xo + 2 * (i * k + c) + 1] = x[xo + 2 * (i * k + c) + 1]! - (ar * xi + ai * xr);
+      }
+    }
+    if (!unit) {
+      const p = idx(i, i);
+      const dr = a[p]!;
+      const di = cs * a[p + 1]!;
+      for (let c = 0; c < k; c++) {
+        const q = xo + 2 * (i * k + c);
+        [x[q], x[q + 1]] = cdiv(x[q]!, x[q + 1]!, dr, di);
+      }
+    }
+  }
+  return -1;
+}
+
+/**
+ * Solves A·X = B with the factors of `cluFactor` (`lu` at complex offset `luOff`, `perm`): B (n×k at
+ * `bOff` in `b`) into `x` at `xOff`.
+ */
+export function cluSolve(lu: ArrayLike<number>, luOff: number, perm: Int32Array, b: ArrayLike<number>, bOff: number, x: Float64Array, xOff: number, n: number, k: number): void {
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < 2 * k; c++) x[2 * xOff + 2 * i * k + c] = b[2 * bOff + 2 * perm[i]! * k + c]!;
+  }
+  cTriangularSolve(lu, luOff, x, xOff, x, xOff, n, k, true, false, false, true);
+  cTriangularSolve(lu, luOff, x, xOff, x, xOff, n, k, false, false, false, false);
+}
+
+/** The inverse of the complex n×n matrix at complex offset `off` of `a`, or null when singular. */
+export function cInvert(a: ArrayLike<number>, off: number, n: number): Float64Array | null {
+  const lu = Float64Array.from({ length: 2 * n * n }, (_, i) => a[2 * off + i]!);
+  const perm = new Int32Array(n);
+  if (cluFactor(lu, 0, n, perm).badPivot >= 0) return null;
+  const eye = new Float64Array(2 * n * n);
+  for (let i = 0; i < n; i++) eye[2 * (i * n + i)] = 1;
+  const x = new Float64Array(2 * n * n);
+  cluSolve(lu, 0, perm, eye, 0, x, 0, n, n);
+  return x;
+}
+
+/**
+ * sign(det A) (a unit complex number, or 0) and log|det A| of the complex n×n matrix at complex
+ * offset `off`, as NumPy's slogdet: [signRe, signIm, logAbs], logAbs = −∞ for a singular matrix.
+ */
+export function cSlogdet(a: ArrayLike<number>, off: number, n: number): [number, number, number] {
+  const lu = Float64Array.from({ length: 2 * n * n }, (_, i) => a[2 * off + i]!);
+  const perm = new Int32Array(n);
+  const { sign } = cluFactor(lu, 0, n, perm);
+  let sr = sign;
+  let si = 0;
+  let logAbs = 0;
+  for (let i = 0; i < n; i++) {
+    const dr = lu[2 * (i * n + i)]!;
+    const di = lu[2 * (i * n + i) + 1]!;
+    const m = Math.hypot(dr, di);
+    if (m === 0) return [0, 0, -Infinity];
+    logAbs += Math.log(m);
+    const ur = dr / m;
+    const ui = di / m;
+    [sr, si] = [sr * ur - si * ui, sr * ui + si * ur];
+  }
+  // Renormalise the accumulated phase against rounding drift.
+  const sm = Math.hypot(sr, si);
+  return [sr / sm, si / sm, logAbs];
+}
+
+/** det A of the complex n×n matrix at complex offset `off`, as [re, im] (the product of LU's pivots). */
+export function cDeterminant(a: ArrayLike<number>, off: number, n: number): [number, number] {
+  const lu = Float64Array.from({ length: 2 * n * n }, (_, i) => a[2 * off + i]!);
+  const perm = new Int32Array(n);
+  const { sign } = cluFactor(lu, 0, n, perm);
+  let dr = sign;
+  let di = 0;
+  for (let i = 0; i < n; i++) {
+    const ur = lu[2 * (i * n + i)]!;
+    const ui = lu[2 * (i * n + i) + 1]!;
+    [dr, di] = [dr * ur - di * ui, dr * ui + di * ur];
+  }
+  return [dr, di];
+}
+
+/**
+ * Cholesky factor L (lower, L·Lᴴ = A, real positive diagonal) of the Hermitian n×n matrix at complex
+ * offset `off`, reading its lower triangle only (the diagonal's imaginary parts are ignored, as
+ * LAPACK's zpotrf). Returns the first leading minor that is not positive (−1 if A is positive
+ * definite); L's upper triangle is left as it was in `l`.
+ */
+export function cCholesky(a: ArrayLike<number>, off: number, n: number, l: Float64Array, lOff: number): number {
+  const ao = 2 * off;
+  const lo = 2 * lOff;
+  for (let j = 0; j < n; j++) {
+    let d = a[ao + 2 * (j * n + j)]!;
+    for (let p = 0; p < j; p++) d -= l[lo + 2 * (j * n + p)]! ** 2 + l[lo + 2 * (j * n + p) + 1]! ** 2;
+    if (d <= 0) return j;
+    const ljj = Math.sqrt(d);
+    l[lo + 2 * (j * n + j)] = ljj;
+    l[lo + 2 * (j * n + j) + 1] = 0;
+    for (let i = j + 1; i < n; i++) {
+      let sr = a[ao + 2 * (i * n + j)]!;
+      let si = a[ao + 2 * (i * n + j) + 1]!;
+      // s −= Σ L_ip·conj(L_jp)
+      for (let p = 0; p < j; p++) {
+        const xr = l[lo + 2 * (i * n + p)]!;
+        const xi = l[lo + 2 * (i * n + p) + 1]!;
+        const yr = l[lo + 2 * (j * n + p)]!;
+        const yi = l[lo + 2 * (j * n + p) + 1]!;
+        sr -= xr * yr + xi * yi;
+        si -= xi * yr - xr * yi;
+      }
+      l[lo + 2 * (i * n + j)] = sr / ljj;
+      l[lo + 2 * (i * n + j) + 1] = si / ljj;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Householder QR of the complex m×n matrix at complex offset `off`, k = min(m, n): Q (m×k, or m×m
+ * when `full`) with orthonormal columns and R (k×n, or m×n when `full`) upper triangular with a real
+ * diagonal, as LAPACK's zgeqrf: reflector j is H = I − τ·v·vᴴ mapping its column to β·e₁ with
+ * β = −sign(Re α)·‖column‖ real.
+ */
+export function cqr(a: ArrayLike<number>, off: number, m: number, n: number, full: boolean, q: Float64Array, r: Float64Array): void {
+  const k = Math.min(m, n);
+  const w = Float64Array.from({ length: 2 * m * n }, (_, i) => a[2 * off + i]!);
+  const vs = new Float64Array(2 * k * m);
+  const taus = new Float64Array(2 * k);
+  const W = (i: number, c: number): number => 2 * (i * n + c);
+  for (let j = 0; j < k; j++) {
+    let sub = 0;
+    for (let i = j + 1; i < m; i++) sub += w[W(i, j)]! ** 2 + w[W(i, j) + 1]! ** 2;
+    const ar = w[W(j, j)]!;
+    const ai = w[W(j, j) + 1]!;
+    if (sub === 0 && ai === 0) continue; // nothing to annihilate and a real diagonal: H = I
+    const beta = (ar >= 0 ? -1 : 1) * Math.sqrt(ar * ar + ai * ai + sub);
+    // τ = (β − α)/β, v = (1, x₂…/(α − β)).
+    const tr = (beta - ar) / beta;
+    const ti = -ai / beta;
+    taus[2 * j] = tr;
+    taus[2 * j + 1] = ti;
+    vs[2 * (j * m + j)] = 1;
+    for (let i = j + 1; i < m; i++) {
+      const [vr, vi] = cdiv(w[W(i, j)]!, w[W(i, j) + 1]!, ar - beta, ai);
+      vs[2 * (j * m + i)] = vr;
+      vs[2 * (j * m + i) + 1] = vi;
+    }
+    // Apply Hᴴ = I − conj(τ)·v·vᴴ to the columns right of j.
+    for (let c = j + 1; c < n; c++) {
+      let dr = 0;
+      let di = 0;
+      for (let i = j; i < m; i++) {
+        const vr = vs[2 * (j * m + i)]!;
+        const vi = vs[2 * (j * m + i) + 1]!;
+        const xr = w[W(i, c)]!;
+        const xi = w[W(i, c) + 1]!;
+        dr += vr * xr + vi * xi;
+        di += vr * xi - vi * xr;
+      }
+      // f = conj(τ)·(vᴴx)
+      const fr = tr * dr + ti * di;
+      const fi = tr * di - ti * dr;
+      for (let i = j; i < m; i++) {
+        const vr = vs[2 * (j * m + i)]!;
+        const vi = vs[2 * (j * m + i) + 1]!;
+        w[W(i, c)] = w[W(i, c)]! - (fr * vr - fi * vi);
+        w[W(i, c) + 1] = w[W(i, c) + 1]! - (fr * vi + fi * vr);
+      }
+    }
+    w[W(j, j)] = beta;
+    w[W(j, j) + 1] = 0;
+    for (let i = j + 1; i < m; i++) {
+      w[W(i, j)] = 0;
+      w[W(i, j) + 1] = 0;
+    }
+  }
+  const rRows = full ? m : k;
+  for (let i = 0; i < rRows; i++) {
+    for (let c = 0; c < n; c++) {
+      const keep = i <= c && i < m;
+      r[2 * (i * n + c)] = keep ? w[W(i, c)]! : 0;
+      r[2 * (i * n + c) + 1] = keep ? w[W(i, c) + 1]! : 0;
+    }
+  }
+  // Q = H₀·H₁·…·H_{k−1}·I[:, :qcols], last reflector first.
+  const qc = full ? m : k;
+  q.fill(0, 0, 2 * m * qc);
+  for (let i = 0; i < Math.min(m, qc); i++) q[2 * (i * qc + i)] = 1;
+  for (let j = k - 1; j >= 0; j--) {
+    const tr = taus[2 * j]!;
+    const ti = taus[2 * j + 1]!;
+    if (tr === 0 && ti === 0) continue;
+    for (let c = 0; c < qc; c++) {
+      let dr = 0;
+      let di = 0;
+      for (let i = j; i < m; i++) {
+        const vr = vs[2 * (j * m + i)]!;
+        const vi = vs[2 * (j * m + i) + 1]!;
+        const xr = q[2 * (i * qc + c)]!;
+        const xi = q[2 * (i * qc + c) + 1]!;
+        dr += vr * xr + vi * xi;
+        di += vr * xi - vi * xr;
+      }
+      const fr = tr * dr - ti * di;
+      const fi = tr * di + ti * dr;
+      for (let i = j; i < m; i++) {
+        const vr = vs[2 * (j * m + i)]!;
+        const vi = vs[2 * (j * m + i) + 1]!;
+        q[2 * (i * qc + c)] = q[2 * (i * qc + c)]! - (fr * vr - fi * vi);
+        q[2 * (i * qc + c) + 1] = q[2 * (i * qc + c) + 1]! - (fr * vi + fi * vr);
+      }
+    }
+  }
+}
+
+/**
+ * Rotates complex columns p and q of `g` (each `len` long, column j at complex offset j·len):
+ * x' = c·x − s·e^{−iφ}·y, y' = s·x + c·e^{−iφ}·y with (cos φ, sin φ) = (er, ei), i.e. [x y]·D·J with
+ * D = diag(1, e^{−iφ}) and J the real rotation [[c, s], [−s, c]].
+ */
+function rotateComplexPair(g: Float64Array, p: number, q: number, len: number, c: number, s: number, er: number, ei: number): void {
+  for (let r = 0; r < len; r++) {
+    const ix = 2 * (p * len + r);
+    const iy = 2 * (q * len + r);
+    const xr = g[ix]!;
+    const xi = g[ix + 1]!;
+    // y·e^{−iφ}
+    const yr = g[iy]! * er + g[iy + 1]! * ei;
+    const yi = g[iy + 1]! * er - g[iy]! * ei;
+    g[ix] = c * xr - s * yr;
+    g[ix + 1] = c * xi - s * yi;
+    g[iy] = s * xr + c * yr;
+    g[iy + 1] = s * xi + c * yi;
+  }
+}
+
+/** Fills complex columns `from…cols−1` of the m×cols `q` with unit vectors orthogonal to the earlier ones. */
+function completeBasis(q: Float64Array, m: number, cols: number, from: number): void {
+  const v = new Float64Array(2 * m);
+  for (let c = from; c < cols; c++) {
+    let bestNorm = -1;
+    let best = v.slice();
+    for (let e = 0; e < m; e++) {
+      v.fill(0);
+      v[2 * e] = 1;
+      for (let pass = 0; pass < 2; pass++) {
+        for (let j = 0; j < c; j++) {
+          let dr = 0;
+          let di = 0;
+          for (let r = 0; r < m; r++) {
+            const qr = q[2 * (r * cols + j)]!;
+            const qi = q[2 * (r * cols + j) + 1]!;
+            dr += qr * v[2 * r]! + qi * v[2 * r + 1]!;
+            di += qr * v[2 * r + 1]! - qi * v[2 * r]!;
+          }
+          for (let r = 0; r < m; r++) {
+            const qr = q[2 * (r * cols + j)]!;
+            const qi = q[2 * (r * cols + j) + 1]!;
+            v[2 * r] = v[2 * r]! - (dr * qr - di * qi);
+            v[2 * r + 1] = v[2 * r + 1]! - (dr * qi + di * qr);
+          }
+        }
+      }
+      let nrm = 0;
+      for (let r = 0; r < 2 * m; r++) nrm += v[r]! ** 2;
+      if (nrm > bestNorm) {
+        bestNorm = nrm;
+        best = v.slice();
+      }
+      if (nrm > 0.5) break;
+    }
+    const nb = Math.sqrt(bestNorm);
+    for (let r = 0; r < m; r++) {
+      q[2 * (r * cols + c)] = best[2 * r]! / nb;
+      q[2 * (r * cols + c) + 1] = best[2 * r + 1]! / nb;
+    }
+  }
+}
+
+/**
+ * One-sided Jacobi on the m×n (m ≥ n) complex matrix at complex offset `off` (read as its conjugate
+ * transpose when `adj`): A·V orthogonalised column by column. s (n, descending), U (m×ucols),
+ * V (n×n, row-major, complex).
+ */
+function svdTall(a: ArrayLike<number>, off: number, m: number, n: number, adj: boolean, s: Float64Array, u: Float64Array, ucols: number, v: Float64Array): void {
+  const g = new Float64Array(2 * m * n); // column j at complex offset j·m
+  for (let r = 0; r < m; r++) {
+    for (let j = 0; j < n; j++) {
+      const src = 2 * off + (adj ? 2 * (j * m + r) : 2 * (r * n + j));
+      g[2 * (j * m + r)] = a[src]!;
+      g[2 * (j * m + r) + 1] = adj ? -a[src + 1]! : a[src + 1]!;
+    }
+  }
+  const vv = new Float64Array(2 * n * n); // column j at complex offset j·n
+  for (let j = 0; j < n; j++) vv[2 * (j * n + j)] = 1;
+  const tol = Math.sqrt(m) * EPS;
+  for (let sweep = 0; sweep < 80; sweep++) {
+    let rotated = false;
+    for (let p = 0; p < n - 1; p++) {
+      for (let q = p + 1; q < n; q++) {
+        let alpha = 0;
+        let beta = 0;
+        let gr = 0;
+        let gi = 0;
+        for (let r = 0; r < m; r++) {
+          const xr = g[2 * (p * m + r)]!;
+          const xi = g[2 * (p * m + r) + 1]!;
+          const yr = g[2 * (q * m + r)]!;
+          const yi = g[2 * (q * m + r) + 1]!;
+          alpha += xr * xr + xi * xi;
+          beta += yr * yr + yi * yi;
+          gr += xr * yr + xi * yi; // xᴴy
+          gi += xr * yi - xi * yr;
+        }
+        const gm = Math.hypot(gr, gi);
+        if (gm === 0 || gm <= tol * Math.sqrt(alpha * beta)) continue;
+        rotated = true;
+        // With y' = y·e^{−iφ}, xᴴy' = |γ| is real: a real Jacobi rotation then orthogonalises.
+        const [c, sn] = jacobiRotation((beta - alpha) / (2 * gm));
+        rotateComplexPair(g, p, q, m, c, sn, gr / gm, gi / gm);
+        rotateComplexPair(vv, p, q, n, c, sn, gr / gm, gi / gm);
+      }
+    }
+    if (!rotated) break;
+  }
+  const norms = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    let ss = 0;
+    for (let r = 0; r < 2 * m; r++) ss += g[2 * j * m + r]! ** 2;
+    norms[j] = Math.sqrt(ss);
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => norms[j]! - norms[i]!);
+  let rank = 0;
+  order.forEach((src, dst) => {
+    const sv = norms[src]!;
+    s[dst] = sv;
+    if (sv > 0) rank = dst + 1;
+    for (let r = 0; r < m; r++) {
+      u[2 * (r * ucols + dst)] = sv > 0 ? g[2 * (src * m + r)]! / sv : 0;
+      u[2 * (r * ucols + dst) + 1] = sv > 0 ? g[2 * (src * m + r) + 1]! / sv : 0;
+    }
+    for (let r = 0; r < n; r++) {
+      v[2 * (r * n + dst)] = vv[2 * (src * n + r)]!;
+      v[2 * (r * n + dst) + 1] = vv[2 * (src * n + r) + 1]!;
+    }
+  });
+  completeBasis(u, m, ucols, rank);
+}
+
+/**
+ * SVD A = U·diag(s)·Vᴴ of the complex m×n matrix at complex offset `off`, k = min(m, n): s (k, real,
+ * descending), U (m×k, or m×m when `full`) and Vᴴ (k×n, or n×n when `full`), by one-sided Jacobi
+ * (singular values to high relative accuracy). Non-finite input gives NaN everywhere.
+ */
+export function csvd(a: ArrayLike<number>, off: number, m: number, n: number, full: boolean, s: Float64Array, u: Float64Array, vh: Float64Array): void {
+  if (!allFinite(a, 2 * off, 2 * m * n)) {
+    s.fill(NaN);
+    u.fill(NaN);
+    vh.fill(NaN);
+    return;
+  }
+  if (m >= n) {
+    const v = new Float64Array(2 * n * n);
+    svdTall(a, off, m, n, false, s, u, full ? m : n, v);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        vh[2 * (i * n + j)] = v[2 * (j * n + i)]!;
+        vh[2 * (i * n + j) + 1] = -v[2 * (j * n + i) + 1]!;
+      }
+    }
+    return;
+  }
+  // Aᴴ = U'·S·V'ᴴ, so A = V'·S·U'ᴴ: U = V' (m×m) and Vᴴ = U'ᴴ.
+  const vcols = full ? n : m;
+  const uPrime = new Float64Array(2 * n * vcols);
+  svdTall(a, off, n, m, true, s, uPrime, vcols, u);
+  for (let i = 0; i < vcols; i++) {
+    for (let j = 0; j < n; j++) {
+      vh[2 * (i * n + j)] = uPrime[2 * (j * vcols + i)]!;
+      vh[2 * (i * n + j) + 1] = -uPrime[2 * (j * vcols + i) + 1]!;
+    }
+  }
+}
+
+/**
+ * Eigendecomposition of the Hermitian n×n matrix at complex offset `off`, read from its lower
+ * triangle (as NumPy's default UPLO="L"; the diagonal's imaginary parts are ignored): eigenvalues
+ * ascending into `w` (real, n), orthonormal eigenvectors as the columns of `v` (n×n complex, when
+ * given), each multiplied by the phase that makes its largest component real and positive. Cyclic
+ * complex Jacobi: each rotation first turns a_pq real with a diagonal phase, then applies a real
+ * Jacobi rotation; accurate to high relative precision.
+ */
+export function cHermitianEigen(a: ArrayLike<number>, off: number, n: number, w: Float64Array, v: Float64Array | null): void {
+  if (!allFinite(a, 2 * off, 2 * n * n)) {
+    w.fill(NaN);
+    v?.fill(NaN);
+    return;
+  }
+  const h = new Float64Array(2 * n * n);
+  for (let i = 0; i < n; i++) {
+    h[2 * (i * n + i)] = a[2 * off + 2 * (i * n + i)]!;
+    for (let j = 0; j < i; j++) {
+      const re = a[2 * off + 2 * (i * n + j)]!;
+      const im = a[2 * off + 2 * (i * n + j) + 1]!;
+      h[2 * (i * n + j)] = re;
+      h[2 * (i * n + j) + 1] = im;
+      h[2 * (j * n + i)] = re;
+      h[2 * (j * n + i) + 1] = -im;
+    }
+  }
+  // vv: column j at complex offset j·n (so the rotations run over contiguous memory).
+  const vv = new Float64Array(2 * n * n);
+  for (let j = 0; j < n; j++) vv[2 * (j * n + j)] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off2 = 0;
+    let diag = 0;
+    for (let p = 0; p < n; p++) {
+      diag += h[2 * (p * n + p)]! ** 2;
+      for (let q = p + 1; q < n; q++) off2 += h[2 * (p * n + q)]! ** 2 + h[2 * (p * n + q) + 1]! ** 2;
+    }
+    if (off2 === 0 || off2 <= EPS * EPS * 1e-4 * diag) break;
+    for (let p = 0; p < n - 1; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const br = h[2 * (p * n + q)]!;
+        const bi = h[2 * (p * n + q) + 1]!;
+        const bm = Math.hypot(br, bi);
+        if (bm === 0) continue;
+        const app = h[2 * (p * n + p)]!;
+        const aqq = h[2 * (q * n + q)]!;
+        if (bm <= 0.25 * EPS * Math.sqrt(Math.abs(app * aqq))) {
+          h[2 * (p * n + q)] = h[2 * (p * n + q) + 1] = 0;
+          h[2 * (q * n + p)] = h[2 * (q * n + p) + 1] = 0;
+          continue;
+        }
+        // D = diag(…, e^{−iφ} at q) with a_pq = |a_pq|·e^{iφ}: (Dᴴ·H·D)_pq = |a_pq|; then the real
+        // rotation J on p, q. Overall U = D·J, H ← Uᴴ·H·U, V ← V·U.
+        const er = br / bm;
+        const ei = bi / bm;
+        const [c, sn] = jacobiRotation((aqq - app) / (2 * bm));
+        // Columns: H ← H·U (column p and q of the row-major h, stride n).
+        for (let r = 0; r < n; r++) {
+          const ix = 2 * (r * n + p);
+          const iy = 2 * (r * n + q);
+          const xr = h[ix]!;
+          const xi = h[ix + 1]!;
+          const yr = h[iy]! * er + h[iy + 1]! * ei;
+          const yi = h[iy + 1]! * er - h[iy]! * ei;
+          h[ix] = c * xr - sn * yr;
+          h[ix + 1] = c * xi - sn * yi;
+          h[iy] = sn * xr + c * yr;
+          h[iy + 1] = sn * xi + c * yi;
+        }
+        // Rows: H ← Uᴴ·H, i.e. row q·e^{+iφ}, then the real rotation.
+        for (let col = 0; col < n; col++) {
+          const ix = 2 * (p * n + col);
+          const iy = 2 * (q * n + col);
+          const xr = h[ix]!;
+          const xi = h[ix + 1]!;
+          const yr = h[iy]! * er - h[iy + 1]! * ei;
+          const yi = h[iy + 1]! * er + h[iy]! * ei;
+          h[ix] = c * xr - sn * yr;
+          h[ix + 1] = c * xi - sn * yi;
+          h[iy] = sn * xr + c * yr;
+          h[iy + 1] = sn * xi + c * yi;
+        }
+        h[2 * (p * n + q)] = h[2 * (p * n + q) + 1] = 0;
+        h[2 * (q * n + p)] = h[2 * (q * n + p) + 1] = 0;
+        h[2 * (p * n + p) + 1] = 0;
+        h[2 * (q * n + q) + 1] = 0;
+        rotateComplexPair(vv, p, q, n, c, sn, er, ei);
+      }
+    }
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => h[2 * (i * n + i)]! - h[2 * (j * n + j)]!);
+  order.forEach((src, dst) => (w[dst] = h[2 * (src * n + src)]!));
+  if (v === null) return;
+  order.forEach((src, dst) => {
+    let big = -1;
+    let k = 0;
+    for (let r = 0; r < n; r++) {
+      const m2 = vv[2 * (src * n + r)]! ** 2 + vv[2 * (src * n + r) + 1]! ** 2;
+      if (m2 > big) {
+        big = m2;
+        k = r;
+      }
+    }
+    const km = Math.sqrt(big);
+    const fr = vv[2 * (src * n + k)]! / km;
+    const fi = -vv[2 * (src * n + k) + 1]! / km;
+    for (let r = 0; r < n; r++) {
+      const xr = vv[2 * (src * n + r)]!;
+      const xi = vv[2 * (src * n + r) + 1]!;
+      v[2 * (r * n + dst)] = xr * fr - xi * fi;
+      v[2 * (r * n + dst) + 1] = r === k ? 0 : xr * fi + xi * fr;
+    }
+  });
+}
