@@ -142,6 +142,25 @@ describe("Hermitian Cholesky and eigendecomposition against NumPy", () => {
     });
   }
 
+  it("eigh above n = 32 (the tridiagonal path) agrees with Jacobi's identities: H·V = V·Λ, VᴴV = I, ascending", () => {
+    for (const n of [33, 48]) {
+      const h = hermitianPD(lcg(70 + n, 2 * n * n), n);
+      for (let i = 0; i < n; i++) h[2 * (i * n + i)] = h[2 * (i * n + i)]! - 2 * n; // indefinite
+      const w = new Float64Array(n);
+      const v = new Float64Array(2 * n * n);
+      cHermitianEigen(h, 0, n, w, v);
+      const wd = new Float64Array(2 * n * n);
+      for (let i = 0; i < n; i++) wd[2 * (i * n + i)] = w[i]!;
+      expect(relDiff(cmatmul(h, v, n, n, n), cmatmul(v, wd, n, n, n))).toBeLessThan(1e-14);
+      expect(relDiff(cmatmul(v, v, n, n, n, true), eye(n))).toBeLessThan(1e-13);
+      for (let k = 1; k < n; k++) expect(w[k]).toBeGreaterThanOrEqual(w[k - 1]!);
+      // The trace is the sum of the eigenvalues.
+      let tr = 0;
+      for (let i = 0; i < n; i++) tr += h[2 * (i * n + i)]!;
+      expect(Math.abs(w.reduce((a, b) => a + b, 0) - tr)).toBeLessThan(1e-12 * n * n);
+    }
+  });
+
   it("Cholesky of an indefinite matrix reports the failing minor; only the lower triangle is read", () => {
     // [[1, junk], [2 − i, 1]]: 1 − |2 − i|² < 0 at minor 1.
     expect(cCholesky([1, 0, 99, 99, 2, -1, 1, 0], 0, 2, new Float64Array(8), 0)).toBe(1);

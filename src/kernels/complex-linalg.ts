@@ -4,8 +4,8 @@
  * log-determinant), triangular solves, Hermitian Cholesky, Householder QR, the SVD (one-sided
  * Jacobi) and the Hermitian eigendecomposition (cyclic Jacobi). Offsets count complex elements.
  */
-import { cdiv } from "./eig.ts";
-import { jacobiRotation } from "./eigen.ts";
+import { cdiv, hessenbergComplex } from "./eig.ts";
+import { jacobiRotation, symmetricEigen } from "./eigen.ts";
 
 const EPS = 2 ** -52;
 
@@ -17,10 +17,10 @@ function allFinite(a: ArrayLike<number>, from: number, len: number): boolean {
 /**
  * LU with partial pivoting of the complex n×n matrix in `lu` (overwritten, at complex offset `off`):
  * P·A = L·U, L unit lower below the diagonal, U upper. Pivots by |re| + |im| as LAPACK's zgetrf.
- * `perm[i]` is the row of A that became row i. Returns the permutation's sign and the first zero
- * pivot (−1 if none).
+ * `perm[i]` is the row of A that became row i. Returns the permutation's sign and the first pivot
+ * that is zero, NaN or, with `tol > 0`, at most `tol` in magnitude (−1 if none).
  */
-export function cluFactor(lu: Float64Array, off: number, n: number, perm: Int32Array): { sign: number; badPivot: number } {
+export function cluFactor(lu: Float64Array, off: number, n: number, perm: Int32Array, tol = 0): { sign: number; badPivot: number } {
   const o = 2 * off;
   let sign = 1;
   let badPivot = -1;
@@ -52,7 +52,7 @@ export function cluFactor(lu: Float64Array, off: number, n: number, perm: Int32A
       if (badPivot < 0) badPivot = k;
       continue;
     }
-    if (badPivot < 0 && (Number.isNaN(pr) || Number.isNaN(pi))) badPivot = k;
+    if (badPivot < 0 && (Number.isNaN(pr) || Number.isNaN(pi) || Math.hypot(pr, pi) <= tol)) badPivot = k;
     for (let i = k + 1; i < n; i++) {
       const [fr, fi] = cdiv(lu[o + 2 * (i * n + k)]!, lu[o + 2 * (i * n + k) + 1]!, pr, pi);
       lu[o + 2 * (i * n + k)] = fr;
@@ -488,9 +488,12 @@ export function csvd(a: ArrayLike<number>, off: number, m: number, n: number, fu
  * Eigendecomposition of the Hermitian n×n matrix at complex offset `off`, read from its lower
  * triangle (as NumPy's default UPLO="L"; the diagonal's imaginary parts are ignored): eigenvalues
  * ascending into `w` (real, n), orthonormal eigenvectors as the columns of `v` (n×n complex, when
- * given), each multiplied by the phase that makes its largest component real and positive. Cyclic
- * complex Jacobi: each rotation first turns a_pq real with a diagonal phase, then applies a real
- * Jacobi rotation; accurate to high relative precision.
+ * given), each multiplied by the phase that makes its largest component real and positive.
+ *
+ * Up to n = 32, cyclic complex Jacobi: each rotation first turns a_pq real with a diagonal phase,
+ * then applies a real Jacobi rotation; accurate to high relative precision. Larger matrices take
+ * the unitary Householder reduction to tridiagonal form, a diagonal phase that makes it real, and
+ * the real symmetric solver (LAPACK's zheev route), accurate to ε‖A‖ and O(n³) with a small constant.
  */
 export function cHermitianEigen(a: ArrayLike<number>, off: number, n: number, w: Float64Array, v: Float64Array | null): void {
   if (!allFinite(a, 2 * off, 2 * n * n)) {
@@ -509,6 +512,10 @@ export function cHermitianEigen(a: ArrayLike<number>, off: number, n: number, w:
       h[2 * (j * n + i)] = re;
       h[2 * (j * n + i) + 1] = -im;
     }
+  }
+  if (n > HERMITIAN_JACOBI_MAX_N) {
+    hermitianByTridiagonal(h, n, w, v);
+    return;
   }
   // vv: column j at complex offset j·n (so the rotations run over contiguous memory).
   const vv = new Float64Array(2 * n * n);
@@ -596,4 +603,176 @@ export function cHermitianEigen(a: ArrayLike<number>, off: number, n: number, w:
       v[2 * (r * n + dst) + 1] = r === k ? 0 : xr * fi + xi * fr;
     }
   });
+}
+
+/**
+ * The adjugate adj(A) (adj(A)·A = det(A)·I) of the complex n×n matrix at complex offset `off`, into
+ * `out` at complex offset `outOff`, singular A included: from the SVD A = U·S·Vᴴ,
+ * adj(A) = det(U)·det(Vᴴ)·V·diag(∏_{j≠i} s_j)·Uᴴ (the products by prefix and suffix, no division).
+ */
+export function cAdjugate(a: ArrayLike<number>, off: number, n: number, out: Float64Array, outOff: number): void {
+  if (n === 0) return;
+  const o = 2 * outOff;
+  if (n === 1) {
+    out[o] = 1;
+    out[o + 1] = 0;
+    return;
+  }
+  const s = new Float64Array(n);
+  const u = new Float64Array(2 * n * n);
+  const vh = new Float64Array(2 * n * n);
+  csvd(a, off, n, n, false, s, u, vh);
+  const p = new Float64Array(n);
+  let prefix = 1;
+  for (let i = 0; i < n; i++) {
+    p[i] = prefix;
+    prefix *= s[i]!;
+  }
+  let suffix = 1;
+  for (let i = n - 1; i >= 0; i--) {
+    p[i] = p[i]! * suffix;
+    suffix *= s[i]!;
+  }
+  // det(U)·det(Vᴴ): a unit complex number (unitary factors), normalised against rounding.
+  const [ur, ui] = cDeterminant(u, 0, n);
+  const [vr, vi] = cDeterminant(vh, 0, n);
+  let fr = ur * vr - ui * vi;
+  let fi = ur * vi + ui * vr;
+  const fm = Math.hypot(fr, fi);
+  fr /= fm;
+  fi /= fm;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      // Σ_k conj(vh[k][i])·p_k·conj(u[j][k]) = conj(Σ_k vh[k][i]·p_k·u[j][k])
+      let accR = 0;
+      let accI = 0;
+      for (let k = 0; k < n; k++) {
+        const xr = vh[2 * (k * n + i)]!;
+        const xi = vh[2 * (k * n + i) + 1]!;
+        const yr = u[2 * (j * n + k)]!;
+        const yi = u[2 * (j * n + k) + 1]!;
+        accR += p[k]! * (xr * yr - xi * yi);
+        accI += p[k]! * (xr * yi + xi * yr);
+      }
+      accI = -accI;
+      out[o + 2 * (i * n + j)] = fr * accR - fi * accI;
+      out[o + 2 * (i * n + j) + 1] = fr * accI + fi * accR;
+    }
+  }
+}
+
+/**
+ * The pseudo-inverse A⁺ = V·S⁺·Uᴴ of the complex m×n matrix at complex offset `off` into `out`
+ * (n×m, at complex offset `outOff`), singular values ≤ rcond·σ_max dropped; NaN for non-finite input.
+ */
+export function cPinv(a: ArrayLike<number>, off: number, m: number, n: number, rcond: number, out: Float64Array, outOff: number): void {
+  const k = Math.min(m, n);
+  const s = new Float64Array(k);
+  const u = new Float64Array(2 * m * k);
+  const vh = new Float64Array(2 * k * n);
+  csvd(a, off, m, n, false, s, u, vh);
+  const o = 2 * outOff;
+  const cut = rcond * (k > 0 ? s[0]! : 0);
+  if (cut !== cut) {
+    out.fill(NaN, o, o + 2 * n * m);
+    return;
+  }
+  out.fill(0, o, o + 2 * n * m);
+  for (let l = 0; l < k; l++) {
+    const sv = s[l]!;
+    if (!(sv > cut)) continue;
+    for (let i = 0; i < n; i++) {
+      // conj(vh[l][i]) / s_l
+      const fr = vh[2 * (l * n + i)]! / sv;
+      const fi = -vh[2 * (l * n + i) + 1]! / sv;
+      for (let j = 0; j < m; j++) {
+        // · conj(u[j][l])
+        const yr = u[2 * (j * k + l)]!;
+        const yi = -u[2 * (j * k + l) + 1]!;
+        out[o + 2 * (i * m + j)] = out[o + 2 * (i * m + j)]! + fr * yr - fi * yi;
+        out[o + 2 * (i * m + j) + 1] = out[o + 2 * (i * m + j) + 1]! + fr * yi + fi * yr;
+      }
+    }
+  }
+}
+
+const HERMITIAN_JACOBI_MAX_N = 32;
+
+/**
+ * The large-n path of `cHermitianEigen` on the full Hermitian `h`: Qᴴ·H·Q = T tridiagonal (the
+ * Hessenberg reduction of a Hermitian matrix), D = diag of phases with Dᴴ·T·D = S real symmetric,
+ * S = Z·Λ·Zᵀ, so the eigenvectors are Q·D·Z.
+ */
+function hermitianByTridiagonal(h: Float64Array, n: number, w: Float64Array, v: Float64Array | null): void {
+  const q = new Float64Array(2 * n * n);
+  for (let i = 0; i < n; i++) q[2 * (i * n + i)] = 1;
+  hessenbergComplex(h, q, n);
+  const dr = new Float64Array(n);
+  const di = new Float64Array(n);
+  dr[0] = 1;
+  const s = new Float64Array(n * n);
+  for (let k = 0; k < n; k++) {
+    s[k * n + k] = h[2 * (k * n + k)]!;
+    if (k + 1 === n) break;
+    const tr = h[2 * ((k + 1) * n + k)]!;
+    const ti = h[2 * ((k + 1) * n + k) + 1]!;
+    const tm = Math.hypot(tr, ti);
+    s[(k + 1) * n + k] = tm;
+    s[k * n + k + 1] = tm;
+    // d_{k+1} = t_k·d_k/|t_k| makes conj(d_{k+1})·t_k·d_k = |t_k|.
+    const ur = tm === 0 ? 1 : tr / tm;
+    const ui = tm === 0 ? 0 : ti / tm;
+    dr[k + 1] = ur * dr[k]! - ui * di[k]!;
+    di[k + 1] = ur * di[k]! + ui * dr[k]!;
+  }
+  const z = v === null ? null : new Float64Array(n * n);
+  symmetricEigen(s, n, w, z);
+  if (v === null || z === null) return;
+  // V = (Q·D)·Z: scale Q's columns by the phases, then multiply by the real Z.
+  for (let r = 0; r < n; r++) {
+    for (let k = 0; k < n; k++) {
+      const xr = q[2 * (r * n + k)]!;
+      const xi = q[2 * (r * n + k) + 1]!;
+      q[2 * (r * n + k)] = xr * dr[k]! - xi * di[k]!;
+      q[2 * (r * n + k) + 1] = xr * di[k]! + xi * dr[k]!;
+    }
+  }
+  v.fill(0);
+  for (let r = 0; r < n; r++) {
+    for (let k = 0; k < n; k++) {
+      const xr = q[2 * (r * n + k)]!;
+      const xi = q[2 * (r * n + k) + 1]!;
+      for (let j = 0; j < n; j++) {
+        const zz = z[k * n + j]!;
+        v[2 * (r * n + j)] = v[2 * (r * n + j)]! + xr * zz;
+        v[2 * (r * n + j) + 1] = v[2 * (r * n + j) + 1]! + xi * zz;
+      }
+    }
+  }
+  phaseColumns(v, n);
+}
+
+/** Multiplies each column of the n×n complex `v` by the phase that makes its largest component real and positive. */
+function phaseColumns(v: Float64Array, n: number): void {
+  for (let j = 0; j < n; j++) {
+    let big = -1;
+    let k = 0;
+    for (let r = 0; r < n; r++) {
+      const m2 = v[2 * (r * n + j)]! ** 2 + v[2 * (r * n + j) + 1]! ** 2;
+      if (m2 > big) {
+        big = m2;
+        k = r;
+      }
+    }
+    const km = Math.sqrt(big);
+    if (km === 0) continue;
+    const fr = v[2 * (k * n + j)]! / km;
+    const fi = -v[2 * (k * n + j) + 1]! / km;
+    for (let r = 0; r < n; r++) {
+      const xr = v[2 * (r * n + j)]!;
+      const xi = v[2 * (r * n + j) + 1]!;
+      v[2 * (r * n + j)] = xr * fr - xi * fi;
+      v[2 * (r * n + j) + 1] = r === k ? 0 : xr * fi + xi * fr;
+    }
+  }
 }

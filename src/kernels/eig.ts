@@ -553,7 +553,7 @@ export function eigComplex(a: ArrayLike<number>, off: number, n: number, w: Floa
 }
 
 /** Unitary Householder reduction of the complex `h` to Hessenberg form, H ← Pᴴ·H·P, Q ← Q·P. */
-function hessenbergComplex(h: Float64Array, q: Float64Array, n: number): void {
+export function hessenbergComplex(h: Float64Array, q: Float64Array, n: number): void {
   const ur = new Float64Array(n);
   const ui = new Float64Array(n);
   for (let k = 0; k < n - 2; k++) {
