@@ -26,6 +26,9 @@ export function storeRounding(dtype: DType, expr: string): string {
       return `((${expr}) | 0)`;
     case "bool":
       return `((${expr}) & 255)`;
+    case "complex64":
+    case "complex128":
+      throw new Error(`storeRounding: a ${dtype} value is two numbers and is never fused into a loop of one (internal)`);
   }
 }
 

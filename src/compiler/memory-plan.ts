@@ -32,7 +32,7 @@ export interface MemoryPlan {
   readonly savedBytesPerCall: number;
 }
 
-const bytesPer: Record<DType, number> = { float64: 8, float32: 4, int32: 4, bool: 1 };
+const bytesPer: Record<DType, number> = { float64: 8, float32: 4, int32: 4, bool: 1, complex64: 8, complex128: 16 };
 
 /**
  * Plans buffers: arrays that may share memory form one class (union–find over `aliases`); a

@@ -1,14 +1,16 @@
 /** @file Dtypes, their storage, and NumPy's promotion rules for the dtypes we have. */
 
-export type DType = "float64" | "float32" | "int32" | "bool";
+export type DType = "float64" | "float32" | "int32" | "bool" | "complex64" | "complex128";
+
+/** The complex dtypes: each element is a (re, im) pair stored interleaved in a float array. */
+export type ComplexDType = "complex64" | "complex128";
 
 export type TypedArray = Float64Array | Float32Array | Int32Array | Uint8Array;
 
-export const DTYPES: readonly DType[] = ["bool", "int32", "float32", "float64"];
+export const DTYPES: readonly DType[] = ["bool", "int32", "float32", "float64", "complex64", "complex128"];
 
-const rank: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
+const rank: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3, complex64: 4, complex128: 5 };
 
-/** Allocates zeroed storage for `n` elements of `dtype`. */
 /** Below this many bytes, uninitialised allocation is not worth it (Node pools small buffers). */
 const UNINIT_MIN_BYTES = 1 << 16;
 /** Node's `Buffer.allocUnsafe`, where it exists (it returns memory without zeroing it). */
@@ -28,8 +30,16 @@ export function allocateUninitialized(n: number): Float64Array {
   return new Float64Array(buf.buffer, buf.byteOffset, n);
 }
 
+/**
+ * Allocates zeroed storage for `n` elements of `dtype`. A complex element takes two slots, its real
+ * and imaginary parts interleaved (`re₀, im₀, re₁, im₁, …`), as NumPy and C99 lay them out.
+ */
 export function allocate(dtype: DType, n: number): TypedArray {
   switch (dtype) {
+    case "complex128":
+      return new Float64Array(2 * n);
+    case "complex64":
+      return new Float32Array(2 * n);
     case "float64":
       return new Float64Array(n);
     case "float32":
@@ -41,12 +51,40 @@ export function allocate(dtype: DType, n: number): TypedArray {
   }
 }
 
+/** Whether `d` is a real floating dtype (float32, float64); complex dtypes are not. */
 export const isFloat = (d: DType): boolean => d === "float64" || d === "float32";
 
-/** The dtype two array operands promote to (NumPy: bool < int32 < float32 < float64). */
+/** Whether `d` is a complex dtype. */
+export const isComplex = (d: DType): d is ComplexDType => d === "complex128" || d === "complex64";
+
+/** Whether `d` is float or complex (NumPy's `inexact`): the dtypes that carry derivatives. */
+export const isInexact = (d: DType): boolean => isFloat(d) || isComplex(d);
+
+/** Storage slots per element: 2 for complex (re, im), 1 otherwise. */
+export const slotsPerElement = (d: DType): 1 | 2 => (isComplex(d) ? 2 : 1);
+
+/** The dtype of the real and imaginary parts: complex128 → float64, complex64 → float32; real dtypes are their own. */
+export function realDtype(d: DType): DType {
+  return d === "complex128" ? "float64" : d === "complex64" ? "float32" : d;
+}
+
+/** The complex dtype whose parts have dtype `d`: float32 → complex64, anything else → complex128 (as NumPy). */
+export function complexDtype(d: DType): ComplexDType {
+  return d === "float32" || d === "complex64" ? "complex64" : "complex128";
+}
+
+/**
+ * The dtype two array operands promote to, as NumPy: bool < int32 < float32 < float64, and
+ * complex64 < complex128 above them; int32 with float32 gives float64, and a complex operand with a
+ * real one gives the complex dtype wide enough for both (float64 + complex64 → complex128,
+ * float32 + complex64 → complex64, int32 + complex64 → complex128).
+ */
 export function promote(a: DType, b: DType): DType {
   if (a === b) return a;
-  // int32 with float32 gives float64 in NumPy.
+  if (isComplex(a) || isComplex(b)) {
+    const real = promote(realDtype(a), realDtype(b));
+    return complexDtype(real === "float32" ? "float32" : "float64");
+  }
   if ((a === "int32" && b === "float32") || (a === "float32" && b === "int32")) return "float64";
   return rank[a] >= rank[b] ? a : b;
 }
@@ -57,10 +95,16 @@ export function promote(a: DType, b: DType): DType {
  */
 export function promoteWeak(arrayDtype: DType, value: number | boolean): DType {
   if (typeof value === "boolean") return arrayDtype;
-  if (isFloat(arrayDtype)) return arrayDtype;
+  if (isInexact(arrayDtype)) return arrayDtype;
   if (Number.isInteger(value)) return arrayDtype === "bool" ? "int32" : arrayDtype;
   return "float64";
 }
 
-/** The dtype a transformation's tangents and cotangents have for a primal of this dtype. */
-export const tangentDtype = (d: DType): DType | null => (isFloat(d) ? d : null);
+/** Sets every element of `data` (storage of `dtype`) to the real number `v` (a complex element to v + 0i). */
+export function fillReal(data: TypedArray, dtype: DType, v: number): void {
+  if (!isComplex(dtype)) data.fill(v);
+  else for (let i = 0; i < data.length; i += 2) data[i] = v;
+}
+
+/** The dtype a transformation's tangents and cotangents have for a primal of this dtype (a complex primal has complex tangents). */
+export const tangentDtype = (d: DType): DType | null => (isInexact(d) ? d : null);

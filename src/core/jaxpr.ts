@@ -163,7 +163,7 @@ export function subJaxprs(params: unknown): ClosedJaxpr[] {
 
 // ---------------------------------------------------------------- printing
 
-const dtypeName: Record<DType, string> = { float64: "f64", float32: "f32", int32: "i32", bool: "bool" };
+const dtypeName: Record<DType, string> = { float64: "f64", float32: "f32", int32: "i32", bool: "bool", complex64: "c64", complex128: "c128" };
 
 /** JAX's variable names: a … z, ba … bz, ca …, in order of first appearance. */
 function varName(k: number): string {

@@ -2,17 +2,27 @@
  * @file The `NDArray` type: an abstract base shared by concrete arrays and by the tracers that
  * transformations pass to user functions, so one function body works under every transformation.
  */
-import { type DType, type TypedArray, allocate } from "./dtype.ts";
+import { type DType, type TypedArray, allocate, isComplex } from "./dtype.ts";
 import { fmtShape, TracerConversionError } from "./errors.ts";
 
-/** Nested JS arrays of numbers or booleans, as `np.array` accepts them. */
-export type Nested = number | boolean | readonly Nested[];
+/** A complex number as a JS value: what `toArray()` gives for an element of a complex array. */
+export interface Complex {
+  readonly re: number;
+  readonly im: number;
+}
+
+/** Whether `x` is a `{ re, im }` object (a complex leaf of nested input). */
+export const isComplexLeaf = (x: unknown): x is Complex =>
+  typeof x === "object" && x !== null && !Array.isArray(x) && typeof (x as Complex).re === "number" && typeof (x as Complex).im === "number";
+
+/** Nested JS arrays of numbers, booleans or `{ re, im }` complex numbers, as `np.array` accepts them. */
+export type Nested = number | boolean | Complex | readonly Nested[];
 
 /** Nested JS arrays whose entries may also be arrays (traced or not): `np.array([a, b])` stacks them. */
-export type NestedLike = number | boolean | NDArray | readonly NestedLike[];
+export type NestedLike = number | boolean | Complex | NDArray | readonly NestedLike[];
 
 /** Anything the array functions accept where an array is expected. */
-export type ArrayLike = NDArray | number | boolean | readonly NestedLike[] | TypedArray;
+export type ArrayLike = NDArray | number | boolean | Complex | readonly NestedLike[] | TypedArray;
 
 /** One index of `x.get(...)`: integer, slice string, `np.slice`, `null` (newaxis), `"..."`, integer array or boolean mask. */
 export type Index = number | string | SliceSpec | null | readonly number[] | NDArray;
@@ -122,9 +132,12 @@ export abstract class NDArray {
     return n;
   }
 
-  /** The single element as a JS number (bools as 0/1); throws unless `size === 1`. */
+  /**
+   * The single element as a JS number (bools as 0/1); throws unless `size === 1`. A complex element
+   * is not a JS number: for a complex array it throws and points to `toArray()` (`{ re, im }`).
+   */
   abstract item(): number;
-  /** The elements as nested JS arrays (a number for a 0-d array). */
+  /** The elements as nested JS arrays (a number for a 0-d array; `{ re, im }` leaves for complex dtypes). */
   abstract toArray(): Nested;
 
   add(o: ArrayLike): NDArray {
@@ -318,6 +331,12 @@ export class ConcreteArray extends NDArray {
   }
 
   item(): number {
+    if (isComplex(this.dtype)) {
+      throw new TypeError(
+        `item(): the array has dtype ${this.dtype}, and a complex element is not a JS number; ` +
+          "read it with x.toArray() (a { re, im } object for a 0-d array), or np.real(x).item() and np.imag(x).item()",
+      );
+    }
     if (this.data.length !== 1) {
       throw new TracerConversionError(
         `item(): only an array of size 1 converts to a JS number, got shape ${fmtShape(this.shape)}`,
@@ -328,6 +347,7 @@ export class ConcreteArray extends NDArray {
 
   toArray(): Nested {
     const { data, shape } = this;
+    if (isComplex(this.dtype)) return complexToArray(data, shape);
     const toJs = this.dtype === "bool" ? (v: number) => v !== 0 : (v: number) => v;
     if (shape.length === 0) return toJs(data[0]!);
     const build = (dim: number, offset: number, stride: number): Nested[] => {
@@ -349,8 +369,22 @@ export class ConcreteArray extends NDArray {
   /** How `console.log` shows an array: NumPy's repr, `array([1., 2.])`. */
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     const body = methods.format(this).replace(/\n/g, "\n      ");
-    return `array(${body}${this.dtype === "float64" ? "" : `, dtype=${this.dtype}`})`;
+    return `array(${body}${this.dtype === "float64" || this.dtype === "complex128" ? "" : `, dtype=${this.dtype}`})`;
   }
+}
+
+/** Nested `{ re, im }` leaves from interleaved complex storage. */
+function complexToArray(data: TypedArray, shape: readonly number[]): Nested {
+  const leaf = (k: number): Complex => ({ re: data[2 * k]!, im: data[2 * k + 1]! });
+  if (shape.length === 0) return leaf(0);
+  const build = (dim: number, offset: number, stride: number): Nested[] => {
+    const n = shape[dim]!;
+    const inner = stride / n;
+    const out: Nested[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = dim === shape.length - 1 ? leaf(offset + i) : build(dim + 1, offset + i * inner, inner);
+    return out;
+  };
+  return build(0, 0, data.length / 2);
 }
 
 /** A new concrete array of zeros. */

@@ -1,6 +1,6 @@
 /** @file Broadcasting, dtype promotion and axis checking for the numpy layer. */
-import { NDArray, type ArrayLike } from "../core/ndarray.ts";
-import { isFloat, promote, promoteWeak, type DType } from "../core/dtype.ts";
+import { NDArray, isComplexLeaf, type ArrayLike } from "../core/ndarray.ts";
+import { complexDtype, isInexact, promote, promoteWeak, type DType } from "../core/dtype.ts";
 import { asarray } from "./creation.ts";
 import { broadcastTo, convert } from "../primitives/structural.ts";
 import { AxisError, fmtShape, ShapeError } from "../core/errors.ts";
@@ -38,7 +38,7 @@ export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): n
 export function prepare(op: string, args: readonly ArrayLike[], floatOnly = false, names?: readonly string[]): NDArray[] {
   let dtype: DType | null = null;
   const arrays = args.map((a, i) => {
-    if (typeof a === "number" || typeof a === "boolean") return null;
+    if (typeof a === "number" || typeof a === "boolean" || isComplexLeaf(a)) return null;
     const x = asarray(a, undefined, op, names?.[i] ?? `x${i + 1}`);
     dtype = dtype === null ? x.dtype : promote(dtype, x.dtype);
     return x;
@@ -48,8 +48,10 @@ export function prepare(op: string, args: readonly ArrayLike[], floatOnly = fals
       dtype = dtype === null ? (typeof a === "boolean" ? "bool" : "float64") : promoteWeak(dtype, a);
     }
   }
+  // A { re, im } literal is weak too (as a Python complex in NumPy 2): float32 with it gives complex64.
+  for (const a of args) if (isComplexLeaf(a)) dtype = complexDtype(dtype ?? "float64");
   let dt: DType = dtype ?? "float64";
-  if (floatOnly && !isFloat(dt)) dt = "float64";
+  if (floatOnly && !isInexact(dt)) dt = "float64";
   const xs = arrays.map((x, i) => x ?? asarray(args[i]!, undefined, op));
   const shape = broadcastShapes(op, ...xs.map((x) => x.shape));
   return xs.map((x) => broadcastTo(convert(x, dt), shape));

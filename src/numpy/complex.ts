@@ -6,8 +6,10 @@
  */
 import { NDArray, type ArrayLike, type Index } from "../core/ndarray.ts";
 import { asarray, zerosLike } from "./creation.ts";
-import { arctan2, hypot } from "./math.ts";
-import { isFloat } from "../core/dtype.ts";
+import { arctan2, equal, hypot, notEqual } from "./math.ts";
+import { isComplex, isFloat } from "../core/dtype.ts";
+import * as cp from "../primitives/complex.ts";
+import { prepare } from "./broadcast.ts";
 import { ShapeError } from "../core/errors.ts";
 import { registerNode } from "../tree/index.ts";
 
@@ -83,23 +85,80 @@ registerNode(ComplexArray, "ComplexArray", (z) => [z.real, z.imag], ([re, im]) =
 export function parts(x: ComplexArray | ArrayLike, op: string): [NDArray, NDArray] {
   if (x instanceof ComplexArray) return [x.real, x.imag];
   let a = asarray(x, undefined, op, "a");
+  if (isComplex(a.dtype)) return [cp.real(a), cp.imag(a)];
   if (!isFloat(a.dtype)) a = a.astype("float64");
   return [a, zerosLike(a)];
 }
 
 /**
- * `np.real(x)`: the real part (a real array itself).
+ * `np.real(x)`: the real part (float64 for complex128, float32 for complex64; a real array itself).
  * @example
  * np.real(np.fft.fft([1, 2])); // [3, -1]
+ * np.real(np.complex(1, 2)).item(); // 1
  */
-export const real = (x: ComplexArray | ArrayLike): NDArray => (x instanceof ComplexArray ? x.real : asarray(x, undefined, "np.real", "val"));
+export const real = (x: ComplexArray | ArrayLike): NDArray => {
+  if (x instanceof ComplexArray) return x.real;
+  const a = asarray(x, undefined, "np.real", "val");
+  return isComplex(a.dtype) ? cp.real(a) : a;
+};
 
 /**
- * `np.imag(x)`: the imaginary part (zeros for a real array).
+ * `np.imag(x)`: the imaginary part (zeros of the same dtype for a real array, as NumPy).
  * @example
  * np.imag([1, 2]); // [0, 0]
+ * np.imag(np.complex(1, 2)).item(); // 2
  */
-export const imag = (x: ComplexArray | ArrayLike): NDArray => (x instanceof ComplexArray ? x.imag : parts(x, "np.imag")[1]);
+export const imag = (x: ComplexArray | ArrayLike): NDArray => {
+  if (x instanceof ComplexArray) return x.imag;
+  const a = asarray(x, undefined, "np.imag", "val");
+  return isComplex(a.dtype) ? cp.imag(a) : zerosLike(a);
+};
+
+/**
+ * `np.complex(re, im)`: the complex array re + i·im, broadcasting (NumPy spells it `re + 1j*im`).
+ * Float32 parts give complex64, anything else complex128; complex parts are an error.
+ * @example
+ * np.complex(1, 2).toArray(); // { re: 1, im: 2 }
+ * np.complex([1, 2], 0).dtype; // "complex128"
+ */
+export function complex(re: ArrayLike, im: ArrayLike = 0): NDArray {
+  const [r, i] = prepare("np.complex", [re, im], true, ["re", "im"]);
+  if (isComplex(r!.dtype)) {
+    const which = isComplex(asarray(re, undefined, "np.complex", "re").dtype) ? "re" : "im";
+    throw new TypeError(`np.complex: ${which} must be real, got dtype ${r!.dtype === "complex64" ? "complex64" : "complex128"}; take np.real/np.imag of it first`);
+  }
+  return cp.complex(r!, i!);
+}
+
+/**
+ * `np.iscomplexobj(x)`: whether `x` has a complex dtype (whatever its values).
+ * @example
+ * np.iscomplexobj(np.complex(1, 0)); // true
+ * np.iscomplexobj([1, 2]); // false
+ */
+export const iscomplexobj = (x: ComplexArray | ArrayLike): boolean =>
+  x instanceof ComplexArray || isComplex(asarray(x, undefined, "np.iscomplexobj", "x").dtype);
+
+/**
+ * `np.isrealobj(x)`: whether `x` does not have a complex dtype.
+ * @example
+ * np.isrealobj([1, 2]); // true
+ */
+export const isrealobj = (x: ComplexArray | ArrayLike): boolean => !iscomplexobj(x);
+
+/**
+ * `np.iscomplex(x)`: elementwise, whether the imaginary part is nonzero (all false for a real array).
+ * @example
+ * np.iscomplex(np.array([{ re: 1, im: 0 }, { re: 1, im: 2 }])); // [false, true]
+ */
+export const iscomplex = (x: ComplexArray | ArrayLike): NDArray => notEqual(imag(x), 0);
+
+/**
+ * `np.isreal(x)`: elementwise, whether the imaginary part is zero (all true for a real array).
+ * @example
+ * np.isreal(np.array([{ re: 1, im: 0 }, { re: 1, im: 2 }])); // [true, false]
+ */
+export const isreal = (x: ComplexArray | ArrayLike): NDArray => equal(imag(x), 0);
 
 /**
  * `np.angle(z)`: the argument in (−π, π] (0 or π for real numbers, as NumPy).
@@ -120,7 +179,9 @@ export const angle = (z: ComplexArray | ArrayLike): NDArray => {
 export function conj(x: ArrayLike): NDArray;
 export function conj(x: ComplexArray): ComplexArray;
 export function conj(x: ComplexArray | ArrayLike): ComplexArray | NDArray {
-  return x instanceof ComplexArray ? x.conj() : asarray(x, undefined, "np.conj", "x");
+  if (x instanceof ComplexArray) return x.conj();
+  const a = asarray(x, undefined, "np.conj", "x");
+  return isComplex(a.dtype) ? cp.conj(a) : a;
 }
 /**
  * `np.conjugate(x)`: an alias of {@link conj}; a real array comes back unchanged.

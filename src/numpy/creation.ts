@@ -2,8 +2,8 @@
  * @file Turning JS values into arrays, and the array-creation functions (`zeros`, `arange`,
  * `logspace`, `tri`, index helpers such as `triuIndices` and `indices`, `astype`, `copy`).
  */
-import { ConcreteArray, NDArray, type ArrayLike, type Nested, type NestedLike } from "../core/ndarray.ts";
-import { allocate, promote, promoteWeak, type DType, type TypedArray } from "../core/dtype.ts";
+import { ConcreteArray, NDArray, isComplexLeaf, type ArrayLike, type Complex, type Nested, type NestedLike } from "../core/ndarray.ts";
+import { allocate, fillReal, promote, promoteWeak, type DType, type TypedArray } from "../core/dtype.ts";
 import { broadcastTo, concatenate, convert, reshape, slice } from "../primitives/structural.ts";
 import { add, div, mul, pow, sub } from "../primitives/binary.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
@@ -43,8 +43,8 @@ function nestedShape(x: readonly Nested[], op: string, arg: string): number[] {
   // Validate every element against the shape (ragged or non-numeric input is an error).
   const check = (v: Nested, d: number, path: string): void => {
     if (d === shape.length) {
-      if (typeof v !== "number" && typeof v !== "boolean") {
-        throw new TypeError(`${op}: ${arg}${path} is ${describeType(v)}; expected a number or boolean`);
+      if (typeof v !== "number" && typeof v !== "boolean" && !isComplexLeaf(v)) {
+        throw new TypeError(`${op}: ${arg}${path} is ${describeType(v)}; expected a number, boolean or { re, im } complex number`);
       }
       return;
     }
@@ -63,13 +63,15 @@ function nestedShape(x: readonly Nested[], op: string, arg: string): number[] {
 function inferDtype(x: readonly Nested[]): DType {
   let sawBool = false;
   let sawNum = false;
+  let sawComplex = false;
   const walk = (v: Nested): void => {
     if (Array.isArray(v)) v.forEach(walk);
     else if (typeof v === "boolean") sawBool = true;
-    else sawNum = true;
+    else if (typeof v === "number") sawNum = true;
+    else sawComplex = true;
   };
   walk(x);
-  return sawBool && !sawNum ? "bool" : "float64";
+  return sawComplex ? "complex128" : sawBool && !sawNum ? "bool" : "float64";
 }
 
 /** Whether a nested JS array holds an `NDArray` anywhere (then `np.array` stacks, as NumPy and JAX do). */
@@ -87,13 +89,14 @@ function stackNested(x: readonly NestedLike[], op: string, arg: string): NDArray
     if (v instanceof NDArray) dtype = dtype === null ? v.dtype : promote(dtype, v.dtype);
     else if (Array.isArray(v)) (v as readonly NestedLike[]).forEach((e, i) => scan(e, `${path}[${i}]`));
     else if (typeof v === "number" || typeof v === "boolean") numbers.push(v);
+    else if (isComplexLeaf(v)) dtype = dtype === null ? "complex128" : promote(dtype, "complex64");
     else throw new TypeError(`${op}: ${arg}${path} is ${describeType(v)}; expected a number, boolean or array`);
   };
   scan(x, "");
   let dt: DType = dtype!;
   for (const v of numbers) dt = promoteWeak(dt, v);
   const build = (v: NestedLike, path: string): NDArray => {
-    if (!Array.isArray(v)) return convert(asarray(v as number | boolean | NDArray), dt);
+    if (!Array.isArray(v)) return convert(asarray(v as number | boolean | Complex | NDArray), dt);
     const parts = (v as readonly NestedLike[]).map((e, i) => build(e, `${path}[${i}]`));
     if (parts.length === 0) return new ConcreteArray(allocate(dt, 0), [0], dt);
     const shape = parts[0]!.shape;
@@ -145,6 +148,7 @@ export function asarray(x: ArrayLike, dtype?: DType, op = "np.asarray", arg = "a
   let out: NDArray;
   if (x instanceof NDArray) out = x;
   else if (typeof x === "number") out = new ConcreteArray(Float64Array.of(x), [], "float64");
+  else if (isComplexLeaf(x)) out = new ConcreteArray(Float64Array.of(x.re, x.im), [], "complex128");
   else if (typeof x === "boolean") out = new ConcreteArray(Uint8Array.of(x ? 1 : 0), [], "bool");
   else if (ArrayBuffer.isView(x) && !(x instanceof DataView)) {
     const d = typedDtype(x, op, arg);
@@ -157,13 +161,21 @@ export function asarray(x: ArrayLike, dtype?: DType, op = "np.asarray", arg = "a
   } else if (Array.isArray(x)) {
     const shape = nestedShape(x as readonly Nested[], op, arg);
     const d = inferDtype(x as readonly Nested[]);
-    const flat = (x as unknown[]).flat(Infinity) as (number | boolean)[];
+    const flat = (x as unknown[]).flat(Infinity) as (number | boolean | Complex)[];
     const data = allocate(d, flat.length);
-    for (let i = 0; i < flat.length; i++) data[i] = +flat[i]!;
+    if (d === "complex128") {
+      for (let i = 0; i < flat.length; i++) {
+        const v = flat[i]!;
+        if (typeof v === "object") {
+          data[2 * i] = v.re;
+          data[2 * i + 1] = v.im;
+        } else data[2 * i] = +v;
+      }
+    } else for (let i = 0; i < flat.length; i++) data[i] = +(flat[i] as number | boolean);
     out = new ConcreteArray(data, shape, d);
   } else {
     throw new TypeError(
-      `${op}: argument ${arg} must be an NDArray, number, boolean, nested array of numbers or typed array; got ${describeType(x)}` +
+      `${op}: argument ${arg} must be an NDArray, number, boolean, { re, im } complex number, nested array of numbers or typed array; got ${describeType(x)}` +
         (typeof x === "string" ? ` ("${x}")` : ""),
     );
   }
@@ -210,7 +222,7 @@ export function full(shape: number | readonly number[], value: ArrayLike, opts: 
   if (typeof value !== "number" && typeof value !== "boolean") return fullOf(s, asarray(value, undefined, "np.full", "fill_value"), opts.dtype);
   const dtype = opts.dtype ?? (typeof value === "boolean" ? "bool" : "float64");
   const data = allocateFor("np.full", dtype, s.reduce((a, b) => a * b, 1), s);
-  if (+value !== 0) data.fill(+value);
+  if (+value !== 0) fillReal(data, dtype, +value);
   return new ConcreteArray(data, s, dtype);
 }
 /** `value` broadcast to `shape` (NumPy's rule), in `dtype` (default: its own). */

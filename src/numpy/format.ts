@@ -24,11 +24,36 @@ function alignDecimals(strs: string[]): string[] {
   return strs.map((s) => (s.includes(".") && !s.includes("e") ? s + " ".repeat(most - frac(s)) : s));
 }
 
+/**
+ * Complex elements as NumPy prints them, `1.+2.j`, `0.-1.j`: the real parts formatted together
+ * and the imaginary parts together (each column aligned), the imaginary part's sign always shown.
+ */
+function formatComplex(data: ArrayLike<number>): string[] {
+  const n = data.length / 2;
+  const re: number[] = [];
+  const im: number[] = [];
+  for (let k = 0; k < n; k++) {
+    re.push(data[2 * k]!);
+    im.push(data[2 * k + 1]!);
+  }
+  const res = alignDecimals(formatFloats(re));
+  const ims = alignDecimals(formatFloats(im.map(Math.abs)));
+  const wr = Math.max(0, ...res.map((s) => s.length));
+  return res.map((r, k) => {
+    const v = im[k]!;
+    const sign = v < 0 || Object.is(v, -0) ? "-" : "+";
+    // NaN has no sign to show: NumPy prints it as +nanj.
+    return `${r.padStart(wr)}${Number.isNaN(v) ? "+" : sign}${ims[k]!.trimEnd()}j${" ".repeat(ims[k]!.length - ims[k]!.trimEnd().length)}`;
+  });
+}
+
 /** Formats an array the way NumPy's `str()` does (values aligned, rows nested in brackets). */
 export function formatArray(x: ConcreteArray): string {
-  const vals = Array.from(x.data as ArrayLike<number>);
-  const strs =
-    x.dtype === "bool" ? vals.map((v) => (v ? "True" : "False")) : x.dtype === "int32" ? vals.map(String) : alignDecimals(formatFloats(vals));
+  const complex = x.dtype === "complex128" || x.dtype === "complex64";
+  const vals = complex ? [] : Array.from(x.data as ArrayLike<number>);
+  const strs = complex
+    ? formatComplex(x.data as ArrayLike<number>)
+    : x.dtype === "bool" ? vals.map((v) => (v ? "True" : "False")) : x.dtype === "int32" ? vals.map(String) : alignDecimals(formatFloats(vals));
   if (x.shape.length === 0) return strs[0]!;
   const width = Math.max(...strs.map((s) => s.length), 0);
   const pad = (s: string) => s.padStart(width);
@@ -42,5 +67,5 @@ export function formatArray(x: ConcreteArray): string {
     const sep = dim === x.shape.length - 1 ? " " : "\n".repeat(x.shape.length - 1 - dim) + " ".repeat(dim + 1);
     return `[${parts.join(sep)}]`;
   };
-  return build(0, 0, vals.length);
+  return build(0, 0, strs.length);
 }

@@ -25,7 +25,7 @@ export { einsum, kron, cross } from "./einsum.ts";
 export { convolve, correlate, type ConvolveMode } from "./signal.ts";
 export * as random from "./random.ts";
 export * as fft from "./fft.ts";
-export { ComplexArray, real, imag, angle, conj, conjugate } from "./complex.ts";
+export { ComplexArray, real, imag, angle, conj, conjugate, complex, iscomplexobj, isrealobj, iscomplex, isreal } from "./complex.ts";
 export { slice } from "./indexing.ts";
 export { take, takeAlongAxis, choose, select, nonzero, flatnonzero, argwhere, searchsorted, type TakeMode } from "./indexing-fns.ts";
 export { broadcastShapes } from "./broadcast.ts";

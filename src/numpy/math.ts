@@ -11,7 +11,7 @@ import * as u from "../primitives/unary.ts";
 import * as b from "../primitives/binary.ts";
 import * as c from "../primitives/compare.ts";
 import { convert } from "../primitives/structural.ts";
-import { isFloat } from "../core/dtype.ts";
+import { isFloat, isInexact } from "../core/dtype.ts";
 import { ComplexArray } from "./complex.ts";
 import { besselI } from "../primitives/special.ts";
 import { requireStatic } from "./static-args.ts";
@@ -272,14 +272,14 @@ export const sign = sameFn("sign", u.sign);
  * @example
  * np.floor([-1.5, 1.5]); // [-2, 1]
  */
-export const floor = sameFn("floor", (x) => (isFloat(x.dtype) ? u.floor(x) : x));
+export const floor = sameFn("floor", (x) => (isInexact(x.dtype) ? u.floor(x) : x));
 /**
  * `np.ceil(x)`: the smallest integer ≥ x elementwise; integer arrays come back unchanged; its derivative is zero.
  * @example
  * np.ceil([-1.5, 1.5]); // [-1, 2]
  */
-export const ceil = sameFn("ceil", (x) => (isFloat(x.dtype) ? u.ceil(x) : x));
-const roundHalfEven = sameFn("round", (x) => (isFloat(x.dtype) ? u.round(x) : x));
+export const ceil = sameFn("ceil", (x) => (isInexact(x.dtype) ? u.ceil(x) : x));
+const roundHalfEven = sameFn("round", (x) => (isInexact(x.dtype) ? u.round(x) : x));
 
 /**
  * `np.round(x, {decimals})`: half to even, as NumPy; with `decimals`, NumPy's own recipe
@@ -312,7 +312,7 @@ export const around = round;
  * @example
  * np.trunc([-1.7, 1.7]); // [-1, 1]
  */
-export const trunc = sameFn("trunc", (x) => (isFloat(x.dtype) ? u.trunc(x) : x));
+export const trunc = sameFn("trunc", (x) => (isInexact(x.dtype) ? u.trunc(x) : x));
 /**
  * `np.fix(x)`: rounds toward zero, an alias of {@link trunc}.
  * @example
@@ -577,7 +577,7 @@ export const floatPower = binFn("floatPower", b.pow, true);
  */
 export const floorDivide = (x1: ArrayLike, x2: ArrayLike): NDArray => {
   const [x, y] = prepare("np.floorDivide", [x1, x2], false, ["x1", "x2"]);
-  if (isFloat(x!.dtype)) return u.floor(b.div(x!, y!));
+  if (isInexact(x!.dtype)) return u.floor(b.div(x!, y!));
   const q = u.floor(b.div(convert(x!, "float64"), convert(y!, "float64")));
   return convert(q, x!.dtype === "bool" ? "int32" : x!.dtype);
 };

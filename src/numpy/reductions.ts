@@ -7,7 +7,7 @@
 import { ConcreteArray, type NDArray, type ArrayLike, type ReduceOptions } from "../core/ndarray.ts";
 import { asarray, full } from "./creation.ts";
 import { broadcastShapes, normAxes, normAxis, prepare } from "./broadcast.ts";
-import { isFloat, promote, promoteWeak } from "../core/dtype.ts";
+import { isFloat, isInexact, promote, promoteWeak } from "../core/dtype.ts";
 import { divide, multiply, subtract } from "./math.ts";
 import * as r from "../primitives/reduce.ts";
 import * as s from "../primitives/structural.ts";
@@ -117,7 +117,7 @@ export function mean(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
   const a = asarray(x, undefined, "np.mean", "a");
   const axes = normAxes("np.mean", opts.axis, a.ndim);
   const n = axes.reduce((p, ax) => p * a.shape[ax]!, 1);
-  return divide(sum(isFloat(a.dtype) ? a : convert(a, "float64"), opts), n);
+  return divide(sum(isInexact(a.dtype) ? a : convert(a, "float64"), opts), n);
 }
 
 /**

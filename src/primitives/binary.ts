@@ -4,25 +4,33 @@
  * argument at a time and carry transpose rules.
  */
 import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
-import { allocate, type DType } from "../core/dtype.ts";
+import { allocate, fillReal, type DType } from "../core/dtype.ts";
 import { bind1 } from "../core/trace.ts";
 import { isUndefinedPrimal, type Primitive, type TransposeRule, type JvpRule } from "../core/primitive.ts";
 import { neg, log, floor, sign } from "./unary.ts";
 import { and, eq, gt, select } from "./compare.ts";
 import { convert } from "./structural.ts";
-import { elementwise, exprKernel } from "./elementwise.ts";
+import { elementwise, exprKernel, type ElementwiseKernel } from "./elementwise.ts";
+import { divComplex, mulComplex } from "../kernels/complex.ts";
 
 type Empty = Record<string, never>;
 
-/** An elementwise primitive of two arguments from a kernel expression in `a` and `b`. */
+/**
+ * An elementwise primitive of two arguments from a kernel expression in `a` and `b`, and optionally
+ * a kernel for complex operands (without one, complex operands are a `TypeError`).
+ */
 export function binary(
   name: string,
   expr: string,
   jvp: JvpRule<Empty>,
   transpose: TransposeRule<Empty> | "nonlinear" = "nonlinear",
+  complexKernel?: ElementwiseKernel<Empty>,
 ): Primitive<Empty> {
-  return elementwise<Empty>({ name, kernel: exprKernel(2, expr), jvp, transpose });
+  return elementwise<Empty>({ name, kernel: exprKernel(2, expr), jvp, transpose, ...(complexKernel && { complexKernel }) });
 }
+
+/** A kernel over interleaved complex storage from a loop over its slots (`add`, `sub` act on the parts alike). */
+const slotwise = (expr: string): ElementwiseKernel<Empty> => exprKernel(2, expr);
 
 /** Sum of two tangent contributions, either of which may be a symbolic zero. */
 export const addT = (a: NDArray | null, b: NDArray | null): NDArray | null =>
@@ -37,18 +45,22 @@ export const addP = binary(
   "a + b",
   (_, [t0, t1]) => [addT(t0!, t1!)],
   ([ct], [x, y]) => [U(x) ? ct! : null, U(y) ? ct! : null],
+  slotwise("a + b"),
 );
 export const subP = binary(
   "sub",
   "a - b",
   (_, [t0, t1]) => [addT(t0!, t1 && neg(t1))],
   ([ct], [x, y]) => [U(x) ? ct! : null, U(y) ? neg(ct!) : null],
+  slotwise("a - b"),
 );
 export const mulP = binary(
   "mul",
   "a * b",
   ([x, y], [t0, t1]) => [addT(t0 && mul(t0, y!), t1 && mul(x!, t1))],
+  // Not conjugated for complex values (JAX's convention; see primitives/complex.ts).
   ([ct], [x, y]) => [U(x) ? mul(ct!, y as NDArray) : null, U(y) ? mul(x as NDArray, ct!) : null],
+  ([x, y], out) => mulComplex(x!.data, y!.data, out),
 );
 // d(x/y) = dx/y − (x/y)·dy/y
 export const divP = binary(
@@ -59,6 +71,7 @@ export const divP = binary(
     if (U(y)) throw new TypeError("div: the divisor is linear in a transpose, which is not a linear map");
     return [U(x) ? div(ct!, y) : null, null];
   },
+  ([x, y], out) => divComplex(x!.data, y!.data, out),
 );
 // d(xʸ) = y·xʸ⁻¹ dx + log(x)·xʸ dy, with 0 where x = y = 0 (first term, not 0·∞) or x = 0 (second).
 // Only where x = 0 too: elsewhere y·xʸ⁻¹ is finite, and its y-derivative xʸ⁻¹ at y = 0 is needed.
@@ -115,6 +128,6 @@ export function fullLike(x: { shape: readonly number[]; dtype: DType }, v: numbe
   let n = 1;
   for (const d of x.shape) n *= d;
   const data = allocate(x.dtype, n);
-  if (v !== 0) data.fill(v);
+  if (v !== 0) fillReal(data, x.dtype, v);
   return new ConcreteArray(data, x.shape, x.dtype);
 }

@@ -7,21 +7,32 @@ import { bind1 } from "../core/trace.ts";
 import { isUndefinedPrimal, type Primitive } from "../core/primitive.ts";
 import { zerosLike } from "./structural.ts";
 import { elementwise, exprKernel, linearJvp } from "./elementwise.ts";
+import { compareComplex, selectComplex } from "../kernels/complex.ts";
 
 type Empty = Record<string, never>;
 const zero = () => [null];
 const bool = () => "bool" as const;
 
-/** A comparison of two arrays of one shape and dtype, with a bool result and a zero derivative. */
-const comparison = (name: string, expr: string): Primitive<Empty> =>
-  elementwise<Empty>({ name, kernel: exprKernel(2, expr), outDtype: bool, jvp: zero });
+/**
+ * A comparison of two arrays of one shape and dtype, with a bool result and a zero derivative.
+ * Complex operands (`complexOp`) compare as NumPy does: equal when both parts are, ordered
+ * lexicographically (real parts first, then imaginary parts).
+ */
+const comparison = (name: string, expr: string, complexOp?: Parameters<typeof compareComplex>[0]): Primitive<Empty> =>
+  elementwise<Empty>({
+    name,
+    kernel: exprKernel(2, expr),
+    ...(complexOp && { complexKernel: ([x, y], out) => compareComplex(complexOp, x!.data, y!.data, out) }),
+    outDtype: bool,
+    jvp: zero,
+  });
 
-export const eqP = comparison("eq", "a === b ? 1 : 0");
-export const neP = comparison("ne", "a !== b ? 1 : 0");
-export const ltP = comparison("lt", "a < b ? 1 : 0");
-export const leP = comparison("le", "a <= b ? 1 : 0");
-export const gtP = comparison("gt", "a > b ? 1 : 0");
-export const geP = comparison("ge", "a >= b ? 1 : 0");
+export const eqP = comparison("eq", "a === b ? 1 : 0", "eq");
+export const neP = comparison("ne", "a !== b ? 1 : 0", "ne");
+export const ltP = comparison("lt", "a < b ? 1 : 0", "lt");
+export const leP = comparison("le", "a <= b ? 1 : 0", "le");
+export const gtP = comparison("gt", "a > b ? 1 : 0", "gt");
+export const geP = comparison("ge", "a >= b ? 1 : 0", "ge");
 export const andP = comparison("and", "a && b ? 1 : 0");
 export const orP = comparison("or", "a || b ? 1 : 0");
 export const xorP = comparison("xor", "(a ? 1 : 0) ^ (b ? 1 : 0)");
@@ -60,6 +71,7 @@ export const selectP: Primitive<Empty> = elementwise<Empty>({
     const yd = y!.data;
     for (let i = 0; i < out.length; i++) out[i] = cd[i] ? xd[i]! : yd[i]!;
   },
+  complexKernel: ([c, x, y], out) => selectComplex(c!.data, x!.data, y!.data, out),
   outDtype: (avals) => avals[1]!.dtype,
   jvp: linearJvp(() => selectP, [1, 2]),
   transpose: ([ct], [c, x, y]) => {

@@ -11,6 +11,7 @@ import { transposeData } from "../kernels/strided.ts";
 import { definePrimitive, isUndefinedPrimal, one } from "../core/primitive.ts";
 import { moveaxis, transpose, avalOf, convert } from "./structural.ts";
 import { addT } from "./binary.ts";
+import { bilinearPlanes } from "./planes.ts";
 
 export interface DotParams {
   readonly lhsContract: readonly number[];
@@ -62,7 +63,8 @@ function operand(x: ConcreteArray, batch: readonly number[], rows: readonly numb
 
 export const dotGeneralP = definePrimitive<DotParams>({
   name: "dotGeneral",
-  impl: ([l, r], p) => {
+  // Complex operands: four real products on the planes (not conjugated: JAX's dot_general).
+  impl: bilinearPlanes(([l, r], p) => {
     const lf = freeAxes(l!.ndim, p.lhsContract, p.lhsBatch);
     const rf = freeAxes(r!.ndim, p.rhsContract, p.rhsBatch);
     const [a, aT] = operand(l!, p.lhsBatch, lf, p.lhsContract);
@@ -79,7 +81,7 @@ export const dotGeneralP = definePrimitive<DotParams>({
     const out = allocate(l!.dtype, c.length);
     out.set(c);
     return one(new ConcreteArray(out, shape, l!.dtype));
-  },
+  }),
   abstractEval: ([l, r], p) => [{ shape: dotShape(l!, r!, p), dtype: l!.dtype }],
   jvp: ([x, y], [tx, ty], _, p) => [addT(tx && dotGeneral(tx, y!, p), ty && dotGeneral(x!, ty, p))],
   transpose: ([ct], [x, y], p) => [

@@ -4,6 +4,7 @@
  * and out). Bilinear, so its JVP is two convolutions and it has a transpose for each operand, both
  * convolutions again.
  */
+import { bilinearPlanes } from "./planes.ts";
 import { ConcreteArray, type NDArray, type Aval } from "../core/ndarray.ts";
 import { allocate } from "../core/dtype.ts";
 import { bind1 } from "../core/trace.ts";
@@ -38,7 +39,8 @@ export function convShape(lhs: readonly number[], rhs: readonly number[], p: Con
 
 export const convP: Primitive<ConvParams> = definePrimitive<ConvParams>({
   name: "convGeneralDilated",
-  impl: ([l, r], p) => {
+  // Bilinear, so complex operands run as real convolutions of the planes (see planes.ts).
+  impl: bilinearPlanes(([l, r], p) => {
     const outShape = convShape(l!.shape, r!.shape, p);
     const asF64 = (x: ConcreteArray) => (x.data instanceof Float64Array ? x.data : Float64Array.from(x.data));
     const data = convData(asF64(l!), asF64(r!), { ...p, lhsShape: l!.shape, rhsShape: r!.shape, outShape });
@@ -46,7 +48,7 @@ export const convP: Primitive<ConvParams> = definePrimitive<ConvParams>({
     const out = allocate(l!.dtype, data.length);
     out.set(data);
     return one(new ConcreteArray(out, outShape, l!.dtype));
-  },
+  }),
   abstractEval: ([l, r], p) => [{ shape: convShape(l!.shape, r!.shape, p), dtype: l!.dtype }],
   // Bilinear: d conv(l, r) = conv(dl, r) + conv(l, dr).
   jvp: ([l, r], [tl, tr], _, p) => [addT(tl && conv(tl, r!, p), tr && conv(l!, tr, p))],

@@ -5,7 +5,7 @@
  * primitive applied to the tangents.
  */
 import { ConcreteArray, zerosConcrete, type Aval, type NDArray } from "../core/ndarray.ts";
-import { allocate, type DType, type TypedArray } from "../core/dtype.ts";
+import { allocate, isComplex, type DType, type TypedArray } from "../core/dtype.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import { bind, bind1 } from "../core/trace.ts";
 import { compileBinary, compileUnary } from "../kernels/elementwise.ts";
@@ -18,7 +18,14 @@ export type ElementwiseKernel<P> = (args: readonly ConcreteArray[], out: TypedAr
 
 export interface ElementwiseSpec<P> {
   readonly name: string;
+  /** The kernel for real (float, int, bool) operands. */
   readonly kernel: ElementwiseKernel<P>;
+  /**
+   * The kernel used when an operand is complex (storage interleaved: element k at `data[2k]`,
+   * `data[2k + 1]`). Without one, a complex operand is a `TypeError` naming the primitive and the
+   * dtype — never the real kernel run on interleaved data.
+   */
+  readonly complexKernel?: ElementwiseKernel<P>;
   /** The output's dtype from the operands' (default: the first operand's). */
   readonly outDtype?: (avals: readonly Aval[]) => DType;
   readonly jvp: JvpRule<P>;
@@ -30,19 +37,25 @@ export interface ElementwiseSpec<P> {
  * as JAX's lax does), the output of that shape.
  */
 export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
-  const { name, kernel, jvp } = spec;
+  const { name, kernel, jvp, complexKernel } = spec;
   const outDtype = spec.outDtype ?? ((avals: readonly Aval[]) => avals[0]!.dtype);
   const prim: Primitive<P> = definePrimitive<P>({
     name,
     impl: (args, params) => {
       const x = args[0]!;
       const dtype = outDtype(args);
-      const out = allocate(dtype, x.data.length);
-      kernel(args, out, params);
+      const cplx = complexOperand(args);
+      // Real operands hold one slot per element; complex ones two, so count elements by shape.
+      const out = allocate(dtype, cplx < 0 ? x.data.length : x.size);
+      if (cplx < 0) kernel(args, out, params);
+      else if (complexKernel !== undefined) complexKernel(args, out, params);
+      else throw noComplexKernel(name, args[cplx]!);
       return one(new ConcreteArray(out, x.shape, dtype));
     },
     abstractEval: (avals) => {
       checkSameShapes(name, avals);
+      const cplx = complexOperand(avals);
+      if (cplx >= 0 && complexKernel === undefined) throw noComplexKernel(name, avals[cplx]!);
       return [{ shape: avals[0]!.shape, dtype: outDtype(avals) }];
     },
     jvp,
@@ -65,6 +78,17 @@ function checkSameShapes(name: string, avals: readonly Aval[]): void {
       throw new ShapeError(`${name}: elementwise operands must have one shape, got ${avals.map((a) => fmtShape(a.shape)).join(", ")} (internal: a rule did not broadcast)`);
     }
   }
+}
+
+/** The index of the first complex operand, or −1. */
+function complexOperand(avals: readonly Aval[]): number {
+  for (let i = 0; i < avals.length; i++) if (isComplex(avals[i]!.dtype)) return i;
+  return -1;
+}
+
+/** A complex operand of an elementwise primitive that has no complex kernel (yet): which, and its dtype. */
+function noComplexKernel(name: string, x: Aval): TypeError {
+  return new TypeError(`${name}: not defined for complex input (got dtype ${x.dtype}, shape ${fmtShape(x.shape)}); it takes real values only`);
 }
 
 /** A kernel from a JS expression in `a` (one operand) or `a`, `b` (two), compiled into one monomorphic loop. */

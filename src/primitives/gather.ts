@@ -17,6 +17,7 @@ import { avalOf, broadcastInDimP, convert, matchBatch, moveaxis, reshape, zerosL
 import { add, addT, div, fullLike, max, min, mul } from "./binary.ts";
 import { and, eq, ge, lt, select } from "./compare.ts";
 import { sizeOf } from "../kernels/strided.ts";
+import { planewise, realOnly } from "./planes.ts";
 
 export interface GatherParams {
   /** The axis of `x` that the indices pick along. */
@@ -177,7 +178,7 @@ function gatherOrZero(x: NDArray, idx: NDArray, axis: number): NDArray {
 /** `gather(x, idx, axis)[…, j…, …] = x[…, idx[j…], …]`: linear in `x`; its transpose is `scatterAdd`. */
 export const gatherP: Primitive<GatherParams> = definePrimitive<GatherParams>({
   name: "gather",
-  impl: ([x, idx], { axis }) => one(gatherKernel(x!, idx!, axis)),
+  impl: planewise(([x, idx], { axis }) => one(gatherKernel(x!, idx!, axis))),
   abstractEval: ([x, idx], { axis }) => [{ shape: gatherShape(x!.shape, idx!.shape, axis), dtype: x!.dtype }],
   jvp: ([, idx], [t], _, { axis }) => [t && gather(t, idx!, axis)],
   // The value read x[clamp(k)], so the cotangent goes back to clamp(k) (not dropped as scatterAdd would).
@@ -197,11 +198,11 @@ export const gatherP: Primitive<GatherParams> = definePrimitive<GatherParams>({
 /** Zeros of `shape` with `updates` added at `idx` along `axis`; repeated indices accumulate. */
 export const scatterAddP: Primitive<ScatterAddParams> = definePrimitive<ScatterAddParams>({
   name: "scatterAdd",
-  impl: ([u, idx], { axis, shape }) => {
+  impl: planewise(([u, idx], { axis, shape }) => {
     const out = allocate(u!.dtype, sizeOf(shape));
     scatterInto("add", out, shape, u!.data, idx!.data, axis);
     return one(new ConcreteArray(out, shape, u!.dtype));
-  },
+  }),
   abstractEval: ([u], { shape }) => [{ shape, dtype: u!.dtype }],
   jvp: ([, idx], [t], _, { axis, shape }) => [t && scatterAdd(t, idx!, axis, shape)],
   // Dropped updates reached nothing, so their cotangent is 0 (a plain gather would clamp).
@@ -242,11 +243,11 @@ function lastWriters(idx: NDArray, n: number): NDArray {
  */
 export const scatterP: Primitive<GatherParams> = definePrimitive<GatherParams>({
   name: "scatter",
-  impl: ([x, idx, u], { axis }) => {
+  impl: planewise(([x, idx, u], { axis }) => {
     const out = x!.data.slice();
     scatterInto("set", out, x!.shape, u!.data, idx!.data, axis);
     return one(new ConcreteArray(out, x!.shape, x!.dtype));
-  },
+  }),
   abstractEval: ([x]) => [x!],
   jvp: ([x, idx, u], [tx, , tu], _, { axis }) => [scatter(tx ?? zerosLike(x!), idx!, tu ?? zerosLike(u!), axis)],
   transpose: ([ct], [x, idx, u], { axis }) => {
@@ -307,11 +308,11 @@ const extremumJvp: JvpRule<GatherParams> = ([x, idx, u], [tx, , tu], [out], { ax
 function scatterCombine(name: string, op: ScatterOp, jvp: JvpRule<GatherParams>): Primitive<GatherParams> {
   const prim: Primitive<GatherParams> = definePrimitive<GatherParams>({
     name,
-    impl: ([x, idx, u], { axis }) => {
+    impl: realOnly(name, ([x, idx, u], { axis }) => {
       const out = x!.data.slice();
       scatterInto(op, out, x!.shape, u!.data, idx!.data, axis);
       return one(new ConcreteArray(out, x!.shape, x!.dtype));
-    },
+    }),
     abstractEval: ([x]) => [x!],
     jvp,
     transpose: "nonlinear",
@@ -345,7 +346,7 @@ export interface SearchsortedParams {
  */
 export const searchsortedP: Primitive<SearchsortedParams> = definePrimitive<SearchsortedParams>({
   name: "searchsorted",
-  impl: ([a, v], { side, lead }) => {
+  impl: realOnly("searchsorted", ([a, v], { side, lead }) => {
     const rows = sizeOf(a!.shape.slice(0, lead));
     const n = a!.shape[lead]!;
     const m = rows === 0 ? 0 : v!.data.length / rows;
@@ -371,7 +372,7 @@ export const searchsortedP: Primitive<SearchsortedParams> = definePrimitive<Sear
       }
     }
     return one(new ConcreteArray(out, v!.shape, "int32"));
-  },
+  }),
   abstractEval: ([, v]): Aval[] => [{ shape: v!.shape, dtype: "int32" }],
   jvp: () => [null],
   transpose: "nonlinear",

@@ -11,6 +11,7 @@ import { broadcastInDimP, moveaxis, avalOf, convert, slice } from "./structural.
 import { div, mul } from "./binary.ts";
 import { eq } from "./compare.ts";
 import { linearJvp } from "./elementwise.ts";
+import { planewise, realOnly } from "./planes.ts";
 
 export interface AxesParams {
   readonly axes: readonly number[];
@@ -26,16 +27,19 @@ export function unreduce(y: NDArray, shape: readonly number[], axes: readonly nu
 }
 
 function reducer(op: ReduceOp, jvp: Primitive<AxesParams>["jvp"], linear: boolean): Primitive<AxesParams> {
+  const name = op === "sum" ? "reduceSum" : op === "max" ? "reduceMax" : op === "min" ? "reduceMin" : "reduceProd";
+  const kernel = ([x]: readonly ConcreteArray[], { axes }: AxesParams): ConcreteArray[] => {
+    const shape = reducedShape(x!.shape, axes);
+    let n = 1;
+    for (const d of shape) n *= d;
+    const out = allocate(x!.dtype, n);
+    reduceData(op, x!.data, x!.shape, axes, out);
+    return one(new ConcreteArray(out, shape, x!.dtype));
+  };
   const prim: Primitive<AxesParams> = definePrimitive<AxesParams>({
-    name: op === "sum" ? "reduceSum" : op === "max" ? "reduceMax" : op === "min" ? "reduceMin" : "reduceProd",
-    impl: ([x], { axes }) => {
-      const shape = reducedShape(x!.shape, axes);
-      let n = 1;
-      for (const d of shape) n *= d;
-      const out = allocate(x!.dtype, n);
-      reduceData(op, x!.data, x!.shape, axes, out);
-      return one(new ConcreteArray(out, shape, x!.dtype));
-    },
+    name,
+    // A sum acts on the real and imaginary parts alike; complex max and min are not defined here.
+    impl: op === "sum" ? planewise(kernel) : realOnly(name, kernel),
     abstractEval: ([x], { axes }) => [{ shape: reducedShape(x!.shape, axes), dtype: x!.dtype }],
     jvp,
     transpose: linear ? ([ct], [x], { axes }) => [unreduce(ct!, avalOf(x!).shape, axes)] : "nonlinear",
@@ -68,14 +72,14 @@ export interface AxisParams {
 function argReducer(name: string, sign: 1 | -1): Primitive<AxisParams> {
   const prim: Primitive<AxisParams> = definePrimitive<AxisParams>({
     name,
-    impl: ([x], { axis }) => {
+    impl: realOnly(name, ([x], { axis }) => {
       const shape = reducedShape(x!.shape, [axis]);
       let n = 1;
       for (const d of shape) n *= d;
       const out = new Int32Array(n);
       argReduceData(sign, x!.data, x!.shape, axis, out);
       return one(new ConcreteArray(out, shape, "int32"));
-    },
+    }),
     abstractEval: ([x], { axis }): Aval[] => [{ shape: reducedShape(x!.shape, [axis]), dtype: "int32" }],
     jvp: () => [null],
     transpose: "nonlinear",
@@ -95,7 +99,7 @@ export interface CumsumParams {
 }
 export const cumsumP: Primitive<CumsumParams> = definePrimitive<CumsumParams>({
   name: "cumsum",
-  impl: ([x], { axis, reverse }) => {
+  impl: planewise(([x], { axis, reverse }) => {
     const shape = x!.shape;
     const out = allocate(x!.dtype, x!.data.length);
     const n = shape[axis]!;
@@ -103,7 +107,7 @@ export const cumsumP: Primitive<CumsumParams> = definePrimitive<CumsumParams>({
     for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
     cumsumData(x!.data, x!.data.length / Math.max(1, n * inner), n, inner, reverse, out);
     return one(new ConcreteArray(out, shape, x!.dtype));
-  },
+  }),
   abstractEval: ([x]) => [x!],
   jvp: linearJvp(() => cumsumP),
   transpose: ([ct], _, { axis, reverse }) => [bind1(cumsumP, [ct!], { axis, reverse: !reverse })],

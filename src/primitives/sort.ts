@@ -7,6 +7,7 @@ import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
 import { bind1 } from "../core/trace.ts";
 import { definePrimitive, one, type Primitive } from "../core/primitive.ts";
 import { moveaxis } from "./structural.ts";
+import { isComplex } from "../core/dtype.ts";
 
 export interface ArgsortParams {
   readonly axis: number;
@@ -29,19 +30,27 @@ export const argsortP: Primitive<ArgsortParams> = definePrimitive<ArgsortParams>
     const n = shape[axis]!;
     let inner = 1;
     for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
-    const outer = n * inner === 0 ? 0 : src.length / (n * inner);
-    const out = new Int32Array(src.length);
+    // Complex values sort as NumPy's: lexicographically, real parts first, then imaginary parts.
+    const w = isComplex(x!.dtype) ? 2 : 1;
+    const size = src.length / w;
+    const outer = n * inner === 0 ? 0 : size / (n * inner);
+    const out = new Int32Array(size);
     const vals = new Float64Array(n);
+    const imags = new Float64Array(w === 2 ? n : 0);
     const order = new Array<number>(n);
+    const compare = w === 1
+      ? (p: number, q: number) => compareNanLast(vals[p]!, vals[q]!)
+      : (p: number, q: number) => compareNanLast(vals[p]!, vals[q]!) || compareNanLast(imags[p]!, imags[q]!);
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < inner; j++) {
         const base = o * n * inner + j;
         for (let i = 0; i < n; i++) {
-          vals[i] = src[base + i * inner]!;
+          vals[i] = src[w * (base + i * inner)]!;
+          if (w === 2) imags[i] = src[2 * (base + i * inner) + 1]!;
           order[i] = i;
         }
         // Array.prototype.sort is stable, so equal keys keep their order (NumPy's kind="stable").
-        order.sort((p, q) => compareNanLast(vals[p]!, vals[q]!));
+        order.sort(compare);
         for (let i = 0; i < n; i++) out[base + i * inner] = order[i]!;
       }
     }

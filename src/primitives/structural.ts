@@ -4,13 +4,14 @@
  * their JVP is the primitive applied to the tangents (`linearJvp`).
  */
 import { ConcreteArray, type NDArray, type Aval } from "../core/ndarray.ts";
-import { allocate, isFloat, type DType } from "../core/dtype.ts";
+import { allocate, isComplex, isInexact, realDtype, type DType } from "../core/dtype.ts";
 import { bind1 } from "../core/trace.ts";
 import { definePrimitive, isUndefinedPrimal, one, type LinearArg, type Primitive } from "../core/primitive.ts";
 import { contiguousStrides, sizeOf, stridedAddInto, stridedCopy, transposeData } from "../kernels/strided.ts";
 import { reduceSum } from "./reduce.ts";
 import { linearJvp } from "./elementwise.ts";
 import { zerosConcrete } from "../core/ndarray.ts";
+import { planewise } from "./planes.ts";
 
 // ---------------------------------------------------------------- reshape
 
@@ -39,11 +40,11 @@ export interface TransposeParams {
 
 export const transposeP: Primitive<TransposeParams> = definePrimitive<TransposeParams>({
   name: "transpose",
-  impl: ([x], { perm }) => {
+  impl: planewise(([x], { perm }) => {
     const out = allocate(x!.dtype, x!.data.length);
     transposeData(x!.data, x!.shape, perm, out);
     return one(new ConcreteArray(out, perm.map((p) => x!.shape[p]!), x!.dtype));
-  },
+  }),
   abstractEval: ([x], { perm }) => [{ shape: perm.map((p) => x!.shape[p]!), dtype: x!.dtype }],
   jvp: linearJvp(() => transposeP),
   transpose: ([ct], _, { perm }) => [transpose(ct!, inversePerm(perm))],
@@ -78,7 +79,7 @@ export interface BroadcastParams {
 
 export const broadcastInDimP: Primitive<BroadcastParams> = definePrimitive<BroadcastParams>({
   name: "broadcastInDim",
-  impl: ([x], { shape, dims }) => {
+  impl: planewise(([x], { shape, dims }) => {
     const inStrides = contiguousStrides(x!.shape);
     const strides = new Array<number>(shape.length).fill(0);
     dims.forEach((d, i) => {
@@ -87,7 +88,7 @@ export const broadcastInDimP: Primitive<BroadcastParams> = definePrimitive<Broad
     const out = allocate(x!.dtype, sizeOf(shape));
     stridedCopy(x!.data, 0, strides, shape, out);
     return one(new ConcreteArray(out, shape, x!.dtype));
-  },
+  }),
   abstractEval: ([x], { shape }) => [{ shape, dtype: x!.dtype }],
   jvp: linearJvp(() => broadcastInDimP),
   transpose: ([ct], [x], { shape, dims }) => {
@@ -130,14 +131,14 @@ export interface SliceParams {
 
 export const sliceP: Primitive<SliceParams> = definePrimitive<SliceParams>({
   name: "slice",
-  impl: ([x], { start, step, size }) => {
+  impl: planewise(([x], { start, step, size }) => {
     const strides = contiguousStrides(x!.shape);
     let offset = 0;
     start.forEach((s, i) => (offset += s * strides[i]!));
     const out = allocate(x!.dtype, sizeOf(size));
     stridedCopy(x!.data, offset, strides.map((s, i) => s * step[i]!), size, out);
     return one(new ConcreteArray(out, size, x!.dtype));
-  },
+  }),
   abstractEval: ([x], { size }) => [{ shape: size, dtype: x!.dtype }],
   jvp: linearJvp(() => sliceP),
   transpose: ([ct], [x], { start, step }) => [
@@ -158,14 +159,14 @@ export interface UnsliceParams {
 /** The transpose of `slice`: zeros of `shape` with `x` added at the sliced positions. */
 export const unsliceP: Primitive<UnsliceParams> = definePrimitive<UnsliceParams>({
   name: "unslice",
-  impl: ([x], { shape, start, step }) => {
+  impl: planewise(([x], { shape, start, step }) => {
     const out = zerosConcrete(shape, x!.dtype);
     const strides = contiguousStrides(shape);
     let offset = 0;
     start.forEach((s, i) => (offset += s * strides[i]!));
     stridedAddInto(x!.data, out.data, offset, strides.map((s, i) => s * step[i]!), x!.shape);
     return one(out);
-  },
+  }),
   abstractEval: ([x], { shape }) => [{ shape, dtype: x!.dtype }],
   jvp: linearJvp(() => unsliceP),
   transpose: ([ct], [x], { start, step }) => [bind1(sliceP, [ct!], { start, step, size: avalOf(x!).shape })],
@@ -188,7 +189,7 @@ export interface ConcatParams {
 
 export const concatenateP: Primitive<ConcatParams> = definePrimitive<ConcatParams>({
   name: "concatenate",
-  impl: (xs, { axis }) => {
+  impl: planewise((xs, { axis }) => {
     const shape = concatShape(xs, axis);
     const out = zerosConcrete(shape, xs[0]!.dtype);
     const strides = contiguousStrides(shape);
@@ -198,7 +199,7 @@ export const concatenateP: Primitive<ConcatParams> = definePrimitive<ConcatParam
       pos += x.shape[axis]!;
     }
     return one(out);
-  },
+  }),
   abstractEval: (xs, { axis }) => [{ shape: concatShape(xs, axis), dtype: xs[0]!.dtype }],
   jvp: linearJvp(() => concatenateP),
   transpose: ([ct], xs, { axis }) => {
@@ -233,6 +234,7 @@ export interface ConvertParams {
 export const convertP: Primitive<ConvertParams> = definePrimitive<ConvertParams>({
   name: "convert",
   impl: ([x], { dtype }) => {
+    if (isComplex(dtype) || isComplex(x!.dtype)) return one(convertComplex(x!, dtype));
     const out = allocate(dtype, x!.data.length);
     // bool: NaN is true (non-zero), as in NumPy/JAX. int32: as JAX on CPU (XLA's saturating
     // conversion): truncation toward zero, NaN → 0, values beyond the int32 range (±∞ too) clamp.
@@ -242,12 +244,38 @@ export const convertP: Primitive<ConvertParams> = definePrimitive<ConvertParams>
     return one(new ConcreteArray(out, x!.shape, dtype));
   },
   abstractEval: ([x], { dtype }) => [{ shape: x!.shape, dtype }],
-  jvp: ([x], [t], _, { dtype }) => [isFloat(dtype) && isFloat(x!.dtype) ? convert(t!, dtype) : null],
+  // Between inexact dtypes the conversion is real-linear: complex → real keeps the real part (its
+  // transpose puts ct back as ct + 0i), real → complex adds 0i (its transpose keeps the real part).
+  jvp: ([x], [t], _, { dtype }) => [isInexact(dtype) && isInexact(x!.dtype) ? convert(t!, dtype) : null],
   transpose: ([ct], [x]) => [convert(ct!, avalOf(x!).dtype)],
   batch: ([x], [d], params) => [[bind1(convertP, [x!], params)], [d!]],
 });
 
 export const convert = (x: NDArray, dtype: DType): NDArray => (x.dtype === dtype ? x : bind1(convertP, [x], { dtype }));
+
+/**
+ * A conversion to or from a complex dtype: a real value becomes value + 0i, a complex value keeps its real part
+ * when the target is real (as NumPy, which also warns: the numpy layer does), both parts between
+ * complex64 and complex128.
+ */
+function convertComplex(x: ConcreteArray, dtype: DType): ConcreteArray {
+  const n = x.size;
+  if (isComplex(x.dtype) && isComplex(dtype)) {
+    const out = allocate(dtype, n);
+    out.set(x.data);
+    return new ConcreteArray(out, x.shape, dtype);
+  }
+  if (isComplex(dtype)) {
+    const out = allocate(dtype, n);
+    for (let k = 0; k < n; k++) out[2 * k] = x.data[k]!;
+    return new ConcreteArray(out, x.shape, dtype);
+  }
+  // Complex → real: the real part, converted to the target as a real value would be.
+  const re = allocate(realDtype(x.dtype), n);
+  for (let k = 0; k < n; k++) re[k] = x.data[2 * k]!;
+  const part = new ConcreteArray(re, x.shape, realDtype(x.dtype));
+  return dtype === part.dtype ? part : (convertP.impl([part], { dtype })[0]!);
+}
 
 // ---------------------------------------------------------------- helpers
 

@@ -7,6 +7,11 @@ import { bind1 } from "../core/trace.ts";
 import { definePrimitive, type Primitive } from "../core/primitive.ts";
 import { add, div, mul, sub, fullLike } from "./binary.ts";
 import { elementwise, exprKernel, linearJvp } from "./elementwise.ts";
+import { isComplex, realDtype } from "../core/dtype.ts";
+import { absComplex } from "../kernels/complex.ts";
+import { eq, select } from "./compare.ts";
+import { convert } from "./structural.ts";
+import { conj, real } from "./complex.ts";
 
 type Empty = Record<string, never>;
 type D = (x: NDArray, t: NDArray, out: NDArray) => NDArray;
@@ -26,6 +31,8 @@ const k = fullLike;
 export const negP: Primitive<Empty> = elementwise<Empty>({
   name: "neg",
   kernel: exprKernel(1, "-a"),
+  // Negating every slot negates both parts.
+  complexKernel: exprKernel(1, "-a"),
   jvp: linearJvp(() => negP),
   transpose: ([ct]) => [neg(ct!)],
 });
@@ -38,7 +45,18 @@ export const cosP = unary("cos", "Math.cos(a)", (x, t) => neg(mul(t, sin(x))));
 export const tanP = unary("tan", "Math.tan(a)", (_, t, out) => mul(t, add(k(out, 1), mul(out, out)))); // 1 + tan²
 export const tanhP = unary("tanh", "Math.tanh(a)", (_, t, out) => mul(t, sub(k(out, 1), mul(out, out)))); // 1 − tanh²
 export const sqrtP = unary("sqrt", "Math.sqrt(a)", (_, t, out) => div(t, mul(k(out, 2), out))); // dx / 2√x
-export const absP = unary("abs", "Math.abs(a)", (x, t) => mul(t, sign(x))); // abs'(0) = 0, as autograd
+// abs'(0) = 0, as autograd. For complex z, |z| is real and d|z| = Re(conj(z)·dz) / |z| (0 at z = 0).
+export const absP: Primitive<Empty> = elementwise<Empty>({
+  name: "abs",
+  kernel: exprKernel(1, "Math.abs(a)"),
+  complexKernel: ([x], out) => absComplex(x!.data, out),
+  outDtype: ([x]) => realDtype(x!.dtype),
+  jvp: ([x], [t], [out]) => {
+    if (!isComplex(x!.dtype)) return [mul(t!, sign(x!))];
+    const safe = select(eq(out!, k(out!, 0)), k(out!, 1), out!);
+    return [real(mul(t!, div(conj(x!), convert(safe, x!.dtype))))];
+  },
+});
 export const signP = unary("sign", "H.sign(a)", "zero");
 export const log1pP = unary("log1p", "Math.log1p(a)", (x, t) => div(t, add(k(x, 1), x)));
 export const expm1P = unary("expm1", "Math.expm1(a)", (_, t, out) => mul(t, add(out, k(out, 1))));

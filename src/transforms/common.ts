@@ -1,6 +1,6 @@
 /** @file What every transformation shares: leaves to arrays and back, `argnums`, zeros. */
 import { NDArray, ConcreteArray } from "../core/ndarray.ts";
-import { isFloat } from "../core/dtype.ts";
+import { isInexact } from "../core/dtype.ts";
 import { isTracer } from "../core/trace.ts";
 import { zerosConcrete } from "../core/ndarray.ts";
 import type { Leaf } from "../tree/index.ts";
@@ -21,7 +21,7 @@ export function likeInput(result: NDArray, input: Leaf): Leaf {
 }
 
 /** Concrete zeros shaped like `x` (float, for tangents/cotangents). */
-export const zerosFor = (x: NDArray): NDArray => zerosConcrete(x.shape, isFloat(x.dtype) ? x.dtype : "float64");
+export const zerosFor = (x: NDArray): NDArray => zerosConcrete(x.shape, isInexact(x.dtype) ? x.dtype : "float64");
 
 /** Normalizes `argnums` to a list of indices into `args`, checking them (in range, none repeated). */
 export function normArgnums(op: string, argnums: number | readonly number[] | undefined, nargs: number): number[] {
@@ -70,12 +70,12 @@ export function checkNotPromise(op: string, out: unknown): void {
   throw asyncFunctionError(op, "the function returned a Promise");
 }
 
-/** Checks that values to differentiate with respect to are float. */
+/** Checks that values to differentiate with respect to are float or complex. */
 export function checkDifferentiable(op: string, xs: readonly NDArray[], names: readonly string[]): void {
   xs.forEach((x, i) => {
-    if (!isFloat(x.dtype)) {
+    if (!isInexact(x.dtype)) {
       throw new TypeError(
-        `${op}: can only differentiate with respect to float arrays, but ${names[i]} has dtype ${x.dtype} (shape ${fmtShape(x.shape)}); ` +
+        `${op}: can only differentiate with respect to float or complex arrays, but ${names[i]} has dtype ${x.dtype} (shape ${fmtShape(x.shape)}); ` +
           "convert it with .astype('float64') or pass it as a non-differentiated argument",
       );
     }
