@@ -65,6 +65,8 @@ export interface CheckOptions {
   readonly h?: number;
   /** Also check second order (JVP of the JVP; default true). */
   readonly second?: boolean;
+  /** Maps each direction into the function's domain (e.g. Hermitian tangents for a Hermitian input). */
+  readonly project?: (t: NDArray) => NDArray;
 }
 
 /**
@@ -75,7 +77,8 @@ export function checkDerivatives(f: MatFn, a: NDArray, seed: number, opts: Check
   const tol = opts.tol ?? 1e-6;
   const h = opts.h ?? 1e-6;
   const cplx = a.dtype === "complex128";
-  const directions = cplx ? [randomLike(a, seed, "re"), randomLike(a, seed + 1, "im"), randomLike(a, seed + 2)] : [randomLike(a, seed)];
+  const project = opts.project ?? ((t: NDArray) => t);
+  const directions = (cplx ? [randomLike(a, seed, "re"), randomLike(a, seed + 1, "im"), randomLike(a, seed + 2)] : [randomLike(a, seed)]).map(project);
   for (const [d, t] of directions.entries()) {
     const [, tangents] = jvp((x: NDArray) => outs(f(x)), [a], [t]);
     const fd = centralDifference(f, a, t, h);
@@ -92,7 +95,7 @@ export function checkDerivatives(f: MatFn, a: NDArray, seed: number, opts: Check
   expect(Math.abs(lhs - rhs), `VJP vs JVP: ${lhs} vs ${rhs}`).toBeLessThan(1e-9 * Math.max(1, Math.abs(lhs)));
   if (opts.second === false) return;
   // Second order: d/ds [J(a + s·t2)·t] against central differences of the JVP.
-  const t2 = randomLike(a, seed + 20);
+  const t2 = project(randomLike(a, seed + 20));
   const firstOrder: MatFn = (x) => (jvp((y: NDArray) => outs(f(y)), [x], [t])[1] as NDArray[]);
   const [, second] = jvp((x: NDArray) => outs(firstOrder(x)), [a], [t2]);
   const fd2 = centralDifference(firstOrder, a, t2, 1e-5);
