@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import * as np from "autograd-ts/numpy";
+import { linalg as sla } from "autograd-ts/scipy";
 import { DomainError, NDArray, ShapeError, grad } from "autograd-ts";
 import ref from "./fixtures/complex-linalg.json" with { type: "json" };
 import { numRuns, seed } from "../property-tests/config.ts";
@@ -178,6 +179,21 @@ describe("complex np.linalg: errors", () => {
     expect(() => np.linalg.eigh(randomComplex(1, 2, 3))).toThrow("np.linalg.eigh: last 2 dimensions of a must be square; got shape (2, 3)");
     expect(() => np.linalg.solve(randomComplex(1, 3, 3), [1, 2])).toThrow(/np\.linalg\.solve: b of shape \(2,\) does not match a of shape \(3, 3\)/);
     expect(() => np.linalg.det(np.array([{ re: 1, im: 1 }]))).toThrow(/np\.linalg\.det: 1-dimensional array given/);
+  });
+
+  it("scipy.linalg refuses complex input with a TypeError (never silently the real part)", () => {
+    const a = randomComplex(3, 2, 2, 2);
+    expect(() => sla.sqrtm(a)).toThrow("scipy.linalg.sqrtm: complex input is not supported (a has dtype complex128, shape (2, 2)); np.linalg takes complex matrices");
+    expect(() => sla.solveTriangular(np.eye(2), np.array([{ re: 1, im: 1 }, { re: 0, im: 0 }]))).toThrow(/scipy\.linalg\.solveTriangular: complex input is not supported \(b has dtype complex128/);
+  });
+
+  it("matrixRank and cond of complex matrices", () => {
+    expect(np.linalg.matrixRank(np.array([{ re: 0, im: 0 }, { re: 0, im: 0 }]))).toBe(0);
+    expect(np.linalg.matrixRank(np.array([{ re: 0, im: 1 }, { re: 0, im: 0 }]))).toBe(1);
+    // Rank 1: the second row is i times the first.
+    expect(np.linalg.matrixRank(np.array([[{ re: 1, im: 0 }, { re: 2, im: 1 }], [{ re: 0, im: 1 }, { re: -1, im: 2 }]]))).toBe(1);
+    const d = np.astype(np.diag(np.array([2, 0.5])), "complex128");
+    expect(np.linalg.cond(np.multiply(d, np.complex(0, 1))).item()).toBeCloseTo(4, 14);
   });
 
   it("a derivative through repeated singular values or eigenvalues is a DomainError", () => {

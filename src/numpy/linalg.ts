@@ -487,7 +487,7 @@ export function matrixRank(A: ArrayLike, opts: { tol?: number | null } | number 
   opts = matrixRankOpts(opts);
   requireStatic("np.linalg.matrixRank", "tol", opts.tol, "a number");
   const a = asarray(A, undefined, "np.linalg.matrixRank", "A");
-  if (a.ndim < 2) return Number((a.reshape(-1).toArray() as number[]).some((v) => v !== 0));
+  if (a.ndim < 2) return Number((absSquared(s.convert(a.reshape(-1), isComplex(a.dtype) ? "complex128" : "float64")).toArray() as number[]).some((v) => v !== 0));
   if (a.ndim > 2) throw new ShapeError(`np.linalg.matrixRank: one matrix at a time, got shape ${fmtShape(a.shape)}`);
   const sv = svdvals(a).toArray() as number[];
   if (sv.some((v) => Number.isNaN(v))) {
