@@ -2,10 +2,14 @@
  * @file The checks every property runs, on any function of arrays: JVP against central
  * differences, VJP against JVP, `vmap` against a loop, and a transpose rule against its primitive;
  * each throws an error with the numbers when it fails.
+ *
+ * Complex values (complex128) go through the same checks with the pairing JAX's convention makes
+ * transposes adjoint for: ⟨a, b⟩ = Re Σ aᵢ·bᵢ, unconjugated (docs/complex-internals.md). Directions
+ * and cotangents of a complex value are complex, so every real direction of it is exercised.
  */
 import { jvp, linearize, vjp, vmap } from "autograd-ts";
 import { ConcreteArray, type NDArray, type Aval } from "../src/core/ndarray.ts";
-import { allocate } from "../src/core/dtype.ts";
+import { allocate, isComplex, slotsPerElement } from "../src/core/dtype.ts";
 import { fmtShape } from "../src/core/errors.ts";
 import { mulberry32 } from "../src/kernels/mulberry32.ts";
 
@@ -68,12 +72,16 @@ export class Rng {
   int(n: number): number {
     return Math.floor(this.next() * n);
   }
-  /** A random float64 array shaped like `aval`, values in [-1, 1]. */
+  /**
+   * A random array shaped like `aval`, values (both parts of complex ones) in [-1, 1]: complex128
+   * for a complex `aval`, float64 for any other.
+   */
   like(aval: Aval): ConcreteArray {
     const n = aval.shape.reduce((a, b) => a * b, 1);
-    const data = new Float64Array(n);
-    for (let i = 0; i < n; i++) data[i] = 2 * this.next() - 1;
-    return new ConcreteArray(data, aval.shape, "float64");
+    const dtype = isComplex(aval.dtype) ? "complex128" : "float64";
+    const data = new Float64Array(n * slotsPerElement(dtype));
+    for (let i = 0; i < data.length; i++) data[i] = 2 * this.next() - 1;
+    return new ConcreteArray(data, aval.shape, dtype);
   }
 }
 
@@ -82,13 +90,18 @@ const values = (x: NDArray): ArrayLike<number> => {
   return x.data;
 };
 
-/** Σ ⟨aₖ, bₖ⟩ over lists of arrays of equal shapes. */
+/**
+ * Σ ⟨aₖ, bₖ⟩ over lists of arrays of equal shapes; for complex arrays Re Σ aᵢ·bᵢ (unconjugated:
+ * re·re − im·im), the pairing under which JAX-convention transposes are adjoints.
+ */
 export function inner(a: readonly NDArray[], b: readonly NDArray[]): number {
   let s = 0;
   a.forEach((x, k) => {
     const xv = values(x);
     const yv = values(b[k]!);
-    for (let i = 0; i < xv.length; i++) s += xv[i]! * yv[i]!;
+    if (isComplex(x.dtype) !== isComplex(b[k]!.dtype)) throw new Error(`inner: pairing ${x.dtype} with ${b[k]!.dtype}`);
+    if (isComplex(x.dtype)) for (let i = 0; i < xv.length; i += 2) s += xv[i]! * yv[i]! - xv[i + 1]! * yv[i + 1]!;
+    else for (let i = 0; i < xv.length; i++) s += xv[i]! * yv[i]!;
   });
   return s;
 }
@@ -124,20 +137,21 @@ function axpy(xs: readonly NDArray[], s: number, vs: readonly NDArray[]): Concre
     const vv = values(vs[k]!);
     const data = new Float64Array(xv.length);
     for (let i = 0; i < data.length; i++) data[i] = xv[i]! + s * vv[i]!;
-    return new ConcreteArray(data, x.shape, "float64");
+    return new ConcreteArray(data, x.shape, isComplex(x.dtype) ? "complex128" : "float64");
   });
 }
 
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
-/** Checks that `got[k]` has the shape of `want[k]` and a float dtype. */
+/** Checks that `got[k]` has the shape of `want[k]` and dtype float64 (complex128 where `want[k]` is complex). */
 function checkAvals(what: string, got: readonly NDArray[], want: readonly Aval[]): void {
   if (got.length !== want.length) throw new Error(`${what}: ${got.length} values, expected ${want.length}`);
   got.forEach((g, k) => {
     if (!sameShape(g.shape, want[k]!.shape)) {
       throw new Error(`${what} ${k}: shape ${fmtShape(g.shape)}, expected ${fmtShape(want[k]!.shape)}`);
     }
-    if (g.dtype !== "float64") throw new Error(`${what} ${k}: dtype ${g.dtype}, expected float64`);
+    const dtype = isComplex(want[k]!.dtype) ? "complex128" : "float64";
+    if (g.dtype !== dtype) throw new Error(`${what} ${k}: dtype ${g.dtype}, expected ${dtype}`);
   });
 }
 
@@ -237,7 +251,7 @@ export function checkTranspose(
   const back = transpose([...cts]);
   if (back.length !== xs.length) throw new Error(`transpose returned ${back.length} cotangents for ${xs.length} linear inputs`);
   const bs = back.map((b, k) => {
-    if (b === null) return new ConcreteArray(new Float64Array(xs[k]!.size), xs[k]!.shape, "float64");
+    if (b === null) return new ConcreteArray(allocate(xs[k]!.dtype, xs[k]!.size), xs[k]!.shape, xs[k]!.dtype);
     if (!sameShape(b.shape, xs[k]!.shape)) {
       throw new Error(`transpose cotangent ${k}: shape ${fmtShape(b.shape)}, expected ${fmtShape(xs[k]!.shape)}`);
     }
@@ -289,7 +303,7 @@ export function checkClose(what: string, got: NDArray, want: ConcreteArray, orac
   if (got.dtype !== want.dtype) throw new Error(`${what}: dtype ${got.dtype}, ${oracle} gives ${want.dtype}`);
   const g = values(got);
   const w = want.data;
-  const float = want.dtype === "float64" || want.dtype === "float32";
+  const float = want.dtype === "float64" || want.dtype === "float32" || isComplex(want.dtype);
   const scale = float ? maxAbs([want]) : 0;
   for (let i = 0; i < w.length; i++) {
     const a = g[i]!;
@@ -304,9 +318,10 @@ export function stack(xs: readonly NDArray[], axis: number): ConcreteArray {
   const first = xs[0]!;
   const shape = first.shape.slice();
   shape.splice(axis, 0, xs.length);
-  const inner = first.shape.slice(axis).reduce((a, b) => a * b, 1);
+  // Counted in storage slots: two per complex element.
+  const inner = first.shape.slice(axis).reduce((a, b) => a * b, 1) * slotsPerElement(first.dtype);
   const outer = first.shape.slice(0, axis).reduce((a, b) => a * b, 1);
-  const out = new ConcreteArray(allocate(first.dtype, outer * xs.length * inner), shape, first.dtype);
+  const out = new ConcreteArray(allocate(first.dtype, (outer * xs.length * inner) / slotsPerElement(first.dtype)), shape, first.dtype);
   xs.forEach((x, b) => {
     const src = values(x);
     for (let o = 0; o < outer; o++) {

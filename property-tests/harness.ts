@@ -102,9 +102,9 @@ const avalsOf = (xs: readonly NDArray[]): Aval[] => xs.map((x) => ({ shape: x.sh
 export const outAvals = (spec: PrimSpec, args: readonly NDArray[], params: unknown): Aval[] =>
   spec.prim.abstractEval(avalsOf(args), params);
 
-/** The differentiated arguments: the spec's `wrt`, or every float64 argument. */
+/** The differentiated arguments: the spec's `wrt`, or every float64 (or complex128) argument. */
 export function wrtOf(spec: PrimSpec, c: { setup: SetupBase<unknown>; args: readonly NDArray[] }): number[] {
-  const all = c.args.map((_, i) => i).filter((i) => c.args[i]!.dtype === "float64");
+  const all = c.args.map((_, i) => i).filter((i) => c.args[i]!.dtype === "float64" || c.args[i]!.dtype === "complex128");
   return spec.wrt ? spec.wrt(c.setup).filter((i) => all.includes(i)) : all;
 }
 
@@ -118,9 +118,9 @@ export function activeSubset(wrt: readonly number[], rng: Rng): number[] {
   return pick.length > 0 ? pick : [wrt[rng.int(wrt.length)]!];
 }
 
-/** The indices of the float64 outputs (the ones derivatives are checked on). */
+/** The indices of the float64 and complex128 outputs (the ones derivatives are checked on). */
 export const floatOutputs = (avals: readonly Aval[]): number[] =>
-  avals.map((_, k) => k).filter((k) => avals[k]!.dtype === "float64");
+  avals.map((_, k) => k).filter((k) => avals[k]!.dtype === "float64" || avals[k]!.dtype === "complex128");
 
 /** The primitive as a function of all its arguments, returning the outputs `outs`. */
 export const primFn =

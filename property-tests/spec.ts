@@ -163,6 +163,15 @@ export const array = (shp: readonly number[], elem: fc.Arbitrary<number>, dtype:
 /** Standard float64 values in [-2, 2] (for functions defined everywhere). */
 export const floats = (shp: readonly number[], lo = -2, hi = 2): fc.Arbitrary<ConcreteArray> => array(shp, uniform(lo, hi));
 
+/**
+ * A complex128 array of `shape` whose elements are `re + i·im`, the parts drawn from `re` and `im`
+ * (by default both from [-2, 2]).
+ */
+export const complexes = (shp: readonly number[], re: fc.Arbitrary<number> = uniform(-2, 2), im: fc.Arbitrary<number> = re): fc.Arbitrary<ConcreteArray> => {
+  const n = sizeOf(shp);
+  return fc.array(fc.tuple(re, im), { minLength: n, maxLength: n }).map((ps) => new ConcreteArray(Float64Array.from(ps.flat()), shp, "complex128"));
+};
+
 export const bools = (shp: readonly number[]): fc.Arbitrary<ConcreteArray> => array(shp, fc.integer({ min: 0, max: 1 }), "bool");
 
 export const ints = (shp: readonly number[], lo: number, hi: number): fc.Arbitrary<ConcreteArray> =>

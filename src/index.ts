@@ -5,7 +5,7 @@
  */
 import "./numpy/methods.ts";
 
-export { grad, valueAndGrad, elementwiseGrad, vjp, linearize, type GradOptions } from "./transforms/vjp.ts";
+export { grad, valueAndGrad, elementwiseGrad, holomorphicGrad, vjp, linearize, type GradOptions } from "./transforms/vjp.ts";
 export { jvp, deriv } from "./transforms/jvp.ts";
 export { jet, type SeriesOf } from "./jet/jet.ts";
 export { vmap, type VmapOptions } from "./transforms/vmap.ts";

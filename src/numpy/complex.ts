@@ -118,7 +118,7 @@ export const imag = (x: ComplexArray | ArrayLike): NDArray => {
  * `np.complex(re, im)`: the complex array re + i·im, broadcasting (NumPy spells it `re + 1j*im`).
  * Float32 parts give complex64, anything else complex128; complex parts are an error.
  * @example
- * np.complex(1, 2).toArray(); // { re: 1, im: 2 }
+ * np.imag(np.complex(1, 2)).item(); // 2
  * np.complex([1, 2], 0).dtype; // "complex128"
  */
 export function complex(re: ArrayLike, im: ArrayLike = 0): NDArray {

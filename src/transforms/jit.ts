@@ -11,9 +11,31 @@ import { ClosedJaxpr } from "../core/jaxpr.ts";
 import { leafToArray, type Args } from "./common.ts";
 import { FloatingPointError } from "../core/errors.ts";
 import type { ArrayFn, ArrayTree, Fn, Ret } from "./types.ts";
-import { compile, optimize, type Compiled } from "../compiler/index.ts";
+import { compile as compileReal, optimize as optimizeReal, type Compiled } from "../compiler/index.ts";
+import { evalJaxpr, subJaxprs } from "../core/jaxpr.ts";
+import { isComplex } from "../core/dtype.ts";
 import { jitOpts } from "./options.ts";
 import { debugNansOn } from "./config.ts";
+
+/** Whether any value of the program (sub-programs included) is complex. */
+function holdsComplex(closed: ClosedJaxpr): boolean {
+  const { jaxpr } = closed;
+  const complexVar = (v: { aval: { dtype: Parameters<typeof isComplex>[0] } }) => isComplex(v.aval.dtype);
+  if (jaxpr.invars.some(complexVar) || jaxpr.constvars.some(complexVar)) return true;
+  return jaxpr.eqns.some((e) => e.outs.some(complexVar) || e.inputs.some(complexVar) || subJaxprs(e.params).some(holdsComplex));
+}
+
+/**
+ * The compiler's passes and generated loops work on one number per element, so a program with
+ * complex values is not optimised or compiled: it runs equation by equation through the kernels
+ * (each of which handles complex storage), which gives the eager results exactly.
+ */
+const optimize = (closed: ClosedJaxpr): ClosedJaxpr => (holdsComplex(closed) ? closed : optimizeReal(closed));
+function compile(closed: ClosedJaxpr): Compiled {
+  if (!holdsComplex(closed)) return compileReal(closed);
+  const interpret = (args: readonly NDArray[]) => evalJaxpr(closed, args);
+  return { run: interpret, runTrusted: interpret, jaxpr: closed, text: "" };
+}
 
 /** Options of `jit`. */
 export interface JitOptions {

@@ -10,9 +10,10 @@ import * as P from "../core/parse.ts";
  * integer in range, and not repeated, is checked where the function is called (a `RangeError`).
  */
 const argnums = P.union(P.num, P.arrayOf(P.num, "an array of numbers"));
-const gradSchema = { argnums, hasAux: P.bool } as const;
+const gradSchema = { argnums, hasAux: P.bool, holomorphic: P.bool } as const;
 
 export const gradOpts = P.options("grad", gradSchema);
+export const holomorphicGradOpts = P.options("holomorphicGrad", { argnums, hasAux: P.bool });
 export const valueAndGradOpts = P.options("valueAndGrad", gradSchema);
 export const elementwiseGradOpts = P.options("elementwiseGrad", { argnums });
 export const jacfwdOpts = P.options("jacfwd", { argnums });

@@ -4,14 +4,14 @@
  */
 import type { NDArray } from "../core/ndarray.ts";
 import { ConcreteArray } from "../core/ndarray.ts";
-import { allocate } from "../core/dtype.ts";
+import { allocate, isComplex } from "../core/dtype.ts";
 import { linearizeFlat, backwardPass, forwardPass, type Linearized } from "../interpreters/linearize.ts";
 import { flatten, unflatten, sameStructure, type Tree, type TreeDef, type Leaf } from "../tree/index.ts";
 import { leafToArray, likeInput, zerosFor, normArgnums, checkDifferentiable, checkNotAsync, checkNotPromise } from "./common.ts";
 import type { Args } from "./common.ts";
 import type { ArgnumsOf, ArrayTree, Fn, ScalarFn, GradFn, GradOf, GradsOf, LeafLike, Ret, Selected, ValueAndGradFn } from "./types.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
-import { elementwiseGradOpts, gradOpts, valueAndGradOpts } from "./options.ts";
+import { elementwiseGradOpts, gradOpts, holomorphicGradOpts, valueAndGradOpts } from "./options.ts";
 
 interface Traced {
   lin: Linearized;
@@ -83,6 +83,11 @@ export interface GradOptions {
   argnums?: number | readonly number[];
   /** The function returns `[output, aux]`; aux is passed through undifferentiated. */
   hasAux?: boolean;
+  /**
+   * `f` is holomorphic with complex inputs and output: the result is the complex derivative f′(z)
+   * (JAX's `holomorphic=True`; the same as `holomorphicGrad(f)`).
+   */
+  holomorphic?: boolean;
 }
 
 function gradImpl(op: string, f: (...args: never[]) => unknown, opts: GradOptions, args: readonly Tree[]): [Tree, Tree, unknown] {
@@ -97,6 +102,7 @@ function gradImpl(op: string, f: (...args: never[]) => unknown, opts: GradOption
   // Reject integer inputs before running the function.
   const [diffLeaves] = flatten(diff as Tree, `${op}: argument `);
   checkDifferentiable(op, diffLeaves.map((x, i) => leafToArray(x, op, `input leaf ${i}`)), diffLeaves.map((_, i) => `input leaf ${i}`));
+  if (opts.holomorphic === true) checkHolomorphicInputs(op, diffLeaves);
   const t = trace(op, wrapped as never, diff, opts.hasAux);
   const outs = t.lin.primalsOut;
   if (outs.length !== 1 || outs[0]!.size !== 1) {
@@ -107,12 +113,65 @@ function gradImpl(op: string, f: (...args: never[]) => unknown, opts: GradOption
     );
   }
   const out = outs[0]!;
-  const ones = allocate(out.dtype === "float32" ? "float32" : "float64", 1);
+  checkOutputKind(op, out, opts.holomorphic === true);
+  // The cotangent 1 (1 + 0i for a holomorphic f: then the pulled-back value is f′(z), not conjugated).
+  const ctDtype = isComplex(out.dtype) ? out.dtype : out.dtype === "float32" ? "float32" : "float64";
+  const ones = allocate(ctDtype, 1);
   ones[0] = 1;
-  const grads = pullBack(t, [new ConcreteArray(ones, out.shape, out.dtype === "float32" ? "float32" : "float64")]) as Tree[];
+  const grads = pullBack(t, [new ConcreteArray(ones, out.shape, ctDtype)]) as Tree[];
   const value = unflatten(t.outDef, [out]);
   const g = typeof opts.argnums === "number" || opts.argnums === undefined ? grads[0]! : grads;
   return [value, g, t.aux];
+}
+
+/**
+ * `grad` needs a real output (for real-valued f of complex z it gives ∂f/∂x − i·∂f/∂y, JAX's and
+ * autograd's convention); `holomorphicGrad` needs a complex one. Each error says what to use instead.
+ */
+function checkOutputKind(op: string, out: NDArray, holomorphic: boolean): void {
+  if (!holomorphic && isComplex(out.dtype)) {
+    throw new TypeError(
+      `${op}: the function returned a complex value (dtype ${out.dtype}, shape ${fmtShape(out.shape)}), and grad needs a real-valued output. ` +
+        "For the complex derivative f′(z) of a holomorphic f use holomorphicGrad(f) (or grad(f, { holomorphic: true })); " +
+        "for any other complex output use vjp(f, z) with a complex cotangent, or differentiate np.real(f(z)) or np.abs(f(z)).",
+    );
+  }
+  if (holomorphic && !isComplex(out.dtype)) {
+    throw new TypeError(
+      `${op}: with holomorphic, the function must return a complex value, but it returned dtype ${out.dtype} (shape ${fmtShape(out.shape)}); ` +
+        "for a real-valued function of complex inputs use grad(f), which gives ∂f/∂x − i·∂f/∂y",
+    );
+  }
+}
+
+/** A holomorphic derivative is taken with respect to complex inputs only (as JAX). */
+function checkHolomorphicInputs(op: string, leaves: readonly Leaf[]): void {
+  leaves.forEach((x, i) => {
+    const a = leafToArray(x, op, `input leaf ${i}`);
+    if (!isComplex(a.dtype)) {
+      throw new TypeError(
+        `${op}: a holomorphic derivative needs complex inputs, but input leaf ${i} has dtype ${a.dtype} (shape ${fmtShape(a.shape)}); ` +
+          "convert it with .astype(\"complex128\") or np.complex(x, 0)",
+      );
+    }
+  });
+}
+
+/**
+ * `holomorphicGrad(f)`: the complex derivative f′(z) of a holomorphic, scalar-valued `f` of complex
+ * arguments (JAX's `grad(f, holomorphic=True)`): 3z² for z³. The inputs and the output must be
+ * complex (a `TypeError` otherwise); for a real-valued function of complex inputs use `grad`.
+ * @example
+ * const d = holomorphicGrad((z: NDArray) => z.mul(z).mul(z))(np.complex(1, 2)); // 3z² = −9 + 12i
+ * np.real(d).item(); // -9
+ * np.imag(d).item(); // 12
+ */
+export function holomorphicGrad<F extends ScalarFn, const O extends Omit<GradOptions, "holomorphic"> = {}>(f: F, opts?: O): GradFn<F, O> {
+  const o: GradOptions = { ...holomorphicGradOpts(opts), holomorphic: true };
+  return ((...args: Tree[]) => {
+    const [, g, aux] = gradImpl("holomorphicGrad", f, o, args);
+    return o.hasAux ? [g, aux] : g;
+  }) as GradFn<F, O>;
 }
 
 /**
