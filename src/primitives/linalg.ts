@@ -132,10 +132,8 @@ export const stackOf = (shape: readonly number[], core: number): number => prod(
 export interface TriangularSolveParams {
   /** Read A's lower triangle (else its upper one). */
   readonly lower: boolean;
-  /** Solve Aᵀ·X = B (else A·X = B). */
+  /** Solve Aᵀ·X = B (else A·X = B); for complex values the plain transpose (not Aᴴ). */
   readonly transA: boolean;
-  /** With complex values, use conj(A) (so `transA` too gives Aᴴ). */
-  readonly conjA?: boolean;
   /** Take A's diagonal as ones (not read). */
   readonly unitDiagonal: boolean;
   /** The user function, for errors. */
@@ -157,7 +155,7 @@ export const triangularSolveP: Primitive<TriangularSolveParams> = definePrimitiv
     const count = stackOf(b!.shape, 2);
     for (let i = 0; i < count; i++) {
       const bad = cplx
-        ? C.cTriangularSolve(a!.data, i * n * n, b!.data, i * n * k, out, i * n * k, n, k, p.lower, p.transA, p.conjA === true, p.unitDiagonal)
+        ? C.cTriangularSolve(a!.data, i * n * n, b!.data, i * n * k, out, i * n * k, n, k, p.lower, p.transA, false, p.unitDiagonal)
         : K.triangularSolve(a!.data, i * n * n, b!.data, i * n * k, out, i * n * k, n, k, p.lower, p.transA, p.unitDiagonal);
       if (bad >= 0) {
         throw new DomainError(`${p.op}: singular matrix: diagonal element ${bad} of the triangular factor is zero (${at(a!.shape, 2, i)})`);
@@ -171,8 +169,7 @@ export const triangularSolveP: Primitive<TriangularSolveParams> = definePrimitiv
     let fromA: NDArray | null = null;
     if (ta) {
       const part = p.lower ? tril(ta, p.unitDiagonal ? -1 : 0) : triu(ta, p.unitDiagonal ? 1 : 0);
-      const opPart = p.transA ? mT(part) : part;
-      fromA = neg(triangularSolve(a!, mm(p.conjA === true && isComplex(part.dtype) ? conj(opPart) : opPart, x!), p));
+      fromA = neg(triangularSolve(a!, mm(p.transA ? mT(part) : part, x!), p));
     }
     return [addT(fromB, fromA)];
   },
