@@ -22,16 +22,17 @@ export function cdiv(ar: number, ai: number, br: number, bi: number): [number, n
 
 /**
  * Balances `h` (n×n, interleaved complex when `cplx`, else real) in place by diagonal similarity with
- * powers of two, H ← D⁻¹·H·D, so that each row and column have comparable norms (Parlett–Reinsch, the
- * scaling half of LAPACK's gebal). Returns D's diagonal. Exact in binary floating point; it reduces
- * ‖H‖ and so the absolute error of the eigenvalues of badly scaled matrices.
+ * powers of two, H ← D⁻¹·H·D, so that each row and column have comparable 2-norms (Parlett–Reinsch
+ * as in LAPACK's gebal since 3.5: 2-norms including the diagonal, one factor of 2 per step on each
+ * side). Returns D's diagonal. Exact in binary floating point; it reduces ‖H‖ and so the absolute
+ * error of the eigenvalues of badly scaled matrices.
  */
 export function balance(h: Float64Array, n: number, cplx: boolean): Float64Array {
   const d = new Float64Array(n).fill(1);
   const w = cplx ? 2 : 1;
-  const mag = (i: number, j: number): number => {
+  const sq = (i: number, j: number): number => {
     const k = (i * n + j) * w;
-    return cplx ? Math.abs(h[k]!) + Math.abs(h[k + 1]!) : Math.abs(h[k]!);
+    return cplx ? h[k]! ** 2 + h[k + 1]! ** 2 : h[k]! ** 2;
   };
   for (let done = false, rounds = 0; !done && rounds < 100; rounds++) {
     done = true;
@@ -39,33 +40,37 @@ export function balance(h: Float64Array, n: number, cplx: boolean): Float64Array
       let c = 0;
       let r = 0;
       for (let j = 0; j < n; j++) {
-        if (j === i) continue;
-        c += mag(j, i);
-        r += mag(i, j);
+        c += sq(j, i);
+        r += sq(i, j);
       }
+      c = Math.sqrt(c);
+      r = Math.sqrt(r);
       if (c === 0 || r === 0) continue;
-      let g = r / 2;
-      let f = 1;
       const s = c + r;
-      while (c < g) {
+      let f = 1;
+      let g = r / 2;
+      while (c < g && f < 2 ** 500) {
         f *= 2;
-        c *= 4;
+        c *= 2;
+        r /= 2;
+        g /= 2;
       }
-      g = r * 2;
-      while (c >= g) {
+      g = c / 2;
+      while (g >= r && f > 2 ** -500) {
         f /= 2;
-        c /= 4;
+        c /= 2;
+        g /= 2;
+        r *= 2;
       }
-      if ((c + r) / f < 0.95 * s) {
-        done = false;
-        d[i] = d[i]! * f;
-        // Row i by 1/f, column i by f.
-        for (let j = 0; j < n * w; j++) h[i * n * w + j] = h[i * n * w + j]! / f;
-        for (let j = 0; j < n; j++) {
-          const k = (j * n + i) * w;
-          h[k] = h[k]! * f;
-          if (cplx) h[k + 1] = h[k + 1]! * f;
-        }
+      if (c + r >= 0.95 * s) continue;
+      done = false;
+      d[i] = d[i]! * f;
+      // Row i by 1/f, column i by f.
+      for (let j = 0; j < n * w; j++) h[i * n * w + j] = h[i * n * w + j]! / f;
+      for (let j = 0; j < n; j++) {
+        const k = (j * n + i) * w;
+        h[k] = h[k]! * f;
+        if (cplx) h[k + 1] = h[k + 1]! * f;
       }
     }
   }
@@ -216,15 +221,15 @@ function hessenbergReal(h: Float64Array, q: Float64Array, n: number): void {
 /**
  * Francis double-shift QR on the upper Hessenberg `h` (overwritten by the quasi-triangular real
  * Schur form T when `wantT`), accumulating the transformations into `q`. Eigenvalues into `wr`,
- * `wi`. Small subdiagonal entries deflate the problem; after 10 and 30 iterations without a
- * deflation an exceptional shift breaks cycles (Wilkinson's, then an ad-hoc one). False if the
- * total iteration count passes 40·n.
+ * `wi`. Small subdiagonal entries deflate the problem (`negligible`); after 10 and 20 iterations
+ * without a deflation an exceptional shift breaks cycles. The matrix is never shifted in place (as
+ * EISPACK's hqr does), so its diagonal keeps full accuracy. False if the total iteration count
+ * passes 40·n.
  */
 function francisQR(h: Float64Array, q: Float64Array, n: number, wr: Float64Array, wi: Float64Array, wantT: boolean): boolean {
   const H = (i: number, j: number): number => h[i * n + j]!;
   let norm = 0;
   for (let i = 0; i < n; i++) for (let j = Math.max(i - 1, 0); j < n; j++) norm += Math.abs(H(i, j));
-  let exshift = 0;
   let iter = 0;
   let total = 0;
   let hi = n - 1;
@@ -240,15 +245,9 @@ function francisQR(h: Float64Array, q: Float64Array, n: number, wr: Float64Array
   const colEnd = (): number => (wantT ? n - 1 : hi);
   while (hi >= 0) {
     let l = hi;
-    while (l > 0) {
-      s = Math.abs(H(l - 1, l - 1)) + Math.abs(H(l, l));
-      if (s === 0) s = norm;
-      if (Math.abs(H(l, l - 1)) <= EPS * s) break;
-      l--;
-    }
+    while (l > 0 && !negligible(h, n, l, hi)) l--;
     if (l === hi) {
       // One eigenvalue has converged.
-      h[hi * n + hi] = H(hi, hi) + exshift;
       wr[hi] = H(hi, hi);
       wi[hi] = 0;
       hi--;
@@ -259,8 +258,6 @@ function francisQR(h: Float64Array, q: Float64Array, n: number, wr: Float64Array
       p = (H(hi - 1, hi - 1) - H(hi, hi)) / 2;
       qq = p * p + w;
       z = Math.sqrt(Math.abs(qq));
-      h[hi * n + hi] = H(hi, hi) + exshift;
-      h[(hi - 1) * n + hi - 1] = H(hi - 1, hi - 1) + exshift;
       x = H(hi, hi);
       if (qq >= 0) {
         z = p >= 0 ? p + z : p - z;
@@ -304,26 +301,13 @@ function francisQR(h: Float64Array, q: Float64Array, n: number, wr: Float64Array
       x = H(hi, hi);
       y = H(hi - 1, hi - 1);
       w = H(hi, hi - 1) * H(hi - 1, hi);
-      if (iter === 10) {
-        // Wilkinson's exceptional shift.
-        exshift += x;
-        for (let i = 0; i <= hi; i++) h[i * n + i] = H(i, i) - x;
-        s = Math.abs(H(hi, hi - 1)) + Math.abs(H(hi - 1, hi - 2));
-        x = y = 0.75 * s;
+      if (iter === 10 || iter === 20) {
+        // Exceptional shifts (as LAPACK's dlahqr): the shifts of [[a, −0.4375·s], [s, a]] with
+        // a = H[k][k] + 0.75·s, s from the subdiagonal at the bottom (10) or the top (20) of the block.
+        const k = iter === 10 ? hi : l;
+        s = iter === 10 ? Math.abs(H(hi, hi - 1)) + Math.abs(H(hi - 1, hi - 2)) : Math.abs(H(l + 1, l)) + Math.abs(H(l + 2, l + 1));
+        x = y = H(k, k) + 0.75 * s;
         w = -0.4375 * s * s;
-      }
-      if (iter === 30) {
-        // A second exceptional shift, towards the eigenvalue of the trailing block nearer H[hi][hi].
-        s = (y - x) / 2;
-        s = s * s + w;
-        if (s > 0) {
-          s = Math.sqrt(s);
-          if (y < x) s = -s;
-          s = x - w / ((y - x) / 2 + s);
-          for (let i = 0; i <= hi; i++) h[i * n + i] = H(i, i) - s;
-          exshift += s;
-          x = y = w = 0.964;
-        }
       }
       iter++;
       // Two consecutive small subdiagonal elements: start the bulge at row m.
@@ -402,6 +386,34 @@ function francisQR(h: Float64Array, q: Float64Array, n: number, wr: Float64Array
     }
   }
   return true;
+}
+
+const SAFE_MIN = 2 ** -1022;
+
+/**
+ * Whether the subdiagonal entry H[l][l−1] of the real Hessenberg `h` can be set to zero: below ε
+ * times its diagonal neighbours, and (Ahues & Tisseur's test, LAPACK's dlahqr) small enough beside
+ * the 2×2 block's eigenvalue gap that the eigenvalues keep their relative accuracy.
+ */
+function negligible(h: Float64Array, n: number, l: number, hi: number): boolean {
+  const sub = Math.abs(h[l * n + l - 1]!);
+  const small = SAFE_MIN * (n / EPS);
+  if (sub <= small) return true;
+  const dl = h[l * n + l]!;
+  const dp = h[(l - 1) * n + l - 1]!;
+  let tst = Math.abs(dp) + Math.abs(dl);
+  if (tst === 0) {
+    if (l >= 2) tst += Math.abs(h[(l - 1) * n + l - 2]!);
+    if (l + 1 <= hi) tst += Math.abs(h[(l + 1) * n + l]!);
+  }
+  if (sub > EPS * tst) return false;
+  const sup = Math.abs(h[(l - 1) * n + l]!);
+  const ab = Math.max(sub, sup);
+  const ba = Math.min(sub, sup);
+  const aa = Math.max(Math.abs(dl), Math.abs(dp - dl));
+  const bb = Math.min(Math.abs(dl), Math.abs(dp - dl));
+  const sum = aa + ab;
+  return ba * (ab / sum) <= Math.max(small, EPS * (bb * (aa / sum)));
 }
 
 /**
