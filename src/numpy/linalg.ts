@@ -2,6 +2,10 @@
  * @file `np.linalg`: factorizations, solves, determinants, norms and friends on stacks of matrices
  * `[..., m, n]`, written with the linear-algebra primitives, so every function is differentiable in
  * both modes, to any order, and batchable. Functions that return a tuple in NumPy return a JS array.
+ * Every function takes real or complex matrices (complex64 in, complex64 out; a real operand meets
+ * a complex one as complex128); results that are real by nature (norms, singular values, Hermitian
+ * eigenvalues, log|det|, least-squares residuals) are real. Complex derivatives follow JAX's
+ * convention (transposes not conjugated; see docs/complex-internals.md).
  */
 import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { DomainError } from "../core/errors.ts";
@@ -42,7 +46,7 @@ const EPS = 2 ** -52;
  * `x` as float64, or complex128 when complex (integers and bools promoted), with the dtype the
  * results should have.
  */
-export function floatArg(op: string, x: ArrayLike, arg: string): [NDArray, DType] {
+function floatArg(op: string, x: ArrayLike, arg: string): [NDArray, DType] {
   const a = asarray(x, undefined, op, arg);
   if (isComplex(a.dtype)) return [s.convert(a, "complex128"), a.dtype];
   const dtype: DType = a.dtype === "float32" ? "float32" : "float64";
@@ -55,7 +59,7 @@ const back = (x: NDArray, dtype: DType): NDArray => s.convert(x, dtype);
 const backReal = (x: NDArray, dtype: DType): NDArray => s.convert(x, realDtype(dtype));
 
 /** A stack of matrices `[..., m, n]`: at least two dimensions. */
-export function matrixArg(op: string, x: ArrayLike, arg = "a"): [NDArray, DType] {
+function matrixArg(op: string, x: ArrayLike, arg = "a"): [NDArray, DType] {
   const [a, dtype] = floatArg(op, x, arg);
   if (a.ndim < 2) {
     throw new ShapeError(`${op}: ${a.ndim}-dimensional array given (shape ${fmtShape(a.shape)}); ${arg} must be at least two-dimensional`);
@@ -64,7 +68,7 @@ export function matrixArg(op: string, x: ArrayLike, arg = "a"): [NDArray, DType]
 }
 
 /** A stack of square matrices `[..., n, n]`. */
-export function squareArg(op: string, x: ArrayLike, arg = "a"): [NDArray, DType] {
+function squareArg(op: string, x: ArrayLike, arg = "a"): [NDArray, DType] {
   const [a, dtype] = matrixArg(op, x, arg);
   const [m, n] = a.shape.slice(-2);
   if (m !== n) {
