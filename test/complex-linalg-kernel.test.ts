@@ -224,6 +224,23 @@ describe("complex QR and SVD against NumPy", () => {
     });
   }
 
+  it("from 32 columns on (Jacobi started from AᴴA's eigenvectors): U·S·Vᴴ = A, UᴴU = I, VVᴴ = I, descending", () => {
+    for (const [m, n] of [[40, 33], [33, 36]] as const) {
+      const a = lcg(3 + m, 2 * m * n);
+      const k = Math.min(m, n);
+      const s = new Float64Array(k);
+      const u = new Float64Array(2 * m * k);
+      const vh = new Float64Array(2 * k * n);
+      csvd(a, 0, m, n, false, s, u, vh);
+      const us = new Float64Array(2 * m * k);
+      for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) for (const p of [0, 1]) us[2 * (i * k + j) + p] = u[2 * (i * k + j) + p]! * s[j]!;
+      expect(relDiff(cmatmul(us, vh, m, k, n), a)).toBeLessThan(1e-14);
+      expect(relDiff(cmatmul(u, u, k, m, k, true), eye(k))).toBeLessThan(1e-14);
+      expect(relDiff(cmatmul(vh, vh, k, n, k, false, true), eye(k))).toBeLessThan(1e-14);
+      for (let j = 1; j < k; j++) expect(s[j]).toBeLessThanOrEqual(s[j - 1]!);
+    }
+  });
+
   it("an ill-conditioned 8×6 (σ from 1 to 1e-12): singular values to high relative accuracy", () => {
     const c = ref.illSvd;
     const s = new Float64Array(6);
