@@ -64,6 +64,7 @@ export const complexSpecs: readonly PrimSpec[] = [
   // Comparisons: small integer parts, so that ties in the real part (where the order looks at the
   // imaginary part) and equal values happen.
   ...["eq", "ne", "lt", "le", "gt", "ge"].map((n) => complexify(n, fc.integer({ min: -1, max: 1 }))),
+  ...["isnan", "isinf", "isfinite"].map((n) => complexify(n, fc.constantFrom(0, 1, NaN, Infinity, -Infinity))),
   ...["reshape", "transpose", "broadcastInDim", "slice", "unslice", "concatenate", "reduceSum", "cumsum"].map((n) => complexify(n)),
   ...["gather", "scatterAdd", "scatter", "dotGeneral", "convGeneralDilated", "argsort"].map((n) => complexify(n)),
   convert,

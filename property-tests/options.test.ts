@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { checkGrads, elementwiseGrad, grad, hessian, jacfwd, jacrev, jit, nn, valueAndGrad, vmap } from "autograd-ts";
+import { checkGrads, elementwiseGrad, grad, hessian, holomorphicGrad, jacfwd, jacrev, jit, nn, valueAndGrad, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import { integrate, linalg as sla, signal, special } from "autograd-ts/scipy";
 import { adam, rmsprop, sgd } from "autograd-ts/optimizers";
@@ -136,11 +136,12 @@ add("sgd", (o) => sgd(gradFn, params(), any(o)), { ...common, mass: 0.9 });
 add("rmsprop", (o) => rmsprop(gradFn, params(), any(o)), { ...common, gamma: 0.9, eps: 1e-8 });
 add("adam", (o) => adam(gradFn, params(), any(o)), { ...common, b1: 0.9, b2: 0.999, eps: 1e-8 });
 
-add("grad", (o) => grad(f, any(o)), { argnums: 0, hasAux: false });
+add("grad", (o) => grad(f, any(o)), { argnums: 0, hasAux: false, holomorphic: false });
+add("holomorphicGrad", (o) => holomorphicGrad(f, any(o)), { argnums: 0, hasAux: false });
 add("valueAndGrad", (o) => valueAndGrad(f, any(o)), { argnums: 0, hasAux: false });
 add("elementwiseGrad", (o) => elementwiseGrad(f, any(o)), { argnums: 0 });
-add("jacfwd", (o) => jacfwd(f, any(o)), { argnums: 0 });
-add("jacrev", (o) => jacrev(f, any(o)), { argnums: 0 });
+add("jacfwd", (o) => jacfwd(f, any(o)), { argnums: 0, holomorphic: false });
+add("jacrev", (o) => jacrev(f, any(o)), { argnums: 0, holomorphic: false });
 add("hessian", (o) => hessian(f, any(o)), { argnums: 0 });
 add("vmap", (o) => vmap(f, any(o)), { inAxes: 0, outAxes: 0 });
 add("jit", (o) => jit(f, any(o)), { staticArgnums: [] });

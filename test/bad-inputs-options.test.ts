@@ -85,13 +85,13 @@ const numpyCases: BadCase[] = [
 ];
 
 const creationCases: BadCase[] = [
-  bad("np.zeros complex128", () => np.zeros(3, any({ dtype: "complex128" })), TypeError, "np.zeros", "option dtype", '"complex128"', "float64, float32, int32, bool"),
+  bad("np.zeros complex256", () => np.zeros(3, any({ dtype: "complex256" })), TypeError, "np.zeros", "option dtype", '"complex256"', "complex128, complex64, float64, float32, int32, bool"),
   bad("np.ones int64", () => np.ones(3, any({ dtype: "int64" })), TypeError, "np.ones", '"int64"', "float64, float32, int32, bool"),
   bad("np.array float16", () => np.array([1], any({ dtype: "float16" })), TypeError, "np.array", '"float16"'),
   bad("np.full banana", () => np.full([2], 1, any({ dtype: "banana" })), TypeError, "np.full", '"banana"'),
   bad("np.astype int64", () => np.astype(v, any("int64")), TypeError, "np.astype", '"int64"', "float64, float32, int32, bool"),
   bad("x.astype banana", () => v.astype(any("banana")), TypeError, "astype", '"banana"', "supported dtypes"),
-  bad("x.astype complex128", () => v.astype(any("complex128")), TypeError, "astype", "complex dtypes are not supported yet"),
+  bad("x.astype complex32", () => v.astype(any("complex32")), TypeError, "astype", '"complex32"', "complex128, complex64"),
   bad("np.asarray int8", () => np.asarray(v, any("int8")), TypeError, "np.asarray", '"int8"'),
   bad("np.zerosLike dtype", () => np.zerosLike(v, any({ dtype: "uint8" })), TypeError, "np.zerosLike", '"uint8"'),
   bad("np.eye dtype", () => np.eye(2, 2, any({ dtype: "float128" })), TypeError, "np.eye", '"float128"'),

@@ -1,10 +1,19 @@
-/** @file The one closeness matcher, `toBeAllclose`, with NumPy's rule |a − b| ≤ atol + rtol·|b| and a readable diff. */
+/**
+ * @file The one closeness matcher, `toBeAllclose`, with NumPy's rule |a − b| ≤ atol + rtol·|b| and a
+ * readable diff. A complex array compares as real one with a trailing axis of 2 (re, im), so its
+ * expected value is written as `[re, im]` pairs.
+ */
 import { expect } from "vitest";
 import { NDArray } from "autograd-ts/numpy";
 
 type Numeric = NDArray | number | boolean | readonly unknown[];
 
 function toFlat(x: Numeric): { shape: number[]; values: number[] } {
+  if (x instanceof NDArray && (x.dtype === "complex128" || x.dtype === "complex64")) {
+    const pairs = (v: unknown): unknown => (Array.isArray(v) ? v.map(pairs) : [(v as { re: number }).re, (v as { im: number }).im]);
+    const a = pairs(x.toArray()) as unknown[];
+    return { shape: [...x.shape, 2], values: a.flat(Infinity).map(Number) };
+  }
   if (x instanceof NDArray) {
     const a = x.toArray();
     return { shape: [...x.shape], values: typeof a === "object" ? (a as unknown[]).flat(Infinity).map(Number) : [Number(a)] };

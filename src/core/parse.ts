@@ -169,20 +169,17 @@ export const axisPair: Parser<readonly [number, number]> = check(
 
 const SUPPORTED = DTYPES.slice().reverse().join(", ");
 
-const complexHint = (u: unknown): string =>
-  typeof u === "string" && u.startsWith("complex") ? " (complex dtypes are not supported yet)" : "";
-
 /** A supported dtype name. */
 export const dtype: Parser<DType> = (u) =>
   typeof u === "string" && (DTYPES as readonly string[]).includes(u)
     ? E.right(u as DType)
-    : E.left(`one of the supported dtypes ${SUPPORTED}${complexHint(u)}`);
+    : E.left(`one of the supported dtypes ${SUPPORTED}`);
 
 /** Checks a dtype given positionally (`astype(dtype)`, `init(key, shape, dtype)`); a `TypeError` naming the supported ones. */
 export function parseDtype(fn: string, arg: string, u: unknown): DType {
   if (typeof u === "string" && (DTYPES as readonly string[]).includes(u)) return u as DType;
   rejectTraced(fn, arg, u, "a dtype name");
-  throw new TypeError(`${fn}: ${arg} ${describe(u)} is not a supported dtype; supported dtypes: ${SUPPORTED}${complexHint(u)}`);
+  throw new TypeError(`${fn}: ${arg} ${describe(u)} is not a supported dtype; supported dtypes: ${SUPPORTED}`);
 }
 
 // ------------------------------------------------------------------------------------------- shapes

@@ -119,7 +119,7 @@ export const imag = (x: ComplexArray | ArrayLike): NDArray => {
  * Float32 parts give complex64, anything else complex128; complex parts are an error.
  * @example
  * np.imag(np.complex(1, 2)).item(); // 2
- * np.complex([1, 2], 0).dtype; // "complex128"
+ * np.complex([1, 2], 0).dtype === "complex128"; // true
  */
 export function complex(re: ArrayLike, im: ArrayLike = 0): NDArray {
   const [r, i] = prepare("np.complex", [re, im], true, ["re", "im"]);

@@ -3,7 +3,7 @@
  * `logspace`, `tri`, index helpers such as `triuIndices` and `indices`, `astype`, `copy`).
  */
 import { ConcreteArray, NDArray, isComplexLeaf, type ArrayLike, type Complex, type Nested, type NestedLike } from "../core/ndarray.ts";
-import { allocate, fillReal, promote, promoteWeak, type DType, type TypedArray } from "../core/dtype.ts";
+import { allocate, fillReal, isComplex, promote, promoteWeak, type DType, type TypedArray } from "../core/dtype.ts";
 import { broadcastTo, concatenate, convert, reshape, slice } from "../primitives/structural.ts";
 import { add, div, mul, pow, sub } from "../primitives/binary.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
@@ -179,7 +179,24 @@ export function asarray(x: ArrayLike, dtype?: DType, op = "np.asarray", arg = "a
         (typeof x === "string" ? ` ("${x}")` : ""),
     );
   }
-  return dtype !== undefined && out.dtype !== dtype ? convert(out, P.parseDtype(op, "dtype", dtype)) : out;
+  if (dtype === undefined || out.dtype === dtype) return out;
+  const target = P.parseDtype(op, "dtype", dtype);
+  if (isComplex(out.dtype) && !isComplex(target)) warnComplexCast(op, out.dtype, target);
+  return convert(out, target);
+}
+
+let warnedComplexCast = false;
+/**
+ * NumPy's ComplexWarning: casting complex values to a real dtype keeps the real part and says so.
+ * Emitted once per process (Python shows a warning once per call site), as a Node warning.
+ */
+function warnComplexCast(op: string, from: DType, to: DType): void {
+  if (warnedComplexCast) return;
+  warnedComplexCast = true;
+  const emit = (globalThis as { process?: { emitWarning?: (msg: string, type: string) => void } }).process?.emitWarning;
+  const msg = `${op}: casting ${from} to ${to} discards the imaginary part (take np.real(x) to do it explicitly, or np.abs(x) for the modulus)`;
+  if (emit !== undefined) emit(msg, "ComplexWarning");
+  else console.warn(`ComplexWarning: ${msg}`);
 }
 
 /**

@@ -4,7 +4,8 @@ import { asarray } from "./creation.ts";
 import { broadcastShapes, normAxis } from "./broadcast.ts";
 import { dotGeneral } from "../primitives/contraction.ts";
 import * as s from "../primitives/structural.ts";
-import { promote } from "../core/dtype.ts";
+import { isComplex, promote } from "../core/dtype.ts";
+import { conj } from "../primitives/complex.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import { requireStatic } from "./static-args.ts";
 import * as P from "../core/parse.ts";
@@ -96,12 +97,15 @@ export function outer(a: ArrayLike, b: ArrayLike): NDArray {
 }
 
 /**
- * `np.vdot(a, b)`: the dot product of the flattened arrays.
+ * `np.vdot(a, b)`: the dot product of the flattened arrays, the first one conjugated when complex
+ * (Σ conj(aᵢ)·bᵢ, as NumPy).
  * @example
  * np.vdot([[1, 2], [3, 4]], [[1, 1], [1, 1]]); // 10
+ * np.imag(np.vdot(np.complex(0, 1), np.complex(0, 1))).item(); // 0 (conj(i)·i = 1)
  */
 export function vdot(a: ArrayLike, b: ArrayLike): NDArray {
-  const [x, y] = operands("np.vdot", a, b);
+  let [x, y] = operands("np.vdot", a, b);
+  if (isComplex(x.dtype)) x = conj(x);
   if (x.size !== y.size) throw new ShapeError(`np.vdot: sizes differ: ${fmtShape(x.shape)} and ${fmtShape(y.shape)}`);
   return dotGeneral(s.reshape(x, [x.size]), s.reshape(y, [y.size]), { lhsContract: [0], rhsContract: [0], lhsBatch: [], rhsBatch: [] });
 }

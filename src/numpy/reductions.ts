@@ -7,7 +7,8 @@
 import { ConcreteArray, type NDArray, type ArrayLike, type ReduceOptions } from "../core/ndarray.ts";
 import { asarray, full } from "./creation.ts";
 import { broadcastShapes, normAxes, normAxis, prepare } from "./broadcast.ts";
-import { isFloat, isInexact, promote, promoteWeak } from "../core/dtype.ts";
+import { isComplex, isFloat, isInexact, promote, promoteWeak } from "../core/dtype.ts";
+import * as cp from "../primitives/complex.ts";
 import { divide, multiply, subtract } from "./math.ts";
 import * as r from "../primitives/reduce.ts";
 import * as s from "../primitives/structural.ts";
@@ -134,7 +135,9 @@ export function variance(x: ArrayLike, opts: ReduceOptions & { ddof?: ArrayLike 
   const d = subtract(a, mean(a, { axis: axes, keepdims: true }));
   // ddof may be an array (traced or not): the normalisation then stays differentiable, as in JAX.
   const ddof = opts.ddof ?? 0;
-  return divide(sum(multiply(d, d), { axis: axes, keepdims: opts.keepdims ?? false }), typeof ddof === "number" ? n - ddof : subtract(n, ddof));
+  // |d|² for complex values (NumPy's var of a complex array is real).
+  const sq = isComplex(d.dtype) ? b.add(mul(cp.real(d), cp.real(d)), mul(cp.imag(d), cp.imag(d))) : multiply(d, d);
+  return divide(sum(sq, { axis: axes, keepdims: opts.keepdims ?? false }), typeof ddof === "number" ? n - ddof : subtract(n, ddof));
 }
 
 /**

@@ -12,7 +12,8 @@ import { mean, sum, min, max } from "./reductions.ts";
 import { sqrt, clip, subtract, logicalAnd, greaterEqual, lessEqual, where } from "./math.ts";
 import { matmul, outer } from "./products.ts";
 import { searchsorted, take } from "./indexing-fns.ts";
-import { isFloat } from "../core/dtype.ts";
+import { isComplex, isInexact } from "../core/dtype.ts";
+import { conj } from "../primitives/complex.ts";
 import { compareNanLast } from "../primitives/sort.ts";
 import { ShapeError } from "../core/errors.ts";
 import { requireStatic } from "./static-args.ts";
@@ -38,7 +39,7 @@ export function cov(m: ArrayLike, opts: { y?: ArrayLike; rowvar?: boolean; bias?
   const rows = (v: ArrayLike) => {
     let a = asarray(v, undefined, op, "m");
     if (a.ndim > 2) throw new ShapeError(`${op}: m has more than 2 dimensions (shape [${a.shape.join(", ")}])`);
-    if (!isFloat(a.dtype)) a = a.astype("float64");
+    if (!isInexact(a.dtype)) a = a.astype("float64");
     a = atleast2d(a);
     return opts.rowvar === false && a.shape[0] !== 1 ? a.T : a;
   };
@@ -48,7 +49,8 @@ export function cov(m: ArrayLike, opts: { y?: ArrayLike; rowvar?: boolean; bias?
   const ddof = opts.ddof ?? (opts.bias ? 0 : 1);
   const centred = X.sub(mean(X, { axis: 1, keepdims: true }));
   // ddof may be an array (traced or not): the normalisation then stays differentiable, as in JAX.
-  const c = matmul(centred, centred.T).div(typeof ddof === "number" ? n - ddof : subtract(n, ddof));
+  // X·Xᴴ: the second factor conjugated for complex data, as NumPy.
+  const c = matmul(centred, isComplex(centred.dtype) ? conj(centred).T : centred.T).div(typeof ddof === "number" ? n - ddof : subtract(n, ddof));
   return squeeze(c);
 }
 

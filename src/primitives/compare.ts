@@ -2,11 +2,12 @@
  * @file Comparisons and logic (bool results, zero derivatives, as in autograd) and `select`,
  * NumPy's three-argument `where`, which is linear in its two value arguments.
  */
-import type { NDArray } from "../core/ndarray.ts";
+import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
+import { realDtype } from "../core/dtype.ts";
 import { bind1 } from "../core/trace.ts";
 import { isUndefinedPrimal, type Primitive } from "../core/primitive.ts";
 import { zerosLike } from "./structural.ts";
-import { elementwise, exprKernel, linearJvp } from "./elementwise.ts";
+import { elementwise, exprKernel, linearJvp, type ElementwiseKernel } from "./elementwise.ts";
 import { compareComplex, selectComplex } from "../kernels/complex.ts";
 
 type Empty = Record<string, never>;
@@ -37,13 +38,32 @@ export const andP = comparison("and", "a && b ? 1 : 0");
 export const orP = comparison("or", "a || b ? 1 : 0");
 export const xorP = comparison("xor", "(a ? 1 : 0) ^ (b ? 1 : 0)");
 
-/** A predicate of one argument with a bool result. */
-const predicate = (name: string, expr: string): Primitive<Empty> =>
-  elementwise<Empty>({ name, kernel: exprKernel(1, expr), outDtype: bool, jvp: zero });
+/**
+ * A predicate of one argument with a bool result. With `complexOf` it takes complex operands too:
+ * the predicate of an element from those of its two parts (NumPy: NaN or infinite if either part
+ * is, finite if both are).
+ */
+const predicate = (name: string, expr: string, complexOf?: "any" | "all"): Primitive<Empty> =>
+  elementwise<Empty>({
+    name,
+    kernel: exprKernel(1, expr),
+    ...(complexOf && { complexKernel: partsPredicate(exprKernel(1, expr), complexOf) }),
+    outDtype: bool,
+    jvp: zero,
+  });
 export const notP = predicate("not", "a ? 0 : 1");
-export const isnanP = predicate("isnan", "a !== a ? 1 : 0");
-export const isinfP = predicate("isinf", "(a === Infinity || a === -Infinity) ? 1 : 0");
-export const isfiniteP = predicate("isfinite", "Number.isFinite(a) ? 1 : 0");
+export const isnanP = predicate("isnan", "a !== a ? 1 : 0", "any");
+export const isinfP = predicate("isinf", "(a === Infinity || a === -Infinity) ? 1 : 0", "any");
+export const isfiniteP = predicate("isfinite", "Number.isFinite(a) ? 1 : 0", "all");
+
+/** A complex kernel from a real predicate: applied to every slot (part), then combined per element. */
+function partsPredicate(real: ElementwiseKernel<Empty>, combine: "any" | "all"): ElementwiseKernel<Empty> {
+  return ([x], out, params) => {
+    const slots = new Uint8Array(2 * out.length);
+    real([new ConcreteArray(x!.data, [2 * out.length], realDtype(x!.dtype))], slots, params);
+    for (let k = 0; k < out.length; k++) out[k] = combine === "any" ? slots[2 * k]! | slots[2 * k + 1]! : slots[2 * k]! & slots[2 * k + 1]!;
+  };
+}
 
 const apply2 = (p: Primitive<Empty>) => (x: NDArray, y: NDArray): NDArray => bind1(p, [x, y], {});
 const apply1 = (p: Primitive<Empty>) => (x: NDArray): NDArray => bind1(p, [x], {});

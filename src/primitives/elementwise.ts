@@ -48,8 +48,10 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
       // Real operands hold one slot per element; complex ones two, so count elements by shape.
       const out = allocate(dtype, cplx < 0 ? x.data.length : x.size);
       if (cplx < 0) kernel(args, out, params);
-      else if (complexKernel !== undefined) complexKernel(args, out, params);
-      else throw noComplexKernel(name, args[cplx]!);
+      else if (complexKernel !== undefined) {
+        checkComplexOperands(name, args, args[cplx]!.dtype);
+        complexKernel(args, out, params);
+      } else throw noComplexKernel(name, args[cplx]!);
       return one(new ConcreteArray(out, x.shape, dtype));
     },
     abstractEval: (avals) => {
@@ -84,6 +86,19 @@ function checkSameShapes(name: string, avals: readonly Aval[]): void {
 function complexOperand(avals: readonly Aval[]): number {
   for (let i = 0; i < avals.length; i++) if (isComplex(avals[i]!.dtype)) return i;
   return -1;
+}
+
+/**
+ * Complex kernels read every non-bool operand as interleaved storage of one complex dtype: a real
+ * float operand beside a complex one (a rule that forgot to convert) must fail here, not be read
+ * past its end. Only on the complex path, so the real fast path pays nothing.
+ */
+function checkComplexOperands(name: string, args: readonly Aval[], dtype: DType): void {
+  for (const a of args) {
+    if (a.dtype !== dtype && a.dtype !== "bool") {
+      throw new TypeError(`${name}: operands must have one dtype, got ${args.map((x) => x.dtype).join(", ")} (internal: a rule did not convert)`);
+    }
+  }
 }
 
 /** A complex operand of an elementwise primitive that has no complex kernel (yet): which, and its dtype. */

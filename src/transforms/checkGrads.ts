@@ -1,6 +1,8 @@
 /**
  * @file `checkGrads`: derivatives of every order up to `order`, in forward and reverse mode,
- * against central finite differences along random directions (autograd's `check_grads`).
+ * against central finite differences along random directions (autograd's `check_grads`). Complex
+ * values get complex directions, paired as Re Σ aᵢ·bᵢ (unconjugated: JAX's and autograd's convention,
+ * under which reverse mode is the transpose of forward mode).
  */
 import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
 import { flatten, unflatten, type Tree } from "../tree/index.ts";
@@ -9,6 +11,7 @@ import { jvp } from "./jvp.ts";
 import { vjp } from "./vjp.ts";
 import { mulberry32 } from "../kernels/mulberry32.ts";
 import { checkGradsOpts } from "./options.ts";
+import { isComplex } from "../core/dtype.ts";
 
 /** Options of `checkGrads`: the highest order, the modes, the finite-difference step, tolerances, and the seed of the random directions. */
 export interface CheckGradsOptions {
@@ -30,18 +33,23 @@ const rng = (seed: number): (() => number) => {
   return () => u() - 0.5;
 };
 
-const floats = (t: Tree): Float64Array[] =>
-  flatten(t)[0].map((x) => Float64Array.from((leafToArray(x, "checkGrads", "value") as ConcreteArray).data));
+/** Each leaf's storage as float64, and whether it is complex (interleaved re, im). */
+const floats = (t: Tree): [Float64Array, boolean][] =>
+  flatten(t)[0].map((x) => {
+    const a = leafToArray(x, "checkGrads", "value") as ConcreteArray;
+    return [Float64Array.from(a.data), isComplex(a.dtype)];
+  });
 
-/** A random tree shaped like `t` (float leaves). */
+/** A random tree shaped like `t` (float leaves; complex128 leaves where `t` has complex ones). */
 function randomLike(t: Tree, rand: () => number): Tree {
   const [ls, def] = flatten(t);
   return unflatten(
     def,
     ls.map((x) => {
       const a = leafToArray(x, "checkGrads", "value");
-      const data = new Float64Array(a.size).map(() => rand());
-      return typeof x === "number" ? data[0]! : new ConcreteArray(data, a.shape, "float64");
+      const complex = isComplex(a.dtype);
+      const data = new Float64Array(a.size * (complex ? 2 : 1)).map(() => rand());
+      return typeof x === "number" ? data[0]! : new ConcreteArray(data, a.shape, complex ? "complex128" : "float64");
     }),
   );
 }
@@ -60,11 +68,16 @@ function axpy(a: Tree, s: number, b: Tree): Tree {
   );
 }
 
+/** Σ ⟨aᵢ, bᵢ⟩ over the leaves: Re Σ a·b for complex leaves (re·re − im·im). */
 const inner = (a: Tree, b: Tree): number => {
   const fa = floats(a);
   const fb = floats(b);
   let s = 0;
-  fa.forEach((x, i) => x.forEach((v, j) => (s += v * fb[i]![j]!)));
+  fa.forEach(([x, complex], i) => {
+    const y = fb[i]![0];
+    if (complex) for (let j = 0; j < x.length; j += 2) s += x[j]! * y[j]! - x[j + 1]! * y[j + 1]!;
+    else x.forEach((v, j) => (s += v * y[j]!));
+  });
   return s;
 };
 

@@ -4,6 +4,7 @@
  * closed jaxpr carried by a higher-order primitive; with no transformation active the function
  * simply runs.
  */
+import { isComplex } from "../core/dtype.ts";
 import type { Aval, NDArray } from "../core/ndarray.ts";
 import { currentLevel, bind } from "../core/trace.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
@@ -72,8 +73,8 @@ function checkLike(what: string, got: Tree, wantDef: TreeDef, want: readonly Ava
   });
 }
 
-/** The abstract value of a tangent or cotangent for a value of `a` (floats keep their dtype). */
-const tangentOf = (a: Aval): Aval => ({ shape: a.shape, dtype: a.dtype === "float32" ? "float32" : "float64" });
+/** The abstract value of a tangent or cotangent for a value of `a` (floats and complex values keep their dtype). */
+const tangentOf = (a: Aval): Aval => ({ shape: a.shape, dtype: a.dtype === "float32" || isComplex(a.dtype) ? a.dtype : "float64" });
 
 /**
  * `customJvp(f, rule)`: `f` whose forward-mode derivative is `rule(primals, tangents)`, which

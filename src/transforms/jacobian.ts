@@ -15,18 +15,26 @@ import * as np from "../numpy/shape.ts";
 import type { Fn, GradOf, HessianFn, JacobianFn, LeafLike, ArrayTree } from "./types.ts";
 import type { Args } from "./common.ts";
 import { hessianOpts, jacfwdOpts, jacrevOpts } from "./options.ts";
+import { isComplex } from "../core/dtype.ts";
+import { fmtShape } from "../core/errors.ts";
 
 /** Options of `jacfwd`, `jacrev`, `jacobian` and `hessian`. */
 export interface JacOptions {
   /** Which argument(s) to differentiate with respect to (default 0). A list gives a tuple of Jacobians. */
   argnums?: number | readonly number[];
+  /**
+   * `f` is holomorphic with complex inputs and outputs (`jacfwd`/`jacrev` only): the Jacobian of
+   * complex derivatives ∂fᵢ/∂zⱼ, as JAX's `holomorphic=True`.
+   */
+  holomorphic?: boolean;
 }
 
-/** Flattens a tree of arrays into one float64 vector and back. */
+/** Flattens a tree of arrays into one float64 (complex128 if a leaf is complex) vector and back. */
 function ravelTree(t: Tree): [NDArray, (v: NDArray) => Tree, NDArray[], TreeDef] {
   const [ls, def] = flatten(t);
   const arrays = ls.map((x, i) => leafToArray(x, "jacobian", `leaf ${i}`));
-  const flat = arrays.length === 1 ? reshape(arrays[0]!, [arrays[0]!.size]) : np.concatenate(arrays.map((a) => reshape(convert(a, "float64"), [a.size])));
+  const dtype = arrays.some((a) => isComplex(a.dtype)) ? "complex128" : "float64";
+  const flat = arrays.length === 1 ? reshape(arrays[0]!, [arrays[0]!.size]) : np.concatenate(arrays.map((a) => reshape(convert(a, dtype), [a.size])));
   const unravel = (v: NDArray): Tree => {
     let pos = 0;
     const parts = arrays.map((a) => {
@@ -39,10 +47,29 @@ function ravelTree(t: Tree): [NDArray, (v: NDArray) => Tree, NDArray[], TreeDef]
   return [flat, unravel, arrays, def];
 }
 
-function identity(n: number): NDArray {
-  const data = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) data[i * n + i] = 1;
-  return new ConcreteArray(data, [n, n], "float64");
+/** The n × n identity (float64, or complex128 for a holomorphic Jacobian). */
+function identity(n: number, complex = false): NDArray {
+  const data = new Float64Array(n * n * (complex ? 2 : 1));
+  for (let i = 0; i < n; i++) data[(i * n + i) * (complex ? 2 : 1)] = 1;
+  return new ConcreteArray(data, [n, n], complex ? "complex128" : "float64");
+}
+
+/**
+ * JAX's rule: without `holomorphic`, jacfwd takes real inputs only (a real basis would see one
+ * real direction of a complex input) and jacrev gives real outputs only; with it, both must be complex.
+ */
+function checkComplexKinds(op: string, what: "input" | "output", leaves: readonly NDArray[], holomorphic: boolean): void {
+  leaves.forEach((a, i) => {
+    if (holomorphic && !isComplex(a.dtype)) {
+      throw new TypeError(`${op} with holomorphic: ${what} leaf ${i} has dtype ${a.dtype}; a holomorphic Jacobian needs complex inputs and outputs`);
+    }
+    if (!holomorphic && isComplex(a.dtype)) {
+      throw new TypeError(
+        `${op}: ${what} leaf ${i} is complex (${a.dtype}, shape ${fmtShape(a.shape)}); ${op} needs real ${what}s. ` +
+          `For a holomorphic function pass { holomorphic: true }; otherwise use ${op === "jacfwd" ? "jacrev (for a real-valued output) or jvp" : "vjp"} directly.`,
+      );
+    }
+  });
 }
 
 /** What one call of the function told about its output: structure, leaf shapes, which leaves were JS numbers. */
@@ -83,6 +110,8 @@ function jacobianWith(mode: "fwd" | "rev", f: Fn, optsIn: JacOptions | undefined
     const diff: Tree = typeof opts.argnums === "number" || opts.argnums === undefined ? args[argnums[0]!]! : argnums.map((i) => args[i]!);
     const [x, unravel, ins, inDef] = ravelTree(diff);
     const [inLeaves] = flatten(diff);
+    const holomorphic = opts.holomorphic === true;
+    if (mode === "fwd" || holomorphic) checkComplexKinds(op, "input", ins, holomorphic);
     const call = (d: Tree): Tree => {
       const full = args.slice();
       if (typeof opts.argnums === "number" || opts.argnums === undefined) full[argnums[0]!] = d;
@@ -102,11 +131,13 @@ function jacobianWith(mode: "fwd" | "rev", f: Fn, optsIn: JacOptions | undefined
     let jac: NDArray;
     if (mode === "fwd") {
       // Columns J e_j, stacked along axis 1.
-      jac = vmap((t: NDArray) => jvp(fFlat, [x], [t])[1], { outAxes: 1 })(identity(x.size));
+      jac = vmap((t: NDArray) => jvp(fFlat, [x], [t])[1], { outAxes: 1 })(identity(x.size, holomorphic));
+      if (holomorphic) checkComplexKinds(op, "output", [jac], true);
     } else {
       // Rows e_iᵀ J: one recorded program, pulled back along every row of the identity.
       const [outFlat, back] = vjp(fFlat, x);
-      jac = vmap((ct: NDArray) => back(ct)[0])(identity(outFlat.size));
+      checkComplexKinds(op, "output", [outFlat], holomorphic);
+      jac = vmap((ct: NDArray) => back(ct)[0])(identity(outFlat.size, holomorphic));
     }
     return assemble(jac, out!, ins, inDef, inLeaves);
   };
@@ -142,7 +173,7 @@ export const jacobian: typeof jacrev = jacrev;
  * @example
  * hessian((x: NDArray) => np.sum(x.mul(x).mul(x)))(np.array([1, 2])); // [[6, 0], [0, 12]]
  */
-export function hessian<F extends Fn, const O extends JacOptions = {}>(f: F, opts?: O): HessianFn<F, O> {
+export function hessian<F extends Fn, const O extends Omit<JacOptions, "holomorphic"> = {}>(f: F, opts?: O): HessianFn<F, O> {
   const o: JacOptions = hessianOpts(opts);
   const h = jacobianWith("fwd", jacobianWith("rev", f, o), o);
   return ((...args: Tree[]): Tree => {

@@ -4,7 +4,7 @@ import { withMainTrace } from "../core/trace.ts";
 import { JVPTracer, makeJVPTrace, primalAndTangent } from "../interpreters/jvp.ts";
 import { flatten, unflatten, sameStructure, type Tree } from "../tree/index.ts";
 import { leafToArray, likeInput, zerosFor, checkNotAsync, checkNotPromise } from "./common.ts";
-import { tangentDtype } from "../core/dtype.ts";
+import { isComplex, tangentDtype } from "../core/dtype.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import { convert } from "../primitives/structural.ts";
 import type { Args } from "./common.ts";
@@ -33,6 +33,9 @@ export function jvp<F extends Fn, P extends Readonly<Args<F>>>(
       throw new ShapeError(`jvp: tangent leaf ${i} has shape ${fmtShape(t.shape)}, but its primal has shape ${fmtShape(p.shape)}`);
     }
     const dt = tangentDtype(p.dtype);
+    if (dt !== null && isComplex(t.dtype) && !isComplex(dt)) {
+      throw new TypeError(`jvp: tangent leaf ${i} is complex (${t.dtype}) but its primal has the real dtype ${p.dtype}; a real primal moves along real tangents only`);
+    }
     return dt === null ? null : convert(t, dt);
   });
   return withMainTrace(makeJVPTrace, null, (main) => {

@@ -16,8 +16,8 @@ export const gradOpts = P.options("grad", gradSchema);
 export const holomorphicGradOpts = P.options("holomorphicGrad", { argnums, hasAux: P.bool });
 export const valueAndGradOpts = P.options("valueAndGrad", gradSchema);
 export const elementwiseGradOpts = P.options("elementwiseGrad", { argnums });
-export const jacfwdOpts = P.options("jacfwd", { argnums });
-export const jacrevOpts = P.options("jacrev", { argnums });
+export const jacfwdOpts = P.options("jacfwd", { argnums, holomorphic: P.bool });
+export const jacrevOpts = P.options("jacrev", { argnums, holomorphic: P.bool });
 export const hessianOpts = P.options("hessian", { argnums });
 
 /**

@@ -4,7 +4,8 @@
  */
 import type { NDArray } from "../core/ndarray.ts";
 import { ConcreteArray } from "../core/ndarray.ts";
-import { allocate, isComplex } from "../core/dtype.ts";
+import { allocate, fillReal, isComplex } from "../core/dtype.ts";
+import { convert } from "../primitives/structural.ts";
 import { linearizeFlat, backwardPass, forwardPass, type Linearized } from "../interpreters/linearize.ts";
 import { flatten, unflatten, sameStructure, type Tree, type TreeDef, type Leaf } from "../tree/index.ts";
 import { leafToArray, likeInput, zerosFor, normArgnums, checkDifferentiable, checkNotAsync, checkNotPromise } from "./common.ts";
@@ -70,7 +71,11 @@ export function vjp<F extends Fn, P extends Args<F>>(f: F, ...primals: P): [Arra
       if (a.shape.length !== want.shape.length || a.shape.some((d, j) => d !== want.shape[j])) {
         throw new ShapeError(`vjp: cotangent leaf ${i} has shape ${fmtShape(a.shape)}, but the output has shape ${fmtShape(want.shape)}`);
       }
-      return a;
+      // A complex output takes complex cotangents (a real one is converted); a real output only real ones.
+      if (isComplex(a.dtype) && !isComplex(want.dtype)) {
+        throw new TypeError(`vjp: cotangent leaf ${i} is complex (${a.dtype}) but the output has the real dtype ${want.dtype}`);
+      }
+      return isComplex(want.dtype) && a.dtype !== want.dtype ? convert(a, want.dtype) : a;
     });
     return pullBack(t, cts) as GradsOf<P>;
   };
@@ -224,9 +229,12 @@ export function elementwiseGrad<F extends Fn, const O extends { readonly argnums
       return (f as unknown as (...a: Tree[]) => unknown)(...full);
     };
     const t = trace("elementwiseGrad", wrapped as never, argnums.map((i) => all[i]!));
+    // Ones (1 + 0i for a complex output: then an elementwise holomorphic f gives f′(z), as holomorphicGrad).
     const cts = t.lin.primalsOut.map((o) => {
-      const data = allocate("float64", o.size).fill(1);
-      return new ConcreteArray(data, o.shape, "float64");
+      const dtype = isComplex(o.dtype) ? o.dtype : "float64";
+      const data = allocate(dtype, o.size);
+      fillReal(data, dtype, 1);
+      return new ConcreteArray(data, o.shape, dtype);
     });
     const grads = pullBack(t, cts) as Tree[];
     return (typeof options.argnums === "number" || options.argnums === undefined ? grads[0] : grads) as GradOf<Selected<A, ArgnumsOf<O>>>;
