@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import ref from "./fixtures/complex-linalg.json" with { type: "json" };
-import { cCholesky, cDeterminant, cHermitianEigen, cInvert, cSlogdet, cTriangularSolve, cluFactor, cluSolve, cqr, csvd } from "../src/kernels/complex-linalg.ts";
+import { cCholesky, cDeterminant, cInvert, cSlogdet, cTriangularSolve, cluFactor, cluSolve, cqr } from "../src/kernels/complex-linalg.ts";
+import { cHermitianEigen, csvd } from "../src/kernels/complex-spectral.ts";
 import { lcg } from "./eig-helpers.ts";
 
 /** C = A·B for interleaved complex A (m×k) and B (k×n); `ah`/`bh` read A or B conjugate-transposed (then stored k×m / n×k). */

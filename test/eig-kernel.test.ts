@@ -6,8 +6,10 @@
  */
 import { describe, expect, it } from "vitest";
 import ref from "./fixtures/complex-linalg.json" with { type: "json" };
-import { eigComplex, eigReal } from "../src/kernels/eig.ts";
-import { cDeterminant, csvd } from "../src/kernels/complex-linalg.ts";
+import { eigReal } from "../src/kernels/eig.ts";
+import { eigComplex } from "../src/kernels/eig-complex.ts";
+import { cDeterminant } from "../src/kernels/complex-linalg.ts";
+import { csvd } from "../src/kernels/complex-spectral.ts";
 import { backwardError, eigenvalueConditions, lcg, matchedDistances, toComplex } from "./eig-helpers.ts";
 
 const EPS = 2 ** -52;

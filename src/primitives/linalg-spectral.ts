@@ -16,6 +16,7 @@ import { eq } from "./compare.ts";
 import { complex, conj, imag, real } from "./complex.ts";
 import * as K from "../kernels/linalg.ts";
 import * as C from "../kernels/complex-linalg.ts";
+import * as CS from "../kernels/complex-spectral.ts";
 import { cdiv } from "../kernels/eig.ts";
 import { DomainError, fmtShape } from "../core/errors.ts";
 import { EPS, at, batchAtFront, diagonal, eyeOf, lowerSym, mH, mm, mT, pattern, result, spread, spreadScalar, stackOf, type OpParams, type FactorParams } from "./linalg.ts";
@@ -124,7 +125,7 @@ function eigenKernel(a: ConcreteArray, vectors: boolean): ConcreteArray[] {
   for (let i = 0; i < count; i++) {
     const vi = vectors ? new Float64Array(n * n * cw) : null;
     const wi = new Float64Array(n);
-    if (cw === 2) C.cHermitianEigen(a.data, i * n * n, n, wi, vi);
+    if (cw === 2) CS.cHermitianEigen(a.data, i * n * n, n, wi, vi);
     else K.symmetricEigen(lowerSymmetric(a, i, n), n, wi, vi);
     w.set(wi, i * n);
     if (vi) v.set(vi, i * n * n * cw);
@@ -222,7 +223,7 @@ function svdKernel(a: ConcreteArray, full: boolean, dtype: DType = a.dtype): Con
     const si = new Float64Array(k);
     const ui = new Float64Array(m * uc * w);
     const vi = new Float64Array(vr * n * w);
-    (w === 2 ? C.csvd : K.svd)(a.data, i * m * n, m, n, full, si, ui, vi);
+    (w === 2 ? CS.csvd : K.svd)(a.data, i * m * n, m, n, full, si, ui, vi);
     s.set(si, i * k);
     u.set(ui, i * m * uc * w);
     vt.set(vi, i * vr * n * w);
@@ -388,7 +389,7 @@ function pinvComplex(a: ConcreteArray, p: PinvParams): ConcreteArray {
   const [m, n] = a.shape.slice(-2) as [number, number];
   const count = stackOf(a.shape, 2);
   const out = new Float64Array(2 * count * n * m);
-  for (let b = 0; b < count; b++) C.cPinv(a.data, b * m * n, m, n, p.rcond, out, b * n * m);
+  for (let b = 0; b < count; b++) CS.cPinv(a.data, b * m * n, m, n, p.rcond, out, b * n * m);
   return result(out, [...a.shape.slice(0, -2), n, m], a.dtype);
 }
 
@@ -533,7 +534,7 @@ export const adjugateP: Primitive<OpParams> = definePrimitive<OpParams>({
     const count = stackOf(a!.shape, 2);
     const cplx = isComplex(a!.dtype);
     const out = new Float64Array(a!.size * (cplx ? 2 : 1));
-    for (let i = 0; i < count; i++) (cplx ? C.cAdjugate : K.adjugate)(a!.data, i * n * n, n, out, i * n * n);
+    for (let i = 0; i < count; i++) (cplx ? CS.cAdjugate : K.adjugate)(a!.data, i * n * n, n, out, i * n * n);
     return [result(out, a!.shape, a!.dtype)];
   },
   abstractEval: ([a]) => [a!],
