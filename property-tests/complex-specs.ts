@@ -61,6 +61,8 @@ const convert = spec(st.convertP, {
 /** Every primitive that takes complex operands, with its complex spec. */
 export const complexSpecs: readonly PrimSpec[] = [
   ...["neg", "add", "sub", "mul", "div", "abs", "select", "stopGradient"].map((n) => complexify(n)),
+  // Ordered lexicographically: distinct real parts (the real specs keep them apart) decide.
+  ...["max", "min", "reduceMax", "reduceMin", "argmax", "argmin"].map((n) => complexify(n)),
   // Comparisons: small integer parts, so that ties in the real part (where the order looks at the
   // imaginary part) and equal values happen.
   ...["eq", "ne", "lt", "le", "gt", "ge"].map((n) => complexify(n, fc.integer({ min: -1, max: 1 }))),

@@ -5,7 +5,7 @@
  * are closed forms.
  */
 import { describe, expect, it } from "vitest";
-import { checkGrads, customJvp, customVjp, elementwiseGrad, flatten, grad, holomorphicGrad, jacfwd, jacrev, jit, jvp, linearize, makeJaxpr, valueAndGrad, vjp, vmap } from "autograd-ts";
+import { checkGrads, checkpoint, customJvp, customVjp, elementwiseGrad, flatten, grad, holomorphicGrad, jacfwd, jacrev, jit, jvp, lax, linearize, makeJaxpr, valueAndGrad, vjp, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import type { NDArray } from "autograd-ts/numpy";
 
@@ -182,6 +182,22 @@ describe("complex values under vmap, jit and makeJaxpr", () => {
     const h = jit((w: NDArray) => w.mul(w).add(c(0, 1)));
     expect(h(z)).toBeAllclose(z.mul(z).add(c(0, 1)), { rtol: 0 });
     expect(h(z)).toBeAllclose(z.mul(z).add(c(0, 1)), { rtol: 0 }); // the cached program
+  });
+
+  it("control flow carries complex values: scan, foriLoop, whileLoop, cond, checkpoint (derivatives checked to second order)", () => {
+    const xs = np.complex([0.5, 1, 2], [0, 1, -1]);
+    const scanned = (w: NDArray) => {
+      const [carry, ys] = lax.scan((cr: NDArray, x: NDArray) => [cr.mul(x).add(w), cr], w, xs);
+      return np.sum(np.abs(carry)).add(np.sum(np.real(ys)));
+    };
+    checkGrads(scanned, [z], { order: 2 });
+    const loop = (w: NDArray) => lax.foriLoop(0, 3, (_i: unknown, a: NDArray) => a.mul(w), np.complex(1, 0));
+    expect(holomorphicGrad(loop)(np.complex(1, 2))).toBeAllclose([-9, 12], { rtol: 1e-15 }); // 3w²
+    checkGrads((w: NDArray) => np.sum(lax.whileLoop((s: NDArray[]) => s[1]!.lt(3), (s: NDArray[]) => [s[0]!.mul(s[0]!), s[1]!.add(1)], [w, np.array(0)])[0]!), [z.mul(0.5)], { order: 2, modes: ["fwd"] });
+    checkGrads((w: NDArray) => lax.cond(np.array(true), (a: NDArray) => a.mul(a), (a: NDArray) => a, w), [z], { order: 2 });
+    checkGrads((w: NDArray) => checkpoint((a: NDArray) => a.mul(a).div(a.add(3)))(w), [z], { order: 2 });
+    const batched = vmap(scanned)(np.stack([z, z.mul(2)]));
+    expect(batched.get(1)).toBeAllclose(scanned(z.mul(2)), { rtol: 1e-15 });
   });
 
   it("makeJaxpr prints complex avals", () => {

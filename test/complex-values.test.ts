@@ -143,6 +143,28 @@ describe("complex arithmetic, reductions and products against NumPy", () => {
     expect(np.greaterEqual(w1, w2).toArray()).toEqual([false, true, true, true]);
   });
 
+  it("max, min, argmax, argmin, maximum, minimum order lexicographically, a NaN winning, as NumPy", () => {
+    // A = np.array([[1+2j, 1+3j, -1+9j], [2-1j, 2-2j, 0j]]); np.max(A), np.max(A, axis=0), … printed by NumPy.
+    const M = np.array([[c(1, 2), c(1, 3), c(-1, 9)], [c(2, -1), c(2, -2), c(0, 0)]]);
+    expect(np.max(M)).toBeAllclose([2, -1], { rtol: 0 });
+    expect(np.min(M)).toBeAllclose([-1, 9], { rtol: 0 });
+    expect(np.max(M, { axis: 0 })).toBeAllclose([[2, -1], [2, -2], [0, 0]], { rtol: 0 });
+    expect(np.max(M, { axis: 1 })).toBeAllclose([[1, 3], [2, -1]], { rtol: 0 });
+    expect(np.min(M, { axis: 1 })).toBeAllclose([[-1, 9], [0, 0]], { rtol: 0 });
+    expect(np.argmax(M).item()).toBe(3);
+    expect(np.argmin(M).item()).toBe(2);
+    expect(np.argmax(M, { axis: 1 }).toArray()).toEqual([1, 0]);
+    expect(np.argmin(M, { axis: 0 }).toArray()).toEqual([0, 0, 0]);
+    const x = np.array([c(1, 2), c(NaN, 0), c(3, 0), c(1, 1)]);
+    const y = np.array([c(1, 3), c(5, 0), c(0, NaN), c(1, 1)]);
+    expect(np.maximum(x, y)).toBeAllclose([[1, 3], [NaN, 0], [0, NaN], [1, 1]], { rtol: 0 });
+    expect(np.minimum(x, y)).toBeAllclose([[1, 2], [NaN, 0], [0, NaN], [1, 1]], { rtol: 0 });
+    const withNan = np.array([c(1, 2), c(1, NaN), c(3, 0), c(NaN, 1)]);
+    expect(np.max(withNan)).toBeAllclose([1, NaN], { rtol: 0 });
+    expect(np.argmax(withNan).item()).toBe(1);
+    expect(np.argmin(withNan).item()).toBe(1);
+  });
+
   it("isnan, isinf, isfinite look at both parts", () => {
     // np.isnan/isinf/isfinite of np.array([complex(nan, 1), complex(1, inf), 1+2j, complex(-inf, nan)])
     const x = np.array([c(NaN, 1), c(1, Infinity), c(1, 2), c(-Infinity, NaN)]);

@@ -4,7 +4,7 @@
  * slicing and stacking rows in kernels, and the residual bookkeeping of partial evaluation.
  */
 import { ConcreteArray, zerosConcrete, type Aval, type NDArray } from "../core/ndarray.ts";
-import { allocate } from "../core/dtype.ts";
+import { allocate, slotsPerElement } from "../core/dtype.ts";
 import { bind, bind1, isTracer } from "../core/trace.ts";
 import { definePrimitive, isUndefinedPrimal, type Primitive } from "../core/primitive.ts";
 import { evalJaxpr, type ClosedJaxpr } from "../core/jaxpr.ts";
@@ -18,7 +18,8 @@ import { eq, select } from "../primitives/compare.ts";
 /** Row `t` of the leading axis of a concrete array (a view: arrays are immutable). */
 export function rowOf(x: ConcreteArray, t: number): ConcreteArray {
   const shape = x.shape.slice(1);
-  let m = 1;
+  // Storage slots per row (two per complex element).
+  let m = slotsPerElement(x.dtype);
   for (const d of shape) m *= d;
   return new ConcreteArray(x.data.subarray(t * m, (t + 1) * m), shape, x.dtype);
 }
@@ -26,9 +27,10 @@ export function rowOf(x: ConcreteArray, t: number): ConcreteArray {
 /** Stacks per-iteration values along a new leading axis (`aval` gives the row's shape when there are none). */
 export function stackRows(rows: readonly NDArray[], aval: Aval): ConcreteArray {
   const dtype = rows.length > 0 ? rows[0]!.dtype : aval.dtype;
-  let m = 1;
-  for (const d of aval.shape) m *= d;
-  const out = allocate(dtype, rows.length * m);
+  let n = 1;
+  for (const d of aval.shape) n *= d;
+  const m = n * slotsPerElement(dtype);
+  const out = allocate(dtype, rows.length * n);
   for (let t = 0; t < rows.length; t++) out.set((rows[t] as ConcreteArray).data, t * m);
   return new ConcreteArray(out, [rows.length, ...aval.shape], dtype);
 }

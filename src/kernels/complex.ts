@@ -106,3 +106,42 @@ export function selectComplex(c: TypedArray, x: TypedArray, y: TypedArray, out: 
 export function absComplex(x: TypedArray, out: TypedArray): void {
   for (let k = 0, n = out.length; k < n; k++) out[k] = Math.hypot(x[2 * k]!, x[2 * k + 1]!);
 }
+
+/** Whether complex element `k` of `x` has a NaN part. */
+const nanAt = (x: TypedArray, k: number): boolean => x[2 * k] !== x[2 * k] || x[2 * k + 1] !== x[2 * k + 1];
+
+/**
+ * For each of `rows` rows of `n` consecutive complex elements of `src`, the position of its
+ * lexicographic maximum (`sign` 1) or minimum (−1): real parts first, then imaginary parts; the
+ * first of equal ones; the first element with a NaN part if there is one (NumPy's rule).
+ */
+export function lexExtremumRows(src: TypedArray, rows: number, n: number, sign: 1 | -1, index: Int32Array): void {
+  for (let r = 0; r < rows; r++) {
+    const base = r * n;
+    let best = base;
+    if (!nanAt(src, best)) {
+      for (let k = base + 1; k < base + n; k++) {
+        if (nanAt(src, k)) {
+          best = k;
+          break;
+        }
+        const dre = sign * (src[2 * k]! - src[2 * best]!);
+        if (dre > 0 || (dre === 0 && sign * (src[2 * k + 1]! - src[2 * best + 1]!) > 0)) best = k;
+      }
+    }
+    index[r] = best - base;
+  }
+}
+
+/** NumPy's `maximum` (`sign` 1) / `minimum` (−1) of complex values: lexicographic, a NaN operand wins (the first). */
+export function lexExtremumPairs(x: TypedArray, y: TypedArray, sign: 1 | -1, out: TypedArray): void {
+  for (let k = 0, n = out.length / 2; k < n; k++) {
+    let src = x;
+    if (!nanAt(x, k)) {
+      const dre = sign * (y[2 * k]! - x[2 * k]!);
+      if (nanAt(y, k) || dre > 0 || (dre === 0 && sign * (y[2 * k + 1]! - x[2 * k + 1]!) > 0)) src = y;
+    }
+    out[2 * k] = src[2 * k]!;
+    out[2 * k + 1] = src[2 * k + 1]!;
+  }
+}

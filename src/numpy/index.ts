@@ -4,7 +4,7 @@
  */
 import "./methods.ts";
 
-export { NDArray, type ArrayLike, type Index, type SliceSpec, type Nested, type Aval } from "../core/ndarray.ts";
+export { NDArray, type ArrayLike, type Index, type SliceSpec, type Nested, type Aval, type Complex } from "../core/ndarray.ts";
 export type { DType } from "../core/dtype.ts";
 export * from "./creation.ts";
 export * from "./math.ts";

@@ -11,7 +11,7 @@ import { neg, log, floor, sign } from "./unary.ts";
 import { and, eq, gt, select } from "./compare.ts";
 import { convert } from "./structural.ts";
 import { elementwise, exprKernel, type ElementwiseKernel } from "./elementwise.ts";
-import { divComplex, mulComplex } from "../kernels/complex.ts";
+import { divComplex, lexExtremumPairs, mulComplex } from "../kernels/complex.ts";
 
 type Empty = Record<string, never>;
 
@@ -86,15 +86,20 @@ export const powP = binary("pow", "Math.pow(a, b)", ([x, y], [t0, t1], [out]) =>
 // Ties share the derivative equally, as in autograd.
 const tieWeights = (x: NDArray, y: NDArray): NDArray =>
   add(convert(gt(x, y), x.dtype), mul(fullLike(x, 0.5), convert(eq(x, y), x.dtype)));
+// Complex values: NumPy's lexicographic order, a NaN operand wins.
 export const maxP = binary(
   "max",
   "(a > b || a !== a) ? a : b",
   ([x, y], [t0, t1]) => [addT(t0 && mul(t0, tieWeights(x!, y!)), t1 && mul(t1, tieWeights(y!, x!)))],
+  "nonlinear",
+  ([x, y], out) => lexExtremumPairs(x!.data, y!.data, 1, out),
 );
 export const minP = binary(
   "min",
   "(a < b || a !== a) ? a : b",
   ([x, y], [t0, t1]) => [addT(t0 && mul(t0, tieWeights(y!, x!)), t1 && mul(t1, tieWeights(x!, y!)))],
+  "nonlinear",
+  ([x, y], out) => lexExtremumPairs(x!.data, y!.data, -1, out),
 );
 // d atan2(y, x) = (x dy − y dx) / (x² + y²)
 export const atan2P = binary("atan2", "Math.atan2(a, b)", ([y, x], [ty, tx]) => {

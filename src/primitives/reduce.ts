@@ -11,7 +11,10 @@ import { broadcastInDimP, moveaxis, avalOf, convert, slice } from "./structural.
 import { div, mul } from "./binary.ts";
 import { eq } from "./compare.ts";
 import { linearJvp } from "./elementwise.ts";
-import { planewise, realOnly } from "./planes.ts";
+import { pairwise, realOnly, sameParams } from "./planes.ts";
+import { isComplex } from "../core/dtype.ts";
+import { transposeData } from "../kernels/strided.ts";
+import { lexExtremumRows } from "../kernels/complex.ts";
 
 export interface AxesParams {
   readonly axes: readonly number[];
@@ -38,8 +41,8 @@ function reducer(op: ReduceOp, jvp: Primitive<AxesParams>["jvp"], linear: boolea
   };
   const prim: Primitive<AxesParams> = definePrimitive<AxesParams>({
     name,
-    // A sum acts on the real and imaginary parts alike; complex max and min are not defined here.
-    impl: op === "sum" ? planewise(kernel) : realOnly(name, kernel),
+    // A sum acts on the real and imaginary parts alike; max and min order complex values as NumPy.
+    impl: op === "sum" ? pairwise(kernel, sameParams) : op === "max" || op === "min" ? withComplex(kernel, complexExtremum(op === "max" ? 1 : -1)) : realOnly(name, kernel),
     abstractEval: ([x], { axes }) => [{ shape: reducedShape(x!.shape, axes), dtype: x!.dtype }],
     jvp,
     transpose: linear ? ([ct], [x], { axes }) => [unreduce(ct!, avalOf(x!).shape, axes)] : "nonlinear",
@@ -47,6 +50,40 @@ function reducer(op: ReduceOp, jvp: Primitive<AxesParams>["jvp"], linear: boolea
   });
   return prim;
 }
+
+/** The kernel for real operands, or `complexKernel` when the operand is complex. */
+const withComplex =
+  <P>(kernel: (args: readonly ConcreteArray[], p: P) => ConcreteArray[], complexKernel: (args: readonly ConcreteArray[], p: P) => ConcreteArray[]) =>
+  (args: readonly ConcreteArray[], p: P): ConcreteArray[] =>
+    isComplex(args[0]!.dtype) ? complexKernel(args, p) : kernel(args, p);
+
+/**
+ * The positions, along the reduced axes (flattened, in order), of the lexicographic extremum of a
+ * complex array (NumPy's order; the first of ties; a NaN wins), with the reduced shape.
+ */
+function lexPositions(x: ConcreteArray, axes: readonly number[], sign: 1 | -1): [Int32Array, number[], Float64Array | Float32Array, number] {
+  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const perm = [...kept, ...axes];
+  const n = axes.reduce((p, a) => p * x.shape[a]!, 1);
+  const shape = reducedShape(x.shape, axes);
+  const rows = shape.reduce((p, d) => p * d, 1);
+  // Reduced axes last; the trailing axis of 2 keeps each element's (re, im) together.
+  const moved = allocate(x.dtype, x.size) as Float64Array | Float32Array;
+  transposeData(x.data, [...x.shape, 2], [...perm, x.ndim], moved);
+  const index = new Int32Array(rows);
+  lexExtremumRows(moved, rows, n, sign, index);
+  return [index, shape, moved, n];
+}
+
+const complexExtremum = (sign: 1 | -1) => ([x]: readonly ConcreteArray[], { axes }: AxesParams): ConcreteArray[] => {
+  const [index, shape, moved, n] = lexPositions(x!, axes, sign);
+  const out = allocate(x!.dtype, index.length);
+  for (let r = 0; r < index.length; r++) {
+    out[2 * r] = moved[2 * (r * n + index[r]!)]!;
+    out[2 * r + 1] = moved[2 * (r * n + index[r]!) + 1]!;
+  }
+  return one(new ConcreteArray(out, shape, x!.dtype));
+};
 
 export const reduceSumP: Primitive<AxesParams> = reducer("sum", linearJvp(() => reduceSumP), true);
 
@@ -72,13 +109,16 @@ export interface AxisParams {
 function argReducer(name: string, sign: 1 | -1): Primitive<AxisParams> {
   const prim: Primitive<AxisParams> = definePrimitive<AxisParams>({
     name,
-    impl: realOnly(name, ([x], { axis }) => {
+    impl: withComplex(([x], { axis }) => {
       const shape = reducedShape(x!.shape, [axis]);
       let n = 1;
       for (const d of shape) n *= d;
       const out = new Int32Array(n);
       argReduceData(sign, x!.data, x!.shape, axis, out);
       return one(new ConcreteArray(out, shape, "int32"));
+    }, ([x], { axis }) => {
+      const [index, shape] = lexPositions(x!, [axis], sign);
+      return one(new ConcreteArray(index, shape, "int32"));
     }),
     abstractEval: ([x], { axis }): Aval[] => [{ shape: reducedShape(x!.shape, [axis]), dtype: "int32" }],
     jvp: () => [null],
@@ -99,7 +139,7 @@ export interface CumsumParams {
 }
 export const cumsumP: Primitive<CumsumParams> = definePrimitive<CumsumParams>({
   name: "cumsum",
-  impl: planewise(([x], { axis, reverse }) => {
+  impl: pairwise(([x], { axis, reverse }) => {
     const shape = x!.shape;
     const out = allocate(x!.dtype, x!.data.length);
     const n = shape[axis]!;
@@ -107,7 +147,7 @@ export const cumsumP: Primitive<CumsumParams> = definePrimitive<CumsumParams>({
     for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
     cumsumData(x!.data, x!.data.length / Math.max(1, n * inner), n, inner, reverse, out);
     return one(new ConcreteArray(out, shape, x!.dtype));
-  }),
+  }, sameParams),
   abstractEval: ([x]) => [x!],
   jvp: linearJvp(() => cumsumP),
   transpose: ([ct], _, { axis, reverse }) => [bind1(cumsumP, [ct!], { axis, reverse: !reverse })],
