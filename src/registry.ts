@@ -9,6 +9,7 @@ import * as complex from "./primitives/complex.ts";
 import * as contraction from "./primitives/contraction.ts";
 import * as linalg from "./primitives/linalg.ts";
 import * as linalgSpectral from "./primitives/linalg-spectral.ts";
+import * as linalgEig from "./primitives/linalg-eig.ts";
 import * as sort from "./primitives/sort.ts";
 import * as gather from "./primitives/gather.ts";
 import * as special from "./primitives/special.ts";
@@ -30,7 +31,7 @@ const collect = (...modules: object[]): Primitive<unknown>[] =>
 /** All registered primitives, by name. */
 export const registry: ReadonlyMap<string, Primitive<unknown>> = new Map(
   [
-    ...collect(unary, binary, compare, reduce, structural, complex, contraction, sort, gather, special, linalg, linalgSpectral, random, control, loops, conv, fft),
+    ...collect(unary, binary, compare, reduce, structural, complex, contraction, sort, gather, special, linalg, linalgSpectral, linalgEig, random, control, loops, conv, fft),
     // Higher-order primitives carrying user functions (custom_vjp_lin is not listed: it exists only
     // to be transposed, and applying it forward is by design an error; custom_vjp_call's spec covers
     // it through reverse mode).

@@ -2,16 +2,21 @@
  * @file `np.linalg`: factorizations, solves, determinants, norms and friends on stacks of matrices
  * `[..., m, n]`, written with the linear-algebra primitives, so every function is differentiable in
  * both modes, to any order, and batchable. Functions that return a tuple in NumPy return a JS array.
+ * Every function takes real or complex matrices (complex64 in, complex64 out; a real operand meets
+ * a complex one as complex128); results that are real by nature (norms, singular values, Hermitian
+ * eigenvalues, log|det|, least-squares residuals) are real. Complex derivatives follow JAX's
+ * convention (transposes not conjugated; see docs/complex-internals.md).
  */
 import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { DomainError } from "../core/errors.ts";
 import { asarray } from "./creation.ts";
 import { broadcastShapes, normAxes, normAxis } from "./broadcast.ts";
-import type { DType } from "../core/dtype.ts";
+import { isComplex, promote, realDtype, type DType } from "../core/dtype.ts";
 import * as s from "../primitives/structural.ts";
 import * as L from "../primitives/linalg.ts";
 import * as Sp from "../primitives/linalg-spectral.ts";
 import { stopGradient } from "../primitives/unary.ts";
+import { absSquared, complexSlogdet, modulus, toComplexPair } from "./linalg-eig.ts";
 import { abs, add, equal, greater, log, multiply, notEqual, power, sign, sqrt, subtract, where } from "./math.ts";
 import { max, min, prod, sum } from "./reductions.ts";
 import { matmul } from "./products.ts";
@@ -37,16 +42,21 @@ const EPS = 2 ** -52;
 
 // ---------------------------------------------------------------- argument checking
 
-/** `x` as float64 (integers and bools promoted), with the dtype the results should have. */
+/**
+ * `x` as float64, or complex128 when complex (integers and bools promoted), with the dtype the
+ * results should have.
+ */
 function floatArg(op: string, x: ArrayLike, arg: string): [NDArray, DType] {
   const a = asarray(x, undefined, op, arg);
-  if (a.dtype === "complex128" || a.dtype === "complex64") throw new TypeError(`${op}: ${arg} has dtype ${a.dtype}; complex matrices are not supported here yet`);
+  if (isComplex(a.dtype)) return [s.convert(a, "complex128"), a.dtype];
   const dtype: DType = a.dtype === "float32" ? "float32" : "float64";
   return [s.convert(a, "float64"), dtype];
 }
 
-/** Results back in the caller's float dtype (float32 in, float32 out, as NumPy). */
+/** Results back in the caller's dtype (float32 in, float32 out; complex64 in, complex64 out, as NumPy). */
 const back = (x: NDArray, dtype: DType): NDArray => s.convert(x, dtype);
+/** Real-valued results (norms, singular values, Hermitian eigenvalues) in the real dtype matching the caller's. */
+const backReal = (x: NDArray, dtype: DType): NDArray => s.convert(x, realDtype(dtype));
 
 /** A stack of matrices `[..., m, n]`: at least two dimensions. */
 function matrixArg(op: string, x: ArrayLike, arg = "a"): [NDArray, DType] {
@@ -111,11 +121,12 @@ function luSolve(lu: NDArray, perm: NDArray, b: NDArray, op: string): NDArray {
  */
 export function solve(a: ArrayLike, b: ArrayLike): NDArray {
   const op = "np.linalg.solve";
-  const [A, dtype] = squareArg(op, a);
-  const [B, dtypeB] = floatArg(op, b, "b");
+  const [A0, dtype] = squareArg(op, a);
+  const [B0, dtypeB] = floatArg(op, b, "b");
+  const [A, B] = toComplexPair(A0, B0);
   const [A2, B2, shapeBack] = rhsArgs(op, A, B);
   const [lu, perm] = L.lu(A2, { op, check: true });
-  return back(shapeBack(luSolve(lu, perm, B2, op)), dtype === "float32" && dtypeB === "float32" ? "float32" : "float64");
+  return back(shapeBack(luSolve(lu, perm, B2, op)), promote(dtype, dtypeB));
 }
 
 /**
@@ -128,7 +139,7 @@ export function inv(a: ArrayLike): NDArray {
   const op = "np.linalg.inv";
   const [A, dtype] = squareArg(op, a);
   const [lu, perm] = L.lu(A, { op, check: true });
-  return back(luSolve(lu, perm, s.broadcastTo(L.eyeOf(A.shape.slice(-2)), A.shape), op), dtype);
+  return back(luSolve(lu, perm, s.broadcastTo(L.eyeOf(A.shape.slice(-2), A.dtype), A.shape), op), dtype);
 }
 
 /** The LU factors' diagonal and the permutation's sign, for `det` and `slogdet`. */
@@ -153,7 +164,8 @@ export function det(a: ArrayLike): NDArray {
 
 /**
  * `np.linalg.slogdet(a)`: `[sign, logabsdet]` with det = sign·exp(logabsdet), without overflow; a
- * singular matrix gives `[0, -Infinity]`, as NumPy.
+ * singular matrix gives `[0, -Infinity]`, as NumPy. For complex `a` the sign is a complex number of
+ * modulus 1 and logabsdet is real.
  * @example
  * const [sign, logdet] = np.linalg.slogdet([[-2, 0], [0, 3]]);
  * sign; // -1
@@ -161,24 +173,30 @@ export function det(a: ArrayLike): NDArray {
  */
 export function slogdet(a: ArrayLike): [NDArray, NDArray] {
   const [d, permSign, dtype] = luDiagonal("np.linalg.slogdet", a);
+  if (isComplex(d.dtype)) {
+    const [sgnC, logAbs] = complexSlogdet(d, permSign);
+    return [back(sgnC, dtype), backReal(logAbs, dtype)];
+  }
   const sgn = multiply(permSign, prod(sign(d), { axis: -1 }));
   return [back(sgn, dtype), back(sum(log(abs(d)), { axis: -1 }), dtype)];
 }
 
+export { eig, eigvals } from "./linalg-eig.ts";
+
 // ---------------------------------------------------------------- cholesky, eigh, svd, qr
 
 /**
- * The value of `a` with the tangent of its symmetric part (a + aᵀ)/2: NumPy's values (which read
- * one triangle) with autograd's symmetrised gradients.
+ * The value of `a` with the tangent of its symmetric (complex: Hermitian) part (a + aᴴ)/2: NumPy's
+ * values (which read one triangle) with autograd's symmetrised gradients.
  */
 function symmetricTangent(a: NDArray): NDArray {
-  const sym = multiply(add(a, L.mT(a)), 0.5);
+  const sym = multiply(add(a, L.mH(a)), 0.5);
   return add(stopGradient(a), subtract(sym, stopGradient(sym)));
 }
 
 /**
- * `np.linalg.cholesky(a, {upper = false})`: L lower triangular with L·Lᵀ = a (or U = Lᵀ with
- * `upper`), reading the lower triangle as NumPy. As in autograd the gradient is symmetrised: it is
+ * `np.linalg.cholesky(a, {upper = false})`: L lower triangular with L·Lᵀ = a (complex Hermitian
+ * `a`: L·Lᴴ = a), or U = Lᴴ with `upper`, reading the lower triangle as NumPy. As in autograd the gradient is symmetrised: it is
  * the gradient for a symmetric perturbation (dA + dAᵀ)/2. Not positive definite: a `DomainError`
  * (as NumPy); a NaN in `a` propagates into L instead (as NumPy and JAX).
  * @example
@@ -189,21 +207,22 @@ export function cholesky(a: ArrayLike, opts: { upper?: boolean } = {}): NDArray 
   const op = "np.linalg.cholesky";
   const [A, dtype] = squareArg(op, a);
   const l = L.cholesky(symmetricTangent(A), { op });
-  return back(opts.upper ? L.mT(l) : l, dtype);
+  return back(opts.upper ? L.mH(l) : l, dtype);
 }
 
 type Uplo = "L" | "U";
 
 function uploArg(op: string, A: NDArray, uplo: Uplo | undefined): NDArray {
   if (uplo === undefined || uplo === "L") return A;
-  if (uplo === "U") return L.mT(A);
+  if (uplo === "U") return L.mH(A);
   throw new TypeError(`${op}: UPLO must be "L" or "U", got ${JSON.stringify(uplo)}`);
 }
 
 /**
  * `np.linalg.eigh(a, {UPLO = "L"})`: `[w, v]`, eigenvalues ascending and eigenvectors as columns
- * of the symmetric matrices given by one triangle of `a` (the other is not read, and gets no
- * gradient, as in autograd). Each eigenvector is signed so its largest component is positive. The
+ * of the symmetric (complex: Hermitian) matrices given by one triangle of `a` (the other is not
+ * read, and gets no gradient, as in autograd); `w` is real. Each eigenvector is multiplied by the
+ * sign (complex: phase) that makes its largest component real and positive. The
  * eigenvector derivative is undefined at repeated eigenvalues: reverse mode raises a `DomainError`
  * only if a derivative actually flows through them (so gradients of functions of `w` alone are
  * fine); forward mode computes every output's tangent and raises there: use `eigvalsh` for `w`.
@@ -217,7 +236,7 @@ export function eigh(a: ArrayLike, opts: { UPLO?: Uplo } | Uplo = {}): [NDArray,
   const op = "np.linalg.eigh";
   const [A, dtype] = squareArg(op, a);
   const [w, v] = Sp.eigh(uploArg(op, A, opts.UPLO), { op });
-  return [back(w, dtype), back(v, dtype)];
+  return [backReal(w, dtype), back(v, dtype)];
 }
 
 /**
@@ -230,7 +249,7 @@ export function eigvalsh(a: ArrayLike, opts: { UPLO?: Uplo } | Uplo = {}): NDArr
   opts = eigvalshOpts(opts);
   const op = "np.linalg.eigvalsh";
   const [A, dtype] = squareArg(op, a);
-  return back(Sp.eigvalsh(uploArg(op, A, opts.UPLO), { op }), dtype);
+  return backReal(Sp.eigvalsh(uploArg(op, A, opts.UPLO), { op }), dtype);
 }
 
 /** The options of {@link svd}: NumPy's `full_matrices` and `compute_uv`, camel-cased. */
@@ -257,9 +276,9 @@ export function svd(a: ArrayLike, opts: SvdOptions = {}): NDArray | [NDArray, ND
   opts = svdOpts(opts);
   const op = "np.linalg.svd";
   const [A, dtype] = matrixArg(op, a);
-  if (opts.computeUv === false) return back(Sp.singularValues(A, { op }), dtype);
+  if (opts.computeUv === false) return backReal(Sp.singularValues(A, { op }), dtype);
   const [u, sv, vh] = Sp.svd(A, { full: opts.fullMatrices ?? true, op });
-  return [back(u, dtype), back(sv, dtype), back(vh, dtype)];
+  return [back(u, dtype), backReal(sv, dtype), back(vh, dtype)];
 }
 
 /**
@@ -318,8 +337,10 @@ export function lstsq(a: ArrayLike, b: ArrayLike, opts: { rcond?: number | null 
   opts = lstsqOpts(opts);
   const op = "np.linalg.lstsq";
   requireStatic(op, "rcond", opts.rcond, "a number");
-  const [A, dtype] = matrixArg(op, a);
-  const [B] = floatArg(op, b, "b");
+  const [A0, dtype0] = matrixArg(op, a);
+  const [B0, dtypeB] = floatArg(op, b, "b");
+  const [A, B] = toComplexPair(A0, B0);
+  const dtype = isComplex(dtypeB) && !isComplex(dtype0) ? promote(dtype0, dtypeB) : dtype0;
   if (A.ndim !== 2) throw new ShapeError(`${op}: a must be two-dimensional, got shape ${fmtShape(A.shape)} (use vmap for stacks)`);
   const [m, n] = A.shape as [number, number];
   if ((B.ndim !== 1 && B.ndim !== 2) || B.shape[0] !== m) {
@@ -332,12 +353,12 @@ export function lstsq(a: ArrayLike, b: ArrayLike, opts: { rcond?: number | null 
   const rank = sv.size === 0 ? s.convert(asarray(0), "int32") : s.convert(sum(greater(sv, cut)), "int32");
   let residuals: NDArray;
   if (m > n) {
-    const r = subtract(B, matmul(A, x));
-    residuals = B.ndim === 1 ? s.reshape(sum(multiply(r, r)), [1]) : sum(multiply(r, r), { axis: 0 });
+    const r2 = absSquared(subtract(B, matmul(A, x)));
+    residuals = B.ndim === 1 ? s.reshape(sum(r2), [1]) : sum(r2, { axis: 0 });
   } else {
     residuals = asarray(new Float64Array(0));
   }
-  return [back(x, dtype), back(residuals, dtype), rank, back(sv, dtype)];
+  return [back(x, dtype), backReal(residuals, dtype), rank, backReal(sv, dtype)];
 }
 
 /**
@@ -374,9 +395,9 @@ export function matrixPower(a: ArrayLike, n: number): NDArray {
 
 type Ord = number | "fro" | "nuc" | null | undefined;
 
-/** √(Σ x²) with a zero gradient at x = 0 (the subgradient), instead of 0/0. */
+/** √(Σ |x|²) with a zero gradient at x = 0 (the subgradient), instead of 0/0. */
 function sqrtSumSquares(x: NDArray, axis: number[], keepdims: boolean): NDArray {
-  const ss = sum(multiply(x, x), { axis, keepdims });
+  const ss = sum(absSquared(x), { axis, keepdims });
   const zero = equal(ss, 0);
   return where(zero, 0, sqrt(where(zero, 1, ss)));
 }
@@ -385,12 +406,12 @@ function vectorNorm(op: string, x: NDArray, ord: Ord, axis: number, keepdims: bo
   const ax = [axis];
   if (ord === null || ord === undefined || ord === 2) return sqrtSumSquares(x, ax, keepdims);
   if (typeof ord === "string") throw new TypeError(`${op}: invalid norm order "${ord}" for vectors`);
-  if (ord === Infinity) return max(abs(x), { axis: ax, keepdims });
-  if (ord === -Infinity) return min(abs(x), { axis: ax, keepdims });
-  if (ord === 0) return sum(s.convert(notEqual(x, 0), "float64"), { axis: ax, keepdims });
-  if (ord === 1) return sum(abs(x), { axis: ax, keepdims });
+  if (ord === Infinity) return max(modulus(x), { axis: ax, keepdims });
+  if (ord === -Infinity) return min(modulus(x), { axis: ax, keepdims });
+  if (ord === 0) return sum(s.convert(notEqual(absSquared(x), 0), "float64"), { axis: ax, keepdims });
+  if (ord === 1) return sum(modulus(x), { axis: ax, keepdims });
   // (Σ |x|ᵖ)^(1/p), with a zero gradient where the whole vector is zero.
-  const sp = sum(power(abs(x), ord), { axis: ax, keepdims });
+  const sp = sum(power(modulus(x), ord), { axis: ax, keepdims });
   const zero = equal(sp, 0);
   return where(zero, 0, power(where(zero, 1, sp), 1 / ord));
 }
@@ -408,7 +429,7 @@ function matrixNorm(op: string, x: NDArray, ord: Ord, axes: [number, number], ke
   // 1 / −1: max / min over columns of the column sums (|x| summed down axis r); ±∞: the same for rows.
   if (ord === 1 || ord === -1 || ord === Infinity || ord === -Infinity) {
     const [sumAxis, otherAxis] = Math.abs(ord) === 1 ? [r, c] : [c, r];
-    const sums = sum(abs(x), { axis: sumAxis, keepdims: true });
+    const sums = sum(modulus(x), { axis: sumAxis, keepdims: true });
     const best = ord > 0 ? max(sums, { axis: otherAxis, keepdims: true }) : min(sums, { axis: otherAxis, keepdims: true });
     return keepdims ? best : s.reshape(best, x.shape.filter((_, i) => i !== r && i !== c));
   }
@@ -436,7 +457,7 @@ export function norm(x: ArrayLike, opts: { ord?: Ord; axis?: number | readonly n
   if (axis === null || axis === undefined) {
     if (ord === null || ord === undefined) {
       const flat = sqrtSumSquares(s.reshape(a, [a.size]), [0], false);
-      return back(keepdims ? s.reshape(flat, a.shape.map(() => 1)) : flat, dtype);
+      return backReal(keepdims ? s.reshape(flat, a.shape.map(() => 1)) : flat, dtype);
     }
     if (a.ndim !== 1 && a.ndim !== 2) {
       throw new ShapeError(`${op}: improper number of dimensions to norm: shape ${fmtShape(a.shape)} with ord ${String(ord)} needs axis`);
@@ -444,11 +465,11 @@ export function norm(x: ArrayLike, opts: { ord?: Ord; axis?: number | readonly n
     axis = a.ndim === 1 ? [0] : [0, 1];
   }
   const axes = typeof axis === "number" ? [normAxis(op, axis, a.ndim)] : axis.map((ax) => normAxis(op, ax, a.ndim));
-  if (axes.length === 1) return back(vectorNorm(op, a, ord, axes[0]!, keepdims), dtype);
+  if (axes.length === 1) return backReal(vectorNorm(op, a, ord, axes[0]!, keepdims), dtype);
   if (axes.length === 2) {
     if (axes[0] === axes[1]) throw new AxisError(`${op}: duplicate axes given: ${JSON.stringify(axis)}`);
     normAxes(op, axes, a.ndim);
-    return back(matrixNorm(op, a, ord, axes as [number, number], keepdims), dtype);
+    return backReal(matrixNorm(op, a, ord, axes as [number, number], keepdims), dtype);
   }
   throw new AxisError(`${op}: improper number of dimensions to norm: axis ${JSON.stringify(axis)} (give one axis or two)`);
 }
@@ -470,7 +491,7 @@ export function matrixRank(A: ArrayLike, opts: { tol?: number | null } | number 
   opts = matrixRankOpts(opts);
   requireStatic("np.linalg.matrixRank", "tol", opts.tol, "a number");
   const a = asarray(A, undefined, "np.linalg.matrixRank", "A");
-  if (a.ndim < 2) return Number((a.reshape(-1).toArray() as number[]).some((v) => v !== 0));
+  if (a.ndim < 2) return Number((absSquared(s.convert(a.reshape(-1), isComplex(a.dtype) ? "complex128" : "float64")).toArray() as number[]).some((v) => v !== 0));
   if (a.ndim > 2) throw new ShapeError(`np.linalg.matrixRank: one matrix at a time, got shape ${fmtShape(a.shape)}`);
   const sv = svdvals(a).toArray() as number[];
   if (sv.some((v) => Number.isNaN(v))) {

@@ -17,7 +17,7 @@ import { avalOf, broadcastInDimP, convert, matchBatch, moveaxis, reshape, zerosL
 import { add, addT, div, fullLike, max, min, mul } from "./binary.ts";
 import { and, eq, ge, lt, select } from "./compare.ts";
 import { sizeOf } from "../kernels/strided.ts";
-import { planewise, realOnly } from "./planes.ts";
+import { pairwise, realOnly, sameParams } from "./planes.ts";
 
 export interface GatherParams {
   /** The axis of `x` that the indices pick along. */
@@ -178,7 +178,7 @@ function gatherOrZero(x: NDArray, idx: NDArray, axis: number): NDArray {
 /** `gather(x, idx, axis)[…, j…, …] = x[…, idx[j…], …]`: linear in `x`; its transpose is `scatterAdd`. */
 export const gatherP: Primitive<GatherParams> = definePrimitive<GatherParams>({
   name: "gather",
-  impl: planewise(([x, idx], { axis }) => one(gatherKernel(x!, idx!, axis))),
+  impl: pairwise(([x, idx], { axis }) => one(gatherKernel(x!, idx!, axis)), sameParams),
   abstractEval: ([x, idx], { axis }) => [{ shape: gatherShape(x!.shape, idx!.shape, axis), dtype: x!.dtype }],
   jvp: ([, idx], [t], _, { axis }) => [t && gather(t, idx!, axis)],
   // The value read x[clamp(k)], so the cotangent goes back to clamp(k) (not dropped as scatterAdd would).
@@ -198,11 +198,11 @@ export const gatherP: Primitive<GatherParams> = definePrimitive<GatherParams>({
 /** Zeros of `shape` with `updates` added at `idx` along `axis`; repeated indices accumulate. */
 export const scatterAddP: Primitive<ScatterAddParams> = definePrimitive<ScatterAddParams>({
   name: "scatterAdd",
-  impl: planewise(([u, idx], { axis, shape }) => {
+  impl: pairwise(([u, idx], { axis, shape }) => {
     const out = allocate(u!.dtype, sizeOf(shape));
     scatterInto("add", out, shape, u!.data, idx!.data, axis);
     return one(new ConcreteArray(out, shape, u!.dtype));
-  }),
+  }, ({ axis, shape }) => ({ axis, shape: [...shape, 2] })),
   abstractEval: ([u], { shape }) => [{ shape, dtype: u!.dtype }],
   jvp: ([, idx], [t], _, { axis, shape }) => [t && scatterAdd(t, idx!, axis, shape)],
   // Dropped updates reached nothing, so their cotangent is 0 (a plain gather would clamp).
@@ -243,11 +243,11 @@ function lastWriters(idx: NDArray, n: number): NDArray {
  */
 export const scatterP: Primitive<GatherParams> = definePrimitive<GatherParams>({
   name: "scatter",
-  impl: planewise(([x, idx, u], { axis }) => {
+  impl: pairwise(([x, idx, u], { axis }) => {
     const out = x!.data.slice();
     scatterInto("set", out, x!.shape, u!.data, idx!.data, axis);
     return one(new ConcreteArray(out, x!.shape, x!.dtype));
-  }),
+  }, sameParams),
   abstractEval: ([x]) => [x!],
   jvp: ([x, idx, u], [tx, , tu], _, { axis }) => [scatter(tx ?? zerosLike(x!), idx!, tu ?? zerosLike(u!), axis)],
   transpose: ([ct], [x, idx, u], { axis }) => {

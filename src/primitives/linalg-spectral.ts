@@ -5,16 +5,21 @@
  * repeated eigenvalue into a clear error. Helpers and conventions as in linalg.ts.
  */
 import { type NDArray, type Aval, type ConcreteArray } from "../core/ndarray.ts";
-import type { DType } from "../core/dtype.ts";
+import { isComplex, realDtype, type DType } from "../core/dtype.ts";
 import { bind, bind1 } from "../core/trace.ts";
 import { definePrimitive, isUndefinedPrimal, type Primitive } from "../core/primitive.ts";
-import { matchBatch } from "./structural.ts";
+import { convert, matchBatch } from "./structural.ts";
 import { add, sub, mul, div, addT, fullLike, max } from "./binary.ts";
 import { neg, abs, stopGradient } from "./unary.ts";
-import { reduceMax, reduceSum } from "./reduce.ts";
+import { argmax, reduceMax, reduceSum } from "./reduce.ts";
+import { eq } from "./compare.ts";
+import { complex, conj, imag, real } from "./complex.ts";
 import * as K from "../kernels/linalg.ts";
+import * as C from "../kernels/complex-linalg.ts";
+import * as CS from "../kernels/complex-spectral.ts";
+import { cdiv } from "../kernels/eig.ts";
 import { DomainError, fmtShape } from "../core/errors.ts";
-import { EPS, at, batchAtFront, diagonal, eyeOf, lowerSym, mm, mT, pattern, result, spread, spreadScalar, stackOf, type OpParams, type FactorParams } from "./linalg.ts";
+import { EPS, at, batchAtFront, diagonal, eyeOf, lowerSym, mH, mm, mT, pattern, result, spread, spreadScalar, stackOf, type OpParams, type FactorParams } from "./linalg.ts";
 
 // ---------------------------------------------------------------- guardedDiv
 
@@ -38,6 +43,7 @@ export interface GuardedDivParams extends MessageParams {
 export const guardedDivP: Primitive<GuardedDivParams> = definePrimitive<GuardedDivParams>({
   name: "guardedDiv",
   impl: ([x, d], p) => {
+    if (isComplex(x!.dtype)) return [guardedDivComplex(x!, d!, p)];
     const out = new Float64Array(x!.size);
     const xd = x!.data;
     const dd = d!.data;
@@ -61,6 +67,20 @@ export const guardedDivP: Primitive<GuardedDivParams> = definePrimitive<GuardedD
 
 export const guardedDiv = (x: NDArray, d: NDArray, p: GuardedDivParams): NDArray => bind1(guardedDivP, [x, d], p);
 
+/** The complex kernel of `guardedDivP`: |d| ≤ rtol is a zero divisor. */
+function guardedDivComplex(x: ConcreteArray, d: ConcreteArray, p: GuardedDivParams): ConcreteArray {
+  const out = new Float64Array(2 * x.size);
+  const xd = x.data;
+  const dd = d.data;
+  for (let i = 0; i < x.size; i++) {
+    const xr = xd[2 * i]!;
+    const xi = xd[2 * i + 1]!;
+    if (Math.hypot(dd[2 * i]!, dd[2 * i + 1]!) > p.rtol) [out[2 * i], out[2 * i + 1]] = cdiv(xr, xi, dd[2 * i]!, dd[2 * i + 1]!);
+    else if (xr !== 0 || xi !== 0) throw new DomainError(`${p.op}: ${p.what}`);
+  }
+  return result(out, x.shape, x.dtype);
+}
+
 /** A positive scale per matrix, held constant for differentiation (the quotients below do not depend on it). */
 const scaleOf = (w: NDArray): NDArray => {
   const m = reduceMax(abs(w), [w.ndim - 1]);
@@ -68,13 +88,15 @@ const scaleOf = (w: NDArray): NDArray => {
 };
 
 /**
- * G with G_ij = x_ij / (w_j − w_i) off the diagonal and 0 on it (x: `[..., n, n]`, w: `[..., n]`),
- * raising `what` when two w coincide (to `rtol` of max |w|) where x is nonzero.
+ * G with G_ij = x_ij / (w_j − w_i) off the diagonal and 0 on it (x: `[..., n, n]`, w: `[..., n]`,
+ * real or complex; the quotient has x's dtype), raising `what` when two w coincide (to `rtol` of
+ * max |w|) where x is nonzero.
  */
-function gapQuotient(x: NDArray, w: NDArray, op: string, what: string): NDArray {
+export function gapQuotient(x: NDArray, w: NDArray, op: string, what: string): NDArray {
   const n = w.shape[w.ndim - 1]!;
-  const scale = spreadScalar(scaleOf(w), n, n);
-  const gaps = add(div(sub(spread(w, n, "rows"), spread(w, n, "cols")), scale), eyeOf(x.shape, x.dtype));
+  const scale = spreadScalar(convert(scaleOf(w), x.dtype), n, n);
+  const wx = convert(w, x.dtype);
+  const gaps = add(div(sub(spread(wx, n, "rows"), spread(wx, n, "cols")), scale), eyeOf(x.shape, x.dtype));
   const q = guardedDiv(x, gaps, { rtol: 100 * Math.max(n, 1) * EPS, op, what });
   return div(mul(q, pattern(x, (i, j) => (i === j ? 0 : 1))), scale);
 }
@@ -97,16 +119,18 @@ function lowerSymmetric(a: ConcreteArray, i: number, n: number): Float64Array {
 function eigenKernel(a: ConcreteArray, vectors: boolean): ConcreteArray[] {
   const n = a.shape[a.ndim - 1]!;
   const count = stackOf(a.shape, 2);
+  const cw = isComplex(a.dtype) ? 2 : 1;
   const w = new Float64Array(count * n);
-  const v = new Float64Array(vectors ? a.size : 0);
+  const v = new Float64Array(vectors ? a.size * cw : 0);
   for (let i = 0; i < count; i++) {
-    const vi = vectors ? new Float64Array(n * n) : null;
+    const vi = vectors ? new Float64Array(n * n * cw) : null;
     const wi = new Float64Array(n);
-    K.symmetricEigen(lowerSymmetric(a, i, n), n, wi, vi);
+    if (cw === 2) CS.cHermitianEigen(a.data, i * n * n, n, wi, vi);
+    else K.symmetricEigen(lowerSymmetric(a, i, n), n, wi, vi);
     w.set(wi, i * n);
-    if (vi) v.set(vi, i * n * n);
+    if (vi) v.set(vi, i * n * n * cw);
   }
-  const wOut = result(w, a.shape.slice(0, -1), a.dtype);
+  const wOut = result(w, a.shape.slice(0, -1), realDtype(a.dtype));
   return vectors ? [wOut, result(v, a.shape, a.dtype)] : [wOut];
 }
 
@@ -123,18 +147,41 @@ function repeated(op: string, values: "eigenvalues" | "singular values", alt: st
 }
 
 /**
- * Eigenvalues (ascending) and orthonormal eigenvectors of the symmetric matrices whose lower
- * triangles `a: [..., n, n]` holds. JVP with M = Vᵀ·dA·V: dw = diag(M), dV = V·(F ∘ M),
- * F_ij = 1/(w_j − w_i) off the diagonal (repeated eigenvalues: a `DomainError` if used).
+ * The tangent of eigenvectors normalised as LAPACK's geev (unit 2-norm, largest-magnitude component
+ * real and positive), from the tangent `d` of unnormalised ones at `v` (columns, `[..., n, n]`):
+ * d − v·Re(vᴴd) − i·v·Im(d_k)/v_k per column, k the row of the column's largest |v| (chosen on the
+ * primal, so constant). Complex values only.
+ */
+export function normalisedTangent(v: NDArray, d: NDArray): NDArray {
+  const nd = v.ndim;
+  const n = v.shape[nd - 1]!;
+  const re = reduceSum(real(mul(conj(v), d)), [nd - 2]);
+  const big = argmax(real(mul(conj(v), v)), nd - 2);
+  const rows = pattern({ shape: v.shape, dtype: "int32" }, (i) => i);
+  const mask = convert(eq(rows, spread(big, n, "rows")), v.dtype);
+  const dk = reduceSum(mul(mask, d), [nd - 2]);
+  const vk = reduceSum(real(mul(mask, v)), [nd - 2]);
+  const fix = complex(re, div(imag(dk), vk));
+  return sub(d, mul(v, spread(fix, n, "rows")));
+}
+
+/**
+ * Eigenvalues (ascending) and orthonormal eigenvectors of the symmetric (complex: Hermitian)
+ * matrices whose lower triangles `a: [..., n, n]` holds; eigenvalues are real. JVP with
+ * M = Vᴴ·dA·V: dw = Re diag(M), dV = V·(F ∘ M), F_ij = 1/(w_j − w_i) off the diagonal (repeated
+ * eigenvalues: a `DomainError` if used), plus, for complex values, the phase that keeps each
+ * vector's largest component real (`normalisedTangent`).
  */
 export const eighP: Primitive<OpParams> = definePrimitive<OpParams>({
   name: "eigh",
   impl: ([a]) => eigenKernel(a!, true),
-  abstractEval: ([a]) => [{ shape: a!.shape.slice(0, -1), dtype: a!.dtype }, a!],
+  abstractEval: ([a]) => [{ shape: a!.shape.slice(0, -1), dtype: realDtype(a!.dtype) }, a!],
   jvp: (_, [ta], [w, v], p) => {
-    const m = mm(mT(v!), mm(lowerSym(ta!), v!));
+    const m = mm(mH(v!), mm(lowerSym(ta!), v!));
     const what = repeated(p.op, "eigenvalues", "If only eigenvalues are needed, use np.linalg.eigvalsh.");
-    return [diagonal(m), mm(v!, gapQuotient(m, w!, p.op, what))];
+    const dv = mm(v!, gapQuotient(m, w!, p.op, what));
+    if (!isComplex(v!.dtype)) return [diagonal(m), dv];
+    return [real(diagonal(m)), normalisedTangent(v!, dv)];
   },
   transpose: "nonlinear",
   batch: batchAtFront(() => eighP),
@@ -147,10 +194,11 @@ export const eighP: Primitive<OpParams> = definePrimitive<OpParams>({
 export const eigvalshP: Primitive<OpParams> = definePrimitive<OpParams>({
   name: "eigvalsh",
   impl: ([a]) => eigenKernel(a!, false),
-  abstractEval: ([a]) => [{ shape: a!.shape.slice(0, -1), dtype: a!.dtype }],
+  abstractEval: ([a]) => [{ shape: a!.shape.slice(0, -1), dtype: realDtype(a!.dtype) }],
   jvp: ([a], [ta], _, p) => {
     const v = bind(eighP, [a!], { op: p.op + SECOND })[1]!;
-    return [reduceSum(mul(v, mm(lowerSym(ta!), v)), [v.ndim - 2])];
+    const prod = mul(isComplex(v.dtype) ? conj(v) : v, mm(lowerSym(ta!), v));
+    return [reduceSum(isComplex(prod.dtype) ? real(prod) : prod, [v.ndim - 2])];
   },
   transpose: "nonlinear",
   batch: batchAtFront(() => eigvalshP),
@@ -167,21 +215,22 @@ function svdKernel(a: ConcreteArray, full: boolean, dtype: DType = a.dtype): Con
   const [uc, vr] = full ? [m, n] : [k, k];
   const count = stackOf(a.shape, 2);
   const lead = a.shape.slice(0, -2);
+  const w = isComplex(a.dtype) ? 2 : 1;
   const s = new Float64Array(count * k);
-  const u = new Float64Array(count * m * uc);
-  const vt = new Float64Array(count * vr * n);
+  const u = new Float64Array(count * m * uc * w);
+  const vt = new Float64Array(count * vr * n * w);
   for (let i = 0; i < count; i++) {
     const si = new Float64Array(k);
-    const ui = new Float64Array(m * uc);
-    const vi = new Float64Array(vr * n);
-    K.svd(a.data, i * m * n, m, n, full, si, ui, vi);
+    const ui = new Float64Array(m * uc * w);
+    const vi = new Float64Array(vr * n * w);
+    (w === 2 ? CS.csvd : K.svd)(a.data, i * m * n, m, n, full, si, ui, vi);
     s.set(si, i * k);
-    u.set(ui, i * m * uc);
-    vt.set(vi, i * vr * n);
+    u.set(ui, i * m * uc * w);
+    vt.set(vi, i * vr * n * w);
   }
   return [
     result(u, [...lead, m, uc], dtype),
-    result(s, [...lead, k], dtype),
+    result(s, [...lead, k], realDtype(dtype)),
     result(vt, [...lead, vr, n], dtype),
   ];
 }
@@ -192,16 +241,17 @@ function svdAvals(a: Aval, full: boolean): Aval[] {
   const k = Math.min(m, n);
   return [
     { shape: [...lead, m, full ? m : k], dtype: a.dtype },
-    { shape: [...lead, k], dtype: a.dtype },
+    { shape: [...lead, k], dtype: realDtype(a.dtype) },
     { shape: [...lead, full ? n : k, n], dtype: a.dtype },
   ];
 }
 
-/** `x_ij / s_j` (x: `[..., r, k]`, s: `[..., k]`), raising where some s_j is zero and x nonzero. */
-function perColumn(x: NDArray, s: NDArray, op: string): NDArray {
+/** `x_ij / s_j` (x: `[..., r, k]`, real or complex; s: `[..., k]` real), raising where some s_j is zero and x nonzero. */
+function perColumn(x: NDArray, sReal: NDArray, op: string): NDArray {
   const r = x.shape[x.ndim - 2]!;
-  const k = s.shape[s.ndim - 1]!;
-  const scale = spreadScalar(scaleOf(s), r, k);
+  const k = sReal.shape[sReal.ndim - 1]!;
+  const s = convert(sReal, x.dtype);
+  const scale = spreadScalar(convert(scaleOf(sReal), x.dtype), r, k);
   const what =
     "the derivative of the singular vectors of a rank-deficient non-square matrix is undefined (a singular value is zero). " +
     "If only singular values are needed, use computeUv: false.";
@@ -210,10 +260,13 @@ function perColumn(x: NDArray, s: NDArray, op: string): NDArray {
 }
 
 /**
- * A = U·diag(s)·Vᵀ for `a: [..., m, n]`, singular values descending. JVP (the real case of JAX's
- * rule) with dS = Uᵀ·dA·V and F_ij = 1/(s_j² − s_i²): ds = diag(dS),
- * dU = U·(F ∘ (dS·S + S·dSᵀ)) [+ (I − U·Uᵀ)·dA·V·S⁻¹ when m > n],
- * dV = V·(F ∘ (S·dS + dSᵀ·S)) [+ (I − V·Vᵀ)·dAᵀ·U·S⁻¹ when n > m].
+ * A = U·diag(s)·Vᴴ for `a: [..., m, n]`, singular values descending (real). JVP (JAX's rule) with
+ * dS = Uᴴ·dA·V and F_ij = 1/(s_j² − s_i²): ds = Re diag(dS),
+ * dU = U·(F ∘ (dS·S + S·dSᴴ) + ½(dS − dSᴴ)∘I·S⁻¹) [+ (I − U·Uᴴ)·dA·V·S⁻¹ when m > n],
+ * dV = V·(F ∘ (S·dS + dSᴴ·S)) [+ (I − V·Vᴴ)·dAᴴ·U·S⁻¹ when n > m]. The ½(dS − dSᴴ) diagonal
+ * term (zero for real values) fixes the phase freedom of complex singular vector pairs as JAX does:
+ * U and V are determined only up to a common phase per column, so only functions invariant to it
+ * (U·S·Vᴴ, |U|, uₖ·vₖᴴ …) have derivatives that match finite differences.
  */
 export const svdP: Primitive<FactorParams> = definePrimitive<FactorParams>({
   name: "svd",
@@ -227,24 +280,31 @@ export const svdP: Primitive<FactorParams> = definePrimitive<FactorParams>({
           "the extra singular vectors are arbitrary. Use fullMatrices: false.",
       );
     }
-    const v = mT(vt!);
-    const dS = mm(mT(u!), mm(ta!, v));
+    const cplx = isComplex(a!.dtype);
+    const v = mH(vt!);
+    const dS = mm(mH(u!), mm(ta!, v));
     const k = s!.shape[s!.ndim - 1]!;
     const s2 = mul(s!, s!);
-    const dSS = mul(dS, spread(s!, k, "rows"));
-    const SdS = mul(spread(s!, k, "cols"), dS);
+    const sc = convert(s!, a!.dtype);
+    const dSS = mul(dS, spread(sc, k, "rows"));
+    const SdS = mul(spread(sc, k, "cols"), dS);
     const what = repeated(p.op, "singular values", "If only singular values are needed, use computeUv: false.");
-    let du = mm(u!, gapQuotient(add(dSS, mT(dSS)), s2, p.op, what));
-    let dv = mm(v, gapQuotient(add(SdS, mT(SdS)), s2, p.op, what));
+    let du = mm(u!, gapQuotient(add(dSS, mH(dSS)), s2, p.op, what));
+    let dv = mm(v, gapQuotient(add(SdS, mH(SdS)), s2, p.op, what));
+    if (cplx) {
+      const skew = mul(sub(dS, mH(dS)), pattern(dS, (i, j) => (i === j ? 0.5 : 0)));
+      du = add(du, mm(u!, perColumn(skew, s!, p.op)));
+    }
     if (m > n) {
       const dAV = mm(ta!, v);
-      du = add(du, perColumn(sub(dAV, mm(u!, mm(mT(u!), dAV))), s!, p.op));
+      du = add(du, perColumn(sub(dAV, mm(u!, mm(mH(u!), dAV))), s!, p.op));
     }
     if (n > m) {
-      const dAU = mm(mT(ta!), u!);
+      const dAU = mm(mH(ta!), u!);
       dv = add(dv, perColumn(sub(dAU, mm(v, mm(vt!, dAU))), s!, p.op));
     }
-    return [du, diagonal(dS), mT(dv)];
+    const ds = diagonal(dS);
+    return [du, cplx ? real(ds) : ds, mH(dv)];
   },
   transpose: "nonlinear",
   batch: batchAtFront(() => svdP),
@@ -257,7 +317,8 @@ export const singularValuesP: Primitive<OpParams> = definePrimitive<OpParams>({
   abstractEval: ([a]) => [svdAvals(a!, false)[1]!],
   jvp: ([a], [ta], _, p) => {
     const [u, , vt] = bind(svdP, [a!], { full: false, op: p.op + SECOND });
-    return [reduceSum(mul(u!, mm(ta!, mT(vt!))), [u!.ndim - 2])];
+    if (!isComplex(a!.dtype)) return [reduceSum(mul(u!, mm(ta!, mT(vt!))), [u!.ndim - 2])];
+    return [reduceSum(real(mul(conj(u!), mm(ta!, mH(vt!)))), [u!.ndim - 2])];
   },
   transpose: "nonlinear",
   batch: batchAtFront(() => singularValuesP),
@@ -277,11 +338,12 @@ export interface PinvParams {
 /**
  * The Moore–Penrose pseudo-inverse of `a: [..., m, n]` (shape `[..., n, m]`) from the SVD. JVP at
  * constant rank (Golub & Pereyra, 1973), P = A⁺:
- * dP = −P·dA·P + P·Pᵀ·dAᵀ·(I − A·P) + (I − P·A)·dAᵀ·Pᵀ·P.
+ * dP = −P·dA·P + P·Pᴴ·dAᴴ·(I − A·P) + (I − P·A)·dAᴴ·Pᴴ·P (ᴴ = ᵀ for real values).
  */
 export const pinvP: Primitive<PinvParams> = definePrimitive<PinvParams>({
   name: "pinv",
   impl: ([a], p) => {
+    if (isComplex(a!.dtype)) return [pinvComplex(a!, p)];
     const [u, s, vt] = svdKernel(a!, false, "float64") as [ConcreteArray, ConcreteArray, ConcreteArray];
     const [m, n] = a!.shape.slice(-2) as [number, number];
     const k = Math.min(m, n);
@@ -311,10 +373,10 @@ export const pinvP: Primitive<PinvParams> = definePrimitive<PinvParams>({
   },
   jvp: ([a], [ta], [pa]) => {
     const p = pa!;
-    const dAt = mT(ta!);
+    const dAt = mH(ta!);
     const t1 = neg(mm(p, mm(ta!, p)));
-    const t2 = mm(mm(p, mT(p)), sub(dAt, mm(mm(dAt, a!), p)));
-    const t3 = mm(sub(dAt, mm(mm(p, a!), dAt)), mm(mT(p), p));
+    const t2 = mm(mm(p, mH(p)), sub(dAt, mm(mm(dAt, a!), p)));
+    const t3 = mm(sub(dAt, mm(mm(p, a!), dAt)), mm(mH(p), p));
     return [add(t1, add(t2, t3))];
   },
   transpose: "nonlinear",
@@ -322,6 +384,14 @@ export const pinvP: Primitive<PinvParams> = definePrimitive<PinvParams>({
 });
 
 export const pinv = (a: NDArray, p: PinvParams): NDArray => bind1(pinvP, [a], p);
+
+function pinvComplex(a: ConcreteArray, p: PinvParams): ConcreteArray {
+  const [m, n] = a.shape.slice(-2) as [number, number];
+  const count = stackOf(a.shape, 2);
+  const out = new Float64Array(2 * count * n * m);
+  for (let b = 0; b < count; b++) CS.cPinv(a.data, b * m * n, m, n, p.rcond, out, b * n * m);
+  return result(out, [...a.shape.slice(0, -2), n, m], a.dtype);
+}
 
 // ---------------------------------------------------------------- sqrtm, sylvester
 
@@ -435,8 +505,12 @@ export const detP: Primitive<OpParams> = definePrimitive<OpParams>({
   impl: ([a]) => {
     const n = a!.shape[a!.ndim - 1]!;
     const count = stackOf(a!.shape, 2);
-    const out = new Float64Array(count);
-    for (let i = 0; i < count; i++) out[i] = K.determinant(a!.data, i * n * n, n);
+    const cplx = isComplex(a!.dtype);
+    const out = new Float64Array(count * (cplx ? 2 : 1));
+    for (let i = 0; i < count; i++) {
+      if (cplx) [out[2 * i], out[2 * i + 1]] = C.cDeterminant(a!.data, i * n * n, n);
+      else out[i] = K.determinant(a!.data, i * n * n, n);
+    }
     return [result(out, a!.shape.slice(0, -2), a!.dtype)];
   },
   abstractEval: ([a]) => [{ shape: a!.shape.slice(0, -2), dtype: a!.dtype }],
@@ -458,8 +532,9 @@ export const adjugateP: Primitive<OpParams> = definePrimitive<OpParams>({
   impl: ([a]) => {
     const n = a!.shape[a!.ndim - 1]!;
     const count = stackOf(a!.shape, 2);
-    const out = new Float64Array(a!.size);
-    for (let i = 0; i < count; i++) K.adjugate(a!.data, i * n * n, n, out, i * n * n);
+    const cplx = isComplex(a!.dtype);
+    const out = new Float64Array(a!.size * (cplx ? 2 : 1));
+    for (let i = 0; i < count; i++) (cplx ? CS.cAdjugate : K.adjugate)(a!.data, i * n * n, n, out, i * n * n);
     return [result(out, a!.shape, a!.dtype)];
   },
   abstractEval: ([a]) => [a!],

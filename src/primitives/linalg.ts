@@ -6,14 +6,16 @@
  * JVP + transpose. Batching moves the batch axis to the front.
  */
 import { ConcreteArray, type NDArray, type Aval } from "../core/ndarray.ts";
-import { allocate, type DType } from "../core/dtype.ts";
+import { allocate, isComplex, type DType } from "../core/dtype.ts";
 import { bind, bind1 } from "../core/trace.ts";
 import { definePrimitive, isUndefinedPrimal, type Primitive, type BatchRule } from "../core/primitive.ts";
 import { broadcastInDimP, matchBatch, moveaxis, reshape, transpose, slice, concatenate } from "./structural.ts";
-import { add, sub, mul, addT } from "./binary.ts";
+import { add, sub, mul, addT, fullLike } from "./binary.ts";
 import { neg } from "./unary.ts";
+import { complex, conj, real } from "./complex.ts";
 import { dotGeneral } from "./contraction.ts";
 import * as K from "../kernels/linalg.ts";
+import * as C from "../kernels/complex-linalg.ts";
 import { DomainError, fmtShape } from "../core/errors.ts";
 
 export const EPS = 2 ** -52;
@@ -29,6 +31,12 @@ export function mm(a: NDArray, b: NDArray): NDArray {
   return dotGeneral(a, b, { lhsContract: [nb + 1], rhsContract: [nb], lhsBatch: range(nb), rhsBatch: range(nb) });
 }
 
+/** The conjugate transpose (the plain transpose `mT` for real values). */
+export const mH = (x: NDArray): NDArray => (isComplex(x.dtype) ? conj(mT(x)) : mT(x));
+
+/** The real part of a complex array as a complex array (x itself for real values). */
+export const realPart = (x: NDArray): NDArray => (isComplex(x.dtype) ? complex(real(x), fullLike(real(x), 0)) : x);
+
 /** Swaps the last two axes. */
 export function mT(x: NDArray): NDArray {
   const perm = range(x.ndim);
@@ -37,10 +45,13 @@ export function mT(x: NDArray): NDArray {
   return transpose(x, perm);
 }
 
-/** A kernel result in the caller's float dtype (kernels compute in float64). */
+/**
+ * A kernel result in the caller's dtype (kernels compute in float64): `data` holds one slot per
+ * element for real dtypes, two interleaved (re, im) for complex ones.
+ */
 export function result(data: Float64Array, shape: readonly number[], dtype: DType): ConcreteArray {
-  if (dtype === "float64") return new ConcreteArray(data, shape, dtype);
-  const out = allocate(dtype, data.length);
+  if (dtype === "float64" || dtype === "complex128") return new ConcreteArray(data, shape, dtype);
+  const out = dtype === "complex64" ? new Float32Array(data.length) : allocate(dtype, data.length);
   out.set(data);
   return new ConcreteArray(out, shape, dtype);
 }
@@ -50,9 +61,10 @@ export function pattern(like: Aval, f: (i: number, j: number) => number): Concre
   const { shape } = like;
   const m = shape[shape.length - 2]!;
   const n = shape[shape.length - 1]!;
-  const data = new Float64Array(prod(shape));
-  for (let b = 0; b < data.length; b += m * n) {
-    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) data[b + i * n + j] = f(i, j);
+  const w = isComplex(like.dtype) ? 2 : 1;
+  const data = new Float64Array(prod(shape) * w);
+  for (let b = 0; b < data.length; b += m * n * w) {
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) data[b + (i * n + j) * w] = f(i, j);
   }
   return result(data, shape, like.dtype);
 }
@@ -64,8 +76,11 @@ export const eyeOf = (shape: readonly number[], dtype: DType = "float64"): Concr
 export const tril = (x: NDArray, k = 0): NDArray => mul(x, pattern(x, (i, j) => (j - i <= k ? 1 : 0)));
 /** Entries on and above the k-th diagonal (the rest zero). */
 export const triu = (x: NDArray, k = 0): NDArray => mul(x, pattern(x, (i, j) => (j - i >= k ? 1 : 0)));
-/** The symmetric matrix that a function reading only the lower triangle of `x` sees: tril(x) + tril(x, −1)ᵀ. */
-export const lowerSym = (x: NDArray): NDArray => add(tril(x), mT(tril(x, -1)));
+/**
+ * The symmetric (Hermitian, for complex values) matrix that a function reading only the lower
+ * triangle of `x` sees: tril(x) + tril(x, −1)ᵀ (or tril(x, −1)ᴴ).
+ */
+export const lowerSym = (x: NDArray): NDArray => add(tril(x), mH(tril(x, -1)));
 
 /** The diagonals of `[..., n, n]`, as `[..., n]` (a reshape and a strided slice: linear). */
 export function diagonal(x: NDArray): NDArray {
@@ -117,7 +132,7 @@ export const stackOf = (shape: readonly number[], core: number): number => prod(
 export interface TriangularSolveParams {
   /** Read A's lower triangle (else its upper one). */
   readonly lower: boolean;
-  /** Solve Aᵀ·X = B (else A·X = B). */
+  /** Solve Aᵀ·X = B (else A·X = B); for complex values the plain transpose (not Aᴴ). */
   readonly transA: boolean;
   /** Take A's diagonal as ones (not read). */
   readonly unitDiagonal: boolean;
@@ -135,10 +150,13 @@ export const triangularSolveP: Primitive<TriangularSolveParams> = definePrimitiv
   impl: ([a, b], p) => {
     const n = b!.shape[b!.ndim - 2]!;
     const k = b!.shape[b!.ndim - 1]!;
-    const out = new Float64Array(b!.size);
+    const cplx = isComplex(b!.dtype);
+    const out = new Float64Array(b!.size * (cplx ? 2 : 1));
     const count = stackOf(b!.shape, 2);
     for (let i = 0; i < count; i++) {
-      const bad = K.triangularSolve(a!.data, i * n * n, b!.data, i * n * k, out, i * n * k, n, k, p.lower, p.transA, p.unitDiagonal);
+      const bad = cplx
+        ? C.cTriangularSolve(a!.data, i * n * n, b!.data, i * n * k, out, i * n * k, n, k, p.lower, p.transA, false, p.unitDiagonal)
+        : K.triangularSolve(a!.data, i * n * n, b!.data, i * n * k, out, i * n * k, n, k, p.lower, p.transA, p.unitDiagonal);
       if (bad >= 0) {
         throw new DomainError(`${p.op}: singular matrix: diagonal element ${bad} of the triangular factor is zero (${at(a!.shape, 2, i)})`);
       }
@@ -189,6 +207,7 @@ export interface LuParams {
 export const luP: Primitive<LuParams> = definePrimitive<LuParams>({
   name: "lu",
   impl: ([a], p) => {
+    if (isComplex(a!.dtype)) return luComplex(a!, p);
     const n = a!.shape[a!.ndim - 1]!;
     const count = stackOf(a!.shape, 2);
     const lu = Float64Array.from(a!.data);
@@ -231,6 +250,33 @@ export const luP: Primitive<LuParams> = definePrimitive<LuParams>({
   batch: batchAtFront(() => luP),
 });
 
+/** The complex kernel of `luP`: the same outputs, complex (the permutation and its sign real-valued). */
+function luComplex(a: ConcreteArray, p: LuParams): ConcreteArray[] {
+  const n = a.shape[a.ndim - 1]!;
+  const count = stackOf(a.shape, 2);
+  const lu = Float64Array.from(a.data);
+  const perm = new Float64Array(2 * a.size);
+  const sign = new Float64Array(2 * count);
+  const order = new Int32Array(n);
+  for (let i = 0; i < count; i++) {
+    const off = i * n * n;
+    let big = 0;
+    for (let e = 0; e < n * n; e++) big = Math.max(big, Math.hypot(lu[2 * (off + e)]!, lu[2 * (off + e) + 1]!));
+    const finite = big - big === 0;
+    const r = C.cluFactor(lu, off, n, order, p.check && finite ? n * EPS * big : 0);
+    const d = 2 * (off + r.badPivot * n + r.badPivot);
+    const exact = r.badPivot >= 0 && lu[d] === 0 && lu[d + 1] === 0;
+    if (p.check && r.badPivot >= 0 && (finite || exact)) {
+      throw new DomainError(
+        `${p.op}: singular matrix: pivot ${r.badPivot} of its LU factorization is ${exact ? "zero" : "zero to working precision (|pivot| ≤ n·ε·max|a|)"} (${at(a.shape, 2, i)})`,
+      );
+    }
+    sign[2 * i] = r.sign;
+    for (let row = 0; row < n; row++) perm[2 * (off + row * n + order[row]!)] = 1;
+  }
+  return [result(lu, a.shape, a.dtype), result(perm, a.shape, a.dtype), result(sign, a.shape.slice(0, -2), a.dtype)];
+}
+
 export const lu = (a: NDArray, p: LuParams): [NDArray, NDArray, NDArray] => bind(luP, [a], p) as [NDArray, NDArray, NDArray];
 
 // ---------------------------------------------------------------- cholesky
@@ -240,18 +286,20 @@ export interface OpParams {
 }
 
 /**
- * The lower Cholesky factor of `a: [..., n, n]`, reading its lower triangle. JVP (Murray, 2016):
- * dL = L·Φ(L⁻¹·dS·L⁻ᵀ), with dS the symmetric tangent seen through the lower triangle and Φ taking
- * the lower triangle with the diagonal halved.
+ * The lower Cholesky factor of `a: [..., n, n]` (L·Lᵀ = A, or L·Lᴴ = A for complex Hermitian A),
+ * reading its lower triangle. JVP (Murray, 2016): dL = L·Φ(L⁻¹·dS·L⁻ᴴ), with dS the symmetric
+ * (Hermitian) tangent seen through the lower triangle and Φ taking the lower triangle with the
+ * real part of the diagonal halved.
  */
 export const choleskyP: Primitive<OpParams> = definePrimitive<OpParams>({
   name: "cholesky",
   impl: ([a], p) => {
     const n = a!.shape[a!.ndim - 1]!;
-    const out = new Float64Array(a!.size);
+    const cplx = isComplex(a!.dtype);
+    const out = new Float64Array(a!.size * (cplx ? 2 : 1));
     const count = stackOf(a!.shape, 2);
     for (let i = 0; i < count; i++) {
-      const bad = K.cholesky(a!.data, i * n * n, n, out, i * n * n);
+      const bad = (cplx ? C.cCholesky : K.cholesky)(a!.data, i * n * n, n, out, i * n * n);
       if (bad >= 0) {
         throw new DomainError(
           `${p.op}: matrix is not positive definite: its leading minor of order ${bad + 1} is not positive (${at(a!.shape, 2, i)})`,
@@ -265,8 +313,9 @@ export const choleskyP: Primitive<OpParams> = definePrimitive<OpParams>({
     const op = `${p.op} (derivative)`;
     const lower = { lower: true, transA: false, unitDiagonal: false, op };
     const y = triangularSolve(l!, lowerSym(ta!), lower); // L⁻¹·dS
-    const z = triangularSolve(l!, mT(y), lower); // L⁻¹·dS·L⁻ᵀ (dS is symmetric)
-    const phi = mul(z, pattern(z, (i, j) => (i > j ? 1 : i === j ? 0.5 : 0)));
+    const z = triangularSolve(l!, mH(y), lower); // L⁻¹·dS·L⁻ᴴ (dS is symmetric, or Hermitian)
+    // Φ(Z): the strict lower triangle and half the diagonal (real: L's diagonal stays real).
+    const phi = add(mul(z, pattern(z, (i, j) => (i > j ? 1 : 0))), mul(realPart(z), pattern(z, (i, j) => (i === j ? 0.5 : 0))));
     return [mm(l!, phi)];
   },
   transpose: "nonlinear",
@@ -291,12 +340,17 @@ function columns(x: NDArray, start: number, size: number): NDArray {
   return slice(x, zeros, x.shape.map(() => 1), [...x.shape.slice(0, -1), size]);
 }
 
-/** QR JVP for m ≥ n, thin (Townsend, 2018): with Z = dA·R⁻¹, C = Qᵀ·Z, Ω = tril(C, −1) − tril(C, −1)ᵀ: dQ = Q·(Ω − C) + Z, dR = (C − Ω)·R. */
+/**
+ * QR JVP for m ≥ n, thin (Townsend, 2018): with Z = dA·R⁻¹, C = Qᴴ·Z, Ω = tril(C, −1) − tril(C, −1)ᴴ
+ * (plus i·Im(C_jj) on the diagonal for complex values, which keeps R's diagonal real, as JAX):
+ * dQ = Q·(Ω − C) + Z, dR = (C − Ω)·R.
+ */
 function qrTangentTall(dA: NDArray, q: NDArray, r: NDArray, op: string): [NDArray, NDArray] {
   const z = mT(triangularSolve(r, mT(dA), { lower: false, transA: true, unitDiagonal: false, op }));
-  const c = mm(mT(q), z);
+  const c = mm(mH(q), z);
   const low = tril(c, -1);
-  const omega = sub(low, mT(low));
+  let omega = sub(low, mH(low));
+  if (isComplex(c.dtype)) omega = add(omega, mul(sub(c, realPart(c)), pattern(c, (i, j) => (i === j ? 1 : 0))));
   return [add(mm(q, sub(omega, c)), z), mm(sub(c, omega), r)];
 }
 
@@ -313,14 +367,15 @@ export const qrP: Primitive<FactorParams> = definePrimitive<FactorParams>({
     const [qc, rr] = p.full ? [m, m] : [k, k];
     const count = stackOf(a!.shape, 2);
     const lead = a!.shape.slice(0, -2);
-    const q = new Float64Array(count * m * qc);
-    const r = new Float64Array(count * rr * n);
+    const w = isComplex(a!.dtype) ? 2 : 1;
+    const q = new Float64Array(count * m * qc * w);
+    const r = new Float64Array(count * rr * n * w);
     for (let i = 0; i < count; i++) {
-      const qi = new Float64Array(m * qc);
-      const ri = new Float64Array(rr * n);
-      K.qr(a!.data, i * m * n, m, n, p.full, qi, ri);
-      q.set(qi, i * m * qc);
-      r.set(ri, i * rr * n);
+      const qi = new Float64Array(m * qc * w);
+      const ri = new Float64Array(rr * n * w);
+      (w === 2 ? C.cqr : K.qr)(a!.data, i * m * n, m, n, p.full, qi, ri);
+      q.set(qi, i * m * qc * w);
+      r.set(ri, i * rr * n * w);
     }
     return [result(q, [...lead, m, qc], a!.dtype), result(r, [...lead, rr, n], a!.dtype)];
   },
@@ -347,7 +402,7 @@ export const qrP: Primitive<FactorParams> = definePrimitive<FactorParams>({
     }
     const [dq, dRx] = qrTangentTall(columns(ta!, 0, m), q!, columns(r!, 0, m), op);
     const y = columns(a!, m, n - m);
-    const dRy = add(mm(mT(dq), y), mm(mT(q!), columns(ta!, m, n - m)));
+    const dRy = add(mm(mH(dq), y), mm(mH(q!), columns(ta!, m, n - m)));
     return [dq, concatenate([dRx, dRy], a!.ndim - 1)];
   },
   transpose: "nonlinear",

@@ -11,7 +11,7 @@ import { broadcastInDimP, moveaxis, avalOf, convert, slice } from "./structural.
 import { div, mul } from "./binary.ts";
 import { eq } from "./compare.ts";
 import { linearJvp } from "./elementwise.ts";
-import { planewise, realOnly } from "./planes.ts";
+import { pairwise, realOnly, sameParams } from "./planes.ts";
 import { isComplex } from "../core/dtype.ts";
 import { transposeData } from "../kernels/strided.ts";
 import { lexExtremumRows } from "../kernels/complex.ts";
@@ -42,7 +42,7 @@ function reducer(op: ReduceOp, jvp: Primitive<AxesParams>["jvp"], linear: boolea
   const prim: Primitive<AxesParams> = definePrimitive<AxesParams>({
     name,
     // A sum acts on the real and imaginary parts alike; max and min order complex values as NumPy.
-    impl: op === "sum" ? planewise(kernel) : op === "max" || op === "min" ? withComplex(kernel, complexExtremum(op === "max" ? 1 : -1)) : realOnly(name, kernel),
+    impl: op === "sum" ? pairwise(kernel, sameParams) : op === "max" || op === "min" ? withComplex(kernel, complexExtremum(op === "max" ? 1 : -1)) : realOnly(name, kernel),
     abstractEval: ([x], { axes }) => [{ shape: reducedShape(x!.shape, axes), dtype: x!.dtype }],
     jvp,
     transpose: linear ? ([ct], [x], { axes }) => [unreduce(ct!, avalOf(x!).shape, axes)] : "nonlinear",
@@ -139,7 +139,7 @@ export interface CumsumParams {
 }
 export const cumsumP: Primitive<CumsumParams> = definePrimitive<CumsumParams>({
   name: "cumsum",
-  impl: planewise(([x], { axis, reverse }) => {
+  impl: pairwise(([x], { axis, reverse }) => {
     const shape = x!.shape;
     const out = allocate(x!.dtype, x!.data.length);
     const n = shape[axis]!;
@@ -147,7 +147,7 @@ export const cumsumP: Primitive<CumsumParams> = definePrimitive<CumsumParams>({
     for (let i = axis + 1; i < shape.length; i++) inner *= shape[i]!;
     cumsumData(x!.data, x!.data.length / Math.max(1, n * inner), n, inner, reverse, out);
     return one(new ConcreteArray(out, shape, x!.dtype));
-  }),
+  }, sameParams),
   abstractEval: ([x]) => [x!],
   jvp: linearJvp(() => cumsumP),
   transpose: ([ct], _, { axis, reverse }) => [bind1(cumsumP, [ct!], { axis, reverse: !reverse })],

@@ -11,7 +11,7 @@ import { contiguousStrides, sizeOf, stridedAddInto, stridedCopy, transposeData }
 import { reduceSum } from "./reduce.ts";
 import { linearJvp } from "./elementwise.ts";
 import { zerosConcrete } from "../core/ndarray.ts";
-import { planewise } from "./planes.ts";
+import { pairwise, sameParams } from "./planes.ts";
 
 // ---------------------------------------------------------------- reshape
 
@@ -40,11 +40,11 @@ export interface TransposeParams {
 
 export const transposeP: Primitive<TransposeParams> = definePrimitive<TransposeParams>({
   name: "transpose",
-  impl: planewise(([x], { perm }) => {
+  impl: pairwise(([x], { perm }) => {
     const out = allocate(x!.dtype, x!.data.length);
     transposeData(x!.data, x!.shape, perm, out);
     return one(new ConcreteArray(out, perm.map((p) => x!.shape[p]!), x!.dtype));
-  }),
+  }, ({ perm }) => ({ perm: [...perm, perm.length] })),
   abstractEval: ([x], { perm }) => [{ shape: perm.map((p) => x!.shape[p]!), dtype: x!.dtype }],
   jvp: linearJvp(() => transposeP),
   transpose: ([ct], _, { perm }) => [transpose(ct!, inversePerm(perm))],
@@ -79,7 +79,7 @@ export interface BroadcastParams {
 
 export const broadcastInDimP: Primitive<BroadcastParams> = definePrimitive<BroadcastParams>({
   name: "broadcastInDim",
-  impl: planewise(([x], { shape, dims }) => {
+  impl: pairwise(([x], { shape, dims }) => {
     const inStrides = contiguousStrides(x!.shape);
     const strides = new Array<number>(shape.length).fill(0);
     dims.forEach((d, i) => {
@@ -88,7 +88,7 @@ export const broadcastInDimP: Primitive<BroadcastParams> = definePrimitive<Broad
     const out = allocate(x!.dtype, sizeOf(shape));
     stridedCopy(x!.data, 0, strides, shape, out);
     return one(new ConcreteArray(out, shape, x!.dtype));
-  }),
+  }, ({ shape, dims }) => ({ shape: [...shape, 2], dims: [...dims, shape.length] })),
   abstractEval: ([x], { shape }) => [{ shape, dtype: x!.dtype }],
   jvp: linearJvp(() => broadcastInDimP),
   transpose: ([ct], [x], { shape, dims }) => {
@@ -131,14 +131,14 @@ export interface SliceParams {
 
 export const sliceP: Primitive<SliceParams> = definePrimitive<SliceParams>({
   name: "slice",
-  impl: planewise(([x], { start, step, size }) => {
+  impl: pairwise(([x], { start, step, size }) => {
     const strides = contiguousStrides(x!.shape);
     let offset = 0;
     start.forEach((s, i) => (offset += s * strides[i]!));
     const out = allocate(x!.dtype, sizeOf(size));
     stridedCopy(x!.data, offset, strides.map((s, i) => s * step[i]!), size, out);
     return one(new ConcreteArray(out, size, x!.dtype));
-  }),
+  }, ({ start, step, size }) => ({ start: [...start, 0], step: [...step, 1], size: [...size, 2] })),
   abstractEval: ([x], { size }) => [{ shape: size, dtype: x!.dtype }],
   jvp: linearJvp(() => sliceP),
   transpose: ([ct], [x], { start, step }) => [
@@ -159,14 +159,14 @@ export interface UnsliceParams {
 /** The transpose of `slice`: zeros of `shape` with `x` added at the sliced positions. */
 export const unsliceP: Primitive<UnsliceParams> = definePrimitive<UnsliceParams>({
   name: "unslice",
-  impl: planewise(([x], { shape, start, step }) => {
+  impl: pairwise(([x], { shape, start, step }) => {
     const out = zerosConcrete(shape, x!.dtype);
     const strides = contiguousStrides(shape);
     let offset = 0;
     start.forEach((s, i) => (offset += s * strides[i]!));
     stridedAddInto(x!.data, out.data, offset, strides.map((s, i) => s * step[i]!), x!.shape);
     return one(out);
-  }),
+  }, ({ shape, start, step }) => ({ shape: [...shape, 2], start: [...start, 0], step: [...step, 1] })),
   abstractEval: ([x], { shape }) => [{ shape, dtype: x!.dtype }],
   jvp: linearJvp(() => unsliceP),
   transpose: ([ct], [x], { start, step }) => [bind1(sliceP, [ct!], { start, step, size: avalOf(x!).shape })],
@@ -189,7 +189,7 @@ export interface ConcatParams {
 
 export const concatenateP: Primitive<ConcatParams> = definePrimitive<ConcatParams>({
   name: "concatenate",
-  impl: planewise((xs, { axis }) => {
+  impl: pairwise((xs, { axis }) => {
     const shape = concatShape(xs, axis);
     const out = zerosConcrete(shape, xs[0]!.dtype);
     const strides = contiguousStrides(shape);
@@ -199,7 +199,7 @@ export const concatenateP: Primitive<ConcatParams> = definePrimitive<ConcatParam
       pos += x.shape[axis]!;
     }
     return one(out);
-  }),
+  }, sameParams),
   abstractEval: (xs, { axis }) => [{ shape: concatShape(xs, axis), dtype: xs[0]!.dtype }],
   jvp: linearJvp(() => concatenateP),
   transpose: ([ct], xs, { axis }) => {

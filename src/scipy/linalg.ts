@@ -17,9 +17,12 @@ const solveTriangularOpts = P.options("scipy.linalg.solveTriangular", {
   unitDiagonal: P.bool,
 });
 
-/** `x` as float64, with the dtype results should have (float32 stays float32). */
+/** `x` as float64, with the dtype results should have (float32 stays float32); complex input is refused. */
 function floatArg(op: string, x: ArrayLike, arg: string): [NDArray, "float32" | "float64"] {
   const a = asarray(x, undefined, op, arg);
+  if (a.dtype === "complex128" || a.dtype === "complex64") {
+    throw new TypeError(`${op}: complex input is not supported (${arg} has dtype ${a.dtype}, shape ${fmtShape(a.shape)}); np.linalg takes complex matrices`);
+  }
   return [s.convert(a, "float64"), a.dtype === "float32" ? "float32" : "float64"];
 }
 
