@@ -41,8 +41,8 @@ function speed(): void {
   const shapes: [string, Case][] = [
     ["square 128", { batch: 1, m: 128, k: 128, n: 128 }],
     ["square 256", { batch: 1, m: 256, k: 256, n: 256 }],
-    ["square 1024", { batch: 1, m: 1024, k: 1024, n: 1024 }],
     ["square 512", { batch: 1, m: 512, k: 512, n: 512 }],
+    ["square 1024", { batch: 1, m: 1024, k: 1024, n: 1024 }],
     ["MLP layer [256,784]·[784,512]", { batch: 1, m: 256, k: 784, n: 512 }],
     ["MLP head [256,512]·[512,10]", { batch: 1, m: 256, k: 512, n: 10 }],
     ["weight grad [784,256]·[256,512]", { batch: 1, m: 784, k: 256, n: 512 }],

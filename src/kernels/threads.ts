@@ -186,8 +186,8 @@ function checkCount(n: unknown, source: string): number {
  * WebAssembly memory. The default is the number of cores (`os.availableParallelism()`), or the
  * environment variable `AUTOGRAD_THREADS` when set; `setThreads(1)` keeps everything on the calling
  * thread. Where workers or shared memory are unavailable (a browser page that is not
- * cross-origin isolated, or a browser's main thread, which may not block) products run on one
- * thread whatever is asked. Results do not depend on the thread count: each element of a product is
+ * cross-origin isolated, a browser's main thread, which may not block, or Node before 20.16, which
+ * lacks `process.getBuiltinModule`) products run on one thread whatever is asked. Results do not depend on the thread count: each element of a product is
  * summed in the same order by whichever thread computes it.
  *
  * @param n - an integer from 1 to 64.
