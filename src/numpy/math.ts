@@ -5,13 +5,14 @@
  */
 import { ConcreteArray, type NDArray, type ArrayLike } from "../core/ndarray.ts";
 import { DomainError } from "../core/errors.ts";
-import { prepare, prepareBinary } from "./broadcast.ts";
+import { prepare, prepareBinary, rejectComplex } from "./broadcast.ts";
 import { asarray } from "./creation.ts";
 import * as u from "../primitives/unary.ts";
 import * as b from "../primitives/binary.ts";
 import * as c from "../primitives/compare.ts";
 import { convert } from "../primitives/structural.ts";
-import { isFloat, isInexact } from "../core/dtype.ts";
+import { isComplex, isFloat, isInexact } from "../core/dtype.ts";
+import * as cp from "../primitives/complex.ts";
 import { ComplexArray } from "./complex.ts";
 import { besselI } from "../primitives/special.ts";
 import { requireStatic } from "./static-args.ts";
@@ -40,6 +41,16 @@ const binFn = (name: string, f: Bin, floatOnly = false) => {
   const op = `np.${name}`;
   return (x1: ArrayLike, x2: ArrayLike): NDArray => {
     const [x, y] = prepareBinary(op, x1, x2, floatOnly, X1X2);
+    return f(x!, y!);
+  };
+};
+
+/** A broadcasting function of two real arguments: a complex operand is a `TypeError`, as in NumPy. */
+const realBinFn = (name: string, f: Bin, floatOnly: boolean) => {
+  const op = `np.${name}`;
+  return (x1: ArrayLike, x2: ArrayLike): NDArray => {
+    const [x, y] = prepareBinary(op, x1, x2, floatOnly, X1X2);
+    rejectComplex(op, [x!, y!], X1X2);
     return f(x!, y!);
   };
 };
@@ -290,11 +301,14 @@ export const floor = sameFn("floor", (x) => (isInexact(x.dtype) ? u.floor(x) : x
  * np.ceil([-1.5, 1.5]); // [-1, 2]
  */
 export const ceil = sameFn("ceil", (x) => (isInexact(x.dtype) ? u.ceil(x) : x));
-const roundHalfEven = sameFn("round", (x) => (isInexact(x.dtype) ? u.round(x) : x));
+// Complex values round their real and imaginary parts apart, as NumPy.
+const roundHalfEven = sameFn("round", (x) =>
+  isComplex(x.dtype) ? cp.complex(u.round(cp.real(x)), u.round(cp.imag(x))) : isInexact(x.dtype) ? u.round(x) : x,
+);
 
 /**
  * `np.round(x, {decimals})`: half to even, as NumPy; with `decimals`, NumPy's own recipe
- * rint(x·10ᵈ)/10ᵈ. Its derivative is zero.
+ * rint(x·10ᵈ)/10ᵈ. Complex values have both parts rounded (NumPy too). Its derivative is zero.
  * @example
  * np.round([0.5, 1.5, 2.675], { decimals: 0 }); // [0, 2, 3]
  */
@@ -520,13 +534,13 @@ function logAddExpWith(x: NDArray, y: NDArray, base2: boolean): NDArray {
  * @example
  * np.logaddexp(0, 0); // 0.6931471805599453
  */
-export const logaddexp = binFn("logaddexp", (x, y) => logAddExpWith(x, y, false), true);
+export const logaddexp = realBinFn("logaddexp", (x, y) => logAddExpWith(x, y, false), true);
 /**
  * `np.logaddexp2(x1, x2)`: log₂(2^x1 + 2^x2).
  * @example
  * np.logaddexp2(1, 1); // 2
  */
-export const logaddexp2 = binFn("logaddexp2", (x, y) => logAddExpWith(x, y, true), true);
+export const logaddexp2 = realBinFn("logaddexp2", (x, y) => logAddExpWith(x, y, true), true);
 
 /**
  * `np.hypot(x1, x2)`: √(x1² + x2²) without overflow, as s·√((x1/s)² + (x2/s)²) with the scale
@@ -535,7 +549,7 @@ export const logaddexp2 = binFn("logaddexp2", (x, y) => logAddExpWith(x, y, true
  * @example
  * np.hypot(3, 4); // 5
  */
-export const hypot = binFn(
+export const hypot = realBinFn(
   "hypot",
   (x, y) => {
     const s0 = u.stopGradient(b.max(u.abs(x), u.abs(y)));
@@ -565,7 +579,8 @@ const SINC_SWITCH = 0.1;
  */
 export const sinc = floatFn("sinc", (x) => {
   const y = b.mul(x, k(x, Math.PI));
-  const small = c.lt(u.abs(y), k(y, SINC_SWITCH));
+  const ay = u.abs(y); // real for complex y too
+  const small = c.lt(ay, k(ay, SINC_SWITCH));
   const ySafe = c.select(small, k(y, 1), y);
   const quotient = b.div(u.sin(ySafe), ySafe);
   const z = b.mul(y, y);
@@ -625,7 +640,7 @@ export const copysign = binFn(
  * @example
  * np.heaviside([-1, 0, 2], 0.5); // [0, 0.5, 1]
  */
-export const heaviside = binFn(
+export const heaviside = realBinFn(
   "heaviside",
   (x, y) => {
     const step = c.select(c.lt(x, k(x, 0)), k(y, 0), c.select(c.gt(x, k(x, 0)), k(y, 1), y));

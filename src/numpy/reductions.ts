@@ -555,7 +555,8 @@ interface CloseOptions {
 
 /**
  * `np.isclose(a, b, {rtol = 1e-5, atol = 1e-8, equalNan = false})`: elementwise
- * |a − b| ≤ atol + rtol·|b| (equal infinities are close; NaN only with `equalNan`).
+ * |a − b| ≤ atol + rtol·|b| (equal infinities are close; NaN only with `equalNan`). Complex
+ * values compare by the modulus of the difference, as NumPy.
  * @example
  * np.isclose([1, 1], [1 + 1e-10, 1.1]); // [true, false]
  */
@@ -566,7 +567,8 @@ export function isclose(a: ArrayLike, bb: ArrayLike, opts: CloseOptions = {}): N
   const [x, y] = prepare("np.isclose", [a, bb], true, ["a", "b"]);
   const rtol = opts.rtol ?? 1e-5;
   const atol = opts.atol ?? 1e-8;
-  const tol = b.add(k(y!, atol), b.mul(k(y!, rtol), u.abs(y!)));
+  const absY = u.abs(y!); // real for complex y too: the modulus
+  const tol = b.add(k(absY, atol), b.mul(k(absY, rtol), absY));
   const finite = c.and(c.isfinite(x!), c.isfinite(y!));
   let close = c.or(c.eq(x!, y!), c.and(finite, c.le(u.abs(b.sub(x!, y!)), tol)));
   if (opts.equalNan) close = c.or(close, c.and(c.isnan(x!), c.isnan(y!)));
