@@ -12,6 +12,7 @@ import { expandDims } from "../numpy/shape.ts";
 import { split } from "../numpy/rearrange.ts";
 import { arange } from "../numpy/creation.ts";
 import { isFloat, type DType } from "../core/dtype.ts";
+import { rejectComplex } from "../numpy/broadcast.ts";
 import { expit, erf, logsumexp as lse, softmax as sm, logSoftmax as lsm } from "../scipy/special.ts";
 import * as P from "../core/parse.ts";
 
@@ -29,6 +30,7 @@ const standardizeOpts = P.options("nn.standardize", { axis: axisList, epsilon: P
 
 const float = (x: ArrayLike, op: string): NDArray => {
   const a = asarray(x, undefined, `nn.${op}`, "x");
+  rejectComplex(`nn.${op}`, [a], ["x"], "the activations take real values only");
   return isFloat(a.dtype) ? a : a.astype("float64");
 };
 

@@ -5,7 +5,7 @@
  */
 import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { asarray } from "../numpy/creation.ts";
-import { prepare } from "../numpy/broadcast.ts";
+import { prepare, rejectComplex } from "../numpy/broadcast.ts";
 import { abs, equal, exp as npExp, log as npLog, sign, subtract, where } from "../numpy/math.ts";
 import { max, sum } from "../numpy/reductions.ts";
 import * as s from "../primitives/special.ts";
@@ -465,6 +465,7 @@ export function logsumexp(x: ArrayLike, opts: LogsumexpOpts & { returnSign: true
 export function logsumexp(x: ArrayLike, opts: LogsumexpOpts = {}): NDArray | [NDArray, NDArray] {
   opts = logsumexpOpts(opts);
   let a = asarray(x, undefined, "scipy.special.logsumexp", "a");
+  rejectComplex("scipy.special.logsumexp", [a], ["a"], "complex logsumexp is not supported (take np.log(np.sum(np.exp(a))))");
   if (!isFloat(a.dtype)) a = convert(a, "float64");
   let weights: NDArray | null = null;
   if (opts.b !== undefined) {
