@@ -45,6 +45,19 @@ const binFn = (name: string, f: Bin, floatOnly = false) => {
   };
 };
 
+/** A complex value's truth (non-zero, as NumPy: 1j is true) as a bool array; other arrays unchanged. */
+const truth = (x: NDArray): NDArray => (isComplex(x.dtype) ? c.ne(x, b.fullLike(x, 0)) : x);
+
+/** A function of one real argument: a complex one is a `TypeError` naming it, as in NumPy. */
+const realFloatFn = (name: string, f: Un) => {
+  const op = `np.${name}`;
+  return (x: ArrayLike): NDArray => {
+    const a = prepare(op, [x], true, X)[0]!;
+    rejectComplex(op, [a], X);
+    return f(a);
+  };
+};
+
 /** A broadcasting function of two real arguments: a complex operand is a `TypeError`, as in NumPy. */
 const realBinFn = (name: string, f: Bin, floatOnly: boolean) => {
   const op = `np.${name}`;
@@ -402,25 +415,25 @@ export const greaterEqual = binFn("greaterEqual", c.ge);
  * @example
  * np.logicalAnd([1, 1, 0], [1, 0, 0]); // [true, false, false]
  */
-export const logicalAnd = binFn("logicalAnd", c.and);
+export const logicalAnd = binFn("logicalAnd", (x, y) => c.and(truth(x), truth(y)));
 /**
  * `np.logical_or(x1, x2)`: the truth of x1 OR x2 elementwise (non-zero is true), as a bool array.
  * @example
  * np.logicalOr([1, 1, 0], [1, 0, 0]); // [true, true, false]
  */
-export const logicalOr = binFn("logicalOr", c.or);
+export const logicalOr = binFn("logicalOr", (x, y) => c.or(truth(x), truth(y)));
 /**
  * `np.logical_xor(x1, x2)`: the truth of x1 XOR x2 elementwise (non-zero is true), as a bool array.
  * @example
  * np.logicalXor([1, 1, 0], [1, 0, 0]); // [false, true, false]
  */
-export const logicalXor = binFn("logicalXor", c.xor);
+export const logicalXor = binFn("logicalXor", (x, y) => c.xor(truth(x), truth(y)));
 /**
  * `np.logical_not(x)`: the truth of NOT x elementwise (non-zero is true), as a bool array.
  * @example
  * np.logicalNot([0, 2]); // [true, false]
  */
-export const logicalNot = (x: ArrayLike): NDArray => c.not(asarray(x, undefined, "np.logicalNot", "x"));
+export const logicalNot = (x: ArrayLike): NDArray => c.not(truth(asarray(x, undefined, "np.logicalNot", "x")));
 /**
  * `np.isnan(x)`: whether each element is NaN, as a bool array.
  * @example
@@ -490,13 +503,13 @@ export const log10 = floatFn("log10", u.log10);
  * @example
  * np.deg2rad(180); // 3.141592653589793
  */
-export const deg2rad = floatFn("deg2rad", (x) => b.mul(x, k(x, Math.PI / 180)));
+export const deg2rad = realFloatFn("deg2rad", (x) => b.mul(x, k(x, Math.PI / 180)));
 /**
  * `np.rad2deg(x)`: x · 180/π.
  * @example
  * np.rad2deg(Math.PI); // 180
  */
-export const rad2deg = floatFn("rad2deg", (x) => b.mul(x, k(x, 180 / Math.PI)));
+export const rad2deg = realFloatFn("rad2deg", (x) => b.mul(x, k(x, 180 / Math.PI)));
 /**
  * `np.radians(x)`: degrees to radians, an alias of {@link deg2rad}.
  * @example
@@ -617,7 +630,11 @@ const signbitOf = (x: NDArray): NDArray =>
  * @example
  * np.signbit([-1, -0, 0, 2]); // [true, true, false, false]
  */
-export const signbit = (x: ArrayLike): NDArray => signbitOf(prepare("np.signbit", [x], false, ["x"])[0]!);
+export const signbit = (x: ArrayLike): NDArray => {
+  const a = prepare("np.signbit", [x], false, X)[0]!;
+  rejectComplex("np.signbit", [a], X);
+  return signbitOf(a);
+};
 
 /**
  * `np.copysign(x1, x2)`: |x1| with the sign of x2 (−0 counts as negative). d/dx1 = ±sign(x1),
@@ -695,6 +712,7 @@ export function nanToNum(x: ArrayLike, opts: { nan?: number; posinf?: number; ne
  */
 export const isposinf = (x: ArrayLike): NDArray => {
   const a = prepare("np.isposinf", [x], false, ["x"])[0]!;
+  rejectComplex("np.isposinf", [a], X, "the sign of a complex infinity is ambiguous (NumPy refuses it too)");
   return isFloat(a.dtype) ? c.eq(a, k(a, Infinity)) : c.ne(a, a);
 };
 /**
@@ -704,5 +722,6 @@ export const isposinf = (x: ArrayLike): NDArray => {
  */
 export const isneginf = (x: ArrayLike): NDArray => {
   const a = prepare("np.isneginf", [x], false, ["x"])[0]!;
+  rejectComplex("np.isneginf", [a], X, "the sign of a complex infinity is ambiguous (NumPy refuses it too)");
   return isFloat(a.dtype) ? c.eq(a, k(a, -Infinity)) : c.ne(a, a);
 };

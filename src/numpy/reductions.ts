@@ -408,7 +408,7 @@ export function average(
 // ---------------------------------------------------------------- NaN-ignoring reductions
 
 /** `a` with NaN replaced by `v` (integers have no NaN). */
-const fillNan = (a: NDArray, v: number): NDArray => (isFloat(a.dtype) ? select(isnan(a), fullLike(a, v), a) : a);
+const fillNan = (a: NDArray, v: number): NDArray => (isInexact(a.dtype) ? select(isnan(a), fullLike(a, v), a) : a);
 /** Where a whole reduced slice is NaN. */
 const allNan = (a: NDArray, opts: ReduceOptions): NDArray => all(isnan(a), opts);
 
@@ -438,7 +438,7 @@ export function nanprod(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
 
 /** Number of non-NaN elements over the axes, as float64. */
 const countValid = (a: NDArray, opts: ReduceOptions): NDArray =>
-  s.convert(countTrue("np.nanmean", isFloat(a.dtype) ? not(isnan(a)) : fullLike({ shape: a.shape, dtype: "bool" }, 1), opts), "float64");
+  s.convert(countTrue("np.nanmean", isInexact(a.dtype) ? not(isnan(a)) : fullLike({ shape: a.shape, dtype: "bool" }, 1), opts), "float64");
 
 /**
  * `np.nanmean(x, {axis, keepdims})`: the mean of the non-NaN elements (NaN if there are none).
@@ -464,7 +464,9 @@ function nanvarOf(op: string, x: ArrayLike, opts: VarOptions): NDArray {
   const axes = normAxes(op, opts.axis, a.ndim);
   const m = nanmean(a, { axis: axes, keepdims: true });
   const d = fillNan(subtract(a, m), 0);
-  const ss = sum(mul(d, d), { axis: axes, keepdims: opts.keepdims ?? false });
+  // |d|² for complex values (NumPy's nanvar of a complex array is real, as var's).
+  const sq = isComplex(d.dtype) ? b.add(mul(cp.real(d), cp.real(d)), mul(cp.imag(d), cp.imag(d))) : mul(d, d);
+  const ss = sum(sq, { axis: axes, keepdims: opts.keepdims ?? false });
   const n = countValid(a, { axis: axes, keepdims: opts.keepdims ?? false });
   return divide(ss, subtract(n, opts.ddof ?? 0));
 }
@@ -482,7 +484,7 @@ function nanExtremum(name: string, f: typeof max, fill: number) {
     opts = parse(opts);
     const a = asarray(x, undefined, `np.${name}`, "a");
     normAxes(`np.${name}`, opts.axis, a.ndim);
-    if (!isFloat(a.dtype)) return f(a, opts);
+    if (!isInexact(a.dtype)) return f(a, opts);
     const m = f(fillNan(a, fill), opts);
     return select(allNan(a, opts), fullLike(m, NaN), m);
   };
@@ -505,7 +507,7 @@ function nanArg(name: string, f: typeof argmax, fill: number) {
   return (x: ArrayLike, opts: { axis?: number | null; keepdims?: boolean } = {}): NDArray => {
     opts = parse(opts);
     const a = asarray(x, undefined, `np.${name}`, "a");
-    if (!isFloat(a.dtype)) return f(a, opts);
+    if (!isInexact(a.dtype)) return f(a, opts);
     const nanAll = allNan(a, { axis: opts.axis ?? null });
     if (nanAll instanceof ConcreteArray && nanAll.data.some((v) => v !== 0)) {
       throw new DomainError(`np.${name}: All-NaN slice encountered`);
