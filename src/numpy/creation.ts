@@ -458,7 +458,10 @@ export function logspace(start: ArrayLike, stop: ArrayLike, num = 50, opts: { en
   if (typeof start !== "number" || typeof stop !== "number" || (opts.base !== undefined && typeof opts.base !== "number")) {
     // base ** linspace(start, stop), differentiable in all three.
     const y = linspaceArrays("np.logspace", start, stop, num, opts.endpoint ?? true);
-    return pow(broadcastTo(convert(asarray(opts.base ?? 10, undefined, "np.logspace", "base"), "float64"), y.shape), y);
+    const base = asarray(opts.base ?? 10, undefined, "np.logspace", "base");
+    // Complex exponents or base give a complex result (NumPy's complex logspace).
+    const dt: DType = isComplex(y.dtype) || isComplex(base.dtype) ? promote(y.dtype, base.dtype) : "float64";
+    return pow(broadcastTo(convert(base, dt), y.shape), convert(y, dt));
   }
   const y = linspace(start, stop, num, { endpoint: opts.endpoint ?? true }) as ConcreteArray;
   const base = opts.base ?? 10;
@@ -475,6 +478,10 @@ export function geomspace(start: number, stop: number, num = 50, opts: { endpoin
   requireStatic("np.geomspace", "start", start, "a number");
   requireStatic("np.geomspace", "stop", stop, "a number");
   requireStatic("np.geomspace", "num", num, "a count");
+  for (const [v, arg] of [[start as unknown, "start"], [stop as unknown, "stop"]] as const) {
+    const complex = isComplexLeaf(v) || (v instanceof NDArray && isComplex(v.dtype));
+    if (complex) throw new TypeError(`np.geomspace: ${arg} is complex (dtype ${v instanceof NDArray ? v.dtype : "complex128"}); complex geometric sequences are not supported, use np.exp(np.linspace(np.log(start), np.log(stop), num))`);
+  }
   opts = geomspaceOpts(opts);
   [start, stop] = numbers("np.geomspace", start, stop);
   checkCount("np.geomspace", num);

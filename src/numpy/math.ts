@@ -642,7 +642,7 @@ export const signbit = (x: ArrayLike): NDArray => {
  * @example
  * np.copysign(3, -0); // -3
  */
-export const copysign = binFn(
+export const copysign = realBinFn(
   "copysign",
   (x, y) => {
     const a = u.abs(x);
