@@ -96,3 +96,75 @@ describe("complex sweep over np", () => {
     expect(new Set(refused)).toEqual(REFUSED_THOUGH_NUMPY_TAKES);
   });
 });
+
+/** `[path, function]` for every function of a namespace tree (two levels: `scipy.stats.norm.pdf`). */
+function functionsOf(prefix: string, ns: object, depth = 0): [string, (...a: unknown[]) => unknown][] {
+  const out: [string, (...a: unknown[]) => unknown][] = [];
+  for (const [k, v] of Object.entries(ns)) {
+    if (typeof v === "function" && !/^[A-Z]/.test(k)) out.push([`${prefix}.${k}`, v as (...a: unknown[]) => unknown]);
+    else if (v !== null && typeof v === "object" && depth < 2) out.push(...functionsOf(`${prefix}.${k}`, v, depth + 1));
+  }
+  return out;
+}
+
+/** Arguments where the array is not first or a count is needed (the complex array is `z`). */
+const SCIPY_NN_ARGS: Record<string, (zz: NDArray) => unknown[]> = {
+  "scipy.special.iv": (zz) => [1, zz],
+  "scipy.special.ive": (zz) => [1, zz],
+  "scipy.special.jn": (zz) => [1, zz],
+  "scipy.special.yn": (zz) => [1, zz],
+  "scipy.special.polygamma": (zz) => [1, zz],
+  "scipy.special.multigammaln": (zz) => [zz, 2],
+  "nn.oneHot": (zz) => [zz, 3],
+  "nn.logsumexp": (zz) => [zz],
+  "nn.avgPool": (zz) => [zz.reshape([1, 4, 1]), [2]],
+  "nn.maxPool": (zz) => [zz.reshape([1, 4, 1]), [2]],
+  "nn.sumPool": (zz) => [zz.reshape([1, 4, 1]), [2]],
+};
+/** The function a forwarding one names in its error. */
+const SCIPY_NN_ALIASES: Record<string, string[]> = {
+  "scipy.special.psi": ["scipy.special.digamma"],
+  "scipy.special.softmax": ["scipy.special.logsumexp"],
+  "scipy.special.logSoftmax": ["scipy.special.logsumexp"],
+  "nn.swish": ["nn.silu"],
+};
+/** Functions that take complex input and give NumPy/SciPy's kind (complex convolutions). */
+const SCIPY_NN_COMPLEX = new Set(["scipy.signal.convolve", "scipy.signal.correlate", "scipy.signal.convolve2d", "scipy.signal.correlate2d"]);
+
+describe("complex sweep over scipy and nn", async () => {
+  const scipy = await import("../src/scipy/index.ts");
+  const { nn } = await import("../src/index.ts");
+  const all = [
+    ...functionsOf("scipy.special", scipy.special),
+    ...functionsOf("scipy.stats", scipy.stats),
+    ...functionsOf("scipy.signal", scipy.signal),
+    ...functionsOf("scipy.linalg", scipy.linalg),
+    ...functionsOf("nn", nn).filter(([n]) => !n.startsWith("nn.initializers")),
+  ];
+  for (const [name, f] of all) {
+    it(`${name}: complex result or a TypeError naming it and the dtype`, () => {
+      const is2d = name.endsWith("2d") || name.startsWith("scipy.linalg");
+      const x = is2d ? M : z;
+      const args = SCIPY_NN_ARGS[name]?.(x) ?? Array.from({ length: Math.max(1, f.length) }, () => x);
+      let result: unknown;
+      let error: unknown = null;
+      try {
+        result = f(...args);
+      } catch (e) {
+        error = e;
+      }
+      if (SCIPY_NN_COMPLEX.has(name)) {
+        expect(error).toBeNull();
+        expect(kindOf(result)).toBe("complex");
+        return;
+      }
+      expect(error, `${name} returned ${kindOf(result)} for complex input`).toBeInstanceOf(TypeError);
+      const msg = (error as Error).message;
+      // The function, or the sibling it forwards to (norm.pdf → norm.logpdf, psi → digamma).
+      const parent = name.split(".").slice(0, -1).join(".");
+      const named = msg.includes(name) || (parent.startsWith("scipy.stats.") && msg.includes(`${parent}.`)) || (SCIPY_NN_ALIASES[name] ?? []).some((a) => msg.includes(a));
+      expect(named, msg).toBe(true);
+      expect(msg).toMatch(/complex(64|128)/);
+    });
+  }
+});

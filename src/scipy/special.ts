@@ -24,12 +24,20 @@ const logSoftmaxOpts = P.options("scipy.special.logSoftmax", axisSchema);
 type Un = (x: NDArray) => NDArray;
 const k = b.fullLike;
 
-/** A float function of one argument (integers and bools are promoted to float64). */
-const fn1 = (name: string, f: Un, arg = "x") => (x: ArrayLike): NDArray =>
-  f(prepare(`scipy.special.${name}`, [x], true, [arg])[0]!);
-/** Broadcasts float arguments together under the function's name. */
-const floats = (name: string, args: readonly ArrayLike[], names: readonly string[]): NDArray[] =>
-  prepare(`scipy.special.${name}`, args, true, names);
+const REAL_ONLY = "complex arguments are not supported here";
+
+/** A float function of one real argument (integers and bools are promoted to float64; complex is a `TypeError`). */
+const fn1 = (name: string, f: Un, arg = "x") => (x: ArrayLike): NDArray => {
+  const a = prepare(`scipy.special.${name}`, [x], true, [arg])[0]!;
+  rejectComplex(`scipy.special.${name}`, [a], [arg], REAL_ONLY);
+  return f(a);
+};
+/** Broadcasts float arguments together under the function's name; complex ones are a `TypeError`. */
+const floats = (name: string, args: readonly ArrayLike[], names: readonly string[]): NDArray[] => {
+  const xs = prepare(`scipy.special.${name}`, args, true, names);
+  rejectComplex(`scipy.special.${name}`, xs, names, REAL_ONLY);
+  return xs;
+};
 
 /** `x` where `cond` holds, else the constant `v`: keeps a branch's inputs inside its domain. */
 const safe = (cond: NDArray, x: NDArray, v: number): NDArray => c.select(cond, x, k(x, v));
