@@ -63,7 +63,8 @@ const realBinFn = (name: string, f: Bin, floatOnly: boolean) => {
   const op = `np.${name}`;
   return (x1: ArrayLike, x2: ArrayLike): NDArray => {
     const [x, y] = prepareBinary(op, x1, x2, floatOnly, X1X2);
-    rejectComplex(op, [x!, y!], X1X2);
+    // Both are complex after promotion: name the argument that was complex as given.
+    if (isComplex(x!.dtype)) rejectComplex(op, [isComplex(asarray(x1).dtype) ? x! : y!], [isComplex(asarray(x1).dtype) ? "x1" : "x2"]);
     return f(x!, y!);
   };
 };
