@@ -587,7 +587,8 @@ const SINC_SWITCH = 0.1;
 
 /**
  * `np.sinc(x)`: sin(πx)/(πx), 1 at 0. Near 0 a polynomial (the Maclaurin series) replaces the
- * quotient, so every derivative there is right: sinc'(0) = 0, sinc''(0) = −π²/3.
+ * quotient, so every derivative there is right: sinc'(0) = 0, sinc''(0) = −π²/3. Complex x works
+ * too (holomorphic; the switch is on |πx|).
  * @example
  * np.sinc([0, 0.5, 1]); // [1, 0.6366197723675814, 0]
  */

@@ -164,7 +164,8 @@ export function unwrap(p: ArrayLike, opts: { discont?: number; axis?: number; pe
 
 /**
  * `np.interp(x, xp, fp, {left, right})`: piecewise-linear interpolation of the points (xp, fp), xp
- * increasing; `left`/`right` (default fp[0]/fp[−1]) outside. Differentiable in x, xp and fp.
+ * increasing; `left`/`right` (default fp[0]/fp[−1]) outside. Differentiable in x, xp and fp. As
+ * NumPy, `fp` may be complex but a complex `x` or `xp` is a `TypeError`.
  * @example
  * np.interp([0.5, 2.5, 9], [0, 1, 3], [0, 10, 30]); // [5, 25, 30]
  */
