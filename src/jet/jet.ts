@@ -1,7 +1,7 @@
 /** @file `jet`: Taylor-mode forward differentiation, as JAX's `jax.experimental.jet`. */
 import type { NDArray } from "../core/ndarray.ts";
 import { withMainTrace } from "../core/trace.ts";
-import { isFloat } from "../core/dtype.ts";
+import { isComplex, isFloat } from "../core/dtype.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import { JetTracer, makeJetTrace, primalAndSeries, type JetGlobals } from "../interpreters/jet.ts";
 import { flatten, unflatten, type Tree, type Leaf } from "../tree/index.ts";
@@ -67,6 +67,7 @@ export function jet<Out extends Tree>(
       if (term.shape.length !== p.shape.length || term.shape.some((d, j) => d !== p.shape[j])) {
         throw new ShapeError(`jet: series[${i}][${k}] has shape ${fmtShape(term.shape)}, but primal ${i} has shape ${fmtShape(p.shape)}`);
       }
+      if (isComplex(term.dtype)) throw new TypeError(`jet: series[${i}][${k}] has dtype ${term.dtype}, shape ${fmtShape(term.shape)}; jet takes real series only`);
       // Derivatives in, Taylor coefficients (derivative / k!) inside.
       return scale(convert(term, p.dtype), 1 / factorial(k + 1));
     }),
@@ -82,6 +83,7 @@ export function jet<Out extends Tree>(
     ol.forEach((o, i) => {
       const [p, s] = primalAndSeries(main.trace, leafToArray(o, "jet", `output leaf ${i}`));
       primalsOut.push(likeInput(p, o));
+      if (isComplex(p.dtype)) throw new TypeError(`jet: output leaf ${i} has dtype ${p.dtype}, shape ${fmtShape(p.shape)}; jet propagates real Taylor series only`);
       const float = isFloat(p.dtype) ? p : convert(p, "float64");
       seriesOut.push(Array.from({ length: order }, (_, k) => (s === null ? zerosLike(float) : scale(s[k]!, factorial(k + 1)))));
     });

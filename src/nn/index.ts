@@ -12,6 +12,7 @@ import { expandDims } from "../numpy/shape.ts";
 import { split } from "../numpy/rearrange.ts";
 import { arange } from "../numpy/creation.ts";
 import { isFloat, type DType } from "../core/dtype.ts";
+import { rejectComplex } from "../numpy/broadcast.ts";
 import { expit, erf, logsumexp as lse, softmax as sm, logSoftmax as lsm } from "../scipy/special.ts";
 import * as P from "../core/parse.ts";
 
@@ -29,6 +30,7 @@ const standardizeOpts = P.options("nn.standardize", { axis: axisList, epsilon: P
 
 const float = (x: ArrayLike, op: string): NDArray => {
   const a = asarray(x, undefined, `nn.${op}`, "x");
+  rejectComplex(`nn.${op}`, [a], ["x"], "the activations take real values only");
   return isFloat(a.dtype) ? a : a.astype("float64");
 };
 
@@ -184,14 +186,14 @@ export const glu = (x: ArrayLike, axisOrOpts: number | { axis?: number } = -1): 
  * nn.softmax([0, Math.log(3)]); // [0.25, 0.75]
  */
 export const softmax = (x: ArrayLike, axis: number | readonly number[] | { axis?: number | readonly number[] } = -1): NDArray =>
-  sm(x, { axis: softmaxOpts(axis).axis ?? -1 });
+  sm(float(x, "softmax"), { axis: softmaxOpts(axis).axis ?? -1 });
 /**
  * log softmax along `axis` (default −1).
  * @example
  * nn.logSoftmax([0, 0]); // [-0.6931471805599453, -0.6931471805599453]
  */
 export const logSoftmax = (x: ArrayLike, axis: number | readonly number[] | { axis?: number | readonly number[] } = -1): NDArray =>
-  lsm(x, { axis: logSoftmaxOpts(axis).axis ?? -1 });
+  lsm(float(x, "logSoftmax"), { axis: logSoftmaxOpts(axis).axis ?? -1 });
 /**
  * log Σ exp along `axis` (all axes by default), as `scipy.special.logsumexp`.
  * @example
@@ -204,7 +206,7 @@ export const logsumexp = (
 ): NDArray => {
   const o = logsumexpOpts(axis);
   if (typeof keepdims !== "boolean") throw new TypeError(`nn.logsumexp: keepdims must be true or false; got ${P.describe(keepdims)}`);
-  return lse(x, { axis: o.axis, keepdims: o.keepdims ?? keepdims });
+  return lse(float(x, "logsumexp"), { axis: o.axis, keepdims: o.keepdims ?? keepdims });
 };
 
 /**
@@ -234,6 +236,7 @@ export const oneHot = (x: ArrayLike, numClasses: number, dtype: DType = "float64
   P.parseCount("nn.oneHot", "numClasses", numClasses);
   P.parseDtype("nn.oneHot", "dtype", dtype);
   const labels = asarray(x, undefined, "nn.oneHot", "x");
+  rejectComplex("nn.oneHot", [labels], ["x"], "labels must be real (integer) values");
   return equal(expandDims(labels, -1), arange(numClasses)).astype(dtype);
 };
 export { maxPool, avgPool, type PoolOptions, type AvgPoolOptions } from "./pooling.ts";

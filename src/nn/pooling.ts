@@ -4,6 +4,7 @@
  */
 import type { ArrayLike, NDArray } from "../core/ndarray.ts";
 import { isFloat } from "../core/dtype.ts";
+import { rejectComplex } from "../numpy/broadcast.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import { asarray, onesLike } from "../numpy/creation.ts";
 import { divide } from "../numpy/math.ts";
@@ -30,6 +31,7 @@ function pool(op: string, x: ArrayLike, init: number, computation: "max" | "add"
   const unknown = Object.keys(opts).filter((k) => !POOL_KEYS.includes(k) || (op === "nn.maxPool" && k === "countIncludePad"));
   if (unknown.length > 0) throw new TypeError(`${op}: unknown option ${unknown.map((k) => `'${k}'`).join(", ")}`);
   const a0 = asarray(x, undefined, op, "x");
+  rejectComplex(op, [a0], ["x"], "pooling takes real values only");
   const a = isFloat(a0.dtype) ? a0 : a0.astype("float64");
   if (!Array.isArray(windowShape)) throw new TypeError(`${op}: windowShape must be a list of window sizes, got ${JSON.stringify(windowShape)}`);
   const nsp = windowShape.length;

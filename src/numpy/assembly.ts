@@ -6,7 +6,7 @@
  */
 import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { asarray, zeros, arange } from "./creation.ts";
-import { normAxis } from "./broadcast.ts";
+import { normAxis, rejectComplex } from "./broadcast.ts";
 import { concatenate, moveaxis, reshape, broadcastTo } from "./shape.ts";
 import { cumsum, cumprod } from "./reductions.ts";
 import { multiply, power, where, abs, floor, log2, notEqual, isfinite } from "./math.ts";
@@ -193,7 +193,11 @@ function cumulative(
  * @example
  * np.ldexp(3, [1, -2]); // [6, 0.75]
  */
-export const ldexp = (x: ArrayLike, e: ArrayLike): NDArray => multiply(x, power(2, asarray(e, undefined, "np.ldexp", "x2").astype("float64")));
+export const ldexp = (x: ArrayLike, e: ArrayLike): NDArray => {
+  const [a, ex] = [asarray(x, undefined, "np.ldexp", "x1"), asarray(e, undefined, "np.ldexp", "x2")];
+  rejectComplex("np.ldexp", [a, ex], ["x1", "x2"]);
+  return multiply(a, power(2, ex.astype("float64")));
+};
 
 /**
  * `np.frexp(x)`: `[mantissa, exponent]` with x = m·2ᵉ and 0.5 ≤ |m| < 1 (m = e = 0 at 0, and
@@ -203,7 +207,9 @@ export const ldexp = (x: ArrayLike, e: ArrayLike): NDArray => multiply(x, power(
  * np.frexp([8, 0.3])[1]; // [4, -1]
  */
 export function frexp(x: ArrayLike): [NDArray, NDArray] {
-  const a = asarray(x, undefined, "np.frexp", "x").astype("float64");
+  const a0 = asarray(x, undefined, "np.frexp", "x");
+  rejectComplex("np.frexp", [a0], ["x"]);
+  const a = a0.astype("float64");
   const regular = isfinite(a).mul(notEqual(a, 0));
   const safe = where(regular, abs(a), 1);
   // floor(log2 |x|) + 1, corrected by one where log2 rounds across a power of two

@@ -1,6 +1,6 @@
 /** @file Broadcasting, dtype promotion and axis checking for the numpy layer. */
 import { ConcreteArray, NDArray, isComplexLeaf, scalarConcrete, type ArrayLike } from "../core/ndarray.ts";
-import { allocate, complexDtype, isFloat, isInexact, promote, promoteWeak, type DType } from "../core/dtype.ts";
+import { allocate, complexDtype, isComplex, isFloat, isInexact, promote, promoteWeak, type DType } from "../core/dtype.ts";
 import { asarray } from "./creation.ts";
 import { broadcastTo, convert } from "../primitives/structural.ts";
 import { AxisError, fmtShape, ShapeError } from "../core/errors.ts";
@@ -154,4 +154,18 @@ export function normAxes(op: string, axis: number | readonly number[] | null | u
   const set = new Set(list);
   if (set.size !== list.length) throw new AxisError(`${op}: repeated axis in ${JSON.stringify(axis)}`);
   return [...set].sort((a, b) => a - b);
+}
+
+/**
+ * Throws a `TypeError` naming `op`, the argument, its dtype and shape when any of `xs` is complex:
+ * for functions NumPy leaves undefined on complex numbers (`hypot`, `logaddexp`, `interp`'s x…),
+ * which would otherwise order complex values or drop their imaginary parts.
+ */
+export function rejectComplex(op: string, xs: readonly NDArray[], names: readonly string[], why = "NumPy does not define it for complex numbers"): void {
+  xs.forEach((x, i) => {
+    if (isComplex(x.dtype)) {
+      const shape = `(${x.shape.join(", ")}${x.shape.length === 1 ? "," : ""})`;
+      throw new TypeError(`${op}: argument ${names[i] ?? `x${i + 1}`} has dtype ${x.dtype} (shape ${shape}); ${why}`);
+    }
+  });
 }

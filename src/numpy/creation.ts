@@ -376,7 +376,8 @@ export function arange(a: number, b?: number | null, stepArg = 1, opts: { dtype?
 /**
  * `np.linspace(start, stop, num = 50, {endpoint = true})`. `start` and `stop` may be arrays
  * (traced or not): the result then has shape `[num, ...broadcast shape]` and is differentiable in
- * them, as in NumPy and JAX; `num` is a JS number.
+ * them, as in NumPy and JAX; `num` is a JS number. Complex ends (`{ re, im }` or complex arrays)
+ * give a complex result, as NumPy.
  * @example
  * np.linspace(0, 1, 5); // [0, 0.25, 0.5, 0.75, 1]
  * grad((b: NDArray) => np.sum(np.linspace(0, b, 3)))(2); // 1.5
@@ -410,8 +411,13 @@ function broadcast2(op: string, a: readonly number[], b: readonly number[]): num
 /** `linspace` of array ends, with primitives: `start + i·step` along a new first axis, the last row exactly `stop`. */
 function linspaceArrays(op: string, start: ArrayLike, stop: ArrayLike, num: number, endpoint: boolean): NDArray {
   checkCount(op, num);
-  const a0 = convert(asarray(start, undefined, op, "start"), "float64");
-  const b0 = convert(asarray(stop, undefined, op, "stop"), "float64");
+  const s0 = asarray(start, undefined, op, "start");
+  const e0 = asarray(stop, undefined, op, "stop");
+  // Real ends give float64; complex ones keep a complex dtype (NumPy's complex linspace).
+  const both = promote(s0.dtype, e0.dtype);
+  const dt: DType = isComplex(both) ? both : "float64";
+  const a0 = convert(s0, dt);
+  const b0 = convert(e0, dt);
   const shape = broadcast2(op, a0.shape, b0.shape);
   const outShape = [num, ...shape];
   const a = broadcastTo(a0, shape);
@@ -419,8 +425,8 @@ function linspaceArrays(op: string, start: ArrayLike, stop: ArrayLike, num: numb
   const divisions = endpoint ? num - 1 : num;
   const iota = new Float64Array(num);
   for (let i = 0; i < num; i++) iota[i] = i;
-  const rows = broadcastTo(new ConcreteArray(iota, [num, ...shape.map(() => 1)], "float64"), outShape);
-  const step = divisions > 0 ? div(sub(b, a), broadcastTo(asarray(divisions), shape)) : broadcastTo(asarray(0), shape);
+  const rows = broadcastTo(convert(new ConcreteArray(iota, [num, ...shape.map(() => 1)], "float64"), dt), outShape);
+  const step = divisions > 0 ? div(sub(b, a), broadcastTo(convert(asarray(divisions), dt), shape)) : broadcastTo(convert(asarray(0), dt), shape);
   const lift = (x: NDArray) => broadcastTo(reshape(x, [1, ...shape]), outShape);
   const y = add(lift(a), mul(rows, lift(step)));
   if (!endpoint || num < 2) return y;
@@ -452,7 +458,10 @@ export function logspace(start: ArrayLike, stop: ArrayLike, num = 50, opts: { en
   if (typeof start !== "number" || typeof stop !== "number" || (opts.base !== undefined && typeof opts.base !== "number")) {
     // base ** linspace(start, stop), differentiable in all three.
     const y = linspaceArrays("np.logspace", start, stop, num, opts.endpoint ?? true);
-    return pow(broadcastTo(convert(asarray(opts.base ?? 10, undefined, "np.logspace", "base"), "float64"), y.shape), y);
+    const base = asarray(opts.base ?? 10, undefined, "np.logspace", "base");
+    // Complex exponents or base give a complex result (NumPy's complex logspace).
+    const dt: DType = isComplex(y.dtype) || isComplex(base.dtype) ? promote(y.dtype, base.dtype) : "float64";
+    return pow(broadcastTo(convert(base, dt), y.shape), convert(y, dt));
   }
   const y = linspace(start, stop, num, { endpoint: opts.endpoint ?? true }) as ConcreteArray;
   const base = opts.base ?? 10;
@@ -469,6 +478,10 @@ export function geomspace(start: number, stop: number, num = 50, opts: { endpoin
   requireStatic("np.geomspace", "start", start, "a number");
   requireStatic("np.geomspace", "stop", stop, "a number");
   requireStatic("np.geomspace", "num", num, "a count");
+  for (const [v, arg] of [[start as unknown, "start"], [stop as unknown, "stop"]] as const) {
+    const complex = isComplexLeaf(v) || (v instanceof NDArray && isComplex(v.dtype));
+    if (complex) throw new TypeError(`np.geomspace: ${arg} is complex (dtype ${v instanceof NDArray ? v.dtype : "complex128"}); complex geometric sequences are not supported, use np.exp(np.linspace(np.log(start), np.log(stop), num))`);
+  }
   opts = geomspaceOpts(opts);
   [start, stop] = numbers("np.geomspace", start, stop);
   checkCount("np.geomspace", num);

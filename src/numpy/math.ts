@@ -5,13 +5,14 @@
  */
 import { ConcreteArray, type NDArray, type ArrayLike } from "../core/ndarray.ts";
 import { DomainError } from "../core/errors.ts";
-import { prepare, prepareBinary } from "./broadcast.ts";
+import { prepare, prepareBinary, rejectComplex } from "./broadcast.ts";
 import { asarray } from "./creation.ts";
 import * as u from "../primitives/unary.ts";
 import * as b from "../primitives/binary.ts";
 import * as c from "../primitives/compare.ts";
 import { convert } from "../primitives/structural.ts";
-import { isFloat, isInexact } from "../core/dtype.ts";
+import { isComplex, isFloat, isInexact } from "../core/dtype.ts";
+import * as cp from "../primitives/complex.ts";
 import { ComplexArray } from "./complex.ts";
 import { besselI } from "../primitives/special.ts";
 import { requireStatic } from "./static-args.ts";
@@ -40,6 +41,30 @@ const binFn = (name: string, f: Bin, floatOnly = false) => {
   const op = `np.${name}`;
   return (x1: ArrayLike, x2: ArrayLike): NDArray => {
     const [x, y] = prepareBinary(op, x1, x2, floatOnly, X1X2);
+    return f(x!, y!);
+  };
+};
+
+/** A complex value's truth (non-zero, as NumPy: 1j is true) as a bool array; other arrays unchanged. */
+const truth = (x: NDArray): NDArray => (isComplex(x.dtype) ? c.ne(x, b.fullLike(x, 0)) : x);
+
+/** A function of one real argument: a complex one is a `TypeError` naming it, as in NumPy. */
+const realFloatFn = (name: string, f: Un) => {
+  const op = `np.${name}`;
+  return (x: ArrayLike): NDArray => {
+    const a = prepare(op, [x], true, X)[0]!;
+    rejectComplex(op, [a], X);
+    return f(a);
+  };
+};
+
+/** A broadcasting function of two real arguments: a complex operand is a `TypeError`, as in NumPy. */
+const realBinFn = (name: string, f: Bin, floatOnly: boolean) => {
+  const op = `np.${name}`;
+  return (x1: ArrayLike, x2: ArrayLike): NDArray => {
+    const [x, y] = prepareBinary(op, x1, x2, floatOnly, X1X2);
+    // Both are complex after promotion: name the argument that was complex as given.
+    if (isComplex(x!.dtype)) rejectComplex(op, [isComplex(asarray(x1).dtype) ? x! : y!], [isComplex(asarray(x1).dtype) ? "x1" : "x2"]);
     return f(x!, y!);
   };
 };
@@ -290,11 +315,14 @@ export const floor = sameFn("floor", (x) => (isInexact(x.dtype) ? u.floor(x) : x
  * np.ceil([-1.5, 1.5]); // [-1, 2]
  */
 export const ceil = sameFn("ceil", (x) => (isInexact(x.dtype) ? u.ceil(x) : x));
-const roundHalfEven = sameFn("round", (x) => (isInexact(x.dtype) ? u.round(x) : x));
+// Complex values round their real and imaginary parts apart, as NumPy.
+const roundHalfEven = sameFn("round", (x) =>
+  isComplex(x.dtype) ? cp.complex(u.round(cp.real(x)), u.round(cp.imag(x))) : isInexact(x.dtype) ? u.round(x) : x,
+);
 
 /**
  * `np.round(x, {decimals})`: half to even, as NumPy; with `decimals`, NumPy's own recipe
- * rint(x·10ᵈ)/10ᵈ. Its derivative is zero.
+ * rint(x·10ᵈ)/10ᵈ. Complex values have both parts rounded (NumPy too). Its derivative is zero.
  * @example
  * np.round([0.5, 1.5, 2.675], { decimals: 0 }); // [0, 2, 3]
  */
@@ -388,25 +416,25 @@ export const greaterEqual = binFn("greaterEqual", c.ge);
  * @example
  * np.logicalAnd([1, 1, 0], [1, 0, 0]); // [true, false, false]
  */
-export const logicalAnd = binFn("logicalAnd", c.and);
+export const logicalAnd = binFn("logicalAnd", (x, y) => c.and(truth(x), truth(y)));
 /**
  * `np.logical_or(x1, x2)`: the truth of x1 OR x2 elementwise (non-zero is true), as a bool array.
  * @example
  * np.logicalOr([1, 1, 0], [1, 0, 0]); // [true, true, false]
  */
-export const logicalOr = binFn("logicalOr", c.or);
+export const logicalOr = binFn("logicalOr", (x, y) => c.or(truth(x), truth(y)));
 /**
  * `np.logical_xor(x1, x2)`: the truth of x1 XOR x2 elementwise (non-zero is true), as a bool array.
  * @example
  * np.logicalXor([1, 1, 0], [1, 0, 0]); // [false, true, false]
  */
-export const logicalXor = binFn("logicalXor", c.xor);
+export const logicalXor = binFn("logicalXor", (x, y) => c.xor(truth(x), truth(y)));
 /**
  * `np.logical_not(x)`: the truth of NOT x elementwise (non-zero is true), as a bool array.
  * @example
  * np.logicalNot([0, 2]); // [true, false]
  */
-export const logicalNot = (x: ArrayLike): NDArray => c.not(asarray(x, undefined, "np.logicalNot", "x"));
+export const logicalNot = (x: ArrayLike): NDArray => c.not(truth(asarray(x, undefined, "np.logicalNot", "x")));
 /**
  * `np.isnan(x)`: whether each element is NaN, as a bool array.
  * @example
@@ -476,13 +504,13 @@ export const log10 = floatFn("log10", u.log10);
  * @example
  * np.deg2rad(180); // 3.141592653589793
  */
-export const deg2rad = floatFn("deg2rad", (x) => b.mul(x, k(x, Math.PI / 180)));
+export const deg2rad = realFloatFn("deg2rad", (x) => b.mul(x, k(x, Math.PI / 180)));
 /**
  * `np.rad2deg(x)`: x · 180/π.
  * @example
  * np.rad2deg(Math.PI); // 180
  */
-export const rad2deg = floatFn("rad2deg", (x) => b.mul(x, k(x, 180 / Math.PI)));
+export const rad2deg = realFloatFn("rad2deg", (x) => b.mul(x, k(x, 180 / Math.PI)));
 /**
  * `np.radians(x)`: degrees to radians, an alias of {@link deg2rad}.
  * @example
@@ -520,13 +548,13 @@ function logAddExpWith(x: NDArray, y: NDArray, base2: boolean): NDArray {
  * @example
  * np.logaddexp(0, 0); // 0.6931471805599453
  */
-export const logaddexp = binFn("logaddexp", (x, y) => logAddExpWith(x, y, false), true);
+export const logaddexp = realBinFn("logaddexp", (x, y) => logAddExpWith(x, y, false), true);
 /**
  * `np.logaddexp2(x1, x2)`: log₂(2^x1 + 2^x2).
  * @example
  * np.logaddexp2(1, 1); // 2
  */
-export const logaddexp2 = binFn("logaddexp2", (x, y) => logAddExpWith(x, y, true), true);
+export const logaddexp2 = realBinFn("logaddexp2", (x, y) => logAddExpWith(x, y, true), true);
 
 /**
  * `np.hypot(x1, x2)`: √(x1² + x2²) without overflow, as s·√((x1/s)² + (x2/s)²) with the scale
@@ -535,7 +563,7 @@ export const logaddexp2 = binFn("logaddexp2", (x, y) => logAddExpWith(x, y, true
  * @example
  * np.hypot(3, 4); // 5
  */
-export const hypot = binFn(
+export const hypot = realBinFn(
   "hypot",
   (x, y) => {
     const s0 = u.stopGradient(b.max(u.abs(x), u.abs(y)));
@@ -559,13 +587,15 @@ const SINC_SWITCH = 0.1;
 
 /**
  * `np.sinc(x)`: sin(πx)/(πx), 1 at 0. Near 0 a polynomial (the Maclaurin series) replaces the
- * quotient, so every derivative there is right: sinc'(0) = 0, sinc''(0) = −π²/3.
+ * quotient, so every derivative there is right: sinc'(0) = 0, sinc''(0) = −π²/3. Complex x works
+ * too (holomorphic; the switch is on |πx|).
  * @example
  * np.sinc([0, 0.5, 1]); // [1, 0.6366197723675814, 0]
  */
 export const sinc = floatFn("sinc", (x) => {
   const y = b.mul(x, k(x, Math.PI));
-  const small = c.lt(u.abs(y), k(y, SINC_SWITCH));
+  const ay = u.abs(y); // real for complex y too
+  const small = c.lt(ay, k(ay, SINC_SWITCH));
   const ySafe = c.select(small, k(y, 1), y);
   const quotient = b.div(u.sin(ySafe), ySafe);
   const z = b.mul(y, y);
@@ -602,7 +632,11 @@ const signbitOf = (x: NDArray): NDArray =>
  * @example
  * np.signbit([-1, -0, 0, 2]); // [true, true, false, false]
  */
-export const signbit = (x: ArrayLike): NDArray => signbitOf(prepare("np.signbit", [x], false, ["x"])[0]!);
+export const signbit = (x: ArrayLike): NDArray => {
+  const a = prepare("np.signbit", [x], false, X)[0]!;
+  rejectComplex("np.signbit", [a], X);
+  return signbitOf(a);
+};
 
 /**
  * `np.copysign(x1, x2)`: |x1| with the sign of x2 (−0 counts as negative). d/dx1 = ±sign(x1),
@@ -610,7 +644,7 @@ export const signbit = (x: ArrayLike): NDArray => signbitOf(prepare("np.signbit"
  * @example
  * np.copysign(3, -0); // -3
  */
-export const copysign = binFn(
+export const copysign = realBinFn(
   "copysign",
   (x, y) => {
     const a = u.abs(x);
@@ -625,7 +659,7 @@ export const copysign = binFn(
  * @example
  * np.heaviside([-1, 0, 2], 0.5); // [0, 0.5, 1]
  */
-export const heaviside = binFn(
+export const heaviside = realBinFn(
   "heaviside",
   (x, y) => {
     const step = c.select(c.lt(x, k(x, 0)), k(y, 0), c.select(c.gt(x, k(x, 0)), k(y, 1), y));
@@ -680,6 +714,7 @@ export function nanToNum(x: ArrayLike, opts: { nan?: number; posinf?: number; ne
  */
 export const isposinf = (x: ArrayLike): NDArray => {
   const a = prepare("np.isposinf", [x], false, ["x"])[0]!;
+  rejectComplex("np.isposinf", [a], X, "the sign of a complex infinity is ambiguous (NumPy refuses it too)");
   return isFloat(a.dtype) ? c.eq(a, k(a, Infinity)) : c.ne(a, a);
 };
 /**
@@ -689,5 +724,6 @@ export const isposinf = (x: ArrayLike): NDArray => {
  */
 export const isneginf = (x: ArrayLike): NDArray => {
   const a = prepare("np.isneginf", [x], false, ["x"])[0]!;
+  rejectComplex("np.isneginf", [a], X, "the sign of a complex infinity is ambiguous (NumPy refuses it too)");
   return isFloat(a.dtype) ? c.eq(a, k(a, -Infinity)) : c.ne(a, a);
 };

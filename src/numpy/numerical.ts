@@ -6,14 +6,15 @@
  */
 import { NDArray, type ArrayLike } from "../core/ndarray.ts";
 import { asarray, full } from "./creation.ts";
-import { normAxis } from "./broadcast.ts";
+import { normAxis, rejectComplex } from "./broadcast.ts";
 import { moveaxis, concatenate, expandDims } from "./shape.ts";
 import { where, abs, mod, logicalAnd, equal, greater, less, subtract, clip } from "./math.ts";
 import { sum, cumsum, diff } from "./reductions.ts";
 import { take, searchsorted } from "./indexing-fns.ts";
 import { lstsq } from "./linalg.ts";
 import { convolve } from "./signal.ts";
-import { isFloat } from "../core/dtype.ts";
+import { isComplex, isInexact } from "../core/dtype.ts";
+import { real, conj } from "./complex.ts";
 import { ShapeError } from "../core/errors.ts";
 import { requireStatic } from "./static-args.ts";
 import * as P from "../core/parse.ts";
@@ -27,7 +28,14 @@ const vanderOpts = P.options("np.vander", { N: P.nonNegInt, increasing: P.bool }
 
 const floats = (x: ArrayLike, op: string, arg: string): NDArray => {
   const a = asarray(x, undefined, op, arg);
-  return isFloat(a.dtype) ? a : a.astype("float64");
+  return isInexact(a.dtype) ? a : a.astype("float64");
+};
+
+/** `floats` for an argument NumPy takes as real only: a complex one is a `TypeError` naming it. */
+const realFloats = (x: ArrayLike, op: string, arg: string): NDArray => {
+  const a = floats(x, op, arg);
+  rejectComplex(op, [a], [arg]);
+  return a;
 };
 
 /** The array with `axis` moved last, and the function that moves a result's last axis back. */
@@ -142,7 +150,7 @@ export function unwrap(p: ArrayLike, opts: { discont?: number; axis?: number; pe
   requireStatic(op, "period", opts.period, "a number");
   const period = opts.period ?? 2 * Math.PI;
   const discont = Math.max(opts.discont ?? period / 2, period / 2);
-  const [pl, ax] = lastAxis(floats(p, op, "p"), opts.axis ?? -1, op);
+  const [pl, ax] = lastAxis(realFloats(p, op, "p"), opts.axis ?? -1, op);
   if (pl.shape[pl.ndim - 1]! < 2) return moveaxis(pl, -1, ax);
   const dd = diff(pl, { axis: -1 });
   const high = period / 2;
@@ -156,16 +164,17 @@ export function unwrap(p: ArrayLike, opts: { discont?: number; axis?: number; pe
 
 /**
  * `np.interp(x, xp, fp, {left, right})`: piecewise-linear interpolation of the points (xp, fp), xp
- * increasing; `left`/`right` (default fp[0]/fp[−1]) outside. Differentiable in x, xp and fp.
+ * increasing; `left`/`right` (default fp[0]/fp[−1]) outside. Differentiable in x, xp and fp. As
+ * NumPy, `fp` may be complex but a complex `x` or `xp` is a `TypeError`.
  * @example
  * np.interp([0.5, 2.5, 9], [0, 1, 3], [0, 10, 30]); // [5, 25, 30]
  */
 export function interp(x: ArrayLike, xp: ArrayLike, fp: ArrayLike, opts: { left?: number; right?: number } = {}): NDArray {
   opts = interpOpts(opts) as typeof opts; // left/right may be (traced) arrays
   const op = "np.interp";
-  const X = floats(x, op, "x");
-  const XP = floats(xp, op, "xp");
-  const FP = floats(fp, op, "fp");
+  const X = realFloats(x, op, "x");
+  const XP = realFloats(xp, op, "xp");
+  const FP = floats(fp, op, "fp"); // complex values interpolate part by part, as NumPy
   if (XP.ndim !== 1 || FP.ndim !== 1 || XP.shape[0] !== FP.shape[0]) {
     throw new ShapeError(`${op}: xp and fp must be 1-D of one length, got shapes [${XP.shape.join(", ")}] and [${FP.shape.join(", ")}]`);
   }
@@ -187,8 +196,10 @@ export function interp(x: ArrayLike, xp: ArrayLike, fp: ArrayLike, opts: { left?
 export function polyval(p: ArrayLike, x: ArrayLike): NDArray {
   const P = floats(p, "np.polyval", "p");
   if (P.ndim !== 1) throw new ShapeError(`np.polyval: the coefficients must be 1-D, got shape [${P.shape.join(", ")}]`);
-  let y = floats(x, "np.polyval", "x").mul(0);
-  for (let i = 0; i < P.shape[0]!; i++) y = y.mul(floats(x, "np.polyval", "x")).add(P.get(i));
+  const X = floats(x, "np.polyval", "x");
+  // y starts as 0 in the promoted dtype (complex when p or x is).
+  let y = X.mul(0).add(P.size > 0 ? P.get(0).mul(0) : 0);
+  for (let i = 0; i < P.shape[0]!; i++) y = y.mul(X).add(P.get(i));
   return y;
 }
 
@@ -229,7 +240,8 @@ export function polyfit(x: ArrayLike, y: ArrayLike, deg: number): NDArray {
   if (X.ndim !== 1 || X.shape[0] === 0) throw new ShapeError(`${op}: x must be 1-D and non-empty, got shape [${X.shape.join(", ")}]`);
   if (Y.shape[0] !== X.shape[0]) throw new ShapeError(`${op}: x and y have different lengths (${X.shape[0]} and ${Y.shape[0]})`);
   const lhs = vander(X, { N: deg + 1 });
-  const scale = sum(lhs.mul(lhs), { axis: 0 }).sqrt();
+  // Column norms (|·|² for complex x, so the scale stays real and positive).
+  const scale = sum(isComplex(lhs.dtype) ? real(lhs.mul(conj(lhs))) : lhs.mul(lhs), { axis: 0 }).sqrt();
   const [c] = lstsq(lhs.div(scale), Y);
   return Y.ndim === 1 ? c.div(scale) : c.div(expandDims(scale, 1));
 }

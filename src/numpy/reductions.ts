@@ -408,7 +408,7 @@ export function average(
 // ---------------------------------------------------------------- NaN-ignoring reductions
 
 /** `a` with NaN replaced by `v` (integers have no NaN). */
-const fillNan = (a: NDArray, v: number): NDArray => (isFloat(a.dtype) ? select(isnan(a), fullLike(a, v), a) : a);
+const fillNan = (a: NDArray, v: number): NDArray => (isInexact(a.dtype) ? select(isnan(a), fullLike(a, v), a) : a);
 /** Where a whole reduced slice is NaN. */
 const allNan = (a: NDArray, opts: ReduceOptions): NDArray => all(isnan(a), opts);
 
@@ -438,7 +438,7 @@ export function nanprod(x: ArrayLike, opts: ReduceOptions = {}): NDArray {
 
 /** Number of non-NaN elements over the axes, as float64. */
 const countValid = (a: NDArray, opts: ReduceOptions): NDArray =>
-  s.convert(countTrue("np.nanmean", isFloat(a.dtype) ? not(isnan(a)) : fullLike({ shape: a.shape, dtype: "bool" }, 1), opts), "float64");
+  s.convert(countTrue("np.nanmean", isInexact(a.dtype) ? not(isnan(a)) : fullLike({ shape: a.shape, dtype: "bool" }, 1), opts), "float64");
 
 /**
  * `np.nanmean(x, {axis, keepdims})`: the mean of the non-NaN elements (NaN if there are none).
@@ -464,7 +464,9 @@ function nanvarOf(op: string, x: ArrayLike, opts: VarOptions): NDArray {
   const axes = normAxes(op, opts.axis, a.ndim);
   const m = nanmean(a, { axis: axes, keepdims: true });
   const d = fillNan(subtract(a, m), 0);
-  const ss = sum(mul(d, d), { axis: axes, keepdims: opts.keepdims ?? false });
+  // |d|² for complex values (NumPy's nanvar of a complex array is real, as var's).
+  const sq = isComplex(d.dtype) ? b.add(mul(cp.real(d), cp.real(d)), mul(cp.imag(d), cp.imag(d))) : mul(d, d);
+  const ss = sum(sq, { axis: axes, keepdims: opts.keepdims ?? false });
   const n = countValid(a, { axis: axes, keepdims: opts.keepdims ?? false });
   return divide(ss, subtract(n, opts.ddof ?? 0));
 }
@@ -482,7 +484,7 @@ function nanExtremum(name: string, f: typeof max, fill: number) {
     opts = parse(opts);
     const a = asarray(x, undefined, `np.${name}`, "a");
     normAxes(`np.${name}`, opts.axis, a.ndim);
-    if (!isFloat(a.dtype)) return f(a, opts);
+    if (!isInexact(a.dtype)) return f(a, opts);
     const m = f(fillNan(a, fill), opts);
     return select(allNan(a, opts), fullLike(m, NaN), m);
   };
@@ -505,7 +507,7 @@ function nanArg(name: string, f: typeof argmax, fill: number) {
   return (x: ArrayLike, opts: { axis?: number | null; keepdims?: boolean } = {}): NDArray => {
     opts = parse(opts);
     const a = asarray(x, undefined, `np.${name}`, "a");
-    if (!isFloat(a.dtype)) return f(a, opts);
+    if (!isInexact(a.dtype)) return f(a, opts);
     const nanAll = allNan(a, { axis: opts.axis ?? null });
     if (nanAll instanceof ConcreteArray && nanAll.data.some((v) => v !== 0)) {
       throw new DomainError(`np.${name}: All-NaN slice encountered`);
@@ -555,7 +557,8 @@ interface CloseOptions {
 
 /**
  * `np.isclose(a, b, {rtol = 1e-5, atol = 1e-8, equalNan = false})`: elementwise
- * |a − b| ≤ atol + rtol·|b| (equal infinities are close; NaN only with `equalNan`).
+ * |a − b| ≤ atol + rtol·|b| (equal infinities are close; NaN only with `equalNan`). Complex
+ * values compare by the modulus of the difference, as NumPy.
  * @example
  * np.isclose([1, 1], [1 + 1e-10, 1.1]); // [true, false]
  */
@@ -566,7 +569,8 @@ export function isclose(a: ArrayLike, bb: ArrayLike, opts: CloseOptions = {}): N
   const [x, y] = prepare("np.isclose", [a, bb], true, ["a", "b"]);
   const rtol = opts.rtol ?? 1e-5;
   const atol = opts.atol ?? 1e-8;
-  const tol = b.add(k(y!, atol), b.mul(k(y!, rtol), u.abs(y!)));
+  const absY = u.abs(y!); // real for complex y too: the modulus
+  const tol = b.add(k(absY, atol), b.mul(k(absY, rtol), absY));
   const finite = c.and(c.isfinite(x!), c.isfinite(y!));
   let close = c.or(c.eq(x!, y!), c.and(finite, c.le(u.abs(b.sub(x!, y!)), tol)));
   if (opts.equalNan) close = c.or(close, c.and(c.isnan(x!), c.isnan(y!)));

@@ -5,8 +5,8 @@
  */
 import { ConcreteArray, type NDArray, type ArrayLike } from "../core/ndarray.ts";
 import { asarray } from "./creation.ts";
-import { normAxes, normAxis } from "./broadcast.ts";
-import { isFloat } from "../core/dtype.ts";
+import { normAxes, normAxis, rejectComplex } from "./broadcast.ts";
+import { isFloat, isInexact, realDtype } from "../core/dtype.ts";
 import { argsort as laxArgsort } from "../primitives/sort.ts";
 import { select, isnan, not, eq, ge } from "../primitives/compare.ts";
 import { floor } from "../primitives/unary.ts";
@@ -137,7 +137,7 @@ const lane = (sorted: NDArray, i: number): NDArray => {
 
 /** NaN where a lane holds a NaN (sorted last), else `v`. */
 const nanIfAny = (sorted: NDArray, n: number, v: NDArray): NDArray =>
-  isFloat(v.dtype) && n > 0 ? select(isnan(lane(sorted, n - 1)), fullLike(v, NaN), v) : v;
+  isInexact(v.dtype) && n > 0 ? select(isnan(lane(sorted, n - 1)), fullLike(v, NaN), v) : v;
 
 /** Linear interpolation between sorted positions at fractional position `pos` ∈ [0, n − 1]. */
 function interpolate(sorted: NDArray, n: number, pos: number): NDArray {
@@ -152,7 +152,8 @@ function interpolate(sorted: NDArray, n: number, pos: number): NDArray {
   return t >= 0.5 ? sub(b, mul(d, fullLike(d, 1 - t))) : add(a, mul(d, fullLike(d, t)));
 }
 
-const toFloat = (x: NDArray): NDArray => (isFloat(x.dtype) ? x : s.convert(x, "float64"));
+/** `x` as float64 unless already inexact (complex values stay complex: NumPy's median takes them). */
+const toFloat = (x: NDArray): NDArray => (isInexact(x.dtype) ? x : s.convert(x, "float64"));
 
 /**
  * `np.median(x, {axis, keepdims})`: the middle of the sorted values (the mean of the two middle
@@ -214,8 +215,9 @@ export function nanmedian(x: ArrayLike, opts: { axis?: number | readonly number[
     // The middle positions ⌊(c − 1)/2⌋ and ⌈(c − 1)/2⌉ of the c valid values (the first c, NaN sorting last).
     const last = max(sub(c, k(1)), k(0));
     const lo = floor(mul(last, k(0.5)));
-    const mid = mul(add(laneAt(sorted, lo), laneAt(sorted, sub(last, lo))), k(0.5));
-    return select(eq(c, k(0)), k(NaN), mid);
+    const pair = add(laneAt(sorted, lo), laneAt(sorted, sub(last, lo)));
+    const mid = mul(pair, fullLike(pair, 0.5)); // in the values' dtype (complex stays complex)
+    return select(eq(c, k(0)), fullLike(mid, NaN), mid);
   });
 }
 
@@ -248,8 +250,10 @@ export function nanpercentile(
 }
 
 /** The number of non-NaN values of each sorted lane, as float64. */
-const validCount = (sorted: NDArray, n: number): NDArray =>
-  n === 0 ? fullLike({ shape: sorted.shape.slice(0, -1), dtype: sorted.dtype }, 0) : reduceSum(s.convert(not(isnan(sorted)), sorted.dtype), [sorted.ndim - 1]);
+const validCount = (sorted: NDArray, n: number): NDArray => {
+  const dtype = realDtype(sorted.dtype); // a count: real for complex values too
+  return n === 0 ? fullLike({ shape: sorted.shape.slice(0, -1), dtype }, 0) : reduceSum(s.convert(not(isnan(sorted)), dtype), [sorted.ndim - 1]);
+};
 
 /** Lane element at a per-lane position (`pos`: integer-valued floats of the lanes' shape). */
 function laneAt(sorted: NDArray, pos: NDArray): NDArray {
@@ -290,6 +294,7 @@ function quantileImpl(
     }
   }
   const a = toFloat(asarray(x, undefined, op, "a"));
+  rejectComplex(op, [a], ["a"], "quantiles need real values (NumPy refuses complex ones too)");
   return overAxes(op, a, opts.axis, opts.keepdims, (sorted, n) => {
     const outShape = sorted.shape.slice(0, -1);
     if (n === 0 && !ignoreNan) throw new ShapeError(`${op}: cannot take a quantile of an empty array (shape ${fmtShape(a.shape)})`);

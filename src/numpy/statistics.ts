@@ -6,6 +6,7 @@
  */
 import { NDArray, type ArrayLike } from "../core/ndarray.ts";
 import { asarray, zeros, linspace } from "./creation.ts";
+import { rejectComplex } from "./broadcast.ts";
 import { atleast2d, diag, flip } from "./rearrange.ts";
 import { concatenate, squeeze } from "./shape.ts";
 import { mean, sum, min, max } from "./reductions.ts";
@@ -86,6 +87,7 @@ export function bincount(x: ArrayLike, opts: { weights?: ArrayLike; minlength?: 
   const op = "np.bincount";
   requireStatic(op, "minlength", opts.minlength, "a size");
   const X = asarray(x, undefined, op, "x");
+  rejectComplex(op, [X], ["x"], "bincount counts non-negative integers");
   if (X.ndim !== 1) throw new ShapeError(`${op}: x must be 1-D, got shape [${X.shape.join(", ")}]`);
   const vals = intValues(X, op, "x");
   if (vals.some((v) => v < 0)) throw new RangeError(`${op}: x must be non-negative`);
@@ -129,7 +131,9 @@ export function histogram(
 ): [NDArray, NDArray] {
   opts = histogramOpts(opts);
   const op = "np.histogram";
-  const A = asarray(a, undefined, op, "a").reshape(-1);
+  const A0 = asarray(a, undefined, op, "a");
+  rejectComplex(op, [A0], ["a"], "bins of complex values are not supported (NumPy drops the imaginary parts; take np.real(a) or np.abs(a) explicitly)");
+  const A = A0.reshape(-1);
   const binsOpt = opts.bins ?? 10;
   if (binsOpt instanceof NDArray && binsOpt.ndim === 0) requireStatic(op, "bins", binsOpt, "a count");
   requireStatic(op, "range", opts.range, "a number");

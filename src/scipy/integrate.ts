@@ -23,6 +23,7 @@ import { abs, equal, less, lessEqual, logicalAnd, logicalNot, logicalOr, maximum
 import { all, mean } from "../numpy/reductions.ts";
 import { take } from "../numpy/indexing-fns.ts";
 import { isFloat } from "../core/dtype.ts";
+import { rejectComplex } from "../numpy/broadcast.ts";
 import { currentLevel, dataBeneath, Tracer } from "../core/trace.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import { stopGradient } from "../primitives/unary.ts";
@@ -104,8 +105,9 @@ export function odeint(
   opts = odeintOpts(opts);
   const op = "scipy.integrate.odeint";
   let y = asarray(y0, undefined, op, "y0");
-  if (!isFloat(y.dtype)) y = y.astype("float64");
   const tArr = asarray(t, undefined, op, "t");
+  rejectComplex(op, [y, tArr], ["y0", "t"], "odeint integrates real systems only (split a complex state into its real and imaginary parts)");
+  if (!isFloat(y.dtype)) y = y.astype("float64");
   if (tArr.ndim !== 1 || tArr.size === 0) throw new ShapeError(`${op}: t must be a non-empty 1-D sequence of times, got shape ${fmtShape(tArr.shape)}`);
   const tData = dataBeneath(tArr)?.data ?? null;
   if (tData !== null && tData.length !== tArr.size) {

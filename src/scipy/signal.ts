@@ -8,7 +8,7 @@ import { convolveCore, modeWindow, checkMode, type ConvolveMode } from "../numpy
 import * as s from "../primitives/structural.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import * as P from "../core/parse.ts";
-import { isFloat, promote } from "../core/dtype.ts";
+import { isFloat, isInexact, promote } from "../core/dtype.ts";
 import { conv } from "../primitives/conv.ts";
 import { flip } from "../primitives/reduce.ts";
 
@@ -96,7 +96,8 @@ function convolveAxes(op: string, a0: NDArray, b0: NDArray, mode: ConvolveMode, 
   pair(opts.axes, "axes");
   pair(opts.dotAxes, "dotAxes");
   const dt = promote(a0.dtype, b0.dtype);
-  const [a, b] = [s.convert(a0, isFloat(dt) ? dt : "float64"), s.convert(b0, isFloat(dt) ? dt : "float64")];
+  // Complex operands stay complex: the convolution primitive is bilinear over complex numbers.
+  const [a, b] = [s.convert(a0, isInexact(dt) ? dt : "float64"), s.convert(b0, isInexact(dt) ? dt : "float64")];
   const shapes = `in1 ${fmtShape(a.shape)}, in2 ${fmtShape(b.shape)}`;
   const [ca, cb] = opts.axes ? [axisList(op, "axes[0]", opts.axes[0], a), axisList(op, "axes[1]", opts.axes[1], b)] : [a.shape.map((_, i) => i), b.shape.map((_, i) => i)];
   const [da, db] = opts.dotAxes ? [axisList(op, "dotAxes[0]", opts.dotAxes[0], a), axisList(op, "dotAxes[1]", opts.dotAxes[1], b)] : [[], []];

@@ -5,7 +5,7 @@
  */
 import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { asarray } from "../numpy/creation.ts";
-import { prepare } from "../numpy/broadcast.ts";
+import { prepare, rejectComplex } from "../numpy/broadcast.ts";
 import { abs, equal, exp as npExp, log as npLog, sign, subtract, where } from "../numpy/math.ts";
 import { max, sum } from "../numpy/reductions.ts";
 import * as s from "../primitives/special.ts";
@@ -24,12 +24,20 @@ const logSoftmaxOpts = P.options("scipy.special.logSoftmax", axisSchema);
 type Un = (x: NDArray) => NDArray;
 const k = b.fullLike;
 
-/** A float function of one argument (integers and bools are promoted to float64). */
-const fn1 = (name: string, f: Un, arg = "x") => (x: ArrayLike): NDArray =>
-  f(prepare(`scipy.special.${name}`, [x], true, [arg])[0]!);
-/** Broadcasts float arguments together under the function's name. */
-const floats = (name: string, args: readonly ArrayLike[], names: readonly string[]): NDArray[] =>
-  prepare(`scipy.special.${name}`, args, true, names);
+const REAL_ONLY = "complex arguments are not supported here";
+
+/** A float function of one real argument (integers and bools are promoted to float64; complex is a `TypeError`). */
+const fn1 = (name: string, f: Un, arg = "x") => (x: ArrayLike): NDArray => {
+  const a = prepare(`scipy.special.${name}`, [x], true, [arg])[0]!;
+  rejectComplex(`scipy.special.${name}`, [a], [arg], REAL_ONLY);
+  return f(a);
+};
+/** Broadcasts float arguments together under the function's name; complex ones are a `TypeError`. */
+const floats = (name: string, args: readonly ArrayLike[], names: readonly string[]): NDArray[] => {
+  const xs = prepare(`scipy.special.${name}`, args, true, names);
+  rejectComplex(`scipy.special.${name}`, xs, names, REAL_ONLY);
+  return xs;
+};
 
 /** `x` where `cond` holds, else the constant `v`: keeps a branch's inputs inside its domain. */
 const safe = (cond: NDArray, x: NDArray, v: number): NDArray => c.select(cond, x, k(x, v));
@@ -465,6 +473,7 @@ export function logsumexp(x: ArrayLike, opts: LogsumexpOpts & { returnSign: true
 export function logsumexp(x: ArrayLike, opts: LogsumexpOpts = {}): NDArray | [NDArray, NDArray] {
   opts = logsumexpOpts(opts);
   let a = asarray(x, undefined, "scipy.special.logsumexp", "a");
+  rejectComplex("scipy.special.logsumexp", [a], ["a"], "complex logsumexp is not supported (take np.log(np.sum(np.exp(a))))");
   if (!isFloat(a.dtype)) a = convert(a, "float64");
   let weights: NDArray | null = null;
   if (opts.b !== undefined) {

@@ -3,7 +3,7 @@
  * written with primitives so they are differentiable in both arguments.
  */
 import type { NDArray, ArrayLike } from "../core/ndarray.ts";
-import { prepare } from "../numpy/broadcast.ts";
+import { prepare, rejectComplex } from "../numpy/broadcast.ts";
 import * as s from "../primitives/special.ts";
 import * as u from "../primitives/unary.ts";
 import * as b from "../primitives/binary.ts";
@@ -57,12 +57,14 @@ function hurwitz(x: NDArray, q: NDArray): NDArray {
 export function zeta(x: ArrayLike, q?: ArrayLike): NDArray {
   if (q !== undefined) {
     const [xx, qq] = prepare("scipy.special.zeta", [x, q], true, ["x", "q"]);
+    rejectComplex("scipy.special.zeta", [xx!, qq!], ["x", "q"], "complex arguments are not supported here");
     const ok = c.and(c.gt(qq!, k(qq!, 0)), c.ge(xx!, k(xx!, 1)));
     const v = hurwitz(c.select(ok, xx!, k(xx!, 2)), c.select(ok, qq!, k(qq!, 1)));
     const atOne = c.eq(xx!, k(xx!, 1));
     return c.select(ok, c.select(atOne, k(v, Infinity), v), k(v, NaN));
   }
   const [xx] = prepare("scipy.special.zeta", [x], true, ["x"]);
+  rejectComplex("scipy.special.zeta", [xx!], ["x"], "complex arguments are not supported here");
   const X = xx!;
   const reflect = c.lt(X, k(X, 0));
   const xd = c.select(reflect, k(X, 2), X);

@@ -8,6 +8,7 @@ import { ConcreteArray } from "../../core/ndarray.ts";
 import { isTracer } from "../../core/trace.ts";
 import { ShapeError, fmtShape } from "../../core/errors.ts";
 import { asarray } from "../../numpy/creation.ts";
+import { rejectComplex } from "../../numpy/broadcast.ts";
 import { flatten } from "../../transforms/flatten.ts";
 import { grad, valueAndGrad } from "../../transforms/vjp.ts";
 import { jvp } from "../../transforms/jvp.ts";
@@ -86,6 +87,7 @@ export function minimize<X extends Tree>(fun: (x: AsArrays<X>, ...args: any[]) =
     throw new TypeError(`${op}: x0 must be a number, an NDArray or a tree of them, got ${x0 === null ? "null" : typeof x0}`);
   }
   const { flat: xFlat, call: unflat, like } = flattenForCalls(x0, op, "x0");
+  rejectComplex(op, [xFlat], ["x0"], "minimize works over real parameters only (split a complex one into its real and imaginary parts)");
   const n = xFlat.size;
   if (n === 0) throw new ShapeError(`${op}: x0 has no elements`);
   if (opts.bounds !== undefined && method !== "L-BFGS-B") throw new TypeError(`${op}: bounds are supported by method L-BFGS-B only, not ${method}`);
@@ -100,6 +102,7 @@ export function minimize<X extends Tree>(fun: (x: AsArrays<X>, ...args: any[]) =
   const scalarOf = (v: unknown, what: string): NDArray => {
     const a = asarray(v as NDArray, undefined, op, what);
     if (a.size !== 1) throw new ShapeError(`${op}: ${what} must be a scalar, got shape ${fmtShape(a.shape)}`);
+    rejectComplex(op, [a], [what], "minimize needs a real objective");
     return a.reshape([]).astype("float64");
   };
   const gradOf = (v: unknown, what: string): NDArray => {

@@ -7,6 +7,7 @@ import type { NDArray } from "../../core/ndarray.ts";
 import { ConcreteArray } from "../../core/ndarray.ts";
 import { ShapeError, fmtShape } from "../../core/errors.ts";
 import { asarray } from "../../numpy/creation.ts";
+import { rejectComplex } from "../../numpy/broadcast.ts";
 import { checkKeys, closureConvert, implicitRoot, worst } from "../../transforms/implicit.ts";
 import { stopGradient } from "../../primitives/unary.ts";
 import { ones } from "../../numpy/creation.ts";
@@ -16,11 +17,20 @@ type Fn = (x: any, ...args: any[]) => unknown;
 /** The elementwise root's tangent: b / (∂g/∂x), the derivative read off the product with ones. */
 const diagonalSolve = (mv: (v: NDArray) => NDArray, b: NDArray) => b.div(mv(ones(b.shape)));
 
+/** A real argument as float64; a complex one is a `TypeError` naming `op` and the argument. */
+function realArg(op: string, x: unknown, arg: string): NDArray {
+  const a = asarray(x as NDArray, undefined, op, arg);
+  rejectComplex(op, [a], [arg], "root finding is over real numbers only");
+  return a.astype("float64");
+}
+
 /** Applies `f` to arrays, checking that its value has x's shape. */
 function wrap(op: string, f: Fn, args: readonly unknown[], what: string) {
   if (typeof f !== "function") throw new TypeError(`${op}: ${what} must be a function, got ${typeof f}`);
   return (x: NDArray): NDArray => {
-    const v = asarray(f(x, ...args) as NDArray, undefined, op, `${what}'s value`).astype("float64");
+    const v0 = asarray(f(x, ...args) as NDArray, undefined, op, `${what}'s value`);
+    rejectComplex(op, [v0], [`${what}'s value`], "root finding is over real numbers only");
+    const v = v0.astype("float64");
     if (v.size !== x.size) throw new ShapeError(`${op}: ${what} returned shape ${fmtShape(v.shape)} for x of shape ${fmtShape(x.shape)}`);
     return v.reshape(x.shape);
   };
@@ -58,6 +68,7 @@ function iterate(op: string, g: (x: NDArray) => NDArray, x0: NDArray, o: NewtonO
   const rtol = o.rtol ?? 0;
   const maxiter = o.maxiter ?? 50;
   const args = o.args ?? [];
+  rejectComplex(op, [x0], ["x0"], "root finding is over real numbers only");
   let p0 = stopGradient(x0).astype("float64");
   if (o.fprime) {
     const fp = wrap(op, o.fprime, args, "fprime");
@@ -80,7 +91,7 @@ function iterate(op: string, g: (x: NDArray) => NDArray, x0: NDArray, o: NewtonO
       p0 = p;
     }
   } else {
-    let p1 = o.x1 !== undefined ? asarray(o.x1, undefined, op, "x1").astype("float64") : p0.mul(1 + 1e-4).add(p0.mul(1 + 1e-4).ge(0).astype("float64").mul(2e-4).sub(1e-4));
+    let p1 = o.x1 !== undefined ? realArg(op, o.x1, "x1") : p0.mul(1 + 1e-4).add(p0.mul(1 + 1e-4).ge(0).astype("float64").mul(2e-4).sub(1e-4));
     let q0 = g(p0);
     let q1 = g(p1);
     stats.calls += 2;
@@ -109,7 +120,7 @@ export function newton(func: Fn, x0: number | NDArray, opts: NewtonOptions = {})
   const op = "scipy.optimize.newton";
   checkKeys(op, opts, ["fprime", "fprime2", "x1", "tol", "rtol", "maxiter", "args"]);
   if (typeof x0 !== "number" && !(x0 instanceof Object && "shape" in x0)) throw new TypeError(`${op}: x0 must be a number or an NDArray, got ${typeof x0}`);
-  const x = asarray(x0, undefined, op, "x0").astype("float64");
+  const x = realArg(op, x0, "x0");
   const g = wrap(op, func, opts.args ?? [], "func");
   return solveImplicit(op, g, x, (gc, start) => iterate(op, gc, start, opts, { iterations: 0, calls: 0 }));
 }
@@ -234,7 +245,7 @@ export function rootScalar(f: Fn, opts: RootScalarOptions = {}): RootResults {
     if (opts.x0 === undefined) throw new TypeError(`${op}: method ${method} needs x0`);
     if (method !== "secant" && !opts.fprime) throw new TypeError(`${op}: method ${method} needs fprime`);
     if (method === "halley" && !opts.fprime2) throw new TypeError(`${op}: method halley needs fprime2`);
-    const x0 = asarray(opts.x0, undefined, op, "x0").astype("float64");
+    const x0 = realArg(op, opts.x0, "x0");
     const o: NewtonOptions = {
       tol: opts.xtol ?? 1.48e-8,
       rtol: opts.rtol ?? 0,

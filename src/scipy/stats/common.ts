@@ -1,11 +1,14 @@
 /** @file Shared argument handling for the `scipy.stats` distributions. */
 import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
-import { prepare } from "../../numpy/broadcast.ts";
+import { prepare, rejectComplex } from "../../numpy/broadcast.ts";
 import { where, exp, log, log1p, greater, less } from "../../numpy/math.ts";
 
 /** Converts the arguments to float arrays of one broadcast shape, naming `scipy.stats.<fn>` in errors. */
-export const floats = (fn: string, args: readonly ArrayLike[], names: readonly string[]): NDArray[] =>
-  prepare(`scipy.stats.${fn}`, args, true, names);
+export const floats = (fn: string, args: readonly ArrayLike[], names: readonly string[]): NDArray[] => {
+  const xs = prepare(`scipy.stats.${fn}`, args, true, names);
+  rejectComplex(`scipy.stats.${fn}`, xs, names, "the distributions take real values only");
+  return xs;
+};
 
 /** The standardized value (x − loc)/scale and the broadcast scale. */
 export function standardize(fn: string, x: ArrayLike, loc: ArrayLike, scale: ArrayLike, extra: readonly [string, ArrayLike][] = []): NDArray[] {
