@@ -42,7 +42,7 @@ const ALIASES: Record<string, string[]> = {
  * (reported as missing features, not hidden): the sweep fails if one of them starts returning or
  * if another function joins them.
  */
-const REFUSED_THOUGH_NUMPY_TAKES = new Set(["histogram", "searchsorted", "geomspace"]);
+const REFUSED_THOUGH_NUMPY_TAKES = new Set(["histogram"]);
 
 function kindOf(r: unknown): string {
   if (typeof r === "boolean") return "jsbool";

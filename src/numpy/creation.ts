@@ -470,17 +470,19 @@ export function logspace(start: ArrayLike, stop: ArrayLike, num = 50, opts: { en
 
 /**
  * `np.geomspace(start, stop, num = 50, {endpoint = true})`: a geometric progression from `start`
- * to `stop` (both non-zero and of one sign); the ends are exact.
+ * to `stop` (both non-zero; real ends of one sign, or complex `{re, im}` ends, whose progression
+ * turns along the logarithmic spiral between them, as NumPy's); the ends are exact.
  * @example
  * np.geomspace(1, 1000, 4); // [1, 10, 100, 1000]
  */
-export function geomspace(start: number, stop: number, num = 50, opts: { endpoint?: boolean } = {}): NDArray {
+export function geomspace(start: number | Complex, stop: number | Complex, num = 50, opts: { endpoint?: boolean } = {}): NDArray {
   requireStatic("np.geomspace", "start", start, "a number");
   requireStatic("np.geomspace", "stop", stop, "a number");
   requireStatic("np.geomspace", "num", num, "a count");
-  for (const [v, arg] of [[start as unknown, "start"], [stop as unknown, "stop"]] as const) {
-    const complex = isComplexLeaf(v) || (v instanceof NDArray && isComplex(v.dtype));
-    if (complex) throw new TypeError(`np.geomspace: ${arg} is complex (dtype ${v instanceof NDArray ? v.dtype : "complex128"}); complex geometric sequences are not supported, use np.exp(np.linspace(np.log(start), np.log(stop), num))`);
+  if (isComplexLeaf(start) || isComplexLeaf(stop)) {
+    opts = geomspaceOpts(opts);
+    checkCount("np.geomspace", num);
+    return complexGeomspace(toComplex(start), toComplex(stop), num, opts.endpoint ?? true);
   }
   opts = geomspaceOpts(opts);
   [start, stop] = numbers("np.geomspace", start, stop);
@@ -497,6 +499,30 @@ export function geomspace(start: number, stop: number, num = 50, opts: { endpoin
   if (num > 1 && endpoint) data[num - 1] = sign * stop;
   if (sign < 0) for (let i = 0; i < num; i++) data[i] = -data[i]!;
   return out;
+}
+
+const toComplex = (z: number | Complex): Complex => (typeof z === "number" ? { re: z, im: 0 } : z);
+
+/**
+ * NumPy's complex `geomspace`: both ends divided by start's phase s = start/|start| (so the
+ * progression starts on the positive real axis), `logspace` between their complex base-10
+ * logarithms, multiplied back by s; the ends set exactly.
+ */
+function complexGeomspace(z0: Complex, z1: Complex, num: number, endpoint: boolean): NDArray {
+  const r0 = Math.hypot(z0.re, z0.im);
+  const r1 = Math.hypot(z1.re, z1.im);
+  if (r0 === 0 || r1 === 0) throw new RangeError("np.geomspace: geometric sequence cannot include zero");
+  const s = { re: z0.re / r0, im: z0.im / r0 };
+  // w = z1 / s = z1 · conj(s) (|s| = 1)
+  const w = { re: z1.re * s.re + z1.im * s.im, im: z1.im * s.re - z1.re * s.im };
+  const lo = { re: Math.log10(r0), im: 0 };
+  const hi = { re: Math.log10(r1), im: Math.atan2(w.im, w.re) / Math.LN10 };
+  const spiral = logspace(lo, hi, num, { endpoint });
+  const y = mul(spiral, broadcastTo(asarray(s), spiral.shape)) as ConcreteArray;
+  const data = y.data;
+  if (num > 0) [data[0], data[1]] = [z0.re, z0.im];
+  if (num > 1 && endpoint) [data[2 * num - 2], data[2 * num - 1]] = [z1.re, z1.im];
+  return y;
 }
 
 /**

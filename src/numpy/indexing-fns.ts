@@ -8,7 +8,9 @@ import { broadcastShapes, normAxis, prepare } from "./broadcast.ts";
 import { where } from "./math.ts";
 import * as s from "../primitives/structural.ts";
 import { add, fullLike, max, min, mod } from "../primitives/binary.ts";
-import { eq, select as laxSelect } from "../primitives/compare.ts";
+import { eq, le, lt, select as laxSelect } from "../primitives/compare.ts";
+import { reduceSum } from "../primitives/reduce.ts";
+import { isComplex, promote } from "../core/dtype.ts";
 import { gather, searchsorted as laxSearchsorted } from "../primitives/gather.ts";
 import { concreteOf, indexArray, intArray, nonzeroOf } from "./fancy.ts";
 import { AxisError, fmtShape, IndexError, ShapeError, TracerConversionError } from "../core/errors.ts";
@@ -206,5 +208,20 @@ export function searchsorted(a: ArrayLike, v: ArrayLike, opts: { side?: "left" |
   const arr = asarray(a, undefined, op, "a");
   if (arr.ndim !== 1) throw new AxisError(`${op}: a must be 1-D, got shape ${fmtShape(arr.shape)}`);
   const vals = asarray(v, undefined, op, "v");
+  if (isComplex(arr.dtype) || isComplex(vals.dtype)) return searchsortedLexicographic(arr, vals, side);
   return laxSearchsorted(arr, vals, side);
+}
+
+/**
+ * `searchsorted` on complex values, ordered as NumPy orders them (by real part, then imaginary):
+ * the insertion index of `v` in sorted `a` is how many elements of `a` are below it (`"left"`) or
+ * not above it (`"right"`) — counted over all of `a`, O(n·m), from the lexicographic comparisons.
+ */
+function searchsortedLexicographic(a: NDArray, v: NDArray, side: "left" | "right"): NDArray {
+  const dt = promote(a.dtype, v.dtype);
+  const av = s.reshape(s.convert(a, dt), [...Array<number>(v.ndim).fill(1), a.shape[0]!]);
+  const vv = s.reshape(s.convert(v, dt), [...v.shape, 1]);
+  const shape = [...v.shape, a.shape[0]!];
+  const below = (side === "left" ? lt : le)(s.broadcastTo(av, shape), s.broadcastTo(vv, shape));
+  return reduceSum(s.convert(below, "int32"), [v.ndim]);
 }

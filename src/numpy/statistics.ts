@@ -108,6 +108,7 @@ export function bincount(x: ArrayLike, opts: { weights?: ArrayLike; minlength?: 
 export function digitize(x: ArrayLike, bins: ArrayLike, opts: { right?: boolean } = {}): NDArray {
   opts = digitizeOpts(opts);
   const B = asarray(bins, undefined, "np.digitize", "bins");
+  rejectComplex("np.digitize", [asarray(x, undefined, "np.digitize", "x"), B], ["x", "bins"]);
   if (B.ndim !== 1) throw new ShapeError(`np.digitize: bins must be 1-D, got shape [${B.shape.join(", ")}]`);
   const b = B.toArray() as number[];
   const increasing = b.every((v, i) => i === 0 || v >= b[i - 1]!);
