@@ -14,58 +14,14 @@ import { convShape, type ConvParams } from "../src/primitives/conv.ts";
 import { convSetup } from "../property-tests/specs-conv.ts";
 import { numRuns, seed } from "../property-tests/config.ts";
 import ref from "./fixtures/conv-f32-jax.json" with { type: "json" };
+import { convByLoops } from "./conv-ref.ts";
 
 const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
 const f32data = (n: number, f: (i: number) => number) => Float64Array.from({ length: n }, (_, i) => Math.fround(f(i)));
 
-/**
- * The definition in float32, one output at a time: its products taken in order (channel, then
- * kernel tap) and each multiply-add rounded to float32 (`Math.fround` of the exact float64
- * a + x·w). Also returns Σ|x·w| per output, for the error bound of any summation order.
- */
-function convF32ByLoops(lhs: Float64Array, ls: number[], rhs: Float64Array, rs: number[], p: ConvParams) {
-  const os = convShape(ls, rs, p);
-  const nsp = ls.length - 2;
-  const out = new Float64Array(prod(os));
-  const mags = new Float64Array(prod(os));
-  const groups = Math.max(p.featureGroupCount, p.batchGroupCount);
-  const oPer = rs[0]! / groups;
-  const multi = (flat: number, shape: number[]) => {
-    const idx = new Array<number>(shape.length);
-    for (let d = shape.length - 1; d >= 0; d--) {
-      idx[d] = flat % shape[d]!;
-      flat = Math.floor(flat / shape[d]!);
-    }
-    return idx;
-  };
-  const flatOf = (idx: number[], shape: number[]) => idx.reduce((f, i, d) => f * shape[d]! + i, 0);
-  for (let e = 0; e < out.length; e++) {
-    const [n, o, ...y] = multi(e, os);
-    const q = Math.floor(o! / oPer);
-    const image = p.batchGroupCount > 1 ? q * os[0]! + n! : n!;
-    let acc = 0;
-    let mag = 0;
-    for (let c = 0; c < rs[1]!; c++) {
-      const cin = p.featureGroupCount > 1 ? q * rs[1]! + c : c;
-      for (let t = 0; t < prod(rs.slice(2)); t++) {
-        const k = multi(t, rs.slice(2));
-        const x: number[] = [];
-        for (let d = 0; d < nsp; d++) {
-          const pos = y[d]! * p.strides[d]! + k[d]! * p.rhsDilation[d]! - p.padding[d]![0];
-          if (pos < 0 || pos % p.lhsDilation[d]! !== 0 || pos / p.lhsDilation[d]! >= ls[d + 2]!) break;
-          x.push(pos / p.lhsDilation[d]!);
-        }
-        if (x.length < nsp) continue;
-        const term = lhs[flatOf([image, cin, ...x], ls)]! * rhs[flatOf([o!, c, ...k], rs)]!;
-        acc = Math.fround(acc + term);
-        mag += Math.abs(term);
-      }
-    }
-    out[e] = acc;
-    mags[e] = mag;
-  }
-  return { out, mags };
-}
+/** The definition in float32: each multiply-add rounded to float32 (`Math.fround` of the exact float64 a + x·w). */
+const convF32ByLoops = (lhs: Float64Array, ls: number[], rhs: Float64Array, rs: number[], p: ConvParams) =>
+  convByLoops(lhs, ls, rhs, rs, p, (acc, term) => Math.fround(acc + term));
 
 describe("float32 convolutions in float32 arithmetic", () => {
   it("both kernels equal the float32 loop exactly (random configurations)", () => {

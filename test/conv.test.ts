@@ -12,49 +12,9 @@ import { convShape, type ConvParams } from "../src/primitives/conv.ts";
 import { convSetup } from "../property-tests/specs-conv.ts";
 import { numRuns, seed } from "../property-tests/config.ts";
 import ref from "./fixtures/conv-jax.json" with { type: "json" };
+import { convByLoops } from "./conv-ref.ts";
 
 const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
-
-/** The definition, one output element at a time, canonical layout (lhs NC…, rhs OI…, out NC…). */
-function convByLoops(lhs: Float64Array, ls: number[], rhs: Float64Array, rs: number[], p: ConvParams): Float64Array {
-  const os = convShape(ls, rs, p);
-  const nsp = ls.length - 2;
-  const out = new Float64Array(prod(os));
-  const groups = Math.max(p.featureGroupCount, p.batchGroupCount);
-  const oPer = rs[0]! / groups;
-  const multi = (flat: number, shape: number[]) => {
-    const idx = new Array<number>(shape.length);
-    for (let d = shape.length - 1; d >= 0; d--) {
-      idx[d] = flat % shape[d]!;
-      flat = Math.floor(flat / shape[d]!);
-    }
-    return idx;
-  };
-  const flatOf = (idx: number[], shape: number[]) => idx.reduce((f, i, d) => f * shape[d]! + i, 0);
-  for (let e = 0; e < out.length; e++) {
-    const [n, o, ...y] = multi(e, os);
-    const q = Math.floor(o! / oPer);
-    const image = p.batchGroupCount > 1 ? q * os[0]! + n! : n!;
-    let acc = 0;
-    for (let c = 0; c < rs[1]!; c++) {
-      const cin = p.featureGroupCount > 1 ? q * rs[1]! + c : c;
-      for (let t = 0; t < prod(rs.slice(2)); t++) {
-        const k = multi(t, rs.slice(2));
-        const x: number[] = [];
-        for (let d = 0; d < nsp; d++) {
-          // Position in the lhs dilated by lhsDilation and padded by padding[d][0] in front.
-          const pos = y[d]! * p.strides[d]! + k[d]! * p.rhsDilation[d]! - p.padding[d]![0];
-          if (pos < 0 || pos % p.lhsDilation[d]! !== 0 || pos / p.lhsDilation[d]! >= ls[d + 2]!) break;
-          x.push(pos / p.lhsDilation[d]!);
-        }
-        if (x.length < nsp) continue;
-        acc += lhs[flatOf([image, cin, ...x], ls)]! * rhs[flatOf([o!, c, ...k], rs)]!;
-      }
-    }
-    out[e] = acc;
-  }
-  return out;
-}
 
 const randomData = (n: number, s: number) => Float64Array.from({ length: n }, (_, i) => Math.sin(1.7 * i + s));
 
@@ -64,7 +24,7 @@ describe("convolution kernels against the definition", () => {
       fc.property(convSetup, fc.integer({ min: 0, max: 100 }), ({ lhs, rhs, params }, s) => {
         const l = randomData(prod(lhs), s);
         const r = randomData(prod(rhs), s + 0.5);
-        const want = convByLoops(l, lhs, r, rhs, params);
+        const want = convByLoops(l, lhs, r, rhs, params).out;
         const g = { ...params, lhsShape: lhs, rhsShape: rhs, outShape: convShape(lhs, rhs, params) };
         for (const got of [convIm2col(l, r, g), convDirect(l, r, g)]) {
           expect(got.length).toBe(want.length);
@@ -90,7 +50,7 @@ describe("convolution kernels against the definition", () => {
         const toLayout = (a: np.NDArray, spec: string, canon: string) => np.transpose(a, [...spec].map((c) => canon.indexOf(c)));
         // Spatial order follows the kernel spec: H, W as they come in rhs's string.
         const spatial = [...dn[1]].filter((c) => c !== "O" && c !== "I").join("");
-        const want = np.array(Array.from(convByLoops(l, lhs, r, rhs, params))).reshape(convShape(lhs, rhs, params));
+        const want = np.array(Array.from(convByLoops(l, lhs, r, rhs, params).out)).reshape(convShape(lhs, rhs, params));
         const got = lax.convGeneralDilated(toLayout(x, dn[0], "NC" + spatial), toLayout(w, dn[1], "OI" + spatial), params.strides, params.padding, {
           lhsDilation: params.lhsDilation,
           rhsDilation: params.rhsDilation,
