@@ -7,7 +7,7 @@
 import type { JaxprEqn } from "../core/jaxpr.ts";
 import { matmulData } from "../kernels/matmul.ts";
 import { contiguousStrides, stridedCopy, transposeData } from "../kernels/strided.ts";
-import { dotGeneralP, type DotParams } from "../primitives/contraction.ts";
+import { dotGeneralP, freeAxes, keepsOrder, type DotParams } from "../primitives/contraction.ts";
 import { broadcastInDimP, transposeP, type BroadcastParams, type TransposeParams } from "../primitives/structural.ts";
 import { reduceMaxP, reduceMinP, reduceSumP, type AxesParams } from "../primitives/reduce.ts";
 import { reduceData, type ReduceOp } from "../kernels/reduce.ts";
@@ -25,17 +25,7 @@ export interface IntoCall {
 
 const prod = (xs: readonly number[]): number => xs.reduce((a, b) => a * b, 1);
 
-const freeAxes = (ndim: number, contract: readonly number[], batch: readonly number[]): number[] => {
-  const out: number[] = [];
-  for (let i = 0; i < ndim; i++) if (!contract.includes(i) && !batch.includes(i)) out.push(i);
-  return out;
-};
 
-/** Whether permuting an array of `shape` to `perm` leaves its data order unchanged (only size-1 axes move). */
-function keepsOrder(shape: readonly number[], perm: readonly number[]): boolean {
-  const moved = perm.filter((p) => shape[p] !== 1);
-  return moved.every((p, i) => i === 0 || moved[i - 1]! < p);
-}
 
 /**
  * How `dotGeneral`'s kernel reads an operand of `shape` as [batch, rows, cols]: in place (`false`),

@@ -7,7 +7,7 @@
 import { ConcreteArray } from "../core/ndarray.ts";
 import type { ClosedJaxpr, JaxprVar } from "../core/jaxpr.ts";
 import { transposeData } from "../kernels/strided.ts";
-import { dotGeneralP, type DotParams } from "../primitives/contraction.ts";
+import { dotGeneralP, freeAxes, keepsOrder, type DotParams } from "../primitives/contraction.ts";
 import { recurse, Rewriter } from "./rewrite.ts";
 
 /** Constants up to this many elements are re-laid out (a copy of this size is kept per program). */
@@ -22,17 +22,7 @@ const MAX_DEPTH = 1024;
 
 const range = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i);
 
-const freeAxes = (ndim: number, contract: readonly number[], batch: readonly number[]): number[] => {
-  const out: number[] = [];
-  for (let i = 0; i < ndim; i++) if (!contract.includes(i) && !batch.includes(i)) out.push(i);
-  return out;
-};
 
-/** Whether `perm` of an array of `shape` keeps its data order (only axes of size 1 move). */
-function keepsOrder(shape: readonly number[], perm: readonly number[]): boolean {
-  const moved = perm.filter((p) => shape[p] !== 1);
-  return moved.every((p, i) => i === 0 || moved[i - 1]! < p);
-}
 
 /** `x` permuted to `perm`, as a new constant array. */
 function permuted(x: ConcreteArray, perm: readonly number[]): ConcreteArray {

@@ -24,7 +24,8 @@ export interface DotParams {
   readonly rhsBatch: readonly number[];
 }
 
-const freeAxes = (ndim: number, contract: readonly number[], batch: readonly number[]): number[] => {
+/** The axes of an operand of `ndim` axes that are neither contracted nor batch axes, in order. */
+export const freeAxes = (ndim: number, contract: readonly number[], batch: readonly number[]): number[] => {
   const out: number[] = [];
   for (let i = 0; i < ndim; i++) if (!contract.includes(i) && !batch.includes(i)) out.push(i);
   return out;
@@ -38,15 +39,15 @@ function dotShape(l: Aval, r: Aval, p: DotParams): number[] {
 
 const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
 
-/** Whether permuting `x`'s axes to `perm` leaves its data order unchanged (only size-1 axes move). */
-function keepsOrder(x: ConcreteArray, perm: readonly number[]): boolean {
-  const moved = perm.filter((p) => x.shape[p] !== 1);
+/** Whether permuting the axes of an array of `shape` to `perm` leaves its data order unchanged (only size-1 axes move). */
+export function keepsOrder(shape: readonly number[], perm: readonly number[]): boolean {
+  const moved = perm.filter((p) => shape[p] !== 1);
   return moved.every((p, i) => i === 0 || moved[i - 1]! < p);
 }
 
 /** The data of `x` permuted to `perm`, as float64 (no copy when already laid out so). */
 function laidOut(x: ConcreteArray, perm: readonly number[]): Float64Array {
-  const inOrder = keepsOrder(x, perm);
+  const inOrder = keepsOrder(x.shape, perm);
   if (inOrder && x.data instanceof Float64Array) return x.data;
   const out = new Float64Array(x.data.length);
   if (inOrder) out.set(x.data);
@@ -61,7 +62,7 @@ function laidOut(x: ConcreteArray, perm: readonly number[]): Float64Array {
  */
 function operand(x: ConcreteArray, batch: readonly number[], rows: readonly number[], cols: readonly number[]): [Float64Array, boolean] {
   const normal = [...batch, ...rows, ...cols];
-  if (x.data instanceof Float64Array && !keepsOrder(x, normal) && keepsOrder(x, [...batch, ...cols, ...rows])) return [x.data, true];
+  if (x.data instanceof Float64Array && !keepsOrder(x.shape, normal) && keepsOrder(x.shape, [...batch, ...cols, ...rows])) return [x.data, true];
   return [laidOut(x, normal), false];
 }
 
