@@ -161,6 +161,62 @@ function inPlace(name: string, locals: readonly string[], body: string[], extra 
     ${extra})`;
 }
 
+/** `text` with the locals `names` renamed to `<name>_2` (the second copy of an unrolled body). */
+function secondCopy(text: string, names: readonly string[]): string {
+  const own = new Set(names);
+  return text.replace(/\$([A-Za-z0-9_]+)/g, (whole, name: string) => (own.has(name) ? `$${name}_2` : whole));
+}
+
+/** `text` with its constant-pool loads read from locals `$k<offset>` instead, and these locals with their loads. */
+function hoistConstants(text: string): { text: string; consts: [string, string][] } {
+  const consts = new Map<string, string>();
+  const out = text.replace(/\(v128\.load offset=(\d+) \(i32\.const 0\)\)/g, (load, offset: string) => {
+    const l = `$k${offset}`;
+    consts.set(l, load);
+    return `(local.get ${l})`;
+  });
+  return { text: out, consts: [...consts] };
+}
+
+/**
+ * Like `inPlace` but two vectors per iteration, so that their dependency chains overlap, with a
+ * fast body that is right only where no lane has |x| > `limit` (and NaN): when a lane of either
+ * vector is beyond, both are recomputed by `slow`, which is right everywhere. An odd vector at the
+ * end goes through the same test alone.
+ */
+function inPlaceFast(name: string, locals: readonly string[], limit: number, fast: string[], slow: string[]): string {
+  const all = [...locals, ...locals.map((l) => `${l}_2`)];
+  const beyond = (x: string): string => gt(fabs(x), c(limit));
+  const two = (lines: string[]): string => [...lines, ...lines.map((l) => secondCopy(l, locals))].join("\n          ");
+  const { text: fastText, consts } = hoistConstants(two(fast));
+  return `
+  (func $${name} (export "${name}") (param $p i32) (param $n i32)
+    (local $end i32) ${all.map((l) => `(local $${l} v128)`).join(" ")} ${consts.map(([l]) => `(local ${l} v128)`).join(" ")}
+    ${consts.map(([l, load]) => `(local.set ${l} ${load})`).join("\n    ")}
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+        (local.set $x (v128.load (local.get $p)))
+        (local.set $x_2 (v128.load offset=16 (local.get $p)))
+        (if (v128.any_true (v128.or ${beyond(get("x"))} ${beyond(get("x_2"))}))
+          (then
+          ${two(slow)})
+          (else
+          ${fastText}))
+        (v128.store (local.get $p) (local.get $y))
+        (v128.store offset=16 (local.get $p) (local.get $y_2))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (br $next)))
+    (if (i32.lt_u (local.get $p) (local.get $end))
+      (then
+        (local.set $x (v128.load (local.get $p)))
+        (if (v128.any_true ${beyond(get("x"))})
+          (then ${slow.join(" ")})
+          (else ${fast.join(" ")}))
+        (v128.store (local.get $p) (local.get $y)))))`;
+}
+
 // ------------------------------------------------------------------ exp
 
 /** Locals used by `expCore`. */
@@ -183,8 +239,9 @@ function expCore(x: string, lo?: string): string[] {
     ...(lo ? [set("r", add(get("r"), lo))] : []),
     // Table entries (16 bytes each) for both lanes.
     set("pr", ishl(and(get("ki"), ci(BigInt(EXP_N - 1))), 4)),
-    set("ta", `(v128.load offset=${EXP_TABLE} (i32.wrap_i64 (i64x2.extract_lane 0 ${get("pr")})))`),
-    set("tb", `(v128.load offset=${EXP_TABLE} (i32.wrap_i64 (i64x2.extract_lane 1 ${get("pr")})))`),
+    // (the low 32 bits of each 64-bit lane: i32x4 lanes 0 and 2)
+    set("ta", `(v128.load offset=${EXP_TABLE} (i32x4.extract_lane 0 ${get("pr")}))`),
+    set("tb", `(v128.load offset=${EXP_TABLE} (i32x4.extract_lane 2 ${get("pr")}))`),
     set("thi", `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${get("ta")} ${get("tb")})`),
     set("tlo", `(i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 ${get("ta")} ${get("tb")})`),
     // e^r − 1 = r + r²·(1/2 + r/6 + r²/24 + r³/120)
@@ -211,12 +268,18 @@ function twoFactor(): string[] {
 const ifBeyond = (v: string, limit: number, body: string[]): string =>
   `(if (v128.any_true ${gt(fabs(v), c(limit))}) (then ${body.join(" ")}))`;
 
-const expKernel = inPlace("exp", ["x", "y", ...EXP_LOCALS], [
+/** e^x for |x| ≤ 708 (normal results) and NaN. */
+const expFast = [...expCore(get("x")), set("y", mul(add(get("thi"), get("q")), get("sc")))];
+
+/** e^x for any x: clamped to [−746, 710] (0 and ∞ beyond), the scale in two factors. */
+const expAnywhere = [
   set("r", fmax(fmin(get("x"), c(710)), c(-746))),
   ...expCore(get("r")),
-  set("y", mul(add(get("thi"), get("q")), get("sc"))),
-  ifBeyond(get("x"), 708, [...twoFactor(), set("y", mul(mul(add(get("thi"), get("q")), get("e1")), get("e2")))]),
-]);
+  ...twoFactor(),
+  set("y", mul(mul(add(get("thi"), get("q")), get("e1")), get("e2"))),
+];
+
+const expKernel = inPlaceFast("exp", ["x", "y", ...EXP_LOCALS], 708, expFast, expAnywhere);
 
 /**
  * After `expCore`, e^x as a double-double (`eh`, `el`): thi + q before its rounding (Fast2Sum,
