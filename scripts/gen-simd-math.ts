@@ -345,27 +345,39 @@ function expm1Pair(): string[] {
 /** Lanes equal to ±0 keep their sign (odd functions whose formulas would turn −0 into +0). */
 const keepZero = set("y", select(get("x"), get("y"), feq(get("x"), c(0))));
 
-const expm1Kernel = inPlace("expm1", ["x", "y", "t", "mh", "ml", "eh", "el", ...EXP_LOCALS, "bb"], [
-  set("t", fmax(fmin(get("x"), c(710)), c(-40))),
-  ...expCore(get("t")),
-  ...expm1Pair(),
-  set("y", add(get("mh"), get("ml"))),
-  // Beyond 709: e^x as exp computes it (a = ∞ there would make the TwoSum NaN).
-  ifBeyond(get("x"), 709, [...twoFactor(), set("y", select(mul(mul(add(get("thi"), get("q")), get("e1")), get("e2")), get("y"), gt(get("x"), c(709))))]),
+/** expm1 near 0 and of ±0, after `y` holds it elsewhere. */
+const expm1Small = [
   // |x| < 1/16: x + x²·(1/2 + x/6 + … + x⁷/9!), relative error below 2⁻⁵⁹.
   set("t", add(get("x"), mul(mul(get("x"), get("x")), horner(get("x"), expm1Tail(9))))),
   set("y", select(get("t"), get("y"), lt(fabs(get("x")), c(1 / 16)))),
   keepZero,
-]);
+];
+
+const expm1Kernel = inPlaceFast(
+  "expm1",
+  ["x", "y", "t", "mh", "ml", "eh", "el", ...EXP_LOCALS, "bb"],
+  708,
+  // |x| ≤ 708: the scale 2^⌊k/128⌋ is a normal double.
+  [...expCore(get("x")), ...expm1Pair(), set("y", add(get("mh"), get("ml"))), ...expm1Small],
+  [
+    set("t", fmax(fmin(get("x"), c(710)), c(-40))),
+    ...expCore(get("t")),
+    ...expm1Pair(),
+    set("y", add(get("mh"), get("ml"))),
+    // Beyond 709: e^x as exp computes it (a = ∞ there would make the TwoSum NaN).
+    ifBeyond(get("x"), 709, [...twoFactor(), set("y", select(mul(mul(add(get("thi"), get("q")), get("e1")), get("e2")), get("y"), gt(get("x"), c(709))))]),
+    ...expm1Small,
+  ],
+);
 
 /** Taylor coefficients of (tanh x − x)/x³ in x²: −1/3, 2/15, −17/315, 62/2835, −1382/155925, 21844/6081075. */
 const TANH_TAYLOR = [
   [-1, 3], [2, 15], [-17, 315], [62, 2835], [-1382, 155925], [21844, 6081075],
 ].map(([a, b]) => dd.div([a!, 0], [b!, 0])[0]);
 
-const tanhKernel = inPlace("tanh", ["x", "y", "t", "mh", "ml", "eh", "el", "nh", "nl", ...EXP_LOCALS, ...DIVIDE_LOCALS], [
-  // tanh|x| = E / (E + 2) with E = expm1(2|x|) as a double-double; 2|x| ≤ 40 (tanh 20 rounds to 1).
-  set("t", fmin(fabs(mul(get("x"), c(2))), c(40))),
+/** tanh x, once `t` = 2|x| (at most 40: tanh 20 rounds to 1). */
+const tanhBody = (): string[] => [
+  // tanh|x| = E / (E + 2) with E = expm1(2|x|) as a double-double.
   ...expCore(get("t")),
   ...expm1Pair(),
   ...twoSum("nh", "nl", get("mh"), c(2)),
@@ -377,21 +389,33 @@ const tanhKernel = inPlace("tanh", ["x", "y", "t", "mh", "ml", "eh", "el", "nh",
   set("t", add(get("x"), mul(mul(get("x"), get("t")), horner(get("t"), TANH_TAYLOR)))),
   set("y", select(get("t"), get("y"), lt(fabs(get("x")), c(1 / 16)))),
   keepZero,
-]);
+];
 
-const sigmoidKernel = inPlace("sigmoid", ["x", "y", "t", "eh", "el", "nh", "nl", "mh", "ml", ...EXP_LOCALS, ...DIVIDE_LOCALS], [
-  // v = e^−|x| (double-double); σ = 1/(1 + v) for x ≥ 0, v/(1 + v) below.
-  set("t", fmax(fneg(fabs(get("x"))), c(-746))),
-  ...expCore(get("t")),
-  ...expPair(),
-  ifBeyond(get("x"), 708, [...twoFactor(), ...expPair(true)]),
+const tanhKernel = inPlaceFast(
+  "tanh",
+  ["x", "y", "t", "mh", "ml", "eh", "el", "nh", "nl", ...EXP_LOCALS, ...DIVIDE_LOCALS],
+  20,
+  [set("t", fabs(mul(get("x"), c(2)))), ...tanhBody()],
+  [set("t", fmin(fabs(mul(get("x"), c(2))), c(40))), ...tanhBody()],
+);
+
+/** σ(x) once `eh`, `el` hold e^−|x| as a double-double: 1/(1 + v) for x ≥ 0, v/(1 + v) below. */
+const sigmoidFinish = (): string[] => [
   set("mh", add(c(1), get("eh"))),
   set("ml", add(add(sub(c(1), get("mh")), get("eh")), get("el"))),
   set("t", lt(get("x"), c(0))),
   set("nh", select(get("eh"), c(1), get("t"))),
   set("nl", and(get("el"), get("t"))),
   ...ddDivide(get("nh"), get("nl"), get("mh"), get("ml")),
-]);
+];
+
+const sigmoidKernel = inPlaceFast(
+  "sigmoid",
+  ["x", "y", "t", "eh", "el", "nh", "nl", "mh", "ml", ...EXP_LOCALS, ...DIVIDE_LOCALS],
+  708,
+  [set("t", fneg(fabs(get("x")))), ...expCore(get("t")), ...expPair(), ...sigmoidFinish()],
+  [set("t", fmax(fneg(fabs(get("x"))), c(-746))), ...expCore(get("t")), ...expPair(), ifBeyond(get("x"), 708, [...twoFactor(), ...expPair(true)]), ...sigmoidFinish()],
+);
 
 // ------------------------------------------------------------------ log, log1p
 
