@@ -146,15 +146,17 @@ function horner(x: string, coefs: readonly number[]): string {
 
 /** A function looping over `n` doubles at `p` two at a time (n even), with a body that reads `x` and sets `y`. */
 function inPlace(name: string, locals: readonly string[], body: string[], extra = ""): string {
+  const { text, consts } = hoistConstants(body.join("\n        "));
   return `
   (func $${name} (export "${name}") (param $p i32) (param $n i32) ${extra ? "(result i32)" : ""}
-    (local $end i32) ${locals.map((l) => `(local $${l} v128)`).join(" ")}
+    (local $end i32) ${locals.map((l) => `(local $${l} v128)`).join(" ")} ${consts.map(([l]) => `(local ${l} v128)`).join(" ")}
+    ${consts.map(([l, load]) => `(local.set ${l} ${load})`).join("\n    ")}
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
         (local.set $x (v128.load (local.get $p)))
-        ${body.join("\n        ")}
+        ${text}
         (v128.store (local.get $p) (local.get $y))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $next)))
