@@ -18,6 +18,8 @@ import { extremum, pairwise } from "./gen-simd-reduce.ts";
 export const EXP_TABLE = 0;
 export const EXP_BITS = 7;
 const EXP_N = 1 << EXP_BITS;
+/** The two-lane constants (`constPool`), after the exp table and pow's log table (which end at 6144). */
+export const CONST_TABLE = 8192;
 /** Where the first streamed operand (and every result) lives. */
 export const SCRATCH_A = 65536;
 /** Elements per chunk: 16 KiB per operand, so the two operands and the tables stay in L1. */
@@ -43,10 +45,27 @@ export function hexFloat(x: number): string {
   return `${sign}0x${lead}.${frac}p${e >= 0 ? "+" : ""}${e}`;
 }
 
+/**
+ * The two-lane constants of the kernels, by their 64-bit pattern, each at a 16-byte slot from
+ * `CONST_TABLE`: V8 (TurboFan) rebuilds a `v128.const` at each use inside a loop with three
+ * instructions (a 64-bit immediate moved to a register, then broadcast), but a load from memory
+ * is one, so every constant is read from this pool.
+ */
+const constPool = new Map<bigint, number>();
+/** The load of the two-lane constant with these 64 bits. */
+function pooled(bits: bigint): string {
+  const key = BigInt.asUintN(64, bits);
+  let slot = constPool.get(key);
+  if (slot === undefined) {
+    slot = constPool.size;
+    constPool.set(key, slot);
+  }
+  return `(v128.load offset=${CONST_TABLE + 16 * slot} (i32.const 0))`;
+}
 /** A two-lane constant. */
-const c = (x: number): string => `(v128.const f64x2 ${hexFloat(x)} ${hexFloat(x)})`;
+const c = (x: number): string => pooled(bitsOf(x));
 /** A two-lane 64-bit integer constant. */
-const ci = (x: bigint): string => `(v128.const i64x2 ${x} ${x})`;
+const ci = (x: bigint): string => pooled(x);
 
 /** The bits of a double, as a BigInt. */
 function bitsOf(x: number): bigint {
@@ -127,19 +146,77 @@ function horner(x: string, coefs: readonly number[]): string {
 
 /** A function looping over `n` doubles at `p` two at a time (n even), with a body that reads `x` and sets `y`. */
 function inPlace(name: string, locals: readonly string[], body: string[], extra = ""): string {
+  const { text, consts } = hoistConstants(body.join("\n        "));
   return `
   (func $${name} (export "${name}") (param $p i32) (param $n i32) ${extra ? "(result i32)" : ""}
-    (local $end i32) ${locals.map((l) => `(local $${l} v128)`).join(" ")}
+    (local $end i32) ${locals.map((l) => `(local $${l} v128)`).join(" ")} ${consts.map(([l]) => `(local ${l} v128)`).join(" ")}
+    ${consts.map(([l, load]) => `(local.set ${l} ${load})`).join("\n    ")}
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
         (local.set $x (v128.load (local.get $p)))
-        ${body.join("\n        ")}
+        ${text}
         (v128.store (local.get $p) (local.get $y))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $next)))
     ${extra})`;
+}
+
+/** `text` with the locals `names` renamed to `<name>_2` (the second copy of an unrolled body). */
+function secondCopy(text: string, names: readonly string[]): string {
+  const own = new Set(names);
+  return text.replace(/\$([A-Za-z0-9_]+)/g, (whole, name: string) => (own.has(name) ? `$${name}_2` : whole));
+}
+
+/** `text` with its constant-pool loads read from locals `$k<offset>` instead, and these locals with their loads. */
+function hoistConstants(text: string): { text: string; consts: [string, string][] } {
+  const consts = new Map<string, string>();
+  const out = text.replace(/\(v128\.load offset=(\d+) \(i32\.const 0\)\)/g, (load, offset: string) => {
+    const l = `$k${offset}`;
+    consts.set(l, load);
+    return `(local.get ${l})`;
+  });
+  return { text: out, consts: [...consts] };
+}
+
+/**
+ * Like `inPlace` but two vectors per iteration, so that their dependency chains overlap, with a
+ * fast body that is right only where no lane has |x| > `limit` (and NaN): when a lane of either
+ * vector is beyond, both are recomputed by `slow`, which is right everywhere. An odd vector at the
+ * end goes through the same test alone.
+ */
+function inPlaceFast(name: string, locals: readonly string[], limit: number, fast: string[], slow: string[]): string {
+  const all = [...locals, ...locals.map((l) => `${l}_2`)];
+  const beyond = (x: string): string => gt(fabs(x), c(limit));
+  const two = (lines: string[]): string => [...lines, ...lines.map((l) => secondCopy(l, locals))].join("\n          ");
+  const { text: fastText, consts } = hoistConstants(two(fast));
+  return `
+  (func $${name} (export "${name}") (param $p i32) (param $n i32)
+    (local $end i32) ${all.map((l) => `(local $${l} v128)`).join(" ")} ${consts.map(([l]) => `(local ${l} v128)`).join(" ")}
+    ${consts.map(([l, load]) => `(local.set ${l} ${load})`).join("\n    ")}
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+        (local.set $x (v128.load (local.get $p)))
+        (local.set $x_2 (v128.load offset=16 (local.get $p)))
+        (if (v128.any_true (v128.or ${beyond(get("x"))} ${beyond(get("x_2"))}))
+          (then
+          ${two(slow)})
+          (else
+          ${fastText}))
+        (v128.store (local.get $p) (local.get $y))
+        (v128.store offset=16 (local.get $p) (local.get $y_2))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (br $next)))
+    (if (i32.lt_u (local.get $p) (local.get $end))
+      (then
+        (local.set $x (v128.load (local.get $p)))
+        (if (v128.any_true ${beyond(get("x"))})
+          (then ${slow.join(" ")})
+          (else ${fast.join(" ")}))
+        (v128.store (local.get $p) (local.get $y)))))`;
 }
 
 // ------------------------------------------------------------------ exp
@@ -164,8 +241,9 @@ function expCore(x: string, lo?: string): string[] {
     ...(lo ? [set("r", add(get("r"), lo))] : []),
     // Table entries (16 bytes each) for both lanes.
     set("pr", ishl(and(get("ki"), ci(BigInt(EXP_N - 1))), 4)),
-    set("ta", `(v128.load offset=${EXP_TABLE} (i32.wrap_i64 (i64x2.extract_lane 0 ${get("pr")})))`),
-    set("tb", `(v128.load offset=${EXP_TABLE} (i32.wrap_i64 (i64x2.extract_lane 1 ${get("pr")})))`),
+    // (the low 32 bits of each 64-bit lane: i32x4 lanes 0 and 2)
+    set("ta", `(v128.load offset=${EXP_TABLE} (i32x4.extract_lane 0 ${get("pr")}))`),
+    set("tb", `(v128.load offset=${EXP_TABLE} (i32x4.extract_lane 2 ${get("pr")}))`),
     set("thi", `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${get("ta")} ${get("tb")})`),
     set("tlo", `(i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 ${get("ta")} ${get("tb")})`),
     // e^r − 1 = r + r²·(1/2 + r/6 + r²/24 + r³/120)
@@ -192,12 +270,18 @@ function twoFactor(): string[] {
 const ifBeyond = (v: string, limit: number, body: string[]): string =>
   `(if (v128.any_true ${gt(fabs(v), c(limit))}) (then ${body.join(" ")}))`;
 
-const expKernel = inPlace("exp", ["x", "y", ...EXP_LOCALS], [
+/** e^x for |x| ≤ 708 (normal results) and NaN. */
+const expFast = [...expCore(get("x")), set("y", mul(add(get("thi"), get("q")), get("sc")))];
+
+/** e^x for any x: clamped to [−746, 710] (0 and ∞ beyond), the scale in two factors. */
+const expAnywhere = [
   set("r", fmax(fmin(get("x"), c(710)), c(-746))),
   ...expCore(get("r")),
-  set("y", mul(add(get("thi"), get("q")), get("sc"))),
-  ifBeyond(get("x"), 708, [...twoFactor(), set("y", mul(mul(add(get("thi"), get("q")), get("e1")), get("e2")))]),
-]);
+  ...twoFactor(),
+  set("y", mul(mul(add(get("thi"), get("q")), get("e1")), get("e2"))),
+];
+
+const expKernel = inPlaceFast("exp", ["x", "y", ...EXP_LOCALS], 708, expFast, expAnywhere);
 
 /**
  * After `expCore`, e^x as a double-double (`eh`, `el`): thi + q before its rounding (Fast2Sum,
@@ -260,30 +344,50 @@ function expm1Pair(): string[] {
   ];
 }
 
+/**
+ * Runs `body` (the series near 0, ±0 included) only when some lane of `x` has |x| < 1/16: most
+ * vectors have none, and the series costs as much as the rest of expm1.
+ */
+const ifSmall = (body: string[]): string => `(if (v128.any_true ${lt(fabs(get("x")), c(1 / 16))}) (then ${body.join(" ")}))`;
+
 /** Lanes equal to ±0 keep their sign (odd functions whose formulas would turn −0 into +0). */
 const keepZero = set("y", select(get("x"), get("y"), feq(get("x"), c(0))));
 
-const expm1Kernel = inPlace("expm1", ["x", "y", "t", "mh", "ml", "eh", "el", ...EXP_LOCALS, "bb"], [
-  set("t", fmax(fmin(get("x"), c(710)), c(-40))),
-  ...expCore(get("t")),
-  ...expm1Pair(),
-  set("y", add(get("mh"), get("ml"))),
-  // Beyond 709: e^x as exp computes it (a = ∞ there would make the TwoSum NaN).
-  ifBeyond(get("x"), 709, [...twoFactor(), set("y", select(mul(mul(add(get("thi"), get("q")), get("e1")), get("e2")), get("y"), gt(get("x"), c(709))))]),
+/** expm1 near 0 and of ±0, after `y` holds it elsewhere. */
+const expm1Small = [
   // |x| < 1/16: x + x²·(1/2 + x/6 + … + x⁷/9!), relative error below 2⁻⁵⁹.
-  set("t", add(get("x"), mul(mul(get("x"), get("x")), horner(get("x"), expm1Tail(9))))),
-  set("y", select(get("t"), get("y"), lt(fabs(get("x")), c(1 / 16)))),
-  keepZero,
-]);
+  ifSmall([
+    set("t", add(get("x"), mul(mul(get("x"), get("x")), horner(get("x"), expm1Tail(9))))),
+    set("y", select(get("t"), get("y"), lt(fabs(get("x")), c(1 / 16)))),
+    keepZero,
+  ]),
+];
+
+const expm1Kernel = inPlaceFast(
+  "expm1",
+  ["x", "y", "t", "mh", "ml", "eh", "el", ...EXP_LOCALS, "bb"],
+  708,
+  // |x| ≤ 708: the scale 2^⌊k/128⌋ is a normal double.
+  [...expCore(get("x")), ...expm1Pair(), set("y", add(get("mh"), get("ml"))), ...expm1Small],
+  [
+    set("t", fmax(fmin(get("x"), c(710)), c(-40))),
+    ...expCore(get("t")),
+    ...expm1Pair(),
+    set("y", add(get("mh"), get("ml"))),
+    // Beyond 709: e^x as exp computes it (a = ∞ there would make the TwoSum NaN).
+    ifBeyond(get("x"), 709, [...twoFactor(), set("y", select(mul(mul(add(get("thi"), get("q")), get("e1")), get("e2")), get("y"), gt(get("x"), c(709))))]),
+    ...expm1Small,
+  ],
+);
 
 /** Taylor coefficients of (tanh x − x)/x³ in x²: −1/3, 2/15, −17/315, 62/2835, −1382/155925, 21844/6081075. */
 const TANH_TAYLOR = [
   [-1, 3], [2, 15], [-17, 315], [62, 2835], [-1382, 155925], [21844, 6081075],
 ].map(([a, b]) => dd.div([a!, 0], [b!, 0])[0]);
 
-const tanhKernel = inPlace("tanh", ["x", "y", "t", "mh", "ml", "eh", "el", "nh", "nl", ...EXP_LOCALS, ...DIVIDE_LOCALS], [
-  // tanh|x| = E / (E + 2) with E = expm1(2|x|) as a double-double; 2|x| ≤ 40 (tanh 20 rounds to 1).
-  set("t", fmin(fabs(mul(get("x"), c(2))), c(40))),
+/** tanh x, once `t` = 2|x| (at most 40: tanh 20 rounds to 1). */
+const tanhBody = (): string[] => [
+  // tanh|x| = E / (E + 2) with E = expm1(2|x|) as a double-double.
   ...expCore(get("t")),
   ...expm1Pair(),
   ...twoSum("nh", "nl", get("mh"), c(2)),
@@ -291,25 +395,39 @@ const tanhKernel = inPlace("tanh", ["x", "y", "t", "mh", "ml", "eh", "el", "nh",
   ...ddDivide(get("mh"), get("ml"), get("nh"), get("nl")),
   set("y", copysign(get("y"), get("x"))),
   // |x| < 1/16: x + x³·P(x²) (Taylor, relative error below 2⁻⁵⁶).
-  set("t", mul(get("x"), get("x"))),
-  set("t", add(get("x"), mul(mul(get("x"), get("t")), horner(get("t"), TANH_TAYLOR)))),
-  set("y", select(get("t"), get("y"), lt(fabs(get("x")), c(1 / 16)))),
-  keepZero,
-]);
+  ifSmall([
+    set("t", mul(get("x"), get("x"))),
+    set("t", add(get("x"), mul(mul(get("x"), get("t")), horner(get("t"), TANH_TAYLOR)))),
+    set("y", select(get("t"), get("y"), lt(fabs(get("x")), c(1 / 16)))),
+    keepZero,
+  ]),
+];
 
-const sigmoidKernel = inPlace("sigmoid", ["x", "y", "t", "eh", "el", "nh", "nl", "mh", "ml", ...EXP_LOCALS, ...DIVIDE_LOCALS], [
-  // v = e^−|x| (double-double); σ = 1/(1 + v) for x ≥ 0, v/(1 + v) below.
-  set("t", fmax(fneg(fabs(get("x"))), c(-746))),
-  ...expCore(get("t")),
-  ...expPair(),
-  ifBeyond(get("x"), 708, [...twoFactor(), ...expPair(true)]),
+const tanhKernel = inPlaceFast(
+  "tanh",
+  ["x", "y", "t", "mh", "ml", "eh", "el", "nh", "nl", ...EXP_LOCALS, ...DIVIDE_LOCALS],
+  20,
+  [set("t", fabs(mul(get("x"), c(2)))), ...tanhBody()],
+  [set("t", fmin(fabs(mul(get("x"), c(2))), c(40))), ...tanhBody()],
+);
+
+/** σ(x) once `eh`, `el` hold e^−|x| as a double-double: 1/(1 + v) for x ≥ 0, v/(1 + v) below. */
+const sigmoidFinish = (): string[] => [
   set("mh", add(c(1), get("eh"))),
   set("ml", add(add(sub(c(1), get("mh")), get("eh")), get("el"))),
   set("t", lt(get("x"), c(0))),
   set("nh", select(get("eh"), c(1), get("t"))),
   set("nl", and(get("el"), get("t"))),
   ...ddDivide(get("nh"), get("nl"), get("mh"), get("ml")),
-]);
+];
+
+const sigmoidKernel = inPlaceFast(
+  "sigmoid",
+  ["x", "y", "t", "eh", "el", "nh", "nl", "mh", "ml", ...EXP_LOCALS, ...DIVIDE_LOCALS],
+  708,
+  [set("t", fneg(fabs(get("x")))), ...expCore(get("t")), ...expPair(), ...sigmoidFinish()],
+  [set("t", fmax(fneg(fabs(get("x"))), c(-746))), ...expCore(get("t")), ...expPair(), ifBeyond(get("x"), 708, [...twoFactor(), ...expPair(true)]), ...sigmoidFinish()],
+);
 
 // ------------------------------------------------------------------ log, log1p
 
@@ -467,6 +585,56 @@ function twoProd(p: string, e: string, a: string, b: string): string[] {
   ];
 }
 
+/** The loop body of pow (from `x` and `yy` to `y`), its constants read from locals set before the loop (`hoistConstants`). */
+const powBody = hoistConstants(
+  [
+    set("far", or(get("far"), `(v128.not ${and(and(gt(get("x"), c(0)), lt(get("x"), c(Infinity))), lt(fabs(get("yy")), c(Infinity)))})`)),
+    // x = 2ᵉ·m (subnormals scaled by 2⁵⁴ first), i = the interval of m, c its centre.
+    set("t", lt(get("x"), c(2 ** -1022))),
+    set("ix", select(mul(get("x"), c(2 ** 54)), get("x"), get("t"))),
+    set("u", iadd(get("ix"), ci(LOG_BIAS))),
+    set("e", ushr(get("u"), 52)),
+    set("m", iadd(isub(get("ix"), ishl(get("e"), 52)), ci(BIAS_BITS))),
+    set("e", iadd(get("e"), and(get("t"), ci(-54n)))),
+    set("u", ishl(and(`(i64x2.shr_u ${get("u")} (i32.const 45))`, ci(BigInt(LOG_N - 1))), 5)),
+    // Table rows of 32 bytes: c, log c hi, log c lo, padding.
+    set("ta", `(v128.load offset=${LOG_TABLE} (i32x4.extract_lane 0 ${get("u")}))`),
+    set("tb", `(v128.load offset=${LOG_TABLE} (i32x4.extract_lane 2 ${get("u")}))`),
+    set("cc", `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${get("ta")} ${get("tb")})`),
+    set("h1", `(i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 ${get("ta")} ${get("tb")})`),
+    set("ta", `(v128.load offset=${LOG_TABLE + 16} (i32x4.extract_lane 0 ${get("u")}))`),
+    set("tb", `(v128.load offset=${LOG_TABLE + 16} (i32x4.extract_lane 2 ${get("u")}))`),
+    set("l1", `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${get("ta")} ${get("tb")})`),
+    // s = (m − c)/(m + c) as sh + sl: m − c exact (Sterbenz), m + c by TwoSum, one correction step.
+    set("nn", sub(get("m"), get("cc"))),
+    ...twoSum("dh", "dl", get("m"), get("cc")),
+    set("rcp", div(c(1), get("dh"))),
+    set("sh", mul(get("nn"), get("rcp"))),
+    ...twoProd("pp", "pe", get("sh"), get("dh")),
+    set("sl", mul(sub(sub(sub(get("nn"), get("pp")), get("pe")), mul(get("sh"), get("dl"))), get("rcp"))),
+    // log m − log c = 2s + s³·(2/3 + 2s²/5 + 2s⁴/7)
+    set("z", mul(get("sh"), get("sh"))),
+    set("z", mul(mul(get("z"), get("sh")), horner(get("z"), ATANH_TAYLOR.slice(0, 3)))),
+    // log x = e·ln2 + log c + 2s + …, summed as a double-double.
+    eToDouble,
+    ...twoSum("h2", "l2", mul(get("dk"), c(LN2_HI)), get("h1")),
+    ...twoSum("lh", "ll", get("h2"), mul(c(2), get("sh"))),
+    set("ll", add(add(add(get("ll"), get("l2")), add(mul(get("dk"), c(LN2_LO)), get("l1"))), add(mul(c(2), get("sl")), get("z")))),
+    set("h2", add(get("lh"), get("ll"))),
+    set("ll", add(sub(get("lh"), get("h2")), get("ll"))),
+    set("lh", get("h2")),
+    // t = y·log x (th + tl), then e^t.
+    ...twoProd("th", "tl", get("yy"), get("lh")),
+    set("tl", add(get("tl"), mul(get("yy"), get("ll")))),
+    set("t", fmax(fmin(get("th"), c(710)), c(-746))),
+    ...expCore(get("t"), get("tl")),
+    set("y", mul(add(get("thi"), get("q")), get("sc"))),
+    ifBeyond(get("th"), 708, [...twoFactor(), set("y", mul(mul(add(get("thi"), get("q")), get("e1")), get("e2")))]),
+    set("y", select(select(c(Infinity), c(0), gt(get("th"), c(0))), get("y"), gt(fabs(get("th")), c(800)))),
+    set("y", select(c(1), get("y"), feq(get("x"), c(1)))),
+  ].join("\n        "),
+);
+
 /**
  * pow(x, y) for x > 0 finite and y finite: log x as a double-double to about 2⁻⁷⁰ (x = 2ᵉ·m, m
  * near a table centre c, log m = log c + 2 atanh((m − c)/(m + c)) with the quotient as a
@@ -477,59 +645,15 @@ function twoProd(p: string, e: string, a: string, b: string): string[] {
  */
 const powKernel = `
   (func $pow (export "pow") (param $p i32) (param $pb i32) (param $n i32) (result i32)
-    (local $end i32) ${["x", "yy", "y", "t", "u", "ix", "e", "dk", "m", "cc", "nn", "dh", "dl", "rcp", "sh", "sl", "pp", "pe", "z", "h1", "l1", "h2", "l2", "lh", "ll", "th", "tl", "far", "ah", "al", "bh", "bl", "bb", ...EXP_LOCALS].map((l) => `(local $${l} v128)`).join(" ")}
+    (local $end i32) ${["x", "yy", "y", "t", "u", "ix", "e", "dk", "m", "cc", "nn", "dh", "dl", "rcp", "sh", "sl", "pp", "pe", "z", "h1", "l1", "h2", "l2", "lh", "ll", "th", "tl", "far", "ah", "al", "bh", "bl", "bb", ...EXP_LOCALS].map((l) => `(local $${l} v128)`).join(" ")} ${powBody.consts.map(([l]) => `(local ${l} v128)`).join(" ")}
+    ${powBody.consts.map(([l, load]) => `(local.set ${l} ${load})`).join("\n    ")}
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
         (local.set $x (v128.load (local.get $p)))
         (local.set $yy (v128.load (local.get $pb)))
-        ${[
-          set("far", or(get("far"), `(v128.not ${and(and(gt(get("x"), c(0)), lt(get("x"), c(Infinity))), lt(fabs(get("yy")), c(Infinity)))})`)),
-          // x = 2ᵉ·m (subnormals scaled by 2⁵⁴ first), i = the interval of m, c its centre.
-          set("t", lt(get("x"), c(2 ** -1022))),
-          set("ix", select(mul(get("x"), c(2 ** 54)), get("x"), get("t"))),
-          set("u", iadd(get("ix"), ci(LOG_BIAS))),
-          set("e", ushr(get("u"), 52)),
-          set("m", iadd(isub(get("ix"), ishl(get("e"), 52)), ci(BIAS_BITS))),
-          set("e", iadd(get("e"), and(get("t"), ci(-54n)))),
-          set("u", ishl(and(`(i64x2.shr_u ${get("u")} (i32.const 45))`, ci(BigInt(LOG_N - 1))), 5)),
-          // Table rows of 32 bytes: c, log c hi, log c lo, padding.
-          set("ta", `(v128.load offset=${LOG_TABLE} (i32.wrap_i64 (i64x2.extract_lane 0 ${get("u")})))`),
-          set("tb", `(v128.load offset=${LOG_TABLE} (i32.wrap_i64 (i64x2.extract_lane 1 ${get("u")})))`),
-          set("cc", `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${get("ta")} ${get("tb")})`),
-          set("h1", `(i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 ${get("ta")} ${get("tb")})`),
-          set("ta", `(v128.load offset=${LOG_TABLE + 16} (i32.wrap_i64 (i64x2.extract_lane 0 ${get("u")})))`),
-          set("tb", `(v128.load offset=${LOG_TABLE + 16} (i32.wrap_i64 (i64x2.extract_lane 1 ${get("u")})))`),
-          set("l1", `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${get("ta")} ${get("tb")})`),
-          // s = (m − c)/(m + c) as sh + sl: m − c exact (Sterbenz), m + c by TwoSum, one correction step.
-          set("nn", sub(get("m"), get("cc"))),
-          ...twoSum("dh", "dl", get("m"), get("cc")),
-          set("rcp", div(c(1), get("dh"))),
-          set("sh", mul(get("nn"), get("rcp"))),
-          ...twoProd("pp", "pe", get("sh"), get("dh")),
-          set("sl", mul(sub(sub(sub(get("nn"), get("pp")), get("pe")), mul(get("sh"), get("dl"))), get("rcp"))),
-          // log m − log c = 2s + s³·(2/3 + 2s²/5 + 2s⁴/7)
-          set("z", mul(get("sh"), get("sh"))),
-          set("z", mul(mul(get("z"), get("sh")), horner(get("z"), ATANH_TAYLOR.slice(0, 3)))),
-          // log x = e·ln2 + log c + 2s + …, summed as a double-double.
-          eToDouble,
-          ...twoSum("h2", "l2", mul(get("dk"), c(LN2_HI)), get("h1")),
-          ...twoSum("lh", "ll", get("h2"), mul(c(2), get("sh"))),
-          set("ll", add(add(add(get("ll"), get("l2")), add(mul(get("dk"), c(LN2_LO)), get("l1"))), add(mul(c(2), get("sl")), get("z")))),
-          set("h2", add(get("lh"), get("ll"))),
-          set("ll", add(sub(get("lh"), get("h2")), get("ll"))),
-          set("lh", get("h2")),
-          // t = y·log x (th + tl), then e^t.
-          ...twoProd("th", "tl", get("yy"), get("lh")),
-          set("tl", add(get("tl"), mul(get("yy"), get("ll")))),
-          set("t", fmax(fmin(get("th"), c(710)), c(-746))),
-          ...expCore(get("t"), get("tl")),
-          set("y", mul(add(get("thi"), get("q")), get("sc"))),
-          ifBeyond(get("th"), 708, [...twoFactor(), set("y", mul(mul(add(get("thi"), get("q")), get("e1")), get("e2")))]),
-          set("y", select(select(c(Infinity), c(0), gt(get("th"), c(0))), get("y"), gt(fabs(get("th")), c(800)))),
-          set("y", select(c(1), get("y"), feq(get("x"), c(1)))),
-        ].join("\n        ")}
+        ${powBody.text}
         (v128.store (local.get $p) (local.get $y))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (local.set $pb (i32.add (local.get $pb) (i32.const 16)))
@@ -565,8 +689,20 @@ export const source = `;; Generated by scripts/gen-simd-math.ts; do not edit.
   ${extremum("min")}
   (data (i32.const ${EXP_TABLE}) "${expTableBytes()}")
   (data (i32.const ${LOG_TABLE}) "${logTableBytes()}")
+  (data (i32.const ${CONST_TABLE}) "${constPoolBytes()}")
 )
 `;
+
+/** The bytes of the constant pool (each constant twice, one per lane). */
+function constPoolBytes(): string {
+  if (constPool.size * 16 > SCRATCH_A - CONST_TABLE) throw new Error("gen-simd-math: the constant pool overlaps the scratch region");
+  const buf = new DataView(new ArrayBuffer(constPool.size * 16));
+  for (const [bits, slot] of constPool) {
+    buf.setBigUint64(slot * 16, bits, true);
+    buf.setBigUint64(slot * 16 + 8, bits, true);
+  }
+  return [...new Uint8Array(buf.buffer)].map((b) => `\\${b.toString(16).padStart(2, "0")}`).join("");
+}
 
 /** The bytes of the exp table as a WAT string literal. */
 function expTableBytes(): string {

@@ -125,6 +125,32 @@ describe("SIMD math kernels", () => {
     }
   });
 
+  // exp, expm1, tanh and sigmoid take two vectors a step with a fast body, and both again through
+  // the slow one when a lane of either is out of its range (|x| > 708, or 20 for tanh), an odd
+  // vector at the end alone: out-of-range and tiny lanes at every offset of the pair and the tail.
+  it.each(cases.filter((c) => ["exp", "expm1", "tanh", "sigmoid"].includes(c.name)))(
+    "$name: in-range, out-of-range and tiny lanes at every position of a step and of the odd last vector",
+    ({ name, exact, math }) => {
+      const odd = [800, -800, 30, -30, 1e-5, -1e-5, 0, -0, Infinity, -Infinity, NaN];
+      for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 2049]) {
+        for (let at = 0; at < Math.min(n, 10); at++) {
+          const x = Float64Array.from({ length: n }, (_, i) => (i % 13) / 3 - 2);
+          x[at] = odd[(at + n) % odd.length]!;
+          const out = new Float64Array(n).fill(12345);
+          simdUnary(name, x, out);
+          for (let i = 0; i < n; i++) {
+            const m = math(x[i]!);
+            if (!Number.isFinite(m) || m === 0 || Number.isNaN(m) || !Number.isFinite(x[i]!)) {
+              expect(Object.is(out[i], m), `${name}(${x[i]}) at ${i} of ${n} = ${out[i]}, Math gives ${m}`).toBe(true);
+            } else {
+              expect(d.ulpError(out[i]!, exact(x[i]!)), `${name}(${x[i]}) at ${i} of ${n}`).toBeLessThanOrEqual(1);
+            }
+          }
+        }
+      }
+    },
+  );
+
   it("sin and cos of huge arguments (past the kernel's range) are Math's, wherever they sit in a chunk", () => {
     const x = Float64Array.from({ length: 3001 }, (_, i) => (i % 3 === 0 ? 1e6 * (i + 1) + 0.5 : i / 100));
     x[2999] = 1e300;

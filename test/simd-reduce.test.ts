@@ -113,6 +113,20 @@ describe("max, min and dot kernels", () => {
     }
   });
 
+  it.each([8, 24, 2048, 5000])("n = %i: a maximum or minimum of ±0 is Math's (+0 over −0 for max, −0 for min)", (n) => {
+    const rand = mulberry32(n + 3);
+    // Zeros of both signs among negatives (max) or positives (min), the −0s first or last.
+    for (const [zeros, other] of [[[-0, 0], -1], [[0, -0], -1], [[-0, 0], 1], [[0, -0], 1]] as const) {
+      const x = Float64Array.from({ length: n }, () => (rand() < 0.5 ? other * (1 + rand()) : rand() < 0.5 ? zeros[0] : zeros[1]));
+      x[0] = zeros[0];
+      x[n - 1] = zeros[1];
+      const op = other < 0 ? "max" : "min";
+      const expected = x.reduce((a, v) => (op === "max" ? Math.max(a, v) : Math.min(a, v)), op === "max" ? -Infinity : Infinity);
+      expect(Object.is(simdExtremum(m, op, x, 0, n), expected)).toBe(true);
+      expect(Object.is(expected, op === "max" ? 0 : -0)).toBe(true);
+    }
+  });
+
   it("np.max and np.min of long arrays, with and without NaN", () => {
     const x = Float64Array.from({ length: 10_001 }, (_, i) => Math.sin(i));
     expect(np.max(np.asarray(x)).item()).toBe(Math.max(...x.subarray(0, 10_001)));
