@@ -7,6 +7,7 @@
 import { hessenbergComplex } from "./eig-complex.ts";
 import { jacobiRotation, symmetricEigen } from "./eigen.ts";
 import { cDeterminant } from "./complex-linalg.ts";
+import { productsOfOthers } from "./linalg.ts";
 
 const EPS = 2 ** -52;
 
@@ -377,17 +378,7 @@ export function cAdjugate(a: ArrayLike<number>, off: number, n: number, out: Flo
   const u = new Float64Array(2 * n * n);
   const vh = new Float64Array(2 * n * n);
   csvd(a, off, n, n, false, s, u, vh);
-  const p = new Float64Array(n);
-  let prefix = 1;
-  for (let i = 0; i < n; i++) {
-    p[i] = prefix;
-    prefix *= s[i]!;
-  }
-  let suffix = 1;
-  for (let i = n - 1; i >= 0; i--) {
-    p[i] = p[i]! * suffix;
-    suffix *= s[i]!;
-  }
+  const p = productsOfOthers(s);
   // det(U)·det(Vᴴ): a unit complex number (unitary factors), normalised against rounding.
   const [ur, ui] = cDeterminant(u, 0, n);
   const [vr, vi] = cDeterminant(vh, 0, n);

@@ -482,6 +482,21 @@ export function adjugate(a: ArrayLike<number>, off: number, n: number, out: Floa
   const u = new Float64Array(n * n);
   const vt = new Float64Array(n * n);
   svd(a, off, n, n, false, s, u, vt);
+  const p = productsOfOthers(s);
+  // det(U) and det(V) are ±1 (orthogonal factors): their sign is all that is needed.
+  const sign = Math.sign(determinant(u, 0, n)) * Math.sign(determinant(vt, 0, n));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let acc = 0;
+      for (let k = 0; k < n; k++) acc += vt[k * n + i]! * p[k]! * u[j * n + k]!;
+      out[outOff + i * n + j] = sign * acc;
+    }
+  }
+}
+
+/** `p[i]` = the product of every `s[j]` but `s[i]` (prefix times suffix products: no division, so zeros are fine). */
+export function productsOfOthers(s: Float64Array): Float64Array {
+  const n = s.length;
   const p = new Float64Array(n);
   let prefix = 1;
   for (let i = 0; i < n; i++) {
@@ -493,13 +508,5 @@ export function adjugate(a: ArrayLike<number>, off: number, n: number, out: Floa
     p[i]! *= suffix;
     suffix *= s[i]!;
   }
-  // det(U) and det(V) are ±1 (orthogonal factors): their sign is all that is needed.
-  const sign = Math.sign(determinant(u, 0, n)) * Math.sign(determinant(vt, 0, n));
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      let acc = 0;
-      for (let k = 0; k < n; k++) acc += vt[k * n + i]! * p[k]! * u[j * n + k]!;
-      out[outOff + i * n + j] = sign * acc;
-    }
-  }
+  return p;
 }
