@@ -106,6 +106,9 @@ export interface MethodTable {
   argsort(a: ArrayLike, opts?: { axis?: number | null }): NDArray;
   clip(a: ArrayLike, lo: ArrayLike | null, hi: ArrayLike | null): NDArray;
   round(a: ArrayLike, opts?: { decimals?: number }): NDArray;
+  real(a: ArrayLike): NDArray;
+  imag(a: ArrayLike): NDArray;
+  conj(a: ArrayLike): NDArray;
   getItem(a: NDArray, idx: readonly Index[]): NDArray;
   at(a: NDArray, idx: readonly Index[]): AtView;
   format(a: ConcreteArray): string;
@@ -227,6 +230,18 @@ export abstract class NDArray {
   }
   get T(): NDArray {
     return methods.transpose(this);
+  }
+  /** The real part (`np.real`): float64 of complex128, float32 of complex64, the array itself for real dtypes. */
+  get real(): NDArray {
+    return methods.real(this);
+  }
+  /** The imaginary part (`np.imag`): zeros of the array's dtype for real dtypes. */
+  get imag(): NDArray {
+    return methods.imag(this);
+  }
+  /** The complex conjugate (`np.conj`); real arrays are their own conjugate. */
+  conj(): NDArray {
+    return methods.conj(this);
   }
   squeeze(opts?: { axis?: number | readonly number[] }): NDArray {
     return methods.squeeze(this, opts);

@@ -9,6 +9,7 @@ import * as so from "./sorting.ts";
 import { getItem, at } from "./indexing.ts";
 import { formatArray } from "./format.ts";
 import { asarray } from "./creation.ts";
+import { conj, imag, real } from "./complex.ts";
 
 const table: MethodTable = {
   add: m.add,
@@ -55,6 +56,9 @@ const table: MethodTable = {
   argsort: so.argsort,
   clip: m.clip,
   round: m.round,
+  real,
+  imag,
+  conj,
   getItem,
   at,
   format: formatArray,
