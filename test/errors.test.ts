@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { grad, vmap, jvp, ShapeError, AxisError, IndexError, BatchSizeError, TracerConversionError } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
+import { mul as mulPrimitive } from "../src/primitives/binary.ts";
 
 const throwsWith = (f: () => unknown, type: new (...a: never[]) => Error, ...parts: (string | RegExp)[]) => {
   let err: unknown;
@@ -71,5 +72,15 @@ describe("errors", () => {
 describe("functional updates", () => {
   it("values that do not fit the indexed region", () => {
     throwsWith(() => np.zeros([3, 4]).at(0).set([1, 2, 3]), ShapeError, "x.at(...).set", "(3,)", "(4,)");
+  });
+});
+
+describe("elementwise primitives called with operands of different shapes (a rule that forgot to broadcast)", () => {
+  it("throw a ShapeError naming the primitive and both shapes, eagerly, for real and complex operands", () => {
+    expect(() => mulPrimitive(np.ones([3]), np.ones([2]))).toThrow(/mul: elementwise operands must have one shape, got \(3,\), \(2,\)/);
+    expect(() => mulPrimitive(np.ones([3]), np.array(2))).toThrow(ShapeError);
+    const z = np.array([{ re: 1, im: 1 }, { re: 2, im: 0 }]);
+    expect(() => mulPrimitive(z, np.complex(1, 1))).toThrow(/mul: elementwise operands must have one shape/);
+    expect(mulPrimitive(z, z).toArray()).toEqual([{ re: 0, im: 2 }, { re: 4, im: 0 }]);
   });
 });

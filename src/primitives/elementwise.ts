@@ -51,6 +51,10 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
       const dtype = outDtype(args);
       const cplx = complexOperand(args);
       // Real operands hold one slot per element; complex ones two, so count elements by shape.
+      if (cplx < 0) {
+        // One slot per element: equal lengths are equal sizes (a mismatch is a rule's missing broadcast).
+        for (let i = 1; i < args.length; i++) if (args[i]!.data.length !== x.data.length) checkSameShapes(name, args);
+      } else checkSameShapes(name, args);
       const out = allocate(dtype, cplx < 0 ? x.data.length : x.size);
       if (cplx < 0) kernel(args, out, params);
       else if (complexKernel !== undefined) {
@@ -74,8 +78,9 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
 
 /**
  * Operands of an elementwise primitive have one shape (the numpy layer broadcasts first); checked
- * where shapes are computed abstractly (staging, reverse mode), so a rule or a batching rule that
- * forgets to broadcast fails loudly there instead of reading past an operand's end.
+ * where shapes are computed abstractly (staging, reverse mode) and, eagerly, whenever the operands'
+ * lengths differ (or an operand is complex), so a rule or a batching rule that forgets to broadcast
+ * fails loudly instead of reading past an operand's end.
  */
 function checkSameShapes(name: string, avals: readonly Aval[]): void {
   const s0 = avals[0]!.shape;
