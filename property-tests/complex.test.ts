@@ -22,9 +22,8 @@ import {
   Rng,
   type Fn,
 } from "./check.ts";
-import { activeSubset, batchCases, cases, floatOutputs, jvpOf, outAvals, partial, primFn, property, vjpOf, wrtOf, type Case } from "./harness.ts";
+import { activeSubset, batchCases, cases, checkDerivativeVmap, firstOrder, floatOutputs, jvpOf, outAvals, partial, primFn, property, vjpOf, wrtOf, type Case } from "./harness.ts";
 import { complexSpecs } from "./complex-specs.ts";
-import type { PrimSpec } from "./spec.ts";
 
 /** The real-part-only and the imaginary-part-only directions of `v` (a real `v` as it is). */
 function realDirections(v: ConcreteArray): ConcreteArray[] {
@@ -36,18 +35,6 @@ function realDirections(v: ConcreteArray): ConcreteArray[] {
   });
 }
 
-function firstOrder(spec: PrimSpec, c: Case) {
-  const rng = new Rng(c.seed);
-  const { params } = c.setup;
-  const avals = outAvals(spec, c.args, params);
-  const active = activeSubset(wrtOf(spec, c), rng);
-  const outs = floatOutputs(avals);
-  const F = partial(primFn(spec, params, outs), c.args, active);
-  const xs = active.map((i) => c.args[i]!);
-  const vs = xs.map((x) => rng.like(x));
-  const us = outs.map((k) => rng.like(avals[k]!));
-  return { F, xs, vs, us, active, rng };
-}
 
 /** Whether a case has a complex operand (some setups of a complexified spec draw int or bool only). */
 const hasComplex = (c: Case): boolean => c.args.some((a) => isComplex(a.dtype));
@@ -152,21 +139,7 @@ describe.each(complexSpecs.map((s) => [s.name, s] as const))("%s on complex oper
   if (!spec.differentiable) return;
   for (const which of ["jvp", "vjp"] as const) {
     it(`vmap of the ${which} agrees with a loop`, () => {
-      property(batchCases(spec), 40, (bc) => {
-        const rng = new Rng(bc.seed);
-        const { params } = bc.setup;
-        const first = bc.examples[0]!;
-        const avals = outAvals(spec, first, params);
-        const active = activeSubset(wrtOf(spec, { setup: bc.setup, args: first }), rng);
-        if (active.length === 0) return;
-        const outs = floatOutputs(avals);
-        const G = (which === "jvp" ? jvpOf : vjpOf)(primFn(spec, params, outs), first.length, active);
-        const examples = bc.examples.map((args) => [
-          ...args,
-          ...(which === "jvp" ? active.map((i) => rng.like(args[i]!)) : outs.map((k) => rng.like(avals[k]!))),
-        ]);
-        checkVmap(G, examples, randomInAxes(examples[0]!, rng), rng);
-      });
+      property(batchCases(spec), 40, (bc) => checkDerivativeVmap(spec, bc, which));
     });
   }
 });

@@ -10,23 +10,7 @@ import { allocate, isComplex, isInexact } from "../src/core/dtype.ts";
 import { jvp, vjp } from "autograd-ts";
 import type { LinearArg } from "../src/core/primitive.ts";
 import { checkClose, checkJvpVsFd, checkLinearizeVsJvp, checkNoForwardMode, checkTranspose, checkVjpVsFd, checkVjpVsJvp, checkZeroDerivative, Rng } from "./check.ts";
-import { activeSubset, cases, floatOutputs, outAvals, partial, primFn, primitiveNames, property, specs, wrtOf } from "./harness.ts";
-import type { PrimSpec } from "./spec.ts";
-import type { Case } from "./harness.ts";
-
-/** The draws every derivative check of a case needs: F of the active arguments, x, v, u. */
-function firstOrder(spec: PrimSpec, c: Case) {
-  const rng = new Rng(c.seed);
-  const { params } = c.setup;
-  const avals = outAvals(spec, c.args, params);
-  const active = activeSubset(wrtOf(spec, c), rng);
-  const outs = floatOutputs(avals);
-  const F = partial(primFn(spec, params, outs), c.args, active);
-  const xs = active.map((i) => c.args[i]!);
-  const vs = xs.map((x) => rng.like(x));
-  const us = outs.map((k) => rng.like(avals[k]!));
-  return { F, xs, vs, us, active };
-}
+import { cases, firstOrder, outAvals, partial, primFn, primitiveNames, property, specs, wrtOf } from "./harness.ts";
 
 /** Random values of `aval`'s dtype (for a cotangent), or `values` converted to it. */
 function ofDtype(rng: Rng, aval: Aval, values: ConcreteArray = rng.like(aval)): ConcreteArray {

@@ -13,7 +13,7 @@ import { registry } from "../src/registry.ts";
 import { ConcreteArray, type NDArray, type Aval } from "../src/core/ndarray.ts";
 import { fmtShape } from "../src/core/errors.ts";
 import { numRuns, seed } from "./config.ts";
-import { Rng, type Fn } from "./check.ts";
+import { checkVmap, randomInAxes, Rng, type Fn } from "./check.ts";
 import type { PrimSpec, SetupBase } from "./spec.ts";
 
 // ---------------------------------------------------------------- loading every specs*.ts
@@ -170,4 +170,38 @@ export function property<T>(arb: fc.Arbitrary<T>, runs: number, check: (t: T) =>
     }),
     { numRuns: numRuns(runs), ...(seed === undefined ? {} : { seed }) },
   );
+}
+
+/** The draws every derivative check of a case needs: F of the active arguments, x, v, u (and the generator, for more). */
+export function firstOrder(spec: PrimSpec, c: Case) {
+  const rng = new Rng(c.seed);
+  const { params } = c.setup;
+  const avals = outAvals(spec, c.args, params);
+  const active = activeSubset(wrtOf(spec, c), rng);
+  const outs = floatOutputs(avals);
+  const F = partial(primFn(spec, params, outs), c.args, active);
+  const xs = active.map((i) => c.args[i]!);
+  const vs = xs.map((x) => rng.like(x));
+  const us = outs.map((k) => rng.like(avals[k]!));
+  return { F, xs, vs, us, active, rng };
+}
+
+/**
+ * `vmap` of the primitive's JVP (or VJP) agrees with a loop over a batch case: each example is the
+ * arguments followed by its own tangents (or cotangents), batched along random axes.
+ */
+export function checkDerivativeVmap(spec: PrimSpec, bc: BatchCase, which: "jvp" | "vjp"): void {
+  const rng = new Rng(bc.seed);
+  const { params } = bc.setup;
+  const first = bc.examples[0]!;
+  const avals = outAvals(spec, first, params);
+  const active = activeSubset(wrtOf(spec, { setup: bc.setup, args: first }), rng);
+  if (active.length === 0) return;
+  const outs = floatOutputs(avals);
+  const G = (which === "jvp" ? jvpOf : vjpOf)(primFn(spec, params, outs), first.length, active);
+  const examples = bc.examples.map((args) => [
+    ...args,
+    ...(which === "jvp" ? active.map((i) => rng.like(args[i]!)) : outs.map((k) => rng.like(avals[k]!))),
+  ]);
+  checkVmap(G, examples, randomInAxes(examples[0]!, rng), rng);
 }

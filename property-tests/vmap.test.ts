@@ -7,7 +7,7 @@ import { describe, it } from "vitest";
 import { bind } from "../src/core/trace.ts";
 import { vmap } from "autograd-ts";
 import { checkJvpVsFd, checkVjpVsFd, checkVjpVsJvp, checkVmap, checkZeroDerivative, randomInAxes, Rng, stack, type Fn } from "./check.ts";
-import { activeSubset, batchCases, floatOutputs, jvpOf, outAvals, partial, primFn, primitiveNames, property, specs, vjpOf, wrtOf } from "./harness.ts";
+import { activeSubset, batchCases, checkDerivativeVmap, floatOutputs, outAvals, partial, primFn, primitiveNames, property, specs, wrtOf } from "./harness.ts";
 
 for (const name of primitiveNames) {
   const spec = specs.get(name);
@@ -67,22 +67,7 @@ for (const name of primitiveNames) {
 
     for (const which of spec.reverseOnly ? (["vjp"] as const) : (["jvp", "vjp"] as const)) {
       it(`vmap of the ${which} agrees with a loop`, () => {
-        property(batchCases(spec), 60, (bc) => {
-          const rng = new Rng(bc.seed);
-          const { params } = bc.setup;
-          const first = bc.examples[0]!;
-          const avals = outAvals(spec, first, params);
-          const active = activeSubset(wrtOf(spec, { setup: bc.setup, args: first }), rng);
-          if (active.length === 0) return;
-          const outs = floatOutputs(avals);
-          const G = (which === "jvp" ? jvpOf : vjpOf)(primFn(spec, params, outs), first.length, active);
-          // Each example: the arguments, then its own tangents (or cotangents).
-          const examples = bc.examples.map((args) => [
-            ...args,
-            ...(which === "jvp" ? active.map((i) => rng.like(args[i]!)) : outs.map((k) => rng.like(avals[k]!))),
-          ]);
-          checkVmap(G, examples, randomInAxes(examples[0]!, rng), rng);
-        });
+        property(batchCases(spec), 60, (bc) => checkDerivativeVmap(spec, bc, which));
       });
     }
   });
