@@ -17,6 +17,8 @@ import { planMemory, type MemoryPlan, type PlanStep } from "./memory-plan.ts";
 import { sizeOfAval } from "./rewrite.ts";
 import { controlRunner } from "./control.ts";
 import { intoCall, type IntoCall } from "./kernel-calls.ts";
+import { chunkedBody, simdKernelOf, type ChunkLeaf, type ChunkMember } from "./chunked.ts";
+import { CHUNK } from "../kernels/simd.ts";
 
 /** Kernels known to return fresh arrays (every other kernel may return, or keep, its inputs' memory). */
 const freshOutputs = new Set<unknown>([
@@ -250,8 +252,29 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
     }
     for (const o of stored) body.push(`b${o.id}[i] = t${o.id};`);
     const names = s.members.map((m) => m.prim.name).join(", ");
+    let chunkNote = "";
     const fl: string[] = [`(${params.join(", ")}) {`, ...prologue];
-    if (cursors.length === 0 && n >= 2 * INTERLEAVE) {
+    const simd = s.members.map((m) => (isFusableReduction(m) ? undefined : simdKernelOf(m, n)));
+    if (simd.some((x) => x !== undefined)) {
+      // Float64 exp, expm1, tanh or pow on eager's SIMD kernels: the loop runs chunk by chunk.
+      chunkNote = `; SIMD ${[...new Set(simd.filter((x) => x !== undefined))].join(", ")} in chunks of ${CHUNK}`;
+      const cursorIndex = new Map(cursors.map((c, ci) => [c.name, ci]));
+      const chunkLeaves = new Map<string, ChunkLeaf>(
+        allLeaves.map((l) => [l.name, { name: l.name, at: l.strides === null ? null : (cursorIndex.get(l.name) ?? "i") }]),
+      );
+      const members: ChunkMember[] = s.members.map((m, j) => {
+        const o = m.outs[0]!;
+        const inputs = m.inputs.map((v) => (own.has(v) ? `t${v.id}` : leaves.get(v)!.name));
+        if (isFusableReduction(m)) {
+          return { out: `t${o.id}`, inputs, reduce: { cursor: cursorIndex.get(`r${o.id}`)!, code: (at, v) => accumulate(m, `b${o.id}`, at, v) } };
+        }
+        const expr = (args: readonly string[]) => storeRounding(o.aval.dtype, elementExpr(m.prim)!(args, m.params));
+        const kernel = simd[j];
+        return kernel === undefined ? { out: `t${o.id}`, inputs, expr } : { out: `t${o.id}`, inputs, expr, simd: kernel };
+      });
+      const stores = new Map(stored.map((o) => [`t${o.id}`, `b${o.id}`]));
+      fl.push(...chunkedBody({ n, dims, cursors: cursors.length, leaves: chunkLeaves, members, stores, interleave: INTERLEAVE, ref }));
+    } else if (cursors.length === 0 && n >= 2 * INTERLEAVE) {
       // Four elements per turn, their statements interleaved: one element's chain of dependent
       // operations (sin, then tanh of it, …) leaves the CPU idle between them, four independent
       // chains keep it busy (a 10-step sin/tanh chain: 159 → 63 ms per 10⁶ elements). Each element
@@ -314,7 +337,7 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
     if (fname === undefined) {
       fname = `loop${loopNames.size}`;
       loopNames.set(source, fname);
-      loopFunctions.push(`// fused loop: ${names} over [${shape.join(",")}]\nfunction ${fname}${source}`);
+      loopFunctions.push(`// fused loop: ${names} over [${shape.join(",")}]${chunkNote}\nfunction ${fname}${source}`);
     }
     void k;
     emit(`${fname}(${[...leafList.map((l) => l.source), ...s.stored.map((o) => `b${o.id}`)].join(", ")});`);

@@ -4,6 +4,8 @@
  * elementwise equation on splats (all elements equal) is computed on one element, whatever its size.
  */
 import { ConcreteArray } from "../core/ndarray.ts";
+import { allocate, fillReal, type DType } from "../core/dtype.ts";
+import { SIMD_MIN_LENGTH } from "../kernels/elementwise.ts";
 import type { ClosedJaxpr, JaxprVar } from "../core/jaxpr.ts";
 import { isEffectful, subJaxprs } from "../core/jaxpr.ts";
 import { broadcastInDimP } from "../primitives/structural.ts";
@@ -53,8 +55,7 @@ export function fold(closed: ClosedJaxpr): ClosedJaxpr {
     }
     const sv = ins.map((v) => splats.get(v));
     if (!canonicalSplat && elementExpr(eqn.prim) && eqn.outs.length === 1 && ins.length > 0 && sv.every((s) => s !== undefined)) {
-      const scalars = sv.map((s, i) => scalarArray(s!, ins[i]!.aval.dtype));
-      const outs = tryImpl(eqn.prim.impl, scalars, eqn.params);
+      const outs = tryImpl(eqn.prim.impl, sv.map((s, i) => splatSample(s!, ins[i]!.aval.dtype, sizeOfAval(eqn.outs[0]!.aval))), eqn.params);
       if (outs) {
         const out = eqn.outs[0]!;
         rw.replace(out, splatVar(rw, splats, outs[0]!.data[0]!, out.aval));
@@ -65,6 +66,18 @@ export function fold(closed: ClosedJaxpr): ClosedJaxpr {
     splats.record(rw.eqns[rw.eqns.length - 1]!, ins);
   }
   return rw.finish();
+}
+
+/**
+ * Operands standing for splats of `size` elements: one element, or, for `SIMD_MIN_LENGTH` elements
+ * and more, that many — the kernel then computes the element as it does on the whole array (long
+ * float64 arrays go to the WebAssembly SIMD kernels, whose results may differ from `Math`'s by an ulp).
+ */
+function splatSample(value: number, dtype: DType, size: number): ConcreteArray {
+  if (size < SIMD_MIN_LENGTH) return scalarArray(value, dtype);
+  const data = allocate(dtype, SIMD_MIN_LENGTH);
+  fillReal(data, dtype, value);
+  return new ConcreteArray(data, [SIMD_MIN_LENGTH], dtype);
 }
 
 function tryImpl(impl: (args: readonly ConcreteArray[], params: never) => ConcreteArray[], args: ConcreteArray[], params: unknown): ConcreteArray[] | undefined {

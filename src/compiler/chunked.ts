@@ -1,0 +1,236 @@
+/**
+ * @file Fused loops that call the WebAssembly SIMD kernels (`kernels/simd.ts`) where eager does: the
+ * loop runs in chunks of `CHUNK` elements, each chunk in a few passes separated by kernel calls, so
+ * that a float64 exp, expm1, tanh or pow in a long loop is the very kernel eager runs.
+ */
+import type { Primitive } from "../core/primitive.ts";
+import type { JaxprEqn } from "../core/jaxpr.ts";
+import { CHUNK, simdMath } from "../kernels/simd.ts";
+import { SIMD_MIN_LENGTH } from "../kernels/elementwise.ts";
+import { expm1P, expP, tanhP } from "../primitives/unary.ts";
+import { powP } from "../primitives/binary.ts";
+
+/** The SIMD kernels eager uses for long float64 operands, and the primitives that use them. */
+export type SimdKernel = "exp" | "expm1" | "tanh" | "pow";
+
+// Eager's choice (src/primitives/unary.ts SIMD_UNARY, binary.ts powP): these kernels for float64
+// arrays of SIMD_MIN_LENGTH elements or more, `Math` below. A test (compiler-simd.test.ts) compares
+// every elementwise primitive's compiled loop with its kernel at such a length, so a primitive that
+// eager puts on a kernel but that is missing here fails it.
+const simdOf = new Map<Primitive<unknown>, SimdKernel>([
+  [expP as unknown as Primitive<unknown>, "exp"],
+  [expm1P as unknown as Primitive<unknown>, "expm1"],
+  [tanhP as unknown as Primitive<unknown>, "tanh"],
+  [powP as unknown as Primitive<unknown>, "pow"],
+]);
+
+/**
+ * The SIMD kernel computing `eqn` in a fused loop of `n` elements, as eager's kernel computes it on
+ * an array of `n` elements: float64, at least `SIMD_MIN_LENGTH`, and WebAssembly SIMD available;
+ * otherwise `undefined` (the loop's `Math` expression, as eager's JavaScript loop).
+ */
+export function simdKernelOf(eqn: JaxprEqn, n: number): SimdKernel | undefined {
+  const k = simdOf.get(eqn.prim);
+  if (k === undefined || n < SIMD_MIN_LENGTH || eqn.outs[0]!.aval.dtype !== "float64") return undefined;
+  if (eqn.inputs.some((v) => v.aval.dtype !== "float64")) return undefined;
+  return simdMath() === null ? undefined : k;
+}
+
+/** Chunk-sized float64 buffers shared by every chunked loop (a loop never runs inside another). */
+const scratch: Float64Array[] = [];
+const chunkBuffer = (k: number): Float64Array => (scratch[k] ??= new Float64Array(CHUNK));
+
+/** A value a chunked loop reads per element from outside: a leaf of the fused loop. */
+export interface ChunkLeaf {
+  readonly name: string;
+  /** `null` for a number (passed once), else the index of its cursor or `"i"` (read contiguously). */
+  readonly at: number | "i" | null;
+}
+
+/** An equation of the loop: its value's name, its operands' names and the code computing it. */
+export interface ChunkMember {
+  readonly out: string;
+  readonly inputs: readonly string[];
+  /** The JS expression of the value (elementwise members), given the operands' names. */
+  readonly expr?: (args: readonly string[]) => string;
+  /** A fused reduction: the statement accumulating operand `v` at the output offset `at`. */
+  readonly reduce?: { readonly cursor: number; readonly code: (at: string, v: string) => string };
+  readonly simd?: SimdKernel;
+}
+
+export interface ChunkedLoop {
+  readonly n: number;
+  /** The collapsed loop nest (as the plain loop's), with one stride per cursor at each level. */
+  readonly dims: readonly { readonly size: number; readonly strides: readonly number[] }[];
+  readonly cursors: number;
+  readonly leaves: ReadonlyMap<string, ChunkLeaf>;
+  readonly members: readonly ChunkMember[];
+  /** Values written to buffers: value name → buffer name (written at index `i`). */
+  readonly stores: ReadonlyMap<string, string>;
+  readonly interleave: number;
+  readonly ref: (x: unknown) => string;
+}
+
+/**
+ * The body of a chunked loop function (after its parameters and prologue). Pass 0 of a chunk
+ * computes what needs no kernel result and writes the first kernel's operands into the module's
+ * scratch region; then the kernel runs; pass k reads kernel k's results and computes up to kernel
+ * k + 1's operands; values crossing passes wait in chunk buffers. Every element gets the same
+ * operations as in the plain loop, the kernels' instead of `Math`'s for the SIMD members.
+ *
+ * Buffers written by the loop may be ones it reads (the memory plan's in-place reuse), so stores
+ * wait for the last pass that reads an operand array: at each index, every read comes first.
+ */
+export function chunkedBody(loop: ChunkedLoop): string[] {
+  const m = simdMath()!;
+  const { members, leaves, stores, dims, interleave, ref } = loop;
+  const kernels = members.filter((x) => x.simd !== undefined);
+  // The pass where each value becomes available, and the passes that use it.
+  const avail = new Map<string, number>();
+  const pass = new Map<ChunkMember, number>();
+  const uses = new Map<string, Set<number>>();
+  const use = (v: string, p: number) => (uses.get(v) ?? uses.set(v, new Set()).get(v)!).add(p);
+  for (const x of members) {
+    const at = Math.max(0, ...x.inputs.map((v) => avail.get(v) ?? 0));
+    if (x.simd !== undefined) {
+      const k = kernels.indexOf(x) + 1;
+      x.inputs.forEach((v) => use(v, k - 1));
+      pass.set(x, k);
+      avail.set(x.out, k);
+    } else {
+      x.inputs.forEach((v) => use(v, at));
+      pass.set(x, at);
+      if (x.reduce === undefined) avail.set(x.out, at);
+    }
+  }
+  let lastLeafPass = 0;
+  for (const [v, ps] of uses) if (leaves.get(v)?.at !== null && leaves.has(v)) lastLeafPass = Math.max(lastLeafPass, ...ps);
+  const storePass = new Map<string, number>();
+  for (const v of stores.keys()) {
+    const p = Math.max(avail.get(v)!, lastLeafPass);
+    storePass.set(v, p);
+    use(v, p);
+  }
+  // Chunk buffers for values used after the pass that computes them, and for pow's operands.
+  let buffers = 0;
+  const carried = new Map<string, string>();
+  const prologue: string[] = [];
+  const buffer = () => {
+    const name = `T${buffers}`;
+    prologue.push(`const ${name} = ${ref(chunkBuffer(buffers++))};`);
+    return name;
+  };
+  for (const [v, ps] of uses) if (avail.has(v) && [...ps].some((p) => p > avail.get(v)!)) carried.set(v, buffer());
+  const powOperands = new Map<ChunkMember, [string, string]>();
+  for (const x of kernels) if (x.simd === "pow") powOperands.set(x, [buffer(), buffer()]);
+
+  const sm = ref(m);
+  const ptrA = m.a.byteOffset;
+  const ptrB = m.b.byteOffset;
+  prologue.push(`const A = ${sm}.a, Bs = ${sm}.b;`);
+  for (const name of new Set(kernels.map((x) => x.simd!))) prologue.push(`const simd_${name} = ${sm}.exports.${name};`);
+
+  const passes = kernels.length + 1;
+  const cursorPass = (p: number) =>
+    members.some((x) => x.reduce !== undefined && pass.get(x) === p) ||
+    [...uses].some(([v, ps]) => ps.has(p) && typeof leaves.get(v)?.at === "number");
+  const lastCursorPass = Math.max(-1, ...Array.from({ length: passes }, (_, p) => (cursorPass(p) ? p : -1)));
+  const last = dims.length - 1;
+  const cursorNames = Array.from({ length: loop.cursors }, (_, c) => `pc${c}`);
+
+  const out: string[] = [...prologue.map((l) => `  ${l}`)];
+  if (lastCursorPass >= 0) {
+    const state = [...cursorNames.map((_, c) => `P${c} = 0`), ...dims.slice(1).map((_, l) => `J${l + 1} = 0`)];
+    out.push(`  let ${state.join(", ")};`);
+  }
+  out.push(`  for (let c = 0; c < ${loop.n}; c += ${CHUNK}) {`);
+  out.push(`    const len = ${loop.n} - c < ${CHUNK} ? ${loop.n} - c : ${CHUNK};`);
+  for (let p = 0; p < passes; p++) {
+    out.push(`    // pass ${p}`);
+    out.push(...passCode(p).map((l) => `    ${l}`));
+    if (p < kernels.length) out.push(...kernelCall(kernels[p]!).map((l) => `    ${l}`));
+  }
+  out.push("  }");
+  return out;
+
+  /** The statements computing one element in pass `p` (indices `i` in the arrays, `q` in the chunk). */
+  function elementBody(p: number): string[] {
+    const body: string[] = [];
+    const needed = (v: string) => uses.get(v)?.has(p) === true;
+    if (p > 0) {
+      const k = kernels[p - 1]!;
+      body.push(`const ${k.out} = A[q];`);
+    }
+    for (const [v, t] of carried) if (avail.get(v)! < p && needed(v)) body.push(`const ${v} = ${t}[q];`);
+    for (const [v, leaf] of leaves) {
+      if (leaf.at === null || !needed(v)) continue;
+      body.push(`const ${v} = x${v}[${leaf.at === "i" ? "i" : cursorNames[leaf.at]}];`);
+    }
+    for (const x of members) {
+      if (pass.get(x) !== p || x.simd !== undefined) continue;
+      if (x.reduce !== undefined) body.push(x.reduce.code(cursorNames[x.reduce.cursor]!, x.inputs[0]!));
+      else body.push(`const ${x.out} = ${x.expr!(x.inputs)};`);
+    }
+    for (const [v, t] of carried) if (avail.get(v) === p) body.push(`${t}[q] = ${v};`);
+    const next = kernels[p];
+    if (next !== undefined) {
+      body.push(`A[q] = ${next.inputs[0]};`);
+      if (next.simd === "pow") {
+        const [u, w] = powOperands.get(next)!;
+        body.push(`Bs[q] = ${next.inputs[1]};`, `${u}[q] = ${next.inputs[0]};`, `${w}[q] = ${next.inputs[1]};`);
+      }
+    }
+    for (const [v, b] of stores) if (storePass.get(v) === p) body.push(`${b}[i] = ${v};`);
+    return body;
+  }
+
+  function passCode(p: number): string[] {
+    const body = elementBody(p);
+    if (!cursorPass(p)) {
+      const lines = ["{", "  let q = 0, i = c;"];
+      if (interleave > 1) {
+        const perElement = new Set([...leaves].filter(([, l]) => l.at !== null).map(([v]) => v));
+        const copy = (b: string, u: number) =>
+          b
+            .replace(/\b(t\d+|l\d+)\b/g, (name) => (name.startsWith("t") || perElement.has(name) ? `${name}_${u}` : name))
+            .replace(/\[i\]/g, `[i + ${u}]`)
+            .replace(/\[q\]/g, `[q + ${u}]`);
+        lines.push(`  for (; q + ${interleave} <= len; q += ${interleave}, i += ${interleave}) {`);
+        for (const b of body) for (let u = 0; u < interleave; u++) lines.push(`    ${copy(b, u)}`);
+        lines.push("  }");
+      }
+      lines.push("  for (; q < len; q++, i++) {", ...body.map((b) => `    ${b}`), "  }", "}");
+      return lines;
+    }
+    // A pass reading through cursors steps them as an odometer over the loop nest, from the state
+    // the chunk started at; the chunk's last such pass leaves the state for the next chunk.
+    const restore = [...cursorNames.map((n, c) => `${n} = P${c}`), ...dims.slice(1).map((_, l) => `j${l + 1} = J${l + 1}`)];
+    const lines = ["{", `  let ${restore.join(", ")};`, "  for (let q = 0, i = c; q < len; q++, i++) {", ...body.map((b) => `    ${b}`)];
+    lines.push(`    ${cursorNames.map((n, c) => `${n} += ${dims[last]!.strides[c]!};`).join(" ")}`);
+    if (last >= 1) lines.push(`    ${nestCarries(last)}`);
+    lines.push("  }");
+    if (p === lastCursorPass) lines.push(`  ${[...cursorNames.map((n, c) => `P${c} = ${n};`), ...dims.slice(1).map((_, l) => `J${l + 1} = j${l + 1};`)].join(" ")}`);
+    lines.push("}");
+    return lines;
+  }
+
+  /** `if (++j<last> === size) { reset; step the next level out; if (++j<last-1> …) }`. */
+  function nestCarries(level: number): string {
+    const back = cursorNames.map((n, c) => `${n} += ${dims[level - 1]!.strides[c]! - dims[level]!.size * dims[level]!.strides[c]!};`).join(" ");
+    const outer = level - 1 >= 1 ? ` ${nestCarries(level - 1)}` : "";
+    return `if (++j${level} === ${dims[level]!.size}) { j${level} = 0; ${back}${outer} }`;
+  }
+
+  /** Kernel `k` on the chunk in the scratch region (padded to an even count, as eager pads). */
+  function kernelCall(k: ChunkMember): string[] {
+    if (k.simd !== "pow") return [`if (len & 1) A[len] = 0;`, `simd_${k.simd}(${ptrA}, (len + 1) & ~1);`];
+    const [u, w] = powOperands.get(k)!;
+    return [
+      `if (len & 1) { A[len] = 1; Bs[len] = 1; }`,
+      `if (simd_pow(${ptrA}, ${ptrB}, (len + 1) & ~1)) {`,
+      // The lanes the kernel leaves to Math.pow (bases ≤ 0, infinities, NaN), as eager's simdPow.
+      `  for (let q = 0; q < len; q++) { const u = ${u}[q], v = ${w}[q]; if (!(u > 0 && u < Infinity && v - v === 0)) A[q] = Math.pow(u, v); }`,
+      "}",
+    ];
+  }
+}
