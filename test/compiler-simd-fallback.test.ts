@@ -1,0 +1,45 @@
+/**
+ * @file Where WebAssembly SIMD is missing (`simdMath()` null), compiled loops keep their `Math`
+ * expressions and still equal eager (which falls back to its JavaScript loops) bit for bit.
+ */
+import { describe, expect, it, vi } from "vitest";
+
+type Data = ArrayLike<number>;
+function same(xs: readonly Data[], ys: readonly Data[]): void {
+  xs.forEach((a, k) => {
+    const b = ys[k]!;
+    for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) expect({ output: k, index: i, jit: b[i] }).toEqual({ output: k, index: i, jit: a[i] });
+  });
+}
+
+describe("without WebAssembly SIMD", () => {
+  it("generates plain Math loops that equal eager bit for bit", async () => {
+    // A module graph of its own in which the SIMD module reports itself unavailable.
+    vi.resetModules();
+    vi.doMock("../src/kernels/simd.ts", async (importOriginal) => ({
+      ...(await importOriginal<typeof import("../src/kernels/simd.ts")>()),
+      simdMath: () => null,
+      simdUnary: () => false,
+      simdPow: () => false,
+    }));
+    const { grad, jit } = await import("../src/index.ts");
+    const np = await import("../src/numpy/index.ts");
+    type A = InstanceType<typeof np.NDArray>;
+    const data = (x: unknown): Data => (x as { data: Data }).data;
+    const f = (x: A, y: A) => np.tanh(np.exp(x.mul(0.5))).add(np.expm1(x)).mul(np.power(np.abs(x), y));
+    for (const n of [255, 256, 2049, 4097]) {
+      const xs = Array.from({ length: n }, (_, i) => 3 * Math.sin(i));
+      const ys = Array.from({ length: n }, (_, i) => Math.cos(i));
+      const [x, y] = [np.array(xs), np.array(ys)];
+      const text = jit(f).lower(x, y).text;
+      expect(text).not.toContain("simd_");
+      expect(text).toContain("Math.tanh(");
+      const expected = xs.map((v, i) => (Math.tanh(Math.exp(v * 0.5)) + Math.expm1(v)) * Math.pow(Math.abs(v), ys[i]!));
+      same([expected, data(f(x, y))], [data(jit(f)(x, y)), data(jit(f)(x, y))]);
+      const g = grad((a: A, b: A) => np.sum(f(a, b)), { argnums: [0, 1] });
+      const [e, j] = [g(x, y) as A[], jit(g)(x, y) as A[]];
+      same(e.map(data), j.map(data));
+    }
+    vi.doUnmock("../src/kernels/simd.ts");
+  });
+});
