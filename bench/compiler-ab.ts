@@ -1,0 +1,48 @@
+/**
+ * @file Two builds of the library in one process (`npx tsx bench/compiler-ab.ts <other checkout>
+ * [keys…]`): for each workload pair of bench/compiler-ratios.ts, eager and jit of this checkout and
+ * of the other (a checkout of an earlier commit, with its own module graph) after a 1 s warm-up
+ * each, then samples rotating through the four (so a busy neighbour slows all alike); medians, the
+ * eager / jit ratio of each build and this jit's speed-up over the other's.
+ */
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { workloads as here } from "./workloads.ts";
+import { median, sink } from "./timing.ts";
+
+const [other, ...only] = process.argv.slice(2);
+if (other === undefined) throw new Error("usage: npx tsx bench/compiler-ab.ts <other checkout> [keys…]");
+const { workloads: there } = (await import(pathToFileURL(path.resolve(other, "bench/workloads.ts")).href)) as { workloads: typeof here };
+const pairs: [string, string, string][] = [
+  ["W5", "hessian", "hessian_jit"],
+  ["W3", "mlp_step", "mlp_step_jit"],
+  ["W7", "rnn_grad", "rnn_grad_jit"],
+  ["chain", "chain20", "chain20_jit"],
+];
+const samples = Number(process.env["SAMPLES"] ?? 9);
+let keep: unknown = sink;
+
+/** Calls `fn` for at least `ms` milliseconds (and twice); returns the mean time per call. */
+function run(fn: () => unknown, ms: number): number {
+  const t0 = performance.now();
+  let calls = 0;
+  while (calls < 2 || performance.now() - t0 < ms) {
+    keep = fn();
+    calls++;
+  }
+  return (performance.now() - t0) / calls;
+}
+
+const fmt = (ms: number): string => (ms < 0.1 ? `${(ms * 1000).toFixed(2)} µs` : `${ms.toFixed(3)} ms`);
+console.log("| workload | eager (other) | jit (other) | ratio (other) | eager | jit | ratio | jit speed-up |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+for (const [name, eagerKey, jitKey] of pairs) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  const fns = [there, there, here, here].map((ws, i) => ws.find((w) => w.key === (i % 2 === 0 ? eagerKey : jitKey))!.setup());
+  for (const f of fns) run(f, 1000);
+  const times: number[][] = fns.map(() => []);
+  for (let s = 0; s < samples; s++) fns.forEach((f, i) => times[i]!.push(run(f, 200)));
+  const [e0, j0, e1, j1] = times.map(median) as [number, number, number, number];
+  console.log(`| ${name} | ${fmt(e0)} | ${fmt(j0)} | ${(e0 / j0).toFixed(2)}× | ${fmt(e1)} | ${fmt(j1)} | ${(e1 / j1).toFixed(2)}× | ${(j0 / j1).toFixed(2)}× |`);
+}
+void keep;
+process.exit(0);
