@@ -3,7 +3,10 @@
  * [keys…]`): for each workload pair of bench/compiler-ratios.ts, eager and jit of this checkout and
  * of the other (a checkout of an earlier commit, with its own module graph) after a 1 s warm-up
  * each, then samples rotating through the four (so a busy neighbour slows all alike); medians, the
- * eager / jit ratio of each build and this jit's speed-up over the other's.
+ * eager / jit ratio of each build and this jit's speed-up over the other's. tsx resolves
+ * `autograd-ts` through this checkout's tsconfig paths, so the other checkout's bench/workloads.ts
+ * must import its library relatively (`../src/index.ts`, `../src/numpy/index.ts`), e.g.
+ * `git archive <commit> | tar -x -C /tmp/base` and a sed of those two imports.
  */
 import path from "node:path";
 import { pathToFileURL } from "node:url";
