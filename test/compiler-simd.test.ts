@@ -7,7 +7,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { grad, jit, makeJaxpr, vmap } from "autograd-ts";
+import { grad, jit, lax, makeJaxpr, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import { ConcreteArray, type NDArray } from "../src/core/ndarray.ts";
 import { ClosedJaxpr, evalJaxpr, Jaxpr, JaxprVar, type JaxprEqn } from "../src/core/jaxpr.ts";
@@ -135,6 +135,22 @@ describe("jit on the SIMD kernels", () => {
       expect((out[0] as unknown as ConcreteArray).data).toBe(data); // the buffer was donated
       same(expected, out);
     }
+  });
+  it("carries booleans and float32 values across passes, and runs chunked loops inside compiled control flow", () => {
+    const elu = (x: A) => [np.where(x.gt(0), np.exp(x.neg()).mul(x), np.expm1(x)), np.tanh(x.astype("float32")).astype("float64").add(np.tanh(x))];
+    for (const n of [256, 2049]) {
+      const x = vec(n, 13);
+      same(elu(x), jit(elu)(x));
+      same(asList(grad((a: A) => np.sum(elu(a)[0]!))(x)), asList(jit(grad((a: A) => np.sum(elu(a)[0]!)))(x)));
+    }
+    const scanned = (h0: A, xs: A) => lax.scan((h: A, x: A) => {
+      const h1 = np.tanh(h.mul(0.9).add(x));
+      return [h1, np.exp(h1.neg())];
+    }, h0, xs);
+    const [h0, xs] = [vec(300, 14), mat(5, 300, 15)];
+    same(asList(scanned(h0, xs)), asList(jit(scanned)(h0, xs)));
+    const g = grad((a: A, b: A) => np.sum(scanned(a, b)[1] as A));
+    same(asList(g(h0, xs)), asList(jit(g)(h0, xs)));
   });
   it("shows the chunked calls in lower(...).text, and keeps Math below 256 elements", () => {
     const f = (x: A) => np.tanh(np.sin(x).mul(1.1));
