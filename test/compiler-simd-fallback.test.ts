@@ -1,6 +1,7 @@
 /**
  * @file Where WebAssembly SIMD is missing (`simdMath()` null), compiled loops keep their `Math`
- * expressions and still equal eager (which falls back to its JavaScript loops) bit for bit.
+ * expressions and still equal eager (which falls back to its JavaScript loops) bit for bit; a
+ * kernel that leaves lanes to `Math` makes a compiled loop throw rather than differ from eager.
  */
 import { describe, expect, it, vi } from "vitest";
 
@@ -40,6 +41,21 @@ describe("without WebAssembly SIMD", () => {
       const [e, j] = [g(x, y) as A[], jit(g)(x, y) as A[]];
       same(e.map(data), j.map(data));
     }
+    vi.doUnmock("../src/kernels/simd.ts");
+  });
+  it("fails loudly if exp, expm1 or tanh's kernel starts leaving lanes to Math (compiled loops do not redo them)", async () => {
+    vi.resetModules();
+    vi.doMock("../src/kernels/simd.ts", async (importOriginal) => {
+      const real = await importOriginal<typeof import("../src/kernels/simd.ts")>();
+      const m = real.simdMath()!;
+      const tanh = m.exports["tanh"] as (p: number, n: number) => number;
+      const leaving = { ...m, exports: { ...m.exports, tanh: (p: number, n: number) => (tanh(p, n), 1) } };
+      return { ...real, simdMath: () => leaving };
+    });
+    const { jit } = await import("../src/index.ts");
+    const np = await import("../src/numpy/index.ts");
+    const f = jit((x: InstanceType<typeof np.NDArray>) => np.tanh(x.mul(2)));
+    expect(() => f(np.ones([300]))).toThrow(/tanh: the SIMD kernel left lanes to Math, which compiled loops do not redo \(internal\)/);
     vi.doUnmock("../src/kernels/simd.ts");
   });
 });

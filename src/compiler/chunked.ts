@@ -223,7 +223,12 @@ export function chunkedBody(loop: ChunkedLoop): string[] {
 
   /** Kernel `k` on the chunk in the scratch region (padded to an even count, as eager pads). */
   function kernelCall(k: ChunkMember): string[] {
-    if (k.simd !== "pow") return [`if (len & 1) A[len] = 0;`, `simd_${k.simd}(${ptrA}, (len + 1) & ~1);`];
+    if (k.simd !== "pow") {
+      // These kernels compute every lane themselves today (only sin and cos leave lanes to Math, in
+      // eager's simdUnary); a kernel that starts leaving some must fail here, not differ from eager.
+      const error = `"${k.simd}: the SIMD kernel left lanes to Math, which compiled loops do not redo (internal)"`;
+      return [`if (len & 1) A[len] = 0;`, `if (simd_${k.simd}(${ptrA}, (len + 1) & ~1)) throw new Error(${error});`];
+    }
     const [u, w] = powOperands.get(k)!;
     return [
       `if (len & 1) { A[len] = 1; Bs[len] = 1; }`,
