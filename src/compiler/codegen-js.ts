@@ -1,6 +1,7 @@
 /**
  * @file Code generation: an optimised closed jaxpr becomes one JS function (`new Function`) — fused
- * elementwise loops over typed arrays, 0-d values as JS numbers, every other primitive a call to its
+ * elementwise loops over typed arrays (chunk by chunk around eager's WebAssembly SIMD kernels where
+ * eager uses them, see `chunked.ts`), 0-d values as JS numbers, every other primitive a call to its
  * kernel — with buffers reused according to the memory plan.
  */
 import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
