@@ -222,9 +222,10 @@ describe("random programs at chunk-boundary sizes", () => {
     fc.record({ k: fc.constant("u" as const), f: fc.nat(UNARY.length - 1), a: fc.nat() }),
     fc.record({ k: fc.constant("b" as const), f: fc.nat(BINARY.length - 1), a: fc.nat(), b: fc.nat() }),
     fc.record({ k: fc.constant("t" as const), a: fc.nat() }),
+    fc.record({ k: fc.constant("r" as const), a: fc.nat(), axis: fc.nat(1), max: fc.boolean() }),
   );
   const sizes: [number, number][] = [[15, 17], [16, 16], [1, 257], [3, 683], [2, 1024], [41, 50], [1, 4097]];
-  it("jit equals eager bit for bit, plainly and under grad", () => {
+  it("jit equals eager bit for bit, plainly and under grad (elementwise ops, broadcasts, transposes, fused max/min)", () => {
     property(fc.tuple(fc.array(op, { minLength: 1, maxLength: 8 }), fc.nat(sizes.length - 1), fc.nat(100)), 25, ([ops, s, seed]) => {
       const [r, c] = sizes[s]!;
       const prog = (x: A, y: A, b: A): A => {
@@ -233,7 +234,12 @@ describe("random programs at chunk-boundary sizes", () => {
         for (const o of ops) {
           if (o.k === "u") pool.push(UNARY[o.f]!(pick(o.a)));
           else if (o.k === "b") pool.push(BINARY[o.f]!(pick(o.a), pick(o.b)));
-          else pool.push(np.tanh(pick(o.a).add(b)));
+          else if (o.k === "t") pool.push(np.tanh(pick(o.a).add(b)));
+          else {
+            // a maximum or minimum fused into the loop of its operand, broadcast back by the next loop
+            const a = np.exp(pick(o.a));
+            pool.push(a.sub((o.max ? np.max : np.min)(a, { axis: o.axis % a.ndim, keepdims: true })));
+          }
         }
         return pool[pool.length - 1]!;
       };
