@@ -222,24 +222,6 @@ describe("planMemory", () => {
     expect(plan.slotOf.has(d)).toBe(false); // an output: fresh
     expect(plan.slots.length).toBe(3);
   });
-  it("lets a step write into a buffer it reads for the last time, only in place (element by element)", () => {
-    const [a, b, c, d, e] = [v(0), v(1), v(2), v(3), v(4)];
-    const plan = planMemory(
-      [
-        { poolable: [a], reads: [], aliases: [] },
-        { poolable: [b], reads: [a], aliases: [], inPlace: new Set([a]) }, // a's last read, in place
-        { poolable: [c], reads: [b], aliases: [], inPlace: new Set<JaxprVar>() }, // b read otherwise (strided)
-        { poolable: [d], reads: [b, c], aliases: [], inPlace: new Set([c]) }, // c in place, but b too is read here
-        { poolable: [e], reads: [d], aliases: [], inPlace: new Set([d]) },
-        { poolable: [], reads: [d, e], aliases: [] }, // d is read after e's step
-      ],
-      [],
-    );
-    expect(plan.slotOf.get(b)).toBe(plan.slotOf.get(a));
-    expect(plan.slotOf.get(c)).not.toBe(plan.slotOf.get(b));
-    expect(plan.slotOf.get(d)).toBe(plan.slotOf.get(c)); // c's, read in place; b's is freed only after the step
-    expect(plan.slotOf.get(e)).not.toBe(plan.slotOf.get(d));
-  });
   it("keeps a buffer alive while an array that may share it is read, and never pools what an output may share", () => {
     const [a, r, b, c, out] = [v(0), v(1), v(2), v(3), v(4)];
     const plan = planMemory(

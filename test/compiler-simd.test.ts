@@ -104,9 +104,8 @@ describe("jit on the SIMD kernels", () => {
       same(f(x), jit(f)(x));
     }
   });
-  it("keeps in-place buffer reuse correct: stores wait for the last pass that reads an operand", () => {
-    // w = y·s, stored before the kernel, takes y's pooled buffer (y is read last by this loop, in
-    // place), which the pass after the kernel reads again
+  it("keeps in-place writes correct: stores wait for the last pass that reads an operand", () => {
+    // pooled intermediates: w = y·s is stored before the kernel, y is read again after it
     const f = (x: A) => {
       const y = np.sin(x).mul(2);
       const w = y.mul(np.sum(y).mul(1e-3));
@@ -117,7 +116,6 @@ describe("jit on the SIMD kernels", () => {
       const x = np.array(Array.from({ length: n }, (_, i) => Math.sin(0.3 * i))); // finite: a NaN sum would hide the error
       same([f(x)], [jit(f)(x)]);
       const c = compile(staged(f, x));
-      expect(c.text).toMatch(/const (b\d+) = (B\[\d+\]);\n(?:.*\n)*?\s+const b\d+ = \2;/); // a slot taken twice
       same(evalJaxpr(staged(f, x), [x]), c.run([x]));
     }
     // y, computed before the kernel, is written into the donated x, which the pass after the kernel

@@ -17,8 +17,7 @@ export interface PlanStep {
   readonly aliases: readonly (readonly [JaxprVar, JaxprVar])[];
   /**
    * Reads of a fused loop that happen element by element at the index the loop is writing, each
-   * before that element's store: an output of the step may be written into such an array's buffer
-   * (a pooled one, or a donated input's).
+   * before that element's store: an output of the step may be written into such an array's buffer.
    */
   readonly inPlace?: ReadonlySet<JaxprVar>;
 }
@@ -48,11 +47,9 @@ const bytesPer: Record<DType, number> = { float64: 8, float32: 4, int32: 4, bool
 /**
  * Plans buffers: arrays that may share memory form one class (union–find over `aliases`); a
  * class lives until the last step reading any member; a class holding one of `pinned` (the
- * program's outputs) is never pooled. A poolable array takes the slot of a class that its step reads
- * for the last time and only in place (`inPlace`: a loop reads each element before it stores that
- * element), else a free slot of its dtype and size, or a new one; a slot is freed after the step of
- * its class's last read (a buffer read otherwise is never written by the step reading it, nor by a
- * step before a later read). An output (pinned) written by a step takes instead the buffer
+ * program's outputs) is never pooled. A poolable array takes a free slot of its dtype and size, or a
+ * new one; its slot is freed after the step of its class's last read (never within the step, so a
+ * loop never writes a buffer it reads). An output (pinned) written by a step takes instead the buffer
  * of a `donated` input of its dtype and size, if that input's class is read by no later step (by
  * this one only in place, see `inPlace`) and holds no output.
  */
@@ -88,19 +85,8 @@ export function planMemory(steps: readonly PlanStep[], pinned: readonly JaxprVar
   const donatedTo = new Map<JaxprVar, number>();
   const donatable = donated.map((v, i) => ({ v, i, used: pinnedRoots.has(find(v)) }));
   const releaseAt = new Map<number, number[]>();
-  /** The slot of each pooled class (a class of two pooled arrays is left out: never reused in place). */
-  const slotOfClass = new Map<JaxprVar, number | null>();
   let saved = 0;
   steps.forEach((s, k) => {
-    // Slots of classes this step reads for the last time, and only in place: its outputs may take them.
-    const inPlaceFree: number[] = [];
-    if (s.inPlace !== undefined && s.inPlace.size > 0) {
-      for (const r of s.reads) {
-        const root = find(r);
-        const slot = slotOfClass.get(root);
-        if (slot != null && lastRead.get(root) === k && readsDone(root, k) && !inPlaceFree.includes(slot)) inPlaceFree.push(slot);
-      }
-    }
     for (const v of s.poolable) {
       const root = find(v);
       if (pinnedRoots.has(root)) {
@@ -113,20 +99,9 @@ export function planMemory(steps: readonly PlanStep[], pinned: readonly JaxprVar
       }
       const size = sizeOfAval(v.aval);
       const { dtype } = v.aval;
-      const fits = (f: number) => slots[f]!.dtype === dtype && slots[f]!.size === size;
-      const here = inPlaceFree.findIndex(fits);
-      let slot: number;
-      if (here >= 0) {
-        // Taken from an array this step reads in place: no longer freed after this step.
-        slot = inPlaceFree.splice(here, 1)[0]!;
-        const list = releaseAt.get(k)!;
-        list.splice(list.indexOf(slot), 1);
-      } else {
-        const at = free.findIndex(fits);
-        slot = at >= 0 ? free.splice(at, 1)[0]! : slots.push({ dtype, size }) - 1;
-      }
+      const at = free.findIndex((f) => slots[f]!.dtype === dtype && slots[f]!.size === size);
+      const slot = at >= 0 ? free.splice(at, 1)[0]! : slots.push({ dtype, size }) - 1;
       slotOf.set(v, slot);
-      slotOfClass.set(root, slotOfClass.has(root) ? null : slot);
       saved += size * bytesPer[dtype];
       const end = lastRead.get(root) ?? k;
       const list = releaseAt.get(end) ?? [];
