@@ -186,29 +186,47 @@ export function chunkedBody(loop: ChunkedLoop): string[] {
 
   function passCode(p: number): string[] {
     const body = elementBody(p);
-    if (!cursorPass(p)) {
-      const lines = ["{", "  let q = 0, i = c;"];
+    const perElement = new Set([...leaves].filter(([, l]) => l.at !== null).map(([v]) => v));
+    const inner = dims[last]!;
+    /** Element `u` of a turn of `interleave`: its own names, indices and cursor offsets. */
+    const copy = (b: string, u: number) =>
+      b
+        .replace(/\b(t\d+|l\d+)\b/g, (name) => (name.startsWith("t") || perElement.has(name) ? `${name}_${u}` : name))
+        .replace(/\[i\]/g, `[i + ${u}]`)
+        .replace(/\[q\]/g, `[q + ${u}]`)
+        .replace(/\bpc(\d+)\b/g, (name, c: string) => `(${name} + ${u * inner.strides[Number(c)]!})`);
+    /** Elements `q` up to `end`, `interleave` per turn, then one by one (cursors stepped as they go). */
+    const run = (end: string, step: boolean): string[] => {
+      const lines: string[] = [];
+      const advance = (k: number) => (step ? cursorNames.map((n, c) => ` ${n} += ${k * inner.strides[c]!};`).join("") : "");
       if (interleave > 1) {
-        const perElement = new Set([...leaves].filter(([, l]) => l.at !== null).map(([v]) => v));
-        const copy = (b: string, u: number) =>
-          b
-            .replace(/\b(t\d+|l\d+)\b/g, (name) => (name.startsWith("t") || perElement.has(name) ? `${name}_${u}` : name))
-            .replace(/\[i\]/g, `[i + ${u}]`)
-            .replace(/\[q\]/g, `[q + ${u}]`);
-        lines.push(`  for (; q + ${interleave} <= len; q += ${interleave}, i += ${interleave}) {`);
-        for (const b of body) for (let u = 0; u < interleave; u++) lines.push(`    ${copy(b, u)}`);
-        lines.push("  }");
+        lines.push(`for (; q + ${interleave} <= ${end}; q += ${interleave}, i += ${interleave}) {`);
+        for (const b of body) for (let u = 0; u < interleave; u++) lines.push(`  ${copy(b, u)}`);
+        if (step) lines.push(` ${advance(interleave)}`);
+        lines.push("}");
       }
-      lines.push("  for (; q < len; q++, i++) {", ...body.map((b) => `    ${b}`), "  }", "}");
+      lines.push(`for (; q < ${end}; q++, i++) {`, ...body.map((b) => `  ${b}`));
+      if (step) lines.push(` ${advance(1)}`);
+      lines.push("}");
       return lines;
-    }
-    // A pass reading through cursors steps them as an odometer over the loop nest, from the state
-    // the chunk started at; the chunk's last such pass leaves the state for the next chunk.
+    };
+    if (!cursorPass(p)) return ["{", "  let q = 0, i = c;", ...run("len", false).map((l) => `  ${l}`), "}"];
+    // A pass reading through cursors runs along the rows of the loop nest's innermost level (which
+    // the chunk may start or end inside), stepping cursors as it goes and carrying at each row's
+    // end, from the state the chunk started at; the chunk's last such pass leaves the state for the next.
     const restore = [...cursorNames.map((n, c) => `${n} = P${c}`), ...dims.slice(1).map((_, l) => `j${l + 1} = J${l + 1}`)];
-    const lines = ["{", `  let ${restore.join(", ")};`, "  for (let q = 0, i = c; q < len; q++, i++) {", ...body.map((b) => `    ${b}`)];
-    lines.push(`    ${cursorNames.map((n, c) => `${n} += ${dims[last]!.strides[c]!};`).join(" ")}`);
-    if (last >= 1) lines.push(`    ${nestCarries(last)}`);
-    lines.push("  }");
+    const lines = ["{", `  let ${restore.join(", ")}, q = 0, i = c;`];
+    if (last === 0) lines.push(...run("len", true).map((l) => `  ${l}`));
+    else {
+      lines.push("  while (q < len) {");
+      lines.push(`    const end = q + (len - q < ${inner.size} - j${last} ? len - q : ${inner.size} - j${last});`);
+      lines.push(`    j${last} += end - q;`);
+      lines.push(...run("end", true).map((l) => `    ${l}`));
+      const back = cursorNames.map((n, c) => `${n} += ${dims[last - 1]!.strides[c]! - inner.size * inner.strides[c]!};`).join(" ");
+      const outer = last - 1 >= 1 ? ` ${nestCarries(last - 1)}` : "";
+      lines.push(`    if (j${last} === ${inner.size}) { j${last} = 0; ${back}${outer} }`);
+      lines.push("  }");
+    }
     if (p === lastCursorPass) lines.push(`  ${[...cursorNames.map((n, c) => `P${c} = ${n};`), ...dims.slice(1).map((_, l) => `J${l + 1} = j${l + 1};`)].join(" ")}`);
     lines.push("}");
     return lines;
