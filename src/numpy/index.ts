@@ -16,8 +16,9 @@ export * from "./products.ts";
 export * as linalg from "./linalg.ts";
 export {
   flatten, atleast1d, atleast2d, atleast3d, vstack, rowStack, hstack, dstack, columnStack, split, arraySplit, hsplit, vsplit,
-  dsplit, tile, repeat, flip, fliplr, flipud, roll, rot90, pad, type PadMode, diagonal, trace, diag, diagflat, tril, triu, meshgrid, append,
+  dsplit, tile, repeat, flip, fliplr, flipud, roll, rot90, diagonal, trace, diag, diagflat, tril, triu, meshgrid, append,
 } from "./rearrange.ts";
+export { pad, type PadMode } from "./pad.ts";
 export { trapezoid, trapz, gradient, ediff1d, unwrap, interp, polyval, polyfit, vander, polyder, polyint, polyadd, polysub, polymul } from "./numerical.ts";
 export { cov, corrcoef, bincount, digitize, histogram, unique } from "./statistics.ts";
 export { block, insert, rollaxis, resize, fillDiagonal, extract, lexsort, cumulativeSum, cumulativeProd, ldexp, frexp, delete } from "./assembly.ts";
