@@ -6,7 +6,8 @@
  */
 import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { asarray } from "../numpy/creation.ts";
-import { where, expm1, tanh, abs, logaddexp, greater, greaterEqual, lessEqual, equal, sqrt, subtract, negative } from "../numpy/math.ts";
+import { expm1, tanh, abs, logaddexp, sqrt, subtract, negative } from "../numpy/math.ts";
+import { where, greater, greaterEqual, lessEqual, equal } from "../numpy/logic.ts";
 import { mean, variance } from "../numpy/reductions.ts";
 import { expandDims } from "../numpy/shape.ts";
 import { split } from "../numpy/rearrange.ts";

@@ -8,6 +8,7 @@ export { NDArray, type ArrayLike, type Index, type SliceSpec, type Nested, type 
 export type { DType } from "../core/dtype.ts";
 export * from "./creation.ts";
 export * from "./math.ts";
+export * from "./logic.ts";
 export * from "./reductions.ts";
 export { variance as var } from "./reductions.ts";
 export * from "./sorting.ts";

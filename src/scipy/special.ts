@@ -6,7 +6,8 @@
 import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { asarray } from "../numpy/creation.ts";
 import { prepare, rejectComplex } from "../numpy/broadcast.ts";
-import { abs, equal, exp as npExp, log as npLog, sign, subtract, where } from "../numpy/math.ts";
+import { abs, exp as npExp, log as npLog, sign, subtract } from "../numpy/math.ts";
+import { equal, where } from "../numpy/logic.ts";
 import { max, sum } from "../numpy/reductions.ts";
 import * as s from "../primitives/special.ts";
 import * as u from "../primitives/unary.ts";
