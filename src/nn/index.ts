@@ -11,7 +11,7 @@ import { where, greater, greaterEqual, lessEqual, equal } from "../numpy/logic.t
 import { mean, variance } from "../numpy/reductions.ts";
 import { expandDims } from "../numpy/shape.ts";
 import { split } from "../numpy/rearrange.ts";
-import { arange } from "../numpy/creation.ts";
+import { arange } from "../numpy/ranges.ts";
 import { isFloat, type DType } from "../core/dtype.ts";
 import { rejectComplex } from "../numpy/broadcast.ts";
 import { expit, erf, logsumexp as lse, softmax as sm, logSoftmax as lsm } from "../scipy/special.ts";

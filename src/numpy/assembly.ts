@@ -5,7 +5,8 @@
  * compositions of existing functions, so the float-valued ones differentiate and batch.
  */
 import type { NDArray, ArrayLike } from "../core/ndarray.ts";
-import { asarray, zeros, arange } from "./creation.ts";
+import { asarray, zeros } from "./creation.ts";
+import { arange } from "./ranges.ts";
 import { normAxis, rejectComplex } from "./broadcast.ts";
 import { concatenate, moveaxis, reshape, broadcastTo } from "./shape.ts";
 import { cumsum, cumprod } from "./reductions.ts";

@@ -7,6 +7,7 @@ import "./methods.ts";
 export { NDArray, type ArrayLike, type Index, type SliceSpec, type Nested, type Aval, type Complex } from "../core/ndarray.ts";
 export type { DType } from "../core/dtype.ts";
 export * from "./creation.ts";
+export * from "./ranges.ts";
 export * from "./math.ts";
 export * from "./logic.ts";
 export * from "./reductions.ts";

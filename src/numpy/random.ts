@@ -13,7 +13,8 @@
  * `lower`, `upper`, and `a`, `b`, `alpha` through implicit reparameterization), never in the key.
  */
 import { NDArray, ConcreteArray, type ArrayLike } from "../core/ndarray.ts";
-import { asarray, arange, full } from "./creation.ts";
+import { asarray, full } from "./creation.ts";
+import { arange } from "./ranges.ts";
 import { normAxis, prepare, broadcastShapes } from "./broadcast.ts";
 import { isFloat } from "../core/dtype.ts";
 import { add, divide, log, log1p, maximum, minimum, multiply, negative, subtract } from "./math.ts";

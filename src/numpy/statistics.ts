@@ -5,7 +5,8 @@
  * `vmap`); their weights and selected values stay differentiable. Also `digitize`, `countNonzero`.
  */
 import { NDArray, type ArrayLike } from "../core/ndarray.ts";
-import { asarray, zeros, linspace } from "./creation.ts";
+import { asarray, zeros } from "./creation.ts";
+import { linspace } from "./ranges.ts";
 import { rejectComplex } from "./broadcast.ts";
 import { atleast2d, diag, flip } from "./rearrange.ts";
 import { concatenate, squeeze } from "./shape.ts";
