@@ -3,7 +3,7 @@
  * the JavaScript loops they replace, in one process, each pair called alternately after a 1 s
  * warm-up (medians and 5th percentiles: the machine is shared): ns per element of each function
  * (the `Math` loop that eager used before, the Wasm kernel with its copies in and out); the copy
- * cost and the exp kernel alone on 10⁶; the crossover length for exp; µs for sum, max and dot of
+ * cost and the exp kernel alone on 10⁶; tanh on 10⁶; the crossover length for exp; µs for sum, max and dot of
  * 10⁶ and eager sum/mean/max/dot. Also printed at the end of `npm run bench` (`printSimdTable`).
  */
 import { fileURLToPath } from "node:url";
@@ -140,6 +140,12 @@ export function printSimdTable(): void {
       `the exp kernel alone on a chunk in its memory ${ns(rk.b[0] - rk.a[0], N)} (${ns(rk.b[1] - rk.a[1], N)}), its refill from cache subtracted.`,
     "",
   );
+
+  // tanh on 10⁶ (issue #10's target: ≤ 2.5 ns/element with the copies), over the same arguments.
+  const tanhX = Float64Array.from({ length: N }, (_, i) => argument("tanh", i));
+  const jsTanh = compileUnary(mathExpr.tanh);
+  const tt = interleaved(() => jsTanh(tanhX, out), () => simdUnary("tanh", tanhX, out), 30);
+  lines.push(`tanh of 10⁶: Math loop ${ns(tt.a[0], N)} ns/element (5th pct ${ns(tt.a[1], N)}), SIMD with copies ${ns(tt.b[0], N)} (${ns(tt.b[1], N)}).`, "");
 
   lines.push("| exp, n | Math loop ns/el | SIMD ns/el |", "| ---: | ---: | ---: |");
   const jsExp = compileUnary(mathExpr.exp);

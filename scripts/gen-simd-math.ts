@@ -222,7 +222,7 @@ function inPlaceFast(name: string, locals: readonly string[], limit: number, fas
 // ------------------------------------------------------------------ exp
 
 /** Locals used by `expCore`. */
-const EXP_LOCALS = ["kd", "ki", "r", "pr", "ta", "tb", "thi", "tlo", "q", "sc", "e1", "e2"];
+const EXP_LOCALS = ["kd", "ki", "r", "rr", "pr", "ta", "tb", "thi", "tlo", "q", "sc", "e1", "e2"];
 const ONE_BITS = bitsOf(1);
 
 /**
@@ -230,9 +230,11 @@ const ONE_BITS = bitsOf(1);
  * `q` and `sc` with e^x = (thi + q)·sc and |q| < 0.0028·thi: x = (k/128)·ln2 + r with
  * |r| ≤ ln2/256, e^x = 2^⌊k/128⌋ · 2^(j/128) · e^r with j = k mod 128 from the table (hi + lo),
  * e^r − 1 by its Taylor polynomial of degree 5 (truncation error 2⁻⁶¹). sc = 2^⌊k/128⌋ is only
- * right for |x| ≤ 708 (normal results); beyond, `twoFactor` gives it as two factors.
+ * right for |x| ≤ 708 (normal results); beyond, `twoFactor` gives it as two factors. With `estrin`
+ * the polynomial is evaluated by Estrin's scheme (a shorter dependency chain, for tanh, whose
+ * chain continues long after).
  */
-function expCore(x: string, lo?: string): string[] {
+function expCore(x: string, lo?: string, estrin = false): string[] {
   return [
     set("kd", add(mul(x, c(EXP_N / LN2[0]!)), c(SHIFT))),
     set("ki", get("kd")),
@@ -247,7 +249,12 @@ function expCore(x: string, lo?: string): string[] {
     set("thi", `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${get("ta")} ${get("tb")})`),
     set("tlo", `(i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 ${get("ta")} ${get("tb")})`),
     // e^r − 1 = r + r²·(1/2 + r/6 + r²/24 + r³/120)
-    set("pr", add(get("r"), mul(mul(get("r"), get("r")), horner(get("r"), [0.5, invFact(3), invFact(4), invFact(5)])))),
+    ...(estrin
+      ? [
+          set("rr", mul(get("r"), get("r"))),
+          set("pr", add(get("r"), mul(get("rr"), add(horner(get("r"), [0.5, invFact(3)]), mul(get("rr"), horner(get("r"), [invFact(4), invFact(5)])))))),
+        ]
+      : [set("pr", add(get("r"), mul(mul(get("r"), get("r")), horner(get("r"), [0.5, invFact(3), invFact(4), invFact(5)]))))]),
     set("q", add(mul(get("thi"), get("pr")), get("tlo"))),
     // 2^⌊k/128⌋: k's bits above the 7 of j, shifted into the exponent field (the shift constant's
     // bits fall off the top), plus the bits of 1.
@@ -380,36 +387,198 @@ const expm1Kernel = inPlaceFast(
   ],
 );
 
-/** Taylor coefficients of (tanh x − x)/x³ in x²: −1/3, 2/15, −17/315, 62/2835, −1382/155925, 21844/6081075. */
-const TANH_TAYLOR = [
-  [-1, 3], [2, 15], [-17, 315], [62, 2835], [-1382, 155925], [21844, 6081075],
-].map(([a, b]) => dd.div([a!, 0], [b!, 0])[0]);
+/** Below this |x| tanh takes its polynomial; from it on (tanh x > ½) the exp formula. */
+export const TANH_SWITCH = 0.55;
 
-/** tanh x, once `t` = 2|x| (at most 40: tanh 20 rounds to 1). */
-const tanhBody = (): string[] => [
-  // tanh|x| = E / (E + 2) with E = expm1(2|x|) as a double-double.
-  ...expCore(get("t")),
-  ...expm1Pair(),
-  ...twoSum("nh", "nl", get("mh"), c(2)),
-  set("nl", add(get("nl"), get("ml"))),
-  ...ddDivide(get("mh"), get("ml"), get("nh"), get("nl")),
-  set("y", copysign(get("y"), get("x"))),
-  // |x| < 1/16: x + x³·P(x²) (Taylor, relative error below 2⁻⁵⁶).
-  ifSmall([
-    set("t", mul(get("x"), get("x"))),
-    set("t", add(get("x"), mul(mul(get("x"), get("t")), horner(get("t"), TANH_TAYLOR)))),
-    set("y", select(get("t"), get("y"), lt(fabs(get("x")), c(1 / 16)))),
-    keepZero,
-  ]),
+/**
+ * Solves the square system m·c = v in double-double arithmetic (Gaussian elimination with partial
+ * pivoting); the generator's polynomial fits are small and the 106 bits absorb their conditioning.
+ */
+function solveDD(m: dd.DD[][], v: dd.DD[]): dd.DD[] {
+  const n = v.length;
+  const a = m.map((row, i) => [...row, v[i]!]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(a[r]![col]![0]) > Math.abs(a[pivot]![col]![0])) pivot = r;
+    [a[col], a[pivot]] = [a[pivot]!, a[col]!];
+    for (let r = col + 1; r < n; r++) {
+      const f = dd.div(a[r]![col]!, a[col]![col]!);
+      for (let k = col; k <= n; k++) a[r]![k] = dd.sub(a[r]![k]!, dd.mul(f, a[col]![k]!));
+    }
+  }
+  const c: dd.DD[] = new Array<dd.DD>(n);
+  for (let r = n - 1; r >= 0; r--) {
+    let acc = a[r]![n]!;
+    for (let k = r + 1; k < n; k++) acc = dd.sub(acc, dd.mul(a[r]![k]!, c[k]!));
+    c[r] = dd.div(acc, a[r]![r]!);
+  }
+  return c;
+}
+
+/** P(z) = (tanh(a)/a − 1)/z at z = a² (a a double, z as the exact double-double a·a). */
+const tanhP = (a: number): { z: dd.DD; p: dd.DD } => {
+  const z = dd.twoProd(a, a);
+  return { z, p: dd.div(dd.sub(dd.div(dd.tanhDD(a), [a, 0]), [1, 0]), z) };
+};
+
+/**
+ * The 12 coefficients (in z = x²) of P with tanh x ≈ x + x·z·P(z) on |x| < TANH_SWITCH: a
+ * least-squares fit in double-double on [0, TANH_SWITCH²], coefficient by coefficient so that
+ * each rounding to a double is compensated by the ones above it. The generator measures the
+ * rounded polynomial against `tanhDD` on a dense grid and refuses an error of x·z·P above
+ * 2⁻⁶²·tanh x (0.002 ulp), the "approximation" term of the bound in `tanhKernel`'s comment (it
+ * measures about 2⁻⁶⁴).
+ */
+const TANH_POLY: number[] = (() => {
+  const n = 12;
+  const zMax = TANH_SWITCH * TANH_SWITCH;
+  const coefs: number[] = [];
+  // A z-weighted least-squares fit (tanh's error is a·z·ΔP, relative a little over z·ΔP) on 4n
+  // Chebyshev points, by its normal equations, one coefficient at a time: fit all the remaining
+  // ones, keep the lowest rounded to a double, refit the others to what it leaves (so that the
+  // roundings of the large low coefficients are compensated instead of adding up).
+  const rows = Array.from({ length: 4 * n }, (_, j) => tanhP(Math.sqrt((zMax * (1 - Math.cos(((2 * j + 1) * Math.PI) / (8 * n)))) / 2)));
+  const powers = rows.map(({ z }) => {
+    const pw: dd.DD[] = [[1, 0]];
+    for (let k = 1; k < n; k++) pw.push(dd.mul(pw[k - 1]!, z));
+    return pw.map((v) => dd.mul(v, z));
+  });
+  while (coefs.length < n) {
+    const fixed = coefs.length;
+    const rest = rows.map(({ z, p }, j) => coefs.reduce((acc, ck, k) => dd.sub(acc, dd.mul([ck, 0], powers[j]![k]!)), dd.mul(p, z)));
+    const cols = Array.from({ length: n - fixed }, (_, i) => i + fixed);
+    const dot = (u: (j: number) => dd.DD, v: (j: number) => dd.DD): dd.DD => rows.reduce<dd.DD>((acc, _, j) => dd.add(acc, dd.mul(u(j), v(j))), [0, 0]);
+    const normal = cols.map((i) => cols.map((k) => dot((j) => powers[j]![i]!, (j) => powers[j]![k]!)));
+    const rhs = cols.map((i) => dot((j) => powers[j]![i]!, (j) => rest[j]!));
+    coefs.push(solveDD(normal, rhs)[0]![0]);
+  }
+  let worst = 0;
+  for (let i = 1; i <= 4000; i++) {
+    const a = (TANH_SWITCH * i) / 4000;
+    const { z, p } = tanhP(a);
+    let q: dd.DD = [coefs[n - 1]!, 0];
+    for (let k = n - 2; k >= 0; k--) q = dd.add(dd.mul(q, z), [coefs[k]!, 0]);
+    const rel = Math.abs(dd.div(dd.mul(dd.mul(dd.sub(q, p), z), [a, 0]), dd.tanhDD(a))[0]);
+    worst = Math.max(worst, rel);
+  }
+  if (worst > 2 ** -62) throw new Error(`gen-simd-math: the tanh polynomial's error ${worst} exceeds 2^-62`);
+  return coefs;
+})();
+
+/**
+ * Estrin's scheme: coefs[0] + x·coefs[1] + … with the pairs, then pairs of pairs, combined by the
+ * powers x², x⁴, x⁸ held in the locals `powers` (set by the caller): a dependency chain of about
+ * 2·log₂(n) operations instead of Horner's 2n.
+ */
+function estrin(x: string, coefs: readonly number[], powers: readonly string[]): string {
+  let terms: string[] = [];
+  for (let i = 0; i < coefs.length; i += 2) terms.push(i + 1 < coefs.length ? add(c(coefs[i]!), mul(x, c(coefs[i + 1]!))) : c(coefs[i]!));
+  for (let level = 0; terms.length > 1; level++) {
+    const next: string[] = [];
+    for (let j = 0; j < terms.length; j += 2) next.push(j + 1 < terms.length ? add(terms[j]!, mul(get(powers[level]!), terms[j + 1]!)) : terms[j]!);
+    terms = next;
+  }
+  return terms[0]!;
+}
+
+const TANH_LOCALS = ["x", "y", "a", "m", "t", "eh", "el", "s", "lo", "d", "h", "z", "z2", "z4", "z8", ...EXP_LOCALS];
+/** tanh|x| into `y` for |x| ≥ TANH_SWITCH, from `a` = |x| (see `tanhKernel`). */
+const tanhLarge = [
+  set("t", fmin(add(get("a"), get("a")), c(40))),
+  ...expCore(get("t"), undefined, true),
+  ...expPair(),
+  set("s", add(get("eh"), c(1))),
+  set("lo", add(add(sub(get("eh"), get("s")), c(1)), get("el"))),
+  set("d", div(c(2), get("s"))),
+  set("h", sub(c(1), get("d"))),
+  set("y", add(get("h"), add(sub(sub(c(1), get("h")), get("d")), mul(mul(get("d"), get("d")), mul(get("lo"), c(0.5)))))),
 ];
+/** tanh|x| into `t` for |x| < TANH_SWITCH: a + (a·z)·(p₀ + z·R(z)), R by Estrin's scheme. */
+const tanhSmall = [
+  set("z", mul(get("a"), get("a"))),
+  set("z2", mul(get("z"), get("z"))),
+  set("z4", mul(get("z2"), get("z2"))),
+  set("z8", mul(get("z4"), get("z4"))),
+  set("t", add(get("a"), mul(mul(get("a"), get("z")), add(c(TANH_POLY[0]!), mul(get("z"), estrin(get("z"), TANH_POLY.slice(1), ["z2", "z4", "z8"])))))),
+];
+const tanhStart = [set("a", fabs(get("x"))), set("m", lt(get("a"), c(TANH_SWITCH)))];
+const tanhSign = set("y", or(get("y"), and(get("x"), SIGN)));
 
-const tanhKernel = inPlaceFast(
-  "tanh",
-  ["x", "y", "t", "mh", "ml", "eh", "el", "nh", "nl", ...EXP_LOCALS, ...DIVIDE_LOCALS],
-  20,
-  [set("t", fabs(mul(get("x"), c(2)))), ...tanhBody()],
-  [set("t", fmin(fabs(mul(get("x"), c(2))), c(40))), ...tanhBody()],
-);
+/** `lines` for the first vector and for the second, interleaved line by line. */
+const interleave = (lines: readonly string[]): string[] => lines.flatMap((l) => [l, secondCopy(l, TANH_LOCALS)]);
+
+/**
+ * The loop body over `x` (and `x_2` when `two`): all lanes small, only the polynomial; else the
+ * exp formula, and the polynomial too when some lane is small.
+ */
+function tanhBody(two: boolean): string {
+  const both = (lines: readonly string[]): string => (two ? interleave(lines) : lines).join(" ");
+  const anyOf = (v: string): string => (two ? `(v128.or ${v} ${secondCopy(v, TANH_LOCALS)})` : v);
+  const allOf = (v: string): string => (two ? `(v128.and ${v} ${secondCopy(v, TANH_LOCALS)})` : v);
+  return [
+    both(tanhStart),
+    `(if (i64x2.all_true ${allOf(get("m"))})
+          (then ${both([...tanhSmall, set("y", get("t"))])})
+          (else ${both(tanhLarge)}
+            (if (v128.any_true ${anyOf(get("m"))}) (then ${both([...tanhSmall, set("y", select(get("t"), get("y"), get("m")))])}))))`,
+    both([tanhSign]),
+  ].join("\n        ");
+}
+
+/** The tanh kernel: `tanhBody` two vectors a step, the odd last one alone. */
+function tanhKernelOf(name: string): string {
+  const { text, consts } = hoistConstants(tanhBody(true));
+  const one = hoistConstants(tanhBody(false)).text;
+  const all = [...TANH_LOCALS, ...TANH_LOCALS.map((l) => `${l}_2`)];
+  return `
+  (func $${name} (export "${name}") (param $p i32) (param $n i32)
+    (local $end i32) ${all.map((l) => `(local $${l} v128)`).join(" ")} ${consts.map(([l]) => `(local ${l} v128)`).join(" ")}
+    ${consts.map(([l, load]) => `(local.set ${l} ${load})`).join("\n    ")}
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+        (local.set $x (v128.load (local.get $p)))
+        (local.set $x_2 (v128.load offset=16 (local.get $p)))
+        ${text}
+        (v128.store (local.get $p) (local.get $y))
+        (v128.store offset=16 (local.get $p) (local.get $y_2))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (br $next)))
+    (if (i32.lt_u (local.get $p) (local.get $end))
+      (then
+        (local.set $x (v128.load (local.get $p)))
+        ${one}
+        (v128.store (local.get $p) (local.get $y)))))`;
+}
+
+/**
+ * tanh on f64x2, two vectors a step (their dependency chains overlap; an odd last vector alone),
+ * with a = |x| and the sign put back at the end (so ±0, and −x for x < 0, come out right). A step
+ * whose lanes are all below TANH_SWITCH runs only the polynomial, one with none only the exp
+ * formula, a mixed one both (each lane then takes its own):
+ *
+ * - a ≥ TANH_SWITCH (0.55, where tanh a > ½): tanh a = 1 − d with d = 2/(E + 1), E = e^(2a). With 2a
+ *   clamped to 40 (tanh rounds to 1 from a = 19.06 on; ∞ too), E is the exp core's (thi + q)·2ᵏ as
+ *   a double-double (eh, el) with relative error below 2⁻⁵⁹; s = eh + 1 rounded and its error by
+ *   Fast2Sum (eh ≥ 1), so that E + 1 = s + lo; one division d₀ = 2/s; h = 1 − d₀ rounded and its
+ *   error (1 − h) − d₀ (exact, Fast2Sum); and since 2/(s + lo) = (2/s)(1 − lo/s + …) with
+ *   2/s ≈ d₀ and 1/s ≈ d₀/2, tanh a = h + ((1 − h) − d₀ + d₀²·lo/2). Error, in ulps of the result
+ *   (in [½, 1), an ulp is 2⁻⁵³): d₀'s rounding, ½ ulp of d₀ < ½ is at most 2⁻⁵⁵ = 0.25 ulp; E's
+ *   error times d < ½ and the dropped (lo/s)² terms, below 0.01 ulp; the correction's own roundings
+ *   are relative to a sum below 2⁻⁵², negligible; the final rounding ½ ulp. At most 0.76 ulp.
+ * - a < TANH_SWITCH: tanh a = a + t with t = (a·z)·P(z), z = a², P(z) = p₀ + z·R(z) of degree 11
+ *   (`TANH_POLY`, approximation error at most 2⁻⁶² relative, 0.002 ulp), R by Estrin's scheme.
+ *   |t| is at most 0.099·tanh a (at the switch), so t's relative error counts for a tenth of an
+ *   ulp per unit roundoff u = 2⁻⁵³: z's rounding (u, damped to 0.87u in z·P because P varies
+ *   slowly: zP′/P ≥ −0.14), a·z (u), P's (u for the addition of p₀, then the product z·R and R's
+ *   own few roundings, about 3.3u at the scale of zR ≤ 0.14·P: 0.46u) and the last product (u):
+ *   4.3u, 0.43 ulp; then the final rounding ½ ulp. At most 0.94 ulp. Under a = 2⁻²⁶, t is below
+ *   half an ulp of a and y = a exactly, as tanh a rounds.
+ *
+ * NaN passes through both (pmin keeps it, the comparisons are false).
+ */
+const tanhKernel = tanhKernelOf("tanh");
 
 /** σ(x) once `eh`, `el` hold e^−|x| as a double-double: 1/(1 + v) for x ≥ 0, v/(1 + v) below. */
 const sigmoidFinish = (): string[] => [

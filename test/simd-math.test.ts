@@ -166,6 +166,64 @@ describe("SIMD math kernels", () => {
   });
 });
 
+describe("SIMD tanh", () => {
+  /** n doubles on each side of v (v included), one ulp apart. */
+  const around = (v: number, n: number): number[] => {
+    const out: number[] = [];
+    const buf = new Float64Array(1);
+    const bits = new BigInt64Array(buf.buffer);
+    buf[0] = v;
+    const at = bits[0]!;
+    for (let k = -n; k <= n; k++) {
+      bits[0] = at + BigInt(k);
+      out.push(buf[0]!);
+    }
+    return out;
+  };
+  // The kernel switches from its polynomial to the exp formula at |x| = 0.55; tanh crosses ½ (a
+  // power of two, where an ulp halves) at atanh ½ = 0.5493…, and rounds to 1 from 19.06 on.
+  const edges = [
+    ...around(0.55, 300),
+    ...around(Math.atanh(0.5), 300),
+    ...around(0.5, 50),
+    ...around(1, 50),
+    ...around(2 ** -26, 50),
+    ...Array.from({ length: 2001 }, (_, i) => 0.53 + (0.04 * i) / 2000),
+    ...Array.from({ length: 4001 }, (_, i) => 19 + (4 * i) / 4000),
+    ...Array.from({ length: 2000 }, (_, i) => 2 ** (-1074 + (1084 * i) / 2000)),
+    0, 5e-324, 1e-310, 2 ** -1022, 1e-20, 1e-8, 1e3, 1e10, 1e300, Number.MAX_VALUE,
+  ];
+
+  it("within 1 ulp around its switch point, ½, 1, the subnormals, tiny arguments and where it rounds to 1 (both signs, every pairing of lanes)", () => {
+    // Shifted by 0 to 3 places so that each point is met in each lane of a two-vector step.
+    for (let shift = 0; shift < 4; shift++) {
+      const x = Float64Array.from([...Array(shift).fill(3), ...edges.flatMap((v) => [v, -v])]);
+      const out = new Float64Array(x.length);
+      simdUnary("tanh", x, out);
+      let worst = 0;
+      for (let i = 0; i < x.length; i++) {
+        const v = x[i]!;
+        if (v === 0) {
+          expect(Object.is(out[i], v), `tanh(${v})`).toBe(true);
+          continue;
+        }
+        const err = d.ulpError(out[i]!, { m: d.tanhDD(v), k: 0 });
+        if (!(err <= 1)) throw new Error(`tanh(${v}) = ${out[i]}: ${err} ulp`);
+        worst = Math.max(worst, err);
+        if (Math.abs(v) >= 19.1) expect(out[i]).toBe(Math.sign(v));
+      }
+      if (shift === 0) console.log(`tanh: max error ${worst.toFixed(3)} ulp over ${x.length} edge points`);
+    }
+  });
+
+  it("special values exactly as Math.tanh: ±0, ±∞, NaN, huge", () => {
+    const x = Float64Array.from([0, -0, Infinity, -Infinity, NaN, Number.MAX_VALUE, -Number.MAX_VALUE, 1e300, -1e300, 5e-324, -5e-324]);
+    const out = new Float64Array(x.length);
+    simdUnary("tanh", x, out);
+    expect(Array.from(out).map((v, i) => Object.is(v, Math.tanh(x[i]!)))).toEqual(Array.from(x, () => true));
+  });
+});
+
 describe("SIMD pow", () => {
   /** Bases and exponents over every path: wide magnitudes, near-1 bases with huge exponents, small integers. */
   function draw(rand: () => number): [number, number] {
