@@ -48,8 +48,8 @@ const mathExpr: Record<SimdUnaryName, string> = {
   cos: "Math.cos(a)",
 };
 
-/** The functions whose eager primitives route long float64 arrays to the kernels (sigmoid is scipy's composition). */
-const wired = { exp: true, expm1: true, tanh: true };
+/** The functions whose eager primitives route long float64 arrays to the kernels (sigmoid: the `logistic` primitive). */
+const wired = { exp: true, expm1: true, tanh: true, sigmoid: true };
 
 const ns = (ms: number, n: number): string => ((ms * 1e6) / n).toFixed(2);
 
