@@ -163,6 +163,46 @@ function inPlace(name: string, locals: readonly string[], body: string[], extra 
     ${extra})`;
 }
 
+/**
+ * A function looping over `n` doubles at `p` four at a time with `pair` (which reads `x`, `x_2`
+ * and sets `y`, `y_2`), an odd vector at the end with `one` (`x` to `y`): two independent
+ * dependency chains a step, so that the processor overlaps them. With `extra`, the function
+ * returns that i32 expression.
+ */
+function pairLoop(name: string, locals: readonly string[], pair: string, one: string, extra = ""): string {
+  const { text: pairText, consts: pairConsts } = hoistConstants(pair);
+  const { text: oneText, consts: oneConsts } = hoistConstants(one);
+  const consts = [...new Map([...pairConsts, ...oneConsts])];
+  return `
+  (func $${name} (export "${name}") (param $p i32) (param $n i32) ${extra ? "(result i32)" : ""}
+    (local $end i32) ${locals.map((l) => `(local $${l} v128)`).join(" ")} ${consts.map(([l]) => `(local ${l} v128)`).join(" ")}
+    ${consts.map(([l, load]) => `(local.set ${l} ${load})`).join("\n    ")}
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+        (local.set $x (v128.load (local.get $p)))
+        (local.set $x_2 (v128.load offset=16 (local.get $p)))
+        ${pairText}
+        (v128.store (local.get $p) (local.get $y))
+        (v128.store offset=16 (local.get $p) (local.get $y_2))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (br $next)))
+    (if (i32.lt_u (local.get $p) (local.get $end))
+      (then
+        (local.set $x (v128.load (local.get $p)))
+        ${oneText}
+        (v128.store (local.get $p) (local.get $y))))
+    ${extra})`;
+}
+
+/** `inPlace` two vectors a step: `body` for `x` and for `x_2`, interleaved line by line; the locals in `shared` (accumulators) are not duplicated. */
+function inPlaceTwo(name: string, locals: readonly string[], body: string[], extra = "", shared: readonly string[] = []): string {
+  const own = locals.filter((l) => !shared.includes(l));
+  const pair = body.flatMap((l) => [l, secondCopy(l, own)]).join("\n        ");
+  return pairLoop(name, [...locals, ...own.map((l) => `${l}_2`)], pair, body.join("\n        "), extra);
+}
+
 /** `text` with the locals `names` renamed to `<name>_2` (the second copy of an unrolled body). */
 function secondCopy(text: string, names: readonly string[]): string {
   const own = new Set(names);
@@ -481,6 +521,17 @@ function estrin(x: string, coefs: readonly number[], powers: readonly string[]):
   return terms[0]!;
 }
 
+/**
+ * coefs[0] + x·(the rest by Estrin's scheme): the leading coefficient, which dominates a series in
+ * a small x, is added last and alone (its one rounding, as in Horner's scheme), the rest with a
+ * short dependency chain. `powers` hold x², x⁴, x⁸ as far as the rest needs them.
+ */
+const leadThenEstrin = (x: string, coefs: readonly number[], powers: readonly string[]): string =>
+  add(c(coefs[0]!), mul(x, estrin(x, coefs.slice(1), powers)));
+/** Sets the locals `powers` to x², x⁴, x⁸ (as many as named). */
+const powersOf = (x: string, powers: readonly string[]): string[] =>
+  powers.map((p, i) => set(p, i === 0 ? mul(x, x) : mul(get(powers[i - 1]!), get(powers[i - 1]!))));
+
 const TANH_LOCALS = ["x", "y", "a", "m", "t", "eh", "el", "s", "lo", "d", "h", "z", "z2", "z4", "z8", ...EXP_LOCALS];
 /** tanh|x| into `y` for |x| ≥ TANH_SWITCH, from `a` = |x| (see `tanhKernel`). */
 const tanhLarge = [
@@ -525,33 +576,6 @@ function tanhBody(two: boolean): string {
   ].join("\n        ");
 }
 
-/** The tanh kernel: `tanhBody` two vectors a step, the odd last one alone. */
-function tanhKernelOf(name: string): string {
-  const { text, consts } = hoistConstants(tanhBody(true));
-  const one = hoistConstants(tanhBody(false)).text;
-  const all = [...TANH_LOCALS, ...TANH_LOCALS.map((l) => `${l}_2`)];
-  return `
-  (func $${name} (export "${name}") (param $p i32) (param $n i32)
-    (local $end i32) ${all.map((l) => `(local $${l} v128)`).join(" ")} ${consts.map(([l]) => `(local ${l} v128)`).join(" ")}
-    ${consts.map(([l, load]) => `(local.set ${l} ${load})`).join("\n    ")}
-    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
-        (local.set $x (v128.load (local.get $p)))
-        (local.set $x_2 (v128.load offset=16 (local.get $p)))
-        ${text}
-        (v128.store (local.get $p) (local.get $y))
-        (v128.store offset=16 (local.get $p) (local.get $y_2))
-        (local.set $p (i32.add (local.get $p) (i32.const 32)))
-        (br $next)))
-    (if (i32.lt_u (local.get $p) (local.get $end))
-      (then
-        (local.set $x (v128.load (local.get $p)))
-        ${one}
-        (v128.store (local.get $p) (local.get $y)))))`;
-}
-
 /**
  * tanh on f64x2, two vectors a step (their dependency chains overlap; an odd last vector alone),
  * with a = |x| and the sign put back at the end (so ±0, and −x for x < 0, come out right). A step
@@ -578,7 +602,7 @@ function tanhKernelOf(name: string): string {
  *
  * NaN passes through both (pmin keeps it, the comparisons are false).
  */
-const tanhKernel = tanhKernelOf("tanh");
+const tanhKernel = pairLoop("tanh", [...TANH_LOCALS, ...TANH_LOCALS.map((l) => `${l}_2`)], tanhBody(true), tanhBody(false));
 
 /** σ(x) once `eh`, `el` hold e^−|x| as a double-double: 1/(1 + v) for x ≥ 0, v/(1 + v) below. */
 const sigmoidFinish = (): string[] => [
@@ -604,7 +628,7 @@ const sigmoidKernel = inPlaceFast(
 const SQRT_HALF_BITS = bitsOf(Math.SQRT1_2);
 /** Taylor coefficients 2/3, 2/5, … 2/25 of (2 atanh s − 2s)/s³ in z = s². */
 const ATANH_TAYLOR = Array.from({ length: 12 }, (_, k) => dd.div([2, 0], [2 * k + 3, 0])[0]);
-const LOG_LOCALS = ["ix", "e", "dk", "f", "s", "z", "hf"];
+const LOG_LOCALS = ["ix", "e", "dk", "f", "s", "z", "hf", "w2", "w4", "w8"];
 
 /** Added to a double's bits, leaves e + 1023 in the top 12 (never negative, so a logical shift gets it). */
 const LOG_BIAS = (1023n << 52n) - SQRT_HALF_BITS;
@@ -627,18 +651,22 @@ function logFinish(corr: string): string {
   );
 }
 
-/** s = f/(2 + f), hf = f²/2, and z (reused) = R(s²) = s²·(2/3 + 2s²/5 + …): log(1 + f) = f − (hf − s·(hf + R)). */
+/**
+ * s = f/(2 + f), hf = f²/2, and z (reused) = R(s²) = s²·(2/3 + 2s²/5 + …) (2/3 added last, the
+ * rest by Estrin's scheme): log(1 + f) = f − (hf − s·(hf + R)).
+ */
 const logSeries = [
   set("s", div(get("f"), add(c(2), get("f")))),
   set("z", mul(get("s"), get("s"))),
-  set("z", mul(get("z"), horner(get("z"), ATANH_TAYLOR))),
+  ...powersOf(get("z"), ["w2", "w4", "w8"]),
+  set("z", mul(get("z"), leadThenEstrin(get("z"), ATANH_TAYLOR, ["w2", "w4", "w8"]))),
   set("hf", mul(mul(c(0.5), get("f")), get("f"))),
 ];
 
 /** dk = e as doubles, from e + 1023 (plus the bits of 1.5·2⁵², minus 1.5·2⁵² + 1023). */
 const eToDouble = set("dk", sub(iadd(get("e"), ci(SHIFT_BITS)), c(SHIFT + 1023)));
 
-const logKernel = inPlace("log", ["x", "y", "t", ...LOG_LOCALS], [
+const logKernel = inPlaceTwo("log", ["x", "y", "t", ...LOG_LOCALS], [
   // Subnormals: scaled by 2⁵⁴ first, the exponent corrected after.
   set("t", lt(get("x"), c(2 ** -1022))),
   ...logSplit(select(mul(get("x"), c(2 ** 54)), get("x"), get("t"))),
@@ -651,7 +679,7 @@ const logKernel = inPlace("log", ["x", "y", "t", ...LOG_LOCALS], [
           (then ${set("y", select(get("y"), select(c(-Infinity), select(get("x"), c(NaN), feq(get("x"), c(Infinity))), feq(get("x"), c(0))), and(gt(get("x"), c(0)), lt(get("x"), c(Infinity)))))}))`,
 ]);
 
-const log1pKernel = inPlace("log1p", ["x", "y", "t", "u", "cr", ...LOG_LOCALS], [
+const log1pKernel = inPlaceTwo("log1p", ["x", "y", "t", "u", "cr", ...LOG_LOCALS], [
   // u = 1 + x rounded, c = (1 + x − u)/u its rounding error relative to u; where u is in [√½, √2)
   // (e = 0) f is x itself and needs no correction.
   set("u", add(c(1), get("x"))),
@@ -698,7 +726,7 @@ const COS_TAYLOR = Array.from({ length: 9 }, (_, k) => (k % 2 === 0 ? 1 : -1) * 
  * |x| > TRIG_LIMIT or was not finite, for the caller's fallback.
  */
 function trigKernel(name: string, offset: number): string {
-  return inPlace(name, ["x", "y", "t", "kd", "ki", "h", "l", "h2", "l2", "r", "rl", "z", "sn", "cs", "far", "bb"], [
+  return inPlaceTwo(name, ["x", "y", "t", "kd", "ki", "h", "l", "h2", "l2", "r", "rl", "z", "z2", "z4", "sn", "cs", "far", "bb"], [
     set("far", or(get("far"), `(v128.not ${le(fabs(get("x")), c(TRIG_LIMIT))})`)),
     set("kd", add(mul(get("x"), c(2 / Math.PI)), c(SHIFT))),
     set("ki", get("kd")),
@@ -710,17 +738,18 @@ function trigKernel(name: string, offset: number): string {
     set("r", add(get("h2"), get("l"))),
     set("rl", add(sub(get("h2"), get("r")), get("l"))),
     set("z", mul(get("r"), get("r"))),
-    // sin(r + rl) ≈ r + (rl·(1 − z/2) + r·z·P(z))
-    set("sn", add(get("r"), add(sub(get("rl"), mul(mul(get("z"), c(0.5)), get("rl"))), mul(mul(get("r"), get("z")), horner(get("z"), SIN_TAYLOR))))),
+    ...powersOf(get("z"), ["z2", "z4"]),
+    // sin(r + rl) ≈ r + (rl·(1 − z/2) + r·z·P(z)) (P and Q: the leading coefficient last, the rest by Estrin's scheme)
+    set("sn", add(get("r"), add(sub(get("rl"), mul(mul(get("z"), c(0.5)), get("rl"))), mul(mul(get("r"), get("z")), leadThenEstrin(get("z"), SIN_TAYLOR, ["z2", "z4"]))))),
     // cos(r + rl) ≈ w + (((1 − w) − z/2) + (z²·Q(z) − r·rl)) with w = 1 − z/2
     set("t", mul(get("z"), c(0.5))),
     set("h", sub(c(1), get("t"))),
-    set("cs", add(get("h"), add(sub(sub(c(1), get("h")), get("t")), sub(mul(mul(get("z"), get("z")), horner(get("z"), COS_TAYLOR)), mul(get("r"), get("rl")))))),
+    set("cs", add(get("h"), add(sub(sub(c(1), get("h")), get("t")), sub(mul(mul(get("z"), get("z")), leadThenEstrin(get("z"), COS_TAYLOR, ["z2", "z4"])), mul(get("r"), get("rl")))))),
     set("ki", offset === 0 ? get("ki") : iadd(get("ki"), ci(BigInt(offset)))),
     set("y", select(get("cs"), get("sn"), `(i64x2.eq ${and(get("ki"), ci(1n))} ${ci(1n)})`)),
     set("y", xor(get("y"), and(ishl(get("ki"), 62), SIGN))),
     ...(offset === 0 ? [keepZero] : []),
-  ], `(v128.any_true (local.get $far))`);
+  ], `(v128.any_true (local.get $far))`, ["far"]);
 }
 
 // ------------------------------------------------------------------ pow
