@@ -49,7 +49,7 @@ const mathExpr: Record<SimdUnaryName, string> = {
 };
 
 /** The functions whose eager primitives route long float64 arrays to the kernels (sigmoid: the `logistic` primitive). */
-const wired = { exp: true, expm1: true, tanh: true, sigmoid: true };
+const wired = { exp: true, expm1: true, tanh: true, sigmoid: true, log: true, sin: true, cos: true };
 
 const ns = (ms: number, n: number): string => ((ms * 1e6) / n).toFixed(2);
 
@@ -174,7 +174,7 @@ export function printSimdTable(): void {
   );
   console.log(
     `\n${lines.join("\n")}\n\nOne process; "Math loop" is the JavaScript kernel eager used before the SIMD kernels (and still uses below ` +
-      `its length threshold, for other dtypes, and for log, log1p, sin, cos); the dot's JavaScript column is the matrix-product kernel with m = n = 1; ` +
+      `its length threshold, for other dtypes, and for log1p); the dot's JavaScript column is the matrix-product kernel with m = n = 1; ` +
       "eager np columns are medians after a 1 s warm-up (timing.ts).",
   );
 }
