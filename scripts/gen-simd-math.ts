@@ -163,6 +163,46 @@ function inPlace(name: string, locals: readonly string[], body: string[], extra 
     ${extra})`;
 }
 
+/**
+ * A function looping over `n` doubles at `p` four at a time with `pair` (which reads `x`, `x_2`
+ * and sets `y`, `y_2`), an odd vector at the end with `one` (`x` to `y`): two independent
+ * dependency chains a step, so that the processor overlaps them. With `extra`, the function
+ * returns that i32 expression.
+ */
+function pairLoop(name: string, locals: readonly string[], pair: string, one: string, extra = ""): string {
+  const { text: pairText, consts: pairConsts } = hoistConstants(pair);
+  const { text: oneText, consts: oneConsts } = hoistConstants(one);
+  const consts = [...new Map([...pairConsts, ...oneConsts])];
+  return `
+  (func $${name} (export "${name}") (param $p i32) (param $n i32) ${extra ? "(result i32)" : ""}
+    (local $end i32) ${locals.map((l) => `(local $${l} v128)`).join(" ")} ${consts.map(([l]) => `(local ${l} v128)`).join(" ")}
+    ${consts.map(([l, load]) => `(local.set ${l} ${load})`).join("\n    ")}
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+        (local.set $x (v128.load (local.get $p)))
+        (local.set $x_2 (v128.load offset=16 (local.get $p)))
+        ${pairText}
+        (v128.store (local.get $p) (local.get $y))
+        (v128.store offset=16 (local.get $p) (local.get $y_2))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (br $next)))
+    (if (i32.lt_u (local.get $p) (local.get $end))
+      (then
+        (local.set $x (v128.load (local.get $p)))
+        ${oneText}
+        (v128.store (local.get $p) (local.get $y))))
+    ${extra})`;
+}
+
+/** `inPlace` two vectors a step: `body` for `x` and for `x_2`, interleaved line by line; the locals in `shared` (accumulators) are not duplicated. */
+function inPlaceTwo(name: string, locals: readonly string[], body: string[], extra = "", shared: readonly string[] = []): string {
+  const own = locals.filter((l) => !shared.includes(l));
+  const pair = body.flatMap((l) => [l, secondCopy(l, own)]).join("\n        ");
+  return pairLoop(name, [...locals, ...own.map((l) => `${l}_2`)], pair, body.join("\n        "), extra);
+}
+
 /** `text` with the locals `names` renamed to `<name>_2` (the second copy of an unrolled body). */
 function secondCopy(text: string, names: readonly string[]): string {
   const own = new Set(names);
@@ -222,7 +262,7 @@ function inPlaceFast(name: string, locals: readonly string[], limit: number, fas
 // ------------------------------------------------------------------ exp
 
 /** Locals used by `expCore`. */
-const EXP_LOCALS = ["kd", "ki", "r", "pr", "ta", "tb", "thi", "tlo", "q", "sc", "e1", "e2"];
+const EXP_LOCALS = ["kd", "ki", "r", "rr", "pr", "ta", "tb", "thi", "tlo", "q", "sc", "e1", "e2"];
 const ONE_BITS = bitsOf(1);
 
 /**
@@ -230,9 +270,11 @@ const ONE_BITS = bitsOf(1);
  * `q` and `sc` with e^x = (thi + q)·sc and |q| < 0.0028·thi: x = (k/128)·ln2 + r with
  * |r| ≤ ln2/256, e^x = 2^⌊k/128⌋ · 2^(j/128) · e^r with j = k mod 128 from the table (hi + lo),
  * e^r − 1 by its Taylor polynomial of degree 5 (truncation error 2⁻⁶¹). sc = 2^⌊k/128⌋ is only
- * right for |x| ≤ 708 (normal results); beyond, `twoFactor` gives it as two factors.
+ * right for |x| ≤ 708 (normal results); beyond, `twoFactor` gives it as two factors. With `estrin`
+ * the polynomial is evaluated by Estrin's scheme (a shorter dependency chain, for tanh, whose
+ * chain continues long after).
  */
-function expCore(x: string, lo?: string): string[] {
+function expCore(x: string, lo?: string, estrin = false): string[] {
   return [
     set("kd", add(mul(x, c(EXP_N / LN2[0]!)), c(SHIFT))),
     set("ki", get("kd")),
@@ -247,11 +289,16 @@ function expCore(x: string, lo?: string): string[] {
     set("thi", `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${get("ta")} ${get("tb")})`),
     set("tlo", `(i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 ${get("ta")} ${get("tb")})`),
     // e^r − 1 = r + r²·(1/2 + r/6 + r²/24 + r³/120)
-    set("pr", add(get("r"), mul(mul(get("r"), get("r")), horner(get("r"), [0.5, invFact(3), invFact(4), invFact(5)])))),
+    ...(estrin
+      ? [
+          set("rr", mul(get("r"), get("r"))),
+          set("pr", add(get("r"), mul(get("rr"), add(horner(get("r"), [0.5, invFact(3)]), mul(get("rr"), horner(get("r"), [invFact(4), invFact(5)])))))),
+        ]
+      : [set("pr", add(get("r"), mul(mul(get("r"), get("r")), horner(get("r"), [0.5, invFact(3), invFact(4), invFact(5)]))))]),
     set("q", add(mul(get("thi"), get("pr")), get("tlo"))),
-    // 2^⌊k/128⌋: k's bits above the 7 of j, shifted into the exponent field (the shift constant's
-    // bits fall off the top), plus the bits of 1.
-    set("sc", iadd(ishl(and(get("ki"), ci(-128n)), 52 - EXP_BITS), ci(ONE_BITS))),
+    // 2^⌊k/128⌋: k's bits above the 7 of j, shifted down and into the exponent field (the shift
+    // constant's bits fall off the top), plus the bits of 1.
+    set("sc", iadd(ishl(ushr(get("ki"), EXP_BITS), 52), ci(ONE_BITS))),
   ];
 }
 
@@ -308,22 +355,6 @@ function split(hi: string, a: string): string[] {
   return [set("bb", mul(a, c(SPLITTER))), set(hi, sub(get("bb"), sub(get("bb"), a)))];
 }
 
-/**
- * Sets `y` to (nh + nl) / (dh + dl) within about 2⁻⁶⁵ relative before its final rounding: one
- * division for 1/dh, a quotient q0 of 26 bits whose product with the 26 leading bits of dh is
- * exact, and the residual's correction.
- */
-function ddDivide(nh: string, nl: string, dh: string, dl: string): string[] {
-  return [
-    set("rcp", div(c(1), dh)),
-    ...split("q0", mul(nh, get("rcp"))),
-    ...split("dhi", dh),
-    set("dlo", add(sub(dh, get("dhi")), dl)),
-    set("res", add(sub(sub(nh, mul(get("q0"), get("dhi"))), mul(get("q0"), get("dlo"))), nl)),
-    set("y", add(get("q0"), mul(get("res"), get("rcp")))),
-  ];
-}
-const DIVIDE_LOCALS = ["rcp", "q0", "dhi", "dlo", "res", "bb"];
 
 /** Taylor coefficients 1/2!, 1/3!, … 1/n! of (eˣ − 1 − x)/x². */
 const expm1Tail = (n: number): number[] => Array.from({ length: n - 1 }, (_, i) => invFact(i + 2));
@@ -380,54 +411,226 @@ const expm1Kernel = inPlaceFast(
   ],
 );
 
-/** Taylor coefficients of (tanh x − x)/x³ in x²: −1/3, 2/15, −17/315, 62/2835, −1382/155925, 21844/6081075. */
-const TANH_TAYLOR = [
-  [-1, 3], [2, 15], [-17, 315], [62, 2835], [-1382, 155925], [21844, 6081075],
-].map(([a, b]) => dd.div([a!, 0], [b!, 0])[0]);
+/** Below this |x| tanh takes its polynomial; from it on (tanh x > ½) the exp formula. */
+export const TANH_SWITCH = 0.55;
 
-/** tanh x, once `t` = 2|x| (at most 40: tanh 20 rounds to 1). */
-const tanhBody = (): string[] => [
-  // tanh|x| = E / (E + 2) with E = expm1(2|x|) as a double-double.
-  ...expCore(get("t")),
-  ...expm1Pair(),
-  ...twoSum("nh", "nl", get("mh"), c(2)),
-  set("nl", add(get("nl"), get("ml"))),
-  ...ddDivide(get("mh"), get("ml"), get("nh"), get("nl")),
-  set("y", copysign(get("y"), get("x"))),
-  // |x| < 1/16: x + x³·P(x²) (Taylor, relative error below 2⁻⁵⁶).
-  ifSmall([
-    set("t", mul(get("x"), get("x"))),
-    set("t", add(get("x"), mul(mul(get("x"), get("t")), horner(get("t"), TANH_TAYLOR)))),
-    set("y", select(get("t"), get("y"), lt(fabs(get("x")), c(1 / 16)))),
-    keepZero,
-  ]),
+/**
+ * Solves the square system m·c = v in double-double arithmetic (Gaussian elimination with partial
+ * pivoting); the generator's polynomial fits are small and the 106 bits absorb their conditioning.
+ */
+function solveDD(m: dd.DD[][], v: dd.DD[]): dd.DD[] {
+  const n = v.length;
+  const a = m.map((row, i) => [...row, v[i]!]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(a[r]![col]![0]) > Math.abs(a[pivot]![col]![0])) pivot = r;
+    [a[col], a[pivot]] = [a[pivot]!, a[col]!];
+    for (let r = col + 1; r < n; r++) {
+      const f = dd.div(a[r]![col]!, a[col]![col]!);
+      for (let k = col; k <= n; k++) a[r]![k] = dd.sub(a[r]![k]!, dd.mul(f, a[col]![k]!));
+    }
+  }
+  const c: dd.DD[] = new Array<dd.DD>(n);
+  for (let r = n - 1; r >= 0; r--) {
+    let acc = a[r]![n]!;
+    for (let k = r + 1; k < n; k++) acc = dd.sub(acc, dd.mul(a[r]![k]!, c[k]!));
+    c[r] = dd.div(acc, a[r]![r]!);
+  }
+  return c;
+}
+
+/** P(z) = (tanh(a)/a − 1)/z at z = a² (a a double, z as the exact double-double a·a). */
+const tanhP = (a: number): { z: dd.DD; p: dd.DD } => {
+  const z = dd.twoProd(a, a);
+  return { z, p: dd.div(dd.sub(dd.div(dd.tanhDD(a), [a, 0]), [1, 0]), z) };
+};
+
+/**
+ * The 12 coefficients (in z = x²) of P with tanh x ≈ x + x·z·P(z) on |x| < TANH_SWITCH: a
+ * least-squares fit in double-double on [0, TANH_SWITCH²], coefficient by coefficient so that
+ * each rounding to a double is compensated by the ones above it. The generator measures the
+ * rounded polynomial against `tanhDD` on a dense grid and refuses an error of x·z·P above
+ * 2⁻⁶²·tanh x (0.002 ulp), the "approximation" term of the bound in `tanhKernel`'s comment (it
+ * measures about 2⁻⁶⁴).
+ */
+const TANH_POLY: number[] = (() => {
+  const n = 12;
+  const zMax = TANH_SWITCH * TANH_SWITCH;
+  const coefs: number[] = [];
+  // A z-weighted least-squares fit (tanh's error is a·z·ΔP, relative a little over z·ΔP) on 4n
+  // Chebyshev points, by its normal equations, one coefficient at a time: fit all the remaining
+  // ones, keep the lowest rounded to a double, refit the others to what it leaves (so that the
+  // roundings of the large low coefficients are compensated instead of adding up).
+  const rows = Array.from({ length: 4 * n }, (_, j) => tanhP(Math.sqrt((zMax * (1 - Math.cos(((2 * j + 1) * Math.PI) / (8 * n)))) / 2)));
+  const powers = rows.map(({ z }) => {
+    const pw: dd.DD[] = [[1, 0]];
+    for (let k = 1; k < n; k++) pw.push(dd.mul(pw[k - 1]!, z));
+    return pw.map((v) => dd.mul(v, z));
+  });
+  while (coefs.length < n) {
+    const fixed = coefs.length;
+    const rest = rows.map(({ z, p }, j) => coefs.reduce((acc, ck, k) => dd.sub(acc, dd.mul([ck, 0], powers[j]![k]!)), dd.mul(p, z)));
+    const cols = Array.from({ length: n - fixed }, (_, i) => i + fixed);
+    const dot = (u: (j: number) => dd.DD, v: (j: number) => dd.DD): dd.DD => rows.reduce<dd.DD>((acc, _, j) => dd.add(acc, dd.mul(u(j), v(j))), [0, 0]);
+    const normal = cols.map((i) => cols.map((k) => dot((j) => powers[j]![i]!, (j) => powers[j]![k]!)));
+    const rhs = cols.map((i) => dot((j) => powers[j]![i]!, (j) => rest[j]!));
+    coefs.push(solveDD(normal, rhs)[0]![0]);
+  }
+  let worst = 0;
+  for (let i = 1; i <= 4000; i++) {
+    const a = (TANH_SWITCH * i) / 4000;
+    const { z, p } = tanhP(a);
+    let q: dd.DD = [coefs[n - 1]!, 0];
+    for (let k = n - 2; k >= 0; k--) q = dd.add(dd.mul(q, z), [coefs[k]!, 0]);
+    const rel = Math.abs(dd.div(dd.mul(dd.mul(dd.sub(q, p), z), [a, 0]), dd.tanhDD(a))[0]);
+    worst = Math.max(worst, rel);
+  }
+  if (worst > 2 ** -62) throw new Error(`gen-simd-math: the tanh polynomial's error ${worst} exceeds 2^-62`);
+  return coefs;
+})();
+
+/**
+ * Estrin's scheme: coefs[0] + x·coefs[1] + … with the pairs, then pairs of pairs, combined by the
+ * powers x², x⁴, x⁸ held in the locals `powers` (set by the caller): a dependency chain of about
+ * 2·log₂(n) operations instead of Horner's 2n.
+ */
+function estrin(x: string, coefs: readonly number[], powers: readonly string[]): string {
+  let terms: string[] = [];
+  for (let i = 0; i < coefs.length; i += 2) terms.push(i + 1 < coefs.length ? add(c(coefs[i]!), mul(x, c(coefs[i + 1]!))) : c(coefs[i]!));
+  for (let level = 0; terms.length > 1; level++) {
+    const next: string[] = [];
+    for (let j = 0; j < terms.length; j += 2) next.push(j + 1 < terms.length ? add(terms[j]!, mul(get(powers[level]!), terms[j + 1]!)) : terms[j]!);
+    terms = next;
+  }
+  return terms[0]!;
+}
+
+/**
+ * coefs[0] + x·(the rest by Estrin's scheme): the leading coefficient, which dominates a series in
+ * a small x, is added last and alone (its one rounding, as in Horner's scheme), the rest with a
+ * short dependency chain. `powers` hold x², x⁴, x⁸ as far as the rest needs them.
+ */
+const leadThenEstrin = (x: string, coefs: readonly number[], powers: readonly string[]): string =>
+  add(c(coefs[0]!), mul(x, estrin(x, coefs.slice(1), powers)));
+/** Sets the locals `powers` to x², x⁴, x⁸ (as many as named). */
+const powersOf = (x: string, powers: readonly string[]): string[] =>
+  powers.map((p, i) => set(p, i === 0 ? mul(x, x) : mul(get(powers[i - 1]!), get(powers[i - 1]!))));
+
+// (`xr` is a placeholder for x read again from memory: never set, replaced in `tanhBody`)
+const TANH_LOCALS = ["x", "xr", "y", "a", "m", "t", "eh", "el", "s", "lo", "d", "h", "z", "z2", "z4", "z8", ...EXP_LOCALS];
+/** tanh|x| into `y` for |x| ≥ TANH_SWITCH, from `a` = |x| (see `tanhKernel`). */
+const tanhLarge = [
+  set("t", fmin(add(get("a"), get("a")), c(40))),
+  ...expCore(get("t"), undefined, true),
+  ...expPair(),
+  set("s", add(get("eh"), c(1))),
+  set("lo", add(add(sub(get("eh"), get("s")), c(1)), get("el"))),
+  set("d", div(c(2), get("s"))),
+  set("h", sub(c(1), get("d"))),
+  set("y", add(get("h"), add(sub(sub(c(1), get("h")), get("d")), mul(mul(get("d"), get("d")), mul(get("lo"), c(0.5)))))),
 ];
+/** tanh|x| into `t` for |x| < TANH_SWITCH: a + (a·z)·(p₀ + z·R(z)), R by Estrin's scheme. */
+const tanhSmall = [
+  set("z", mul(get("a"), get("a"))),
+  set("z2", mul(get("z"), get("z"))),
+  set("z4", mul(get("z2"), get("z2"))),
+  set("z8", mul(get("z4"), get("z4"))),
+  set("t", add(get("a"), mul(mul(get("a"), get("z")), add(c(TANH_POLY[0]!), mul(get("z"), estrin(get("z"), TANH_POLY.slice(1), ["z2", "z4", "z8"])))))),
+];
+const tanhStart = [set("a", fabs(get("x"))), set("m", lt(get("a"), c(TANH_SWITCH)))];
 
-const tanhKernel = inPlaceFast(
-  "tanh",
-  ["x", "y", "t", "mh", "ml", "eh", "el", "nh", "nl", ...EXP_LOCALS, ...DIVIDE_LOCALS],
-  20,
-  [set("t", fabs(mul(get("x"), c(2)))), ...tanhBody()],
-  [set("t", fmin(fabs(mul(get("x"), c(2))), c(40))), ...tanhBody()],
-);
+/** `lines` for the first vector and for the second, interleaved line by line. */
+const interleave = (lines: readonly string[]): string[] => lines.flatMap((l) => [l, secondCopy(l, TANH_LOCALS)]);
 
-/** σ(x) once `eh`, `el` hold e^−|x| as a double-double: 1/(1 + v) for x ≥ 0, v/(1 + v) below. */
+/**
+ * The loop body over `x` (and `x_2` when `two`): all lanes small, only the polynomial; none, only
+ * the exp formula; else both. The branch is chosen up front and x reloaded from memory for its
+ * sign, so that no mask or argument stays live in a register across the exp formula (measured 2%
+ * faster than keeping them).
+ */
+function tanhBody(two: boolean): string {
+  const both = (lines: readonly string[]): string => (two ? interleave(lines) : lines).join(" ");
+  const anyOf = (v: string): string => (two ? `(v128.or ${v} ${secondCopy(v, TANH_LOCALS)})` : v);
+  const allOf = (v: string): string => (two ? `(v128.and ${v} ${secondCopy(v, TANH_LOCALS)})` : v);
+  // `xr` stands for x read again from memory (the second vector's 16 bytes further on).
+  const reload = (text: string): string =>
+    text.replaceAll("(local.get $xr_2)", "(v128.load offset=16 (local.get $p))").replaceAll("(local.get $xr)", "(v128.load (local.get $p))");
+  return reload(
+    [
+      both(tanhStart),
+      `(if (i64x2.all_true ${allOf(get("m"))})
+          (then ${both([...tanhSmall, set("y", get("t"))])})
+          (else (if (v128.any_true ${anyOf(get("m"))})
+            (then ${both(tanhLarge)} ${both([...tanhSmall, set("y", select(get("t"), get("y"), get("m")))])})
+            (else ${both(tanhLarge)}))))`,
+      both([set("y", or(get("y"), and(get("xr"), SIGN)))]),
+    ].join("\n        "),
+  );
+}
+
+/**
+ * tanh on f64x2, two vectors a step (their dependency chains overlap; an odd last vector alone),
+ * with a = |x| and the sign put back at the end (so ±0, and −x for x < 0, come out right). A step
+ * whose lanes are all below TANH_SWITCH runs only the polynomial, one with none only the exp
+ * formula, a mixed one both (each lane then takes its own):
+ *
+ * - a ≥ TANH_SWITCH (0.55, where tanh a > ½): tanh a = 1 − d with d = 2/(E + 1), E = e^(2a). With 2a
+ *   clamped to 40 (tanh rounds to 1 from a = 19.06 on; ∞ too), E is the exp core's (thi + q)·2ᵏ as
+ *   a double-double (eh, el) with relative error below 2⁻⁵⁹; s = eh + 1 rounded and its error by
+ *   Fast2Sum (eh ≥ 1), so that E + 1 = s + lo; one division d₀ = 2/s; h = 1 − d₀ rounded and its
+ *   error (1 − h) − d₀ (exact, Fast2Sum); and since 2/(s + lo) = (2/s)(1 − lo/s + …) with
+ *   2/s ≈ d₀ and 1/s ≈ d₀/2, tanh a = h + ((1 − h) − d₀ + d₀²·lo/2). Error, in ulps of the result
+ *   (in [½, 1), an ulp is 2⁻⁵³): d₀'s rounding, ½ ulp of d₀ < ½ is at most 2⁻⁵⁵ = 0.25 ulp; E's
+ *   error times d < ½ and the dropped (lo/s)² terms, below 0.01 ulp; the correction's own roundings
+ *   are relative to a sum below 2⁻⁵², negligible; the final rounding ½ ulp. At most 0.76 ulp.
+ * - a < TANH_SWITCH: tanh a = a + t with t = (a·z)·P(z), z = a², P(z) = p₀ + z·R(z) of degree 11
+ *   (`TANH_POLY`, approximation error at most 2⁻⁶² relative, 0.002 ulp), R by Estrin's scheme.
+ *   |t| is at most 0.099·tanh a (at the switch), so t's relative error counts for a tenth of an
+ *   ulp per unit roundoff u = 2⁻⁵³: z's rounding (u, damped to 0.87u in z·P because P varies
+ *   slowly: zP′/P ≥ −0.14), a·z (u), P's (u for the addition of p₀, then the product z·R and R's
+ *   own few roundings, about 3.3u at the scale of zR ≤ 0.14·P: 0.46u) and the last product (u):
+ *   4.3u, 0.43 ulp; then the final rounding ½ ulp. At most 0.94 ulp. Under a = 2⁻²⁶, t is below
+ *   half an ulp of a and y = a exactly, as tanh a rounds.
+ *
+ * NaN passes through both (pmin keeps it, the comparisons are false).
+ */
+const tanhKernel = pairLoop("tanh", [...TANH_LOCALS, ...TANH_LOCALS.map((l) => `${l}_2`)], tanhBody(true), tanhBody(false));
+
+/** Clears the low 27 bits of a double's significand: 26 significant bits are left. */
+const MASK_26 = ci(-(1n << 27n));
+
+/**
+ * σ(x) once `eh`, `el` hold v = e^−|x| as a double-double: n/(1 + v) with n = 1 for x ≥ 0 and
+ * n = v below, by a division whose residual is exact without a two-product: s′ = 1 + eh rounded
+ * and cut to 26 significant bits, lo = 1 + v − s′ exactly ((1 − s′) + eh is exact, |lo| < 2⁻²⁴);
+ * q = n/s′ cut to 26 bits, so that q·s′ (52 bits) and r = nh − q·s′ are exact; then
+ * σ = q + (r + nl − q·lo)/(s′ + lo), the quotient by 1/s′ to first order in lo/s′ (the dropped
+ * terms are below 2⁻⁷⁰ of σ). The correction is under 2⁻²⁴ of σ and carries a few roundings of
+ * its own, so the result is σ rounded once, plus the exp core's 2⁻⁵⁹: within 0.52 ulp (measured
+ * 0.507) — except below x ≈ −670, where v's low part underflows to the subnormals and, from −708 on,
+ * σ itself (a second rounding): at most 0.75 ulp there, as for exp.
+ */
 const sigmoidFinish = (): string[] => [
-  set("mh", add(c(1), get("eh"))),
-  set("ml", add(add(sub(c(1), get("mh")), get("eh")), get("el"))),
   set("t", lt(get("x"), c(0))),
   set("nh", select(get("eh"), c(1), get("t"))),
   set("nl", and(get("el"), get("t"))),
-  ...ddDivide(get("nh"), get("nl"), get("mh"), get("ml")),
+  set("mh", and(add(c(1), get("eh")), MASK_26)),
+  set("ml", add(add(sub(c(1), get("mh")), get("eh")), get("el"))),
+  set("rcp", div(c(1), get("mh"))),
+  set("q0", and(mul(get("nh"), get("rcp")), MASK_26)),
+  set("res", sub(add(sub(get("nh"), mul(get("q0"), get("mh"))), get("nl")), mul(get("q0"), get("ml")))),
+  set("res", mul(get("res"), get("rcp"))),
+  set("y", add(get("q0"), sub(get("res"), mul(get("res"), mul(get("ml"), get("rcp")))))),
 ];
 
 const sigmoidKernel = inPlaceFast(
   "sigmoid",
-  ["x", "y", "t", "eh", "el", "nh", "nl", "mh", "ml", ...EXP_LOCALS, ...DIVIDE_LOCALS],
+  ["x", "y", "t", "eh", "el", "nh", "nl", "mh", "ml", "rcp", "q0", "res", ...EXP_LOCALS],
   708,
   [set("t", fneg(fabs(get("x")))), ...expCore(get("t")), ...expPair(), ...sigmoidFinish()],
   [set("t", fmax(fneg(fabs(get("x"))), c(-746))), ...expCore(get("t")), ...expPair(), ifBeyond(get("x"), 708, [...twoFactor(), ...expPair(true)]), ...sigmoidFinish()],
 );
+
 
 // ------------------------------------------------------------------ log, log1p
 
@@ -435,7 +638,7 @@ const sigmoidKernel = inPlaceFast(
 const SQRT_HALF_BITS = bitsOf(Math.SQRT1_2);
 /** Taylor coefficients 2/3, 2/5, … 2/25 of (2 atanh s − 2s)/s³ in z = s². */
 const ATANH_TAYLOR = Array.from({ length: 12 }, (_, k) => dd.div([2, 0], [2 * k + 3, 0])[0]);
-const LOG_LOCALS = ["ix", "e", "dk", "f", "s", "z", "hf"];
+const LOG_LOCALS = ["ix", "e", "dk", "f", "s", "z", "hf", "w2", "w4", "w8"];
 
 /** Added to a double's bits, leaves e + 1023 in the top 12 (never negative, so a logical shift gets it). */
 const LOG_BIAS = (1023n << 52n) - SQRT_HALF_BITS;
@@ -458,18 +661,22 @@ function logFinish(corr: string): string {
   );
 }
 
-/** s = f/(2 + f), hf = f²/2, and z (reused) = R(s²) = s²·(2/3 + 2s²/5 + …): log(1 + f) = f − (hf − s·(hf + R)). */
+/**
+ * s = f/(2 + f), hf = f²/2, and z (reused) = R(s²) = s²·(2/3 + 2s²/5 + …) (2/3 added last, the
+ * rest by Estrin's scheme): log(1 + f) = f − (hf − s·(hf + R)).
+ */
 const logSeries = [
   set("s", div(get("f"), add(c(2), get("f")))),
   set("z", mul(get("s"), get("s"))),
-  set("z", mul(get("z"), horner(get("z"), ATANH_TAYLOR))),
+  ...powersOf(get("z"), ["w2", "w4", "w8"]),
+  set("z", mul(get("z"), leadThenEstrin(get("z"), ATANH_TAYLOR, ["w2", "w4", "w8"]))),
   set("hf", mul(mul(c(0.5), get("f")), get("f"))),
 ];
 
 /** dk = e as doubles, from e + 1023 (plus the bits of 1.5·2⁵², minus 1.5·2⁵² + 1023). */
 const eToDouble = set("dk", sub(iadd(get("e"), ci(SHIFT_BITS)), c(SHIFT + 1023)));
 
-const logKernel = inPlace("log", ["x", "y", "t", ...LOG_LOCALS], [
+const logKernel = inPlaceTwo("log", ["x", "y", "t", ...LOG_LOCALS], [
   // Subnormals: scaled by 2⁵⁴ first, the exponent corrected after.
   set("t", lt(get("x"), c(2 ** -1022))),
   ...logSplit(select(mul(get("x"), c(2 ** 54)), get("x"), get("t"))),
@@ -482,7 +689,7 @@ const logKernel = inPlace("log", ["x", "y", "t", ...LOG_LOCALS], [
           (then ${set("y", select(get("y"), select(c(-Infinity), select(get("x"), c(NaN), feq(get("x"), c(Infinity))), feq(get("x"), c(0))), and(gt(get("x"), c(0)), lt(get("x"), c(Infinity)))))}))`,
 ]);
 
-const log1pKernel = inPlace("log1p", ["x", "y", "t", "u", "cr", ...LOG_LOCALS], [
+const log1pKernel = inPlaceTwo("log1p", ["x", "y", "t", "u", "cr", ...LOG_LOCALS], [
   // u = 1 + x rounded, c = (1 + x − u)/u its rounding error relative to u; where u is in [√½, √2)
   // (e = 0) f is x itself and needs no correction.
   set("u", add(c(1), get("x"))),
@@ -529,7 +736,7 @@ const COS_TAYLOR = Array.from({ length: 9 }, (_, k) => (k % 2 === 0 ? 1 : -1) * 
  * |x| > TRIG_LIMIT or was not finite, for the caller's fallback.
  */
 function trigKernel(name: string, offset: number): string {
-  return inPlace(name, ["x", "y", "t", "kd", "ki", "h", "l", "h2", "l2", "r", "rl", "z", "sn", "cs", "far", "bb"], [
+  return inPlaceTwo(name, ["x", "y", "t", "kd", "ki", "h", "l", "h2", "l2", "r", "rl", "z", "z2", "z4", "sn", "cs", "far", "bb"], [
     set("far", or(get("far"), `(v128.not ${le(fabs(get("x")), c(TRIG_LIMIT))})`)),
     set("kd", add(mul(get("x"), c(2 / Math.PI)), c(SHIFT))),
     set("ki", get("kd")),
@@ -541,17 +748,18 @@ function trigKernel(name: string, offset: number): string {
     set("r", add(get("h2"), get("l"))),
     set("rl", add(sub(get("h2"), get("r")), get("l"))),
     set("z", mul(get("r"), get("r"))),
-    // sin(r + rl) ≈ r + (rl·(1 − z/2) + r·z·P(z))
-    set("sn", add(get("r"), add(sub(get("rl"), mul(mul(get("z"), c(0.5)), get("rl"))), mul(mul(get("r"), get("z")), horner(get("z"), SIN_TAYLOR))))),
+    ...powersOf(get("z"), ["z2", "z4"]),
+    // sin(r + rl) ≈ r + (rl·(1 − z/2) + r·z·P(z)) (P and Q: the leading coefficient last, the rest by Estrin's scheme)
+    set("sn", add(get("r"), add(sub(get("rl"), mul(mul(get("z"), c(0.5)), get("rl"))), mul(mul(get("r"), get("z")), leadThenEstrin(get("z"), SIN_TAYLOR, ["z2", "z4"]))))),
     // cos(r + rl) ≈ w + (((1 − w) − z/2) + (z²·Q(z) − r·rl)) with w = 1 − z/2
     set("t", mul(get("z"), c(0.5))),
     set("h", sub(c(1), get("t"))),
-    set("cs", add(get("h"), add(sub(sub(c(1), get("h")), get("t")), sub(mul(mul(get("z"), get("z")), horner(get("z"), COS_TAYLOR)), mul(get("r"), get("rl")))))),
+    set("cs", add(get("h"), add(sub(sub(c(1), get("h")), get("t")), sub(mul(mul(get("z"), get("z")), leadThenEstrin(get("z"), COS_TAYLOR, ["z2", "z4"])), mul(get("r"), get("rl")))))),
     set("ki", offset === 0 ? get("ki") : iadd(get("ki"), ci(BigInt(offset)))),
     set("y", select(get("cs"), get("sn"), `(i64x2.eq ${and(get("ki"), ci(1n))} ${ci(1n)})`)),
     set("y", xor(get("y"), and(ishl(get("ki"), 62), SIGN))),
     ...(offset === 0 ? [keepZero] : []),
-  ], `(v128.any_true (local.get $far))`);
+  ], `(v128.any_true (local.get $far))`, ["far"]);
 }
 
 // ------------------------------------------------------------------ pow

@@ -13,6 +13,7 @@ import * as linalgEig from "./primitives/linalg-eig.ts";
 import * as sort from "./primitives/sort.ts";
 import * as gather from "./primitives/gather.ts";
 import * as special from "./primitives/special.ts";
+import * as logistic from "./primitives/logistic.ts";
 import * as random from "./primitives/random.ts";
 import * as control from "./higher-order/control.ts";
 import * as loops from "./higher-order/loops.ts";
@@ -31,7 +32,7 @@ const collect = (...modules: object[]): Primitive<unknown>[] =>
 /** All registered primitives, by name. */
 export const registry: ReadonlyMap<string, Primitive<unknown>> = new Map(
   [
-    ...collect(unary, binary, compare, reduce, structural, complex, contraction, sort, gather, special, linalg, linalgSpectral, linalgEig, random, control, loops, conv, fft),
+    ...collect(unary, binary, compare, reduce, structural, complex, contraction, sort, gather, special, logistic, linalg, linalgSpectral, linalgEig, random, control, loops, conv, fft),
     // Higher-order primitives carrying user functions (custom_vjp_lin is not listed: it exists only
     // to be transposed, and applying it forward is by design an error; custom_vjp_call's spec covers
     // it through reverse mode).

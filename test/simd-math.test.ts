@@ -116,12 +116,18 @@ describe("SIMD math kernels", () => {
     }
   });
 
-  it("every position of a chunk and odd lengths (the padded last lane) are computed", () => {
-    for (const n of [1, 2, 3, 2047, 2048, 2049, 4097]) {
-      const x = Float64Array.from({ length: n }, (_, i) => (i % 37) / 7 - 2);
+  // Most kernels take two vectors a step and an odd last vector alone: every length parity.
+  it.each(cases)("$name: every position of a chunk and odd lengths (the padded last lane, the odd last vector) are computed", ({ name, draw, exact, math }) => {
+    const rand = mulberry32(0x0dd + name.length);
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 2047, 2048, 2049, 2050, 2051, 4097]) {
+      const x = Float64Array.from({ length: n }, () => draw(rand));
       const out = new Float64Array(n).fill(NaN);
-      simdUnary("exp", x, out);
-      for (let i = 0; i < n; i++) expect(d.ulpError(out[i]!, d.expScaled([x[i]!, 0]))).toBeLessThanOrEqual(1);
+      simdUnary(name, x, out);
+      for (let i = 0; i < n; i++) {
+        const m = math(x[i]!);
+        if (!Number.isFinite(m) || m === 0) expect(Object.is(out[i], m), `${name}(${x[i]}) at ${i} of ${n}`).toBe(true);
+        else expect(d.ulpError(out[i]!, exact(x[i]!)), `${name}(${x[i]}) at ${i} of ${n}`).toBeLessThanOrEqual(1);
+      }
     }
   });
 
@@ -163,6 +169,64 @@ describe("SIMD math kernels", () => {
         else expect(d.ulpError(out[i]!, { m: (name === "sin" ? d.sinDD : d.cosDD)(x[i]!), k: 0 })).toBeLessThanOrEqual(1);
       }
     }
+  });
+});
+
+describe("SIMD tanh", () => {
+  /** n doubles on each side of v (v included), one ulp apart. */
+  const around = (v: number, n: number): number[] => {
+    const out: number[] = [];
+    const buf = new Float64Array(1);
+    const bits = new BigInt64Array(buf.buffer);
+    buf[0] = v;
+    const at = bits[0]!;
+    for (let k = -n; k <= n; k++) {
+      bits[0] = at + BigInt(k);
+      out.push(buf[0]!);
+    }
+    return out;
+  };
+  // The kernel switches from its polynomial to the exp formula at |x| = 0.55; tanh crosses ½ (a
+  // power of two, where an ulp halves) at atanh ½ = 0.5493…, and rounds to 1 from 19.06 on.
+  const edges = [
+    ...around(0.55, 300),
+    ...around(Math.atanh(0.5), 300),
+    ...around(0.5, 50),
+    ...around(1, 50),
+    ...around(2 ** -26, 50),
+    ...Array.from({ length: 2001 }, (_, i) => 0.53 + (0.04 * i) / 2000),
+    ...Array.from({ length: 4001 }, (_, i) => 19 + (4 * i) / 4000),
+    ...Array.from({ length: 2000 }, (_, i) => 2 ** (-1074 + (1084 * i) / 2000)),
+    0, 5e-324, 1e-310, 2 ** -1022, 1e-20, 1e-8, 1e3, 1e10, 1e300, Number.MAX_VALUE,
+  ];
+
+  it("within 1 ulp around its switch point, ½, 1, the subnormals, tiny arguments and where it rounds to 1 (both signs, every pairing of lanes)", () => {
+    // Shifted by 0 to 3 places so that each point is met in each lane of a two-vector step.
+    for (let shift = 0; shift < 4; shift++) {
+      const x = Float64Array.from([...Array(shift).fill(3), ...edges.flatMap((v) => [v, -v])]);
+      const out = new Float64Array(x.length);
+      simdUnary("tanh", x, out);
+      let worst = 0;
+      for (let i = 0; i < x.length; i++) {
+        const v = x[i]!;
+        if (v === 0) {
+          expect(Object.is(out[i], v), `tanh(${v})`).toBe(true);
+          continue;
+        }
+        const err = d.ulpError(out[i]!, { m: d.tanhDD(v), k: 0 });
+        if (!(err <= 1)) throw new Error(`tanh(${v}) = ${out[i]}: ${err} ulp`);
+        worst = Math.max(worst, err);
+        if (Math.abs(v) >= 19.1) expect(out[i]).toBe(Math.sign(v));
+      }
+      if (shift === 0) console.log(`tanh: max error ${worst.toFixed(3)} ulp over ${x.length} edge points`);
+    }
+  });
+
+  it("special values exactly as Math.tanh: ±0, ±∞, NaN, huge", () => {
+    const x = Float64Array.from([0, -0, Infinity, -Infinity, NaN, Number.MAX_VALUE, -Number.MAX_VALUE, 1e300, -1e300, 5e-324, -5e-324]);
+    const out = new Float64Array(x.length);
+    simdUnary("tanh", x, out);
+    expect(Array.from(out).map((v, i) => Object.is(v, Math.tanh(x[i]!)))).toEqual(Array.from(x, () => true));
   });
 });
 
@@ -229,13 +293,15 @@ describe("eager primitives on the SIMD kernels", () => {
 
   const long = Float64Array.from({ length: SIMD_MIN_LENGTH + 3 }, (_, i) => i / 50 - 2.5);
   const fns = [
-    ["exp", np.exp],
-    ["expm1", np.expm1],
-    ["tanh", np.tanh],
+    ["exp", np.exp, long],
+    ["expm1", np.expm1, long],
+    ["tanh", np.tanh, long],
+    ["log", np.log, long.map((v) => Math.abs(v) + 1e-3)],
+    ["sin", np.sin, long.map((v) => v * 40)],
+    ["cos", np.cos, long.map((v) => v * 40)],
   ] as const;
 
-  it.each(fns)("np.%s of a long float64 array is the kernel's result; a short one is Math's", (name, f) => {
-    const arg = long;
+  it.each(fns)("np.%s of a long float64 array is the kernel's result; a short one is Math's", (name, f, arg) => {
     const viaKernel = new Float64Array(arg.length);
     simdUnary(name, arg, viaKernel);
     expect(f(np.asarray(arg)).toArray()).toEqual(Array.from(viaKernel));
@@ -244,15 +310,9 @@ describe("eager primitives on the SIMD kernels", () => {
     expect(f(np.asarray(short)).toArray()).toEqual(Array.from(short, (v) => mathF(v)));
   });
 
-  it("np.log, np.log1p, np.sin, np.cos stay on Math (their kernels measured slower than V8's)", () => {
-    for (const [f, g, arg] of [
-      [np.log, Math.log, long.map(Math.abs)],
-      [np.log1p, Math.log1p, long.map((v) => v + 2.6)],
-      [np.sin, Math.sin, long],
-      [np.cos, Math.cos, long],
-    ] as const) {
-      expect(f(np.asarray(arg)).toArray()).toEqual(Array.from(arg, (v) => g(v)));
-    }
+  it("np.log1p stays on Math (its kernel measured no faster than V8's)", () => {
+    const arg = long.map((v) => v + 2.6);
+    expect(np.log1p(np.asarray(arg)).toArray()).toEqual(Array.from(arg, (v) => Math.log1p(v)));
   });
 
   it("float32 arrays stay on the JavaScript loop", () => {

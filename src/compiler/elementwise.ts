@@ -5,6 +5,7 @@
 import type { DType } from "../core/dtype.ts";
 import type { Primitive } from "../core/primitive.ts";
 import * as U from "../primitives/unary.ts";
+import { logisticP } from "../primitives/logistic.ts";
 import * as B from "../primitives/binary.ts";
 import * as C from "../primitives/compare.ts";
 import { convertP, type ConvertParams } from "../primitives/structural.ts";
@@ -56,6 +57,7 @@ const entries: [Primitive<never>, ElementExpr][] = [
   [U.arcsinhP, un("Math.asinh(a)")],
   [U.arccoshP, un("Math.acosh(a)")],
   [U.arctanhP, un("Math.atanh(a)")],
+  [logisticP, un("H.logistic(a)")],
   [U.cbrtP, un("Math.cbrt(a)")],
   [U.floorP, un("Math.floor(a)")],
   [U.ceilP, un("Math.ceil(a)")],

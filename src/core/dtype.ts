@@ -1,6 +1,7 @@
 /** @file Dtypes, their storage, and NumPy's promotion rules for the dtypes we have. */
 
 import { minBytes, recordAllocation, takePooled } from "./pool.ts";
+import { fmtShape, ShapeError } from "./errors.ts";
 
 /**
  * The element types of arrays: `float64` (the default), `float32`, `int32`, `bool`, and the complex
@@ -138,3 +139,16 @@ export function fillReal(data: TypedArray, dtype: DType, v: number): void {
 
 /** The dtype a transformation's tangents and cotangents have for a primal of this dtype (a complex primal has complex tangents). */
 export const tangentDtype = (d: DType): DType | null => (isInexact(d) ? d : null);
+
+/**
+ * Storage for `n` elements of `dtype`, for `op`; a `ShapeError` naming `op` and the size when the
+ * engine cannot allocate it (the shape itself was already checked against `MAX_SIZE`).
+ */
+export function allocateFor(op: string, dtype: DType, n: number, shape: readonly number[]): TypedArray {
+  try {
+    return allocate(dtype, n);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new ShapeError(`${op}: cannot allocate an array of shape ${fmtShape(shape)} (${n} ${dtype} elements): ${e.message}`);
+  }
+}

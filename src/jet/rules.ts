@@ -18,6 +18,7 @@ import * as g from "../primitives/gather.ts";
 import { dotGeneralP } from "../primitives/contraction.ts";
 import { argsortP } from "../primitives/sort.ts";
 import * as sp from "../primitives/special.ts";
+import { logisticP } from "../primitives/logistic.ts";
 import { condP } from "../higher-order/control.ts";
 import { scanP, whileP, type ScanParams, type WhileParams } from "../higher-order/loops.ts";
 import { customVjpCallP } from "../higher-order/custom.ts";
@@ -311,6 +312,8 @@ const table = new Map<AnyPrim, JetRule<unknown>>([
   // tanh′ = 1 − tanh², tan′ = 1 + tan²
   [u.tanhP as AnyPrim, series(unary(quadraticInY(1, 0, -1)))],
   [u.tanP as AnyPrim, series(unary(quadraticInY(1, 0, 1)))],
+  // σ′ = σ − σ²
+  [logisticP as AnyPrim, series(unary(quadraticInY(0, 1, -1)))],
   [u.sqrtP as AnyPrim, series(unary((x, out, order) => sqrtSeries(x, out, order)))],
   [u.cbrtP as AnyPrim, series(unary((x, out, order) => powSeries(x, fullLike(x[0]!, 1 / 3), out, order)))],
   // arcsin′ = 1/√(1 − x²), arccos′ = −arcsin′, arctan′ = 1/(1 + x²)

@@ -74,6 +74,11 @@ export const helpers = {
   sign(a: number): number {
     return a > 0 ? 1 : a < 0 ? -1 : a === 0 ? 0 : NaN;
   },
+  /** σ(a) = 1/(1 + e⁻ᵃ) from e^(−|a|) ≤ 1, so neither tail overflows (the `logistic` primitive's kernel). */
+  logistic(a: number): number {
+    const e = Math.exp(-Math.abs(a));
+    return a >= 0 ? 1 / (1 + e) : e / (1 + e);
+  },
   /** Python's floor modulo: the result has the sign of the divisor. */
   floorMod(a: number, b: number): number {
     const r = a % b;

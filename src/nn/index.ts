@@ -6,11 +6,12 @@
  */
 import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { asarray } from "../numpy/creation.ts";
-import { where, expm1, tanh, abs, logaddexp, greater, greaterEqual, lessEqual, equal, sqrt, subtract, negative } from "../numpy/math.ts";
+import { expm1, tanh, abs, logaddexp, sqrt, subtract, negative } from "../numpy/math.ts";
+import { where, greater, greaterEqual, lessEqual, equal } from "../numpy/logic.ts";
 import { mean, variance } from "../numpy/reductions.ts";
 import { expandDims } from "../numpy/shape.ts";
 import { split } from "../numpy/rearrange.ts";
-import { arange } from "../numpy/creation.ts";
+import { arange } from "../numpy/ranges.ts";
 import { isFloat, type DType } from "../core/dtype.ts";
 import { rejectComplex } from "../numpy/broadcast.ts";
 import { expit, erf, logsumexp as lse, softmax as sm, logSoftmax as lsm } from "../scipy/special.ts";

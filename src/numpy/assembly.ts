@@ -5,11 +5,13 @@
  * compositions of existing functions, so the float-valued ones differentiate and batch.
  */
 import type { NDArray, ArrayLike } from "../core/ndarray.ts";
-import { asarray, zeros, arange } from "./creation.ts";
+import { asarray, zeros } from "./creation.ts";
+import { arange } from "./ranges.ts";
 import { normAxis, rejectComplex } from "./broadcast.ts";
 import { concatenate, moveaxis, reshape, broadcastTo } from "./shape.ts";
 import { cumsum, cumprod } from "./reductions.ts";
-import { multiply, power, where, abs, floor, log2, notEqual, isfinite } from "./math.ts";
+import { multiply, power, abs, floor, log2 } from "./math.ts";
+import { where, notEqual, isfinite } from "./logic.ts";
 import { take } from "./indexing-fns.ts";
 import { argsort } from "./sorting.ts";
 import { tile } from "./rearrange.ts";

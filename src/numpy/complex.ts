@@ -7,7 +7,8 @@
  */
 import { NDArray, type ArrayLike, type Index } from "../core/ndarray.ts";
 import { asarray, zerosLike } from "./creation.ts";
-import { arctan2, equal, hypot, notEqual } from "./math.ts";
+import { arctan2, hypot } from "./math.ts";
+import { equal, notEqual } from "./logic.ts";
 import { isComplex, isFloat } from "../core/dtype.ts";
 import * as cp from "../primitives/complex.ts";
 import { prepare } from "./broadcast.ts";

@@ -16,7 +16,8 @@
 import { NDArray, ConcreteArray, type ArrayLike } from "../core/ndarray.ts";
 import { asarray } from "./creation.ts";
 import { concatenate } from "./shape.ts";
-import { pad, flip, roll } from "./rearrange.ts";
+import { flip, roll } from "./rearrange.ts";
+import { pad } from "./pad.ts";
 import { normAxis } from "./broadcast.ts";
 import { ComplexArray, complex as makeComplex } from "./complex.ts";
 import { ShapeError } from "../core/errors.ts";

@@ -7,7 +7,9 @@ import "./methods.ts";
 export { NDArray, type ArrayLike, type Index, type SliceSpec, type Nested, type Aval, type Complex } from "../core/ndarray.ts";
 export type { DType } from "../core/dtype.ts";
 export * from "./creation.ts";
+export * from "./ranges.ts";
 export * from "./math.ts";
+export * from "./logic.ts";
 export * from "./reductions.ts";
 export { variance as var } from "./reductions.ts";
 export * from "./sorting.ts";
@@ -16,8 +18,9 @@ export * from "./products.ts";
 export * as linalg from "./linalg.ts";
 export {
   flatten, atleast1d, atleast2d, atleast3d, vstack, rowStack, hstack, dstack, columnStack, split, arraySplit, hsplit, vsplit,
-  dsplit, tile, repeat, flip, fliplr, flipud, roll, rot90, pad, type PadMode, diagonal, trace, diag, diagflat, tril, triu, meshgrid, append,
+  dsplit, tile, repeat, flip, fliplr, flipud, roll, rot90, diagonal, trace, diag, diagflat, tril, triu, meshgrid, append,
 } from "./rearrange.ts";
+export { pad, type PadMode } from "./pad.ts";
 export { trapezoid, trapz, gradient, ediff1d, unwrap, interp, polyval, polyfit, vander, polyder, polyint, polyadd, polysub, polymul } from "./numerical.ts";
 export { cov, corrcoef, bincount, digitize, histogram, unique } from "./statistics.ts";
 export { block, insert, rollaxis, resize, fillDiagonal, extract, lexsort, cumulativeSum, cumulativeProd, ldexp, frexp, delete } from "./assembly.ts";

@@ -5,7 +5,7 @@
 import { ConcreteArray, type NDArray, type ArrayLike } from "../core/ndarray.ts";
 import { asarray } from "./creation.ts";
 import { broadcastShapes, normAxis, prepare } from "./broadcast.ts";
-import { where } from "./math.ts";
+import { where } from "./logic.ts";
 import * as s from "../primitives/structural.ts";
 import { add, fullLike, max, min, mod } from "../primitives/binary.ts";
 import { eq, le, lt, select as laxSelect } from "../primitives/compare.ts";

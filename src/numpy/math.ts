@@ -5,8 +5,7 @@
  */
 import { ConcreteArray, type NDArray, type ArrayLike } from "../core/ndarray.ts";
 import { DomainError } from "../core/errors.ts";
-import { prepare, prepareBinary, rejectComplex } from "./broadcast.ts";
-import { asarray } from "./creation.ts";
+import { prepare, rejectComplex } from "./broadcast.ts";
 import * as u from "../primitives/unary.ts";
 import * as b from "../primitives/binary.ts";
 import * as c from "../primitives/compare.ts";
@@ -17,57 +16,10 @@ import { ComplexArray } from "./complex.ts";
 import { besselI } from "../primitives/special.ts";
 import { requireStatic } from "./static-args.ts";
 import * as P from "../core/parse.ts";
+import { X, floatFn, sameFn, binFn, realFloatFn, realBinFn, type Bin } from "./elementwise-fns.ts";
 
 const roundOpts = P.options("np.round", { decimals: P.int }, { positional: "decimals" });
 const nanToNumOpts = P.options("np.nanToNum", { nan: P.num, posinf: P.num, neginf: P.num });
-
-type Un = (x: NDArray) => NDArray;
-type Bin = (x: NDArray, y: NDArray) => NDArray;
-
-const X = ["x"];
-const X1X2 = ["x1", "x2"];
-/** A float function of one argument (integers and bools are promoted to float64). */
-const floatFn = (name: string, f: Un) => {
-  const op = `np.${name}`;
-  return (x: ArrayLike): NDArray => f(prepare(op, [x], true, X)[0]!);
-};
-/** A function of one argument that keeps the dtype. */
-const sameFn = (name: string, f: Un) => {
-  const op = `np.${name}`;
-  return (x: ArrayLike): NDArray => f(prepare(op, [x], false, X)[0]!);
-};
-/** A broadcasting function of two arguments, whose `f` always computes a new array (see `prepareBinary`). */
-const binFn = (name: string, f: Bin, floatOnly = false) => {
-  const op = `np.${name}`;
-  return (x1: ArrayLike, x2: ArrayLike): NDArray => {
-    const [x, y] = prepareBinary(op, x1, x2, floatOnly, X1X2);
-    return f(x!, y!);
-  };
-};
-
-/** A complex value's truth (non-zero, as NumPy: 1j is true) as a bool array; other arrays unchanged. */
-const truth = (x: NDArray): NDArray => (isComplex(x.dtype) ? c.ne(x, b.fullLike(x, 0)) : x);
-
-/** A function of one real argument: a complex one is a `TypeError` naming it, as in NumPy. */
-const realFloatFn = (name: string, f: Un) => {
-  const op = `np.${name}`;
-  return (x: ArrayLike): NDArray => {
-    const a = prepare(op, [x], true, X)[0]!;
-    rejectComplex(op, [a], X);
-    return f(a);
-  };
-};
-
-/** A broadcasting function of two real arguments: a complex operand is a `TypeError`, as in NumPy. */
-const realBinFn = (name: string, f: Bin, floatOnly: boolean) => {
-  const op = `np.${name}`;
-  return (x1: ArrayLike, x2: ArrayLike): NDArray => {
-    const [x, y] = prepareBinary(op, x1, x2, floatOnly, X1X2);
-    // Both are complex after promotion: name the argument that was complex as given.
-    if (isComplex(x!.dtype)) rejectComplex(op, [isComplex(asarray(x1).dtype) ? x! : y!], [isComplex(asarray(x1).dtype) ? "x1" : "x2"]);
-    return f(x!, y!);
-  };
-};
 
 /**
  * `np.add(x1, x2)`: x1 + x2 elementwise, broadcasting, in the promoted dtype.
@@ -374,109 +326,6 @@ export const square = (x: ArrayLike): NDArray => {
  * np.reciprocal([2, 4]); // [0.5, 0.25]
  */
 export const reciprocal = (x: ArrayLike): NDArray => divide(1, x);
-
-/**
- * `np.equal(x1, x2)`: x1 == x2 elementwise, broadcasting, as a bool array.
- * @example
- * np.equal([1, 2], [1, 3]); // [true, false]
- */
-export const equal = binFn("equal", c.eq);
-/**
- * `np.not_equal(x1, x2)`: x1 != x2 elementwise, broadcasting, as a bool array.
- * @example
- * np.notEqual([1, 2], [1, 3]); // [false, true]
- */
-export const notEqual = binFn("notEqual", c.ne);
-/**
- * `np.less(x1, x2)`: x1 < x2 elementwise, broadcasting, as a bool array.
- * @example
- * np.less([1, 2, 3], 2); // [true, false, false]
- */
-export const less = binFn("less", c.lt);
-/**
- * `np.less_equal(x1, x2)`: x1 ≤ x2 elementwise, broadcasting, as a bool array.
- * @example
- * np.lessEqual([1, 2, 3], 2); // [true, true, false]
- */
-export const lessEqual = binFn("lessEqual", c.le);
-/**
- * `np.greater(x1, x2)`: x1 > x2 elementwise, broadcasting, as a bool array.
- * @example
- * np.greater([1, 2, 3], 2); // [false, false, true]
- */
-export const greater = binFn("greater", c.gt);
-/**
- * `np.greater_equal(x1, x2)`: x1 ≥ x2 elementwise, broadcasting, as a bool array.
- * @example
- * np.greaterEqual([1, 2, 3], 2); // [false, true, true]
- */
-export const greaterEqual = binFn("greaterEqual", c.ge);
-/**
- * `np.logical_and(x1, x2)`: the truth of x1 AND x2 elementwise (non-zero is true), as a bool array.
- * @example
- * np.logicalAnd([1, 1, 0], [1, 0, 0]); // [true, false, false]
- */
-export const logicalAnd = binFn("logicalAnd", (x, y) => c.and(truth(x), truth(y)));
-/**
- * `np.logical_or(x1, x2)`: the truth of x1 OR x2 elementwise (non-zero is true), as a bool array.
- * @example
- * np.logicalOr([1, 1, 0], [1, 0, 0]); // [true, true, false]
- */
-export const logicalOr = binFn("logicalOr", (x, y) => c.or(truth(x), truth(y)));
-/**
- * `np.logical_xor(x1, x2)`: the truth of x1 XOR x2 elementwise (non-zero is true), as a bool array.
- * @example
- * np.logicalXor([1, 1, 0], [1, 0, 0]); // [false, true, false]
- */
-export const logicalXor = binFn("logicalXor", (x, y) => c.xor(truth(x), truth(y)));
-/**
- * `np.logical_not(x)`: the truth of NOT x elementwise (non-zero is true), as a bool array.
- * @example
- * np.logicalNot([0, 2]); // [true, false]
- */
-export const logicalNot = (x: ArrayLike): NDArray => c.not(truth(asarray(x, undefined, "np.logicalNot", "x")));
-/**
- * `np.isnan(x)`: whether each element is NaN, as a bool array.
- * @example
- * np.isnan([1, NaN]); // [false, true]
- */
-export const isnan = (x: ArrayLike): NDArray => c.isnan(asarray(x, undefined, "np.isnan", "x"));
-/**
- * `np.isinf(x)`: whether each element is +∞ or −∞, as a bool array.
- * @example
- * np.isinf([1, Infinity, -Infinity]); // [false, true, true]
- */
-export const isinf = (x: ArrayLike): NDArray => c.isinf(asarray(x, undefined, "np.isinf", "x"));
-/**
- * `np.isfinite(x)`: whether each element is neither NaN nor ±∞, as a bool array.
- * @example
- * np.isfinite([1, NaN, Infinity]); // [true, false, false]
- */
-export const isfinite = (x: ArrayLike): NDArray => c.isfinite(asarray(x, undefined, "np.isfinite", "x"));
-
-/**
- * `np.where(cond, x, y)`: elements of `x` where `cond` holds, else of `y`; all three broadcast.
- * @example
- * np.where([true, false, true], [1, 2, 3], 0); // [1, 0, 3]
- */
-export function where(cond: ArrayLike, x: ArrayLike, y: ArrayLike): NDArray {
-  const cnd = asarray(cond, undefined, "np.where", "condition");
-  const [cc, a, bb] = prepare("np.where", [convert(cnd, "bool"), x, y], false, ["condition", "x", "y"]);
-  // prepare promoted the condition with the values; take it back to bool.
-  return c.select(convert(cc!, "bool"), a!, bb!);
-}
-
-/**
- * `np.clip(x, lo, hi)`: the derivative is 1 strictly inside and 0 outside, as `maximum`/`minimum` give.
- * @example
- * np.clip([-2, 0.5, 3], 0, 1); // [0, 0.5, 1]
- * np.clip([-2, 3], null, 1); // [-2, 1]
- */
-export const clip = (x: ArrayLike, lo: ArrayLike | null, hi: ArrayLike | null): NDArray => {
-  if (lo === null && hi === null) throw new TypeError("np.clip: one of lo and hi must be given (not both null)");
-  const low = lo === null ? asarray(x, undefined, "np.clip", "a") : maximum(x, lo);
-  return hi === null ? low : minimum(low, hi);
-};
 
 const k = b.fullLike;
 

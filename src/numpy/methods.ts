@@ -1,6 +1,7 @@
 /** @file Connects `NDArray`'s methods to the numpy functions (kept apart to avoid import cycles). */
 import { methods, type MethodTable } from "../core/ndarray.ts";
 import * as m from "./math.ts";
+import * as lg from "./logic.ts";
 import * as r from "./reductions.ts";
 import * as sh from "./shape.ts";
 import * as p from "./products.ts";
@@ -40,12 +41,12 @@ const table: MethodTable = {
   tanh: m.tanh,
   sin: m.sin,
   cos: m.cos,
-  equal: m.equal,
-  notEqual: m.notEqual,
-  less: m.less,
-  lessEqual: m.lessEqual,
-  greater: m.greater,
-  greaterEqual: m.greaterEqual,
+  equal: lg.equal,
+  notEqual: lg.notEqual,
+  less: lg.less,
+  lessEqual: lg.lessEqual,
+  greater: lg.greater,
+  greaterEqual: lg.greaterEqual,
   variance: r.variance,
   std: r.std,
   all: r2.all,
@@ -54,7 +55,7 @@ const table: MethodTable = {
   cumprod: r2.cumprod,
   sort: so.sort,
   argsort: so.argsort,
-  clip: m.clip,
+  clip: lg.clip,
   round: m.round,
   real,
   imag,

@@ -13,10 +13,12 @@
  * `lower`, `upper`, and `a`, `b`, `alpha` through implicit reparameterization), never in the key.
  */
 import { NDArray, ConcreteArray, type ArrayLike } from "../core/ndarray.ts";
-import { asarray, arange, full } from "./creation.ts";
+import { asarray, full } from "./creation.ts";
+import { arange } from "./ranges.ts";
 import { normAxis, prepare, broadcastShapes } from "./broadcast.ts";
 import { isFloat } from "../core/dtype.ts";
-import { add, divide, log, log1p, maximum, minimum, multiply, negative, less, subtract } from "./math.ts";
+import { add, divide, log, log1p, maximum, minimum, multiply, negative, subtract } from "./math.ts";
+import { less } from "./logic.ts";
 import { argmax, cumsum, sum } from "./reductions.ts";
 import { argsort } from "./sorting.ts";
 import { take, searchsorted } from "./indexing-fns.ts";

@@ -5,12 +5,14 @@
  * `vmap`); their weights and selected values stay differentiable. Also `digitize`, `countNonzero`.
  */
 import { NDArray, type ArrayLike } from "../core/ndarray.ts";
-import { asarray, zeros, linspace } from "./creation.ts";
+import { asarray, zeros } from "./creation.ts";
+import { linspace } from "./ranges.ts";
 import { rejectComplex } from "./broadcast.ts";
 import { atleast2d, diag, flip } from "./rearrange.ts";
 import { concatenate, squeeze } from "./shape.ts";
 import { mean, sum, min, max } from "./reductions.ts";
-import { sqrt, clip, subtract, logicalAnd, greaterEqual, lessEqual, where } from "./math.ts";
+import { sqrt, subtract } from "./math.ts";
+import { clip, logicalAnd, greaterEqual, lessEqual, where } from "./logic.ts";
 import { matmul, outer } from "./products.ts";
 import { searchsorted, take } from "./indexing-fns.ts";
 import { isComplex, isInexact } from "../core/dtype.ts";

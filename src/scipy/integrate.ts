@@ -17,9 +17,11 @@
  * over its members.
  */
 import type { NDArray, ArrayLike, ConcreteArray } from "../core/ndarray.ts";
-import { arange, asarray } from "../numpy/creation.ts";
+import { asarray } from "../numpy/creation.ts";
+import { arange } from "../numpy/ranges.ts";
 import { concatenate, stack } from "../numpy/shape.ts";
-import { abs, equal, less, lessEqual, logicalAnd, logicalNot, logicalOr, maximum, minimum, sqrt, where } from "../numpy/math.ts";
+import { abs, maximum, minimum, sqrt } from "../numpy/math.ts";
+import { equal, less, lessEqual, logicalAnd, logicalNot, logicalOr, where } from "../numpy/logic.ts";
 import { all, mean } from "../numpy/reductions.ts";
 import { take } from "../numpy/indexing-fns.ts";
 import { isFloat } from "../core/dtype.ts";

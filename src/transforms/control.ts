@@ -21,7 +21,7 @@ import { stageFlat } from "../interpreters/staging.ts";
 import { condP } from "../higher-order/control.ts";
 import { scanP, whileP } from "../higher-order/loops.ts";
 import { asarray, zeros } from "../numpy/creation.ts";
-import { less, notEqual, clip } from "../numpy/math.ts";
+import { less, notEqual, clip } from "../numpy/logic.ts";
 import { stack } from "../numpy/shape.ts";
 import { flatten, unflatten, sameStructure, structureKey, type Tree, type TreeDef } from "../tree/index.ts";
 import { ShapeError, fmtShape } from "../core/errors.ts";

@@ -12,11 +12,12 @@ import { bind1 } from "../core/trace.ts";
 import { zerosConcrete } from "../core/ndarray.ts";
 import { asarray, full } from "../numpy/creation.ts";
 import { requireStatic } from "../numpy/static-args.ts";
-import { pad } from "../numpy/rearrange.ts";
+import { pad } from "../numpy/pad.ts";
 import { stack } from "../numpy/shape.ts";
 import { takeAlongAxis } from "../numpy/indexing-fns.ts";
 import { argmax, argmin, sum } from "../numpy/reductions.ts";
-import { add, maximum, minimum, where } from "../numpy/math.ts";
+import { add, maximum, minimum } from "../numpy/math.ts";
+import { where } from "../numpy/logic.ts";
 
 const isIntList = (xs: unknown): xs is number[] => Array.isArray(xs) && xs.every((x) => Number.isInteger(x));
 

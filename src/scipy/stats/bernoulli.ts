@@ -3,7 +3,8 @@
  * differentiable in `p`.
  */
 import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
-import { exp, log, where, less, subtract, logicalAnd } from "../../numpy/math.ts";
+import { exp, log, subtract } from "../../numpy/math.ts";
+import { where, less, logicalAnd } from "../../numpy/logic.ts";
 import { xlogy, xlog1py } from "../special.ts";
 import { floats } from "./common.ts";
 import { integerPart } from "./discrete.ts";

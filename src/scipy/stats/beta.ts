@@ -3,7 +3,8 @@
  * differentiable in the value and every parameter, the CDF in `a` and `b` too.
  */
 import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
-import { log, exp, where, greater, greaterEqual, lessEqual, logicalAnd, subtract } from "../../numpy/math.ts";
+import { log, exp, subtract } from "../../numpy/math.ts";
+import { where, greater, greaterEqual, lessEqual, logicalAnd } from "../../numpy/logic.ts";
 import { betaln, betainc, betaincinv, xlogy, xlog1py } from "../special.ts";
 import { floats, logComplement, standardize } from "./common.ts";
 

@@ -3,7 +3,8 @@
  * `loc`; differentiable in `p`.
  */
 import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
-import { exp, log, where, less, lessEqual, greaterEqual, subtract, logicalAnd } from "../../numpy/math.ts";
+import { exp, log, subtract } from "../../numpy/math.ts";
+import { where, less, lessEqual, greaterEqual, logicalAnd } from "../../numpy/logic.ts";
 import { gammaln, xlogy, xlog1py, betainc } from "../special.ts";
 import { floats } from "./common.ts";
 import { integerPart } from "./discrete.ts";

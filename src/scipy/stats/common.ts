@@ -1,7 +1,8 @@
 /** @file Shared argument handling for the `scipy.stats` distributions. */
 import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
 import { prepare, rejectComplex } from "../../numpy/broadcast.ts";
-import { where, exp, log, log1p, greater, less } from "../../numpy/math.ts";
+import { exp, log, log1p } from "../../numpy/math.ts";
+import { where, greater, less } from "../../numpy/logic.ts";
 
 /** Converts the arguments to float arrays of one broadcast shape, naming `scipy.stats.<fn>` in errors. */
 export const floats = (fn: string, args: readonly ArrayLike[], names: readonly string[]): NDArray[] => {

@@ -4,7 +4,8 @@
  * is then 1 minus their sum). Differentiable in `x` and `alpha`.
  */
 import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
-import { abs, exp, where, greaterEqual, lessEqual, logicalAnd, subtract } from "../../numpy/math.ts";
+import { abs, exp, subtract } from "../../numpy/math.ts";
+import { where, greaterEqual, lessEqual, logicalAnd } from "../../numpy/logic.ts";
 import { sum, min } from "../../numpy/reductions.ts";
 import { concatenate, reshape } from "../../numpy/shape.ts";
 import { gammaln, xlogy } from "../special.ts";

@@ -1,6 +1,7 @@
 /** @file Shared pieces of the discrete distributions: k shifted by `loc`, and which k are integers. */
 import type { NDArray } from "../../core/ndarray.ts";
-import { equal, floor, where, logicalAnd, greaterEqual } from "../../numpy/math.ts";
+import { floor } from "../../numpy/math.ts";
+import { equal, where, logicalAnd, greaterEqual } from "../../numpy/logic.ts";
 
 /**
  * k − loc, whether it is an integer ≥ `lowest` (the support's start), and that value with

@@ -3,7 +3,8 @@
  * differentiable in the value and both parameters.
  */
 import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
-import { log, log1p, exp, expm1, where, greaterEqual } from "../../numpy/math.ts";
+import { log, log1p, exp, expm1 } from "../../numpy/math.ts";
+import { where, greaterEqual } from "../../numpy/logic.ts";
 import { floats, standardize } from "./common.ts";
 
 /** z = (x − loc)/scale, the scale, whether z ≥ 0, and z with the negative side replaced by 0. */

@@ -3,7 +3,8 @@
  * differentiable in the value and every parameter, the CDF in `a` too.
  */
 import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
-import { log, exp, where, greaterEqual } from "../../numpy/math.ts";
+import { log, exp } from "../../numpy/math.ts";
+import { where, greaterEqual } from "../../numpy/logic.ts";
 import { gammaln, gammainc, gammaincc, gammaincinv, gammainccinv, xlogy } from "../special.ts";
 import { floats, logComplement, standardize } from "./common.ts";
 

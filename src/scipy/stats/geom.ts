@@ -3,7 +3,8 @@
  * with success probability `p`, shifted by `loc`; differentiable in `p`.
  */
 import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
-import { exp, expm1, log, log1p, where } from "../../numpy/math.ts";
+import { exp, expm1, log, log1p } from "../../numpy/math.ts";
+import { where } from "../../numpy/logic.ts";
 import { xlog1py } from "../special.ts";
 import { floats } from "./common.ts";
 import { integerPart } from "./discrete.ts";

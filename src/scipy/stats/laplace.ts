@@ -4,7 +4,8 @@
  * derivative 0 there, as `abs` does).
  */
 import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
-import { abs, log, exp, where, less, subtract } from "../../numpy/math.ts";
+import { abs, log, exp, subtract } from "../../numpy/math.ts";
+import { where, less } from "../../numpy/logic.ts";
 import { floats, logComplement, standardize } from "./common.ts";
 
 /**

@@ -3,7 +3,8 @@
  * `loc` and `scale` (e^μ); differentiable in the value and every parameter.
  */
 import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
-import { log, exp, where, greater } from "../../numpy/math.ts";
+import { log, exp } from "../../numpy/math.ts";
+import { where, greater } from "../../numpy/logic.ts";
 import { ndtr, ndtri, logNdtr } from "../special.ts";
 import { floats, standardize } from "./common.ts";
 

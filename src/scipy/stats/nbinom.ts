@@ -3,7 +3,8 @@
  * probability `p` (n > 0 real), shifted by `loc`; differentiable in `n` and `p`.
  */
 import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
-import { exp, log, where, less, subtract } from "../../numpy/math.ts";
+import { exp, log, subtract } from "../../numpy/math.ts";
+import { where, less } from "../../numpy/logic.ts";
 import { gammaln, xlog1py, betainc } from "../special.ts";
 import { floats } from "./common.ts";
 import { integerPart } from "./discrete.ts";

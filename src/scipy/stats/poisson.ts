@@ -3,7 +3,8 @@
  * differentiable in `mu` (k is discrete: its derivative is zero).
  */
 import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
-import { exp, where, floor, equal, greaterEqual, logicalAnd } from "../../numpy/math.ts";
+import { exp, floor } from "../../numpy/math.ts";
+import { where, equal, greaterEqual, logicalAnd } from "../../numpy/logic.ts";
 import { gammaln, gammainc, gammaincc, xlogy } from "../special.ts";
 import { floats } from "./common.ts";
 

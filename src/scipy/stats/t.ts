@@ -4,7 +4,8 @@
  * incomplete beta function's shape derivatives).
  */
 import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
-import { log, log1p, exp, where, equal, greater, less, subtract, minimum, sqrt } from "../../numpy/math.ts";
+import { log, log1p, exp, subtract, minimum, sqrt } from "../../numpy/math.ts";
+import { where, equal, greater, less } from "../../numpy/logic.ts";
 import { gammaln, betainc, betaincinv } from "../special.ts";
 import { customJvp } from "../../transforms/custom.ts";
 import { jvp } from "../../transforms/jvp.ts";

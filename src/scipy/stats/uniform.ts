@@ -3,7 +3,8 @@
  * the value and both parameters (inside the support).
  */
 import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
-import { log, where, greaterEqual, lessEqual, logicalAnd, clip, subtract, divide } from "../../numpy/math.ts";
+import { log, subtract, divide } from "../../numpy/math.ts";
+import { where, greaterEqual, lessEqual, logicalAnd, clip } from "../../numpy/logic.ts";
 import { floats, standardize } from "./common.ts";
 
 /**

@@ -4,7 +4,8 @@
  * parameter.
  */
 import type { NDArray, ArrayLike } from "../../core/ndarray.ts";
-import { log, exp, cos, sin, where, less, maximum, divide, round, clip } from "../../numpy/math.ts";
+import { log, exp, cos, sin, maximum, divide, round } from "../../numpy/math.ts";
+import { where, less, clip } from "../../numpy/logic.ts";
 import { i0e, ndtr } from "../special.ts";
 import { standardize } from "./common.ts";
 
