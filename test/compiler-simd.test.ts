@@ -1,14 +1,15 @@
 /**
  * @file Fused loops on the WebAssembly SIMD kernels: `jit(f)` gives `f`'s numbers bit for bit for
- * programs with exp, expm1, tanh and pow below and above the 256 elements from which eager uses the
- * kernels, across chunk boundaries, with broadcasts, transposes, fused reductions, NaN and ±∞,
- * plainly and under `grad` and `vmap`; every elementwise primitive's loop equals its kernel at a
+ * programs with exp, expm1, tanh, log, sin, cos, logistic and pow below and above the 256 elements
+ * from which eager uses the kernels, across chunk boundaries, with broadcasts, transposes, fused
+ * reductions, NaN and ±∞ (and sin's and cos's huge arguments), plainly and under `grad` and `vmap`; every elementwise primitive's loop equals its kernel at a
  * length where eager may use a SIMD kernel; the generated code shows the chunked calls.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { grad, jit, lax, makeJaxpr, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
+import * as nn from "autograd-ts/nn";
 import { ConcreteArray, type NDArray } from "../src/core/ndarray.ts";
 import { ClosedJaxpr, evalJaxpr, Jaxpr, JaxprVar, type JaxprEqn } from "../src/core/jaxpr.ts";
 import { compile } from "../src/compiler/index.ts";
@@ -35,7 +36,8 @@ function same(xs: readonly NDArray[], ys: readonly NDArray[]): void {
 }
 const asList = (r: unknown): NDArray[] => (Array.isArray(r) ? (r as NDArray[]) : [r as NDArray]);
 
-const specials = [NaN, Infinity, -Infinity, 0, -0, 710, -745, 1e-300, -20, 20];
+// (3e6 and -1e10: beyond the 1.6e6 from which the SIMD sin and cos leave lanes to Math)
+const specials = [NaN, Infinity, -Infinity, 0, -0, 710, -745, 1e-300, -20, 20, 3e6, -1e10];
 /** Deterministic values in about [-scale, scale], with NaN and ±∞ sprinkled in (every 37th element). */
 function values(n: number, seed: number, scale = 3): number[] {
   return Array.from({ length: n }, (_, i) => (i % 37 === 5 ? specials[(i / 37 + seed) % specials.length | 0]! : scale * Math.sin(0.37 * i + seed)));
@@ -52,6 +54,7 @@ const programs: [string, (x: A, y: A) => A | A[]][] = [
   }],
   ["pow with negative, zero and special bases", (x, y) => np.power(x, np.floor(y.mul(2))).add(np.power(np.abs(x), y))],
   ["sigmoid written with exp", (x) => np.divide(1, np.exp(x.neg()).add(1))],
+  ["log, cos of huge arguments and the logistic sigmoid", (x, y) => np.log(np.abs(x).add(0.5)).mul(np.cos(y.mul(3e6))).add(nn.sigmoid(x.mul(y)))],
 ];
 const LENGTHS = [1, 7, 255, 256, 257, 2047, 2048, 2049, 4097];
 
@@ -153,9 +156,10 @@ describe("jit on the SIMD kernels", () => {
   it("shows the chunked calls in lower(...).text, and keeps Math below 256 elements", () => {
     const f = (x: A) => np.tanh(np.sin(x).mul(1.1));
     const text = jit(f).lower(vec(1000, 1)).text;
-    expect(text).toContain(`SIMD tanh in chunks of ${CHUNK}`);
+    expect(text).toContain(`SIMD sin, tanh in chunks of ${CHUNK}`);
     expect(text).toMatch(/simd_tanh\(\d+, \(len \+ 1\) & ~1\)/);
     expect(text).not.toContain("Math.tanh");
+    expect(text).toMatch(/simd_sin\(\d+, \(len \+ 1\) & ~1\)\) \{\n.*Math\.sin\(u\)/); // lanes left to Math
     const small = jit(f).lower(vec(255, 1)).text;
     expect(small).toContain("Math.tanh");
     expect(small).not.toContain("simd_");

@@ -1,28 +1,41 @@
 /**
  * @file Fused loops that call the WebAssembly SIMD kernels (`kernels/simd.ts`) where eager does: the
  * loop runs in chunks of `CHUNK` elements, each chunk in a few passes separated by kernel calls, so
- * that a float64 exp, expm1, tanh or pow in a long loop is the very kernel eager runs.
+ * that a float64 exp, expm1, tanh, log, sin, cos, logistic or pow in a long loop is the very kernel
+ * eager runs.
  */
 import type { Primitive } from "../core/primitive.ts";
 import type { JaxprEqn } from "../core/jaxpr.ts";
-import { CHUNK, simdMath } from "../kernels/simd.ts";
+import { CHUNK, simdMath, TRIG_LIMIT } from "../kernels/simd.ts";
 import { SIMD_MIN_LENGTH } from "../kernels/elementwise.ts";
-import { expm1P, expP, tanhP } from "../primitives/unary.ts";
+import { cosP, expm1P, expP, logP, sinP, tanhP } from "../primitives/unary.ts";
+import { logisticP } from "../primitives/logistic.ts";
 import { powP } from "../primitives/binary.ts";
 
 /** The SIMD kernels eager uses for long float64 operands, and the primitives that use them. */
-export type SimdKernel = "exp" | "expm1" | "tanh" | "pow";
+export type SimdKernel = "exp" | "expm1" | "tanh" | "log" | "sin" | "cos" | "sigmoid" | "pow";
 
-// Eager's choice (src/primitives/unary.ts SIMD_UNARY, binary.ts powP): these kernels for float64
-// arrays of SIMD_MIN_LENGTH elements or more, `Math` below. A test (compiler-simd.test.ts) compares
-// every elementwise primitive's compiled loop with its kernel at such a length, so a primitive that
-// eager puts on a kernel but that is missing here fails it.
-const simdOf = new Map<Primitive<unknown>, SimdKernel>([
-  [expP as unknown as Primitive<unknown>, "exp"],
-  [expm1P as unknown as Primitive<unknown>, "expm1"],
-  [tanhP as unknown as Primitive<unknown>, "tanh"],
-  [powP as unknown as Primitive<unknown>, "pow"],
-]);
+// Eager's choice (src/primitives/unary.ts SIMD_UNARY, logistic.ts, binary.ts powP): these kernels
+// for float64 arrays of SIMD_MIN_LENGTH elements or more, `Math` below. A test
+// (compiler-simd.test.ts) compares every elementwise primitive's compiled loop with its kernel at
+// such a length, so a primitive that eager puts on a kernel but that is missing here fails it.
+const simdOf = new Map<Primitive<unknown>, SimdKernel>(
+  (
+    [
+      [expP, "exp"],
+      [expm1P, "expm1"],
+      [tanhP, "tanh"],
+      [logP, "log"],
+      [sinP, "sin"],
+      [cosP, "cos"],
+      [logisticP, "sigmoid"],
+      [powP, "pow"],
+    ] as const
+  ).map(([p, k]) => [p as unknown as Primitive<unknown>, k]),
+);
+
+/** The kernels that leave lanes to `Math` (eager's simdUnary redoes |x| > TRIG_LIMIT and non-finite ones). */
+const trigFallback: Partial<Record<SimdKernel, string>> = { sin: "Math.sin", cos: "Math.cos" };
 
 /**
  * The SIMD kernel computing `eqn` in a fused loop of `n` elements, as eager's kernel computes it on
@@ -121,8 +134,12 @@ export function chunkedBody(loop: ChunkedLoop): string[] {
     return name;
   };
   for (const [v, ps] of uses) if (avail.has(v) && [...ps].some((p) => p > avail.get(v)!)) carried.set(v, buffer());
-  const powOperands = new Map<ChunkMember, [string, string]>();
-  for (const x of kernels) if (x.simd === "pow") powOperands.set(x, [buffer(), buffer()]);
+  // Operands kept for the lanes a kernel leaves to Math: pow's two, sin's and cos's one.
+  const kept = new Map<ChunkMember, string[]>();
+  for (const x of kernels) {
+    if (x.simd === "pow") kept.set(x, [buffer(), buffer()]);
+    else if (trigFallback[x.simd!] !== undefined) kept.set(x, [buffer()]);
+  }
 
   const sm = ref(m);
   const ptrA = m.a.byteOffset;
@@ -175,10 +192,8 @@ export function chunkedBody(loop: ChunkedLoop): string[] {
     const next = kernels[p];
     if (next !== undefined) {
       body.push(`A[q] = ${next.inputs[0]};`);
-      if (next.simd === "pow") {
-        const [u, w] = powOperands.get(next)!;
-        body.push(`Bs[q] = ${next.inputs[1]};`, `${u}[q] = ${next.inputs[0]};`, `${w}[q] = ${next.inputs[1]};`);
-      }
+      if (next.simd === "pow") body.push(`Bs[q] = ${next.inputs[1]};`);
+      (kept.get(next) ?? []).forEach((t, j) => body.push(`${t}[q] = ${next.inputs[j]};`));
     }
     for (const [v, b] of stores) if (storePass.get(v) === p) body.push(`${b}[i] = ${v};`);
     return body;
@@ -241,13 +256,24 @@ export function chunkedBody(loop: ChunkedLoop): string[] {
 
   /** Kernel `k` on the chunk in the scratch region (padded to an even count, as eager pads). */
   function kernelCall(k: ChunkMember): string[] {
+    const redo = trigFallback[k.simd!];
+    if (redo !== undefined) {
+      // The lanes sin and cos leave to Math (huge or non-finite arguments), as eager's simdUnary.
+      const [u] = kept.get(k)!;
+      return [
+        `if (len & 1) A[len] = 0;`,
+        `if (simd_${k.simd}(${ptrA}, (len + 1) & ~1)) {`,
+        `  for (let q = 0; q < len; q++) { const u = ${u}[q]; if (!(Math.abs(u) <= ${TRIG_LIMIT})) A[q] = ${redo}(u); }`,
+        "}",
+      ];
+    }
     if (k.simd !== "pow") {
-      // These kernels compute every lane themselves today (only sin and cos leave lanes to Math, in
-      // eager's simdUnary); a kernel that starts leaving some must fail here, not differ from eager.
+      // The other unary kernels compute every lane themselves (in eager's simdUnary only sin and
+      // cos leave lanes to Math); one that starts leaving some must fail here, not differ from eager.
       const error = `"${k.simd}: the SIMD kernel left lanes to Math, which compiled loops do not redo (internal)"`;
       return [`if (len & 1) A[len] = 0;`, `if (simd_${k.simd}(${ptrA}, (len + 1) & ~1)) throw new Error(${error});`];
     }
-    const [u, w] = powOperands.get(k)!;
+    const [u, w] = kept.get(k)!;
     return [
       `if (len & 1) { A[len] = 1; Bs[len] = 1; }`,
       `if (simd_pow(${ptrA}, ${ptrB}, (len + 1) & ~1)) {`,

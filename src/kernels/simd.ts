@@ -19,7 +19,7 @@ const SCRATCH_B = SCRATCH_A + CHUNK * 8;
 export type SimdUnaryName = "exp" | "expm1" | "log" | "log1p" | "tanh" | "sigmoid" | "sin" | "cos";
 
 /** |x| above which sin and cos lanes are recomputed by `Math` (as in the generator). */
-const TRIG_LIMIT = 1.6e6;
+export const TRIG_LIMIT = 1.6e6;
 
 /**
  * The kernels that leave some lanes to a scalar fallback: they return 1 for a chunk with such a
