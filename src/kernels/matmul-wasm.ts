@@ -133,11 +133,18 @@ const MAX_BYTES = 2 ** 32 - PAGE;
  * thread, 53 on two). From 128³ two threads were faster in most runs; the machine was shared with
  * other processes, too noisy to place the threshold more finely.
  */
-const THREAD_MIN_WORK = 128 * 128 * 128;
+let threadMinWork = 96 * 96 * 96;
+
+/** Sets the size (m·k·n) from which products use threads, for benchmarks; returns the previous one. */
+export function setThreadMinWork(work: number): number {
+  const previous = threadMinWork;
+  threadMinWork = work;
+  return previous;
+}
 
 /** Threads for one [m, k]·[k, n] product: 1 for small ones or without shared memory. */
 function threadsFor(m: number, k: number, n: number): number {
-  if (!kernel!.shared || m * k * n < THREAD_MIN_WORK) return 1;
+  if (!kernel!.shared || m * k * n < threadMinWork) return 1;
   return threadCount();
 }
 

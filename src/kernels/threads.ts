@@ -75,9 +75,14 @@ const NEXT = 1;
 const ACTIVE = 2;
 const FAILED = 3;
 const THREADS = 4; // threads that may join: workers with a larger id sit out
-const PARAMS = 5; // a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch, scratchBytes
-const DONE = 24; // + thread id: chunks computed, for tests
+const SPIN = 5; // microseconds a worker watches GEN before it sleeps
+const PARAMS = 6; // a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch, scratchBytes
+const DONE = 25; // + thread id: chunks computed, for tests
 const CONTROL_SLOTS = DONE + MAX_THREADS;
+/** A gap this long (ms) between two checks of a spinning thread means it was descheduled. */
+const PREEMPTED_MS = 0.05;
+/** Spinning after descheduling is skipped for at most 2^MAX_BACKOFF idles. */
+const MAX_BACKOFF = 12;
 
 /**
  * The worker's side, as source text (it runs in a thread of its own, not in this module). `serve`
@@ -92,7 +97,7 @@ function serve(d) {
   const gemm = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports.gemm;
   let seen = 0;
   for (;;) {
-    Atomics.wait(ctl, ${GEN}, seen);
+    idle(ctl, seen);
     const g = Atomics.load(ctl, ${GEN});
     if (g === seen) continue;
     seen = g;
@@ -116,6 +121,34 @@ function serve(d) {
       if (Atomics.sub(ctl, ${ACTIVE}, 1) === 1) Atomics.notify(ctl, ${ACTIVE});
     }
   }
+}
+// Returns once GEN differs from seen: watched for SPIN microseconds, then asleep in Atomics.wait.
+// A check that finds more than ${PREEMPTED_MS} ms gone since the last one means this thread was
+// descheduled: the cores are busy, and spinning would take time from the threads that have work.
+// It then sleeps at once and skips spinning for its next 2, 4, … up to ${1 << MAX_BACKOFF} idles
+// while descheduling recurs within a second; after a quiet second it starts again from 2.
+let cold = 0;
+let backoff = 0;
+let preemptedAt = -Infinity;
+function idle(ctl, seen) {
+  if (cold > 0) cold--;
+  else {
+    const budget = Atomics.load(ctl, ${SPIN}) / 1000;
+    const start = performance.now();
+    for (let last = start; ; ) {
+      for (let i = 0; i < 64; i++) if (Atomics.load(ctl, ${GEN}) !== seen) return;
+      const now = performance.now();
+      if (now - last > ${PREEMPTED_MS}) {
+        backoff = now - preemptedAt > 1000 ? 1 : Math.min(backoff + 1, ${MAX_BACKOFF});
+        preemptedAt = now;
+        cold = 1 << backoff;
+        break;
+      }
+      if (now - start >= budget) break;
+      last = now;
+    }
+  }
+  Atomics.wait(ctl, ${GEN}, seen);
 }
 `;
 
@@ -225,6 +258,18 @@ export function threadCount(): number {
   return n > 1 && threadsSupported() ? n : 1;
 }
 
+/**
+ * How long (µs) a worker watches for the next job after one ends, before it sleeps in
+ * `Atomics.wait`, and how long the caller watches for the workers to leave a job before it sleeps.
+ */
+let spinMicros = 50;
+
+/** Sets the spin budget (µs, 0 to sleep at once): for benchmarks and tests. */
+export function setSpinMicros(us: number): void {
+  spinMicros = us;
+  if (pool !== undefined) Atomics.store(pool.control, SPIN, us);
+}
+
 /** The workers' shared state, created with the first worker. */
 interface Pool {
   kernel: SharedKernel;
@@ -237,6 +282,7 @@ let pool: Pool | undefined;
 function startWorkers(kernel: SharedKernel, threads: number): Pool {
   if (pool === undefined) pool = { kernel, control: new Int32Array(new SharedArrayBuffer(4 * CONTROL_SLOTS)), started: 0 };
   const { control } = pool;
+  Atomics.store(control, SPIN, spinMicros);
   while (pool.started < threads - 1) {
     const id = pool.started + 1;
     try {
@@ -269,9 +315,20 @@ export function runGemmJob(kernel: SharedKernel, gemm: GemmFn, job: GemmJob, thr
     runChunks(control, gemm, job);
   } finally {
     Atomics.add(control, GEN, 1); // closed (even)
-    for (let v = Atomics.load(control, ACTIVE); v !== 0; v = Atomics.load(control, ACTIVE)) Atomics.wait(control, ACTIVE, v);
+    awaitWorkers(control);
   }
   if (Atomics.load(control, FAILED) !== 0) throw new Error("matmul: a worker thread failed while computing a product");
+}
+
+/** Returns when no worker is inside the job: watches ACTIVE for the spin budget, then sleeps on it. */
+function awaitWorkers(control: Int32Array): void {
+  if (Atomics.load(control, ACTIVE) === 0) return;
+  const start = performance.now();
+  const budget = spinMicros / 1000;
+  do {
+    for (let i = 0; i < 64; i++) if (Atomics.load(control, ACTIVE) === 0) return;
+  } while (performance.now() - start < budget);
+  for (let v = Atomics.load(control, ACTIVE); v !== 0; v = Atomics.load(control, ACTIVE)) Atomics.wait(control, ACTIVE, v);
 }
 
 /** The calling thread's share: claims chunks until none are left (the worker's loop in `WORKER_CORE`). */
