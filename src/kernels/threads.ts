@@ -15,6 +15,15 @@
  * takes some milliseconds) or a core busy with another process only means fewer chunks for it, and a
  * chunk computes whole elements of C, so the result does not depend on who ran which chunk.
  *
+ * Between jobs a worker first spins: it watches GEN with `Atomics.load` for a budget (50 µs by
+ * default, `setSpinMicros`), then sleeps in `Atomics.wait`. A spinning worker joins a job within a
+ * microsecond; waking a sleeping one took from 4 µs up to ≈ 65 µs on a 2-core VM (more when its core
+ * was idle), as long as a whole mid-size product. A worker that finds itself descheduled while
+ * spinning (the cores are busy with other processes) stops spinning for a while, since its spin would
+ * take the core from threads with work. The caller never depends on a worker: it takes every chunk
+ * left, then watches ACTIVE for the same budget (at most 1 ms) before it sleeps on it, so a job
+ * completes with its workers asleep, late or gone.
+ *
  * Workers are created from inline code (`new Worker(code, { eval: true })` in Node, a Blob URL in
  * browsers), so nothing depends on where the library's files are; they are created on the first
  * product big enough to share and `unref()`ed, so they never keep a process alive. In a browser a
@@ -86,9 +95,9 @@ const MAX_BACKOFF = 12;
 
 /**
  * The worker's side, as source text (it runs in a thread of its own, not in this module). `serve`
- * instantiates the kernel on the shared memory and then loops: sleep until GEN changes, join an
- * open job (unless the thread count leaves this worker out), claim and compute chunks, leave. The
- * chunk arithmetic is `runChunks`' below.
+ * instantiates the kernel on the shared memory and then loops: wait until GEN changes (`idle`:
+ * spin, then sleep), join an open job (unless the thread count leaves this worker out), claim and
+ * compute chunks, leave. The chunk arithmetic is `runChunks`' below.
  */
 const WORKER_CORE = `
 "use strict";
@@ -259,15 +268,23 @@ export function threadCount(): number {
 }
 
 /**
- * How long (µs) a worker watches for the next job after one ends, before it sleeps in
- * `Atomics.wait`, and how long the caller watches for the workers to leave a job before it sleeps.
+ * How long (µs) a worker watches for the next job after one ends (and after it starts) before it
+ * sleeps in `Atomics.wait`, and how long (at most `CALLER_SPIN_MAX`) the caller watches for the
+ * workers to leave a job before it sleeps. Measured on 2 cores (`bench/threads-mid.ts`, one
+ * process): 128³ products back to back took 204 µs on one thread, 196 on two with workers that
+ * sleep at once, 138 with a 50 µs spin; with a busy-loop process on the other core, 204, 215 and
+ * 217 (a 200 µs spin: 215 there, but 20–70% slower than sleeping on smaller products).
  */
 let spinMicros = 50;
+const CALLER_SPIN_MAX = 1000;
 
-/** Sets the spin budget (µs, 0 to sleep at once): for benchmarks and tests. */
-export function setSpinMicros(us: number): void {
+/** Sets the spin budget (µs, 0: sleep at once), for benchmarks and tests; returns the previous one. */
+export function setSpinMicros(us: number): number {
+  if (!Number.isInteger(us) || us < 0 || us > 2 ** 31 - 1) throw new RangeError(`setSpinMicros: the budget must be an integer number of microseconds from 0 to 2³¹ − 1, got ${us}`);
+  const previous = spinMicros;
   spinMicros = us;
   if (pool !== undefined) Atomics.store(pool.control, SPIN, us);
+  return previous;
 }
 
 /** The workers' shared state, created with the first worker. */
@@ -324,7 +341,7 @@ export function runGemmJob(kernel: SharedKernel, gemm: GemmFn, job: GemmJob, thr
 function awaitWorkers(control: Int32Array): void {
   if (Atomics.load(control, ACTIVE) === 0) return;
   const start = performance.now();
-  const budget = spinMicros / 1000;
+  const budget = Math.min(spinMicros, CALLER_SPIN_MAX) / 1000;
   do {
     for (let i = 0; i < 64; i++) if (Atomics.load(control, ACTIVE) === 0) return;
   } while (performance.now() - start < budget);
