@@ -1,9 +1,9 @@
 /**
  * @file Speed of the matmul kernel alone, in GFLOP/s, on square products and the shapes neural
  * nets use, on one thread and on all threads (`setThreads`; its correctness against the triple loop
- * is `test/matmul-kernel.test.ts`). Medians of rounds alternating one thread, all threads with workers
- * that sleep between products, and all with workers that spin first (`setSpinMicros`), after a 1 s
- * warm-up, in this one process.
+ * is `test/matmul-kernel.test.ts`). Medians of rounds alternating one thread, all threads, and all with
+ * workers that spin 50 µs for the next product before they sleep (`setSpinMicros`; off by
+ * default), after a 1 s warm-up, in this one process.
  *
  * Run: `npx tsx bench/matmul-check.ts`.
  */
@@ -13,7 +13,8 @@ import { mulberry32 } from "../src/kernels/mulberry32.ts";
 import { setSpinMicros, setThreads, threadCount, threadsWanted } from "../src/kernels/threads.ts";
 import { alternate } from "./threads-mid.ts";
 
-const defaultSpin = setSpinMicros(0);
+/** The spin budget of the last column (µs). */
+const SPIN = 50;
 
 function randomArray(size: number, rand: () => number): Float64Array {
   const x = new Float64Array(size);
@@ -29,8 +30,9 @@ interface Case {
 }
 
 /**
- * Median GFLOP/s of `matmulData` on one shape, timed alternately: on 1 thread, on `all` threads with
- * workers that sleep at once between products, and with workers that spin first (the default).
+ * Median GFLOP/s of `matmulData` on one shape, timed alternately: on 1 thread, on `all` threads as
+ * configured (workers sleeping between products unless `setSpinMicros` says otherwise), and with
+ * workers that spin SPIN µs first.
  */
 function gflops(cs: Case, all: number): [number, number, number] {
   const { batch, m, k, n } = cs;
@@ -43,8 +45,9 @@ function gflops(cs: Case, all: number): [number, number, number] {
     setSpinMicros(spin);
     matmulData(a, b, c, batch, m, k, n);
   };
-  const times = alternate([on(1, defaultSpin), on(all, 0), on(all, defaultSpin)]);
-  setSpinMicros(defaultSpin);
+  const previous = setSpinMicros(0);
+  const times = alternate([on(1, previous), on(all, previous), on(all, SPIN)]);
+  setSpinMicros(previous);
   const [one, sleeping, spinning] = times.map((us) => (2 * batch * m * k * n) / (us * 1e3));
   return [one!, sleeping!, spinning!];
 }
@@ -69,7 +72,7 @@ function speed(): void {
   ];
   setThreads(all);
   console.log(`\nWasm kernel: ${JSON.stringify(wasmVariant())}, up to ${threadCount()} threads`);
-  console.log(`\n| shape | GFLOP/s, 1 thread | ${all} threads, workers sleeping | ${all} threads, workers spinning ${defaultSpin} µs |\n| --- | ---: | ---: | ---: |`);
+  console.log(`\n| shape | GFLOP/s, 1 thread | ${all} threads | ${all} threads, workers spinning ${SPIN} µs |\n| --- | ---: | ---: | ---: |`);
   for (const [name, cs] of shapes) console.log(`| ${name} | ${gflops(cs, all).map((x) => x.toFixed(2)).join(" | ")} |`);
   setThreads(all);
 }

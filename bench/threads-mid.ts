@@ -1,8 +1,8 @@
 /**
  * @file Whether mid-size matrix products (30 µs – 1 ms) gain from a second thread: the Wasm kernel
  * on one thread and on two, forced whatever the product's size, with the workers sleeping at once
- * (spin 0) or spinning first (the default budget), each pair measured alternately in this one
- * process (medians of interleaved rounds after a 1 s warm-up).
+ * (spin 0) or spinning first (`setSpinMicros`, budgets from `SPINS`, default 0,50,200 µs), all
+ * measured alternately in this one process (medians of interleaved rounds after a 1 s warm-up).
  *
  * Run: `npx tsx bench/threads-mid.ts` (`BUSY=1` starts a busy-loop process beside it first).
  */
@@ -59,7 +59,7 @@ function main(): void {
     const times = alternate([run(1, 0), ...spins.map((s) => run(2, s))]);
     console.log(`| ${name} | ${times.map((t) => t.toFixed(1)).join(" | ")} |`);
   }
-  setSpinMicros(200);
+  setSpinMicros(0);
   busy?.kill();
 }
 

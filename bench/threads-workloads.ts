@@ -2,8 +2,9 @@
  * @file Whether the workloads built from mid-size matrix products gain from a second thread: (c) the
  * MLP step, (e) the 100×100 Hessian under `jit`, (g) the RNN gradient eager and under `jit`, each
  * on one thread and on two with products from `THREAD_MIN` multiply-adds up (default: 128³, and
- * 32·64·64) shared, workers sleeping at once or spinning first; all alternated in this one process
- * (medians of interleaved rounds after a 1 s warm-up).
+ * 32·64·64) shared, workers sleeping at once or spinning first (`SPINS`, default 0,200 µs); all
+ * alternated in this one process (medians of interleaved rounds after a 1 s warm-up). `KEYS` picks
+ * the workloads.
  *
  * Run: `npx tsx bench/threads-workloads.ts` (`BUSY=1` starts a busy-loop process beside it first).
  */

@@ -50,7 +50,7 @@ describe("threads", () => {
     expect(threadErrors()).toEqual([]);
   });
 
-  it("give the same bits as one thread on many shapes (odd sizes, 1×n, k = 1, transposed, batched)", () => {
+  it("give the same bits as one thread on many shapes (odd sizes, 1×n, k = 1, transposed, batched), workers sleeping or spinning", () => {
     const rand = mulberry32(17);
     const shapes: [number, number, number, number][] = [
       [1, 1, 1, 1], [1, 1, 300, 257], [1, 257, 1, 300], [1, 300, 257, 1], [1, 129, 513, 67], [3, 65, 31, 130],
@@ -63,9 +63,11 @@ describe("threads", () => {
         const b = randomArray(batch * k * n, rand);
         a[Math.floor(rand() * a.length)] = NaN;
         const one = product(a, b, batch, m, k, n, tA, tB, 1);
-        for (const threads of [2, 3]) {
+        for (const [threads, spin] of [[2, 0], [3, 0], [2, 50]] as const) {
+          const previous = setSpinMicros(spin);
           const got = product(a, b, batch, m, k, n, tA, tB, threads);
-          expect(firstDifference(got, one), `${batch}×[${m},${k}]·[${k},${n}] tA=${tA} tB=${tB} on ${threads} threads`).toBe(-1);
+          setSpinMicros(previous);
+          expect(firstDifference(got, one), `${batch}×[${m},${k}]·[${k},${n}] tA=${tA} tB=${tB} on ${threads} threads, spin ${spin} µs`).toBe(-1);
         }
       }
     }

@@ -128,13 +128,13 @@ const PAGE = 65536;
 const MAX_BYTES = 2 ** 32 - PAGE;
 
 /**
- * Below this many multiply-adds (m·k·n) a product stays on one thread. The workers spin briefly for
- * the next job (`threads.ts`), so handing one over costs microseconds, but the second core must
- * then fetch packed B and A from the first one's cache and C comes back: measured on 2 cores
- * (one process, threads alternated, `bench/threads-mid.ts`), [32,128]·[128,128] took 57 µs on one
- * thread and 74 on two, 64³ 28 and 37, 100³ 99 and 77, 128³ 204 and 138; yet the 100×100 Hessian
- * under `jit` (one 100³ product every 0.14 ms) took 0.140 ms on one thread and 0.152–0.166 on two
- * with this threshold at 96³. Hence 128³.
+ * Below this many multiply-adds (m·k·n) a product stays on one thread. Handing a job to a sleeping
+ * worker costs 4–65 µs, to a spinning one (`setSpinMicros`) about one, but the second core must
+ * also fetch packed B and A from the first one's cache and send C back. Measured on 2 cores with
+ * spinning workers (one process, threads alternated, `bench/threads-mid.ts`): [32,128]·[128,128]
+ * took 57 µs on one thread and 74 on two, 64³ 28 and 37, 100³ 99 and 77, 128³ 204 and 138; yet the
+ * 100×100 Hessian under `jit` (one 100³ product every 0.14 ms) took 0.140 ms on one thread and
+ * 0.152–0.171 on two with this threshold at 96³. Hence 128³.
  */
 let threadMinWork = 128 * 128 * 128;
 

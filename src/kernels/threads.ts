@@ -15,10 +15,10 @@
  * takes some milliseconds) or a core busy with another process only means fewer chunks for it, and a
  * chunk computes whole elements of C, so the result does not depend on who ran which chunk.
  *
- * Between jobs a worker first spins: it watches GEN with `Atomics.load` for a budget (50 µs by
- * default, `setSpinMicros`), then sleeps in `Atomics.wait`. A spinning worker joins a job within a
- * microsecond; waking a sleeping one took from 4 µs up to ≈ 65 µs on a 2-core VM (more when its core
- * was idle), as long as a whole mid-size product. A worker that finds itself descheduled while
+ * Between jobs a worker can first spin: watch GEN with `Atomics.load` for a budget (`setSpinMicros`;
+ * off by default, see `spinMicros`), then sleep in `Atomics.wait`. A spinning worker joins a job
+ * within a microsecond; waking a sleeping one took from 4 µs up to ≈ 65 µs on a 2-core VM (the most
+ * when its core was idle), as long as a whole mid-size product. A worker that finds itself descheduled while
  * spinning (the cores are busy with other processes) stops spinning for a while, since its spin would
  * take the core from threads with work. The caller never depends on a worker: it takes every chunk
  * left, then watches ACTIVE for the same budget (at most 1 ms) before it sleeps on it, so a job
@@ -270,12 +270,15 @@ export function threadCount(): number {
 /**
  * How long (µs) a worker watches for the next job after one ends (and after it starts) before it
  * sleeps in `Atomics.wait`, and how long (at most `CALLER_SPIN_MAX`) the caller watches for the
- * workers to leave a job before it sleeps. Measured on 2 cores (`bench/threads-mid.ts`, one
- * process): 128³ products back to back took 204 µs on one thread, 196 on two with workers that
- * sleep at once, 138 with a 50 µs spin; with a busy-loop process on the other core, 204, 215 and
- * 217 (a 200 µs spin: 215 there, but 20–70% slower than sleeping on smaller products).
+ * workers to leave a job before it sleeps. Off (0) by default: measured on this project's 2-core
+ * VM (`bench/threads-mid.ts`, `bench/threads-workloads.ts`, one process, alternated), a 50 µs spin
+ * made 128³ products back to back 1.48× faster than one thread (204 → 138 µs; sleeping workers:
+ * 196) when the other core was idle, but gained nothing on the workloads (MLP step 33.3 → 32.7 ms;
+ * the RNN gradient's products and the Hessian's stay under the threshold, and sharing those costs
+ * more than it gains), and with the other core busy it made products 6–16% slower than sleeping
+ * workers.
  */
-let spinMicros = 50;
+let spinMicros = 0;
 const CALLER_SPIN_MAX = 1000;
 
 /** Sets the spin budget (µs, 0: sleep at once), for benchmarks and tests; returns the previous one. */
