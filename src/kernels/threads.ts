@@ -17,10 +17,10 @@
  *
  * Between jobs a worker can first spin: watch GEN with `Atomics.load` for a budget (`setSpinMicros`;
  * off by default, see `spinMicros`), then sleep in `Atomics.wait`. A spinning worker joins a job
- * within a microsecond; waking a sleeping one took from 4 µs up to ≈ 65 µs on a 2-core VM (the most
- * when its core was idle), as long as a whole mid-size product. A worker that finds itself descheduled while
- * spinning (the cores are busy with other processes) stops spinning for a while, since its spin would
- * take the core from threads with work. The caller never depends on a worker: it takes every chunk
+ * within a microsecond; waking a sleeping one took a median of 4 µs on a 2-core VM busy with other
+ * processes and ≈ 65 µs in an earlier measurement, as long as a whole mid-size product. A worker that
+ * finds itself descheduled while spinning (the cores are busy with other processes) stops spinning
+ * for a while, since its spin would take the core from threads with work. The caller never depends on a worker: it takes every chunk
  * left, then watches ACTIVE for the same budget (at most 1 ms) before it sleeps on it, so a job
  * completes with its workers asleep, late or gone.
  *
@@ -275,8 +275,8 @@ export function threadCount(): number {
  * made 128³ products back to back 1.48× faster than one thread (204 → 138 µs; sleeping workers:
  * 196) when the other core was idle, but gained nothing on the workloads (MLP step 33.3 → 32.7 ms;
  * the RNN gradient's products and the Hessian's stay under the threshold, and sharing those costs
- * more than it gains), and with the other core busy it made products 6–16% slower than sleeping
- * workers.
+ * more than it gains), and with the cores busy with other processes it made 128³ products about
+ * 10% slower than sleeping workers (e.g. 17.3 against 19.3 GFLOP/s; 20.5 on one thread).
  */
 let spinMicros = 0;
 const CALLER_SPIN_MAX = 1000;
