@@ -1,15 +1,20 @@
 /**
  * @file Speed of the matmul kernel alone, in GFLOP/s, on square products and the shapes neural
  * nets use, on one thread and on all threads (`setThreads`; its correctness against the triple loop
- * is `test/matmul-kernel.test.ts`). Medians after a 1 s warm-up, both columns in this one process.
+ * is `test/matmul-kernel.test.ts`). Medians of rounds alternating one thread, all threads, and all with
+ * workers that spin 50 µs for the next product before they sleep (`setSpinMicros`; off by
+ * default), after a 1 s warm-up, in this one process.
  *
  * Run: `npx tsx bench/matmul-check.ts`.
  */
 import { matmulData } from "../src/kernels/matmul.ts";
 import { wasmVariant } from "../src/kernels/matmul-wasm.ts";
 import { mulberry32 } from "../src/kernels/mulberry32.ts";
-import { setThreads, threadCount, threadsWanted } from "../src/kernels/threads.ts";
-import { timeCall } from "./timing.ts";
+import { setSpinMicros, setThreads, threadCount, threadsWanted } from "../src/kernels/threads.ts";
+import { alternate } from "./threads-mid.ts";
+
+/** The spin budget of the last column (µs). */
+const SPIN = 50;
 
 function randomArray(size: number, rand: () => number): Float64Array {
   const x = new Float64Array(size);
@@ -24,16 +29,27 @@ interface Case {
   n: number;
 }
 
-/** Median GFLOP/s of `matmulData` on one shape, with `threads` threads. */
-function gflops(cs: Case, threads: number): number {
+/**
+ * Median GFLOP/s of `matmulData` on one shape, timed alternately: on 1 thread, on `all` threads as
+ * configured (workers sleeping between products unless `setSpinMicros` says otherwise), and with
+ * workers that spin SPIN µs first.
+ */
+function gflops(cs: Case, all: number): [number, number, number] {
   const { batch, m, k, n } = cs;
   const rand = mulberry32(7);
   const a = randomArray(batch * m * k, rand);
   const b = randomArray(batch * k * n, rand);
   const c = new Float64Array(batch * m * n);
-  setThreads(threads);
-  const ms = timeCall(() => matmulData(a, b, c, batch, m, k, n), { samples: 9, minSampleMs: 50, warmupMs: 1000 });
-  return (2 * batch * m * k * n) / (ms * 1e6);
+  const on = (threads: number, spin: number) => () => {
+    setThreads(threads);
+    setSpinMicros(spin);
+    matmulData(a, b, c, batch, m, k, n);
+  };
+  const previous = setSpinMicros(0);
+  const times = alternate([on(1, previous), on(all, previous), on(all, SPIN)]);
+  setSpinMicros(previous);
+  const [one, sleeping, spinning] = times.map((us) => (2 * batch * m * k * n) / (us * 1e3));
+  return [one!, sleeping!, spinning!];
 }
 
 function speed(): void {
@@ -56,8 +72,9 @@ function speed(): void {
   ];
   setThreads(all);
   console.log(`\nWasm kernel: ${JSON.stringify(wasmVariant())}, up to ${threadCount()} threads`);
-  console.log(`\n| shape | GFLOP/s, 1 thread | GFLOP/s, ${all} threads |\n| --- | ---: | ---: |`);
-  for (const [name, cs] of shapes) console.log(`| ${name} | ${gflops(cs, 1).toFixed(2)} | ${gflops(cs, all).toFixed(2)} |`);
+  console.log(`\n| shape | GFLOP/s, 1 thread | ${all} threads | ${all} threads, workers spinning ${SPIN} µs |\n| --- | ---: | ---: | ---: |`);
+  for (const [name, cs] of shapes) console.log(`| ${name} | ${gflops(cs, all).map((x) => x.toFixed(2)).join(" | ")} |`);
+  setThreads(all);
 }
 
 speed();

@@ -128,16 +128,26 @@ const PAGE = 65536;
 const MAX_BYTES = 2 ** 32 - PAGE;
 
 /**
- * Below this many multiply-adds (m·k·n) a product stays on one thread: waking a worker and waiting
- * for it costs tens of microseconds, about what a whole 64³ product takes (measured: 32 µs on one
- * thread, 53 on two). From 128³ two threads were faster in most runs; the machine was shared with
- * other processes, too noisy to place the threshold more finely.
+ * Below this many multiply-adds (m·k·n) a product stays on one thread. Handing a job to a sleeping
+ * worker costs 4–65 µs, to a spinning one (`setSpinMicros`) about one, but the second core must
+ * also fetch packed B and A from the first one's cache and send C back. Measured on 2 cores with
+ * spinning workers (one process, threads alternated, `bench/threads-mid.ts`): [32,128]·[128,128]
+ * took 57 µs on one thread and 74 on two, 64³ 28 and 37, 100³ 99 and 77, 128³ 204 and 138; yet the
+ * 100×100 Hessian under `jit` (one 100³ product every 0.14 ms) took 0.140 ms on one thread and
+ * 0.152–0.171 on two with this threshold at 96³. Hence 128³.
  */
-const THREAD_MIN_WORK = 128 * 128 * 128;
+let threadMinWork = 128 * 128 * 128;
+
+/** Sets the size (m·k·n) from which products use threads (for benchmarks); returns the previous one. */
+export function setThreadMinWork(work: number): number {
+  const previous = threadMinWork;
+  threadMinWork = work;
+  return previous;
+}
 
 /** Threads for one [m, k]·[k, n] product: 1 for small ones or without shared memory. */
 function threadsFor(m: number, k: number, n: number): number {
-  if (!kernel!.shared || m * k * n < THREAD_MIN_WORK) return 1;
+  if (!kernel!.shared || m * k * n < threadMinWork) return 1;
   return threadCount();
 }
 

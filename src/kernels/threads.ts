@@ -15,6 +15,15 @@
  * takes some milliseconds) or a core busy with another process only means fewer chunks for it, and a
  * chunk computes whole elements of C, so the result does not depend on who ran which chunk.
  *
+ * Between jobs a worker can first spin: watch GEN with `Atomics.load` for a budget (`setSpinMicros`;
+ * off by default, see `spinMicros`), then sleep in `Atomics.wait`. A spinning worker joins a job
+ * within a microsecond; waking a sleeping one took a median of 4 µs on a 2-core VM busy with other
+ * processes and ≈ 65 µs in an earlier measurement, as long as a whole mid-size product. A worker that
+ * finds itself descheduled while spinning (the cores are busy with other processes) stops spinning
+ * for a while, since its spin would take the core from threads with work. The caller never depends on a worker: it takes every chunk
+ * left, then watches ACTIVE for the same budget (at most 1 ms) before it sleeps on it, so a job
+ * completes with its workers asleep, late or gone.
+ *
  * Workers are created from inline code (`new Worker(code, { eval: true })` in Node, a Blob URL in
  * browsers), so nothing depends on where the library's files are; they are created on the first
  * product big enough to share and `unref()`ed, so they never keep a process alive. In a browser a
@@ -75,15 +84,20 @@ const NEXT = 1;
 const ACTIVE = 2;
 const FAILED = 3;
 const THREADS = 4; // threads that may join: workers with a larger id sit out
-const PARAMS = 5; // a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch, scratchBytes
-const DONE = 24; // + thread id: chunks computed, for tests
+const SPIN = 5; // microseconds a worker watches GEN before it sleeps
+const PARAMS = 6; // a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch, scratchBytes
+const DONE = 25; // + thread id: chunks computed, for tests
 const CONTROL_SLOTS = DONE + MAX_THREADS;
+/** A gap this long (ms) between two checks of a spinning thread means it was descheduled. */
+const PREEMPTED_MS = 0.05;
+/** Spinning after descheduling is skipped for at most 2^MAX_BACKOFF idles. */
+const MAX_BACKOFF = 12;
 
 /**
  * The worker's side, as source text (it runs in a thread of its own, not in this module). `serve`
- * instantiates the kernel on the shared memory and then loops: sleep until GEN changes, join an
- * open job (unless the thread count leaves this worker out), claim and compute chunks, leave. The
- * chunk arithmetic is `runChunks`' below.
+ * instantiates the kernel on the shared memory and then loops: wait until GEN changes (`idle`:
+ * spin, then sleep), join an open job (unless the thread count leaves this worker out), claim and
+ * compute chunks, leave. The chunk arithmetic is `runChunks`' below.
  */
 const WORKER_CORE = `
 "use strict";
@@ -92,7 +106,7 @@ function serve(d) {
   const gemm = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports.gemm;
   let seen = 0;
   for (;;) {
-    Atomics.wait(ctl, ${GEN}, seen);
+    idle(ctl, seen);
     const g = Atomics.load(ctl, ${GEN});
     if (g === seen) continue;
     seen = g;
@@ -116,6 +130,34 @@ function serve(d) {
       if (Atomics.sub(ctl, ${ACTIVE}, 1) === 1) Atomics.notify(ctl, ${ACTIVE});
     }
   }
+}
+// Returns once GEN differs from seen: watched for SPIN microseconds, then asleep in Atomics.wait.
+// A check that finds more than ${PREEMPTED_MS} ms gone since the last one means this thread was
+// descheduled: the cores are busy, and spinning would take time from the threads that have work.
+// It then sleeps at once and skips spinning for its next 2, 4, … up to ${1 << MAX_BACKOFF} idles
+// while descheduling recurs within a second; after a quiet second it starts again from 2.
+let cold = 0;
+let backoff = 0;
+let preemptedAt = -Infinity;
+function idle(ctl, seen) {
+  if (cold > 0) cold--;
+  else {
+    const budget = Atomics.load(ctl, ${SPIN}) / 1000;
+    const start = performance.now();
+    for (let last = start; ; ) {
+      for (let i = 0; i < 64; i++) if (Atomics.load(ctl, ${GEN}) !== seen) return;
+      const now = performance.now();
+      if (now - last > ${PREEMPTED_MS}) {
+        backoff = now - preemptedAt > 1000 ? 1 : Math.min(backoff + 1, ${MAX_BACKOFF});
+        preemptedAt = now;
+        cold = 1 << backoff;
+        break;
+      }
+      if (now - start >= budget) break;
+      last = now;
+    }
+  }
+  Atomics.wait(ctl, ${GEN}, seen);
 }
 `;
 
@@ -225,6 +267,29 @@ export function threadCount(): number {
   return n > 1 && threadsSupported() ? n : 1;
 }
 
+/**
+ * How long (µs) a worker watches for the next job after one ends (and after it starts) before it
+ * sleeps in `Atomics.wait`, and how long (at most `CALLER_SPIN_MAX`) the caller watches for the
+ * workers to leave a job before it sleeps. Off (0) by default: measured on this project's 2-core
+ * VM (`bench/threads-mid.ts`, `bench/threads-workloads.ts`, one process, alternated), a 50 µs spin
+ * made 128³ products back to back 1.48× faster than one thread (204 → 138 µs; sleeping workers:
+ * 196) when the other core was idle, but gained nothing on the workloads (MLP step 33.3 → 32.7 ms;
+ * the RNN gradient's products and the Hessian's stay under the threshold, and sharing those costs
+ * more than it gains), and with the cores busy with other processes it made 128³ products about
+ * 10% slower than sleeping workers (e.g. 17.3 against 19.3 GFLOP/s; 20.5 on one thread).
+ */
+let spinMicros = 0;
+const CALLER_SPIN_MAX = 1000;
+
+/** Sets the spin budget (µs, 0: sleep at once), for benchmarks and tests; returns the previous one. */
+export function setSpinMicros(us: number): number {
+  if (!Number.isInteger(us) || us < 0 || us > 2 ** 31 - 1) throw new RangeError(`setSpinMicros: the budget must be an integer number of microseconds from 0 to 2³¹ − 1, got ${us}`);
+  const previous = spinMicros;
+  spinMicros = us;
+  if (pool !== undefined) Atomics.store(pool.control, SPIN, us);
+  return previous;
+}
+
 /** The workers' shared state, created with the first worker. */
 interface Pool {
   kernel: SharedKernel;
@@ -237,6 +302,7 @@ let pool: Pool | undefined;
 function startWorkers(kernel: SharedKernel, threads: number): Pool {
   if (pool === undefined) pool = { kernel, control: new Int32Array(new SharedArrayBuffer(4 * CONTROL_SLOTS)), started: 0 };
   const { control } = pool;
+  Atomics.store(control, SPIN, spinMicros);
   while (pool.started < threads - 1) {
     const id = pool.started + 1;
     try {
@@ -269,9 +335,20 @@ export function runGemmJob(kernel: SharedKernel, gemm: GemmFn, job: GemmJob, thr
     runChunks(control, gemm, job);
   } finally {
     Atomics.add(control, GEN, 1); // closed (even)
-    for (let v = Atomics.load(control, ACTIVE); v !== 0; v = Atomics.load(control, ACTIVE)) Atomics.wait(control, ACTIVE, v);
+    awaitWorkers(control);
   }
   if (Atomics.load(control, FAILED) !== 0) throw new Error("matmul: a worker thread failed while computing a product");
+}
+
+/** Returns when no worker is inside the job: watches ACTIVE for the spin budget, then sleeps on it. */
+function awaitWorkers(control: Int32Array): void {
+  if (Atomics.load(control, ACTIVE) === 0) return;
+  const start = performance.now();
+  const budget = Math.min(spinMicros, CALLER_SPIN_MAX) / 1000;
+  do {
+    for (let i = 0; i < 64; i++) if (Atomics.load(control, ACTIVE) === 0) return;
+  } while (performance.now() - start < budget);
+  for (let v = Atomics.load(control, ACTIVE); v !== 0; v = Atomics.load(control, ACTIVE)) Atomics.wait(control, ACTIVE, v);
 }
 
 /** The calling thread's share: claims chunks until none are left (the worker's loop in `WORKER_CORE`). */
