@@ -108,6 +108,8 @@ function serveTasks(ctl: Int32Array, ex: Record<string, (...a: number[]) => numb
 const WORKER = `
 "use strict";
 const { workerData: d, receiveMessageOnPort } = process.getBuiltinModule("node:worker_threads");
+// A transpiler that keeps function names (tsx) may wrap inner functions in __name(…).
+const __name = (f) => f;
 const serveTasks = ${serveTasks.toString()};
 const ctl = new Int32Array(d.control);
 const results = new Float64Array(d.results);
