@@ -6,7 +6,8 @@
  * library's `allocateUninitialized`) and as a `SharedArrayBuffer` (which workers need to read or
  * write it); exp, tanh, sum, max and dot on 10⁵ and 10⁶ float64 — today's single-thread kernels
  * (`simd.ts`) against the threaded engine of `bench/threads-map.ts` on 1 and 2 threads, called
- * alternately, medians after a 1 s warm-up — and with a fresh output per call, as eager does; and
+ * alternately, medians after a 1 s warm-up — and with a fresh output per call, as eager does; the
+ * variant that keeps plain arrays and stages them through a shared Wasm memory; and
  * whether `FinalizationRegistry` callbacks run inside a synchronous loop. The load average is
  * printed at the start and the end (the machine may be shared).
  */
@@ -14,7 +15,7 @@ import { loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 import { allocateUninitialized } from "../src/core/dtype.ts";
 import { simdExtremum, simdMath, simdPairwiseDot, simdPairwiseSum, simdUnary } from "../src/kernels/simd.ts";
-import { sharedFloat64, startEngine, stopEngine, taskCounts, threadedExtremum, threadedPairwise, threadedUnary } from "./threads-map.ts";
+import { prepareStaged, sharedFloat64, stagedSum, stagedUnary, startEngine, stopEngine, taskCounts, threadedExtremum, threadedPairwise, threadedUnary } from "./threads-map.ts";
 
 const quick = process.env["BENCH_QUICK"] !== undefined;
 const WARMUP_MS = quick ? 50 : 1000;
@@ -164,6 +165,31 @@ function kernels(n: number): string[] {
   ];
 }
 
+/**
+ * The variant that keeps plain arrays: the caller copies the operand into a shared Wasm memory,
+ * the threads compute on it there, the caller copies the results out.
+ */
+function stagedKernels(n: number): string[] {
+  const m = simdMath()!;
+  const x = Float64Array.from({ length: n }, (_, i) => 10 * Math.sin(0.7 * i + 1));
+  const out = new Float64Array(n);
+  const samples = quick ? 5 : n >= 1e6 ? 41 : 201;
+  const rows: string[] = [];
+  const row = (name: string, t: Record<string, [number, number]>): void => {
+    const [a, b, c] = Object.values(t) as [[number, number], [number, number], [number, number]];
+    rows.push(`| ${name} | ${us(a[0])} | ${us(b[0])} | ${us(c[0])} | ${(a[0] / c[0]).toFixed(2)}× (${(a[1] / c[1]).toFixed(2)}×) |`);
+  };
+  for (const name of ["exp", "tanh"] as const) {
+    row(name, alternate({ today: () => simdUnary(name, x, out), t1: () => stagedUnary(name, x, out, 1), t2: () => stagedUnary(name, x, out, 2) }, samples));
+  }
+  row("sum (pairwise)", alternate({ today: () => simdPairwiseSum(m, x, 0, n), t1: () => stagedSum(x, 1), t2: () => stagedSum(x, 2) }, samples));
+  return [
+    `| ${n.toExponential(0).replace("e+", "e")} float64, staged | today µs | staged, 1 thread µs | staged, 2 threads µs | today ÷ 2 threads, median (10th pct) |`,
+    "| --- | ---: | ---: | ---: | ---: |",
+    ...rows,
+  ];
+}
+
 /** Whether FinalizationRegistry callbacks run while a synchronous loop allocates and drops arrays. */
 async function finalization(): Promise<string> {
   let called = 0;
@@ -182,10 +208,12 @@ async function finalization(): Promise<string> {
 
 async function main(): Promise<void> {
   const start = load();
+  await prepareStaged();
   startEngine(2);
   await new Promise((r) => setTimeout(r, 300)); // the worker's start-up
   const lines = [`Load average at the start: ${start}.`, "", await handOff(), "", ...allocation(), ""];
   for (const n of [100_000, 1_000_000]) lines.push(...kernels(n), "");
+  for (const n of [100_000, 1_000_000]) lines.push(...stagedKernels(n), "");
   lines.push(await finalization(), "", `Tasks run by each thread (caller, worker): ${taskCounts().join(", ")}.`, `Load average at the end: ${load()}.`);
   console.log(lines.join("\n"));
   await stopEngine();

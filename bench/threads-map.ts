@@ -26,6 +26,9 @@ import { CHUNK } from "../src/kernels/simd.ts";
 const SCRATCH_A = 65536;
 const SCRATCH_B = SCRATCH_A + CHUNK * 8;
 
+/** Byte offset of the staging region in the shared memory of the staged build (above the module's 128 KiB). */
+const STAGE = 1 << 20;
+
 /** The unary kernels the engine runs (all are `(p, n)` in place over an even n). */
 export const UNARY = ["exp", "expm1", "tanh", "log", "log1p", "sigmoid"] as const;
 export type UnaryName = (typeof UNARY)[number];
@@ -48,17 +51,17 @@ export const MAX_TASKS = 64;
 const SLOTS = TASKS + 2 * MAX_TASKS;
 
 /** The loop run on every thread (the worker's copy is this function's source text). */
-function serveTasks(ctl: Int32Array, ex: Record<string, (...a: number[]) => number>, a: Float64Array, b: Float64Array, bufs: { x: Float64Array; y: Float64Array | null; out: Float64Array | null }, results: Float64Array, id: number, unary: readonly string[], chunk: number, scratchA: number, scratchB: number): void {
+function serveTasks(ctl: Int32Array, ex: Record<string, (...a: number[]) => number>, st: Record<string, (...a: number[]) => number> | null, a: Float64Array, b: Float64Array, bufs: { x: Float64Array; y: Float64Array | null; out: Float64Array | null } | null, results: Float64Array, id: number, unary: readonly string[], chunk: number, scratchA: number, scratchB: number, stage: number): void {
   const kind = ctl[5]!;
   const count = ctl[7]!;
   const n = ctl[9]!;
   const per = ctl[10]!;
-  const x = bufs.x;
+  const x = bufs?.x as Float64Array;
   const pairwise = (s: number, len: number, dot: boolean): number => {
     if (len <= chunk) {
       a.set(x.subarray(s, s + len));
       if (!dot) return ex["sum"]!(scratchA, len);
-      b.set(bufs.y!.subarray(s, s + len));
+      b.set(bufs!.y!.subarray(s, s + len));
       return ex["dot"]!(scratchA, scratchB, len);
     }
     const h = (len >> 1) & ~7;
@@ -67,7 +70,7 @@ function serveTasks(ctl: Int32Array, ex: Record<string, (...a: number[]) => numb
   for (let q = Atomics.add(ctl, 1, 1); q < count; q = Atomics.add(ctl, 1, 1)) {
     if (kind === 0) {
       const kernel = ex[unary[ctl[6]!]!]!;
-      const out = bufs.out!;
+      const out = bufs!.out!;
       const end = Math.min(n, (q + 1) * per);
       for (let s = q * per; s < end; s += chunk) {
         const len = Math.min(chunk, end - s);
@@ -99,6 +102,19 @@ function serveTasks(ctl: Int32Array, ex: Record<string, (...a: number[]) => numb
         if ((max ? v > acc : v < acc) || v !== v) acc = v;
       }
       results[q] = acc;
+    } else if (kind === 5) {
+      // Staged: the operand was copied into the shared memory at byte `stage`; compute in place.
+      const kernel = st![unary[ctl[6]!]!]!;
+      const end = Math.min(n, (q + 1) * per);
+      for (let s = q * per; s < end; s += chunk) kernel(stage + 8 * s, (Math.min(chunk, end - s) + 1) & ~1);
+    } else if (kind === 6) {
+      const sum = st!["sum"]!;
+      const tree = (s: number, len: number): number => {
+        if (len <= chunk) return sum(stage + 8 * s, len);
+        const h = (len >> 1) & ~7;
+        return tree(s, h) + tree(s + h, len - h);
+      };
+      results[q] = tree(ctl[80 + 2 * q]!, ctl[81 + 2 * q]!);
     } else if (id !== 0) throw new Error(`threads-map: task kind ${kind} fails on purpose (thread ${id})`);
     else Atomics.wait(ctl, 15, 0, 2); // the caller dawdles, so that workers claim some of the failing tasks
     ctl[16 + id]!++;
@@ -114,6 +130,7 @@ const serveTasks = ${serveTasks.toString()};
 const ctl = new Int32Array(d.control);
 const results = new Float64Array(d.results);
 const ex = new WebAssembly.Instance(d.module, {}).exports;
+const st = d.staged ? new WebAssembly.Instance(d.staged.module, { env: { memory: d.staged.memory } }).exports : null;
 const a = new Float64Array(ex.memory.buffer, ${SCRATCH_A}, ${CHUNK} + 2);
 const b = new Float64Array(ex.memory.buffer, ${SCRATCH_B}, ${CHUNK} + 2);
 let bufs = null;
@@ -129,13 +146,13 @@ for (;;) {
   try {
     if (Atomics.load(ctl, ${GEN}) === g) {
       // The buffers of this job were posted before it opened: take every message up to its number.
-      while (have !== ctl[${SEQ}]) {
+      while (ctl[${KIND}] < 5 && have !== ctl[${SEQ}]) {
         const m = receiveMessageOnPort(d.port);
         if (m === undefined) throw new Error("threads-map: the job's buffers did not arrive");
         bufs = m.message;
         have = m.message.seq;
       }
-      serveTasks(ctl, ex, a, b, bufs, results, d.id, ${JSON.stringify(UNARY)}, ${CHUNK}, ${SCRATCH_A}, ${SCRATCH_B});
+      serveTasks(ctl, ex, st, a, b, bufs, results, d.id, ${JSON.stringify(UNARY)}, ${CHUNK}, ${SCRATCH_A}, ${SCRATCH_B}, ${STAGE});
     }
   } catch (e) {
     Atomics.store(ctl, ${FAILED}, 1);
@@ -152,6 +169,33 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { exports: unknown };
 }
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** The staged build: the math module importing one shared memory, which every thread uses. */
+interface Staged {
+  module: object;
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  ex: Record<string, (...a: number[]) => number>;
+}
+let staged: Staged | undefined;
+
+/**
+ * Assembles the staged build (before `startEngine`, whose workers instantiate it): `math.wat` with
+ * its memory imported as shared, so the threads can compute on an operand the caller copied in.
+ */
+export async function prepareStaged(): Promise<void> {
+  const { readFileSync } = await import("node:fs");
+  const wabt = await (await import("wabt")).default();
+  const wat = readFileSync(new URL("../src/kernels/wasm/math.wat", import.meta.url), "utf8");
+  const header = '(memory (export "memory") 2)';
+  if (!wat.includes(header)) throw new Error("threads-map: math.wat's memory declaration changed");
+  const parsed = wabt.parseWat("math.wat", wat.replace(header, '(import "env" "memory" (memory 2 65536 shared))'), { simd: true, threads: true });
+  const bytes = parsed.toBinary({}).buffer;
+  parsed.destroy();
+  const api = wasm as WasmApi & { Memory: new (d: { initial: number; maximum: number; shared: boolean }) => Staged["memory"] };
+  const memory = new api.Memory({ initial: 32, maximum: 65536, shared: true });
+  const module = new api.Module(bytes);
+  staged = { module, memory, ex: new api.Instance(module, { env: { memory } }).exports as Staged["ex"] };
+}
 
 interface Engine {
   module: object;
@@ -189,7 +233,7 @@ export function startEngine(threads: number): Engine {
   while (e.workers.length < threads - 1) {
     const { port1, port2 } = new MessageChannel();
     const id = e.workers.length + 1;
-    const w = new Worker(WORKER, { eval: true, workerData: { control: e.ctl.buffer, results: e.results.buffer, module: e.module, port: port2, id }, transferList: [port2] });
+    const w = new Worker(WORKER, { eval: true, workerData: { control: e.ctl.buffer, results: e.results.buffer, module: e.module, port: port2, id, staged: staged && { module: staged.module, memory: staged.memory } }, transferList: [port2] });
     w.unref();
     e.workers.push(w);
     e.ports.push(port1);
@@ -216,7 +260,7 @@ export function taskCounts(): number[] {
 /** Runs one job of `count` tasks on `threads` threads (the caller included). */
 function run(e: Engine, threads: number, kind: number, count: number, n: number, per: number, x: Float64Array, y: Float64Array | null, out: Float64Array | null, op = 0): void {
   const { ctl } = e;
-  if (threads > 1 && (e.posted === null || e.posted.x !== x || e.posted.y !== y || e.posted.out !== out)) {
+  if (threads > 1 && kind < 5 && (e.posted === null || e.posted.x !== x || e.posted.y !== y || e.posted.out !== out)) {
     for (const w of [x, y, out]) {
       if (w !== null && !(w.buffer instanceof SharedArrayBuffer)) throw new TypeError("threads-map: operands must be views of a SharedArrayBuffer");
     }
@@ -238,7 +282,7 @@ function run(e: Engine, threads: number, kind: number, count: number, n: number,
   Atomics.add(ctl, GEN, 1);
   if (threads > 1) Atomics.notify(ctl, GEN);
   try {
-    serveTasks(ctl, e.ex, e.a, e.b, { x, y, out }, e.results, 0, UNARY, CHUNK, SCRATCH_A, SCRATCH_B);
+    serveTasks(ctl, e.ex, staged?.ex ?? null, e.a, e.b, { x, y, out }, e.results, 0, UNARY, CHUNK, SCRATCH_A, SCRATCH_B, STAGE);
   } finally {
     Atomics.add(ctl, GEN, 1);
     for (let v = Atomics.load(ctl, ACTIVE); v !== 0; v = Atomics.load(ctl, ACTIVE)) Atomics.wait(ctl, ACTIVE, v);
@@ -258,11 +302,8 @@ export function threadedUnary(name: UnaryName, x: Float64Array, out: Float64Arra
   run(e, threads, 0, Math.ceil(x.length / per), x.length, per, x, null, out, UNARY.indexOf(name));
 }
 
-/** NumPy's pairwise Σ x (or Σ x·y) on `threads` threads: the subtrees at depth ⌈log₂(2·threads)⌉, added in the tree's order. */
-export function threadedPairwise(x: Float64Array, y: Float64Array | null, threads: number): number {
-  const e = startEngine(threads);
-  const n = x.length;
-  // The subtrees at depth d of NumPy's recursion (a run of at most CHUNK stays whole).
+/** The 2^d subtrees of NumPy's pairwise recursion over n elements at depth d = ⌈log₂(2·threads)⌉ (a run of at most CHUNK stays whole). */
+function subtrees(n: number, threads: number): { depth: number; nodes: [number, number][] } {
   let depth = 0;
   while (1 << depth < 2 * threads && depth < 6) depth++;
   const nodes: [number, number][] = [];
@@ -275,12 +316,18 @@ export function threadedPairwise(x: Float64Array, y: Float64Array | null, thread
     }
   };
   split(0, n, depth);
+  return { depth, nodes };
+}
+
+/** Runs the subtrees' sums as tasks of `kind`, then adds them back up the tree, in its order. */
+function pairwiseJob(e: Engine, kind: number, threads: number, x: Float64Array, y: Float64Array | null): number {
+  const n = x.length;
+  const { depth, nodes } = subtrees(n, threads);
   nodes.forEach(([s, len], q) => {
     e.ctl[TASKS + 2 * q] = s;
     e.ctl[TASKS + 2 * q + 1] = len;
   });
-  run(e, threads, y === null ? 1 : 2, nodes.length, n, 0, x, y, null);
-  // Add the subtrees' sums back up the tree, in its order.
+  run(e, threads, kind, nodes.length, n, 0, x, y, null);
   let k = 0;
   const combine = (len: number, d: number): number => {
     if (d === 0 || len <= CHUNK) return e.results[k++]!;
@@ -289,6 +336,39 @@ export function threadedPairwise(x: Float64Array, y: Float64Array | null, thread
     return left + combine(len - h, d - 1);
   };
   return combine(n, depth);
+}
+
+/** NumPy's pairwise Σ x (or Σ x·y) on `threads` threads, bit for bit `simdPairwiseSum`'s (`simdPairwiseDot`'s). */
+export function threadedPairwise(x: Float64Array, y: Float64Array | null, threads: number): number {
+  return pairwiseJob(startEngine(threads), y === null ? 1 : 2, threads, x, y);
+}
+
+/** The staged memory, grown to hold n doubles at STAGE, and a view of them. */
+function stageFor(n: number): Float64Array {
+  if (staged === undefined) throw new Error("threads-map: call prepareStaged() before startEngine");
+  const bytes = STAGE + 8 * n;
+  const have = staged.memory.buffer.byteLength;
+  if (have < bytes) staged.memory.grow(Math.ceil((bytes - have) / 65536));
+  return new Float64Array(staged.memory.buffer, STAGE, n + 1);
+}
+
+/** out[i] = f(x[i]) with plain arrays: the caller copies x into the shared memory, the threads compute there, the caller copies out. */
+export function stagedUnary(name: UnaryName, x: Float64Array, out: Float64Array, threads: number): void {
+  const e = startEngine(threads);
+  const n = x.length;
+  const stage = stageFor(n);
+  stage.set(x);
+  stage[n] = 0; // an odd last chunk is padded
+  const per = perTask(n, threads);
+  run(e, threads, 5, Math.ceil(n / per), n, per, x, null, out, UNARY.indexOf(name));
+  out.set(stage.subarray(0, n));
+}
+
+/** NumPy's pairwise Σ x of a plain array: copied into the shared memory by the caller, summed there by the threads. */
+export function stagedSum(x: Float64Array, threads: number): number {
+  const e = startEngine(threads);
+  stageFor(x.length).set(x);
+  return pairwiseJob(e, 6, threads, x, null);
 }
 
 /** The largest (`op` "max") or smallest element of x on `threads` threads, NaN if any is NaN. */

@@ -2,11 +2,11 @@
  * @file The experimental threaded kernels of `bench/threads-map.ts` (measured by
  * `bench/threads-elementwise.ts`, not used by the library) compute what the single-thread SIMD
  * kernels compute: elementwise results and pairwise sums bit for bit on 1, 2 and 3 threads, odd
- * lengths and views at an offset; a failing worker surfaces as an error; the engine's memory does
+ * lengths and views at an offset, also staged through a shared Wasm memory; a failing worker surfaces as an error; the engine's memory does
  * not grow over many calls. Without these the benchmark's timings could be of wrong work.
  */
-import { afterAll, describe, expect, it } from "vitest";
-import { failingJob, sharedFloat64, startEngine, stopEngine, taskCounts, threadedExtremum, threadedPairwise, threadedUnary, type UnaryName } from "../bench/threads-map.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { failingJob, prepareStaged, sharedFloat64, stagedSum, stagedUnary, startEngine, stopEngine, taskCounts, threadedExtremum, threadedPairwise, threadedUnary, type UnaryName } from "../bench/threads-map.ts";
 import { simdExtremum, simdMath, simdPairwiseDot, simdPairwiseSum, simdUnary } from "../src/kernels/simd.ts";
 
 const m = simdMath()!;
@@ -27,6 +27,7 @@ const bitsEqual = (a: Float64Array, b: Float64Array): boolean => {
   return true;
 };
 
+beforeAll(prepareStaged);
 afterAll(stopEngine);
 
 describe("threaded SIMD kernels on shared arrays (bench/threads-map.ts)", () => {
@@ -56,6 +57,22 @@ describe("threaded SIMD kernels on shared arrays (bench/threads-map.ts)", () => 
         }
       });
     }
+  }
+
+  for (const threads of [1, 2, 3]) {
+    it(`staged through a shared Wasm memory (plain arrays) on ${threads} thread(s): exp, tanh and the sum bit for bit`, () => {
+      for (const n of [7, 2049, 100_003]) {
+        const x = Float64Array.from({ length: n }, (_, i) => 12 * Math.sin(0.37 * i + 0.1));
+        for (const name of ["exp", "tanh"] as UnaryName[]) {
+          const want = new Float64Array(n);
+          simdUnary(name, x, want);
+          const got = new Float64Array(n);
+          stagedUnary(name, x, got, threads);
+          expect(bitsEqual(got, want), `${name}, n = ${n}`).toBe(true);
+        }
+        expect(Object.is(stagedSum(x, threads), simdPairwiseSum(m, x, 0, n))).toBe(true);
+      }
+    });
   }
 
   it("10⁷ × 0.1 sums to 1e6 exactly on 1, 2, 3 threads, as NumPy's pairwise sum (np.sum(np.full(10**7, 0.1)) - 1e6 == 0.0, test/bad-inputs-edges.test.ts)", () => {
