@@ -7,7 +7,8 @@
  * write it); exp, tanh, sum, max and dot on 10⁵ and 10⁶ float64 — today's single-thread kernels
  * (`simd.ts`) against the threaded engine of `bench/threads-map.ts` on 1 and 2 threads, called
  * alternately, medians after a 1 s warm-up — and with a fresh output per call, as eager does; the
- * variant that keeps plain arrays and stages them through a shared Wasm memory; and
+ * variant that keeps plain arrays and stages them through a shared Wasm memory (whole, or chunk by
+ * chunk through a ring while workers compute); and
  * whether `FinalizationRegistry` callbacks run inside a synchronous loop. The load average is
  * printed at the start and the end (the machine may be shared).
  */
@@ -15,7 +16,7 @@ import { loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 import { allocateUninitialized } from "../src/core/dtype.ts";
 import { simdExtremum, simdMath, simdPairwiseDot, simdPairwiseSum, simdUnary } from "../src/kernels/simd.ts";
-import { prepareStaged, sharedFloat64, stagedSum, stagedUnary, startEngine, stopEngine, taskCounts, threadedExtremum, threadedPairwise, threadedUnary } from "./threads-map.ts";
+import { pipelinedUnary, prepareStaged, sharedFloat64, stagedSum, stagedUnary, startEngine, stopEngine, taskCounts, threadedExtremum, threadedPairwise, threadedUnary } from "./threads-map.ts";
 
 const quick = process.env["BENCH_QUICK"] !== undefined;
 const WARMUP_MS = quick ? 50 : 1000;
@@ -181,6 +182,7 @@ function stagedKernels(n: number): string[] {
   };
   for (const name of ["exp", "tanh"] as const) {
     row(name, alternate({ today: () => simdUnary(name, x, out), t1: () => stagedUnary(name, x, out, 1), t2: () => stagedUnary(name, x, out, 2) }, samples));
+    row(`${name}, pipelined through a ring`, alternate({ today: () => simdUnary(name, x, out), t1: () => pipelinedUnary(name, x, out, 1), t2: () => pipelinedUnary(name, x, out, 2) }, samples));
   }
   row("sum (pairwise)", alternate({ today: () => simdPairwiseSum(m, x, 0, n), t1: () => stagedSum(x, 1), t2: () => stagedSum(x, 2) }, samples));
   return [

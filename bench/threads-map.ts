@@ -56,6 +56,10 @@ function serveTasks(ctl: Int32Array, ex: Record<string, (...a: number[]) => numb
   const count = ctl[7]!;
   const n = ctl[9]!;
   const per = ctl[10]!;
+  if (kind === 7) {
+    serveRing(ctl, st!, unary, chunk, stage, id);
+    return;
+  }
   const x = bufs?.x as Float64Array;
   const pairwise = (s: number, len: number, dot: boolean): number => {
     if (len <= chunk) {
@@ -121,12 +125,43 @@ function serveTasks(ctl: Int32Array, ex: Record<string, (...a: number[]) => numb
   }
 }
 
+/** Chunks in flight in the ring of the pipelined variant (slots of CHUNK doubles from STAGE). */
+const RING = 16;
+const IN = 11; // chunks copied into the ring so far
+const RING_DONE = TASKS; // + slot: the number (+ 1) of the chunk last computed there
+
+/**
+ * A worker's part of a pipelined job: claim the next chunk once the caller has copied it into the
+ * ring, compute it in place, mark its slot done.
+ */
+function serveRing(ctl: Int32Array, st: Record<string, (...a: number[]) => number>, unary: readonly string[], chunk: number, stage: number, id: number): void {
+  const kernel = st[unary[ctl[6]!]!]!;
+  const count = ctl[7]!;
+  const n = ctl[9]!;
+  for (;;) {
+    const k = Atomics.load(ctl, 1);
+    if (k >= count || Atomics.load(ctl, 3) !== 0) return;
+    const ready = Atomics.load(ctl, 11);
+    if (k >= ready) {
+      Atomics.wait(ctl, 11, ready, 1);
+      continue;
+    }
+    if (Atomics.compareExchange(ctl, 1, k, k + 1) !== k) continue;
+    const slot = k % 16;
+    kernel(stage + 8 * slot * chunk, (Math.min(chunk, n - k * chunk) + 1) & ~1);
+    Atomics.store(ctl, 80 + slot, k + 1);
+    Atomics.notify(ctl, 80 + slot);
+    ctl[16 + id]!++;
+  }
+}
+
 const WORKER = `
 "use strict";
 const { workerData: d, receiveMessageOnPort } = process.getBuiltinModule("node:worker_threads");
 // A transpiler that keeps function names (tsx) may wrap inner functions in __name(…).
 const __name = (f) => f;
 const serveTasks = ${serveTasks.toString()};
+const serveRing = ${serveRing.toString()};
 const ctl = new Int32Array(d.control);
 const results = new Float64Array(d.results);
 const ex = new WebAssembly.Instance(d.module, {}).exports;
@@ -258,7 +293,7 @@ export function taskCounts(): number[] {
 }
 
 /** Runs one job of `count` tasks on `threads` threads (the caller included). */
-function run(e: Engine, threads: number, kind: number, count: number, n: number, per: number, x: Float64Array, y: Float64Array | null, out: Float64Array | null, op = 0): void {
+function run(e: Engine, threads: number, kind: number, count: number, n: number, per: number, x: Float64Array, y: Float64Array | null, out: Float64Array | null, op = 0, caller?: () => void): void {
   const { ctl } = e;
   if (threads > 1 && kind < 5 && (e.posted === null || e.posted.x !== x || e.posted.y !== y || e.posted.out !== out)) {
     for (const w of [x, y, out]) {
@@ -282,7 +317,8 @@ function run(e: Engine, threads: number, kind: number, count: number, n: number,
   Atomics.add(ctl, GEN, 1);
   if (threads > 1) Atomics.notify(ctl, GEN);
   try {
-    serveTasks(ctl, e.ex, staged?.ex ?? null, e.a, e.b, { x, y, out }, e.results, 0, UNARY, CHUNK, SCRATCH_A, SCRATCH_B, STAGE);
+    if (caller) caller();
+    else serveTasks(ctl, e.ex, staged?.ex ?? null, e.a, e.b, { x, y, out }, e.results, 0, UNARY, CHUNK, SCRATCH_A, SCRATCH_B, STAGE);
   } finally {
     Atomics.add(ctl, GEN, 1);
     for (let v = Atomics.load(ctl, ACTIVE); v !== 0; v = Atomics.load(ctl, ACTIVE)) Atomics.wait(ctl, ACTIVE, v);
@@ -362,6 +398,58 @@ export function stagedUnary(name: UnaryName, x: Float64Array, out: Float64Array,
   const per = perTask(n, threads);
   run(e, threads, 5, Math.ceil(n / per), n, per, x, null, out, UNARY.indexOf(name));
   out.set(stage.subarray(0, n));
+}
+
+/**
+ * out[i] = f(x[i]) with plain arrays, pipelined: the caller copies chunks into a ring of RING slots
+ * in the shared memory and copies finished ones out, in order; workers compute the chunks as they
+ * arrive; the caller computes too whenever the ring is full and the next chunk to copy out is not
+ * done. So the copies stay on one thread but overlap the workers' arithmetic.
+ */
+export function pipelinedUnary(name: UnaryName, x: Float64Array, out: Float64Array, threads: number): void {
+  const e = startEngine(threads);
+  const { ctl } = e;
+  const n = x.length;
+  const count = Math.ceil(n / CHUNK);
+  const ring = stageFor(RING * CHUNK);
+  const kernel = staged!.ex[name]!;
+  ctl.fill(0, RING_DONE, RING_DONE + RING);
+  Atomics.store(ctl, IN, 0);
+  const caller = (): void => {
+    let copied = 0;
+    let emptied = 0;
+    while (emptied < count) {
+      if (copied < count && copied - emptied < RING) {
+        const s = copied * CHUNK;
+        const len = Math.min(CHUNK, n - s);
+        const at = (copied % RING) * CHUNK;
+        ring.set(x.subarray(s, s + len), at);
+        if (len & 1) ring[at + len] = 0;
+        Atomics.store(ctl, IN, ++copied);
+        Atomics.notify(ctl, IN);
+        continue;
+      }
+      const slot = emptied % RING;
+      const done = Atomics.load(ctl, RING_DONE + slot);
+      if (done === emptied + 1) {
+        const s = emptied * CHUNK;
+        const len = Math.min(CHUNK, n - s);
+        out.set(ring.subarray(slot * CHUNK, slot * CHUNK + len), s);
+        emptied++;
+        continue;
+      }
+      const k = Atomics.load(ctl, NEXT);
+      if (k < copied && Atomics.compareExchange(ctl, NEXT, k, k + 1) === k) {
+        kernel(STAGE + 8 * (k % RING) * CHUNK, (Math.min(CHUNK, n - k * CHUNK) + 1) & ~1);
+        Atomics.store(ctl, RING_DONE + (k % RING), k + 1);
+        ctl[DONE]!++;
+        continue;
+      }
+      if (Atomics.load(ctl, FAILED) !== 0) throw new Error("threads-map: a worker thread failed");
+      Atomics.wait(ctl, RING_DONE + slot, done, 1);
+    }
+  };
+  run(e, threads, 7, count, n, CHUNK, x, null, out, UNARY.indexOf(name), caller);
 }
 
 /** NumPy's pairwise Σ x of a plain array: copied into the shared memory by the caller, summed there by the threads. */

@@ -2,11 +2,11 @@
  * @file The experimental threaded kernels of `bench/threads-map.ts` (measured by
  * `bench/threads-elementwise.ts`, not used by the library) compute what the single-thread SIMD
  * kernels compute: elementwise results and pairwise sums bit for bit on 1, 2 and 3 threads, odd
- * lengths and views at an offset, also staged through a shared Wasm memory; a failing worker surfaces as an error; the engine's memory does
+ * lengths and views at an offset, also staged through a shared Wasm memory (whole or pipelined); a failing worker surfaces as an error; the engine's memory does
  * not grow over many calls. Without these the benchmark's timings could be of wrong work.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { failingJob, prepareStaged, sharedFloat64, stagedSum, stagedUnary, startEngine, stopEngine, taskCounts, threadedExtremum, threadedPairwise, threadedUnary, type UnaryName } from "../bench/threads-map.ts";
+import { failingJob, pipelinedUnary, prepareStaged, sharedFloat64, stagedSum, stagedUnary, startEngine, stopEngine, taskCounts, threadedExtremum, threadedPairwise, threadedUnary, type UnaryName } from "../bench/threads-map.ts";
 import { simdExtremum, simdMath, simdPairwiseDot, simdPairwiseSum, simdUnary } from "../src/kernels/simd.ts";
 
 const m = simdMath()!;
@@ -60,8 +60,8 @@ describe("threaded SIMD kernels on shared arrays (bench/threads-map.ts)", () => 
   }
 
   for (const threads of [1, 2, 3]) {
-    it(`staged through a shared Wasm memory (plain arrays) on ${threads} thread(s): exp, tanh and the sum bit for bit`, () => {
-      for (const n of [7, 2049, 100_003]) {
+    it(`staged through a shared Wasm memory (plain arrays), whole or pipelined through a ring, on ${threads} thread(s): exp, tanh and the sum bit for bit`, () => {
+      for (const n of [7, 2049, 100_003, 1_000_001]) {
         const x = Float64Array.from({ length: n }, (_, i) => 12 * Math.sin(0.37 * i + 0.1));
         for (const name of ["exp", "tanh"] as UnaryName[]) {
           const want = new Float64Array(n);
@@ -69,6 +69,9 @@ describe("threaded SIMD kernels on shared arrays (bench/threads-map.ts)", () => 
           const got = new Float64Array(n);
           stagedUnary(name, x, got, threads);
           expect(bitsEqual(got, want), `${name}, n = ${n}`).toBe(true);
+          const piped = new Float64Array(n);
+          pipelinedUnary(name, x, piped, threads);
+          expect(bitsEqual(piped, want), `${name} pipelined, n = ${n}`).toBe(true);
         }
         expect(Object.is(stagedSum(x, threads), simdPairwiseSum(m, x, 0, n))).toBe(true);
       }
