@@ -14,6 +14,11 @@
  * included, claims tasks from a shared counter; the caller closes the job (GEN even) and waits
  * until no worker is inside it.
  *
+ * Two variants keep plain arrays instead, for comparison: `stagedUnary`/`stagedSum` (the caller
+ * copies the whole operand into one shared `WebAssembly.Memory` — the math module assembled with an
+ * imported shared memory by `prepareStaged` — and the threads compute there) and `pipelinedUnary`
+ * (the caller copies chunks through a ring in that memory while workers compute them).
+ *
  * The pairwise sum and dot are split along NumPy's own recursion tree (the 2^d subtrees at depth
  * d, each summed by the same recursion as `simdPairwiseSum`, then added in the tree's order), so
  * the threaded result equals the single-thread one bit for bit, whatever the thread count.
@@ -39,7 +44,7 @@ const NEXT = 1;
 const ACTIVE = 2;
 const FAILED = 3;
 const THREADS = 4;
-const KIND = 5; // 0 unary, 1 sum subtrees, 2 dot subtrees, 3 max, 4 min, 99 throw (tests)
+const KIND = 5; // 0 unary, 1 sum subtrees, 2 dot subtrees, 3 max, 4 min, 5 staged unary, 6 staged sum subtrees, 7 ring, 99 throw (tests)
 const OP = 6; // index in UNARY
 const COUNT = 7; // tasks
 const SEQ = 8; // the buffers' message number
@@ -50,7 +55,11 @@ const TASKS = 80; // task q: start at TASKS + 2q, length at TASKS + 2q + 1
 export const MAX_TASKS = 64;
 const SLOTS = TASKS + 2 * MAX_TASKS;
 
-/** The loop run on every thread (the worker's copy is this function's source text). */
+/**
+ * The loop run on every thread. The worker's copy is this function's source text, so it cannot
+ * refer to the module's constants: slots are written as numbers (5 KIND, 6 OP, 7 COUNT, 9 N,
+ * 10 PER, 15 unused, 16 + id DONE, 80 TASKS).
+ */
 function serveTasks(ctl: Int32Array, ex: Record<string, (...a: number[]) => number>, st: Record<string, (...a: number[]) => number> | null, a: Float64Array, b: Float64Array, bufs: { x: Float64Array; y: Float64Array | null; out: Float64Array | null } | null, results: Float64Array, id: number, unary: readonly string[], chunk: number, scratchA: number, scratchB: number, stage: number): void {
   const kind = ctl[5]!;
   const count = ctl[7]!;
