@@ -723,43 +723,207 @@ const PIO2: number[] = (() => {
   }
   return parts;
 })();
-/** sin r = r + r³·P(r²): P's Taylor coefficients −1/3!, 1/5!, … 1/19!. */
-const SIN_TAYLOR = Array.from({ length: 9 }, (_, k) => (k % 2 === 0 ? -1 : 1) * invFact(2 * k + 3));
-/** cos r = 1 − r²/2 + r⁴·Q(r²): Q's Taylor coefficients 1/4!, −1/6!, … 1/20!. */
-const COS_TAYLOR = Array.from({ length: 9 }, (_, k) => (k % 2 === 0 ? 1 : -1) * invFact(2 * k + 4));
+/** Below this |x| every lane of a step has k ≤ 255: the short reduction (`trigReduceNear`). */
+export const TRIG_NEAR = 400;
+/** π/2 in three parts, the first of 45 bits (k · it is exact for |k| < 2⁸), then two doubles. */
+const PIO2_NEAR: number[] = (() => {
+  let rest = dd.PI_FIXED >> 1n;
+  const parts: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const d = dd.bigToDouble(rest, 1600n);
+    const part = i === 0 ? truncateBits(d, 45) : d;
+    parts.push(part);
+    rest -= dd.doubleToFixed(part, 1600n);
+  }
+  return parts;
+})();
+/** Below this |x| (every lane of a step) no reduction at all: k = 0. */
+const TRIG_SMALL = truncateBits(Math.PI / 4, 40);
+/** The widest |r| of a reduction: π/4 and a little (k rounds x·2/π, itself rounded). */
+const TRIG_R_MAX = 0.7854;
 
 /**
- * sin (offset 0) or cos (offset 1): x = k·π/2 + r with r a double-double from the four-part π/2
- * (every step exact by TwoSum, so r keeps full relative accuracy even next to a multiple of π/2),
- * then sin or cos of r by Taylor polynomials with r's low part as a first-order correction, and
- * the quadrant (k + offset) mod 4 choosing between them and the sign. Returns 1 when some lane had
- * |x| > TRIG_LIMIT or was not finite, for the caller's fallback.
+ * A polynomial F(z) = c₀ + c₁z + … of n coefficients with z^w·F(z) ≈ g(a) at z = a² on
+ * [0, zMax]: a least-squares fit in double-double on 4n Chebyshev points by its normal equations,
+ * one coefficient at a time (fit all the remaining ones, keep the lowest rounded to a double, refit
+ * the others to what it leaves, so that the roundings are compensated instead of adding up).
+ * `g(a)` returns the target z^w·F as a double-double.
  */
-function trigKernel(name: string, offset: number): string {
-  return inPlaceTwo(name, ["x", "y", "t", "kd", "ki", "h", "l", "h2", "l2", "r", "rl", "z", "z2", "z4", "sn", "cs", "far", "bb"], [
-    set("far", or(get("far"), `(v128.not ${le(fabs(get("x")), c(TRIG_LIMIT))})`)),
-    set("kd", add(mul(get("x"), c(2 / Math.PI)), c(SHIFT))),
-    set("ki", get("kd")),
-    set("kd", sub(get("kd"), c(SHIFT))),
-    set("t", sub(get("x"), mul(get("kd"), c(PIO2[0]!)))),
-    ...twoSum("h", "l", get("t"), fneg(mul(get("kd"), c(PIO2[1]!)))),
-    ...twoSum("h2", "l2", get("h"), fneg(mul(get("kd"), c(PIO2[2]!)))),
-    set("l", sub(add(get("l"), get("l2")), mul(get("kd"), c(PIO2[3]!)))),
-    set("r", add(get("h2"), get("l"))),
-    set("rl", add(sub(get("h2"), get("r")), get("l"))),
-    set("z", mul(get("r"), get("r"))),
-    ...powersOf(get("z"), ["z2", "z4"]),
-    // sin(r + rl) ≈ r + (rl·(1 − z/2) + r·z·P(z)) (P and Q: the leading coefficient last, the rest by Estrin's scheme)
-    set("sn", add(get("r"), add(sub(get("rl"), mul(mul(get("z"), c(0.5)), get("rl"))), mul(mul(get("r"), get("z")), leadThenEstrin(get("z"), SIN_TAYLOR, ["z2", "z4"]))))),
-    // cos(r + rl) ≈ w + (((1 − w) − z/2) + (z²·Q(z) − r·rl)) with w = 1 − z/2
+function fitEven(n: number, w: number, zMax: number, g: (a: number, z: dd.DD) => dd.DD): number[] {
+  const rows = Array.from({ length: 4 * n }, (_, j) => {
+    const a = Math.sqrt((zMax * (1 - Math.cos(((2 * j + 1) * Math.PI) / (8 * n)))) / 2);
+    const z = dd.twoProd(a, a);
+    return { z, t: g(a, z) };
+  });
+  const powers = rows.map(({ z }) => {
+    let zw: dd.DD = [1, 0];
+    for (let k = 0; k < w; k++) zw = dd.mul(zw, z);
+    const pw: dd.DD[] = [zw];
+    for (let k = 1; k < n; k++) pw.push(dd.mul(pw[k - 1]!, z));
+    return pw;
+  });
+  const coefs: number[] = [];
+  while (coefs.length < n) {
+    const fixed = coefs.length;
+    const rest = rows.map(({ t }, j) => coefs.reduce((acc, ck, k) => dd.sub(acc, dd.mul([ck, 0], powers[j]![k]!)), t));
+    const cols = Array.from({ length: n - fixed }, (_, i) => i + fixed);
+    const dot = (u: (j: number) => dd.DD, v: (j: number) => dd.DD): dd.DD => rows.reduce<dd.DD>((acc, _, j) => dd.add(acc, dd.mul(u(j), v(j))), [0, 0]);
+    const normal = cols.map((i) => cols.map((k) => dot((j) => powers[j]![i]!, (j) => powers[j]![k]!)));
+    const rhs = cols.map((i) => dot((j) => powers[j]![i]!, (j) => rest[j]!));
+    coefs.push(solveDD(normal, rhs)[0]![0]);
+  }
+  return coefs;
+}
+
+/** z^w·F(z) − g(a) relative to `scale(a)`, worst over a dense grid of [0, aMax]. */
+function fitError(coefs: readonly number[], w: number, aMax: number, g: (a: number, z: dd.DD) => dd.DD, scale: (a: number) => number): number {
+  let worst = 0;
+  for (let i = 1; i <= 4000; i++) {
+    const a = (aMax * i) / 4000;
+    const z = dd.twoProd(a, a);
+    let q: dd.DD = [coefs[coefs.length - 1]!, 0];
+    for (let k = coefs.length - 2; k >= 0; k--) q = dd.add(dd.mul(q, z), [coefs[k]!, 0]);
+    for (let k = 0; k < w; k++) q = dd.mul(q, z);
+    worst = Math.max(worst, Math.abs(dd.sub(q, g(a, z))[0] / scale(a)));
+  }
+  return worst;
+}
+
+/** sin r − r = r·z·P(z) (so that z·P(z) = sin r / r − 1). */
+const sinTarget = (a: number): dd.DD => dd.sub(dd.div(dd.sinDD(a), [a, 0]), [1, 0]);
+/** cos r − 1 + z/2 = z²·Q(z). */
+const cosTarget = (_a: number, z: dd.DD): dd.DD => dd.add(dd.sub(dd.cosDD(_a), [1, 0]), dd.mul(z, [0.5, 0]));
+
+/**
+ * The 7 coefficients of P with sin r ≈ r + r·z·P(z) and of Q with cos r ≈ 1 − z/2 + z²·Q(z) on
+ * |r| ≤ TRIG_R_MAX (minimax-like least-squares fits, in place of 9-term Taylor polynomials). The
+ * generator refuses an error above 2⁻⁶⁰ relative to sin r or cos r (about 0.004 ulp); the fits
+ * measure about 2⁻⁶³ and 2⁻⁶⁵.
+ */
+const [SIN_POLY, COS_POLY] = (() => {
+  const zMax = TRIG_R_MAX * TRIG_R_MAX;
+  const sin = fitEven(7, 1, zMax, sinTarget);
+  const cos = fitEven(7, 2, zMax, cosTarget);
+  // sin: r·(z·P − (sin r/r − 1)) relative to sin r, i.e. (z·P − …)·r/sin r ≤ 1.12·(…).
+  const es = fitError(sin, 1, TRIG_R_MAX, sinTarget, () => 1 / 1.12);
+  const ec = fitError(cos, 2, TRIG_R_MAX, cosTarget, (a) => Math.cos(a));
+  if (es > 2 ** -60 || ec > 2 ** -60) throw new Error(`gen-simd-math: the sin/cos polynomials' errors ${es}, ${ec} exceed 2^-60`);
+  return [sin, cos];
+})();
+
+/** sin(r + rl) ≈ r + (rl·(1 − z/2) + r·z·P(z)), into `sn` (z = r², z2 = z², z4 = z⁴ set). */
+const sinOf = (r: string, rl: string | null): string => {
+  const poly = mul(mul(r, get("z")), leadThenEstrin(get("z"), SIN_POLY, ["z2", "z4"]));
+  return set("sn", add(r, rl === null ? poly : add(sub(rl, mul(mul(get("z"), c(0.5)), rl)), poly)));
+};
+/** cos(r + rl) ≈ w + (((1 − w) − z/2) + (z²·Q(z) − r·rl)) with w = 1 − z/2, into `cs` (uses `t`, `h`). */
+const cosOf = (r: string, rl: string | null): string[] => {
+  const poly = mul(get("z2"), leadThenEstrin(get("z"), COS_POLY, ["z2", "z4"]));
+  return [
     set("t", mul(get("z"), c(0.5))),
     set("h", sub(c(1), get("t"))),
-    set("cs", add(get("h"), add(sub(sub(c(1), get("h")), get("t")), sub(mul(mul(get("z"), get("z")), leadThenEstrin(get("z"), COS_TAYLOR, ["z2", "z4"])), mul(get("r"), get("rl")))))),
-    set("ki", offset === 0 ? get("ki") : iadd(get("ki"), ci(BigInt(offset)))),
-    set("y", select(get("cs"), get("sn"), `(i64x2.eq ${and(get("ki"), ci(1n))} ${ci(1n)})`)),
-    set("y", xor(get("y"), and(ishl(get("ki"), 62), SIGN))),
-    ...(offset === 0 ? [keepZero] : []),
-  ], `(v128.any_true (local.get $far))`, ["far"]);
+    set("cs", add(get("h"), add(sub(sub(c(1), get("h")), get("t")), rl === null ? poly : sub(poly, mul(r, rl))))),
+  ];
+};
+
+/** k = round(x·2/π) as a double (`kd`) and in the low bits of `ki`. */
+const trigQuadrant = [
+  set("kd", add(mul(get("x"), c(2 / Math.PI)), c(SHIFT))),
+  set("ki", get("kd")),
+  set("kd", sub(get("kd"), c(SHIFT))),
+];
+
+/**
+ * x − k·π/2 as r + rl for any |x| ≤ TRIG_LIMIT, from the four-part π/2, every step exact by
+ * TwoSum (so r keeps full relative accuracy even next to a multiple of π/2).
+ */
+const trigReduceFar = [
+  ...trigQuadrant,
+  set("t", sub(get("x"), mul(get("kd"), c(PIO2[0]!)))),
+  ...twoSum("h", "l", get("t"), fneg(mul(get("kd"), c(PIO2[1]!)))),
+  ...twoSum("h2", "l2", get("h"), fneg(mul(get("kd"), c(PIO2[2]!)))),
+  set("l", sub(add(get("l"), get("l2")), mul(get("kd"), c(PIO2[3]!)))),
+  set("r", add(get("h2"), get("l"))),
+  set("rl", add(sub(get("h2"), get("r")), get("l"))),
+];
+
+/**
+ * x − k·π/2 as r + rl for |x| ≤ TRIG_NEAR (|k| ≤ 255): t = x − k·C₁ is exact (k·C₁ has 53 bits
+ * and lies within a factor 2 of x: Sterbenz), t − k·C₂ by TwoSum (k·C₂ itself rounded, an error
+ * below 2⁻⁹⁰), then k·C₃ (below 2⁻⁹⁰) into the low part. With |r| ≥ 2⁻⁶² for every double in this
+ * range, the error is far below 2⁻¹²⁰·|r|; rl is not renormalised (|rl| ≤ ulp(r)/2 + 2⁻⁹⁰, still
+ * tiny next to r, which is all the first-order correction needs).
+ */
+const trigReduceNear = [
+  ...trigQuadrant,
+  set("t", sub(get("x"), mul(get("kd"), c(PIO2_NEAR[0]!)))),
+  ...twoSum("r", "rl", get("t"), fneg(mul(get("kd"), c(PIO2_NEAR[1]!)))),
+  set("rl", sub(get("rl"), mul(get("kd"), c(PIO2_NEAR[2]!)))),
+];
+
+/** After a reduction: sin or cos of r + rl, the quadrant (k + offset) mod 4 choosing between them and the sign. */
+const trigFinish = (offset: number): string[] => [
+  set("z", mul(get("r"), get("r"))),
+  ...powersOf(get("z"), ["z2", "z4"]),
+  sinOf(get("r"), get("rl")),
+  ...cosOf(get("r"), get("rl")),
+  set("ki", offset === 0 ? get("ki") : iadd(get("ki"), ci(BigInt(offset)))),
+  set("y", select(get("cs"), get("sn"), `(i64x2.eq ${and(get("ki"), ci(1n))} ${ci(1n)})`)),
+  set("y", xor(get("y"), and(ishl(get("ki"), 62), SIGN))),
+  ...(offset === 0 ? [keepZero] : []),
+];
+
+/** sin (offset 0) or cos (offset 1) of |x| ≤ TRIG_SMALL: the one polynomial, no reduction. */
+const trigSmall = (offset: number): string[] => [
+  set("z", mul(get("x"), get("x"))),
+  ...powersOf(get("z"), ["z2", "z4"]),
+  ...(offset === 0 ? [sinOf(get("x"), null), set("y", get("sn")), keepZero] : [...cosOf(get("x"), null), set("y", get("cs"))]),
+];
+
+const TRIG_LOCALS = ["x", "y", "t", "kd", "ki", "h", "l", "h2", "l2", "r", "rl", "z", "z2", "z4", "sn", "cs", "far", "bb"];
+
+/**
+ * sin (offset 0) or cos (offset 1) over `n` doubles at `p`, two vectors a step by one of three
+ * bodies chosen by the step's largest |x|: ≤ TRIG_SMALL, the polynomial of x alone; ≤ TRIG_NEAR,
+ * the short reduction; else the four-part one (and NaN there too, as its tests are written to
+ * let NaN through). Both polynomials of r are evaluated and the quadrant selects. Returns 1 when
+ * some lane had |x| > TRIG_LIMIT or was not finite, for the caller's fallback. Constants are read
+ * from the pool at each use (hoisting those of three bodies into locals spills them).
+ */
+function trigKernel(name: string, offset: number): string {
+  const own = TRIG_LOCALS.filter((l) => l !== "far");
+  const two = (lines: string[]): string => lines.flatMap((l) => [l, secondCopy(l, own)]).join("\n            ");
+  const notWithin = (limit: number): string => `(v128.not (v128.and ${le(fabs(get("x")), c(limit))} ${le(fabs(get("x_2")), c(limit))}))`;
+  const farFlag = set("far", or(get("far"), `(v128.not ${le(fabs(get("x")), c(TRIG_LIMIT))})`));
+  const far = [farFlag, ...trigReduceFar, ...trigFinish(offset)];
+  return `
+  (func $${name} (export "${name}") (param $p i32) (param $n i32) (result i32)
+    (local $end i32) ${[...TRIG_LOCALS, ...own.map((l) => `${l}_2`)].map((l) => `(local $${l} v128)`).join(" ")}
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+        (local.set $x (v128.load (local.get $p)))
+        (local.set $x_2 (v128.load offset=16 (local.get $p)))
+        (if (v128.any_true ${notWithin(TRIG_SMALL)})
+          (then
+            (if (v128.any_true ${notWithin(TRIG_NEAR)})
+              (then
+            ${two(far)})
+              (else
+            ${two([...trigReduceNear, ...trigFinish(offset)])})))
+          (else
+            ${two(trigSmall(offset))}))
+        (v128.store (local.get $p) (local.get $y))
+        (v128.store offset=16 (local.get $p) (local.get $y_2))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (br $next)))
+    (if (i32.lt_u (local.get $p) (local.get $end))
+      (then
+        (local.set $x (v128.load (local.get $p)))
+        ${far.join(" ")}
+        (v128.store (local.get $p) (local.get $y))))
+    (v128.any_true (local.get $far)))`;
 }
 
 // ------------------------------------------------------------------ pow
