@@ -803,7 +803,7 @@ const cosTarget = (_a: number, z: dd.DD): dd.DD => dd.add(dd.sub(dd.cosDD(_a), [
 const [SIN_POLY, COS_POLY] = (() => {
   const zMax = TRIG_R_MAX * TRIG_R_MAX;
   const sin = fitEven(7, 1, zMax, sinTarget);
-  const cos = fitEven(7, 2, zMax, cosTarget);
+  const cos = fitEven(6, 2, zMax, cosTarget);
   // sin: r·(z·P − (sin r/r − 1)) relative to sin r, i.e. (z·P − …)·r/sin r ≤ 1.12·(…).
   const es = fitError(sin, 1, TRIG_R_MAX, sinTarget, () => 1 / 1.12);
   const ec = fitError(cos, 2, TRIG_R_MAX, cosTarget, (a) => Math.cos(a));
@@ -883,46 +883,39 @@ const trigSmall = (offset: number): string[] => [
 const TRIG_LOCALS = ["x", "y", "t", "kd", "ki", "h", "l", "h2", "l2", "r", "rl", "z", "z2", "z4", "sn", "cs", "far", "bb"];
 
 /**
- * sin (offset 0) or cos (offset 1) over `n` doubles at `p`, two vectors a step by one of three
- * bodies chosen by the step's largest |x|: ≤ TRIG_SMALL, the polynomial of x alone; ≤ TRIG_NEAR,
- * the short reduction; else the four-part one (and NaN there too, as its tests are written to
- * let NaN through). Both polynomials of r are evaluated and the quadrant selects. Returns 1 when
- * some lane had |x| > TRIG_LIMIT or was not finite, for the caller's fallback. Constants are read
- * from the pool at each use (hoisting those of three bodies into locals spills them).
+ * sin (offset 0) or cos (offset 1) over `n` doubles at `p`, a vector a step by one of three bodies
+ * chosen by its largest |x|: ≤ TRIG_SMALL, the polynomial of x alone; ≤ TRIG_NEAR, the short
+ * reduction; else the four-part one (NaN too: the tests are written to let it through). Both
+ * polynomials of r are evaluated and the quadrant selects. Returns 1 when some lane had
+ * |x| > TRIG_LIMIT or was not finite, for the caller's fallback. One vector a step rather than
+ * two (measured: the small body is taken twice as often on arguments spread over [−1.1, 1.1], and
+ * two interleaved copies of the reductions spill as many registers as they save latency);
+ * constants are read from the pool at each use (V8 keeps the repeated loads in registers anyway).
  */
 function trigKernel(name: string, offset: number): string {
-  const own = TRIG_LOCALS.filter((l) => l !== "far");
-  const two = (lines: string[]): string => lines.flatMap((l) => [l, secondCopy(l, own)]).join("\n            ");
-  const notWithin = (limit: number): string => `(v128.not (v128.and ${le(fabs(get("x")), c(limit))} ${le(fabs(get("x_2")), c(limit))}))`;
+  const outside = (limit: number): string => `(v128.any_true (v128.not ${le(fabs(get("x")), c(limit))}))`;
   const farFlag = set("far", or(get("far"), `(v128.not ${le(fabs(get("x")), c(TRIG_LIMIT))})`));
-  const far = [farFlag, ...trigReduceFar, ...trigFinish(offset)];
+  const body = (lines: string[]): string => lines.join("\n                ");
   return `
   (func $${name} (export "${name}") (param $p i32) (param $n i32) (result i32)
-    (local $end i32) ${[...TRIG_LOCALS, ...own.map((l) => `${l}_2`)].map((l) => `(local $${l} v128)`).join(" ")}
+    (local $end i32) ${TRIG_LOCALS.map((l) => `(local $${l} v128)`).join(" ")}
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
     (block $done
       (loop $next
-        (br_if $done (i32.ge_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
         (local.set $x (v128.load (local.get $p)))
-        (local.set $x_2 (v128.load offset=16 (local.get $p)))
-        (if (v128.any_true ${notWithin(TRIG_SMALL)})
+        (if ${outside(TRIG_SMALL)}
           (then
-            (if (v128.any_true ${notWithin(TRIG_NEAR)})
+            (if ${outside(TRIG_NEAR)}
               (then
-            ${two(far)})
+                ${body([farFlag, ...trigReduceFar, ...trigFinish(offset)])})
               (else
-            ${two([...trigReduceNear, ...trigFinish(offset)])})))
+                ${body([...trigReduceNear, ...trigFinish(offset)])})))
           (else
-            ${two(trigSmall(offset))}))
+                ${body(trigSmall(offset))}))
         (v128.store (local.get $p) (local.get $y))
-        (v128.store offset=16 (local.get $p) (local.get $y_2))
-        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $next)))
-    (if (i32.lt_u (local.get $p) (local.get $end))
-      (then
-        (local.set $x (v128.load (local.get $p)))
-        ${far.join(" ")}
-        (v128.store (local.get $p) (local.get $y))))
     (v128.any_true (local.get $far)))`;
 }
 
