@@ -489,14 +489,18 @@ const TANH_POLY: number[] = (() => {
   return coefs;
 })();
 
+/** A polynomial coefficient: a double (read from the constant pool) or a WAT expression of its two lanes. */
+type Coef = number | string;
+const coef = (k: Coef): string => (typeof k === "number" ? c(k) : k);
+
 /**
  * Estrin's scheme: coefs[0] + x·coefs[1] + … with the pairs, then pairs of pairs, combined by the
  * powers x², x⁴, x⁸ held in the locals `powers` (set by the caller): a dependency chain of about
  * 2·log₂(n) operations instead of Horner's 2n.
  */
-function estrin(x: string, coefs: readonly number[], powers: readonly string[]): string {
+function estrin(x: string, coefs: readonly Coef[], powers: readonly string[]): string {
   let terms: string[] = [];
-  for (let i = 0; i < coefs.length; i += 2) terms.push(i + 1 < coefs.length ? add(c(coefs[i]!), mul(x, c(coefs[i + 1]!))) : c(coefs[i]!));
+  for (let i = 0; i < coefs.length; i += 2) terms.push(i + 1 < coefs.length ? add(coef(coefs[i]!), mul(x, coef(coefs[i + 1]!))) : coef(coefs[i]!));
   for (let level = 0; terms.length > 1; level++) {
     const next: string[] = [];
     for (let j = 0; j < terms.length; j += 2) next.push(j + 1 < terms.length ? add(terms[j]!, mul(get(powers[level]!), terms[j + 1]!)) : terms[j]!);
@@ -510,8 +514,8 @@ function estrin(x: string, coefs: readonly number[], powers: readonly string[]):
  * a small x, is added last and alone (its one rounding, as in Horner's scheme), the rest with a
  * short dependency chain. `powers` hold x², x⁴, x⁸ as far as the rest needs them.
  */
-const leadThenEstrin = (x: string, coefs: readonly number[], powers: readonly string[]): string =>
-  add(c(coefs[0]!), mul(x, estrin(x, coefs.slice(1), powers)));
+const leadThenEstrin = (x: string, coefs: readonly Coef[], powers: readonly string[]): string =>
+  add(coef(coefs[0]!), mul(x, estrin(x, coefs.slice(1), powers)));
 /** Sets the locals `powers` to x², x⁴, x⁸ (as many as named). */
 const powersOf = (x: string, powers: readonly string[]): string[] =>
   powers.map((p, i) => set(p, i === 0 ? mul(x, x) : mul(get(powers[i - 1]!), get(powers[i - 1]!))));
@@ -811,20 +815,14 @@ const [SIN_POLY, COS_POLY] = (() => {
   return [sin, cos];
 })();
 
-/** sin(r + rl) ≈ r + (rl·(1 − z/2) + r·z·P(z)), into `sn` (z = r², z2 = z², z4 = z⁴ set). */
-const sinOf = (r: string, rl: string | null): string => {
-  const poly = mul(mul(r, get("z")), leadThenEstrin(get("z"), SIN_POLY, ["z2", "z4"]));
-  return set("sn", add(r, rl === null ? poly : add(sub(rl, mul(mul(get("z"), c(0.5)), rl)), poly)));
-};
-/** cos(r + rl) ≈ w + (((1 − w) − z/2) + (z²·Q(z) − r·rl)) with w = 1 − z/2, into `cs` (uses `t`, `h`). */
-const cosOf = (r: string, rl: string | null): string[] => {
-  const poly = mul(get("z2"), leadThenEstrin(get("z"), COS_POLY, ["z2", "z4"]));
-  return [
-    set("t", mul(get("z"), c(0.5))),
-    set("h", sub(c(1), get("t"))),
-    set("cs", add(get("h"), add(sub(sub(c(1), get("h")), get("t")), rl === null ? poly : sub(poly, mul(r, rl))))),
-  ];
-};
+/** sin x ≈ x + x·z·P(z) (z = x², z2 = z², z4 = z⁴ set). */
+const sinOf = (x: string): string => add(x, mul(mul(x, get("z")), leadThenEstrin(get("z"), SIN_POLY, ["z2", "z4"])));
+/** cos x ≈ w + (((1 − w) − z/2) + z²·Q(z)) with w = 1 − z/2 (uses `t`, `h`). */
+const cosOf = [
+  set("t", mul(get("z"), c(0.5))),
+  set("h", sub(c(1), get("t"))),
+  set("y", add(get("h"), add(sub(sub(c(1), get("h")), get("t")), mul(get("z2"), leadThenEstrin(get("z"), COS_POLY, ["z2", "z4"]))))),
+];
 
 /** k = round(x·2/π) as a double (`kd`) and in the low bits of `ki`. */
 const trigQuadrant = [
@@ -861,26 +859,65 @@ const trigReduceNear = [
   set("rl", sub(get("rl"), mul(get("kd"), c(PIO2_NEAR[2]!)))),
 ];
 
-/** After a reduction: sin or cos of r + rl, the quadrant (k + offset) mod 4 choosing between them and the sign. */
-const trigFinish = (offset: number): string[] => [
-  set("z", mul(get("r"), get("r"))),
-  ...powersOf(get("z"), ["z2", "z4"]),
-  sinOf(get("r"), get("rl")),
-  ...cosOf(get("r"), get("rl")),
-  set("ki", offset === 0 ? get("ki") : iadd(get("ki"), ci(BigInt(offset)))),
-  set("y", select(get("cs"), get("sn"), `(i64x2.eq ${and(get("ki"), ci(1n))} ${ci(1n)})`)),
-  set("y", xor(get("y"), and(ishl(get("ki"), 62), SIGN))),
-  ...(offset === 0 ? [keepZero] : []),
-];
+/**
+ * Where the per-lane polynomial coefficients live (after pow's log table, before the constant
+ * pool): 4 rows of 128 bytes, row m (bit i set when lane i takes cos) holding in slot k the
+ * two-lane vector (lane i: Q's kᵗʰ coefficient if bit i is set, else P's), Q padded with 0.
+ */
+export const TRIG_TABLE = 6144;
+const TRIG_ROW = 128;
+/** The rows of `TRIG_TABLE`, as doubles (lane by lane). */
+function trigTable(): number[] {
+  const out: number[] = [];
+  for (let m = 0; m < 4; m++) {
+    for (let k = 0; k < TRIG_ROW / 16; k++) for (let lane = 0; lane < 2; lane++) out.push(((m >> lane) & 1 ? COS_POLY[k] : SIN_POLY[k]) ?? 0);
+  }
+  return out;
+}
+/** The bytes of `TRIG_TABLE` as a WAT string literal. */
+function trigTableBytes(): string {
+  if (TRIG_TABLE < LOG_TABLE + LOG_N * 32 || TRIG_TABLE + 4 * TRIG_ROW > CONST_TABLE) throw new Error("gen-simd-math: the trig table overlaps its neighbours");
+  const rows = trigTable();
+  const buf = new DataView(new ArrayBuffer(rows.length * 8));
+  rows.forEach((v, i) => buf.setFloat64(i * 8, v, true));
+  return [...new Uint8Array(buf.buffer)].map((b) => `\\${b.toString(16).padStart(2, "0")}`).join("");
+}
+
+/**
+ * After a reduction: sin or cos of r + rl as the quadrant (k + offset) mod 4 asks, lane by lane,
+ * with one polynomial whose coefficients are the lane's (a row of `TRIG_TABLE`, chosen by the
+ * mask `m` of the lanes taking cos through `i64x2.bitmask`): y = A + (C + B·F(z)) with
+ *   sin: A = r, B = r·z, F = P, C = rl·(1 − z/2)               (sin(r + rl) to first order in rl)
+ *   cos: A = w = 1 − z/2, B = z², F = Q, C = ((1 − w) − z/2) − r·rl   (w's rounding error back)
+ * then the sign of the quadrant.
+ */
+const trigFinish = (offset: number): string[] => {
+  const slot = (k: number): string => `(v128.load offset=${TRIG_TABLE + 16 * k} (local.get $row))`;
+  const lanes = Array.from({ length: SIN_POLY.length }, (_, k) => slot(k));
+  return [
+    set("ki", offset === 0 ? get("ki") : iadd(get("ki"), ci(BigInt(offset)))),
+    set("m", `(i64x2.eq ${and(get("ki"), ci(1n))} ${ci(1n)})`),
+    `(local.set $row (i32.shl (i64x2.bitmask ${get("m")}) (i32.const 7)))`,
+    set("z", mul(get("r"), get("r"))),
+    ...powersOf(get("z"), ["z2", "z4"]),
+    set("t", mul(get("z"), c(0.5))),
+    set("h", sub(c(1), get("t"))),
+    set("sn", select(sub(sub(sub(c(1), get("h")), get("t")), mul(get("r"), get("rl"))), sub(get("rl"), mul(get("t"), get("rl"))), get("m"))),
+    set("cs", select(get("z2"), mul(get("r"), get("z")), get("m"))),
+    set("y", add(select(get("h"), get("r"), get("m")), add(get("sn"), mul(get("cs"), leadThenEstrin(get("z"), lanes, ["z2", "z4"]))))),
+    set("y", xor(get("y"), and(ishl(get("ki"), 62), SIGN))),
+    ...(offset === 0 ? [keepZero] : []),
+  ];
+};
 
 /** sin (offset 0) or cos (offset 1) of |x| ≤ TRIG_SMALL: the one polynomial, no reduction. */
 const trigSmall = (offset: number): string[] => [
   set("z", mul(get("x"), get("x"))),
   ...powersOf(get("z"), ["z2", "z4"]),
-  ...(offset === 0 ? [sinOf(get("x"), null), set("y", get("sn")), keepZero] : [...cosOf(get("x"), null), set("y", get("cs"))]),
+  ...(offset === 0 ? [set("y", sinOf(get("x"))), keepZero] : cosOf),
 ];
 
-const TRIG_LOCALS = ["x", "y", "t", "kd", "ki", "h", "l", "h2", "l2", "r", "rl", "z", "z2", "z4", "sn", "cs", "far", "bb"];
+const TRIG_LOCALS = ["x", "y", "t", "kd", "ki", "h", "l", "h2", "l2", "r", "rl", "z", "z2", "z4", "sn", "cs", "m", "far", "bb"];
 
 /**
  * sin (offset 0) or cos (offset 1) over `n` doubles at `p`, a vector a step by one of three bodies
@@ -898,7 +935,7 @@ function trigKernel(name: string, offset: number): string {
   const body = (lines: string[]): string => lines.join("\n                ");
   return `
   (func $${name} (export "${name}") (param $p i32) (param $n i32) (result i32)
-    (local $end i32) ${TRIG_LOCALS.map((l) => `(local $${l} v128)`).join(" ")}
+    (local $end i32) (local $row i32) ${TRIG_LOCALS.map((l) => `(local $${l} v128)`).join(" ")}
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
     (block $done
       (loop $next
@@ -1054,6 +1091,7 @@ export const source = `;; Generated by scripts/gen-simd-math.ts; do not edit.
   ${extremum("min")}
   (data (i32.const ${EXP_TABLE}) "${expTableBytes()}")
   (data (i32.const ${LOG_TABLE}) "${logTableBytes()}")
+  (data (i32.const ${TRIG_TABLE}) "${trigTableBytes()}")
   (data (i32.const ${CONST_TABLE}) "${constPoolBytes()}")
 )
 `;
