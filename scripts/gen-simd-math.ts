@@ -729,13 +729,13 @@ const PIO2: number[] = (() => {
 })();
 /** Below this |x| every lane of a step has k ≤ 255: the short reduction (`trigReduceNear`). */
 export const TRIG_NEAR = 400;
-/** π/2 in three parts, the first of 45 bits (k · it is exact for |k| < 2⁸), then two doubles. */
+/** π/2 in three parts, the first two of 45 bits (k · them is exact for |k| < 2⁸), then a double. */
 const PIO2_NEAR: number[] = (() => {
   let rest = dd.PI_FIXED >> 1n;
   const parts: number[] = [];
   for (let i = 0; i < 3; i++) {
     const d = dd.bigToDouble(rest, 1600n);
-    const part = i === 0 ? truncateBits(d, 45) : d;
+    const part = i < 2 ? truncateBits(d, 45) : d;
     parts.push(part);
     rest -= dd.doubleToFixed(part, 1600n);
   }
@@ -847,10 +847,10 @@ const trigReduceFar = [
 
 /**
  * x − k·π/2 as r + rl for |x| ≤ TRIG_NEAR (|k| ≤ 255): t = x − k·C₁ is exact (k·C₁ has 53 bits
- * and lies within a factor 2 of x: Sterbenz), t − k·C₂ by TwoSum (k·C₂ itself rounded, an error
- * below 2⁻⁹⁰), then k·C₃ (below 2⁻⁹⁰) into the low part. With |r| ≥ 2⁻⁶² for every double in this
- * range, the error is far below 2⁻¹²⁰·|r|; rl is not renormalised (|rl| ≤ ulp(r)/2 + 2⁻⁹⁰, still
- * tiny next to r, which is all the first-order correction needs).
+ * and lies within a factor 2 of x: Sterbenz), t − k·C₂ by TwoSum (k·C₂ exact too), then k·C₃ into
+ * the low part, whose rounding (below 2⁻¹³⁴) is the only error: far below 2⁻⁵³·|r| even for the
+ * doubles nearest a multiple of π/2 (the edge test takes them). rl is not renormalised: |rl| is at
+ * most ulp(r)/2 and 2⁻⁸¹, tiny next to r, which is all the first-order correction needs.
  */
 const trigReduceNear = [
   ...trigQuadrant,
