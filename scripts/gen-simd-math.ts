@@ -815,8 +815,15 @@ const [SIN_POLY, COS_POLY] = (() => {
   return [sin, cos];
 })();
 
-/** sin x ≈ x + x·z·P(z) (z = x², z2 = z², z4 = z⁴ set). */
-const sinOf = (x: string): string => add(x, mul(mul(x, get("z")), leadThenEstrin(get("z"), SIN_POLY, ["z2", "z4"])));
+/**
+ * sin x ≈ x + (x·v)·(−P(−v)) with v = 0 − z (z = x², z2 = z², z4 = z⁴ set): the same numbers as
+ * x + (x·z)·P(z), negated twice (rounding to nearest is symmetric), but v is +0 where z is, so
+ * the correction is a zero of x's sign and ±0 keep theirs without `keepZero`.
+ */
+const sinOf = (x: string): string[] => [
+  set("t", sub(c(0), get("z"))),
+  set("y", add(x, mul(mul(x, get("t")), leadThenEstrin(get("t"), SIN_POLY.map((p, k) => (k % 2 === 0 ? -p : p)), ["z2", "z4"])))),
+];
 /** cos x ≈ w + (((1 − w) − z/2) + z²·Q(z)) with w = 1 − z/2 (uses `t`, `h`). */
 const cosOf = [
   set("t", mul(get("z"), c(0.5))),
@@ -914,7 +921,7 @@ const trigFinish = (offset: number): string[] => {
 const trigSmall = (offset: number): string[] => [
   set("z", mul(get("x"), get("x"))),
   ...powersOf(get("z"), ["z2", "z4"]),
-  ...(offset === 0 ? [set("y", sinOf(get("x"))), keepZero] : cosOf),
+  ...(offset === 0 ? sinOf(get("x")) : cosOf),
 ];
 
 const TRIG_LOCALS = ["x", "y", "t", "kd", "ki", "h", "l", "h2", "l2", "r", "rl", "z", "z2", "z4", "sn", "cs", "m", "far", "bb"];
