@@ -644,7 +644,7 @@
         (local.set $x (v128.load (local.get $p)))
         (if (v128.any_true (v128.not (f64x2.le (f64x2.abs (local.get $x)) (v128.load offset=9456 (i32.const 0)))))
           (then
-            (if (v128.any_true (v128.not (f64x2.le (f64x2.abs (local.get $x)) (v128.load offset=9472 (i32.const 0)))))
+            (if (i32.ne (i64x2.bitmask (f64x2.le (f64x2.abs (local.get $x)) (v128.load offset=9472 (i32.const 0)))) (i32.const 3))
               (then
                 (local.set $far (v128.or (local.get $far) (v128.not (f64x2.le (f64x2.abs (local.get $x)) (v128.load offset=9440 (i32.const 0))))))
                 (local.set $kd (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=9280 (i32.const 0))) (v128.load offset=8224 (i32.const 0))))
@@ -715,7 +715,7 @@
         (local.set $x (v128.load (local.get $p)))
         (if (v128.any_true (v128.not (f64x2.le (f64x2.abs (local.get $x)) (v128.load offset=9456 (i32.const 0)))))
           (then
-            (if (v128.any_true (v128.not (f64x2.le (f64x2.abs (local.get $x)) (v128.load offset=9472 (i32.const 0)))))
+            (if (i32.ne (i64x2.bitmask (f64x2.le (f64x2.abs (local.get $x)) (v128.load offset=9472 (i32.const 0)))) (i32.const 3))
               (then
                 (local.set $far (v128.or (local.get $far) (v128.not (f64x2.le (f64x2.abs (local.get $x)) (v128.load offset=9440 (i32.const 0))))))
                 (local.set $kd (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=9280 (i32.const 0))) (v128.load offset=8224 (i32.const 0))))
