@@ -727,7 +727,7 @@ const PIO2: number[] = (() => {
   }
   return parts;
 })();
-/** Below this |x| every lane of a step has k ≤ 255: the short reduction (`trigReduceNear`). */
+/** Up to this |x| (both lanes of a vector) k ≤ 255: the short reduction (`trigReduceNear`). */
 export const TRIG_NEAR = 400;
 /** π/2 in three parts, the first two of 45 bits (k · them is exact for |k| < 2⁸), then a double. */
 const PIO2_NEAR: number[] = (() => {
@@ -741,7 +741,7 @@ const PIO2_NEAR: number[] = (() => {
   }
   return parts;
 })();
-/** Below this |x| (every lane of a step) no reduction at all: k = 0. */
+/** Up to this |x| (both lanes of a vector) no reduction at all: k = 0. */
 const TRIG_SMALL = truncateBits(Math.PI / 4, 40);
 /** The widest |r| of a reduction: π/4 and a little (k rounds x·2/π, itself rounded). */
 const TRIG_R_MAX = 0.7854;
@@ -799,10 +799,10 @@ const sinTarget = (a: number): dd.DD => dd.sub(dd.div(dd.sinDD(a), [a, 0]), [1, 
 const cosTarget = (_a: number, z: dd.DD): dd.DD => dd.add(dd.sub(dd.cosDD(_a), [1, 0]), dd.mul(z, [0.5, 0]));
 
 /**
- * The 7 coefficients of P with sin r ≈ r + r·z·P(z) and of Q with cos r ≈ 1 − z/2 + z²·Q(z) on
- * |r| ≤ TRIG_R_MAX (minimax-like least-squares fits, in place of 9-term Taylor polynomials). The
- * generator refuses an error above 2⁻⁶⁰ relative to sin r or cos r (about 0.004 ulp); the fits
- * measure about 2⁻⁶³ and 2⁻⁶⁵.
+ * The 7 coefficients of P with sin r ≈ r + r·z·P(z) and the 6 of Q with cos r ≈ 1 − z/2 + z²·Q(z)
+ * on |r| ≤ TRIG_R_MAX (least-squares fits, in place of 9-term Taylor polynomials). The generator
+ * refuses an error above 2⁻⁶⁰ relative to sin r or cos r (about 0.01 ulp); the fits measure
+ * 2⁻⁶²·⁷ and 2⁻⁶³·⁸ (6 terms for sin would be 2⁻⁵⁷·⁷).
  */
 const [SIN_POLY, COS_POLY] = (() => {
   const zMax = TRIG_R_MAX * TRIG_R_MAX;
@@ -909,9 +909,9 @@ const trigFinish = (offset: number): string[] => {
     ...powersOf(get("z"), ["z2", "z4"]),
     set("t", mul(get("z"), c(0.5))),
     set("h", sub(c(1), get("t"))),
-    set("sn", select(sub(sub(sub(c(1), get("h")), get("t")), mul(get("r"), get("rl"))), sub(get("rl"), mul(get("t"), get("rl"))), get("m"))),
-    set("cs", select(get("z2"), mul(get("r"), get("z")), get("m"))),
-    set("y", add(select(get("h"), get("r"), get("m")), add(get("sn"), mul(get("cs"), leadThenEstrin(get("z"), lanes, ["z2", "z4"]))))),
+    set("cterm", select(sub(sub(sub(c(1), get("h")), get("t")), mul(get("r"), get("rl"))), sub(get("rl"), mul(get("t"), get("rl"))), get("m"))),
+    set("bterm", select(get("z2"), mul(get("r"), get("z")), get("m"))),
+    set("y", add(select(get("h"), get("r"), get("m")), add(get("cterm"), mul(get("bterm"), leadThenEstrin(get("z"), lanes, ["z2", "z4"]))))),
     set("y", xor(get("y"), and(ishl(get("ki"), 62), SIGN))),
     ...(offset === 0 ? [keepZero] : []),
   ];
@@ -924,13 +924,13 @@ const trigSmall = (offset: number): string[] => [
   ...(offset === 0 ? sinOf(get("x")) : cosOf),
 ];
 
-const TRIG_LOCALS = ["x", "y", "t", "kd", "ki", "h", "l", "h2", "l2", "r", "rl", "z", "z2", "z4", "sn", "cs", "m", "far", "bb"];
+const TRIG_LOCALS = ["x", "y", "t", "kd", "ki", "h", "l", "h2", "l2", "r", "rl", "z", "z2", "z4", "cterm", "bterm", "m", "far", "bb"];
 
 /**
  * sin (offset 0) or cos (offset 1) over `n` doubles at `p`, a vector a step by one of three bodies
  * chosen by its largest |x|: ≤ TRIG_SMALL, the polynomial of x alone; ≤ TRIG_NEAR, the short
- * reduction; else the four-part one (NaN too: the tests are written to let it through). Both
- * polynomials of r are evaluated and the quadrant selects. Returns 1 when some lane had
+ * reduction; else the four-part one (NaN too: the tests are written to let it through); after a
+ * reduction, one polynomial with each lane's coefficients (`trigFinish`). Returns 1 when some lane had
  * |x| > TRIG_LIMIT or was not finite, for the caller's fallback. One vector a step rather than
  * two (measured: the small body is taken twice as often on arguments spread over [−1.1, 1.1], and
  * two interleaved copies of the reductions spill as many registers as they save latency);

@@ -636,7 +636,7 @@
     )
   
   (func $sin (export "sin") (param $p i32) (param $n i32) (result i32)
-    (local $end i32) (local $row i32) (local $x v128) (local $y v128) (local $t v128) (local $kd v128) (local $ki v128) (local $h v128) (local $l v128) (local $h2 v128) (local $l2 v128) (local $r v128) (local $rl v128) (local $z v128) (local $z2 v128) (local $z4 v128) (local $sn v128) (local $cs v128) (local $m v128) (local $far v128) (local $bb v128)
+    (local $end i32) (local $row i32) (local $x v128) (local $y v128) (local $t v128) (local $kd v128) (local $ki v128) (local $h v128) (local $l v128) (local $h2 v128) (local $l2 v128) (local $r v128) (local $rl v128) (local $z v128) (local $z2 v128) (local $z4 v128) (local $cterm v128) (local $bterm v128) (local $m v128) (local $far v128) (local $bb v128)
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
     (block $done
       (loop $next
@@ -668,9 +668,9 @@
                 (local.set $z4 (f64x2.mul (local.get $z2) (local.get $z2)))
                 (local.set $t (f64x2.mul (local.get $z) (v128.load offset=8336 (i32.const 0))))
                 (local.set $h (f64x2.sub (v128.load offset=8352 (i32.const 0)) (local.get $t)))
-                (local.set $sn (v128.bitselect (f64x2.sub (f64x2.sub (f64x2.sub (v128.load offset=8352 (i32.const 0)) (local.get $h)) (local.get $t)) (f64x2.mul (local.get $r) (local.get $rl))) (f64x2.sub (local.get $rl) (f64x2.mul (local.get $t) (local.get $rl))) (local.get $m)))
-                (local.set $cs (v128.bitselect (local.get $z2) (f64x2.mul (local.get $r) (local.get $z)) (local.get $m)))
-                (local.set $y (f64x2.add (v128.bitselect (local.get $h) (local.get $r) (local.get $m)) (f64x2.add (local.get $sn) (f64x2.mul (local.get $cs) (f64x2.add (v128.load offset=6144 (local.get $row)) (f64x2.mul (local.get $z) (f64x2.add (f64x2.add (f64x2.add (v128.load offset=6160 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6176 (local.get $row)))) (f64x2.mul (local.get $z2) (f64x2.add (v128.load offset=6192 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6208 (local.get $row)))))) (f64x2.mul (local.get $z4) (f64x2.add (v128.load offset=6224 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6240 (local.get $row))))))))))))
+                (local.set $cterm (v128.bitselect (f64x2.sub (f64x2.sub (f64x2.sub (v128.load offset=8352 (i32.const 0)) (local.get $h)) (local.get $t)) (f64x2.mul (local.get $r) (local.get $rl))) (f64x2.sub (local.get $rl) (f64x2.mul (local.get $t) (local.get $rl))) (local.get $m)))
+                (local.set $bterm (v128.bitselect (local.get $z2) (f64x2.mul (local.get $r) (local.get $z)) (local.get $m)))
+                (local.set $y (f64x2.add (v128.bitselect (local.get $h) (local.get $r) (local.get $m)) (f64x2.add (local.get $cterm) (f64x2.mul (local.get $bterm) (f64x2.add (v128.load offset=6144 (local.get $row)) (f64x2.mul (local.get $z) (f64x2.add (f64x2.add (f64x2.add (v128.load offset=6160 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6176 (local.get $row)))) (f64x2.mul (local.get $z2) (f64x2.add (v128.load offset=6192 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6208 (local.get $row)))))) (f64x2.mul (local.get $z4) (f64x2.add (v128.load offset=6224 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6240 (local.get $row))))))))))))
                 (local.set $y (v128.xor (local.get $y) (v128.and (i64x2.shl (local.get $ki) (i32.const 62)) (v128.load offset=8192 (i32.const 0)))))
                 (local.set $y (v128.bitselect (local.get $x) (local.get $y) (f64x2.eq (local.get $x) (v128.load offset=8432 (i32.const 0))))))
               (else
@@ -690,9 +690,9 @@
                 (local.set $z4 (f64x2.mul (local.get $z2) (local.get $z2)))
                 (local.set $t (f64x2.mul (local.get $z) (v128.load offset=8336 (i32.const 0))))
                 (local.set $h (f64x2.sub (v128.load offset=8352 (i32.const 0)) (local.get $t)))
-                (local.set $sn (v128.bitselect (f64x2.sub (f64x2.sub (f64x2.sub (v128.load offset=8352 (i32.const 0)) (local.get $h)) (local.get $t)) (f64x2.mul (local.get $r) (local.get $rl))) (f64x2.sub (local.get $rl) (f64x2.mul (local.get $t) (local.get $rl))) (local.get $m)))
-                (local.set $cs (v128.bitselect (local.get $z2) (f64x2.mul (local.get $r) (local.get $z)) (local.get $m)))
-                (local.set $y (f64x2.add (v128.bitselect (local.get $h) (local.get $r) (local.get $m)) (f64x2.add (local.get $sn) (f64x2.mul (local.get $cs) (f64x2.add (v128.load offset=6144 (local.get $row)) (f64x2.mul (local.get $z) (f64x2.add (f64x2.add (f64x2.add (v128.load offset=6160 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6176 (local.get $row)))) (f64x2.mul (local.get $z2) (f64x2.add (v128.load offset=6192 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6208 (local.get $row)))))) (f64x2.mul (local.get $z4) (f64x2.add (v128.load offset=6224 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6240 (local.get $row))))))))))))
+                (local.set $cterm (v128.bitselect (f64x2.sub (f64x2.sub (f64x2.sub (v128.load offset=8352 (i32.const 0)) (local.get $h)) (local.get $t)) (f64x2.mul (local.get $r) (local.get $rl))) (f64x2.sub (local.get $rl) (f64x2.mul (local.get $t) (local.get $rl))) (local.get $m)))
+                (local.set $bterm (v128.bitselect (local.get $z2) (f64x2.mul (local.get $r) (local.get $z)) (local.get $m)))
+                (local.set $y (f64x2.add (v128.bitselect (local.get $h) (local.get $r) (local.get $m)) (f64x2.add (local.get $cterm) (f64x2.mul (local.get $bterm) (f64x2.add (v128.load offset=6144 (local.get $row)) (f64x2.mul (local.get $z) (f64x2.add (f64x2.add (f64x2.add (v128.load offset=6160 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6176 (local.get $row)))) (f64x2.mul (local.get $z2) (f64x2.add (v128.load offset=6192 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6208 (local.get $row)))))) (f64x2.mul (local.get $z4) (f64x2.add (v128.load offset=6224 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6240 (local.get $row))))))))))))
                 (local.set $y (v128.xor (local.get $y) (v128.and (i64x2.shl (local.get $ki) (i32.const 62)) (v128.load offset=8192 (i32.const 0)))))
                 (local.set $y (v128.bitselect (local.get $x) (local.get $y) (f64x2.eq (local.get $x) (v128.load offset=8432 (i32.const 0))))))))
           (else
@@ -707,7 +707,7 @@
     (v128.any_true (local.get $far)))
   
   (func $cos (export "cos") (param $p i32) (param $n i32) (result i32)
-    (local $end i32) (local $row i32) (local $x v128) (local $y v128) (local $t v128) (local $kd v128) (local $ki v128) (local $h v128) (local $l v128) (local $h2 v128) (local $l2 v128) (local $r v128) (local $rl v128) (local $z v128) (local $z2 v128) (local $z4 v128) (local $sn v128) (local $cs v128) (local $m v128) (local $far v128) (local $bb v128)
+    (local $end i32) (local $row i32) (local $x v128) (local $y v128) (local $t v128) (local $kd v128) (local $ki v128) (local $h v128) (local $l v128) (local $h2 v128) (local $l2 v128) (local $r v128) (local $rl v128) (local $z v128) (local $z2 v128) (local $z4 v128) (local $cterm v128) (local $bterm v128) (local $m v128) (local $far v128) (local $bb v128)
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
     (block $done
       (loop $next
@@ -739,9 +739,9 @@
                 (local.set $z4 (f64x2.mul (local.get $z2) (local.get $z2)))
                 (local.set $t (f64x2.mul (local.get $z) (v128.load offset=8336 (i32.const 0))))
                 (local.set $h (f64x2.sub (v128.load offset=8352 (i32.const 0)) (local.get $t)))
-                (local.set $sn (v128.bitselect (f64x2.sub (f64x2.sub (f64x2.sub (v128.load offset=8352 (i32.const 0)) (local.get $h)) (local.get $t)) (f64x2.mul (local.get $r) (local.get $rl))) (f64x2.sub (local.get $rl) (f64x2.mul (local.get $t) (local.get $rl))) (local.get $m)))
-                (local.set $cs (v128.bitselect (local.get $z2) (f64x2.mul (local.get $r) (local.get $z)) (local.get $m)))
-                (local.set $y (f64x2.add (v128.bitselect (local.get $h) (local.get $r) (local.get $m)) (f64x2.add (local.get $sn) (f64x2.mul (local.get $cs) (f64x2.add (v128.load offset=6144 (local.get $row)) (f64x2.mul (local.get $z) (f64x2.add (f64x2.add (f64x2.add (v128.load offset=6160 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6176 (local.get $row)))) (f64x2.mul (local.get $z2) (f64x2.add (v128.load offset=6192 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6208 (local.get $row)))))) (f64x2.mul (local.get $z4) (f64x2.add (v128.load offset=6224 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6240 (local.get $row))))))))))))
+                (local.set $cterm (v128.bitselect (f64x2.sub (f64x2.sub (f64x2.sub (v128.load offset=8352 (i32.const 0)) (local.get $h)) (local.get $t)) (f64x2.mul (local.get $r) (local.get $rl))) (f64x2.sub (local.get $rl) (f64x2.mul (local.get $t) (local.get $rl))) (local.get $m)))
+                (local.set $bterm (v128.bitselect (local.get $z2) (f64x2.mul (local.get $r) (local.get $z)) (local.get $m)))
+                (local.set $y (f64x2.add (v128.bitselect (local.get $h) (local.get $r) (local.get $m)) (f64x2.add (local.get $cterm) (f64x2.mul (local.get $bterm) (f64x2.add (v128.load offset=6144 (local.get $row)) (f64x2.mul (local.get $z) (f64x2.add (f64x2.add (f64x2.add (v128.load offset=6160 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6176 (local.get $row)))) (f64x2.mul (local.get $z2) (f64x2.add (v128.load offset=6192 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6208 (local.get $row)))))) (f64x2.mul (local.get $z4) (f64x2.add (v128.load offset=6224 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6240 (local.get $row))))))))))))
                 (local.set $y (v128.xor (local.get $y) (v128.and (i64x2.shl (local.get $ki) (i32.const 62)) (v128.load offset=8192 (i32.const 0))))))
               (else
                 (local.set $kd (f64x2.add (f64x2.mul (local.get $x) (v128.load offset=9280 (i32.const 0))) (v128.load offset=8224 (i32.const 0))))
@@ -760,9 +760,9 @@
                 (local.set $z4 (f64x2.mul (local.get $z2) (local.get $z2)))
                 (local.set $t (f64x2.mul (local.get $z) (v128.load offset=8336 (i32.const 0))))
                 (local.set $h (f64x2.sub (v128.load offset=8352 (i32.const 0)) (local.get $t)))
-                (local.set $sn (v128.bitselect (f64x2.sub (f64x2.sub (f64x2.sub (v128.load offset=8352 (i32.const 0)) (local.get $h)) (local.get $t)) (f64x2.mul (local.get $r) (local.get $rl))) (f64x2.sub (local.get $rl) (f64x2.mul (local.get $t) (local.get $rl))) (local.get $m)))
-                (local.set $cs (v128.bitselect (local.get $z2) (f64x2.mul (local.get $r) (local.get $z)) (local.get $m)))
-                (local.set $y (f64x2.add (v128.bitselect (local.get $h) (local.get $r) (local.get $m)) (f64x2.add (local.get $sn) (f64x2.mul (local.get $cs) (f64x2.add (v128.load offset=6144 (local.get $row)) (f64x2.mul (local.get $z) (f64x2.add (f64x2.add (f64x2.add (v128.load offset=6160 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6176 (local.get $row)))) (f64x2.mul (local.get $z2) (f64x2.add (v128.load offset=6192 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6208 (local.get $row)))))) (f64x2.mul (local.get $z4) (f64x2.add (v128.load offset=6224 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6240 (local.get $row))))))))))))
+                (local.set $cterm (v128.bitselect (f64x2.sub (f64x2.sub (f64x2.sub (v128.load offset=8352 (i32.const 0)) (local.get $h)) (local.get $t)) (f64x2.mul (local.get $r) (local.get $rl))) (f64x2.sub (local.get $rl) (f64x2.mul (local.get $t) (local.get $rl))) (local.get $m)))
+                (local.set $bterm (v128.bitselect (local.get $z2) (f64x2.mul (local.get $r) (local.get $z)) (local.get $m)))
+                (local.set $y (f64x2.add (v128.bitselect (local.get $h) (local.get $r) (local.get $m)) (f64x2.add (local.get $cterm) (f64x2.mul (local.get $bterm) (f64x2.add (v128.load offset=6144 (local.get $row)) (f64x2.mul (local.get $z) (f64x2.add (f64x2.add (f64x2.add (v128.load offset=6160 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6176 (local.get $row)))) (f64x2.mul (local.get $z2) (f64x2.add (v128.load offset=6192 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6208 (local.get $row)))))) (f64x2.mul (local.get $z4) (f64x2.add (v128.load offset=6224 (local.get $row)) (f64x2.mul (local.get $z) (v128.load offset=6240 (local.get $row))))))))))))
                 (local.set $y (v128.xor (local.get $y) (v128.and (i64x2.shl (local.get $ki) (i32.const 62)) (v128.load offset=8192 (i32.const 0))))))))
           (else
                 (local.set $z (f64x2.mul (local.get $x) (local.get $x)))
