@@ -489,14 +489,18 @@ const TANH_POLY: number[] = (() => {
   return coefs;
 })();
 
+/** A polynomial coefficient: a double (read from the constant pool) or a WAT expression of its two lanes. */
+type Coef = number | string;
+const coef = (k: Coef): string => (typeof k === "number" ? c(k) : k);
+
 /**
  * Estrin's scheme: coefs[0] + x·coefs[1] + … with the pairs, then pairs of pairs, combined by the
  * powers x², x⁴, x⁸ held in the locals `powers` (set by the caller): a dependency chain of about
  * 2·log₂(n) operations instead of Horner's 2n.
  */
-function estrin(x: string, coefs: readonly number[], powers: readonly string[]): string {
+function estrin(x: string, coefs: readonly Coef[], powers: readonly string[]): string {
   let terms: string[] = [];
-  for (let i = 0; i < coefs.length; i += 2) terms.push(i + 1 < coefs.length ? add(c(coefs[i]!), mul(x, c(coefs[i + 1]!))) : c(coefs[i]!));
+  for (let i = 0; i < coefs.length; i += 2) terms.push(i + 1 < coefs.length ? add(coef(coefs[i]!), mul(x, coef(coefs[i + 1]!))) : coef(coefs[i]!));
   for (let level = 0; terms.length > 1; level++) {
     const next: string[] = [];
     for (let j = 0; j < terms.length; j += 2) next.push(j + 1 < terms.length ? add(terms[j]!, mul(get(powers[level]!), terms[j + 1]!)) : terms[j]!);
@@ -510,8 +514,8 @@ function estrin(x: string, coefs: readonly number[], powers: readonly string[]):
  * a small x, is added last and alone (its one rounding, as in Horner's scheme), the rest with a
  * short dependency chain. `powers` hold x², x⁴, x⁸ as far as the rest needs them.
  */
-const leadThenEstrin = (x: string, coefs: readonly number[], powers: readonly string[]): string =>
-  add(c(coefs[0]!), mul(x, estrin(x, coefs.slice(1), powers)));
+const leadThenEstrin = (x: string, coefs: readonly Coef[], powers: readonly string[]): string =>
+  add(coef(coefs[0]!), mul(x, estrin(x, coefs.slice(1), powers)));
 /** Sets the locals `powers` to x², x⁴, x⁸ (as many as named). */
 const powersOf = (x: string, powers: readonly string[]): string[] =>
   powers.map((p, i) => set(p, i === 0 ? mul(x, x) : mul(get(powers[i - 1]!), get(powers[i - 1]!))));
@@ -723,43 +727,244 @@ const PIO2: number[] = (() => {
   }
   return parts;
 })();
-/** sin r = r + r³·P(r²): P's Taylor coefficients −1/3!, 1/5!, … 1/19!. */
-const SIN_TAYLOR = Array.from({ length: 9 }, (_, k) => (k % 2 === 0 ? -1 : 1) * invFact(2 * k + 3));
-/** cos r = 1 − r²/2 + r⁴·Q(r²): Q's Taylor coefficients 1/4!, −1/6!, … 1/20!. */
-const COS_TAYLOR = Array.from({ length: 9 }, (_, k) => (k % 2 === 0 ? 1 : -1) * invFact(2 * k + 4));
+/** Up to this |x| (both lanes of a vector) k ≤ 255: the short reduction (`trigReduceNear`). */
+export const TRIG_NEAR = 400;
+/** π/2 in three parts, the first two of 45 bits (k · them is exact for |k| < 2⁸), then a double. */
+const PIO2_NEAR: number[] = (() => {
+  let rest = dd.PI_FIXED >> 1n;
+  const parts: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const d = dd.bigToDouble(rest, 1600n);
+    const part = i < 2 ? truncateBits(d, 45) : d;
+    parts.push(part);
+    rest -= dd.doubleToFixed(part, 1600n);
+  }
+  return parts;
+})();
+/** Up to this |x| (both lanes of a vector) no reduction at all: k = 0. */
+const TRIG_SMALL = truncateBits(Math.PI / 4, 40);
+/** The widest |r| of a reduction: π/4 and a little (k rounds x·2/π, itself rounded). */
+const TRIG_R_MAX = 0.7854;
 
 /**
- * sin (offset 0) or cos (offset 1): x = k·π/2 + r with r a double-double from the four-part π/2
- * (every step exact by TwoSum, so r keeps full relative accuracy even next to a multiple of π/2),
- * then sin or cos of r by Taylor polynomials with r's low part as a first-order correction, and
- * the quadrant (k + offset) mod 4 choosing between them and the sign. Returns 1 when some lane had
- * |x| > TRIG_LIMIT or was not finite, for the caller's fallback.
+ * A polynomial F(z) = c₀ + c₁z + … of n coefficients with z^w·F(z) ≈ g(a) at z = a² on
+ * [0, zMax]: a least-squares fit in double-double on 4n Chebyshev points by its normal equations,
+ * one coefficient at a time (fit all the remaining ones, keep the lowest rounded to a double, refit
+ * the others to what it leaves, so that the roundings are compensated instead of adding up).
+ * `g(a)` returns the target z^w·F as a double-double.
  */
-function trigKernel(name: string, offset: number): string {
-  return inPlaceTwo(name, ["x", "y", "t", "kd", "ki", "h", "l", "h2", "l2", "r", "rl", "z", "z2", "z4", "sn", "cs", "far", "bb"], [
-    set("far", or(get("far"), `(v128.not ${le(fabs(get("x")), c(TRIG_LIMIT))})`)),
-    set("kd", add(mul(get("x"), c(2 / Math.PI)), c(SHIFT))),
-    set("ki", get("kd")),
-    set("kd", sub(get("kd"), c(SHIFT))),
-    set("t", sub(get("x"), mul(get("kd"), c(PIO2[0]!)))),
-    ...twoSum("h", "l", get("t"), fneg(mul(get("kd"), c(PIO2[1]!)))),
-    ...twoSum("h2", "l2", get("h"), fneg(mul(get("kd"), c(PIO2[2]!)))),
-    set("l", sub(add(get("l"), get("l2")), mul(get("kd"), c(PIO2[3]!)))),
-    set("r", add(get("h2"), get("l"))),
-    set("rl", add(sub(get("h2"), get("r")), get("l"))),
+function fitEven(n: number, w: number, zMax: number, g: (a: number, z: dd.DD) => dd.DD): number[] {
+  const rows = Array.from({ length: 4 * n }, (_, j) => {
+    const a = Math.sqrt((zMax * (1 - Math.cos(((2 * j + 1) * Math.PI) / (8 * n)))) / 2);
+    const z = dd.twoProd(a, a);
+    return { z, t: g(a, z) };
+  });
+  const powers = rows.map(({ z }) => {
+    let zw: dd.DD = [1, 0];
+    for (let k = 0; k < w; k++) zw = dd.mul(zw, z);
+    const pw: dd.DD[] = [zw];
+    for (let k = 1; k < n; k++) pw.push(dd.mul(pw[k - 1]!, z));
+    return pw;
+  });
+  const coefs: number[] = [];
+  while (coefs.length < n) {
+    const fixed = coefs.length;
+    const rest = rows.map(({ t }, j) => coefs.reduce((acc, ck, k) => dd.sub(acc, dd.mul([ck, 0], powers[j]![k]!)), t));
+    const cols = Array.from({ length: n - fixed }, (_, i) => i + fixed);
+    const dot = (u: (j: number) => dd.DD, v: (j: number) => dd.DD): dd.DD => rows.reduce<dd.DD>((acc, _, j) => dd.add(acc, dd.mul(u(j), v(j))), [0, 0]);
+    const normal = cols.map((i) => cols.map((k) => dot((j) => powers[j]![i]!, (j) => powers[j]![k]!)));
+    const rhs = cols.map((i) => dot((j) => powers[j]![i]!, (j) => rest[j]!));
+    coefs.push(solveDD(normal, rhs)[0]![0]);
+  }
+  return coefs;
+}
+
+/** z^w·F(z) − g(a) relative to `scale(a)`, worst over a dense grid of [0, aMax]. */
+function fitError(coefs: readonly number[], w: number, aMax: number, g: (a: number, z: dd.DD) => dd.DD, scale: (a: number) => number): number {
+  let worst = 0;
+  for (let i = 1; i <= 4000; i++) {
+    const a = (aMax * i) / 4000;
+    const z = dd.twoProd(a, a);
+    let q: dd.DD = [coefs[coefs.length - 1]!, 0];
+    for (let k = coefs.length - 2; k >= 0; k--) q = dd.add(dd.mul(q, z), [coefs[k]!, 0]);
+    for (let k = 0; k < w; k++) q = dd.mul(q, z);
+    worst = Math.max(worst, Math.abs(dd.sub(q, g(a, z))[0] / scale(a)));
+  }
+  return worst;
+}
+
+/** sin r − r = r·z·P(z) (so that z·P(z) = sin r / r − 1). */
+const sinTarget = (a: number): dd.DD => dd.sub(dd.div(dd.sinDD(a), [a, 0]), [1, 0]);
+/** cos r − 1 + z/2 = z²·Q(z). */
+const cosTarget = (_a: number, z: dd.DD): dd.DD => dd.add(dd.sub(dd.cosDD(_a), [1, 0]), dd.mul(z, [0.5, 0]));
+
+/**
+ * The 7 coefficients of P with sin r ≈ r + r·z·P(z) and the 6 of Q with cos r ≈ 1 − z/2 + z²·Q(z)
+ * on |r| ≤ TRIG_R_MAX (least-squares fits, in place of 9-term Taylor polynomials). The generator
+ * refuses an error above 2⁻⁶⁰ relative to sin r or cos r (about 0.01 ulp); the fits measure
+ * 2⁻⁶²·⁷ and 2⁻⁶³·⁸ (6 terms for sin would be 2⁻⁵⁷·⁷).
+ */
+const [SIN_POLY, COS_POLY] = (() => {
+  const zMax = TRIG_R_MAX * TRIG_R_MAX;
+  const sin = fitEven(7, 1, zMax, sinTarget);
+  const cos = fitEven(6, 2, zMax, cosTarget);
+  // sin: r·(z·P − (sin r/r − 1)) relative to sin r, i.e. (z·P − …)·r/sin r ≤ 1.12·(…).
+  const es = fitError(sin, 1, TRIG_R_MAX, sinTarget, () => 1 / 1.12);
+  const ec = fitError(cos, 2, TRIG_R_MAX, cosTarget, (a) => Math.cos(a));
+  if (es > 2 ** -60 || ec > 2 ** -60) throw new Error(`gen-simd-math: the sin/cos polynomials' errors ${es}, ${ec} exceed 2^-60`);
+  return [sin, cos];
+})();
+
+/**
+ * sin x ≈ x + (x·v)·(−P(−v)) with v = 0 − z (z = x², z2 = z², z4 = z⁴ set): the same numbers as
+ * x + (x·z)·P(z), negated twice (rounding to nearest is symmetric), but v is +0 where z is, so
+ * the correction is a zero of x's sign and ±0 keep theirs without `keepZero`.
+ */
+const sinOf = (x: string): string[] => [
+  set("t", sub(c(0), get("z"))),
+  set("y", add(x, mul(mul(x, get("t")), leadThenEstrin(get("t"), SIN_POLY.map((p, k) => (k % 2 === 0 ? -p : p)), ["z2", "z4"])))),
+];
+/** cos x ≈ w + (((1 − w) − z/2) + z²·Q(z)) with w = 1 − z/2 (uses `t`, `h`). */
+const cosOf = [
+  set("t", mul(get("z"), c(0.5))),
+  set("h", sub(c(1), get("t"))),
+  set("y", add(get("h"), add(sub(sub(c(1), get("h")), get("t")), mul(get("z2"), leadThenEstrin(get("z"), COS_POLY, ["z2", "z4"]))))),
+];
+
+/** k = round(x·2/π) as a double (`kd`) and in the low bits of `ki`. */
+const trigQuadrant = [
+  set("kd", add(mul(get("x"), c(2 / Math.PI)), c(SHIFT))),
+  set("ki", get("kd")),
+  set("kd", sub(get("kd"), c(SHIFT))),
+];
+
+/**
+ * x − k·π/2 as r + rl for any |x| ≤ TRIG_LIMIT, from the four-part π/2, every step exact by
+ * TwoSum (so r keeps full relative accuracy even next to a multiple of π/2).
+ */
+const trigReduceFar = [
+  ...trigQuadrant,
+  set("t", sub(get("x"), mul(get("kd"), c(PIO2[0]!)))),
+  ...twoSum("h", "l", get("t"), fneg(mul(get("kd"), c(PIO2[1]!)))),
+  ...twoSum("h2", "l2", get("h"), fneg(mul(get("kd"), c(PIO2[2]!)))),
+  set("l", sub(add(get("l"), get("l2")), mul(get("kd"), c(PIO2[3]!)))),
+  set("r", add(get("h2"), get("l"))),
+  set("rl", add(sub(get("h2"), get("r")), get("l"))),
+];
+
+/**
+ * x − k·π/2 as r + rl for |x| ≤ TRIG_NEAR (|k| ≤ 255): t = x − k·C₁ is exact (k·C₁ has 53 bits
+ * and lies within a factor 2 of x: Sterbenz), t − k·C₂ by TwoSum (k·C₂ exact too), then k·C₃ into
+ * the low part, whose rounding (below 2⁻¹³⁴) is the only error: far below 2⁻⁵³·|r| even for the
+ * doubles nearest a multiple of π/2 (the edge test takes them). rl is not renormalised: |rl| is at
+ * most ulp(r)/2 and 2⁻⁸¹, tiny next to r, which is all the first-order correction needs.
+ */
+const trigReduceNear = [
+  ...trigQuadrant,
+  set("t", sub(get("x"), mul(get("kd"), c(PIO2_NEAR[0]!)))),
+  ...twoSum("r", "rl", get("t"), fneg(mul(get("kd"), c(PIO2_NEAR[1]!)))),
+  set("rl", sub(get("rl"), mul(get("kd"), c(PIO2_NEAR[2]!)))),
+];
+
+/**
+ * Where the per-lane polynomial coefficients live (after pow's log table, before the constant
+ * pool): 4 rows of 128 bytes, row m (bit i set when lane i takes cos) holding in slot k the
+ * two-lane vector (lane i: Q's kᵗʰ coefficient if bit i is set, else P's), Q padded with 0.
+ */
+export const TRIG_TABLE = 6144;
+const TRIG_ROW = 128;
+/** The rows of `TRIG_TABLE`, as doubles (lane by lane). */
+function trigTable(): number[] {
+  const out: number[] = [];
+  for (let m = 0; m < 4; m++) {
+    for (let k = 0; k < TRIG_ROW / 16; k++) for (let lane = 0; lane < 2; lane++) out.push(((m >> lane) & 1 ? COS_POLY[k] : SIN_POLY[k]) ?? 0);
+  }
+  return out;
+}
+/** The bytes of `TRIG_TABLE` as a WAT string literal. */
+function trigTableBytes(): string {
+  if (TRIG_TABLE < LOG_TABLE + LOG_N * 32 || TRIG_TABLE + 4 * TRIG_ROW > CONST_TABLE) throw new Error("gen-simd-math: the trig table overlaps its neighbours");
+  const rows = trigTable();
+  const buf = new DataView(new ArrayBuffer(rows.length * 8));
+  rows.forEach((v, i) => buf.setFloat64(i * 8, v, true));
+  return [...new Uint8Array(buf.buffer)].map((b) => `\\${b.toString(16).padStart(2, "0")}`).join("");
+}
+
+/**
+ * After a reduction: sin or cos of r + rl as the quadrant (k + offset) mod 4 asks, lane by lane,
+ * with one polynomial whose coefficients are the lane's (a row of `TRIG_TABLE`, chosen by the
+ * mask `m` of the lanes taking cos through `i64x2.bitmask`): y = A + (C + B·F(z)) with
+ *   sin: A = r, B = r·z, F = P, C = rl·(1 − z/2)               (sin(r + rl) to first order in rl)
+ *   cos: A = w = 1 − z/2, B = z², F = Q, C = ((1 − w) − z/2) − r·rl   (w's rounding error back)
+ * then the sign of the quadrant.
+ */
+const trigFinish = (offset: number): string[] => {
+  const slot = (k: number): string => `(v128.load offset=${TRIG_TABLE + 16 * k} (local.get $row))`;
+  const lanes = Array.from({ length: SIN_POLY.length }, (_, k) => slot(k));
+  return [
+    set("ki", offset === 0 ? get("ki") : iadd(get("ki"), ci(BigInt(offset)))),
+    set("m", `(i64x2.eq ${and(get("ki"), ci(1n))} ${ci(1n)})`),
+    `(local.set $row (i32.shl (i64x2.bitmask ${get("m")}) (i32.const 7)))`,
     set("z", mul(get("r"), get("r"))),
     ...powersOf(get("z"), ["z2", "z4"]),
-    // sin(r + rl) ≈ r + (rl·(1 − z/2) + r·z·P(z)) (P and Q: the leading coefficient last, the rest by Estrin's scheme)
-    set("sn", add(get("r"), add(sub(get("rl"), mul(mul(get("z"), c(0.5)), get("rl"))), mul(mul(get("r"), get("z")), leadThenEstrin(get("z"), SIN_TAYLOR, ["z2", "z4"]))))),
-    // cos(r + rl) ≈ w + (((1 − w) − z/2) + (z²·Q(z) − r·rl)) with w = 1 − z/2
     set("t", mul(get("z"), c(0.5))),
     set("h", sub(c(1), get("t"))),
-    set("cs", add(get("h"), add(sub(sub(c(1), get("h")), get("t")), sub(mul(mul(get("z"), get("z")), leadThenEstrin(get("z"), COS_TAYLOR, ["z2", "z4"])), mul(get("r"), get("rl")))))),
-    set("ki", offset === 0 ? get("ki") : iadd(get("ki"), ci(BigInt(offset)))),
-    set("y", select(get("cs"), get("sn"), `(i64x2.eq ${and(get("ki"), ci(1n))} ${ci(1n)})`)),
+    set("cterm", select(sub(sub(sub(c(1), get("h")), get("t")), mul(get("r"), get("rl"))), sub(get("rl"), mul(get("t"), get("rl"))), get("m"))),
+    set("bterm", select(get("z2"), mul(get("r"), get("z")), get("m"))),
+    set("y", add(select(get("h"), get("r"), get("m")), add(get("cterm"), mul(get("bterm"), leadThenEstrin(get("z"), lanes, ["z2", "z4"]))))),
     set("y", xor(get("y"), and(ishl(get("ki"), 62), SIGN))),
     ...(offset === 0 ? [keepZero] : []),
-  ], `(v128.any_true (local.get $far))`, ["far"]);
+  ];
+};
+
+/** sin (offset 0) or cos (offset 1) of |x| ≤ TRIG_SMALL: the one polynomial, no reduction. */
+const trigSmall = (offset: number): string[] => [
+  set("z", mul(get("x"), get("x"))),
+  ...powersOf(get("z"), ["z2", "z4"]),
+  ...(offset === 0 ? sinOf(get("x")) : cosOf),
+];
+
+const TRIG_LOCALS = ["x", "y", "t", "kd", "ki", "h", "l", "h2", "l2", "r", "rl", "z", "z2", "z4", "cterm", "bterm", "m", "far", "bb"];
+
+/**
+ * sin (offset 0) or cos (offset 1) over `n` doubles at `p`, a vector a step by one of three bodies
+ * chosen by its largest |x|: ≤ TRIG_SMALL, the polynomial of x alone; ≤ TRIG_NEAR, the short
+ * reduction; else the four-part one (NaN too: the tests are written to let it through); after a
+ * reduction, one polynomial with each lane's coefficients (`trigFinish`). Returns 1 when some lane had
+ * |x| > TRIG_LIMIT or was not finite, for the caller's fallback. One vector a step rather than
+ * two (measured: the small body is taken twice as often on arguments spread over [−1.1, 1.1], and
+ * two interleaved copies of the reductions spill as many registers as they save latency);
+ * constants are read from the pool at each use (V8 keeps the repeated loads in registers anyway).
+ */
+function trigKernel(name: string, offset: number): string {
+  // A lane beyond, or NaN (not both lanes within): the bitmask test compiles shorter than
+  // any_true of the negation, and measured faster where the branch is predictable (the near/far
+  // test), but slower where it is not (the small test on arguments spread over [−1.1, 1.1]).
+  const outside = (limit: number): string => `(v128.any_true (v128.not ${le(fabs(get("x")), c(limit))}))`;
+  const outsideMask = (limit: number): string => `(i32.ne (i64x2.bitmask ${le(fabs(get("x")), c(limit))}) (i32.const 3))`;
+  const farFlag = set("far", or(get("far"), `(v128.not ${le(fabs(get("x")), c(TRIG_LIMIT))})`));
+  const body = (lines: string[]): string => lines.join("\n                ");
+  return `
+  (func $${name} (export "${name}") (param $p i32) (param $n i32) (result i32)
+    (local $end i32) (local $row i32) ${TRIG_LOCALS.map((l) => `(local $${l} v128)`).join(" ")}
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $x (v128.load (local.get $p)))
+        (if ${outside(TRIG_SMALL)}
+          (then
+            (if ${outsideMask(TRIG_NEAR)}
+              (then
+                ${body([farFlag, ...trigReduceFar, ...trigFinish(offset)])})
+              (else
+                ${body([...trigReduceNear, ...trigFinish(offset)])})))
+          (else
+                ${body(trigSmall(offset))}))
+        (v128.store (local.get $p) (local.get $y))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $next)))
+    (v128.any_true (local.get $far)))`;
 }
 
 // ------------------------------------------------------------------ pow
@@ -897,6 +1102,7 @@ export const source = `;; Generated by scripts/gen-simd-math.ts; do not edit.
   ${extremum("min")}
   (data (i32.const ${EXP_TABLE}) "${expTableBytes()}")
   (data (i32.const ${LOG_TABLE}) "${logTableBytes()}")
+  (data (i32.const ${TRIG_TABLE}) "${trigTableBytes()}")
   (data (i32.const ${CONST_TABLE}) "${constPoolBytes()}")
 )
 `;

@@ -24,6 +24,16 @@ function logUniform(rand: () => number, lo: number, hi: number, signed = true): 
   return signed && rand() < 0.5 ? -v : v;
 }
 
+/** The next double up and down (finite x). */
+function nextUp(x: number): number {
+  if (x === 0) return 5e-324;
+  const v = new DataView(new ArrayBuffer(8));
+  v.setFloat64(0, x);
+  v.setBigInt64(0, v.getBigInt64(0) + (x > 0 ? 1n : -1n));
+  return v.getFloat64(0);
+}
+const nextDown = (x: number): number => -nextUp(-x);
+
 interface Case {
   readonly name: SimdUnaryName;
   /** Random arguments: a mix of ranges that exercise every path of the kernel. */
@@ -167,6 +177,91 @@ describe("SIMD math kernels", () => {
       for (let i = 0; i < x.length; i++) {
         if (!(Math.abs(x[i]!) <= 1.6e6)) expect(Object.is(out[i], f(x[i]!))).toBe(true);
         else expect(d.ulpError(out[i]!, { m: (name === "sin" ? d.sinDD : d.cosDD)(x[i]!), k: 0 })).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+});
+
+// sin and cos take one of three bodies per vector by its largest |x|: ≤ TRIG_SMALL (just under
+// π/4) the polynomial of x alone, ≤ 400 a short three-part reduction, else the four-part one; each
+// range below keeps every vector on one body, so a broken body fails its own range.
+describe("SIMD sin and cos by path", () => {
+  const trig = [
+    { name: "sin" as const, exact: d.sinDD, math: Math.sin },
+    { name: "cos" as const, exact: d.cosDD, math: Math.cos },
+  ];
+  const ranges: [string, number][] = [
+    ["the polynomial of x (|x| ≤ 0.785)", 0.785],
+    ["the short reduction (|x| ≤ 1.1)", 1.1],
+    ["the short reduction (|x| ≤ 4)", 4],
+    ["the short reduction (|x| ≤ 100)", 100],
+    ["the short reduction (|x| ≤ 400)", 400],
+    ["the four-part reduction (|x| ≤ 1e4)", 1e4],
+    ["the four-part reduction (|x| ≤ 1.6e6)", 1.6e6],
+  ];
+  const cases = trig.flatMap((f) => ranges.map(([label, bound]) => ({ ...f, label, bound })));
+
+  it.each(cases)("$name, $label: within 1 ulp on random points", ({ name, exact, bound }) => {
+    const rand = mulberry32(0x7219 + Math.round(Math.log2(bound) * 97) + name.length);
+    // Uniform over the range, and a quarter log-uniform (small magnitudes, where sin's relative error shows).
+    const x = Float64Array.from({ length: POINTS }, (_, i) => (i % 4 === 3 ? Math.min(logUniform(rand, -60, Math.log2(bound)), bound) : (2 * rand() - 1) * bound));
+    const out = new Float64Array(POINTS);
+    simdUnary(name, x, out);
+    let worst = 0;
+    let worstAt = NaN;
+    for (let i = 0; i < POINTS; i++) {
+      const err = d.ulpError(out[i]!, { m: exact(x[i]!), k: 0 });
+      if (!(err <= worst)) {
+        worst = err;
+        worstAt = x[i]!;
+      }
+    }
+    console.log(`${name} |x| ≤ ${bound}: max error ${worst.toFixed(3)} ulp over ${POINTS} points (at x = ${worstAt})`);
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
+  /**
+   * Doubles next to k·π/2, a few ulps either side: r tiny, every digit of π/2 used. Every k of the
+   * short reduction (|x| ≤ 400: k ≤ 255) and beyond, so that its worst case (the smallest |r|,
+   * always at a double adjacent to some k·π/2) is among them; then a few k of the four-part one.
+   */
+  const nearMultiples = (): number[] => {
+    const out: number[] = [];
+    for (const k of [...Array.from({ length: 300 }, (_, i) => i + 1), 1000, 6000, 1e5, 1e6]) {
+      const m = (k * Math.PI) / 2;
+      let v = m;
+      for (let s = 0; s < 4; s++) v = nextDown(v);
+      for (let s = 0; s < 9; s++, v = nextUp(v)) if (Math.abs(v) <= 1.6e6) out.push(v, -v);
+    }
+    return out;
+  };
+  const EDGES = [
+    0, -0, 5e-324, -5e-324, 2 ** -1022, -(2 ** -1022), 1e-310, 1e-200, 2 ** -27, 1e-8, 0.1,
+    ...[Math.PI / 4, 0.7853981633972, 0.785, 0.7854, 400, 1.6e6].flatMap((b) => [nextDown(nextDown(b)), nextDown(b), b, nextUp(b), nextUp(nextUp(b))]).flatMap((b) => [b, -b]),
+    ...nearMultiples(),
+    6381956970095103 * 2 ** -40, 1e6 + 0.5, 1.6e6 + 1, 1e22, 1e300, Number.MAX_VALUE, Infinity, -Infinity, NaN,
+  ];
+
+  // Each edge point next to a companion lane that puts the vector on each body (0.1: the edge
+  // point alone decides; 2: the short reduction or beyond; 1000: the four-part one), in either lane.
+  it.each(trig)("$name: edge points in either lane beside each body's companion: Math's specials, 1 ulp elsewhere", ({ name, exact, math }) => {
+    for (const companion of [0.1, -2, 1000]) {
+      for (const lane of [0, 1]) {
+        const x = new Float64Array(2 * EDGES.length);
+        EDGES.forEach((v, i) => {
+          x[2 * i + lane] = v;
+          x[2 * i + 1 - lane] = companion;
+        });
+        const out = new Float64Array(x.length);
+        simdUnary(name, x, out);
+        for (let i = 0; i < x.length; i++) {
+          const v = x[i]!;
+          if (!Number.isFinite(v) || Math.abs(v) > 1.6e6 || v === 0) {
+            expect(Object.is(out[i], math(v)), `${name}(${v}) = ${out[i]} beside ${companion}, Math gives ${math(v)}`).toBe(true);
+          } else {
+            expect(d.ulpError(out[i]!, { m: exact(v), k: 0 }), `${name}(${v}) beside ${companion}`).toBeLessThanOrEqual(1);
+          }
+        }
       }
     }
   });
