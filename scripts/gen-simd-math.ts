@@ -715,32 +715,27 @@ const log1pKernel = inPlaceTwo("log1p", ["x", "y", "t", "u", "cr", ...LOG_LOCALS
 
 /** |x| beyond this goes to the caller's scalar fallback (k = round(x·2/π) stays below 2²⁰). */
 export const TRIG_LIMIT = 1.6e6;
-/** π/2 in four parts, the first three of 32 bits (k · them is exact for k < 2²¹). */
-const PIO2: number[] = (() => {
+/**
+ * π/2 as `count` doubles summing to it: all but the last truncated to `bits` significant bits (so
+ * k times them is exact for small k), each the rounded rest of π/2 after the ones before it.
+ */
+function splitPiOver2(count: number, bits: number): number[] {
   let rest = dd.PI_FIXED >> 1n;
   const parts: number[] = [];
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < count; i++) {
     const d = dd.bigToDouble(rest, 1600n);
-    const part = i < 3 ? truncateBits(d, 32) : d;
+    const part = i < count - 1 ? truncateBits(d, bits) : d;
     parts.push(part);
     rest -= dd.doubleToFixed(part, 1600n);
   }
   return parts;
-})();
+}
+/** π/2 in four parts, the first three of 32 bits (k · them is exact for k < 2²¹). */
+const PIO2: number[] = splitPiOver2(4, 32);
 /** Up to this |x| (both lanes of a vector) k ≤ 255: the short reduction (`trigReduceNear`). */
 export const TRIG_NEAR = 400;
 /** π/2 in three parts, the first two of 45 bits (k · them is exact for |k| < 2⁸), then a double. */
-const PIO2_NEAR: number[] = (() => {
-  let rest = dd.PI_FIXED >> 1n;
-  const parts: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const d = dd.bigToDouble(rest, 1600n);
-    const part = i < 2 ? truncateBits(d, 45) : d;
-    parts.push(part);
-    rest -= dd.doubleToFixed(part, 1600n);
-  }
-  return parts;
-})();
+const PIO2_NEAR: number[] = splitPiOver2(3, 45);
 /** Up to this |x| (both lanes of a vector) no reduction at all: k = 0. */
 const TRIG_SMALL = truncateBits(Math.PI / 4, 40);
 /** The widest |r| of a reduction: π/4 and a little (k rounds x·2/π, itself rounded). */
