@@ -11,34 +11,15 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { workloads as here } from "./workloads.ts";
-import { median, sink } from "./timing.ts";
+import { median } from "./timing.ts";
+import { JIT_PAIRS, fmtMs as fmt, lastResult, runFor as run } from "./compiler-pairs.ts";
 
 const [other, ...only] = process.argv.slice(2);
 if (other === undefined) throw new Error("usage: npx tsx bench/compiler-ab.ts <other checkout> [keys…]");
 const { workloads: there } = (await import(pathToFileURL(path.resolve(other, "bench/workloads.ts")).href)) as { workloads: typeof here };
-const pairs: [string, string, string][] = [
-  ["W5", "hessian", "hessian_jit"],
-  ["W3", "mlp_step", "mlp_step_jit"],
-  ["W7", "rnn_grad", "rnn_grad_jit"],
-  ["chain", "chain20", "chain20_jit"],
-];
 const samples = Number(process.env["SAMPLES"] ?? 9);
-let keep: unknown = sink;
-
-/** Calls `fn` for at least `ms` milliseconds (and twice); returns the mean time per call. */
-function run(fn: () => unknown, ms: number): number {
-  const t0 = performance.now();
-  let calls = 0;
-  while (calls < 2 || performance.now() - t0 < ms) {
-    keep = fn();
-    calls++;
-  }
-  return (performance.now() - t0) / calls;
-}
-
-const fmt = (ms: number): string => (ms < 0.1 ? `${(ms * 1000).toFixed(2)} µs` : `${ms.toFixed(3)} ms`);
 console.log("| workload | eager (other) | jit (other) | ratio (other) | eager | jit | ratio | jit speed-up |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-for (const [name, eagerKey, jitKey] of pairs) {
+for (const [name, eagerKey, jitKey] of JIT_PAIRS) {
   if (only.length > 0 && !only.includes(name)) continue;
   const fns = [there, there, here, here].map((ws, i) => ws.find((w) => w.key === (i % 2 === 0 ? eagerKey : jitKey))!.setup());
   for (const f of fns) run(f, 1000);
@@ -47,5 +28,5 @@ for (const [name, eagerKey, jitKey] of pairs) {
   const [e0, j0, e1, j1] = times.map(median) as [number, number, number, number];
   console.log(`| ${name} | ${fmt(e0)} | ${fmt(j0)} | ${(e0 / j0).toFixed(2)}× | ${fmt(e1)} | ${fmt(j1)} | ${(e1 / j1).toFixed(2)}× | ${(j0 / j1).toFixed(2)}× |`);
 }
-void keep;
+void lastResult();
 process.exit(0);
