@@ -6,17 +6,16 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { grad, hessian, makeJaxpr } from "autograd-ts";
+import { grad, hessian } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import type { ConcreteArray, NDArray } from "../src/core/ndarray.ts";
 import { countEqns, evalJaxpr, type ClosedJaxpr } from "../src/core/jaxpr.ts";
 import { compile, optimize } from "../src/compiler/index.ts";
 import { generate } from "../src/compiler/codegen-js.ts";
 import { numRuns, seed } from "../property-tests/config.ts";
+import { staged } from "./compiler-helpers.ts";
 
 type A = np.NDArray;
-const staged = (f: (...a: never[]) => unknown, ...args: unknown[]) =>
-  (makeJaxpr(f) as unknown as (...a: unknown[]) => { closed: ClosedJaxpr })(...args).closed;
 
 /** The same numbers, NaN matching NaN and −0 matching 0 (`x + 0 → x` may change a zero's sign, as in XLA). */
 function same(xs: readonly NDArray[], ys: readonly NDArray[]): void {

@@ -3,16 +3,15 @@
  * compiled programs (not `evalJaxpr` per iteration), and give exactly what the interpreter gives.
  */
 import { describe, expect, it } from "vitest";
-import { grad, jit, lax, makeJaxpr, vmap } from "autograd-ts";
+import { grad, jit, lax, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import type { ConcreteArray, NDArray } from "../src/core/ndarray.ts";
 import { evalJaxpr, type ClosedJaxpr } from "../src/core/jaxpr.ts";
 import { compile } from "../src/compiler/index.ts";
+import { staged } from "./compiler-helpers.ts";
 
 type A = NDArray;
 
-const staged = (f: (...a: never[]) => unknown, ...args: unknown[]) =>
-  (makeJaxpr(f) as unknown as (...a: unknown[]) => { closed: ClosedJaxpr })(...args).closed;
 
 /** Compiles `closed`, checks that each control-flow equation calls a compiled runner, not its kernel, and that results equal the interpreter's bit for bit. */
 function compiledEqualsInterpreter(closed: ClosedJaxpr, args: A[], control: readonly string[]): void {

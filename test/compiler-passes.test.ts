@@ -3,7 +3,7 @@
  * compute the same values, and recursing into the sub-jaxprs of control flow.
  */
 import { describe, expect, it } from "vitest";
-import { grad, lax, makeJaxpr, stopGradient, vmap } from "autograd-ts";
+import { grad, lax, stopGradient, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import { ConcreteArray } from "../src/core/ndarray.ts";
 import { ClosedJaxpr, countEqns, evalJaxpr, Jaxpr, JaxprVar, type JaxprEqn } from "../src/core/jaxpr.ts";
@@ -14,10 +14,10 @@ import { broadcastInDimP } from "../src/primitives/structural.ts";
 import { cse, dce, fold, optimize, simplify } from "../src/compiler/index.ts";
 import { FOLD_MAX_ELEMENTS } from "../src/compiler/fold.ts";
 import { paramsKey } from "../src/compiler/rewrite.ts";
+import { staged } from "./compiler-helpers.ts";
 
 type A = np.NDArray;
 const lines = (...ls: string[]) => ls.join("\n");
-const staged = (f: (...a: never[]) => unknown, ...args: unknown[]) => (makeJaxpr(f) as unknown as (...a: unknown[]) => { closed: ClosedJaxpr })(...args).closed;
 const sameValues = (a: ClosedJaxpr, b: ClosedJaxpr, args: A[]) => {
   const [x, y] = [evalJaxpr(a, args), evalJaxpr(b, args)];
   expect(y.length).toBe(x.length);

@@ -7,7 +7,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { grad, jit, lax, makeJaxpr, vmap } from "autograd-ts";
+import { grad, jit, lax, vmap } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import * as nn from "autograd-ts/nn";
 import { ConcreteArray, type NDArray } from "../src/core/ndarray.ts";
@@ -19,21 +19,10 @@ import { expP, tanhP } from "../src/primitives/unary.ts";
 import { addP } from "../src/primitives/binary.ts";
 import { simdMath, CHUNK } from "../src/kernels/simd.ts";
 import { property } from "../property-tests/harness.ts";
+import { staged, sameBits } from "./compiler-helpers.ts";
 
 type A = np.NDArray;
-const staged = (f: (...a: never[]) => unknown, ...args: unknown[]) =>
-  (makeJaxpr(f) as unknown as (...a: unknown[]) => { closed: ClosedJaxpr })(...args).closed;
 
-/** Asserts bit-for-bit equality (Object.is: NaN equals NaN, −0 differs from 0), shapes and dtypes. */
-function same(xs: readonly NDArray[], ys: readonly NDArray[]): void {
-  expect(ys.length).toBe(xs.length);
-  xs.forEach((x, k) => {
-    const [a, b] = [x as ConcreteArray, ys[k] as ConcreteArray];
-    expect(b.shape).toEqual(a.shape);
-    expect(b.dtype).toBe(a.dtype);
-    for (let i = 0; i < a.data.length; i++) if (!Object.is(a.data[i], b.data[i])) expect({ output: k, index: i, jit: b.data[i] }).toEqual({ output: k, index: i, jit: a.data[i] });
-  });
-}
 const asList = (r: unknown): NDArray[] => (Array.isArray(r) ? (r as NDArray[]) : [r as NDArray]);
 
 // (3e6 and -1e10: beyond the 1.6e6 from which the SIMD sin and cos leave lanes to Math)
@@ -67,19 +56,19 @@ describe("jit on the SIMD kernels", () => {
       for (const n of LENGTHS) {
         const x = vec(n, 1);
         const y = vec(n, 2, 1.5);
-        same(asList(f(x, y)), asList(jit(f)(x, y)));
+        sameBits(asList(f(x, y)), asList(jit(f)(x, y)));
         const loss = (a: A, b: A) => asList(f(a, b)).reduce((s, v) => s.add(np.sum(v.mul(v.mul(0.1).add(1)))), np.array(0));
         const g = grad(loss, { argnums: [0, 1] });
-        same(asList(g(x, y)), asList(jit(g)(x, y)));
+        sameBits(asList(g(x, y)), asList(jit(g)(x, y)));
       }
       for (const [b, n] of [[2, 128], [3, 100], [2, 1025], [5, 1]] as const) {
         const x = mat(b, n, 3);
         const y = mat(b, n, 4, 1.5);
         const v = vmap(f);
-        same(asList(v(x, y)), asList(jit(v)(x, y)));
-        same(asList(v(x, y)), asList(vmap(jit(f))(x, y)));
+        sameBits(asList(v(x, y)), asList(jit(v)(x, y)));
+        sameBits(asList(v(x, y)), asList(vmap(jit(f))(x, y)));
         const vg = vmap(grad((a: A, c: A) => np.sum(asList(f(a, c))[0]!)));
-        same(asList(vg(x, y)), asList(jit(vg)(x, y)));
+        sameBits(asList(vg(x, y)), asList(jit(vg)(x, y)));
       }
     });
   }
@@ -91,12 +80,12 @@ describe("jit on the SIMD kernels", () => {
       const col = vec(r, 7).reshape(r, 1);
       const xt = mat(c, r, 8);
       const f = (a: A, b: A, k: A, t: A) => [np.tanh(a.add(b)).mul(np.exp(k.mul(0.5))), np.exp(np.transpose(t).sub(a)).add(np.tanh(k)), np.power(np.abs(np.transpose(t)), b)];
-      same(f(x, row, col, xt), jit(f)(x, row, col, xt));
+      sameBits(f(x, row, col, xt), jit(f)(x, row, col, xt));
     }
     // three axes, a permutation that collapses to no fewer than three levels
     const t3 = np.array(values(6 * 7 * 11, 9)).reshape(6, 7, 11);
     const g = (a: A) => np.exp(np.transpose(a, [2, 0, 1])).add(np.tanh(np.transpose(a, [1, 2, 0]).reshape(11, 6, 7).mul(2)));
-    same([g(t3)], [jit(g)(t3)]);
+    sameBits([g(t3)], [jit(g)(t3)]);
   });
   it("fuses maxima and minima along axes into chunked loops", () => {
     for (const [r, c] of [[3, 100], [2, 2049], [300, 2], [64, 65]] as [number, number][]) {
@@ -104,7 +93,7 @@ describe("jit on the SIMD kernels", () => {
       const f = (a: A) => [np.max(np.tanh(a), { axis: 0 }), np.min(np.exp(a).mul(a), { axis: 1 }), np.max(np.expm1(np.transpose(a)))];
       const closed = staged(f, x);
       expect(compile(closed).text).toMatch(/fused loop: tanh, reduceMax over \[\d+,\d+\]; SIMD tanh in chunks of 2048/);
-      same(f(x), jit(f)(x));
+      sameBits(f(x), jit(f)(x));
     }
   });
   it("keeps in-place writes correct: stores wait for the last pass that reads an operand", () => {
@@ -117,9 +106,9 @@ describe("jit on the SIMD kernels", () => {
     };
     for (const n of [256, 2049, 5000]) {
       const x = np.array(Array.from({ length: n }, (_, i) => Math.sin(0.3 * i))); // finite: a NaN sum would hide the error
-      same([f(x)], [jit(f)(x)]);
+      sameBits([f(x)], [jit(f)(x)]);
       const c = compile(staged(f, x));
-      same(evalJaxpr(staged(f, x), [x]), c.run([x]));
+      sameBits(evalJaxpr(staged(f, x), [x]), c.run([x]));
     }
     // y, computed before the kernel, is written into the donated x, which the pass after the kernel
     // reads: storing y before that pass would make it read y (found by storing in the defining pass)
@@ -134,24 +123,24 @@ describe("jit on the SIMD kernels", () => {
       const data = (given as unknown as ConcreteArray).data;
       const out = donating(given);
       expect((out[0] as unknown as ConcreteArray).data).toBe(data); // the buffer was donated
-      same(expected, out);
+      sameBits(expected, out);
     }
   });
   it("carries booleans and float32 values across passes, and runs chunked loops inside compiled control flow", () => {
     const elu = (x: A) => [np.where(x.gt(0), np.exp(x.neg()).mul(x), np.expm1(x)), np.tanh(x.astype("float32")).astype("float64").add(np.tanh(x))];
     for (const n of [256, 2049]) {
       const x = vec(n, 13);
-      same(elu(x), jit(elu)(x));
-      same(asList(grad((a: A) => np.sum(elu(a)[0]!))(x)), asList(jit(grad((a: A) => np.sum(elu(a)[0]!)))(x)));
+      sameBits(elu(x), jit(elu)(x));
+      sameBits(asList(grad((a: A) => np.sum(elu(a)[0]!))(x)), asList(jit(grad((a: A) => np.sum(elu(a)[0]!)))(x)));
     }
     const scanned = (h0: A, xs: A) => lax.scan((h: A, x: A) => {
       const h1 = np.tanh(h.mul(0.9).add(x));
       return [h1, np.exp(h1.neg())];
     }, h0, xs);
     const [h0, xs] = [vec(300, 14), mat(5, 300, 15)];
-    same(asList(scanned(h0, xs)), asList(jit(scanned)(h0, xs)));
+    sameBits(asList(scanned(h0, xs)), asList(jit(scanned)(h0, xs)));
     const g = grad((a: A, b: A) => np.sum(scanned(a, b)[1] as A));
-    same(asList(g(h0, xs)), asList(jit(g)(h0, xs)));
+    sameBits(asList(g(h0, xs)), asList(jit(g)(h0, xs)));
   });
   it("shows the chunked calls in lower(...).text, and keeps Math below 256 elements", () => {
     const f = (x: A) => np.tanh(np.sin(x).mul(1.1));
@@ -183,7 +172,7 @@ describe("jit on the SIMD kernels", () => {
           const splat = new ConcreteArray(new Float64Array(n).fill(5 * Math.sin(k)), [n], "float64");
           const closed = new ClosedJaxpr(new Jaxpr([c], [x], eqns, [o], 4), [splat]);
           const args = [new ConcreteArray(new Float64Array(n), [n], "float64")];
-          same(evalJaxpr(closed, args), compile(closed).run(args));
+          sameBits(evalJaxpr(closed, args), compile(closed).run(args));
         }
       }
     }
@@ -211,7 +200,7 @@ describe("every elementwise primitive at a SIMD length", () => {
       const params = prim === (convertP as unknown) ? [{ dtype: "int32" }, { dtype: "float64" }] : [{}];
       for (const p of params) {
         const closed = single(prim, args, p);
-        same(evalJaxpr(closed, args), compile(closed).run(args));
+        sameBits(evalJaxpr(closed, args), compile(closed).run(args));
       }
     });
   }
@@ -246,9 +235,9 @@ describe("random programs at chunk-boundary sizes", () => {
         return pool[pool.length - 1]!;
       };
       const [x, y, b] = [mat(r, c, seed, 2), mat(r, c, seed + 1, 2), vec(c, seed + 2, 2)];
-      same([prog(x, y, b)], [jit(prog)(x, y, b)]);
+      sameBits([prog(x, y, b)], [jit(prog)(x, y, b)]);
       const g = grad((p: A, q: A, w: A) => np.sum(np.tanh(prog(p, q, w))), { argnums: [0, 1, 2] });
-      same(asList(g(x, y, b)), asList(jit(g)(x, y, b)));
+      sameBits(asList(g(x, y, b)), asList(jit(g)(x, y, b)));
     });
   });
 });
