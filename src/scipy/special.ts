@@ -5,7 +5,7 @@
  */
 import type { NDArray, ArrayLike } from "../core/ndarray.ts";
 import { asarray } from "../numpy/creation.ts";
-import { prepare, rejectComplex } from "../numpy/broadcast.ts";
+import { rejectComplex } from "../numpy/broadcast.ts";
 import { abs, exp as npExp, log as npLog, sign, subtract } from "../numpy/math.ts";
 import { equal, where } from "../numpy/logic.ts";
 import { max, sum } from "../numpy/reductions.ts";
@@ -23,27 +23,7 @@ const logsumexpOpts = P.options("scipy.special.logsumexp", { axis: P.axes, keepd
 const softmaxOpts = P.options("scipy.special.softmax", axisSchema);
 const logSoftmaxOpts = P.options("scipy.special.logSoftmax", axisSchema);
 
-type Un = (x: NDArray) => NDArray;
-const k = b.fullLike;
-
-const REAL_ONLY = "complex arguments are not supported here";
-
-/** A float function of one real argument (integers and bools are promoted to float64; complex is a `TypeError`). */
-const fn1 = (name: string, f: Un, arg = "x") => (x: ArrayLike): NDArray => {
-  const a = prepare(`scipy.special.${name}`, [x], true, [arg])[0]!;
-  rejectComplex(`scipy.special.${name}`, [a], [arg], REAL_ONLY);
-  return f(a);
-};
-/** Broadcasts float arguments together under the function's name; complex ones are a `TypeError`. */
-const floats = (name: string, args: readonly ArrayLike[], names: readonly string[]): NDArray[] => {
-  const xs = prepare(`scipy.special.${name}`, args, true, names);
-  rejectComplex(`scipy.special.${name}`, xs, names, REAL_ONLY);
-  return xs;
-};
-
-/** `x` where `cond` holds, else the constant `v`: keeps a branch's inputs inside its domain. */
-const safe = (cond: NDArray, x: NDArray, v: number): NDArray => c.select(cond, x, k(x, v));
-const isZero = (x: NDArray): NDArray => c.eq(x, k(x, 0));
+import { fn1, floats, safe, isZero, k } from "./special-args.ts";
 
 // ----------------------------------------------------------------------------- gamma family
 
@@ -343,102 +323,6 @@ export function klDiv(x: ArrayLike, y: ArrayLike): NDArray {
   return c.select(ok, b.add(b.sub(b.mul(xs, u.log(b.div(xs, ys))), xs), ys), c.select(edge, Y, outside));
 }
 
-// ------------------------------------------------------------------------------------ Bessel
-
-/**
- * I₀(x), the modified Bessel function of the first kind of order 0.
- * @example
- * scipy.special.i0(0); // 1
- */
-export const i0 = fn1("i0", (x) => s.besselI(x, 0));
-/**
- * I₁(x).
- * @example
- * scipy.special.i1(1); // 0.5651591039924851
- */
-export const i1 = fn1("i1", (x) => s.besselI(x, 1));
-/**
- * J₀(x), the Bessel function of the first kind of order 0.
- * @example
- * scipy.special.j0(0); // 1
- */
-export const j0 = fn1("j0", (x) => s.besselJ(x, 0));
-/**
- * J₁(x).
- * @example
- * scipy.special.j1(1); // 0.44005058574493355
- */
-export const j1 = fn1("j1", (x) => s.besselJ(x, 1));
-/**
- * Y₀(x), the Bessel function of the second kind of order 0 (x > 0).
- * @example
- * scipy.special.y0(1); // 0.08825696421567697
- */
-export const y0 = fn1("y0", (x) => s.besselY(x, 0));
-/**
- * Y₁(x).
- * @example
- * scipy.special.y1(1); // -0.7812128213002888
- */
-export const y1 = fn1("y1", (x) => s.besselY(x, 1));
-
-const order = (name: string, n: number): number => {
-  if (!Number.isInteger(n)) throw new TypeError(`scipy.special.${name}: the order n must be an integer; got ${n}`);
-  return Math.abs(n);
-};
-/**
- * Jₙ(x) for an integer order n (a JS number).
- * @example
- * scipy.special.jn(2, 1); // 0.11490348493190048
- */
-export function jn(n: number, x: ArrayLike): NDArray {
-  const m = order("jn", n);
-  const sign = n < 0 && m % 2 === 1 ? -1 : 1; // J₋ₙ = (−1)ⁿ Jₙ
-  const xx = floats("jn", [x], ["x"])[0]!;
-  return b.mul(k(xx, sign), s.besselJ(xx, m));
-}
-/**
- * Yₙ(x) for an integer order n (a JS number).
- * @example
- * scipy.special.yn(0, 1); // 0.08825696421567697
- */
-export function yn(n: number, x: ArrayLike): NDArray {
-  const m = order("yn", n);
-  const sign = n < 0 && m % 2 === 1 ? -1 : 1;
-  const xx = floats("yn", [x], ["x"])[0]!;
-  return b.mul(k(xx, sign), s.besselY(xx, m));
-}
-/**
- * Iₙ(x) for an integer order n (a JS number); I₋ₙ = Iₙ.
- * @example
- * scipy.special.iv(1, 1); // 0.565159103992485
- */
-export function iv(n: number, x: ArrayLike): NDArray {
-  const m = order("iv", n);
-  return s.besselI(floats("iv", [x], ["x"])[0]!, m);
-}
-/**
- * `ive(n, x)`: Iₙ(x)·e^(−|x|) for an integer order n, finite where Iₙ overflows (|x| ≳ 713).
- * @example
- * scipy.special.ive(0, 800); // 0.014106945005869181
- */
-export function ive(n: number, x: ArrayLike): NDArray {
-  const m = order("ive", n);
-  return s.besselIe(floats("ive", [x], ["x"])[0]!, m);
-}
-/**
- * `i0e(x)` = I₀(x)e^(−|x|), the exponentially scaled modified Bessel function of order 0.
- * @example
- * scipy.special.i0e(1); // 0.46575960759364043
- */
-export const i0e = fn1("i0e", (x) => s.besselIe(x, 0));
-/**
- * `i1e(x)` = I₁(x)e^(−|x|), the exponentially scaled modified Bessel function of order 1.
- * @example
- * scipy.special.i1e(1); // 0.2079104153497085
- */
-export const i1e = fn1("i1e", (x) => s.besselIe(x, 1));
-
 // ------------------------------------------------------------------------- log-sum-exp family
 
 interface AxisOpts {
@@ -654,3 +538,4 @@ export const log1p = fn1("log1p", u.log1p);
 export const expm1 = fn1("expm1", u.expm1);
 
 export { zeta } from "./zeta.ts";
+export { i0, i1, j0, j1, y0, y1, jn, yn, iv, ive, i0e, i1e } from "./bessel.ts";
