@@ -11,6 +11,7 @@ export * from "./ranges.ts";
 export * from "./math.ts";
 export * from "./logic.ts";
 export * from "./reductions.ts";
+export * from "./nan-reductions.ts";
 export { variance as var } from "./reductions.ts";
 export * from "./sorting.ts";
 export * from "./shape.ts";
