@@ -172,7 +172,15 @@ function inPlace(name: string, locals: readonly string[], body: string[], extra 
 function pairLoop(name: string, locals: readonly string[], pair: string, one: string, extra = ""): string {
   const { text: pairText, consts: pairConsts } = hoistConstants(pair);
   const { text: oneText, consts: oneConsts } = hoistConstants(one);
-  const consts = [...new Map([...pairConsts, ...oneConsts])];
+  return loopOfPairs(name, locals, [...new Map([...pairConsts, ...oneConsts])], pairText, oneText, extra);
+}
+
+/**
+ * The loop `pairLoop` and `inPlaceFast` share: constant-pool loads `consts` hoisted into locals
+ * before it, `pair` on `$x`, `$x_2` (results in `$y`, `$y_2`) per 32 bytes, `one` on a last odd
+ * vector, then `extra`.
+ */
+function loopOfPairs(name: string, locals: readonly string[], consts: readonly [string, string][], pair: string, one: string, extra = ""): string {
   return `
   (func $${name} (export "${name}") (param $p i32) (param $n i32) ${extra ? "(result i32)" : ""}
     (local $end i32) ${locals.map((l) => `(local $${l} v128)`).join(" ")} ${consts.map(([l]) => `(local ${l} v128)`).join(" ")}
@@ -183,7 +191,7 @@ function pairLoop(name: string, locals: readonly string[], pair: string, one: st
         (br_if $done (i32.ge_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
         (local.set $x (v128.load (local.get $p)))
         (local.set $x_2 (v128.load offset=16 (local.get $p)))
-        ${pairText}
+        ${pair}
         (v128.store (local.get $p) (local.get $y))
         (v128.store offset=16 (local.get $p) (local.get $y_2))
         (local.set $p (i32.add (local.get $p) (i32.const 32)))
@@ -191,7 +199,7 @@ function pairLoop(name: string, locals: readonly string[], pair: string, one: st
     (if (i32.lt_u (local.get $p) (local.get $end))
       (then
         (local.set $x (v128.load (local.get $p)))
-        ${oneText}
+        ${one}
         (v128.store (local.get $p) (local.get $y))))
     ${extra})`;
 }
@@ -227,36 +235,19 @@ function hoistConstants(text: string): { text: string; consts: [string, string][
  * end goes through the same test alone.
  */
 function inPlaceFast(name: string, locals: readonly string[], limit: number, fast: string[], slow: string[]): string {
-  const all = [...locals, ...locals.map((l) => `${l}_2`)];
   const beyond = (x: string): string => gt(fabs(x), c(limit));
   const two = (lines: string[]): string => [...lines, ...lines.map((l) => secondCopy(l, locals))].join("\n          ");
+  // Only the fast body reads hoisted constants: the slow one is rare, and more live locals spill.
   const { text: fastText, consts } = hoistConstants(two(fast));
-  return `
-  (func $${name} (export "${name}") (param $p i32) (param $n i32)
-    (local $end i32) ${all.map((l) => `(local $${l} v128)`).join(" ")} ${consts.map(([l]) => `(local ${l} v128)`).join(" ")}
-    ${consts.map(([l, load]) => `(local.set ${l} ${load})`).join("\n    ")}
-    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
-        (local.set $x (v128.load (local.get $p)))
-        (local.set $x_2 (v128.load offset=16 (local.get $p)))
-        (if (v128.any_true (v128.or ${beyond(get("x"))} ${beyond(get("x_2"))}))
+  const pair = `(if (v128.any_true (v128.or ${beyond(get("x"))} ${beyond(get("x_2"))}))
           (then
           ${two(slow)})
           (else
-          ${fastText}))
-        (v128.store (local.get $p) (local.get $y))
-        (v128.store offset=16 (local.get $p) (local.get $y_2))
-        (local.set $p (i32.add (local.get $p) (i32.const 32)))
-        (br $next)))
-    (if (i32.lt_u (local.get $p) (local.get $end))
-      (then
-        (local.set $x (v128.load (local.get $p)))
-        (if (v128.any_true ${beyond(get("x"))})
+          ${fastText}))`;
+  const one = `(if (v128.any_true ${beyond(get("x"))})
           (then ${slow.join(" ")})
-          (else ${fast.join(" ")}))
-        (v128.store (local.get $p) (local.get $y)))))`;
+          (else ${fast.join(" ")}))`;
+  return loopOfPairs(name, [...locals, ...locals.map((l) => `${l}_2`)], consts, pair, one);
 }
 
 // ------------------------------------------------------------------ exp

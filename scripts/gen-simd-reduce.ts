@@ -20,6 +20,12 @@ export function pairwise(name: string, product: boolean): string {
     product ? `(f64.mul (f64.load ${at}) (f64.load (i32.add ${at} (local.get $d))))` : `(f64.load ${at})`;
   const recurse = (p: string, n: string): string =>
     product ? `(call $${name} ${p} (i32.add ${p} (local.get $d)) ${n})` : `(call $${name} ${p} ${n})`;
+  // $res += the elements (or products) from $i up to $m, one at a time (short inputs, and tails).
+  const addScalarsUpTo = `(block $done (loop $next
+          (br_if $done (i32.ge_u (local.get $i) (local.get $m)))
+          (local.set $res (f64.add (local.get $res) ${scalar("(local.get $i)")}))
+          (local.set $i (i32.add (local.get $i) (i32.const 8)))
+          (br $next)))`;
   return `
   (func $${name} (export "${name}") ${params} (result f64)
     (local $i i32) (local $m i32) (local $res f64) (local $a v128) (local $b v128) (local $c v128) (local $e v128) (local $n2 i32) (local $d i32)
@@ -29,11 +35,7 @@ export function pairwise(name: string, product: boolean): string {
         (local.set $res (f64.const 0))
         (local.set $i (local.get $p))
         (local.set $m (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
-        (block $done (loop $next
-          (br_if $done (i32.ge_u (local.get $i) (local.get $m)))
-          (local.set $res (f64.add (local.get $res) ${scalar("(local.get $i)")}))
-          (local.set $i (i32.add (local.get $i) (i32.const 8)))
-          (br $next)))
+        ${addScalarsUpTo}
         (return (local.get $res))))
     (if (i32.le_u (local.get $n) (i32.const 128))
       (then
@@ -59,11 +61,7 @@ export function pairwise(name: string, product: boolean): string {
             (f64.add (f64x2.extract_lane 0 (local.get $c)) (f64x2.extract_lane 1 (local.get $c)))
             (f64.add (f64x2.extract_lane 0 (local.get $e)) (f64x2.extract_lane 1 (local.get $e))))))
         (local.set $m (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
-        (block $done (loop $next
-          (br_if $done (i32.ge_u (local.get $i) (local.get $m)))
-          (local.set $res (f64.add (local.get $res) ${scalar("(local.get $i)")}))
-          (local.set $i (i32.add (local.get $i) (i32.const 8)))
-          (br $next)))
+        ${addScalarsUpTo}
         (return (local.get $res))))
     (local.set $n2 (i32.and (i32.shr_u (local.get $n) (i32.const 1)) (i32.const -8)))
     (f64.add
