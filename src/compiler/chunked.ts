@@ -7,6 +7,7 @@
 import type { Primitive } from "../core/primitive.ts";
 import type { JaxprEqn } from "../core/jaxpr.ts";
 import { CHUNK, simdMath, TRIG_LIMIT } from "../kernels/simd.ts";
+import { compilePasses, passOpOf, type PassProgram } from "./chunk-wasm.ts";
 import { SIMD_MIN_LENGTH } from "../kernels/elementwise.ts";
 import { cosP, expm1P, expP, logP, sinP, tanhP } from "../primitives/unary.ts";
 import { logisticP } from "../primitives/logistic.ts";
@@ -49,9 +50,9 @@ export function simdKernelOf(eqn: JaxprEqn, n: number): SimdKernel | undefined {
   return simdMath() === null ? undefined : k;
 }
 
-/** Chunk-sized float64 buffers shared by every chunked loop (a loop never runs inside another). */
+/** Chunk-sized float64 buffers for loops needing more than the module's regions (a loop never runs inside another). */
 const scratch: Float64Array[] = [];
-const chunkBuffer = (k: number): Float64Array => (scratch[k] ??= new Float64Array(CHUNK));
+const chunkBuffer = (k: number): Float64Array => (scratch[k] ??= new Float64Array(CHUNK + 2));
 
 /** A value a chunked loop reads per element from outside: a leaf of the fused loop. */
 export interface ChunkLeaf {
@@ -124,17 +125,26 @@ export function chunkedBody(loop: ChunkedLoop): string[] {
     storePass.set(v, p);
     use(v, p);
   }
-  // Chunk buffers for values used after the pass that computes them, and for pow's operands.
+  // Chunk buffers for values used after the pass that computes them, and for the operands kept
+  // for the lanes a kernel leaves to Math (pow's two, sin's and cos's one): regions of the SIMD
+  // module's memory where it has enough (else JS arrays, and every pass in JavaScript).
+  const carriedValues = [...uses].filter(([v, ps]) => avail.has(v) && [...ps].some((p) => p > avail.get(v)!)).map(([v]) => v);
+  const keptCount = kernels.reduce((sum, x) => sum + (x.simd === "pow" ? 2 : trigFallback[x.simd!] !== undefined ? 1 : 0), 0);
+  const inWasm = carriedValues.length + keptCount <= m.regions.length;
   let buffers = 0;
   const carried = new Map<string, string>();
   const prologue: string[] = [];
+  /** Byte offset in the module's memory of each buffer (by name) that is a region of it. */
+  const offsetOf = new Map<string, number>();
   const buffer = () => {
     const name = `T${buffers}`;
-    prologue.push(`const ${name} = ${ref(chunkBuffer(buffers++))};`);
+    const view = inWasm ? m.regions[buffers]! : chunkBuffer(buffers);
+    buffers++;
+    prologue.push(`const ${name} = ${ref(view)};`);
+    if (inWasm) offsetOf.set(name, view.byteOffset);
     return name;
   };
-  for (const [v, ps] of uses) if (avail.has(v) && [...ps].some((p) => p > avail.get(v)!)) carried.set(v, buffer());
-  // Operands kept for the lanes a kernel leaves to Math: pow's two, sin's and cos's one.
+  for (const v of carriedValues) carried.set(v, buffer());
   const kept = new Map<ChunkMember, string[]>();
   for (const x of kernels) {
     if (x.simd === "pow") kept.set(x, [buffer(), buffer()]);
@@ -144,10 +154,13 @@ export function chunkedBody(loop: ChunkedLoop): string[] {
   const sm = ref(m);
   const ptrA = m.a.byteOffset;
   const ptrB = m.b.byteOffset;
+  offsetOf.set("A", ptrA);
+  offsetOf.set("Bs", ptrB);
   prologue.push(`const A = ${sm}.a, Bs = ${sm}.b;`);
   for (const name of new Set(kernels.map((x) => x.simd!))) prologue.push(`const simd_${name} = ${sm}.exports.${name};`);
-
   const passes = kernels.length + 1;
+  const wasmPasses = inWasm ? planWasmPasses() : new Map<number, string[]>();
+
   const cursorPass = (p: number) =>
     members.some((x) => x.reduce !== undefined && pass.get(x) === p) ||
     [...uses].some(([v, ps]) => ps.has(p) && typeof leaves.get(v)?.at === "number");
@@ -164,11 +177,94 @@ export function chunkedBody(loop: ChunkedLoop): string[] {
   out.push(`    const len = ${loop.n} - c < ${CHUNK} ? ${loop.n} - c : ${CHUNK};`);
   for (let p = 0; p < passes; p++) {
     out.push(`    // pass ${p}`);
-    out.push(...passCode(p).map((l) => `    ${l}`));
+    out.push(...(wasmPasses.get(p) ?? passCode(p)).map((l) => `    ${l}`));
     if (p < kernels.length) out.push(...kernelCall(kernels[p]!).map((l) => `    ${l}`));
   }
   out.push("  }");
   return out;
+
+  /**
+   * The passes that run as Wasm functions (`chunk-wasm.ts`), each as the statements calling it: a
+   * pass whose members are all IEEE arithmetic and that reads no leaf through a cursor. Leaves read
+   * at `i` are first copied into a region, stores are copied out of one after the call (a pass that
+   * only stores needs no call). The regions after the loop's buffers hold these copies.
+   */
+  function planWasmPasses(): Map<number, string[]> {
+    const programs: PassProgram[] = [];
+    const calls = new Map<number, string[]>();
+    const spare = m.regions.slice(buffers);
+    const spareNames: string[] = [];
+    const region = (k: number): string => {
+      for (let j = spareNames.length; j <= k; j++) {
+        spareNames.push(`S${j}`);
+        prologue.push(`const S${j} = ${ref(spare[j]!)};`);
+        offsetOf.set(`S${j}`, spare[j]!.byteOffset);
+      }
+      return spareNames[k]!;
+    };
+    for (let p = 0; p < passes; p++) {
+      const own = members.filter((x) => pass.get(x) === p && x.simd === undefined);
+      if (own.some((x) => x.reduce !== undefined || passOpOf(x.expr!, x.inputs.length) === undefined)) continue;
+      const needed = [...leaves].filter(([v, l]) => l.at !== null && uses.get(v)?.has(p) === true);
+      if (needed.some(([, l]) => l.at !== "i")) continue;
+      const storesHere = [...stores].filter(([v]) => storePass.get(v) === p);
+      if (needed.length + storesHere.length > spare.length) continue;
+      let slots = 0;
+      const slotOf = new Map<string, number>();
+      /** The buffer each loaded value is read from. */
+      const from = new Map<string, string>();
+      const loads: { slot: number; offset: number }[] = [];
+      const load = (v: string, buf: string) => {
+        slotOf.set(v, slots);
+        from.set(v, buf);
+        loads.push({ slot: slots++, offset: offsetOf.get(buf)! });
+      };
+      const next = kernels[p];
+      const before: string[] = [];
+      const after: string[] = [];
+      let spareUsed = 0;
+      if (p > 0 && uses.get(kernels[p - 1]!.out)?.has(p) === true) load(kernels[p - 1]!.out, "A");
+      for (const [v, t] of carried) if (avail.get(v)! < p && uses.get(v)?.has(p) === true) load(v, t);
+      for (const [v] of needed) {
+        const s = region(spareUsed++);
+        before.push(`${s}.set(x${v}.subarray(c, c + len));`);
+        load(v, s);
+      }
+      const scalars = [...leaves].filter(([v, l]) => l.at === null && uses.get(v)?.has(p) === true).map(([v]) => v);
+      const splats = scalars.map((v, param) => {
+        slotOf.set(v, slots);
+        return { slot: slots++, param };
+      });
+      const ops = own.map((x) => {
+        slotOf.set(x.out, slots);
+        return { slot: slots++, op: passOpOf(x.expr!, x.inputs.length)!, args: x.inputs.map((v) => slotOf.get(v)!) };
+      });
+      const writes: { slot: number; offset: number }[] = [];
+      const write = (v: string, buf: string) => writes.push({ slot: slotOf.get(v)!, offset: offsetOf.get(buf)! });
+      for (const [v, t] of carried) if (avail.get(v) === p) write(v, t);
+      if (next !== undefined) {
+        write(next.inputs[0]!, "A");
+        if (next.simd === "pow") write(next.inputs[1]!, "Bs");
+        (kept.get(next) ?? []).forEach((t, j) => write(next.inputs[j]!, t));
+      }
+      for (const [v, b] of storesHere) {
+        // From the buffer the value was read from, unless this pass overwrites it (the kernel's operands).
+        let src = from.get(v);
+        if (src === undefined || (next !== undefined && (src === "A" || src === "Bs"))) {
+          src = region(spareUsed++);
+          write(v, src);
+        }
+        after.push(`${b}.set(${src}.subarray(0, len), c);`);
+      }
+      const program: PassProgram = { scalars: scalars.length, loads, splats, ops, stores: writes, slots };
+      const call = writes.length === 0 ? [] : [`pass${programs.push(program) - 1}(len${scalars.map((v) => `, ${v}`).join("")});`];
+      calls.set(p, ["{", ...[...before, ...call, ...after].map((l) => `  ${l}`), "}"]);
+    }
+    const fns = programs.length > 0 ? compilePasses(m.exports.memory, programs) : [];
+    if (fns === null) return new Map();
+    fns.forEach((f, k) => prologue.push(`const pass${k} = ${ref(f)};`));
+    return calls;
+  }
 
   /** The statements computing one element in pass `p` (indices `i` in the arrays, `q` in the chunk). */
   function elementBody(p: number): string[] {

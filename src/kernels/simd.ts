@@ -6,7 +6,9 @@
  * Arrays stream through a fixed scratch region of the module's memory in chunks of `CHUNK`
  * elements (16 KiB, so they stay in L1 between the copy in, the kernel and the copy out): the
  * memory never grows with the input. Where WebAssembly SIMD is missing, `simdMath()` is null and
- * callers keep their JavaScript loops.
+ * callers keep their JavaScript loops. The memory is grown once, at instantiation, by `REGION_PAGES`
+ * pages of further chunk regions (`SimdMath.regions`), where the compiler's fused loops keep their
+ * chunk buffers so that kernels and generated Wasm passes work on them in place (`compiler/chunked.ts`).
  */
 import { mathWasm } from "./wasm/math.wasm.ts";
 
@@ -14,6 +16,11 @@ import { mathWasm } from "./wasm/math.wasm.ts";
 export const CHUNK = 2048;
 const SCRATCH_A = 65536;
 const SCRATCH_B = SCRATCH_A + CHUNK * 8;
+
+/** Pages (64 KiB) added at instantiation for the fused loops' chunk regions. */
+const REGION_PAGES = 4;
+/** Bytes per chunk region: `CHUNK` doubles and two of padding (an odd chunk's even count, 16-byte aligned). */
+const REGION_BYTES = (CHUNK + 2) * 8;
 
 /** The unary kernels of the module, each `(ptr, n)` over n (even) doubles in place. */
 export type SimdUnaryName = "exp" | "expm1" | "log" | "log1p" | "tanh" | "sigmoid" | "sin" | "cos";
@@ -29,7 +36,7 @@ export const TRIG_LIMIT = 1.6e6;
 const fallbacks: Partial<Record<SimdUnaryName, (x: number) => number>> = { sin: Math.sin, cos: Math.cos };
 
 interface MathExports {
-  memory: { buffer: ArrayBuffer };
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
   sum(p: number, n: number): number;
   dot(p: number, q: number, n: number): number;
   max(p: number, n: number): number;
@@ -48,6 +55,11 @@ export interface SimdMath {
   /** The first scratch region (`CHUNK` + 2 doubles, so an odd chunk can be padded to even). */
   readonly a: Float64Array;
   readonly b: Float64Array;
+  /**
+   * Chunk regions of `CHUNK` + 2 doubles each, after the module's own memory (which its kernels
+   * and `a`, `b` use), for the compiler's fused loops: views into the memory, 16-byte aligned.
+   */
+  readonly regions: readonly Float64Array[];
 }
 
 let instance: SimdMath | null | undefined;
@@ -58,11 +70,17 @@ function instantiate(): SimdMath | null {
     if (!wasm) return null;
     const bytes = Uint8Array.from(atob(mathWasm), (ch) => ch.charCodeAt(0));
     const exports = new wasm.Instance(new wasm.Module(bytes), {}).exports as MathExports;
-    // The memory is fixed (never grown), so these views stay valid.
+    // Grown once, here, before any view is made (growing detaches the views of the old buffer);
+    // it never grows again, so these views stay valid.
+    const own = exports.memory.buffer.byteLength;
+    exports.memory.grow(REGION_PAGES);
+    const buffer = exports.memory.buffer;
+    const count = Math.floor((buffer.byteLength - own) / REGION_BYTES);
     return {
       exports,
-      a: new Float64Array(exports.memory.buffer, SCRATCH_A, CHUNK),
-      b: new Float64Array(exports.memory.buffer, SCRATCH_B, CHUNK),
+      a: new Float64Array(buffer, SCRATCH_A, CHUNK),
+      b: new Float64Array(buffer, SCRATCH_B, CHUNK),
+      regions: Array.from({ length: count }, (_, k) => new Float64Array(buffer, own + k * REGION_BYTES, CHUNK + 2)),
     };
   } catch {
     return null;

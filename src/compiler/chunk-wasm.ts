@@ -1,0 +1,129 @@
+/**
+ * @file WebAssembly SIMD passes of the chunked loops (`chunked.ts`): a pass of a chunk whose every
+ * operation is IEEE arithmetic (+, −, ×, ÷, negation, |x|, √x — exactly rounded, so lane for lane
+ * the very numbers JavaScript computes) runs as a small generated Wasm function over chunk regions
+ * of the SIMD module's memory (imported, `kernels/simd.ts`), two doubles a step, instead of a
+ * JavaScript loop reading and writing that memory one double at a time.
+ */
+
+/** The operations a Wasm pass computes. */
+export type PassOp = "add" | "sub" | "mul" | "div" | "neg" | "abs" | "sqrt" | "copy";
+
+// The member expressions (compiler/elementwise.ts, float64: no store rounding) of these operations.
+const opOfExpr = new Map<string, PassOp>([
+  ["a + b", "add"],
+  ["a - b", "sub"],
+  ["a * b", "mul"],
+  ["a / b", "div"],
+  ["-a", "neg"],
+  ["Math.abs(a)", "abs"],
+  ["Math.sqrt(a)", "sqrt"],
+  ["a", "copy"],
+]);
+
+/** The Wasm operation of an elementwise member with this expression (of `a`, `b`), if it has one. */
+export function passOpOf(expr: (args: readonly string[]) => string, arity: number): PassOp | undefined {
+  const op = opOfExpr.get(expr(["a", "b"].slice(0, arity)));
+  return op !== undefined && (op === "add" || op === "sub" || op === "mul" || op === "div") === (arity === 2) ? op : undefined;
+}
+
+/**
+ * One pass over a chunk: values are numbered slots (v128 locals), each loaded from a region (a byte
+ * offset in the memory), splatted from a scalar parameter, or computed; then some are stored. Per
+ * step every load comes before every store, so a region may be read and written in one pass.
+ */
+export interface PassProgram {
+  readonly scalars: number;
+  readonly loads: readonly { readonly slot: number; readonly offset: number }[];
+  readonly splats: readonly { readonly slot: number; readonly param: number }[];
+  readonly ops: readonly { readonly slot: number; readonly op: PassOp; readonly args: readonly number[] }[];
+  readonly stores: readonly { readonly slot: number; readonly offset: number }[];
+  readonly slots: number;
+}
+
+/** A compiled pass: `(len, ...scalars)` over ⌈len / 2⌉ steps of two doubles (the regions' padding takes an odd chunk's last lane). */
+export type PassFunction = (len: number, ...scalars: number[]) => void;
+
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+const uleb = (n: number): number[] => {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+};
+const sleb = (n: number): number[] => {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) return [...out, b];
+    out.push(b | 0x80);
+  }
+};
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const name = (s: string): number[] => [...uleb(s.length), ...[...s].map((ch) => ch.charCodeAt(0))];
+
+const I32 = 0x7f;
+const F64 = 0x7c;
+const V128 = 0x7b;
+/** SIMD opcodes (after the 0xfd prefix). */
+const SIMD: Record<Exclude<PassOp, "copy">, number> = { abs: 236, neg: 237, sqrt: 239, add: 240, sub: 241, mul: 242, div: 243 };
+const simd = (op: number): number[] => [0xfd, ...uleb(op)];
+const memarg = (offset: number): number[] => [4, ...uleb(offset)];
+
+/** The body of one pass function: params (len i32, scalars f64…), locals q, end (i32) and the slots (v128). */
+function passBody(p: PassProgram): number[] {
+  const q = 1 + p.scalars;
+  const end = q + 1;
+  const slot = (s: number) => end + 1 + s;
+  const code: number[] = [];
+  for (const { slot: s, param } of p.splats) code.push(0x20, ...uleb(1 + param), ...simd(20), 0x21, ...uleb(slot(s)));
+  // end = len · 8 rounded up to a whole step of 16 bytes; q = 0.
+  code.push(0x20, 0, 0x41, 1, 0x6a, 0x41, 3, 0x74, 0x41, ...sleb(-16), 0x71, 0x21, ...uleb(end));
+  code.push(0x02, 0x40, 0x03, 0x40);
+  code.push(0x20, ...uleb(q), 0x20, ...uleb(end), 0x4f, 0x0d, 1);
+  for (const { slot: s, offset } of p.loads) code.push(0x20, ...uleb(q), ...simd(0), ...memarg(offset), 0x21, ...uleb(slot(s)));
+  for (const { slot: s, op, args } of p.ops) {
+    for (const a of args) code.push(0x20, ...uleb(slot(a)));
+    if (op !== "copy") code.push(...simd(SIMD[op]));
+    code.push(0x21, ...uleb(slot(s)));
+  }
+  for (const { slot: s, offset } of p.stores) code.push(0x20, ...uleb(q), 0x20, ...uleb(slot(s)), ...simd(11), ...memarg(offset));
+  code.push(0x20, ...uleb(q), 0x41, 16, 0x6a, 0x21, ...uleb(q), 0x0c, 0, 0x0b, 0x0b, 0x0b);
+  const locals = vec([[2, I32], [...uleb(p.slots), V128]].filter((l) => l[0] !== 0));
+  const body = [...locals, ...code];
+  return [...uleb(body.length), ...body];
+}
+
+/**
+ * The passes as functions of one module importing `memory` (the SIMD module's), or null where it
+ * cannot be compiled (a host refusing synchronous compilation of this size, say): the caller keeps
+ * its JavaScript passes then.
+ */
+export function compilePasses(memory: unknown, passes: readonly PassProgram[]): PassFunction[] | null {
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (!wasm || passes.length === 0) return null;
+  const bytes = [
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, vec(passes.map((p) => [0x60, ...vec([[I32], ...Array.from({ length: p.scalars }, () => [F64])]), 0]))),
+    ...section(2, vec([[...name("m"), ...name("memory"), 0x02, 0x00, 1]])),
+    ...section(3, vec(passes.map((_, k) => uleb(k)))),
+    ...section(7, vec(passes.map((_, k) => [...name(`p${k}`), 0x00, ...uleb(k)]))),
+    ...section(10, vec(passes.map(passBody))),
+  ];
+  try {
+    const instance = new wasm.Instance(new wasm.Module(Uint8Array.from(bytes)), { m: { memory } });
+    return passes.map((_, k) => instance.exports[`p${k}`] as PassFunction);
+  } catch {
+    return null;
+  }
+}
