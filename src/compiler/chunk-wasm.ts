@@ -1,13 +1,13 @@
 /**
  * @file WebAssembly SIMD passes of the chunked loops (`chunked.ts`): a pass of a chunk whose every
- * operation is IEEE arithmetic (+, −, ×, ÷, negation, |x|, √x — exactly rounded, so lane for lane
- * the very numbers JavaScript computes) runs as a small generated Wasm function over chunk regions
+ * operation is IEEE arithmetic (+, −, ×, ÷, negation, |x|, √x, floor, ceil, trunc — exactly rounded
+ * or exact, so lane for lane the very numbers JavaScript computes) runs as a small generated Wasm function over chunk regions
  * of the SIMD module's memory (imported, `kernels/simd.ts`), two doubles a step, instead of a
  * JavaScript loop reading and writing that memory one double at a time.
  */
 
 /** The operations a Wasm pass computes. */
-export type PassOp = "add" | "sub" | "mul" | "div" | "neg" | "abs" | "sqrt" | "copy";
+export type PassOp = "add" | "sub" | "mul" | "div" | "neg" | "abs" | "sqrt" | "floor" | "ceil" | "trunc" | "copy";
 
 // The member expressions (compiler/elementwise.ts, float64: no store rounding) of these operations.
 const opOfExpr = new Map<string, PassOp>([
@@ -18,6 +18,9 @@ const opOfExpr = new Map<string, PassOp>([
   ["-a", "neg"],
   ["Math.abs(a)", "abs"],
   ["Math.sqrt(a)", "sqrt"],
+  ["Math.floor(a)", "floor"],
+  ["Math.ceil(a)", "ceil"],
+  ["Math.trunc(a)", "trunc"],
   ["a", "copy"],
 ]);
 
@@ -76,7 +79,7 @@ const I32 = 0x7f;
 const F64 = 0x7c;
 const V128 = 0x7b;
 /** SIMD opcodes (after the 0xfd prefix). */
-const SIMD: Record<Exclude<PassOp, "copy">, number> = { abs: 236, neg: 237, sqrt: 239, add: 240, sub: 241, mul: 242, div: 243 };
+const SIMD: Record<Exclude<PassOp, "copy">, number> = { ceil: 116, floor: 117, trunc: 122, abs: 236, neg: 237, sqrt: 239, add: 240, sub: 241, mul: 242, div: 243 };
 const simd = (op: number): number[] => [0xfd, ...uleb(op)];
 const memarg = (offset: number): number[] => [4, ...uleb(offset)];
 
@@ -105,9 +108,9 @@ function passBody(p: PassProgram): number[] {
 }
 
 /**
- * The passes as functions of one module importing `memory` (the SIMD module's), or null where it
- * cannot be compiled (a host refusing synchronous compilation of this size, say): the caller keeps
- * its JavaScript passes then.
+ * The passes as functions of one module importing `memory` (the SIMD module's), or null where the
+ * host refuses to compile it synchronously (browsers do above a few KiB on the main thread): the
+ * caller keeps its JavaScript passes then.
  */
 export function compilePasses(memory: unknown, passes: readonly PassProgram[]): PassFunction[] | null {
   const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
@@ -123,7 +126,10 @@ export function compilePasses(memory: unknown, passes: readonly PassProgram[]): 
   try {
     const instance = new wasm.Instance(new wasm.Module(Uint8Array.from(bytes)), { m: { memory } });
     return passes.map((_, k) => instance.exports[`p${k}`] as PassFunction);
-  } catch {
-    return null;
+  } catch (e) {
+    // Browsers refuse synchronous compilation of larger modules on the main thread (a RangeError);
+    // anything else is a malformed module, a bug here.
+    if (e instanceof RangeError) return null;
+    throw e;
   }
 }

@@ -223,7 +223,8 @@ export function chunkedBody(loop: ChunkedLoop): string[] {
       const before: string[] = [];
       const after: string[] = [];
       let spareUsed = 0;
-      if (p > 0 && uses.get(kernels[p - 1]!.out)?.has(p) === true) load(kernels[p - 1]!.out, "A");
+      const result = kernels[p - 1]?.out;
+      if (result !== undefined && (uses.get(result)?.has(p) === true || carried.has(result))) load(result, "A");
       for (const [v, t] of carried) if (avail.get(v)! < p && uses.get(v)?.has(p) === true) load(v, t);
       for (const [v] of needed) {
         const s = region(spareUsed++);
