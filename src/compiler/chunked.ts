@@ -2,7 +2,8 @@
  * @file Fused loops that call the WebAssembly SIMD kernels (`kernels/simd.ts`) where eager does: the
  * loop runs in chunks of `CHUNK` elements, each chunk in a few passes separated by kernel calls, so
  * that a float64 exp, expm1, tanh, log, sin, cos, logistic or pow in a long loop is the very kernel
- * eager runs.
+ * eager runs. The chunk's buffers are regions of the kernels' memory, and passes of plain
+ * arithmetic run as generated Wasm functions on them (`chunk-wasm.ts`).
  */
 import type { Primitive } from "../core/primitive.ts";
 import type { JaxprEqn } from "../core/jaxpr.ts";
@@ -89,8 +90,10 @@ export interface ChunkedLoop {
  * The body of a chunked loop function (after its parameters and prologue). Pass 0 of a chunk
  * computes what needs no kernel result and writes the first kernel's operands into the module's
  * scratch region; then the kernel runs; pass k reads kernel k's results and computes up to kernel
- * k + 1's operands; values crossing passes wait in chunk buffers. Every element gets the same
- * operations as in the plain loop, the kernels' instead of `Math`'s for the SIMD members.
+ * k + 1's operands; values crossing passes wait in chunk buffers (regions of the module's memory
+ * where it has enough). A pass of plain arithmetic on contiguous data runs in Wasm instead of a
+ * JavaScript loop (`planWasmPasses`). Every element gets the same operations as in the plain loop,
+ * the kernels' instead of `Math`'s for the SIMD members.
  *
  * Buffers written by the loop may be ones it reads (the memory plan's in-place reuse), so stores
  * wait for the last pass that reads an operand array: at each index, every read comes first.

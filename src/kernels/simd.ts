@@ -73,7 +73,7 @@ function instantiate(): SimdMath | null {
     // Grown once, here, before any view is made (growing detaches the views of the old buffer);
     // it never grows again, so these views stay valid.
     const own = exports.memory.buffer.byteLength;
-    exports.memory.grow(REGION_PAGES);
+    growRegions(exports.memory);
     const buffer = exports.memory.buffer;
     const count = Math.floor((buffer.byteLength - own) / REGION_BYTES);
     return {
@@ -84,6 +84,15 @@ function instantiate(): SimdMath | null {
     };
   } catch {
     return null;
+  }
+}
+
+/** Grows the memory for the regions; a memory that cannot grow (a maximum reached) just has none. */
+function growRegions(memory: MathExports["memory"]): void {
+  try {
+    memory.grow(REGION_PAGES);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
   }
 }
 
