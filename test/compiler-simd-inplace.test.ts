@@ -130,6 +130,25 @@ describe("chunked loops in the SIMD module's memory", () => {
     }
   });
 
+  it("shares the operands kept for Math's lanes between sin, cos and pow kernels of one loop", () => {
+    // every kernel gets lanes it leaves to Math: |argument| > 1.6e6, non-finite, non-positive bases
+    const f = (x: A, y: A) => {
+      const a = np.sin(x.mul(1e6));
+      const b = np.power(np.abs(a).add(0.5).mul(np.sign(x)), y);
+      const c = np.cos(b.mul(5e6).add(x));
+      return np.sin(c.add(x.mul(2e6))).add(a);
+    };
+    const text = jit(f).lower(vec(900, 14), vec(900, 15)).text;
+    // the four kernels' Math lanes read their kept operands from one pair of buffers
+    const keptReads = [...text.matchAll(/const u = (T\d+)\[q\]/g)].map((r) => r[1]);
+    expect(keptReads.length).toBe(4);
+    expect(new Set(keptReads).size).toBe(1);
+    for (const n of LENGTHS) {
+      const [x, y] = [vec(n, 14), vec(n, 15, 3)];
+      sameBits([f(x, y)], [jit(f)(x, y)]);
+    }
+  });
+
   it("stores values from the middle of a loop, out of the regions the next kernel overwrites", () => {
     // t (the tanh kernel's output) and u are stored in the pass that writes exp's operand over t
     const f = (x: A) => {
@@ -179,18 +198,19 @@ describe("chunked loops in the SIMD module's memory", () => {
 
   it("uses the grown memory's regions for many buffers, and JavaScript buffers beyond them", () => {
     const m = simdMath()!;
-    /** `count` sins in a row, each keeping its operand for the lanes left to Math: one buffer each. */
-    const sins = (count: number) => (x: A) => {
+    /** `count` tanh in a row, all but the last result added at the end: `count` − 1 carried buffers. */
+    const chain = (count: number) => (x: A) => {
+      const ts: A[] = [];
       let y = x;
-      for (let k = 0; k < count; k++) y = np.sin(y.mul(1.5)).add(k === 0 ? 0 : 1e-3);
-      return y;
+      for (let k = 0; k < count; k++) ts.push((y = np.tanh(y.mul(1.5))));
+      return ts.slice(0, -1).reduce((s, t) => s.add(t), y);
     };
     const x0 = vec(CHUNK + 7, 11, 4);
-    const fits = sins(m.regions.length - 1);
+    const fits = chain(m.regions.length - 1);
     const fitsText = jit(fits).lower(x0).text;
-    expect(fitsText.match(/const T\d+ = K/g)!.length).toBe(m.regions.length - 1); // more than the two scratch regions
+    expect(fitsText.match(/const T\d+ = K/g)!.length).toBe(m.regions.length - 2); // more than the two scratch regions
     expect(jsPass(fitsText)).toBe(false);
-    const tooMany = sins(m.regions.length + 1);
+    const tooMany = chain(m.regions.length + 2);
     expect(jsPass(jit(tooMany).lower(x0).text)).toBe(true);
     for (const n of [257, CHUNK + 7, 2 * CHUNK + 1]) {
       const x = vec(n, 11, 4);

@@ -88,20 +88,28 @@ function passBody(p: PassProgram): number[] {
   const q = 1 + p.scalars;
   const end = q + 1;
   const slot = (s: number) => end + 1 + s;
+  /** One step of two doubles at byte q + `delta`: every load, the operations, every store. */
+  const step = (delta: number): number[] => {
+    const code: number[] = [];
+    for (const { slot: s, offset } of p.loads) code.push(0x20, ...uleb(q), ...simd(0), ...memarg(offset + delta), 0x21, ...uleb(slot(s)));
+    for (const { slot: s, op, args } of p.ops) {
+      for (const a of args) code.push(0x20, ...uleb(slot(a)));
+      if (op !== "copy") code.push(...simd(SIMD[op]));
+      code.push(0x21, ...uleb(slot(s)));
+    }
+    for (const { slot: s, offset } of p.stores) code.push(0x20, ...uleb(q), 0x20, ...uleb(slot(s)), ...simd(11), ...memarg(offset + delta));
+    return code;
+  };
   const code: number[] = [];
   for (const { slot: s, param } of p.splats) code.push(0x20, ...uleb(1 + param), ...simd(20), 0x21, ...uleb(slot(s)));
   // end = len · 8 rounded up to a whole step of 16 bytes; q = 0.
   code.push(0x20, 0, 0x41, 1, 0x6a, 0x41, 3, 0x74, 0x41, ...sleb(-16), 0x71, 0x21, ...uleb(end));
+  // Two steps a turn while both fit (block { loop { br_if q + 32 > end; …; q += 32; br } }), then the last one.
   code.push(0x02, 0x40, 0x03, 0x40);
-  code.push(0x20, ...uleb(q), 0x20, ...uleb(end), 0x4f, 0x0d, 1);
-  for (const { slot: s, offset } of p.loads) code.push(0x20, ...uleb(q), ...simd(0), ...memarg(offset), 0x21, ...uleb(slot(s)));
-  for (const { slot: s, op, args } of p.ops) {
-    for (const a of args) code.push(0x20, ...uleb(slot(a)));
-    if (op !== "copy") code.push(...simd(SIMD[op]));
-    code.push(0x21, ...uleb(slot(s)));
-  }
-  for (const { slot: s, offset } of p.stores) code.push(0x20, ...uleb(q), 0x20, ...uleb(slot(s)), ...simd(11), ...memarg(offset));
-  code.push(0x20, ...uleb(q), 0x41, 16, 0x6a, 0x21, ...uleb(q), 0x0c, 0, 0x0b, 0x0b, 0x0b);
+  code.push(0x20, ...uleb(q), 0x41, 32, 0x6a, 0x20, ...uleb(end), 0x4b, 0x0d, 1);
+  code.push(...step(0), ...step(16));
+  code.push(0x20, ...uleb(q), 0x41, 32, 0x6a, 0x21, ...uleb(q), 0x0c, 0, 0x0b, 0x0b);
+  code.push(0x20, ...uleb(q), 0x20, ...uleb(end), 0x49, 0x04, 0x40, ...step(0), 0x0b, 0x0b);
   const locals = vec([[2, I32], [...uleb(p.slots), V128]].filter((l) => l[0] !== 0));
   const body = [...locals, ...code];
   return [...uleb(body.length), ...body];

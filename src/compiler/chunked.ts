@@ -129,10 +129,11 @@ export function chunkedBody(loop: ChunkedLoop): string[] {
     use(v, p);
   }
   // Chunk buffers for values used after the pass that computes them, and for the operands kept
-  // for the lanes a kernel leaves to Math (pow's two, sin's and cos's one): regions of the SIMD
-  // module's memory where it has enough (else JS arrays, and every pass in JavaScript).
+  // for the lanes a kernel leaves to Math (pow's two, sin's and cos's one; a kernel's are needed
+  // only until it has run, so all kernels share them): regions of the SIMD module's memory where
+  // it has enough (else JS arrays, and every pass in JavaScript).
   const carriedValues = [...uses].filter(([v, ps]) => avail.has(v) && [...ps].some((p) => p > avail.get(v)!)).map(([v]) => v);
-  const keptCount = kernels.reduce((sum, x) => sum + (x.simd === "pow" ? 2 : trigFallback[x.simd!] !== undefined ? 1 : 0), 0);
+  const keptCount = Math.max(0, ...kernels.map((x) => (x.simd === "pow" ? 2 : trigFallback[x.simd!] !== undefined ? 1 : 0)));
   const inWasm = carriedValues.length + keptCount <= m.regions.length;
   let buffers = 0;
   const carried = new Map<string, string>();
@@ -148,10 +149,11 @@ export function chunkedBody(loop: ChunkedLoop): string[] {
     return name;
   };
   for (const v of carriedValues) carried.set(v, buffer());
+  const keptBuffers = Array.from({ length: keptCount }, buffer);
   const kept = new Map<ChunkMember, string[]>();
   for (const x of kernels) {
-    if (x.simd === "pow") kept.set(x, [buffer(), buffer()]);
-    else if (trigFallback[x.simd!] !== undefined) kept.set(x, [buffer()]);
+    if (x.simd === "pow") kept.set(x, keptBuffers.slice(0, 2));
+    else if (trigFallback[x.simd!] !== undefined) kept.set(x, keptBuffers.slice(0, 1));
   }
 
   const sm = ref(m);
