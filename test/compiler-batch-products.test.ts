@@ -256,3 +256,19 @@ describe("the pass in the pipeline", () => {
     expect(compiled.b).toBeAllclose(eager.b, { rtol: 1e-13, atol: 0 });
   });
 });
+
+describe("the copies batching relies on", () => {
+  it("concatenate and unit-step slices copy exactly, −0 and NaN included, along any axis", () => {
+    const a = np.array([[-0, 1, NaN], [2, -0, Infinity]]);
+    const b = np.array([[3, -0, 4], [-Infinity, 5, -0]]);
+    const bits = (x: A) => Array.from(dataOf(x), (v) => (Object.is(v, -0) ? "-0" : String(v)));
+    expect(bits(np.concatenate([a, b], { axis: 0 }))).toEqual([...bits(a), ...bits(b)]);
+    expect(bits(np.concatenate([a, b], { axis: 1 }))).toEqual(["-0", "1", "NaN", "3", "-0", "4", "2", "-0", "Infinity", "-Infinity", "5", "-0"]);
+    // Runs of 16 elements and more are block copies; shorter ones element by element.
+    const big = data([4, 6, 20], 1).mul(-0);
+    expect(bits(big.get("1:3", ":", ":"))).toEqual(bits(big).slice(120, 360));
+    const x = data([4, 6, 20], 2);
+    expect(dataOf(x.get("1:3", "2:5", "3:19"))).toEqual(Float64Array.from({ length: 2 * 3 * 16 }, (_, i) => dataOf(x)[(1 + Math.floor(i / 48)) * 120 + (2 + (Math.floor(i / 16) % 3)) * 20 + 3 + (i % 16)]!));
+    expect(dataOf(x.get(":", 4, "::1"))).toEqual(Float64Array.from({ length: 80 }, (_, i) => dataOf(x)[Math.floor(i / 20) * 120 + 80 + (i % 20)]!));
+  });
+});
