@@ -4,7 +4,7 @@
  * their JVP is the primitive applied to the tangents (`linearJvp`).
  */
 import { ConcreteArray, type NDArray, type Aval } from "../core/ndarray.ts";
-import { allocate, isComplex, isInexact, realDtype, type DType } from "../core/dtype.ts";
+import { allocate, isComplex, isInexact, realDtype, type DType, type TypedArray } from "../core/dtype.ts";
 import { bind1 } from "../core/trace.ts";
 import { definePrimitive, isUndefinedPrimal, one, type LinearArg, type Primitive } from "../core/primitive.ts";
 import { contiguousStrides, sizeOf, stridedAddInto, stridedCopy, transposeData } from "../kernels/strided.ts";
@@ -136,7 +136,8 @@ export const sliceP: Primitive<SliceParams> = definePrimitive<SliceParams>({
     let offset = 0;
     start.forEach((s, i) => (offset += s * strides[i]!));
     const out = allocate(x!.dtype, sizeOf(size));
-    stridedCopy(x!.data, offset, strides.map((s, i) => s * step[i]!), size, out);
+    if (step.every((s) => s === 1)) copyRuns(x!.data, x!.shape, start, size, out);
+    else stridedCopy(x!.data, offset, strides.map((s, i) => s * step[i]!), size, out);
     return one(new ConcreteArray(out, size, x!.dtype));
   }, ({ start, step, size }) => ({ start: [...start, 0], step: [...step, 1], size: [...size, 2] })),
   abstractEval: ([x], { size }) => [{ shape: size, dtype: x!.dtype }],
@@ -176,6 +177,41 @@ export const unsliceP: Primitive<UnsliceParams> = definePrimitive<UnsliceParams>
   ],
 });
 
+/** Runs at least this long are copied with `TypedArray.set` (a block copy); shorter ones element by element. */
+const BLOCK_COPY_MIN = 16;
+
+/** Copies `length` elements of `src` from `from` to `dst` at `to`, exactly (−0 stays −0). */
+function copyRun(src: TypedArray, from: number, dst: TypedArray, to: number, length: number): void {
+  if (length >= BLOCK_COPY_MIN) dst.set(src.subarray(from, from + length), to);
+  else for (let i = 0; i < length; i++) dst[to + i] = src[from + i]!;
+}
+
+/**
+ * Copies the slice of `src` (contiguous, of `shape`) at `start` of `size`, unit steps, into `out`:
+ * the axes after the last one not taken whole are contiguous with it, so the slice is a run of
+ * memory per index of the axes before it.
+ */
+function copyRuns(src: TypedArray, shape: readonly number[], start: readonly number[], size: readonly number[], out: TypedArray): void {
+  const total = sizeOf(size);
+  if (total === 0) return;
+  const n = shape.length;
+  if (n === 0) {
+    out[0] = src[0]!;
+    return;
+  }
+  const strides = contiguousStrides(shape);
+  let j = n - 1;
+  while (j > 0 && size[j] === shape[j]) j--;
+  const run = size[j]! * strides[j]!;
+  const idx = new Array<number>(j).fill(0);
+  for (let o = 0; o < total; o += run) {
+    let from = start[j]! * strides[j]!;
+    for (let a = 0; a < j; a++) from += (start[a]! + idx[a]!) * strides[a]!;
+    copyRun(src, from, out, o, run);
+    for (let a = j - 1; a >= 0 && ++idx[a]! === size[a]!; a--) idx[a] = 0;
+  }
+}
+
 export const slice = (x: NDArray, start: readonly number[], step: readonly number[], size: readonly number[]): NDArray =>
   sameShape(x.shape, size) && start.every((s) => s === 0) && step.every((s) => s === 1)
     ? x
@@ -191,14 +227,18 @@ export const concatenateP: Primitive<ConcatParams> = definePrimitive<ConcatParam
   name: "concatenate",
   impl: pairwise((xs, { axis }) => {
     const shape = concatShape(xs, axis);
-    const out = zerosConcrete(shape, xs[0]!.dtype);
-    const strides = contiguousStrides(shape);
-    let pos = 0;
+    const out = allocate(xs[0]!.dtype, sizeOf(shape));
+    // Each operand is one contiguous run of `x.shape[axis]·inner` elements per index of the axes before `axis`.
+    const outer = sizeOf(shape.slice(0, axis));
+    const inner = sizeOf(shape.slice(axis + 1));
+    const rowLength = shape[axis]! * inner;
+    let at = 0;
     for (const x of xs) {
-      stridedAddInto(x.data, out.data, pos * strides[axis]!, strides, x.shape);
-      pos += x.shape[axis]!;
+      const run = x.shape[axis]! * inner;
+      for (let o = 0; o < outer; o++) copyRun(x.data, o * run, out, o * rowLength + at, run);
+      at += run;
     }
-    return one(out);
+    return one(new ConcreteArray(out, shape, xs[0]!.dtype));
   }, sameParams),
   abstractEval: (xs, { axis }) => [{ shape: concatShape(xs, axis), dtype: xs[0]!.dtype }],
   jvp: linearJvp(() => concatenateP),
