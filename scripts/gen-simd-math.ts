@@ -3,7 +3,7 @@
  * (f64x2) kernels of `src/kernels/simd.ts` — exp, expm1, log, log1p, tanh, sigmoid, sin, cos, pow
  * over a buffer in place, and the pairwise sum, max and dot reductions — with their tables, which
  * are computed here in double-double arithmetic (`double-double.ts`). The text is generated rather
- * than written by hand because the functions share pieces (the exp core appears in five of them)
+ * than written by hand because the functions share pieces (the exp core appears in four of them)
  * and the constants must be exact; `test/simd-math.test.ts` checks that the committed `.wat` is
  * what this script writes.
  */
@@ -253,7 +253,7 @@ function inPlaceFast(name: string, locals: readonly string[], limit: number, fas
 // ------------------------------------------------------------------ exp
 
 /** Locals used by `expCore`. */
-const EXP_LOCALS = ["kd", "ki", "r", "rr", "pr", "ta", "tb", "thi", "tlo", "q", "sc", "e1", "e2"];
+const EXP_LOCALS = ["kd", "ki", "r", "pr", "ta", "tb", "thi", "tlo", "q", "sc", "e1", "e2"];
 const ONE_BITS = bitsOf(1);
 
 /**
@@ -261,11 +261,9 @@ const ONE_BITS = bitsOf(1);
  * `q` and `sc` with e^x = (thi + q)·sc and |q| < 0.0028·thi: x = (k/128)·ln2 + r with
  * |r| ≤ ln2/256, e^x = 2^⌊k/128⌋ · 2^(j/128) · e^r with j = k mod 128 from the table (hi + lo),
  * e^r − 1 by its Taylor polynomial of degree 5 (truncation error 2⁻⁶¹). sc = 2^⌊k/128⌋ is only
- * right for |x| ≤ 708 (normal results); beyond, `twoFactor` gives it as two factors. With `estrin`
- * the polynomial is evaluated by Estrin's scheme (a shorter dependency chain, for tanh, whose
- * chain continues long after).
+ * right for |x| ≤ 708 (normal results); beyond, `twoFactor` gives it as two factors.
  */
-function expCore(x: string, lo?: string, estrin = false): string[] {
+function expCore(x: string, lo?: string): string[] {
   return [
     set("kd", add(mul(x, c(EXP_N / LN2[0]!)), c(SHIFT))),
     set("ki", get("kd")),
@@ -280,12 +278,7 @@ function expCore(x: string, lo?: string, estrin = false): string[] {
     set("thi", `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${get("ta")} ${get("tb")})`),
     set("tlo", `(i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 ${get("ta")} ${get("tb")})`),
     // e^r − 1 = r + r²·(1/2 + r/6 + r²/24 + r³/120)
-    ...(estrin
-      ? [
-          set("rr", mul(get("r"), get("r"))),
-          set("pr", add(get("r"), mul(get("rr"), add(horner(get("r"), [0.5, invFact(3)]), mul(get("rr"), horner(get("r"), [invFact(4), invFact(5)])))))),
-        ]
-      : [set("pr", add(get("r"), mul(mul(get("r"), get("r")), horner(get("r"), [0.5, invFact(3), invFact(4), invFact(5)]))))]),
+    set("pr", add(get("r"), mul(mul(get("r"), get("r")), horner(get("r"), [0.5, invFact(3), invFact(4), invFact(5)])))),
     set("q", add(mul(get("thi"), get("pr")), get("tlo"))),
     // 2^⌊k/128⌋: k's bits above the 7 of j, shifted down and into the exponent field (the shift
     // constant's bits fall off the top), plus the bits of 1.
@@ -402,9 +395,6 @@ const expm1Kernel = inPlaceFast(
   ],
 );
 
-/** Below this |x| tanh takes its polynomial; from it on (tanh x > ½) the exp formula. */
-export const TANH_SWITCH = 0.55;
-
 /**
  * Solves the square system m·c = v in double-double arithmetic (Gaussian elimination with partial
  * pivoting); the generator's polynomial fits are small and the 106 bits absorb their conditioning.
@@ -429,56 +419,6 @@ function solveDD(m: dd.DD[][], v: dd.DD[]): dd.DD[] {
   }
   return c;
 }
-
-/** P(z) = (tanh(a)/a − 1)/z at z = a² (a a double, z as the exact double-double a·a). */
-const tanhP = (a: number): { z: dd.DD; p: dd.DD } => {
-  const z = dd.twoProd(a, a);
-  return { z, p: dd.div(dd.sub(dd.div(dd.tanhDD(a), [a, 0]), [1, 0]), z) };
-};
-
-/**
- * The 12 coefficients (in z = x²) of P with tanh x ≈ x + x·z·P(z) on |x| < TANH_SWITCH: a
- * least-squares fit in double-double on [0, TANH_SWITCH²], coefficient by coefficient so that
- * each rounding to a double is compensated by the ones above it. The generator measures the
- * rounded polynomial against `tanhDD` on a dense grid and refuses an error of x·z·P above
- * 2⁻⁶²·tanh x (0.002 ulp), the "approximation" term of the bound in `tanhKernel`'s comment (it
- * measures about 2⁻⁶⁴).
- */
-const TANH_POLY: number[] = (() => {
-  const n = 12;
-  const zMax = TANH_SWITCH * TANH_SWITCH;
-  const coefs: number[] = [];
-  // A z-weighted least-squares fit (tanh's error is a·z·ΔP, relative a little over z·ΔP) on 4n
-  // Chebyshev points, by its normal equations, one coefficient at a time: fit all the remaining
-  // ones, keep the lowest rounded to a double, refit the others to what it leaves (so that the
-  // roundings of the large low coefficients are compensated instead of adding up).
-  const rows = Array.from({ length: 4 * n }, (_, j) => tanhP(Math.sqrt((zMax * (1 - Math.cos(((2 * j + 1) * Math.PI) / (8 * n)))) / 2)));
-  const powers = rows.map(({ z }) => {
-    const pw: dd.DD[] = [[1, 0]];
-    for (let k = 1; k < n; k++) pw.push(dd.mul(pw[k - 1]!, z));
-    return pw.map((v) => dd.mul(v, z));
-  });
-  while (coefs.length < n) {
-    const fixed = coefs.length;
-    const rest = rows.map(({ z, p }, j) => coefs.reduce((acc, ck, k) => dd.sub(acc, dd.mul([ck, 0], powers[j]![k]!)), dd.mul(p, z)));
-    const cols = Array.from({ length: n - fixed }, (_, i) => i + fixed);
-    const dot = (u: (j: number) => dd.DD, v: (j: number) => dd.DD): dd.DD => rows.reduce<dd.DD>((acc, _, j) => dd.add(acc, dd.mul(u(j), v(j))), [0, 0]);
-    const normal = cols.map((i) => cols.map((k) => dot((j) => powers[j]![i]!, (j) => powers[j]![k]!)));
-    const rhs = cols.map((i) => dot((j) => powers[j]![i]!, (j) => rest[j]!));
-    coefs.push(solveDD(normal, rhs)[0]![0]);
-  }
-  let worst = 0;
-  for (let i = 1; i <= 4000; i++) {
-    const a = (TANH_SWITCH * i) / 4000;
-    const { z, p } = tanhP(a);
-    let q: dd.DD = [coefs[n - 1]!, 0];
-    for (let k = n - 2; k >= 0; k--) q = dd.add(dd.mul(q, z), [coefs[k]!, 0]);
-    const rel = Math.abs(dd.div(dd.mul(dd.mul(dd.sub(q, p), z), [a, 0]), dd.tanhDD(a))[0]);
-    worst = Math.max(worst, rel);
-  }
-  if (worst > 2 ** -62) throw new Error(`gen-simd-math: the tanh polynomial's error ${worst} exceeds 2^-62`);
-  return coefs;
-})();
 
 /** A polynomial coefficient: a double (read from the constant pool) or a WAT expression of its two lanes. */
 type Coef = number | string;
@@ -511,85 +451,191 @@ const leadThenEstrin = (x: string, coefs: readonly Coef[], powers: readonly stri
 const powersOf = (x: string, powers: readonly string[]): string[] =>
   powers.map((p, i) => set(p, i === 0 ? mul(x, x) : mul(get(powers[i - 1]!), get(powers[i - 1]!))));
 
-// (`xr` is a placeholder for x read again from memory: never set, replaced in `tanhBody`)
-const TANH_LOCALS = ["x", "xr", "y", "a", "m", "t", "eh", "el", "s", "lo", "d", "h", "z", "z2", "z4", "z8", ...EXP_LOCALS];
-/** tanh|x| into `y` for |x| ≥ TANH_SWITCH, from `a` = |x| (see `tanhKernel`). */
-const tanhLarge = [
-  set("t", fmin(add(get("a"), get("a")), c(40))),
-  ...expCore(get("t"), undefined, true),
-  ...expPair(),
-  set("s", add(get("eh"), c(1))),
-  set("lo", add(add(sub(get("eh"), get("s")), c(1)), get("el"))),
-  set("d", div(c(2), get("s"))),
-  set("h", sub(c(1), get("d"))),
-  set("y", add(get("h"), add(sub(sub(c(1), get("h")), get("d")), mul(mul(get("d"), get("d")), mul(get("lo"), c(0.5)))))),
-];
-/** tanh|x| into `t` for |x| < TANH_SWITCH: a + (a·z)·(p₀ + z·R(z)), R by Estrin's scheme. */
-const tanhSmall = [
-  set("z", mul(get("a"), get("a"))),
-  set("z2", mul(get("z"), get("z"))),
-  set("z4", mul(get("z2"), get("z2"))),
-  set("z8", mul(get("z4"), get("z4"))),
-  set("t", add(get("a"), mul(mul(get("a"), get("z")), add(c(TANH_POLY[0]!), mul(get("z"), estrin(get("z"), TANH_POLY.slice(1), ["z2", "z4", "z8"])))))),
-];
-const tanhStart = [set("a", fabs(get("x"))), set("m", lt(get("a"), c(TANH_SWITCH)))];
+// ------------------------------------------------------------------ tanh
 
-/** `lines` for the first vector and for the second, interleaved line by line. */
-const interleave = (lines: readonly string[]): string[] => lines.flatMap((l) => [l, secondCopy(l, TANH_LOCALS)]);
+/** Where tanh's table lives: after the constant pool (which must end before it), before the scratch region. */
+export const TANH_TABLE = 32768;
+/** Significand bits of |x| that, with its exponent, pick a row of the table: 2⁵ rows per binade. */
+const TANH_ROW_BITS = 5;
+const TANH_SHIFT = 52 - TANH_ROW_BITS;
+/** Below this |x| every lane takes row 0 (tanh x from its series in x alone). */
+export const TANH_LOW = 2 ** -5;
+/** |x| is clamped to this (tanh x rounds to 1 from 19.06 on). */
+export const TANH_CLAMP = 20;
+/** The top bits of |x| (exponent and `TANH_ROW_BITS` bits of significand) just below TANH_LOW: subtracted, they leave the row. */
+const TANH_BASE = Number(bitsOf(TANH_LOW) >> BigInt(TANH_SHIFT)) - 1;
+/** The last row: that of TANH_CLAMP, which larger |x|, ±∞ and NaN also take. */
+const TANH_LAST = Number(bitsOf(TANH_CLAMP) >> BigInt(TANH_SHIFT)) - TANH_BASE;
+/** Bytes per row: tanh b, 1 − tanh² b, b, 0. */
+const TANH_ROW = 32;
+/** From this |x| on tanh x rounds to 1: atanh(1 − 2⁻⁵⁴) = ½·ln((2 − 2⁻⁵⁴)/2⁻⁵⁴). */
+export const TANH_ONE = dd.logDD(dd.div(dd.sub([2, 0], [2 ** -54, 0]), [2 ** -54, 0]))[0] / 2;
+/** tanh b's distance to the double stored for it, at most, in its ulps. */
+const TANH_RESIDUE = 2 ** -7;
+
+/** The spacing of the doubles at a normal x. */
+const ulpOf = (x: number): number => 2 ** (dd.exponentOf(x) - 52);
+/** |tanh b − (tanh b rounded)| in ulps of the rounded value. */
+const tanhResidue = (b: number): number => {
+  const t = dd.tanhDD(b);
+  return Math.abs(t[1]) / ulpOf(t[0]);
+};
 
 /**
- * The loop body over `x` (and `x_2` when `two`): all lanes small, only the polynomial; none, only
- * the exp formula; else both. The branch is chosen up front and x reloaded from memory for its
- * sign, so that no mask or argument stays live in a register across the exp formula (measured 2%
- * faster than keeping them).
+ * The point b of a row (from `lo`, middle `centre`) and its tanh b rounded, with tanh b within
+ * TANH_RESIDUE ulp of that double ("accurate tables", Gal's method), so that the table needs no
+ * low part:
+ * - below 8, a point near the centre: candidates spread over a window small next to the row (a
+ *   2⁻³² fraction of b, or 2⁹ ulps of tanh b's worth of change), pre-selected by tanh's Taylor
+ *   expansion about the centre and confirmed by `tanhDD`;
+ * - from 8 on (tanh b within 2⁻²² of 1, where its value moves by far less than an ulp per ulp of
+ *   b), the point where tanh b is exactly 1 − n·2⁻⁵³, n the nearest count for the centre (at
+ *   least 1: up to TANH_ONE the result may be below 1), b = atanh(1 − n·2⁻⁵³);
+ * - a row all beyond TANH_ONE: tanh b = 1 exactly as the result rounds (and 1 − tanh² b = 0).
  */
-function tanhBody(two: boolean): string {
-  const both = (lines: readonly string[]): string => (two ? interleave(lines) : lines).join(" ");
-  const anyOf = (v: string): string => (two ? `(v128.or ${v} ${secondCopy(v, TANH_LOCALS)})` : v);
-  const allOf = (v: string): string => (two ? `(v128.and ${v} ${secondCopy(v, TANH_LOCALS)})` : v);
-  // `xr` stands for x read again from memory (the second vector's 16 bytes further on).
-  const reload = (text: string): string =>
-    text.replaceAll("(local.get $xr_2)", "(v128.load offset=16 (local.get $p))").replaceAll("(local.get $xr)", "(v128.load (local.get $p))");
-  return reload(
-    [
-      both(tanhStart),
-      `(if (i64x2.all_true ${allOf(get("m"))})
-          (then ${both([...tanhSmall, set("y", get("t"))])})
-          (else (if (v128.any_true ${anyOf(get("m"))})
-            (then ${both(tanhLarge)} ${both([...tanhSmall, set("y", select(get("t"), get("y"), get("m")))])})
-            (else ${both(tanhLarge)}))))`,
-      both([set("y", or(get("y"), and(get("xr"), SIGN)))]),
-    ].join("\n        "),
-  );
+function tanhPoint(lo: number, centre: number): [number, number] {
+  if (lo >= TANH_ONE) return [centre, 1];
+  const accept = (b: number): [number, number] | undefined => (tanhResidue(b) <= TANH_RESIDUE ? [b, dd.tanhDD(b)[0]] : undefined);
+  if (centre >= 8) {
+    const n = Math.max(1, Math.round(dd.sub([1, 0], dd.tanhDD(centre))[0] * 2 ** 53));
+    const e: dd.DD = [n * 2 ** -53, 0];
+    const point = accept(dd.logDD(dd.div(dd.sub([2, 0], e), e))[0] / 2);
+    if (point) return point;
+  } else {
+    const t = dd.tanhDD(centre);
+    const w = dd.sech2DD(centre);
+    const step = ulpOf(centre);
+    const window = Math.max(step * 2 ** 20, (2 ** 9 * ulpOf(t[0])) / w[0]);
+    for (let k = 1; k < 100000; k++) {
+      // k·(golden ratio) mod 1 spreads the candidates evenly over the window.
+      const d = Math.round(((((k * (Math.sqrt(5) - 1)) / 2) % 1) - 0.5) * (window / step)) * step;
+      // tanh(c + d) = T + W·d − T·W·d² + O(d³), the last far below 2⁻⁷ ulp for these d.
+      const wd = dd.mul(w, [d, 0]);
+      const v = dd.sub(dd.add(t, wd), dd.mul(dd.mul(t, wd), [d, 0]));
+      const point = Math.abs(v[1]) <= TANH_RESIDUE * ulpOf(v[0]) ? accept(centre + d) : undefined;
+      if (point) return point;
+    }
+  }
+  throw new Error(`gen-simd-math: no accurate tanh point near ${centre}`);
+}
+
+/** The rows of `TANH_TABLE`: row 0 (|x| < TANH_LOW) b = 0, then one per 2⁻⁵ of each binade up to TANH_CLAMP's. */
+function tanhTable(): number[][] {
+  const rows: number[][] = [[0, 1, 0, 0]];
+  for (let j = 1; j <= TANH_LAST; j++) {
+    const top = BigInt(j + TANH_BASE) << BigInt(TANH_SHIFT);
+    const lo = fromBits(top);
+    const centre = fromBits(top | (1n << BigInt(TANH_SHIFT - 1)));
+    const [b, t] = tanhPoint(lo, centre);
+    // The error bound below takes |b − centre| small next to the row's half-width where tanh is not flat.
+    if (centre < 8 && Math.abs(b - centre) > (centre - lo) * 2 ** -10) throw new Error(`gen-simd-math: tanh point ${b} far from ${centre}`);
+    rows.push([t, t === 1 ? 0 : dd.sech2DD(b)[0], b, 0]);
+  }
+  return rows;
+}
+
+/** The bytes of `TANH_TABLE` as a WAT string literal. */
+function tanhTableBytes(): string {
+  const rows = tanhTable();
+  if (TANH_TABLE + rows.length * TANH_ROW > SCRATCH_A) throw new Error("gen-simd-math: the tanh table overlaps the scratch region");
+  const buf = new DataView(new ArrayBuffer(rows.length * TANH_ROW));
+  rows.forEach((row, i) => row.forEach((v, k) => buf.setFloat64(i * TANH_ROW + k * 8, v, true)));
+  return [...new Uint8Array(buf.buffer)].map((b) => `\\${b.toString(16).padStart(2, "0")}`).join("");
 }
 
 /**
- * tanh on f64x2, two vectors a step (their dependency chains overlap; an odd last vector alone),
- * with a = |x| and the sign put back at the end (so ±0, and −x for x < 0, come out right). A step
- * whose lanes are all below TANH_SWITCH runs only the polynomial, one with none only the exp
- * formula, a mixed one both (each lane then takes its own):
- *
- * - a ≥ TANH_SWITCH (0.55, where tanh a > ½): tanh a = 1 − d with d = 2/(E + 1), E = e^(2a). With 2a
- *   clamped to 40 (tanh rounds to 1 from a = 19.06 on; ∞ too), E is the exp core's (thi + q)·2ᵏ as
- *   a double-double (eh, el) with relative error below 2⁻⁵⁹; s = eh + 1 rounded and its error by
- *   Fast2Sum (eh ≥ 1), so that E + 1 = s + lo; one division d₀ = 2/s; h = 1 − d₀ rounded and its
- *   error (1 − h) − d₀ (exact, Fast2Sum); and since 2/(s + lo) = (2/s)(1 − lo/s + …) with
- *   2/s ≈ d₀ and 1/s ≈ d₀/2, tanh a = h + ((1 − h) − d₀ + d₀²·lo/2). Error, in ulps of the result
- *   (in [½, 1), an ulp is 2⁻⁵³): d₀'s rounding, ½ ulp of d₀ < ½ is at most 2⁻⁵⁵ = 0.25 ulp; E's
- *   error times d < ½ and the dropped (lo/s)² terms, below 0.01 ulp; the correction's own roundings
- *   are relative to a sum below 2⁻⁵², negligible; the final rounding ½ ulp. At most 0.76 ulp.
- * - a < TANH_SWITCH: tanh a = a + t with t = (a·z)·P(z), z = a², P(z) = p₀ + z·R(z) of degree 11
- *   (`TANH_POLY`, approximation error at most 2⁻⁶² relative, 0.002 ulp), R by Estrin's scheme.
- *   |t| is at most 0.099·tanh a (at the switch), so t's relative error counts for a tenth of an
- *   ulp per unit roundoff u = 2⁻⁵³: z's rounding (u, damped to 0.87u in z·P because P varies
- *   slowly: zP′/P ≥ −0.14), a·z (u), P's (u for the addition of p₀, then the product z·R and R's
- *   own few roundings, about 3.3u at the scale of zR ≤ 0.14·P: 0.46u) and the last product (u):
- *   4.3u, 0.43 ulp; then the final rounding ½ ulp. At most 0.94 ulp. Under a = 2⁻²⁶, t is below
- *   half an ulp of a and y = a exactly, as tanh a rounds.
- *
- * NaN passes through both (pmin keeps it, the comparisons are false).
+ * The 4 coefficients of P with tanh r ≈ r + r·z·P(z), z = r²: a least-squares fit (relative error
+ * of tanh, z·ΔP) on row 0's range |r| < TANH_LOW, in double-double. The generator measures the
+ * relative error against `tanhDD` and refuses more than 2⁻⁶² there (row 0's result is this
+ * polynomial), 2⁻³⁴ up to |r| = 0.13 and 2⁻⁸ up to 0.8 (the rows from 8 on, where δ is weighted by
+ * W < 2⁻²¹, resp. W < 2⁻⁵⁰ where b was moved to an exact 1 − n·2⁻⁵³).
  */
-const tanhKernel = pairLoop("tanh", [...TANH_LOCALS, ...TANH_LOCALS.map((l) => `${l}_2`)], tanhBody(true), tanhBody(false));
+const TANH_SERIES: number[] = (() => {
+  const n = 4;
+  const zMax = TANH_LOW * TANH_LOW;
+  const rows = Array.from({ length: 16 }, (_, j) => {
+    const r = Math.sqrt((zMax * (1 - Math.cos(((2 * j + 1) * Math.PI) / 32))) / 2);
+    const z = dd.twoProd(r, r);
+    const p = dd.div(dd.sub(dd.div(dd.tanhDD(r), [r, 0]), [1, 0]), z);
+    const cols: dd.DD[] = [z];
+    for (let k = 1; k < n; k++) cols.push(dd.mul(cols[k - 1]!, z));
+    return { cols, rhs: dd.mul(p, z) };
+  });
+  const dot = (f: (j: number) => dd.DD, g: (j: number) => dd.DD): dd.DD => rows.reduce<dd.DD>((acc, _, j) => dd.add(acc, dd.mul(f(j), g(j))), [0, 0]);
+  const normal = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, k) => dot((j) => rows[j]!.cols[i]!, (j) => rows[j]!.cols[k]!)));
+  const coefs = solveDD(normal, Array.from({ length: n }, (_, i) => dot((j) => rows[j]!.cols[i]!, (j) => rows[j]!.rhs))).map((v) => v[0]);
+  const error = (r: number): number => {
+    let q = coefs[n - 1]!;
+    for (let k = n - 2; k >= 0; k--) q = coefs[k]! + r * r * q;
+    const t = dd.tanhDD(r);
+    return Math.abs(dd.sub(dd.add([r, 0], dd.mul(dd.twoProd(r, r * r), [q, 0])), t)[0] / t[0]);
+  };
+  for (const [upTo, limit] of [[TANH_LOW, 2 ** -62], [0.13, 2 ** -34], [0.8, 2 ** -8]] as const) {
+    for (let i = 1; i <= 1000; i++) {
+      if (error((upTo * i) / 1000) > limit) throw new Error(`gen-simd-math: the tanh series' error at ${(upTo * i) / 1000} exceeds ${limit}`);
+    }
+  }
+  return coefs;
+})();
+
+/** A two-lane constant whose 64 bits are these four 16-bit lanes (low first). */
+const i16Lanes = (lanes: readonly number[]): string => ci(lanes.reduce((acc, l, i) => acc | (BigInt(l) << BigInt(16 * i)), 0n));
+/** The first (`lane` 0) or second f64 lanes of a and b, as one vector. */
+const lanesOf = (lane: 0 | 1, a: string, b: string): string =>
+  lane === 0 ? `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${a} ${b})` : `(i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 ${a} ${b})`;
+
+const TANH_LOCALS = ["x", "y", "u", "a", "la", "lb", "ha", "hb", "t", "w", "b", "r", "z", "q"];
+/** The byte offset of lane `lane`'s row: the two offsets sit in the low 64 bits of `u`, moved to a general register once. */
+const tanhRowOf = (lane: 0 | 1): string => {
+  const both = `(i64.reinterpret_f64 (f64x2.extract_lane 0 ${get("u")}))`;
+  return `(i32.wrap_i64 ${lane === 0 ? both : `(i64.shr_u ${both} (i64.const 32))`})`;
+};
+
+/**
+ * tanh on f64x2, two vectors a step, with no branch: each lane's row of `TANH_TABLE` is picked by
+ * the top bits of |x| (exponent and 5 significand bits, so that a row spans a 2⁻⁵ part of a
+ * binade; all |x| < 2⁻⁵ take row 0), and holds a point b of that part, T = tanh b (a double that
+ * is tanh b within 2⁻⁷ ulp: `tanhPoint`) and W = 1 − T² = sech² b. Then with a = min(|x|, 20),
+ * r = a − b (exact: within a factor 2 of each other, Sterbenz; r = a in row 0) and t = tanh r,
+ *
+ *   tanh a = (T + t)/(1 + T·t) = T + δ,  δ = W·t/(1 + T·t),
+ *
+ * and the sign of x put back (±0 too). The row is found with integer operations on x itself (its
+ * bits shifted, the base subtracted with unsigned saturation, so that small |x| give row 0, capped
+ * at the last row, which ±∞, NaN and |x| > 20 also take: NaN then propagates through a), off the
+ * dependency chain of the clamp; both lanes' byte offsets are moved to a general register at once.
+ *
+ * Error, in ulps of the result: in row 0, b = 0, T = 0, W = 1 and y = t = r + (r·z)·P(z) rounded
+ * once (the correction is below 2⁻¹⁰·r, so its own roundings and the series' truncation, 2⁻⁵⁶·⁸,
+ * count for under 0.03 ulp): at most 0.53 ulp. In the other rows |r| ≤ 2⁻⁶·b (plus b's offset from
+ * the centre, a 2⁻¹⁰ part of that, below 8), so |δ| ≤ 0.021·tanh a; δ carries about 5 roundings
+ * (t's last, W's, the product, 1 + T·t and the quotient), 5·2⁻⁵³ of δ, so at most 0.11 ulp of the
+ * result; T's distance to tanh b, 2⁻⁷ ulp; the final rounding ½ ulp: at most 0.63 ulp. From 8 on,
+ * where W < 2⁻²¹ and r grows to 0.8 (in the rows whose b is moved to an exact 1 − n·2⁻⁵³), t's
+ * series error (at most 2⁻²⁶ of t there) is weighted by W·|t| and stays below 0.01 ulp. Measured:
+ * 0.505 ulp at most (test/simd-math.test.ts).
+ */
+const tanhKernel = inPlaceTwo("tanh", TANH_LOCALS, [
+  set("u", ushr(get("x"), TANH_SHIFT)),
+  // (i32 lanes 0 and 1: each lane's exponent and top significand bits in 16 bits, its sign above)
+  set("u", `(i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11 ${get("u")} ${get("u")})`),
+  set("u", `(i16x8.sub_sat_u ${get("u")} ${i16Lanes([TANH_BASE, 0, TANH_BASE, 0])})`),
+  // (the cap of the sign's 16 bits is 0: it clears them)
+  set("u", `(i32x4.shl (i16x8.min_u ${get("u")} ${i16Lanes([TANH_LAST, 0, TANH_LAST, 0])}) (i32.const ${Math.log2(TANH_ROW)}))`),
+  set("a", fmin(fabs(get("x")), c(TANH_CLAMP))),
+  set("la", `(v128.load offset=${TANH_TABLE} ${tanhRowOf(0)})`),
+  set("lb", `(v128.load offset=${TANH_TABLE} ${tanhRowOf(1)})`),
+  set("ha", `(v128.load offset=${TANH_TABLE + 16} ${tanhRowOf(0)})`),
+  set("hb", `(v128.load offset=${TANH_TABLE + 16} ${tanhRowOf(1)})`),
+  set("t", lanesOf(0, get("la"), get("lb"))),
+  set("w", lanesOf(1, get("la"), get("lb"))),
+  set("b", lanesOf(0, get("ha"), get("hb"))),
+  set("r", sub(get("a"), get("b"))),
+  set("z", mul(get("r"), get("r"))),
+  set("q", add(get("r"), mul(mul(get("r"), get("z")), horner(get("z"), TANH_SERIES)))),
+  set("q", div(mul(get("q"), get("w")), add(c(1), mul(get("t"), get("q"))))),
+  set("y", or(add(get("t"), get("q")), and(get("x"), SIGN))),
+]);
 
 /** Clears the low 27 bits of a double's significand: 26 significant bits are left. */
 const MASK_26 = ci(-(1n << 27n));
@@ -1090,12 +1136,13 @@ export const source = `;; Generated by scripts/gen-simd-math.ts; do not edit.
   (data (i32.const ${LOG_TABLE}) "${logTableBytes()}")
   (data (i32.const ${TRIG_TABLE}) "${trigTableBytes()}")
   (data (i32.const ${CONST_TABLE}) "${constPoolBytes()}")
+  (data (i32.const ${TANH_TABLE}) "${tanhTableBytes()}")
 )
 `;
 
 /** The bytes of the constant pool (each constant twice, one per lane). */
 function constPoolBytes(): string {
-  if (constPool.size * 16 > SCRATCH_A - CONST_TABLE) throw new Error("gen-simd-math: the constant pool overlaps the scratch region");
+  if (constPool.size * 16 > TANH_TABLE - CONST_TABLE) throw new Error("gen-simd-math: the constant pool overlaps the tanh table");
   const buf = new DataView(new ArrayBuffer(constPool.size * 16));
   for (const [bits, slot] of constPool) {
     buf.setBigUint64(slot * 16, bits, true);
