@@ -141,9 +141,10 @@ describe("SIMD math kernels", () => {
     }
   });
 
-  // exp, expm1, tanh and sigmoid take two vectors a step with a fast body, and both again through
-  // the slow one when a lane of either is out of its range (|x| > 708, or 20 for tanh), an odd
-  // vector at the end alone: out-of-range and tiny lanes at every offset of the pair and the tail.
+  // exp, expm1 and sigmoid take two vectors a step with a fast body, and both again through the
+  // slow one when a lane of either is out of its range (|x| > 708), an odd vector at the end alone;
+  // tanh takes two vectors a step too, its lanes clamped at 20 and NaN sent to its last row:
+  // out-of-range and tiny lanes at every offset of the pair and the tail.
   it.each(cases.filter((c) => ["exp", "expm1", "tanh", "sigmoid"].includes(c.name)))(
     "$name: in-range, out-of-range and tiny lanes at every position of a step and of the odd last vector",
     ({ name, exact, math }) => {
@@ -281,8 +282,9 @@ describe("SIMD tanh", () => {
     }
     return out;
   };
-  // The kernel switches from its polynomial to the exp formula at |x| = 0.55; tanh crosses ½ (a
-  // power of two, where an ulp halves) at atanh ½ = 0.5493…, and rounds to 1 from 19.06 on.
+  // 0.55 (where an earlier kernel switched formulas); tanh crosses ½ (a power of two, where an ulp
+  // halves) at atanh ½ = 0.5493…, and rounds to 1 from 19.06 on. The table's rows and their
+  // edges are swept in test/simd-tanh.test.ts.
   const edges = [
     ...around(0.55, 300),
     ...around(Math.atanh(0.5), 300),
@@ -295,7 +297,7 @@ describe("SIMD tanh", () => {
     0, 5e-324, 1e-310, 2 ** -1022, 1e-20, 1e-8, 1e3, 1e10, 1e300, Number.MAX_VALUE,
   ];
 
-  it("within 1 ulp around its switch point, ½, 1, the subnormals, tiny arguments and where it rounds to 1 (both signs, every pairing of lanes)", () => {
+  it("within 1 ulp around 0.55, ½, 1, the subnormals, tiny arguments and where it rounds to 1 (both signs, every pairing of lanes)", () => {
     // Shifted by 0 to 3 places so that each point is met in each lane of a two-vector step.
     for (let shift = 0; shift < 4; shift++) {
       const x = Float64Array.from([...Array(shift).fill(3), ...edges.flatMap((v) => [v, -v])]);
