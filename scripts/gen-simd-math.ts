@@ -451,81 +451,139 @@ const leadThenEstrin = (x: string, coefs: readonly Coef[], powers: readonly stri
 const powersOf = (x: string, powers: readonly string[]): string[] =>
   powers.map((p, i) => set(p, i === 0 ? mul(x, x) : mul(get(powers[i - 1]!), get(powers[i - 1]!))));
 
-// ------------------------------------------------------------------ tanh
+// ------------------------------------------------------------------ tables by binade
 
-/** Where tanh's table lives: after the constant pool (which must end before it), before the scratch region. */
-export const TANH_TABLE = 32768;
-/** Significand bits of |x| that, with its exponent, pick a row of the table: 2⁵ rows per binade. */
-const TANH_ROW_BITS = 5;
-const TANH_SHIFT = 52 - TANH_ROW_BITS;
-/** Below this |x| every lane takes row 0 (tanh x from its series in x alone). */
-export const TANH_LOW = 2 ** -5;
-/** |x| is clamped to this (tanh x rounds to 1 from 19.06 on). */
-export const TANH_CLAMP = 20;
-/** The top bits of |x| (exponent and `TANH_ROW_BITS` bits of significand) just below TANH_LOW: subtracted, they leave the row. */
-const TANH_BASE = Number(bitsOf(TANH_LOW) >> BigInt(TANH_SHIFT)) - 1;
-/** The last row: that of TANH_CLAMP, which larger |x|, ±∞ and NaN also take. */
-const TANH_LAST = Number(bitsOf(TANH_CLAMP) >> BigInt(TANH_SHIFT)) - TANH_BASE;
-/** Bytes per row: tanh b, 1 − tanh² b, b, 0. */
-const TANH_ROW = 32;
-/** From this |x| on tanh x rounds to 1: atanh(1 − 2⁻⁵⁴) = ½·ln((2 − 2⁻⁵⁴)/2⁻⁵⁴). */
-export const TANH_ONE = dd.logDD(dd.div(dd.sub([2, 0], [2 ** -54, 0]), [2 ** -54, 0]))[0] / 2;
-/** tanh b's distance to the double stored for it, at most, in its ulps. */
-const TANH_RESIDUE = 2 ** -7;
+/**
+ * tanh, and sin and cos of |x| up to about π/2, read tables with a row per 2⁻⁵ of each binade of
+ * |x| from ROW0_LIMIT on, row 0 below it: the row is |x|'s exponent and top 5 significand bits,
+ * found with integer operations on x's bits (so that it needs no clamp of x first). A row holds 4
+ * doubles; its point b (the row's middle, or near it) is chosen so that the function's value at b
+ * is within 2⁻⁷ ulp of a double (`accuratePoint`), and the kernels evaluate f(b + r), r = |x| − b.
+ */
+const ROW_BITS = 5;
+const ROW_SHIFT = 52 - ROW_BITS;
+/** Below this |x| every lane takes row 0, whose b is 0. */
+export const ROW0_LIMIT = 2 ** -5;
+const ROW_BYTES = 32;
+/** The top bits (exponent and ROW_BITS bits of significand) of |x| just below ROW0_LIMIT: subtracted, they leave the row. */
+const ROW_BASE = Number(bitsOf(ROW0_LIMIT) >> BigInt(ROW_SHIFT)) - 1;
+/** The row of |x| = v ≥ ROW0_LIMIT. */
+const rowOf = (v: number): number => Number(bitsOf(v) >> BigInt(ROW_SHIFT)) - ROW_BASE;
+/** Row j ≥ 1's interval [lo, lo + 2·(centre − lo)) and its middle. */
+function rowSpan(j: number): { lo: number; centre: number } {
+  const top = BigInt(j + ROW_BASE) << BigInt(ROW_SHIFT);
+  return { lo: fromBits(top), centre: fromBits(top | (1n << BigInt(ROW_SHIFT - 1))) };
+}
+
+/** A two-lane constant whose 64 bits are these four 16-bit lanes (low first). */
+const i16Lanes = (lanes: readonly number[]): string => ci(lanes.reduce((acc, l, i) => acc | (BigInt(l) << BigInt(16 * i)), 0n));
+/** The first (`lane` 0) or second f64 lanes of a and b, as one vector. */
+const lanesOf = (lane: 0 | 1, a: string, b: string): string =>
+  lane === 0 ? `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${a} ${b})` : `(i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 ${a} ${b})`;
+
+/**
+ * Sets `u` so that its low 64 bits hold the byte offsets of both lanes' rows (at most `last`, the
+ * row that NaN, ±∞ and larger |x| take): x's bits shifted, each lane's 16 bits of exponent and
+ * significand (the sign above them) brought next to the other's, the base subtracted with unsigned
+ * saturation (so that small |x| give row 0), capped (the sign's 16 bits capped at 0, which clears
+ * them), times the row size.
+ */
+const rowOffsets = (x: string, last: number): string[] => [
+  set("u", ushr(x, ROW_SHIFT)),
+  set("u", `(i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11 ${get("u")} ${get("u")})`),
+  set("u", `(i16x8.sub_sat_u ${get("u")} ${i16Lanes([ROW_BASE, 0, ROW_BASE, 0])})`),
+  set("u", `(i32x4.shl (i16x8.min_u ${get("u")} ${i16Lanes([last, 0, last, 0])}) (i32.const ${Math.log2(ROW_BYTES)}))`),
+];
+/** The byte offset of lane `lane`'s row (after `rowOffsets`): the two sit in one 64-bit lane, moved to a general register once. */
+const rowOffset = (lane: 0 | 1): string => {
+  const both = `(i64.reinterpret_f64 (f64x2.extract_lane 0 ${get("u")}))`;
+  return `(i32.wrap_i64 ${lane === 0 ? both : `(i64.shr_u ${both} (i64.const 32))`})`;
+};
+/** Each lane's row of the table at `table`: its first 16 bytes into `la`, `lb`, its last into `ha`, `hb`. */
+const loadRows = (table: number): string[] => [
+  set("la", `(v128.load offset=${table} ${rowOffset(0)})`),
+  set("lb", `(v128.load offset=${table} ${rowOffset(1)})`),
+  set("ha", `(v128.load offset=${table + 16} ${rowOffset(0)})`),
+  set("hb", `(v128.load offset=${table + 16} ${rowOffset(1)})`),
+];
+
+/** The bytes of a table of rows (4 doubles each) as a WAT string literal, checked to end before `end`. */
+function rowTableBytes(name: string, at: number, end: number, rows: readonly number[][]): string {
+  if (at + rows.length * ROW_BYTES > end) throw new Error(`gen-simd-math: the ${name} table overlaps what follows it`);
+  const buf = new DataView(new ArrayBuffer(rows.length * ROW_BYTES));
+  rows.forEach((row, i) => row.forEach((v, k) => buf.setFloat64(i * ROW_BYTES + k * 8, v, true)));
+  return [...new Uint8Array(buf.buffer)].map((b) => `\\${b.toString(16).padStart(2, "0")}`).join("");
+}
 
 /** The spacing of the doubles at a normal x. */
 const ulpOf = (x: number): number => 2 ** (dd.exponentOf(x) - 52);
-/** |tanh b − (tanh b rounded)| in ulps of the rounded value. */
-const tanhResidue = (b: number): number => {
-  const t = dd.tanhDD(b);
-  return Math.abs(t[1]) / ulpOf(t[0]);
-};
+/** How far a double-double's value is from its leading double, in ulps of that double. */
+const residue = (v: dd.DD): number => Math.abs(v[1]) / ulpOf(v[0]);
+/** A table's leading values are within this many of their ulps of the function's exact values. */
+const ACCURATE = 2 ** -7;
 
 /**
- * The point b of a row (from `lo`, middle `centre`) and its tanh b rounded, with tanh b within
- * TANH_RESIDUE ulp of that double ("accurate tables", Gal's method), so that the table needs no
- * low part:
- * - below 8, a point near the centre: candidates spread over a window small next to the row (a
- *   2⁻³² fraction of b, or 2⁹ ulps of tanh b's worth of change), pre-selected by tanh's Taylor
- *   expansion about the centre and confirmed by `tanhDD`;
- * - from 8 on (tanh b within 2⁻²² of 1, where its value moves by far less than an ulp per ulp of
- *   b), the point where tanh b is exactly 1 − n·2⁻⁵³, n the nearest count for the centre (at
- *   least 1: up to TANH_ONE the result may be below 1), b = atanh(1 − n·2⁻⁵³);
- * - a row all beyond TANH_ONE: tanh b = 1 exactly as the result rounds (and 1 − tanh² b = 0).
+ * A point b near `centre` where f(b) is within ACCURATE ulp of a double (Gal's "accurate tables":
+ * the table then needs no low part of f(b)), or undefined: candidates spread evenly (steps of the
+ * golden ratio) over `window` about the centre, pre-selected by f's Taylor expansion
+ * `near(d)` ≈ f(centre + d), confirmed by `f` itself.
+ */
+function accuratePoint(centre: number, window: number, f: (b: number) => dd.DD, near: (d: number) => dd.DD): number | undefined {
+  const step = ulpOf(centre);
+  for (let k = 1; k < 100000; k++) {
+    const d = Math.round(((((k * (Math.sqrt(5) - 1)) / 2) % 1) - 0.5) * (window / step)) * step;
+    if (residue(near(d)) <= ACCURATE && residue(f(centre + d)) <= ACCURATE) return centre + d;
+  }
+  return undefined;
+}
+
+// ------------------------------------------------------------------ tanh
+
+/** Where tanh's table lives: after the constant pool (which must end before it), before sin and cos's. */
+export const TANH_TABLE = 32768;
+/** |x| is clamped to this (tanh x rounds to 1 from 19.06 on). */
+export const TANH_CLAMP = 20;
+/** The last row: that of TANH_CLAMP. */
+const TANH_LAST = rowOf(TANH_CLAMP);
+/** From this |x| on tanh x rounds to 1: atanh(1 − 2⁻⁵⁴) = ½·ln((2 − 2⁻⁵⁴)/2⁻⁵⁴). */
+export const TANH_ONE = dd.logDD(dd.div(dd.sub([2, 0], [2 ** -54, 0]), [2 ** -54, 0]))[0] / 2;
+
+/**
+ * The point b of a row [lo, …) with middle `centre`, and tanh b as a double within ACCURATE ulp:
+ * - below 8, near the centre (a window a 2⁻³² part of b, or 2⁹ ulps of tanh b's worth of change;
+ *   tanh(c + d) ≈ T + W·d − T·W·d², W = sech² c);
+ * - from 8 on (tanh b within 2⁻²² of 1, where it moves by far less than an ulp per ulp of b), the
+ *   point where tanh b is exactly 1 − n·2⁻⁵³, n the nearest count for the centre (at least 1: up
+ *   to TANH_ONE the result may be below 1), b = atanh(1 − n·2⁻⁵³);
+ * - a row all beyond TANH_ONE: tanh b = 1 exactly as the result rounds (and sech² b is taken as 0).
  */
 function tanhPoint(lo: number, centre: number): [number, number] {
   if (lo >= TANH_ONE) return [centre, 1];
-  const accept = (b: number): [number, number] | undefined => (tanhResidue(b) <= TANH_RESIDUE ? [b, dd.tanhDD(b)[0]] : undefined);
+  let b: number | undefined;
   if (centre >= 8) {
     const n = Math.max(1, Math.round(dd.sub([1, 0], dd.tanhDD(centre))[0] * 2 ** 53));
     const e: dd.DD = [n * 2 ** -53, 0];
-    const point = accept(dd.logDD(dd.div(dd.sub([2, 0], e), e))[0] / 2);
-    if (point) return point;
+    b = dd.logDD(dd.div(dd.sub([2, 0], e), e))[0] / 2;
+    if (residue(dd.tanhDD(b)) > ACCURATE) b = undefined;
   } else {
     const t = dd.tanhDD(centre);
     const w = dd.sech2DD(centre);
-    const step = ulpOf(centre);
-    const window = Math.max(step * 2 ** 20, (2 ** 9 * ulpOf(t[0])) / w[0]);
-    for (let k = 1; k < 100000; k++) {
-      // k·(golden ratio) mod 1 spreads the candidates evenly over the window.
-      const d = Math.round(((((k * (Math.sqrt(5) - 1)) / 2) % 1) - 0.5) * (window / step)) * step;
-      // tanh(c + d) = T + W·d − T·W·d² + O(d³), the last far below 2⁻⁷ ulp for these d.
+    const window = Math.max(ulpOf(centre) * 2 ** 20, (2 ** 9 * ulpOf(t[0])) / w[0]);
+    const near = (d: number): dd.DD => {
       const wd = dd.mul(w, [d, 0]);
-      const v = dd.sub(dd.add(t, wd), dd.mul(dd.mul(t, wd), [d, 0]));
-      const point = Math.abs(v[1]) <= TANH_RESIDUE * ulpOf(v[0]) ? accept(centre + d) : undefined;
-      if (point) return point;
-    }
+      return dd.sub(dd.add(t, wd), dd.mul(dd.mul(t, wd), [d, 0]));
+    };
+    b = accuratePoint(centre, window, dd.tanhDD, near);
   }
-  throw new Error(`gen-simd-math: no accurate tanh point near ${centre}`);
+  if (b === undefined) throw new Error(`gen-simd-math: no accurate tanh point near ${centre}`);
+  return [b, dd.tanhDD(b)[0]];
 }
 
-/** The rows of `TANH_TABLE`: row 0 (|x| < TANH_LOW) b = 0, then one per 2⁻⁵ of each binade up to TANH_CLAMP's. */
+/** The rows of `TANH_TABLE` ([tanh b, sech² b, b, 0]): row 0 (|x| < ROW0_LIMIT) b = 0, then one per 2⁻⁵ of each binade up to TANH_CLAMP's. */
 function tanhTable(): number[][] {
   const rows: number[][] = [[0, 1, 0, 0]];
   for (let j = 1; j <= TANH_LAST; j++) {
-    const top = BigInt(j + TANH_BASE) << BigInt(TANH_SHIFT);
-    const lo = fromBits(top);
-    const centre = fromBits(top | (1n << BigInt(TANH_SHIFT - 1)));
+    const { lo, centre } = rowSpan(j);
     const [b, t] = tanhPoint(lo, centre);
     // The error bound below takes |b − centre| small next to the row's half-width where tanh is not flat.
     if (centre < 8 && Math.abs(b - centre) > (centre - lo) * 2 ** -10) throw new Error(`gen-simd-math: tanh point ${b} far from ${centre}`);
@@ -534,25 +592,16 @@ function tanhTable(): number[][] {
   return rows;
 }
 
-/** The bytes of `TANH_TABLE` as a WAT string literal. */
-function tanhTableBytes(): string {
-  const rows = tanhTable();
-  if (TANH_TABLE + rows.length * TANH_ROW > SCRATCH_A) throw new Error("gen-simd-math: the tanh table overlaps the scratch region");
-  const buf = new DataView(new ArrayBuffer(rows.length * TANH_ROW));
-  rows.forEach((row, i) => row.forEach((v, k) => buf.setFloat64(i * TANH_ROW + k * 8, v, true)));
-  return [...new Uint8Array(buf.buffer)].map((b) => `\\${b.toString(16).padStart(2, "0")}`).join("");
-}
-
 /**
  * The 4 coefficients of P with tanh r ≈ r + r·z·P(z), z = r²: a least-squares fit (relative error
- * of tanh, z·ΔP) on row 0's range |r| < TANH_LOW, in double-double. The generator measures the
+ * of tanh, z·ΔP) on row 0's range |r| < ROW0_LIMIT, in double-double. The generator measures the
  * relative error against `tanhDD` and refuses more than 2⁻⁶² there (row 0's result is this
  * polynomial), 2⁻³⁴ up to |r| = 0.13 and 2⁻⁸ up to 0.8 (the rows from 8 on, where δ is weighted by
  * W < 2⁻²¹, resp. W < 2⁻⁵⁰ where b was moved to an exact 1 − n·2⁻⁵³).
  */
 const TANH_SERIES: number[] = (() => {
   const n = 4;
-  const zMax = TANH_LOW * TANH_LOW;
+  const zMax = ROW0_LIMIT * ROW0_LIMIT;
   const rows = Array.from({ length: 16 }, (_, j) => {
     const r = Math.sqrt((zMax * (1 - Math.cos(((2 * j + 1) * Math.PI) / 32))) / 2);
     const z = dd.twoProd(r, r);
@@ -570,7 +619,7 @@ const TANH_SERIES: number[] = (() => {
     const t = dd.tanhDD(r);
     return Math.abs(dd.sub(dd.add([r, 0], dd.mul(dd.twoProd(r, r * r), [q, 0])), t)[0] / t[0]);
   };
-  for (const [upTo, limit] of [[TANH_LOW, 2 ** -62], [0.13, 2 ** -34], [0.8, 2 ** -8]] as const) {
+  for (const [upTo, limit] of [[ROW0_LIMIT, 2 ** -62], [0.13, 2 ** -34], [0.8, 2 ** -8]] as const) {
     for (let i = 1; i <= 1000; i++) {
       if (error((upTo * i) / 1000) > limit) throw new Error(`gen-simd-math: the tanh series' error at ${(upTo * i) / 1000} exceeds ${limit}`);
     }
@@ -578,55 +627,33 @@ const TANH_SERIES: number[] = (() => {
   return coefs;
 })();
 
-/** A two-lane constant whose 64 bits are these four 16-bit lanes (low first). */
-const i16Lanes = (lanes: readonly number[]): string => ci(lanes.reduce((acc, l, i) => acc | (BigInt(l) << BigInt(16 * i)), 0n));
-/** The first (`lane` 0) or second f64 lanes of a and b, as one vector. */
-const lanesOf = (lane: 0 | 1, a: string, b: string): string =>
-  lane === 0 ? `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${a} ${b})` : `(i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 ${a} ${b})`;
-
 const TANH_LOCALS = ["x", "y", "u", "a", "la", "lb", "ha", "hb", "t", "w", "b", "r", "z", "q"];
-/** The byte offset of lane `lane`'s row: the two offsets sit in the low 64 bits of `u`, moved to a general register once. */
-const tanhRowOf = (lane: 0 | 1): string => {
-  const both = `(i64.reinterpret_f64 (f64x2.extract_lane 0 ${get("u")}))`;
-  return `(i32.wrap_i64 ${lane === 0 ? both : `(i64.shr_u ${both} (i64.const 32))`})`;
-};
 
 /**
- * tanh on f64x2, two vectors a step, with no branch: each lane's row of `TANH_TABLE` is picked by
- * the top bits of |x| (exponent and 5 significand bits, so that a row spans a 2⁻⁵ part of a
- * binade; all |x| < 2⁻⁵ take row 0), and holds a point b of that part, T = tanh b (a double that
- * is tanh b within 2⁻⁷ ulp: `tanhPoint`) and W = 1 − T² = sech² b. Then with a = min(|x|, 20),
- * r = a − b (exact: within a factor 2 of each other, Sterbenz; r = a in row 0) and t = tanh r,
+ * tanh on f64x2, two vectors a step, with no branch: each lane's row of `TANH_TABLE`
+ * (`rowOffsets`: all |x| < 2⁻⁵ take row 0; NaN, ±∞ and |x| beyond 20 the last) holds a point b,
+ * T = tanh b (a double within 2⁻⁷ ulp of it: `tanhPoint`) and W = 1 − T² = sech² b. Then with
+ * a = min(|x|, 20) (NaN stays), r = a − b (exact: within a factor 2 of each other, Sterbenz;
+ * r = a in row 0) and t = tanh r,
  *
  *   tanh a = (T + t)/(1 + T·t) = T + δ,  δ = W·t/(1 + T·t),
  *
- * and the sign of x put back (±0 too). The row is found with integer operations on x itself (its
- * bits shifted, the base subtracted with unsigned saturation, so that small |x| give row 0, capped
- * at the last row, which ±∞, NaN and |x| > 20 also take: NaN then propagates through a), off the
- * dependency chain of the clamp; both lanes' byte offsets are moved to a general register at once.
+ * and the sign of x put back (±0 too).
  *
  * Error, in ulps of the result: in row 0, b = 0, T = 0, W = 1 and y = t = r + (r·z)·P(z) rounded
- * once (the correction is below 2⁻¹⁰·r, so its own roundings and the series' truncation, 2⁻⁵⁶·⁸,
- * count for under 0.03 ulp): at most 0.53 ulp. In the other rows |r| ≤ 2⁻⁶·b (plus b's offset from
- * the centre, a 2⁻¹⁰ part of that, below 8), so |δ| ≤ 0.021·tanh a; δ carries about 5 roundings
- * (t's last, W's, the product, 1 + T·t and the quotient), 5·2⁻⁵³ of δ, so at most 0.11 ulp of the
+ * once (the correction is below 2⁻¹⁰·r, so its own roundings and the fit's error, 2⁻⁶², count for
+ * under 0.01 ulp): at most 0.51 ulp. In the other rows |r| ≤ 2⁻⁶·b (plus b's offset from the
+ * centre, a 2⁻¹⁰ part of that, below 8), so |δ| ≤ 0.021·tanh a; δ carries about 5 roundings (t's
+ * last, W's, the product, 1 + T·t and the quotient), 5·2⁻⁵³ of δ, so at most 0.11 ulp of the
  * result; T's distance to tanh b, 2⁻⁷ ulp; the final rounding ½ ulp: at most 0.63 ulp. From 8 on,
  * where W < 2⁻²¹ and r grows to 0.8 (in the rows whose b is moved to an exact 1 − n·2⁻⁵³), t's
- * series error (at most 2⁻²⁶ of t there) is weighted by W·|t| and stays below 0.01 ulp. Measured:
- * 0.505 ulp at most (test/simd-math.test.ts).
+ * series error (at most 2⁻³⁴, resp. 2⁻⁸ of t there) is weighted by W·|t| and stays below 0.01 ulp.
+ * Measured: 0.525 ulp at most (test/simd-tanh.test.ts).
  */
 const tanhKernel = inPlaceTwo("tanh", TANH_LOCALS, [
-  set("u", ushr(get("x"), TANH_SHIFT)),
-  // (i32 lanes 0 and 1: each lane's exponent and top significand bits in 16 bits, its sign above)
-  set("u", `(i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11 ${get("u")} ${get("u")})`),
-  set("u", `(i16x8.sub_sat_u ${get("u")} ${i16Lanes([TANH_BASE, 0, TANH_BASE, 0])})`),
-  // (the cap of the sign's 16 bits is 0: it clears them)
-  set("u", `(i32x4.shl (i16x8.min_u ${get("u")} ${i16Lanes([TANH_LAST, 0, TANH_LAST, 0])}) (i32.const ${Math.log2(TANH_ROW)}))`),
+  ...rowOffsets(get("x"), TANH_LAST),
   set("a", fmin(fabs(get("x")), c(TANH_CLAMP))),
-  set("la", `(v128.load offset=${TANH_TABLE} ${tanhRowOf(0)})`),
-  set("lb", `(v128.load offset=${TANH_TABLE} ${tanhRowOf(1)})`),
-  set("ha", `(v128.load offset=${TANH_TABLE + 16} ${tanhRowOf(0)})`),
-  set("hb", `(v128.load offset=${TANH_TABLE + 16} ${tanhRowOf(1)})`),
+  ...loadRows(TANH_TABLE),
   set("t", lanesOf(0, get("la"), get("lb"))),
   set("w", lanesOf(1, get("la"), get("lb"))),
   set("b", lanesOf(0, get("ha"), get("hb"))),
@@ -773,8 +800,6 @@ const PIO2: number[] = splitPiOver2(4, 32);
 export const TRIG_NEAR = 400;
 /** π/2 in three parts, the first two of 45 bits (k · them is exact for |k| < 2⁸), then a double. */
 const PIO2_NEAR: number[] = splitPiOver2(3, 45);
-/** Up to this |x| (both lanes of a vector) no reduction at all: k = 0. */
-const TRIG_SMALL = truncateBits(Math.PI / 4, 40);
 /** The widest |r| of a reduction: π/4 and a little (k rounds x·2/π, itself rounded). */
 const TRIG_R_MAX = 0.7854;
 
@@ -949,6 +974,76 @@ const trigFinish = (offset: number): string[] => {
   ];
 };
 
+/** Up to this |x| (both lanes of a vector) no reduction and no table: the polynomial of x. */
+const TRIG_SMALL = truncateBits(Math.PI / 4, 40);
+/** Where sin and cos's table lives (after tanh's). */
+export const SIN_TABLE = 43008;
+/** Up to this |x| (both lanes of a vector) sin reads its table, no reduction. */
+export const SIN_TABLE_LIMIT = 1.5;
+/** Up to this |x| (both lanes) cos reads the table (beyond, cos x < 0.36 and δ below would weigh more). */
+export const COS_TABLE_LIMIT = 1.2;
+/** The last row of the table: that of SIN_TABLE_LIMIT. */
+const SIN_LAST = rowOf(SIN_TABLE_LIMIT);
+
+/**
+ * The rows of `SIN_TABLE` ([sin b, cos b, its low part, b]): row 0 (|x| < ROW0_LIMIT) b = 0, then
+ * one per 2⁻⁵ of each binade up to SIN_TABLE_LIMIT's, b within a 2⁻³² part of the middle where sin b
+ * is within 2⁻⁷ ulp of a double (sin(c + d) ≈ S + C·d − S·d²/2), cos b as a double-double.
+ */
+function sinTable(): number[][] {
+  const rows: number[][] = [[0, 1, 0, 0]];
+  for (let j = 1; j <= SIN_LAST; j++) {
+    const { centre } = rowSpan(j);
+    const s = dd.sinDD(centre);
+    const co = dd.cosDD(centre);
+    const near = (d: number): dd.DD => dd.sub(dd.add(s, dd.mul(co, [d, 0])), dd.mul(s, [(d * d) / 2, 0]));
+    const b = accuratePoint(centre, Math.max(ulpOf(centre) * 2 ** 20, (2 ** 9 * ulpOf(s[0])) / co[0]), dd.sinDD, near);
+    if (b === undefined || Math.abs(b - centre) > centre * 2 ** -30) throw new Error(`gen-simd-math: no accurate sin point near ${centre}`);
+    const cb = dd.cosDD(b);
+    rows.push([dd.sinDD(b)[0], cb[0], cb[1], b]);
+  }
+  return rows;
+}
+
+/** sin r − r = r·z·P(z) (so that z·P(z) = sin r / r − 1): 3 coefficients on |r| < ROW0_LIMIT. */
+const SIN_SERIES = fitEven(3, 1, ROW0_LIMIT * ROW0_LIMIT, sinTarget);
+/** cos r − 1 = z·Q(z): 4 coefficients on |r| < ROW0_LIMIT. */
+const COS_SERIES = fitEven(4, 1, ROW0_LIMIT * ROW0_LIMIT, (a) => dd.sub(dd.cosDD(a), [1, 0]));
+{
+  // Relative to sin r (r/sin r < 1.0002 there), resp. absolute (cos r − 1 is added to 1 in effect).
+  const es = fitError(SIN_SERIES, 1, ROW0_LIMIT, sinTarget, () => 1 / 1.0002);
+  const ec = fitError(COS_SERIES, 1, ROW0_LIMIT, (a) => dd.sub(dd.cosDD(a), [1, 0]), () => 1);
+  if (es > 2 ** -62 || ec > 2 ** -62) throw new Error(`gen-simd-math: the table series' errors ${es}, ${ec} exceed 2^-62`);
+}
+
+/**
+ * sin (offset 0) or cos (offset 1) of |x| ≤ SIN_TABLE_LIMIT, resp. COS_TABLE_LIMIT, from the row of
+ * |x| (`rowOffsets`): S = sin b (within 2⁻⁷ ulp), C = cos b (+ its low part Cl), r = |x| − b (exact,
+ * Sterbenz; |r| ≤ 2⁻⁶·b, or r = |x| < 2⁻⁵ in row 0), s = sin r = r + (r·z)·P(z), m = cos r − 1 = z·Q(z):
+ *
+ *   sin |x| = S + (C·s + S·m),   cos x = C + (Cl + (C·m − S·s)),
+ *
+ * sin's sign put back (±0 too). Error: in row 0, sin is s rounded once (its correction below
+ * 2⁻¹⁰·r): 0.51 ulp; cos is 1 + (m) with m ≤ 2⁻¹¹: 0.5 ulp. Elsewhere the correction δ (in
+ * parentheses) is below 2⁻⁶·b in size, at most 0.025 of sin |x| (|x| ≤ 1.5: sin |x| ≥ 0.66·|x|) and
+ * 0.052 of cos x (|x| ≤ 1.2: cos x ≥ 0.36), and carries about 5 roundings of its size: 0.13 resp.
+ * 0.26 ulp; S's distance to sin b 2⁻⁷ ulp, the final rounding ½: at most 0.64 ulp (sin), 0.77 (cos).
+ */
+const trigTableBody = (offset: number): string[] => [
+  ...rowOffsets(get("x"), SIN_LAST),
+  set("a", fabs(get("x"))),
+  ...loadRows(SIN_TABLE),
+  set("sb", lanesOf(0, get("la"), get("lb"))),
+  set("cb", lanesOf(1, get("la"), get("lb"))),
+  set("r", sub(get("a"), lanesOf(1, get("ha"), get("hb")))),
+  set("z", mul(get("r"), get("r"))),
+  set("sr", add(get("r"), mul(mul(get("r"), get("z")), horner(get("z"), SIN_SERIES)))),
+  set("cm", mul(get("z"), horner(get("z"), COS_SERIES))),
+  offset === 0
+    ? set("y", or(add(get("sb"), add(mul(get("cb"), get("sr")), mul(get("sb"), get("cm")))), and(get("x"), SIGN)))
+    : set("y", add(get("cb"), add(lanesOf(0, get("ha"), get("hb")), sub(mul(get("cb"), get("cm")), mul(get("sb"), get("sr")))))),
+];
+
 /** sin (offset 0) or cos (offset 1) of |x| ≤ TRIG_SMALL: the one polynomial, no reduction. */
 const trigSmall = (offset: number): string[] => [
   set("z", mul(get("x"), get("x"))),
@@ -956,16 +1051,16 @@ const trigSmall = (offset: number): string[] => [
   ...(offset === 0 ? sinOf(get("x")) : cosOf),
 ];
 
-const TRIG_LOCALS = ["x", "y", "t", "kd", "ki", "h", "l", "h2", "l2", "r", "rl", "z", "z2", "z4", "cterm", "bterm", "m", "far", "bb"];
+const TRIG_LOCALS = ["x", "y", "t", "kd", "ki", "h", "l", "h2", "l2", "r", "rl", "z", "z2", "z4", "cterm", "bterm", "m", "far", "bb", "u", "a", "la", "lb", "ha", "hb", "sb", "cb", "sr", "cm"];
 
 /**
  * sin (offset 0) or cos (offset 1) over `n` doubles at `p`, a vector a step by one of three bodies
- * chosen by its largest |x|: ≤ TRIG_SMALL, the polynomial of x alone; ≤ TRIG_NEAR, the short
- * reduction; else the four-part one (NaN too: the tests are written to let it through); after a
- * reduction, one polynomial with each lane's coefficients (`trigFinish`). Returns 1 when some lane had
- * |x| > TRIG_LIMIT or was not finite, for the caller's fallback. One vector a step rather than
- * two (measured: the small body is taken twice as often on arguments spread over [−1.1, 1.1], and
- * two interleaved copies of the reductions spill as many registers as they save latency);
+ * chosen by its largest |x|: ≤ SIN_TABLE_LIMIT (sin) or COS_TABLE_LIMIT (cos), the table and no
+ * reduction (`trigTableBody`); ≤ TRIG_NEAR, the short reduction; else the four-part one (NaN too:
+ * the tests are written to let it through); after a reduction, one polynomial with each lane's
+ * coefficients (`trigFinish`). Returns 1 when some lane had |x| > TRIG_LIMIT or was not finite, for
+ * the caller's fallback. One vector a step rather than two (measured: two interleaved copies of
+ * the reductions spill as many registers as they save latency);
  * constants are read from the pool at each use (V8 keeps the repeated loads in registers anyway).
  */
 function trigKernel(name: string, offset: number): string {
@@ -986,11 +1081,15 @@ function trigKernel(name: string, offset: number): string {
         (local.set $x (v128.load (local.get $p)))
         (if ${outside(TRIG_SMALL)}
           (then
-            (if ${outsideMask(TRIG_NEAR)}
+            (if ${outside(offset === 0 ? SIN_TABLE_LIMIT : COS_TABLE_LIMIT)}
               (then
-                ${body([farFlag, ...trigReduceFar, ...trigFinish(offset)])})
+                (if ${outsideMask(TRIG_NEAR)}
+                  (then
+                    ${body([farFlag, ...trigReduceFar, ...trigFinish(offset)])})
+                  (else
+                    ${body([...trigReduceNear, ...trigFinish(offset)])})))
               (else
-                ${body([...trigReduceNear, ...trigFinish(offset)])})))
+                ${body(trigTableBody(offset))})))
           (else
                 ${body(trigSmall(offset))}))
         (v128.store (local.get $p) (local.get $y))
@@ -1136,7 +1235,8 @@ export const source = `;; Generated by scripts/gen-simd-math.ts; do not edit.
   (data (i32.const ${LOG_TABLE}) "${logTableBytes()}")
   (data (i32.const ${TRIG_TABLE}) "${trigTableBytes()}")
   (data (i32.const ${CONST_TABLE}) "${constPoolBytes()}")
-  (data (i32.const ${TANH_TABLE}) "${tanhTableBytes()}")
+  (data (i32.const ${TANH_TABLE}) "${rowTableBytes("tanh", TANH_TABLE, SIN_TABLE, tanhTable())}")
+  (data (i32.const ${SIN_TABLE}) "${rowTableBytes("sin", SIN_TABLE, SCRATCH_A, sinTable())}")
 )
 `;
 
