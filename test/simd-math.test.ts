@@ -183,9 +183,10 @@ describe("SIMD math kernels", () => {
   });
 });
 
-// sin and cos take one of three bodies per vector by its largest |x|: ≤ TRIG_SMALL (just under
-// π/4) the polynomial of x alone, ≤ 400 a short three-part reduction, else the four-part one; each
-// range below keeps every vector on one body, so a broken body fails its own range.
+// sin and cos take one of four bodies per vector by its largest |x|: ≤ TRIG_SMALL (just under
+// π/4) the polynomial of x alone, ≤ 1.5 (sin) or 1.2 (cos) the table (test/simd-trig-table.test.ts
+// sweeps it), ≤ 400 a short three-part reduction, else the four-part one; each range below keeps
+// most vectors on one body, so a broken body fails its own range.
 describe("SIMD sin and cos by path", () => {
   const trig = [
     { name: "sin" as const, exact: d.sinDD, math: Math.sin },
@@ -193,7 +194,8 @@ describe("SIMD sin and cos by path", () => {
   ];
   const ranges: [string, number][] = [
     ["the polynomial of x (|x| ≤ 0.785)", 0.785],
-    ["the short reduction (|x| ≤ 1.1)", 1.1],
+    ["the table (|x| ≤ 1.1)", 1.1],
+    ["sin: the table, cos: the table or the short reduction (|x| ≤ 1.5)", 1.5],
     ["the short reduction (|x| ≤ 4)", 4],
     ["the short reduction (|x| ≤ 100)", 100],
     ["the short reduction (|x| ≤ 400)", 400],
@@ -238,15 +240,16 @@ describe("SIMD sin and cos by path", () => {
   };
   const EDGES = [
     0, -0, 5e-324, -5e-324, 2 ** -1022, -(2 ** -1022), 1e-310, 1e-200, 2 ** -27, 1e-8, 0.1,
-    ...[Math.PI / 4, 0.7853981633972, 0.785, 0.7854, 400, 1.6e6].flatMap((b) => [nextDown(nextDown(b)), nextDown(b), b, nextUp(b), nextUp(nextUp(b))]).flatMap((b) => [b, -b]),
+    ...[Math.PI / 4, 0.7853981633972, 0.785, 0.7854, 1.2, 1.5, 400, 1.6e6].flatMap((b) => [nextDown(nextDown(b)), nextDown(b), b, nextUp(b), nextUp(nextUp(b))]).flatMap((b) => [b, -b]),
     ...nearMultiples(),
     6381956970095103 * 2 ** -40, 1e6 + 0.5, 1.6e6 + 1, 1e22, 1e300, Number.MAX_VALUE, Infinity, -Infinity, NaN,
   ];
 
   // Each edge point next to a companion lane that puts the vector on each body (0.1: the edge
-  // point alone decides; 2: the short reduction or beyond; 1000: the four-part one), in either lane.
+  // point alone decides; 1: the table or beyond; 2: the short reduction or beyond; 1000: the
+  // four-part one), in either lane.
   it.each(trig)("$name: edge points in either lane beside each body's companion: Math's specials, 1 ulp elsewhere", ({ name, exact, math }) => {
-    for (const companion of [0.1, -2, 1000]) {
+    for (const companion of [0.1, 1, -2, 1000]) {
       for (const lane of [0, 1]) {
         const x = new Float64Array(2 * EDGES.length);
         EDGES.forEach((v, i) => {

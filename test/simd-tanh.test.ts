@@ -10,7 +10,7 @@ import { mulberry32 } from "../src/kernels/mulberry32.ts";
 import * as d from "../scripts/double-double.ts";
 import { ROW0_LIMIT as TANH_LOW, TANH_CLAMP, TANH_ONE, TANH_TABLE } from "../scripts/gen-simd-math.ts";
 
-const POINTS = Number(process.env["SIMD_TANH_POINTS"] ?? (process.env["CI"] ? 100_000 : 1_000_000));
+const POINTS = Number(process.env["SIMD_TABLE_POINTS"] ?? (process.env["CI"] ? 100_000 : 1_000_000));
 
 /** The double k ulps from x (finite x, k small). */
 function ulpsAway(x: number, k: number): number {
