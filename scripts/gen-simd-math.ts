@@ -592,40 +592,22 @@ function tanhTable(): number[][] {
   return rows;
 }
 
+/** tanh r − r = r·z·P(z) (so that z·P(z) = tanh r / r − 1). */
+const tanhTarget = (a: number): dd.DD => dd.sub(dd.div(dd.tanhDD(a), [a, 0]), [1, 0]);
+
 /**
- * The 4 coefficients of P with tanh r ≈ r + r·z·P(z), z = r²: a least-squares fit (relative error
- * of tanh, z·ΔP) on row 0's range |r| < ROW0_LIMIT, in double-double. The generator measures the
- * relative error against `tanhDD` and refuses more than 2⁻⁶² there (row 0's result is this
- * polynomial), 2⁻³⁴ up to |r| = 0.13 and 2⁻⁸ up to 0.8 (the rows from 8 on, where δ is weighted by
- * W < 2⁻²¹, resp. W < 2⁻⁵⁰ where b was moved to an exact 1 − n·2⁻⁵³).
+ * The 4 coefficients of P with tanh r ≈ r + r·z·P(z), z = r²: a least-squares fit (`fitEven`) on
+ * row 0's range |r| < ROW0_LIMIT. The generator measures the error relative to tanh r and refuses
+ * more than 2⁻⁶² there (row 0's result is this polynomial), 2⁻³⁴ up to |r| = 0.13 and 2⁻⁸ up to 0.8
+ * (the rows from 8 on, where δ is weighted by W < 2⁻²¹, resp. W < 2⁻⁵⁰ where b was moved to an
+ * exact 1 − n·2⁻⁵³).
  */
-const TANH_SERIES: number[] = (() => {
-  const n = 4;
-  const zMax = ROW0_LIMIT * ROW0_LIMIT;
-  const rows = Array.from({ length: 16 }, (_, j) => {
-    const r = Math.sqrt((zMax * (1 - Math.cos(((2 * j + 1) * Math.PI) / 32))) / 2);
-    const z = dd.twoProd(r, r);
-    const p = dd.div(dd.sub(dd.div(dd.tanhDD(r), [r, 0]), [1, 0]), z);
-    const cols: dd.DD[] = [z];
-    for (let k = 1; k < n; k++) cols.push(dd.mul(cols[k - 1]!, z));
-    return { cols, rhs: dd.mul(p, z) };
-  });
-  const dot = (f: (j: number) => dd.DD, g: (j: number) => dd.DD): dd.DD => rows.reduce<dd.DD>((acc, _, j) => dd.add(acc, dd.mul(f(j), g(j))), [0, 0]);
-  const normal = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, k) => dot((j) => rows[j]!.cols[i]!, (j) => rows[j]!.cols[k]!)));
-  const coefs = solveDD(normal, Array.from({ length: n }, (_, i) => dot((j) => rows[j]!.cols[i]!, (j) => rows[j]!.rhs))).map((v) => v[0]);
-  const error = (r: number): number => {
-    let q = coefs[n - 1]!;
-    for (let k = n - 2; k >= 0; k--) q = coefs[k]! + r * r * q;
-    const t = dd.tanhDD(r);
-    return Math.abs(dd.sub(dd.add([r, 0], dd.mul(dd.twoProd(r, r * r), [q, 0])), t)[0] / t[0]);
-  };
-  for (const [upTo, limit] of [[ROW0_LIMIT, 2 ** -62], [0.13, 2 ** -34], [0.8, 2 ** -8]] as const) {
-    for (let i = 1; i <= 1000; i++) {
-      if (error((upTo * i) / 1000) > limit) throw new Error(`gen-simd-math: the tanh series' error at ${(upTo * i) / 1000} exceeds ${limit}`);
-    }
-  }
-  return coefs;
-})();
+const TANH_SERIES = fitEven(4, 1, ROW0_LIMIT * ROW0_LIMIT, tanhTarget);
+for (const [upTo, limit] of [[ROW0_LIMIT, 2 ** -62], [0.13, 2 ** -34], [0.8, 2 ** -8]] as const) {
+  // r·(z·P − (tanh r/r − 1)) relative to tanh r.
+  const e = fitError(TANH_SERIES, 1, upTo, tanhTarget, (a) => Math.tanh(a) / a);
+  if (e > limit) throw new Error(`gen-simd-math: the tanh series' error ${e} up to ${upTo} exceeds ${limit}`);
+}
 
 const TANH_LOCALS = ["x", "y", "u", "a", "la", "lb", "ha", "hb", "t", "w", "b", "r", "z", "q"];
 
