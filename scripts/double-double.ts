@@ -204,6 +204,14 @@ export function tanhDD(x: number): DD {
   return x < 0 ? neg(t) : t;
 }
 
+/** sech² x = 1 − tanh² x = 4u/(1 + u)² with u = e^(−2|x|), for any finite double x (no cancellation near tanh x = ±1). */
+export function sech2DD(x: number): DD {
+  const { m, k } = expScaled([-2 * Math.abs(x), 0]);
+  const u: DD = [ldexp(m[0], k), ldexp(m[1], k)];
+  const s = add(ONE, u);
+  return div(mul(u, [4, 0]), mul(s, s));
+}
+
 /** The logistic sigmoid 1/(1 + e⁻ˣ) for any finite double x (scaled where it underflows). */
 export function sigmoidScaled(x: number): Scaled {
   const { m, k } = expScaled([-Math.abs(x), 0]);

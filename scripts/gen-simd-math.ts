@@ -3,7 +3,7 @@
  * (f64x2) kernels of `src/kernels/simd.ts` — exp, expm1, log, log1p, tanh, sigmoid, sin, cos, pow
  * over a buffer in place, and the pairwise sum, max and dot reductions — with their tables, which
  * are computed here in double-double arithmetic (`double-double.ts`). The text is generated rather
- * than written by hand because the functions share pieces (the exp core appears in five of them)
+ * than written by hand because the functions share pieces (the exp core appears in four of them)
  * and the constants must be exact; `test/simd-math.test.ts` checks that the committed `.wat` is
  * what this script writes.
  */
@@ -253,7 +253,7 @@ function inPlaceFast(name: string, locals: readonly string[], limit: number, fas
 // ------------------------------------------------------------------ exp
 
 /** Locals used by `expCore`. */
-const EXP_LOCALS = ["kd", "ki", "r", "rr", "pr", "ta", "tb", "thi", "tlo", "q", "sc", "e1", "e2"];
+const EXP_LOCALS = ["kd", "ki", "r", "pr", "ta", "tb", "thi", "tlo", "q", "sc", "e1", "e2"];
 const ONE_BITS = bitsOf(1);
 
 /**
@@ -261,11 +261,9 @@ const ONE_BITS = bitsOf(1);
  * `q` and `sc` with e^x = (thi + q)·sc and |q| < 0.0028·thi: x = (k/128)·ln2 + r with
  * |r| ≤ ln2/256, e^x = 2^⌊k/128⌋ · 2^(j/128) · e^r with j = k mod 128 from the table (hi + lo),
  * e^r − 1 by its Taylor polynomial of degree 5 (truncation error 2⁻⁶¹). sc = 2^⌊k/128⌋ is only
- * right for |x| ≤ 708 (normal results); beyond, `twoFactor` gives it as two factors. With `estrin`
- * the polynomial is evaluated by Estrin's scheme (a shorter dependency chain, for tanh, whose
- * chain continues long after).
+ * right for |x| ≤ 708 (normal results); beyond, `twoFactor` gives it as two factors.
  */
-function expCore(x: string, lo?: string, estrin = false): string[] {
+function expCore(x: string, lo?: string): string[] {
   return [
     set("kd", add(mul(x, c(EXP_N / LN2[0]!)), c(SHIFT))),
     set("ki", get("kd")),
@@ -280,12 +278,7 @@ function expCore(x: string, lo?: string, estrin = false): string[] {
     set("thi", `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${get("ta")} ${get("tb")})`),
     set("tlo", `(i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 ${get("ta")} ${get("tb")})`),
     // e^r − 1 = r + r²·(1/2 + r/6 + r²/24 + r³/120)
-    ...(estrin
-      ? [
-          set("rr", mul(get("r"), get("r"))),
-          set("pr", add(get("r"), mul(get("rr"), add(horner(get("r"), [0.5, invFact(3)]), mul(get("rr"), horner(get("r"), [invFact(4), invFact(5)])))))),
-        ]
-      : [set("pr", add(get("r"), mul(mul(get("r"), get("r")), horner(get("r"), [0.5, invFact(3), invFact(4), invFact(5)]))))]),
+    set("pr", add(get("r"), mul(mul(get("r"), get("r")), horner(get("r"), [0.5, invFact(3), invFact(4), invFact(5)])))),
     set("q", add(mul(get("thi"), get("pr")), get("tlo"))),
     // 2^⌊k/128⌋: k's bits above the 7 of j, shifted down and into the exponent field (the shift
     // constant's bits fall off the top), plus the bits of 1.
@@ -402,9 +395,6 @@ const expm1Kernel = inPlaceFast(
   ],
 );
 
-/** Below this |x| tanh takes its polynomial; from it on (tanh x > ½) the exp formula. */
-export const TANH_SWITCH = 0.55;
-
 /**
  * Solves the square system m·c = v in double-double arithmetic (Gaussian elimination with partial
  * pivoting); the generator's polynomial fits are small and the 106 bits absorb their conditioning.
@@ -429,56 +419,6 @@ function solveDD(m: dd.DD[][], v: dd.DD[]): dd.DD[] {
   }
   return c;
 }
-
-/** P(z) = (tanh(a)/a − 1)/z at z = a² (a a double, z as the exact double-double a·a). */
-const tanhP = (a: number): { z: dd.DD; p: dd.DD } => {
-  const z = dd.twoProd(a, a);
-  return { z, p: dd.div(dd.sub(dd.div(dd.tanhDD(a), [a, 0]), [1, 0]), z) };
-};
-
-/**
- * The 12 coefficients (in z = x²) of P with tanh x ≈ x + x·z·P(z) on |x| < TANH_SWITCH: a
- * least-squares fit in double-double on [0, TANH_SWITCH²], coefficient by coefficient so that
- * each rounding to a double is compensated by the ones above it. The generator measures the
- * rounded polynomial against `tanhDD` on a dense grid and refuses an error of x·z·P above
- * 2⁻⁶²·tanh x (0.002 ulp), the "approximation" term of the bound in `tanhKernel`'s comment (it
- * measures about 2⁻⁶⁴).
- */
-const TANH_POLY: number[] = (() => {
-  const n = 12;
-  const zMax = TANH_SWITCH * TANH_SWITCH;
-  const coefs: number[] = [];
-  // A z-weighted least-squares fit (tanh's error is a·z·ΔP, relative a little over z·ΔP) on 4n
-  // Chebyshev points, by its normal equations, one coefficient at a time: fit all the remaining
-  // ones, keep the lowest rounded to a double, refit the others to what it leaves (so that the
-  // roundings of the large low coefficients are compensated instead of adding up).
-  const rows = Array.from({ length: 4 * n }, (_, j) => tanhP(Math.sqrt((zMax * (1 - Math.cos(((2 * j + 1) * Math.PI) / (8 * n)))) / 2)));
-  const powers = rows.map(({ z }) => {
-    const pw: dd.DD[] = [[1, 0]];
-    for (let k = 1; k < n; k++) pw.push(dd.mul(pw[k - 1]!, z));
-    return pw.map((v) => dd.mul(v, z));
-  });
-  while (coefs.length < n) {
-    const fixed = coefs.length;
-    const rest = rows.map(({ z, p }, j) => coefs.reduce((acc, ck, k) => dd.sub(acc, dd.mul([ck, 0], powers[j]![k]!)), dd.mul(p, z)));
-    const cols = Array.from({ length: n - fixed }, (_, i) => i + fixed);
-    const dot = (u: (j: number) => dd.DD, v: (j: number) => dd.DD): dd.DD => rows.reduce<dd.DD>((acc, _, j) => dd.add(acc, dd.mul(u(j), v(j))), [0, 0]);
-    const normal = cols.map((i) => cols.map((k) => dot((j) => powers[j]![i]!, (j) => powers[j]![k]!)));
-    const rhs = cols.map((i) => dot((j) => powers[j]![i]!, (j) => rest[j]!));
-    coefs.push(solveDD(normal, rhs)[0]![0]);
-  }
-  let worst = 0;
-  for (let i = 1; i <= 4000; i++) {
-    const a = (TANH_SWITCH * i) / 4000;
-    const { z, p } = tanhP(a);
-    let q: dd.DD = [coefs[n - 1]!, 0];
-    for (let k = n - 2; k >= 0; k--) q = dd.add(dd.mul(q, z), [coefs[k]!, 0]);
-    const rel = Math.abs(dd.div(dd.mul(dd.mul(dd.sub(q, p), z), [a, 0]), dd.tanhDD(a))[0]);
-    worst = Math.max(worst, rel);
-  }
-  if (worst > 2 ** -62) throw new Error(`gen-simd-math: the tanh polynomial's error ${worst} exceeds 2^-62`);
-  return coefs;
-})();
 
 /** A polynomial coefficient: a double (read from the constant pool) or a WAT expression of its two lanes. */
 type Coef = number | string;
@@ -511,85 +451,200 @@ const leadThenEstrin = (x: string, coefs: readonly Coef[], powers: readonly stri
 const powersOf = (x: string, powers: readonly string[]): string[] =>
   powers.map((p, i) => set(p, i === 0 ? mul(x, x) : mul(get(powers[i - 1]!), get(powers[i - 1]!))));
 
-// (`xr` is a placeholder for x read again from memory: never set, replaced in `tanhBody`)
-const TANH_LOCALS = ["x", "xr", "y", "a", "m", "t", "eh", "el", "s", "lo", "d", "h", "z", "z2", "z4", "z8", ...EXP_LOCALS];
-/** tanh|x| into `y` for |x| ≥ TANH_SWITCH, from `a` = |x| (see `tanhKernel`). */
-const tanhLarge = [
-  set("t", fmin(add(get("a"), get("a")), c(40))),
-  ...expCore(get("t"), undefined, true),
-  ...expPair(),
-  set("s", add(get("eh"), c(1))),
-  set("lo", add(add(sub(get("eh"), get("s")), c(1)), get("el"))),
-  set("d", div(c(2), get("s"))),
-  set("h", sub(c(1), get("d"))),
-  set("y", add(get("h"), add(sub(sub(c(1), get("h")), get("d")), mul(mul(get("d"), get("d")), mul(get("lo"), c(0.5)))))),
-];
-/** tanh|x| into `t` for |x| < TANH_SWITCH: a + (a·z)·(p₀ + z·R(z)), R by Estrin's scheme. */
-const tanhSmall = [
-  set("z", mul(get("a"), get("a"))),
-  set("z2", mul(get("z"), get("z"))),
-  set("z4", mul(get("z2"), get("z2"))),
-  set("z8", mul(get("z4"), get("z4"))),
-  set("t", add(get("a"), mul(mul(get("a"), get("z")), add(c(TANH_POLY[0]!), mul(get("z"), estrin(get("z"), TANH_POLY.slice(1), ["z2", "z4", "z8"])))))),
-];
-const tanhStart = [set("a", fabs(get("x"))), set("m", lt(get("a"), c(TANH_SWITCH)))];
-
-/** `lines` for the first vector and for the second, interleaved line by line. */
-const interleave = (lines: readonly string[]): string[] => lines.flatMap((l) => [l, secondCopy(l, TANH_LOCALS)]);
+// ------------------------------------------------------------------ tables by binade
 
 /**
- * The loop body over `x` (and `x_2` when `two`): all lanes small, only the polynomial; none, only
- * the exp formula; else both. The branch is chosen up front and x reloaded from memory for its
- * sign, so that no mask or argument stays live in a register across the exp formula (measured 2%
- * faster than keeping them).
+ * tanh, and sin and cos of |x| up to about π/2, read tables with a row per 2⁻⁵ of each binade of
+ * |x| from ROW0_LIMIT on, row 0 below it: the row is |x|'s exponent and top 5 significand bits,
+ * found with integer operations on x's bits (so that it needs no clamp of x first). A row holds 4
+ * doubles; its point b (the row's middle, or near it) is chosen so that the function's value at b
+ * is within 2⁻⁷ ulp of a double (`accuratePoint`), and the kernels evaluate f(b + r), r = |x| − b.
  */
-function tanhBody(two: boolean): string {
-  const both = (lines: readonly string[]): string => (two ? interleave(lines) : lines).join(" ");
-  const anyOf = (v: string): string => (two ? `(v128.or ${v} ${secondCopy(v, TANH_LOCALS)})` : v);
-  const allOf = (v: string): string => (two ? `(v128.and ${v} ${secondCopy(v, TANH_LOCALS)})` : v);
-  // `xr` stands for x read again from memory (the second vector's 16 bytes further on).
-  const reload = (text: string): string =>
-    text.replaceAll("(local.get $xr_2)", "(v128.load offset=16 (local.get $p))").replaceAll("(local.get $xr)", "(v128.load (local.get $p))");
-  return reload(
-    [
-      both(tanhStart),
-      `(if (i64x2.all_true ${allOf(get("m"))})
-          (then ${both([...tanhSmall, set("y", get("t"))])})
-          (else (if (v128.any_true ${anyOf(get("m"))})
-            (then ${both(tanhLarge)} ${both([...tanhSmall, set("y", select(get("t"), get("y"), get("m")))])})
-            (else ${both(tanhLarge)}))))`,
-      both([set("y", or(get("y"), and(get("xr"), SIGN)))]),
-    ].join("\n        "),
-  );
+const ROW_BITS = 5;
+const ROW_SHIFT = 52 - ROW_BITS;
+/** Below this |x| every lane takes row 0, whose b is 0. */
+export const ROW0_LIMIT = 2 ** -5;
+const ROW_BYTES = 32;
+/** The top bits (exponent and ROW_BITS bits of significand) of |x| just below ROW0_LIMIT: subtracted, they leave the row. */
+const ROW_BASE = Number(bitsOf(ROW0_LIMIT) >> BigInt(ROW_SHIFT)) - 1;
+/** The row of |x| = v ≥ ROW0_LIMIT. */
+const rowOf = (v: number): number => Number(bitsOf(v) >> BigInt(ROW_SHIFT)) - ROW_BASE;
+/** Row j ≥ 1's interval [lo, lo + 2·(centre − lo)) and its middle. */
+function rowSpan(j: number): { lo: number; centre: number } {
+  const top = BigInt(j + ROW_BASE) << BigInt(ROW_SHIFT);
+  return { lo: fromBits(top), centre: fromBits(top | (1n << BigInt(ROW_SHIFT - 1))) };
 }
 
+/** A two-lane constant whose 64 bits are these four 16-bit lanes (low first). */
+const i16Lanes = (lanes: readonly number[]): string => ci(lanes.reduce((acc, l, i) => acc | (BigInt(l) << BigInt(16 * i)), 0n));
+/** The first (`lane` 0) or second f64 lanes of a and b, as one vector. */
+const lanesOf = (lane: 0 | 1, a: string, b: string): string =>
+  lane === 0 ? `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${a} ${b})` : `(i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 ${a} ${b})`;
+
 /**
- * tanh on f64x2, two vectors a step (their dependency chains overlap; an odd last vector alone),
- * with a = |x| and the sign put back at the end (so ±0, and −x for x < 0, come out right). A step
- * whose lanes are all below TANH_SWITCH runs only the polynomial, one with none only the exp
- * formula, a mixed one both (each lane then takes its own):
- *
- * - a ≥ TANH_SWITCH (0.55, where tanh a > ½): tanh a = 1 − d with d = 2/(E + 1), E = e^(2a). With 2a
- *   clamped to 40 (tanh rounds to 1 from a = 19.06 on; ∞ too), E is the exp core's (thi + q)·2ᵏ as
- *   a double-double (eh, el) with relative error below 2⁻⁵⁹; s = eh + 1 rounded and its error by
- *   Fast2Sum (eh ≥ 1), so that E + 1 = s + lo; one division d₀ = 2/s; h = 1 − d₀ rounded and its
- *   error (1 − h) − d₀ (exact, Fast2Sum); and since 2/(s + lo) = (2/s)(1 − lo/s + …) with
- *   2/s ≈ d₀ and 1/s ≈ d₀/2, tanh a = h + ((1 − h) − d₀ + d₀²·lo/2). Error, in ulps of the result
- *   (in [½, 1), an ulp is 2⁻⁵³): d₀'s rounding, ½ ulp of d₀ < ½ is at most 2⁻⁵⁵ = 0.25 ulp; E's
- *   error times d < ½ and the dropped (lo/s)² terms, below 0.01 ulp; the correction's own roundings
- *   are relative to a sum below 2⁻⁵², negligible; the final rounding ½ ulp. At most 0.76 ulp.
- * - a < TANH_SWITCH: tanh a = a + t with t = (a·z)·P(z), z = a², P(z) = p₀ + z·R(z) of degree 11
- *   (`TANH_POLY`, approximation error at most 2⁻⁶² relative, 0.002 ulp), R by Estrin's scheme.
- *   |t| is at most 0.099·tanh a (at the switch), so t's relative error counts for a tenth of an
- *   ulp per unit roundoff u = 2⁻⁵³: z's rounding (u, damped to 0.87u in z·P because P varies
- *   slowly: zP′/P ≥ −0.14), a·z (u), P's (u for the addition of p₀, then the product z·R and R's
- *   own few roundings, about 3.3u at the scale of zR ≤ 0.14·P: 0.46u) and the last product (u):
- *   4.3u, 0.43 ulp; then the final rounding ½ ulp. At most 0.94 ulp. Under a = 2⁻²⁶, t is below
- *   half an ulp of a and y = a exactly, as tanh a rounds.
- *
- * NaN passes through both (pmin keeps it, the comparisons are false).
+ * Sets `u` so that its low 64 bits hold the byte offsets of both lanes' rows (at most `last`, the
+ * row that NaN, ±∞ and larger |x| take): x's bits shifted, each lane's 16 bits of exponent and
+ * significand (the sign above them) brought next to the other's, the base subtracted with unsigned
+ * saturation (so that small |x| give row 0), capped (the sign's 16 bits capped at 0, which clears
+ * them), times the row size.
  */
-const tanhKernel = pairLoop("tanh", [...TANH_LOCALS, ...TANH_LOCALS.map((l) => `${l}_2`)], tanhBody(true), tanhBody(false));
+const rowOffsets = (x: string, last: number): string[] => [
+  set("u", ushr(x, ROW_SHIFT)),
+  set("u", `(i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11 ${get("u")} ${get("u")})`),
+  set("u", `(i16x8.sub_sat_u ${get("u")} ${i16Lanes([ROW_BASE, 0, ROW_BASE, 0])})`),
+  set("u", `(i32x4.shl (i16x8.min_u ${get("u")} ${i16Lanes([last, 0, last, 0])}) (i32.const ${Math.log2(ROW_BYTES)}))`),
+];
+/** The byte offset of lane `lane`'s row (after `rowOffsets`): the two sit in one 64-bit lane, moved to a general register once. */
+const rowOffset = (lane: 0 | 1): string => {
+  const both = `(i64.reinterpret_f64 (f64x2.extract_lane 0 ${get("u")}))`;
+  return `(i32.wrap_i64 ${lane === 0 ? both : `(i64.shr_u ${both} (i64.const 32))`})`;
+};
+/** Each lane's row of the table at `table`: its first 16 bytes into `la`, `lb`, its last into `ha`, `hb`. */
+const loadRows = (table: number): string[] => [
+  set("la", `(v128.load offset=${table} ${rowOffset(0)})`),
+  set("lb", `(v128.load offset=${table} ${rowOffset(1)})`),
+  set("ha", `(v128.load offset=${table + 16} ${rowOffset(0)})`),
+  set("hb", `(v128.load offset=${table + 16} ${rowOffset(1)})`),
+];
+
+/** The bytes of a table of rows (4 doubles each) as a WAT string literal, checked to end before `end`. */
+function rowTableBytes(name: string, at: number, end: number, rows: readonly number[][]): string {
+  if (at + rows.length * ROW_BYTES > end) throw new Error(`gen-simd-math: the ${name} table overlaps what follows it`);
+  const buf = new DataView(new ArrayBuffer(rows.length * ROW_BYTES));
+  rows.forEach((row, i) => row.forEach((v, k) => buf.setFloat64(i * ROW_BYTES + k * 8, v, true)));
+  return [...new Uint8Array(buf.buffer)].map((b) => `\\${b.toString(16).padStart(2, "0")}`).join("");
+}
+
+/** The spacing of the doubles at a normal x. */
+const ulpOf = (x: number): number => 2 ** (dd.exponentOf(x) - 52);
+/** How far a double-double's value is from its leading double, in ulps of that double. */
+const residue = (v: dd.DD): number => Math.abs(v[1]) / ulpOf(v[0]);
+/** A table's leading values are within this many of their ulps of the function's exact values. */
+const ACCURATE = 2 ** -7;
+
+/**
+ * A point b near `centre` where f(b) is within ACCURATE ulp of a double (Gal's "accurate tables":
+ * the table then needs no low part of f(b)), or undefined: candidates spread evenly (steps of the
+ * golden ratio) over `window` about the centre, pre-selected by f's Taylor expansion
+ * `near(d)` ≈ f(centre + d), confirmed by `f` itself.
+ */
+function accuratePoint(centre: number, window: number, f: (b: number) => dd.DD, near: (d: number) => dd.DD): number | undefined {
+  const step = ulpOf(centre);
+  for (let k = 1; k < 100000; k++) {
+    const d = Math.round(((((k * (Math.sqrt(5) - 1)) / 2) % 1) - 0.5) * (window / step)) * step;
+    if (residue(near(d)) <= ACCURATE && residue(f(centre + d)) <= ACCURATE) return centre + d;
+  }
+  return undefined;
+}
+
+// ------------------------------------------------------------------ tanh
+
+/** Where tanh's table lives: after the constant pool (which must end before it), before sin and cos's. */
+export const TANH_TABLE = 32768;
+/** |x| is clamped to this (tanh x rounds to 1 from 19.06 on). */
+export const TANH_CLAMP = 20;
+/** The last row: that of TANH_CLAMP. */
+const TANH_LAST = rowOf(TANH_CLAMP);
+/** From this |x| on tanh x rounds to 1: atanh(1 − 2⁻⁵⁴) = ½·ln((2 − 2⁻⁵⁴)/2⁻⁵⁴). */
+export const TANH_ONE = dd.logDD(dd.div(dd.sub([2, 0], [2 ** -54, 0]), [2 ** -54, 0]))[0] / 2;
+
+/**
+ * The point b of a row [lo, …) with middle `centre`, and tanh b as a double within ACCURATE ulp:
+ * - below 8, near the centre (a window a 2⁻³² part of b, or 2⁹ ulps of tanh b's worth of change;
+ *   tanh(c + d) ≈ T + W·d − T·W·d², W = sech² c);
+ * - from 8 on (tanh b within 2⁻²² of 1, where it moves by far less than an ulp per ulp of b), the
+ *   point where tanh b is exactly 1 − n·2⁻⁵³, n the nearest count for the centre (at least 1: up
+ *   to TANH_ONE the result may be below 1), b = atanh(1 − n·2⁻⁵³);
+ * - a row all beyond TANH_ONE: tanh b = 1 exactly as the result rounds (and sech² b is taken as 0).
+ */
+function tanhPoint(lo: number, centre: number): [number, number] {
+  if (lo >= TANH_ONE) return [centre, 1];
+  let b: number | undefined;
+  if (centre >= 8) {
+    const n = Math.max(1, Math.round(dd.sub([1, 0], dd.tanhDD(centre))[0] * 2 ** 53));
+    const e: dd.DD = [n * 2 ** -53, 0];
+    b = dd.logDD(dd.div(dd.sub([2, 0], e), e))[0] / 2;
+    if (residue(dd.tanhDD(b)) > ACCURATE) b = undefined;
+  } else {
+    const t = dd.tanhDD(centre);
+    const w = dd.sech2DD(centre);
+    const window = Math.max(ulpOf(centre) * 2 ** 20, (2 ** 9 * ulpOf(t[0])) / w[0]);
+    const near = (d: number): dd.DD => {
+      const wd = dd.mul(w, [d, 0]);
+      return dd.sub(dd.add(t, wd), dd.mul(dd.mul(t, wd), [d, 0]));
+    };
+    b = accuratePoint(centre, window, dd.tanhDD, near);
+  }
+  if (b === undefined) throw new Error(`gen-simd-math: no accurate tanh point near ${centre}`);
+  return [b, dd.tanhDD(b)[0]];
+}
+
+/** The rows of `TANH_TABLE` ([tanh b, sech² b, b, 0]): row 0 (|x| < ROW0_LIMIT) b = 0, then one per 2⁻⁵ of each binade up to TANH_CLAMP's. */
+function tanhTable(): number[][] {
+  const rows: number[][] = [[0, 1, 0, 0]];
+  for (let j = 1; j <= TANH_LAST; j++) {
+    const { lo, centre } = rowSpan(j);
+    const [b, t] = tanhPoint(lo, centre);
+    // The error bound below takes |b − centre| small next to the row's half-width where tanh is not flat.
+    if (centre < 8 && Math.abs(b - centre) > (centre - lo) * 2 ** -10) throw new Error(`gen-simd-math: tanh point ${b} far from ${centre}`);
+    rows.push([t, t === 1 ? 0 : dd.sech2DD(b)[0], b, 0]);
+  }
+  return rows;
+}
+
+/** tanh r − r = r·z·P(z) (so that z·P(z) = tanh r / r − 1). */
+const tanhTarget = (a: number): dd.DD => dd.sub(dd.div(dd.tanhDD(a), [a, 0]), [1, 0]);
+
+/**
+ * The 4 coefficients of P with tanh r ≈ r + r·z·P(z), z = r²: a least-squares fit (`fitEven`) on
+ * row 0's range |r| < ROW0_LIMIT. The generator measures the error relative to tanh r and refuses
+ * more than 2⁻⁶² there (row 0's result is this polynomial), 2⁻³⁴ up to |r| = 0.13 and 2⁻⁸ up to 0.8
+ * (the rows from 8 on, where δ is weighted by W < 2⁻²¹, resp. W < 2⁻⁵⁰ where b was moved to an
+ * exact 1 − n·2⁻⁵³).
+ */
+const TANH_SERIES = fitEven(4, 1, ROW0_LIMIT * ROW0_LIMIT, tanhTarget);
+for (const [upTo, limit] of [[ROW0_LIMIT, 2 ** -62], [0.13, 2 ** -34], [0.8, 2 ** -8]] as const) {
+  // r·(z·P − (tanh r/r − 1)) relative to tanh r.
+  const e = fitError(TANH_SERIES, 1, upTo, tanhTarget, (a) => Math.tanh(a) / a);
+  if (e > limit) throw new Error(`gen-simd-math: the tanh series' error ${e} up to ${upTo} exceeds ${limit}`);
+}
+
+const TANH_LOCALS = ["x", "y", "u", "a", "la", "lb", "ha", "hb", "t", "w", "b", "r", "z", "q"];
+
+/**
+ * tanh on f64x2, two vectors a step, with no branch: each lane's row of `TANH_TABLE`
+ * (`rowOffsets`: all |x| < 2⁻⁵ take row 0; NaN, ±∞ and |x| beyond 20 the last) holds a point b,
+ * T = tanh b (a double within 2⁻⁷ ulp of it: `tanhPoint`) and W = 1 − T² = sech² b. Then with
+ * a = min(|x|, 20) (NaN stays), r = a − b (exact: within a factor 2 of each other, Sterbenz;
+ * r = a in row 0) and t = tanh r,
+ *
+ *   tanh a = (T + t)/(1 + T·t) = T + δ,  δ = W·t/(1 + T·t),
+ *
+ * and the sign of x put back (±0 too).
+ *
+ * Error, in ulps of the result: in row 0, b = 0, T = 0, W = 1 and y = t = r + (r·z)·P(z) rounded
+ * once (the correction is below 2⁻¹⁰·r, so its own roundings and the fit's error, 2⁻⁶², count for
+ * under 0.01 ulp): at most 0.51 ulp. In the other rows |r| ≤ 2⁻⁶·b (plus b's offset from the
+ * centre, a 2⁻¹⁰ part of that, below 8), so |δ| ≤ 0.021·tanh a; δ carries about 5 roundings (t's
+ * last, W's, the product, 1 + T·t and the quotient), 5·2⁻⁵³ of δ, so at most 0.11 ulp of the
+ * result; T's distance to tanh b, 2⁻⁷ ulp; the final rounding ½ ulp: at most 0.63 ulp. From 8 on,
+ * where W < 2⁻²¹ and r grows to 0.8 (in the rows whose b is moved to an exact 1 − n·2⁻⁵³), t's
+ * series error (at most 2⁻³⁴, resp. 2⁻⁸ of t there) is weighted by W·|t| and stays below 0.01 ulp.
+ * Measured: 0.525 ulp at most (test/simd-tanh.test.ts).
+ */
+const tanhKernel = inPlaceTwo("tanh", TANH_LOCALS, [
+  ...rowOffsets(get("x"), TANH_LAST),
+  set("a", fmin(fabs(get("x")), c(TANH_CLAMP))),
+  ...loadRows(TANH_TABLE),
+  set("t", lanesOf(0, get("la"), get("lb"))),
+  set("w", lanesOf(1, get("la"), get("lb"))),
+  set("b", lanesOf(0, get("ha"), get("hb"))),
+  set("r", sub(get("a"), get("b"))),
+  set("z", mul(get("r"), get("r"))),
+  set("q", add(get("r"), mul(mul(get("r"), get("z")), horner(get("z"), TANH_SERIES)))),
+  set("q", div(mul(get("q"), get("w")), add(c(1), mul(get("t"), get("q"))))),
+  set("y", or(add(get("t"), get("q")), and(get("x"), SIGN))),
+]);
 
 /** Clears the low 27 bits of a double's significand: 26 significant bits are left. */
 const MASK_26 = ci(-(1n << 27n));
@@ -727,8 +782,6 @@ const PIO2: number[] = splitPiOver2(4, 32);
 export const TRIG_NEAR = 400;
 /** π/2 in three parts, the first two of 45 bits (k · them is exact for |k| < 2⁸), then a double. */
 const PIO2_NEAR: number[] = splitPiOver2(3, 45);
-/** Up to this |x| (both lanes of a vector) no reduction at all: k = 0. */
-const TRIG_SMALL = truncateBits(Math.PI / 4, 40);
 /** The widest |r| of a reduction: π/4 and a little (k rounds x·2/π, itself rounded). */
 const TRIG_R_MAX = 0.7854;
 
@@ -903,6 +956,76 @@ const trigFinish = (offset: number): string[] => {
   ];
 };
 
+/** Up to this |x| (both lanes of a vector) no reduction and no table: the polynomial of x. */
+const TRIG_SMALL = truncateBits(Math.PI / 4, 40);
+/** Where sin and cos's table lives (after tanh's). */
+export const SIN_TABLE = 43008;
+/** Up to this |x| (both lanes of a vector) sin reads its table, no reduction. */
+export const SIN_TABLE_LIMIT = 1.5;
+/** Up to this |x| (both lanes) cos reads the table (beyond, cos x < 0.36 and δ below would weigh more). */
+export const COS_TABLE_LIMIT = 1.2;
+/** The last row of the table: that of SIN_TABLE_LIMIT. */
+const SIN_LAST = rowOf(SIN_TABLE_LIMIT);
+
+/**
+ * The rows of `SIN_TABLE` ([sin b, cos b, its low part, b]): row 0 (|x| < ROW0_LIMIT) b = 0, then
+ * one per 2⁻⁵ of each binade up to SIN_TABLE_LIMIT's, b within a 2⁻³² part of the middle where sin b
+ * is within 2⁻⁷ ulp of a double (sin(c + d) ≈ S + C·d − S·d²/2), cos b as a double-double.
+ */
+function sinTable(): number[][] {
+  const rows: number[][] = [[0, 1, 0, 0]];
+  for (let j = 1; j <= SIN_LAST; j++) {
+    const { centre } = rowSpan(j);
+    const s = dd.sinDD(centre);
+    const co = dd.cosDD(centre);
+    const near = (d: number): dd.DD => dd.sub(dd.add(s, dd.mul(co, [d, 0])), dd.mul(s, [(d * d) / 2, 0]));
+    const b = accuratePoint(centre, Math.max(ulpOf(centre) * 2 ** 20, (2 ** 9 * ulpOf(s[0])) / co[0]), dd.sinDD, near);
+    if (b === undefined || Math.abs(b - centre) > centre * 2 ** -30) throw new Error(`gen-simd-math: no accurate sin point near ${centre}`);
+    const cb = dd.cosDD(b);
+    rows.push([dd.sinDD(b)[0], cb[0], cb[1], b]);
+  }
+  return rows;
+}
+
+/** sin r − r = r·z·P(z) (so that z·P(z) = sin r / r − 1): 3 coefficients on |r| < ROW0_LIMIT. */
+const SIN_SERIES = fitEven(3, 1, ROW0_LIMIT * ROW0_LIMIT, sinTarget);
+/** cos r − 1 = z·Q(z): 4 coefficients on |r| < ROW0_LIMIT. */
+const COS_SERIES = fitEven(4, 1, ROW0_LIMIT * ROW0_LIMIT, (a) => dd.sub(dd.cosDD(a), [1, 0]));
+{
+  // Relative to sin r (r/sin r < 1.0002 there), resp. absolute (cos r − 1 is added to 1 in effect).
+  const es = fitError(SIN_SERIES, 1, ROW0_LIMIT, sinTarget, () => 1 / 1.0002);
+  const ec = fitError(COS_SERIES, 1, ROW0_LIMIT, (a) => dd.sub(dd.cosDD(a), [1, 0]), () => 1);
+  if (es > 2 ** -62 || ec > 2 ** -62) throw new Error(`gen-simd-math: the table series' errors ${es}, ${ec} exceed 2^-62`);
+}
+
+/**
+ * sin (offset 0) or cos (offset 1) of |x| ≤ SIN_TABLE_LIMIT, resp. COS_TABLE_LIMIT, from the row of
+ * |x| (`rowOffsets`): S = sin b (within 2⁻⁷ ulp), C = cos b (+ its low part Cl), r = |x| − b (exact,
+ * Sterbenz; |r| ≤ 2⁻⁶·b, or r = |x| < 2⁻⁵ in row 0), s = sin r = r + (r·z)·P(z), m = cos r − 1 = z·Q(z):
+ *
+ *   sin |x| = S + (C·s + S·m),   cos x = C + (Cl + (C·m − S·s)),
+ *
+ * sin's sign put back (±0 too). Error: in row 0, sin is s rounded once (its correction below
+ * 2⁻¹⁰·r): 0.51 ulp; cos is 1 + (m) with m ≤ 2⁻¹¹: 0.5 ulp. Elsewhere the correction δ (in
+ * parentheses) is below 2⁻⁶·b in size, at most 0.025 of sin |x| (|x| ≤ 1.5: sin |x| ≥ 0.66·|x|) and
+ * 0.052 of cos x (|x| ≤ 1.2: cos x ≥ 0.36), and carries about 5 roundings of its size: 0.13 resp.
+ * 0.26 ulp; S's distance to sin b 2⁻⁷ ulp, the final rounding ½: at most 0.64 ulp (sin), 0.77 (cos).
+ */
+const trigTableBody = (offset: number): string[] => [
+  ...rowOffsets(get("x"), SIN_LAST),
+  set("a", fabs(get("x"))),
+  ...loadRows(SIN_TABLE),
+  set("sb", lanesOf(0, get("la"), get("lb"))),
+  set("cb", lanesOf(1, get("la"), get("lb"))),
+  set("r", sub(get("a"), lanesOf(1, get("ha"), get("hb")))),
+  set("z", mul(get("r"), get("r"))),
+  set("sr", add(get("r"), mul(mul(get("r"), get("z")), horner(get("z"), SIN_SERIES)))),
+  set("cm", mul(get("z"), horner(get("z"), COS_SERIES))),
+  offset === 0
+    ? set("y", or(add(get("sb"), add(mul(get("cb"), get("sr")), mul(get("sb"), get("cm")))), and(get("x"), SIGN)))
+    : set("y", add(get("cb"), add(lanesOf(0, get("ha"), get("hb")), sub(mul(get("cb"), get("cm")), mul(get("sb"), get("sr")))))),
+];
+
 /** sin (offset 0) or cos (offset 1) of |x| ≤ TRIG_SMALL: the one polynomial, no reduction. */
 const trigSmall = (offset: number): string[] => [
   set("z", mul(get("x"), get("x"))),
@@ -910,16 +1033,16 @@ const trigSmall = (offset: number): string[] => [
   ...(offset === 0 ? sinOf(get("x")) : cosOf),
 ];
 
-const TRIG_LOCALS = ["x", "y", "t", "kd", "ki", "h", "l", "h2", "l2", "r", "rl", "z", "z2", "z4", "cterm", "bterm", "m", "far", "bb"];
+const TRIG_LOCALS = ["x", "y", "t", "kd", "ki", "h", "l", "h2", "l2", "r", "rl", "z", "z2", "z4", "cterm", "bterm", "m", "far", "bb", "u", "a", "la", "lb", "ha", "hb", "sb", "cb", "sr", "cm"];
 
 /**
  * sin (offset 0) or cos (offset 1) over `n` doubles at `p`, a vector a step by one of three bodies
- * chosen by its largest |x|: ≤ TRIG_SMALL, the polynomial of x alone; ≤ TRIG_NEAR, the short
- * reduction; else the four-part one (NaN too: the tests are written to let it through); after a
- * reduction, one polynomial with each lane's coefficients (`trigFinish`). Returns 1 when some lane had
- * |x| > TRIG_LIMIT or was not finite, for the caller's fallback. One vector a step rather than
- * two (measured: the small body is taken twice as often on arguments spread over [−1.1, 1.1], and
- * two interleaved copies of the reductions spill as many registers as they save latency);
+ * chosen by its largest |x|: ≤ SIN_TABLE_LIMIT (sin) or COS_TABLE_LIMIT (cos), the table and no
+ * reduction (`trigTableBody`); ≤ TRIG_NEAR, the short reduction; else the four-part one (NaN too:
+ * the tests are written to let it through); after a reduction, one polynomial with each lane's
+ * coefficients (`trigFinish`). Returns 1 when some lane had |x| > TRIG_LIMIT or was not finite, for
+ * the caller's fallback. One vector a step rather than two (measured: two interleaved copies of
+ * the reductions spill as many registers as they save latency);
  * constants are read from the pool at each use (V8 keeps the repeated loads in registers anyway).
  */
 function trigKernel(name: string, offset: number): string {
@@ -940,11 +1063,15 @@ function trigKernel(name: string, offset: number): string {
         (local.set $x (v128.load (local.get $p)))
         (if ${outside(TRIG_SMALL)}
           (then
-            (if ${outsideMask(TRIG_NEAR)}
+            (if ${outside(offset === 0 ? SIN_TABLE_LIMIT : COS_TABLE_LIMIT)}
               (then
-                ${body([farFlag, ...trigReduceFar, ...trigFinish(offset)])})
+                (if ${outsideMask(TRIG_NEAR)}
+                  (then
+                    ${body([farFlag, ...trigReduceFar, ...trigFinish(offset)])})
+                  (else
+                    ${body([...trigReduceNear, ...trigFinish(offset)])})))
               (else
-                ${body([...trigReduceNear, ...trigFinish(offset)])})))
+                ${body(trigTableBody(offset))})))
           (else
                 ${body(trigSmall(offset))}))
         (v128.store (local.get $p) (local.get $y))
@@ -1090,12 +1217,14 @@ export const source = `;; Generated by scripts/gen-simd-math.ts; do not edit.
   (data (i32.const ${LOG_TABLE}) "${logTableBytes()}")
   (data (i32.const ${TRIG_TABLE}) "${trigTableBytes()}")
   (data (i32.const ${CONST_TABLE}) "${constPoolBytes()}")
+  (data (i32.const ${TANH_TABLE}) "${rowTableBytes("tanh", TANH_TABLE, SIN_TABLE, tanhTable())}")
+  (data (i32.const ${SIN_TABLE}) "${rowTableBytes("sin", SIN_TABLE, SCRATCH_A, sinTable())}")
 )
 `;
 
 /** The bytes of the constant pool (each constant twice, one per lane). */
 function constPoolBytes(): string {
-  if (constPool.size * 16 > SCRATCH_A - CONST_TABLE) throw new Error("gen-simd-math: the constant pool overlaps the scratch region");
+  if (constPool.size * 16 > TANH_TABLE - CONST_TABLE) throw new Error("gen-simd-math: the constant pool overlaps the tanh table");
   const buf = new DataView(new ArrayBuffer(constPool.size * 16));
   for (const [bits, slot] of constPool) {
     buf.setBigUint64(slot * 16, bits, true);

@@ -141,9 +141,10 @@ describe("SIMD math kernels", () => {
     }
   });
 
-  // exp, expm1, tanh and sigmoid take two vectors a step with a fast body, and both again through
-  // the slow one when a lane of either is out of its range (|x| > 708, or 20 for tanh), an odd
-  // vector at the end alone: out-of-range and tiny lanes at every offset of the pair and the tail.
+  // exp, expm1 and sigmoid take two vectors a step with a fast body, and both again through the
+  // slow one when a lane of either is out of its range (|x| > 708), an odd vector at the end alone;
+  // tanh takes two vectors a step too, its lanes clamped at 20 and NaN sent to its last row:
+  // out-of-range and tiny lanes at every offset of the pair and the tail.
   it.each(cases.filter((c) => ["exp", "expm1", "tanh", "sigmoid"].includes(c.name)))(
     "$name: in-range, out-of-range and tiny lanes at every position of a step and of the odd last vector",
     ({ name, exact, math }) => {
@@ -182,9 +183,10 @@ describe("SIMD math kernels", () => {
   });
 });
 
-// sin and cos take one of three bodies per vector by its largest |x|: ≤ TRIG_SMALL (just under
-// π/4) the polynomial of x alone, ≤ 400 a short three-part reduction, else the four-part one; each
-// range below keeps every vector on one body, so a broken body fails its own range.
+// sin and cos take one of four bodies per vector by its largest |x|: ≤ TRIG_SMALL (just under
+// π/4) the polynomial of x alone, ≤ 1.5 (sin) or 1.2 (cos) the table (test/simd-trig-table.test.ts
+// sweeps it), ≤ 400 a short three-part reduction, else the four-part one; each range below keeps
+// most vectors on one body, so a broken body fails its own range.
 describe("SIMD sin and cos by path", () => {
   const trig = [
     { name: "sin" as const, exact: d.sinDD, math: Math.sin },
@@ -192,7 +194,8 @@ describe("SIMD sin and cos by path", () => {
   ];
   const ranges: [string, number][] = [
     ["the polynomial of x (|x| ≤ 0.785)", 0.785],
-    ["the short reduction (|x| ≤ 1.1)", 1.1],
+    ["the table (|x| ≤ 1.1)", 1.1],
+    ["sin: the table, cos: the table or the short reduction (|x| ≤ 1.5)", 1.5],
     ["the short reduction (|x| ≤ 4)", 4],
     ["the short reduction (|x| ≤ 100)", 100],
     ["the short reduction (|x| ≤ 400)", 400],
@@ -237,15 +240,16 @@ describe("SIMD sin and cos by path", () => {
   };
   const EDGES = [
     0, -0, 5e-324, -5e-324, 2 ** -1022, -(2 ** -1022), 1e-310, 1e-200, 2 ** -27, 1e-8, 0.1,
-    ...[Math.PI / 4, 0.7853981633972, 0.785, 0.7854, 400, 1.6e6].flatMap((b) => [nextDown(nextDown(b)), nextDown(b), b, nextUp(b), nextUp(nextUp(b))]).flatMap((b) => [b, -b]),
+    ...[Math.PI / 4, 0.7853981633972, 0.785, 0.7854, 1.2, 1.5, 400, 1.6e6].flatMap((b) => [nextDown(nextDown(b)), nextDown(b), b, nextUp(b), nextUp(nextUp(b))]).flatMap((b) => [b, -b]),
     ...nearMultiples(),
     6381956970095103 * 2 ** -40, 1e6 + 0.5, 1.6e6 + 1, 1e22, 1e300, Number.MAX_VALUE, Infinity, -Infinity, NaN,
   ];
 
   // Each edge point next to a companion lane that puts the vector on each body (0.1: the edge
-  // point alone decides; 2: the short reduction or beyond; 1000: the four-part one), in either lane.
+  // point alone decides; 1: the table or beyond; 2: the short reduction or beyond; 1000: the
+  // four-part one), in either lane.
   it.each(trig)("$name: edge points in either lane beside each body's companion: Math's specials, 1 ulp elsewhere", ({ name, exact, math }) => {
-    for (const companion of [0.1, -2, 1000]) {
+    for (const companion of [0.1, 1, -2, 1000]) {
       for (const lane of [0, 1]) {
         const x = new Float64Array(2 * EDGES.length);
         EDGES.forEach((v, i) => {
@@ -281,8 +285,9 @@ describe("SIMD tanh", () => {
     }
     return out;
   };
-  // The kernel switches from its polynomial to the exp formula at |x| = 0.55; tanh crosses ½ (a
-  // power of two, where an ulp halves) at atanh ½ = 0.5493…, and rounds to 1 from 19.06 on.
+  // 0.55 (where an earlier kernel switched formulas); tanh crosses ½ (a power of two, where an ulp
+  // halves) at atanh ½ = 0.5493…, and rounds to 1 from 19.06 on. The table's rows and their
+  // edges are swept in test/simd-tanh.test.ts.
   const edges = [
     ...around(0.55, 300),
     ...around(Math.atanh(0.5), 300),
@@ -295,7 +300,7 @@ describe("SIMD tanh", () => {
     0, 5e-324, 1e-310, 2 ** -1022, 1e-20, 1e-8, 1e3, 1e10, 1e300, Number.MAX_VALUE,
   ];
 
-  it("within 1 ulp around its switch point, ½, 1, the subnormals, tiny arguments and where it rounds to 1 (both signs, every pairing of lanes)", () => {
+  it("within 1 ulp around 0.55, ½, 1, the subnormals, tiny arguments and where it rounds to 1 (both signs, every pairing of lanes)", () => {
     // Shifted by 0 to 3 places so that each point is met in each lane of a two-vector step.
     for (let shift = 0; shift < 4; shift++) {
       const x = Float64Array.from([...Array(shift).fill(3), ...edges.flatMap((v) => [v, -v])]);
