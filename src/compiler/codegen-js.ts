@@ -128,6 +128,10 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
     if (s.kind === "call" && !freshOutputs.has(s.eqn.prim)) for (const o of s.eqn.outs) for (const i of s.eqn.inputs) aliases.push([o, i]);
     return { poolable: s.kind === "loop" ? s.stored : intoCalls.has(s) ? s.eqn.outs : [], reads: [...reads], aliases, inPlace };
   });
+  const inKernelMemory = productsLeftInMemory(steps, planSteps, intoCalls, new Set([...jaxpr.outvars, ...wrapped]));
+  inKernelMemory.forEach((k) => {
+    planSteps[k] = { ...planSteps[k]!, poolable: [] };
+  });
   const memory = planMemory(planSteps, jaxpr.outvars, donated.map((i) => jaxpr.invars[i]!));
 
   const lines: string[] = [];
@@ -182,8 +186,12 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
     } else if (intoCalls.has(s)) {
       const e = (s as Extract<Step, { kind: "call" }>).eqn;
       const o = e.outs[0]!;
-      buffer(o, true);
-      emit(`${intoCalls.get(s)!.emit(e.inputs.map(data), `b${o.id}`, ref)} // ${e.prim.name}`);
+      const call = intoCalls.get(s)!;
+      if (inKernelMemory.has(k)) emit(`const b${o.id} = ${call.inMemory!(e.inputs.map(data), ref)}; // ${e.prim.name}, read where the kernel left it`);
+      else {
+        buffer(o, true);
+        emit(`${call.emit(e.inputs.map(data), `b${o.id}`, ref)} // ${e.prim.name}`);
+      }
       wrap(o);
     } else if (s.kind === "call") {
       const e = s.eqn;
@@ -348,6 +356,29 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
   const text = `"use strict";\n${loopFunctions.join("\n")}\nreturn function compiled(args, B, D, O) {\n${lines.map((l) => `  ${l}`).join("\n")}\n};`;
   const fn = new Function("K", "H", text)(K, helpers) as Generated["fn"];
   return { text, fn, memory };
+}
+
+/**
+ * The steps (by index) of the matrix products whose result the program can read where the
+ * WebAssembly kernel leaves it, in the kernel's memory, instead of copying it into a buffer: those
+ * whose every reader is a fused loop or a kernel call other than a product (sums, transposes,
+ * broadcasts) running before the next step that may compute a matrix product (another product, a
+ * primitive's `impl`, control flow), which would overwrite it. Results the program returns or
+ * wraps in an array (`keep`) are never left there.
+ */
+function productsLeftInMemory(steps: readonly Step[], plan: readonly PlanStep[], calls: ReadonlyMap<Step, IntoCall>, keep: ReadonlySet<JaxprVar>): Set<number> {
+  const out = new Set<number>();
+  const mayMultiply = (s: Step): boolean => s.kind === "call" && (!calls.has(s) || calls.get(s)!.inMemory !== undefined || s.eqn.prim === (dotGeneralP as unknown));
+  steps.forEach((s, k) => {
+    if (s.kind !== "call" || calls.get(s)?.inMemory === undefined) return;
+    const o = s.eqn.outs[0]!;
+    if (keep.has(o)) return;
+    let next = k + 1;
+    while (next < steps.length && !mayMultiply(steps[next]!)) next++;
+    const readAfter = plan.some((p, j) => (j <= k || j >= next) && p.reads.includes(o));
+    if (!readAfter) out.add(k);
+  });
+  return out;
 }
 
 /** A loop function's text with its variables (`l12`, `xl12`, `b7`, `t9`, `pl12_0` …) renamed in order of appearance. */

@@ -160,59 +160,149 @@ function threadsFor(m: number, k: number, n: number): number {
 export function wasmMatmul(...[a, b, c, batch, m, k, n, transA = false, transB = false, threads]: [...Parameters<MatmulKernel>, threads?: number]): boolean {
   if (!wasmAvailable()) return false;
   if (batch === 0 || m === 0 || n === 0) return true; // C is empty
+  const at = placement(m, k, n, transA);
+  const f = prepare(at, threads ?? threadsFor(m, k, n));
+  if (f === undefined) return false;
+  for (let bi = 0; bi < batch; bi++) {
+    multiply(f, at, a, bi * m * k, b, bi * k * n, m, k, n, transA, transB);
+    copyOut(f, at, c, bi * m * n, m, n);
+  }
+  return true;
+}
+
+/**
+ * A product of one shape for compiled programs (`matmul.ts`' `productOf`): where its operands go
+ * in the kernel's memory is worked out once, here, instead of at every call. `into(a, b, c)` is
+ * `wasmMatmul(a, b, c, batch, m, k, n, transA, transB)`; `inMemory(a, b)`, given only for a single
+ * product (batch 1) whose rows of C the kernel stores unpadded (n a multiple of four), leaves C in
+ * the kernel's memory and returns a view of it (undefined where `wasmMatmul` would return false):
+ * the caller reads it before the next product overwrites it, saving the copy of C out. Both
+ * compute every element exactly as `wasmMatmul` does. Undefined where the kernel is unavailable or
+ * the product is empty.
+ */
+export function wasmProduct(batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean): WasmProduct | undefined {
+  if (!wasmAvailable() || batch === 0 || m === 0 || n === 0) return undefined;
+  const at = placement(m, k, n, transA);
+  const into = (a: Float64Array, b: Float64Array, c: Float64Array): boolean => {
+    const f = prepare(at, threadsFor(m, k, n));
+    if (f === undefined) return false;
+    for (let bi = 0; bi < batch; bi++) {
+      multiply(f, at, a, bi * m * k, b, bi * k * n, m, k, n, transA, transB);
+      copyOut(f, at, c, bi * m * n, m, n);
+    }
+    return true;
+  };
+  if (batch !== 1 || at.nPad !== n) return { into };
+  let view: Float64Array | undefined;
+  const inMemory = (a: Float64Array, b: Float64Array): Float64Array | undefined => {
+    const f = prepare(at, threadsFor(m, k, n));
+    if (f === undefined) return undefined;
+    multiply(f, at, a, 0, b, 0, m, k, n, transA, transB);
+    // One view per memory buffer (it changes when the memory grows).
+    if (view === undefined || view.buffer !== f.buffer) view = new Float64Array(f.buffer, at.cAt * 8, m * n);
+    return view;
+  };
+  return { into, inMemory };
+}
+
+/** A product of fixed shape: see `wasmProduct`. */
+export interface WasmProduct {
+  readonly into: (a: Float64Array, b: Float64Array, c: Float64Array) => boolean;
+  readonly inMemory?: (a: Float64Array, b: Float64Array) => Float64Array | undefined;
+}
+
+/**
+ * Where one product [m, k]·[k, n] sits in the kernel's memory, in elements: A at 0 (rows padded
+ * to `mPad`; stored transposed, with its rows padded to mPad, so `lda`), packed B at `bAt`, C
+ * ([mPad, nPad]) at `cAt`, B as given (to be packed) at `rawAt`, the packing scratch at `scratchAt`
+ * (even: 16-byte aligned).
+ */
+interface Placement {
+  readonly mPad: number;
+  readonly nPad: number;
+  readonly strips: number;
+  readonly lda: number;
+  readonly bAt: number;
+  readonly cAt: number;
+  readonly rawAt: number;
+  readonly scratchAt: number;
+  /** The chunks of C for each thread count tried so far (index: threads). */
+  readonly jobs: GemmJob[];
+  /** The thread count of the current call. */
+  threads: number;
+}
+
+function placement(m: number, k: number, n: number, transA: boolean): Placement {
   const mPad = Math.ceil(m / MR) * MR;
   const nPad = Math.ceil(n / NR) * NR;
-  const strips = nPad / NR;
-  const useThreads = kernel!.shared && threadsSupported() ? (threads ?? threadsFor(m, k, n)) : 1;
-  // Element offsets of A, packed B, C, B as given (to be packed) and the packing scratch.
   const bAt = mPad * k;
   const cAt = bAt + nPad * k;
   const rawAt = cAt + mPad * nPad;
-  const scratchAt = rawAt + k * n + ((k * n) % 2); // even: 16-byte aligned
-  const bytes = scratchAt * 8 + useThreads * SCRATCH_BYTES;
-  if (bytes > MAX_BYTES) return false;
-  const { memory, gemm, packB, packBT } = kernel!;
+  const scratchAt = rawAt + k * n + ((k * n) % 2);
+  return { mPad, nPad, strips: nPad / NR, lda: transA ? mPad : k, bAt, cAt, rawAt, scratchAt, jobs: [], threads: 1 };
+}
+
+/**
+ * Makes the memory large enough for the product at `at` on `threads` threads (1 without shared
+ * memory or workers) and returns a view of it, or undefined where wasm32 cannot address that much
+ * or the engine refuses the memory (the JavaScript kernel then computes the product).
+ */
+function prepare(at: Placement, threads: number): Float64Array | undefined {
+  const useThreads = kernel!.shared && threadsSupported() ? threads : 1;
+  const bytes = at.scratchAt * 8 + useThreads * SCRATCH_BYTES;
+  if (bytes > MAX_BYTES) return undefined;
+  const { memory } = kernel!;
   if (memory.buffer.byteLength < bytes) {
     try {
       memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
     } catch {
-      return false; // the engine refused the memory: the JavaScript kernel computes this product
+      return undefined;
     }
   }
-  const f = new Float64Array(memory.buffer);
-  const job = chunking(mPad, strips, useThreads);
-  // A stored transposed is kept so, with its rows padded to mPad (the kernel packs it from there).
-  const lda = transA ? mPad : k;
-  for (let bi = 0; bi < batch; bi++) {
-    const [aOff, bOff] = [bi * m * k, bi * k * n];
-    if (!transA) {
-      f.set(a.subarray(aOff, aOff + m * k), 0);
-      f.fill(0, m * k, bAt);
-    } else if (m === mPad) f.set(a.subarray(aOff, aOff + m * k), 0);
-    else {
-      for (let p = 0; p < k; p++) {
-        f.set(a.subarray(aOff + p * m, aOff + (p + 1) * m), p * mPad);
-        f.fill(0, p * mPad + m, (p + 1) * mPad);
-      }
+  at.threads = useThreads;
+  return new Float64Array(memory.buffer);
+}
+
+/**
+ * One matrix of the batch (A from `aOff`, B from `bOff`) through the kernel, on the thread count
+ * `prepare` settled: A and B copied in, B packed, C computed at `at.cAt` (rows of `at.nPad`).
+ */
+function multiply(f: Float64Array, at: Placement, a: Float64Array, aOff: number, b: Float64Array, bOff: number, m: number, k: number, n: number, transA: boolean, transB: boolean): void {
+  const { mPad, nPad, strips, lda, bAt, cAt, rawAt, scratchAt, threads } = at;
+  const { gemm, packB, packBT } = kernel!;
+  if (!transA) {
+    f.set(a.subarray(aOff, aOff + m * k), 0);
+    f.fill(0, m * k, bAt);
+  } else if (m === mPad) f.set(a.subarray(aOff, aOff + m * k), 0);
+  else {
+    for (let p = 0; p < k; p++) {
+      f.set(a.subarray(aOff + p * m, aOff + (p + 1) * m), p * mPad);
+      f.fill(0, p * mPad + m, (p + 1) * mPad);
     }
-    // B is copied as it is, then packed by the kernel's SIMD loads (twice as fast as packing from
-    // JavaScript, measured); a last strip narrower than NR is packed here.
-    f.set(b.subarray(bOff, bOff + k * n), rawAt);
-    if (transB) {
-      packBT(rawAt * 8, k, bAt * 8, 0, n >> 2);
-      packLastStripTransposed(b, bOff + (n & ~3) * k, f, bAt + (n >> 2) * k * 4, k, n & 3);
-    } else {
-      packB(rawAt * 8, n, k, bAt * 8, 0, n >> 2);
-      packLastStrip(b, bOff + (n & ~3), f, bAt + (n >> 2) * k * 4, k, n, n & 3);
-    }
-    if (k === 0) f.fill(0, cAt, rawAt);
-    else if (useThreads === 1) gemm(0, lda, transA ? 1 : 0, bAt * 8, cAt * 8, k, nPad, 0, mPad, 0, strips, scratchAt * 8);
-    else runGemmJob(kernel!, gemm, { ...job, a: 0, lda, aT: transA ? 1 : 0, bp: bAt * 8, c: cAt * 8, k, ldc: nPad, scratch: scratchAt * 8, scratchBytes: SCRATCH_BYTES }, useThreads);
-    const cOff = bi * m * n;
-    if (n === nPad) c.set(f.subarray(cAt, cAt + m * n), cOff);
-    else for (let i = 0; i < m; i++) c.set(f.subarray(cAt + i * nPad, cAt + i * nPad + n), cOff + i * n);
   }
-  return true;
+  // B is copied as it is, then packed by the kernel's SIMD loads (twice as fast as packing from
+  // JavaScript, measured); a last strip narrower than NR is packed here.
+  f.set(b.subarray(bOff, bOff + k * n), rawAt);
+  if (transB) {
+    packBT(rawAt * 8, k, bAt * 8, 0, n >> 2);
+    packLastStripTransposed(b, bOff + (n & ~3) * k, f, bAt + (n >> 2) * k * 4, k, n & 3);
+  } else {
+    packB(rawAt * 8, n, k, bAt * 8, 0, n >> 2);
+    packLastStrip(b, bOff + (n & ~3), f, bAt + (n >> 2) * k * 4, k, n, n & 3);
+  }
+  if (k === 0) f.fill(0, cAt, rawAt);
+  else if (threads === 1) gemm(0, lda, transA ? 1 : 0, bAt * 8, cAt * 8, k, nPad, 0, mPad, 0, strips, scratchAt * 8);
+  else {
+    const job = (at.jobs[threads] ??= { ...chunking(mPad, strips, threads), a: 0, lda, aT: transA ? 1 : 0, bp: bAt * 8, c: cAt * 8, k, ldc: nPad, scratch: scratchAt * 8, scratchBytes: SCRATCH_BYTES });
+    runGemmJob(kernel!, gemm, job, threads);
+  }
+}
+
+/** C (rows of `at.nPad` at `at.cAt`) copied out to `c` from `cOff`, its padded columns dropped. */
+function copyOut(f: Float64Array, at: Placement, c: Float64Array, cOff: number, m: number, n: number): void {
+  const { cAt, nPad } = at;
+  if (n === nPad) c.set(f.subarray(cAt, cAt + m * n), cOff);
+  else for (let i = 0; i < m; i++) c.set(f.subarray(cAt + i * nPad, cAt + i * nPad + n), cOff + i * n);
 }
 
 /**
