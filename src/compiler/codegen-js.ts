@@ -20,6 +20,7 @@ import { controlRunner } from "./control.ts";
 import { intoCall, type IntoCall } from "./kernel-calls.ts";
 import { chunkedBody, simdKernelOf, type ChunkLeaf, type ChunkMember } from "./chunked.ts";
 import { CHUNK } from "../kernels/simd.ts";
+import { kernelMemoryArray } from "../kernels/matmul-wasm.ts";
 
 /** Kernels known to return fresh arrays (every other kernel may return, or keep, its inputs' memory). */
 const freshOutputs = new Set<unknown>([
@@ -132,7 +133,13 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
   inKernelMemory.forEach((k) => {
     planSteps[k] = { ...planSteps[k]!, poolable: [] };
   });
-  const memory = planMemory(planSteps, jaxpr.outvars, donated.map((i) => jaxpr.invars[i]!));
+  const productOperands = new Set<JaxprVar>();
+  for (const s of intoCalls.keys()) if (s.kind === "call" && s.eqn.prim === (dotGeneralP as unknown)) for (const v of [...s.eqn.inputs, ...s.eqn.outs]) productOperands.add(v);
+  // An operand may be a reshape (or another kernel's output sharing its input's memory) of a buffer.
+  for (const s of [...steps].reverse()) {
+    if (s.kind === "call" && !freshOutputs.has(s.eqn.prim) && s.eqn.outs.some((o) => productOperands.has(o))) for (const v of s.eqn.inputs) productOperands.add(v);
+  }
+  const memory = planMemory(planSteps, jaxpr.outvars, donated.map((i) => jaxpr.invars[i]!), productOperands);
 
   const lines: string[] = [];
   const loopFunctions: string[] = [];
@@ -157,6 +164,19 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
     return name;
   };
   const data = (v: JaxprVar): string => (loopStored.has(v) ? `b${v.id}` : `${array(v)}.data`);
+  /** A float64 constant a product reads, copied once into the kernel's memory (read there without a copy per call). */
+  const inKernel = new Map<JaxprVar, string>();
+  const productConstant = (v: JaxprVar): string | undefined => {
+    const c = constValue.get(v);
+    if (!(c instanceof ConcreteArray) || c.dtype !== "float64" || c.size === 0) return undefined;
+    if (!inKernel.has(v)) {
+      const copy = kernelMemoryArray(c.size);
+      if (copy === undefined) return undefined;
+      copy.set(c.data as Float64Array);
+      inKernel.set(v, ref(copy));
+    }
+    return inKernel.get(v);
+  };
   /** Declares `v<id>`, the array of buffer `b<id>`, where something needs it as an array. */
   const wrap = (o: JaxprVar): void => {
     if (wrapped.has(o)) emit(`const v${o.id} = new ${ref(ConcreteArray)}(b${o.id}, ${ref(o.aval.shape)}, "${o.aval.dtype}");`);
@@ -187,10 +207,11 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
       const e = (s as Extract<Step, { kind: "call" }>).eqn;
       const o = e.outs[0]!;
       const call = intoCalls.get(s)!;
-      if (inKernelMemory.has(k)) emit(`const b${o.id} = ${call.inMemory!(e.inputs.map(data), ref)}; // ${e.prim.name}, read where the kernel left it`);
+      const inputs = e.prim === (dotGeneralP as unknown) ? e.inputs.map((v) => productConstant(v) ?? data(v)) : e.inputs.map(data);
+      if (inKernelMemory.has(k)) emit(`const b${o.id} = ${call.inMemory!(inputs, ref)}; // ${e.prim.name}, read where the kernel left it`);
       else {
         buffer(o, true);
-        emit(`${call.emit(e.inputs.map(data), `b${o.id}`, ref)} // ${e.prim.name}`);
+        emit(`${call.emit(inputs, `b${o.id}`, ref)} // ${e.prim.name}`);
       }
       wrap(o);
     } else if (s.kind === "call") {
