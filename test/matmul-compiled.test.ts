@@ -2,13 +2,17 @@
  * @file Matrix products in compiled programs: `productOf` (the kernel and its placement in Wasm
  * memory chosen once per shape) gives `matmulData`'s bits, into a buffer or left in the kernel's
  * memory, on one thread or several; and `jit` reads a product's result where the kernel left it
- * only when nothing reads it after the next product, with the same bits as eager.
+ * only when nothing reads it after the next product, with the same bits as eager. Arrays in the
+ * kernel's memory (`kernelMemoryArray`: compiled programs' buffers that products use) are read and
+ * written in place with the same bits, never overwritten by products' scratch.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { jit, setThreads } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import { matmulData, productOf } from "../src/kernels/matmul.ts";
-import { setThreadMinWork, wasmAvailable } from "../src/kernels/matmul-wasm.ts";
+import { kernelMemoryArray, setThreadMinWork, wasmAvailable, wasmMatmul, wasmVariant } from "../src/kernels/matmul-wasm.ts";
+import { generate } from "../src/compiler/codegen-js.ts";
+import { optimize } from "../src/compiler/pipeline.ts";
 import { mulberry32 } from "../src/kernels/mulberry32.ts";
 import { compile } from "../src/compiler/compile.ts";
 import type { NDArray } from "../src/core/ndarray.ts";
@@ -31,6 +35,9 @@ const SHAPES: [number, number, number, number, boolean, boolean][] = [
   [1, 37, 29, 41, true, false],
   [1, 37, 29, 41, false, true],
   [1, 37, 29, 44, true, true],
+  [1, 12, 20, 8, true, false],
+  [1, 64, 48, 32, true, true],
+  [2, 16, 24, 12, true, false],
   [3, 21, 17, 12, false, false],
   [2, 9, 13, 8, true, true],
   [1, 3, 50, 20, false, false],
@@ -149,5 +156,90 @@ describe("jit with products left in the kernel's memory", () => {
     const program = compile(staged(f as never, x, w1, w2));
     if (wasmAvailable()) expect(program.text).toContain("read where the kernel left it");
     sameBits(f(x, w1, w2), program.run([x, w1, w2]));
+  });
+});
+
+/** `x` copied into the kernel's memory (or `x` itself where that memory is unavailable). */
+function inKernel(x: Float64Array): Float64Array {
+  const y = kernelMemoryArray(x.length);
+  if (y === undefined) return x;
+  y.set(x);
+  return y;
+}
+
+describe("arrays in the kernel's memory", () => {
+  const shared = wasmVariant()?.shared === true;
+
+  it("are zeroed, apart from each other, and only where the memory is shared", () => {
+    const x = kernelMemoryArray(37);
+    const y = kernelMemoryArray(5);
+    if (!shared) {
+      expect(x).toBeUndefined();
+      return;
+    }
+    expect(Array.from(x!)).toEqual(new Array(37).fill(0));
+    expect(Array.from(y!)).toEqual(new Array(5).fill(0));
+    x!.fill(1);
+    y!.fill(2);
+    expect(x!.every((v) => v === 1) && y!.every((v) => v === 2)).toBe(true);
+    expect(x!.byteOffset % 16).toBe(0);
+    expect(y!.byteOffset % 16).toBe(0);
+  });
+
+  it("give matmulData's bits as operands and as C (in place), on 1 and 2 threads; products leave other arrays there alone", () => {
+    const rand = mulberry32(21);
+    const bystander = kernelMemoryArray(1000);
+    bystander?.fill(7);
+    const previous = setThreadMinWork(1);
+    try {
+      for (const threads of threadCounts) {
+        setThreads(threads);
+        for (const [batch, m, k, n, tA, tB] of SHAPES) {
+          const a = randomArray(batch * m * k, rand);
+          const b = randomArray(batch * k * n, rand);
+          const want = new Float64Array(batch * m * n);
+          matmulData(a, b, want, batch, m, k, n, tA, tB);
+          const c = inKernel(new Float64Array(batch * m * n).fill(NaN));
+          // Operands in the kernel's memory, in JS memory, or one of each.
+          for (const [x, y] of [[inKernel(a), inKernel(b)], [a, inKernel(b)], [inKernel(a), b]] as const) {
+            c.fill(NaN);
+            matmulData(x, y, c, batch, m, k, n, tA, tB);
+            expect(firstDifference(c, want), `${[batch, m, k, n, tA, tB]} on ${threads}`).toBe(-1);
+            const product = productOf(batch, m, k, n, tA, tB);
+            c.fill(NaN);
+            product.into(x, y, c);
+            expect(firstDifference(c, want), `productOf: ${[batch, m, k, n, tA, tB]} on ${threads}`).toBe(-1);
+            if (product.inMemory) expect(firstDifference(product.inMemory(x, y), want)).toBe(-1);
+          }
+        }
+      }
+    } finally {
+      setThreadMinWork(previous);
+    }
+    if (bystander) expect(bystander.every((v) => v === 7)).toBe(true);
+  });
+
+  it("compute C from the operands as they were when C is one of them", () => {
+    const rand = mulberry32(4);
+    // Past the kernel's depth block (256), so that C is written before all of A is read; and A transposed.
+    for (const [n, tA] of [[300, false], [64, true]] as const) {
+      const a = inKernel(randomArray(n * n, rand));
+      const b = inKernel(randomArray(n * n, rand));
+      const want = new Float64Array(n * n);
+      matmulData(a, b, want, 1, n, n, n, tA, false);
+      expect(wasmMatmul(a, b, a, 1, n, n, n, tA, false, 1)).toBe(true);
+      expect(firstDifference(a, want), `${n}, transposed: ${tA}`).toBe(-1);
+    }
+  });
+
+  it("hold a compiled program's buffers that products read (a loop's result multiplied next)", () => {
+    const rand = mulberry32(12);
+    const x = np.array(randomArray(16 * 8, rand)).reshape(16, 8);
+    const w = np.array(randomArray(8 * 12, rand)).reshape(8, 12);
+    const f = (x: NDArray, w: NDArray): NDArray => np.matmul(np.tanh(x), w).add(1);
+    const closed = staged(f as never, x, w);
+    const { memory } = generate(optimize(closed));
+    expect(memory.slots.some((s) => s.inKernelMemory)).toBe(true);
+    sameBits([f(x, w)], compile(closed).run([x, w]));
   });
 });

@@ -264,8 +264,15 @@ function ensureBytes(bytes: number): boolean {
   return true;
 }
 
-/** Whether `x` lies in the kernel's memory (an array of `kernelMemoryArray`). */
-const inKernel = (x: Float64Array): boolean => ownBuffers.has(x.buffer);
+/**
+ * Whether `x` lies in the kernel's memory below `base`, where `kernelMemoryArray` places arrays
+ * (a view of a product's C left in memory, above `base`, would be overwritten by the copies).
+ */
+const inKernel = (x: Float64Array): boolean => ownBuffers.has(x.buffer) && x.byteOffset + x.byteLength <= base;
+
+/** Whether the byte ranges of two arrays overlap (only arrays on one buffer can). */
+const overlap = (x: Float64Array, y: Float64Array): boolean =>
+  x.buffer === y.buffer && x.byteOffset < y.byteOffset + y.byteLength && y.byteOffset < x.byteOffset + x.byteLength;
 
 /**
  * One matrix of the batch (A from `aOff`, B from `bOff`) through the kernel, on the thread count
@@ -308,7 +315,8 @@ function multiply(f: Float64Array, at: Placement, a: Float64Array, aOff: number,
     packB(raw, n, k, (o + bAt) * 8, 0, n >> 2);
     packLastStrip(b, bOff + (n & ~3), f, o + bAt + (n >> 2) * k * 4, k, n, n & 3);
   }
-  const direct = c !== undefined && n === nPad && m === mPad && inKernel(c);
+  // C straight into `c`, unless that could overwrite an operand the kernel is still reading.
+  const direct = c !== undefined && n === nPad && m === mPad && inKernel(c) && !overlap(c, a) && !overlap(c, b);
   const cAddr = direct ? c.byteOffset + cOff * 8 : (o + at.cAt) * 8;
   if (k === 0) f.fill(0, cAddr / 8, cAddr / 8 + mPad * nPad);
   else if (threads === 1) gemm(aAddr, lda, transA ? 1 : 0, (o + bAt) * 8, cAddr, k, nPad, 0, mPad, 0, strips, (o + scratchAt) * 8);
