@@ -134,7 +134,7 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
     planSteps[k] = { ...planSteps[k]!, poolable: [] };
   });
   const productOperands = new Set<JaxprVar>();
-  for (const s of intoCalls.keys()) if (s.kind === "call" && s.eqn.prim === (dotGeneralP as unknown)) for (const v of [...s.eqn.inputs, ...s.eqn.outs]) productOperands.add(v);
+  for (const [s, call] of intoCalls) if (s.kind === "call" && call.usesKernelMemory) for (const v of [...s.eqn.inputs, ...s.eqn.outs]) productOperands.add(v);
   // An operand may be a reshape (or another kernel's output sharing its input's memory) of a buffer.
   for (const s of [...steps].reverse()) {
     if (s.kind === "call" && !freshOutputs.has(s.eqn.prim) && s.eqn.outs.some((o) => productOperands.has(o))) for (const v of s.eqn.inputs) productOperands.add(v);
@@ -207,7 +207,7 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
       const e = (s as Extract<Step, { kind: "call" }>).eqn;
       const o = e.outs[0]!;
       const call = intoCalls.get(s)!;
-      const inputs = e.prim === (dotGeneralP as unknown) ? e.inputs.map((v) => productConstant(v) ?? data(v)) : e.inputs.map(data);
+      const inputs = call.usesKernelMemory ? e.inputs.map((v) => productConstant(v) ?? data(v)) : e.inputs.map(data);
       if (inKernelMemory.has(k)) emit(`const b${o.id} = ${call.inMemory!(inputs, ref)}; // ${e.prim.name}, read where the kernel left it`);
       else {
         buffer(o, true);

@@ -27,6 +27,8 @@ export interface IntoCall {
    * buffer holds the output only until the next matrix product, and belongs to the kernel.
    */
   readonly inMemory?: (inputs: readonly string[], ref: (x: unknown) => string) => string;
+  /** Whether the kernel reads its operands and writes its output in place when they lie in the WebAssembly kernel's memory. */
+  readonly usesKernelMemory?: boolean;
 }
 
 const prod = (xs: readonly number[]): number => xs.reduce((a, b) => a * b, 1);
@@ -64,6 +66,7 @@ function dotCall(eqn: JaxprEqn): IntoCall | undefined {
   const { inMemory } = product;
   return {
     writesAll: true,
+    usesKernelMemory: product.wasm,
     emit: ([a, b], c, ref) => `${ref(product.into)}(${a}, ${b}, ${c});`,
     ...(inMemory && { inMemory: ([a, b], ref) => `${ref(inMemory)}(${a}, ${b})` }),
   };

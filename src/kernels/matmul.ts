@@ -103,14 +103,14 @@ const directProduct: MatmulKernel = (a, b, c, batch, m, k, n, transA = false, tr
  */
 export function productOf(batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean): Product {
   const generic = (a: Float64Array, b: Float64Array, c: Float64Array): void => matmulData(a, b, c, batch, m, k, n, transA, transB);
-  if (k > SPLIT_K || !wasmPays(m, k, n)) return { into: generic };
+  if (k > SPLIT_K || !wasmPays(m, k, n)) return { into: generic, wasm: false };
   const wasm = wasmProduct(batch, m, k, n, transA, transB);
-  if (wasm === undefined) return { into: generic };
+  if (wasm === undefined) return { into: generic, wasm: false };
   const into = (a: Float64Array, b: Float64Array, c: Float64Array): void => {
     if (!wasm.into(a, b, c)) matmulJs(a, b, c, batch, m, k, n, transA, transB);
   };
   const inWasm = wasm.inMemory;
-  if (inWasm === undefined) return { into };
+  if (inWasm === undefined) return { into, wasm: true };
   const inMemory = (a: Float64Array, b: Float64Array): Float64Array => {
     const c = inWasm(a, b);
     if (c !== undefined) return c;
@@ -118,11 +118,13 @@ export function productOf(batch: number, m: number, k: number, n: number, transA
     matmulJs(a, b, fresh, 1, m, k, n, transA, transB);
     return fresh;
   };
-  return { into, inMemory };
+  return { into, inMemory, wasm: true };
 }
 
 /** A matrix product of fixed shape: see `productOf`. */
 export interface Product {
+  /** Whether the WebAssembly kernel computes it (operands in its memory then save copies). */
+  readonly wasm: boolean;
   readonly into: (a: Float64Array, b: Float64Array, c: Float64Array) => void;
   readonly inMemory?: (a: Float64Array, b: Float64Array) => Float64Array;
 }
