@@ -21,6 +21,7 @@ import { intoCall, type IntoCall } from "./kernel-calls.ts";
 import { chunkedBody, simdKernelOf, type ChunkLeaf, type ChunkMember } from "./chunked.ts";
 import { CHUNK } from "../kernels/simd.ts";
 import { kernelMemoryArray } from "../kernels/matmul-wasm.ts";
+import { LAYOUT_MAX_ELEMENTS } from "./layout.ts";
 
 /** Kernels known to return fresh arrays (every other kernel may return, or keep, its inputs' memory). */
 const freshOutputs = new Set<unknown>([
@@ -164,11 +165,14 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
     return name;
   };
   const data = (v: JaxprVar): string => (loopStored.has(v) ? `b${v.id}` : `${array(v)}.data`);
-  /** A float64 constant a product reads, copied once into the kernel's memory (read there without a copy per call). */
+  /**
+   * A float64 constant a product reads, copied once into the kernel's memory (read there without a
+   * copy per call); up to the size `layout` copies constants to (that memory never shrinks).
+   */
   const inKernel = new Map<JaxprVar, string>();
   const productConstant = (v: JaxprVar): string | undefined => {
     const c = constValue.get(v);
-    if (!(c instanceof ConcreteArray) || c.dtype !== "float64" || c.size === 0) return undefined;
+    if (!(c instanceof ConcreteArray) || c.dtype !== "float64" || c.size === 0 || c.size > LAYOUT_MAX_ELEMENTS) return undefined;
     if (!inKernel.has(v)) {
       const copy = kernelMemoryArray(c.size);
       if (copy === undefined) return undefined;
