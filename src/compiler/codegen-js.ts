@@ -2,7 +2,8 @@
  * @file Code generation: an optimised closed jaxpr becomes one JS function (`new Function`) — fused
  * elementwise loops over typed arrays (chunk by chunk around eager's WebAssembly SIMD kernels where
  * eager uses them, see `chunked.ts`), 0-d values as JS numbers, every other primitive a call to its
- * kernel — with buffers reused according to the memory plan.
+ * kernel — with buffers reused according to the memory plan (those matrix products use kept in the
+ * product kernel's WebAssembly memory, see `kernelMemoryArray`).
  */
 import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
 import { allocate, allocateUninitialized, type DType } from "../core/dtype.ts";
@@ -130,8 +131,8 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
     if (s.kind === "call" && !freshOutputs.has(s.eqn.prim)) for (const o of s.eqn.outs) for (const i of s.eqn.inputs) aliases.push([o, i]);
     return { poolable: s.kind === "loop" ? s.stored : intoCalls.has(s) ? s.eqn.outs : [], reads: [...reads], aliases, inPlace };
   });
-  const inKernelMemory = productsLeftInMemory(steps, planSteps, intoCalls, new Set([...jaxpr.outvars, ...wrapped]));
-  inKernelMemory.forEach((k) => {
+  const leftInMemory = productsLeftInMemory(steps, planSteps, intoCalls, new Set([...jaxpr.outvars, ...wrapped]));
+  leftInMemory.forEach((k) => {
     planSteps[k] = { ...planSteps[k]!, poolable: [] };
   });
   const productOperands = new Set<JaxprVar>();
@@ -169,17 +170,17 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
    * A float64 constant a product reads, copied once into the kernel's memory (read there without a
    * copy per call); up to the size `layout` copies constants to (that memory never shrinks).
    */
-  const inKernel = new Map<JaxprVar, string>();
+  const constantsInKernel = new Map<JaxprVar, string>();
   const productConstant = (v: JaxprVar): string | undefined => {
     const c = constValue.get(v);
     if (!(c instanceof ConcreteArray) || c.dtype !== "float64" || c.size === 0 || c.size > LAYOUT_MAX_ELEMENTS) return undefined;
-    if (!inKernel.has(v)) {
+    if (!constantsInKernel.has(v)) {
       const copy = kernelMemoryArray(c.size);
       if (copy === undefined) return undefined;
       copy.set(c.data as Float64Array);
-      inKernel.set(v, ref(copy));
+      constantsInKernel.set(v, ref(copy));
     }
-    return inKernel.get(v);
+    return constantsInKernel.get(v);
   };
   /** Declares `v<id>`, the array of buffer `b<id>`, where something needs it as an array. */
   const wrap = (o: JaxprVar): void => {
@@ -212,7 +213,7 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
       const o = e.outs[0]!;
       const call = intoCalls.get(s)!;
       const inputs = call.usesKernelMemory ? e.inputs.map((v) => productConstant(v) ?? data(v)) : e.inputs.map(data);
-      if (inKernelMemory.has(k)) emit(`const b${o.id} = ${call.inMemory!(inputs, ref)}; // ${e.prim.name}, read where the kernel left it`);
+      if (leftInMemory.has(k)) emit(`const b${o.id} = ${call.inMemory!(inputs, ref)}; // ${e.prim.name}, read where the kernel left it`);
       else {
         buffer(o, true);
         emit(`${call.emit(inputs, `b${o.id}`, ref)} // ${e.prim.name}`);

@@ -10,7 +10,10 @@
  * Rows and columns are padded to multiples of four with zeros; padded rows and columns of C are
  * computed and dropped. The copies are O(mk + kn + mn) against the product's O(mkn), which is why
  * `matmul.ts` sends only products with every dimension of some size here; at 512² they are about 5%
- * of one thread's time, so keeping operands in Wasm memory between products would gain little.
+ * of one thread's time. Compiled programs keep the buffers their products use in this memory
+ * (`kernelMemoryArray`, below every product's placement): such operands are read in place and C is
+ * written straight into such a buffer, and a compiled product can leave C here for the loops after
+ * it (`wasmProduct`).
  *
  * Two builds of the kernel exist: `gemmRelaxed` uses `f64x2.relaxed_madd` (a fused multiply-add
  * where the CPU has one) and runs where the engine validates it (Chromium does; Node 20's V8 does
