@@ -6,6 +6,8 @@
  * kernel's memory (`kernelMemoryArray`: compiled programs' buffers that products use) are read and
  * written in place with the same bits, never overwritten by products' scratch.
  */
+import { execFileSync } from "node:child_process";
+import { resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { jit, setThreads } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
@@ -230,6 +232,32 @@ describe("arrays in the kernel's memory", () => {
       expect(wasmMatmul(a, b, a, 1, n, n, n, tA, false, 1)).toBe(true);
       expect(firstDifference(a, want), `${n}, transposed: ${tA}`).toBe(-1);
     }
+  });
+
+  it("give their place back once collected, and products start above the places taken", () => {
+    if (!shared) return;
+    // A process of its own, to collect garbage on demand (--expose-gc).
+    const script = `
+      const { kernelMemoryArray, wasmMatmul } = await import(${JSON.stringify(resolve(import.meta.dirname, "../src/kernels/matmul-wasm.ts"))});
+      const keep = kernelMemoryArray(1000);
+      keep.fill(3);
+      let dropped = kernelMemoryArray(5000);
+      const droppedAt = dropped.byteOffset;
+      dropped = undefined;
+      await new Promise((r) => setTimeout(r, 0));
+      globalThis.gc();
+      await new Promise((r) => setTimeout(r, 50));
+      const again = kernelMemoryArray(4000);
+      const a = new Float64Array(64 * 64).fill(1), c = new Float64Array(64 * 64);
+      wasmMatmul(a, a, c, 1, 64, 64, 64);
+      console.log(JSON.stringify({ reused: again.byteOffset === droppedAt, kept: keep.every((x) => x === 3), c: c[0] }));
+    `;
+    const out = execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: resolve(import.meta.dirname, ".."),
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(JSON.parse(out)).toEqual({ reused: true, kept: true, c: 64 });
   });
 
   it("hold a compiled program's buffers that products read (a loop's result multiplied next)", () => {
