@@ -2,7 +2,8 @@
  * @file Code generation: an optimised closed jaxpr becomes one JS function (`new Function`) — fused
  * elementwise loops over typed arrays (chunk by chunk around eager's WebAssembly SIMD kernels where
  * eager uses them, see `chunked.ts`), 0-d values as JS numbers, every other primitive a call to its
- * kernel — with buffers reused according to the memory plan.
+ * kernel — with buffers reused according to the memory plan (those matrix products use kept in the
+ * product kernel's WebAssembly memory, see `kernelMemoryArray`).
  */
 import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
 import { allocate, allocateUninitialized, type DType } from "../core/dtype.ts";
@@ -20,6 +21,8 @@ import { controlRunner } from "./control.ts";
 import { intoCall, type IntoCall } from "./kernel-calls.ts";
 import { chunkedBody, simdKernelOf, type ChunkLeaf, type ChunkMember } from "./chunked.ts";
 import { CHUNK } from "../kernels/simd.ts";
+import { kernelMemoryArray } from "../kernels/matmul-wasm.ts";
+import { LAYOUT_MAX_ELEMENTS } from "./layout.ts";
 
 /** Kernels known to return fresh arrays (every other kernel may return, or keep, its inputs' memory). */
 const freshOutputs = new Set<unknown>([
@@ -128,7 +131,17 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
     if (s.kind === "call" && !freshOutputs.has(s.eqn.prim)) for (const o of s.eqn.outs) for (const i of s.eqn.inputs) aliases.push([o, i]);
     return { poolable: s.kind === "loop" ? s.stored : intoCalls.has(s) ? s.eqn.outs : [], reads: [...reads], aliases, inPlace };
   });
-  const memory = planMemory(planSteps, jaxpr.outvars, donated.map((i) => jaxpr.invars[i]!));
+  const leftInMemory = productsLeftInMemory(steps, planSteps, intoCalls, new Set([...jaxpr.outvars, ...wrapped]));
+  leftInMemory.forEach((k) => {
+    planSteps[k] = { ...planSteps[k]!, poolable: [] };
+  });
+  const productOperands = new Set<JaxprVar>();
+  for (const [s, call] of intoCalls) if (s.kind === "call" && call.usesKernelMemory) for (const v of [...s.eqn.inputs, ...s.eqn.outs]) productOperands.add(v);
+  // An operand may be a reshape (or another kernel's output sharing its input's memory) of a buffer.
+  for (const s of [...steps].reverse()) {
+    if (s.kind === "call" && !freshOutputs.has(s.eqn.prim) && s.eqn.outs.some((o) => productOperands.has(o))) for (const v of s.eqn.inputs) productOperands.add(v);
+  }
+  const memory = planMemory(planSteps, jaxpr.outvars, donated.map((i) => jaxpr.invars[i]!), productOperands);
 
   const lines: string[] = [];
   const loopFunctions: string[] = [];
@@ -153,6 +166,22 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
     return name;
   };
   const data = (v: JaxprVar): string => (loopStored.has(v) ? `b${v.id}` : `${array(v)}.data`);
+  /**
+   * A float64 constant a product reads, copied once into the kernel's memory (read there without a
+   * copy per call); up to the size `layout` copies constants to (that memory never shrinks).
+   */
+  const constantsInKernel = new Map<JaxprVar, string>();
+  const productConstant = (v: JaxprVar): string | undefined => {
+    const c = constValue.get(v);
+    if (!(c instanceof ConcreteArray) || c.dtype !== "float64" || c.size === 0 || c.size > LAYOUT_MAX_ELEMENTS) return undefined;
+    if (!constantsInKernel.has(v)) {
+      const copy = kernelMemoryArray(c.size);
+      if (copy === undefined) return undefined;
+      copy.set(c.data as Float64Array);
+      constantsInKernel.set(v, ref(copy));
+    }
+    return constantsInKernel.get(v);
+  };
   /** Declares `v<id>`, the array of buffer `b<id>`, where something needs it as an array. */
   const wrap = (o: JaxprVar): void => {
     if (wrapped.has(o)) emit(`const v${o.id} = new ${ref(ConcreteArray)}(b${o.id}, ${ref(o.aval.shape)}, "${o.aval.dtype}");`);
@@ -182,8 +211,13 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
     } else if (intoCalls.has(s)) {
       const e = (s as Extract<Step, { kind: "call" }>).eqn;
       const o = e.outs[0]!;
-      buffer(o, true);
-      emit(`${intoCalls.get(s)!.emit(e.inputs.map(data), `b${o.id}`, ref)} // ${e.prim.name}`);
+      const call = intoCalls.get(s)!;
+      const inputs = call.usesKernelMemory ? e.inputs.map((v) => productConstant(v) ?? data(v)) : e.inputs.map(data);
+      if (leftInMemory.has(k)) emit(`const b${o.id} = ${call.inMemory!(inputs, ref)}; // ${e.prim.name}, read where the kernel left it`);
+      else {
+        buffer(o, true);
+        emit(`${call.emit(inputs, `b${o.id}`, ref)} // ${e.prim.name}`);
+      }
       wrap(o);
     } else if (s.kind === "call") {
       const e = s.eqn;
@@ -348,6 +382,29 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
   const text = `"use strict";\n${loopFunctions.join("\n")}\nreturn function compiled(args, B, D, O) {\n${lines.map((l) => `  ${l}`).join("\n")}\n};`;
   const fn = new Function("K", "H", text)(K, helpers) as Generated["fn"];
   return { text, fn, memory };
+}
+
+/**
+ * The steps (by index) of the matrix products whose result the program can read where the
+ * WebAssembly kernel leaves it, in the kernel's memory, instead of copying it into a buffer: those
+ * whose every reader is a fused loop or a kernel call other than a product (sums, transposes,
+ * broadcasts) running before the next step that may compute a matrix product (another product, a
+ * primitive's `impl`, control flow), which would overwrite it. Results the program returns or
+ * wraps in an array (`keep`) are never left there.
+ */
+function productsLeftInMemory(steps: readonly Step[], plan: readonly PlanStep[], calls: ReadonlyMap<Step, IntoCall>, keep: ReadonlySet<JaxprVar>): Set<number> {
+  const out = new Set<number>();
+  const mayMultiply = (s: Step): boolean => s.kind === "call" && (!calls.has(s) || calls.get(s)!.inMemory !== undefined || s.eqn.prim === (dotGeneralP as unknown));
+  steps.forEach((s, k) => {
+    if (s.kind !== "call" || calls.get(s)?.inMemory === undefined) return;
+    const o = s.eqn.outs[0]!;
+    if (keep.has(o)) return;
+    let next = k + 1;
+    while (next < steps.length && !mayMultiply(steps[next]!)) next++;
+    const readAfter = plan.some((p, j) => (j <= k || j >= next) && p.reads.includes(o));
+    if (!readAfter) out.add(k);
+  });
+  return out;
 }
 
 /** A loop function's text with its variables (`l12`, `xl12`, `b7`, `t9`, `pl12_0` …) renamed in order of appearance. */

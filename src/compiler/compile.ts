@@ -8,6 +8,7 @@ import { fmtShape, ShapeError } from "../core/errors.ts";
 import { evalJaxpr, type ClosedJaxpr } from "../core/jaxpr.ts";
 import { optimize } from "./pipeline.ts";
 import { generate } from "./codegen-js.ts";
+import { allocateSlot } from "./memory-plan.ts";
 
 /** A compiled program. */
 export interface Compiled {
@@ -59,7 +60,7 @@ export function compile(closed: ClosedJaxpr, donated: readonly number[] = []): C
   }
   const { fn, memory, text } = generated;
   const inAvals = jaxpr.inAvals;
-  const buffers = memory.slots.map((s) => allocate(s.dtype, s.size));
+  const buffers = memory.slots.map(allocateSlot);
   let busy = false;
   const call = (args: readonly NDArray[], donate: boolean, into?: readonly (TypedArray | undefined)[]): NDArray[] => {
     // A re-entrant call (a kernel calling this very program) gets buffers of its own.

@@ -5,7 +5,7 @@
  * generation, from the shapes — the same decisions, in the same order, as the primitive's `impl`.
  */
 import type { JaxprEqn } from "../core/jaxpr.ts";
-import { matmulData } from "../kernels/matmul.ts";
+import { productOf } from "../kernels/matmul.ts";
 import { contiguousStrides, stridedCopy, transposeData } from "../kernels/strided.ts";
 import { dotGeneralP, freeAxes, keepsOrder, type DotParams } from "../primitives/contraction.ts";
 import { broadcastInDimP, transposeP, type BroadcastParams, type TransposeParams } from "../primitives/structural.ts";
@@ -21,6 +21,14 @@ export interface IntoCall {
   readonly emit: (inputs: readonly string[], out: string, ref: (x: unknown) => string) => string;
   /** Whether the kernel writes every element of the output (so an uninitialised buffer will do). */
   readonly writesAll: true;
+  /**
+   * Where the kernel can leave its output in memory of its own (a matrix product in the
+   * WebAssembly kernel's memory): the JS expression computing it there and giving that buffer. The
+   * buffer holds the output only until the next matrix product, and belongs to the kernel.
+   */
+  readonly inMemory?: (inputs: readonly string[], ref: (x: unknown) => string) => string;
+  /** Whether the kernel reads its operands and writes its output in place when they lie in the WebAssembly kernel's memory. */
+  readonly usesKernelMemory?: boolean;
 }
 
 const prod = (xs: readonly number[]): number => xs.reduce((a, b) => a * b, 1);
@@ -53,7 +61,15 @@ function dotCall(eqn: JaxprEqn): IntoCall | undefined {
   const m = prod(lf.map((x) => ls[x]!));
   const k = prod(p.lhsContract.map((x) => ls[x]!));
   const n = prod(rf.map((x) => rs[x]!));
-  return { writesAll: true, emit: ([a, b], c, ref) => `${ref(matmulData)}(${a}, ${b}, ${c}, ${batch}, ${m}, ${k}, ${n}, ${aT}, ${bT});` };
+  // The kernel for this shape is chosen now, once (as `matmulData` would choose it at every call).
+  const product = productOf(batch, m, k, n, aT, bT);
+  const { inMemory } = product;
+  return {
+    writesAll: true,
+    usesKernelMemory: product.wasm,
+    emit: ([a, b], c, ref) => `${ref(product.into)}(${a}, ${b}, ${c});`,
+    ...(inMemory && { inMemory: ([a, b], ref) => `${ref(inMemory)}(${a}, ${b})` }),
+  };
 }
 
 function transposeCall(eqn: JaxprEqn): IntoCall {

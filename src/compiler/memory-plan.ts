@@ -3,8 +3,9 @@
  * program that the intermediates of fused loops reuse once their last reader has run. Outputs, and
  * anything an output may share memory with, get fresh buffers (the caller keeps them).
  */
-import type { DType } from "../core/dtype.ts";
+import { allocate, type DType, type TypedArray } from "../core/dtype.ts";
 import type { JaxprVar } from "../core/jaxpr.ts";
+import { kernelMemoryArray } from "../kernels/matmul-wasm.ts";
 import { sizeOfAval } from "./rewrite.ts";
 
 /** What the plan needs to know of one step of the program, in execution order. */
@@ -26,6 +27,16 @@ export interface PlanStep {
 export interface Slot {
   readonly dtype: DType;
   readonly size: number;
+  /**
+   * Whether a matrix product reads or writes an array placed in it: the buffer is then taken in
+   * the WebAssembly kernel's memory where possible, so that products use it without copies.
+   */
+  readonly inKernelMemory: boolean;
+}
+
+/** A buffer for `slot`: in the matrix kernel's memory where the slot asks for it and that memory is available, else an ordinary zeroed one. */
+export function allocateSlot(slot: Slot): TypedArray {
+  return (slot.inKernelMemory && slot.dtype === "float64" ? kernelMemoryArray(slot.size) : undefined) ?? allocate(slot.dtype, slot.size);
 }
 
 export interface MemoryPlan {
@@ -51,9 +62,10 @@ const bytesPer: Record<DType, number> = { float64: 8, float32: 4, int32: 4, bool
  * new one; its slot is freed after the step of its class's last read (never within the step, so a
  * loop never writes a buffer it reads). An output (pinned) written by a step takes instead the buffer
  * of a `donated` input of its dtype and size, if that input's class is read by no later step (by
- * this one only in place, see `inPlace`) and holds no output.
+ * this one only in place, see `inPlace`) and holds no output. A slot holding one of
+ * `productOperands` (arrays a matrix product reads or writes) asks for the kernel's memory.
  */
-export function planMemory(steps: readonly PlanStep[], pinned: readonly JaxprVar[], donated: readonly JaxprVar[] = []): MemoryPlan {
+export function planMemory(steps: readonly PlanStep[], pinned: readonly JaxprVar[], donated: readonly JaxprVar[] = [], productOperands: ReadonlySet<JaxprVar> = new Set()): MemoryPlan {
   const parent = new Map<JaxprVar, JaxprVar>();
   const find = (v: JaxprVar): JaxprVar => {
     let r = v;
@@ -79,7 +91,7 @@ export function planMemory(steps: readonly PlanStep[], pinned: readonly JaxprVar
     const s = steps[k]!;
     return s.reads.every((r) => find(r) !== root || (s.inPlace?.has(r) ?? false));
   };
-  const slots: Slot[] = [];
+  const slots: { dtype: DType; size: number; inKernelMemory: boolean }[] = [];
   const free: number[] = [];
   const slotOf = new Map<JaxprVar, number>();
   const donatedTo = new Map<JaxprVar, number>();
@@ -100,8 +112,9 @@ export function planMemory(steps: readonly PlanStep[], pinned: readonly JaxprVar
       const size = sizeOfAval(v.aval);
       const { dtype } = v.aval;
       const at = free.findIndex((f) => slots[f]!.dtype === dtype && slots[f]!.size === size);
-      const slot = at >= 0 ? free.splice(at, 1)[0]! : slots.push({ dtype, size }) - 1;
+      const slot = at >= 0 ? free.splice(at, 1)[0]! : slots.push({ dtype, size, inKernelMemory: false }) - 1;
       slotOf.set(v, slot);
+      if (productOperands.has(v)) slots[slot]!.inKernelMemory = true;
       saved += size * bytesPer[dtype];
       const end = lastRead.get(root) ?? k;
       const list = releaseAt.get(end) ?? [];

@@ -10,7 +10,10 @@
  * Rows and columns are padded to multiples of four with zeros; padded rows and columns of C are
  * computed and dropped. The copies are O(mk + kn + mn) against the product's O(mkn), which is why
  * `matmul.ts` sends only products with every dimension of some size here; at 512² they are about 5%
- * of one thread's time, so keeping operands in Wasm memory between products would gain little.
+ * of one thread's time. Compiled programs keep the buffers their products use in this memory
+ * (`kernelMemoryArray`, below every product's placement): such operands are read in place and C is
+ * written straight into such a buffer, and a compiled product can leave C here for the loops after
+ * it (`wasmProduct`).
  *
  * Two builds of the kernel exist: `gemmRelaxed` uses `f64x2.relaxed_madd` (a fused multiply-add
  * where the CPU has one) and runs where the engine validates it (Chromium does; Node 20's V8 does
@@ -155,64 +158,219 @@ function threadsFor(m: number, k: number, n: number): number {
  * `c` ([batch, m, n]) receives `a · b` for `a` ([batch, m, k], or [batch, k, m] with `transA`) and
  * `b` ([batch, k, n], or [batch, n, k] with `transB`), computed by the Wasm kernel; false (and `c`
  * untouched) where the kernel is unavailable or the operands do not fit its memory. `threads`
- * overrides the thread count (tests use it to compare one thread with several).
+ * overrides the thread count (tests use it to compare one thread with several). Operands and
+ * results in the kernel's memory (`kernelMemoryArray`) are read and written there, without copies.
  */
 export function wasmMatmul(...[a, b, c, batch, m, k, n, transA = false, transB = false, threads]: [...Parameters<MatmulKernel>, threads?: number]): boolean {
   if (!wasmAvailable()) return false;
   if (batch === 0 || m === 0 || n === 0) return true; // C is empty
+  const at = placement(m, k, n, transA);
+  const f = prepare(at, threads ?? threadsFor(m, k, n));
+  if (f === undefined) return false;
+  for (let bi = 0; bi < batch; bi++) multiply(f, at, a, bi * m * k, b, bi * k * n, c, bi * m * n, m, k, n, transA, transB);
+  return true;
+}
+
+/**
+ * A product of one shape for compiled programs (`matmul.ts`' `productOf`): where its operands go
+ * in the kernel's memory is worked out once, here, instead of at every call. `into(a, b, c)` is
+ * `wasmMatmul(a, b, c, batch, m, k, n, transA, transB)`; `inMemory(a, b)`, given only for a single
+ * product (batch 1) whose rows of C the kernel stores unpadded (n a multiple of four), leaves C in
+ * the kernel's memory and returns a view of it (undefined where `wasmMatmul` would return false):
+ * the caller reads it before the next product overwrites it, saving the copy of C out. Both
+ * compute every element exactly as `wasmMatmul` does. Undefined where the kernel is unavailable or
+ * the product is empty.
+ */
+export function wasmProduct(batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean): WasmProduct | undefined {
+  if (!wasmAvailable() || batch === 0 || m === 0 || n === 0) return undefined;
+  const at = placement(m, k, n, transA);
+  const into = (a: Float64Array, b: Float64Array, c: Float64Array): boolean => {
+    const f = prepare(at, threadsFor(m, k, n));
+    if (f === undefined) return false;
+    for (let bi = 0; bi < batch; bi++) multiply(f, at, a, bi * m * k, b, bi * k * n, c, bi * m * n, m, k, n, transA, transB);
+    return true;
+  };
+  if (batch !== 1 || at.nPad !== n) return { into };
+  let view: Float64Array | undefined;
+  const inMemory = (a: Float64Array, b: Float64Array): Float64Array | undefined => {
+    const f = prepare(at, threadsFor(m, k, n));
+    if (f === undefined) return undefined;
+    multiply(f, at, a, 0, b, 0, undefined, 0, m, k, n, transA, transB);
+    // One view per memory buffer (it changes when the memory grows) and placement of the products.
+    const offset = (base + at.cAt * 8) as number;
+    if (view === undefined || view.buffer !== f.buffer || view.byteOffset !== offset) view = new Float64Array(f.buffer, offset, m * n);
+    return view;
+  };
+  return { into, inMemory };
+}
+
+/** A product of fixed shape: see `wasmProduct`. */
+export interface WasmProduct {
+  readonly into: (a: Float64Array, b: Float64Array, c: Float64Array) => boolean;
+  readonly inMemory?: (a: Float64Array, b: Float64Array) => Float64Array | undefined;
+}
+
+/**
+ * Where one product [m, k]·[k, n] sits in the kernel's memory, in elements from `base`: A at 0
+ * (rows padded to `mPad`; stored transposed, with its rows padded to mPad, so `lda`), packed B at
+ * `bAt`, C ([mPad, nPad]) at `cAt`, B as given (to be packed) at `rawAt`, the packing scratch at
+ * `scratchAt` (even: 16-byte aligned).
+ */
+interface Placement {
+  readonly mPad: number;
+  readonly nPad: number;
+  readonly strips: number;
+  readonly lda: number;
+  readonly bAt: number;
+  readonly cAt: number;
+  readonly rawAt: number;
+  readonly scratchAt: number;
+  /** The thread count of the current call. */
+  threads: number;
+}
+
+function placement(m: number, k: number, n: number, transA: boolean): Placement {
   const mPad = Math.ceil(m / MR) * MR;
   const nPad = Math.ceil(n / NR) * NR;
-  const strips = nPad / NR;
-  const useThreads = kernel!.shared && threadsSupported() ? (threads ?? threadsFor(m, k, n)) : 1;
-  // Element offsets of A, packed B, C, B as given (to be packed) and the packing scratch.
   const bAt = mPad * k;
   const cAt = bAt + nPad * k;
   const rawAt = cAt + mPad * nPad;
-  const scratchAt = rawAt + k * n + ((k * n) % 2); // even: 16-byte aligned
-  const bytes = scratchAt * 8 + useThreads * SCRATCH_BYTES;
+  const scratchAt = rawAt + k * n + ((k * n) % 2);
+  return { mPad, nPad, strips: nPad / NR, lda: transA ? mPad : k, bAt, cAt, rawAt, scratchAt, threads: 1 };
+}
+
+/**
+ * Makes the memory large enough for the product at `at` on `threads` threads (1 without shared
+ * memory or workers) and returns a view of it, or undefined where wasm32 cannot address that much
+ * or the engine refuses the memory (the JavaScript kernel then computes the product).
+ */
+function prepare(at: Placement, threads: number): Float64Array | undefined {
+  const useThreads = kernel!.shared && threadsSupported() ? threads : 1;
+  const bytes = base + at.scratchAt * 8 + useThreads * SCRATCH_BYTES;
+  if (!ensureBytes(bytes)) return undefined;
+  at.threads = useThreads;
+  return new Float64Array(kernel!.memory.buffer);
+}
+
+/** Grows the memory to at least `bytes`; false where wasm32 cannot address that much or the engine refuses. */
+function ensureBytes(bytes: number): boolean {
   if (bytes > MAX_BYTES) return false;
-  const { memory, gemm, packB, packBT } = kernel!;
+  const { memory } = kernel!;
   if (memory.buffer.byteLength < bytes) {
     try {
       memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
     } catch {
-      return false; // the engine refused the memory: the JavaScript kernel computes this product
+      return false;
     }
   }
-  const f = new Float64Array(memory.buffer);
-  const job = chunking(mPad, strips, useThreads);
-  // A stored transposed is kept so, with its rows padded to mPad (the kernel packs it from there).
-  const lda = transA ? mPad : k;
-  for (let bi = 0; bi < batch; bi++) {
-    const [aOff, bOff] = [bi * m * k, bi * k * n];
+  ownBuffers.add(memory.buffer);
+  return true;
+}
+
+/**
+ * Whether `x` lies in the kernel's memory below `base`, where `kernelMemoryArray` places arrays
+ * (a view of a product's C left in memory, above `base`, would be overwritten by the copies).
+ */
+const inKernel = (x: Float64Array): boolean => ownBuffers.has(x.buffer) && x.byteOffset + x.byteLength <= base;
+
+/** Whether the byte ranges of two arrays overlap (only arrays on one buffer can). */
+const overlap = (x: Float64Array, y: Float64Array): boolean =>
+  x.buffer === y.buffer && x.byteOffset < y.byteOffset + y.byteLength && y.byteOffset < x.byteOffset + x.byteLength;
+
+/**
+ * One matrix of the batch (A from `aOff`, B from `bOff`) through the kernel, on the thread count
+ * `prepare` settled: A and B copied in (or read where they are, when in the kernel's memory), B
+ * packed, C computed into `c` from `cOff` — in place when `c` is in the kernel's memory and the
+ * kernel's C has no padding, else at `cAt` and copied out; left at `cAt` when `c` is undefined.
+ */
+function multiply(f: Float64Array, at: Placement, a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array | undefined, cOff: number, m: number, k: number, n: number, transA: boolean, transB: boolean): void {
+  const { mPad, nPad, strips, bAt, rawAt, scratchAt, threads } = at;
+  const { gemm, packB, packBT } = kernel!;
+  const o = base / 8;
+  let aAddr = 0;
+  let lda = at.lda;
+  if (m === mPad && inKernel(a)) {
+    aAddr = a.byteOffset + aOff * 8; // rows (or, transposed, columns) unpadded: read where it is
+    lda = transA ? m : k;
+  } else {
+    aAddr = base;
     if (!transA) {
-      f.set(a.subarray(aOff, aOff + m * k), 0);
-      f.fill(0, m * k, bAt);
-    } else if (m === mPad) f.set(a.subarray(aOff, aOff + m * k), 0);
+      f.set(a.subarray(aOff, aOff + m * k), o);
+      f.fill(0, o + m * k, o + bAt);
+    } else if (m === mPad) f.set(a.subarray(aOff, aOff + m * k), o);
     else {
       for (let p = 0; p < k; p++) {
-        f.set(a.subarray(aOff + p * m, aOff + (p + 1) * m), p * mPad);
-        f.fill(0, p * mPad + m, (p + 1) * mPad);
+        f.set(a.subarray(aOff + p * m, aOff + (p + 1) * m), o + p * mPad);
+        f.fill(0, o + p * mPad + m, o + (p + 1) * mPad);
       }
     }
-    // B is copied as it is, then packed by the kernel's SIMD loads (twice as fast as packing from
-    // JavaScript, measured); a last strip narrower than NR is packed here.
-    f.set(b.subarray(bOff, bOff + k * n), rawAt);
-    if (transB) {
-      packBT(rawAt * 8, k, bAt * 8, 0, n >> 2);
-      packLastStripTransposed(b, bOff + (n & ~3) * k, f, bAt + (n >> 2) * k * 4, k, n & 3);
-    } else {
-      packB(rawAt * 8, n, k, bAt * 8, 0, n >> 2);
-      packLastStrip(b, bOff + (n & ~3), f, bAt + (n >> 2) * k * 4, k, n, n & 3);
-    }
-    if (k === 0) f.fill(0, cAt, rawAt);
-    else if (useThreads === 1) gemm(0, lda, transA ? 1 : 0, bAt * 8, cAt * 8, k, nPad, 0, mPad, 0, strips, scratchAt * 8);
-    else runGemmJob(kernel!, gemm, { ...job, a: 0, lda, aT: transA ? 1 : 0, bp: bAt * 8, c: cAt * 8, k, ldc: nPad, scratch: scratchAt * 8, scratchBytes: SCRATCH_BYTES }, useThreads);
-    const cOff = bi * m * n;
-    if (n === nPad) c.set(f.subarray(cAt, cAt + m * n), cOff);
-    else for (let i = 0; i < m; i++) c.set(f.subarray(cAt + i * nPad, cAt + i * nPad + n), cOff + i * n);
   }
-  return true;
+  // B is copied as it is (unless it is in the kernel's memory already), then packed by the
+  // kernel's SIMD loads (twice as fast as packing from JavaScript, measured); a last strip narrower
+  // than NR is packed here.
+  let raw = (o + rawAt) * 8;
+  if (inKernel(b)) raw = b.byteOffset + bOff * 8;
+  else f.set(b.subarray(bOff, bOff + k * n), o + rawAt);
+  if (transB) {
+    packBT(raw, k, (o + bAt) * 8, 0, n >> 2);
+    packLastStripTransposed(b, bOff + (n & ~3) * k, f, o + bAt + (n >> 2) * k * 4, k, n & 3);
+  } else {
+    packB(raw, n, k, (o + bAt) * 8, 0, n >> 2);
+    packLastStrip(b, bOff + (n & ~3), f, o + bAt + (n >> 2) * k * 4, k, n, n & 3);
+  }
+  // C straight into `c`, unless that could overwrite an operand the kernel is still reading.
+  const direct = c !== undefined && n === nPad && m === mPad && inKernel(c) && !overlap(c, a) && !overlap(c, b);
+  const cAddr = direct ? c.byteOffset + cOff * 8 : (o + at.cAt) * 8;
+  if (k === 0) f.fill(0, cAddr / 8, cAddr / 8 + mPad * nPad);
+  else if (threads === 1) gemm(aAddr, lda, transA ? 1 : 0, (o + bAt) * 8, cAddr, k, nPad, 0, mPad, 0, strips, (o + scratchAt) * 8);
+  else {
+    const job = { ...chunking(mPad, strips, threads), a: aAddr, lda, aT: transA ? 1 : 0, bp: (o + bAt) * 8, c: cAddr, k, ldc: nPad, scratch: (o + scratchAt) * 8, scratchBytes: SCRATCH_BYTES };
+    runGemmJob(kernel!, gemm, job, threads);
+  }
+  if (c === undefined || direct) return;
+  const from = o + at.cAt;
+  if (n === nPad) c.set(f.subarray(from, from + m * n), cOff);
+  else for (let i = 0; i < m; i++) c.set(f.subarray(from + i * nPad, from + i * nPad + n), cOff + i * n);
+}
+
+/*
+ * Arrays kept in the kernel's memory: compiled programs keep there the buffers their products read
+ * and write, and their products' constant operands, so that products read them in place and write
+ * C straight into them. They take the bottom of the memory, from address 0 to `base`; every
+ * product's placement starts at `base`. An array's place is freed when the array is collected.
+ */
+
+/** Places taken, [start, end) in bytes, in address order. */
+const taken: [number, number][] = [];
+/** Where products' placements start (bytes, a multiple of 16): the end of the last place taken. */
+let base = 0;
+/** The memory's buffers (one per size it has had): an array on one of them is in the kernel's memory. */
+const ownBuffers = new WeakSet<ArrayBufferLike>();
+const release = new FinalizationRegistry<[number, number]>((place) => {
+  taken.splice(taken.indexOf(place), 1);
+  base = taken.length === 0 ? 0 : taken[taken.length - 1]![1];
+});
+
+/**
+ * A zeroed float64 array of `n` elements in the kernel's memory, where products read and write it
+ * without copies; undefined where the kernel is unavailable or its memory is not shared (an
+ * unshared memory replaces its buffer when it grows, which would detach the array), or too full.
+ * Its place stays taken until the array is garbage collected.
+ */
+export function kernelMemoryArray(n: number): Float64Array | undefined {
+  if (!wasmAvailable() || !kernel!.shared) return undefined;
+  const bytes = Math.ceil(Math.max(n, 1) / 2) * 16;
+  let start = 0;
+  let at = 0;
+  for (; at < taken.length && taken[at]![0] - start < bytes; at++) start = taken[at]![1];
+  if (!ensureBytes(start + bytes)) return undefined;
+  const place: [number, number] = [start, start + bytes];
+  taken.splice(at, 0, place);
+  base = Math.max(base, start + bytes);
+  const x = new Float64Array(kernel!.memory.buffer, start, n);
+  x.fill(0);
+  release.register(x, place);
+  return x;
 }
 
 /**

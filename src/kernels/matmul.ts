@@ -29,7 +29,8 @@
  * of `vmap(grad)` on a 784×128 layer is exactly such an array).
  */
 
-import { wasmMatmul } from "./matmul-wasm.ts";
+import { wasmMatmul, wasmProduct } from "./matmul-wasm.ts";
+import { allocateUninitialized } from "../core/dtype.ts";
 
 /** Depth (rows of B) of a packed panel. */
 const KC = 128;
@@ -92,6 +93,41 @@ const directProduct: MatmulKernel = (a, b, c, batch, m, k, n, transA = false, tr
   if (wasmPays(m, k, n) && wasmMatmul(a, b, c, batch, m, k, n, transA, transB)) return;
   matmulJs(a, b, c, batch, m, k, n, transA, transB);
 };
+
+/**
+ * `matmulData` for one shape, the kernel chosen once (for a compiled program, which calls it at
+ * every run): `into(a, b, c)` writes the product into `c` as `matmulData(a, b, c, batch, m, k, n,
+ * transA, transB)` does, bit for bit. `inMemory(a, b)`, where the WebAssembly kernel computes the
+ * product and can leave C in its memory (see `wasmProduct`), returns C there, valid until the next
+ * matrix product of any kind; where the kernel fails at run time it returns C in a new array.
+ */
+export function productOf(batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean): Product {
+  const generic = (a: Float64Array, b: Float64Array, c: Float64Array): void => matmulData(a, b, c, batch, m, k, n, transA, transB);
+  if (k > SPLIT_K || !wasmPays(m, k, n)) return { into: generic, wasm: false };
+  const wasm = wasmProduct(batch, m, k, n, transA, transB);
+  if (wasm === undefined) return { into: generic, wasm: false };
+  const into = (a: Float64Array, b: Float64Array, c: Float64Array): void => {
+    if (!wasm.into(a, b, c)) matmulJs(a, b, c, batch, m, k, n, transA, transB);
+  };
+  const inWasm = wasm.inMemory;
+  if (inWasm === undefined) return { into, wasm: true };
+  const inMemory = (a: Float64Array, b: Float64Array): Float64Array => {
+    const c = inWasm(a, b);
+    if (c !== undefined) return c;
+    const fresh = allocateUninitialized(m * n);
+    matmulJs(a, b, fresh, 1, m, k, n, transA, transB);
+    return fresh;
+  };
+  return { into, inMemory, wasm: true };
+}
+
+/** A matrix product of fixed shape: see `productOf`. */
+export interface Product {
+  /** Whether the WebAssembly kernel computes it (operands in its memory then save copies). */
+  readonly wasm: boolean;
+  readonly into: (a: Float64Array, b: Float64Array, c: Float64Array) => void;
+  readonly inMemory?: (a: Float64Array, b: Float64Array) => Float64Array;
+}
 
 /** Σ a[aOff + p]·b[bOff + p], p < k, summed pairwise (leaves of 128 with four accumulators, as `pairwiseSum`). */
 export function pairwiseDot(a: Float64Array, aOff: number, b: Float64Array, bOff: number, k: number): number {
