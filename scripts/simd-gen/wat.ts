@@ -93,25 +93,6 @@ export function split(hi: string, a: string): string[] {
 
 // ------------------------------------------------------------------ loops
 
-/** A function looping over `n` doubles at `p` two at a time (n even), with a body that reads `x` and sets `y`. */
-function inPlace(name: string, locals: readonly string[], body: string[], extra = ""): string {
-  const { text, consts } = hoistConstants(body.join("\n        "));
-  return `
-  (func $${name} (export "${name}") (param $p i32) (param $n i32) ${extra ? "(result i32)" : ""}
-    (local $end i32) ${locals.map((l) => `(local $${l} v128)`).join(" ")} ${consts.map(([l]) => `(local ${l} v128)`).join(" ")}
-    ${consts.map(([l, load]) => `(local.set ${l} ${load})`).join("\n    ")}
-    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 3))))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $x (v128.load (local.get $p)))
-        ${text}
-        (v128.store (local.get $p) (local.get $y))
-        (local.set $p (i32.add (local.get $p) (i32.const 16)))
-        (br $next)))
-    ${extra})`;
-}
-
 /**
  * A function looping over `n` doubles at `p` four at a time with `pair` (which reads `x`, `x_2`
  * and sets `y`, `y_2`), an odd vector at the end with `one` (`x` to `y`): two independent
@@ -153,7 +134,11 @@ function loopOfPairs(name: string, locals: readonly string[], consts: readonly [
     ${extra})`;
 }
 
-/** `inPlace` two vectors a step: `body` for `x` and for `x_2`, interleaved line by line; the locals in `shared` (accumulators) are not duplicated. */
+/**
+ * A function looping over `n` doubles at `p` in place, two vectors a step (`pairLoop`), with a
+ * body that reads `x` and sets `y`: `body` for `x` and for `x_2`, interleaved line by line; the
+ * locals in `shared` (accumulators) are not duplicated.
+ */
 export function inPlaceTwo(name: string, locals: readonly string[], body: string[], extra = "", shared: readonly string[] = []): string {
   const own = locals.filter((l) => !shared.includes(l));
   const pair = body.flatMap((l) => [l, secondCopy(l, own)]).join("\n        ");
@@ -178,10 +163,10 @@ export function hoistConstants(text: string): { text: string; consts: [string, s
 }
 
 /**
- * Like `inPlace` but two vectors per iteration, so that their dependency chains overlap, with a
- * fast body that is right only where no lane has |x| > `limit` (and NaN): when a lane of either
- * vector is beyond, both are recomputed by `slow`, which is right everywhere. An odd vector at the
- * end goes through the same test alone.
+ * A function looping over `n` doubles at `p` in place, two vectors per iteration, so that their
+ * dependency chains overlap, with a fast body that is right only where no lane has |x| > `limit`
+ * (and NaN): when a lane of either vector is beyond, both are recomputed by `slow`, which is right
+ * everywhere. An odd vector at the end goes through the same test alone.
  */
 export function inPlaceFast(name: string, locals: readonly string[], limit: number, fast: string[], slow: string[]): string {
   const beyond = (x: string): string => gt(fabs(x), c(limit));
