@@ -1,5 +1,5 @@
 /**
- * @file The table-driven SIMD tanh (`scripts/gen-simd-math.ts`, `tanhKernel`) row by row: its
+ * @file The table-driven SIMD tanh (`scripts/simd-gen/tanh.ts`, `tanhKernel`) row by row: its
  * table (each row's point b with tanh b and sech² b) against double-double references, every row's
  * interval swept (its ends, its point, evenly spaced points, both signs), and 10⁶ random
  * arguments (CI: 10⁵) from three distributions, all within 1 ulp of the exact value.

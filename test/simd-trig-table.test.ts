@@ -1,5 +1,5 @@
 /**
- * @file The table body of the SIMD sin and cos (`scripts/gen-simd-math.ts`, `trigTableBody`: no
+ * @file The table body of the SIMD sin and cos (`scripts/simd-gen/trig.ts`, `trigTableBody`: no
  * reduction, |x| ≤ SIN_TABLE_LIMIT resp. COS_TABLE_LIMIT) row by row: its table (each row's point b,
  * sin b, cos b) against double-double references, every row's interval swept beside a companion
  * lane that keeps the vector on the table body, the limits between the bodies, and 2·10⁵ random

@@ -35,8 +35,6 @@ export const andnot = op("v128.andnot");
 /** Lanes of `a` where `mask` is set, of `b` elsewhere. */
 export const select = (a: string, b: string, mask: string): string => `(v128.bitselect ${a} ${b} ${mask})`;
 export const SIGN = ci(-0x8000000000000000n);
-/** |a| with the sign of `s`. */
-const copysign = (a: string, s: string): string => or(a, and(s, SIGN));
 
 // ------------------------------------------------------------------ polynomials
 
