@@ -43,8 +43,7 @@ export interface Compiled {
 /**
  * Optimises `closed` and generates its JS function. Results equal `evalJaxpr(closed, args)` to
  * rounding — fused loops compute each element with the eager kernels' operations in the same order,
- * so they are in fact equal, NaN and ±∞ included (up to the sign of zero sums, see `simplify`),
- * except where `batch-products` has merged matrix products: their sums are added in another order.
+ * so they are in fact equal, NaN and ±∞ included (up to the sign of zero sums, see `simplify`).
  * `donated` are the positions of inputs whose buffers `runDonating` may give to outputs.
  */
 export function compile(closed: ClosedJaxpr, donated: readonly number[] = []): Compiled {

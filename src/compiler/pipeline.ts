@@ -1,11 +1,9 @@
 /**
  * @file The optimising pipeline: simplification, constant folding, common-subexpression and
- * dead-code elimination, independent matrix products batched into larger ones, constant operands
- * of matrix products laid out as the kernel reads them,
+ * dead-code elimination, constant operands of matrix products laid out as the kernel reads them,
  * repeated until the program stops shrinking.
  */
 import { countEqns, type ClosedJaxpr } from "../core/jaxpr.ts";
-import { batchProducts } from "./batch-products.ts";
 import { cse } from "./cse.ts";
 import { dce } from "./dce.ts";
 import { fold } from "./fold.ts";
@@ -19,7 +17,6 @@ export const passes: readonly (readonly [string, Pass])[] = [
   ["fold", fold],
   ["cse", cse],
   ["dce", dce],
-  ["batch-products", batchProducts],
   ["layout", layout],
 ];
 
