@@ -80,6 +80,17 @@ export function exponentOf(x: number): number {
   return exponentOf(x * 2 ** 64) - 64;
 }
 
+/** The spacing of doubles at x (finite, non-zero x): 2^(exponent − 52). */
+export const ulpOf = (x: number): number => 2 ** (exponentOf(x) - 52);
+
+/** The double k ulps from x (finite x, k small): x's bits moved by k. */
+export function ulpsAway(x: number, k: number): number {
+  const buf = new Float64Array([x]);
+  const bits = new BigInt64Array(buf.buffer);
+  bits[0] = bits[0]! + BigInt(k);
+  return buf[0]!;
+}
+
 /** A value m · 2ᵏ with m a double-double, for results beyond the range of doubles (exp of ±745…). */
 export interface Scaled {
   readonly m: DD;

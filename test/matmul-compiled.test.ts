@@ -54,32 +54,45 @@ const threadCounts = [1, 2];
 
 afterEach(() => setThreads(1));
 
+type Shape = (typeof SHAPES)[number];
+
+/**
+ * Calls `check` for every shape on 1 and 2 threads with random operands and matmulData's product of
+ * them, every Wasm product sharing its chunks when 2 threads are asked for.
+ */
+function forEveryShape(seed: number, check: (a: Float64Array, b: Float64Array, want: Float64Array, shape: Shape, threads: number) => void): void {
+  const rand = mulberry32(seed);
+  const previous = setThreadMinWork(1);
+  try {
+    for (const threads of threadCounts) {
+      setThreads(threads);
+      for (const shape of SHAPES) {
+        const [batch, m, k, n, tA, tB] = shape;
+        const a = randomArray(batch * m * k, rand);
+        const b = randomArray(batch * k * n, rand);
+        const want = new Float64Array(batch * m * n);
+        matmulData(a, b, want, batch, m, k, n, tA, tB);
+        check(a, b, want, shape, threads);
+      }
+    }
+  } finally {
+    setThreadMinWork(previous);
+  }
+}
+
 describe("productOf", () => {
   it("writes matmulData's bits into a buffer and, where offered, leaves them in the kernel's memory, on 1 and 2 threads", () => {
-    const rand = mulberry32(5);
-    const previous = setThreadMinWork(1); // every Wasm product shares its chunks when 2 threads are asked for
-    try {
-      for (const threads of threadCounts) {
-        setThreads(threads);
-        for (const [batch, m, k, n, tA, tB] of SHAPES) {
-          const a = randomArray(batch * m * k, rand);
-          const b = randomArray(batch * k * n, rand);
-          const want = new Float64Array(batch * m * n);
-          matmulData(a, b, want, batch, m, k, n, tA, tB);
-          const product = productOf(batch, m, k, n, tA, tB);
-          const c = new Float64Array(batch * m * n).fill(NaN);
-          product.into(a, b, c);
-          expect(firstDifference(c, want), `${[batch, m, k, n, tA, tB]} on ${threads}`).toBe(-1);
-          if (product.inMemory) {
-            const left = product.inMemory(a, b);
-            expect(left.length).toBe(m * n);
-            expect(firstDifference(left, want), `in memory: ${[batch, m, k, n, tA, tB]} on ${threads}`).toBe(-1);
-          }
-        }
+    forEveryShape(5, (a, b, want, [batch, m, k, n, tA, tB], threads) => {
+      const product = productOf(batch, m, k, n, tA, tB);
+      const c = new Float64Array(batch * m * n).fill(NaN);
+      product.into(a, b, c);
+      expect(firstDifference(c, want), `${[batch, m, k, n, tA, tB]} on ${threads}`).toBe(-1);
+      if (product.inMemory) {
+        const left = product.inMemory(a, b);
+        expect(left.length).toBe(m * n);
+        expect(firstDifference(left, want), `in memory: ${[batch, m, k, n, tA, tB]} on ${threads}`).toBe(-1);
       }
-    } finally {
-      setThreadMinWork(previous);
-    }
+    });
   });
 
   it("leaves C in memory only for one product (batch 1) on the Wasm kernel with rows of C a multiple of four wide", () => {
@@ -189,35 +202,22 @@ describe("arrays in the kernel's memory", () => {
   });
 
   it("give matmulData's bits as operands and as C (in place), on 1 and 2 threads; products leave other arrays there alone", () => {
-    const rand = mulberry32(21);
     const bystander = kernelMemoryArray(1000);
     bystander?.fill(7);
-    const previous = setThreadMinWork(1);
-    try {
-      for (const threads of threadCounts) {
-        setThreads(threads);
-        for (const [batch, m, k, n, tA, tB] of SHAPES) {
-          const a = randomArray(batch * m * k, rand);
-          const b = randomArray(batch * k * n, rand);
-          const want = new Float64Array(batch * m * n);
-          matmulData(a, b, want, batch, m, k, n, tA, tB);
-          const c = inKernel(new Float64Array(batch * m * n).fill(NaN));
-          // Operands in the kernel's memory, in JS memory, or one of each.
-          for (const [x, y] of [[inKernel(a), inKernel(b)], [a, inKernel(b)], [inKernel(a), b]] as const) {
-            c.fill(NaN);
-            matmulData(x, y, c, batch, m, k, n, tA, tB);
-            expect(firstDifference(c, want), `${[batch, m, k, n, tA, tB]} on ${threads}`).toBe(-1);
-            const product = productOf(batch, m, k, n, tA, tB);
-            c.fill(NaN);
-            product.into(x, y, c);
-            expect(firstDifference(c, want), `productOf: ${[batch, m, k, n, tA, tB]} on ${threads}`).toBe(-1);
-            if (product.inMemory) expect(firstDifference(product.inMemory(x, y), want)).toBe(-1);
-          }
-        }
+    forEveryShape(21, (a, b, want, [batch, m, k, n, tA, tB], threads) => {
+      const c = inKernel(new Float64Array(batch * m * n).fill(NaN));
+      // Operands in the kernel's memory, in JS memory, or one of each.
+      for (const [x, y] of [[inKernel(a), inKernel(b)], [a, inKernel(b)], [inKernel(a), b]] as const) {
+        c.fill(NaN);
+        matmulData(x, y, c, batch, m, k, n, tA, tB);
+        expect(firstDifference(c, want), `${[batch, m, k, n, tA, tB]} on ${threads}`).toBe(-1);
+        const product = productOf(batch, m, k, n, tA, tB);
+        c.fill(NaN);
+        product.into(x, y, c);
+        expect(firstDifference(c, want), `productOf: ${[batch, m, k, n, tA, tB]} on ${threads}`).toBe(-1);
+        if (product.inMemory) expect(firstDifference(product.inMemory(x, y), want)).toBe(-1);
       }
-    } finally {
-      setThreadMinWork(previous);
-    }
+    });
     if (bystander) expect(bystander.every((v) => v === 7)).toBe(true);
   });
 

@@ -12,14 +12,7 @@ import { ROW0_LIMIT as TANH_LOW, TANH_CLAMP, TANH_ONE, TANH_TABLE } from "../scr
 
 const POINTS = Number(process.env["SIMD_TABLE_POINTS"] ?? (process.env["CI"] ? 100_000 : 1_000_000));
 
-/** The double k ulps from x (finite x, k small). */
-function ulpsAway(x: number, k: number): number {
-  const buf = new Float64Array([x]);
-  const bits = new BigInt64Array(buf.buffer);
-  bits[0] = bits[0]! + BigInt(k);
-  return buf[0]!;
-}
-const ulpOf = (x: number): number => 2 ** (d.exponentOf(x) - 52);
+const { ulpOf, ulpsAway } = d;
 
 /** The worst error in ulps of `simdUnary("tanh")` over xs (throwing at the first point beyond 1 ulp), and where. */
 function worstError(xs: Float64Array): { worst: number; at: number } {

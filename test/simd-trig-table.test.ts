@@ -13,14 +13,7 @@ import { COS_TABLE_LIMIT, ROW0_LIMIT, SIN_TABLE, SIN_TABLE_LIMIT } from "../scri
 
 const POINTS = Number(process.env["SIMD_TABLE_POINTS"] ?? (process.env["CI"] ? 50_000 : 200_000));
 
-/** The double k ulps from x (finite x, k small). */
-function ulpsAway(x: number, k: number): number {
-  const buf = new Float64Array([x]);
-  const bits = new BigInt64Array(buf.buffer);
-  bits[0] = bits[0]! + BigInt(k);
-  return buf[0]!;
-}
-const ulpOf = (x: number): number => 2 ** (d.exponentOf(x) - 52);
+const { ulpOf, ulpsAway } = d;
 
 /** The rows of the table as the module holds them: [sin b, cos b, cos b's low part, b]; as many as up to SIN_TABLE_LIMIT's row. */
 function tableRows(): number[][] {

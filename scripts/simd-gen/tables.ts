@@ -68,10 +68,8 @@ export function rowTableBytes(name: string, at: number, end: number, rows: reado
   return [...new Uint8Array(buf.buffer)].map((b) => `\\${b.toString(16).padStart(2, "0")}`).join("");
 }
 
-/** The spacing of the doubles at a normal x. */
-export const ulpOf = (x: number): number => 2 ** (dd.exponentOf(x) - 52);
 /** How far a double-double's value is from its leading double, in ulps of that double. */
-export const residue = (v: dd.DD): number => Math.abs(v[1]) / ulpOf(v[0]);
+export const residue = (v: dd.DD): number => Math.abs(v[1]) / dd.ulpOf(v[0]);
 /** A table's leading values are within this many of their ulps of the function's exact values. */
 export const ACCURATE = 2 ** -7;
 
@@ -82,7 +80,7 @@ export const ACCURATE = 2 ** -7;
  * `near(d)` ≈ f(centre + d), confirmed by `f` itself.
  */
 export function accuratePoint(centre: number, window: number, f: (b: number) => dd.DD, near: (d: number) => dd.DD): number | undefined {
-  const step = ulpOf(centre);
+  const step = dd.ulpOf(centre);
   for (let k = 1; k < 100000; k++) {
     const d = Math.round(((((k * (Math.sqrt(5) - 1)) / 2) % 1) - 0.5) * (window / step)) * step;
     if (residue(near(d)) <= ACCURATE && residue(f(centre + d)) <= ACCURATE) return centre + d;

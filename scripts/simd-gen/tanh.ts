@@ -7,7 +7,7 @@ import { TANH_TABLE } from "./layout.ts";
 import { c } from "./constants.ts";
 import { add, and, div, fabs, fmin, get, horner, inPlaceTwo, mul, or, set, SIGN, sub } from "./wat.ts";
 import { fitError, fitEven } from "./fit.ts";
-import { ACCURATE, accuratePoint, lanesOf, loadRows, residue, ROW0_LIMIT, rowOf, rowOffsets, rowSpan, ulpOf } from "./tables.ts";
+import { ACCURATE, accuratePoint, lanesOf, loadRows, residue, ROW0_LIMIT, rowOf, rowOffsets, rowSpan } from "./tables.ts";
 
 /** |x| is clamped to this (tanh x rounds to 1 from 19.06 on). */
 export const TANH_CLAMP = 20;
@@ -36,7 +36,7 @@ function tanhPoint(lo: number, centre: number): [number, number] {
   } else {
     const t = dd.tanhDD(centre);
     const w = dd.sech2DD(centre);
-    const window = Math.max(ulpOf(centre) * 2 ** 20, (2 ** 9 * ulpOf(t[0])) / w[0]);
+    const window = Math.max(dd.ulpOf(centre) * 2 ** 20, (2 ** 9 * dd.ulpOf(t[0])) / w[0]);
     const near = (d: number): dd.DD => {
       const wd = dd.mul(w, [d, 0]);
       return dd.sub(dd.add(t, wd), dd.mul(dd.mul(t, wd), [d, 0]));

@@ -10,7 +10,7 @@ import {
   xor,
 } from "./wat.ts";
 import { fitError, fitEven } from "./fit.ts";
-import { accuratePoint, lanesOf, loadRows, ROW0_LIMIT, rowOf, rowOffsets, rowSpan, ulpOf } from "./tables.ts";
+import { accuratePoint, lanesOf, loadRows, ROW0_LIMIT, rowOf, rowOffsets, rowSpan } from "./tables.ts";
 import { keepZero } from "./exp.ts";
 
 /** |x| beyond this goes to the caller's scalar fallback (k = round(x·2/π) stays below 2²⁰). */
@@ -179,7 +179,7 @@ export function sinTable(): number[][] {
     const s = dd.sinDD(centre);
     const co = dd.cosDD(centre);
     const near = (d: number): dd.DD => dd.sub(dd.add(s, dd.mul(co, [d, 0])), dd.mul(s, [(d * d) / 2, 0]));
-    const b = accuratePoint(centre, Math.max(ulpOf(centre) * 2 ** 20, (2 ** 9 * ulpOf(s[0])) / co[0]), dd.sinDD, near);
+    const b = accuratePoint(centre, Math.max(dd.ulpOf(centre) * 2 ** 20, (2 ** 9 * dd.ulpOf(s[0])) / co[0]), dd.sinDD, near);
     if (b === undefined || Math.abs(b - centre) > centre * 2 ** -30) throw new Error(`gen-simd-math: no accurate sin point near ${centre}`);
     const cb = dd.cosDD(b);
     rows.push([dd.sinDD(b)[0], cb[0], cb[1], b]);
