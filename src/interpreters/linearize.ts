@@ -6,7 +6,7 @@
 import type { NDArray, Aval } from "../core/ndarray.ts";
 import { zerosConcrete } from "../core/ndarray.ts";
 import type { Primitive, UndefinedPrimal } from "../core/primitive.ts";
-import { bind, currentLevel, MainTrace, Trace, Tracer, withMainTrace, type RecordedEqn } from "../core/trace.ts";
+import { bind, checkRaisable, currentLevel, MainTrace, Trace, Tracer, withMainTrace, type RecordedEqn } from "../core/trace.ts";
 import { JVPTracer, makeJVPTrace, primalAndTangent } from "./jvp.ts";
 import { tangentDtype } from "../core/dtype.ts";
 import { CotangentStore } from "./accumulate.ts";
@@ -64,12 +64,7 @@ export class LinearTrace extends Trace {
     return new LinearConst(this, value);
   }
   processPrimitive<P>(prim: Primitive<P>, tracers: Tracer[], params: P): NDArray[] {
-    if (prim.transpose === "nonlinear") {
-      throw new TypeError(
-        `${prim.name}: applied to a tangent inside a JVP rule, but it is not linear. ` +
-          "A JVP rule must be linear in its tangents (this is a bug in that rule).",
-      );
-    }
+    checkLinear(prim);
     const n = tracers.length;
     const inputs = new Array<NDArray>(n);
     const inAvals = new Array<Aval>(n);
@@ -83,11 +78,46 @@ export class LinearTrace extends Trace {
         inAvals[i] = t.aval;
       }
     }
+    return this.record(prim, inputs, inAvals, params);
+  }
+
+  /**
+   * `bindAt`'s work without wrapping: what `pure`/`lift` would wrap in a `LinearConst` is recorded
+   * as it is (a known input), and the outputs are new variables, which `fullLower` leaves as they are.
+   */
+  override applyPrimitive<P>(prim: Primitive<P>, args: readonly NDArray[], params: P): NDArray[] {
+    const n = args.length;
+    const inputs = new Array<NDArray>(n);
+    const inAvals = new Array<Aval>(n);
+    for (let i = 0; i < n; i++) {
+      const a = args[i]!;
+      inputs[i] = a;
+      if (a instanceof LinearVar && a.trace === this) inAvals[i] = a.aval;
+      else {
+        checkRaisable(this, a);
+        inAvals[i] = a;
+      }
+    }
+    checkLinear(prim);
+    return this.record(prim, inputs, inAvals, params);
+  }
+
+  private record<P>(prim: Primitive<P>, inputs: NDArray[], inAvals: Aval[], params: P): LinearVar[] {
     const avals = prim.abstractEval(inAvals, params);
     const outs = new Array<LinearVar>(avals.length);
     for (let i = 0; i < avals.length; i++) outs[i] = this.newVar(avals[i]!);
     this.program.eqns.push({ prim: prim as Primitive<unknown>, inputs, params, outs });
     return outs;
+  }
+}
+
+/** Only linear primitives may be applied to the unknowns (tangents) of the program being recorded. */
+function checkLinear<P>(prim: Primitive<P>): void {
+  if (prim.transpose === "nonlinear") {
+    throw new TypeError(
+      `${prim.name}: applied to a tangent inside a JVP rule, but it is not linear. ` +
+        "A JVP rule must be linear in its tangents (this is a bug in that rule).",
+    );
   }
 }
 
