@@ -174,10 +174,12 @@ const isPlain = (x: NDArray): x is ConcreteArray => x instanceof ConcreteArray &
  */
 export function linearJvp<P>(prim: () => Primitive<P>, linearArgs?: readonly number[]): JvpRule<P> {
   return (primals, tangents, _, params) => {
-    const args = primals.map((x, i) => {
-      if (linearArgs !== undefined && !linearArgs.includes(i)) return x;
-      return tangents[i] ?? zerosConcrete(x.shape, x.dtype);
-    });
+    const n = primals.length;
+    const args = new Array<NDArray>(n);
+    for (let i = 0; i < n; i++) {
+      const x = primals[i]!;
+      args[i] = linearArgs !== undefined && !linearArgs.includes(i) ? x : (tangents[i] ?? zerosConcrete(x.shape, x.dtype));
+    }
     return bind(prim(), args, params);
   };
 }
