@@ -58,7 +58,7 @@ export interface AtView {
 }
 
 /**
- * The operations that `NDArray` methods delegate to. The numpy modules fill this table when they
+ * The operations that `NDArray` methods delegate to. The numpy modules set this table when they
  * load (see `numpy/methods.ts`), which keeps this file free of import cycles.
  */
 export interface MethodTable {
@@ -114,8 +114,17 @@ export interface MethodTable {
   format(a: ConcreteArray): string;
 }
 
-/** Filled by `numpy/methods.ts`; see `MethodTable`. */
-export const methods = {} as MethodTable;
+/**
+ * Set by `numpy/methods.ts` (`setMethods`); see `MethodTable`. One object literal, assigned
+ * whole: properties copied one by one onto an empty object would leave it a slow dictionary,
+ * looked up by name at every method call.
+ */
+export let methods = {} as MethodTable;
+
+/** Installs the table `NDArray`'s methods delegate to (once, when the numpy modules load). */
+export function setMethods(table: MethodTable): void {
+  methods = table;
+}
 
 /**
  * An n-dimensional array: immutable, float64 by default. Concrete arrays hold data; inside a

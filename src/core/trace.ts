@@ -79,6 +79,23 @@ export abstract class Trace {
     return this.pure(value);
   }
   abstract processPrimitive<P>(prim: Primitive<P>, tracers: Tracer[], params: P): NDArray[];
+  /**
+   * What `bindAt` does at this level once it has checked the level is live: raises every argument
+   * into this level (`fullRaise`), calls `processPrimitive` and lowers the outputs (`fullLower`).
+   * A trace may override it to read its own tracers and outer values without wrapping each in a
+   * tracer first, as long as it gives the same outputs and the same errors.
+   */
+  applyPrimitive<P>(prim: Primitive<P>, args: readonly NDArray[], params: P): NDArray[] {
+    const n = args.length;
+    const tracers = new Array<Tracer>(n);
+    for (let i = 0; i < n; i++) tracers[i] = fullRaise(this, args[i]!);
+    const outs = this.processPrimitive(prim, tracers, params);
+    for (let i = 0; i < outs.length; i++) {
+      const o = outs[i]!;
+      if (o instanceof Tracer) outs[i] = o.fullLower();
+    }
+    return outs;
+  }
   /** The transformation this level belongs to, as error messages name it ("vmap", "grad/jvp", …). */
   get transformName(): string {
     const name = this.constructor.name.replace(/Trace$/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
@@ -238,16 +255,7 @@ export function bindAt<P>(main: MainTrace, prim: Primitive<P>, args: readonly ND
         "(a traced value escaped, e.g. stored in an outer variable). Return it from the function instead.",
     );
   }
-  const trace = main.trace;
-  const n = args.length;
-  const tracers = new Array<Tracer>(n);
-  for (let i = 0; i < n; i++) tracers[i] = fullRaise(trace, args[i]!);
-  const outs = trace.processPrimitive(prim, tracers, params);
-  for (let i = 0; i < outs.length; i++) {
-    const o = outs[i]!;
-    if (o instanceof Tracer) outs[i] = o.fullLower();
-  }
-  return outs;
+  return main.trace.applyPrimitive(prim, args, params);
 }
 
 /** The signature of `bind`. */
@@ -299,10 +307,22 @@ export function fullRaise(trace: Trace, value: NDArray): Tracer {
   if (main === trace.main) return value;
   const level = main.level;
   if (level < trace.main.level) return trace.lift(value);
-  throw new TracerConversionError(
-    `internal: a tracer of level ${level} met level ${trace.main.level} (a transformation's value escaped its scope)`,
-  );
+  throw innerTracerError(level, trace.main.level);
 }
+
+/**
+ * `fullRaise`'s check, for a trace that reads its arguments itself (`Trace.applyPrimitive`): throws
+ * the same error for a tracer that `trace` cannot raise (one of another transformation at its
+ * level or an inner one); a tracer of `trace` or of an outer level, or a non-tracer, passes.
+ */
+export function checkRaisable(trace: Trace, value: NDArray): void {
+  if (!(value instanceof Tracer)) return;
+  const main = value.trace.main;
+  if (main !== trace.main && main.level >= trace.main.level) throw innerTracerError(main.level, trace.main.level);
+}
+
+const innerTracerError = (level: number, at: number): TracerConversionError =>
+  new TracerConversionError(`internal: a tracer of level ${level} met level ${at} (a transformation's value escaped its scope)`);
 
 /**
  * The stack depth now: used by transformations that must know whether they are nested.

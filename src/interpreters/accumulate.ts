@@ -36,7 +36,12 @@ const isPlain = (x: NDArray): x is ConcreteArray => x.constructor === ConcreteAr
  */
 export class CotangentStore {
   private readonly cts: (NDArray | null)[];
-  private readonly owned: Uint8Array;
+  /**
+   * Which slots hold a sum this store owns: made at the first such sum (most passes have none), a
+   * plain list rather than a typed array, which costs more to make than the short passes of scalar
+   * functions spend on it.
+   */
+  private owned: boolean[] | null = null;
   /** Buffers of the large plain arrays held in slots, with how many slots hold each. */
   private held: Map<ArrayBufferLike, number> | null = null;
   /** Used-up large arrays that may be dead, checked by `releaseDead`. */
@@ -46,8 +51,10 @@ export class CotangentStore {
     numVars: number,
     private readonly fresh: AllocationScope,
   ) {
-    this.cts = new Array<NDArray | null>(numVars).fill(null);
-    this.owned = new Uint8Array(numVars);
+    // A loop, not `fill`: several times cheaper for the short programs of scalar functions.
+    const cts = new Array<NDArray | null>(numVars);
+    for (let i = 0; i < numVars; i++) cts[i] = null;
+    this.cts = cts;
   }
 
   /** Adds a contribution to variable `id`'s cotangent. */
@@ -57,14 +64,15 @@ export class CotangentStore {
       this.put(id, ct);
       return;
     }
-    if (this.owned[id] === 1 && isPlain(ct) && addInto(prev as ConcreteArray, ct)) {
+    if (this.owned !== null && this.owned[id] === true && isPlain(ct) && addInto(prev as ConcreteArray, ct)) {
       this.consume(ct);
       return;
     }
     const sum = addAny(prev, ct);
     this.unhold(prev);
     this.put(id, sum);
-    this.owned[id] = sum !== prev && sum !== ct && isPlain(sum) && bind === bindUnchecked ? 1 : 0;
+    if (sum !== prev && sum !== ct && isPlain(sum) && bind === bindUnchecked) (this.owned ??= noneOwned(this.cts.length))[id] = true;
+    else if (this.owned !== null) this.owned[id] = false;
     this.consume(prev);
     this.consume(ct);
   }
@@ -73,7 +81,7 @@ export class CotangentStore {
   take(id: number): NDArray | null {
     const ct = this.cts[id]!;
     this.cts[id] = null;
-    this.owned[id] = 0;
+    if (this.owned !== null) this.owned[id] = false;
     if (ct !== null) this.unhold(ct);
     return ct;
   }
@@ -113,6 +121,13 @@ export class CotangentStore {
     if (n <= 1) this.held.delete(ct.data.buffer);
     else this.held.set(ct.data.buffer, n - 1);
   }
+}
+
+/** Ownership flags for `n` slots, all off. */
+function noneOwned(n: number): boolean[] {
+  const flags = new Array<boolean>(n);
+  for (let i = 0; i < n; i++) flags[i] = false;
+  return flags;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { NDArray, Aval, Nested } from "../core/ndarray.ts";
 import type { Primitive } from "../core/primitive.ts";
-import { bind, MainTrace, Trace, Tracer } from "../core/trace.ts";
+import { bind, checkRaisable, MainTrace, Trace, Tracer } from "../core/trace.ts";
 
 export class JVPTracer extends Tracer {
   constructor(
@@ -58,6 +58,36 @@ export class JVPTrace extends Trace {
       tangents[i] = t.tangent;
       if (t.tangent !== null) anyTangent = true;
     }
+    return this.apply(prim, primals, tangents, anyTangent, params);
+  }
+
+  /**
+   * `bindAt`'s work without wrapping: a value that is not a tracer of this level is a constant
+   * here (what `pure`/`lift` would wrap, with a zero tangent), and the outputs are this level's
+   * tracers, which `fullLower` leaves as they are.
+   */
+  override applyPrimitive<P>(prim: Primitive<P>, args: readonly NDArray[], params: P): NDArray[] {
+    const n = args.length;
+    const primals: NDArray[] = new Array(n);
+    const tangents: (NDArray | null)[] = new Array(n);
+    let anyTangent = false;
+    for (let i = 0; i < n; i++) {
+      const a = args[i]!;
+      if (a instanceof JVPTracer && a.trace === this) {
+        primals[i] = a.primal;
+        const t = a.tangent;
+        tangents[i] = t;
+        if (t !== null) anyTangent = true;
+      } else {
+        checkRaisable(this, a);
+        primals[i] = a;
+        tangents[i] = null;
+      }
+    }
+    return this.apply(prim, primals, tangents, anyTangent, params);
+  }
+
+  private apply<P>(prim: Primitive<P>, primals: NDArray[], tangents: (NDArray | null)[], anyTangent: boolean, params: P): JVPTracer[] {
     if (anyTangent && prim.jvpWithOutputs !== undefined) {
       const [outs, tangentsOut] = prim.jvpWithOutputs(primals, tangents, params);
       return this.wrap(outs, tangentsOut);

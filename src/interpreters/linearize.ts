@@ -3,11 +3,10 @@
  * so the primal work happens at once and only the linear tangent program is recorded; then
  * transpose that program (the backward pass), or replay it forward for many tangents (`linearize`).
  */
-import type { NDArray, Aval } from "../core/ndarray.ts";
-import { zerosConcrete } from "../core/ndarray.ts";
+import { NDArray, zerosConcrete, type Aval } from "../core/ndarray.ts";
 import type { Primitive, UndefinedPrimal } from "../core/primitive.ts";
-import { bind, currentLevel, MainTrace, Trace, Tracer, withMainTrace, type RecordedEqn } from "../core/trace.ts";
-import { JVPTracer, makeJVPTrace, primalAndTangent } from "./jvp.ts";
+import { bind, checkRaisable, currentLevel, MainTrace, Trace, Tracer, withMainTrace, type RecordedEqn } from "../core/trace.ts";
+import { JVPTracer, makeJVPTrace, type JVPTrace } from "./jvp.ts";
 import { tangentDtype } from "../core/dtype.ts";
 import { CotangentStore } from "./accumulate.ts";
 import { closeAllocationScope, openAllocationScope } from "../core/pool.ts";
@@ -57,19 +56,16 @@ export class LinearTrace extends Trace {
   get program(): LinearProgram {
     return this.main.globalData as LinearProgram;
   }
+  /** A new unknown of abstract value `aval` (an array given as one is not kept: only its shape and dtype). */
   newVar(aval: Aval): LinearVar {
-    return new LinearVar(this, { shape: aval.shape, dtype: aval.dtype }, this.program.numVars++);
+    const a = aval instanceof NDArray ? { shape: aval.shape, dtype: aval.dtype } : aval;
+    return new LinearVar(this, a, this.program.numVars++);
   }
   pure(value: NDArray): Tracer {
     return new LinearConst(this, value);
   }
   processPrimitive<P>(prim: Primitive<P>, tracers: Tracer[], params: P): NDArray[] {
-    if (prim.transpose === "nonlinear") {
-      throw new TypeError(
-        `${prim.name}: applied to a tangent inside a JVP rule, but it is not linear. ` +
-          "A JVP rule must be linear in its tangents (this is a bug in that rule).",
-      );
-    }
+    checkLinear(prim);
     const n = tracers.length;
     const inputs = new Array<NDArray>(n);
     const inAvals = new Array<Aval>(n);
@@ -83,11 +79,46 @@ export class LinearTrace extends Trace {
         inAvals[i] = t.aval;
       }
     }
+    return this.record(prim, inputs, inAvals, params);
+  }
+
+  /**
+   * `bindAt`'s work without wrapping: what `pure`/`lift` would wrap in a `LinearConst` is recorded
+   * as it is (a known input), and the outputs are new variables, which `fullLower` leaves as they are.
+   */
+  override applyPrimitive<P>(prim: Primitive<P>, args: readonly NDArray[], params: P): NDArray[] {
+    const n = args.length;
+    const inputs = new Array<NDArray>(n);
+    const inAvals = new Array<Aval>(n);
+    for (let i = 0; i < n; i++) {
+      const a = args[i]!;
+      inputs[i] = a;
+      if (a instanceof LinearVar && a.trace === this) inAvals[i] = a.aval;
+      else {
+        checkRaisable(this, a);
+        inAvals[i] = a;
+      }
+    }
+    checkLinear(prim);
+    return this.record(prim, inputs, inAvals, params);
+  }
+
+  private record<P>(prim: Primitive<P>, inputs: NDArray[], inAvals: Aval[], params: P): LinearVar[] {
     const avals = prim.abstractEval(inAvals, params);
     const outs = new Array<LinearVar>(avals.length);
     for (let i = 0; i < avals.length; i++) outs[i] = this.newVar(avals[i]!);
     this.program.eqns.push({ prim: prim as Primitive<unknown>, inputs, params, outs });
     return outs;
+  }
+}
+
+/** Only linear primitives may be applied to the unknowns (tangents) of the program being recorded. */
+function checkLinear<P>(prim: Primitive<P>): void {
+  if (prim.transpose === "nonlinear") {
+    throw new TypeError(
+      `${prim.name}: applied to a tangent inside a JVP rule, but it is not linear. ` +
+        "A JVP rule must be linear in its tangents (this is a bug in that rule).",
+    );
   }
 }
 
@@ -110,25 +141,34 @@ export function linearizeFlat(f: (xs: NDArray[]) => NDArray[], primals: readonly
   const program = new LinearProgram();
   return withMainTrace(makeLinearTrace, program, (lmain) => {
     const ltrace = lmain.trace as LinearTrace;
-    const inVars = primals.map((p) => (tangentDtype(p.dtype) ? ltrace.newVar(p) : null));
+    const n = primals.length;
+    const inVars = new Array<LinearVar | null>(n);
+    const inAvals = new Array<Aval>(n);
+    for (let i = 0; i < n; i++) {
+      const p = primals[i]!;
+      inVars[i] = tangentDtype(p.dtype) ? ltrace.newVar(p) : null;
+      inAvals[i] = { shape: p.shape, dtype: p.dtype };
+    }
     return withMainTrace(makeJVPTrace, null, (jmain) => {
-      const ins = primals.map((p, i) => new JVPTracer(jmain.trace as never, p, inVars[i]!));
+      const jtrace = jmain.trace as JVPTrace;
+      const ins = new Array<NDArray>(n);
+      for (let i = 0; i < n; i++) ins[i] = new JVPTracer(jtrace, primals[i]!, inVars[i]!);
       const outs = f(ins);
-      const primalsOut: NDArray[] = [];
-      const outVars: (LinearVar | null)[] = [];
-      for (const o of outs) {
-        const [p, t] = primalAndTangent(jmain.trace, o);
-        primalsOut.push(p);
-        outVars.push(t instanceof LinearVar && t.trace === ltrace ? t : null);
+      const m = outs.length;
+      const primalsOut = new Array<NDArray>(m);
+      const outVars = new Array<LinearVar | null>(m);
+      const outAvals = new Array<Aval>(m);
+      for (let i = 0; i < m; i++) {
+        const o = outs[i]!;
+        // The primal and tangent at this level (a value of another level has a zero tangent).
+        const own = o instanceof JVPTracer && o.trace === jtrace;
+        const p = own ? o.primal : o;
+        const t = own ? o.tangent : null;
+        primalsOut[i] = p;
+        outVars[i] = t instanceof LinearVar && t.trace === ltrace ? t : null;
+        outAvals[i] = { shape: p.shape, dtype: p.dtype };
       }
-      return {
-        primalsOut,
-        program,
-        inVars,
-        outVars,
-        inAvals: primals.map((p) => ({ shape: p.shape, dtype: p.dtype })),
-        outAvals: primalsOut.map((p) => ({ shape: p.shape, dtype: p.dtype })),
-      };
+      return { primalsOut, program, inVars, outVars, inAvals, outAvals };
     });
   });
 }

@@ -49,6 +49,15 @@ export function prepare(op: string, args: readonly ArrayLike[], floatOnly = fals
 }
 
 /**
+ * `prepare` of one operand, returning it alone (`prepare(op, [x], floatOnly, names)[0]`, without
+ * the two lists): the unary functions' path.
+ */
+export function prepareOne(op: string, x: ArrayLike, floatOnly: boolean, names: readonly string[]): NDArray {
+  if (x instanceof NDArray && (!floatOnly || isFloat(x.dtype))) return x;
+  return prepareGeneral(op, [x], floatOnly, names)[0]!;
+}
+
+/**
  * `prepare` for two operands whose results go straight into an elementwise primitive (the
  * arithmetic and comparison functions), which never returns an operand as its result: a JS number
  * meeting a 0-d float array may then be a shared cached constant.

@@ -1,10 +1,10 @@
 /**
  * @file The wrappers that make NumPy functions of the elementwise primitives: argument parsing,
- * broadcasting and dtype promotion (`prepare`/`prepareBinary`) in front of a primitive, with the
+ * broadcasting and dtype promotion (`prepareOne`/`prepareBinary`) in front of a primitive, with the
  * operation's name and its arguments' names for errors; used by `math.ts` and `logic.ts`.
  */
 import type { NDArray, ArrayLike } from "../core/ndarray.ts";
-import { prepare, prepareBinary, rejectComplex } from "./broadcast.ts";
+import { prepareBinary, prepareOne, rejectComplex } from "./broadcast.ts";
 import { asarray } from "./creation.ts";
 import * as b from "../primitives/binary.ts";
 import * as c from "../primitives/compare.ts";
@@ -18,12 +18,12 @@ const X1X2 = ["x1", "x2"];
 /** A float function of one argument (integers and bools are promoted to float64). */
 export const floatFn = (name: string, f: Un) => {
   const op = `np.${name}`;
-  return (x: ArrayLike): NDArray => f(prepare(op, [x], true, X)[0]!);
+  return (x: ArrayLike): NDArray => f(prepareOne(op, x, true, X));
 };
 /** A function of one argument that keeps the dtype. */
 export const sameFn = (name: string, f: Un) => {
   const op = `np.${name}`;
-  return (x: ArrayLike): NDArray => f(prepare(op, [x], false, X)[0]!);
+  return (x: ArrayLike): NDArray => f(prepareOne(op, x, false, X));
 };
 /** A broadcasting function of two arguments, whose `f` always computes a new array (see `prepareBinary`). */
 export const binFn = (name: string, f: Bin, floatOnly = false) => {
@@ -41,7 +41,7 @@ export const truth = (x: NDArray): NDArray => (isComplex(x.dtype) ? c.ne(x, b.fu
 export const realFloatFn = (name: string, f: Un) => {
   const op = `np.${name}`;
   return (x: ArrayLike): NDArray => {
-    const a = prepare(op, [x], true, X)[0]!;
+    const a = prepareOne(op, x, true, X);
     rejectComplex(op, [a], X);
     return f(a);
   };

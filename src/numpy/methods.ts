@@ -1,5 +1,5 @@
 /** @file Connects `NDArray`'s methods to the numpy functions (kept apart to avoid import cycles). */
-import { methods, type MethodTable } from "../core/ndarray.ts";
+import { setMethods, type MethodTable } from "../core/ndarray.ts";
 import * as m from "./math.ts";
 import * as lg from "./logic.ts";
 import * as r from "./reductions.ts";
@@ -65,4 +65,4 @@ const table: MethodTable = {
   format: formatArray,
 };
 
-Object.assign(methods, table);
+setMethods(table);

@@ -86,10 +86,17 @@ function checkSameShapes(name: string, avals: readonly Aval[]): void {
   const s0 = avals[0]!.shape;
   for (let i = 1; i < avals.length; i++) {
     const s = avals[i]!.shape;
-    if (s.length !== s0.length || s.some((d, k) => d !== s0[k])) {
+    if (s !== s0 && !sameDims(s, s0)) {
       throw new ShapeError(`${name}: elementwise operands must have one shape, got ${avals.map((a) => fmtShape(a.shape)).join(", ")} (internal: a rule did not broadcast)`);
     }
   }
+}
+
+/** Whether two shapes are equal (a loop: this runs for every elementwise equation recorded). */
+function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /** The index of the first complex operand, or −1. */
@@ -174,10 +181,12 @@ const isPlain = (x: NDArray): x is ConcreteArray => x instanceof ConcreteArray &
  */
 export function linearJvp<P>(prim: () => Primitive<P>, linearArgs?: readonly number[]): JvpRule<P> {
   return (primals, tangents, _, params) => {
-    const args = primals.map((x, i) => {
-      if (linearArgs !== undefined && !linearArgs.includes(i)) return x;
-      return tangents[i] ?? zerosConcrete(x.shape, x.dtype);
-    });
+    const n = primals.length;
+    const args = new Array<NDArray>(n);
+    for (let i = 0; i < n; i++) {
+      const x = primals[i]!;
+      args[i] = linearArgs !== undefined && !linearArgs.includes(i) ? x : (tangents[i] ?? zerosConcrete(x.shape, x.dtype));
+    }
     return bind(prim(), args, params);
   };
 }

@@ -14,9 +14,15 @@ export function leafToArray(x: Leaf, op: string, where: string): NDArray {
   throw new TypeError(`${op}: ${where} is ${x === undefined ? "undefined" : typeof x}; expected an NDArray or a number`);
 }
 
-/** `leafToArray` for the `i`-th leaf of a kind ("input leaf"), naming it only when there is an error. */
+/**
+ * `leafToArray` for the `i`-th leaf of a kind ("input leaf"), naming it only when there is an
+ * error (a number or boolean leaf, as an array leaf, builds no name).
+ */
 export function leafToArrayAt(x: Leaf, op: string, kind: string, i: number): NDArray {
-  return x instanceof NDArray ? x : leafToArray(x, op, `${kind} ${i}`);
+  if (x instanceof NDArray) return x;
+  if (typeof x === "number") return scalarConcrete(x, "float64");
+  if (typeof x === "boolean") return scalarConcrete(x ? 1 : 0, "bool");
+  return leafToArray(x, op, `${kind} ${i}`);
 }
 
 /** Gives a result leaf the type of the input leaf it belongs to: a number for a number, when concrete. */

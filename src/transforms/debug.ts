@@ -9,7 +9,7 @@ import { activeMainTraces, bind, bindAt, Tracer, type MainTrace } from "../core/
 import { StagingTrace } from "../interpreters/staging.ts";
 import { debugCallbackP } from "../primitives/debug.ts";
 import { flatten, unflatten, type Tree } from "../tree/index.ts";
-import { leafToArray } from "./common.ts";
+import { leafToArrayAt } from "./common.ts";
 
 /**
  * The level at which the callback must be bound: the innermost staging level when it is above
@@ -45,7 +45,7 @@ function stagingLevelAbove(values: readonly NDArray[]): MainTrace | null {
 export function callback<T extends unknown[]>(fn: (...values: T) => void, ...values: T): void {
   if (typeof fn !== "function") throw new TypeError(`debug.callback: the callback must be a function, got ${typeof fn}`);
   const [leaves, def] = flatten(values as Tree, "debug.callback: value");
-  const arrays = leaves.map((l, i) => leafToArray(l, "debug.callback", `value leaf ${i}`));
+  const arrays = leaves.map((l, i) => leafToArrayAt(l, "debug.callback", "value leaf", i));
   const params = { callback: (concrete: readonly ConcreteArray[]) => void fn(...(unflatten(def, concrete) as T)) };
   const staging = stagingLevelAbove(arrays);
   if (staging === null) bind(debugCallbackP, arrays, params);

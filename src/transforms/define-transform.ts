@@ -9,7 +9,7 @@ import { fullRaise, Trace, Tracer, withMainTrace, type MainTrace } from "../core
 import { evalJaxpr, isClosedJaxpr, type ClosedJaxpr } from "../core/jaxpr.ts";
 import { TracerConversionError } from "../core/errors.ts";
 import { flatten, type Tree } from "../tree/index.ts";
-import { leafToArray } from "./common.ts";
+import { leafToArrayAt } from "./common.ts";
 
 /**
  * What a transformation is. `V` is what one traced value carries (an interval's bounds, a node of a
@@ -140,7 +140,7 @@ export function defineTransform<V, G = undefined>(spec: TransformSpec<V, G>): Tr
         const trace = main.trace as UserTrace<V, G>;
         const out = f(...inputs.map((v) => new UserTracer(trace, v)));
         const [leaves] = flatten(out, `${spec.name}: output`);
-        return leaves.map((l, i) => (fullRaise(trace, leafToArray(l, spec.name, `output leaf ${i}`)) as UserTracer<V, G>).value);
+        return leaves.map((l, i) => (fullRaise(trace, leafToArrayAt(l, spec.name, "output leaf", i)) as UserTracer<V, G>).value);
       }),
   };
 }

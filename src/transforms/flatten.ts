@@ -4,7 +4,7 @@
  */
 import type { NDArray } from "../core/ndarray.ts";
 import { flatten as flattenTree, unflatten, type Tree } from "../tree/index.ts";
-import { leafToArray, likeInput } from "./common.ts";
+import { likeInput, leafToArrayAt } from "./common.ts";
 import { reshape, slice, convert, concatenate } from "../primitives/structural.ts";
 import { asarray } from "../numpy/creation.ts";
 import { isComplex } from "../core/dtype.ts";
@@ -19,7 +19,7 @@ import { real } from "../primitives/complex.ts";
  */
 export function flatten<T extends Tree>(t: T): [NDArray, (v: NDArray) => T] {
   const [leaves, def] = flattenTree(t);
-  const given = leaves.map((x, i) => leafToArray(x, "flatten", `leaf ${i}`));
+  const given = leaves.map((x, i) => leafToArrayAt(x, "flatten", "leaf", i));
   // One complex leaf makes the vector complex (real leaves come back from its real part).
   const dtype = given.some((a) => isComplex(a.dtype)) ? "complex128" : "float64";
   const arrays = given.map((a) => convert(a, dtype));

@@ -5,7 +5,7 @@
 import type { NDArray } from "../core/ndarray.ts";
 import { ConcreteArray } from "../core/ndarray.ts";
 import { flatten, unflatten, type Tree, type TreeDef } from "../tree/index.ts";
-import { leafToArray, likeInput, normArgnums, checkNotAsync, checkNotPromise } from "./common.ts";
+import { likeInput, normArgnums, checkNotAsync, checkNotPromise, leafToArrayAt } from "./common.ts";
 import { jvp } from "./jvp.ts";
 import { vjp } from "./vjp.ts";
 import { vmap } from "./vmap.ts";
@@ -32,7 +32,7 @@ export interface JacOptions {
 /** Flattens a tree of arrays into one float64 (complex128 if a leaf is complex) vector and back. */
 function ravelTree(t: Tree): [NDArray, (v: NDArray) => Tree, NDArray[], TreeDef] {
   const [ls, def] = flatten(t);
-  const arrays = ls.map((x, i) => leafToArray(x, "jacobian", `leaf ${i}`));
+  const arrays = ls.map((x, i) => leafToArrayAt(x, "jacobian", "leaf", i));
   const dtype = arrays.some((a) => isComplex(a.dtype)) ? "complex128" : "float64";
   const flat = arrays.length === 1 ? reshape(arrays[0]!, [arrays[0]!.size]) : np.concatenate(arrays.map((a) => reshape(convert(a, dtype), [a.size])));
   const unravel = (v: NDArray): Tree => {
@@ -125,7 +125,7 @@ function jacobianWith(mode: "fwd" | "rev", f: Fn, optsIn: JacOptions | undefined
     const fFlat = (v: NDArray): NDArray => {
       const o = call(unravel(v));
       const [leaves, def] = flatten(o);
-      out = { def, shapes: leaves.map((l, i) => leafToArray(l, "jacobian", `output leaf ${i}`).shape), isNumber: leaves.map((l) => typeof l === "number") };
+      out = { def, shapes: leaves.map((l, i) => leafToArrayAt(l, "jacobian", "output leaf", i).shape), isNumber: leaves.map((l) => typeof l === "number") };
       return ravelTree(o)[0];
     };
     let jac: NDArray;

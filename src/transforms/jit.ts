@@ -8,7 +8,7 @@ import { flatten, unflatten, structureKey, type Leaf, type Tree, type TreeDef } 
 import { pjit } from "../higher-order/pjit.ts";
 import { makeJaxpr, type Jaxpr } from "./makeJaxpr.ts";
 import { ClosedJaxpr } from "../core/jaxpr.ts";
-import { leafToArray, type Args } from "./common.ts";
+import { type Args, leafToArrayAt } from "./common.ts";
 import { FloatingPointError } from "../core/errors.ts";
 import type { ArrayFn, ArrayTree, Fn, Ret } from "./types.ts";
 import { compile as compileReal, optimize as optimizeReal, type Compiled } from "../compiler/index.ts";
@@ -330,7 +330,7 @@ export function jit<F extends Fn>(f: F, opts: JitOptions = {}): Jitted<F> {
       }
     }
     if (plainCalls && hoisted.length === 0) fast[args.length] = fastEntry(key, program, args);
-    const ins = leaves.map((l, i) => leafToArray(l, "jit", `argument leaf ${i}`));
+    const ins = leaves.map((l, i) => leafToArrayAt(l, "jit", "argument leaf", i));
     return { program, ins, hoisted, statics };
   };
   const jitted = (...argsIn: Args<F>): ArrayTree<Ret<F>> => {

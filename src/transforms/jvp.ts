@@ -3,7 +3,7 @@ import type { NDArray } from "../core/ndarray.ts";
 import { withMainTrace } from "../core/trace.ts";
 import { JVPTracer, makeJVPTrace, primalAndTangent } from "../interpreters/jvp.ts";
 import { flatten, unflatten, sameStructure, type Tree } from "../tree/index.ts";
-import { leafToArray, likeInput, zerosFor, checkNotAsync, checkNotPromise } from "./common.ts";
+import { leafToArray, likeInput, zerosFor, checkNotAsync, checkNotPromise, leafToArrayAt } from "./common.ts";
 import { isComplex, tangentDtype } from "../core/dtype.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import { convert } from "../primitives/structural.ts";
@@ -25,9 +25,9 @@ export function jvp<F extends Fn, P extends Readonly<Args<F>>>(
   const [pl, pd] = flatten(primals as Tree, "jvp: primals");
   const [tl, td] = flatten(tangents as Tree);
   if (!sameStructure(pd, td)) throw new TypeError("jvp: primals and tangents must have the same tree structure");
-  const ps = pl.map((x, i) => leafToArray(x, "jvp", `primal leaf ${i}`));
+  const ps = pl.map((x, i) => leafToArrayAt(x, "jvp", "primal leaf", i));
   const ts = tl.map((x, i) => {
-    const t = leafToArray(x, "jvp", `tangent leaf ${i}`);
+    const t = leafToArrayAt(x, "jvp", "tangent leaf", i);
     const p = ps[i]!;
     if (t.shape.length !== p.shape.length || t.shape.some((d, j) => d !== p.shape[j])) {
       throw new ShapeError(`jvp: tangent leaf ${i} has shape ${fmtShape(t.shape)}, but its primal has shape ${fmtShape(p.shape)}`);
@@ -46,7 +46,7 @@ export function jvp<F extends Fn, P extends Readonly<Args<F>>>(
     const primalsOut: NDArray[] = [];
     const tangentsOut: NDArray[] = [];
     ol.forEach((o, i) => {
-      const [p, t] = primalAndTangent(main.trace, leafToArray(o, "jvp", `output leaf ${i}`));
+      const [p, t] = primalAndTangent(main.trace, leafToArrayAt(o, "jvp", "output leaf", i));
       primalsOut.push(p);
       tangentsOut.push(t ?? zerosFor(p));
     });

@@ -10,7 +10,7 @@ import { evalJaxpr, type ClosedJaxpr, type JaxprEqn, type JaxprVar } from "../co
 import { stageFlat } from "../interpreters/staging.ts";
 import { flatten, unflatten, structureKey, type Tree, type TreeDef } from "../tree/index.ts";
 import type { Fn } from "./types.ts";
-import { leafToArray } from "./common.ts";
+import { leafToArray, leafToArrayAt } from "./common.ts";
 import type { Args } from "./common.ts";
 
 /** A staged function: its closed jaxpr, with the tree structures of its arguments and result. */
@@ -54,7 +54,7 @@ export class Jaxpr {
 
   /** `eval` on already flattened inputs. */
   evalLeaves(leaves: readonly unknown[]): any {
-    const args = leaves.map((l, i) => leafToArray(l as never, "jaxpr.eval", `argument ${i}`));
+    const args = leaves.map((l, i) => leafToArrayAt(l as never, "jaxpr.eval", "argument", i));
     return unflatten(this.outDef, evalJaxpr(this.closed, this.hoisted.length === 0 ? args : [...this.hoisted, ...args]));
   }
 
@@ -79,7 +79,7 @@ export class Jaxpr {
 export function makeJaxpr<F extends Fn>(f: F): (...args: Args<F>) => Jaxpr {
   return (...args) => {
     const [leaves, inDef] = flatten(args as unknown as Tree, "makeJaxpr: argument");
-    const arrays = leaves.map((l, i) => leafToArray(l, "makeJaxpr", `argument leaf ${i}`));
+    const arrays = leaves.map((l, i) => leafToArrayAt(l, "makeJaxpr", "argument leaf", i));
     let outDef: TreeDef | null = null;
     const { jaxpr, hoisted } = stageFlat(
       (invars) => {

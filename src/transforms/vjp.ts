@@ -90,7 +90,7 @@ export function vjp<F extends Fn, P extends Args<F>>(f: F, ...primals: P): [Arra
     const [cl, cd] = flatten(ct as Tree);
     if (!sameStructure(cd, t.outDef)) throw new TypeError("vjp: the cotangent's tree structure differs from the output's");
     const cts = cl.map((c, i) => {
-      const a = leafToArray(c, "vjp", `cotangent leaf ${i}`);
+      const a = leafToArrayAt(c, "vjp", "cotangent leaf", i);
       const want = t.lin.outAvals[i]!;
       if (a.shape.length !== want.shape.length || a.shape.some((d, j) => d !== want.shape[j])) {
         throw new ShapeError(`vjp: cotangent leaf ${i} has shape ${fmtShape(a.shape)}, but the output has shape ${fmtShape(want.shape)}`);
@@ -314,7 +314,7 @@ export function linearize<F extends Fn, P extends Args<F>>(f: F, ...primals: P):
   const jvpFn = (...tangents: { [K in keyof P]: LeafLike<P[K]> }): Out => {
     const [tl, td] = flatten(tangents as Tree);
     if (!sameStructure(td, t.def)) throw new TypeError("linearize: the tangents' tree structure differs from the primals'");
-    const outs = forwardPass(t.lin, tl.map((x, i) => leafToArray(x, "linearize", `tangent leaf ${i}`)));
+    const outs = forwardPass(t.lin, tl.map((x, i) => leafToArrayAt(x, "linearize", "tangent leaf", i)));
     return unflatten<Out>(t.outDef, outs.map((o, i) => o ?? zerosFor(t.lin.primalsOut[i]!)));
   };
   return [out, jvpFn];

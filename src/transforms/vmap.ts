@@ -3,7 +3,7 @@ import type { NDArray } from "../core/ndarray.ts";
 import { withMainTrace } from "../core/trace.ts";
 import { BatchTracer, makeBatchTrace, valueAndDim } from "../interpreters/batching.ts";
 import { flatten, unflatten, broadcastPrefix, type Tree } from "../tree/index.ts";
-import { leafToArray, checkNotAsync, checkNotPromise } from "./common.ts";
+import { checkNotAsync, checkNotPromise, leafToArrayAt } from "./common.ts";
 import type { Args } from "./common.ts";
 import type { ArrayFn, ArrayTree, Fn, Ret } from "./types.ts";
 import { matchBatch } from "../primitives/structural.ts";
@@ -37,7 +37,7 @@ export function vmap<F extends Fn>(f: F, opts: VmapOptions = {}): ArrayFn<F> {
     }
     const axes = broadcastPrefix<number | null>(isAxis(inAxes) ? args.map(() => inAxes) : inAxes, args as Tree, isAxis, "vmap inAxes");
     const [leaves, def] = flatten(args as Tree, "vmap: argument ");
-    const arrays = leaves.map((x, i) => leafToArray(x, "vmap", `argument leaf ${i}`));
+    const arrays = leaves.map((x, i) => leafToArrayAt(x, "vmap", "argument leaf", i));
     const norm = arrays.map((x, i) => {
       const a = axes[i]!;
       if (a === null) return null;
@@ -66,7 +66,7 @@ export function vmap<F extends Fn>(f: F, opts: VmapOptions = {}): ArrayFn<F> {
       const [ol, od] = flatten(out);
       const outAxes = broadcastPrefix<number | null>(opts.outAxes === undefined ? 0 : opts.outAxes, out, isAxis, "vmap outAxes");
       const results = ol.map((o, i) => {
-        const [v, d] = valueAndDim(main.trace, leafToArray(o, "vmap", `output leaf ${i}`));
+        const [v, d] = valueAndDim(main.trace, leafToArrayAt(o, "vmap", "output leaf", i));
         const want = outAxes[i]!;
         if (want === null) {
           if (d !== null) {
