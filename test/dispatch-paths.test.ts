@@ -184,3 +184,18 @@ it("the checks stay errors under the shortcuts: a tracer escaping into a later e
   })(1);
   expect(() => np.sin(leaked!)).toThrow(TracerConversionError);
 });
+
+describe("a level's own tracers are made by its one trace object", () => {
+  it("a tracer of the live level made by another trace object is an internal error, not a constant", () => {
+    let caught = "no error";
+    grad((x: A) => {
+      const tracer = x as unknown as { trace: { main: unknown; constructor: new (main: unknown) => unknown }; primal: A; tangent: A | null };
+      const Trace = tracer.trace.constructor;
+      const Tracer = (x as object).constructor as new (trace: unknown, primal: A, tangent: A | null) => A;
+      const stray = new Tracer(new Trace(tracer.trace.main), tracer.primal, tracer.tangent);
+      caught = thrown(() => x.mul(stray));
+      return x;
+    })(1);
+    expect(caught).toBe("TracerConversionError: internal: a tracer of level 1 not made by its level's trace");
+  });
+});

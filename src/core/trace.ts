@@ -311,14 +311,18 @@ export function fullRaise(trace: Trace, value: NDArray): Tracer {
 }
 
 /**
- * `fullRaise`'s check, for a trace that reads its arguments itself (`Trace.applyPrimitive`): throws
- * the same error for a tracer that `trace` cannot raise (one of another transformation at its
- * level or an inner one); a tracer of `trace` or of an outer level, or a non-tracer, passes.
+ * `fullRaise`'s check, for a trace that reads its arguments itself (`Trace.applyPrimitive`) and has
+ * already taken its own tracers: throws the same error for a tracer that `trace` cannot raise (one
+ * of another transformation at its level or an inner one); a tracer of an outer level, or a
+ * non-tracer, passes. A tracer of `trace`'s level reaching here was not recognised as its own (its
+ * trace object is not `main.trace`, which each level makes once): an internal error, thrown rather
+ * than taking the tracer as a constant and dropping its tangent.
  */
 export function checkRaisable(trace: Trace, value: NDArray): void {
   if (!(value instanceof Tracer)) return;
   const main = value.trace.main;
-  if (main !== trace.main && main.level >= trace.main.level) throw innerTracerError(main.level, trace.main.level);
+  if (main === trace.main) throw new TracerConversionError(`internal: a tracer of level ${main.level} not made by its level's trace`);
+  if (main.level >= trace.main.level) throw innerTracerError(main.level, trace.main.level);
 }
 
 const innerTracerError = (level: number, at: number): TracerConversionError =>
