@@ -5,13 +5,25 @@
  * workers that spin 50 µs for the next product before they sleep (`setSpinMicros`; off by
  * default), after a 1 s warm-up, in this one process.
  *
+ * Then the eager gap: 512² on all threads three ways, each timed as `npm run bench` times row (f)
+ * (back-to-back calls, medians of 50 ms samples), the three alternated over rounds: the kernel into
+ * one reused C (as above), the kernel into a fresh C per call (`allocateUninitialized`, as eager
+ * does), and `np.matmul`, with the minor page faults per call. A fresh 2 MB C is memory glibc has
+ * just mapped (malloc serves it with mmap and munmaps it when the garbage collector frees the
+ * array), so the copy of C out of the kernel's memory faults in its ~512 pages on the calling
+ * thread after the threads are done; that, and the collections the external memory triggers, is
+ * the difference between the first column and the others (`EAGER=0` skips this part).
+ *
  * Run: `npx tsx bench/matmul-check.ts`.
  */
+import * as np from "autograd-ts/numpy";
+import { allocateUninitialized } from "../src/core/dtype.ts";
 import { matmulData } from "../src/kernels/matmul.ts";
 import { wasmVariant } from "../src/kernels/matmul-wasm.ts";
 import { mulberry32 } from "../src/kernels/mulberry32.ts";
 import { setSpinMicros, setThreads, threadCount, threadsWanted } from "../src/kernels/threads.ts";
 import { alternate } from "./threads-mid.ts";
+import { median, timeCall } from "./timing.ts";
 
 /** The spin budget of the last column (µs). */
 const SPIN = 50;
@@ -77,4 +89,39 @@ function speed(): void {
   setThreads(all);
 }
 
+/**
+ * 512² on all threads: the kernel into one reused C, into a fresh C per call, and `np.matmul`,
+ * timed in blocks of back-to-back calls (as `npm run bench`), the three alternated over `rounds`.
+ */
+function eagerGap(rounds = 5): void {
+  const n = 512;
+  const rand = mulberry32(11);
+  const a = randomArray(n * n, rand);
+  const b = randomArray(n * n, rand);
+  const c = new Float64Array(n * n);
+  const [x, y] = [np.array(a).reshape(n, n), np.array(b).reshape(n, n)];
+  const ways: [string, () => unknown][] = [
+    ["kernel into one reused C", () => matmulData(a, b, c, 1, n, n, n)],
+    ["kernel into a fresh C per call", () => matmulData(a, b, allocateUninitialized(n * n), 1, n, n, n)],
+    ["np.matmul (eager)", () => np.matmul(x, y)],
+  ];
+  const ms: number[][] = ways.map(() => []);
+  const faults: number[][] = ways.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    ways.forEach(([, f], i) => {
+      let calls = 0;
+      const before = process.resourceUsage().minorPageFault;
+      ms[i]!.push(timeCall(() => (calls++, f()), { samples: 9, minSampleMs: 50, warmupMs: r === 0 ? 1000 : 200 }));
+      faults[i]!.push((process.resourceUsage().minorPageFault - before) / calls);
+    });
+  }
+  console.log(`\n512² on ${threadCount()} threads, blocks of back-to-back calls alternated over ${rounds} rounds (medians)`);
+  console.log(`\n| way | ms per call | GFLOP/s | minor page faults per call |\n| --- | ---: | ---: | ---: |`);
+  ways.forEach(([name], i) => {
+    const t = median(ms[i]!);
+    console.log(`| ${name} | ${t.toFixed(3)} | ${((2 * n ** 3) / (t * 1e6)).toFixed(2)} | ${median(faults[i]!).toFixed(0)} |`);
+  });
+}
+
 speed();
+if (process.env["EAGER"] !== "0") eagerGap();
