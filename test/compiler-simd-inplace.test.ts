@@ -12,18 +12,10 @@ import * as np from "autograd-ts/numpy";
 import type { ConcreteArray, NDArray } from "../src/core/ndarray.ts";
 import { CHUNK, simdMath, simdUnary } from "../src/kernels/simd.ts";
 import { passOpOf } from "../src/compiler/chunk-wasm.ts";
-import { sameBits } from "./compiler-helpers.ts";
+import { sameBits, asList, values, vec } from "./compiler-helpers.ts";
 
 type A = np.NDArray;
 
-const asList = (r: unknown): NDArray[] => (Array.isArray(r) ? (r as NDArray[]) : [r as NDArray]);
-// (3e6 and -1e10: beyond the 1.6e6 from which the SIMD sin leaves lanes to Math)
-const specials = [NaN, Infinity, -Infinity, 0, -0, 710, -745, 1e-300, -20, 20, 3e6, -1e10];
-/** Deterministic values in about [-scale, scale], with the specials every 31st element. */
-function values(n: number, seed: number, scale = 2): number[] {
-  return Array.from({ length: n }, (_, i) => (i % 31 === 3 ? specials[(i / 31 + seed) % specials.length | 0]! : scale * Math.sin(0.41 * i + seed)));
-}
-const vec = (n: number, seed: number, scale?: number): A => np.array(values(n, seed, scale));
 
 /** Odd and even lengths, tails of one element, exact chunks, several chunks. */
 const LENGTHS = [256, 257, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + 3, 3 * CHUNK - 1];

@@ -19,19 +19,10 @@ import { expP, tanhP } from "../src/primitives/unary.ts";
 import { addP } from "../src/primitives/binary.ts";
 import { simdMath, CHUNK } from "../src/kernels/simd.ts";
 import { property } from "../property-tests/harness.ts";
-import { staged, sameBits } from "./compiler-helpers.ts";
+import { staged, sameBits, asList, values, vec } from "./compiler-helpers.ts";
 
 type A = np.NDArray;
 
-const asList = (r: unknown): NDArray[] => (Array.isArray(r) ? (r as NDArray[]) : [r as NDArray]);
-
-// (3e6 and -1e10: beyond the 1.6e6 from which the SIMD sin and cos leave lanes to Math)
-const specials = [NaN, Infinity, -Infinity, 0, -0, 710, -745, 1e-300, -20, 20, 3e6, -1e10];
-/** Deterministic values in about [-scale, scale], with NaN and ±∞ sprinkled in (every 37th element). */
-function values(n: number, seed: number, scale = 3): number[] {
-  return Array.from({ length: n }, (_, i) => (i % 37 === 5 ? specials[(i / 37 + seed) % specials.length | 0]! : scale * Math.sin(0.37 * i + seed)));
-}
-const vec = (n: number, seed: number, scale?: number): A => np.array(values(n, seed, scale));
 const mat = (r: number, c: number, seed: number, scale?: number): A => vec(r * c, seed, scale).reshape(r, c);
 
 /** Programs with every SIMD function, each in a chain with `Math` functions and arithmetic. */
