@@ -111,7 +111,8 @@ export function printSimdTable(): void {
   lines.push(row("pow", UNARY_N, interleaved(() => jsPow(px, py, o), () => simdPow(px, py, o), samples), "yes"));
 
   const x = Float64Array.from({ length: N }, (_, i) => argument("exp", i));
-  const kernel = m.exports["exp"] as (p: number, n: number) => number;
+  type Kernel = (p: number, n: number) => number;
+  const kernel = m.exports["exp"] as Kernel;
   m.a.set(x.subarray(0, CHUNK));
   const copy = (): void => {
     for (let s = 0; s < N; s += CHUNK) {
@@ -122,47 +123,45 @@ export function printSimdTable(): void {
   };
   // The kernel works in place, so each call gets its chunk afresh (exp of exp … would soon be ∞,
   // all on the slow path); that copy of a chunk already in cache is timed alone and subtracted.
-  const first = x.subarray(0, CHUNK);
-  const refill = (): void => {
-    for (let r = 0; r < N / CHUNK; r++) m.a.set(first);
+  /** `kernel` over N elements as N / CHUNK calls on `chunk` put afresh in the scratch region, and that refill alone. */
+  const chunkRuns = (kernel: Kernel, chunk: Float64Array) => ({
+    refill: (): void => {
+      for (let r = 0; r < N / CHUNK; r++) m.a.set(chunk);
+    },
+    withKernel: (): void => {
+      for (let r = 0; r < N / CHUNK; r++) {
+        m.a.set(chunk);
+        kernel(m.a.byteOffset, CHUNK);
+      }
+    },
+  });
+  /** The kernel alone in ns/element, [median, 5th pct]: refill and kernel less the refill, interleaved. */
+  const kernelAlone = (kernel: Kernel, chunk: Float64Array): [string, string] => {
+    const { refill, withKernel } = chunkRuns(kernel, chunk);
+    const t = interleaved(refill, withKernel, 30);
+    return [ns(t.b[0] - t.a[0], N), ns(t.b[1] - t.a[1], N)];
   };
-  const refillAndKernel = (): void => {
-    for (let r = 0; r < N / CHUNK; r++) {
-      m.a.set(first);
-      kernel(m.a.byteOffset, CHUNK);
-    }
-  };
-  const ck = interleaved(copy, refillAndKernel, 30);
-  const rk = interleaved(refill, refillAndKernel, 30);
+  const ck = interleaved(copy, chunkRuns(kernel, x.subarray(0, CHUNK)).withKernel, 30);
+  const [expAlone, expAlone5] = kernelAlone(kernel, x.subarray(0, CHUNK));
   lines.push(
     "",
     `10⁶ elements: copies in and out of the Wasm scratch region alone ${ns(ck.a[0], N)} ns/element (5th pct ${ns(ck.a[1], N)}); ` +
-      `the exp kernel alone on a chunk in its memory ${ns(rk.b[0] - rk.a[0], N)} (${ns(rk.b[1] - rk.a[1], N)}), its refill from cache subtracted.`,
+      `the exp kernel alone on a chunk in its memory ${expAlone} (${expAlone5}), its refill from cache subtracted.`,
     "",
   );
 
   // tanh on 10⁶ (issue #10's target: ≤ 2.5 ns/element with the copies), over the same arguments
   // and over normal ones (scale 1, as activations often are); the kernel alone as for exp.
   const jsTanh = compileUnary(mathExpr.tanh);
-  const tanhKernel = m.exports["tanh"] as (p: number, n: number) => number;
+  const tanhKernel = m.exports["tanh"] as Kernel;
   const normal = (i: number): number => Math.sqrt(-2 * Math.log(1 - ((i * 0.6180339887498949) % 1))) * Math.cos(0.7 * i + 1);
   for (const [label, f] of [["±10", (i: number) => argument("tanh", i)], ["normal", normal]] as const) {
     const tanhX = Float64Array.from({ length: N }, (_, i) => f(i));
     const tt = interleaved(() => jsTanh(tanhX, out), () => simdUnary("tanh", tanhX, out), 30);
-    const chunk = tanhX.subarray(0, CHUNK);
-    const refillOnly = (): void => {
-      for (let r = 0; r < N / CHUNK; r++) m.a.set(chunk);
-    };
-    const refillAndTanh = (): void => {
-      for (let r = 0; r < N / CHUNK; r++) {
-        m.a.set(chunk);
-        tanhKernel(m.a.byteOffset, CHUNK);
-      }
-    };
-    const kt = interleaved(refillOnly, refillAndTanh, 30);
+    const [alone, alone5] = kernelAlone(tanhKernel, tanhX.subarray(0, CHUNK));
     lines.push(
       `tanh of 10⁶ (${label}): Math loop ${ns(tt.a[0], N)} ns/element (5th pct ${ns(tt.a[1], N)}), SIMD with copies ${ns(tt.b[0], N)} (${ns(tt.b[1], N)}), ` +
-        `the kernel alone ${ns(kt.b[0] - kt.a[0], N)} (${ns(kt.b[1] - kt.a[1], N)}).`,
+        `the kernel alone ${alone} (${alone5}).`,
     );
   }
   lines.push("");
@@ -173,23 +172,13 @@ export function printSimdTable(): void {
   lines.push("| 10⁶ float64 | Math loop ns/el | SIMD with copies ns/el | SIMD kernel alone ns/el |", "| --- | ---: | ---: | ---: |");
   for (const name of ["sin", "cos"] as const) {
     const f = compileUnary(mathExpr[name]);
-    const trigKernel = m.exports[name] as (p: number, n: number) => number;
+    const trigKernel = m.exports[name] as Kernel;
     for (const bound of [0.785, 1.1, 1.5, 4, 100, 1e4]) {
       const xs = Float64Array.from({ length: N }, (_, i) => bound * Math.sin(0.7 * i + 1));
       const t = interleaved(() => f(xs, out), () => simdUnary(name, xs, out), 30);
       // As for exp: each call gets its chunk afresh, the refill timed alone and subtracted.
-      const chunk = xs.subarray(0, CHUNK);
-      const refillOnly = (): void => {
-        for (let r = 0; r < N / CHUNK; r++) m.a.set(chunk);
-      };
-      const refillAndTrig = (): void => {
-        for (let r = 0; r < N / CHUNK; r++) {
-          m.a.set(chunk);
-          trigKernel(m.a.byteOffset, CHUNK);
-        }
-      };
-      const kt = interleaved(refillOnly, refillAndTrig, 30);
-      lines.push(`| ${name} on ±${bound} | ${ns(t.a[0], N)} | ${ns(t.b[0], N)} | ${ns(kt.b[0] - kt.a[0], N)} |`);
+      const [alone] = kernelAlone(trigKernel, xs.subarray(0, CHUNK));
+      lines.push(`| ${name} on ±${bound} | ${ns(t.a[0], N)} | ${ns(t.b[0], N)} | ${alone} |`);
     }
   }
   lines.push("");

@@ -47,6 +47,11 @@ function alternate(fns: Record<string, () => unknown>, samples: number): Record<
 }
 
 const us = (ms: number): string => (ms * 1e3).toFixed(0);
+/** A table row of three alternated timings (µs medians) and the first's ratio to the third (median, 5th pct). */
+function ratioRow(name: string, t: Record<string, [number, number]>): string {
+  const [a, b, c] = Object.values(t) as [[number, number], [number, number], [number, number]];
+  return `| ${name} | ${us(a[0])} | ${us(b[0])} | ${us(c[0])} | ${(a[0] / c[0]).toFixed(2)}× (${(a[1] / c[1]).toFixed(2)}×) |`;
+}
 
 /** One-way and round-trip hand-off latency to a worker blocked in `Atomics.wait`. */
 async function handOff(): Promise<string> {
@@ -128,10 +133,7 @@ function kernels(n: number): string[] {
   const outs = sharedFloat64(n);
   const samples = quick ? 5 : n >= 1e6 ? 41 : 201;
   const rows: string[] = [];
-  const row = (name: string, t: Record<string, [number, number]>): void => {
-    const [a, b, c] = Object.values(t) as [[number, number], [number, number], [number, number]];
-    rows.push(`| ${name} | ${us(a[0])} | ${us(b[0])} | ${us(c[0])} | ${(a[0] / c[0]).toFixed(2)}× (${(a[1] / c[1]).toFixed(2)}×) |`);
-  };
+  const row = (name: string, t: Record<string, [number, number]>): number => rows.push(ratioRow(name, t));
   for (const name of ["exp", "tanh"] as const) {
     row(
       name,
@@ -176,10 +178,7 @@ function stagedKernels(n: number): string[] {
   const out = new Float64Array(n);
   const samples = quick ? 5 : n >= 1e6 ? 41 : 201;
   const rows: string[] = [];
-  const row = (name: string, t: Record<string, [number, number]>): void => {
-    const [a, b, c] = Object.values(t) as [[number, number], [number, number], [number, number]];
-    rows.push(`| ${name} | ${us(a[0])} | ${us(b[0])} | ${us(c[0])} | ${(a[0] / c[0]).toFixed(2)}× (${(a[1] / c[1]).toFixed(2)}×) |`);
-  };
+  const row = (name: string, t: Record<string, [number, number]>): number => rows.push(ratioRow(name, t));
   for (const name of ["exp", "tanh"] as const) {
     row(name, alternate({ today: () => simdUnary(name, x, out), t1: () => stagedUnary(name, x, out, 1), t2: () => stagedUnary(name, x, out, 2) }, samples));
     row(`${name}, pipelined through a ring`, alternate({ today: () => simdUnary(name, x, out), t1: () => pipelinedUnary(name, x, out, 1), t2: () => pipelinedUnary(name, x, out, 2) }, samples));
