@@ -47,12 +47,13 @@ export interface PassProgram {
 /** A compiled pass: `(len, ...scalars)` over ⌈len / 2⌉ steps of two doubles (the regions' padding takes an odd chunk's last lane). */
 export type PassFunction = (len: number, ...scalars: number[]) => void;
 
-interface WasmApi {
+export interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 
-const uleb = (n: number): number[] => {
+/** Unsigned LEB128, as the binary format encodes indices and sizes. */
+export const uleb = (n: number): number[] => {
   const out: number[] = [];
   do {
     let b = n & 0x7f;
@@ -62,7 +63,8 @@ const uleb = (n: number): number[] => {
   } while (n !== 0);
   return out;
 };
-const sleb = (n: number): number[] => {
+/** Signed LEB128 (`i32.const` immediates). */
+export const sleb = (n: number): number[] => {
   const out: number[] = [];
   for (;;) {
     const b = n & 0x7f;
@@ -71,16 +73,20 @@ const sleb = (n: number): number[] => {
     out.push(b | 0x80);
   }
 };
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const name = (s: string): number[] => [...uleb(s.length), ...[...s].map((ch) => ch.charCodeAt(0))];
+/** A vector of encoded items: its length, then the items. */
+export const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+/** A module section: its id, its size, its body. */
+export const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+/** A name (import or export) as bytes. */
+export const name = (s: string): number[] => [...uleb(s.length), ...[...s].map((ch) => ch.charCodeAt(0))];
 
 const I32 = 0x7f;
 const F64 = 0x7c;
 const V128 = 0x7b;
 /** SIMD opcodes (after the 0xfd prefix). */
-const SIMD: Record<Exclude<PassOp, "copy">, number> = { ceil: 116, floor: 117, trunc: 122, abs: 236, neg: 237, sqrt: 239, add: 240, sub: 241, mul: 242, div: 243 };
-const simd = (op: number): number[] => [0xfd, ...uleb(op)];
+export const SIMD: Record<Exclude<PassOp, "copy">, number> = { ceil: 116, floor: 117, trunc: 122, abs: 236, neg: 237, sqrt: 239, add: 240, sub: 241, mul: 242, div: 243 };
+/** A SIMD instruction (the 0xfd prefix, then its opcode). */
+export const simd = (op: number): number[] => [0xfd, ...uleb(op)];
 const memarg = (offset: number): number[] => [4, ...uleb(offset)];
 
 /** The body of one pass function: params (len i32, scalars f64…), locals q, end (i32) and the slots (v128). */

@@ -23,6 +23,7 @@ import { chunkedBody, simdKernelOf, type ChunkLeaf, type ChunkMember } from "./c
 import { CHUNK } from "../kernels/simd.ts";
 import { kernelMemoryArray } from "../kernels/matmul-wasm.ts";
 import { LAYOUT_MAX_ELEMENTS } from "./layout.ts";
+import { compileWasmLoop, loopLeaves, planWasmLoop, wasmLoopStatement, type LoopLeaf, type WasmLoopPlan } from "./loop-wasm.ts";
 
 /** Kernels known to return fresh arrays (every other kernel may return, or keep, its inputs' memory). */
 const freshOutputs = new Set<unknown>([
@@ -140,6 +141,17 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
   // An operand may be a reshape (or another kernel's output sharing its input's memory) of a buffer.
   for (const s of [...steps].reverse()) {
     if (s.kind === "call" && !freshOutputs.has(s.eqn.prim) && s.eqn.outs.some((o) => productOperands.has(o))) for (const v of s.eqn.inputs) productOperands.add(v);
+  }
+  // Loops that run as Wasm functions (`loop-wasm.ts`) read and write in the kernel's memory too.
+  const wasmLoops = new Map<Step, { plan: WasmLoopPlan; leaves: LoopLeaf[] }>();
+  for (const s of steps) {
+    if (s.kind !== "loop" || s.members.some(isFusableReduction)) continue;
+    const leaves = loopLeaves(s, (v) => (callOuts.has(v) ? undefined : views.get(v)));
+    const plan = planWasmLoop(s.members, s.shape, leaves, s.stored);
+    if (plan === undefined) continue;
+    wasmLoops.set(s, { plan, leaves });
+    for (const l of leaves) if (l.strides !== null) productOperands.add(views.get(l.v)?.base ?? l.v);
+    for (const o of s.stored) productOperands.add(o);
   }
   const memory = planMemory(planSteps, jaxpr.outvars, donated.map((i) => jaxpr.invars[i]!), productOperands);
 
@@ -264,6 +276,15 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
         } else leaves.set(v, { name: `l${v.id}`, source: data(base), strides });
       }
     }
+    const wasmLoop = wasmLoops.get(s);
+    if (wasmLoop !== undefined) {
+      // Constants the Wasm function reads, copied once into the kernel's memory.
+      for (const [v, l] of leaves) {
+        const base = (materialised.has(v) ? undefined : views.get(v))?.base ?? v;
+        const copy = l.strides !== null ? productConstant(base) : undefined;
+        if (copy !== undefined) leaves.set(v, { ...l, source: copy });
+      }
+    }
     const allLeaves = [...leaves.values()];
     const leafList = allLeaves.filter((l) => !l.literal);
     // Cursors: offsets stepped through the loop nest, for strided leaves and reductions' outputs.
@@ -375,7 +396,12 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
       loopFunctions.push(`// fused loop: ${names} over [${shape.join(",")}]${chunkNote}\nfunction ${fname}${source}`);
     }
     void k;
-    emit(`${fname}(${[...leafList.map((l) => l.source), ...s.stored.map((o) => `b${o.id}`)].join(", ")});`);
+    const call = `${fname}(${[...leafList.map((l) => l.source), ...s.stored.map((o) => `b${o.id}`)].join(", ")});`;
+    const wasmFn = wasmLoop && compileWasmLoop(wasmLoop.plan);
+    if (wasmLoop !== undefined && wasmFn !== undefined) {
+      const sources = wasmLoop.leaves.map((l) => leaves.get(l.v)!.source);
+      emit(`${wasmLoopStatement(wasmLoop.plan, wasmFn, sources, s.stored.map((o) => `b${o.id}`), call, ref)} // fused loop as Wasm`);
+    } else emit(call);
     for (const o of s.stored) wrap(o);
   }
 
