@@ -23,6 +23,7 @@ import { chunkedBody, simdKernelOf, type ChunkLeaf, type ChunkMember } from "./c
 import { CHUNK } from "../kernels/simd.ts";
 import { kernelMemoryArray } from "../kernels/matmul-wasm.ts";
 import { LAYOUT_MAX_ELEMENTS } from "./layout.ts";
+import { constantMatVecCall } from "./matvec-call.ts";
 import { compileWasmLoop, loopLeaves, planWasmLoop, wasmLoopStatement, type LoopLeaf, type WasmLoopPlan } from "./loop-wasm.ts";
 
 /** Kernels known to return fresh arrays (every other kernel may return, or keep, its inputs' memory). */
@@ -78,7 +79,7 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
   const intoCalls = new Map<Step, IntoCall>();
   for (const s of steps) {
     if (s.kind !== "call" || controlRunner(s.eqn.prim, s.eqn.params) !== undefined) continue;
-    const call = intoCall(s.eqn);
+    const call = constantMatVecCall(s.eqn, (v) => constValue.get(v)) ?? intoCall(s.eqn);
     if (call) intoCalls.set(s, call);
   }
   // Arrays whose data is a buffer named `b<id>` in the generated code: loops' and into-calls' outputs.

@@ -7,7 +7,8 @@
 import type { JaxprEqn, JaxprVar } from "../core/jaxpr.ts";
 import { inKernelMemory, kernelMemory } from "../kernels/matmul-wasm.ts";
 import { elementExpr, storeRounding } from "./elementwise.ts";
-import { name, passOpOf, section, SIMD, simd, uleb, vec, type PassOp, type WasmApi } from "./chunk-wasm.ts";
+import { passOpOf, SIMD, type PassOp } from "./chunk-wasm.ts";
+import { F64, get, HEADER, i32, I32, instantiate, memoryImport, name, section, set, simd, uleb, V128, vec } from "../kernels/wasm-encode.ts";
 
 /** A leaf of a fused loop: its strides over the loop's shape, or `null` for a number. */
 export interface LoopLeaf {
@@ -93,23 +94,8 @@ function collapse(shape: readonly number[], strides: readonly (readonly number[]
 /** A compiled loop: its function's arguments are the leaves (addresses or numbers), then the outputs' addresses. */
 export type WasmLoopFunction = (...args: number[]) => void;
 
-const I32 = 0x7f;
-const F64 = 0x7c;
-const V128 = 0x7b;
 /** Scalar f64 opcodes of the pass operations (the last, odd element of a row). */
 const SCALAR: Record<Exclude<PassOp, "copy">, number> = { abs: 0x99, neg: 0x9a, ceil: 0x9b, floor: 0x9c, trunc: 0x9d, sqrt: 0x9f, add: 0xa0, sub: 0xa1, mul: 0xa2, div: 0xa3 };
-const get = (local: number): number[] => [0x20, ...uleb(local)];
-const set = (local: number): number[] => [0x21, ...uleb(local)];
-const i32 = (x: number): number[] => [0x41, ...signed(x)];
-const signed = (n: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) return [...out, b];
-    out.push(b | 0x80);
-  }
-};
 /** Alignment hint 8 bytes (addresses are those of doubles), then the offset. */
 const memarg = (offset: number): number[] => [3, ...uleb(offset)];
 
@@ -197,26 +183,18 @@ export function compileWasmLoop(p: WasmLoopPlan): WasmLoopFunction | undefined {
 const compiled = new Map<string, WasmLoopFunction | undefined>();
 
 function compileModule(p: WasmLoopPlan): WasmLoopFunction | undefined {
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   const mem = kernelMemory();
-  if (!wasm || mem === undefined || !mem.shared) return undefined;
+  if (mem === undefined || !mem.shared) return undefined;
   const params = [...p.leaves.map((l) => (l === null ? [F64] : [I32])), ...p.stores.map(() => [I32])];
   const bytes = [
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...HEADER,
     ...section(1, vec([[0x60, ...vec(params), 0]])),
-    // memory import: shared, minimum 0, maximum 65536 pages (the kernel's).
-    ...section(2, vec([[...name("m"), ...name("memory"), 0x02, 0x03, 0, ...uleb(65536)]])),
+    ...section(2, vec([memoryImport(true)])),
     ...section(3, vec([[0]])),
     ...section(7, vec([[...name("loop"), 0x00, 0]])),
     ...section(10, vec([loopBody(p)])),
   ];
-  try {
-    const instance = new wasm.Instance(new wasm.Module(Uint8Array.from(bytes)), { m: { memory: mem.memory } });
-    return instance.exports["loop"] as WasmLoopFunction;
-  } catch (e) {
-    if (e instanceof RangeError) return undefined;
-    throw e;
-  }
+  return instantiate(bytes, mem.memory)?.["loop"] as WasmLoopFunction | undefined;
 }
 
 /**
