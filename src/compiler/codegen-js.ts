@@ -143,15 +143,18 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
   for (const s of [...steps].reverse()) {
     if (s.kind === "call" && !freshOutputs.has(s.eqn.prim) && s.eqn.outs.some((o) => productOperands.has(o))) for (const v of s.eqn.inputs) productOperands.add(v);
   }
-  // Loops that run as Wasm functions (`loop-wasm.ts`) read and write in the kernel's memory too.
+  // Loops that run as Wasm functions (`loop-wasm.ts`) read and write in the kernel's memory too;
+  // not those reading an argument or writing an output (never there: they would always fall back).
   const wasmLoops = new Map<Step, { plan: WasmLoopPlan; leaves: LoopLeaf[] }>();
+  const invars = new Set(jaxpr.invars);
   for (const s of steps) {
-    if (s.kind !== "loop" || s.members.some(isFusableReduction)) continue;
+    if (s.kind !== "loop" || s.members.some(isFusableReduction) || s.stored.some((o) => outSet.has(o))) continue;
     const leaves = loopLeaves(s, (v) => (callOuts.has(v) ? undefined : views.get(v)));
+    if (leaves.some((l) => l.strides !== null && invars.has(l.base))) continue;
     const plan = planWasmLoop(s.members, s.shape, leaves, s.stored);
     if (plan === undefined) continue;
     wasmLoops.set(s, { plan, leaves });
-    for (const l of leaves) if (l.strides !== null) productOperands.add(views.get(l.v)?.base ?? l.v);
+    for (const l of leaves) if (l.strides !== null) productOperands.add(l.base);
     for (const o of s.stored) productOperands.add(o);
   }
   const memory = planMemory(planSteps, jaxpr.outvars, donated.map((i) => jaxpr.invars[i]!), productOperands);

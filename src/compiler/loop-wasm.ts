@@ -13,6 +13,8 @@ import { F64, get, HEADER, i32, I32, instantiate, memoryImport, name, section, s
 /** A leaf of a fused loop: its strides over the loop's shape, or `null` for a number. */
 export interface LoopLeaf {
   readonly v: JaxprVar;
+  /** The array read: `v` itself, or the array `v` is a strided view of. */
+  readonly base: JaxprVar;
   readonly strides: readonly number[] | null;
 }
 
@@ -226,7 +228,7 @@ export function loopLeaves(s: { readonly members: readonly JaxprEqn[]; readonly 
       const base = view ? view.base : v;
       const strides = view ? view.strides : contiguous;
       const number = base.aval.shape.length === 0 || strides.every((x, i) => x === 0 || s.shape[i] === 1);
-      out.set(v, { v, strides: number ? null : strides });
+      out.set(v, { v, base, strides: number ? null : strides });
     }
   }
   return [...out.values()];
