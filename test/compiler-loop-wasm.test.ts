@@ -38,6 +38,20 @@ function program(n: typeof np, r: number, c: number): (x: A) => A[] {
   };
 }
 
+/**
+ * A loop reading a reshape that a product reads too (so a kernel call makes it, sharing the memory
+ * of the sums it reshapes): those sums must be placed in the kernel's memory for the loop to run in Wasm.
+ */
+function reshaped(n: typeof np, r: number, c: number): (x: A) => A[] {
+  const m = n.array(values(r * c, 3, 40)).reshape([r, c]);
+  const w = n.array(values(r * r, 8, 1)).reshape([r, r]);
+  return (x: A) => {
+    const q = n.sum(x, { axis: 1 }).reshape([r, 1]);
+    const t = m.sub(q).mul(m);
+    return [n.concatenate([t, t]), w.matmul(q)];
+  };
+}
+
 /** Finite arguments (sums and maxima of NaN would hide everything); the constant holds NaN, ±∞ and −0. */
 const arg = (r: number, c: number): A => np.array(values(r * c, 1).map((v) => (Number.isFinite(v) ? v : -0))).reshape([r, c]);
 
@@ -56,8 +70,8 @@ describe("fused loops as Wasm functions", () => {
     });
     const lib = await import("../src/index.ts");
     const npm = await import("../src/numpy/index.ts");
-    for (const [r, c] of SHAPES) {
-      const f = program(npm as unknown as typeof np, r, c) as unknown as (x: unknown) => unknown[];
+    for (const [k, [r, c]] of [...SHAPES.map((sh) => [0, sh] as const), [1, [40, 30]] as const, [1, [7, 64]] as const]) {
+      const f = (k === 0 ? program : reshaped)(npm as unknown as typeof np, r, c) as unknown as (x: unknown) => unknown[];
       const x = npm.array(Array.from((arg(r, c) as ConcreteArray).data)).reshape([r, c]);
       const g = lib.jit(f);
       const text = g.lower(x).text;

@@ -139,10 +139,6 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
   });
   const productOperands = new Set<JaxprVar>();
   for (const [s, call] of intoCalls) if (s.kind === "call" && call.usesKernelMemory) for (const v of [...s.eqn.inputs, ...s.eqn.outs]) productOperands.add(v);
-  // An operand may be a reshape (or another kernel's output sharing its input's memory) of a buffer.
-  for (const s of [...steps].reverse()) {
-    if (s.kind === "call" && !freshOutputs.has(s.eqn.prim) && s.eqn.outs.some((o) => productOperands.has(o))) for (const v of s.eqn.inputs) productOperands.add(v);
-  }
   // Loops that run as Wasm functions (`loop-wasm.ts`) read and write in the kernel's memory too;
   // not those reading an argument or writing an output (never there: they would always fall back).
   const wasmLoops = new Map<Step, { plan: WasmLoopPlan; leaves: LoopLeaf[] }>();
@@ -156,6 +152,10 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
     wasmLoops.set(s, { plan, leaves });
     for (const l of leaves) if (l.strides !== null) productOperands.add(l.base);
     for (const o of s.stored) productOperands.add(o);
+  }
+  // An operand may be a reshape (or another kernel's output sharing its input's memory) of a buffer.
+  for (const s of [...steps].reverse()) {
+    if (s.kind === "call" && !freshOutputs.has(s.eqn.prim) && s.eqn.outs.some((o) => productOperands.has(o))) for (const v of s.eqn.inputs) productOperands.add(v);
   }
   const memory = planMemory(planSteps, jaxpr.outvars, donated.map((i) => jaxpr.invars[i]!), productOperands);
 
