@@ -98,6 +98,9 @@ export type WasmLoopFunction = (...args: number[]) => void;
 
 /** Scalar f64 opcodes of the pass operations (the last, odd element of a row). */
 const SCALAR: Record<Exclude<PassOp, "copy">, number> = { abs: 0x99, neg: 0x9a, ceil: 0x9b, floor: 0x9c, trunc: 0x9d, sqrt: 0x9f, add: 0xa0, sub: 0xa1, mul: 0xa2, div: 0xa3 };
+/** Steps of two doubles per turn of a row's loop. */
+const UNROLL = 4;
+
 /** Alignment hint 8 bytes (addresses are those of doubles), then the offset. */
 const memarg = (offset: number): number[] => [3, ...uleb(offset)];
 
@@ -108,7 +111,10 @@ function loopBody(p: WasmLoopPlan): number[] {
   const arrays = [...p.leaves.map((l, k) => (l === null ? -1 : k)).filter((k) => k >= 0), ...p.stores.map((_, j) => nLeaves + j)];
   const row = params;
   const jb = params + 1;
-  /** The i32 local holding the current row's address of array parameter `k`. */
+  /**
+   * The i32 local holding the address of array parameter `k` in the current row: at the row's
+   * start, then advanced with the steps (except for values read once per row).
+   */
   const baseOf = new Map(arrays.map((k, i) => [k, params + 2 + i]));
   const slots = nLeaves + p.ops.length;
   const vSlot = (s: number) => params + 2 + arrays.length + s;
@@ -122,14 +128,14 @@ function loopBody(p: WasmLoopPlan): number[] {
   const step = (delta: number): number[] => {
     const out: number[] = [];
     p.leaves.forEach((l, k) => {
-      if (l !== null && !l.splat) out.push(...get(baseOf.get(k)!), ...get(jb), 0x6a, ...simd(0), ...memarg(delta), ...set(vSlot(k)));
+      if (l !== null && !l.splat) out.push(...get(baseOf.get(k)!), ...simd(0), ...memarg(delta), ...set(vSlot(k)));
     });
     p.ops.forEach(({ op, args }, i) => {
       for (const a of args) out.push(...get(vSlot(a)));
       if (op !== "copy") out.push(...simd(SIMD[op]));
       out.push(...set(vSlot(nLeaves + i)));
     });
-    p.stores.forEach((s, j) => out.push(...get(baseOf.get(nLeaves + j)!), ...get(jb), 0x6a, ...get(vSlot(s)), ...simd(11), ...memarg(delta)));
+    p.stores.forEach((s, j) => out.push(...get(baseOf.get(nLeaves + j)!), ...get(vSlot(s)), ...simd(11), ...memarg(delta)));
     return out;
   };
   /** The last element of an odd row, in scalar f64 operations (the same IEEE operations as a lane). */
@@ -138,17 +144,20 @@ function loopBody(p: WasmLoopPlan): number[] {
     p.leaves.forEach((l, k) => {
       if (l === null) out.push(...get(k), ...set(fSlot(k)));
       else if (l.splat) out.push(...get(baseOf.get(k)!), 0x2b, ...memarg(0), ...set(fSlot(k)));
-      else out.push(...get(baseOf.get(k)!), ...get(jb), 0x6a, 0x2b, ...memarg(0), ...set(fSlot(k)));
+      else out.push(...get(baseOf.get(k)!), 0x2b, ...memarg(0), ...set(fSlot(k)));
     });
     p.ops.forEach(({ op, args }, i) => {
       for (const a of args) out.push(...get(fSlot(a)));
       if (op !== "copy") out.push(SCALAR[op]);
       out.push(...set(fSlot(nLeaves + i)));
     });
-    p.stores.forEach((s, j) => out.push(...get(baseOf.get(nLeaves + j)!), ...get(jb), 0x6a, ...get(fSlot(s)), 0x39, ...memarg(0)));
+    p.stores.forEach((s, j) => out.push(...get(baseOf.get(nLeaves + j)!), ...get(fSlot(s)), 0x39, ...memarg(0)));
     return out;
   };
   const rowBytes = p.cols * 8;
+  /** Advances the addresses read or written per element by `bytes`. */
+  const advance = (bytes: number): number[] =>
+    arrays.filter((k) => k >= nLeaves || !p.leaves[k]!.splat).flatMap((k) => [...get(baseOf.get(k)!), ...i32(bytes), 0x6a, ...set(baseOf.get(k)!)]);
   // loop (per row) {
   code.push(0x03, 0x40);
   for (const k of arrays) code.push(...get(k), ...get(row), ...i32(outerOf(k) * 8), 0x6c, 0x6a, ...set(baseOf.get(k)!));
@@ -156,13 +165,16 @@ function loopBody(p: WasmLoopPlan): number[] {
     if (l !== null && l.splat) code.push(...get(baseOf.get(k)!), ...simd(10), ...memarg(0), ...set(vSlot(k)));
   });
   code.push(...i32(0), ...set(jb));
-  //   block { loop { br_if jb + 32 > rowBytes; two steps; jb += 32; br } }
+  //   block { loop { br_if jb + turn > rowBytes; UNROLL steps; jb += turn; br } }
+  const turn = 16 * UNROLL;
   code.push(0x02, 0x40, 0x03, 0x40);
-  code.push(...get(jb), ...i32(32), 0x6a, ...i32(rowBytes), 0x4b, 0x0d, 1);
-  code.push(...step(0), ...step(16));
-  code.push(...get(jb), ...i32(32), 0x6a, ...set(jb), 0x0c, 0, 0x0b, 0x0b);
-  //   a last pair, a last element (known from the row length)
-  if ((p.cols & 3) >= 2) code.push(...step(0), ...get(jb), ...i32(16), 0x6a, ...set(jb));
+  code.push(...get(jb), ...i32(turn), 0x6a, ...i32(rowBytes), 0x4b, 0x0d, 1);
+  for (let u = 0; u < UNROLL; u++) code.push(...step(16 * u));
+  code.push(...advance(turn), ...get(jb), ...i32(turn), 0x6a, ...set(jb), 0x0c, 0, 0x0b, 0x0b);
+  //   the pairs left, then a last element (known from the row length)
+  const pairs = (p.cols >> 1) % UNROLL;
+  for (let u = 0; u < pairs; u++) code.push(...step(16 * u));
+  if (pairs > 0) code.push(...advance(16 * pairs));
   if ((p.cols & 1) === 1) code.push(...lastElement());
   //   row += 1; br_if row < rows } (end of the body)
   code.push(...get(row), ...i32(1), 0x6a, ...set(row), ...get(row), ...i32(p.rows), 0x49, 0x0d, 0, 0x0b, 0x0b);
