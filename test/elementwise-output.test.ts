@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as np from "autograd-ts/numpy";
 import { releaseToPool, setPoolMinBytes } from "../src/core/pool.ts";
+import type { ConcreteArray } from "../src/core/ndarray.ts";
 
 type NDArray = np.NDArray;
 let previous = 0;
@@ -27,7 +28,7 @@ function onGarbage(n: number, f: () => NDArray): { clean: number[]; dirty: numbe
   const garbage = Array.from({ length: 4 }, () => new Float64Array(n).fill(NaN));
   for (const g of garbage) releaseToPool("float64", g);
   const out = f();
-  return { clean, dirty: values(out), reused: garbage.some((g) => g.buffer === out.data.buffer) };
+  return { clean, dirty: values(out), reused: garbage.some((g) => g.buffer === (out as ConcreteArray).data.buffer) };
 }
 
 describe("eager float64 elementwise outputs", () => {
