@@ -5,7 +5,7 @@
  * primitive applied to the tangents.
  */
 import { ConcreteArray, zerosConcrete, type Aval, type NDArray } from "../core/ndarray.ts";
-import { allocate, isComplex, type DType, type TypedArray } from "../core/dtype.ts";
+import { allocate, allocateUninitialized, isComplex, type DType, type TypedArray } from "../core/dtype.ts";
 import { fmtShape, ShapeError } from "../core/errors.ts";
 import { releaseToPool } from "../core/pool.ts";
 import { bind, bind1 } from "../core/trace.ts";
@@ -23,7 +23,10 @@ export type ElementwiseKernel<P> = (args: readonly ConcreteArray[], out: TypedAr
 
 export interface ElementwiseSpec<P> {
   readonly name: string;
-  /** The kernel for real (float, int, bool) operands. */
+  /**
+   * The kernel for real (float, int, bool) operands. It must write every element of `out`: a
+   * float64 output comes uninitialized (`allocateUninitialized`).
+   */
   readonly kernel: ElementwiseKernel<P>;
   /**
    * The kernel used when an operand is complex (storage interleaved: element k at `data[2k]`,
@@ -55,7 +58,10 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
         // One slot per element: equal lengths are equal sizes (a mismatch is a rule's missing broadcast).
         for (let i = 1; i < args.length; i++) if (args[i]!.data.length !== x.data.length) checkSameShapes(name, args);
       } else checkSameShapes(name, args);
-      const out = allocate(dtype, cplx < 0 ? x.data.length : x.size);
+      // A real kernel writes every element of its output, so a float64 one is not zeroed first
+      // (that would be a pass over memory: ≈ 0.6 ns per element at 10⁶).
+      const n = cplx < 0 ? x.data.length : x.size;
+      const out = cplx < 0 && dtype === "float64" ? allocateUninitialized(n) : allocate(dtype, n);
       if (cplx < 0) kernel(args, out, params);
       else if (complexKernel !== undefined) {
         checkComplexOperands(name, args, args[cplx]!.dtype);
