@@ -74,6 +74,30 @@ export interface GemmJob {
 }
 
 export type GemmFn = (a: number, lda: number, aT: number, bp: number, c: number, k: number, ldc: number, i0: number, i1: number, s0: number, s1: number, pack: number) => void;
+/** The kernel's packing of B into strips s0 … s1 − 1 at `dst` (`packB`: B stored [k, n]; `packBT`: stored [n, k]). */
+export type PackBFn = (src: number, n: number, k: number, dst: number, s0: number, s1: number) => void;
+export type PackBTFn = (src: number, k: number, dst: number, s0: number, s1: number) => void;
+/** The kernel's functions a job runs. */
+export interface JobKernel {
+  gemm: GemmFn;
+  packB: PackBFn;
+  packBT: PackBTFn;
+}
+
+/**
+ * B to be packed by the job's threads before any chunk of C starts: strips 0 … `strips` − 1 of the
+ * B stored at `raw` (`transposed`: [n, k], else [k, n] with `n` columns) into packed B at the job's
+ * `bp`, in `count` pieces of `stripsPer` strips claimed like C's chunks. Every thread waits until
+ * every piece is packed, then claims chunks of C.
+ */
+export interface PackJob {
+  raw: number;
+  transposed: boolean;
+  n: number;
+  strips: number;
+  stripsPer: number;
+  count: number;
+}
 
 /** The most threads `setThreads` accepts (a worker's flags and counters have fixed slots). */
 export const MAX_THREADS = 64;
@@ -86,8 +110,12 @@ const FAILED = 3;
 const THREADS = 4; // threads that may join: workers with a larger id sit out
 const SPIN = 5; // microseconds a worker watches GEN before it sleeps
 const PARAMS = 6; // a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch, scratchBytes
-const DONE = 25; // + thread id: chunks computed, for tests
-const CONTROL_SLOTS = DONE + MAX_THREADS;
+const PACK_PARAMS = 21; // raw, transposed, n, strips, stripsPer, count (0: no packing in the job)
+const PACK_NEXT = 27; // the next piece of B to pack
+const PACKED = 28; // pieces of B packed
+const DONE = 32; // + thread id: chunks computed, for tests
+const PIECES = DONE + MAX_THREADS; // + thread id: pieces of B packed, for tests
+const CONTROL_SLOTS = PIECES + MAX_THREADS;
 /** A gap this long (ms) between two checks of a spinning thread means it was descheduled. */
 const PREEMPTED_MS = 0.05;
 /** Spinning after descheduling is skipped for at most 2^MAX_BACKOFF idles. */
@@ -103,7 +131,7 @@ const WORKER_CORE = `
 "use strict";
 function serve(d) {
   const ctl = new Int32Array(d.control);
-  const gemm = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports.gemm;
+  const { gemm, packB, packBT } = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
   let seen = 0;
   for (;;) {
     idle(ctl, seen);
@@ -115,6 +143,17 @@ function serve(d) {
     try {
       if (Atomics.load(ctl, ${GEN}) === g) {
         const [a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch, scratchBytes] = ctl.subarray(${PARAMS}, ${PARAMS + 15});
+        const [raw, transposed, n, packStrips, packPer, packCount] = ctl.subarray(${PACK_PARAMS}, ${PACK_PARAMS + 6});
+        if (packCount > 0) {
+          for (let q = Atomics.add(ctl, ${PACK_NEXT}, 1); q < packCount; q = Atomics.add(ctl, ${PACK_NEXT}, 1)) {
+            const s1 = Math.min(packStrips, (q + 1) * packPer);
+            if (transposed) packBT(raw, k, bp, q * packPer, s1);
+            else packB(raw, n, k, bp, q * packPer, s1);
+            ctl[${PIECES} + d.id]++;
+            if (Atomics.add(ctl, ${PACKED}, 1) === packCount - 1) Atomics.notify(ctl, ${PACKED});
+          }
+          for (let v = Atomics.load(ctl, ${PACKED}); v < packCount; v = Atomics.load(ctl, ${PACKED})) Atomics.wait(ctl, ${PACKED}, v);
+        }
         for (let q = Atomics.add(ctl, ${NEXT}, 1); q < count; q = Atomics.add(ctl, ${NEXT}, 1)) {
           const rb = Math.floor(q / colChunks);
           const i0 = rb * rowsPer;
@@ -125,6 +164,9 @@ function serve(d) {
       }
     } catch (e) {
       Atomics.store(ctl, ${FAILED}, 1);
+      // Threads waiting for B to be packed go on (the caller throws once the job is closed).
+      Atomics.store(ctl, ${PACKED}, 0x7fffffff);
+      Atomics.notify(ctl, ${PACKED});
       throw e;
     } finally {
       if (Atomics.sub(ctl, ${ACTIVE}, 1) === 1) Atomics.notify(ctl, ${ACTIVE});
@@ -320,19 +362,24 @@ function startWorkers(kernel: SharedKernel, threads: number): Pool {
 
 /**
  * Runs every chunk of `job` with `threads` threads (this one included), starting workers on first
- * use; returns when all of C is written. The kernel must be the one the pool was started with.
+ * use, after packing B with them where `pack` is given; returns when all of C is written. The
+ * kernel must be the one the pool was started with.
  */
-export function runGemmJob(kernel: SharedKernel, gemm: GemmFn, job: GemmJob, threads: number): void {
+export function runGemmJob(kernel: SharedKernel, fns: JobKernel, job: GemmJob, threads: number, pack?: PackJob): void {
   const { control } = startWorkers(kernel, threads);
   const params = [job.a, job.lda, job.aT, job.bp, job.c, job.k, job.ldc, job.mPad, job.rowsPer, job.strips, job.stripsPer, job.colChunks, job.count, job.scratch, job.scratchBytes];
   control.set(params, PARAMS);
+  control.set(pack === undefined ? [0, 0, 0, 0, 0, 0] : [pack.raw, pack.transposed ? 1 : 0, pack.n, pack.strips, pack.stripsPer, pack.count], PACK_PARAMS);
   control[THREADS] = threads;
   Atomics.store(control, NEXT, 0);
+  Atomics.store(control, PACK_NEXT, 0);
+  Atomics.store(control, PACKED, 0);
   Atomics.store(control, FAILED, 0);
   Atomics.add(control, GEN, 1); // open (odd)
   Atomics.notify(control, GEN);
   try {
-    runChunks(control, gemm, job);
+    if (pack !== undefined) packPieces(control, fns, job, pack);
+    runChunks(control, fns.gemm, job);
   } finally {
     Atomics.add(control, GEN, 1); // closed (even)
     awaitWorkers(control);
@@ -351,6 +398,30 @@ function awaitWorkers(control: Int32Array): void {
   for (let v = Atomics.load(control, ACTIVE); v !== 0; v = Atomics.load(control, ACTIVE)) Atomics.wait(control, ACTIVE, v);
 }
 
+/**
+ * The calling thread's share of packing B: claims pieces until none are left, then waits until the
+ * workers have packed theirs (the worker's loop in `WORKER_CORE`). A piece takes tens of µs, so the
+ * wait is short; a worker that fails marks every piece packed (and the job failed).
+ */
+function packPieces(control: Int32Array, fns: JobKernel, job: GemmJob, pack: PackJob): void {
+  const { raw, transposed, n, strips, stripsPer, count } = pack;
+  try {
+    for (let q = Atomics.add(control, PACK_NEXT, 1); q < count; q = Atomics.add(control, PACK_NEXT, 1)) {
+      const s1 = Math.min(strips, (q + 1) * stripsPer);
+      if (transposed) fns.packBT(raw, job.k, job.bp, q * stripsPer, s1);
+      else fns.packB(raw, n, job.k, job.bp, q * stripsPer, s1);
+      control[PIECES]!++;
+      if (Atomics.add(control, PACKED, 1) === count - 1) Atomics.notify(control, PACKED);
+    }
+  } catch (e) {
+    // Workers waiting for this piece go on, so that closing the job does not wait for them forever.
+    Atomics.store(control, PACKED, 0x7fffffff);
+    Atomics.notify(control, PACKED);
+    throw e;
+  }
+  for (let v = Atomics.load(control, PACKED); v < count; v = Atomics.load(control, PACKED)) Atomics.wait(control, PACKED, v);
+}
+
 /** The calling thread's share: claims chunks until none are left (the worker's loop in `WORKER_CORE`). */
 function runChunks(control: Int32Array, gemm: GemmFn, job: GemmJob): void {
   const { a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch } = job;
@@ -367,6 +438,12 @@ function runChunks(control: Int32Array, gemm: GemmFn, job: GemmJob): void {
 export function chunkCounts(): number[] {
   if (pool === undefined) return [];
   return Array.from(pool.control.subarray(DONE, DONE + pool.started + 1));
+}
+
+/** Pieces of B packed by each thread since its start (index 0: the calling thread), for tests. */
+export function packCounts(): number[] {
+  if (pool === undefined) return [];
+  return Array.from(pool.control.subarray(PIECES, PIECES + pool.started + 1));
 }
 
 /** The errors that ended workers, for tests. */
