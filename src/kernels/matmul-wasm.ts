@@ -29,7 +29,7 @@
 import { gemmWasm } from "./wasm/gemm.wasm.ts";
 import { gemmRelaxedWasm } from "./wasm/gemmRelaxed.wasm.ts";
 import type { MatmulKernel } from "./matmul.ts";
-import { runGemmJob, threadCount, threadsSupported, type GemmFn, type GemmJob, type PackBFn, type PackBTFn, type PackJob } from "./threads.ts";
+import { MAX_PIECES, runGemmJob, threadCount, threadsSupported, type GemmFn, type GemmJob, type PackBFn, type PackBTFn, type PackJob } from "./threads.ts";
 
 /** The part of the WebAssembly API used here (the project compiles without the DOM's types). */
 interface WasmMemory {
@@ -399,7 +399,7 @@ const PACK_SHARED_MIN = 256 * 256;
 /** B's `full` strips of four columns cut in about two pieces per thread, packed by the job's threads. */
 function packing(raw: number, transposed: boolean, n: number, full: number, threads: number): PackJob | undefined {
   if (full === 0) return undefined;
-  const stripsPer = Math.ceil(full / (2 * threads));
+  const stripsPer = Math.ceil(full / Math.min(2 * threads, MAX_PIECES));
   return { raw, transposed, n, strips: full, stripsPer, count: Math.ceil(full / stripsPer) };
 }
 

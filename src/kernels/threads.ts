@@ -87,8 +87,8 @@ export interface JobKernel {
 /**
  * B to be packed by the job's threads before any chunk of C starts: strips 0 … `strips` − 1 of the
  * B stored at `raw` (`transposed`: [n, k], else [k, n] with `n` columns) into packed B at the job's
- * `bp`, in `count` pieces of `stripsPer` strips claimed like C's chunks. Every thread waits until
- * every piece is packed, then claims chunks of C.
+ * `bp`, in `count` (at most `MAX_PIECES`) pieces of `stripsPer` strips claimed like C's chunks.
+ * Every thread then packs again the pieces it does not see packed yet, and claims chunks of C.
  */
 export interface PackJob {
   raw: number;
@@ -112,10 +112,12 @@ const SPIN = 5; // microseconds a worker watches GEN before it sleeps
 const PARAMS = 6; // a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch, scratchBytes
 const PACK_PARAMS = 21; // raw, transposed, n, strips, stripsPer, count (0: no packing in the job)
 const PACK_NEXT = 27; // the next piece of B to pack
-const PACKED = 28; // pieces of B packed
 const DONE = 32; // + thread id: chunks computed, for tests
 const PIECES = DONE + MAX_THREADS; // + thread id: pieces of B packed, for tests
-const CONTROL_SLOTS = PIECES + MAX_THREADS;
+/** At most this many pieces of B per job. */
+export const MAX_PIECES = 64;
+const PACKED = PIECES + MAX_THREADS; // + piece: the job (its GEN) in which the piece was last packed
+const CONTROL_SLOTS = PACKED + MAX_PIECES;
 /** A gap this long (ms) between two checks of a spinning thread means it was descheduled. */
 const PREEMPTED_MS = 0.05;
 /** Spinning after descheduling is skipped for at most 2^MAX_BACKOFF idles. */
@@ -145,14 +147,17 @@ function serve(d) {
         const [a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch, scratchBytes] = ctl.subarray(${PARAMS}, ${PARAMS + 15});
         const [raw, transposed, n, packStrips, packPer, packCount] = ctl.subarray(${PACK_PARAMS}, ${PACK_PARAMS + 6});
         if (packCount > 0) {
-          for (let q = Atomics.add(ctl, ${PACK_NEXT}, 1); q < packCount; q = Atomics.add(ctl, ${PACK_NEXT}, 1)) {
+          const pack = (q) => {
             const s1 = Math.min(packStrips, (q + 1) * packPer);
             if (transposed) packBT(raw, k, bp, q * packPer, s1);
             else packB(raw, n, k, bp, q * packPer, s1);
+            Atomics.store(ctl, ${PACKED} + q, g);
+          };
+          for (let q = Atomics.add(ctl, ${PACK_NEXT}, 1); q < packCount; q = Atomics.add(ctl, ${PACK_NEXT}, 1)) {
+            pack(q);
             ctl[${PIECES} + d.id]++;
-            if (Atomics.add(ctl, ${PACKED}, 1) === packCount - 1) Atomics.notify(ctl, ${PACKED});
           }
-          for (let v = Atomics.load(ctl, ${PACKED}); v < packCount; v = Atomics.load(ctl, ${PACKED})) Atomics.wait(ctl, ${PACKED}, v);
+          for (let q = 0; q < packCount; q++) if (Atomics.load(ctl, ${PACKED} + q) !== g) pack(q);
         }
         for (let q = Atomics.add(ctl, ${NEXT}, 1); q < count; q = Atomics.add(ctl, ${NEXT}, 1)) {
           const rb = Math.floor(q / colChunks);
@@ -164,9 +169,6 @@ function serve(d) {
       }
     } catch (e) {
       Atomics.store(ctl, ${FAILED}, 1);
-      // Threads waiting for B to be packed go on (the caller throws once the job is closed).
-      Atomics.store(ctl, ${PACKED}, 0x7fffffff);
-      Atomics.notify(ctl, ${PACKED});
       throw e;
     } finally {
       if (Atomics.sub(ctl, ${ACTIVE}, 1) === 1) Atomics.notify(ctl, ${ACTIVE});
@@ -373,12 +375,11 @@ export function runGemmJob(kernel: SharedKernel, fns: JobKernel, job: GemmJob, t
   control[THREADS] = threads;
   Atomics.store(control, NEXT, 0);
   Atomics.store(control, PACK_NEXT, 0);
-  Atomics.store(control, PACKED, 0);
   Atomics.store(control, FAILED, 0);
-  Atomics.add(control, GEN, 1); // open (odd)
+  const gen = Atomics.add(control, GEN, 1) + 1; // open (odd)
   Atomics.notify(control, GEN);
   try {
-    if (pack !== undefined) packPieces(control, fns, job, pack);
+    if (pack !== undefined) packPieces(control, fns, job, pack, gen);
     runChunks(control, fns.gemm, job);
   } finally {
     Atomics.add(control, GEN, 1); // closed (even)
@@ -399,27 +400,25 @@ function awaitWorkers(control: Int32Array): void {
 }
 
 /**
- * The calling thread's share of packing B: claims pieces until none are left, then waits until the
- * workers have packed theirs (the worker's loop in `WORKER_CORE`). A piece takes tens of µs, so the
- * wait is short; a worker that fails marks every piece packed (and the job failed).
+ * The calling thread's share of packing B (the worker's loop in `WORKER_CORE`): claims pieces until
+ * none are left, then packs again every piece not yet marked packed in this job (`gen`), whoever
+ * claimed it. Packing a piece twice writes the same values, so no thread ever waits for another to
+ * finish one (a worker descheduled in the middle of its piece holds nobody up), and every thread
+ * starts on C with all of B packed.
  */
-function packPieces(control: Int32Array, fns: JobKernel, job: GemmJob, pack: PackJob): void {
+function packPieces(control: Int32Array, fns: JobKernel, job: GemmJob, pack: PackJob, gen: number): void {
   const { raw, transposed, n, strips, stripsPer, count } = pack;
-  try {
-    for (let q = Atomics.add(control, PACK_NEXT, 1); q < count; q = Atomics.add(control, PACK_NEXT, 1)) {
-      const s1 = Math.min(strips, (q + 1) * stripsPer);
-      if (transposed) fns.packBT(raw, job.k, job.bp, q * stripsPer, s1);
-      else fns.packB(raw, n, job.k, job.bp, q * stripsPer, s1);
-      control[PIECES]!++;
-      if (Atomics.add(control, PACKED, 1) === count - 1) Atomics.notify(control, PACKED);
-    }
-  } catch (e) {
-    // Workers waiting for this piece go on, so that closing the job does not wait for them forever.
-    Atomics.store(control, PACKED, 0x7fffffff);
-    Atomics.notify(control, PACKED);
-    throw e;
+  const packPiece = (q: number): void => {
+    const s1 = Math.min(strips, (q + 1) * stripsPer);
+    if (transposed) fns.packBT(raw, job.k, job.bp, q * stripsPer, s1);
+    else fns.packB(raw, n, job.k, job.bp, q * stripsPer, s1);
+    Atomics.store(control, PACKED + q, gen);
+  };
+  for (let q = Atomics.add(control, PACK_NEXT, 1); q < count; q = Atomics.add(control, PACK_NEXT, 1)) {
+    packPiece(q);
+    control[PIECES]!++;
   }
-  for (let v = Atomics.load(control, PACKED); v < count; v = Atomics.load(control, PACKED)) Atomics.wait(control, PACKED, v);
+  for (let q = 0; q < count; q++) if (Atomics.load(control, PACKED + q) !== gen) packPiece(q);
 }
 
 /** The calling thread's share: claims chunks until none are left (the worker's loop in `WORKER_CORE`). */
