@@ -3,7 +3,8 @@
  * `scripts/gemm-wat.ts`), on one thread or shared with worker threads (`threads.ts`).
  *
  * Each product copies A and B into the module's memory as they are (transposed or not), has the
- * kernel pack B into strips of four columns, runs it and copies C out. The kernel blocks for the
+ * kernel pack B into strips of four columns (a large B on several threads: its pieces shared by the
+ * product's threads, see `threads.ts`), runs it and copies C out. The kernel blocks for the
  * caches: it packs 64 rows × 256 columns of A into 4-row panels (128 KB, kept in L2) and runs a 4 × 4
  * register tile of eight f64x2 sums over each 256-deep piece of a B strip (8 KB, kept in L1).
  * Tiles of 4 × 6, 5 × 4 and 6 × 4 were measured slower: V8 spills some of their sums to the stack.

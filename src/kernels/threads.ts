@@ -6,9 +6,12 @@
  * workers are done, which Node allows on its main thread and browsers allow only inside workers.
  *
  * Hand-off, through a small shared `Int32Array` (`control`): the caller writes the job's
- * parameters, opens it (GEN becomes odd) and wakes the workers; everyone, the caller included,
- * claims chunk numbers from the counter NEXT until none are left; the caller then closes the job
- * (GEN even) and waits until no worker is inside it (ACTIVE = 0). A worker counts itself in
+ * parameters, opens it (GEN becomes odd) and wakes the workers; where the job packs B, everyone
+ * first claims pieces of it from PACK_NEXT, marks each packed (PACKED + piece ← GEN), then packs
+ * again any piece not yet marked (the same values again, so nobody waits for a slow thread's
+ * piece); then everyone, the caller included, claims chunk numbers from the counter NEXT until none
+ * are left; the caller then closes the job (GEN even) and waits until no worker is inside it
+ * (ACTIVE = 0). A worker counts itself in
  * (ACTIVE + 1) before it checks that the job it woke for is still open, so a worker that wakes
  * late either sees the job closed and leaves, or is waited for; it never reads the next job's
  * parameters halfway. Chunks are claimed dynamically, so a worker that starts late (thread start-up
