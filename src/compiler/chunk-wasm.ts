@@ -5,6 +5,7 @@
  * of the SIMD module's memory (imported, `kernels/simd.ts`), two doubles a step, instead of a
  * JavaScript loop reading and writing that memory one double at a time.
  */
+import { F64, HEADER, I32, name, section, simd, sleb, uleb, V128, vec, type WasmApi } from "../kernels/wasm-encode.ts";
 
 /** The operations a Wasm pass computes. */
 export type PassOp = "add" | "sub" | "mul" | "div" | "neg" | "abs" | "sqrt" | "floor" | "ceil" | "trunc" | "copy";
@@ -47,40 +48,8 @@ export interface PassProgram {
 /** A compiled pass: `(len, ...scalars)` over ⌈len / 2⌉ steps of two doubles (the regions' padding takes an odd chunk's last lane). */
 export type PassFunction = (len: number, ...scalars: number[]) => void;
 
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-};
-const sleb = (n: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) return [...out, b];
-    out.push(b | 0x80);
-  }
-};
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const name = (s: string): number[] => [...uleb(s.length), ...[...s].map((ch) => ch.charCodeAt(0))];
-
-const I32 = 0x7f;
-const F64 = 0x7c;
-const V128 = 0x7b;
 /** SIMD opcodes (after the 0xfd prefix). */
-const SIMD: Record<Exclude<PassOp, "copy">, number> = { ceil: 116, floor: 117, trunc: 122, abs: 236, neg: 237, sqrt: 239, add: 240, sub: 241, mul: 242, div: 243 };
-const simd = (op: number): number[] => [0xfd, ...uleb(op)];
+export const SIMD: Record<Exclude<PassOp, "copy">, number> = { ceil: 116, floor: 117, trunc: 122, abs: 236, neg: 237, sqrt: 239, add: 240, sub: 241, mul: 242, div: 243 };
 const memarg = (offset: number): number[] => [4, ...uleb(offset)];
 
 /** The body of one pass function: params (len i32, scalars f64…), locals q, end (i32) and the slots (v128). */
@@ -124,7 +93,7 @@ export function compilePasses(memory: unknown, passes: readonly PassProgram[]): 
   const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (!wasm || passes.length === 0) return null;
   const bytes = [
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...HEADER,
     ...section(1, vec(passes.map((p) => [0x60, ...vec([[I32], ...Array.from({ length: p.scalars }, () => [F64])]), 0]))),
     ...section(2, vec([[...name("m"), ...name("memory"), 0x02, 0x00, 1]])),
     ...section(3, vec(passes.map((_, k) => uleb(k)))),

@@ -23,6 +23,8 @@ import { chunkedBody, simdKernelOf, type ChunkLeaf, type ChunkMember } from "./c
 import { CHUNK } from "../kernels/simd.ts";
 import { kernelMemoryArray, wasmVariant } from "../kernels/matmul-wasm.ts";
 import { LAYOUT_MAX_ELEMENTS } from "./layout.ts";
+import { constantMatVecCall } from "./matvec-call.ts";
+import { compileWasmLoop, loopLeaves, planWasmLoop, wasmLoopStatement, type LoopLeaf, type WasmLoopPlan } from "./loop-wasm.ts";
 
 /** Kernels known to return fresh arrays (every other kernel may return, or keep, its inputs' memory). */
 const freshOutputs = new Set<unknown>([
@@ -77,7 +79,7 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
   const intoCalls = new Map<Step, IntoCall>();
   for (const s of steps) {
     if (s.kind !== "call" || controlRunner(s.eqn.prim, s.eqn.params) !== undefined) continue;
-    const call = intoCall(s.eqn);
+    const call = constantMatVecCall(s.eqn, (v) => constValue.get(v)) ?? intoCall(s.eqn);
     if (call) intoCalls.set(s, call);
   }
   // Arrays whose data is a buffer named `b<id>` in the generated code: loops' and into-calls' outputs.
@@ -137,6 +139,20 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
   });
   const productOperands = new Set<JaxprVar>();
   for (const [s, call] of intoCalls) if (s.kind === "call" && call.usesKernelMemory) for (const v of [...s.eqn.inputs, ...s.eqn.outs]) productOperands.add(v);
+  // Loops that run as Wasm functions (`loop-wasm.ts`) read and write in the kernel's memory too;
+  // not those reading an argument or writing an output (never there: they would always fall back).
+  const wasmLoops = new Map<Step, { plan: WasmLoopPlan; leaves: LoopLeaf[] }>();
+  const invars = new Set(jaxpr.invars);
+  for (const s of steps) {
+    if (s.kind !== "loop" || s.members.some(isFusableReduction) || s.stored.some((o) => outSet.has(o))) continue;
+    const leaves = loopLeaves(s, (v) => (callOuts.has(v) ? undefined : views.get(v)));
+    if (leaves.some((l) => l.strides !== null && invars.has(l.base))) continue;
+    const plan = planWasmLoop(s.members, s.shape, leaves, s.stored);
+    if (plan === undefined) continue;
+    wasmLoops.set(s, { plan, leaves });
+    for (const l of leaves) if (l.strides !== null) productOperands.add(l.base);
+    for (const o of s.stored) productOperands.add(o);
+  }
   // An operand may be a reshape (or another kernel's output sharing its input's memory) of a buffer.
   for (const s of [...steps].reverse()) {
     if (s.kind === "call" && !freshOutputs.has(s.eqn.prim) && s.eqn.outs.some((o) => productOperands.has(o))) for (const v of s.eqn.inputs) productOperands.add(v);
@@ -285,6 +301,15 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
         } else leaves.set(v, { name: `l${v.id}`, source: data(base), strides });
       }
     }
+    const wasmLoop = wasmLoops.get(s);
+    if (wasmLoop !== undefined) {
+      // Constants the Wasm function reads, copied once into the kernel's memory.
+      for (const [v, l] of leaves) {
+        const base = (materialised.has(v) ? undefined : views.get(v))?.base ?? v;
+        const copy = l.strides !== null ? productConstant(base) : undefined;
+        if (copy !== undefined) leaves.set(v, { ...l, source: copy });
+      }
+    }
     const allLeaves = [...leaves.values()];
     const leafList = allLeaves.filter((l) => !l.literal);
     // Cursors: offsets stepped through the loop nest, for strided leaves and reductions' outputs.
@@ -396,7 +421,12 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
       loopFunctions.push(`// fused loop: ${names} over [${shape.join(",")}]${chunkNote}\nfunction ${fname}${source}`);
     }
     void k;
-    emit(`${fname}(${[...leafList.map((l) => l.source), ...s.stored.map((o) => `b${o.id}`)].join(", ")});`);
+    const call = `${fname}(${[...leafList.map((l) => l.source), ...s.stored.map((o) => `b${o.id}`)].join(", ")});`;
+    const wasmFn = wasmLoop && compileWasmLoop(wasmLoop.plan);
+    if (wasmLoop !== undefined && wasmFn !== undefined) {
+      const sources = wasmLoop.leaves.map((l) => leaves.get(l.v)!.source);
+      emit(`${wasmLoopStatement(wasmLoop.plan, wasmFn, sources, s.stored.map((o) => `b${o.id}`), call, ref)} // fused loop as Wasm`);
+    } else emit(call);
     for (const o of s.stored) wrap(o);
   }
 

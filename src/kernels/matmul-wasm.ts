@@ -353,6 +353,17 @@ const release = new FinalizationRegistry<[number, number]>((place) => {
 });
 
 /**
+ * The kernel's memory, for generated WebAssembly that works on arrays placed there (compiled
+ * programs' loops, `compiler/loop-wasm.ts`), and whether it is shared; undefined without the kernel.
+ */
+export function kernelMemory(): { readonly memory: unknown; readonly shared: boolean } | undefined {
+  return wasmAvailable() ? { memory: kernel!.memory, shared: kernel!.shared } : undefined;
+}
+
+/** Whether `x` is a view of the kernel's memory (of any of its buffers): its byte offset is then its address there. */
+export const inKernelMemory = (x: ArrayBufferView): boolean => ownBuffers.has(x.buffer);
+
+/**
  * A zeroed float64 array of `n` elements in the kernel's memory, where products read and write it
  * without copies; undefined where the kernel is unavailable or its memory is not shared (an
  * unshared memory replaces its buffer when it grows, which would detach the array), or too full.
