@@ -9,7 +9,7 @@
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { jit, setThreads } from "autograd-ts";
+import { jit, setThreads, valueAndGrad } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import { matmulData, productOf } from "../src/kernels/matmul.ts";
 import { kernelMemoryArray, setThreadMinWork, wasmAvailable, wasmMatmul, wasmVariant } from "../src/kernels/matmul-wasm.ts";
@@ -171,6 +171,47 @@ describe("jit with products left in the kernel's memory", () => {
     const program = compile(staged(f as never, x, w1, w2));
     if (wasmAvailable()) expect(program.text).toContain("read where the kernel left it");
     sameBits(f(x, w1, w2), program.run([x, w1, w2]));
+  });
+});
+
+describe("jit with arguments several products read", () => {
+  const rand = mulberry32(17);
+  const x = np.array(randomArray(24 * 40, rand)).reshape(24, 40);
+  const w1 = np.array(randomArray(40 * 32, rand)).reshape(40, 32);
+  const w2 = np.array(randomArray(32 * 16, rand)).reshape(32, 16);
+  const loss = ([w1, w2]: NDArray[], x: NDArray): NDArray => np.sum(np.tanh(np.tanh(np.matmul(x, w1)).matmul(w2)));
+  // Its gradient reads x as A of x·w1 and, transposed, of xᵀ·dz1, and w2 as B of h·w2 and, transposed, of dz2·w2ᵀ.
+  const step = valueAndGrad(loss);
+  const flat = (r: unknown): NDArray[] => {
+    const [value, [g1, g2]] = r as [NDArray, NDArray[]];
+    return [value, g1!, g2!];
+  };
+
+  it("copies each into the kernel's memory once per call, with eager's bits, on 1 and 2 threads", () => {
+    const program = compile(staged(((w1: NDArray, w2: NDArray, x: NDArray) => flat(step([w1, w2], x))) as never, w1, w2, x));
+    const copies = program.text.match(/copied in once/g) ?? [];
+    expect(copies.length).toBe(wasmVariant()?.shared === true ? 2 : 0);
+    const jitted = jit(step);
+    const previous = setThreadMinWork(1);
+    try {
+      for (const threads of threadCounts) {
+        setThreads(threads);
+        sameBits(flat(step([w1, w2], x)), program.run([w1, w2, x]));
+        // Other arguments in the same program: the copies are refilled at every call.
+        const [x2, w22] = [np.array(randomArray(24 * 40, rand)).reshape(24, 40), np.array(randomArray(32 * 16, rand)).reshape(32, 16)];
+        sameBits(flat(step([w1, w22], x2)), program.run([w1, w22, x2]));
+        sameBits(flat(step([w1, w2], x)), flat(jitted([w1, w2], x)));
+      }
+    } finally {
+      setThreadMinWork(previous);
+    }
+  });
+
+  it("leaves an argument one product reads to that product's own copy", () => {
+    const g = (x: NDArray, w: NDArray, v: NDArray): NDArray => np.matmul(np.tanh(np.matmul(x, w)), v);
+    const program = compile(staged(g as never, x, w1, w2));
+    expect(program.text).not.toContain("copied in once");
+    sameBits([g(x, w1, w2)], program.run([x, w1, w2]));
   });
 });
 

@@ -12,7 +12,7 @@ import { describe, expect, it, vi } from "vitest";
 import { setThreads } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import { wasmMatmul } from "../src/kernels/matmul-wasm.ts";
-import { chunkCounts, setSpinMicros, threadCount, threadErrors, threadsWanted } from "../src/kernels/threads.ts";
+import { chunkCounts, packCounts, setSpinMicros, threadCount, threadErrors, threadsWanted } from "../src/kernels/threads.ts";
 import { mulberry32 } from "../src/kernels/mulberry32.ts";
 
 const root = resolve(import.meta.dirname, "..");
@@ -71,6 +71,31 @@ describe("threads", () => {
         }
       }
     }
+  });
+
+  it("pack a large B (k·n from 256²) in pieces shared with the workers, same bits as one thread", () => {
+    const rand = mulberry32(31);
+    // n a multiple of four and not (the last, narrower strip is packed by the caller alone); k past the depth block.
+    for (const [m, k, n] of [[64, 512, 512], [37, 300, 258], [130, 257, 301]] as const) {
+      for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+        const a = randomArray(m * k, rand);
+        for (const threads of [2, 3]) {
+          // Until a worker has packed a piece of this product's B (workers start, and wake, late).
+          const before = packCounts().slice(1).reduce((x, y) => x + y, 0);
+          const deadline = Date.now() + 20_000;
+          let workerPacked = false;
+          while (!workerPacked && Date.now() < deadline) {
+            // A new B each time, multiplied on threads first: a strip left unpacked would hold the last product's B.
+            const b = randomArray(k * n, rand);
+            const got = product(a, b, 1, m, k, n, tA, tB, threads);
+            expect(firstDifference(got, product(a, b, 1, m, k, n, tA, tB, 1)), `[${m},${k}]·[${k},${n}] tA=${tA} tB=${tB} on ${threads} threads`).toBe(-1);
+            workerPacked = packCounts().slice(1).reduce((x, y) => x + y, 0) > before;
+          }
+          expect(workerPacked, `no worker packed a piece of [${k},${n}]`).toBe(true);
+        }
+      }
+    }
+    expect(threadErrors()).toEqual([]);
   });
 
   it.each([0, 50])("complete jobs whose worker is asleep (spin budget %i µs, 2 ms between products), same bits", (spin) => {
@@ -213,7 +238,7 @@ describe("a worker that fails", () => {
       if (!threadsSupported()) throw new Error("no threads here");
       const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true });
       const module = new WebAssembly.Module(Uint8Array.from(atob(gemmWasm), (ch) => ch.charCodeAt(0)));
-      const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+      const fns = new WebAssembly.Instance(module, { env: { memory } }).exports;
       const [m, k] = [256, 4];
       const f = new Float64Array(memory.buffer);
       f.fill(1, 0, m * k + k * 4); // A (256×4) at 0, packed B (one strip of 4 columns) after it
@@ -221,12 +246,12 @@ describe("a worker that fails", () => {
       let threw = null;
       const deadline = Date.now() + 20000;
       while (threw === null && Date.now() < deadline) {
-        try { runGemmJob({ module, memory }, gemm, job(2 ** 30), 2); } catch (e) { threw = String(e); }
+        try { runGemmJob({ module, memory }, fns, job(2 ** 30), 2); } catch (e) { threw = String(e); }
       }
       await new Promise((r) => setTimeout(r, 200)); // the worker's error event
       const c = new Float64Array(memory.buffer, 16384, m * 4);
       c.fill(0);
-      runGemmJob({ module, memory }, gemm, job(2 ** 30), 2);
+      runGemmJob({ module, memory }, fns, job(2 ** 30), 2);
       console.log(JSON.stringify({ threw, errors: threadErrors(), after: c.every((x) => x === k) }));
     `;
     const out = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: root, encoding: "utf8", timeout: 60_000 });

@@ -2,10 +2,11 @@
  * @file Reductions on the WebAssembly SIMD kernels: the pairwise sum adds in NumPy's order (checked
  * against a direct transcription of NumPy's `pairwise_sum`) and is bit-for-bit the JavaScript
  * one; its error stays within the pairwise bound (1e7 × 0.1, random data against a compensated
- * sum); max/min propagate NaN wherever it sits; the dot kernel is the pairwise sum of the products.
+ * sum); max/min propagate NaN wherever it sits; the dot kernel is the pairwise sum of the products;
+ * sums over a leading axis add whole rows in blocks of 32, in order, blocks combined in halves.
  */
 import { describe, expect, it } from "vitest";
-import { pairwiseJs, pairwiseSum } from "../src/kernels/reduce.ts";
+import { pairwiseJs, pairwiseSum, reduceData } from "../src/kernels/reduce.ts";
 import { CHUNK, simdExtremum, simdMath, simdPairwiseDot, simdPairwiseSum } from "../src/kernels/simd.ts";
 import { mulberry32 } from "../src/kernels/mulberry32.ts";
 import * as np from "autograd-ts/numpy";
@@ -143,5 +144,33 @@ describe("max, min and dot kernels", () => {
     expect(simdPairwiseDot(m, x, 0, y, 0, n)).toBe(numpyPairwise(products, 0, n));
     // np.dot of two long vectors goes to the kernel; short ones stay on the matrix-product kernel.
     if (n >= 4096) expect(np.dot(np.asarray(x), np.asarray(y)).item()).toBe(numpyPairwise(products, 0, n));
+  });
+});
+
+describe("sums over a leading axis (rows added as whole rows)", () => {
+  /** The order reduceData follows: blocks of up to 32 rows added one row after another, blocks combined in halves. */
+  const rowsReference = (x: Float64Array, r0: number, nr: number, inner: number): Float64Array => {
+    if (nr <= 32) {
+      const out = x.slice(r0 * inner, (r0 + 1) * inner);
+      for (let r = 1; r < nr; r++) for (let i = 0; i < inner; i++) out[i] += x[(r0 + r) * inner + i]!;
+      return out;
+    }
+    const half = nr >> 1;
+    const lo = rowsReference(x, r0, half, inner);
+    const hi = rowsReference(x, r0 + half, nr - half, inner);
+    return lo.map((v, i) => v + hi[i]!);
+  };
+
+  it.each([1, 2, 3, 4, 5, 6, 8, 9, 31, 32, 33, 100, 256])("%i rows: each column summed in that order, to the bit (−0 kept)", (nr) => {
+    const rand = mulberry32(nr);
+    for (const inner of [3, 512]) {
+      // Magnitudes from 1e-8 to 1e8, so that another order rounds differently.
+      const x = Float64Array.from({ length: nr * inner }, () => (rand() - 0.5) * 10 ** (16 * rand() - 8));
+      for (let i = 0; i < inner; i += 7) for (let r = 0; r < nr; r++) x[r * inner + i] = -0;
+      const got = new Float64Array(inner);
+      reduceData("sum", x, [nr, inner], [0], got);
+      const want = rowsReference(x, 0, nr, inner);
+      expect(got.findIndex((v, i) => !Object.is(v, want[i])), `${nr}×${inner}`).toBe(-1);
+    }
   });
 });

@@ -21,7 +21,7 @@ import { controlRunner } from "./control.ts";
 import { intoCall, type IntoCall } from "./kernel-calls.ts";
 import { chunkedBody, simdKernelOf, type ChunkLeaf, type ChunkMember } from "./chunked.ts";
 import { CHUNK } from "../kernels/simd.ts";
-import { kernelMemoryArray } from "../kernels/matmul-wasm.ts";
+import { kernelMemoryArray, wasmVariant } from "../kernels/matmul-wasm.ts";
 import { LAYOUT_MAX_ELEMENTS } from "./layout.ts";
 import { constantMatVecCall } from "./matvec-call.ts";
 import { compileWasmLoop, loopLeaves, planWasmLoop, wasmLoopStatement, type LoopLeaf, type WasmLoopPlan } from "./loop-wasm.ts";
@@ -157,7 +157,16 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
   for (const s of [...steps].reverse()) {
     if (s.kind === "call" && !freshOutputs.has(s.eqn.prim) && s.eqn.outs.some((o) => productOperands.has(o))) for (const v of s.eqn.inputs) productOperands.add(v);
   }
-  const memory = planMemory(planSteps, jaxpr.outvars, donated.map((i) => jaxpr.invars[i]!), productOperands);
+  const planned = planMemory(planSteps, jaxpr.outvars, donated.map((i) => jaxpr.invars[i]!), productOperands);
+  // Arguments several Wasm products read get a buffer of their own in the kernel's memory, filled
+  // once per call: the products then read them there instead of each copying them in.
+  const argCopies = argumentsCopiedOnce(steps, intoCalls, jaxpr.invars);
+  const argSlot = new Map<JaxprVar, number>(argCopies.map((v, i) => [v, planned.slots.length + i]));
+  const memory: MemoryPlan = argCopies.length === 0 ? planned : {
+    ...planned,
+    slots: [...planned.slots, ...argCopies.map((v) => ({ dtype: v.aval.dtype, size: sizeOfAval(v.aval), inKernelMemory: true }))],
+    pooledBytes: planned.pooledBytes + argCopies.reduce((n, v) => n + 8 * sizeOfAval(v.aval), 0),
+  };
 
   const lines: string[] = [];
   const loopFunctions: string[] = [];
@@ -198,6 +207,18 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
     }
     return constantsInKernel.get(v);
   };
+  /** The copy in the kernel's memory of an argument several products read, made before the first of them. */
+  const argumentInKernel = (v: JaxprVar): string | undefined => {
+    const slot = argSlot.get(v);
+    if (slot === undefined) return undefined;
+    const name = `k${v.id}`;
+    if (!defined.has(name)) {
+      emit(`const ${name} = B[${slot}];`);
+      emit(`${name}.set(v${v.id}.data); // an argument the products below read, copied in once`);
+      defined.add(name);
+    }
+    return name;
+  };
   /** Declares `v<id>`, the array of buffer `b<id>`, where something needs it as an array. */
   const wrap = (o: JaxprVar): void => {
     if (wrapped.has(o)) emit(`const v${o.id} = new ${ref(ConcreteArray)}(b${o.id}, ${ref(o.aval.shape)}, "${o.aval.dtype}");`);
@@ -228,7 +249,7 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
       const e = (s as Extract<Step, { kind: "call" }>).eqn;
       const o = e.outs[0]!;
       const call = intoCalls.get(s)!;
-      const inputs = call.usesKernelMemory ? e.inputs.map((v) => productConstant(v) ?? data(v)) : e.inputs.map(data);
+      const inputs = call.usesKernelMemory ? e.inputs.map((v) => productConstant(v) ?? argumentInKernel(v) ?? data(v)) : e.inputs.map(data);
       if (leftInMemory.has(k)) emit(`const b${o.id} = ${call.inMemory!(inputs, ref)}; // ${e.prim.name}, read where the kernel left it`);
       else {
         buffer(o, true);
@@ -435,6 +456,21 @@ function productsLeftInMemory(steps: readonly Step[], plan: readonly PlanStep[],
     if (!readAfter) out.add(k);
   });
   return out;
+}
+
+/**
+ * The float64 arguments that two or more matrix products on the Wasm kernel read (the first layer's
+ * input as A of x·W and of xᵀ·dz, a weight as B of h·W and of dz·Wᵀ), where that kernel keeps
+ * buffers in its shared memory: each is copied there once per call instead of once per product.
+ */
+function argumentsCopiedOnce(steps: readonly Step[], calls: ReadonlyMap<Step, IntoCall>, invars: readonly JaxprVar[]): JaxprVar[] {
+  if (wasmVariant()?.shared !== true) return [];
+  const uses = new Map<JaxprVar, number>();
+  for (const s of steps) {
+    if (s.kind !== "call" || calls.get(s)?.usesKernelMemory !== true) continue;
+    for (const v of new Set(s.eqn.inputs)) uses.set(v, (uses.get(v) ?? 0) + 1);
+  }
+  return invars.filter((v) => v.aval.dtype === "float64" && sizeOfAval(v.aval) > 0 && (uses.get(v) ?? 0) >= 2);
 }
 
 /** A loop function's text with its variables (`l12`, `xl12`, `b7`, `t9`, `pl12_0` …) renamed in order of appearance. */

@@ -3,7 +3,8 @@
  * `scripts/gemm-wat.ts`), on one thread or shared with worker threads (`threads.ts`).
  *
  * Each product copies A and B into the module's memory as they are (transposed or not), has the
- * kernel pack B into strips of four columns, runs it and copies C out. The kernel blocks for the
+ * kernel pack B into strips of four columns (a large B on several threads: its pieces shared by the
+ * product's threads, see `threads.ts`), runs it and copies C out. The kernel blocks for the
  * caches: it packs 64 rows × 256 columns of A into 4-row panels (128 KB, kept in L2) and runs a 4 × 4
  * register tile of eight f64x2 sums over each 256-deep piece of a B strip (8 KB, kept in L1).
  * Tiles of 4 × 6, 5 × 4 and 6 × 4 were measured slower: V8 spills some of their sums to the stack.
@@ -29,7 +30,7 @@
 import { gemmWasm } from "./wasm/gemm.wasm.ts";
 import { gemmRelaxedWasm } from "./wasm/gemmRelaxed.wasm.ts";
 import type { MatmulKernel } from "./matmul.ts";
-import { runGemmJob, threadCount, threadsSupported, type GemmFn, type GemmJob } from "./threads.ts";
+import { MAX_PIECES, runGemmJob, threadCount, threadsSupported, type GemmFn, type GemmJob, type PackBFn, type PackBTFn, type PackJob } from "./threads.ts";
 
 /** The part of the WebAssembly API used here (the project compiles without the DOM's types). */
 interface WasmMemory {
@@ -51,9 +52,6 @@ const KC = 256;
 export const blocking = { MR, NR, MC, KC } as const;
 /** Bytes of packed A per thread. */
 const SCRATCH_BYTES = MC * KC * 8;
-
-type PackBFn = (src: number, n: number, k: number, dst: number, s0: number, s1: number) => void;
-type PackBTFn = (src: number, k: number, dst: number, s0: number, s1: number) => void;
 
 interface Kernel {
   module: object;
@@ -306,17 +304,20 @@ function multiply(f: Float64Array, at: Placement, a: Float64Array, aOff: number,
     }
   }
   // B is copied as it is (unless it is in the kernel's memory already), then packed by the
-  // kernel's SIMD loads (twice as fast as packing from JavaScript, measured); a last strip narrower
-  // than NR is packed here.
+  // kernel's SIMD loads (twice as fast as packing from JavaScript, measured): by the threads of the
+  // product when it has several and B is large, else here; a last strip narrower than NR is packed
+  // here.
   let raw = (o + rawAt) * 8;
   if (inKernel(b)) raw = b.byteOffset + bOff * 8;
   else f.set(b.subarray(bOff, bOff + k * n), o + rawAt);
+  const full = n >> 2;
+  const shared = threads > 1 && k > 0 && k * n >= PACK_SHARED_MIN;
   if (transB) {
-    packBT(raw, k, (o + bAt) * 8, 0, n >> 2);
-    packLastStripTransposed(b, bOff + (n & ~3) * k, f, o + bAt + (n >> 2) * k * 4, k, n & 3);
+    if (!shared) packBT(raw, k, (o + bAt) * 8, 0, full);
+    packLastStripTransposed(b, bOff + (n & ~3) * k, f, o + bAt + full * k * 4, k, n & 3);
   } else {
-    packB(raw, n, k, (o + bAt) * 8, 0, n >> 2);
-    packLastStrip(b, bOff + (n & ~3), f, o + bAt + (n >> 2) * k * 4, k, n, n & 3);
+    if (!shared) packB(raw, n, k, (o + bAt) * 8, 0, full);
+    packLastStrip(b, bOff + (n & ~3), f, o + bAt + full * k * 4, k, n, n & 3);
   }
   // C straight into `c`, unless that could overwrite an operand the kernel is still reading.
   const direct = c !== undefined && n === nPad && m === mPad && inKernel(c) && !overlap(c, a) && !overlap(c, b);
@@ -325,7 +326,7 @@ function multiply(f: Float64Array, at: Placement, a: Float64Array, aOff: number,
   else if (threads === 1) gemm(aAddr, lda, transA ? 1 : 0, (o + bAt) * 8, cAddr, k, nPad, 0, mPad, 0, strips, (o + scratchAt) * 8);
   else {
     const job = { ...chunking(mPad, strips, threads), a: aAddr, lda, aT: transA ? 1 : 0, bp: (o + bAt) * 8, c: cAddr, k, ldc: nPad, scratch: (o + scratchAt) * 8, scratchBytes: SCRATCH_BYTES };
-    runGemmJob(kernel!, gemm, job, threads);
+    runGemmJob(kernel!, kernel!, job, threads, shared ? packing(raw, transB, n, full, threads) : undefined);
   }
   if (c === undefined || direct) return;
   const from = o + at.cAt;
@@ -398,6 +399,20 @@ function chunking(mPad: number, strips: number, threads: number): Pick<GemmJob, 
   const stripsPer = Math.ceil(strips / wanted);
   const colChunks = Math.max(1, Math.ceil(strips / stripsPer));
   return { mPad, rowsPer, strips, stripsPer, colChunks, count: rowBlocks * colChunks };
+}
+
+/**
+ * From this many elements of B (k·n) on, a product on several threads has them pack B (in pieces,
+ * before its chunks of C): packing is about a tenth of the kernel's time at 512², all of it on the
+ * calling thread otherwise.
+ */
+const PACK_SHARED_MIN = 256 * 256;
+
+/** B's `full` strips of four columns cut in about two pieces per thread, packed by the job's threads. */
+function packing(raw: number, transposed: boolean, n: number, full: number, threads: number): PackJob | undefined {
+  if (full === 0) return undefined;
+  const stripsPer = Math.ceil(full / Math.min(2 * threads, MAX_PIECES));
+  return { raw, transposed, n, strips: full, stripsPer, count: Math.ceil(full / stripsPer) };
 }
 
 /**

@@ -221,9 +221,18 @@ export function pairwiseJs(src: TypedArray, start: number, n: number): number {
  */
 function pairwiseRows(src: TypedArray, base: number, r0: number, nr: number, inner: number, out: Float64Array, scratch: Float64Array[], depth: number): void {
   if (nr <= ROW_LEAF) {
+    // Rows added in order, four per pass over `out` (each element's additions as one row at a time).
     let p = base + r0 * inner;
     for (let i = 0; i < inner; i++) out[i] = src[p + i]!;
-    for (let r = 1; r < nr; r++) {
+    let r = 1;
+    for (; r + 4 <= nr; r += 4) {
+      const p1 = p + inner;
+      const p2 = p1 + inner;
+      const p3 = p2 + inner;
+      p = p3 + inner;
+      for (let i = 0; i < inner; i++) out[i] = out[i]! + src[p1 + i]! + src[p2 + i]! + src[p3 + i]! + src[p + i]!;
+    }
+    for (; r < nr; r++) {
       p += inner;
       for (let i = 0; i < inner; i++) out[i] += src[p + i]!;
     }

@@ -6,9 +6,12 @@
  * workers are done, which Node allows on its main thread and browsers allow only inside workers.
  *
  * Hand-off, through a small shared `Int32Array` (`control`): the caller writes the job's
- * parameters, opens it (GEN becomes odd) and wakes the workers; everyone, the caller included,
- * claims chunk numbers from the counter NEXT until none are left; the caller then closes the job
- * (GEN even) and waits until no worker is inside it (ACTIVE = 0). A worker counts itself in
+ * parameters, opens it (GEN becomes odd) and wakes the workers; where the job packs B, everyone
+ * first claims pieces of it from PACK_NEXT, marks each packed (PACKED + piece ← GEN), then packs
+ * again any piece not yet marked (the same values again, so nobody waits for a slow thread's
+ * piece); then everyone, the caller included, claims chunk numbers from the counter NEXT until none
+ * are left; the caller then closes the job (GEN even) and waits until no worker is inside it
+ * (ACTIVE = 0). A worker counts itself in
  * (ACTIVE + 1) before it checks that the job it woke for is still open, so a worker that wakes
  * late either sees the job closed and leaves, or is waited for; it never reads the next job's
  * parameters halfway. Chunks are claimed dynamically, so a worker that starts late (thread start-up
@@ -74,6 +77,30 @@ export interface GemmJob {
 }
 
 export type GemmFn = (a: number, lda: number, aT: number, bp: number, c: number, k: number, ldc: number, i0: number, i1: number, s0: number, s1: number, pack: number) => void;
+/** The kernel's packing of B into strips s0 … s1 − 1 at `dst` (`packB`: B stored [k, n]; `packBT`: stored [n, k]). */
+export type PackBFn = (src: number, n: number, k: number, dst: number, s0: number, s1: number) => void;
+export type PackBTFn = (src: number, k: number, dst: number, s0: number, s1: number) => void;
+/** The kernel's functions a job runs. */
+export interface JobKernel {
+  gemm: GemmFn;
+  packB: PackBFn;
+  packBT: PackBTFn;
+}
+
+/**
+ * B to be packed by the job's threads before any chunk of C starts: strips 0 … `strips` − 1 of the
+ * B stored at `raw` (`transposed`: [n, k], else [k, n] with `n` columns) into packed B at the job's
+ * `bp`, in `count` (at most `MAX_PIECES`) pieces of `stripsPer` strips claimed like C's chunks.
+ * Every thread then packs again the pieces it does not see packed yet, and claims chunks of C.
+ */
+export interface PackJob {
+  raw: number;
+  transposed: boolean;
+  n: number;
+  strips: number;
+  stripsPer: number;
+  count: number;
+}
 
 /** The most threads `setThreads` accepts (a worker's flags and counters have fixed slots). */
 export const MAX_THREADS = 64;
@@ -86,8 +113,14 @@ const FAILED = 3;
 const THREADS = 4; // threads that may join: workers with a larger id sit out
 const SPIN = 5; // microseconds a worker watches GEN before it sleeps
 const PARAMS = 6; // a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch, scratchBytes
-const DONE = 25; // + thread id: chunks computed, for tests
-const CONTROL_SLOTS = DONE + MAX_THREADS;
+const PACK_PARAMS = 21; // raw, transposed, n, strips, stripsPer, count (0: no packing in the job)
+const PACK_NEXT = 27; // the next piece of B to pack
+const DONE = 32; // + thread id: chunks computed, for tests
+const PIECES = DONE + MAX_THREADS; // + thread id: pieces of B packed, for tests
+/** At most this many pieces of B per job. */
+export const MAX_PIECES = 64;
+const PACKED = PIECES + MAX_THREADS; // + piece: the job (its GEN) in which the piece was last packed
+const CONTROL_SLOTS = PACKED + MAX_PIECES;
 /** A gap this long (ms) between two checks of a spinning thread means it was descheduled. */
 const PREEMPTED_MS = 0.05;
 /** Spinning after descheduling is skipped for at most 2^MAX_BACKOFF idles. */
@@ -103,7 +136,7 @@ const WORKER_CORE = `
 "use strict";
 function serve(d) {
   const ctl = new Int32Array(d.control);
-  const gemm = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports.gemm;
+  const { gemm, packB, packBT } = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
   let seen = 0;
   for (;;) {
     idle(ctl, seen);
@@ -115,6 +148,20 @@ function serve(d) {
     try {
       if (Atomics.load(ctl, ${GEN}) === g) {
         const [a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch, scratchBytes] = ctl.subarray(${PARAMS}, ${PARAMS + 15});
+        const [raw, transposed, n, packStrips, packPer, packCount] = ctl.subarray(${PACK_PARAMS}, ${PACK_PARAMS + 6});
+        if (packCount > 0) {
+          const pack = (q) => {
+            const s1 = Math.min(packStrips, (q + 1) * packPer);
+            if (transposed) packBT(raw, k, bp, q * packPer, s1);
+            else packB(raw, n, k, bp, q * packPer, s1);
+            Atomics.store(ctl, ${PACKED} + q, g);
+          };
+          for (let q = Atomics.add(ctl, ${PACK_NEXT}, 1); q < packCount; q = Atomics.add(ctl, ${PACK_NEXT}, 1)) {
+            pack(q);
+            ctl[${PIECES} + d.id]++;
+          }
+          for (let q = 0; q < packCount; q++) if (Atomics.load(ctl, ${PACKED} + q) !== g) pack(q);
+        }
         for (let q = Atomics.add(ctl, ${NEXT}, 1); q < count; q = Atomics.add(ctl, ${NEXT}, 1)) {
           const rb = Math.floor(q / colChunks);
           const i0 = rb * rowsPer;
@@ -320,19 +367,23 @@ function startWorkers(kernel: SharedKernel, threads: number): Pool {
 
 /**
  * Runs every chunk of `job` with `threads` threads (this one included), starting workers on first
- * use; returns when all of C is written. The kernel must be the one the pool was started with.
+ * use, after packing B with them where `pack` is given; returns when all of C is written. The
+ * kernel must be the one the pool was started with.
  */
-export function runGemmJob(kernel: SharedKernel, gemm: GemmFn, job: GemmJob, threads: number): void {
+export function runGemmJob(kernel: SharedKernel, fns: JobKernel, job: GemmJob, threads: number, pack?: PackJob): void {
   const { control } = startWorkers(kernel, threads);
   const params = [job.a, job.lda, job.aT, job.bp, job.c, job.k, job.ldc, job.mPad, job.rowsPer, job.strips, job.stripsPer, job.colChunks, job.count, job.scratch, job.scratchBytes];
   control.set(params, PARAMS);
+  control.set(pack === undefined ? [0, 0, 0, 0, 0, 0] : [pack.raw, pack.transposed ? 1 : 0, pack.n, pack.strips, pack.stripsPer, pack.count], PACK_PARAMS);
   control[THREADS] = threads;
   Atomics.store(control, NEXT, 0);
+  Atomics.store(control, PACK_NEXT, 0);
   Atomics.store(control, FAILED, 0);
-  Atomics.add(control, GEN, 1); // open (odd)
+  const gen = Atomics.add(control, GEN, 1) + 1; // open (odd)
   Atomics.notify(control, GEN);
   try {
-    runChunks(control, gemm, job);
+    if (pack !== undefined) packPieces(control, fns, job, pack, gen);
+    runChunks(control, fns.gemm, job);
   } finally {
     Atomics.add(control, GEN, 1); // closed (even)
     awaitWorkers(control);
@@ -351,6 +402,28 @@ function awaitWorkers(control: Int32Array): void {
   for (let v = Atomics.load(control, ACTIVE); v !== 0; v = Atomics.load(control, ACTIVE)) Atomics.wait(control, ACTIVE, v);
 }
 
+/**
+ * The calling thread's share of packing B (the worker's loop in `WORKER_CORE`): claims pieces until
+ * none are left, then packs again every piece not yet marked packed in this job (`gen`), whoever
+ * claimed it. Packing a piece twice writes the same values, so no thread ever waits for another to
+ * finish one (a worker descheduled in the middle of its piece holds nobody up), and every thread
+ * starts on C with all of B packed.
+ */
+function packPieces(control: Int32Array, fns: JobKernel, job: GemmJob, pack: PackJob, gen: number): void {
+  const { raw, transposed, n, strips, stripsPer, count } = pack;
+  const packPiece = (q: number): void => {
+    const s1 = Math.min(strips, (q + 1) * stripsPer);
+    if (transposed) fns.packBT(raw, job.k, job.bp, q * stripsPer, s1);
+    else fns.packB(raw, n, job.k, job.bp, q * stripsPer, s1);
+    Atomics.store(control, PACKED + q, gen);
+  };
+  for (let q = Atomics.add(control, PACK_NEXT, 1); q < count; q = Atomics.add(control, PACK_NEXT, 1)) {
+    packPiece(q);
+    control[PIECES]!++;
+  }
+  for (let q = 0; q < count; q++) if (Atomics.load(control, PACKED + q) !== gen) packPiece(q);
+}
+
 /** The calling thread's share: claims chunks until none are left (the worker's loop in `WORKER_CORE`). */
 function runChunks(control: Int32Array, gemm: GemmFn, job: GemmJob): void {
   const { a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch } = job;
@@ -367,6 +440,12 @@ function runChunks(control: Int32Array, gemm: GemmFn, job: GemmJob): void {
 export function chunkCounts(): number[] {
   if (pool === undefined) return [];
   return Array.from(pool.control.subarray(DONE, DONE + pool.started + 1));
+}
+
+/** Pieces of B packed by each thread since its start (index 0: the calling thread), for tests. */
+export function packCounts(): number[] {
+  if (pool === undefined) return [];
+  return Array.from(pool.control.subarray(PIECES, PIECES + pool.started + 1));
 }
 
 /** The errors that ended workers, for tests. */
