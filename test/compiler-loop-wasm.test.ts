@@ -55,19 +55,28 @@ function reshaped(n: typeof np, r: number, c: number): (x: A) => A[] {
 /** Finite arguments (sums and maxima of NaN would hide everything); the constant holds NaN, ±∞ and −0. */
 const arg = (r: number, c: number): A => np.array(values(r * c, 1).map((v) => (Number.isFinite(v) ? v : -0))).reshape([r, c]);
 
+/**
+ * Makes the next imports a module graph of their own in which every compiled loop function counts
+ * its calls (read them with `calls()`).
+ */
+function countWasmLoopCalls(): { calls: () => number } {
+  vi.resetModules();
+  let calls = 0;
+  vi.doMock("../src/compiler/loop-wasm.ts", async (importOriginal) => {
+    const real = await importOriginal<typeof import("../src/compiler/loop-wasm.ts")>();
+    const counted = (p: WasmLoopPlan) => {
+      const fn = real.compileWasmLoop(p);
+      return fn && ((...a: number[]) => (calls++, fn(...a)));
+    };
+    return { ...real, compileWasmLoop: counted };
+  });
+  return { calls: () => calls };
+}
+
 describe("fused loops as Wasm functions", () => {
   it("equal eager bit for bit on every shape, and run in Wasm", async () => {
     // A module graph of its own, in which every compiled loop function counts its calls.
-    vi.resetModules();
-    let calls = 0;
-    vi.doMock("../src/compiler/loop-wasm.ts", async (importOriginal) => {
-      const real = await importOriginal<typeof import("../src/compiler/loop-wasm.ts")>();
-      const counted = (p: WasmLoopPlan) => {
-        const fn = real.compileWasmLoop(p);
-        return fn && ((...a: number[]) => (calls++, fn(...a)));
-      };
-      return { ...real, compileWasmLoop: counted };
-    });
+    const loops = countWasmLoopCalls();
     const lib = await import("../src/index.ts");
     const npm = await import("../src/numpy/index.ts");
     for (const [k, [r, c]] of [...SHAPES.map((sh) => [0, sh] as const), [1, [40, 30]] as const, [1, [7, 64]] as const]) {
@@ -76,9 +85,9 @@ describe("fused loops as Wasm functions", () => {
       const g = lib.jit(f);
       const text = g.lower(x).text;
       expect(text).toContain("fused loop as Wasm");
-      const before = calls;
+      const before = loops.calls();
       const [expected, got] = [f(x), g(x)] as [NDArray[], NDArray[]];
-      expect(calls).toBe(before + 1);
+      expect(loops.calls()).toBe(before + 1);
       sameBits(expected, got);
       sameBits(expected, g(x) as NDArray[]); // a second call, buffers reused
     }
@@ -149,16 +158,7 @@ describe("fused loops as Wasm functions", () => {
   });
 
   it("run their JavaScript loop where, at run time, an operand is not in the kernel's memory", async () => {
-    vi.resetModules();
-    let calls = 0;
-    vi.doMock("../src/compiler/loop-wasm.ts", async (importOriginal) => {
-      const real = await importOriginal<typeof import("../src/compiler/loop-wasm.ts")>();
-      const counted = (p: WasmLoopPlan) => {
-        const fn = real.compileWasmLoop(p);
-        return fn && ((...a: number[]) => (calls++, fn(...a)));
-      };
-      return { ...real, compileWasmLoop: counted };
-    });
+    const loops = countWasmLoopCalls();
     vi.doMock("../src/kernels/matmul-wasm.ts", async (importOriginal) => ({
       ...(await importOriginal<typeof import("../src/kernels/matmul-wasm.ts")>()),
       inKernelMemory: () => false,
@@ -170,7 +170,7 @@ describe("fused loops as Wasm functions", () => {
     const g = lib.jit(f);
     expect(g.lower(x).text).toContain("fused loop as Wasm");
     sameBits(f(x) as NDArray[], g(x) as NDArray[]);
-    expect(calls).toBe(0);
+    expect(loops.calls()).toBe(0);
     vi.doUnmock("../src/compiler/loop-wasm.ts");
     vi.doUnmock("../src/kernels/matmul-wasm.ts");
   });

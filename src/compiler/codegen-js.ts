@@ -25,6 +25,7 @@ import { kernelMemoryArray, wasmVariant } from "../kernels/matmul-wasm.ts";
 import { LAYOUT_MAX_ELEMENTS } from "./layout.ts";
 import { constantMatVecCall } from "./matvec-call.ts";
 import { compileWasmLoop, loopLeaves, planWasmLoop, wasmLoopStatement, type LoopLeaf, type WasmLoopPlan } from "./loop-wasm.ts";
+import { collapse } from "./loop-nest.ts";
 
 /** Kernels known to return fresh arrays (every other kernel may return, or keep, its inputs' memory). */
 const freshOutputs = new Set<unknown>([
@@ -508,21 +509,3 @@ function accumulate(e: JaxprEqn, out: string, at: string, v: string): string {
 const sameStrides = (a: readonly number[], b: readonly number[], shape: readonly number[]): boolean =>
   a.every((x, i) => x === b[i] || shape[i] === 1);
 
-/**
- * The loop nest of a shape: axes of size 1 dropped, neighbouring axes merged where every strided
- * operand steps through them as through one axis. Each level has a size and one stride per operand.
- */
-function collapse(shape: readonly number[], strides: readonly (readonly number[])[]): { size: number; strides: number[] }[] {
-  const dims: { size: number; strides: number[] }[] = [];
-  shape.forEach((size, a) => {
-    if (size === 1) return;
-    const st = strides.map((s) => s[a]!);
-    const last = dims[dims.length - 1];
-    if (last && last.strides.every((s, i) => s === st[i]! * size)) {
-      last.size *= size;
-      last.strides = st;
-    } else dims.push({ size, strides: st });
-  });
-  if (dims.length === 0) dims.push({ size: 1, strides: strides.map(() => 0) });
-  return dims;
-}

@@ -9,6 +9,7 @@ import { inKernelMemory, kernelMemory } from "../kernels/matmul-wasm.ts";
 import { elementExpr, storeRounding } from "./elementwise.ts";
 import { passOpOf, SIMD, type PassOp } from "./chunk-wasm.ts";
 import { F64, get, HEADER, i32, I32, instantiate, memoryImport, name, section, set, simd, uleb, V128, vec } from "../kernels/wasm-encode.ts";
+import { collapse } from "./loop-nest.ts";
 
 /** A leaf of a fused loop: its strides over the loop's shape, or `null` for a number. */
 export interface LoopLeaf {
@@ -75,22 +76,6 @@ export function planWasmLoop(members: readonly JaxprEqn[], shape: readonly numbe
     return { outer: outer!.strides[k]!, splat: inner!.strides[k] === 0 };
   });
   return { rows: outer!.size, cols: inner!.size, leaves: leafPlans, ops, stores: stores as number[] };
-}
-
-/** Axes of size 1 dropped, neighbours merged where every operand steps through them as through one axis. */
-function collapse(shape: readonly number[], strides: readonly (readonly number[])[]): { size: number; strides: number[] }[] {
-  const dims: { size: number; strides: number[] }[] = [];
-  shape.forEach((size, a) => {
-    if (size === 1) return;
-    const st = strides.map((s) => s[a]!);
-    const last = dims[dims.length - 1];
-    if (last && last.strides.every((s, i) => s === st[i]! * size)) {
-      last.size *= size;
-      last.strides = st;
-    } else dims.push({ size, strides: st });
-  });
-  if (dims.length === 0) dims.push({ size: 1, strides: strides.map(() => 0) });
-  return dims;
 }
 
 /** A compiled loop: its function's arguments are the leaves (addresses or numbers), then the outputs' addresses. */
