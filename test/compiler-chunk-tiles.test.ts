@@ -59,7 +59,8 @@ describe("rows repeated along a chunked loop", () => {
     // three axes: [b, c] repeats along the first (one period of b·c after the nest collapses);
     // [a, 1, c] and [a, b, 1] do not repeat along the loop and stay JavaScript
     const x3 = vec(4 * 3 * 257, 5).reshape(4, 3, 257);
-    for (const [shape, tiled] of [[[3, 257], true], [[1, 1, 257], true], [[4, 1, 257], false], [[4, 3, 1], false]] as const) {
+    const biases: [number[], boolean][] = [[[3, 257], true], [[1, 1, 257], true], [[4, 1, 257], false], [[4, 3, 1], false]];
+    for (const [shape, tiled] of biases) {
       const b = vec(shape.reduce((p, d) => p * d, 1), 6).reshape(...shape);
       const text = jit(byRow).lower(x3, b).text;
       expect(tiles(text)).toBe(tiled ? 1 : 0);
