@@ -91,9 +91,9 @@ export interface ChunkedLoop {
  * computes what needs no kernel result and writes the first kernel's operands into the module's
  * scratch region; then the kernel runs; pass k reads kernel k's results and computes up to kernel
  * k + 1's operands; values crossing passes wait in chunk buffers (regions of the module's memory
- * where it has enough). A pass of plain arithmetic on contiguous data runs in Wasm instead of a
- * JavaScript loop (`planWasmPasses`). Every element gets the same operations as in the plain loop,
- * the kernels' instead of `Math`'s for the SIMD members.
+ * where it has enough). A pass of plain arithmetic on contiguous data or rows repeated along the
+ * loop runs in Wasm instead of a JavaScript loop (`planWasmPasses`). Every element gets the same
+ * operations as in the plain loop, the kernels' instead of `Math`'s for the SIMD members.
  *
  * Buffers written by the loop may be ones it reads (the memory plan's in-place reuse), so stores
  * wait for the last pass that reads an operand array: at each index, every read comes first.
