@@ -211,6 +211,27 @@ describe("planMemory", () => {
     expect(plan.slotOf.has(d)).toBe(false); // an output: fresh
     expect(plan.slots.length).toBe(3);
   });
+  it("gives a loop's output the buffer of an array the loop reads last and only in place, the freshest first", () => {
+    const [a, b, c, d, e, f, g] = [v(0), v(1), v(2), v(3), v(4), v(5), v(6)];
+    const plan = planMemory(
+      [
+        { poolable: [a, b, c], reads: [], aliases: [] },
+        { poolable: [d], reads: [a], aliases: [] }, // a read last, but not in place (a call, or strided)
+        { poolable: [], reads: [d], aliases: [] }, // a's buffer freed after step 1
+        { poolable: [e], reads: [b, c], aliases: [], inPlace: new Set([b]) }, // b in place, c strided
+        { poolable: [f], reads: [e, d], aliases: [], inPlace: new Set([e, d]) }, // e and d last read here, in place
+        { poolable: [g], reads: [f, c], aliases: [], inPlace: new Set([f, c]) },
+        { poolable: [], reads: [g], aliases: [] },
+      ],
+      [],
+    );
+    const [sa, sb, sc] = [a, b, c].map((x) => plan.slotOf.get(x));
+    expect(plan.slotOf.get(d)).not.toBe(sa);
+    expect(plan.slotOf.get(e)).toBe(sb); // b's, read in place (before a's, freed earlier)
+    expect([plan.slotOf.get(e), plan.slotOf.get(d)]).toContain(plan.slotOf.get(f));
+    expect(plan.slotOf.get(f)).not.toBe(sc); // c is still read by step 5
+    expect([plan.slotOf.get(f), sc]).toContain(plan.slotOf.get(g));
+  });
   it("keeps a buffer alive while an array that may share it is read, and never pools what an output may share", () => {
     const [a, r, b, c, out] = [v(0), v(1), v(2), v(3), v(4)];
     const plan = planMemory(

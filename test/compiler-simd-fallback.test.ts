@@ -43,6 +43,33 @@ describe("without WebAssembly SIMD", () => {
     }
     vi.doUnmock("../src/kernels/simd.ts");
   });
+  it("keeps a bias before tanh and the gradient's moved 1 − h² in JavaScript loops, bit for bit eager's", async () => {
+    vi.resetModules();
+    vi.doMock("../src/kernels/simd.ts", async (importOriginal) => ({
+      ...(await importOriginal<typeof import("../src/kernels/simd.ts")>()),
+      simdMath: () => null,
+      simdUnary: () => false,
+      simdPow: () => false,
+    }));
+    const { grad, jit } = await import("../src/index.ts");
+    const np = await import("../src/numpy/index.ts");
+    type A = InstanceType<typeof np.NDArray>;
+    const data = (x: unknown): Data => (x as { data: Data }).data;
+    const wave = (n: number, seed: number) => Array.from({ length: n }, (_, i) => (i % 29 === 3 ? [NaN, Infinity, -Infinity, -0][i % 4]! : 2 * Math.sin(0.3 * i + seed)));
+    const [r, c] = [70, 301];
+    const x = np.array(wave(r * c, 1)).reshape(r, c);
+    const w = np.array(wave(c * c, 2).map((v) => (Number.isFinite(v) ? 0.1 * v : 0.5))).reshape(c, c);
+    const b = np.array(wave(c, 3));
+    const layer = (u: A, bias: A) => np.tanh(u.add(bias));
+    const text = jit(layer).lower(x, b).text;
+    expect(text).not.toContain("simd_");
+    same([data(layer(x, b))], [data(jit(layer)(x, b))]);
+    const loss = (u: A, bias: A) => np.sum(np.tanh(np.tanh(u.add(bias)).matmul(w)));
+    const g = grad(loss, { argnums: [0, 1] });
+    expect(jit(g).lower(x, b).text).toMatch(/fused loop: mul, sub, mul over/);
+    same((g(x, b) as A[]).map(data), (jit(g)(x, b) as A[]).map(data));
+    vi.doUnmock("../src/kernels/simd.ts");
+  });
   it("fails loudly if exp, expm1 or tanh's kernel starts leaving lanes to Math (compiled loops do not redo them)", async () => {
     vi.resetModules();
     vi.doMock("../src/kernels/simd.ts", async (importOriginal) => {

@@ -157,7 +157,7 @@ describe("chunked loops in the SIMD module's memory", () => {
     }
   });
 
-  it("keeps a fused reduction, cursors and max in JavaScript passes between Wasm ones", () => {
+  it("keeps a fused reduction, cursors (but rows repeated) and max in JavaScript passes between Wasm ones", () => {
     const reduce = (x: A) => np.sum(np.tanh(x.mul(0.7)).mul(3), { axis: 1 }).add(np.max(np.exp(x.mul(0.1)), { axis: 1 }));
     const broadcast = (x: A, row: A) => np.tanh(np.exp(x.mul(0.5)).add(row)).mul(2);
     const maximum = (x: A) => np.tanh(np.maximum(np.exp(x.mul(0.5)), 1)).mul(3);
@@ -168,7 +168,8 @@ describe("chunked loops in the SIMD module's memory", () => {
         const fn = f as (...a: A[]) => A;
         const text = jit(fn).lower(...args).text;
         expect(text).toContain("SIMD");
-        expect(jsPass(text)).toBe(true);
+        // A row repeated along the rows is read from a tile in Wasm where a row fits in a chunk.
+        expect(jsPass(text)).toBe(f !== broadcast || c > CHUNK);
         expect(wasmPasses(text)).toBeGreaterThanOrEqual(1);
         sameBits([fn(...args)], [jit(fn)(...args)]);
       }

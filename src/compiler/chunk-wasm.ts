@@ -34,33 +34,47 @@ export function passOpOf(expr: (args: readonly string[]) => string, arity: numbe
 /**
  * One pass over a chunk: values are numbered slots (v128 locals), each loaded from a region (a byte
  * offset in the memory), splatted from a scalar parameter, or computed; then some are stored. Per
- * step every load comes before every store, so a region may be read and written in one pass.
+ * step every load comes before every store, so a region may be read and written in one pass. A
+ * `shifted` load reads `shift` bytes further (the function's last parameter, given per call): a
+ * leaf repeated along the loop's rows, read from a tile of repeats at the chunk's phase.
  */
 export interface PassProgram {
   readonly scalars: number;
-  readonly loads: readonly { readonly slot: number; readonly offset: number }[];
+  readonly loads: readonly { readonly slot: number; readonly offset: number; readonly shifted?: boolean }[];
   readonly splats: readonly { readonly slot: number; readonly param: number }[];
   readonly ops: readonly { readonly slot: number; readonly op: PassOp; readonly args: readonly number[] }[];
   readonly stores: readonly { readonly slot: number; readonly offset: number }[];
   readonly slots: number;
 }
 
-/** A compiled pass: `(len, ...scalars)` over ⌈len / 2⌉ steps of two doubles (the regions' padding takes an odd chunk's last lane). */
-export type PassFunction = (len: number, ...scalars: number[]) => void;
+/**
+ * A compiled pass: `(len, ...scalars, shift)` (`shift` where a load is shifted) over ⌈len / 2⌉
+ * steps of two doubles (the regions' padding takes an odd chunk's last lane).
+ */
+export type PassFunction = (len: number, ...rest: number[]) => void;
+
+/** Whether the pass function takes a `shift` parameter. */
+const isShifted = (p: PassProgram): boolean => p.loads.some((l) => l.shifted === true);
 
 /** SIMD opcodes (after the 0xfd prefix). */
 export const SIMD: Record<Exclude<PassOp, "copy">, number> = { ceil: 116, floor: 117, trunc: 122, abs: 236, neg: 237, sqrt: 239, add: 240, sub: 241, mul: 242, div: 243 };
 const memarg = (offset: number): number[] => [4, ...uleb(offset)];
 
-/** The body of one pass function: params (len i32, scalars f64…), locals q, end (i32) and the slots (v128). */
+/**
+ * The body of one pass function: params (len i32, scalars f64…, shift i32 if any load is shifted),
+ * locals q, end, q + shift (i32) and the slots (v128).
+ */
 function passBody(p: PassProgram): number[] {
-  const q = 1 + p.scalars;
+  const shift = 1 + p.scalars;
+  const q = shift + (isShifted(p) ? 1 : 0);
   const end = q + 1;
-  const slot = (s: number) => end + 1 + s;
+  const qs = q + 2;
+  const slot = (s: number) => qs + 1 + s;
   /** One step of two doubles at byte q + `delta`: every load, the operations, every store. */
   const step = (delta: number): number[] => {
     const code: number[] = [];
-    for (const { slot: s, offset } of p.loads) code.push(0x20, ...uleb(q), ...simd(0), ...memarg(offset + delta), 0x21, ...uleb(slot(s)));
+    if (isShifted(p)) code.push(0x20, ...uleb(q), 0x20, ...uleb(shift), 0x6a, 0x21, ...uleb(qs));
+    for (const { slot: s, offset, shifted } of p.loads) code.push(0x20, ...uleb(shifted === true ? qs : q), ...simd(0), ...memarg(offset + delta), 0x21, ...uleb(slot(s)));
     for (const { slot: s, op, args } of p.ops) {
       for (const a of args) code.push(0x20, ...uleb(slot(a)));
       if (op !== "copy") code.push(...simd(SIMD[op]));
@@ -79,7 +93,7 @@ function passBody(p: PassProgram): number[] {
   code.push(...step(0), ...step(16));
   code.push(0x20, ...uleb(q), 0x41, 32, 0x6a, 0x21, ...uleb(q), 0x0c, 0, 0x0b, 0x0b);
   code.push(0x20, ...uleb(q), 0x20, ...uleb(end), 0x49, 0x04, 0x40, ...step(0), 0x0b, 0x0b);
-  const locals = vec([[2, I32], [...uleb(p.slots), V128]].filter((l) => l[0] !== 0));
+  const locals = vec([[3, I32], [...uleb(p.slots), V128]].filter((l) => l[0] !== 0));
   const body = [...locals, ...code];
   return [...uleb(body.length), ...body];
 }
@@ -94,7 +108,7 @@ export function compilePasses(memory: unknown, passes: readonly PassProgram[]): 
   if (!wasm || passes.length === 0) return null;
   const bytes = [
     ...HEADER,
-    ...section(1, vec(passes.map((p) => [0x60, ...vec([[I32], ...Array.from({ length: p.scalars }, () => [F64])]), 0]))),
+    ...section(1, vec(passes.map((p) => [0x60, ...vec([[I32], ...Array.from({ length: p.scalars }, () => [F64]), ...(isShifted(p) ? [[I32]] : [])]), 0]))),
     ...section(2, vec([[...name("m"), ...name("memory"), 0x02, 0x00, 1]])),
     ...section(3, vec(passes.map((_, k) => uleb(k)))),
     ...section(7, vec(passes.map((_, k) => [...name(`p${k}`), 0x00, ...uleb(k)]))),

@@ -91,9 +91,9 @@ export interface ChunkedLoop {
  * computes what needs no kernel result and writes the first kernel's operands into the module's
  * scratch region; then the kernel runs; pass k reads kernel k's results and computes up to kernel
  * k + 1's operands; values crossing passes wait in chunk buffers (regions of the module's memory
- * where it has enough). A pass of plain arithmetic on contiguous data runs in Wasm instead of a
- * JavaScript loop (`planWasmPasses`). Every element gets the same operations as in the plain loop,
- * the kernels' instead of `Math`'s for the SIMD members.
+ * where it has enough). A pass of plain arithmetic on contiguous data or rows repeated along the
+ * loop runs in Wasm instead of a JavaScript loop (`planWasmPasses`). Every element gets the same
+ * operations as in the plain loop, the kernels' instead of `Math`'s for the SIMD members.
  *
  * Buffers written by the loop may be ones it reads (the memory plan's in-place reuse), so stores
  * wait for the last pass that reads an operand array: at each index, every read comes first.
@@ -164,13 +164,14 @@ export function chunkedBody(loop: ChunkedLoop): string[] {
   prologue.push(`const A = ${sm}.a, Bs = ${sm}.b;`);
   for (const name of new Set(kernels.map((x) => x.simd!))) prologue.push(`const simd_${name} = ${sm}.exports.${name};`);
   const passes = kernels.length + 1;
+  const last = dims.length - 1;
   const wasmPasses = inWasm ? planWasmPasses() : new Map<number, string[]>();
 
   const cursorPass = (p: number) =>
     members.some((x) => x.reduce !== undefined && pass.get(x) === p) ||
     [...uses].some(([v, ps]) => ps.has(p) && typeof leaves.get(v)?.at === "number");
-  const lastCursorPass = Math.max(-1, ...Array.from({ length: passes }, (_, p) => (cursorPass(p) ? p : -1)));
-  const last = dims.length - 1;
+  // The JavaScript passes reading through cursors (the Wasm passes keep no cursor state).
+  const lastCursorPass = Math.max(-1, ...Array.from({ length: passes }, (_, p) => (cursorPass(p) && !wasmPasses.has(p) ? p : -1)));
   const cursorNames = Array.from({ length: loop.cursors }, (_, c) => `pc${c}`);
 
   const out: string[] = [...prologue.map((l) => `  ${l}`)];
@@ -190,14 +191,41 @@ export function chunkedBody(loop: ChunkedLoop): string[] {
 
   /**
    * The passes that run as Wasm functions (`chunk-wasm.ts`), each as the statements calling it: a
-   * pass whose members are all IEEE arithmetic and that reads no leaf through a cursor. Leaves read
-   * at `i` are first copied into a region, stores are copied out of one after the call (a pass that
-   * only stores needs no call). The regions after the loop's buffers hold these copies.
+   * pass whose members are all IEEE arithmetic and that reads its leaves contiguously or repeated
+   * along the rows (`periodic`). Leaves read at `i` are first copied into a region, stores are
+   * copied out of one after the call (a pass that only stores needs no call). A repeated leaf is
+   * written once per call into a tile of two adjacent regions, repeated to `CHUNK` + a row, and
+   * read there at the chunk's phase (its first element's column). The regions after the loop's
+   * buffers hold the tiles, then these copies.
    */
   function planWasmPasses(): Map<number, string[]> {
     const programs: PassProgram[] = [];
     const calls = new Map<number, string[]>();
-    const spare = m.regions.slice(buffers);
+    const row = dims[last]!.size;
+    /** A leaf read through a cursor that steps along the innermost level only: x[i mod row]. */
+    const periodic = (l: ChunkLeaf | undefined): boolean =>
+      typeof l?.at === "number" && row <= CHUNK && dims.every((d, k) => d.strides[l.at as number] === (k === last ? 1 : 0));
+    const neededIn = (p: number) => [...leaves].filter(([v, l]) => l.at !== null && uses.get(v)?.has(p) === true);
+    const candidate = (p: number): boolean => {
+      const own = members.filter((x) => pass.get(x) === p && x.simd === undefined);
+      if (own.some((x) => x.reduce !== undefined || passOpOf(x.expr!, x.inputs.length) === undefined)) return false;
+      return neededIn(p).every(([, l]) => l.at === "i" || periodic(l));
+    };
+    const candidates = Array.from({ length: passes }, (_, p) => p).filter(candidate);
+    let spare = m.regions.slice(buffers);
+    const tileOf = new Map<string, string>();
+    for (const v of new Set(candidates.flatMap((p) => neededIn(p).filter(([, l]) => l.at !== "i").map(([v]) => v)))) {
+      const [first, second] = spare;
+      if (first === undefined || second === undefined || second.byteOffset !== first.byteOffset + first.byteLength) break;
+      const name = `W${tileOf.size}`;
+      const length = Math.min(CHUNK, loop.n) + row;
+      prologue.push(`const ${name} = ${ref(new Float64Array(first.buffer, first.byteOffset, length))};`);
+      // x[0 … row) once, then the tile doubled by copies within itself.
+      prologue.push(`${name}.set(x${v}.subarray(0, ${row})); for (let k = ${row}; k < ${length}; k += k) ${name}.copyWithin(k, 0, Math.min(k, ${length} - k));`);
+      offsetOf.set(name, first.byteOffset);
+      tileOf.set(v, name);
+      spare = spare.slice(2);
+    }
     const spareNames: string[] = [];
     const region = (k: number): string => {
       for (let j = spareNames.length; j <= k; j++) {
@@ -207,18 +235,18 @@ export function chunkedBody(loop: ChunkedLoop): string[] {
       }
       return spareNames[k]!;
     };
-    for (let p = 0; p < passes; p++) {
+    for (const p of candidates) {
       const own = members.filter((x) => pass.get(x) === p && x.simd === undefined);
-      if (own.some((x) => x.reduce !== undefined || passOpOf(x.expr!, x.inputs.length) === undefined)) continue;
-      const needed = [...leaves].filter(([v, l]) => l.at !== null && uses.get(v)?.has(p) === true);
-      if (needed.some(([, l]) => l.at !== "i")) continue;
+      const needed = neededIn(p);
+      if (needed.some(([v, l]) => l.at !== "i" && !tileOf.has(v))) continue;
+      const copied = needed.filter(([, l]) => l.at === "i");
       const storesHere = [...stores].filter(([v]) => storePass.get(v) === p);
-      if (needed.length + storesHere.length > spare.length) continue;
+      if (copied.length + storesHere.length > spare.length) continue;
       let slots = 0;
       const slotOf = new Map<string, number>();
       /** The buffer each loaded value is read from. */
       const from = new Map<string, string>();
-      const loads: { slot: number; offset: number }[] = [];
+      const loads: { slot: number; offset: number; shifted?: boolean }[] = [];
       const load = (v: string, buf: string) => {
         slotOf.set(v, slots);
         from.set(v, buf);
@@ -231,10 +259,15 @@ export function chunkedBody(loop: ChunkedLoop): string[] {
       const result = kernels[p - 1]?.out;
       if (result !== undefined && (uses.get(result)?.has(p) === true || carried.has(result))) load(result, "A");
       for (const [v, t] of carried) if (avail.get(v)! < p && uses.get(v)?.has(p) === true) load(v, t);
-      for (const [v] of needed) {
+      for (const [v] of copied) {
         const s = region(spareUsed++);
         before.push(`${s}.set(x${v}.subarray(c, c + len));`);
         load(v, s);
+      }
+      for (const [v, l] of needed) {
+        if (l.at === "i") continue;
+        slotOf.set(v, slots);
+        loads.push({ slot: slots++, offset: offsetOf.get(tileOf.get(v)!)!, shifted: true });
       }
       const scalars = [...leaves].filter(([v, l]) => l.at === null && uses.get(v)?.has(p) === true).map(([v]) => v);
       const splats = scalars.map((v, param) => {
@@ -263,7 +296,8 @@ export function chunkedBody(loop: ChunkedLoop): string[] {
         after.push(`${b}.set(${src}.subarray(0, len), c);`);
       }
       const program: PassProgram = { scalars: scalars.length, loads, splats, ops, stores: writes, slots };
-      const call = writes.length === 0 ? [] : [`pass${programs.push(program) - 1}(len${scalars.map((v) => `, ${v}`).join("")});`];
+      const shift = loads.some((l) => l.shifted === true) ? [`(c % ${row}) * 8`] : [];
+      const call = writes.length === 0 ? [] : [`pass${programs.push(program) - 1}(${["len", ...scalars, ...shift].join(", ")});`];
       calls.set(p, ["{", ...[...before, ...call, ...after].map((l) => `  ${l}`), "}"]);
     }
     const fns = programs.length > 0 ? compilePasses(m.exports.memory, programs) : [];

@@ -7,7 +7,8 @@ import type { ClosedJaxpr, JaxprEqn, JaxprVar } from "../core/jaxpr.ts";
 import { broadcastInDimP, reshapeP, transposeP, type BroadcastParams, type TransposeParams } from "../primitives/structural.ts";
 import { contiguousStrides } from "../kernels/strided.ts";
 import { reduceMaxP, reduceMinP } from "../primitives/reduce.ts";
-import { elementExpr } from "./elementwise.ts";
+import { elementExpr, storeRounding } from "./elementwise.ts";
+import { passOpOf } from "./chunk-wasm.ts";
 
 /** An array read through strides from another (`base`), in the shape of the variable it stands for. */
 export interface View {
@@ -178,7 +179,71 @@ export function planFusion(closed: ClosedJaxpr): FusionPlan {
     if (elementExpr(e.prim) !== undefined && e.outs.length === 1 && e.outs[0]!.aval.shape.length === 0) steps.push({ kind: "scalar", eqn: e });
     else steps.push({ kind: "call", eqn: e });
   }
+  sinkArithmeticTails(steps, loopOf, readers, outSet, views);
   return { steps, views, loopOf };
+}
+
+/**
+ * Float64 arithmetic whose value a loop stores only for one later loop, computed from a value the
+ * first loop stores anyway (and numbers), moves into that later loop: the first loop writes one
+ * array less and the later one reads the stored value instead of the moved one, so no array is
+ * read more. The operations and their order are unchanged, so are the bits. In a tanh layer's
+ * gradient: 1 − h² is computed where the backward pass multiplies by it, from h, which the next
+ * product reads anyway, instead of being written next to h in the forward loop.
+ */
+function sinkArithmeticTails(
+  steps: Step[],
+  loopOf: Map<JaxprVar, number>,
+  readers: ReadonlyMap<JaxprVar, readonly JaxprEqn[]>,
+  outSet: ReadonlySet<JaxprVar>,
+  views: ReadonlyMap<JaxprVar, View>,
+): void {
+  /** A 0-d value, or a broadcast of one: a number in a loop. */
+  const isNumber = (v: JaxprVar): boolean => (views.get(v)?.base ?? v).aval.shape.length === 0;
+  const cheap = (e: JaxprEqn): boolean => {
+    const expr = elementExpr(e.prim);
+    if (expr === undefined || e.outs[0]!.aval.dtype !== "float64" || e.inputs.some((v) => v.aval.dtype !== "float64")) return false;
+    return passOpOf((args) => storeRounding("float64", expr(args, e.params)), e.inputs.length) !== undefined;
+  };
+  /** Moves one tail if some loop has one; false when none is left. */
+  const sinkOne = (): boolean => {
+    for (let a = 0; a < steps.length; a++) {
+      const first = steps[a]!;
+      if (first.kind !== "loop") continue;
+      for (const d of first.stored) {
+        const dReaders = readers.get(d) ?? [];
+        const b = loopOf.get(dReaders[0]?.outs[0] as JaxprVar);
+        const second = b === undefined ? undefined : steps[b];
+        if (outSet.has(d) || b === undefined || b <= a || second?.kind !== "loop" || !sameShape(second.shape, first.shape)) continue;
+        if (!dReaders.every((r) => second.members.includes(r))) continue;
+        // The chain computing d from one value `first` stores anyway and numbers, its members read only inside it.
+        const inFirst = new Map(first.members.map((m) => [m.outs[0]!, m]));
+        const chain = new Set<JaxprEqn>();
+        const sources = new Set<JaxprVar>();
+        const grow = (v: JaxprVar): boolean => {
+          const m = inFirst.get(v);
+          if (m === undefined) return isNumber(v);
+          if (v !== d && first.stored.includes(v)) {
+            sources.add(v);
+            return true;
+          }
+          if (chain.has(m)) return true;
+          if (!cheap(m)) return false;
+          chain.add(m);
+          return m.inputs.every(grow);
+        };
+        if (!grow(d) || sources.size !== 1) continue;
+        if (![...chain].every((m) => m.outs[0] === d || (readers.get(m.outs[0]!) ?? []).every((r) => chain.has(r)))) continue;
+        const moved = first.members.filter((m) => chain.has(m));
+        steps[a] = { ...first, members: first.members.filter((m) => !chain.has(m)), stored: first.stored.filter((v) => v !== d) };
+        steps[b] = { ...second, members: [...moved, ...second.members] };
+        for (const m of moved) loopOf.set(m.outs[0]!, b);
+        return true;
+      }
+    }
+    return false;
+  };
+  while (sinkOne());
 }
 
 /**

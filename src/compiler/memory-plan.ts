@@ -59,8 +59,10 @@ const bytesPer: Record<DType, number> = { float64: 8, float32: 4, int32: 4, bool
  * Plans buffers: arrays that may share memory form one class (union–find over `aliases`); a
  * class lives until the last step reading any member; a class holding one of `pinned` (the
  * program's outputs) is never pooled. A poolable array takes a free slot of its dtype and size, or a
- * new one; its slot is freed after the step of its class's last read (never within the step, so a
- * loop never writes a buffer it reads). An output (pinned) written by a step takes instead the buffer
+ * new one; its slot is freed after the step of its class's last read, or, where that step reads it
+ * only in place (`inPlace`: a loop reading it element by element before writing that element),
+ * at that step, ahead of the other free slots (the buffer just read is the one in the cache); else
+ * a step never writes a buffer it reads. An output (pinned) written by a step takes instead the buffer
  * of a `donated` input of its dtype and size, if that input's class is read by no later step (by
  * this one only in place, see `inPlace`) and holds no output. A slot holding one of
  * `productOperands` (arrays a matrix product reads or writes) asks for the kernel's memory.
@@ -98,7 +100,16 @@ export function planMemory(steps: readonly PlanStep[], pinned: readonly JaxprVar
   const donatable = donated.map((v, i) => ({ v, i, used: pinnedRoots.has(find(v)) }));
   const releaseAt = new Map<number, number[]>();
   let saved = 0;
+  /** The class each pooled slot holds until its release. */
+  const rootOfSlot = new Map<number, JaxprVar>();
   steps.forEach((s, k) => {
+    // A loop's output may take the slot of an array this step reads last, and only in place
+    // (element by element at the index it writes): a buffer just read is still in the cache.
+    const readHere = releaseAt.get(k) ?? [];
+    const readInPlace = (root: JaxprVar) => s.reads.some((r) => find(r) === root) && s.reads.every((r) => find(r) !== root || (s.inPlace?.has(r) ?? false));
+    const inPlaceSlots = s.poolable.length > 0 ? readHere.filter((slot) => readInPlace(rootOfSlot.get(slot)!)) : [];
+    free.unshift(...inPlaceSlots);
+    releaseAt.set(k, readHere.filter((slot) => !inPlaceSlots.includes(slot)));
     for (const v of s.poolable) {
       const root = find(v);
       if (pinnedRoots.has(root)) {
@@ -114,6 +125,7 @@ export function planMemory(steps: readonly PlanStep[], pinned: readonly JaxprVar
       const at = free.findIndex((f) => slots[f]!.dtype === dtype && slots[f]!.size === size);
       const slot = at >= 0 ? free.splice(at, 1)[0]! : slots.push({ dtype, size, inKernelMemory: false }) - 1;
       slotOf.set(v, slot);
+      rootOfSlot.set(slot, root);
       if (productOperands.has(v)) slots[slot]!.inKernelMemory = true;
       saved += size * bytesPer[dtype];
       const end = lastRead.get(root) ?? k;
