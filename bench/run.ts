@@ -114,6 +114,8 @@ function compareChecksums(sums: Map<string, number>, peers: Peers): string {
     : `RESULTS DIFFER: ${differ.join("; ")}.`;
 }
 
+/** A ratio with two decimals below 10 (so a 1.37 is not printed as the 1.4 a target asks for). */
+const ratio = (x: number): string => (x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toPrecision(2));
 
 function main(): void {
@@ -138,7 +140,7 @@ function main(): void {
     const jitted = workloads.find((j) => j.jitOf === w.key);
     const eager = ms.get(w.key)!;
     const fast = jitted ? ms.get(jitted.key) : undefined;
-    const row = [w.label, w.unit, cell(w, eager), cell(w, fast), fast === undefined ? "–" : `${(eager / fast).toFixed(1)}×`];
+    const row = [w.label, w.unit, cell(w, eager), cell(w, fast), fast === undefined ? "–" : `${ratio(eager / fast)}×`];
     if (peers?.hips) {
       const t = peerMs(peers.hips, w);
       row.push(t === undefined ? "–" : `${cell(w, t)}${peers.hips.ms[w.key] === undefined ? ` (${w.referenceKey})` : ""}`);
