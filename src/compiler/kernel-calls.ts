@@ -11,6 +11,8 @@ import { dotGeneralP, freeAxes, keepsOrder, type DotParams } from "../primitives
 import { broadcastInDimP, transposeP, type BroadcastParams, type TransposeParams } from "../primitives/structural.ts";
 import { reduceMaxP, reduceMinP, reduceSumP, type AxesParams } from "../primitives/reduce.ts";
 import { reduceData, type ReduceOp } from "../kernels/reduce.ts";
+import { sumRowsInto } from "../kernels/sum-rows-wasm.ts";
+import { wasmVariant } from "../kernels/matmul-wasm.ts";
 
 /**
  * A call writing the equation's single output into a buffer: `emit(inputs, out, ref)` is the JS
@@ -99,7 +101,26 @@ const reductions = new Map<unknown, ReduceOp>([
 function reduceCall(eqn: JaxprEqn, op: ReduceOp): IntoCall {
   const shape = eqn.inputs[0]!.aval.shape;
   const { axes } = eqn.params as AxesParams;
+  const rows = op === "sum" ? rowSum(eqn) : undefined;
+  if (rows !== undefined) return rows;
   return { writesAll: true, emit: ([x], out, ref) => `${ref(reduceData)}("${op}", ${x}, ${ref(shape)}, ${ref(axes)}, ${out});` };
+}
+
+/**
+ * A float64 sum over one run of neighbouring axes with rows of two or more elements after it (a
+ * bias gradient's sum over the batch) where the Wasm kernel keeps buffers in its shared memory: by
+ * `sumRowsInto`, SIMD across columns when the operand lies in that memory (so it is placed there),
+ * with `reduceData`'s bits.
+ */
+function rowSum(eqn: JaxprEqn): IntoCall | undefined {
+  const x = eqn.inputs[0]!;
+  const shape = x.aval.shape;
+  const axes = [...(eqn.params as AxesParams).axes].sort((a, b) => a - b);
+  if (x.aval.dtype !== "float64" || axes.length === 0 || wasmVariant()?.shared !== true) return undefined;
+  const lo = axes[0]!;
+  const hi = axes[axes.length - 1]! + 1;
+  if (hi - lo !== axes.length || prod(shape.slice(hi)) < 2) return undefined;
+  return { writesAll: true, usesKernelMemory: true, emit: ([v], out, ref) => `${ref(sumRowsInto)}(${v}, ${ref(shape)}, ${lo}, ${hi}, ${out});` };
 }
 
 /** The call of `eqn`'s kernel writing into a given buffer, or `undefined` where its `impl` runs instead. */
