@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { jit, setThreads, valueAndGrad } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
-import { sumRowsInto } from "../src/kernels/sum-rows-wasm.ts";
+import { prepareSumRows, sumRowsInto } from "../src/kernels/sum-rows-wasm.ts";
 import { reduceData } from "../src/kernels/reduce.ts";
 import { kernelMemoryArray, wasmVariant } from "../src/kernels/matmul-wasm.ts";
 import { mulberry32 } from "../src/kernels/mulberry32.ts";
@@ -55,7 +55,11 @@ describe("sumRowsInto", () => {
       for (const special of [false, true]) {
         const x = kernelMemoryArray(size)!;
         fill(x, 100 + s, special);
-        for (const [lo, hi] of runs(shape)) expectSameAsReduce(x, shape, lo, hi);
+        for (const [lo, hi] of runs(shape)) {
+          const n = shape.slice(lo, hi).reduce((a, d) => a * d, 1);
+          expect(prepareSumRows(n, shape.slice(hi).reduce((a, d) => a * d, 1))).toBe(true);
+          expectSameAsReduce(x, shape, lo, hi);
+        }
       }
     });
   });
@@ -77,6 +81,7 @@ describe("sumRowsInto", () => {
     const own = await import("../src/kernels/sum-rows-wasm.ts");
     const x = new Float64Array(256 * 33);
     fill(x, 7, true);
+    expect(own.prepareSumRows(256, 33)).toBe(false);
     const got = new Float64Array(33);
     const want = new Float64Array(33);
     own.sumRowsInto(x, [256, 33], 0, 1, got);

@@ -11,7 +11,7 @@ import { dotGeneralP, freeAxes, keepsOrder, type DotParams } from "../primitives
 import { broadcastInDimP, transposeP, type BroadcastParams, type TransposeParams } from "../primitives/structural.ts";
 import { reduceMaxP, reduceMinP, reduceSumP, type AxesParams } from "../primitives/reduce.ts";
 import { reduceData, type ReduceOp } from "../kernels/reduce.ts";
-import { sumRowsInto } from "../kernels/sum-rows-wasm.ts";
+import { prepareSumRows, sumRowsInto } from "../kernels/sum-rows-wasm.ts";
 import { wasmVariant } from "../kernels/matmul-wasm.ts";
 
 /**
@@ -119,7 +119,7 @@ function rowSum(eqn: JaxprEqn): IntoCall | undefined {
   if (x.aval.dtype !== "float64" || axes.length === 0 || wasmVariant()?.shared !== true) return undefined;
   const lo = axes[0]!;
   const hi = axes[axes.length - 1]! + 1;
-  if (hi - lo !== axes.length || prod(shape.slice(hi)) < 2) return undefined;
+  if (hi - lo !== axes.length || prod(shape.slice(hi)) < 2 || !prepareSumRows(prod(shape.slice(lo, hi)), prod(shape.slice(hi)))) return undefined;
   return { writesAll: true, usesKernelMemory: true, emit: ([v], out, ref) => `${ref(sumRowsInto)}(${v}, ${ref(shape)}, ${lo}, ${hi}, ${out});` };
 }
 

@@ -101,29 +101,46 @@ function sumRowsModule(): SumRowsModule | null {
   return (module = exports === undefined ? null : (exports as unknown as SumRowsModule));
 }
 
-/** Scratch rows in the kernel's memory, per row length: [0] the result, [d + 1] the buffer of recursion depth d. */
+/**
+ * Scratch rows in the kernel's memory, per row length: [0] the result, [d + 1] the buffer of
+ * recursion depth d. Taken by `prepareSumRows` when a program is compiled, never while one runs (a
+ * new place could land on a product's C that a running program still reads where it was left).
+ */
 const scratchOf = new Map<number, Float64Array[]>();
 
-function scratchRow(inner: number, d: number): Float64Array | undefined {
+/** Rows of scratch `rows` needs for `n` rows: the result, then one per level of halving. */
+function scratchNeeded(n: number): number {
+  let levels = 1;
+  for (let nr = n; nr > ROW_LEAF; nr -= nr >> 1) levels++;
+  return levels;
+}
+
+/**
+ * Takes the scratch rows in the kernel's memory that sums of `n` rows of `inner` elements need
+ * (at code generation); false where the module or the memory is unavailable (the sums then fall
+ * back to `reduceData`).
+ */
+export function prepareSumRows(n: number, inner: number): boolean {
+  if (sumRowsModule() === null) return false;
   let rows = scratchOf.get(inner);
   if (rows === undefined) scratchOf.set(inner, (rows = []));
-  while (rows.length <= d) {
+  while (rows.length < scratchNeeded(n)) {
     const row = kernelMemoryArray(inner);
-    if (row === undefined) return undefined;
+    if (row === undefined) return false;
     rows.push(row);
   }
-  return rows[d];
+  return true;
 }
 
 /** `reduce.ts`'s `pairwiseRows` with the module: rows `r0 ≤ r < r0 + nr` (from byte address `src`) into `out`. */
-function rows(m: SumRowsModule, src: number, r0: number, nr: number, inner: number, out: number, depth: number): boolean {
+function rows(m: SumRowsModule, scratch: readonly Float64Array[], src: number, r0: number, nr: number, inner: number, out: number, depth: number): boolean {
   if (nr <= ROW_LEAF) {
     m.leaf(src + r0 * inner * 8, nr, inner, out);
     return true;
   }
   const half = nr >> 1;
-  const tmp = scratchRow(inner, depth + 1);
-  if (tmp === undefined || !rows(m, src, r0, half, inner, out, depth + 1) || !rows(m, src, r0 + half, nr - half, inner, tmp.byteOffset, depth + 1)) return false;
+  const tmp = scratch[depth + 1];
+  if (tmp === undefined || !rows(m, scratch, src, r0, half, inner, out, depth + 1) || !rows(m, scratch, src, r0 + half, nr - half, inner, tmp.byteOffset, depth + 1)) return false;
   m.add(out, tmp.byteOffset, inner);
   return true;
 }
@@ -131,7 +148,8 @@ function rows(m: SumRowsModule, src: number, r0: number, nr: number, inner: numb
 /**
  * Σ over the axes `lo ≤ a < hi` of `src` (of `shape`) into `dst`, as `reduceData("sum", …)` computes
  * it and with its bits: by the SIMD module where `src` is a float64 array in the kernel's memory,
- * the rows are at least two elements long and at least one row is summed; else by `reduceData`.
+ * the rows are at least two elements long, at least one row is summed and `prepareSumRows` took
+ * the scratch rows for this shape; else by `reduceData`.
  * (Of [2, 3] = [[1, 2, 3], [4, 5, 6]] over axis 0: [5, 7, 9].)
  */
 export function sumRowsInto(src: Float64Array, shape: readonly number[], lo: number, hi: number, dst: Float64Array): void {
@@ -144,11 +162,12 @@ export function sumRowsInto(src: Float64Array, shape: readonly number[], lo: num
     else inner *= d;
   });
   const m = inner > 1 && n > 0 && inKernelMemory(src) ? sumRowsModule() : null;
-  const top = m === null ? undefined : scratchRow(inner, 0);
+  const scratch = scratchOf.get(inner);
+  const top = scratch?.[0];
   if (m !== null && top !== undefined) {
     let o = 0;
     for (; o < outer; o++) {
-      if (!rows(m, src.byteOffset + o * n * inner * 8, 0, n, inner, top.byteOffset, 0)) break;
+      if (!rows(m, scratch!, src.byteOffset + o * n * inner * 8, 0, n, inner, top.byteOffset, 0)) break;
       dst.set(top, o * inner);
     }
     if (o === outer) return;
