@@ -110,7 +110,7 @@ describe("bias gradients in compiled programs", () => {
     const lib = await import("../src/index.ts");
     const npm = await import("../src/numpy/index.ts");
     type A = InstanceType<typeof npm.NDArray>;
-    const [batch, i, h, o] = [67, 33, 45, 5];
+    const [batch, i, h, o] = [67, 33, 71, 65];
     const rand = mulberry32(3);
     const arr = (r: number, c: number) => npm.array(Array.from({ length: r * c }, () => rand() - 0.5)).reshape([r, c]);
     const loss = (w1: A, b1: A, w2: A, b2: A, x: A) => npm.sum(npm.tanh(npm.tanh(x.matmul(w1).add(b1)).matmul(w2).add(b2)));
@@ -133,7 +133,7 @@ describe("bias gradients in compiled programs", () => {
     const rand = mulberry32(5);
     const arr = (r: number, c: number) => np.array(Array.from({ length: r * c }, () => rand() - 0.5)).reshape([r, c]);
     const loss = (w: np.NDArray, b: np.NDArray, x: np.NDArray) => np.sum(np.tanh(x.matmul(w).add(b)));
-    const args = [arr(17, 31), np.array(Array.from({ length: 31 }, () => rand())), arr(129, 17)] as const;
+    const args = [arr(17, 65), np.array(Array.from({ length: 65 }, () => rand())), arr(129, 17)] as const;
     const step = valueAndGrad(loss, { argnums: [0, 1] });
     for (const threads of [1, 2]) {
       setThreads(threads);

@@ -107,7 +107,15 @@ function reduceCall(eqn: JaxprEqn, op: ReduceOp): IntoCall {
 }
 
 /**
- * A float64 sum over one run of neighbouring axes with rows of two or more elements after it (a
+ * Rows shorter than this are summed by `reduceData`: with W3's db3 (a sum of [256, 10] over the
+ * batch) in Wasm, the product after it (dz·W3ᵀ, reading the same dz) took 0.50 instead of 0.25 ms,
+ * more than the 0.02 ms the sum saves (measured with `bench/compiler-steps.ts`, repeated; the cause
+ * was not found).
+ */
+const ROW_SUM_MIN = 64;
+
+/**
+ * A float64 sum over one run of neighbouring axes with rows of at least `ROW_SUM_MIN` elements after it (a
  * bias gradient's sum over the batch) where the Wasm kernel keeps buffers in its shared memory: by
  * `sumRowsInto`, SIMD across columns when the operand lies in that memory (so it is placed there),
  * with `reduceData`'s bits.
@@ -119,7 +127,7 @@ function rowSum(eqn: JaxprEqn): IntoCall | undefined {
   if (x.aval.dtype !== "float64" || axes.length === 0 || wasmVariant()?.shared !== true) return undefined;
   const lo = axes[0]!;
   const hi = axes[axes.length - 1]! + 1;
-  if (hi - lo !== axes.length || prod(shape.slice(hi)) < 2 || !prepareSumRows(prod(shape.slice(lo, hi)), prod(shape.slice(hi)))) return undefined;
+  if (hi - lo !== axes.length || prod(shape.slice(hi)) < ROW_SUM_MIN || !prepareSumRows(prod(shape.slice(lo, hi)), prod(shape.slice(hi)))) return undefined;
   return { writesAll: true, usesKernelMemory: true, emit: ([v], out, ref) => `${ref(sumRowsInto)}(${v}, ${ref(shape)}, ${lo}, ${hi}, ${out});` };
 }
 
