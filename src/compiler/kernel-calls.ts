@@ -1,7 +1,8 @@
 /**
  * @file Kernel calls that write into a buffer the compiled program gives them (one of its memory
  * plan's, or a fresh one for an output): matrix products through the `MatmulKernel` signature,
- * transposes and broadcasts through the strided copy, sums, maxima and minima through `reduceData`, each with its layout decided once, at code
+ * transposes and broadcasts through the strided copy, sums, maxima and minima through `reduceData` (sums over the batch of
+ * long rows through `sumRowsInto`, SIMD in the kernel's memory), each with its layout decided once, at code
  * generation, from the shapes — the same decisions, in the same order, as the primitive's `impl`.
  */
 import type { JaxprEqn } from "../core/jaxpr.ts";
@@ -109,8 +110,9 @@ function reduceCall(eqn: JaxprEqn, op: ReduceOp): IntoCall {
 /**
  * Rows shorter than this are summed by `reduceData`: with W3's db3 (a sum of [256, 10] over the
  * batch) in Wasm, the product after it (dz·W3ᵀ, reading the same dz) took 0.50 instead of 0.25 ms,
- * more than the 0.02 ms the sum saves (measured with `bench/compiler-steps.ts`, repeated; the cause
- * was not found).
+ * more than the 0.02 ms the sum saves (`bench/compiler-steps.ts`, repeated), and as much with the
+ * sum left to `reduceData` but its small scratch rows taken: it follows where those rows land, the
+ * cause was not found further.
  */
 const ROW_SUM_MIN = 64;
 
