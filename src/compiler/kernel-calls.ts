@@ -1,7 +1,8 @@
 /**
  * @file Kernel calls that write into a buffer the compiled program gives them (one of its memory
  * plan's, or a fresh one for an output): matrix products through the `MatmulKernel` signature,
- * transposes and broadcasts through the strided copy, sums, maxima and minima through `reduceData`, each with its layout decided once, at code
+ * transposes and broadcasts through the strided copy, sums, maxima and minima through `reduceData` (sums over the batch of
+ * long rows through `sumRowsInto`, SIMD in the kernel's memory), each with its layout decided once, at code
  * generation, from the shapes — the same decisions, in the same order, as the primitive's `impl`.
  */
 import type { JaxprEqn } from "../core/jaxpr.ts";
@@ -11,6 +12,8 @@ import { dotGeneralP, freeAxes, keepsOrder, type DotParams } from "../primitives
 import { broadcastInDimP, transposeP, type BroadcastParams, type TransposeParams } from "../primitives/structural.ts";
 import { reduceMaxP, reduceMinP, reduceSumP, type AxesParams } from "../primitives/reduce.ts";
 import { reduceData, type ReduceOp } from "../kernels/reduce.ts";
+import { prepareSumRows, sumRowsInto } from "../kernels/sum-rows-wasm.ts";
+import { wasmVariant } from "../kernels/matmul-wasm.ts";
 
 /**
  * A call writing the equation's single output into a buffer: `emit(inputs, out, ref)` is the JS
@@ -99,7 +102,35 @@ const reductions = new Map<unknown, ReduceOp>([
 function reduceCall(eqn: JaxprEqn, op: ReduceOp): IntoCall {
   const shape = eqn.inputs[0]!.aval.shape;
   const { axes } = eqn.params as AxesParams;
+  const rows = op === "sum" ? rowSum(eqn) : undefined;
+  if (rows !== undefined) return rows;
   return { writesAll: true, emit: ([x], out, ref) => `${ref(reduceData)}("${op}", ${x}, ${ref(shape)}, ${ref(axes)}, ${out});` };
+}
+
+/**
+ * Rows shorter than this are summed by `reduceData`: with W3's db3 (a sum of [256, 10] over the
+ * batch) in Wasm, the product after it (dz·W3ᵀ, reading the same dz) took 0.50 instead of 0.25 ms,
+ * more than the 0.02 ms the sum saves (`bench/compiler-steps.ts`, repeated), and as much with the
+ * sum left to `reduceData` but its small scratch rows taken: it follows where those rows land, the
+ * cause was not found further.
+ */
+const ROW_SUM_MIN = 64;
+
+/**
+ * A float64 sum over one run of neighbouring axes with rows of at least `ROW_SUM_MIN` elements after it (a
+ * bias gradient's sum over the batch) where the Wasm kernel keeps buffers in its shared memory: by
+ * `sumRowsInto`, SIMD across columns when the operand lies in that memory (so it is placed there),
+ * with `reduceData`'s bits.
+ */
+function rowSum(eqn: JaxprEqn): IntoCall | undefined {
+  const x = eqn.inputs[0]!;
+  const shape = x.aval.shape;
+  const axes = [...(eqn.params as AxesParams).axes].sort((a, b) => a - b);
+  if (x.aval.dtype !== "float64" || axes.length === 0 || wasmVariant()?.shared !== true) return undefined;
+  const lo = axes[0]!;
+  const hi = axes[axes.length - 1]! + 1;
+  if (hi - lo !== axes.length || prod(shape.slice(hi)) < ROW_SUM_MIN || !prepareSumRows(prod(shape.slice(lo, hi)), prod(shape.slice(hi)))) return undefined;
+  return { writesAll: true, usesKernelMemory: true, emit: ([v], out, ref) => `${ref(sumRowsInto)}(${v}, ${ref(shape)}, ${lo}, ${hi}, ${out});` };
 }
 
 /** The call of `eqn`'s kernel writing into a given buffer, or `undefined` where its `impl` runs instead. */
