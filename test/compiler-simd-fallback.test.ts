@@ -13,20 +13,26 @@ function same(xs: readonly Data[], ys: readonly Data[]): void {
   });
 }
 
+const data = (x: unknown): Data => (x as { data: Data }).data;
+
+/** The library imported afresh, in a module graph of its own in which the SIMD module reports itself unavailable. */
+async function withoutSimd() {
+  vi.resetModules();
+  vi.doMock("../src/kernels/simd.ts", async (importOriginal) => ({
+    ...(await importOriginal<typeof import("../src/kernels/simd.ts")>()),
+    simdMath: () => null,
+    simdUnary: () => false,
+    simdPow: () => false,
+  }));
+  const { grad, jit } = await import("../src/index.ts");
+  const np = await import("../src/numpy/index.ts");
+  return { grad, jit, np };
+}
+
 describe("without WebAssembly SIMD", () => {
   it("generates plain Math loops that equal eager bit for bit", async () => {
-    // A module graph of its own in which the SIMD module reports itself unavailable.
-    vi.resetModules();
-    vi.doMock("../src/kernels/simd.ts", async (importOriginal) => ({
-      ...(await importOriginal<typeof import("../src/kernels/simd.ts")>()),
-      simdMath: () => null,
-      simdUnary: () => false,
-      simdPow: () => false,
-    }));
-    const { grad, jit } = await import("../src/index.ts");
-    const np = await import("../src/numpy/index.ts");
+    const { grad, jit, np } = await withoutSimd();
     type A = InstanceType<typeof np.NDArray>;
-    const data = (x: unknown): Data => (x as { data: Data }).data;
     const f = (x: A, y: A) => np.tanh(np.exp(x.mul(0.5))).add(np.expm1(x)).mul(np.power(np.abs(x), y));
     for (const n of [255, 256, 2049, 4097]) {
       const xs = Array.from({ length: n }, (_, i) => 3 * Math.sin(i));
@@ -44,17 +50,8 @@ describe("without WebAssembly SIMD", () => {
     vi.doUnmock("../src/kernels/simd.ts");
   });
   it("keeps a bias before tanh and the gradient's moved 1 − h² in JavaScript loops, bit for bit eager's", async () => {
-    vi.resetModules();
-    vi.doMock("../src/kernels/simd.ts", async (importOriginal) => ({
-      ...(await importOriginal<typeof import("../src/kernels/simd.ts")>()),
-      simdMath: () => null,
-      simdUnary: () => false,
-      simdPow: () => false,
-    }));
-    const { grad, jit } = await import("../src/index.ts");
-    const np = await import("../src/numpy/index.ts");
+    const { grad, jit, np } = await withoutSimd();
     type A = InstanceType<typeof np.NDArray>;
-    const data = (x: unknown): Data => (x as { data: Data }).data;
     const wave = (n: number, seed: number) => Array.from({ length: n }, (_, i) => (i % 29 === 3 ? [NaN, Infinity, -Infinity, -0][i % 4]! : 2 * Math.sin(0.3 * i + seed)));
     const [r, c] = [70, 301];
     const x = np.array(wave(r * c, 1)).reshape(r, c);
