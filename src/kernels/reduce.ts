@@ -167,7 +167,7 @@ export function argReduceData(
 const LEAF = 128;
 
 /** Row blocks this short are added row by row (one accumulator per column, hence a shorter leaf). */
-const ROW_LEAF = 32;
+export const ROW_LEAF = 32;
 
 /** Σ src[start + k], k < n, by pairwise summation (long float64 runs on the SIMD kernel, same additions). */
 export function pairwiseSum(src: TypedArray, start: number, n: number): number {

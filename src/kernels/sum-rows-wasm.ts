@@ -3,12 +3,9 @@
  * WebAssembly SIMD loops across columns (each f64x2 lane a column of its own) that add rows in
  * exactly `reduce.ts`'s order, so bit for bit its sums; compiled programs call `sumRowsInto`.
  */
-import { reduceData } from "./reduce.ts";
+import { reduceData, ROW_LEAF } from "./reduce.ts";
 import { inKernelMemory, kernelMemory, kernelMemoryArray } from "./matmul-wasm.ts";
 import { F64, get, HEADER, i32, I32, instantiate, memoryImport, name, section, set, simd, uleb, V128, vec } from "./wasm-encode.ts";
-
-/** Rows added in order in one block, as `reduce.ts`'s `ROW_LEAF` (blocks combine pairwise). */
-const ROW_LEAF = 32;
 
 /** Alignment hint 8 bytes (addresses are those of doubles), then the offset. */
 const memarg = (offset: number): number[] => [3, ...uleb(offset)];
