@@ -2,7 +2,8 @@
  * @file Packed B kept for reuse by the WebAssembly product (`wasmMatmul`'s `bKey`): the same bits
  * as a product that packs B afresh, on odd shapes, transposed or not, on one thread and two, for B
  * met again after other products evicted it, for another B under the same key's shape, and where
- * the kernel is missing; and W7's gradient, whose products reuse Wh, equal to one that reuses nothing.
+ * the kernel is missing; no more arrays kept alive than its slots hold; and W7's gradient, whose
+ * products reuse Wh, equal to one that reuses nothing.
  */
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
@@ -128,6 +129,24 @@ describe("packed B kept for reuse", () => {
       timeout: 60_000,
     });
     expect(JSON.parse(out.trim())).toEqual([true, true]);
+  });
+
+  it("keeps no more than its slots' arrays alive, in a synchronous loop of products with fresh Bs", () => {
+    // A process of its own, to collect garbage on demand: 2 000 products, each B a fresh 128 × 128
+    // array (128 KB) that only the product sees; all of them alive would be 262 MB.
+    const script = `
+      const np = await import(${JSON.stringify(resolve(import.meta.dirname, "../src/numpy/index.ts"))});
+      const a = np.ones([32, 128]);
+      for (let i = 0; i < 2000; i++) a.matmul(np.array(new Float64Array(128 * 128).fill(i)).reshape(128, 128));
+      globalThis.gc();
+      console.log(JSON.stringify({ arrayBuffers: process.memoryUsage().arrayBuffers }));
+    `;
+    const out = execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: resolve(import.meta.dirname, ".."),
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(JSON.parse(out.trim()).arrayBuffers).toBeLessThan(64e6);
   });
 
   it("W7-like gradients (Wh the B of every step, forward and backward) equal those computed keeping nothing", () => {
