@@ -203,6 +203,21 @@ describe("the backward pass sums cotangents in place only in buffers it owns", (
     }
   });
 
+  it("sums in the primitive's order on lengths around multiples of four (float64's four-wide loop and its tail)", () => {
+    for (const n of [1, 3, 4, 5, 8, 9, 130]) {
+      const x = np.array(Array.from({ length: n }, (_, i) => 1 + i / 7));
+      const cs = [0.1, 0.2, 1e-17, 0.7, 3.3].map((c, j) => np.array(Array.from({ length: n }, (_, i) => c * Math.sin(i + j + 1))));
+      const g = grad((v: A) => np.sum(cs.reduce((acc: A, c) => acc.add(v.mul(c)), v.mul(0))))(x);
+      // The backward pass adds contributions in reverse program order: last term first.
+      const order = [...cs].reverse();
+      let want: A = order[0]!;
+      for (const c of order.slice(1)) want = np.add(want, c);
+      want = np.add(want, np.zeros([n]));
+      const got = (g.toArray() as number[]).map((v, i) => Object.is(v, (want.toArray() as number[])[i]));
+      expect(got.indexOf(false), `length ${n}`).toBe(-1);
+    }
+  });
+
   it("higher order, vmap and debugNans see the same sums", () => {
     const f = (v: A) => np.sum(np.sin(v).mul(v).add(v.mul(v)).add(np.cos(v)).add(v.mul(3)));
     const x = np.array([0.3, -0.8]);

@@ -138,6 +138,28 @@ function addInto(acc: ConcreteArray, ct: ConcreteArray): boolean {
   const a = acc.data;
   const b = ct.data;
   if (acc.dtype !== ct.dtype || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) a[i]! += b[i]!;
+  if (a instanceof Float64Array && b instanceof Float64Array) addFloat64(a, b);
+  else for (let i = 0; i < a.length; i++) a[i]! += b[i]!;
   return true;
+}
+
+/**
+ * `a += b` on float64, four elements per pass (each sum rounded once, as by the `add` kernel): in
+ * eager W7's backward pass (2.4 million elements added per call into the gradients of Wh, Wx and b)
+ * 3.2–3.5 ms per call where the one-element loop took 5.6–5.9, measured in one run each, alternated.
+ */
+function addFloat64(a: Float64Array, b: Float64Array): void {
+  const n = a.length;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const s0 = a[i]! + b[i]!;
+    const s1 = a[i + 1]! + b[i + 1]!;
+    const s2 = a[i + 2]! + b[i + 2]!;
+    const s3 = a[i + 3]! + b[i + 3]!;
+    a[i] = s0;
+    a[i + 1] = s1;
+    a[i + 2] = s2;
+    a[i + 3] = s3;
+  }
+  for (; i < n; i++) a[i]! += b[i]!;
 }

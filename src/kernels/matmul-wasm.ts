@@ -158,15 +158,99 @@ function threadsFor(m: number, k: number, n: number): number {
  * untouched) where the kernel is unavailable or the operands do not fit its memory. `threads`
  * overrides the thread count (tests use it to compare one thread with several). Operands and
  * results in the kernel's memory (`kernelMemoryArray`) are read and written there, without copies.
+ * `bKey` (single products only) lets B's packing be kept and reused: see `keptPackedB`.
  */
-export function wasmMatmul(...[a, b, c, batch, m, k, n, transA = false, transB = false, threads]: [...Parameters<MatmulKernel>, threads?: number]): boolean {
+export function wasmMatmul(...[a, b, c, batch, m, k, n, transA = false, transB = false, threads, bKey]: [...Parameters<MatmulKernel>, threads?: number, bKey?: object]): boolean {
   if (!wasmAvailable()) return false;
   if (batch === 0 || m === 0 || n === 0) return true; // C is empty
   const at = placement(m, k, n, transA);
+  // The cache's slot is taken before `prepare`: taking it may move `base` and grow the memory.
+  const kept = bKey !== undefined && keeping && batch === 1 && k > 0 ? keptPackedB(bKey, b, k, at.nPad, transB) : undefined;
   const f = prepare(at, threads ?? threadsFor(m, k, n));
   if (f === undefined) return false;
+  if (kept !== undefined && (at.threads === 1 || k * n < PACK_SHARED_MIN)) {
+    if (kept.key === undefined) {
+      packOperandB(f, at, b, 0, k, n, transB, kept.slot.byteOffset / 8, false);
+      kept.key = bKey;
+    }
+    multiply(f, at, a, 0, b, 0, c, 0, m, k, n, transA, transB, kept.slot.byteOffset);
+    return true;
+  }
   for (let bi = 0; bi < batch; bi++) multiply(f, at, a, bi * m * k, b, bi * k * n, c, bi * m * n, m, k, n, transA, transB);
   return true;
+}
+
+/*
+ * Packed B kept for reuse (issue #10, W7): a product whose B is the same array as an earlier
+ * product's (an RNN's Wh at every step, forward and backward) reads B packed by that product
+ * instead of copying and packing it again. `wasmMatmul` keeps B only when its caller passes
+ * `bKey`, an object that stands for B's contents: the caller vouches that while `bKey` lives,
+ * those k·n elements of `b` never change. `dotGeneral` passes the operand's `ConcreteArray` when
+ * `b` is that array's own data: NDArrays are immutable, and the library's writes into an array's
+ * buffer all go to arrays no later product reads (sums the backward pass owns before anything else
+ * sees them, buffers handed to the pool once dead, compiled programs' reused buffers after their
+ * last reader, each then wrapped in a new `ConcreteArray`). An entry is found by `bKey`'s
+ * identity, `b` itself, the depth k, B's padded width and `transB`; the packed layout depends on
+ * nothing else. The slots hold their keys strongly, so at most `KEPT_SLOTS` arrays are kept alive by
+ * them: a `WeakRef` would keep every key it was made for alive until the end of the current job
+ * (the language's rule), which in a synchronous loop of products is all of them (measured: 3 000
+ * products with a fresh 128 × 128 B each held 394 MB). The slots are arrays in the kernel's memory (`kernelMemoryArray`, so
+ * only where that memory is shared), a few of them, most recently used first; B larger than
+ * `KEPT_MAX` elements packed is not kept (its packing is a small part of its product's time).
+ */
+
+/** One slot of kept packed B: `key` is undefined while the slot holds nothing valid. */
+interface KeptB {
+  key: object | undefined;
+  b: Float64Array | undefined;
+  k: number;
+  nPad: number;
+  transB: boolean;
+  slot: Float64Array;
+}
+const KEPT_SLOTS = 4;
+const KEPT_MAX = 256 * 256;
+const kept: KeptB[] = [];
+let keeping = true;
+
+/** Turns keeping packed B on or off (tests and benchmarks compare the two); returns the previous setting. */
+export function setKeepPackedB(on: boolean): boolean {
+  const previous = keeping;
+  keeping = on;
+  if (!on) kept.length = 0;
+  return previous;
+}
+
+/**
+ * The slot holding B packed for `bKey` (its `key` set), or a slot to pack it into (its `key`
+ * undefined, filled by the caller), moved to the front; undefined where B is not kept.
+ */
+function keptPackedB(bKey: object, b: Float64Array, k: number, nPad: number, transB: boolean): KeptB | undefined {
+  const size = nPad * k;
+  if (size > KEPT_MAX) return undefined;
+  for (let i = 0; i < kept.length; i++) {
+    const e = kept[i]!;
+    if (e.b === b && e.k === k && e.nPad === nPad && e.transB === transB && e.key === bKey) {
+      if (i > 0) kept.unshift(kept.splice(i, 1)[0]!);
+      return e;
+    }
+  }
+  let e = kept.length < KEPT_SLOTS ? undefined : kept.pop()!;
+  if (e === undefined || e.slot.length < size) {
+    const slot = kernelMemoryArray(Math.max(size, e?.slot.length ?? 0));
+    if (slot === undefined) {
+      if (e !== undefined) kept.push(e);
+      return undefined;
+    }
+    e = { key: undefined, b: undefined, k: 0, nPad: 0, transB: false, slot };
+  }
+  e.key = undefined;
+  e.b = b;
+  e.k = k;
+  e.nPad = nPad;
+  e.transB = transB;
+  kept.unshift(e);
+  return e;
 }
 
 /**
@@ -278,12 +362,13 @@ const overlap = (x: Float64Array, y: Float64Array): boolean =>
 /**
  * One matrix of the batch (A from `aOff`, B from `bOff`) through the kernel, on the thread count
  * `prepare` settled: A and B copied in (or read where they are, when in the kernel's memory), B
- * packed, C computed into `c` from `cOff` — in place when `c` is in the kernel's memory and the
- * kernel's C has no padding, else at `cAt` and copied out; left at `cAt` when `c` is undefined.
+ * packed (or read packed from the address `packedB`), C computed into `c` from `cOff` — in place
+ * when `c` is in the kernel's memory and the kernel's C has no padding, else at `cAt` and copied
+ * out; left at `cAt` when `c` is undefined.
  */
-function multiply(f: Float64Array, at: Placement, a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array | undefined, cOff: number, m: number, k: number, n: number, transA: boolean, transB: boolean): void {
-  const { mPad, nPad, strips, bAt, rawAt, scratchAt, threads } = at;
-  const { gemm, packB, packBT } = kernel!;
+function multiply(f: Float64Array, at: Placement, a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array | undefined, cOff: number, m: number, k: number, n: number, transA: boolean, transB: boolean, packedB?: number): void {
+  const { mPad, nPad, strips, bAt, scratchAt, threads } = at;
+  const { gemm } = kernel!;
   const o = base / 8;
   let aAddr = 0;
   let lda = at.lda;
@@ -303,35 +388,46 @@ function multiply(f: Float64Array, at: Placement, a: Float64Array, aOff: number,
       }
     }
   }
-  // B is copied as it is (unless it is in the kernel's memory already), then packed by the
-  // kernel's SIMD loads (twice as fast as packing from JavaScript, measured): by the threads of the
-  // product when it has several and B is large, else here; a last strip narrower than NR is packed
-  // here.
-  let raw = (o + rawAt) * 8;
-  if (inKernel(b)) raw = b.byteOffset + bOff * 8;
-  else f.set(b.subarray(bOff, bOff + k * n), o + rawAt);
+  // B packed at `bAt` (by the product's threads when it has several and B is large), unless given packed.
   const full = n >> 2;
-  const shared = threads > 1 && k > 0 && k * n >= PACK_SHARED_MIN;
-  if (transB) {
-    if (!shared) packBT(raw, k, (o + bAt) * 8, 0, full);
-    packLastStripTransposed(b, bOff + (n & ~3) * k, f, o + bAt + full * k * 4, k, n & 3);
-  } else {
-    if (!shared) packB(raw, n, k, (o + bAt) * 8, 0, full);
-    packLastStrip(b, bOff + (n & ~3), f, o + bAt + full * k * 4, k, n, n & 3);
-  }
+  const shared = packedB === undefined && threads > 1 && k > 0 && k * n >= PACK_SHARED_MIN;
+  const raw = packedB === undefined ? packOperandB(f, at, b, bOff, k, n, transB, o + bAt, shared) : 0;
+  const bp = packedB ?? (o + bAt) * 8;
   // C straight into `c`, unless that could overwrite an operand the kernel is still reading.
   const direct = c !== undefined && n === nPad && m === mPad && inKernel(c) && !overlap(c, a) && !overlap(c, b);
   const cAddr = direct ? c.byteOffset + cOff * 8 : (o + at.cAt) * 8;
   if (k === 0) f.fill(0, cAddr / 8, cAddr / 8 + mPad * nPad);
-  else if (threads === 1) gemm(aAddr, lda, transA ? 1 : 0, (o + bAt) * 8, cAddr, k, nPad, 0, mPad, 0, strips, (o + scratchAt) * 8);
+  else if (threads === 1) gemm(aAddr, lda, transA ? 1 : 0, bp, cAddr, k, nPad, 0, mPad, 0, strips, (o + scratchAt) * 8);
   else {
-    const job = { ...chunking(mPad, strips, threads), a: aAddr, lda, aT: transA ? 1 : 0, bp: (o + bAt) * 8, c: cAddr, k, ldc: nPad, scratch: (o + scratchAt) * 8, scratchBytes: SCRATCH_BYTES };
+    const job = { ...chunking(mPad, strips, threads), a: aAddr, lda, aT: transA ? 1 : 0, bp, c: cAddr, k, ldc: nPad, scratch: (o + scratchAt) * 8, scratchBytes: SCRATCH_BYTES };
     runGemmJob(kernel!, kernel!, job, threads, shared ? packing(raw, transB, n, full, threads) : undefined);
   }
   if (c === undefined || direct) return;
   const from = o + at.cAt;
   if (n === nPad) c.set(f.subarray(from, from + m * n), cOff);
   else for (let i = 0; i < m; i++) c.set(f.subarray(from + i * nPad, from + i * nPad + n), cOff + i * n);
+}
+
+/**
+ * Packs B (from `bOff`) into the kernel's memory at element `dst`, returning the address B was
+ * read from: B is copied there as it is (unless it is in the kernel's memory already), then packed
+ * by the kernel's SIMD loads (twice as fast as packing from JavaScript, measured), here unless
+ * `shared` (the product's threads pack it); a last strip narrower than NR is packed here.
+ */
+function packOperandB(f: Float64Array, at: Placement, b: Float64Array, bOff: number, k: number, n: number, transB: boolean, dst: number, shared: boolean): number {
+  const o = base / 8;
+  let raw = (o + at.rawAt) * 8;
+  if (inKernel(b)) raw = b.byteOffset + bOff * 8;
+  else f.set(b.subarray(bOff, bOff + k * n), o + at.rawAt);
+  const full = n >> 2;
+  if (transB) {
+    if (!shared) kernel!.packBT(raw, k, dst * 8, 0, full);
+    packLastStripTransposed(b, bOff + (n & ~3) * k, f, dst + full * k * 4, k, n & 3);
+  } else {
+    if (!shared) kernel!.packB(raw, n, k, dst * 8, 0, full);
+    packLastStrip(b, bOff + (n & ~3), f, dst + full * k * 4, k, n, n & 3);
+  }
+  return raw;
 }
 
 /*

@@ -73,9 +73,11 @@ export type MatmulKernel = (
 /**
  * The product, by the fastest kernel for its shape. Beyond `SPLIT_K` the inner dimension is cut into
  * blocks of `KB` whose products are added pairwise (`blockedProduct`), so the rounding error of a
- * long inner product grows as ε·(KB + log₂(k/KB)) rather than ε·k.
+ * long inner product grows as ε·(KB + log₂(k/KB)) rather than ε·k. `bKey`, an object standing for
+ * B's contents (they never change while it lives), lets the WebAssembly kernel keep B packed for the
+ * next product with the same B (`wasmMatmul`); results are the same bits with or without it.
  */
-export const matmulData: MatmulKernel = (a, b, c, batch, m, k, n, transA = false, transB = false) => {
+export const matmulData = (a: Float64Array, b: Float64Array, c: Float64Array, batch: number, m: number, k: number, n: number, transA = false, transB = false, bKey?: object): void => {
   if (k > SPLIT_K && m > 0 && n > 0) {
     for (let bi = 0; bi < batch; bi++) {
       const [aOff, bOff, cOff] = [bi * m * k, bi * k * n, bi * m * n];
@@ -86,11 +88,11 @@ export const matmulData: MatmulKernel = (a, b, c, batch, m, k, n, transA = false
     }
     return;
   }
-  directProduct(a, b, c, batch, m, k, n, transA, transB);
+  directProduct(a, b, c, batch, m, k, n, transA, transB, bKey);
 };
 
-const directProduct: MatmulKernel = (a, b, c, batch, m, k, n, transA = false, transB = false) => {
-  if (wasmPays(m, k, n) && wasmMatmul(a, b, c, batch, m, k, n, transA, transB)) return;
+const directProduct = (a: Float64Array, b: Float64Array, c: Float64Array, batch: number, m: number, k: number, n: number, transA = false, transB = false, bKey?: object): void => {
+  if (wasmPays(m, k, n) && wasmMatmul(a, b, c, batch, m, k, n, transA, transB, undefined, bKey)) return;
   matmulJs(a, b, c, batch, m, k, n, transA, transB);
 };
 

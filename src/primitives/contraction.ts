@@ -83,7 +83,9 @@ export const dotGeneralP = definePrimitive<DotParams>({
     // A long vector · vector product: the pairwise sum of the products (NumPy's summation) on SIMD.
     const simd = batch === 1 && m === 1 && n === 1 && k >= SIMD_DOT_MIN ? simdMath() : null;
     if (simd !== null) c[0] = simdPairwiseDot(simd, a, 0, b, 0, k);
-    else matmulData(a, b, c, batch, m, k, n, aT, bT);
+    // B read as the operand's own data may stay packed for the next product that reads it (W7's Wh):
+    // the array is immutable, so its identity stands for those contents.
+    else matmulData(a, b, c, batch, m, k, n, aT, bT, b === r!.data ? r : undefined);
     const shape = dotShape(l!, r!, p);
     if (l!.dtype === "float64") return one(new ConcreteArray(c, shape, "float64"));
     const out = allocate(l!.dtype, c.length);

@@ -4,7 +4,7 @@
  * their JVP is the primitive applied to the tangents (`linearJvp`).
  */
 import { ConcreteArray, type NDArray, type Aval } from "../core/ndarray.ts";
-import { allocate, isComplex, isInexact, realDtype, type DType, type TypedArray } from "../core/dtype.ts";
+import { allocate, allocateUninitialized, isComplex, isInexact, realDtype, type DType, type TypedArray } from "../core/dtype.ts";
 import { bind1 } from "../core/trace.ts";
 import { definePrimitive, isUndefinedPrimal, one, type LinearArg, type Primitive } from "../core/primitive.ts";
 import { contiguousStrides, sizeOf, stridedAddInto, stridedCopy, transposeData } from "../kernels/strided.ts";
@@ -85,8 +85,14 @@ export const broadcastInDimP: Primitive<BroadcastParams> = definePrimitive<Broad
     dims.forEach((d, i) => {
       if (x!.shape[i] !== 1) strides[d] = inStrides[i]!;
     });
-    const out = allocate(x!.dtype, sizeOf(shape));
-    stridedCopy(x!.data, 0, strides, shape, out);
+    const total = sizeOf(shape);
+    // Every element is written: a float64 output need not be zeroed first.
+    const out = x!.dtype === "float64" ? allocateUninitialized(total) : allocate(x!.dtype, total);
+    if (repeatsWhole(x!.data.length, strides, shape)) {
+      // New leading axes only (a bias row over a batch): copies of the whole input, one after another.
+      const len = x!.data.length;
+      for (let o = 0; o < total; o += len) out.set(x!.data, o);
+    } else stridedCopy(x!.data, 0, strides, shape, out);
     return one(new ConcreteArray(out, shape, x!.dtype));
   }, ({ shape, dims }) => ({ shape: [...shape, 2], dims: [...dims, shape.length] })),
   abstractEval: ([x], { shape }) => [{ shape, dtype: x!.dtype }],
@@ -105,6 +111,23 @@ export const broadcastInDimP: Primitive<BroadcastParams> = definePrimitive<Broad
     [0],
   ],
 });
+
+/**
+ * Whether reading an input of `len` elements with `strides` over `shape` gives the whole input
+ * again and again: zero strides on leading axes, then axes read contiguously that span all of it.
+ */
+function repeatsWhole(len: number, strides: readonly number[], shape: readonly number[]): boolean {
+  if (len === 0) return false;
+  let span = 1;
+  let a = shape.length - 1;
+  for (; a >= 0 && span < len; a--) {
+    if (strides[a] !== span) return false;
+    span *= shape[a]!;
+  }
+  if (span !== len) return false;
+  for (; a >= 0; a--) if (strides[a] !== 0) return false;
+  return true;
+}
 
 /** Broadcasts `x` to `shape` with NumPy's rule (trailing axes aligned); a no-op when equal. */
 export function broadcastTo(x: NDArray, shape: readonly number[]): NDArray {

@@ -2,14 +2,15 @@
  * @file Elementwise functions of one float argument. Each JVP rule is the derivative times the
  * tangent, written with primitives, so higher derivatives need no extra code.
  */
-import type { NDArray } from "../core/ndarray.ts";
-import { bind1 } from "../core/trace.ts";
+import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
+import { bind, bind1, bindUnchecked } from "../core/trace.ts";
 import { definePrimitive, type Primitive } from "../core/primitive.ts";
 import { add, div, mul, sub, fullLike } from "./binary.ts";
 import { elementwise, exprKernel, linearJvp, NO_PARAMS, releaseScratch, type ElementwiseKernel } from "./elementwise.ts";
 import type { SimdUnaryName } from "../kernels/simd.ts";
 import { complexUnaryKernels, type ComplexUnaryName } from "../kernels/complex-math.ts";
-import { isComplex, realDtype } from "../core/dtype.ts";
+import { allocateUninitialized, isComplex, realDtype } from "../core/dtype.ts";
+import { compileUnary, type UnaryKernel } from "../kernels/elementwise.ts";
 import { absComplex } from "../kernels/complex.ts";
 import { eq, select } from "./compare.ts";
 import { convert } from "./structural.ts";
@@ -64,16 +65,29 @@ export const expP = unary("exp", "Math.exp(a)", (_, t, out) => mul(t, out), "exp
 export const logP = unary("log", "Math.log(a)", (x, t) => div(t, x), "log"); // d log x = dx / x
 export const sinP = unary("sin", "Math.sin(a)", (x, t) => mul(t, cos(x)), "sin");
 export const cosP = unary("cos", "Math.cos(a)", (x, t) => neg(mul(t, sin(x))), "cos");
-/** `combine(1, out²)` for the derivatives of tan and tanh; its two intermediates are pooled when `out` is eager. */
-function fromSquare(out: NDArray, combine: (one: NDArray, square: NDArray) => NDArray): NDArray {
+/**
+ * `combine(1, out²)` for the derivatives of tan and tanh; its two intermediates are pooled when
+ * `out` is eager. An eager float64 `out` (a plain concrete array, so a constant to every
+ * transformation active, and no checking `bind`) takes one pass of `fused` instead, `1 ± a·a` per
+ * element: the same bits (each of the two operations rounded, as by the primitives), a third of the
+ * passes over memory and no array of ones (eager W7: 100 tanh derivatives of [32, 128] per call).
+ */
+function fromSquare(out: NDArray, combine: (one: NDArray, square: NDArray) => NDArray, fused: UnaryKernel): NDArray {
+  if (bind === bindUnchecked && out instanceof ConcreteArray && out.constructor === ConcreteArray && out.dtype === "float64") {
+    const d = allocateUninitialized(out.data.length);
+    fused(out.data, d);
+    return new ConcreteArray(d, out.shape, "float64");
+  }
   const one = k(out, 1);
   const square = mul(out, out);
   const d = combine(one, square);
   releaseScratch([out], [one, square]);
   return d;
 }
-export const tanP = unary("tan", "Math.tan(a)", (_, t, out) => mul(t, fromSquare(out, add)), "tan"); // 1 + tan²
-export const tanhP = unary("tanh", "Math.tanh(a)", (_, t, out) => mul(t, fromSquare(out, sub)), "tanh"); // 1 − tanh²
+const onePlusSquare = compileUnary("1 + a * a");
+const oneMinusSquare = compileUnary("1 - a * a");
+export const tanP = unary("tan", "Math.tan(a)", (_, t, out) => mul(t, fromSquare(out, add, onePlusSquare)), "tan"); // 1 + tan²
+export const tanhP = unary("tanh", "Math.tanh(a)", (_, t, out) => mul(t, fromSquare(out, sub, oneMinusSquare)), "tanh"); // 1 − tanh²
 export const sqrtP = unary("sqrt", "Math.sqrt(a)", (_, t, out) => div(t, mul(k(out, 2), out)), "sqrt"); // dx / 2√x
 // abs'(0) = 0, as autograd. For complex z, |z| is real and d|z| = Re(conj(z)·dz) / |z| (0 at z = 0).
 export const absP: Primitive<Empty> = elementwise<Empty>({
