@@ -14,7 +14,9 @@
  * of one thread's time. Compiled programs keep the buffers their products use in this memory
  * (`kernelMemoryArray`, below every product's placement): such operands are read in place and C is
  * written straight into such a buffer, and a compiled product can leave C here for the loops after
- * it (`wasmProduct`).
+ * it (`wasmProduct`), or compute two independent products as one threaded job (`wasmProductPair`).
+ * On several threads, C is copied out chunk by chunk, each as soon as it is computed, while the
+ * workers compute others.
  *
  * Two builds of the kernel exist: `gemmRelaxed` uses `f64x2.relaxed_madd` (a fused multiply-add
  * where the CPU has one) and runs where the engine validates it (Chromium does; Node 20's V8 does
@@ -343,17 +345,15 @@ const overlap = (x: Float64Array, y: Float64Array): boolean =>
  */
 function multiply(f: Float64Array, at: Placement, a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array | undefined, cOff: number, m: number, k: number, n: number, transA: boolean, transB: boolean): void {
   const staged = stage(f, at, base / 8, a, aOff, b, bOff, c, cOff, m, k, n, transA, transB, at.threads, MAX_PIECES);
-  if (staged.part === undefined || at.threads === 1) {
-    if (staged.part !== undefined) gemmWhole(staged.part.job);
-    finish(f, staged, c, cOff, m, n);
-  } else if (c === undefined || staged.direct) runGemmJob(kernel!, kernel!, staged.part.job, at.threads, staged.part.pack);
+  if (staged.part === undefined) finish(f, staged, c, cOff, m, n);
+  else if (c === undefined || staged.direct) runGemmJob(kernel!, kernel!, staged.part.job, at.threads, staged.part.pack);
   else {
     // C copied out chunk by chunk on this thread, each as soon as it is computed, while the workers compute others.
     runGemmJobs(kernel!, kernel!, [staged.part], at.threads, (_, i0, i1, s0, s1) => copyBlock(f, staged, c, cOff, m, n, i0, i1, s0, s1));
   }
 }
 
-/** A product staged in the kernel's memory by `stage`: its job (none when k = 0: C zeroed), where C is computed, whether into `c` itself. */
+/** A product staged in the kernel's memory by `stage`: its job (none when C is computed already: on one thread, or zeroed for k = 0), where C is computed, whether into `c` itself. */
 interface Staged {
   readonly part: JobPart | undefined;
   readonly direct: boolean;
@@ -362,20 +362,16 @@ interface Staged {
   readonly nPad: number;
 }
 
-/** The whole of one part's C on this thread: `gemm` over all its rows and strips. */
-function gemmWhole(job: GemmJob): void {
-  kernel!.gemm(job.a, job.lda, job.aT, job.bp, job.c, job.k, job.ldc, 0, job.mPad, 0, job.strips, job.scratch);
-}
-
 /**
  * `multiply`'s first half for the placement `at` at element `o` of the memory: A and B copied in
  * (or read where they are), B packed here unless `threads` > 1 and B large (then by the job's
- * threads: the part's `pack`, in at most `maxPieces`), and the job computing C. C is the caller's `c` when `direct`, else
+ * threads: the part's `pack`, in at most `maxPieces`), and the job computing C; on one thread, C
+ * computed here. C is the caller's `c` when `direct`, else
  * at `cFrom`, for `finish` to copy out.
  */
 function stage(f: Float64Array, at: Placement, o: number, a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array | undefined, cOff: number, m: number, k: number, n: number, transA: boolean, transB: boolean, threads: number, maxPieces: number): Staged {
   const { mPad, nPad, strips, bAt, rawAt, scratchAt } = at;
-  const { packB, packBT } = kernel!;
+  const { gemm, packB, packBT } = kernel!;
   let aAddr = 0;
   let lda = at.lda;
   if (m === mPad && inKernel(a)) {
@@ -413,13 +409,18 @@ function stage(f: Float64Array, at: Placement, o: number, a: Float64Array, aOff:
   // C straight into `c`, unless that could overwrite an operand the kernel is still reading.
   const direct = c !== undefined && n === nPad && m === mPad && inKernel(c) && !overlap(c, a) && !overlap(c, b);
   const cAddr = direct ? c.byteOffset + cOff * 8 : (o + at.cAt) * 8;
-  const staged = { direct, cFrom: o + at.cAt, nPad };
+  const cFrom = o + at.cAt;
   if (k === 0) {
     f.fill(0, cAddr / 8, cAddr / 8 + mPad * nPad);
-    return { ...staged, part: undefined };
+    return { part: undefined, direct, cFrom, nPad };
+  }
+  if (threads === 1) {
+    // Computed here, whole: no job to share (and nothing allocated for one).
+    gemm(aAddr, lda, transA ? 1 : 0, (o + bAt) * 8, cAddr, k, nPad, 0, mPad, 0, strips, (o + scratchAt) * 8);
+    return { part: undefined, direct, cFrom, nPad };
   }
   const job = { ...chunking(mPad, strips, threads), a: aAddr, lda, aT: transA ? 1 : 0, bp: (o + bAt) * 8, c: cAddr, k, ldc: nPad, scratch: (o + scratchAt) * 8, scratchBytes: SCRATCH_BYTES };
-  return { ...staged, part: { job, pack: shared ? packing(raw, transB, n, full, threads, maxPieces) : undefined } };
+  return { part: { job, pack: shared ? packing(raw, transB, n, full, threads, maxPieces) : undefined }, direct, cFrom, nPad };
 }
 
 /** `multiply`'s second half: C copied out of the kernel's memory into `c` (nothing when it was written there directly or is left there). */

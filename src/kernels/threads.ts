@@ -1,7 +1,7 @@
 /**
  * @file Worker threads for the WebAssembly matrix product: `setThreads`, the thread count (from
- * it, `AUTOGRAD_THREADS` or the number of cores), and `runGemmJob`, which shares one product's
- * chunks of C between the calling thread and workers running the same kernel on the same shared
+ * it, `AUTOGRAD_THREADS` or the number of cores), and `runGemmJob`, which shares one product's (or,
+ * `runGemmJobs`, two products') chunks of C between the calling thread and workers running the same kernel on the same shared
  * `WebAssembly.Memory`. The call stays synchronous: the caller blocks in `Atomics.wait` until the
  * workers are done, which Node allows on its main thread and browsers allow only inside workers.
  *
@@ -26,6 +26,12 @@
  * for a while, since its spin would take the core from threads with work. The caller never depends on a worker: it takes every chunk
  * left, then watches ACTIVE for the same budget (at most 1 ms) before it sleeps on it, so a job
  * completes with its workers asleep, late or gone.
+ *
+ * A job can hold two independent products (`runGemmJobs`, parts numbered in the control array):
+ * pieces of B and chunks of C are numbered across both, so one hand-off and one tail serve the two.
+ * A thread marks each chunk it computes (CHUNK_DONE + chunk ← GEN, for the first `MAX_TRACKED`), so
+ * the caller can copy finished chunks of C out of the shared memory between its own chunks while
+ * the workers compute others.
  *
  * Workers are created from inline code (`new Worker(code, { eval: true })` in Node, a Blob URL in
  * browsers), so nothing depends on where the library's files are; they are created on the first
