@@ -12,7 +12,7 @@ import { jit, setThreads, valueAndGrad } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import { matmulData } from "../src/kernels/matmul.ts";
 import { kernelMemoryArray, setThreadMinWork, wasmAvailable, wasmProductPair, wasmVariant, type ProductShape } from "../src/kernels/matmul-wasm.ts";
-import { chunkCounts, threadsSupported } from "../src/kernels/threads.ts";
+import { chunkCounts, runGemmJobs, threadsSupported, type GemmJob, type JobKernel, type SharedKernel } from "../src/kernels/threads.ts";
 import { mulberry32 } from "../src/kernels/mulberry32.ts";
 import type { NDArray } from "../src/core/ndarray.ts";
 import { sameBits } from "./compiler-helpers.ts";
@@ -112,6 +112,17 @@ describe("wasmProductPair", () => {
     } finally {
       setThreadMinWork(previous);
     }
+  });
+});
+
+describe("runGemmJobs", () => {
+  it("refuses a job of no part, of more than two, or with more than 64 pieces of B, naming itself", () => {
+    const job = { count: 1 } as GemmJob;
+    const [kernel, fns] = [{} as SharedKernel, {} as JobKernel];
+    expect(() => runGemmJobs(kernel, fns, [], 2)).toThrow(/runGemmJobs: a job has 1 to 2 parts, got 0/);
+    expect(() => runGemmJobs(kernel, fns, [{ job }, { job }, { job }], 2)).toThrow(RangeError);
+    const pack = { raw: 0, transposed: false, n: 4, strips: 40, stripsPer: 1, count: 40 };
+    expect(() => runGemmJobs(kernel, fns, [{ job, pack }, { job, pack }], 2)).toThrow(/runGemmJobs: more than 64 pieces of B in one job/);
   });
 });
 

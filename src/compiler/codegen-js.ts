@@ -18,7 +18,7 @@ import { isFusableReduction, planFusion, type Step, type View } from "./fusion.t
 import { planMemory, type MemoryPlan, type PlanStep } from "./memory-plan.ts";
 import { sizeOfAval } from "./rewrite.ts";
 import { controlRunner } from "./control.ts";
-import { intoCall, pairedProducts, type IntoCall } from "./kernel-calls.ts";
+import { intoCall, pairedProducts, type IntoCall, type PairCall } from "./kernel-calls.ts";
 import { chunkedBody, simdKernelOf, type ChunkLeaf, type ChunkMember } from "./chunked.ts";
 import { CHUNK } from "../kernels/simd.ts";
 import { kernelMemoryArray, wasmVariant } from "../kernels/matmul-wasm.ts";
@@ -489,8 +489,8 @@ function productsLeftInMemory(steps: readonly Step[], plan: readonly PlanStep[],
  * it there anyway, since the second product comes before any reader), keyed by k; each step in at
  * most one pair.
  */
-function pairedSteps(steps: readonly Step[], plan: readonly PlanStep[], calls: ReadonlyMap<Step, IntoCall>, leftInMemory: ReadonlySet<number>): Map<number, NonNullable<ReturnType<typeof pairedProducts>>> {
-  const pairs = new Map<number, NonNullable<ReturnType<typeof pairedProducts>>>();
+function pairedSteps(steps: readonly Step[], plan: readonly PlanStep[], calls: ReadonlyMap<Step, IntoCall>, leftInMemory: ReadonlySet<number>): Map<number, PairCall> {
+  const pairs = new Map<number, PairCall>();
   for (let k = 0; k + 1 < steps.length; k++) {
     const [s1, s2] = [steps[k]!, steps[k + 1]!];
     if (s1.kind !== "call" || s2.kind !== "call" || leftInMemory.has(k)) continue;

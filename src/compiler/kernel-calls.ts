@@ -78,6 +78,11 @@ function dotCall(eqn: JaxprEqn): IntoCall | undefined {
   };
 }
 
+/** Two products as one call: see `pairedProducts`. */
+export interface PairCall {
+  readonly emit: (first: readonly string[], c1: string, second: readonly string[], c2: string | undefined, ref: (x: unknown) => string) => string;
+}
+
 /**
  * Two single products on the WebAssembly kernel, neither reading the other's output, as one call
  * (`wasmProductPair`: one threaded job for both): `emit(first, c1, second, c2, ref)` is an
@@ -87,7 +92,7 @@ function dotCall(eqn: JaxprEqn): IntoCall | undefined {
  * two products run one after the other, as unpaired. Undefined where either call is not such a
  * product.
  */
-export function pairedProducts(first: IntoCall, second: IntoCall): { readonly emit: (first: readonly string[], c1: string, second: readonly string[], c2: string | undefined, ref: (x: unknown) => string) => string } | undefined {
+export function pairedProducts(first: IntoCall, second: IntoCall): PairCall | undefined {
   const p1 = first.product;
   const p2 = second.product;
   if (p1 === undefined || p2 === undefined) return undefined;

@@ -1,8 +1,8 @@
 /**
  * @file Worker threads for the WebAssembly matrix product: `setThreads`, the thread count (from
  * it, `AUTOGRAD_THREADS` or the number of cores), and `runGemmJob`, which shares one product's (or,
- * `runGemmJobs`, two products') chunks of C between the calling thread and workers running the same kernel on the same shared
- * `WebAssembly.Memory`. The call stays synchronous: the caller blocks in `Atomics.wait` until the
+ * `runGemmJobs`, two products') chunks of C between the calling thread and workers running the same
+ * kernel on the same shared `WebAssembly.Memory`. The call stays synchronous: the caller blocks in `Atomics.wait` until the
  * workers are done, which Node allows on its main thread and browsers allow only inside workers.
  *
  * Hand-off, through a small shared `Int32Array` (`control`): the caller writes the job's
@@ -413,14 +413,14 @@ export function runGemmJob(kernel: SharedKernel, fns: JobKernel, job: GemmJob, t
  * one tail serve both, and two products too small to share alone run side by side.
  */
 export function runGemmJobs(kernel: SharedKernel, fns: JobKernel, parts: readonly JobPart[], threads: number, onChunk?: ChunkDone): void {
-  const { control } = startWorkers(kernel, threads);
   if (parts.length < 1 || parts.length > MAX_PARTS) throw new RangeError(`runGemmJobs: a job has 1 to ${MAX_PARTS} parts, got ${parts.length}`);
+  if (parts.reduce((n, p) => n + (p.pack?.count ?? 0), 0) > MAX_PIECES) throw new RangeError(`runGemmJobs: more than ${MAX_PIECES} pieces of B in one job`);
+  const { control } = startWorkers(kernel, threads);
   parts.forEach(({ job, pack }, j) => {
     const at = PARAMS + j * PART_SLOTS;
     control.set([job.a, job.lda, job.aT, job.bp, job.c, job.k, job.ldc, job.mPad, job.rowsPer, job.strips, job.stripsPer, job.colChunks, job.count, job.scratch, job.scratchBytes], at);
     control.set(pack === undefined ? [0, 0, 0, 0, 0, 0] : [pack.raw, pack.transposed ? 1 : 0, pack.n, pack.strips, pack.stripsPer, pack.count], at + 15);
   });
-  if (parts.reduce((n, p) => n + (p.pack?.count ?? 0), 0) > MAX_PIECES) throw new RangeError(`runGemmJobs: more than ${MAX_PIECES} pieces of B in one job`);
   control[PARTS] = parts.length;
   control[THREADS] = threads;
   Atomics.store(control, NEXT, 0);
