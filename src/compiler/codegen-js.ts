@@ -18,7 +18,7 @@ import { isFusableReduction, planFusion, type Step, type View } from "./fusion.t
 import { planMemory, type MemoryPlan, type PlanStep } from "./memory-plan.ts";
 import { sizeOfAval } from "./rewrite.ts";
 import { controlRunner } from "./control.ts";
-import { intoCall, type IntoCall } from "./kernel-calls.ts";
+import { intoCall, pairedProducts, type IntoCall, type PairCall } from "./kernel-calls.ts";
 import { chunkedBody, simdKernelOf, type ChunkLeaf, type ChunkMember } from "./chunked.ts";
 import { CHUNK } from "../kernels/simd.ts";
 import { kernelMemoryArray, wasmVariant } from "../kernels/matmul-wasm.ts";
@@ -237,8 +237,31 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
     emit(`const b${o.id} = ${slot !== undefined ? `B[${slot}]` : own};`);
   };
 
+  // Neighbouring products neither of which reads the other's output run as one threaded job.
+  const pairs = pairedSteps(steps, planSteps, intoCalls, leftInMemory);
+  const productInputs = (s: Step): string[] => {
+    const e = (s as Extract<Step, { kind: "call" }>).eqn;
+    return e.inputs.map((v) => productConstant(v) ?? argumentInKernel(v) ?? data(v));
+  };
+
   jaxpr.invars.forEach((v, i) => emit(`const v${v.id} = args[${i}];`));
   steps.forEach((s, k) => {
+    if (pairs.has(k - 1)) return; // emitted with the step before
+    const pair = pairs.get(k);
+    if (pair !== undefined) {
+      const [e1, e2] = [k, k + 1].map((j) => (steps[j] as Extract<Step, { kind: "call" }>).eqn) as [JaxprEqn, JaxprEqn];
+      const [o1, o2] = [e1.outs[0]!, e2.outs[0]!];
+      const [in1, in2] = [productInputs(s), productInputs(steps[k + 1]!)];
+      buffer(o1, true);
+      if (leftInMemory.has(k + 1)) emit(`const b${o2.id} = ${pair.emit(in1, `b${o1.id}`, in2, undefined, ref)}; // ${e1.prim.name} and ${e2.prim.name} as one job, the second read where the kernel left it`);
+      else {
+        buffer(o2, true);
+        emit(`${pair.emit(in1, `b${o1.id}`, in2, `b${o2.id}`, ref)}; // ${e1.prim.name} and ${e2.prim.name} as one job`);
+      }
+      wrap(o1);
+      wrap(o2);
+      return;
+    }
     if (s.kind === "scalar") {
       const e = s.eqn;
       const o = e.outs[0]!;
@@ -457,6 +480,28 @@ function productsLeftInMemory(steps: readonly Step[], plan: readonly PlanStep[],
     if (!readAfter) out.add(k);
   });
   return out;
+}
+
+/**
+ * Neighbouring steps k, k + 1 that are both single products on the WebAssembly kernel
+ * (`pairedProducts`) where the second does not read the first's output and the first's result is not
+ * left in the kernel's memory (the second's placement would overwrite it; the planner never leaves
+ * it there anyway, since the second product comes before any reader), keyed by k; each step in at
+ * most one pair.
+ */
+function pairedSteps(steps: readonly Step[], plan: readonly PlanStep[], calls: ReadonlyMap<Step, IntoCall>, leftInMemory: ReadonlySet<number>): Map<number, PairCall> {
+  const pairs = new Map<number, PairCall>();
+  for (let k = 0; k + 1 < steps.length; k++) {
+    const [s1, s2] = [steps[k]!, steps[k + 1]!];
+    if (s1.kind !== "call" || s2.kind !== "call" || leftInMemory.has(k)) continue;
+    const [c1, c2] = [calls.get(s1), calls.get(s2)];
+    if (c1 === undefined || c2 === undefined || plan[k + 1]!.reads.includes(s1.eqn.outs[0]!)) continue;
+    const pair = pairedProducts(c1, c2);
+    if (pair === undefined) continue;
+    pairs.set(k, pair);
+    k++;
+  }
+  return pairs;
 }
 
 /**

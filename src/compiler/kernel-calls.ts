@@ -6,14 +6,14 @@
  * generation, from the shapes — the same decisions, in the same order, as the primitive's `impl`.
  */
 import type { JaxprEqn } from "../core/jaxpr.ts";
-import { productOf } from "../kernels/matmul.ts";
+import { productOf, type Product } from "../kernels/matmul.ts";
 import { contiguousStrides, stridedCopy, transposeData } from "../kernels/strided.ts";
 import { dotGeneralP, freeAxes, keepsOrder, type DotParams } from "../primitives/contraction.ts";
 import { broadcastInDimP, transposeP, type BroadcastParams, type TransposeParams } from "../primitives/structural.ts";
 import { reduceMaxP, reduceMinP, reduceSumP, type AxesParams } from "../primitives/reduce.ts";
 import { reduceData, type ReduceOp } from "../kernels/reduce.ts";
 import { prepareSumRows, sumRowsInto } from "../kernels/sum-rows-wasm.ts";
-import { wasmVariant } from "../kernels/matmul-wasm.ts";
+import { wasmProductPair, wasmVariant, type ProductShape } from "../kernels/matmul-wasm.ts";
 
 /**
  * A call writing the equation's single output into a buffer: `emit(inputs, out, ref)` is the JS
@@ -32,6 +32,8 @@ export interface IntoCall {
   readonly inMemory?: (inputs: readonly string[], ref: (x: unknown) => string) => string;
   /** Whether the kernel reads its operands and writes its output in place when they lie in the WebAssembly kernel's memory. */
   readonly usesKernelMemory?: boolean;
+  /** A single matrix product on the WebAssembly kernel: its shape and kernel, for `pairedProducts`. */
+  readonly product?: { readonly shape: ProductShape; readonly kernel: Product };
 }
 
 const prod = (xs: readonly number[]): number => xs.reduce((a, b) => a * b, 1);
@@ -72,6 +74,46 @@ function dotCall(eqn: JaxprEqn): IntoCall | undefined {
     usesKernelMemory: product.wasm,
     emit: ([a, b], c, ref) => `${ref(product.into)}(${a}, ${b}, ${c});`,
     ...(inMemory && { inMemory: ([a, b], ref) => `${ref(inMemory)}(${a}, ${b})` }),
+    ...(product.wasm && batch === 1 && { product: { shape: { m, k, n, transA: aT, transB: bT }, kernel: product } }),
+  };
+}
+
+/** Two products as one call: see `pairedProducts`. */
+export interface PairCall {
+  readonly emit: (first: readonly string[], c1: string, second: readonly string[], c2: string | undefined, ref: (x: unknown) => string) => string;
+}
+
+/**
+ * Two single products on the WebAssembly kernel, neither reading the other's output, as one call
+ * (`wasmProductPair`: one threaded job for both): `emit(first, c1, second, c2, ref)` is an
+ * expression computing the first into buffer `c1` and the second into `c2`, or, with `c2`
+ * undefined, leaving the second where the kernel leaves it (only where its call has `inMemory`),
+ * and giving the second's buffer. Where the pair cannot run as one job (see `wasmProductPair`) the
+ * two products run one after the other, as unpaired. Undefined where either call is not such a
+ * product.
+ */
+export function pairedProducts(first: IntoCall, second: IntoCall): PairCall | undefined {
+  const p1 = first.product;
+  const p2 = second.product;
+  if (p1 === undefined || p2 === undefined) return undefined;
+  const pair = wasmProductPair(p1.shape, p2.shape);
+  if (pair === undefined) return undefined;
+  const inMemory = p2.kernel.inMemory;
+  const run = (a1: Float64Array, b1: Float64Array, c1: Float64Array, a2: Float64Array, b2: Float64Array, c2: Float64Array | undefined): Float64Array => {
+    const done = pair(a1, b1, c1, a2, b2, c2);
+    if (done !== undefined) return done;
+    p1.kernel.into(a1, b1, c1);
+    if (c2 !== undefined) {
+      p2.kernel.into(a2, b2, c2);
+      return c2;
+    }
+    return inMemory!(a2, b2);
+  };
+  return {
+    emit: ([a1, b1], c1, [a2, b2], c2, ref) => {
+      if (c2 === undefined && inMemory === undefined) throw new Error("pairedProducts: the second product cannot be left in the kernel's memory");
+      return `${ref(run)}(${a1}, ${b1}, ${c1}, ${a2}, ${b2}, ${c2 ?? "undefined"})`;
+    },
   };
 }
 

@@ -14,7 +14,9 @@
  * of one thread's time. Compiled programs keep the buffers their products use in this memory
  * (`kernelMemoryArray`, below every product's placement): such operands are read in place and C is
  * written straight into such a buffer, and a compiled product can leave C here for the loops after
- * it (`wasmProduct`).
+ * it (`wasmProduct`), or compute two independent products as one threaded job (`wasmProductPair`).
+ * On several threads, C is copied out chunk by chunk, each as soon as it is computed, while the
+ * workers compute others.
  *
  * Two builds of the kernel exist: `gemmRelaxed` uses `f64x2.relaxed_madd` (a fused multiply-add
  * where the CPU has one) and runs where the engine validates it (Chromium does; Node 20's V8 does
@@ -30,7 +32,7 @@
 import { gemmWasm } from "./wasm/gemm.wasm.ts";
 import { gemmRelaxedWasm } from "./wasm/gemmRelaxed.wasm.ts";
 import type { MatmulKernel } from "./matmul.ts";
-import { MAX_PIECES, runGemmJob, threadCount, threadsSupported, type GemmFn, type GemmJob, type PackBFn, type PackBTFn, type PackJob } from "./threads.ts";
+import { MAX_PARTS, MAX_PIECES, runGemmJob, runGemmJobs, threadCount, threadsSupported, type GemmFn, type GemmJob, type JobPart, type PackBFn, type PackBTFn, type PackJob } from "./threads.ts";
 
 /** The part of the WebAssembly API used here (the project compiles without the DOM's types). */
 interface WasmMemory {
@@ -170,7 +172,7 @@ export function wasmMatmul(...[a, b, c, batch, m, k, n, transA = false, transB =
   if (f === undefined) return false;
   if (kept !== undefined && (at.threads === 1 || k * n < PACK_SHARED_MIN)) {
     if (kept.key === undefined) {
-      packOperandB(f, at, b, 0, k, n, transB, kept.slot.byteOffset / 8, false);
+      packOperandB(f, at, base / 8, b, 0, k, n, transB, kept.slot.byteOffset / 8, false);
       kept.key = bKey;
     }
     multiply(f, at, a, 0, b, 0, c, 0, m, k, n, transA, transB, kept.slot.byteOffset);
@@ -292,6 +294,66 @@ export interface WasmProduct {
   readonly inMemory?: (a: Float64Array, b: Float64Array) => Float64Array | undefined;
 }
 
+/** The shape of one product of a `wasmProductPair`: [m, k]·[k, n], A stored transposed with `transA`, B with `transB`. */
+export interface ProductShape {
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  readonly transA: boolean;
+  readonly transB: boolean;
+}
+
+/**
+ * Two independent single products (batch 1) of compiled programs computed as one threaded job
+ * (`runGemmJobs`): both staged side by side in the kernel's memory (the first's placement at
+ * `base`, the second's after it), their B packed and their chunks of C computed by the same
+ * threads, so they share one hand-off and one tail, and two products too small to be worth a
+ * second thread alone fill both. The function computes `a1·b1` into `c1` and `a2·b2` into `c2`, or
+ * leaves the second's C in the kernel's memory when `c2` is undefined (its rows unpadded: n a
+ * multiple of four) and returns a view of it (read before the next product), else returns `c2`.
+ * It returns undefined, computing nothing, where the pair would not run on several threads (too
+ * small together, one thread, no shared memory), where the memory cannot grow, or where one
+ * product's C overlaps the other's operands: the caller then runs the two products one after the
+ * other. Every element is computed as `wasmMatmul` computes it (the same kernel calls), so the bits
+ * are those of the two products apart. Undefined where the kernel is unavailable or a product is
+ * empty.
+ */
+export function wasmProductPair(first: ProductShape, second: ProductShape): ((a1: Float64Array, b1: Float64Array, c1: Float64Array, a2: Float64Array, b2: Float64Array, c2: Float64Array | undefined) => Float64Array | undefined) | undefined {
+  if (!wasmAvailable() || [first, second].some((p) => p.m === 0 || p.n === 0)) return undefined;
+  const at1 = placement(first.m, first.k, first.n, first.transA);
+  const at2 = placement(second.m, second.k, second.n, second.transA);
+  const work = first.m * first.k * first.n + second.m * second.k * second.n;
+  let view: Float64Array | undefined;
+  return (a1, b1, c1, a2, b2, c2) => {
+    const threads = kernel!.shared && work >= threadMinWork ? threadCount() : 1;
+    if (threads === 1 || (c2 === undefined && at2.nPad !== second.n)) return undefined;
+    if (overlap(c1, a2) || overlap(c1, b2) || (c2 !== undefined && (overlap(c2, a1) || overlap(c2, b1) || overlap(c1, c2)))) return undefined;
+    const o1 = base / 8;
+    const o2 = o1 + at1.scratchAt + (threads * SCRATCH_BYTES) / 8;
+    if (!ensureBytes((o2 + at2.scratchAt) * 8 + threads * SCRATCH_BYTES)) return undefined;
+    const f = new Float64Array(kernel!.memory.buffer);
+    const pieces = MAX_PIECES / MAX_PARTS;
+    const s1 = stage(f, at1, o1, a1, 0, b1, 0, c1, 0, first.m, first.k, first.n, first.transA, first.transB, threads, pieces);
+    const s2 = stage(f, at2, o2, a2, 0, b2, 0, c2, 0, second.m, second.k, second.n, second.transA, second.transB, threads, pieces);
+    const staged = [s1, s2].filter((x) => x.part !== undefined);
+    const outs = [[c1, first], [c2, second]] as const;
+    const into = staged.map((x) => outs[x === s1 ? 0 : 1]);
+    if (staged.length > 0) {
+      // C copied out chunk by chunk on this thread, each as soon as it is computed.
+      runGemmJobs(kernel!, kernel!, staged.map((x) => x.part!), threads, (j, i0, i1, t0, t1) => {
+        const [c, shape] = into[j]!;
+        if (c !== undefined && !staged[j]!.direct) copyBlock(f, staged[j]!, c, 0, shape.m, shape.n, i0, i1, t0, t1);
+      });
+    }
+    if (s1.part === undefined) finish(f, s1, c1, 0, first.m, first.n);
+    if (s2.part === undefined) finish(f, s2, c2, 0, second.m, second.n);
+    if (c2 !== undefined) return c2;
+    const offset = s2.cFrom * 8;
+    if (view === undefined || view.buffer !== f.buffer || view.byteOffset !== offset) view = new Float64Array(f.buffer, offset, second.m * second.n);
+    return view;
+  };
+}
+
 /**
  * Where one product [m, k]·[k, n] sits in the kernel's memory, in elements from `base`: A at 0
  * (rows padded to `mPad`; stored transposed, with its rows padded to mPad, so `lda`), packed B at
@@ -367,16 +429,41 @@ const overlap = (x: Float64Array, y: Float64Array): boolean =>
  * out; left at `cAt` when `c` is undefined.
  */
 function multiply(f: Float64Array, at: Placement, a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array | undefined, cOff: number, m: number, k: number, n: number, transA: boolean, transB: boolean, packedB?: number): void {
-  const { mPad, nPad, strips, bAt, scratchAt, threads } = at;
+  const staged = stage(f, at, base / 8, a, aOff, b, bOff, c, cOff, m, k, n, transA, transB, at.threads, MAX_PIECES, packedB);
+  if (staged.part === undefined) finish(f, staged, c, cOff, m, n);
+  else if (c === undefined || staged.direct) runGemmJob(kernel!, kernel!, staged.part.job, at.threads, staged.part.pack);
+  else {
+    // C copied out chunk by chunk on this thread, each as soon as it is computed, while the workers compute others.
+    runGemmJobs(kernel!, kernel!, [staged.part], at.threads, (_, i0, i1, s0, s1) => copyBlock(f, staged, c, cOff, m, n, i0, i1, s0, s1));
+  }
+}
+
+/** A product staged in the kernel's memory by `stage`: its job (none when C is computed already: on one thread, or zeroed for k = 0), where C is computed, whether into `c` itself. */
+interface Staged {
+  readonly part: JobPart | undefined;
+  readonly direct: boolean;
+  /** Element index of the kernel's C ([mPad, nPad]) in the memory. */
+  readonly cFrom: number;
+  readonly nPad: number;
+}
+
+/**
+ * `multiply`'s first half for the placement `at` at element `o` of the memory: A and B copied in
+ * (or read where they are), B packed here unless `threads` > 1 and B large (then by the job's
+ * threads: the part's `pack`, in at most `maxPieces`) or given packed at the address `packedB`, and
+ * the job computing C; on one thread, C computed here. C is the caller's `c` when `direct`, else
+ * at `cFrom`, for `finish` to copy out.
+ */
+function stage(f: Float64Array, at: Placement, o: number, a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array | undefined, cOff: number, m: number, k: number, n: number, transA: boolean, transB: boolean, threads: number, maxPieces: number, packedB?: number): Staged {
+  const { mPad, nPad, strips, bAt, scratchAt } = at;
   const { gemm } = kernel!;
-  const o = base / 8;
   let aAddr = 0;
   let lda = at.lda;
   if (m === mPad && inKernel(a)) {
     aAddr = a.byteOffset + aOff * 8; // rows (or, transposed, columns) unpadded: read where it is
     lda = transA ? m : k;
   } else {
-    aAddr = base;
+    aAddr = o * 8;
     if (!transA) {
       f.set(a.subarray(aOff, aOff + m * k), o);
       f.fill(0, o + m * k, o + bAt);
@@ -391,31 +478,33 @@ function multiply(f: Float64Array, at: Placement, a: Float64Array, aOff: number,
   // B packed at `bAt` (by the product's threads when it has several and B is large), unless given packed.
   const full = n >> 2;
   const shared = packedB === undefined && threads > 1 && k > 0 && k * n >= PACK_SHARED_MIN;
-  const raw = packedB === undefined ? packOperandB(f, at, b, bOff, k, n, transB, o + bAt, shared) : 0;
+  const raw = packedB === undefined ? packOperandB(f, at, o, b, bOff, k, n, transB, o + bAt, shared) : 0;
   const bp = packedB ?? (o + bAt) * 8;
   // C straight into `c`, unless that could overwrite an operand the kernel is still reading.
   const direct = c !== undefined && n === nPad && m === mPad && inKernel(c) && !overlap(c, a) && !overlap(c, b);
   const cAddr = direct ? c.byteOffset + cOff * 8 : (o + at.cAt) * 8;
-  if (k === 0) f.fill(0, cAddr / 8, cAddr / 8 + mPad * nPad);
-  else if (threads === 1) gemm(aAddr, lda, transA ? 1 : 0, bp, cAddr, k, nPad, 0, mPad, 0, strips, (o + scratchAt) * 8);
-  else {
-    const job = { ...chunking(mPad, strips, threads), a: aAddr, lda, aT: transA ? 1 : 0, bp, c: cAddr, k, ldc: nPad, scratch: (o + scratchAt) * 8, scratchBytes: SCRATCH_BYTES };
-    runGemmJob(kernel!, kernel!, job, threads, shared ? packing(raw, transB, n, full, threads) : undefined);
+  const cFrom = o + at.cAt;
+  if (k === 0) {
+    f.fill(0, cAddr / 8, cAddr / 8 + mPad * nPad);
+    return { part: undefined, direct, cFrom, nPad };
   }
-  if (c === undefined || direct) return;
-  const from = o + at.cAt;
-  if (n === nPad) c.set(f.subarray(from, from + m * n), cOff);
-  else for (let i = 0; i < m; i++) c.set(f.subarray(from + i * nPad, from + i * nPad + n), cOff + i * n);
+  if (threads === 1) {
+    // Computed here, whole: no job to share (and nothing allocated for one).
+    gemm(aAddr, lda, transA ? 1 : 0, bp, cAddr, k, nPad, 0, mPad, 0, strips, (o + scratchAt) * 8);
+    return { part: undefined, direct, cFrom, nPad };
+  }
+  const job = { ...chunking(mPad, strips, threads), a: aAddr, lda, aT: transA ? 1 : 0, bp, c: cAddr, k, ldc: nPad, scratch: (o + scratchAt) * 8, scratchBytes: SCRATCH_BYTES };
+  return { part: { job, pack: shared ? packing(raw, transB, n, full, threads, maxPieces) : undefined }, direct, cFrom, nPad };
 }
 
 /**
  * Packs B (from `bOff`) into the kernel's memory at element `dst`, returning the address B was
- * read from: B is copied there as it is (unless it is in the kernel's memory already), then packed
- * by the kernel's SIMD loads (twice as fast as packing from JavaScript, measured), here unless
- * `shared` (the product's threads pack it); a last strip narrower than NR is packed here.
+ * read from: B is copied as it is to the placement `at` at element `o` (unless it is in the
+ * kernel's memory already), then packed by the kernel's SIMD loads (twice as fast as packing from
+ * JavaScript, measured), here unless `shared` (the product's threads pack it); a last strip
+ * narrower than NR is packed here.
  */
-function packOperandB(f: Float64Array, at: Placement, b: Float64Array, bOff: number, k: number, n: number, transB: boolean, dst: number, shared: boolean): number {
-  const o = base / 8;
+function packOperandB(f: Float64Array, at: Placement, o: number, b: Float64Array, bOff: number, k: number, n: number, transB: boolean, dst: number, shared: boolean): number {
   let raw = (o + at.rawAt) * 8;
   if (inKernel(b)) raw = b.byteOffset + bOff * 8;
   else f.set(b.subarray(bOff, bOff + k * n), o + at.rawAt);
@@ -429,6 +518,34 @@ function packOperandB(f: Float64Array, at: Placement, b: Float64Array, bOff: num
   }
   return raw;
 }
+
+/** `multiply`'s second half: C copied out of the kernel's memory into `c` (nothing when it was written there directly or is left there). */
+function finish(f: Float64Array, staged: Staged, c: Float64Array | undefined, cOff: number, m: number, n: number): void {
+  if (c === undefined || staged.direct) return;
+  copyBlock(f, staged, c, cOff, m, n, 0, m, 0, Math.ceil(n / NR));
+}
+
+/** Rows [i0, i1) and strips [s0, s1) of the kernel's C (as far as they are rows and columns of C) copied into `c` from `cOff`. */
+function copyBlock(f: Float64Array, staged: Staged, c: Float64Array, cOff: number, m: number, n: number, i0: number, i1: number, s0: number, s1: number): void {
+  const { cFrom: from, nPad } = staged;
+  const rows = Math.min(i1, m);
+  const j0 = s0 * NR;
+  const j1 = Math.min(n, s1 * NR);
+  if (j0 === 0 && j1 === n && n === nPad) c.set(f.subarray(from + i0 * n, from + rows * n), cOff + i0 * n);
+  else if (j1 - j0 >= SHORT_ROW) for (let i = i0; i < rows; i++) c.set(f.subarray(from + i * nPad + j0, from + i * nPad + j1), cOff + i * n + j0);
+  else {
+    for (let i = i0; i < rows; i++) {
+      for (let src = from + i * nPad + j0, dst = cOff + i * n + j0, end = dst + j1 - j0; dst < end; src++, dst++) c[dst] = f[src]!;
+    }
+  }
+}
+
+/**
+ * Rows of C shorter than this (padded, so not one contiguous run) are copied out element by element:
+ * a `subarray` and a `set` per row cost more than the copy itself (W3's h2ᵀ·dz, [512, 10]: 34 µs
+ * more than the same product with n = 12, copied in one run).
+ */
+const SHORT_ROW = 64;
 
 /*
  * Arrays kept in the kernel's memory: compiled programs keep there the buffers their products read
@@ -504,10 +621,10 @@ function chunking(mPad: number, strips: number, threads: number): Pick<GemmJob, 
  */
 const PACK_SHARED_MIN = 256 * 256;
 
-/** B's `full` strips of four columns cut in about two pieces per thread, packed by the job's threads. */
-function packing(raw: number, transposed: boolean, n: number, full: number, threads: number): PackJob | undefined {
+/** B's `full` strips of four columns cut in about two pieces per thread (at most `maxPieces`), packed by the job's threads. */
+function packing(raw: number, transposed: boolean, n: number, full: number, threads: number, maxPieces: number): PackJob | undefined {
   if (full === 0) return undefined;
-  const stripsPer = Math.ceil(full / Math.min(2 * threads, MAX_PIECES));
+  const stripsPer = Math.ceil(full / Math.min(2 * threads, maxPieces));
   return { raw, transposed, n, strips: full, stripsPer, count: Math.ceil(full / stripsPer) };
 }
 

@@ -1,8 +1,8 @@
 /**
  * @file Worker threads for the WebAssembly matrix product: `setThreads`, the thread count (from
- * it, `AUTOGRAD_THREADS` or the number of cores), and `runGemmJob`, which shares one product's
- * chunks of C between the calling thread and workers running the same kernel on the same shared
- * `WebAssembly.Memory`. The call stays synchronous: the caller blocks in `Atomics.wait` until the
+ * it, `AUTOGRAD_THREADS` or the number of cores), and `runGemmJob`, which shares one product's (or,
+ * `runGemmJobs`, two products') chunks of C between the calling thread and workers running the same
+ * kernel on the same shared `WebAssembly.Memory`. The call stays synchronous: the caller blocks in `Atomics.wait` until the
  * workers are done, which Node allows on its main thread and browsers allow only inside workers.
  *
  * Hand-off, through a small shared `Int32Array` (`control`): the caller writes the job's
@@ -26,6 +26,12 @@
  * for a while, since its spin would take the core from threads with work. The caller never depends on a worker: it takes every chunk
  * left, then watches ACTIVE for the same budget (at most 1 ms) before it sleeps on it, so a job
  * completes with its workers asleep, late or gone.
+ *
+ * A job can hold two independent products (`runGemmJobs`, parts numbered in the control array):
+ * pieces of B and chunks of C are numbered across both, so one hand-off and one tail serve the two.
+ * A thread marks each chunk it computes (CHUNK_DONE + chunk ← GEN, for the first `MAX_TRACKED`), so
+ * the caller can copy finished chunks of C out of the shared memory between its own chunks while
+ * the workers compute others.
  *
  * Workers are created from inline code (`new Worker(code, { eval: true })` in Node, a Blob URL in
  * browsers), so nothing depends on where the library's files are; they are created on the first
@@ -112,15 +118,22 @@ const ACTIVE = 2;
 const FAILED = 3;
 const THREADS = 4; // threads that may join: workers with a larger id sit out
 const SPIN = 5; // microseconds a worker watches GEN before it sleeps
-const PARAMS = 6; // a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch, scratchBytes
-const PACK_PARAMS = 21; // raw, transposed, n, strips, stripsPer, count (0: no packing in the job)
-const PACK_NEXT = 27; // the next piece of B to pack
-const DONE = 32; // + thread id: chunks computed, for tests
+const PACK_NEXT = 6; // the next piece of B to pack (pieces numbered across the job's parts)
+const PARTS = 7; // products in the job: 1 or 2
+const PARAMS = 8; // per part: a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch, scratchBytes,
+// then its packing: raw, transposed, n, strips, stripsPer, count (0: no packing)
+const PART_SLOTS = 21;
+/** At most this many products in one job. */
+export const MAX_PARTS = 2;
+const DONE = PARAMS + MAX_PARTS * PART_SLOTS; // + thread id: chunks computed, for tests
 const PIECES = DONE + MAX_THREADS; // + thread id: pieces of B packed, for tests
-/** At most this many pieces of B per job. */
+/** At most this many pieces of B per job (all its parts together). */
 export const MAX_PIECES = 64;
 const PACKED = PIECES + MAX_THREADS; // + piece: the job (its GEN) in which the piece was last packed
-const CONTROL_SLOTS = PACKED + MAX_PIECES;
+/** The first this many chunks of a job are marked when computed, so the caller can use them while others run. */
+export const MAX_TRACKED = 256;
+const CHUNK_DONE = PACKED + MAX_PIECES; // + chunk: the job (its GEN) in which the chunk was last computed
+const CONTROL_SLOTS = CHUNK_DONE + MAX_TRACKED;
 /** A gap this long (ms) between two checks of a spinning thread means it was descheduled. */
 const PREEMPTED_MS = 0.05;
 /** Spinning after descheduling is skipped for at most 2^MAX_BACKOFF idles. */
@@ -147,26 +160,39 @@ function serve(d) {
     Atomics.add(ctl, ${ACTIVE}, 1);
     try {
       if (Atomics.load(ctl, ${GEN}) === g) {
-        const [a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch, scratchBytes] = ctl.subarray(${PARAMS}, ${PARAMS + 15});
-        const [raw, transposed, n, packStrips, packPer, packCount] = ctl.subarray(${PACK_PARAMS}, ${PACK_PARAMS + 6});
-        if (packCount > 0) {
+        const parts = [];
+        for (let j = 0; j < ctl[${PARTS}]; j++) parts.push(ctl.slice(${PARAMS} + j * ${PART_SLOTS}, ${PARAMS} + (j + 1) * ${PART_SLOTS}));
+        // Piece or chunk q of the job: the part it falls in, and its number within that part.
+        const find = (q, at) => {
+          for (const p of parts) {
+            if (q < p[at]) return [p, q];
+            q -= p[at];
+          }
+          return undefined;
+        };
+        let pieces = 0;
+        for (const p of parts) pieces += p[20];
+        if (pieces > 0) {
           const pack = (q) => {
-            const s1 = Math.min(packStrips, (q + 1) * packPer);
-            if (transposed) packBT(raw, k, bp, q * packPer, s1);
-            else packB(raw, n, k, bp, q * packPer, s1);
+            const [p, r] = find(q, 20);
+            const s1 = Math.min(p[18], (r + 1) * p[19]);
+            if (p[16]) packBT(p[15], p[5], p[3], r * p[19], s1);
+            else packB(p[15], p[17], p[5], p[3], r * p[19], s1);
             Atomics.store(ctl, ${PACKED} + q, g);
           };
-          for (let q = Atomics.add(ctl, ${PACK_NEXT}, 1); q < packCount; q = Atomics.add(ctl, ${PACK_NEXT}, 1)) {
+          for (let q = Atomics.add(ctl, ${PACK_NEXT}, 1); q < pieces; q = Atomics.add(ctl, ${PACK_NEXT}, 1)) {
             pack(q);
             ctl[${PIECES} + d.id]++;
           }
-          for (let q = 0; q < packCount; q++) if (Atomics.load(ctl, ${PACKED} + q) !== g) pack(q);
+          for (let q = 0; q < pieces; q++) if (Atomics.load(ctl, ${PACKED} + q) !== g) pack(q);
         }
-        for (let q = Atomics.add(ctl, ${NEXT}, 1); q < count; q = Atomics.add(ctl, ${NEXT}, 1)) {
-          const rb = Math.floor(q / colChunks);
+        for (let q = Atomics.add(ctl, ${NEXT}, 1), found = find(q, 12); found !== undefined; q = Atomics.add(ctl, ${NEXT}, 1), found = find(q, 12)) {
+          const [[a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, , scratch, scratchBytes], r] = found;
+          const rb = Math.floor(r / colChunks);
           const i0 = rb * rowsPer;
-          const s0 = (q - rb * colChunks) * stripsPer;
+          const s0 = (r - rb * colChunks) * stripsPer;
           gemm(a, lda, aT, bp, c, k, ldc, i0, Math.min(mPad, i0 + rowsPer), s0, Math.min(strips, s0 + stripsPer), scratch + d.id * scratchBytes);
+          if (q < ${MAX_TRACKED}) Atomics.store(ctl, ${CHUNK_DONE} + q, g);
           ctl[${DONE} + d.id]++;
         }
       }
@@ -365,30 +391,101 @@ function startWorkers(kernel: SharedKernel, threads: number): Pool {
   return pool;
 }
 
+/** One product of a job: its chunks of C, and B to be packed by the job's threads first where given. */
+export interface JobPart {
+  readonly job: GemmJob;
+  readonly pack?: PackJob | undefined;
+}
+
 /**
  * Runs every chunk of `job` with `threads` threads (this one included), starting workers on first
  * use, after packing B with them where `pack` is given; returns when all of C is written. The
  * kernel must be the one the pool was started with.
  */
 export function runGemmJob(kernel: SharedKernel, fns: JobKernel, job: GemmJob, threads: number, pack?: PackJob): void {
+  runGemmJobs(kernel, fns, [{ job, pack }], threads);
+}
+
+/**
+ * `runGemmJob` for up to `MAX_PARTS` independent products in one job (none may write what another
+ * reads; their pieces of B together at most `MAX_PIECES`): the threads pack every part's B, then
+ * claim chunks numbered across the parts (the first part's, then the second's), so one hand-off and
+ * one tail serve both, and two products too small to share alone run side by side.
+ */
+export function runGemmJobs(kernel: SharedKernel, fns: JobKernel, parts: readonly JobPart[], threads: number, onChunk?: ChunkDone): void {
+  if (parts.length < 1 || parts.length > MAX_PARTS) throw new RangeError(`runGemmJobs: a job has 1 to ${MAX_PARTS} parts, got ${parts.length}`);
+  if (parts.reduce((n, p) => n + (p.pack?.count ?? 0), 0) > MAX_PIECES) throw new RangeError(`runGemmJobs: more than ${MAX_PIECES} pieces of B in one job`);
   const { control } = startWorkers(kernel, threads);
-  const params = [job.a, job.lda, job.aT, job.bp, job.c, job.k, job.ldc, job.mPad, job.rowsPer, job.strips, job.stripsPer, job.colChunks, job.count, job.scratch, job.scratchBytes];
-  control.set(params, PARAMS);
-  control.set(pack === undefined ? [0, 0, 0, 0, 0, 0] : [pack.raw, pack.transposed ? 1 : 0, pack.n, pack.strips, pack.stripsPer, pack.count], PACK_PARAMS);
+  parts.forEach(({ job, pack }, j) => {
+    const at = PARAMS + j * PART_SLOTS;
+    control.set([job.a, job.lda, job.aT, job.bp, job.c, job.k, job.ldc, job.mPad, job.rowsPer, job.strips, job.stripsPer, job.colChunks, job.count, job.scratch, job.scratchBytes], at);
+    control.set(pack === undefined ? [0, 0, 0, 0, 0, 0] : [pack.raw, pack.transposed ? 1 : 0, pack.n, pack.strips, pack.stripsPer, pack.count], at + 15);
+  });
+  control[PARTS] = parts.length;
   control[THREADS] = threads;
   Atomics.store(control, NEXT, 0);
   Atomics.store(control, PACK_NEXT, 0);
   Atomics.store(control, FAILED, 0);
   const gen = Atomics.add(control, GEN, 1) + 1; // open (odd)
   Atomics.notify(control, GEN);
+  const seen = onChunk === undefined ? undefined : new ChunksSeen(parts, control, gen, onChunk);
   try {
-    if (pack !== undefined) packPieces(control, fns, job, pack, gen);
-    runChunks(control, fns.gemm, job);
+    if (parts.some((p) => p.pack !== undefined)) packPieces(control, fns, parts, gen);
+    runChunks(control, fns.gemm, parts, seen);
   } finally {
     Atomics.add(control, GEN, 1); // closed (even)
     awaitWorkers(control);
   }
   if (Atomics.load(control, FAILED) !== 0) throw new Error("matmul: a worker thread failed while computing a product");
+  seen?.rest();
+}
+
+/** Told the rows [i0, i1) and strips [s0, s1) of part `part`'s C once they are computed. */
+export type ChunkDone = (part: number, i0: number, i1: number, s0: number, s1: number) => void;
+
+/**
+ * The chunks of a job already handed to `onChunk` on the calling thread: its own as soon as it has
+ * computed them, the workers' once marked computed (CHUNK_DONE + chunk ← GEN, for the first
+ * `MAX_TRACKED`), checked between the caller's chunks; the rest once the job has ended.
+ */
+class ChunksSeen {
+  private readonly told: Uint8Array;
+  private readonly firsts: number[] = [];
+  private readonly total: number;
+  constructor(private readonly parts: readonly JobPart[], private readonly control: Int32Array, private readonly gen: number, private readonly onChunk: ChunkDone) {
+    let total = 0;
+    for (const p of parts) {
+      this.firsts.push(total);
+      total += p.job.count;
+    }
+    this.total = total;
+    this.told = new Uint8Array(total);
+  }
+
+  /** Hands chunk q (numbered across the parts) to `onChunk` unless it was already. */
+  tell(q: number): void {
+    if (this.told[q] === 1) return;
+    this.told[q] = 1;
+    let j = this.parts.length - 1;
+    while (q < this.firsts[j]!) j--;
+    const { mPad, rowsPer, strips, stripsPer, colChunks } = this.parts[j]!.job;
+    const r = q - this.firsts[j]!;
+    const rb = Math.floor(r / colChunks);
+    const i0 = rb * rowsPer;
+    const s0 = (r - rb * colChunks) * stripsPer;
+    this.onChunk(j, i0, Math.min(mPad, i0 + rowsPer), s0, Math.min(strips, s0 + stripsPer));
+  }
+
+  /** Hands on the workers' chunks marked computed in this job. */
+  collect(): void {
+    const end = Math.min(this.total, MAX_TRACKED);
+    for (let q = 0; q < end; q++) if (this.told[q] === 0 && Atomics.load(this.control, CHUNK_DONE + q) === this.gen) this.tell(q);
+  }
+
+  /** Hands on every chunk not yet handed on (the job has ended). */
+  rest(): void {
+    for (let q = 0; q < this.total; q++) this.tell(q);
+  }
 }
 
 /** Returns when no worker is inside the job: watches ACTIVE for the spin budget, then sleeps on it. */
@@ -403,36 +500,55 @@ function awaitWorkers(control: Int32Array): void {
 }
 
 /**
- * The calling thread's share of packing B (the worker's loop in `WORKER_CORE`): claims pieces until
- * none are left, then packs again every piece not yet marked packed in this job (`gen`), whoever
- * claimed it. Packing a piece twice writes the same values, so no thread ever waits for another to
- * finish one (a worker descheduled in the middle of its piece holds nobody up), and every thread
- * starts on C with all of B packed.
+ * The calling thread's share of packing B (the worker's loop in `WORKER_CORE`): claims pieces
+ * (numbered across the parts) until none are left, then packs again every piece not yet marked
+ * packed in this job (`gen`), whoever claimed it. Packing a piece twice writes the same values, so
+ * no thread ever waits for another to finish one (a worker descheduled in the middle of its piece
+ * holds nobody up), and every thread starts on C with all of B packed.
  */
-function packPieces(control: Int32Array, fns: JobKernel, job: GemmJob, pack: PackJob, gen: number): void {
-  const { raw, transposed, n, strips, stripsPer, count } = pack;
+function packPieces(control: Int32Array, fns: JobKernel, parts: readonly JobPart[], gen: number): void {
+  const pieces = parts.reduce((n, p) => n + (p.pack?.count ?? 0), 0);
   const packPiece = (q: number): void => {
-    const s1 = Math.min(strips, (q + 1) * stripsPer);
-    if (transposed) fns.packBT(raw, job.k, job.bp, q * stripsPer, s1);
-    else fns.packB(raw, n, job.k, job.bp, q * stripsPer, s1);
+    let r = q;
+    let j = 0;
+    while (r >= (parts[j]!.pack?.count ?? 0)) r -= parts[j++]!.pack?.count ?? 0;
+    const { job } = parts[j]!;
+    const { raw, transposed, n, strips, stripsPer } = parts[j]!.pack!;
+    const s1 = Math.min(strips, (r + 1) * stripsPer);
+    if (transposed) fns.packBT(raw, job.k, job.bp, r * stripsPer, s1);
+    else fns.packB(raw, n, job.k, job.bp, r * stripsPer, s1);
     Atomics.store(control, PACKED + q, gen);
   };
-  for (let q = Atomics.add(control, PACK_NEXT, 1); q < count; q = Atomics.add(control, PACK_NEXT, 1)) {
+  for (let q = Atomics.add(control, PACK_NEXT, 1); q < pieces; q = Atomics.add(control, PACK_NEXT, 1)) {
     packPiece(q);
     control[PIECES]!++;
   }
-  for (let q = 0; q < count; q++) if (Atomics.load(control, PACKED + q) !== gen) packPiece(q);
+  for (let q = 0; q < pieces; q++) if (Atomics.load(control, PACKED + q) !== gen) packPiece(q);
 }
 
-/** The calling thread's share: claims chunks until none are left (the worker's loop in `WORKER_CORE`). */
-function runChunks(control: Int32Array, gemm: GemmFn, job: GemmJob): void {
-  const { a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch } = job;
-  for (let q = Atomics.add(control, NEXT, 1); q < count; q = Atomics.add(control, NEXT, 1)) {
-    const rb = Math.floor(q / colChunks);
-    const i0 = rb * rowsPer;
-    const s0 = (q - rb * colChunks) * stripsPer;
-    gemm(a, lda, aT, bp, c, k, ldc, i0, Math.min(mPad, i0 + rowsPer), s0, Math.min(strips, s0 + stripsPer), scratch);
-    control[DONE]!++;
+/**
+ * The calling thread's share: claims chunks (numbered across the parts) until none are left (the
+ * worker's loop in `WORKER_CORE`), handing each it computed, and the workers' computed meanwhile,
+ * to `seen` between its chunks.
+ */
+function runChunks(control: Int32Array, gemm: GemmFn, parts: readonly JobPart[], seen: ChunksSeen | undefined): void {
+  let first = 0; // the job's number of the current part's first chunk
+  let claimed = Atomics.add(control, NEXT, 1);
+  for (const { job } of parts) {
+    const { a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch } = job;
+    for (; claimed - first < count; claimed = Atomics.add(control, NEXT, 1)) {
+      const q = claimed - first;
+      const rb = Math.floor(q / colChunks);
+      const i0 = rb * rowsPer;
+      const s0 = (q - rb * colChunks) * stripsPer;
+      gemm(a, lda, aT, bp, c, k, ldc, i0, Math.min(mPad, i0 + rowsPer), s0, Math.min(strips, s0 + stripsPer), scratch);
+      control[DONE]!++;
+      if (seen !== undefined) {
+        seen.tell(claimed);
+        seen.collect();
+      }
+    }
+    first += count;
   }
 }
 
