@@ -10,6 +10,7 @@ import { productOf } from "../src/kernels/matmul.ts";
 import { kernelMemoryArray } from "../src/kernels/matmul-wasm.ts";
 import { allocateUninitialized } from "../src/core/dtype.ts";
 import { median } from "./timing.ts";
+import { runFor } from "./compiler-pairs.ts";
 const [other, samplesArg = "31"] = process.argv.slice(2);
 if (other === undefined) throw new Error("usage: npx tsx bench/compiler-copyout.ts <other checkout> [samples]");
 type Matmul = typeof import("../src/kernels/matmul.ts");
@@ -20,16 +21,6 @@ const thereWasm = (await import(pathToFileURL(path.resolve(other, "src/kernels/m
 const filled = (x: Float64Array, seed: number): Float64Array => {
   for (let i = 0; i < x.length; i++) x[i] = Math.sin(seed + i * 0.37);
   return x;
-};
-/** Mean ms per call of `f` over calls filling `ms`. */
-const runFor = (f: () => void, ms: number): number => {
-  let calls = 0;
-  const t0 = performance.now();
-  do {
-    f();
-    calls++;
-  } while (performance.now() - t0 < ms);
-  return (performance.now() - t0) / calls;
 };
 const shapes: [string, number, number, number, boolean, boolean][] = [
   ["dW1 = xᵀ·dh1, [784,256]ᵀ·[256,512]", 784, 256, 512, true, false],

@@ -9,6 +9,7 @@ import { productOf } from "../src/kernels/matmul.ts";
 import { kernelMemoryArray, wasmProductPair, type ProductShape } from "../src/kernels/matmul-wasm.ts";
 import { allocateUninitialized } from "../src/core/dtype.ts";
 import { median } from "./timing.ts";
+import { runFor } from "./compiler-pairs.ts";
 
 const filled = (n: number, seed: number): Float64Array => {
   const x = kernelMemoryArray(n)!;
@@ -33,16 +34,6 @@ const cases: [string, ProductShape, ProductShape, () => Float64Array[]][] = [
 ];
 
 const samples = Number(process.argv[2] ?? 31);
-/** Mean ms per call of `f` over calls filling `ms`. */
-const runFor = (f: () => void, ms: number): number => {
-  let calls = 0;
-  const t0 = performance.now();
-  do {
-    f();
-    calls++;
-  } while (performance.now() - t0 < ms);
-  return (performance.now() - t0) / calls;
-};
 for (const [name, s1, s2, operands] of cases) {
   const [a1, b1, a2, b2] = operands() as [Float64Array, Float64Array, Float64Array, Float64Array];
   const p1 = productOf(1, s1.m, s1.k, s1.n, s1.transA, s1.transB);

@@ -11,6 +11,7 @@ import * as hereLib from "../src/kernels/matmul.ts";
 import * as hereWasm from "../src/kernels/matmul-wasm.ts";
 import { setThreads } from "../src/index.ts";
 import { median } from "./timing.ts";
+import { runFor } from "./compiler-pairs.ts";
 
 type Matmul = typeof import("../src/kernels/matmul.ts");
 type MatmulWasm = typeof import("../src/kernels/matmul-wasm.ts");
@@ -20,16 +21,6 @@ const there = (await import(pathToFileURL(path.resolve(other, "src/kernels/matmu
 const thereWasm = (await import(pathToFileURL(path.resolve(other, "src/kernels/matmul-wasm.ts")).href)) as MatmulWasm;
 setThreads(1);
 
-/** Mean ms per call of `f` over calls filling `ms`. */
-const runFor = (f: () => void, ms: number): number => {
-  let calls = 0;
-  const t0 = performance.now();
-  do {
-    f();
-    calls++;
-  } while (performance.now() - t0 < ms);
-  return (performance.now() - t0) / calls;
-};
 /** [m, k]·[k, n] (A stored transposed with `transA`) into an ordinary array, operands in one checkout's kernel memory. */
 const product = (lib: Matmul, wasm: MatmulWasm, m: number, k: number, n: number, transA: boolean, after?: (c: Float64Array) => void): (() => void) => {
   const filled = (len: number) => {

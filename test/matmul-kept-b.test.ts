@@ -11,7 +11,8 @@ import { describe, expect, it } from "vitest";
 import { grad } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import { matmulData } from "../src/kernels/matmul.ts";
-import { setKeepPackedB, wasmMatmul, wasmVariant } from "../src/kernels/matmul-wasm.ts";
+import { wasmMatmul, wasmVariant } from "../src/kernels/matmul-wasm.ts";
+import { setKeepPackedB } from "../src/kernels/kept-b.ts";
 import { mulberry32 } from "../src/kernels/mulberry32.ts";
 
 function randomArray(size: number, rand: () => number): Float64Array {
