@@ -13,9 +13,9 @@ export type TernaryKernel = (c: TypedArray, x: TypedArray, y: TypedArray, out: T
  * The body of a loop over `out` that runs `step(k)` (the statements for element `k`, an index
  * expression) for every element, four per pass and then the remainder one at a time: the same
  * operations in the same order as a plain loop (so the same bits, and an output that aliases an
- * operand reads each element before writing it), with a quarter of the loop's bound checks and
+ * operand reads each element before writing it), with a quarter of the loop's tests and
  * branches. On [32, 128] float64 operands not in cache: ≈ 6.8 → 4.7 µs for `a + b`, and ≈ 9.4 → 4.7
- * µs once the loop has seen other array types (bench/w7-eager.mjs, CONTRIBUTING.md "Eager W7").
+ * µs once the loop has also run on other array types (CONTRIBUTING.md, "Eager W7").
  */
 function unrolledLoop(step: (k: string) => string): string {
   return (
