@@ -10,7 +10,7 @@ import { JVPTracer, makeJVPTrace, type JVPTrace } from "./jvp.ts";
 import { tangentDtype } from "../core/dtype.ts";
 import { CotangentStore } from "./accumulate.ts";
 import { closeAllocationScope, openAllocationScope } from "../core/pool.ts";
-import { subJaxprs } from "../core/jaxpr.ts";
+import { isClosedJaxpr } from "../core/jaxpr.ts";
 
 /** An unknown (linear) value of the program being recorded. */
 export class LinearVar extends Tracer implements UndefinedPrimal {
@@ -207,7 +207,7 @@ export function backwardPass(lin: Linearized, cts: readonly (NDArray | null)[]):
       }
       const transpose = eqn.prim.transpose as Exclude<typeof eqn.prim.transpose, "nonlinear">;
       const ctsIn = transpose(ctsOut, eqn.inputs, eqn.params);
-      if (!fresh.empty && (eqn.prim.effectful === true || subJaxprs(eqn.params).length > 0)) {
+      if (!fresh.empty && (eqn.prim.effectful === true || holdsJaxpr(eqn.params))) {
         store.keep(ctsOut);
         store.keep(ctsIn);
       }
@@ -247,4 +247,21 @@ export function forwardPass(lin: Linearized, tangents: readonly (NDArray | null)
     eqn.outs.forEach((v, i) => (env[v.id] = outs[i]!));
   }
   return lin.outVars.map((v) => (v === null ? null : env[v.id]));
+}
+
+/**
+ * Whether an equation's params hold a jaxpr (directly or in an array), as `subJaxprs(params).length
+ * > 0` without making the list: asked for every equation of a backward pass that has allocated
+ * (eager W7: 802 equations per call; 72 → 18 ns per equation on the params of W7's equations).
+ */
+export function holdsJaxpr(params: unknown): boolean {
+  if (params === null || typeof params !== "object") return false;
+  const record = params as Record<string, unknown>;
+  for (const key in record) {
+    if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+    const v = record[key];
+    if (isClosedJaxpr(v)) return true;
+    if (Array.isArray(v)) for (let i = 0; i < v.length; i++) if (isClosedJaxpr(v[i])) return true;
+  }
+  return false;
 }

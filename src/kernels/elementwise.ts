@@ -9,12 +9,26 @@ export type UnaryKernel = (x: TypedArray, out: TypedArray) => void;
 export type BinaryKernel = (x: TypedArray, y: TypedArray, out: TypedArray) => void;
 export type TernaryKernel = (c: TypedArray, x: TypedArray, y: TypedArray, out: TypedArray) => void;
 
+/**
+ * The body of a loop over `out` that runs `step(k)` (the statements for element `k`, an index
+ * expression) for every element, four per pass and then the remainder one at a time: the same
+ * operations in the same order as a plain loop (so the same bits, and an output that aliases an
+ * operand reads each element before writing it), with a quarter of the loop's tests and
+ * branches. On [32, 128] float64 operands not in cache: ≈ 6.8 → 4.7 µs for `a + b`, and ≈ 9.4 → 4.7
+ * µs once the loop has also run on other array types (CONTRIBUTING.md, "Eager W7").
+ */
+function unrolledLoop(step: (k: string) => string): string {
+  return (
+    `const n = out.length; let i = 0; ` +
+    `for (; i + 3 < n; i += 4) { ${step("i")} ${step("i + 1")} ${step("i + 2")} ${step("i + 3")} } ` +
+    `for (; i < n; i++) { ${step("i")} }`
+  );
+}
+
 /** A loop computing `out[i] = expr` with `a = x[i]`; `expr` may use `Math` and the helpers below. */
 export function compileUnary(expr: string): UnaryKernel {
-  return new Function(
-    "H",
-    `return function(x, out) { for (let i = 0, n = out.length; i < n; i++) { const a = x[i]; out[i] = ${expr}; } };`,
-  )(helpers) as UnaryKernel;
+  const body = unrolledLoop((k) => `{ const a = x[${k}]; out[${k}] = ${expr}; }`);
+  return new Function("H", `return function(x, out) { ${body} };`)(helpers) as UnaryKernel;
 }
 
 /**
@@ -39,10 +53,8 @@ export function compileUnarySimd(expr: string, simd: SimdUnaryName): UnaryKernel
 
 /** A loop computing `out[i] = expr` with `a = x[i]`, `b = y[i]`. */
 export function compileBinary(expr: string): BinaryKernel {
-  return new Function(
-    "H",
-    `return function(x, y, out) { for (let i = 0, n = out.length; i < n; i++) { const a = x[i], b = y[i]; out[i] = ${expr}; } };`,
-  )(helpers) as BinaryKernel;
+  const body = unrolledLoop((k) => `{ const a = x[${k}], b = y[${k}]; out[${k}] = ${expr}; }`);
+  return new Function("H", `return function(x, y, out) { ${body} };`)(helpers) as BinaryKernel;
 }
 
 /** `compileBinary("Math.pow(a, b)")` with long float64 operands on the SIMD pow (as `compileUnarySimd`). */
