@@ -165,7 +165,7 @@ function workloads({ ag, np }) {
 const sets = [];
 for (const root of roots) sets.push({ root, ...workloads(await load(root)) });
 const fmt = (t, unit) => `${t.wall.toFixed(unit === "µs" ? 3 : 2)} ${unit} wall, ${t.cpu.toFixed(unit === "µs" ? 3 : 2)} ${unit} cpu`;
-const ratio = (t, base) => (base === undefined ? "" : `  (cpu ×${(t.cpu / base.cpu).toFixed(2)} of the first root)`);
+const ratio = (t, base) => (base === undefined ? "" : `  (cpu ×${(t.cpu / base.cpu).toFixed(3)} of the first root)`);
 
 if (flags.has("--alloc")) {
   // Counting only: the wrapped constructors slow every allocation, so nothing is timed.

@@ -68,18 +68,11 @@ export class LinearTrace extends Trace {
     checkLinear(prim);
     const n = tracers.length;
     const inputs = new Array<NDArray>(n);
-    const inAvals = new Array<Aval>(n);
     for (let i = 0; i < n; i++) {
       const t = tracers[i]!;
-      if (t instanceof LinearConst) {
-        inputs[i] = t.value;
-        inAvals[i] = t.value;
-      } else {
-        inputs[i] = t;
-        inAvals[i] = t.aval;
-      }
+      inputs[i] = t instanceof LinearConst ? t.value : t;
     }
-    return this.record(prim, inputs, inAvals, params);
+    return this.record(prim, inputs, params);
   }
 
   /**
@@ -89,22 +82,21 @@ export class LinearTrace extends Trace {
   override applyPrimitive<P>(prim: Primitive<P>, args: readonly NDArray[], params: P): NDArray[] {
     const n = args.length;
     const inputs = new Array<NDArray>(n);
-    const inAvals = new Array<Aval>(n);
     for (let i = 0; i < n; i++) {
       const a = args[i]!;
       inputs[i] = a;
-      if (a instanceof LinearVar && a.trace === this) inAvals[i] = a.aval;
-      else {
-        checkRaisable(this, a);
-        inAvals[i] = a;
-      }
+      if (!(a instanceof LinearVar && a.trace === this)) checkRaisable(this, a);
     }
     checkLinear(prim);
-    return this.record(prim, inputs, inAvals, params);
+    return this.record(prim, inputs, params);
   }
 
-  private record<P>(prim: Primitive<P>, inputs: NDArray[], inAvals: Aval[], params: P): LinearVar[] {
-    const avals = prim.abstractEval(inAvals, params);
+  /**
+   * Records `prim` applied to `inputs`. Each input serves as its own abstract value (a variable's
+   * shape and dtype are its `aval`'s), so no second list is built for `abstractEval`.
+   */
+  private record<P>(prim: Primitive<P>, inputs: NDArray[], params: P): LinearVar[] {
+    const avals = prim.abstractEval(inputs, params);
     const outs = new Array<LinearVar>(avals.length);
     for (let i = 0; i < avals.length; i++) outs[i] = this.newVar(avals[i]!);
     this.program.eqns.push({ prim: prim as Primitive<unknown>, inputs, params, outs });
