@@ -14,6 +14,7 @@
  * (`process.cpuUsage`), which is steadier on a shared machine. `--only=w1,w7,w4` picks workloads.
  */
 import { fileURLToPath } from "node:url";
+import { data, matrixOf, rnnGrad } from "./built-workloads.mjs";
 
 const args = process.argv.slice(2);
 const flags = new Set(args.filter((a) => a.startsWith("--")));
@@ -113,14 +114,9 @@ function timeW1(fns) {
 }
 const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
 
-function data(size, seed, scale = 1) {
-  const out = new Float64Array(size);
-  for (let i = 0; i < size; i++) out[i] = scale * Math.sin(0.7 * i + seed);
-  return out;
-}
 
 function workloads({ ag, np }) {
-  const matrix = (r, c, seed, scale = 1) => np.array(data(r * c, seed, scale)).reshape(r, c);
+  const matrix = matrixOf(np);
   const tanhViaExp = (x) => {
     const e = np.exp(np.negative(x));
     return np.subtract(1, e).div(np.add(1, e));
@@ -129,15 +125,7 @@ function workloads({ ag, np }) {
   // W7 and W4 are built only when asked for: their set-up would otherwise shape the JIT's
   // feedback for W1 (in main, W1 measured ~2× slower with their set-up run first).
   if (!only.includes("w7") && !only.includes("w4") && !flags.has("--alloc")) return { w1: () => w1(1.0) };
-  const [batch, hidden, input, steps] = [32, 128, 64, 100];
-  const rnn = { wx: matrix(input, hidden, 9, 1 / Math.sqrt(input)), wh: matrix(hidden, hidden, 10, 1 / Math.sqrt(hidden)), b: np.array(data(hidden, 11, 0.1)) };
-  const xs = Array.from({ length: steps }, (_, t) => matrix(batch, input, 100 + t));
-  const rnnLoss = (p) => {
-    let h = np.zeros([batch, hidden]);
-    for (const x of xs) h = np.tanh(x.matmul(p.wx).add(h.matmul(p.wh)).add(p.b));
-    return np.sum(h.mul(h));
-  };
-  const w7 = ag.grad(rnnLoss);
+  const { grad: w7, params: rnn } = rnnGrad(ag, np);
   const mlp = [[784, 128], [128, 10]].map(([i, o], l) => ({ w: matrix(i, o, 3 + l, 1 / Math.sqrt(i)), b: np.array(data(o, 3.5 + l, 0.1)) }));
   const mlpLoss = (params, x, y) => {
     let h = x;

@@ -15,6 +15,7 @@
  */
 import os from "node:os";
 import { fileURLToPath } from "node:url";
+import { data, matrixOf, rnnGrad } from "./built-workloads.mjs";
 
 const args = process.argv.slice(2);
 const samples = Number(args.find((a) => a.startsWith("--samples="))?.slice(10) ?? 15);
@@ -22,29 +23,16 @@ const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",") ?? [
 const roots = args.filter((a) => !a.startsWith("--"));
 if (roots.length === 0) roots.push(fileURLToPath(new URL("..", import.meta.url)));
 
-function data(size, seed, scale = 1) {
-  const out = new Float64Array(size);
-  for (let i = 0; i < size; i++) out[i] = scale * Math.sin(0.7 * i + seed);
-  return out;
-}
 
 /** The workloads of one build, as calls returning their result. */
 async function workloads(root) {
   const ag = await import(`${root}/dist/index.js`);
   const np = await import(`${root}/dist/numpy/index.js`);
-  const matrix = (r, c, seed, scale = 1) => np.array(data(r * c, seed, scale)).reshape(r, c);
+  const matrix = matrixOf(np);
   const out = {};
   if (only.includes("w7")) {
-    const [batch, hidden, input, steps] = [32, 128, 64, 100];
-    const p = { wx: matrix(input, hidden, 9, 1 / Math.sqrt(input)), wh: matrix(hidden, hidden, 10, 1 / Math.sqrt(hidden)), b: np.array(data(hidden, 11, 0.1)) };
-    const xs = Array.from({ length: steps }, (_, t) => matrix(batch, input, 100 + t));
-    const loss = (q) => {
-      let h = np.zeros([batch, hidden]);
-      for (const x of xs) h = np.tanh(x.matmul(q.wx).add(h.matmul(q.wh)).add(q.b));
-      return np.sum(h.mul(h));
-    };
-    const g = ag.grad(loss);
-    out.w7 = () => g(p);
+    const { grad, params } = rnnGrad(ag, np);
+    out.w7 = () => grad(params);
   }
   if (only.includes("w3")) {
     const sizes = [784, 512, 512, 10];

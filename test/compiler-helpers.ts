@@ -1,8 +1,8 @@
 /**
  * @file What the compiler tests share: staging a function to a closed jaxpr, and the bit-for-bit
- * comparison of a compiled program's outputs with the interpreter's or eager's.
+ * comparison of a compiled program's outputs with the interpreter's or eager's, and a kernel without shared memory.
  */
-import { expect } from "vitest";
+import { expect, vi } from "vitest";
 import { makeJaxpr } from "autograd-ts";
 import * as np from "autograd-ts/numpy";
 import type { ConcreteArray, NDArray } from "../src/core/ndarray.ts";
@@ -34,3 +34,14 @@ export function values(n: number, seed: number, scale = 3): number[] {
 }
 /** `values` as a float64 vector. */
 export const vec = (n: number, seed: number, scale?: number): np.NDArray => np.array(values(n, seed, scale));
+
+/**
+ * Makes the next fresh imports (after `vi.resetModules()`) see a kernel without shared memory
+ * (`kernelMemory()` undefined), as on a platform without `SharedArrayBuffer`.
+ */
+export function mockNoKernelMemory(): void {
+  vi.doMock("../src/kernels/matmul-wasm.ts", async (importOriginal) => ({
+    ...(await importOriginal<typeof import("../src/kernels/matmul-wasm.ts")>()),
+    kernelMemory: () => undefined,
+  }));
+}

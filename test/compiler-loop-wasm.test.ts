@@ -14,7 +14,7 @@ import { kernelMemoryArray } from "../src/kernels/matmul-wasm.ts";
 import { constantMatVec } from "../src/kernels/matvec-wasm.ts";
 import { constantMatVecCall } from "../src/compiler/matvec-call.ts";
 import { compileWasmLoop, planWasmLoop, type WasmLoopPlan } from "../src/compiler/loop-wasm.ts";
-import { sameBits, staged, values } from "./compiler-helpers.ts";
+import { mockNoKernelMemory, sameBits, staged, values } from "./compiler-helpers.ts";
 
 type A = np.NDArray;
 
@@ -196,10 +196,7 @@ describe("fused loops as Wasm functions", () => {
 describe("without shared kernel memory", () => {
   it("compiles every loop to JavaScript and still equals eager", async () => {
     vi.resetModules();
-    vi.doMock("../src/kernels/matmul-wasm.ts", async (importOriginal) => ({
-      ...(await importOriginal<typeof import("../src/kernels/matmul-wasm.ts")>()),
-      kernelMemory: () => undefined,
-    }));
+    mockNoKernelMemory();
     const lib = await import("../src/index.ts");
     const npm = await import("../src/numpy/index.ts");
     for (const [r, c] of [[17, 101], [100, 100]] as const) {

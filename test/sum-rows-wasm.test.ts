@@ -11,7 +11,7 @@ import { reduceData } from "../src/kernels/reduce.ts";
 import { kernelMemoryArray, wasmVariant } from "../src/kernels/matmul-wasm.ts";
 import { mulberry32 } from "../src/kernels/mulberry32.ts";
 import type { NDArray } from "../src/core/ndarray.ts";
-import { sameBits } from "./compiler-helpers.ts";
+import { mockNoKernelMemory, sameBits } from "./compiler-helpers.ts";
 
 afterEach(() => setThreads(1));
 
@@ -74,10 +74,7 @@ describe("sumRowsInto", () => {
 
   it("equals reduceData without shared kernel memory (the JavaScript kernel)", async () => {
     vi.resetModules();
-    vi.doMock("../src/kernels/matmul-wasm.ts", async (importOriginal) => ({
-      ...(await importOriginal<typeof import("../src/kernels/matmul-wasm.ts")>()),
-      kernelMemory: () => undefined,
-    }));
+    mockNoKernelMemory();
     const own = await import("../src/kernels/sum-rows-wasm.ts");
     const x = new Float64Array(256 * 33);
     fill(x, 7, true);

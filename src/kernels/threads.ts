@@ -123,6 +123,16 @@ const PARTS = 7; // products in the job: 1 or 2
 const PARAMS = 8; // per part: a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch, scratchBytes,
 // then its packing: raw, transposed, n, strips, stripsPer, count (0: no packing)
 const PART_SLOTS = 21;
+// Slots within a part that the worker reads by name (the rest it destructures in order).
+const P_BP = 3;
+const P_K = 5;
+const P_COUNT = 12;
+const P_RAW = 15;
+const P_TRANSPOSED = 16;
+const P_N = 17;
+const P_PACK_STRIPS = 18;
+const P_PACK_PER = 19;
+const P_PACK_COUNT = 20;
 /** At most this many products in one job. */
 export const MAX_PARTS = 2;
 const DONE = PARAMS + MAX_PARTS * PART_SLOTS; // + thread id: chunks computed, for tests
@@ -171,13 +181,13 @@ function serve(d) {
           return undefined;
         };
         let pieces = 0;
-        for (const p of parts) pieces += p[20];
+        for (const p of parts) pieces += p[${P_PACK_COUNT}];
         if (pieces > 0) {
           const pack = (q) => {
-            const [p, r] = find(q, 20);
-            const s1 = Math.min(p[18], (r + 1) * p[19]);
-            if (p[16]) packBT(p[15], p[5], p[3], r * p[19], s1);
-            else packB(p[15], p[17], p[5], p[3], r * p[19], s1);
+            const [p, r] = find(q, ${P_PACK_COUNT});
+            const s1 = Math.min(p[${P_PACK_STRIPS}], (r + 1) * p[${P_PACK_PER}]);
+            if (p[${P_TRANSPOSED}]) packBT(p[${P_RAW}], p[${P_K}], p[${P_BP}], r * p[${P_PACK_PER}], s1);
+            else packB(p[${P_RAW}], p[${P_N}], p[${P_K}], p[${P_BP}], r * p[${P_PACK_PER}], s1);
             Atomics.store(ctl, ${PACKED} + q, g);
           };
           for (let q = Atomics.add(ctl, ${PACK_NEXT}, 1); q < pieces; q = Atomics.add(ctl, ${PACK_NEXT}, 1)) {
@@ -186,7 +196,7 @@ function serve(d) {
           }
           for (let q = 0; q < pieces; q++) if (Atomics.load(ctl, ${PACKED} + q) !== g) pack(q);
         }
-        for (let q = Atomics.add(ctl, ${NEXT}, 1), found = find(q, 12); found !== undefined; q = Atomics.add(ctl, ${NEXT}, 1), found = find(q, 12)) {
+        for (let q = Atomics.add(ctl, ${NEXT}, 1), found = find(q, ${P_COUNT}); found !== undefined; q = Atomics.add(ctl, ${NEXT}, 1), found = find(q, ${P_COUNT})) {
           const [[a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, , scratch, scratchBytes], r] = found;
           const rb = Math.floor(r / colChunks);
           const i0 = rb * rowsPer;
@@ -419,7 +429,7 @@ export function runGemmJobs(kernel: SharedKernel, fns: JobKernel, parts: readonl
   parts.forEach(({ job, pack }, j) => {
     const at = PARAMS + j * PART_SLOTS;
     control.set([job.a, job.lda, job.aT, job.bp, job.c, job.k, job.ldc, job.mPad, job.rowsPer, job.strips, job.stripsPer, job.colChunks, job.count, job.scratch, job.scratchBytes], at);
-    control.set(pack === undefined ? [0, 0, 0, 0, 0, 0] : [pack.raw, pack.transposed ? 1 : 0, pack.n, pack.strips, pack.stripsPer, pack.count], at + 15);
+    control.set(pack === undefined ? [0, 0, 0, 0, 0, 0] : [pack.raw, pack.transposed ? 1 : 0, pack.n, pack.strips, pack.stripsPer, pack.count], at + P_RAW);
   });
   control[PARTS] = parts.length;
   control[THREADS] = threads;
