@@ -211,9 +211,9 @@ function main(): boolean {
   }
   if (peers) console.log(`\n${compareChecksums(sums, peers)}`);
   console.log(
-    `\nTimes are medians of ${timing.samples} samples after a ${timing.warmupMs / 1000} s warm-up, all measured in this one run, each row's eager and jit figures (and (f) on one thread) in a fresh Node " +
+    `\nTimes are medians of ${timing.samples} samples after a ${timing.warmupMs / 1000} s warm-up, all measured in this one run, each row's eager and jit figures (and (f) on one thread) in a fresh Node ` +
       "process of their own, so that none runs in the state an earlier one left (V8's collector adapts to a program's history: after the W1 rows, W3 met " +
-      "mark-compact collections it does not meet alone).` +
+      "mark-compact collections it does not meet alone)." +
       (peers ? " HIPS autograd runs eagerly and has no vmap, so (d) vmap is compared with its loop; JAX runs every row under jax.jit (float64, CPU, one thread); NumPy's BLAS runs on one thread." : ""),
   );
   if (busy.length > 0) console.log(`\nOther processes used CPU while these were timed (cores, mean over the samples): ${busy.join(", ")}; their figures are slower than on a quiet machine.`);
