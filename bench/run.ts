@@ -183,7 +183,8 @@ function main(): boolean {
   }
   // BENCH_ONLY times a few rows, without the peers or the tables after
   const only = chosen !== workloads;
-  const peers = only ? null : runPeers();
+  const ran = only ? null : runPeers();
+  const peers = ran?.hips || ran?.jax ? ran : null;
 
   const header = ["workload", "unit", "autograd-ts eager", "autograd-ts jit", "eager ÷ jit"];
   if (peers?.hips) header.push("HIPS autograd");

@@ -25,6 +25,24 @@ new PerformanceObserver((list) => {
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 for (const key of keys) {
+  if (key === "ab") {
+    // bench/compiler-ab.ts's way with this build's W3 pair alone: 1 s warm-up each, 9 samples of 200 ms taking turns
+    const pair = ["mlp_step", "mlp_step_jit"];
+    const fns = pair.map((k) => workloads.find((x) => x.key === k)!.setup());
+    for (const f of fns) runFor(f, 1000);
+    const times: number[][] = [[], []];
+    const majors = [0, 0];
+    for (let s = 0; s < 9; s++) {
+      fns.forEach((f, i) => {
+        const m = collections.major;
+        times[i]!.push(runFor(f, 200));
+        majors[i]! += collections.major - m;
+      });
+    }
+    await tick();
+    pair.forEach((k, i) => console.log(`${k} (ab): ${median(times[i]!).toFixed(3)} ms; ${majors[i]} mark-compacts`));
+    continue;
+  }
   if (key === "gc") {
     gc?.();
     continue;
