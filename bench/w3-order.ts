@@ -4,7 +4,8 @@
  * as `timeCall` does (1 s warm-up, 9 samples of at least 50 ms, median), and prints for each the
  * median of all samples, the median of the samples during which other processes used less than
  * 0.15 of a core (`timedSample` in timing.ts), and the collections during its samples (scavenges, mark-compacts
- * and their pause per call). `gc` in the list runs a full collection (with `--expose-gc`).
+ * and their pause per call). `gc` in the list runs a full collection (with `--expose-gc`); `ab` times this build's W3 pair the
+ * way bench/compiler-ab.ts does (fresh setups, 1 s warm-up each, 9 samples of 200 ms taking turns).
  */
 import { PerformanceObserver, constants } from "node:perf_hooks";
 import { median, timedSample } from "./timing.ts";
