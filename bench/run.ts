@@ -13,7 +13,7 @@
  * (eager and jit), without the peers and the tables after.
  *
  * Each workload is timed in a fresh Node process of its own (this script with `--one <key>`), the
- * same for every row, eager and jit alike; each line also says how much CPU other processes used
+ * same for every row, eager and jit alike (`BENCH_ONE_PROCESS=1`: all in this process, as before); each line also says how much CPU other processes used
  * while it was timed (Linux), since a product on two threads slows by up to half when another
  * process takes a core.
  */
@@ -21,8 +21,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { tree, type Tree } from "autograd-ts";
-import { threadCount } from "../src/kernels/threads.ts";
+import { setThreads, tree, type Tree } from "autograd-ts";
+import { threadCount, threadsWanted } from "../src/kernels/threads.ts";
 import * as np from "autograd-ts/numpy";
 import { timeCallSamples, defaultTiming, type TimingOptions } from "./timing.ts";
 import { workloads, type Workload } from "./workloads.ts";
@@ -130,30 +130,36 @@ interface Measured {
   others: number;
 }
 
-/** Measures workload `key` in this process (the child's side of `measure`) and prints the result as JSON. */
-function measureHere(key: string): void {
+/** Workload `key` measured in this process. */
+function measuredHere(key: string): Measured {
   const w = workloads.find((x) => x.key === key);
   if (!w) throw new Error(`bench/run.ts --one: no workload ${key} (known: ${workloads.map((x) => x.key).join(", ")})`);
   const call = w.setup();
   const sum = checksum(call());
   const { ms, others } = timeCallSamples(call, timing);
-  const result: Measured = { ms, checksum: sum, others: others.reduce((a, b) => a + b, 0) / others.length };
-  console.log(JSON.stringify(result));
+  return { ms, checksum: sum, others: others.reduce((a, b) => a + b, 0) / others.length };
 }
+
+/** `BENCH_ONE_PROCESS=1`: every row in this one process, in the table's order (the way of this bench before issue #9's change). */
+const oneProcess = Boolean(process.env["BENCH_ONE_PROCESS"]);
 
 /**
  * Workload `key` measured in a fresh process (this script with `--one`, the same Node flags and
- * loader), so that no workload runs in the state an earlier one left: V8's collector adapts its
- * heap limits to the program's history, and after the W1 rows a step of W3 met mark-compact
- * collections that it does not meet in a fresh process (eager W3 ≈ 41.6 against 36.7 ms, jit ≈ 33.7
- * against 30.5; bench/w3-order.ts). `env` is added to this process's environment.
+ * loader), so that no workload runs in the state an earlier one left (CONTRIBUTING, "How `npm run
+ * bench` times"); on `threads` threads when given. In this process with `BENCH_ONE_PROCESS`.
  */
-function measure(key: string, env: Record<string, string> = {}): Measured {
-  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--one", key], {
-    env: { ...process.env, ...env },
-    encoding: "utf8",
-    maxBuffer: 1 << 24,
-  });
+function measure(key: string, threads?: number): Measured {
+  if (oneProcess) {
+    const wanted = threadsWanted();
+    if (threads !== undefined) setThreads(threads);
+    try {
+      return measuredHere(key);
+    } finally {
+      setThreads(wanted);
+    }
+  }
+  const env = threads === undefined ? process.env : { ...process.env, AUTOGRAD_THREADS: String(threads) };
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--one", key], { env, encoding: "utf8", maxBuffer: 1 << 24 });
   if (child.status !== 0) throw new Error(`bench/run.ts: measuring ${key} failed: ${child.error?.message ?? child.stderr.trim()}`);
   return JSON.parse(child.stdout.trim().split("\n").at(-1)!) as Measured;
 }
@@ -207,14 +213,17 @@ function main(): boolean {
   console.log(lines.join("\n"));
   const f = chosen.find((w) => w.key === "matmul");
   if (f) {
-    const oneThread = measure(f.key, { AUTOGRAD_THREADS: "1" }).ms;
+    const oneThread = measure(f.key, 1).ms;
     console.log(`\nMatrix products ran on ${threadCount()} thread(s) (setThreads, AUTOGRAD_THREADS); (f) on one thread: ${fmt(report(f, oneThread))} GFLOP/s.`);
   }
   if (peers) console.log(`\n${compareChecksums(sums, peers)}`);
   console.log(
-    `\nTimes are medians of ${timing.samples} samples after a ${timing.warmupMs / 1000} s warm-up, all measured in this one run, each row's eager and jit figures (and (f) on one thread) in a fresh Node ` +
-      "process of their own, so that none runs in the state an earlier one left (V8's collector adapts to a program's history: after the W1 rows, W3 met " +
-      "mark-compact collections it does not meet alone)." +
+    `\nTimes are medians of ${timing.samples} samples after a ${timing.warmupMs / 1000} s warm-up, all measured in this one run, ` +
+      (oneProcess
+        ? "every row in this one process in the table's order (BENCH_ONE_PROCESS): a row runs in the state the rows before it left."
+        : "each row's eager and jit figures (and (f) on one thread) in a fresh Node process of their own, so that none runs in the state an earlier one " +
+          "left (after the W1 rows, W3 met mark-compact collections it does not meet alone; (h) eager meets page faults alone that it did not after the " +
+          "other rows; BENCH_ONE_PROCESS=1 times them all in one process).") +
       (peers ? " HIPS autograd runs eagerly and has no vmap, so (d) vmap is compared with its loop; JAX runs every row under jax.jit (float64, CPU, one thread); NumPy's BLAS runs on one thread." : ""),
   );
   if (busy.length > 0) console.log(`\nOther processes used CPU while these were timed (cores, mean over the samples): ${busy.join(", ")}; their figures are slower than on a quiet machine.`);
@@ -222,7 +231,7 @@ function main(): boolean {
 }
 
 const one = process.argv.indexOf("--one");
-if (one >= 0) measureHere(process.argv[one + 1] ?? "");
+if (one >= 0) console.log(JSON.stringify(measuredHere(process.argv[one + 1] ?? "")));
 else if (!main()) {
   const [{ printScanTables }, { printControlTable }, { printSimdTable }] = await Promise.all([import("./scan.ts"), import("./control-small.ts"), import("./simd.ts")]);
   printScanTables();

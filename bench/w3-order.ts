@@ -56,6 +56,7 @@ for (const key of keys) {
   const reps = Math.max(1, Math.ceil(50 / perCall));
   await tick();
   const before = { ...collections };
+  const faults0 = process.resourceUsage().minorPageFault;
   let calls = 0;
   const samples = Array.from({ length: 9 }, () => {
     calls += reps;
@@ -64,7 +65,8 @@ for (const key of keys) {
   await tick();
   const quiet = samples.filter((s) => s.others < 0.15).map((s) => s.ms);
   const all = median(samples.map((s) => s.ms));
-  const gcLine = `${collections.minor - before.minor} scavenges, ${collections.major - before.major} mark-compacts, ${((collections.ms - before.ms) / calls).toFixed(2)} ms of collections a call`;
-  if (key.startsWith("mlp")) console.log(`${key}: ${all.toFixed(3)} ms (quiet ${quiet.length}/9: ${quiet.length > 0 ? median(quiet).toFixed(3) : "–"}); ${gcLine}`);
+  const faults = (process.resourceUsage().minorPageFault - faults0) / calls;
+  const gcLine = `${faults.toFixed(0)} minor page faults a call, ${collections.minor - before.minor} scavenges, ${collections.major - before.major} mark-compacts, ${((collections.ms - before.ms) / calls).toFixed(2)} ms of collections a call`;
+  if (!process.env["ONLY_PRINT"] || process.env["ONLY_PRINT"].split(",").includes(key)) console.log(`${key}: ${all.toFixed(3)} ms (quiet ${quiet.length}/9: ${quiet.length > 0 ? median(quiet).toFixed(3) : "–"}); ${gcLine}`);
 }
 process.exit(0);
