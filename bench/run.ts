@@ -222,7 +222,7 @@ function main(): boolean {
       (oneProcess
         ? "every row in this one process in the table's order (BENCH_ONE_PROCESS): a row runs in the state the rows before it left."
         : "each row's eager and jit figures (and (f) on one thread) in a fresh Node process of their own, so that none runs in the state an earlier one " +
-          "left (after the W1 rows, W3 met mark-compact collections it does not meet alone; (h) eager meets page faults alone that it did not after the " +
+          "left (after the W1 rows, eager W3 met mark-compact collections it does not meet alone; (h) eager meets page faults alone that it did not after the " +
           "other rows; BENCH_ONE_PROCESS=1 times them all in one process).") +
       (peers ? " HIPS autograd runs eagerly and has no vmap, so (d) vmap is compared with its loop; JAX runs every row under jax.jit (float64, CPU, one thread); NumPy's BLAS runs on one thread." : ""),
   );
