@@ -13,9 +13,9 @@
  * (eager and jit), without the peers and the tables after.
  *
  * Each workload is timed in a fresh Node process of its own (this script with `--one <key>`), the
- * same for every row, eager and jit alike (`BENCH_ONE_PROCESS=1`: all in this process, as before); each line also says how much CPU other processes used
- * while it was timed (Linux), since a product on two threads slows by up to half when another
- * process takes a core.
+ * same for every row, eager and jit alike (`BENCH_ONE_PROCESS=1`: all in this process, as before);
+ * each line also says how much CPU other processes used while it was timed (Linux), since a
+ * product on two threads slows by up to half when another process takes a core.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
