@@ -22,7 +22,7 @@
 import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
 import type { JaxprEqn, JaxprVar } from "../core/jaxpr.ts";
 import { transposeData } from "../kernels/strided.ts";
-import { addP, mulP } from "../primitives/binary.ts";
+import { addP, divP, mulP, subP } from "../primitives/binary.ts";
 import { dotGeneralP, freeAxes, type DotParams } from "../primitives/contraction.ts";
 import { broadcastInDimP, reshapeP, transposeP, type BroadcastParams, type TransposeParams } from "../primitives/structural.ts";
 import { negP } from "../primitives/unary.ts";
@@ -37,6 +37,20 @@ interface Base {
 }
 
 const nonUnit = (shape: readonly number[]): number[] => shape.flatMap((d, i) => (d === 1 ? [] : [i]));
+
+/**
+ * What the proof reads: the equation defining a variable (undefined for inputs and constants), a
+ * constant's value; and how many more equations it may read back through (sums read both their
+ * terms, so a program of many shared sums could otherwise take exponential time).
+ */
+interface Program {
+  readonly definedBy: (v: JaxprVar) => JaxprEqn | undefined;
+  readonly constant: (v: JaxprVar) => NDArray | undefined;
+  steps: number;
+}
+
+/** Equations read back from both operands of one product, at most. */
+const MAX_STEPS = 256;
 
 /**
  * Whether the product `eqn` is provably symmetric (see the file's comment). `definedBy(v)` is the
@@ -56,43 +70,62 @@ export function isSymmetricProduct(eqn: JaxprEqn, definedBy: (v: JaxprVar) => Ja
   const lDims = freeDims(ls, lf);
   const rDims = freeDims(rs, rf);
   if (lDims.length === 0 || lDims.length !== rDims.length || lDims.some((d, i) => d !== rDims[i])) return false;
-  const lBase = baseOf(l, new Set(p.lhsContract), definedBy, constant);
-  const rBase = baseOf(r, new Set(p.rhsContract), definedBy, constant);
-  const lOrder = baseOrder(lBase, ls, [...lf, ...p.lhsContract]);
-  const rOrder = baseOrder(rBase, rs, [...rf, ...p.rhsContract]);
-  if (lOrder === undefined || rOrder === undefined) return false;
-  if (lBase.v === rBase.v && lOrder.every((x, i) => x === rOrder[i])) return true;
-  return equalConstants(constant(lBase.v), lOrder, constant(rBase.v), rOrder);
+  const program = { definedBy, constant, steps: MAX_STEPS };
+  const lBase = baseOf(program, l, identity(ls), new Set(p.lhsContract));
+  const rBase = baseOf(program, r, identity(rs), new Set(p.rhsContract));
+  return sameMatrix(program, lBase, ls, [...lf, ...p.lhsContract], rBase, rs, [...rf, ...p.rhsContract]);
+}
+
+/** Each axis of `shape` as itself, −1 for those of length 1. */
+const identity = (shape: readonly number[]): number[] => shape.map((d, i) => (d === 1 ? -1 : i));
+
+/**
+ * Reads back from `v`, whose axis `i` is the operand's axis `at[i]` (the operand's axes in
+ * `contracted` are contracted), through linear scalings by factors constant along the operand's
+ * free axes — `neg`, `mul` and `div` by a factor, sums and differences of two scalings of one base
+ * — and transposes and reshapes by axes of length 1, to the base `v` scales.
+ */
+function baseOf(program: Program, v: JaxprVar, at: readonly number[], contracted: ReadonlySet<number>): Base {
+  const eqn = program.definedBy(v);
+  if (eqn === undefined || program.steps-- <= 0) return { v, at };
+  const prim = eqn.prim as unknown;
+  const [x, y] = eqn.inputs as [JaxprVar, JaxprVar | undefined];
+  const isFactor = (f: JaxprVar) => constantAlongFree(program, f, at, contracted);
+  const next = (u: JaxprVar, uAt: readonly number[] = at) => baseOf(program, u, uAt, contracted);
+  if (prim === negP || ((prim === addP || prim === subP) && x === y)) return next(x);
+  if ((prim === mulP || prim === divP) && isFactor(y!)) return next(x);
+  if (prim === mulP && isFactor(x)) return next(y!);
+  if (prim === addP || prim === subP) {
+    const [bx, by] = [next(x), next(y!)];
+    const all = v.aval.shape.map((_, i) => i);
+    return sameMatrix(program, bx, v.aval.shape, all, by, v.aval.shape, all) ? bx : { v, at };
+  }
+  if (prim === transposeP) {
+    const { perm } = eqn.params as TransposeParams;
+    const inner = new Array<number>(perm.length);
+    perm.forEach((q, o) => (inner[q] = at[o]!));
+    return next(x, inner);
+  }
+  if (prim === reshapeP && sameNonUnitDims(x.aval.shape, v.aval.shape)) {
+    const outer = nonUnit(v.aval.shape).map((o) => at[o]!);
+    const inner = x.aval.shape.map(() => -1);
+    nonUnit(x.aval.shape).forEach((i, t) => (inner[i] = outer[t]!));
+    return next(x, inner);
+  }
+  return { v, at };
 }
 
 /**
- * Reads back from operand `v` (its axes in `contracted` are contracted) through linear scalings
- * by factors constant along its free axes, transposes and reshapes by axes of length 1, to the
- * base it scales.
+ * Whether two bases, of operands of shapes `sa` and `sb` read along their axes `oa` and `ob`, are
+ * the same matrix: the same variable read the same way, or two float64 constants equal element by
+ * element.
  */
-function baseOf(v: JaxprVar, contracted: ReadonlySet<number>, definedBy: (v: JaxprVar) => JaxprEqn | undefined, constant: (v: JaxprVar) => NDArray | undefined): Base {
-  let at = v.aval.shape.map((d, i) => (d === 1 ? -1 : i));
-  for (;;) {
-    const eqn = definedBy(v);
-    if (eqn === undefined) return { v, at };
-    const prim = eqn.prim as unknown;
-    const [x, y] = eqn.inputs as [JaxprVar, JaxprVar | undefined];
-    const isFactor = (f: JaxprVar) => constantAlongFree(f, at, contracted, definedBy, constant);
-    if (prim === negP || (prim === addP && x === y)) v = x;
-    else if (prim === mulP && isFactor(y!)) v = x;
-    else if (prim === mulP && isFactor(x)) v = y!;
-    else if (prim === transposeP) {
-      const { perm } = eqn.params as TransposeParams;
-      const inner = new Array<number>(perm.length);
-      perm.forEach((q, o) => (inner[q] = at[o]!));
-      [v, at] = [x, inner];
-    } else if (prim === reshapeP && sameNonUnitDims(x.aval.shape, v.aval.shape)) {
-      const outer = nonUnit(v.aval.shape).map((o) => at[o]!);
-      const inner = x.aval.shape.map(() => -1);
-      nonUnit(x.aval.shape).forEach((i, t) => (inner[i] = outer[t]!));
-      [v, at] = [x, inner];
-    } else return { v, at };
-  }
+function sameMatrix(program: Program, a: Base, sa: readonly number[], oa: readonly number[], b: Base, sb: readonly number[], ob: readonly number[]): boolean {
+  const pa = baseOrder(a, sa, oa);
+  const pb = baseOrder(b, sb, ob);
+  if (pa === undefined || pb === undefined) return false;
+  if (a.v === b.v && pa.every((x, i) => x === pb[i])) return true;
+  return equalConstants(program.constant(a.v), pa, program.constant(b.v), pb);
 }
 
 const sameNonUnitDims = (a: readonly number[], b: readonly number[]): boolean => {
@@ -106,15 +139,15 @@ const sameNonUnitDims = (a: readonly number[], b: readonly number[]): boolean =>
  * constant along every free axis of the operand: a broadcast from contracted axes only (scalars
  * included), or a constant whose elements are equal along the free axes.
  */
-function constantAlongFree(f: JaxprVar, at: readonly number[], contracted: ReadonlySet<number>, definedBy: (v: JaxprVar) => JaxprEqn | undefined, constant: (v: JaxprVar) => NDArray | undefined): boolean {
+function constantAlongFree(program: Program, f: JaxprVar, at: readonly number[], contracted: ReadonlySet<number>): boolean {
   const free = (i: number) => at[i] !== -1 && !contracted.has(at[i]!);
-  const eqn = definedBy(f);
+  const eqn = program.definedBy(f);
   if (eqn !== undefined && eqn.prim === (broadcastInDimP as unknown)) {
     const { dims } = eqn.params as BroadcastParams;
     const ys = eqn.inputs[0]!.aval.shape;
     return dims.every((d, t) => ys[t] === 1 || !free(d));
   }
-  const c = constant(f);
+  const c = program.constant(f);
   if (!(c instanceof ConcreteArray)) return false;
   // Every element equals the one with its free coordinates set to 0.
   const { shape, data } = c;
