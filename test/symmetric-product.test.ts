@@ -186,6 +186,7 @@ describe("near misses: the full product, eager's bits", () => {
     ["another constant (one element differs)", (x) => np.matmul(np.transpose(B), scaled(x)), v],
     ["a scaling along a free axis", (x) => np.matmul(np.transpose(A), A.mul(np.tanh(x).reshape([1, n]))), u],
     ["a scaling along a free axis of the other operand", (x) => np.matmul(np.transpose(A.mul(np.tanh(x).reshape([1, n]))), A), u],
+    ["a sum of scalings of two matrices", (x) => np.matmul(np.transpose(A), scaled(x).add(np.cos(x).reshape([k, 1]).mul(B))), v],
     ["a full matrix factor", (x) => np.matmul(np.transpose(A), A.mul(np.tanh(x))), np.array(matrixData(k, n, 9))],
     ["a non-linear function of X", (x) => np.matmul(np.transpose(A), np.tanh(A.mul(x.reshape([k, 1])))), v],
     ["X·X (not transposed)", (x) => np.matmul(x, x), X],
@@ -311,9 +312,14 @@ describe("the kernel: productOf(…, symmetric)", () => {
           const full = new Float64Array(m * m);
           matmulData(a, b, full, 1, m, k, m, tA, tB);
           const product = productOf(1, m, k, m, tA, tB, true);
+          // A product of NaNs of this shape first leaves NaN wherever the kernel keeps this shape's C.
+          const nan = new Float64Array(m * k).fill(NaN);
+          const poison = () => productOf(1, m, k, m, tA, tB).into(nan, nan, new Float64Array(m * m));
           const c = new Float64Array(m * m).fill(NaN);
+          poison();
           product.into(a, b, c);
           const results = [c];
+          poison();
           if (product.inMemory) results.push(Float64Array.from(product.inMemory(a, b)));
           for (const got of results) {
             for (let i = 0; i < m; i++) {
