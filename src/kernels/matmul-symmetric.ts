@@ -12,6 +12,7 @@
  * intermediate product overflows or underflows. The result is exactly symmetric.
  */
 import type { GemmFn } from "./threads.ts";
+import { get, HEADER, I32, i32, instantiate, memoryImport, name, section, set, simd, uleb, V128, vec } from "./wasm-encode.ts";
 
 /**
  * Rows [0, mPad) of C through `gemm`, one row of register tiles (`mr` rows) at a time, each from
@@ -29,4 +30,89 @@ export function mirrorUpper(c: Float64Array, off: number, m: number, ld: number)
     const row = off + i * ld;
     for (let j = 0, col = off + i; j < i; j++, col += ld) c[row + j] = c[col]!;
   }
+}
+
+/** `mirror(c, m, ld)`: `mirrorUpper` on the matrix at byte address `c` (row stride `ld` bytes) of a memory. */
+type MirrorFn = (c: number, m: number, ld: number) => void;
+
+/** Opcodes used below. */
+const [BLOCK, LOOP, BR, BR_IF, END, ADD, MUL, GE_U, LT_U, EQZ, F64_LOAD, F64_STORE] = [0x02, 0x03, 0x0c, 0x0d, 0x0b, 0x6a, 0x6c, 0x4f, 0x49, 0x45, 0x2b, 0x39];
+const memarg = [0, 0];
+/** `i8x16.shuffle` taking the first (`high` false) or the second double of each of two vectors. */
+const pairOf = (high: boolean): number[] => {
+  const lanes = (from: number) => Array.from({ length: 8 }, (_, t) => from + t);
+  return [...simd(13), ...lanes(high ? 8 : 0), ...lanes(high ? 24 : 16)];
+};
+
+/**
+ * The body of `mirror`: rows taken in pairs (i, i + 1), each 2 × 2 block (j, j + 1) left of the
+ * diagonal read as two f64x2 rows of C[j…j+1, i…i+1] and stored transposed, the diagonal block's
+ * one element copied, then an odd last row element by element.
+ */
+function mirrorBody(): number[] {
+  const [c, m, ld, i, j, pr, pc, pw, r0, r1] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const code = [
+    ...i32(0), ...set(i),
+    BLOCK, 0x40, LOOP, 0x40,
+    ...get(i), ...i32(1), ADD, ...get(m), GE_U, BR_IF, 1,
+    ...get(c), ...get(i), ...get(ld), MUL, ADD, ...set(pr),
+    ...get(c), ...get(i), ...i32(8), MUL, ADD, ...set(pc),
+    ...get(pr), ...set(pw),
+    ...i32(0), ...set(j),
+    BLOCK, 0x40, LOOP, 0x40,
+    ...get(j), ...get(i), GE_U, BR_IF, 1,
+    ...get(pc), ...simd(0), ...memarg, ...set(r0),
+    ...get(pc), ...get(ld), ADD, ...simd(0), ...memarg, ...set(r1),
+    ...get(pw), ...get(r0), ...get(r1), ...pairOf(false), ...simd(11), ...memarg,
+    ...get(pw), ...get(ld), ADD, ...get(r0), ...get(r1), ...pairOf(true), ...simd(11), ...memarg,
+    ...get(pc), ...get(ld), ...i32(2), MUL, ADD, ...set(pc),
+    ...get(pw), ...i32(16), ADD, ...set(pw),
+    ...get(j), ...i32(2), ADD, ...set(j),
+    BR, 0, END, END,
+    // C[i + 1, i] = C[i, i + 1]; pw is C[i, i] now.
+    ...get(pw), ...get(ld), ADD, ...get(pw), F64_LOAD, 3, 8, F64_STORE, 3, 0,
+    ...get(i), ...i32(2), ADD, ...set(i),
+    BR, 0, END, END,
+    // An odd m's last row i = m − 1: C[i, j] = C[j, i], j < i.
+    ...get(c), ...get(i), ...get(ld), MUL, ADD, ...set(pw),
+    ...get(c), ...get(i), ...i32(8), MUL, ADD, ...set(pc),
+    ...i32(0), ...set(j),
+    BLOCK, 0x40, LOOP, 0x40,
+    ...get(j), ...get(i), GE_U, BR_IF, 1,
+    ...get(i), ...get(m), LT_U, EQZ, BR_IF, 1,
+    ...get(pw), ...get(pc), F64_LOAD, 3, 0, F64_STORE, 3, 0,
+    ...get(pw), ...i32(8), ADD, ...set(pw),
+    ...get(pc), ...get(ld), ADD, ...set(pc),
+    ...get(j), ...i32(1), ADD, ...set(j),
+    BR, 0, END, END,
+    END,
+  ];
+  const locals = vec([[5, I32], [2, V128]]);
+  return [...uleb(locals.length + code.length), ...locals, ...code];
+}
+
+/** The compiled `mirror` for one memory (its `fn` undefined where it cannot be compiled). */
+let compiled: { memory: unknown; fn: MirrorFn | undefined } | undefined;
+
+/**
+ * `mirrorUpper` on the matrix at element `off` of `f`, a view of the whole WebAssembly `memory`
+ * (shared or not): by a small generated SIMD module importing it (bytes copied as they are, so
+ * the same values), else in JavaScript.
+ */
+export function mirrorInMemory(memory: unknown, shared: boolean, f: Float64Array, off: number, m: number, ld: number): void {
+  let entry = compiled;
+  if (entry === undefined || entry.memory !== memory) {
+    const bytes = [
+      ...HEADER,
+      ...section(1, vec([[0x60, ...vec([[I32], [I32], [I32]]), 0]])),
+      ...section(2, vec([memoryImport(shared)])),
+      ...section(3, vec([[0]])),
+      ...section(7, vec([[...name("mirror"), 0x00, 0]])),
+      ...section(10, vec([mirrorBody()])),
+    ];
+    compiled = entry = { memory, fn: instantiate(bytes, memory)?.["mirror"] as MirrorFn | undefined };
+  }
+  const { fn } = entry;
+  if (fn !== undefined) fn(off * 8, m, ld * 8);
+  else mirrorUpper(f, off, m, ld);
 }

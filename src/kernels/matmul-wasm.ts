@@ -33,7 +33,7 @@ import { gemmWasm } from "./wasm/gemm.wasm.ts";
 import { gemmRelaxedWasm } from "./wasm/gemmRelaxed.wasm.ts";
 import type { MatmulKernel } from "./matmul.ts";
 import { keepingPackedB, keptPackedB } from "./kept-b.ts";
-import { gemmUpper, mirrorUpper } from "./matmul-symmetric.ts";
+import { gemmUpper, mirrorInMemory } from "./matmul-symmetric.ts";
 import { MAX_PARTS, MAX_PIECES, runGemmJob, runGemmJobs, threadCount, threadsSupported, type GemmFn, type GemmJob, type JobPart, type PackBFn, type PackBTFn, type PackJob } from "./threads.ts";
 
 /** The part of the WebAssembly API used here (the project compiles without the DOM's types). */
@@ -366,7 +366,7 @@ function multiply(f: Float64Array, at: Placement, a: Float64Array, aOff: number,
   const staged = stage(f, at, base / 8, a, aOff, b, bOff, c, cOff, m, k, n, transA, transB, at.threads, MAX_PIECES, packedB);
   if (at.upper) {
     if (staged.part !== undefined) runGemmJob(kernel!, kernel!, staged.part.job, at.threads, staged.part.pack);
-    mirrorUpper(f, staged.direct ? c!.byteOffset / 8 + cOff : staged.cFrom, m, staged.nPad);
+    mirrorInMemory(kernel!.memory, kernel!.shared, f, staged.direct ? c!.byteOffset / 8 + cOff : staged.cFrom, m, staged.nPad);
     finish(f, staged, c, cOff, m, n);
   } else if (staged.part === undefined) finish(f, staged, c, cOff, m, n);
   else if (c === undefined || staged.direct) runGemmJob(kernel!, kernel!, staged.part.job, at.threads, staged.part.pack);
