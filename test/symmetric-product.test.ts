@@ -132,8 +132,8 @@ describe("the symmetric product in compiled Hessians", () => {
     }
   });
 
-  it("on two threads (the whole product computed, then mirrored) as on one", () => {
-    for (const threads of [1, 2]) {
+  it("on two threads (the upper tiles on one) and three (the whole product on three, then mirrored) as on one", () => {
+    for (const threads of [1, 2, 3]) {
       setThreads(threads);
       const { rows, xs, eager, compiled, text } = hessians("tanh", 130, 130);
       expect(text).toContain(MARK);
@@ -302,8 +302,8 @@ describe("the kernel: productOf(…, symmetric)", () => {
     return { X, u, v, a, b };
   }
 
-  it("upper triangle with matmulData's bits, lower mirrored within the bound, on one and two threads, into a buffer and in the kernel's memory", () => {
-    for (const threads of [1, 2]) {
+  it("upper triangle with matmulData's bits, lower mirrored within the bound, on one to three threads, into a buffer and in the kernel's memory", () => {
+    for (const threads of [1, 2, 3]) {
       setThreads(threads);
       for (const [m, k] of [[5, 5], [5, 64], [37, 29], [64, 48], [100, 100], [130, 140], [12, 1100]] as const) {
         for (const [tA, tB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
