@@ -12,7 +12,7 @@
  * intermediate product overflows or underflows. The result is exactly symmetric.
  */
 import type { GemmFn } from "./threads.ts";
-import { get, HEADER, I32, i32, instantiate, memoryImport, name, section, set, simd, uleb, V128, vec } from "./wasm-encode.ts";
+import { get, I32, i32, instantiate, oneFunctionModule, set, simd, uleb, V128, vec } from "./wasm-encode.ts";
 
 /**
  * Rows [0, mPad) of C through `gemm`, one row of register tiles (`mr` rows) at a time, each from
@@ -102,15 +102,7 @@ let compiled: { memory: unknown; fn: MirrorFn | undefined } | undefined;
 export function mirrorInMemory(memory: unknown, shared: boolean, f: Float64Array, off: number, m: number, ld: number): void {
   let entry = compiled;
   if (entry === undefined || entry.memory !== memory) {
-    const bytes = [
-      ...HEADER,
-      ...section(1, vec([[0x60, ...vec([[I32], [I32], [I32]]), 0]])),
-      ...section(2, vec([memoryImport(shared)])),
-      ...section(3, vec([[0]])),
-      ...section(7, vec([[...name("mirror"), 0x00, 0]])),
-      ...section(10, vec([mirrorBody()])),
-    ];
-    compiled = entry = { memory, fn: instantiate(bytes, memory)?.["mirror"] as MirrorFn | undefined };
+    compiled = entry = { memory, fn: instantiate(oneFunctionModule("mirror", 3, mirrorBody(), shared), memory)?.["mirror"] as MirrorFn | undefined };
   }
   const { fn } = entry;
   if (fn !== undefined) fn(off * 8, m, ld * 8);
