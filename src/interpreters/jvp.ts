@@ -88,12 +88,16 @@ export class JVPTrace extends Trace {
   }
 
   private apply<P>(prim: Primitive<P>, primals: NDArray[], tangents: (NDArray | null)[], anyTangent: boolean, params: P): JVPTracer[] {
-    if (anyTangent && prim.jvpWithOutputs !== undefined) {
+    if (!anyTangent) return this.wrap(bind(prim, primals, params), null);
+    if (prim.jvpWithOutputs !== undefined) {
       const [outs, tangentsOut] = prim.jvpWithOutputs(primals, tangents, params);
       return this.wrap(outs, tangentsOut);
     }
     const outs = bind(prim, primals, params);
-    return this.wrap(outs, anyTangent ? prim.jvp(primals, tangents, outs, params) : null);
+    const tangentsOut = prim.jvp(primals, tangents, outs, params);
+    // The common single output without `wrap`'s loop.
+    if (outs.length === 1) return [new JVPTracer(this, outs[0]!, tangentsOut[0] ?? null)];
+    return this.wrap(outs, tangentsOut);
   }
 
   /** The outputs as tracers of this level, with their tangents (`null`: all zero). */

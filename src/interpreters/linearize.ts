@@ -3,14 +3,17 @@
  * so the primal work happens at once and only the linear tangent program is recorded; then
  * transpose that program (the backward pass), or replay it forward for many tangents (`linearize`).
  */
-import { NDArray, zerosConcrete, type Aval } from "../core/ndarray.ts";
+import { ConcreteArray, NDArray, zerosConcrete, type Aval } from "../core/ndarray.ts";
 import type { Primitive, UndefinedPrimal } from "../core/primitive.ts";
-import { bind, checkRaisable, currentLevel, MainTrace, Trace, Tracer, withMainTrace, type RecordedEqn } from "../core/trace.ts";
+import { bind, bindUnchecked, checkRaisable, currentLevel, MainTrace, Trace, Tracer, withMainTrace, type RecordedEqn } from "../core/trace.ts";
 import { JVPTracer, makeJVPTrace, type JVPTrace } from "./jvp.ts";
 import { tangentDtype } from "../core/dtype.ts";
 import { CotangentStore } from "./accumulate.ts";
 import { closeAllocationScope, openAllocationScope } from "../core/pool.ts";
 import { isClosedJaxpr } from "../core/jaxpr.ts";
+import { addP, divP, mulP, subP } from "../primitives/binary.ts";
+import { negP } from "../primitives/unary.ts";
+import { NO_PARAMS } from "../primitives/elementwise.ts";
 
 /** An unknown (linear) value of the program being recorded. */
 export class LinearVar extends Tracer implements UndefinedPrimal {
@@ -53,8 +56,11 @@ export class LinearTrace extends Trace {
   override get transformName(): string {
     return "grad/vjp (a tangent of reverse mode)";
   }
-  get program(): LinearProgram {
-    return this.main.globalData as LinearProgram;
+  /** The program being recorded (the level's shared data). */
+  readonly program: LinearProgram;
+  constructor(main: MainTrace) {
+    super(main);
+    this.program = main.globalData as LinearProgram;
   }
   /** A new unknown of abstract value `aval` (an array given as one is not kept: only its shape and dtype). */
   newVar(aval: Aval): LinearVar {
@@ -93,15 +99,50 @@ export class LinearTrace extends Trace {
 
   /**
    * Records `prim` applied to `inputs`. Each input serves as its own abstract value (a variable's
-   * shape and dtype are its `aval`'s), so no second list is built for `abstractEval`.
+   * shape and dtype are its `aval`'s), so no second list is built for `abstractEval`. An elementwise
+   * primitive on operands of one shape and float dtype (the usual tangent arithmetic) skips
+   * `abstractEval`: its output shares an operand variable's aval, which is what it would return.
    */
   private record<P>(prim: Primitive<P>, inputs: NDArray[], params: P): LinearVar[] {
-    const avals = prim.abstractEval(inputs, params);
-    const outs = new Array<LinearVar>(avals.length);
-    for (let i = 0; i < avals.length; i++) outs[i] = this.newVar(avals[i]!);
-    this.program.eqns.push({ prim: prim as Primitive<unknown>, inputs, params, outs });
+    const program = this.program;
+    const shared = prim.keepsOperandAval === true ? operandsAval(inputs) : null;
+    let outs: LinearVar[];
+    if (shared !== null) outs = [new LinearVar(this, shared, program.numVars++)];
+    else {
+      const avals = prim.abstractEval(inputs, params);
+      outs = new Array<LinearVar>(avals.length);
+      for (let i = 0; i < avals.length; i++) outs[i] = this.newVar(avals[i]!);
+    }
+    program.eqns.push({ prim: prim as Primitive<unknown>, inputs, params, outs });
     return outs;
   }
+}
+
+/**
+ * The aval of the first variable among `inputs` when every input has its shape and its dtype, a
+ * real float one (then an elementwise primitive keeping its operands' aval gives exactly it);
+ * `null` otherwise (the recorder then asks `abstractEval`, which checks and may throw).
+ */
+function operandsAval(inputs: readonly NDArray[]): Aval | null {
+  let aval: Aval | null = null;
+  for (let i = 0; i < inputs.length && aval === null; i++) {
+    const x = inputs[i];
+    if (x instanceof LinearVar) aval = x.aval;
+  }
+  if (aval === null) return null;
+  const { shape, dtype } = aval;
+  if (dtype !== "float64" && dtype !== "float32") return null;
+  for (let i = 0; i < inputs.length; i++) {
+    const x = inputs[i]!;
+    const a = x instanceof LinearVar ? x.aval : x;
+    if (a.dtype !== dtype) return null;
+    const s = a.shape;
+    if (s !== shape) {
+      if (s.length !== shape.length) return null;
+      for (let k = 0; k < s.length; k++) if (s[k] !== shape[k]) return null;
+    }
+  }
+  return aval;
 }
 
 /** Only linear primitives may be applied to the unknowns (tangents) of the program being recorded. */
@@ -182,18 +223,31 @@ export function backwardPass(lin: Linearized, cts: readonly (NDArray | null)[]):
       const ct = cts[i];
       if (v != null && ct != null) store.add(v.id, ct);
     }
+    // With no transformation active and the plain `bind`, the common linear primitives are
+    // transposed here without their rules (`transposeDirect`).
+    const direct = currentLevel() === 0 && bind === bindUnchecked;
     const eqns = lin.program.eqns;
     for (let e = eqns.length - 1; e >= 0; e--) {
       const eqn = eqns[e]!;
       const outs = eqn.outs;
       let ctsOut: NDArray[] | null = null;
-      for (let i = 0; i < outs.length; i++) {
-        const ct = store.take(outs[i]!.id);
+      if (outs.length === 1) {
+        const ct = store.take(outs[0]!.id);
         if (ct === null) continue;
-        ctsOut ??= new Array<NDArray>(outs.length);
-        ctsOut[i] = ct;
+        if (direct && transposeDirect(store, eqn, ct)) {
+          store.releaseDead();
+          continue;
+        }
+        ctsOut = [ct];
+      } else {
+        for (let i = 0; i < outs.length; i++) {
+          const ct = store.take(outs[i]!.id);
+          if (ct === null) continue;
+          ctsOut ??= new Array<NDArray>(outs.length);
+          ctsOut[i] = ct;
+        }
+        if (ctsOut === null) continue;
       }
-      if (ctsOut === null) continue;
       for (let i = 0; i < outs.length; i++) {
         if (ctsOut[i] === undefined) ctsOut[i] = zerosConcrete(outs[i]!.aval.shape, outs[i]!.aval.dtype);
       }
@@ -222,6 +276,59 @@ export function backwardPass(lin: Linearized, cts: readonly (NDArray | null)[]):
   } finally {
     closeAllocationScope(fresh);
   }
+}
+
+const isPlain = (x: NDArray): x is ConcreteArray => x.constructor === ConcreteArray;
+
+/**
+ * The transposes of the common linear elementwise primitives — `neg`, `add`, `sub`, and `mul` and
+ * `div` by a known value — done without calling their rules, for a pass with no transformation
+ * active and the plain `bind`: where the cotangent and the known operand are plain concrete arrays,
+ * `bind` would run the kernel at once, so calling `impl` computes what the rule computes, bit for
+ * bit (`test/transpose-direct.test.ts` compares the two). Adds the input cotangents to `store` as
+ * the pass would, and returns `true`; returns `false` having done nothing for any other equation
+ * (which the rule then transposes, or rejects with its error).
+ */
+function transposeDirect(store: CotangentStore, eqn: Eqn, ct: NDArray): boolean {
+  if (!isPlain(ct)) return false;
+  const prim = eqn.prim;
+  const inputs = eqn.inputs;
+  if (prim === negP) {
+    const x = inputs[0]!;
+    if (!(x instanceof LinearVar)) return false;
+    const r = negP.impl([ct], NO_PARAMS)[0]!;
+    store.consume(ct);
+    store.add(x.id, r);
+    return true;
+  }
+  if (prim === addP || prim === subP) {
+    const x = inputs[0]!;
+    const y = inputs[1]!;
+    const xv = x instanceof LinearVar;
+    const yv = y instanceof LinearVar;
+    const ctY = yv && prim === subP ? negP.impl([ct], NO_PARAMS)[0]! : ct;
+    store.consume(ct);
+    if (xv) store.add(x.id, ct);
+    if (yv) store.add(y.id, ctY);
+    return true;
+  }
+  if (prim === mulP || prim === divP) {
+    const x = inputs[0]!;
+    const y = inputs[1]!;
+    let r: NDArray;
+    let id: number;
+    if (x instanceof LinearVar && isPlain(y)) {
+      r = prim.impl([ct, y], NO_PARAMS)[0]!;
+      id = x.id;
+    } else if (prim === mulP && y instanceof LinearVar && isPlain(x)) {
+      r = mulP.impl([x, ct], NO_PARAMS)[0]!;
+      id = y.id;
+    } else return false;
+    store.consume(ct);
+    store.add(id, r);
+    return true;
+  }
+  return false;
 }
 
 /** Replays the linear program forward: the JVP at the linearization point for new tangents. */
