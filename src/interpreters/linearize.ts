@@ -91,7 +91,8 @@ export class LinearTrace extends Trace {
     for (let i = 0; i < n; i++) {
       const a = args[i]!;
       inputs[i] = a;
-      if (!(a instanceof LinearVar && a.trace === this)) checkRaisable(this, a);
+      // A plain concrete array is a known input as it is (no class check needed).
+      if (a.constructor !== ConcreteArray && !(a instanceof LinearVar && a.trace === this)) checkRaisable(this, a);
     }
     checkLinear(prim);
     return this.record(prim, inputs, params);
