@@ -78,35 +78,61 @@ export class LinearTrace extends Trace {
       const t = tracers[i]!;
       inputs[i] = t instanceof LinearConst ? t.value : t;
     }
-    return this.record(prim, inputs, params);
+    return this.record(prim, inputs, params, null);
   }
 
   /**
    * `bindAt`'s work without wrapping: what `pure`/`lift` would wrap in a `LinearConst` is recorded
    * as it is (a known input), and the outputs are new variables, which `fullLower` leaves as they are.
+   * The one pass over the arguments also finds, for an elementwise primitive keeping its operands'
+   * aval, whether they share one shape and one float dtype: then the output takes the first
+   * variable's aval, which is what `abstractEval` would return, without calling it.
    */
   override applyPrimitive<P>(prim: Primitive<P>, args: readonly NDArray[], params: P): NDArray[] {
     const n = args.length;
     const inputs = new Array<NDArray>(n);
+    let same = prim.keepsOperandAval === true;
+    let aval: Aval | null = null;
+    let shape0: readonly number[] = [];
+    let dtype0 = "";
     for (let i = 0; i < n; i++) {
       const a = args[i]!;
       inputs[i] = a;
+      let shape: readonly number[];
+      let dtype: string;
       // A plain concrete array is a known input as it is (no class check needed).
-      if (a.constructor !== ConcreteArray && !(a instanceof LinearVar && a.trace === this)) checkRaisable(this, a);
+      if (a.constructor === ConcreteArray) {
+        shape = (a as ConcreteArray).shape;
+        dtype = (a as ConcreteArray).dtype;
+      } else if (a instanceof LinearVar && a.trace === this) {
+        const av = a.aval;
+        aval ??= av;
+        shape = av.shape;
+        dtype = av.dtype;
+      } else {
+        checkRaisable(this, a);
+        if (!same) continue;
+        shape = a.shape;
+        dtype = a.dtype;
+      }
+      if (!same) continue;
+      if (i === 0) {
+        shape0 = shape;
+        dtype0 = dtype;
+      } else if (dtype !== dtype0 || (shape !== shape0 && !sameDims(shape, shape0))) same = false;
     }
     checkLinear(prim);
-    return this.record(prim, inputs, params);
+    const shared = same && aval !== null && (dtype0 === "float64" || dtype0 === "float32") ? aval : null;
+    return this.record(prim, inputs, params, shared);
   }
 
   /**
-   * Records `prim` applied to `inputs`. Each input serves as its own abstract value (a variable's
-   * shape and dtype are its `aval`'s), so no second list is built for `abstractEval`. An elementwise
-   * primitive on operands of one shape and float dtype (the usual tangent arithmetic) skips
-   * `abstractEval`: its output shares an operand variable's aval, which is what it would return.
+   * Records `prim` applied to `inputs`, with the outputs' avals from `abstractEval`, or the one
+   * output with aval `shared` (see `applyPrimitive`). Each input serves as its own abstract value
+   * (a variable's shape and dtype are its `aval`'s), so no second list is built for `abstractEval`.
    */
-  private record<P>(prim: Primitive<P>, inputs: NDArray[], params: P): LinearVar[] {
+  private record<P>(prim: Primitive<P>, inputs: NDArray[], params: P, shared: Aval | null): LinearVar[] {
     const program = this.program;
-    const shared = prim.keepsOperandAval === true ? operandsAval(inputs) : null;
     let outs: LinearVar[];
     if (shared !== null) outs = [new LinearVar(this, shared, program.numVars++)];
     else {
@@ -119,31 +145,11 @@ export class LinearTrace extends Trace {
   }
 }
 
-/**
- * The aval of the first variable among `inputs` when every input has its shape and its dtype, a
- * real float one (then an elementwise primitive keeping its operands' aval gives exactly it);
- * `null` otherwise (the recorder then asks `abstractEval`, which checks and may throw).
- */
-function operandsAval(inputs: readonly NDArray[]): Aval | null {
-  let aval: Aval | null = null;
-  for (let i = 0; i < inputs.length && aval === null; i++) {
-    const x = inputs[i];
-    if (x instanceof LinearVar) aval = x.aval;
-  }
-  if (aval === null) return null;
-  const { shape, dtype } = aval;
-  if (dtype !== "float64" && dtype !== "float32") return null;
-  for (let i = 0; i < inputs.length; i++) {
-    const x = inputs[i]!;
-    const a = x instanceof LinearVar ? x.aval : x;
-    if (a.dtype !== dtype) return null;
-    const s = a.shape;
-    if (s !== shape) {
-      if (s.length !== shape.length) return null;
-      for (let k = 0; k < s.length; k++) if (s[k] !== shape[k]) return null;
-    }
-  }
-  return aval;
+/** Whether two shapes are equal. */
+function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /** Only linear primitives may be applied to the unknowns (tangents) of the program being recorded. */
