@@ -292,7 +292,7 @@ const isPlain = (x: NDArray): x is ConcreteArray => x.constructor === ConcreteAr
  * `div` by a known value — done without calling their rules, for a pass with no transformation
  * active and the plain `bind`: where the cotangent and the known operand are plain concrete arrays,
  * `bind` would run the kernel at once, so calling `impl` computes what the rule computes, bit for
- * bit (`test/transpose-direct.test.ts` compares the two). Adds the input cotangents to `store` as
+ * bit (`test/eager-grad-shortcuts.test.ts` compares the two). Adds the input cotangents to `store` as
  * the pass would, and returns `true`; returns `false` having done nothing for any other equation
  * (which the rule then transposes, or rejects with its error).
  */
