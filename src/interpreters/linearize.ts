@@ -8,7 +8,7 @@ import type { Primitive, UndefinedPrimal } from "../core/primitive.ts";
 import { bind, bindUnchecked, checkRaisable, currentLevel, MainTrace, Trace, Tracer, withMainTrace, type RecordedEqn } from "../core/trace.ts";
 import { JVPTracer, makeJVPTrace, type JVPTrace } from "./jvp.ts";
 import { tangentDtype } from "../core/dtype.ts";
-import { CotangentStore } from "./accumulate.ts";
+import { CotangentStore, scaleInPlace } from "./accumulate.ts";
 import { closeAllocationScope, openAllocationScope } from "../core/pool.ts";
 import { isClosedJaxpr } from "../core/jaxpr.ts";
 import { addP, divP, mulP, subP } from "../primitives/binary.ts";
@@ -241,7 +241,7 @@ export function backwardPass(lin: Linearized, cts: readonly (NDArray | null)[]):
       if (outs.length === 1) {
         const ct = store.take(outs[0]!.id);
         if (ct === null) continue;
-        if (direct && transposeDirect(store, eqn, ct)) {
+        if (direct && transposeDirect(store, eqn, ct, store.tookOwned)) {
           store.releaseDead();
           continue;
         }
@@ -292,47 +292,60 @@ const isPlain = (x: NDArray): x is ConcreteArray => x.constructor === ConcreteAr
  * `div` by a known value — done without calling their rules, for a pass with no transformation
  * active and the plain `bind`: where the cotangent and the known operand are plain concrete arrays,
  * `bind` would run the kernel at once, so calling `impl` computes what the rule computes, bit for
- * bit (`test/eager-grad-shortcuts.test.ts` compares the two). Adds the input cotangents to `store` as
- * the pass would, and returns `true`; returns `false` having done nothing for any other equation
- * (which the rule then transposes, or rejects with its error).
+ * bit (`test/eager-grad-shortcuts.test.ts` compares the two). A kernel's result is fresh, so the
+ * store owns it (`addFresh`); an owned cotangent (`owned`: nothing else holds it) takes the
+ * result of `neg`, `mul` or `div` in place (`scaleInPlace`, the same operation per element).
+ * Adds the input cotangents to `store` as the pass would, and returns `true`; returns `false`
+ * having done nothing for any other equation (which the rule then transposes, or rejects).
  */
-function transposeDirect(store: CotangentStore, eqn: Eqn, ct: NDArray): boolean {
+function transposeDirect(store: CotangentStore, eqn: Eqn, ct: NDArray, owned: boolean): boolean {
   if (!isPlain(ct)) return false;
   const prim = eqn.prim;
   const inputs = eqn.inputs;
   if (prim === negP) {
     const x = inputs[0]!;
     if (!(x instanceof LinearVar)) return false;
-    const r = negP.impl([ct], NO_PARAMS)[0]!;
-    store.consume(ct);
-    store.add(x.id, r);
+    if (owned && scaleInPlace(ct, "neg", null)) store.addFresh(x.id, ct);
+    else {
+      const r = negP.impl([ct], NO_PARAMS)[0]!;
+      store.consume(ct);
+      store.addFresh(x.id, r);
+    }
     return true;
   }
   if (prim === addP || prim === subP) {
     const x = inputs[0]!;
     const y = inputs[1]!;
-    const xv = x instanceof LinearVar;
     const yv = y instanceof LinearVar;
-    const ctY = yv && prim === subP ? negP.impl([ct], NO_PARAMS)[0]! : ct;
+    const ctY = yv && prim === subP ? negP.impl([ct], NO_PARAMS)[0]! : null;
     store.consume(ct);
-    if (xv) store.add(x.id, ct);
-    if (yv) store.add(y.id, ctY);
+    if (x instanceof LinearVar) store.add(x.id, ct);
+    if (yv) {
+      if (ctY === null) store.add(y.id, ct);
+      else store.addFresh(y.id, ctY);
+    }
     return true;
   }
   if (prim === mulP || prim === divP) {
     const x = inputs[0]!;
     const y = inputs[1]!;
-    let r: NDArray;
+    let known: ConcreteArray;
     let id: number;
+    let yFirst = false;
     if (x instanceof LinearVar && isPlain(y)) {
-      r = prim.impl([ct, y], NO_PARAMS)[0]!;
+      known = y;
       id = x.id;
     } else if (prim === mulP && y instanceof LinearVar && isPlain(x)) {
-      r = mulP.impl([x, ct], NO_PARAMS)[0]!;
+      known = x;
       id = y.id;
+      yFirst = true;
     } else return false;
-    store.consume(ct);
-    store.add(id, r);
+    if (owned && scaleInPlace(ct, prim === mulP ? "mul" : "div", known, yFirst)) store.addFresh(id, ct);
+    else {
+      const r = prim.impl(yFirst ? [known, ct] : [ct, known], NO_PARAMS)[0]!;
+      store.consume(ct);
+      store.addFresh(id, r);
+    }
     return true;
   }
   return false;
