@@ -81,6 +81,9 @@ const fns: [string, (c: A) => (x: A) => A][] = [
   }],
   ["neg, add and sub both ways", (c) => (x) => np.sum(np.subtract(c, np.negative(x)).add(x.sub(c)).add(c.add(x.mul(x))))],
   ["mul and div by a known value both sides", (c) => (x) => np.sum(c.mul(x).div(c).add(x.mul(c)).sub(np.sin(x).div(c)))],
+  // An owned cotangent (neg's result, computed in place) shared by add's transpose between two
+  // unknowns: neither may then be transposed in place.
+  ["a shared cotangent after in-place work", (c) => (x) => np.sum(np.negative(x.mul(c).add(x.mul(c.add(1)))).mul(c).div(c))],
   ["sub recorded on tangents", (c) => (x) => np.sum(bind1(twiceP, [x.mul(c)], {}).mul(np.sin(x)))],
   ["float32", (c) => (x) => np.sum(np.subtract(c.astype("float32"), np.negative(x.astype("float32"))).mul(x.astype("float32")).div(c.astype("float32")))],
 ];
@@ -101,6 +104,26 @@ describe("the backward pass's direct transposes", () => {
       }),
       { numRuns: numRuns(60), ...(seed === undefined ? {} : { seed }) },
     );
+  });
+
+  it("writes in place only into its own arrays: constants, primals and the cotangent are unchanged", () => {
+    const c = np.array([0.5, 2, -3]);
+    const x = np.array([1, -2, 0.25]);
+    const ct = np.array([1, 2, 3]);
+    const f = (z: A) => np.negative(z.mul(c)).div(c).mul(z);
+    const [y, back] = vjp(f, x);
+    const yBefore = y.toArray();
+    const g1 = back(ct)[0] as A;
+    const g2 = back(ct)[0] as A;
+    expect(c.toArray()).toEqual([0.5, 2, -3]);
+    expect(x.toArray()).toEqual([1, -2, 0.25]);
+    expect(ct.toArray()).toEqual([1, 2, 3]);
+    expect(y.toArray()).toEqual(yBefore);
+    // Two calls give separate arrays with the same bits (the first is not written by the second).
+    expect(g1).not.toBe(g2);
+    sameBits(g1, g2);
+    // d/dz (−z² c / c) = −2z
+    expect(g1.toArray()).toEqual([-2, 4, -0.5].map((v, i) => v * [1, 2, 3][i]!));
   });
 
   it("a scalar W1 at special points, against the rules", () => {
