@@ -60,17 +60,25 @@ function gradChecking(f: (x: A) => A, x: A): A | null {
   }
 }
 
+/** A one-operand primitive with kernel `impl` and the JVP rule `tangent` (of the tangent alone): rules under test. */
+function unaryWithRule(name: string, impl: (x: A) => A, tangent: (t: A) => A): Primitive<Empty> {
+  const p: Primitive<Empty> = definePrimitive<Empty>({
+    name,
+    impl: ([x]) => [impl(x!) as never],
+    abstractEval: ([x]) => [{ shape: x!.shape, dtype: x!.dtype }],
+    jvp: (_, [t]) => [tangent(t!)],
+    transpose: "nonlinear",
+    batch: ([x], [d]) => [[bind1(p, [x!], {})], [d!]],
+  });
+  return p;
+}
+
 // The numpy functions record no `sub` on tangents (sub's JVP records neg and add): a primitive
 // whose JVP rule does, with both operands unknown and with a known one on either side
 // (d(2x) = (3t − t) + (0 − t) + (t − 0)).
-const twiceP: Primitive<Empty> = definePrimitive<Empty>({
-  name: "twiceViaSub",
-  impl: ([x]) => [np.multiply(x!, 2) as never],
-  abstractEval: ([x]) => [{ shape: x!.shape, dtype: x!.dtype }],
-  jvp: (_, [t]) => [add(add(sub(mul(t!, fullLike(t!, 3)), t!), sub(fullLike(t!, 0), t!)), sub(t!, fullLike(t!, 0)))],
-  transpose: "nonlinear",
-  batch: ([x], [d]) => [[bind1(twiceP, [x!], {})], [d!]],
-});
+const twiceP = unaryWithRule("twiceViaSub", (x) => np.multiply(x, 2), (t) =>
+  add(add(sub(mul(t, fullLike(t, 3)), t), sub(fullLike(t, 0), t)), sub(t, fullLike(t, 0))),
+);
 
 // Functions using every transposed form: neg, add and sub with the unknown first or second, mul and
 // div by a known value on either side, and a cotangent summed from several uses.
@@ -178,23 +186,9 @@ describe("the backward pass's direct transposes", () => {
 
   it("a mul or div of two unknowns is left to the rules, which reject it", () => {
     // A (wrong) JVP rule that multiplies two tangents: not linear, so the backward pass must fail.
-    const sqP: Primitive<Empty> = definePrimitive<Empty>({
-      name: "badSquare",
-      impl: ([x]) => [np.multiply(x!, x!) as never],
-      abstractEval: ([x]) => [{ shape: x!.shape, dtype: x!.dtype }],
-      jvp: (_, [t]) => [t!.mul(t!)],
-      transpose: "nonlinear",
-      batch: ([x], [d]) => [[bind1(sqP, [x!], {})], [d!]],
-    });
+    const sqP = unaryWithRule("badSquare", (x) => np.multiply(x, x), (t) => t.mul(t));
     expect(() => grad((x: A) => bind1(sqP, [x], {}))(2)).toThrow(/tracer from a transformation that has already finished/);
-    const quotP: Primitive<Empty> = definePrimitive<Empty>({
-      name: "badQuotient",
-      impl: ([x]) => [np.divide(x!, x!) as never],
-      abstractEval: ([x]) => [{ shape: x!.shape, dtype: x!.dtype }],
-      jvp: (_, [t]) => [t!.div(t!)],
-      transpose: "nonlinear",
-      batch: ([x], [d]) => [[bind1(quotP, [x!], {})], [d!]],
-    });
+    const quotP = unaryWithRule("badQuotient", (x) => np.divide(x, x), (t) => t.div(t));
     expect(() => grad((x: A) => bind1(quotP, [x], {}))(2)).toThrow(/div: the divisor is linear in a transpose/);
   });
 
@@ -245,14 +239,7 @@ describe("the linear recorder's avals", () => {
 
   it("operands of different shapes still reach abstractEval and its error", () => {
     // A linear primitive whose JVP forgets to broadcast its tangent against a known operand.
-    const badP: Primitive<Empty> = definePrimitive<Empty>({
-      name: "badScale",
-      impl: ([x]) => [np.multiply(x!, 2) as never],
-      abstractEval: ([x]) => [{ shape: x!.shape, dtype: x!.dtype }],
-      jvp: (_, [t]) => [bind1(mulP, [t!, np.array([1, 2, 3])], {})],
-      transpose: "nonlinear",
-      batch: ([x], [d]) => [[bind1(badP, [x!], {})], [d!]],
-    });
+    const badP = unaryWithRule("badScale", (x) => np.multiply(x, 2), (t) => bind1(mulP, [t, np.array([1, 2, 3])], {}));
     expect(() => grad((x: A) => np.sum(bind1(badP, [x], {})))(np.array([1, 2]))).toThrow(/mul: elementwise operands must have one shape, got \(2,\), \(3,\)/);
     // Mixed dtypes go to abstractEval too (which keeps the first operand's).
     const lin = linearizeFlat(([x]) => [bind1(mulP, [x!, np.array(2, { dtype: "float32" })], {})], [np.array(1)]);
