@@ -24,6 +24,7 @@ import { CHUNK } from "../kernels/simd.ts";
 import { kernelMemoryArray, wasmVariant } from "../kernels/matmul-wasm.ts";
 import { LAYOUT_MAX_ELEMENTS } from "./layout.ts";
 import { constantMatVecCall } from "./matvec-call.ts";
+import { isSymmetricProduct } from "./symmetric.ts";
 import { compileWasmLoop, loopLeaves, planWasmLoop, wasmLoopStatement, type LoopLeaf, type WasmLoopPlan } from "./loop-wasm.ts";
 import { collapse } from "./loop-nest.ts";
 
@@ -78,9 +79,12 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
   jaxpr.constvars.forEach((v, i) => constValue.set(v, consts[i]!));
   // Kernel calls writing into buffers the program gives them (the memory plan's, or fresh for outputs).
   const intoCalls = new Map<Step, IntoCall>();
+  const definedBy = new Map<JaxprVar, JaxprEqn>();
+  for (const e of jaxpr.eqns) for (const o of e.outs) definedBy.set(o, e);
+  const constant = (v: JaxprVar) => constValue.get(v);
   for (const s of steps) {
     if (s.kind !== "call" || controlRunner(s.eqn.prim, s.eqn.params) !== undefined) continue;
-    const call = constantMatVecCall(s.eqn, (v) => constValue.get(v)) ?? intoCall(s.eqn);
+    const call = constantMatVecCall(s.eqn, constant) ?? intoCall(s.eqn, isSymmetricProduct(s.eqn, (v) => definedBy.get(v), constant));
     if (call) intoCalls.set(s, call);
   }
   // Arrays whose data is a buffer named `b<id>` in the generated code: loops' and into-calls' outputs.
@@ -274,10 +278,11 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
       const o = e.outs[0]!;
       const call = intoCalls.get(s)!;
       const inputs = call.usesKernelMemory ? e.inputs.map((v) => productConstant(v) ?? argumentInKernel(v) ?? data(v)) : e.inputs.map(data);
-      if (leftInMemory.has(k)) emit(`const b${o.id} = ${call.inMemory!(inputs, ref)}; // ${e.prim.name}, read where the kernel left it`);
+      const name = `${e.prim.name}${call.note ?? ""}`;
+      if (leftInMemory.has(k)) emit(`const b${o.id} = ${call.inMemory!(inputs, ref)}; // ${name}, read where the kernel left it`);
       else {
         buffer(o, true);
-        emit(`${call.emit(inputs, `b${o.id}`, ref)} // ${e.prim.name}`);
+        emit(`${call.emit(inputs, `b${o.id}`, ref)} // ${name}`);
       }
       wrap(o);
     } else if (s.kind === "call") {

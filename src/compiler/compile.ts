@@ -43,7 +43,9 @@ export interface Compiled {
 /**
  * Optimises `closed` and generates its JS function. Results equal `evalJaxpr(closed, args)` to
  * rounding — fused loops compute each element with the eager kernels' operations in the same order,
- * so they are in fact equal, NaN and ±∞ included (up to the sign of zero sums, see `simplify`).
+ * so they are in fact equal, NaN and ±∞ included (up to the sign of zero sums, see `simplify`);
+ * a product proved symmetric (`symmetric.ts`: X·diag(u)·diag(v)·Xᵀ, a Hessian's Aᵀ·diag(w)·A)
+ * mirrors its upper triangle, whose elements below the diagonal differ from eager's by rounding.
  * `donated` are the positions of inputs whose buffers `runDonating` may give to outputs.
  */
 export function compile(closed: ClosedJaxpr, donated: readonly number[] = []): Compiled {

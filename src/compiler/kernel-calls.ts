@@ -32,6 +32,8 @@ export interface IntoCall {
   readonly inMemory?: (inputs: readonly string[], ref: (x: unknown) => string) => string;
   /** Whether the kernel reads its operands and writes its output in place when they lie in the WebAssembly kernel's memory. */
   readonly usesKernelMemory?: boolean;
+  /** What the generated code's comment adds to the primitive's name (a symmetric product says so). */
+  readonly note?: string;
   /** A single matrix product on the WebAssembly kernel: its shape and kernel, for `pairedProducts`. */
   readonly product?: { readonly shape: ProductShape; readonly kernel: Product };
 }
@@ -51,7 +53,8 @@ function operandLayout(shape: readonly number[], batch: readonly number[], rows:
   return normal ? false : undefined;
 }
 
-function dotCall(eqn: JaxprEqn): IntoCall | undefined {
+/** `dotGeneral`'s call; with `symmetric` (proved by `isSymmetricProduct`), as a symmetric product, never paired. */
+function dotCall(eqn: JaxprEqn, symmetric: boolean): IntoCall | undefined {
   const [l, r] = eqn.inputs;
   const p = eqn.params as DotParams;
   if (l!.aval.dtype !== "float64" || r!.aval.dtype !== "float64") return undefined;
@@ -67,14 +70,15 @@ function dotCall(eqn: JaxprEqn): IntoCall | undefined {
   const k = prod(p.lhsContract.map((x) => ls[x]!));
   const n = prod(rf.map((x) => rs[x]!));
   // The kernel for this shape is chosen now, once (as `matmulData` would choose it at every call).
-  const product = productOf(batch, m, k, n, aT, bT);
+  const product = productOf(batch, m, k, n, aT, bT, symmetric);
   const { inMemory } = product;
   return {
     writesAll: true,
+    ...(symmetric && { note: " (symmetric: upper tiles, mirrored)" }),
     usesKernelMemory: product.wasm,
     emit: ([a, b], c, ref) => `${ref(product.into)}(${a}, ${b}, ${c});`,
     ...(inMemory && { inMemory: ([a, b], ref) => `${ref(inMemory)}(${a}, ${b})` }),
-    ...(product.wasm && batch === 1 && { product: { shape: { m, k, n, transA: aT, transB: bT }, kernel: product } }),
+    ...(product.wasm && batch === 1 && !symmetric && { product: { shape: { m, k, n, transA: aT, transB: bT }, kernel: product } }),
   };
 }
 
@@ -175,11 +179,14 @@ function rowSum(eqn: JaxprEqn): IntoCall | undefined {
   return { writesAll: true, usesKernelMemory: true, emit: ([v], out, ref) => `${ref(sumRowsInto)}(${v}, ${ref(shape)}, ${lo}, ${hi}, ${out});` };
 }
 
-/** The call of `eqn`'s kernel writing into a given buffer, or `undefined` where its `impl` runs instead. */
-export function intoCall(eqn: JaxprEqn): IntoCall | undefined {
+/**
+ * The call of `eqn`'s kernel writing into a given buffer, or `undefined` where its `impl` runs
+ * instead. `symmetric`: `eqn` is a product proved symmetric (`isSymmetricProduct`).
+ */
+export function intoCall(eqn: JaxprEqn, symmetric = false): IntoCall | undefined {
   if (eqn.outs.length !== 1) return undefined;
   const prim = eqn.prim as unknown;
-  if (prim === dotGeneralP) return dotCall(eqn);
+  if (prim === dotGeneralP) return dotCall(eqn, symmetric);
   if (prim === transposeP) return transposeCall(eqn);
   if (prim === broadcastInDimP) return broadcastCall(eqn);
   const op = reductions.get(prim);

@@ -71,6 +71,13 @@ export interface Primitive<P> {
   readonly transpose: TransposeRule<P> | "nonlinear";
   readonly batch: BatchRule<P>;
   /**
+   * Optional: `true` for an elementwise primitive with one output that has its operands' shape and
+   * dtype whenever they all share one shape and one real floating dtype (`abstractEval` then checks
+   * nothing that can fail and returns exactly that), so that reverse mode's recorder may take the
+   * output's abstract value from an operand without calling `abstractEval`.
+   */
+  readonly keepsOperandAval?: true;
+  /**
    * Optional: `true` for a primitive run for its side effect (`debug_callback`), whose equations
    * dead-code elimination keeps even when no output is read (it may have none).
    */

@@ -77,11 +77,34 @@ export class CotangentStore {
     this.consume(ct);
   }
 
+  /**
+   * Adds a contribution that the caller has just computed and holds no other reference to (a
+   * kernel's fresh result, with no transformation active and the plain `bind`): put into an empty
+   * slot it is owned, as a sum is (later contributions are added into it in place).
+   */
+  addFresh(id: number, ct: ConcreteArray): void {
+    if (this.cts[id] !== null) {
+      this.add(id, ct);
+      return;
+    }
+    this.put(id, ct);
+    (this.owned ??= noneOwned(this.cts.length))[id] = true;
+  }
+
+  /**
+   * Whether the cotangent the last `take` returned was owned: nothing else holds it, so the caller
+   * may compute its transpose into it (`scaleInPlace`) instead of into a new array.
+   */
+  tookOwned = false;
+
   /** Removes and returns variable `id`'s cotangent (`null`: zero); it is no longer written to. */
   take(id: number): NDArray | null {
     const ct = this.cts[id]!;
     this.cts[id] = null;
-    if (this.owned !== null) this.owned[id] = false;
+    if (this.owned !== null) {
+      this.tookOwned = this.owned[id] === true;
+      this.owned[id] = false;
+    } else this.tookOwned = false;
     if (ct !== null) this.unhold(ct);
     return ct;
   }
@@ -140,6 +163,29 @@ function addInto(acc: ConcreteArray, ct: ConcreteArray): boolean {
   if (acc.dtype !== ct.dtype || a.length !== b.length) return false;
   if (a instanceof Float64Array && b instanceof Float64Array) addFloat64(a, b);
   else for (let i = 0; i < a.length; i++) a[i]! += b[i]!;
+  return true;
+}
+
+/**
+ * The transpose of `neg` (`y` null), or of `mul`/`div` by the known `y`, computed into `ct` itself
+ * (`ct ← −ct`, `ct ← ct·y`, `ct ← y·ct` with `yFirst`, `ct ← ct/y`): the operation the kernel does
+ * per element, in the same operand order, so the same bits. For an owned real float cotangent with
+ * `y` of its dtype and length; `false` (nothing written) otherwise.
+ */
+export function scaleInPlace(ct: ConcreteArray, op: "neg" | "mul" | "div", y: ConcreteArray | null, yFirst = false): boolean {
+  const dtype = ct.dtype;
+  if (dtype !== "float64" && dtype !== "float32") return false;
+  const a = ct.data;
+  const n = a.length;
+  if (op === "neg") {
+    for (let i = 0; i < n; i++) a[i] = -a[i]!;
+    return true;
+  }
+  if (y === null || y.dtype !== dtype || y.data.length !== n) return false;
+  const b = y.data;
+  if (op === "div") for (let i = 0; i < n; i++) a[i] = a[i]! / b[i]!;
+  else if (yFirst) for (let i = 0; i < n; i++) a[i] = b[i]! * a[i]!;
+  else for (let i = 0; i < n; i++) a[i] = a[i]! * b[i]!;
   return true;
 }
 

@@ -2,9 +2,9 @@
  * @file Forward mode: each tracer carries a primal and its tangent; primitives push tangents
  * through their JVP rules. A `null` tangent is a symbolic zero, so constants cost nothing.
  */
-import type { NDArray, Aval, Nested } from "../core/ndarray.ts";
+import { ConcreteArray, type NDArray, type Aval, type Nested } from "../core/ndarray.ts";
 import type { Primitive } from "../core/primitive.ts";
-import { bind, checkRaisable, MainTrace, Trace, Tracer } from "../core/trace.ts";
+import { bind, bindUnchecked, checkRaisable, MainTrace, Trace, Tracer } from "../core/trace.ts";
 
 export class JVPTracer extends Tracer {
   constructor(
@@ -71,29 +71,42 @@ export class JVPTrace extends Trace {
     const primals: NDArray[] = new Array(n);
     const tangents: (NDArray | null)[] = new Array(n);
     let anyTangent = false;
+    let concrete = true;
     for (let i = 0; i < n; i++) {
       const a = args[i]!;
+      let p: NDArray;
       if (a instanceof JVPTracer && a.trace === this) {
-        primals[i] = a.primal;
+        p = a.primal;
         const t = a.tangent;
         tangents[i] = t;
         if (t !== null) anyTangent = true;
       } else {
-        checkRaisable(this, a);
-        primals[i] = a;
+        if (a.constructor !== ConcreteArray) checkRaisable(this, a);
+        p = a;
         tangents[i] = null;
       }
+      primals[i] = p;
+      if (p.constructor !== ConcreteArray) concrete = false;
     }
-    return this.apply(prim, primals, tangents, anyTangent, params);
+    return this.apply(prim, primals, tangents, anyTangent, params, concrete);
   }
 
-  private apply<P>(prim: Primitive<P>, primals: NDArray[], tangents: (NDArray | null)[], anyTangent: boolean, params: P): JVPTracer[] {
-    if (anyTangent && prim.jvpWithOutputs !== undefined) {
+  /**
+   * The outputs and their tangents. `concrete`: every primal is a plain concrete array, so `bind`
+   * would run the kernel at once; then (with the plain `bind`) `impl` is called directly.
+   */
+  private apply<P>(prim: Primitive<P>, primals: NDArray[], tangents: (NDArray | null)[], anyTangent: boolean, params: P, concrete = false): JVPTracer[] {
+    const direct = concrete && bind === bindUnchecked;
+    if (!anyTangent) return this.wrap(direct ? prim.impl(primals as ConcreteArray[], params) : bind(prim, primals, params), null);
+    if (prim.jvpWithOutputs !== undefined) {
       const [outs, tangentsOut] = prim.jvpWithOutputs(primals, tangents, params);
       return this.wrap(outs, tangentsOut);
     }
-    const outs = bind(prim, primals, params);
-    return this.wrap(outs, anyTangent ? prim.jvp(primals, tangents, outs, params) : null);
+    const outs = direct ? prim.impl(primals as ConcreteArray[], params) : bind(prim, primals, params);
+    const tangentsOut = prim.jvp(primals, tangents, outs, params);
+    // The common single output without `wrap`'s loop.
+    if (outs.length === 1) return [new JVPTracer(this, outs[0]!, tangentsOut[0] ?? null)];
+    return this.wrap(outs, tangentsOut);
   }
 
   /** The outputs as tracers of this level, with their tangents (`null`: all zero). */

@@ -3,14 +3,17 @@
  * so the primal work happens at once and only the linear tangent program is recorded; then
  * transpose that program (the backward pass), or replay it forward for many tangents (`linearize`).
  */
-import { NDArray, zerosConcrete, type Aval } from "../core/ndarray.ts";
+import { ConcreteArray, NDArray, zerosConcrete, type Aval } from "../core/ndarray.ts";
 import type { Primitive, UndefinedPrimal } from "../core/primitive.ts";
-import { bind, checkRaisable, currentLevel, MainTrace, Trace, Tracer, withMainTrace, type RecordedEqn } from "../core/trace.ts";
+import { bind, bindUnchecked, checkRaisable, currentLevel, MainTrace, Trace, Tracer, withMainTrace, type RecordedEqn } from "../core/trace.ts";
 import { JVPTracer, makeJVPTrace, type JVPTrace } from "./jvp.ts";
 import { tangentDtype } from "../core/dtype.ts";
-import { CotangentStore } from "./accumulate.ts";
+import { CotangentStore, scaleInPlace } from "./accumulate.ts";
 import { closeAllocationScope, openAllocationScope } from "../core/pool.ts";
 import { isClosedJaxpr } from "../core/jaxpr.ts";
+import { addP, divP, mulP, subP } from "../primitives/binary.ts";
+import { negP } from "../primitives/unary.ts";
+import { NO_PARAMS } from "../primitives/elementwise.ts";
 
 /** An unknown (linear) value of the program being recorded. */
 export class LinearVar extends Tracer implements UndefinedPrimal {
@@ -53,8 +56,11 @@ export class LinearTrace extends Trace {
   override get transformName(): string {
     return "grad/vjp (a tangent of reverse mode)";
   }
-  get program(): LinearProgram {
-    return this.main.globalData as LinearProgram;
+  /** The program being recorded (the level's shared data). */
+  readonly program: LinearProgram;
+  constructor(main: MainTrace) {
+    super(main);
+    this.program = main.globalData as LinearProgram;
   }
   /** A new unknown of abstract value `aval` (an array given as one is not kept: only its shape and dtype). */
   newVar(aval: Aval): LinearVar {
@@ -72,36 +78,78 @@ export class LinearTrace extends Trace {
       const t = tracers[i]!;
       inputs[i] = t instanceof LinearConst ? t.value : t;
     }
-    return this.record(prim, inputs, params);
+    return this.record(prim, inputs, params, null);
   }
 
   /**
    * `bindAt`'s work without wrapping: what `pure`/`lift` would wrap in a `LinearConst` is recorded
    * as it is (a known input), and the outputs are new variables, which `fullLower` leaves as they are.
+   * The one pass over the arguments also finds, for an elementwise primitive keeping its operands'
+   * aval, whether they share one shape and one float dtype: then the output takes the first
+   * variable's aval, which is what `abstractEval` would return, without calling it.
    */
   override applyPrimitive<P>(prim: Primitive<P>, args: readonly NDArray[], params: P): NDArray[] {
     const n = args.length;
     const inputs = new Array<NDArray>(n);
+    let same = prim.keepsOperandAval === true;
+    let aval: Aval | null = null;
+    let shape0: readonly number[] = [];
+    let dtype0 = "";
     for (let i = 0; i < n; i++) {
       const a = args[i]!;
       inputs[i] = a;
-      if (!(a instanceof LinearVar && a.trace === this)) checkRaisable(this, a);
+      let shape: readonly number[];
+      let dtype: string;
+      // A plain concrete array is a known input as it is (no class check needed).
+      if (a.constructor === ConcreteArray) {
+        shape = (a as ConcreteArray).shape;
+        dtype = (a as ConcreteArray).dtype;
+      } else if (a instanceof LinearVar && a.trace === this) {
+        const av = a.aval;
+        aval ??= av;
+        shape = av.shape;
+        dtype = av.dtype;
+      } else {
+        checkRaisable(this, a);
+        if (!same) continue;
+        shape = a.shape;
+        dtype = a.dtype;
+      }
+      if (!same) continue;
+      if (i === 0) {
+        shape0 = shape;
+        dtype0 = dtype;
+      } else if (dtype !== dtype0 || (shape !== shape0 && !sameDims(shape, shape0))) same = false;
     }
     checkLinear(prim);
-    return this.record(prim, inputs, params);
+    const shared = same && aval !== null && (dtype0 === "float64" || dtype0 === "float32") ? aval : null;
+    return this.record(prim, inputs, params, shared);
   }
 
   /**
-   * Records `prim` applied to `inputs`. Each input serves as its own abstract value (a variable's
-   * shape and dtype are its `aval`'s), so no second list is built for `abstractEval`.
+   * Records `prim` applied to `inputs`, with the outputs' avals from `abstractEval`, or the one
+   * output with aval `shared` (see `applyPrimitive`). Each input serves as its own abstract value
+   * (a variable's shape and dtype are its `aval`'s), so no second list is built for `abstractEval`.
    */
-  private record<P>(prim: Primitive<P>, inputs: NDArray[], params: P): LinearVar[] {
-    const avals = prim.abstractEval(inputs, params);
-    const outs = new Array<LinearVar>(avals.length);
-    for (let i = 0; i < avals.length; i++) outs[i] = this.newVar(avals[i]!);
-    this.program.eqns.push({ prim: prim as Primitive<unknown>, inputs, params, outs });
+  private record<P>(prim: Primitive<P>, inputs: NDArray[], params: P, shared: Aval | null): LinearVar[] {
+    const program = this.program;
+    let outs: LinearVar[];
+    if (shared !== null) outs = [new LinearVar(this, shared, program.numVars++)];
+    else {
+      const avals = prim.abstractEval(inputs, params);
+      outs = new Array<LinearVar>(avals.length);
+      for (let i = 0; i < avals.length; i++) outs[i] = this.newVar(avals[i]!);
+    }
+    program.eqns.push({ prim: prim as Primitive<unknown>, inputs, params, outs });
     return outs;
   }
+}
+
+/** Whether two shapes are equal. */
+function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /** Only linear primitives may be applied to the unknowns (tangents) of the program being recorded. */
@@ -182,18 +230,31 @@ export function backwardPass(lin: Linearized, cts: readonly (NDArray | null)[]):
       const ct = cts[i];
       if (v != null && ct != null) store.add(v.id, ct);
     }
+    // With no transformation active and the plain `bind`, the common linear primitives are
+    // transposed here without their rules (`transposeDirect`).
+    const direct = currentLevel() === 0 && bind === bindUnchecked;
     const eqns = lin.program.eqns;
     for (let e = eqns.length - 1; e >= 0; e--) {
       const eqn = eqns[e]!;
       const outs = eqn.outs;
       let ctsOut: NDArray[] | null = null;
-      for (let i = 0; i < outs.length; i++) {
-        const ct = store.take(outs[i]!.id);
+      if (outs.length === 1) {
+        const ct = store.take(outs[0]!.id);
         if (ct === null) continue;
-        ctsOut ??= new Array<NDArray>(outs.length);
-        ctsOut[i] = ct;
+        if (direct && transposeDirect(store, eqn, ct, store.tookOwned)) {
+          store.releaseDead();
+          continue;
+        }
+        ctsOut = [ct];
+      } else {
+        for (let i = 0; i < outs.length; i++) {
+          const ct = store.take(outs[i]!.id);
+          if (ct === null) continue;
+          ctsOut ??= new Array<NDArray>(outs.length);
+          ctsOut[i] = ct;
+        }
+        if (ctsOut === null) continue;
       }
-      if (ctsOut === null) continue;
       for (let i = 0; i < outs.length; i++) {
         if (ctsOut[i] === undefined) ctsOut[i] = zerosConcrete(outs[i]!.aval.shape, outs[i]!.aval.dtype);
       }
@@ -222,6 +283,72 @@ export function backwardPass(lin: Linearized, cts: readonly (NDArray | null)[]):
   } finally {
     closeAllocationScope(fresh);
   }
+}
+
+const isPlain = (x: NDArray): x is ConcreteArray => x.constructor === ConcreteArray;
+
+/**
+ * The transposes of the common linear elementwise primitives — `neg`, `add`, `sub`, and `mul` and
+ * `div` by a known value — done without calling their rules, for a pass with no transformation
+ * active and the plain `bind`: where the cotangent and the known operand are plain concrete arrays,
+ * `bind` would run the kernel at once, so calling `impl` computes what the rule computes, bit for
+ * bit (`test/eager-grad-shortcuts.test.ts` compares the two). A kernel's result is fresh, so the
+ * store owns it (`addFresh`); an owned cotangent (`owned`: nothing else holds it) takes the
+ * result of `neg`, `mul` or `div` in place (`scaleInPlace`, the same operation per element).
+ * Adds the input cotangents to `store` as the pass would, and returns `true`; returns `false`
+ * having done nothing for any other equation (which the rule then transposes, or rejects).
+ */
+function transposeDirect(store: CotangentStore, eqn: Eqn, ct: NDArray, owned: boolean): boolean {
+  if (!isPlain(ct)) return false;
+  const prim = eqn.prim;
+  const inputs = eqn.inputs;
+  if (prim === negP) {
+    const x = inputs[0]!;
+    if (!(x instanceof LinearVar)) return false;
+    if (owned && scaleInPlace(ct, "neg", null)) store.addFresh(x.id, ct);
+    else {
+      const r = negP.impl([ct], NO_PARAMS)[0]!;
+      store.consume(ct);
+      store.addFresh(x.id, r);
+    }
+    return true;
+  }
+  if (prim === addP || prim === subP) {
+    const x = inputs[0]!;
+    const y = inputs[1]!;
+    const yv = y instanceof LinearVar;
+    const ctY = yv && prim === subP ? negP.impl([ct], NO_PARAMS)[0]! : null;
+    store.consume(ct);
+    if (x instanceof LinearVar) store.add(x.id, ct);
+    if (yv) {
+      if (ctY === null) store.add(y.id, ct);
+      else store.addFresh(y.id, ctY);
+    }
+    return true;
+  }
+  if (prim === mulP || prim === divP) {
+    const x = inputs[0]!;
+    const y = inputs[1]!;
+    let known: ConcreteArray;
+    let id: number;
+    let yFirst = false;
+    if (x instanceof LinearVar && isPlain(y)) {
+      known = y;
+      id = x.id;
+    } else if (prim === mulP && y instanceof LinearVar && isPlain(x)) {
+      known = x;
+      id = y.id;
+      yFirst = true;
+    } else return false;
+    if (owned && scaleInPlace(ct, prim === mulP ? "mul" : "div", known, yFirst)) store.addFresh(id, ct);
+    else {
+      const r = prim.impl(yFirst ? [known, ct] : [ct, known], NO_PARAMS)[0]!;
+      store.consume(ct);
+      store.addFresh(id, r);
+    }
+    return true;
+  }
+  return false;
 }
 
 /** Replays the linear program forward: the JVP at the linearization point for new tangents. */

@@ -30,6 +30,7 @@
  */
 
 import { wasmMatmul, wasmProduct } from "./matmul-wasm.ts";
+import { mirrorUpper } from "./matmul-symmetric.ts";
 import { allocateUninitialized } from "../core/dtype.ts";
 
 /** Depth (rows of B) of a packed panel. */
@@ -102,14 +103,30 @@ const directProduct = (a: Float64Array, b: Float64Array, c: Float64Array, batch:
  * transA, transB)` does, bit for bit. `inMemory(a, b)`, where the WebAssembly kernel computes the
  * product and can leave C in its memory (see `wasmProduct`), returns C there, valid until the next
  * matrix product of any kind; where the kernel fails at run time it returns C in a new array.
+ *
+ * With `symmetric` (a single square product the compiler proved symmetric), C's lower triangle is
+ * its upper one mirrored, on every path, and the WebAssembly kernel computes only the tiles on and
+ * above the diagonal: elements below the diagonal then differ from `matmulData`'s by rounding (see
+ * `matmul-symmetric.ts`).
  */
-export function productOf(batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean): Product {
-  const generic = (a: Float64Array, b: Float64Array, c: Float64Array): void => matmulData(a, b, c, batch, m, k, n, transA, transB);
+export function productOf(batch: number, m: number, k: number, n: number, transA: boolean, transB: boolean, symmetric = false): Product {
+  if (symmetric && (batch !== 1 || m !== n)) throw new Error(`productOf: a symmetric product must be single and square, got batch ${batch}, [${m}, ${k}]·[${k}, ${n}]`);
+  const mirror = (c: Float64Array): void => {
+    if (symmetric) mirrorUpper(c, 0, m, m);
+  };
+  const generic = (a: Float64Array, b: Float64Array, c: Float64Array): void => {
+    matmulData(a, b, c, batch, m, k, n, transA, transB);
+    mirror(c);
+  };
   if (k > SPLIT_K || !wasmPays(m, k, n)) return { into: generic, wasm: false };
-  const wasm = wasmProduct(batch, m, k, n, transA, transB);
+  const wasm = wasmProduct(batch, m, k, n, transA, transB, symmetric);
   if (wasm === undefined) return { into: generic, wasm: false };
+  const fallback = (a: Float64Array, b: Float64Array, c: Float64Array): void => {
+    matmulJs(a, b, c, batch, m, k, n, transA, transB);
+    mirror(c);
+  };
   const into = (a: Float64Array, b: Float64Array, c: Float64Array): void => {
-    if (!wasm.into(a, b, c)) matmulJs(a, b, c, batch, m, k, n, transA, transB);
+    if (!wasm.into(a, b, c)) fallback(a, b, c);
   };
   const inWasm = wasm.inMemory;
   if (inWasm === undefined) return { into, wasm: true };
@@ -117,7 +134,7 @@ export function productOf(batch: number, m: number, k: number, n: number, transA
     const c = inWasm(a, b);
     if (c !== undefined) return c;
     const fresh = allocateUninitialized(m * n);
-    matmulJs(a, b, fresh, 1, m, k, n, transA, transB);
+    fallback(a, b, fresh);
     return fresh;
   };
   return { into, inMemory, wasm: true };

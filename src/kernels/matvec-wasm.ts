@@ -5,7 +5,7 @@
  * result is the JavaScript kernel's bit for bit, two rows per instruction instead of one.
  */
 import { kernelMemory, kernelMemoryArray } from "./matmul-wasm.ts";
-import { get, HEADER, I32, i32, instantiate, memoryImport, name, section, set, simd, uleb, V128, vec } from "./wasm-encode.ts";
+import { get, I32, i32, instantiate, oneFunctionModule, set, simd, uleb, V128, vec } from "./wasm-encode.ts";
 
 /** Rows per block: eight f64x2 sums, enough independent additions to keep the adder busy. */
 const BLOCK = 16;
@@ -48,15 +48,7 @@ const compiled = new Map<string, MatVecFn | undefined>();
 function compile(mPad: number, k: number, memory: unknown): MatVecFn | undefined {
   const key = `${mPad},${k}`;
   if (!compiled.has(key)) {
-    const bytes = [
-      ...HEADER,
-      ...section(1, vec([[0x60, ...vec([[I32], [I32], [I32]]), 0]])),
-      ...section(2, vec([memoryImport(true)])),
-      ...section(3, vec([[0]])),
-      ...section(7, vec([[...name("mv"), 0x00, 0]])),
-      ...section(10, vec([body(mPad, k)])),
-    ];
-    compiled.set(key, instantiate(bytes, memory)?.["mv"] as MatVecFn | undefined);
+    compiled.set(key, instantiate(oneFunctionModule("mv", 3, body(mPad, k), true), memory)?.["mv"] as MatVecFn | undefined);
   }
   return compiled.get(key);
 }

@@ -58,6 +58,19 @@ export const memoryImport = (shared: boolean): number[] =>
   shared ? [...name("m"), ...name("memory"), 0x02, 0x03, 0, ...uleb(65536)] : [...name("m"), ...name("memory"), 0x02, 0x00, 0];
 
 /**
+ * A module importing the memory (`memoryImport(shared)`) and exporting one function, `exported`, of
+ * `params` i32 parameters and no result, whose encoded body (locals and code) is `body`.
+ */
+export const oneFunctionModule = (exported: string, params: number, body: number[], shared: boolean): number[] => [
+  ...HEADER,
+  ...section(1, vec([[0x60, ...vec(Array.from({ length: params }, () => [I32])), 0]])),
+  ...section(2, vec([memoryImport(shared)])),
+  ...section(3, vec([[0]])),
+  ...section(7, vec([[...name(exported), 0x00, 0]])),
+  ...section(10, vec([body])),
+];
+
+/**
  * Instantiates a generated module with `memory` imported as `m.memory`, or undefined where the
  * host refuses to compile it synchronously (browsers do above a few KiB on the main thread, a
  * RangeError) or has no WebAssembly; any other error is a malformed module, a bug of its generator.

@@ -78,6 +78,9 @@ export function elementwise<P>(spec: ElementwiseSpec<P>): Primitive<P> {
     jvp,
     transpose: spec.transpose ?? "nonlinear",
     batch: (args, dims, params, size) => batchElementwise(prim)(args, dims, params, size),
+    // The default output dtype is the first operand's: for operands of one shape and one float dtype,
+    // `abstractEval` gives their aval.
+    ...(spec.outDtype === undefined && { keepsOperandAval: true as const }),
   });
   return prim;
 }
