@@ -9,7 +9,13 @@
  * HIPS autograd is looked up at `$AUTOGRAD_PATH`, else `/tmp/hips-autograd` (a clone of
  * github.com/HIPS/autograd); the Python is `$PEERS_PYTHON` (a venv with numpy, and jax for the JAX
  * column), else `python3`; without them the table has no peer columns. Set `BENCH_QUICK=1` for a
- * fast, noisier run.
+ * fast, noisier run, `BENCH_ONLY=<key>,<key>…` (keys of bench/workloads.ts) for those rows alone
+ * (eager and jit), without the peers and the tables after.
+ *
+ * Each workload is timed in a fresh Node process of its own (this script with `--one <key>`), the
+ * same for every row, eager and jit alike (`BENCH_ONE_PROCESS=1`: all in this process, as before);
+ * each line also says how much CPU other processes used while it was timed (Linux), since a
+ * product on two threads slows by up to half when another process takes a core.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -18,11 +24,8 @@ import { fileURLToPath } from "node:url";
 import { setThreads, tree, type Tree } from "autograd-ts";
 import { threadCount, threadsWanted } from "../src/kernels/threads.ts";
 import * as np from "autograd-ts/numpy";
-import { timeCall, defaultTiming, type TimingOptions } from "./timing.ts";
+import { timeCallSamples, defaultTiming, type TimingOptions } from "./timing.ts";
 import { workloads, type Workload } from "./workloads.ts";
-import { printScanTables } from "./scan.ts";
-import { printControlTable } from "./control-small.ts";
-import { printSimdTable } from "./simd.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -104,7 +107,8 @@ function compareChecksums(sums: Map<string, number>, peers: Peers): string {
     agree.push(name);
     for (const w of workloads) {
       const base = w.jitOf ? workloads.find((e) => e.key === w.jitOf)! : w;
-      const a = sums.get(w.key)!;
+      const a = sums.get(w.key);
+      if (a === undefined) continue;
       const b = peerSum(peer, base);
       if (b !== undefined && !(Math.abs(a - b) <= 1e-8 * Math.max(Math.abs(a), Math.abs(b), 1e-300))) differ.push(`${w.key} vs ${name} (Σ|x| ${a} vs ${b})`);
     }
@@ -118,26 +122,84 @@ function compareChecksums(sums: Map<string, number>, peers: Peers): string {
 const ratio = (x: number): string => (x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toPrecision(2));
 
-function main(): void {
+/** What a fresh process measuring one workload hands back (`--one <key>`). */
+interface Measured {
+  ms: number;
+  checksum: number;
+  /** Mean over the samples of the cores' worth of CPU other processes used (NaN where unknown). */
+  others: number;
+}
+
+/** Workload `key` measured in this process. */
+function measuredHere(key: string): Measured {
+  const w = workloads.find((x) => x.key === key);
+  if (!w) throw new Error(`bench/run.ts --one: no workload ${key} (known: ${workloads.map((x) => x.key).join(", ")})`);
+  const call = w.setup();
+  const sum = checksum(call());
+  const { ms, others } = timeCallSamples(call, timing);
+  return { ms, checksum: sum, others: others.reduce((a, b) => a + b, 0) / others.length };
+}
+
+/** `BENCH_ONE_PROCESS=1`: every row in this one process, in the table's order (the way of this bench before issue #9's change). */
+const oneProcess = Boolean(process.env["BENCH_ONE_PROCESS"]);
+
+/**
+ * Workload `key` measured in a fresh process (this script with `--one`, the same Node flags and
+ * loader), so that no workload runs in the state an earlier one left (CONTRIBUTING, "How `npm run
+ * bench` times"); on `threads` threads when given. In this process with `BENCH_ONE_PROCESS`.
+ */
+function measure(key: string, threads?: number): Measured {
+  if (oneProcess) {
+    const wanted = threadsWanted();
+    if (threads !== undefined) setThreads(threads);
+    try {
+      return measuredHere(key);
+    } finally {
+      setThreads(wanted);
+    }
+  }
+  const env = threads === undefined ? process.env : { ...process.env, AUTOGRAD_THREADS: String(threads) };
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--one", key], { env, encoding: "utf8", maxBuffer: 1 << 24 });
+  if (child.status !== 0) throw new Error(`bench/run.ts: measuring ${key} failed: ${child.error?.message ?? child.stderr.trim()}`);
+  return JSON.parse(child.stdout.trim().split("\n").at(-1)!) as Measured;
+}
+
+/** The workloads to time: all, or those whose keys `BENCH_ONLY` lists (commas), with their eager or jit partners. */
+function selected(): Workload[] {
+  const only = process.env["BENCH_ONLY"]?.split(",").map((k) => k.trim()).filter(Boolean);
+  if (!only || only.length === 0) return workloads;
+  const unknown = only.filter((k) => !workloads.some((w) => w.key === k));
+  if (unknown.length > 0) throw new Error(`BENCH_ONLY: no workload ${unknown.join(", ")} (known: ${workloads.map((w) => w.key).join(", ")})`);
+  return workloads.filter((w) => only.some((k) => k === w.key || k === w.jitOf || workloads.find((x) => x.key === k)?.jitOf === w.key));
+}
+
+/** Times the workloads and prints the table; true when `BENCH_ONLY` chose some of them. */
+function main(): boolean {
   const ms = new Map<string, number>();
   const sums = new Map<string, number>();
-  for (const w of workloads) {
-    const call = w.setup();
-    sums.set(w.key, checksum(call()));
-    const t = timeCall(call, timing);
-    ms.set(w.key, t);
-    console.error(`${w.label}: ${fmt(report(w, t))} ${w.unit}`);
+  const busy: string[] = [];
+  const chosen = selected();
+  for (const w of chosen) {
+    const m = measure(w.key);
+    ms.set(w.key, m.ms);
+    sums.set(w.key, m.checksum);
+    const note = m.others >= 0.15 ? ` (other processes used ${m.others.toFixed(2)} cores meanwhile)` : "";
+    if (note) busy.push(`${w.key} ${m.others.toFixed(2)}`);
+    console.error(`${w.label}: ${fmt(report(w, m.ms))} ${w.unit}${note}`);
   }
-  const peers = runPeers();
+  // BENCH_ONLY times a few rows, without the peers or the tables after
+  const only = chosen !== workloads;
+  const ran = only ? null : runPeers();
+  const peers = ran?.hips || ran?.jax ? ran : null;
 
   const header = ["workload", "unit", "autograd-ts eager", "autograd-ts jit", "eager ÷ jit"];
   if (peers?.hips) header.push("HIPS autograd");
   if (peers?.jax) header.push(`JAX ${peers.jax.version ?? ""} jit`.replace("  ", " "));
   const lines = [`| ${header.join(" | ")} |`, `| ${header.map((_, i) => (i < 2 ? "---" : "---:")).join(" | ")} |`];
   const cell = (w: Workload, t: number | undefined): string => (t === undefined ? "–" : fmt(report(w, t)));
-  for (const w of workloads) {
+  for (const w of chosen) {
     if (w.jitOf) continue;
-    const jitted = workloads.find((j) => j.jitOf === w.key);
+    const jitted = chosen.find((j) => j.jitOf === w.key);
     const eager = ms.get(w.key)!;
     const fast = jitted ? ms.get(jitted.key) : undefined;
     const row = [w.label, w.unit, cell(w, eager), cell(w, fast), fast === undefined ? "–" : `${ratio(eager / fast)}×`];
@@ -149,22 +211,30 @@ function main(): void {
     lines.push(`| ${row.join(" | ")} |`);
   }
   console.log(lines.join("\n"));
-  const f = workloads.find((w) => w.key === "matmul")!;
-  const [threads, wanted] = [threadCount(), threadsWanted()];
-  setThreads(1);
-  const oneThread = timeCall(f.setup(), timing);
-  setThreads(wanted);
-  console.log(`\nMatrix products ran on ${threads} thread(s) (setThreads, AUTOGRAD_THREADS); (f) on one thread: ${fmt(report(f, oneThread))} GFLOP/s.`);
-  if (peers) {
-    console.log(`\n${compareChecksums(sums, peers)}`);
-    console.log(
-      "\nTimes are medians after a 1 s warm-up, all measured in this one run. HIPS autograd runs eagerly and has no vmap, so (d) vmap is compared with its loop; " +
-        "JAX runs every row under jax.jit (float64, CPU, one thread); NumPy's BLAS runs on one thread.",
-    );
+  const f = chosen.find((w) => w.key === "matmul");
+  if (f) {
+    const oneThread = measure(f.key, 1).ms;
+    console.log(`\nMatrix products ran on ${threadCount()} thread(s) (setThreads, AUTOGRAD_THREADS); (f) on one thread: ${fmt(report(f, oneThread))} GFLOP/s.`);
   }
+  if (peers) console.log(`\n${compareChecksums(sums, peers)}`);
+  console.log(
+    `\nTimes are medians of ${timing.samples} samples after a ${timing.warmupMs / 1000} s warm-up, all measured in this one run, ` +
+      (oneProcess
+        ? "every row in this one process in the table's order (BENCH_ONE_PROCESS): a row runs in the state the rows before it left."
+        : "each row's eager and jit figures (and (f) on one thread) in a fresh Node process of their own, so that none runs in the state an earlier one " +
+          "left (after the W1 rows, eager W3 met mark-compact collections it does not meet alone; (h) eager meets page faults alone that it did not after the " +
+          "other rows; BENCH_ONE_PROCESS=1 times them all in one process).") +
+      (peers ? " HIPS autograd runs eagerly and has no vmap, so (d) vmap is compared with its loop; JAX runs every row under jax.jit (float64, CPU, one thread); NumPy's BLAS runs on one thread." : ""),
+  );
+  if (busy.length > 0) console.log(`\nOther processes used CPU while these were timed (cores, mean over the samples): ${busy.join(", ")}; their figures are slower than on a quiet machine.`);
+  return only;
 }
 
-main();
-printScanTables();
-printControlTable();
-printSimdTable();
+const one = process.argv.indexOf("--one");
+if (one >= 0) console.log(JSON.stringify(measuredHere(process.argv[one + 1] ?? "")));
+else if (!main()) {
+  const [{ printScanTables }, { printControlTable }, { printSimdTable }] = await Promise.all([import("./scan.ts"), import("./control-small.ts"), import("./simd.ts")]);
+  printScanTables();
+  printControlTable();
+  printSimdTable();
+}

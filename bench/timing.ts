@@ -2,6 +2,7 @@
  * @file Timing for the benchmarks: warm up, repeat a call until a sample lasts long enough for the
  * clock, and report the median over samples (robust to a garbage collection or a stray spike).
  */
+import { readFileSync } from "node:fs";
 
 export interface TimingOptions {
   /** Number of timed samples; the median is reported. */
@@ -26,6 +27,16 @@ export function median(xs: number[]): number {
 
 /** Median time of one call of `fn`, in milliseconds. */
 export function timeCall(fn: () => unknown, options: TimingOptions = defaultTiming): number {
+  return timeCallSamples(fn, options).ms;
+}
+
+/**
+ * `timeCall`'s median, and for each sample how many cores' worth of CPU other processes used
+ * meanwhile (Linux's `/proc/stat`, less this process's own CPU time; NaN where unreadable): a
+ * two-thread product slows by up to half when another process takes a core, so the bench says
+ * which figures were measured beside other work.
+ */
+export function timeCallSamples(fn: () => unknown, options: TimingOptions = defaultTiming): { ms: number; others: number[] } {
   const warmupStart = performance.now();
   let calls = 0;
   while (calls < 2 || performance.now() - warmupStart < options.warmupMs) {
@@ -35,13 +46,36 @@ export function timeCall(fn: () => unknown, options: TimingOptions = defaultTimi
   // Calls per sample, from the warm-up's average duration.
   const perCall = (performance.now() - warmupStart) / calls;
   const reps = Math.max(1, Math.ceil(options.minSampleMs / Math.max(perCall, 1e-6)));
-  const times: number[] = [];
-  for (let s = 0; s < options.samples; s++) {
-    const t0 = performance.now();
-    for (let r = 0; r < reps; r++) sink = fn();
-    times.push((performance.now() - t0) / reps);
+  const samples = Array.from({ length: options.samples }, () => timedSample(fn, reps));
+  return { ms: median(samples.map((s) => s.ms)), others: samples.map((s) => s.others) };
+}
+
+/**
+ * `reps` calls of `fn`: the time per call (ms), and the cores' worth of CPU other processes used
+ * meanwhile (NaN where unknown). /proc/stat counts in jiffies of 10 ms, so over a 50 ms sample the
+ * figure is only good to about ± 0.3 cores; a mean over samples is better.
+ */
+export function timedSample(fn: () => unknown, reps: number): { ms: number; others: number } {
+  const machine0 = machineTicks();
+  const own0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let r = 0; r < reps; r++) sink = fn();
+  const wall = performance.now() - t0;
+  const own = process.cpuUsage(own0);
+  const machine1 = machineTicks();
+  const busy = machine0 && machine1 ? (machine1.busy - machine0.busy) * 10 : Number.NaN;
+  return { ms: wall / reps, others: Math.max(0, busy - (own.user + own.system) / 1e3) / wall };
+}
+
+/** Busy and total jiffies of the whole machine since boot, or undefined where /proc/stat cannot be read. */
+function machineTicks(): { busy: number; total: number } | undefined {
+  try {
+    const cpu = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = cpu.reduce((a, b) => a + b, 0);
+    return { busy: total - cpu[3]! - (cpu[4] ?? 0), total };
+  } catch {
+    return undefined;
   }
-  return median(times);
 }
 
 /** The last result, kept so that the engine cannot treat a timed call as dead code. */
