@@ -34,7 +34,7 @@ import { gemmRelaxedWasm } from "./wasm/gemmRelaxed.wasm.ts";
 import type { MatmulKernel } from "./matmul.ts";
 import { keepingPackedB, keptPackedB } from "./kept-b.ts";
 import { gemmUpper, mirrorInMemory } from "./matmul-symmetric.ts";
-import { MAX_PARTS, MAX_PIECES, runGemmJob, runGemmJobs, startGemmJobs, endGemmJobs, threadCount, threadsSupported, type GemmFn, type GemmJob, type JobPart, type PackBFn, type PackBTFn, type PackJob } from "./threads.ts";
+import { MAX_PARTS, MAX_PIECES, runGemmJob, runGemmJobs, threadCount, threadsSupported, type GemmFn, type GemmJob, type JobPart, type PackBFn, type PackBTFn, type PackJob } from "./threads.ts";
 
 /** The part of the WebAssembly API used here (the project compiles without the DOM's types). */
 interface WasmMemory {
@@ -142,20 +142,6 @@ const MAX_BYTES = 2 ** 32 - PAGE;
  * 0.152–0.171 on two with this threshold at 96³. Hence 128³.
  */
 let threadMinWork = 128 * 128 * 128;
-
-/**
- * Two products of a pair together under `threadMinWork` run on two threads when each has at least
- * this size (m·k·n), each whole on one thread (`wholePart`): an RNN's [32,128]·[128,128] beside its
- * [32,64]·[64,128].
- */
-let pairWholeMin = 32 * 64 * 64;
-
-/** Sets `pairWholeMin` (for benchmarks and tests); returns the previous one. */
-export function setPairWholeMin(work: number): number {
-  const previous = pairWholeMin;
-  pairWholeMin = work;
-  return previous;
-}
 
 /** Sets the size (m·k·n) from which products use threads (for benchmarks); returns the previous one. */
 export function setThreadMinWork(work: number): number {
@@ -276,11 +262,10 @@ export function wasmProductPair(first: ProductShape, second: ProductShape): ((a1
   if (!wasmAvailable() || [first, second].some((p) => p.m === 0 || p.n === 0)) return undefined;
   const at1 = placement(first.m, first.k, first.n, first.transA);
   const at2 = placement(second.m, second.k, second.n, second.transA);
-  const [w1, w2] = [first.m * first.k * first.n, second.m * second.k * second.n];
-  const whole = w1 + w2 < threadMinWork; // each product whole on one thread (`wholePart`), where both are worth a thread
+  const work = first.m * first.k * first.n + second.m * second.k * second.n;
   let view: Float64Array | undefined;
   return (a1, b1, c1, a2, b2, c2) => {
-    const threads = kernel!.shared && (!whole || Math.min(w1, w2) >= pairWholeMin) ? threadCount() : 1;
+    const threads = kernel!.shared && work >= threadMinWork ? threadCount() : 1;
     if (threads === 1 || (c2 === undefined && at2.nPad !== second.n)) return undefined;
     if (overlap(c1, a2) || overlap(c1, b2) || (c2 !== undefined && (overlap(c2, a1) || overlap(c2, b1) || overlap(c1, c2)))) return undefined;
     const o1 = base / 8;
@@ -288,9 +273,9 @@ export function wasmProductPair(first: ProductShape, second: ProductShape): ((a1
     if (!ensureBytes((o2 + at2.scratchAt) * 8 + threads * SCRATCH_BYTES)) return undefined;
     const f = new Float64Array(kernel!.memory.buffer);
     const pieces = MAX_PIECES / MAX_PARTS;
-    const s1 = stage(f, at1, o1, a1, 0, b1, 0, c1, 0, first.m, first.k, first.n, first.transA, first.transB, threads, pieces, undefined, whole);
-    const s2 = stage(f, at2, o2, a2, 0, b2, 0, c2, 0, second.m, second.k, second.n, second.transA, second.transB, threads, pieces, undefined, whole);
-    const staged = (whole && w2 > w1 ? [s2, s1] : [s1, s2]).filter((x) => x.part !== undefined);
+    const s1 = stage(f, at1, o1, a1, 0, b1, 0, c1, 0, first.m, first.k, first.n, first.transA, first.transB, threads, pieces);
+    const s2 = stage(f, at2, o2, a2, 0, b2, 0, c2, 0, second.m, second.k, second.n, second.transA, second.transB, threads, pieces);
+    const staged = [s1, s2].filter((x) => x.part !== undefined);
     const outs = [[c1, first], [c2, second]] as const;
     const into = staged.map((x) => outs[x === s1 ? 0 : 1]);
     if (staged.length > 0) {
@@ -415,7 +400,7 @@ interface Staged {
  * the job computing C; on one thread, C computed here. C is the caller's `c` when `direct`, else
  * at `cFrom`, for `finish` to copy out.
  */
-function stage(f: Float64Array, at: Placement, o: number, a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array | undefined, cOff: number, m: number, k: number, n: number, transA: boolean, transB: boolean, threads: number, maxPieces: number, packedB?: number, whole = false): Staged {
+function stage(f: Float64Array, at: Placement, o: number, a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array | undefined, cOff: number, m: number, k: number, n: number, transA: boolean, transB: boolean, threads: number, maxPieces: number, packedB?: number): Staged {
   const { mPad, nPad, strips, bAt, scratchAt } = at;
   const { gemm } = kernel!;
   let aAddr = 0;
@@ -438,7 +423,7 @@ function stage(f: Float64Array, at: Placement, o: number, a: Float64Array, aOff:
   }
   // B packed at `bAt` (by the product's threads when it has several and B is large), unless given packed.
   const full = n >> 2;
-  const shared = packedB === undefined && threads > 1 && k > 0 && (whole || k * n >= PACK_SHARED_MIN);
+  const shared = packedB === undefined && threads > 1 && k > 0 && k * n >= PACK_SHARED_MIN;
   const raw = packedB === undefined ? packOperandB(f, at, o, b, bOff, k, n, transB, o + bAt, shared) : 0;
   const bp = packedB ?? (o + bAt) * 8;
   // C straight into `c`, unless that could overwrite an operand the kernel is still reading.
@@ -455,10 +440,8 @@ function stage(f: Float64Array, at: Placement, o: number, a: Float64Array, aOff:
     else gemm(aAddr, lda, transA ? 1 : 0, bp, cAddr, k, nPad, 0, mPad, 0, strips, (o + scratchAt) * 8);
     return { part: undefined, direct, cFrom, nPad };
   }
-  const chunks = whole ? { mPad, rowsPer: mPad, strips, stripsPer: strips, colChunks: 1, count: 1 } : chunking(mPad, strips, threads);
-  const job = { ...chunks, a: aAddr, lda, aT: transA ? 1 : 0, bp, c: cAddr, k, ldc: nPad, scratch: (o + scratchAt) * 8, scratchBytes: SCRATCH_BYTES };
-  const pack = shared ? packing(raw, transB, n, full, threads, whole ? 1 : maxPieces) : undefined;
-  return { part: { job, pack, packWithChunk: whole }, direct, cFrom, nPad };
+  const job = { ...chunking(mPad, strips, threads), a: aAddr, lda, aT: transA ? 1 : 0, bp, c: cAddr, k, ldc: nPad, scratch: (o + scratchAt) * 8, scratchBytes: SCRATCH_BYTES };
+  return { part: { job, pack: shared ? packing(raw, transB, n, full, threads, maxPieces) : undefined }, direct, cFrom, nPad };
 }
 
 /**
@@ -611,18 +594,4 @@ function packLastStripTransposed(b: Float64Array, src: number, f: Float64Array, 
   for (let p = 0; p < k; p++, dst += 4) {
     for (let r = 0; r < rest; r++) f[dst + r] = b[src + r * k + p]!;
   }
-}
-
-/** EXPERIMENT: a product staged high in the memory (`offset` elements above base), started on the worker; the returned function waits for it. */
-export function asyncProduct(sh: ProductShape, offset: number): (a: Float64Array, b: Float64Array, c: Float64Array) => () => void {
-  const at = placement(sh.m, sh.k, sh.n, sh.transA);
-  return (a, b, c) => {
-    const o = base / 8 + offset;
-    ensureBytes((o + at.scratchAt) * 8 + 2 * SCRATCH_BYTES);
-    const f = new Float64Array(kernel!.memory.buffer);
-    const s = stage(f, at, o, a, 0, b, 0, c, 0, sh.m, sh.k, sh.n, sh.transA, sh.transB, 2, 1, undefined, true);
-    const parts = [s.part!];
-    startGemmJobs(kernel!, parts, 2);
-    return () => endGemmJobs(kernel!, parts);
-  };
 }

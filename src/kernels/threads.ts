@@ -122,8 +122,7 @@ const PACK_NEXT = 6; // the next piece of B to pack (pieces numbered across the 
 const PARTS = 7; // products in the job: 1 or 2
 const PARAMS = 8; // per part: a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch, scratchBytes,
 // then its packing: raw, transposed, n, strips, stripsPer, count (0: no packing)
-// then 1 where the thread computing a chunk packs the strips of B it uses first (`packWithChunk`)
-const PART_SLOTS = 22;
+const PART_SLOTS = 21;
 // Slots within a part that the worker reads by name (the rest it destructures in order).
 const P_BP = 3;
 const P_K = 5;
@@ -134,7 +133,6 @@ const P_N = 17;
 const P_PACK_STRIPS = 18;
 const P_PACK_PER = 19;
 const P_PACK_COUNT = 20;
-const P_WITH_CHUNK = 21;
 /** At most this many products in one job. */
 export const MAX_PARTS = 2;
 const DONE = PARAMS + MAX_PARTS * PART_SLOTS; // + thread id: chunks computed, for tests
@@ -203,13 +201,7 @@ function serve(d) {
           const rb = Math.floor(r / colChunks);
           const i0 = rb * rowsPer;
           const s0 = (r - rb * colChunks) * stripsPer;
-          const s1 = Math.min(strips, s0 + stripsPer);
-          const p = found[0];
-          if (p[${P_WITH_CHUNK}] === 1) {
-            if (p[${P_TRANSPOSED}]) packBT(p[${P_RAW}], k, bp, s0, Math.min(s1, p[${P_PACK_STRIPS}]));
-            else packB(p[${P_RAW}], p[${P_N}], k, bp, s0, Math.min(s1, p[${P_PACK_STRIPS}]));
-          }
-          gemm(a, lda, aT, bp, c, k, ldc, i0, Math.min(mPad, i0 + rowsPer), s0, s1, scratch + d.id * scratchBytes);
+          gemm(a, lda, aT, bp, c, k, ldc, i0, Math.min(mPad, i0 + rowsPer), s0, Math.min(strips, s0 + stripsPer), scratch + d.id * scratchBytes);
           if (q < ${MAX_TRACKED}) Atomics.store(ctl, ${CHUNK_DONE} + q, g);
           ctl[${DONE} + d.id]++;
         }
@@ -409,19 +401,11 @@ function startWorkers(kernel: SharedKernel, threads: number): Pool {
   return pool;
 }
 
-/**
- * One product of a job: its chunks of C, and B to be packed by the job's threads first where given
- * — or, with `packWithChunk`, by the thread computing a chunk, just before it, the strips that
- * chunk uses (a product computed whole by one thread then reads only what that thread wrote).
- */
+/** One product of a job: its chunks of C, and B to be packed by the job's threads first where given. */
 export interface JobPart {
   readonly job: GemmJob;
   readonly pack?: PackJob | undefined;
-  readonly packWithChunk?: boolean;
 }
-
-/** Pieces of B a part has packed before its chunks. */
-const piecesBefore = (p: JobPart): number => (p.packWithChunk === true ? 0 : (p.pack?.count ?? 0));
 
 /**
  * Runs every chunk of `job` with `threads` threads (this one included), starting workers on first
@@ -440,13 +424,12 @@ export function runGemmJob(kernel: SharedKernel, fns: JobKernel, job: GemmJob, t
  */
 export function runGemmJobs(kernel: SharedKernel, fns: JobKernel, parts: readonly JobPart[], threads: number, onChunk?: ChunkDone): void {
   if (parts.length < 1 || parts.length > MAX_PARTS) throw new RangeError(`runGemmJobs: a job has 1 to ${MAX_PARTS} parts, got ${parts.length}`);
-  if (parts.reduce((n, p) => n + piecesBefore(p), 0) > MAX_PIECES) throw new RangeError(`runGemmJobs: more than ${MAX_PIECES} pieces of B in one job`);
+  if (parts.reduce((n, p) => n + (p.pack?.count ?? 0), 0) > MAX_PIECES) throw new RangeError(`runGemmJobs: more than ${MAX_PIECES} pieces of B in one job`);
   const { control } = startWorkers(kernel, threads);
-  parts.forEach((part, j) => {
-    const { job, pack } = part;
+  parts.forEach(({ job, pack }, j) => {
     const at = PARAMS + j * PART_SLOTS;
     control.set([job.a, job.lda, job.aT, job.bp, job.c, job.k, job.ldc, job.mPad, job.rowsPer, job.strips, job.stripsPer, job.colChunks, job.count, job.scratch, job.scratchBytes], at);
-    control.set(pack === undefined ? [0, 0, 0, 0, 0, 0, 0] : [pack.raw, pack.transposed ? 1 : 0, pack.n, pack.strips, pack.stripsPer, piecesBefore(part), part.packWithChunk === true ? 1 : 0], at + P_RAW);
+    control.set(pack === undefined ? [0, 0, 0, 0, 0, 0] : [pack.raw, pack.transposed ? 1 : 0, pack.n, pack.strips, pack.stripsPer, pack.count], at + P_RAW);
   });
   control[PARTS] = parts.length;
   control[THREADS] = threads;
@@ -457,41 +440,14 @@ export function runGemmJobs(kernel: SharedKernel, fns: JobKernel, parts: readonl
   Atomics.notify(control, GEN);
   const seen = onChunk === undefined ? undefined : new ChunksSeen(parts, control, gen, onChunk);
   try {
-    if (parts.some((p) => piecesBefore(p) > 0)) packPieces(control, fns, parts, gen);
-    runChunks(control, fns, parts, seen);
+    if (parts.some((p) => p.pack !== undefined)) packPieces(control, fns, parts, gen);
+    runChunks(control, fns.gemm, parts, seen);
   } finally {
     Atomics.add(control, GEN, 1); // closed (even)
     awaitWorkers(control);
   }
   if (Atomics.load(control, FAILED) !== 0) throw new Error("matmul: a worker thread failed while computing a product");
   seen?.rest();
-}
-
-/** EXPERIMENT: opens a job and returns at once; `endGemmJobs` finishes it. */
-export function startGemmJobs(kernel: SharedKernel, parts: readonly JobPart[], threads: number): void {
-  const { control } = startWorkers(kernel, threads);
-  parts.forEach((part, j) => {
-    const { job, pack } = part;
-    const at = PARAMS + j * PART_SLOTS;
-    control.set([job.a, job.lda, job.aT, job.bp, job.c, job.k, job.ldc, job.mPad, job.rowsPer, job.strips, job.stripsPer, job.colChunks, job.count, job.scratch, job.scratchBytes], at);
-    control.set(pack === undefined ? [0, 0, 0, 0, 0, 0, 0] : [pack.raw, pack.transposed ? 1 : 0, pack.n, pack.strips, pack.stripsPer, piecesBefore(part), part.packWithChunk === true ? 1 : 0], at + P_RAW);
-  });
-  control[PARTS] = parts.length;
-  control[THREADS] = threads;
-  Atomics.store(control, NEXT, 0);
-  Atomics.store(control, PACK_NEXT, 0);
-  Atomics.store(control, FAILED, 0);
-  Atomics.add(control, GEN, 1);
-  Atomics.notify(control, GEN);
-}
-export function endGemmJobs(fns: JobKernel, parts: readonly JobPart[]): void {
-  const { control } = pool!;
-  try {
-    runChunks(control, fns, parts, undefined);
-  } finally {
-    Atomics.add(control, GEN, 1);
-    awaitWorkers(control);
-  }
 }
 
 /** Told the rows [i0, i1) and strips [s0, s1) of part `part`'s C once they are computed. */
@@ -561,11 +517,11 @@ function awaitWorkers(control: Int32Array): void {
  * holds nobody up), and every thread starts on C with all of B packed.
  */
 function packPieces(control: Int32Array, fns: JobKernel, parts: readonly JobPart[], gen: number): void {
-  const pieces = parts.reduce((n, p) => n + piecesBefore(p), 0);
+  const pieces = parts.reduce((n, p) => n + (p.pack?.count ?? 0), 0);
   const packPiece = (q: number): void => {
     let r = q;
     let j = 0;
-    while (r >= piecesBefore(parts[j]!)) r -= piecesBefore(parts[j++]!);
+    while (r >= (parts[j]!.pack?.count ?? 0)) r -= parts[j++]!.pack?.count ?? 0;
     const { job } = parts[j]!;
     const { raw, transposed, n, strips, stripsPer } = parts[j]!.pack!;
     const s1 = Math.min(strips, (r + 1) * stripsPer);
@@ -585,22 +541,17 @@ function packPieces(control: Int32Array, fns: JobKernel, parts: readonly JobPart
  * worker's loop in `WORKER_CORE`), handing each it computed, and the workers' computed meanwhile,
  * to `seen` between its chunks.
  */
-function runChunks(control: Int32Array, fns: JobKernel, parts: readonly JobPart[], seen: ChunksSeen | undefined): void {
+function runChunks(control: Int32Array, gemm: GemmFn, parts: readonly JobPart[], seen: ChunksSeen | undefined): void {
   let first = 0; // the job's number of the current part's first chunk
   let claimed = Atomics.add(control, NEXT, 1);
-  for (const { job, pack, packWithChunk } of parts) {
+  for (const { job } of parts) {
     const { a, lda, aT, bp, c, k, ldc, mPad, rowsPer, strips, stripsPer, colChunks, count, scratch } = job;
     for (; claimed - first < count; claimed = Atomics.add(control, NEXT, 1)) {
       const q = claimed - first;
       const rb = Math.floor(q / colChunks);
       const i0 = rb * rowsPer;
       const s0 = (q - rb * colChunks) * stripsPer;
-      const s1 = Math.min(strips, s0 + stripsPer);
-      if (packWithChunk === true && pack !== undefined) {
-        if (pack.transposed) fns.packBT(pack.raw, k, bp, s0, Math.min(s1, pack.strips));
-        else fns.packB(pack.raw, pack.n, k, bp, s0, Math.min(s1, pack.strips));
-      }
-      fns.gemm(a, lda, aT, bp, c, k, ldc, i0, Math.min(mPad, i0 + rowsPer), s0, s1, scratch);
+      gemm(a, lda, aT, bp, c, k, ldc, i0, Math.min(mPad, i0 + rowsPer), s0, Math.min(strips, s0 + stripsPer), scratch);
       control[DONE]!++;
       if (seen !== undefined) {
         seen.tell(claimed);
