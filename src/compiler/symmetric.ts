@@ -21,7 +21,7 @@
  */
 import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
 import type { JaxprEqn, JaxprVar } from "../core/jaxpr.ts";
-import { transposeData } from "../kernels/strided.ts";
+import { contiguousStrides, transposeData } from "../kernels/strided.ts";
 import { addP, divP, mulP, subP } from "../primitives/binary.ts";
 import { dotGeneralP, freeAxes, type DotParams } from "../primitives/contraction.ts";
 import { broadcastInDimP, reshapeP, transposeP, type BroadcastParams, type TransposeParams } from "../primitives/structural.ts";
@@ -151,7 +151,7 @@ function constantAlongFree(program: Program, f: JaxprVar, at: readonly number[],
   if (!(c instanceof ConcreteArray)) return false;
   // Every element equals the one with its free coordinates set to 0.
   const { shape, data } = c;
-  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((s, d) => s * d, 1));
+  const strides = contiguousStrides(shape);
   for (let e = 0; e < data.length; e++) {
     let home = e;
     shape.forEach((d, i) => {
