@@ -173,6 +173,22 @@ describe("the symmetric product in compiled Hessians", () => {
     checkMirrored("X, constant W", rows, weights, dataOf(h(X)), dataOf(jit(h)(X) as A));
   });
 
+  it("fires on a sum of two scalings of X read back through a reshape adding a unit axis and a transpose", () => {
+    const k = 41;
+    const n = 37;
+    const rows = matrixData(k, n, 7);
+    const X = np.array(rows);
+    const ws = Array.from({ length: k }, (_, p) => Math.sin(p));
+    const f = (x: A, v: A) => {
+      const x3 = x.reshape([k, 1, n]);
+      const s = x3.mul(v.reshape([k, 1, 1])).add(x3);
+      return np.matmul(np.transpose(s.reshape([k, n])), x);
+    };
+    const w = np.array(ws);
+    expect(jit(f).lower(X, w).text).toContain(MARK);
+    checkMirrored("(w + 1)·X through [k, 1, n]", rows, ws.map((wp) => Math.abs(wp) + 1), dataOf(f(X, w)), dataOf(jit(f)(X, w) as A));
+  });
+
   it("reads sums back within a budget: a deep chain of shared sums is lowered at once, left as the full product", () => {
     // y ← 1.5·y + 0.5·y, 26 times: each sum reads both terms back to the same y, 2²⁶ paths without the budget.
     const X = np.array(matrixData(9, 7, 6));
