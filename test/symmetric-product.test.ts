@@ -150,7 +150,7 @@ describe("the symmetric product in compiled Hessians", () => {
     }
   });
 
-  it("fires on Xᵀ·diag(w)·X of arguments X and w, and on constants equal by value", () => {
+  it("fires on Xᵀ·diag(w)·X of arguments X and w (also through a reshape adding a unit axis and a transpose), and on constants equal by value and constant factors", () => {
     const k = 41;
     const n = 37;
     const rows = matrixData(k, n, 5);
@@ -161,6 +161,14 @@ describe("the symmetric product in compiled Hessians", () => {
     expect(jit(f).lower(X, w).text).toContain(MARK);
     const weights = ws.map(Math.abs);
     checkMirrored("X, w", rows, weights, dataOf(f(X, w)), dataOf(jit(f)(X, w) as A));
+    // A sum of two scalings, (w + 1)·X, read back through a reshape adding a unit axis and a transpose.
+    const viaUnitAxis = (x: A, v: A) => {
+      const x3 = x.reshape([k, 1, n]);
+      const s = x3.mul(v.reshape([k, 1, 1])).add(x3);
+      return np.matmul(np.transpose(s.reshape([k, n])), x);
+    };
+    expect(jit(viaUnitAxis).lower(X, w).text).toContain(MARK);
+    checkMirrored("(w + 1)·X through [k, 1, n]", rows, weights.map((wp) => wp + 1), dataOf(viaUnitAxis(X, w)), dataOf(jit(viaUnitAxis)(X, w) as A));
     // Two constants, one a copy of the other: compared by value.
     const B = np.array(matrixData(k, n, 5));
     const g = (v: A) => np.matmul(np.transpose(B), v.reshape([k, 1]).mul(X));
@@ -171,22 +179,6 @@ describe("the symmetric product in compiled Hessians", () => {
     const h = (x: A) => np.matmul(np.transpose(x), W.mul(x));
     expect(jit(h).lower(X).text).toContain(MARK);
     checkMirrored("X, constant W", rows, weights, dataOf(h(X)), dataOf(jit(h)(X) as A));
-  });
-
-  it("fires on a sum of two scalings of X read back through a reshape adding a unit axis and a transpose", () => {
-    const k = 41;
-    const n = 37;
-    const rows = matrixData(k, n, 7);
-    const X = np.array(rows);
-    const ws = Array.from({ length: k }, (_, p) => Math.sin(p));
-    const f = (x: A, v: A) => {
-      const x3 = x.reshape([k, 1, n]);
-      const s = x3.mul(v.reshape([k, 1, 1])).add(x3);
-      return np.matmul(np.transpose(s.reshape([k, n])), x);
-    };
-    const w = np.array(ws);
-    expect(jit(f).lower(X, w).text).toContain(MARK);
-    checkMirrored("(w + 1)·X through [k, 1, n]", rows, ws.map((wp) => Math.abs(wp) + 1), dataOf(f(X, w)), dataOf(jit(f)(X, w) as A));
   });
 
   it("reads sums back within a budget: a deep chain of shared sums is lowered at once, left as the full product", () => {
