@@ -63,16 +63,15 @@ export function timedSample(fn: () => unknown, reps: number): { ms: number; othe
   const wall = performance.now() - t0;
   const own = process.cpuUsage(own0);
   const machine1 = machineTicks();
-  const busy = machine0 && machine1 ? (machine1.busy - machine0.busy) * 10 : Number.NaN;
+  const busy = machine0 !== undefined && machine1 !== undefined ? (machine1 - machine0) * 10 : Number.NaN;
   return { ms: wall / reps, others: Math.max(0, busy - (own.user + own.system) / 1e3) / wall };
 }
 
-/** Busy and total jiffies of the whole machine since boot, or undefined where /proc/stat cannot be read. */
-function machineTicks(): { busy: number; total: number } | undefined {
+/** Busy jiffies (all but idle and iowait) of the whole machine since boot, or undefined where /proc/stat cannot be read. */
+function machineTicks(): number | undefined {
   try {
     const cpu = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const total = cpu.reduce((a, b) => a + b, 0);
-    return { busy: total - cpu[3]! - (cpu[4] ?? 0), total };
+    return cpu.reduce((a, b) => a + b, 0) - cpu[3]! - (cpu[4] ?? 0);
   } catch {
     return undefined;
   }

@@ -150,7 +150,7 @@ describe("the symmetric product in compiled Hessians", () => {
     }
   });
 
-  it("fires on Xᵀ·diag(w)·X of arguments X and w, and on constants equal by value", () => {
+  it("fires on Xᵀ·diag(w)·X of arguments X and w (also through a reshape adding a unit axis and a transpose), and on constants equal by value and constant factors", () => {
     const k = 41;
     const n = 37;
     const rows = matrixData(k, n, 5);
@@ -161,12 +161,37 @@ describe("the symmetric product in compiled Hessians", () => {
     expect(jit(f).lower(X, w).text).toContain(MARK);
     const weights = ws.map(Math.abs);
     checkMirrored("X, w", rows, weights, dataOf(f(X, w)), dataOf(jit(f)(X, w) as A));
+    // A sum of two scalings, (w + 1)·X, read back through a reshape adding a unit axis and a transpose.
+    const viaUnitAxis = (x: A, v: A) => {
+      const x3 = x.reshape([k, 1, n]);
+      const s = x3.mul(v.reshape([k, 1, 1])).add(x3);
+      return np.matmul(np.transpose(s.reshape([k, n])), x);
+    };
+    expect(jit(viaUnitAxis).lower(X, w).text).toContain(MARK);
+    checkMirrored("(w + 1)·X through [k, 1, n]", rows, weights.map((wp) => wp + 1), dataOf(viaUnitAxis(X, w)), dataOf(jit(viaUnitAxis)(X, w) as A));
     // Two constants, one a copy of the other: compared by value.
     const B = np.array(matrixData(k, n, 5));
     const g = (v: A) => np.matmul(np.transpose(B), v.reshape([k, 1]).mul(X));
     expect(jit(g).lower(w).text).toContain(MARK);
     checkMirrored("B, w·X", rows, weights, dataOf(g(w)), dataOf(jit(g)(w) as A));
+    // A constant factor (not a broadcast) whose elements are equal along the free axis: W[p, j] = w_p.
+    const W = np.array(ws.map((wp) => Array.from({ length: n }, () => wp)));
+    const h = (x: A) => np.matmul(np.transpose(x), W.mul(x));
+    expect(jit(h).lower(X).text).toContain(MARK);
+    checkMirrored("X, constant W", rows, weights, dataOf(h(X)), dataOf(jit(h)(X) as A));
   });
+
+  it("reads sums back within a budget: a deep chain of shared sums is lowered at once, left as the full product", () => {
+    // y ← 1.5·y + 0.5·y, 26 times: each sum reads both terms back to the same y, 2²⁶ paths without the budget.
+    const X = np.array(matrixData(9, 7, 6));
+    const f = (x: A) => {
+      let y = x;
+      for (let i = 0; i < 26; i++) y = y.mul(1.5).add(y.mul(0.5));
+      return np.matmul(np.transpose(y), x);
+    };
+    expect(jit(f).lower(X).text).not.toContain("symmetric");
+    sameBits([f(X)], [jit(f)(X) as A]);
+  }, 5000);
 });
 
 describe("near misses: the full product, eager's bits", () => {
@@ -182,11 +207,16 @@ describe("near misses: the full product, eager's bits", () => {
   // A with its first column again at the end.
   const wider = np.array(matrixData(k, n, 1).map((r) => [...r, r[0]!]));
   const scaled = (x: A) => np.tanh(x).reshape([k, 1]).mul(A);
+  // W[p, j] = cos(p), but for one element: not constant along the free axis j.
+  const factor = Array.from({ length: k }, (_, p) => Array.from({ length: n }, () => Math.cos(p)));
+  factor[3]![5]! += 0.5;
+  const freeVarying = np.array(factor);
   const cases: [string, (x: A) => A, A][] = [
     ["another constant (one element differs)", (x) => np.matmul(np.transpose(B), scaled(x)), v],
     ["a scaling along a free axis", (x) => np.matmul(np.transpose(A), A.mul(np.tanh(x).reshape([1, n]))), u],
     ["a scaling along a free axis of the other operand", (x) => np.matmul(np.transpose(A.mul(np.tanh(x).reshape([1, n]))), A), u],
     ["a sum of scalings of two matrices", (x) => np.matmul(np.transpose(A), scaled(x).add(np.cos(x).reshape([k, 1]).mul(B))), v],
+    ["a constant factor varying along a free axis (one element)", (x) => np.matmul(np.transpose(x), freeVarying.mul(x)), A],
     ["a full matrix factor", (x) => np.matmul(np.transpose(A), A.mul(np.tanh(x))), np.array(matrixData(k, n, 9))],
     ["a non-linear function of X", (x) => np.matmul(np.transpose(A), np.tanh(A.mul(x.reshape([k, 1])))), v],
     ["X·X (not transposed)", (x) => np.matmul(x, x), X],

@@ -21,7 +21,7 @@
  */
 import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
 import type { JaxprEqn, JaxprVar } from "../core/jaxpr.ts";
-import { transposeData } from "../kernels/strided.ts";
+import { contiguousStrides, transposeData } from "../kernels/strided.ts";
 import { addP, divP, mulP, subP } from "../primitives/binary.ts";
 import { dotGeneralP, freeAxes, type DotParams } from "../primitives/contraction.ts";
 import { broadcastInDimP, reshapeP, transposeP, type BroadcastParams, type TransposeParams } from "../primitives/structural.ts";
@@ -73,7 +73,8 @@ export function isSymmetricProduct(eqn: JaxprEqn, definedBy: (v: JaxprVar) => Ja
   const program = { definedBy, constant, steps: MAX_STEPS };
   const lBase = baseOf(program, l, identity(ls), new Set(p.lhsContract));
   const rBase = baseOf(program, r, identity(rs), new Set(p.rhsContract));
-  return sameMatrix(program, lBase, ls, [...lf, ...p.lhsContract], rBase, rs, [...rf, ...p.rhsContract]);
+  const nonUnitOf = (s: readonly number[], axes: readonly number[]) => axes.filter((a) => s[a] !== 1);
+  return sameMatrix(program, lBase, nonUnitOf(ls, [...lf, ...p.lhsContract]), rBase, nonUnitOf(rs, [...rf, ...p.rhsContract]));
 }
 
 /** Each axis of `shape` as itself, −1 for those of length 1. */
@@ -97,8 +98,9 @@ function baseOf(program: Program, v: JaxprVar, at: readonly number[], contracted
   if (prim === mulP && isFactor(x)) return next(y!);
   if (prim === addP || prim === subP) {
     const [bx, by] = [next(x), next(y!)];
-    const all = v.aval.shape.map((_, i) => i);
-    return sameMatrix(program, bx, v.aval.shape, all, by, v.aval.shape, all) ? bx : { v, at };
+    // Both terms read along the operand's axes that this node's axes are (one order for both).
+    const axes = at.filter((a) => a !== -1);
+    return sameMatrix(program, bx, axes, by, axes) ? bx : { v, at };
   }
   if (prim === transposeP) {
     const { perm } = eqn.params as TransposeParams;
@@ -116,13 +118,13 @@ function baseOf(program: Program, v: JaxprVar, at: readonly number[], contracted
 }
 
 /**
- * Whether two bases, of operands of shapes `sa` and `sb` read along their axes `oa` and `ob`, are
- * the same matrix: the same variable read the same way, or two float64 constants equal element by
- * element.
+ * Whether two bases, read along their operands' axes `oa` and `ob` (those of length 1 left out),
+ * are the same matrix: the same variable read the same way, or two float64 constants equal element
+ * by element.
  */
-function sameMatrix(program: Program, a: Base, sa: readonly number[], oa: readonly number[], b: Base, sb: readonly number[], ob: readonly number[]): boolean {
-  const pa = baseOrder(a, sa, oa);
-  const pb = baseOrder(b, sb, ob);
+function sameMatrix(program: Program, a: Base, oa: readonly number[], b: Base, ob: readonly number[]): boolean {
+  const pa = baseOrder(a, oa);
+  const pb = baseOrder(b, ob);
   if (pa === undefined || pb === undefined) return false;
   if (a.v === b.v && pa.every((x, i) => x === pb[i])) return true;
   return equalConstants(program.constant(a.v), pa, program.constant(b.v), pb);
@@ -151,7 +153,7 @@ function constantAlongFree(program: Program, f: JaxprVar, at: readonly number[],
   if (!(c instanceof ConcreteArray)) return false;
   // Every element equals the one with its free coordinates set to 0.
   const { shape, data } = c;
-  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((s, d) => s * d, 1));
+  const strides = contiguousStrides(shape);
   for (let e = 0; e < data.length; e++) {
     let home = e;
     shape.forEach((d, i) => {
@@ -163,14 +165,13 @@ function constantAlongFree(program: Program, f: JaxprVar, at: readonly number[],
 }
 
 /**
- * The base's axes in the order of the operand's axes `order` (those of length 1 skipped), then its
- * axes of length 1: the permutation reading it as [free, contracted]. Undefined where an axis of
- * the operand has no axis of the base.
+ * The base's axes in the order of the operand's axes `order` (none of length 1), then its axes of
+ * length 1: the permutation reading it as [free, contracted]. Undefined where an axis of the
+ * operand has no axis of the base, or the base an axis of length > 1 not in `order`.
  */
-function baseOrder(base: Base, shape: readonly number[], order: readonly number[]): number[] | undefined {
+function baseOrder(base: Base, order: readonly number[]): number[] | undefined {
   const perm: number[] = [];
   for (const a of order) {
-    if (shape[a] === 1) continue;
     const x = base.at.indexOf(a);
     if (x < 0) return undefined;
     perm.push(x);

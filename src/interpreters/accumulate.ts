@@ -12,7 +12,7 @@ import { add } from "../primitives/binary.ts";
 export const addAny = (a: NDArray, b: NDArray): NDArray => add(a, b);
 
 /** Whether `x` is a plain concrete array (not a subclass with data of another meaning). */
-const isPlain = (x: NDArray): x is ConcreteArray => x.constructor === ConcreteArray;
+export const isPlain = (x: NDArray): x is ConcreteArray => x.constructor === ConcreteArray;
 
 /**
  * The cotangents of a linear program's variables while the backward pass runs, by variable id.

@@ -8,12 +8,12 @@ import type { Primitive, UndefinedPrimal } from "../core/primitive.ts";
 import { bind, bindUnchecked, checkRaisable, currentLevel, MainTrace, Trace, Tracer, withMainTrace, type RecordedEqn } from "../core/trace.ts";
 import { JVPTracer, makeJVPTrace, type JVPTrace } from "./jvp.ts";
 import { tangentDtype } from "../core/dtype.ts";
-import { CotangentStore, scaleInPlace } from "./accumulate.ts";
+import { CotangentStore, isPlain, scaleInPlace } from "./accumulate.ts";
 import { closeAllocationScope, openAllocationScope } from "../core/pool.ts";
 import { isClosedJaxpr } from "../core/jaxpr.ts";
 import { addP, divP, mulP, subP } from "../primitives/binary.ts";
 import { negP } from "../primitives/unary.ts";
-import { NO_PARAMS } from "../primitives/elementwise.ts";
+import { NO_PARAMS, sameDims } from "../primitives/elementwise.ts";
 
 /** An unknown (linear) value of the program being recorded. */
 export class LinearVar extends Tracer implements UndefinedPrimal {
@@ -143,13 +143,6 @@ export class LinearTrace extends Trace {
     program.eqns.push({ prim: prim as Primitive<unknown>, inputs, params, outs });
     return outs;
   }
-}
-
-/** Whether two shapes are equal. */
-function sameDims(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
-  return true;
 }
 
 /** Only linear primitives may be applied to the unknowns (tangents) of the program being recorded. */
@@ -284,8 +277,6 @@ export function backwardPass(lin: Linearized, cts: readonly (NDArray | null)[]):
     closeAllocationScope(fresh);
   }
 }
-
-const isPlain = (x: NDArray): x is ConcreteArray => x.constructor === ConcreteArray;
 
 /**
  * The transposes of the common linear elementwise primitives — `neg`, `add`, `sub`, and `mul` and

@@ -102,7 +102,7 @@ function checkSameShapes(name: string, avals: readonly Aval[]): void {
 }
 
 /** Whether two shapes are equal (a loop: this runs for every elementwise equation recorded). */
-function sameDims(a: readonly number[], b: readonly number[]): boolean {
+export function sameDims(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
   return true;
