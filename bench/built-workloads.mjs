@@ -1,5 +1,5 @@
 /**
- * @file The data and the W7 RNN that the benches of the built package (`eager.mjs`,
+ * @file The data, the MLP loss and the W7 RNN that the benches of the built package (`eager.mjs`,
  * `w7-eager.mjs`) share, written against a build's `ag` (index) and `np` (numpy) modules as
  * `bench/workloads.ts` writes them against the sources.
  */
@@ -27,3 +27,15 @@ export function rnnGrad(ag, np) {
   };
   return { grad: ag.grad(loss), params };
 }
+
+/** The MLP loss of W3 and W4 (tanh layers, softmax cross-entropy against one-hot `y`) in the build's numpy. */
+export const mlpLossOf = (np) => (params, x, y) => {
+  let h = x;
+  params.forEach(({ w, b }, l) => {
+    h = h.matmul(w).add(b);
+    if (l + 1 < params.length) h = np.tanh(h);
+  });
+  const z = h.sub(np.max(h, { axis: -1, keepdims: true }));
+  const logp = z.sub(np.log(np.sum(np.exp(z), { axis: -1, keepdims: true })));
+  return np.mean(np.sum(logp.mul(y), { axis: -1 })).neg();
+};

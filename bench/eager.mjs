@@ -14,7 +14,7 @@
  * (`process.cpuUsage`), which is steadier on a shared machine. `--only=w1,w7,w4` picks workloads.
  */
 import { fileURLToPath } from "node:url";
-import { data, matrixOf, rnnGrad } from "./built-workloads.mjs";
+import { data, matrixOf, mlpLossOf, rnnGrad } from "./built-workloads.mjs";
 
 const args = process.argv.slice(2);
 const flags = new Set(args.filter((a) => a.startsWith("--")));
@@ -127,16 +127,7 @@ function workloads({ ag, np }) {
   if (!only.includes("w7") && !only.includes("w4") && !flags.has("--alloc")) return { w1: () => w1(1.0) };
   const { grad: w7, params: rnn } = rnnGrad(ag, np);
   const mlp = [[784, 128], [128, 10]].map(([i, o], l) => ({ w: matrix(i, o, 3 + l, 1 / Math.sqrt(i)), b: np.array(data(o, 3.5 + l, 0.1)) }));
-  const mlpLoss = (params, x, y) => {
-    let h = x;
-    params.forEach(({ w, b }, l) => {
-      h = h.matmul(w).add(b);
-      if (l + 1 < params.length) h = np.tanh(h);
-    });
-    const z = h.sub(np.max(h, { axis: -1, keepdims: true }));
-    const logp = z.sub(np.log(np.sum(np.exp(z), { axis: -1, keepdims: true })));
-    return np.mean(np.sum(logp.mul(y), { axis: -1 })).neg();
-  };
+  const mlpLoss = mlpLossOf(np);
   const w4 = (b) => {
     const x = matrix(b, 784, 4);
     const onehot = new Float64Array(b * 10);

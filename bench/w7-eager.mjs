@@ -15,7 +15,7 @@
  */
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import { data, matrixOf, rnnGrad } from "./built-workloads.mjs";
+import { data, matrixOf, mlpLossOf, rnnGrad } from "./built-workloads.mjs";
 
 const args = process.argv.slice(2);
 const samples = Number(args.find((a) => a.startsWith("--samples="))?.slice(10) ?? 15);
@@ -41,17 +41,7 @@ async function workloads(root) {
     const hot = new Float64Array(256 * 10);
     for (let i = 0; i < 256; i++) hot[i * 10 + (i % 10)] = 1;
     const y = np.array(hot).reshape(256, 10);
-    const loss = (ps, x, y) => {
-      let h = x;
-      ps.forEach(({ w, b }, l) => {
-        h = h.matmul(w).add(b);
-        if (l + 1 < ps.length) h = np.tanh(h);
-      });
-      const z = h.sub(np.max(h, { axis: -1, keepdims: true }));
-      const logp = z.sub(np.log(np.sum(np.exp(z), { axis: -1, keepdims: true })));
-      return np.mean(np.sum(logp.mul(y), { axis: -1 })).neg();
-    };
-    const step = ag.valueAndGrad(loss);
+    const step = ag.valueAndGrad(mlpLossOf(np));
     out.w3 = () => step(params, x, y);
   }
   if (only.includes("w5")) {
