@@ -7,7 +7,7 @@
  */
 import { ConcreteArray, type NDArray } from "../core/ndarray.ts";
 import { allocate, allocateUninitialized, type DType } from "../core/dtype.ts";
-import type { ClosedJaxpr, JaxprEqn, JaxprVar } from "../core/jaxpr.ts";
+import { producers, type ClosedJaxpr, type JaxprEqn, type JaxprVar } from "../core/jaxpr.ts";
 import { helpers } from "../kernels/elementwise.ts";
 import { contiguousStrides } from "../kernels/strided.ts";
 import { dotGeneralP } from "../primitives/contraction.ts";
@@ -79,8 +79,7 @@ export function generate(closed: ClosedJaxpr, donated: readonly number[] = []): 
   jaxpr.constvars.forEach((v, i) => constValue.set(v, consts[i]!));
   // Kernel calls writing into buffers the program gives them (the memory plan's, or fresh for outputs).
   const intoCalls = new Map<Step, IntoCall>();
-  const definedBy = new Map<JaxprVar, JaxprEqn>();
-  for (const e of jaxpr.eqns) for (const o of e.outs) definedBy.set(o, e);
+  const definedBy = producers(jaxpr.eqns);
   const constant = (v: JaxprVar) => constValue.get(v);
   for (const s of steps) {
     if (s.kind !== "call" || controlRunner(s.eqn.prim, s.eqn.params) !== undefined) continue;

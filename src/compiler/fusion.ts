@@ -3,7 +3,7 @@
  * strided views (broadcasts, transposes, reshapes) that fused loops read in place, and the order of
  * the program's steps (scalar statements, fused loops, kernel calls).
  */
-import type { ClosedJaxpr, JaxprEqn, JaxprVar } from "../core/jaxpr.ts";
+import { producers, type ClosedJaxpr, type JaxprEqn, type JaxprVar } from "../core/jaxpr.ts";
 import { broadcastInDimP, reshapeP, transposeP, type BroadcastParams, type TransposeParams } from "../primitives/structural.ts";
 import { contiguousStrides } from "../kernels/strided.ts";
 import { reduceMaxP, reduceMinP } from "../primitives/reduce.ts";
@@ -71,8 +71,7 @@ export function planFusion(closed: ClosedJaxpr): FusionPlan {
   const { eqns, outvars } = closed.jaxpr;
   const outSet = new Set(outvars);
   const views = new Map<JaxprVar, View>();
-  const producer = new Map<JaxprVar, JaxprEqn>();
-  for (const e of eqns) for (const o of e.outs) producer.set(o, e);
+  const producer = producers(eqns);
 
   // Views: broadcasts, transposes and reshapes that are strided reads of an earlier array.
   const materialisedViews = new Set<JaxprEqn>();

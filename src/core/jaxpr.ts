@@ -140,6 +140,13 @@ export function dceClosed(closed: ClosedJaxpr, usedOutputs?: readonly boolean[],
   return { closed: new ClosedJaxpr(pruned, closed.consts.filter((_, i) => keep[i])), usedInputs };
 }
 
+/** Each variable an equation of `eqns` defines, mapped to that equation. */
+export function producers(eqns: readonly JaxprEqn[]): Map<JaxprVar, JaxprEqn> {
+  const byVar = new Map<JaxprVar, JaxprEqn>();
+  for (const e of eqns) for (const o of e.outs) byVar.set(o, e);
+  return byVar;
+}
+
 /** The number of equations, counting those of sub-jaxprs in params. */
 export function countEqns(jaxpr: Jaxpr): number {
   let n = 0;
